@@ -1,0 +1,3 @@
+"""sdcli: the terminal tool of a network-services service desk."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""One module per command; sdcli/cli.py composes them."""

@@ -1,0 +1,27 @@
+"""The shared body of the commands that only move a ticket through its workflow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from sdcli.ui import app_of, emit_json, info
+
+
+def run(
+    ctx: typer.Context, ticket_id: str, action: str, *, note: str | None, as_json: bool, **kw: Any
+) -> dict[str, Any]:
+    from sdcli.tickets import check_text, transition
+
+    app = app_of(ctx)
+    if note is not None:
+        note = check_text("note", note)
+    doc = transition(
+        app.store(), ticket_id, action, actor=app.agent, home=app.home, note=note, **kw
+    )
+    if as_json:
+        emit_json(doc)
+    else:
+        info(f"{doc['id']} is now {doc['status']}.")
+    return doc

@@ -1,0 +1,31 @@
+"""sdcli close ID"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.commands._transition import run
+from sdcli.ui import JSON_OPTION
+
+
+def command(
+    ctx: typer.Context,
+    ticket_id: str = typer.Argument(..., metavar="ID"),
+    note: str | None = typer.Option(None, "--note", help="Optional closing note."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Close a resolved incident (the customer confirmed, or the waiting time passed).
+
+    Example: sdcli close INC12
+    """
+    from sdcli import clock
+
+    stamp = clock.iso(clock.now())
+    run(
+        ctx,
+        ticket_id,
+        "close",
+        note=note,
+        as_json=as_json,
+        apply=lambda d: d.__setitem__("closed_at", stamp),
+    )

@@ -1,0 +1,61 @@
+"""sdcli list"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.ui import JSON_OPTION, app_of, emit_json
+
+COLUMNS = ("id", "status", "severity", "customer", "site", "opened_at", "problem")
+
+
+def command(
+    ctx: typer.Context,
+    kind: str | None = typer.Option(None, "--kind", help="incident, ssr or change."),
+    status: list[str] = typer.Option([], "--status", help="Only this status (repeatable)."),
+    severity: list[int] = typer.Option(
+        [], "--severity", help="Only this severity 1-4 (repeatable)."
+    ),
+    customer: str | None = typer.Option(None, "--customer", help="Customer name contains this."),
+    site: str | None = typer.Option(None, "--site", help="Site contains this."),
+    since: str | None = typer.Option(
+        None, "--since", help="Opened since: ISO date or relative (2h, 3d)."
+    ),
+    until: str | None = typer.Option(None, "--until", help="Opened until: ISO date or relative."),
+    include_all: bool = typer.Option(
+        False, "--all", help="Include finished tickets (closed, done...)."
+    ),
+    sort: str = typer.Option(
+        "opened_at", "--sort", help="opened_at, id, severity, status, customer, updated_at."
+    ),
+    reverse: bool = typer.Option(False, "--reverse", help="Reverse the order."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """List tickets (by default those not finished), with filters.
+
+    Example: sdcli list --kind incident --severity 1 --since 3d --json
+    """
+    from sdcli.tickets import build_filters, find
+
+    app = app_of(ctx)
+    filters = build_filters(
+        kind=kind,
+        status=status,
+        severity=severity,
+        customer=customer,
+        site=site,
+        since=since,
+        until=until,
+        include_all=include_all,
+        sort=sort,
+        reverse=reverse,
+        limit=limit,
+    )
+    rows = find(app.store(), filters)
+    if as_json:
+        emit_json(rows)
+        return
+    from sdcli.render import ticket_table
+
+    ticket_table(rows, COLUMNS)

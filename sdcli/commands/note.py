@@ -1,0 +1,31 @@
+"""sdcli note ID TEXT"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+
+
+def command(
+    ctx: typer.Context,
+    ticket_id: str = typer.Argument(..., metavar="ID"),
+    note: str = typer.Argument(..., metavar="TEXT", help="The note; use - to read it from stdin."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Add a note to a ticket's timeline.
+
+    Example: sdcli note INC12 "Customer confirms the router was rebooted"
+    """
+    import sys
+
+    from sdcli.tickets import add_note
+
+    app = app_of(ctx)
+    if note == "-":
+        note = sys.stdin.read()
+    doc = add_note(app.store(), ticket_id, note, actor=app.agent)
+    if as_json:
+        emit_json(doc)
+    else:
+        info(f"Note added to {doc['id']}.")

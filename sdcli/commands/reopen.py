@@ -1,0 +1,27 @@
+"""sdcli reopen ID"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.commands._transition import run
+from sdcli.ui import JSON_OPTION
+
+
+def command(
+    ctx: typer.Context,
+    ticket_id: str = typer.Argument(..., metavar="ID"),
+    note: str = typer.Option(..., "--note", help="Why it is reopened (required)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Reopen a resolved or closed incident; its SLA clock runs again.
+
+    Example: sdcli reopen INC12 --note "Link down again after 10 minutes"
+    """
+
+    def apply(doc: dict) -> None:
+        doc.pop("resolved_at", None)
+        doc.pop("closed_at", None)
+        doc.pop("resolution", None)
+
+    run(ctx, ticket_id, "reopen", note=note, as_json=as_json, apply=apply)

@@ -1,0 +1,29 @@
+"""sdcli resolve ID --note TEXT"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.commands._transition import run
+from sdcli.ui import JSON_OPTION
+
+
+def command(
+    ctx: typer.Context,
+    ticket_id: str = typer.Argument(..., metavar="ID"),
+    note: str = typer.Option(..., "--note", help="What fixed it (required)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Mark an incident resolved; this stops its SLA clock.
+
+    Example: sdcli resolve INC12 --note "Power restored at the site; link up"
+    """
+    from sdcli import clock
+
+    stamp = clock.iso(clock.now())
+
+    def apply(doc: dict) -> None:
+        doc["resolved_at"] = stamp
+        doc["resolution"] = note.strip()
+
+    run(ctx, ticket_id, "resolve", note=note, as_json=as_json, apply=apply)

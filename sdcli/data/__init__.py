@@ -1,0 +1,1 @@
+"""Desk configuration shipped with sdcli; each file may be overridden from SDCLI_HOME."""

@@ -1,0 +1,677 @@
+"""The ticket store: the interface commands use, and its embedded TinyDB backend.
+
+Layout under ``<home>/store/`` (see the README's architecture section):
+
+- ``meta.json``      schema version and the next number of each id prefix
+- ``INC/00000.json`` a TinyDB file per shard of 200 ids (table ``tickets``, doc_id = number)
+- ``index.json``     a TinyDB file with a summary of every ticket that is not finished
+- ``journal.json``   present only while a write that changes the index is in flight
+- ``.lock``          the inter-process lock every read-modify-write holds
+
+Every file is written atomically (temp file, fsync, rename, fsync of the directory), so a
+crash at any instant leaves the old or the new version, never a broken one. Reads take
+no lock: they always see whole files.
+"""
+
+from __future__ import annotations
+
+import abc
+import copy
+import errno
+import json
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from sdcli import clock
+from sdcli.errors import BadTicketId, StoreBusy, StoreDamaged, StoreUnwritable, UnknownTicket
+
+SCHEMA_VERSION = 1
+PREFIXES = {"INC": "incident", "SSR": "ssr", "CHG": "change"}
+SHARD_SIZE = 200
+#: statuses after which a ticket leaves the open index
+FINISHED = frozenset({"closed", "cancelled", "done", "rejected"})
+#: fields copied into the open index, so listings and the shift view read one small file
+SUMMARY_FIELDS = (
+    "id", "kind", "status", "customer", "site", "severity", "opened_at", "channel",
+    "service_type", "problem", "customer_reference", "ack_due", "acked_at", "recovery_due",
+    "sla_paused_at", "escalation", "category", "type", "external_id",
+)  # fmt: skip
+
+_ID_RE = re.compile(r"^\s*(INC|SSR|CHG)-?0*(\d{1,12})\s*$", re.IGNORECASE)
+
+Event = dict[str, Any]
+Change = Callable[[dict[str, Any]], Event]
+
+
+def parse_id(text: str) -> tuple[str, int]:
+    """'inc12' → ('INC', 12). Raises BadTicketId."""
+    m = _ID_RE.match(text or "")
+    if not m or int(m.group(2)) == 0:
+        raise BadTicketId(f"{text!r} is not a ticket id (INC, SSR or CHG and a number, e.g. INC12)")
+    return m.group(1).upper(), int(m.group(2))
+
+
+def format_id(prefix: str, number: int) -> str:
+    return f"{prefix}{number}"
+
+
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Top-level fields that changed, as {field: [old, new]} (history excluded)."""
+    keys = (before.keys() | after.keys()) - {"history", "updated_at"}
+    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+
+
+class Store(abc.ABC):
+    """What commands need from a store. A second backend implements exactly this."""
+
+    @abc.abstractmethod
+    def create(
+        self,
+        prefix: str,
+        fields: dict[str, Any],
+        *,
+        actor: str,
+        at: datetime | None = None,
+        event: Event | None = None,
+    ) -> dict[str, Any]:
+        """Allocate the next id of `prefix`, save the ticket, return it with its history."""
+
+    @abc.abstractmethod
+    def get(self, ticket_id: str) -> dict[str, Any]:
+        """The whole ticket. Raises UnknownTicket."""
+
+    @abc.abstractmethod
+    def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
+        """Under the lock: change(ticket) mutates a copy and returns the history event."""
+
+    @abc.abstractmethod
+    def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        """Summaries of the tickets that are not finished (cheap)."""
+
+    @abc.abstractmethod
+    def all_tickets(self, prefix: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every ticket, in id order (a full scan)."""
+
+    @abc.abstractmethod
+    def write_many(
+        self,
+        prefix: str,
+        creates: list[dict[str, Any]],
+        updates: dict[str, Change],
+        *,
+        actor: str,
+        event: Event,
+    ) -> list[str]:
+        """One write: create tickets and update existing ones; all or nothing. Returns new ids."""
+
+    @abc.abstractmethod
+    def check(self) -> list[str]:
+        """Problems found in the store, one line each (empty when healthy)."""
+
+    @abc.abstractmethod
+    def repair(self) -> list[str]:
+        """Fix what can be fixed without losing data (index, counters, permissions)."""
+
+
+# --------------------------------------------------------------------------- files
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _unwritable(path: Path, e: OSError) -> StoreUnwritable:
+    reason = {
+        errno.ENOSPC: "the disk is full",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "permission denied",
+        errno.EDQUOT: "disk quota exceeded",
+    }.get(e.errno or 0, e.strerror or str(e))
+    return StoreUnwritable(f"cannot write {path}: {reason}; nothing was changed")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path so that a crash leaves the old or the new file, never a mix (mode 0600)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except OSError as e:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        raise _unwritable(path, e) from None
+    _fsync_dir(path.parent)
+
+
+def dumps(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read_json(path: Path) -> Any:
+    """Parsed JSON of path, None if it does not exist. Raises StoreDamaged, never repairs."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise StoreDamaged(f"cannot read {path}: {e.strerror}") from None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise StoreDamaged(
+            f"{path} is damaged ({type(e).__name__}: {str(e)[:60]}); it was left as it is, "
+            "run: sdcli doctor"
+        ) from None
+    if not isinstance(data, dict):
+        raise StoreDamaged(f"{path} is damaged (not a JSON object); run: sdcli doctor")
+    return data
+
+
+class _FileStorage(Storage):
+    """TinyDB storage over one JSON file: parsed once, written only when the transaction commits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, Any] | None = None
+        self._loaded = False
+        self.dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if not self._loaded:
+            self._data = read_json(self.path)
+            self._loaded = True
+        return self._data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self._data = data
+        self._loaded = True
+        self.dirty = True
+
+    def flush(self) -> None:
+        if self.dirty:
+            if not self.path.parent.is_dir():
+                try:
+                    self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                except OSError as e:
+                    raise _unwritable(self.path.parent, e) from None
+            atomic_write(self.path, dumps(self._data))
+            self.dirty = False
+
+
+def _open_db(path: Path) -> TinyDB:
+    return TinyDB(path, storage=_FileStorage)
+
+
+# --------------------------------------------------------------------------- migrations
+
+#: (version it brings the store to, name, function of the store directory), applied in order
+MIGRATIONS: list[tuple[int, str, Callable[[Path], None]]] = [
+    (1, "initial-layout", lambda root: None),
+]
+
+
+# --------------------------------------------------------------------------- TinyDB backend
+
+
+class _Txn:
+    """The unit of work of one locked operation."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.dbs: dict[Path, TinyDB] = {}
+        self.index_changes: dict[str, dict[str, Any] | None] = {}
+        self.rebuild_index = False
+
+    def db(self, path: Path) -> TinyDB:
+        if path not in self.dbs:
+            self.dbs[path] = _open_db(path)
+        return self.dbs[path]
+
+    def shard(self, prefix: str, number: int):  # -> tinydb.table.Table
+        return self.db(_shard_path(self.root, prefix, number)).table("tickets")
+
+    def index_entry(self, doc: dict[str, Any]) -> None:
+        self.index_changes[doc["id"]] = None if doc.get("status") in FINISHED else summary(doc)
+
+
+def _shard_path(root: Path, prefix: str, number: int) -> Path:
+    return root / prefix / f"{number // SHARD_SIZE:05d}.json"
+
+
+class TinyStore(Store):
+    """Tickets in sharded TinyDB JSON files under `<home>/store`."""
+
+    def __init__(self, home: Path, *, lock_timeout: float | None = None) -> None:
+        self.home = Path(home)
+        self.root = self.home / "store"
+        if lock_timeout is None:
+            lock_timeout = float(os.environ.get("SDCLI_LOCK_TIMEOUT", "10"))
+        self.lock_timeout = lock_timeout
+
+    # ---- paths
+    @property
+    def meta_path(self) -> Path:
+        return self.root / "meta.json"
+
+    @property
+    def index_path(self) -> Path:
+        return self.root / "index.json"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.root / "journal.json"
+
+    # ---- locking
+    def _ensure_dirs(self) -> None:
+        try:
+            for d in (self.home, self.root):
+                d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as e:
+            raise _unwritable(self.root, e) from None
+
+    @contextmanager
+    def _locked(self) -> Iterator[_Txn]:
+        from filelock import FileLock, Timeout
+
+        self._ensure_dirs()
+        lock = FileLock(str(self.root / ".lock"), timeout=self.lock_timeout, mode=0o600)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"the store {self.root} is busy: another sdcli held its lock for "
+                f"{self.lock_timeout:g}s; try again"
+            ) from None
+        except OSError as e:
+            raise _unwritable(self.root / ".lock", e) from None
+        try:
+            self._prepare()
+            yield _Txn(self.root)
+        finally:
+            lock.release()
+
+    def _prepare(self) -> None:
+        """Under the lock: create or migrate the store, finish an interrupted index write."""
+        meta = read_json(self.meta_path)
+        if meta is None:
+            meta = {"schema": SCHEMA_VERSION, "next": {p: 1 for p in PREFIXES}, "migrations": []}
+            atomic_write(self.meta_path, dumps(meta))
+        schema = meta.get("schema", 0)
+        if schema > SCHEMA_VERSION:
+            raise StoreDamaged(
+                f"{self.meta_path} is schema {schema}; this sdcli knows {SCHEMA_VERSION}: upgrade sdcli"
+            )
+        if schema < SCHEMA_VERSION:
+            for version, name, fn in MIGRATIONS:
+                if version > schema:
+                    fn(self.root)
+                    meta["schema"] = version
+                    meta.setdefault("migrations", []).append(name)
+                    atomic_write(self.meta_path, dumps(meta))
+        journal = read_json(self.journal_path)
+        if journal is not None:
+            db = _open_db(self.index_path)
+            self._apply_journal(db, journal)
+            db.storage.flush()
+            self.journal_path.unlink()
+
+    def _apply_journal(self, index: TinyDB, journal: dict[str, Any]) -> None:
+        """Bring the index in line with the tickets a journal names (or all of them)."""
+        if journal.get("rebuild"):
+            data: dict[str, dict[str, Any]] = {p: {} for p in PREFIXES}
+            for doc in self.all_tickets():
+                if doc.get("status") not in FINISHED:
+                    p, n = parse_id(doc["id"])
+                    data[p][str(n)] = summary(doc)
+            index.storage.write(data)
+            return
+        changes = {}
+        for tid in journal.get("ids", []):
+            p, n = parse_id(tid)
+            doc = self._read_doc(p, n)
+            changes[tid] = None if doc is None or doc.get("status") in FINISHED else summary(doc)
+        _patch_index(index, changes)
+
+    def _commit(self, txn: _Txn, meta: dict[str, Any] | None = None) -> None:
+        if meta is not None:
+            atomic_write(self.meta_path, dumps(meta))
+        needs_index = bool(txn.index_changes) or txn.rebuild_index
+        if needs_index:
+            journal = {"rebuild": True} if txn.rebuild_index else {"ids": sorted(txn.index_changes)}
+            atomic_write(self.journal_path, dumps(journal))
+        for db in txn.dbs.values():
+            db.storage.flush()
+        if needs_index:
+            index = _open_db(self.index_path)
+            if txn.rebuild_index:
+                self._apply_journal(index, {"rebuild": True})
+            else:
+                _patch_index(index, txn.index_changes)
+            index.storage.flush()
+            self.journal_path.unlink()
+            _fsync_dir(self.root)
+
+    # ---- reads
+    def _read_doc(self, prefix: str, number: int) -> dict[str, Any] | None:
+        data = read_json(_shard_path(self.root, prefix, number))
+        if data is None:
+            return None
+        doc = data.get("tickets", {}).get(str(number))
+        return doc
+
+    def get(self, ticket_id: str) -> dict[str, Any]:
+        prefix, number = parse_id(ticket_id)
+        doc = self._read_doc(prefix, number)
+        if doc is None:
+            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+        return doc
+
+    def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        data = read_json(self.index_path) or {}
+        journal = read_json(self.journal_path)
+        if journal is not None:  # a write is in flight or was interrupted: patch in memory
+            if journal.get("rebuild"):
+                return [
+                    summary(d) for d in self.all_tickets(prefix) if d.get("status") not in FINISHED
+                ]
+            for tid in journal.get("ids", []):
+                p, n = parse_id(tid)
+                doc = self._read_doc(p, n)
+                table = data.setdefault(p, {})
+                if doc is None or doc.get("status") in FINISHED:
+                    table.pop(str(n), None)
+                else:
+                    table[str(n)] = summary(doc)
+        out: list[dict[str, Any]] = []
+        for p in [prefix] if prefix else PREFIXES:
+            table = data.get(p, {})
+            out.extend(table[k] for k in sorted(table, key=int))
+        return out
+
+    def _shard_files(self, prefix: str) -> list[Path]:
+        d = self.root / prefix
+        if not d.is_dir():
+            return []
+        return sorted(p for p in d.glob("*.json") if not p.name.startswith("."))
+
+    def all_tickets(self, prefix: str | None = None) -> Iterator[dict[str, Any]]:
+        for p in [prefix] if prefix else PREFIXES:
+            for path in self._shard_files(p):
+                table = (read_json(path) or {}).get("tickets", {})
+                for k in sorted(table, key=int):
+                    yield table[k]
+
+    # ---- writes
+    def _new_doc(
+        self,
+        prefix: str,
+        number: int,
+        fields: dict[str, Any],
+        actor: str,
+        at: datetime,
+        event: Event | None,
+    ) -> dict[str, Any]:
+        tid = format_id(prefix, number)
+        doc = {k: v for k, v in fields.items() if k != "history"}
+        doc["id"] = tid
+        doc["kind"] = PREFIXES[prefix]
+        doc.setdefault("opened_at", clock.iso(at))
+        doc.setdefault("opened_by", actor)
+        stamp = clock.iso(clock.now())
+        doc["updated_at"] = stamp
+        history = list(fields.get("history", []))
+        history.append({"at": stamp, "by": actor, "action": "opened", **(event or {})})
+        doc["history"] = history
+        return doc
+
+    def create(
+        self,
+        prefix: str,
+        fields: dict[str, Any],
+        *,
+        actor: str,
+        at: datetime | None = None,
+        event: Event | None = None,
+    ) -> dict[str, Any]:
+        if prefix not in PREFIXES:
+            raise BadTicketId(f"unknown ticket kind {prefix!r}")
+        at = at or clock.now()
+        with self._locked() as txn:
+            meta = read_json(self.meta_path) or {}
+            number = int(meta["next"][prefix])
+            meta["next"][prefix] = number + 1
+            doc = self._new_doc(prefix, number, fields, actor, at, event)
+            txn.shard(prefix, number).insert(Document(doc, doc_id=number))
+            txn.index_entry(doc)
+            self._commit(txn, meta)
+        return doc
+
+    def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
+        prefix, number = parse_id(ticket_id)
+        with self._locked() as txn:
+            table = txn.shard(prefix, number)
+            current = table.get(doc_id=number)
+            if current is None:
+                raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+            before = dict(current)
+            after = copy.deepcopy(before)
+            event = change(after)
+            self._stamp(before, after, event, actor)
+            table.update(_replace_with(after), doc_ids=[number])
+            if summary(before) != summary(after) or before.get("status") != after.get("status"):
+                txn.index_entry(after)
+            self._commit(txn)
+        return after
+
+    @staticmethod
+    def _stamp(before: dict[str, Any], after: dict[str, Any], event: Event, actor: str) -> None:
+        stamp = clock.iso(clock.now())
+        entry: dict[str, Any] = {"at": stamp, "by": actor}
+        entry.update(event)
+        changes = diff(before, after)
+        if changes:
+            entry["changes"] = changes
+        after["updated_at"] = stamp
+        after["history"] = [*before.get("history", []), entry]
+
+    def write_many(
+        self,
+        prefix: str,
+        creates: list[dict[str, Any]],
+        updates: dict[str, Change],
+        *,
+        actor: str,
+        event: Event,
+    ) -> list[str]:
+        new_ids: list[str] = []
+        with self._locked() as txn:
+            meta = read_json(self.meta_path) or {}
+            number = int(meta["next"][prefix])
+            by_shard: dict[int, list[Document]] = {}
+            for fields in creates:
+                at = fields.get("opened_at")
+                at_dt = clock.from_iso(at) if isinstance(at, str) else clock.now()
+                doc = self._new_doc(prefix, number, fields, actor, at_dt, event)
+                by_shard.setdefault(number // SHARD_SIZE, []).append(Document(doc, doc_id=number))
+                new_ids.append(doc["id"])
+                number += 1
+            meta["next"][prefix] = number
+            for docs in by_shard.values():
+                txn.shard(prefix, docs[0].doc_id).insert_multiple(docs)
+            for tid, change in updates.items():
+                p, n = parse_id(tid)
+                table = txn.shard(p, n)
+                current = table.get(doc_id=n)
+                if current is None:
+                    raise UnknownTicket(f"no ticket {tid} in {self.root}")
+                before = dict(current)
+                after = copy.deepcopy(before)
+                ev = change(after)
+                self._stamp(before, after, {**event, **ev}, actor)
+                table.update(_replace_with(after), doc_ids=[n])
+                txn.index_entry(after)
+            for docs in by_shard.values():
+                for doc in docs:
+                    txn.index_entry(doc)
+            self._commit(txn, meta)
+        return new_ids
+
+    # ---- health
+    def check(self) -> list[str]:
+        problems: list[str] = []
+        if not self.root.exists():
+            return problems
+        seen: dict[str, Path] = {}
+        max_seen = {p: 0 for p in PREFIXES}
+        open_docs: dict[str, dict[str, Any]] = {}
+        for path in sorted(self.root.rglob("*")):
+            if path.name.endswith(".tmp"):
+                problems.append(f"{path}: leftover temporary file from an interrupted write")
+            if path.is_file() and path.stat().st_mode & 0o077:
+                problems.append(
+                    f"{path}: permissions {oct(path.stat().st_mode & 0o777)}, expected 0o600"
+                )
+        try:
+            meta = read_json(self.meta_path)
+        except StoreDamaged as e:
+            problems.append(str(e))
+            meta = None
+        if meta is None and self.meta_path.exists() is False and any(self.root.iterdir()):
+            problems.append(f"{self.meta_path}: missing")
+        for prefix in PREFIXES:
+            for path in self._shard_files(prefix):
+                try:
+                    data = read_json(path) or {}
+                except StoreDamaged as e:
+                    problems.append(str(e))
+                    continue
+                for key, doc in data.get("tickets", {}).items():
+                    number = int(key)
+                    tid = format_id(prefix, number)
+                    if doc.get("id") != tid:
+                        problems.append(
+                            f"{path}: entry {key} carries id {doc.get('id')!r}, expected {tid}"
+                        )
+                    if _shard_path(self.root, prefix, number) != path:
+                        problems.append(f"{path}: {tid} is in the wrong shard")
+                    if tid in seen:
+                        problems.append(f"{tid} appears twice: {seen[tid]} and {path}")
+                    seen[tid] = path
+                    max_seen[prefix] = max(max_seen[prefix], number)
+                    if doc.get("status") not in FINISHED:
+                        open_docs[tid] = doc
+        if meta:
+            for prefix in PREFIXES:
+                if int(meta.get("next", {}).get(prefix, 1)) <= max_seen[prefix]:
+                    problems.append(
+                        f"{self.meta_path}: next {prefix} number {meta['next'].get(prefix)} is not "
+                        f"above the highest id {prefix}{max_seen[prefix]} (ids would be reused)"
+                    )
+        try:
+            index = read_json(self.index_path) or {}
+        except StoreDamaged as e:
+            problems.append(str(e))
+            index = None
+        if self.journal_path.exists():
+            problems.append(f"{self.journal_path}: an interrupted write left the index to finish")
+        elif index is not None:
+            indexed = {
+                format_id(p, int(k)): v for p in PREFIXES for k, v in index.get(p, {}).items()
+            }
+            for tid in sorted(open_docs.keys() - indexed.keys()):
+                problems.append(f"index: open ticket {tid} is missing from {self.index_path}")
+            for tid in sorted(indexed.keys() - open_docs.keys()):
+                problems.append(f"index: {tid} is listed but is not an open ticket")
+            for tid in sorted(open_docs.keys() & indexed.keys()):
+                if indexed[tid] != summary(open_docs[tid]):
+                    problems.append(f"index: the summary of {tid} differs from the ticket")
+        return problems
+
+    def repair(self) -> list[str]:
+        done: list[str] = []
+        damaged = [p for p in self.check() if "damaged" in p or "cannot read" in p]
+        if damaged:
+            raise StoreDamaged(damaged[0] + " (repair refuses to touch a damaged file)")
+        with self._locked() as txn:
+            for path in list(self.root.rglob("*.tmp")):
+                path.unlink()
+                done.append(f"removed {path}")
+            meta = read_json(self.meta_path) or {}
+            for prefix in PREFIXES:
+                highest = max((parse_id(d["id"])[1] for d in self.all_tickets(prefix)), default=0)
+                if int(meta["next"][prefix]) <= highest:
+                    meta["next"][prefix] = highest + 1
+                    done.append(f"next {prefix} number set to {highest + 1}")
+            for path in self.root.rglob("*"):
+                mode = path.stat().st_mode & 0o777
+                want = 0o700 if path.is_dir() else 0o600
+                if mode != want:
+                    path.chmod(want)
+                    done.append(f"{path}: permissions set to {oct(want)}")
+            txn.rebuild_index = True
+            self._commit(txn, meta)
+            done.append("index rebuilt from the tickets")
+        return done
+
+
+def _patch_index(index: TinyDB, changes: dict[str, dict[str, Any] | None]) -> None:
+    """Set or drop index entries in one pass over the raw TinyDB data (O(changes), not O(index))."""
+    data = index.storage.read() or {}
+    for tid, summ in changes.items():
+        p, n = parse_id(tid)
+        table = data.setdefault(p, {})
+        if summ is None:
+            table.pop(str(n), None)
+        else:
+            table[str(n)] = summ
+    index.storage.write(data)
+
+
+def _replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def apply(doc: dict[str, Any]) -> None:
+        doc.clear()
+        doc.update(new)
+
+    return apply
+
+
+def open_store(home: Path) -> Store:
+    """The store configured for home (the embedded TinyDB backend)."""
+    return TinyStore(home)
+
+
+def ids_of(docs: Iterable[dict[str, Any]]) -> list[str]:
+    return [d["id"] for d in docs]

@@ -1,0 +1,71 @@
+"""Every test gets its own SDCLI_HOME under tmp_path: no test touches a real store."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+_SCRUB = (
+    "SDCLI_NOW",
+    "SDCLI_NO_INPUT",
+    "SDCLI_LANG",
+    "SDCLI_LOCK_TIMEOUT",
+    "NO_COLOR",
+    "FORCE_COLOR",
+)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path, monkeypatch) -> Path:
+    h = tmp_path / "home"
+    monkeypatch.setenv("SDCLI_HOME", str(h))
+    monkeypatch.setenv("SDCLI_AGENT", "tester")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for var in _SCRUB:
+        monkeypatch.delenv(var, raising=False)
+    return h
+
+
+@pytest.fixture
+def store(home):
+    from sdcli.store import TinyStore
+
+    return TinyStore(home)
+
+
+class Invoker:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, env: dict | None = None):
+        from sdcli.cli import app
+
+        return self.runner.invoke(app, list(args), input=input, env=env)
+
+    def json(self, *args: str, input: str | None = None, env: dict | None = None):
+        r = self(*args, input=input, env=env)
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+
+@pytest.fixture
+def sdcli() -> Invoker:
+    return Invoker()
+
+
+def subprocess_env(home: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUB}
+    env.update({"SDCLI_HOME": str(home), "SDCLI_AGENT": "tester", "PYTHONPATH": str(ROOT)})
+    env.update(extra)
+    return env
+
+
+PY = sys.executable

@@ -1,0 +1,118 @@
+"""Several processes on one store at once: nothing lost, ids unique, readers never see a torn file."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from conftest import PY, subprocess_env
+
+from sdcli.store import TinyStore
+
+WORKERS = str(Path(__file__).with_name("workers.py"))
+
+
+def test_eight_writers_and_a_polling_reader(home):
+    env = subprocess_env(home)
+    TinyStore(home).create("INC", {"status": "open", "customer": "seed"}, actor="t")
+    reader = subprocess.Popen(
+        [PY, WORKERS, "poll", str(home), "6"], env=env, stdout=subprocess.PIPE, text=True
+    )
+    writers = [
+        subprocess.Popen(
+            [PY, WORKERS, "add", str(home), "50", f"w{i}"],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(8)
+    ]
+    reported = []
+    for w in writers:
+        out, _ = w.communicate(timeout=180)
+        assert w.returncode == 0
+        reported += out.split()
+    polled = json.loads(reader.communicate(timeout=60)[0])
+    assert polled["reads"] > 100 and polled["bad"] == 0, polled
+
+    store = TinyStore(home)
+    tickets = [t for t in store.all_tickets("INC") if t["customer"] != "seed"]
+    ids = [t["id"] for t in tickets]
+    assert len(tickets) == 400 and len(set(ids)) == 400
+    assert sorted(reported) == sorted(ids)
+    assert {t["customer"] for t in tickets} == {f"w{i}-{j}" for i in range(8) for j in range(50)}
+    for t in tickets:
+        notes = [h["note"] for h in t["history"] if h["action"] == "note"]
+        assert notes == [f"note {t['customer']}"]
+    assert store.check() == []
+
+
+def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
+    env = subprocess_env(home)
+    rng = random.Random(20261201)
+    saved: set[str] = set()
+    noted: set[str] = set()
+    kills = 0
+    for _ in range(20):
+        p = subprocess.Popen(
+            [PY, WORKERS, "loop", str(home)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        time.sleep(rng.uniform(0.2, 0.5))
+        os.kill(p.pid, signal.SIGKILL)
+        out, _ = p.communicate()
+        kills += 1
+        for line in out.splitlines():
+            if line.startswith("note "):
+                noted.add(line[5:])
+            elif line:
+                saved.add(line)
+        store = TinyStore(home)
+        damaged = [x for x in store.check() if "damaged" in x or "appears twice" in x]
+        assert damaged == []
+        for tid in saved:
+            store.get(tid)
+    store = TinyStore(home)
+    all_ids = [t["id"] for t in store.all_tickets()]
+    assert len(all_ids) == len(set(all_ids))
+    assert saved <= set(all_ids)
+    for tid in noted:
+        assert any(h["action"] == "note" for h in store.get(tid)["history"])
+    assert kills == 20 and len(saved) > 20
+    store.repair()
+    assert store.check() == []
+
+
+def test_live_lock_holder_means_store_busy_exit_1(home, sdcli):
+    from helpers import make_incident
+
+    make_incident(TinyStore(home))
+    holder = subprocess.Popen(
+        [
+            PY,
+            "-c",
+            "import sys,time; from filelock import FileLock; l=FileLock(sys.argv[1]); l.acquire(); "
+            "print('held', flush=True); time.sleep(30)",
+            str(home / "store" / ".lock"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        r = sdcli("note", "INC1", "hello", env={"SDCLI_LOCK_TIMEOUT": "0.5"})
+        assert r.exit_code == 1
+        assert r.stderr.strip().startswith("Error: the store") and "busy" in r.stderr
+        assert len(r.stderr.strip().splitlines()) == 1
+    finally:
+        holder.kill()
+        holder.wait()
+    # a lock left by a killed process is released by the kernel: the next write does not wait
+    start = time.monotonic()
+    r = sdcli("note", "INC1", "after the holder died", env={"SDCLI_LOCK_TIMEOUT": "20"})
+    assert r.exit_code == 0, r.output
+    assert time.monotonic() - start < 15

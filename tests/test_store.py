@@ -1,0 +1,176 @@
+"""The store's guarantees: ids, history, atomic private files, damage, index, migrations."""
+
+from __future__ import annotations
+
+import json
+import stat
+
+import pytest
+from helpers import make_incident
+
+from sdcli import store as store_mod
+from sdcli.errors import BadTicketId, StoreDamaged, UnknownTicket
+from sdcli.store import SHARD_SIZE, TinyStore, parse_id
+
+
+def test_ids_are_sequential_case_insensitive_and_never_reused(store):
+    a = make_incident(store)
+    b = make_incident(store)
+    assert (a["id"], b["id"]) == ("INC1", "INC2")
+    assert store.get("inc2")["id"] == "INC2"
+    assert store.get(" Inc-0002 ")["id"] == "INC2"
+    # a new store object (a new process) continues the numbering
+    assert make_incident(TinyStore(store.home))["id"] == "INC3"
+    s = store.create("SSR", {"status": "received"}, actor="x")
+    assert s["id"] == "SSR1" and s["kind"] == "ssr"
+
+
+@pytest.mark.parametrize("bad", ["", "INC", "INC0", "XYZ12", "12", "INC12a", "INC 1 2"])
+def test_bad_ids_are_refused(store, bad):
+    with pytest.raises(BadTicketId):
+        parse_id(bad)
+
+
+def test_unknown_ticket(store):
+    make_incident(store)
+    with pytest.raises(UnknownTicket):
+        store.get("INC99")
+
+
+def test_history_records_who_when_what(store):
+    t = make_incident(store)
+    assert t["history"][0]["action"] == "opened" and t["history"][0]["by"] == "tester"
+
+    def change(doc):
+        doc["site"] = "Quito"
+        return {"action": "edit"}
+
+    after = store.update(t["id"], change, actor="ana")
+    last = after["history"][-1]
+    assert last["by"] == "ana" and last["action"] == "edit"
+    assert last["changes"] == {"site": ["Lima HQ", "Quito"]}
+    assert len(store.get(t["id"])["history"]) == 2
+
+
+def test_files_are_private_and_no_temp_files_remain(store):
+    make_incident(store)
+    files = [p for p in store.root.rglob("*") if p.is_file()]
+    assert {p.name for p in files} >= {"meta.json", "index.json", "00000.json", ".lock"}
+    for p in files:
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+    assert stat.S_IMODE(store.root.stat().st_mode) == 0o700
+    assert not list(store.root.rglob("*.tmp"))
+
+
+def test_shards_hold_id_ranges(store):
+    for _ in range(SHARD_SIZE + 5):
+        store.create("INC", {"status": "open", "customer": "c"}, actor="t")
+    assert sorted(p.name for p in (store.root / "INC").glob("*.json")) == [
+        "00000.json",
+        "00001.json",
+    ]
+    assert store.get(f"INC{SHARD_SIZE + 3}")["customer"] == "c"
+    assert store.check() == []
+
+
+def test_open_index_follows_status(store):
+    t = make_incident(store)
+    assert [s["id"] for s in store.open_summaries()] == [t["id"]]
+    store.update(
+        t["id"], lambda d: (d.__setitem__("status", "closed"), {"action": "close"})[1], actor="t"
+    )
+    assert store.open_summaries() == []
+    store.update(
+        t["id"], lambda d: (d.__setitem__("status", "open"), {"action": "reopen"})[1], actor="t"
+    )
+    assert [s["status"] for s in store.open_summaries()] == ["open"]
+    assert store.check() == []
+
+
+def test_interrupted_index_write_is_finished_by_readers_and_next_writer(store):
+    t = make_incident(store)
+    # simulate a crash after the shard was written but before the index: ticket closed, index stale
+    shard = store.root / "INC" / "00000.json"
+    data = json.loads(shard.read_text())
+    data["tickets"]["1"]["status"] = "closed"
+    shard.write_text(json.dumps(data))
+    (store.root / "journal.json").write_text(json.dumps({"ids": [t["id"]]}))
+    assert store.open_summaries() == []  # a reader patches in memory
+    assert any("interrupted" in p for p in store.check())
+    make_incident(store)  # the next writer finishes the index
+    assert not (store.root / "journal.json").exists()
+    assert [s["id"] for s in store.open_summaries()] == ["INC2"]
+
+
+def test_damaged_file_is_reported_and_never_overwritten(store):
+    make_incident(store)
+    shard = store.root / "INC" / "00000.json"
+    shard.write_bytes(b'{"tickets": {"1": {"id": "INC1"')
+    before = shard.read_bytes()
+    with pytest.raises(StoreDamaged, match="00000.json"):
+        store.get("INC1")
+    with pytest.raises(StoreDamaged):
+        store.update("INC1", lambda d: {"action": "x"}, actor="t")
+    assert shard.read_bytes() == before
+
+
+def test_migrations_run_once_in_order(store, monkeypatch):
+    make_incident(store)
+    ran = []
+    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(
+        store_mod,
+        "MIGRATIONS",
+        [
+            *store_mod.MIGRATIONS,
+            (2, "two", lambda root: ran.append(2)),
+            (3, "three", lambda root: ran.append(3)),
+        ],
+    )
+    make_incident(store)
+    make_incident(store)
+    assert ran == [2, 3]
+    meta = json.loads((store.root / "meta.json").read_text())
+    assert meta["schema"] == 3 and meta["migrations"][-2:] == ["two", "three"]
+
+
+def test_newer_schema_is_refused(store):
+    make_incident(store)
+    meta = store.root / "meta.json"
+    data = json.loads(meta.read_text())
+    data["schema"] = 99
+    meta.write_text(json.dumps(data))
+    with pytest.raises(StoreDamaged, match="upgrade sdcli"):
+        make_incident(store)
+
+
+def test_doctor_finds_and_fixes_index_and_counter(store):
+    make_incident(store)
+    make_incident(store)
+    (store.root / "index.json").write_text(json.dumps({"INC": {}}))
+    meta = store.root / "meta.json"
+    m = json.loads(meta.read_text())
+    m["next"]["INC"] = 1
+    meta.write_text(json.dumps(m))
+    problems = store.check()
+    assert any("INC1 is missing" in p for p in problems)
+    assert any("ids would be reused" in p for p in problems)
+    store.repair()
+    assert store.check() == []
+    assert make_incident(store)["id"] == "INC3"
+
+
+def test_write_many_is_one_write(store):
+    make_incident(store)
+    ids = store.write_many(
+        "INC",
+        [{"status": "open", "customer": f"c{i}"} for i in range(450)],
+        {"INC1": lambda d: (d.__setitem__("site", "moved"), {"action": "imported-update"})[1]},
+        actor="import",
+        event={"source": "test"},
+    )
+    assert ids[0] == "INC2" and ids[-1] == "INC451"
+    assert store.get("INC1")["site"] == "moved"
+    assert store.get("INC451")["history"][0]["source"] == "test"
+    assert len(store.open_summaries()) == 451
+    assert store.check() == []
