@@ -26,9 +26,7 @@ def ticket(i: int) -> dict:
         "callback_contacts": [
             {"name": f"Ana {i}", "email": f"ana{i}@example.com", "phone": "+5511987654321"}
         ],
-        "local_contacts": [
-            {"name": f"Luis {i}", "email": f"luis{i}@example.com", "phone": "+5511912345678"}
-        ],
+        "local_contacts": [{"name": f"Luis {i}", "email": f"luis{i}@example.com", "phone": "+5511912345678"}],
         "opening_hours": "Mon-Fri 08:00-18:00",
         "has_contingency": False,
         "power_now": True,
@@ -70,23 +68,15 @@ def main() -> None:
         )
         es, el = env_for(small), env_for(large)
         mid_small, mid_large = "INC50", f"INC{args.large // 2}"
-        s, big = compare(
-            ([*SDCLI, "show", mid_small], es), ([*SDCLI, "show", mid_large], el), args.rounds
-        )
-        print(
-            f"show    100: {s * 1000:6.1f} ms   {args.large:,}: {big * 1000:6.1f} ms   ratio {big / s:.2f}"
-        )
+        s, big = compare(([*SDCLI, "show", mid_small], es), ([*SDCLI, "show", mid_large], el), args.rounds)
+        print(f"show    100: {s * 1000:6.1f} ms   {args.large:,}: {big * 1000:6.1f} ms   ratio {big / s:.2f}")
         s, big = compare(
             ([*SDCLI, "note", mid_small, "bench note"], es),
             ([*SDCLI, "note", mid_large, "bench note"], el),
             args.rounds,
         )
-        print(
-            f"note    100: {s * 1000:6.1f} ms   {args.large:,}: {big * 1000:6.1f} ms   ratio {big / s:.2f}"
-        )
-        v, p = compare(
-            ([*SDCLI, "--version"], es), ([sys.executable, "-c", "pass"], es), args.rounds
-        )
+        print(f"note    100: {s * 1000:6.1f} ms   {args.large:,}: {big * 1000:6.1f} ms   ratio {big / s:.2f}")
+        v, p = compare(([*SDCLI, "--version"], es), ([sys.executable, "-c", "pass"], es), args.rounds)
         print(
             f"startup sdcli --version: {v * 1000:6.1f} ms   python -c pass: {p * 1000:6.1f} ms   ratio {v / p:.2f}"
         )

@@ -107,9 +107,7 @@ def root(
         "--no-input",
         help="Never prompt (also SDCLI_NO_INPUT=1); missing answers are errors.",
     ),
-    lang: str | None = typer.Option(
-        None, "--lang", help="Language of prompts and texts: es, en or pt."
-    ),
+    lang: str | None = typer.Option(None, "--lang", help="Language of prompts and texts: es, en or pt."),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
@@ -120,19 +118,20 @@ def root(
     """
     from sdcli.home import agent_name, resolve_home
 
-    ctx.obj = App(
-        home=resolve_home(home), agent=agent_name(), no_input=no_input or env_no_input(), lang=lang
-    )
+    ctx.obj = App(home=resolve_home(home), agent=agent_name(), no_input=no_input or env_no_input(), lang=lang)
 
 
 def _register() -> None:
-    from sdcli.commands import close, doctor, list_, note, reopen, resolve, show
+    from sdcli.commands import ack, close, doctor, list_, note, open, reopen, resolve, show
 
     for module, name in (
-        (show, "show"), (list_, "list"), (note, "note"), (resolve, "resolve"), (close, "close"),
-        (reopen, "reopen"), (doctor, "doctor"),
+        (open, "open"), (show, "show"), (list_, "list"), (note, "note"), (ack, "ack"),
+        (resolve, "resolve"), (close, "close"), (reopen, "reopen"), (doctor, "doctor"),
     ):  # fmt: skip
-        app.command(name)(module.command)
+        settings = dict(getattr(module, "SETTINGS", {}))
+        if hasattr(module, "_epilog"):
+            settings["epilog"] = module._epilog()
+        app.command(name, **settings)(module.command)
 
 
 _register()

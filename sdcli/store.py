@@ -192,8 +192,7 @@ def read_json(path: Path) -> Any:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
         raise StoreDamaged(
-            f"{path} is damaged ({type(e).__name__}: {str(e)[:60]}); it was left as it is, "
-            "run: sdcli doctor"
+            f"{path} is damaged ({type(e).__name__}: {str(e)[:60]}); it was left as it is, run: sdcli doctor"
         ) from None
     if not isinstance(data, dict):
         raise StoreDamaged(f"{path} is damaged (not a JSON object); run: sdcli doctor")
@@ -404,9 +403,7 @@ class TinyStore(Store):
         journal = read_json(self.journal_path)
         if journal is not None:  # a write is in flight or was interrupted: patch in memory
             if journal.get("rebuild"):
-                return [
-                    summary(d) for d in self.all_tickets(prefix) if d.get("status") not in FINISHED
-                ]
+                return [summary(d) for d in self.all_tickets(prefix) if d.get("status") not in FINISHED]
             for tid in journal.get("ids", []):
                 p, n = parse_id(tid)
                 doc = self._read_doc(p, n)
@@ -561,9 +558,7 @@ class TinyStore(Store):
             if path.name.endswith(".tmp"):
                 problems.append(f"{path}: leftover temporary file from an interrupted write")
             if path.is_file() and path.stat().st_mode & 0o077:
-                problems.append(
-                    f"{path}: permissions {oct(path.stat().st_mode & 0o777)}, expected 0o600"
-                )
+                problems.append(f"{path}: permissions {oct(path.stat().st_mode & 0o777)}, expected 0o600")
         try:
             meta = read_json(self.meta_path)
         except StoreDamaged as e:
@@ -582,9 +577,7 @@ class TinyStore(Store):
                     number = int(key)
                     tid = format_id(prefix, number)
                     if doc.get("id") != tid:
-                        problems.append(
-                            f"{path}: entry {key} carries id {doc.get('id')!r}, expected {tid}"
-                        )
+                        problems.append(f"{path}: entry {key} carries id {doc.get('id')!r}, expected {tid}")
                     if _shard_path(self.root, prefix, number) != path:
                         problems.append(f"{path}: {tid} is in the wrong shard")
                     if tid in seen:
@@ -608,9 +601,7 @@ class TinyStore(Store):
         if self.journal_path.exists():
             problems.append(f"{self.journal_path}: an interrupted write left the index to finish")
         elif index is not None:
-            indexed = {
-                format_id(p, int(k)): v for p in PREFIXES for k, v in index.get(p, {}).items()
-            }
+            indexed = {format_id(p, int(k)): v for p in PREFIXES for k, v in index.get(p, {}).items()}
             for tid in sorted(open_docs.keys() - indexed.keys()):
                 problems.append(f"index: open ticket {tid} is missing from {self.index_path}")
             for tid in sorted(indexed.keys() - open_docs.keys()):

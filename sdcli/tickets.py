@@ -106,10 +106,7 @@ class Filters:
             return False
         if self.severity and doc.get("severity") not in self.severity:
             return False
-        if (
-            self.customer
-            and self.customer.casefold() not in str(doc.get("customer", "")).casefold()
-        ):
+        if self.customer and self.customer.casefold() not in str(doc.get("customer", "")).casefold():
             return False
         if self.site and self.site.casefold() not in str(doc.get("site", "")).casefold():
             return False
@@ -204,3 +201,11 @@ def build_filters(
         reverse=reverse,
         limit=limit,
     )
+
+
+def unacked_filter(filters: Filters, *, explicit_sort: bool = False) -> None:
+    """Email reports whose acknowledgement is still owed; sorted by its deadline unless told."""
+    filters.kind = "incident"
+    filters.predicates.append(lambda d: bool(d.get("ack_due")) and not d.get("acked_at"))
+    if not explicit_sort:
+        filters.sort = "ack_due"

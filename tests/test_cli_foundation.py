@@ -90,13 +90,15 @@ def test_list_filters(sdcli, home):
         "INC1",
         "INC3",
     ]
-    assert [
-        d["id"] for d in sdcli.json("list", "--severity", "1", "--severity", "2", "--json")
-    ] == ["INC1", "INC3"]
+    assert [d["id"] for d in sdcli.json("list", "--severity", "1", "--severity", "2", "--json")] == [
+        "INC1",
+        "INC3",
+    ]
     assert [d["id"] for d in sdcli.json("list", "--site", "anto", "--json")] == ["INC2"]
-    assert [
-        d["id"] for d in sdcli.json("list", "--sort", "severity", "--limit", "2", "--json")
-    ] == ["INC1", "INC3"]
+    assert [d["id"] for d in sdcli.json("list", "--sort", "severity", "--limit", "2", "--json")] == [
+        "INC1",
+        "INC3",
+    ]
     assert [d["id"] for d in sdcli.json("list", "--sort", "id", "--reverse", "--json")] == [
         "INC3",
         "INC2",
@@ -117,9 +119,7 @@ def test_damaged_store_exit_1_names_file_unchanged_and_doctor_reports(sdcli, inc
     for args in (("show", "INC1"), ("note", "INC1", "x"), ("list", "--all")):
         r = sdcli(*args)
         assert r.exit_code == 1, args
-        assert (
-            r.stderr.startswith("Error: ") and str(shard) in r.stderr and r.stderr.count("\n") == 1
-        )
+        assert r.stderr.startswith("Error: ") and str(shard) in r.stderr and r.stderr.count("\n") == 1
     assert shard.read_bytes() == before
     r = sdcli("doctor")
     assert r.exit_code == 1 and "damaged" in r.stdout and str(shard) in r.stdout

@@ -59,9 +59,7 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
     noted: set[str] = set()
     kills = 0
     for _ in range(20):
-        p = subprocess.Popen(
-            [PY, WORKERS, "loop", str(home)], env=env, stdout=subprocess.PIPE, text=True
-        )
+        p = subprocess.Popen([PY, WORKERS, "loop", str(home)], env=env, stdout=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0.2, 0.5))
         os.kill(p.pid, signal.SIGKILL)
         out, _ = p.communicate()

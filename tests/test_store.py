@@ -76,13 +76,9 @@ def test_shards_hold_id_ranges(store):
 def test_open_index_follows_status(store):
     t = make_incident(store)
     assert [s["id"] for s in store.open_summaries()] == [t["id"]]
-    store.update(
-        t["id"], lambda d: (d.__setitem__("status", "closed"), {"action": "close"})[1], actor="t"
-    )
+    store.update(t["id"], lambda d: (d.__setitem__("status", "closed"), {"action": "close"})[1], actor="t")
     assert store.open_summaries() == []
-    store.update(
-        t["id"], lambda d: (d.__setitem__("status", "open"), {"action": "reopen"})[1], actor="t"
-    )
+    store.update(t["id"], lambda d: (d.__setitem__("status", "open"), {"action": "reopen"})[1], actor="t")
     assert [s["status"] for s in store.open_summaries()] == ["open"]
     assert store.check() == []
 

@@ -47,9 +47,7 @@ def loop(home: str) -> None:
     store = TinyStore(Path(home), lock_timeout=60)
     i = 0
     while True:
-        doc = store.create(
-            "INC", {"status": "open", "customer": f"k{i}", "blob": "x" * 2000}, actor="k"
-        )
+        doc = store.create("INC", {"status": "open", "customer": f"k{i}", "blob": "x" * 2000}, actor="k")
         print(doc["id"], flush=True)
         add_note(store, doc["id"], f"n{i}", actor="k")
         print(f"note {doc['id']}", flush=True)

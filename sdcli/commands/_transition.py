@@ -17,9 +17,7 @@ def run(
     app = app_of(ctx)
     if note is not None:
         note = check_text("note", note)
-    doc = transition(
-        app.store(), ticket_id, action, actor=app.agent, home=app.home, note=note, **kw
-    )
+    doc = transition(app.store(), ticket_id, action, actor=app.agent, home=app.home, note=note, **kw)
     if as_json:
         emit_json(doc)
     else:

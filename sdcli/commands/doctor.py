@@ -22,9 +22,7 @@ def command(
     fixed = store.repair() if fix else []
     problems = store.check()
     if as_json:
-        emit_json(
-            {"store": str(store.root), "ok": not problems, "problems": problems, "fixed": fixed}
-        )
+        emit_json({"store": str(store.root), "ok": not problems, "problems": problems, "fixed": fixed})
     else:
         for line in fixed:
             typer.echo(f"fixed: {clean(line)}")

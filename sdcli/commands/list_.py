@@ -13,23 +13,20 @@ def command(
     ctx: typer.Context,
     kind: str | None = typer.Option(None, "--kind", help="incident, ssr or change."),
     status: list[str] = typer.Option([], "--status", help="Only this status (repeatable)."),
-    severity: list[int] = typer.Option(
-        [], "--severity", help="Only this severity 1-4 (repeatable)."
-    ),
+    severity: list[int] = typer.Option([], "--severity", help="Only this severity 1-4 (repeatable)."),
     customer: str | None = typer.Option(None, "--customer", help="Customer name contains this."),
     site: str | None = typer.Option(None, "--site", help="Site contains this."),
-    since: str | None = typer.Option(
-        None, "--since", help="Opened since: ISO date or relative (2h, 3d)."
-    ),
+    since: str | None = typer.Option(None, "--since", help="Opened since: ISO date or relative (2h, 3d)."),
     until: str | None = typer.Option(None, "--until", help="Opened until: ISO date or relative."),
-    include_all: bool = typer.Option(
-        False, "--all", help="Include finished tickets (closed, done...)."
-    ),
+    include_all: bool = typer.Option(False, "--all", help="Include finished tickets (closed, done...)."),
     sort: str = typer.Option(
         "opened_at", "--sort", help="opened_at, id, severity, status, customer, updated_at."
     ),
     reverse: bool = typer.Option(False, "--reverse", help="Reverse the order."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    unacked: bool = typer.Option(
+        False, "--unacked", help="Email reports not yet acknowledged, most urgent first."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List tickets (by default those not finished), with filters.
@@ -52,6 +49,10 @@ def command(
         reverse=reverse,
         limit=limit,
     )
+    if unacked:
+        from sdcli.tickets import unacked_filter
+
+        unacked_filter(filters, explicit_sort=sort != "opened_at")
     rows = find(app.store(), filters)
     if as_json:
         emit_json(rows)

@@ -9,9 +9,7 @@ from sdcli.ui import JSON_OPTION, app_of, emit_json
 
 def command(
     ctx: typer.Context,
-    ticket_id: str = typer.Argument(
-        ..., metavar="ID", help="INC, SSR or CHG id (case does not matter)."
-    ),
+    ticket_id: str = typer.Argument(..., metavar="ID", help="INC, SSR or CHG id (case does not matter)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show every field of a ticket and its whole timeline.

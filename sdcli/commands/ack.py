@@ -1,0 +1,33 @@
+"""sdcli ack ID"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+
+
+def command(
+    ctx: typer.Context,
+    ticket_id: str = typer.Argument(..., metavar="ID"),
+    note: str | None = typer.Option(None, "--note", help="e.g. how the reply was sent."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Record that the customer was sent the incident number (the 15-minute promise).
+
+    Example: sdcli ack INC12 --note "replied to mo.bud thread"
+    """
+    from sdcli import intake
+    from sdcli.tickets import check_text
+
+    app = app_of(ctx)
+    doc = intake.acknowledge(
+        app.store(), ticket_id, actor=app.agent, note=check_text("note", note, required=False) or None
+    )
+    if as_json:
+        emit_json(doc)
+        return
+    late = ""
+    if doc.get("ack_due") and doc["acked_at"] > doc["ack_due"]:
+        late = f" (late: it was due {doc['ack_due']})"
+    info(f"{doc['id']} acknowledged at {doc['acked_at']}{late}.")

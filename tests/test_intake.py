@@ -1,0 +1,308 @@
+"""`sdcli open`: the questionnaire through prompts (pipe input), flags, files and stdin."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from intake_keys import CTRL_C, KILL_LINE, SAVE, base_keys, line, rest_keys, run_open, select
+
+import sdcli.ui as ui
+from sdcli.store import TinyStore
+
+COMMON = {
+    "customer": "ACME Perú",
+    "site": "Lima HQ",
+    "country": "PE",
+    "description": "Sin servicio desde las 8",
+    "callback_contacts": [{"name": "Ana Díaz", "email": "ana@acme.pe", "phone": "+5114117000"}],
+    "local_contacts": [{"name": "Luis Soto", "email": "luis@acme.pe", "phone": "+51987654321"}],
+    "opening_hours": "Mon-Fri 08:00-18:00",
+    "customer_reference": "ACME-4411",
+    "power_now": True,
+    "power_outage": False,
+    "equipment_connected": True,
+    "equipment_rebooted": True,
+    "status": "open",
+    "channel": "phone",
+    "timezone": "America/Lima",
+    "kind": "incident",
+    "opened_by": "tester",
+}
+QUESTION_KEYS = set(COMMON) | {"problem", "service_type", "has_contingency", "contingency_works", "raining",
+                               "source_ip", "destination_ip", "source_number", "destination_number", "failed_calls"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def tty(monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+
+
+def stored(home) -> list[dict]:
+    return list(TinyStore(home).all_tickets())
+
+
+def only(home) -> dict:
+    docs = stored(home)
+    assert len(docs) == 1, docs
+    return docs[0]
+
+
+def answers_of(doc: dict) -> dict:
+    return {k: v for k, v in doc.items() if k in QUESTION_KEYS}
+
+
+def test_link_down_with_working_contingency(home):
+    r = run_open([*base_keys("link_down", "mpls", contingency=True, works=True), *rest_keys("mpls"), SAVE])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc == {
+        **doc,
+        **COMMON,
+        "problem": "link_down",
+        "service_type": "mpls",
+        "has_contingency": True,
+        "contingency_works": True,
+    }
+    assert "raining" not in doc and "source_ip" not in doc
+    assert r.stdout.splitlines()[-2] == doc["id"] == "INC1"
+    assert "INC1" in r.stdout.splitlines()[-1]
+    assert not (home / "drafts").exists() or not list((home / "drafts").iterdir())
+
+
+def test_slowness_asks_for_ips(home):
+    keys = [
+        *base_keys("slow", "internet"),
+        *rest_keys("internet"),
+        line("10.0.0.1"),
+        line("2001:db8::1"),
+        SAVE,
+    ]
+    r = run_open(keys)
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc == {**doc, **COMMON, "problem": "slow", "service_type": "internet", "has_contingency": False,
+                   "source_ip": "10.0.0.1", "destination_ip": "2001:db8::1"}  # fmt: skip
+    assert "contingency_works" not in doc
+
+
+def test_voice_with_failed_call_times_in_site_zone(home):
+    keys = [*base_keys("voice", "mpls"), *rest_keys("mpls"), line("01 4117000"), line("+55 11 98765-4321"),
+            line("2026-11-30 09:15"), line("30/11/2026 10:40 -03:00"), line(""), SAVE]  # fmt: skip
+    r = run_open(keys)
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc["source_number"] == "+5114117000" and doc["destination_number"] == "+5511987654321"
+    assert doc["failed_calls"] == ["2026-11-30T09:15:00-05:00", "2026-11-30T10:40:00-03:00"]
+
+
+def test_satellite_asks_about_rain(home):
+    r = run_open([*base_keys("degraded", "satellite"), *rest_keys("satellite", raining=True), SAVE])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc["raining"] is True and doc["service_type"] == "satellite" and doc["problem"] == "degraded"
+
+
+def test_bad_answers_are_re_asked_not_thrown_out(home):
+    keys = base_keys("link_down", "mpls")
+    i = keys.index(line("ana@acme.pe"))
+    keys[i] = line("ana@@acme") + KILL_LINE + line("ana@acme.pe")
+    keys[i + 1] = line("12") + KILL_LINE + line("01 4117000")
+    r = run_open([*keys, *rest_keys("mpls"), SAVE])
+    assert r.exit_code == 0, r.output
+    assert only(home)["callback_contacts"] == COMMON["callback_contacts"]
+
+
+def test_review_changes_an_answer_before_saving(home):
+    keys = [*base_keys("link_down", "mpls"), *rest_keys("mpls")]
+    change_site = select(1) + select(1) + KILL_LINE + line("Callao DC")
+    r = run_open([*keys, change_site, SAVE])
+    assert r.exit_code == 0, r.output
+    assert only(home)["site"] == "Callao DC"
+    assert "Callao DC" in r.stdout  # shown in the second review
+
+
+def test_review_change_that_opens_a_branch_asks_it(home):
+    keys = [*base_keys("link_down", "mpls"), *rest_keys("mpls")]
+    to_slow = select(1) + select(3) + select(1)  # change answer → problem → slow
+    r = run_open([*keys, to_slow, line("10.1.1.1"), line("10.2.2.2"), SAVE])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert (doc["problem"], doc["source_ip"], doc["destination_ip"]) == ("slow", "10.1.1.1", "10.2.2.2")
+
+
+def test_ctrl_c_keeps_a_draft_and_resume_finishes(home):
+    keys = base_keys("link_down", "mpls")[:6] + [CTRL_C]
+    r = run_open(keys)
+    assert r.exit_code == 130
+    assert "sdcli open --resume" in r.stderr
+    assert stored(home) == []
+    drafts = list((home / "drafts").glob("*.json"))
+    assert len(drafts) == 1 and oct(drafts[0].stat().st_mode & 0o777) == "0o600"
+    saved = json.loads(drafts[0].read_text())["answers"]
+    assert saved["customer"] == "ACME Perú" and saved["problem"] == "link_down"
+    rest = base_keys("link_down", "mpls")[5:]  # the contact being typed is asked again
+    r = run_open([*rest, *rest_keys("mpls"), SAVE], ["--resume"])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc == {**doc, **COMMON, "problem": "link_down"}
+    assert list((home / "drafts").glob("*.json")) == []
+
+
+def flag_args(problem="link_down") -> list[str]:
+    return [
+        "--customer", "ACME Perú", "--site", "Lima HQ", "--country", "PE", "--problem", problem,
+        "--description", "Sin servicio desde las 8", "--callback", "Ana Díaz <ana@acme.pe> 01 4117000",
+        "--local-contact", "Luis Soto <luis@acme.pe> +51 987 654 321", "--opening-hours", "Mon-Fri 08:00-18:00",
+        "--customer-reference", "ACME-4411", "--service-type", "MPLS", "--contingency", "--contingency-works",
+        "--power", "--no-power-outage", "--equipment-connected", "--rebooted",
+    ]  # fmt: skip
+
+
+def test_flags_file_and_stdin_equal_the_interactive_walk(home, sdcli, tmp_path, monkeypatch):
+    r = run_open([*base_keys("link_down", "mpls", contingency=True), *rest_keys("mpls"), SAVE])
+    assert r.exit_code == 0, r.output
+    walked = answers_of(only(home))
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    by_flags = sdcli.json("open", *flag_args(), "--json")
+    assert answers_of(by_flags) == walked
+    doc = {k: v for k, v in walked.items() if k not in ("status", "kind", "opened_by", "timezone", "channel")}
+    path = tmp_path / "inc.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    by_file = sdcli.json("open", "--from-file", str(path), "--json")
+    by_stdin = sdcli.json("open", "--from-file", "-", "--json", input=json.dumps(doc))
+    assert answers_of(by_file) == answers_of(by_stdin) == walked
+    assert [d["id"] for d in stored(home)] == ["INC1", "INC2", "INC3", "INC4"]
+
+
+def test_missing_three_required_named_at_once_nothing_written(home, sdcli, monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    r = sdcli("open", "--problem", "link_down", "--callback", "Ana <ana@acme.pe> +51 1 4117000")
+    assert r.exit_code == 1
+    assert (
+        r.stderr.strip()
+        == "Error: missing required --customer, --site, --service-type (no prompt without a terminal)"
+    )
+    assert not (home / "store").exists()
+
+
+def test_no_input_never_prompts_even_on_a_tty(home, sdcli):
+    r = sdcli("--no-input", "open", "--customer", "X")
+    assert r.exit_code == 1 and "--site" in r.stderr and "--problem" in r.stderr
+    r = sdcli("open", "--no-input", "--customer", "X", env={"SDCLI_NO_INPUT": ""})
+    assert r.exit_code == 1 and "missing required" in r.stderr
+    r = sdcli("open", "--customer", "X", env={"SDCLI_NO_INPUT": "1"})
+    assert r.exit_code == 1 and "missing required" in r.stderr
+
+
+BAD = [
+    ("--callback", "Ana <ana@@acme> +51 1 4117000", "callback_contacts.email", "ana@@acme"),
+    ("--callback", "Ana <ana@acme.pe> 123", "callback_contacts.phone", "123"),
+    ("--source-ip", "10.0.0.300", "source_ip", "10.0.0.300"),
+    ("--failed-call", "not a time", "failed_calls", "not a time"),
+]
+
+
+@pytest.mark.parametrize(("flag", "value", "field", "shown"), BAD)
+def test_bad_values_named_by_field_and_value_in_flags(home, sdcli, monkeypatch, flag, value, field, shown):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    problem = "voice" if field == "failed_calls" else "slow"
+    args = ["open", "--customer", "A", "--site", "B", "--country", "PE", "--problem", problem, "--service-type", "mpls",
+            "--callback", "Ana <ana@acme.pe> 01 4117000", "--source-ip", "10.0.0.1", "--destination-ip", "10.0.0.2",
+            "--source-number", "01 4117000", "--destination-number", "01 4117001", "--failed-call", "2026-11-30 10:00"]  # fmt: skip
+    if flag == "--callback":
+        args[args.index("--callback") + 1] = value
+    else:
+        args[args.index(flag) + 1] = value
+    r = sdcli(*args)
+    assert r.exit_code == 1, r.output
+    assert f"{field}: {shown!r} is not valid" in r.stderr and r.stderr.count("\n") == 1
+    assert not (home / "store").exists()
+
+
+@pytest.mark.parametrize(("flag", "value", "field", "shown"), BAD)
+def test_bad_values_named_in_from_file(home, sdcli, tmp_path, monkeypatch, flag, value, field, shown):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    doc = {"customer": "A", "site": "B", "country": "PE", "problem": "voice" if field == "failed_calls" else "slow",
+           "service_type": "mpls", "callback_contacts": [{"name": "Ana", "email": "ana@acme.pe", "phone": "01 4117000"}],
+           "source_ip": "10.0.0.1", "destination_ip": "10.0.0.2", "source_number": "014117000",
+           "destination_number": "014117001", "failed_calls": ["2026-11-30 10:00"]}  # fmt: skip
+    if field.startswith("callback"):
+        part = field.split(".")[1]
+        doc["callback_contacts"][0][part] = shown
+    else:
+        doc[field] = [shown] if field == "failed_calls" else shown
+    r = sdcli("open", "--from-file", "-", input=json.dumps(doc))
+    assert r.exit_code == 1 and f"{field}: {shown!r} is not valid" in r.stderr
+
+
+@pytest.mark.parametrize(("flag", "value", "field", "shown"), BAD)
+def test_bad_values_refused_by_the_prompt_validator(flag, value, field, shown):
+    from sdcli import intake
+    from sdcli.prompts import Walker
+
+    questions = intake.load_questionnaire()
+    ctx = intake.make_context(None, country="PE")
+    w = Walker(questions, ctx, "en", None, lambda a: None)
+    key = field.split(".")[0]
+    q = next(x for x in questions if x.key == key)
+    if q.kind == "contacts":
+        from sdcli import validate
+
+        check = (
+            (lambda v: validate.email(field, v))
+            if field.endswith("email")
+            else (lambda v: validate.phone(field, v, "PE"))
+        )
+    else:
+        check = lambda v: intake.check_answer(q, v, {"problem": "voice"}, ctx)  # noqa: E731
+    from sdcli.prompts import _validator
+
+    reason = _validator(check, True)(shown)
+    assert isinstance(reason, str) and reason.startswith("not ")
+    assert w is not None
+
+
+def test_unknown_flag_is_usage_error(sdcli):
+    r = sdcli("open", "--no-input", "--colour", "red")
+    assert r.exit_code == 2 and "no such option --colour" in r.stderr
+
+
+def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    base = ["open", "--customer", "A", "--site", "B", "--problem", "other", "--service-type", "internet",
+            "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
+    first = sdcli.json(*base, "--channel", "email", "--received-at", "2026-12-01T09:00:00-03:00")
+    assert (
+        first["ack_due"] == "2026-12-01T09:15:00-03:00" and first["opened_at"] == "2026-12-01T09:00:00-03:00"
+    )
+    second = sdcli.json(*base, "--channel", "email", "--received-at", "2026-12-01T08:50:00-03:00")
+    sdcli.json(*base)  # phone: no acknowledgement owed
+    assert "ack_due" not in stored(home)[2]
+    assert [d["id"] for d in sdcli.json("list", "--unacked", "--json")] == [second["id"], first["id"]]
+    acked = sdcli.json("ack", second["id"], "--json")
+    assert acked["acked_at"] and acked["history"][-1]["action"] == "ack"
+    assert [d["id"] for d in sdcli.json("list", "--unacked", "--json")] == [first["id"]]
+    r = sdcli("ack", second["id"])
+    assert r.exit_code == 1 and "already acknowledged" in r.stderr
+
+
+def test_open_prints_id_and_ack_text_in_the_language(home, sdcli, monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    for lang, word in (("es", "Estimado cliente"), ("en", "Dear customer"), ("pt", "Prezado cliente")):
+        r = sdcli("open", *flag_args(), "--lang", lang)
+        assert r.exit_code == 0, r.output
+        first, ack = r.stdout.splitlines()[:2]
+        assert first.startswith("INC") and ack.startswith(word) and first in ack
+    r = sdcli("open", *flag_args(), env={"SDCLI_LANG": "pt"})
+    assert "Prezado" in r.stdout
+    r = sdcli("open", *flag_args(), "--lang", "fr")
+    assert r.exit_code == 1 and "es, en or pt" in r.stderr
+
+
+def test_received_at_relative_and_ack_due(home, sdcli, monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    doc = sdcli.json("open", *flag_args(), "--channel", "email", "--received-at", "10m", "--json")
+    opened = datetime.fromisoformat(doc["opened_at"])
+    assert datetime.fromisoformat(doc["ack_due"]) - opened == timedelta(minutes=15)

@@ -1,0 +1,113 @@
+"""Real pseudo-terminal sessions (pexpect): what an agent sees and types."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pexpect
+import pytest
+from conftest import subprocess_env
+
+from sdcli.store import TinyStore
+
+DOWN = "\x1b[B"
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+
+
+def spawn(home, *args: str, lang: str = "es") -> pexpect.spawn:
+    env = subprocess_env(home, TERM="xterm", COLUMNS="120", LINES="40")
+    return pexpect.spawn(
+        sys.executable, ["-m", "sdcli", *args], env=env, encoding="utf-8", timeout=20, dimensions=(40, 120)
+    )
+
+
+def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
+    child.expect_exact(prompt)
+    child.send(keys)
+
+
+def first_half(child: pexpect.spawn) -> None:
+    answer(child, "Nombre del cliente", "Minera Sur\r")
+    answer(child, "Sitio del cliente", "Antofagasta\r")
+    answer(child, "País del sitio", "\x15CL\r")
+    answer(child, "Descripción del problema", DOWN * 3 + "\r")  # packet loss
+    answer(child, "Detalle del problema", "Pérdida del 30%\r")
+
+
+def second_half(child: pexpect.spawn, *, wrong_email: bool) -> None:
+    answer(child, "1. Nombre", "Rosa Vera\r")
+    child.expect_exact("1. Correo electrónico")
+    if wrong_email:
+        child.send("rosa@@minera\r")
+        child.expect_exact("not a valid email address")
+        child.send("\x15rosa@minera.cl\r")
+    else:
+        child.send("rosa@minera.cl\r")
+    answer(child, "1. Teléfono", "+56 2 2345 6789\r")
+    answer(child, "¿Agregar otro contacto?", "n")
+    answer(child, "1. Nombre", "\r")  # no local contacts
+    answer(child, "Horarios de apertura", "24x7\r")
+    answer(child, "Incidente interno", "\r")
+    answer(child, "Tipo de servicio afectado", DOWN + "\r")  # internet
+    answer(child, "¿Tiene una contingencia de BT?", "n")
+    answer(child, "¿Tiene energía en el sitio", "y")
+    answer(child, "¿Hubo un corte de energía", "n")
+    answer(child, "¿Están todos los equipos conectados?", "y")
+    answer(child, "¿Se realizó un reinicio", "y")
+    answer(child, "Dirección IP origen", "192.0.2.10\r")
+    answer(child, "Dirección IP de destino", "198.51.100.7\r")
+    child.expect_exact("Revisión del incidente")
+    answer(child, "¿Qué desea hacer?", "\r")
+
+
+def check_stored(home) -> dict:
+    docs = list(TinyStore(home).all_tickets())
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc["customer"] == "Minera Sur" and doc["site"] == "Antofagasta" and doc["country"] == "CL"
+    assert doc["problem"] == "packet_loss" and doc["description"] == "Pérdida del 30%"
+    assert doc["callback_contacts"] == [
+        {"name": "Rosa Vera", "email": "rosa@minera.cl", "phone": "+56223456789"}
+    ]
+    assert doc["opening_hours"] == "24x7" and doc["service_type"] == "internet"
+    assert doc["has_contingency"] is False and "contingency_works" not in doc
+    assert (doc["source_ip"], doc["destination_ip"]) == ("192.0.2.10", "198.51.100.7")
+    assert doc["timezone"] == "America/Santiago"
+    return doc
+
+
+def test_open_in_a_terminal_end_to_end_with_a_wrong_email(home):
+    child = spawn(home, "open", "--lang", "es")
+    first_half(child)
+    second_half(child, wrong_email=True)
+    child.expect_exact("INC1")
+    child.expect_exact("Estimado cliente")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    check_stored(home)
+    assert not list((home / "drafts").glob("*.json"))
+
+
+def test_ctrl_c_halfway_then_resume(home):
+    child = spawn(home, "open", "--lang", "es")
+    first_half(child)
+    child.expect_exact("1. Nombre")
+    child.sendcontrol("c")
+    child.expect_exact("sdcli open --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert list(TinyStore(home).all_tickets()) == []
+    (draft,) = list((home / "drafts").glob("*.json"))
+    assert json.loads(draft.read_text())["answers"]["problem"] == "packet_loss"
+
+    child = spawn(home, "open", "--resume")
+    second_half(child, wrong_email=False)
+    child.expect_exact("INC1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    check_stored(home)
+    assert not list((home / "drafts").glob("*.json"))
