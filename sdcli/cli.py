@@ -122,11 +122,26 @@ def root(
 
 
 def _register() -> None:
-    from sdcli.commands import ack, close, doctor, list_, note, open, reopen, resolve, show
+    from sdcli.commands import (
+        ack,
+        classify,
+        close,
+        doctor,
+        hold,
+        list_,
+        note,
+        open,
+        reopen,
+        resolve,
+        resume,
+        shift,
+        show,
+    )  # fmt: skip
 
     for module, name in (
-        (open, "open"), (show, "show"), (list_, "list"), (note, "note"), (ack, "ack"),
-        (resolve, "resolve"), (close, "close"), (reopen, "reopen"), (doctor, "doctor"),
+        (open, "open"), (classify, "classify"), (show, "show"), (list_, "list"), (shift, "shift"),
+        (note, "note"), (ack, "ack"), (hold, "hold"), (resume, "resume"), (resolve, "resolve"),
+        (close, "close"), (reopen, "reopen"), (doctor, "doctor"),
     ):  # fmt: skip
         settings = dict(getattr(module, "SETTINGS", {}))
         if hasattr(module, "_epilog"):

@@ -209,3 +209,20 @@ def unacked_filter(filters: Filters, *, explicit_sort: bool = False) -> None:
     filters.predicates.append(lambda d: bool(d.get("ack_due")) and not d.get("acked_at"))
     if not explicit_sort:
         filters.sort = "ack_due"
+
+
+def sla_filter(filters: Filters, *, due: str | None, breached: bool, explicit_sort: bool = False) -> None:
+    """Incidents due within a window and/or breached (paused ones are neither)."""
+    from sdcli import sla
+
+    now = clock.now()
+    filters.kind = "incident"
+    window = clock.parse_duration(due, field="due") if due else None
+    filters.predicates.append(
+        lambda d: (
+            (breached and sla.is_breached(d, now))
+            or (window is not None and sla.is_due_within(d, now, window))
+        )
+    )
+    if not explicit_sort:
+        filters.sort = "recovery_due"

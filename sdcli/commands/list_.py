@@ -6,7 +6,7 @@ import typer
 
 from sdcli.ui import JSON_OPTION, app_of, emit_json
 
-COLUMNS = ("id", "status", "severity", "customer", "site", "opened_at", "problem")
+COLUMNS = ("id", "status", "severity", "customer", "site", "opened_at", "problem", "recovery_due")
 
 
 def command(
@@ -20,39 +20,37 @@ def command(
     until: str | None = typer.Option(None, "--until", help="Opened until: ISO date or relative."),
     include_all: bool = typer.Option(False, "--all", help="Include finished tickets (closed, done...)."),
     sort: str = typer.Option(
-        "opened_at", "--sort", help="opened_at, id, severity, status, customer, updated_at."
+        "opened_at",
+        "--sort",
+        help="opened_at, id, severity, status, customer, updated_at, recovery_due, ack_due.",
     ),
     reverse: bool = typer.Option(False, "--reverse", help="Reverse the order."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
     unacked: bool = typer.Option(
         False, "--unacked", help="Email reports not yet acknowledged, most urgent first."
     ),
+    due: str | None = typer.Option(
+        None, "--due", help="Incidents whose recovery is due within this (2h, 30m), soonest first."
+    ),
+    breached: bool = typer.Option(False, "--breached", help="Incidents past their recovery deadline."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """List tickets (by default those not finished), with filters.
 
     Example: sdcli list --kind incident --severity 1 --since 3d --json
     """
-    from sdcli.tickets import build_filters, find
+    from sdcli.tickets import build_filters, find, sla_filter, unacked_filter
 
     app = app_of(ctx)
     filters = build_filters(
-        kind=kind,
-        status=status,
-        severity=severity,
-        customer=customer,
-        site=site,
-        since=since,
-        until=until,
-        include_all=include_all,
-        sort=sort,
-        reverse=reverse,
-        limit=limit,
-    )
+        kind=kind, status=status, severity=severity, customer=customer, site=site, since=since,
+        until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit,
+    )  # fmt: skip
+    explicit_sort = sort != "opened_at"
     if unacked:
-        from sdcli.tickets import unacked_filter
-
-        unacked_filter(filters, explicit_sort=sort != "opened_at")
+        unacked_filter(filters, explicit_sort=explicit_sort)
+    if due or breached:
+        sla_filter(filters, due=due, breached=breached, explicit_sort=explicit_sort)
     rows = find(app.store(), filters)
     if as_json:
         emit_json(rows)

@@ -19,7 +19,13 @@ def command(
     Example: sdcli reopen INC12 --note "Link down again after 10 minutes"
     """
 
+    from sdcli import clock, sla
+    from sdcli.ui import app_of
+
+    now, home = clock.now(), app_of(ctx).home
+
     def apply(doc: dict) -> None:
+        sla.on_reopen(doc, now, home)
         doc.pop("resolved_at", None)
         doc.pop("closed_at", None)
         doc.pop("resolution", None)

@@ -23,7 +23,10 @@ def command(
     stamp = clock.iso(clock.now())
 
     def apply(doc: dict) -> None:
+        from sdcli import sla
+
         doc["resolved_at"] = stamp
         doc["resolution"] = note.strip()
+        sla.on_resolve(doc, clock.from_iso(stamp))
 
     run(ctx, ticket_id, "resolve", note=note, as_json=as_json, apply=apply)

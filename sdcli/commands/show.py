@@ -23,4 +23,9 @@ def command(
     if as_json:
         emit_json(doc)
         return
-    show_ticket(doc)
+    extra = []
+    if doc.get("kind") == "incident":
+        from sdcli import clock, sla
+
+        extra.append(("SLA", sla.status_line(doc, clock.now())))
+    show_ticket(doc, extra_rows=extra)

@@ -1,0 +1,24 @@
+"""sdcli resume ID"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.commands._transition import run
+from sdcli.ui import JSON_OPTION, app_of
+
+
+def command(
+    ctx: typer.Context,
+    ticket_id: str = typer.Argument(..., metavar="ID"),
+    note: str | None = typer.Option(None, "--note", help="Optional note."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Resume an incident on hold: its SLA clock runs again and the deadline moves by the pause.
+
+    Example: sdcli resume INC12 --note "customer answered"
+    """
+    from sdcli import clock, sla
+
+    now, home = clock.now(), app_of(ctx).home
+    run(ctx, ticket_id, "resume", note=note, as_json=as_json, apply=lambda d: sla.unpause(d, now, home))

@@ -1,0 +1,282 @@
+"""Severity suggestions, the ITIL matrix, contracts, SLA clocks, pauses, reclassification, shift."""
+
+from __future__ import annotations
+
+import csv
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from conftest import DATA
+from helpers import make_incident
+
+from sdcli import sla
+from sdcli.store import TinyStore
+
+SP = ZoneInfo("America/Sao_Paulo")
+MX = ZoneInfo("America/Mexico_City")
+
+
+@pytest.mark.parametrize(
+    ("answers", "level"),
+    [
+        ({"problem": "link_down", "has_contingency": False}, 1),
+        ({"problem": "link_down"}, 1),
+        ({"problem": "link_down", "has_contingency": True, "contingency_works": False}, 1),
+        ({"problem": "link_down", "has_contingency": True, "contingency_works": True}, 2),
+        ({"problem": "degraded"}, 3),
+        ({"problem": "slow"}, 3),
+        ({"problem": "packet_loss"}, 3),
+        ({"problem": "voice"}, 3),
+        ({"problem": "other"}, 4),
+    ],
+)
+def test_each_suggestion_rule(answers, level):
+    s = sla.suggest(answers, "en")
+    assert s.severity == level
+    assert s.reasons and s.reasons[0]
+
+
+def test_suggestion_reason_is_in_the_language():
+    assert "sin contingencia" in sla.suggest({"problem": "link_down"}, "es").reasons[0]
+    assert "contingência" in sla.suggest({"problem": "link_down"}, "pt").reasons[0]
+
+
+MATRIX = {("high", "high"): 1, ("high", "medium"): 2, ("high", "low"): 3,
+          ("medium", "high"): 2, ("medium", "medium"): 3, ("medium", "low"): 4,
+          ("low", "high"): 3, ("low", "medium"): 4, ("low", "low"): 4}  # fmt: skip
+
+
+@pytest.mark.parametrize(("cell", "level"), MATRIX.items())
+def test_the_whole_3x3_matrix(cell, level):
+    impact, urgency = cell
+    assert sla.matrix_level(impact, urgency) == level
+    num = {"high": "1", "medium": "2", "low": "3"}
+    assert sla.matrix_level(num[impact], num[urgency]) == level
+
+
+def test_low_low_cell_is_configurable(home):
+    from sdcli.home import _packaged
+
+    text = (__import__("importlib").resources.files("sdcli.data") / "severity.toml").read_text()
+    home.mkdir(parents=True)
+    (home / "severity.toml").write_text(
+        text.replace(
+            "low    = { high = 3, medium = 4, low = 4 }", "low    = { high = 3, medium = 4, low = 3 }"
+        )
+    )
+    assert sla.matrix_level("low", "low", home) == 3
+    assert sla.matrix_level("low", "low") == 4 and _packaged("severity")
+
+
+def test_matrix_agrees_with_servicenow_priorities_on_every_row():
+    rows = 0
+    with open(DATA / "servicenow-incident-event-log-sample.csv", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            expected = int(row["priority"].split(" ")[0])
+            assert sla.matrix_level(row["impact"], row["urgency"]) == expected, row["number"]
+            rows += 1
+    assert rows == 5998
+
+
+def test_bad_impact_is_named():
+    with pytest.raises(Exception, match="impact"):
+        sla.matrix_level("huge", "low")
+
+
+def write_contracts(home, text):
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(text)
+
+
+def test_contract_overrides_most_specific_first(home):
+    write_contracts(
+        home,
+        """
+[[contract]]
+service_type = "satellite"
+targets = { "1" = 6 }
+
+[[contract]]
+customer = "ACME"
+targets = { "1" = 2, "2" = 5 }
+clock = { "2" = "business" }
+
+[[contract]]
+customer = "acme"
+service_type = "satellite"
+targets = { "1" = 1 }
+""",
+    )
+    assert sla.target_for({"customer": "Other", "service_type": "mpls"}, 1, home) == (4.0, "24x7")
+    assert sla.target_for({"customer": "Other", "service_type": "satellite"}, 1, home) == (6.0, "24x7")
+    assert sla.target_for({"customer": "ACME", "service_type": "mpls"}, 1, home) == (2.0, "24x7")
+    assert sla.target_for({"customer": "ACME", "service_type": "mpls"}, 2, home) == (5.0, "business")
+    assert sla.target_for({"customer": "ACME", "service_type": "satellite"}, 1, home) == (1.0, "24x7")
+    assert sla.target_for({"customer": "ACME", "service_type": "satellite"}, 3, home) == (24.0, "24x7")
+
+
+def doc_at(opened: datetime, **kw):
+    return {"opened_at": opened.isoformat(), "severity": 1, "timezone": str(opened.tzinfo), **kw}
+
+
+def test_24x7_deadline_runs_through_the_weekend():
+    fri = datetime(2026, 11, 27, 16, 0, tzinfo=SP)
+    due = sla.due_at(doc_at(fri, sla_target_hours=72, sla_clock="24x7", country="BR"))
+    assert due == fri + timedelta(hours=72)
+
+
+def test_business_hours_skip_the_weekend():
+    fri = datetime(2026, 11, 27, 16, 0, tzinfo=SP)  # Friday 16:00, 2 h left that day
+    due = sla.due_at(doc_at(fri, sla_target_hours=4, sla_clock="business", country="BR"))
+    assert due == datetime(2026, 11, 30, 10, 0, tzinfo=SP)
+
+
+def test_business_hours_skip_a_brazilian_holiday():
+    thu = datetime(2026, 11, 19, 17, 0, tzinfo=SP)  # Fri 20 Nov is Consciência Negra
+    due = sla.due_at(doc_at(thu, sla_target_hours=4, sla_clock="business", country="BR"))
+    assert due == datetime(2026, 11, 23, 11, 0, tzinfo=SP)
+    christmas_eve = datetime(2026, 12, 24, 16, 0, tzinfo=SP)
+    due = sla.due_at(doc_at(christmas_eve, sla_target_hours=4, sla_clock="business", country="BR"))
+    assert due == datetime(2026, 12, 28, 10, 0, tzinfo=SP)
+
+
+def test_business_hours_skip_a_mexican_holiday_and_use_site_hours():
+    fri = datetime(2026, 11, 13, 17, 0, tzinfo=MX)  # Mon 16 Nov: Revolution Day
+    due = sla.due_at(doc_at(fri, sla_target_hours=4, sla_clock="business", country="MX"))
+    assert due == datetime(2026, 11, 17, 11, 0, tzinfo=MX)
+    site_hours = doc_at(
+        fri, sla_target_hours=4, sla_clock="business", country="MX", opening_hours="Mon-Sat 07:00-19:00"
+    )
+    assert sla.due_at(site_hours) == datetime(2026, 11, 14, 9, 0, tzinfo=MX)  # Fri 17-19, Sat 07-09
+
+
+def test_business_clock_elapsed_counts_only_open_hours():
+    c = sla.SlaClock("business", SP, "Mon-Fri 08:00-18:00", "BR")
+    fri = datetime(2026, 11, 27, 17, 0, tzinfo=SP)
+    assert c.elapsed(fri, fri + timedelta(days=3)) == timedelta(hours=1 + 9)
+
+
+def cli_open(sdcli, **env):
+    args = ["open", "--no-input", "--customer", "ACME", "--site", "Lima HQ", "--country", "PE", "--problem", "link_down",
+            "--callback", "Ana <ana@acme.pe> 01 4117000", "--service-type", "mpls", "--no-contingency", "--json"]  # fmt: skip
+    return sdcli.json(*args, env=env)
+
+
+T0 = "2026-12-01T09:00:00-05:00"
+
+
+def at(hours: float) -> dict:
+    return {"SDCLI_NOW": (datetime.fromisoformat(T0) + timedelta(hours=hours)).isoformat()}
+
+
+def test_pause_and_resume_move_the_deadline_by_the_pause(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    doc = sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))
+    assert doc["severity"] == 1 and doc["recovery_due"] == "2026-12-01T13:00:00-05:00"
+    held = sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(1))
+    assert held["status"] == "on_hold" and "recovery_due" not in held
+    assert sdcli.json("list", "--breached", "--json", env=at(10)) == []  # paused: never breached
+    resumed = sdcli.json("resume", inc["id"], "--json", env=at(2.5))
+    assert resumed["recovery_due"] == "2026-12-01T14:30:00-05:00"
+    sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(3))
+    again = sdcli.json("resume", inc["id"], "--json", env=at(3.25))
+    assert again["recovery_due"] == "2026-12-01T14:45:00-05:00"
+    r = sdcli("show", inc["id"], env=at(4.75))
+    assert "1h 00m left" in r.stdout
+    r = sdcli("show", inc["id"], env=at(6.75))
+    assert "breached 1h 00m ago" in r.stdout
+    resolved = sdcli.json("resolve", inc["id"], "--note", "fixed", "--json", env=at(6))
+    assert resolved["sla_met"] is False
+
+
+def test_reclassification_recomputes_from_the_original_opening(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    first = sdcli.json(
+        "classify", inc["id"], "--severity", "3", "--reason", "customer says partial", "--json", env=at(0.5)
+    )
+    assert first["recovery_due"] == "2026-12-02T09:00:00-05:00"
+    second = sdcli.json(
+        "classify", inc["id"], "--severity", "1", "--reason", "whole site down", "--json", env=at(2)
+    )
+    assert second["recovery_due"] == "2026-12-01T13:00:00-05:00"
+    actions = [(h["action"], h.get("note")) for h in second["history"]]
+    assert actions[-2:] == [("classify", "customer says partial"), ("reclassify", "whole site down")]
+    assert second["history"][-1]["changes"]["severity"] == [3, 1]
+    assert second["classification"]["suggested"] == 1 and second["classified_by"] == "tester"
+
+
+def test_classify_refusals(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    r = sdcli("classify", inc["id"])
+    assert r.exit_code == 1 and "--accept-suggestion" in r.stderr
+    r = sdcli("classify", inc["id"], "--severity", "3")
+    assert r.exit_code == 1 and "--reason" in r.stderr
+    r = sdcli("classify", inc["id"], "--severity", "9", "--reason", "x")
+    assert r.exit_code == 1 and "severity" in r.stderr
+    r = sdcli("classify", inc["id"], "--impact", "high")
+    assert r.exit_code == 1 and "--urgency" in r.stderr
+    assert "severity" not in sdcli.json("show", inc["id"], "--json")
+    doc = sdcli.json("classify", inc["id"], "--impact", "medium", "--urgency", "high", "--json")
+    assert doc["severity"] == 2 and doc["classification"]["method"] == "matrix"
+
+
+def test_classify_interactively_with_another_level_asks_why(sdcli, monkeypatch):
+    from intake_keys import DOWN, ENTER, run_open  # noqa: F401
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    import sdcli.ui as ui
+    from sdcli.cli import app
+
+    inc = cli_open(sdcli, **at(0))
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+    with create_pipe_input() as inp:
+        inp.send_text(DOWN + ENTER + "works on 4G backup" + ENTER)
+        inp.close()
+        with create_app_session(input=inp, output=DummyOutput()):
+            r = sdcli.runner.invoke(app, ["classify", inc["id"]])
+    assert r.exit_code == 0, r.output
+    assert "Suggested: 1" in r.stdout and "link down and no contingency" in r.stdout
+    doc = sdcli.json("show", inc["id"], "--json")
+    assert doc["severity"] == 2 and doc["classification"]["reason"] == "works on 4G backup"
+
+
+def test_due_and_breached_lists_and_shift(sdcli, home):
+    a = cli_open(sdcli, **at(0))
+    sdcli.json("classify", a["id"], "--accept-suggestion", "--json", env=at(0))  # due +4h
+    b = cli_open(sdcli, **at(1))
+    sdcli.json("classify", b["id"], "--severity", "2", "--reason", "r", "--json", env=at(1))  # due +9h
+    c = cli_open(sdcli, **at(2))  # not classified
+    email = sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--problem", "other", "--service-type", "internet",
+                       "--callback", "Bo <bo@b.com> +55 11 98765-4321", "--channel", "email", "--json", env=at(4.9))  # fmt: skip
+    assert [d["id"] for d in sdcli.json("list", "--due", "2h", "--json", env=at(3))] == [a["id"]]
+    assert sdcli.json("list", "--breached", "--json", env=at(3)) == []
+    assert [d["id"] for d in sdcli.json("list", "--breached", "--json", env=at(5))] == [a["id"]]
+    assert [d["id"] for d in sdcli.json("list", "--breached", "--due", "5h", "--json", env=at(5))] == [
+        a["id"],
+        b["id"],
+    ]
+    view = sdcli.json("shift", "--within", "5h", "--json", env=at(5))
+    assert [d["id"] for d in view["breached"]] == [a["id"]]
+    assert [d["id"] for d in view["due_soon"]] == [b["id"]]
+    assert [d["id"] for d in view["unacked"]] == [email["id"]]
+    assert {d["id"] for d in view["unclassified"]} == {c["id"], email["id"]}
+    r = sdcli("shift", env=at(5))
+    assert r.exit_code == 0 and "Breached (1)" in r.stdout and a["id"] in r.stdout
+
+
+def test_store_index_carries_sla_fields(home, sdcli):
+    inc = make_incident(TinyStore(home))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json")
+    (summary,) = TinyStore(home).open_summaries()
+    assert summary["severity"] == 1 and summary["recovery_due"]
+
+
+def test_time_spent_resolved_does_not_count_after_reopen(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))  # due 13:00
+    sdcli.json("resolve", inc["id"], "--note", "looked fixed", "--json", env=at(1))
+    doc = sdcli.json("reopen", inc["id"], "--note", "down again", "--json", env=at(3))
+    assert doc["recovery_due"] == "2026-12-01T15:00:00-05:00" and "sla_met" not in doc
