@@ -121,28 +121,20 @@ def root(
     ctx.obj = App(home=resolve_home(home), agent=agent_name(), no_input=no_input or env_no_input(), lang=lang)
 
 
-def _register() -> None:
-    from sdcli.commands import (
-        ack,
-        classify,
-        close,
-        doctor,
-        hold,
-        list_,
-        note,
-        open,
-        reopen,
-        resolve,
-        resume,
-        shift,
-        show,
-    )  # fmt: skip
+#: the commands, in the order --help lists them: (command name, module under sdcli/commands)
+COMMANDS = [
+    ("open", "open"), ("classify", "classify"), ("escalate", "escalate"), ("show", "show"),
+    ("list", "list_"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
+    ("resume", "resume"), ("resolve", "resolve"), ("close", "close"), ("reopen", "reopen"),
+    ("doctor", "doctor"),
+]  # fmt: skip
 
-    for module, name in (
-        (open, "open"), (classify, "classify"), (show, "show"), (list_, "list"), (shift, "shift"),
-        (note, "note"), (ack, "ack"), (hold, "hold"), (resume, "resume"), (resolve, "resolve"),
-        (close, "close"), (reopen, "reopen"), (doctor, "doctor"),
-    ):  # fmt: skip
+
+def _register() -> None:
+    import importlib
+
+    for name, module_name in COMMANDS:
+        module = importlib.import_module(f"sdcli.commands.{module_name}")
         settings = dict(getattr(module, "SETTINGS", {}))
         if hasattr(module, "_epilog"):
             settings["epilog"] = module._epilog()

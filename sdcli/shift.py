@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sdcli import clock, sla
@@ -13,7 +14,7 @@ def _ts(value: str | None) -> float:
     return clock.from_iso(value).timestamp() if value else float("inf")
 
 
-def view(store: Store, now: datetime, within: timedelta) -> dict[str, Any]:
+def view(store: Store, now: datetime, within: timedelta, home: Path | None = None) -> dict[str, Any]:
     """Sections of open incidents, each sorted by urgency (most urgent first)."""
     open_incidents = [d for d in store.open_summaries("INC") if d.get("status") in ("open", "on_hold")]
     breached = sorted(
@@ -38,14 +39,14 @@ def view(store: Store, now: datetime, within: timedelta) -> dict[str, Any]:
         "unacked": unacked,
         "unclassified": unclassified,
         "on_hold": on_hold,
-        "escalation_due": escalation_due(store, now, open_incidents),
+        "escalation_due": escalation_due(store, now, open_incidents, home),
     }
 
 
-def escalation_due(store: Store, now: datetime, incidents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Incidents whose next escalation level is due (filled in once escalation is configured)."""
-    try:
-        from sdcli import escalation
-    except ImportError:
-        return []
-    return escalation.due_now(store, now, incidents)
+def escalation_due(
+    store: Store, now: datetime, incidents: list[dict[str, Any]], home: Path | None
+) -> list[dict[str, Any]]:
+    """Incidents whose correct escalation level is above the highest level already called."""
+    from sdcli import escalation
+
+    return escalation.due_now(store, now, incidents, home)

@@ -29,7 +29,7 @@ def command(
 
     app = app_of(ctx)
     now = clock.now()
-    data = shift.view(app.store(), now, clock.parse_duration(within, field="within"))
+    data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home)
     if as_json:
         emit_json(data)
         return

@@ -1,0 +1,351 @@
+"""The escalation table and the source's calling rules. No CLI imports.
+
+- escalate only registered incidents, never resolved or closed ones;
+- the correct level follows the severity and the incident's age (thresholds as data);
+- calling above the correct level needs an explicit, recorded reason;
+- by phone; email is a backup that is not monitored 24x7; SMS and WhatsApp are refused;
+- after 3 consecutive failed calls at a level: leave a voicemail and go to the next level;
+- the sales / commercial team is never an escalation contact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sdcli import clock, validate
+from sdcli.errors import ConfigError, InvalidValue, RefusedTransition, RuleViolation
+from sdcli.home import load_data
+
+CHANNELS = ("phone", "email")
+FORBIDDEN = {"sms": "SMS", "whatsapp": "WhatsApp"}
+OUTCOMES = ("reached", "no-answer", "busy", "voicemail")
+FAILED = frozenset({"no-answer", "busy", "voicemail"})
+_SALES = re.compile(
+    r"\b(sales|commercial|comercial|ventas|vendas|account manager|gerente de cuenta|gerente de contas)\b",
+    re.I,
+)
+RULE_CHANNELS = "the desk escalates by phone; email is only a backup; SMS and WhatsApp are not used"
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    phone: str
+    email: str | None
+    hours: str
+    tz: str
+    level: int
+
+    def available(self, now: datetime) -> bool:
+        spans = validate.parse_hours(self.hours) or []
+        local = now.astimezone(clock.get_tz(self.tz))
+        minute = local.hour * 60 + local.minute
+        return any(day == local.weekday() and start <= minute < end for day, start, end in spans)
+
+    def local_time(self, now: datetime) -> str:
+        return now.astimezone(clock.get_tz(self.tz)).strftime("%a %H:%M %Z")
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    name: str
+    after: dict[int, int]
+    contacts: tuple[Contact, ...]
+
+
+@dataclass
+class Table:
+    levels: list[Level]
+    max_failed: int = 3
+    by_name: dict[str, Contact] = field(default_factory=dict)
+
+    def level(self, n: int) -> Level:
+        return self.levels[n - 1]
+
+    @property
+    def top(self) -> int:
+        return len(self.levels)
+
+    def contact(self, name: str) -> Contact:
+        c = self.by_name.get(name.strip().casefold())
+        if c is None:
+            matches = [x for k, x in self.by_name.items() if name.strip().casefold() in k]
+            if len(matches) == 1:
+                return matches[0]
+            raise InvalidValue(
+                "contact",
+                name,
+                "not in the escalation table (known: "
+                + ", ".join(x.name for x in self.by_name.values())
+                + ")",
+            )
+        return c
+
+
+def load_table(home: Path | None = None) -> Table:
+    """The escalation table, validated; every refusal names the entry."""
+    return parse_table(load_data("escalation", home))
+
+
+def parse_table(data: dict[str, Any]) -> Table:
+    raw_levels = data.get("level", [])
+    if not raw_levels:
+        raise ConfigError("escalation: no levels")
+    levels: list[Level] = []
+    by_name: dict[str, Contact] = {}
+    for i, raw in enumerate(raw_levels, start=1):
+        name = raw.get("name", f"level {i}")
+        where = f"escalation: level {i} ({name})"
+        if int(raw.get("level", i)) != i:
+            raise ConfigError(f"{where}: levels must be numbered 1, 2, 3... in order")
+        if _SALES.search(name):
+            raise ConfigError(f"{where}: the sales / commercial team is not part of incident resolution")
+        contacts = []
+        for c in raw.get("contacts", []):
+            cname = c.get("name", "?")
+            cwhere = f"{where}, contact {cname!r}"
+            if _SALES.search(f"{cname} {c.get('role', '')}"):
+                raise ConfigError(f"{cwhere}: the sales / commercial team is not part of incident resolution")
+            for ch in c.get("channels", ["phone", "email"]):
+                if ch in FORBIDDEN:
+                    raise ConfigError(f"{cwhere}: channel {ch!r} is not used ({RULE_CHANNELS})")
+                if ch not in CHANNELS:
+                    raise ConfigError(f"{cwhere}: unknown channel {ch!r} (use phone or email)")
+            if not c.get("phone"):
+                continue
+            try:
+                phone = validate.phone(f"{cwhere} phone", c["phone"])
+                email = validate.email(f"{cwhere} email", c["email"]) if c.get("email") else None
+                clock.get_tz(c.get("tz", "UTC"))
+            except InvalidValue as e:
+                raise ConfigError(str(e)) from None
+            if validate.parse_hours(c.get("hours", "24x7")) is None:
+                raise ConfigError(
+                    f"{cwhere}: hours {c.get('hours')!r} are not like 24x7 or Mon-Fri 08:00-18:00"
+                )
+            contact = Contact(
+                cname, c.get("role", ""), phone, email, c.get("hours", "24x7"), c.get("tz", "UTC"), i
+            )
+            contacts.append(contact)
+            by_name[cname.casefold()] = contact
+        if not contacts:
+            raise ConfigError(f"{where}: no contact with a phone (escalation is by phone)")
+        after = {int(k): int(v) for k, v in raw.get("after", {}).items()}
+        levels.append(Level(i, name, after, tuple(contacts)))
+    for sev in sorted({s for lv in levels for s in lv.after}):
+        prev = None
+        for lv in levels:
+            if sev not in lv.after:
+                continue
+            if prev is not None and lv.after[sev] < prev[1]:
+                raise ConfigError(
+                    f"escalation: level {lv.level} ({lv.name}) is reached after {lv.after[sev]} min for severity {sev}, "
+                    f"before level {prev[0]} ({prev[1]} min): thresholds must not go backwards"
+                )
+            prev = (lv.level, lv.after[sev])
+    return Table(levels, int(data.get("max_failed_attempts", 3)), by_name)
+
+
+# --------------------------------------------------------------------------- state of one incident
+
+
+def severity_of(doc: dict[str, Any], home: Path | None = None) -> tuple[int, bool]:
+    """(severity, classified?) — an unclassified incident escalates on its suggestion."""
+    if doc.get("severity"):
+        return int(doc["severity"]), True
+    from sdcli import sla
+
+    return sla.suggest(doc, "en", home).severity, False
+
+
+def correct_level(table: Table, severity: int, age: timedelta) -> int:
+    minutes = age.total_seconds() / 60
+    level = 1
+    for lv in table.levels:
+        if severity in lv.after and lv.after[severity] <= minutes:
+            level = max(level, lv.level)
+    return level
+
+
+def next_level_at(table: Table, severity: int, opened: datetime, now: datetime) -> datetime | None:
+    """When the next level above the current correct one becomes correct by time."""
+    current = correct_level(table, severity, now - opened)
+    later = [
+        opened + timedelta(minutes=lv.after[severity])
+        for lv in table.levels
+        if lv.level > current and severity in lv.after
+    ]
+    return min(later) if later else None
+
+
+def attempts(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(doc.get("escalation_attempts", []))
+
+
+def consecutive_failures(history: list[dict[str, Any]], level: int) -> int:
+    """Failed phone calls at a level since the last success there."""
+    n = 0
+    for a in history:
+        if a.get("level") != level or a.get("channel") != "phone":
+            continue
+        n = n + 1 if a.get("outcome") in FAILED else 0
+    return n
+
+
+def state(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = None) -> dict[str, Any]:
+    """current_level (by severity and age), active_level (raised by failed calls), next_level_at."""
+    severity, classified = severity_of(doc, home)
+    opened = clock.from_iso(doc["opened_at"])
+    current = correct_level(table, severity, now - opened)
+    esc = doc.get("escalation", {})
+    active = max(current, int(esc.get("active_level", 1)))
+    nxt = next_level_at(table, severity, opened, now)
+    hist = attempts(doc)
+    return {
+        "id": doc["id"],
+        "severity": severity,
+        "severity_classified": classified,
+        "age_minutes": int((now - opened).total_seconds() // 60),
+        "recovery_due": doc.get("recovery_due"),
+        "current_level": current,
+        "active_level": min(active, table.top),
+        "next_level_at": clock.iso(nxt) if nxt else None,
+        "owner": esc.get("owner"),
+        "levels": [
+            {
+                "level": lv.level,
+                "name": lv.name,
+                "after_minutes": lv.after.get(severity),
+                "correct": lv.level == current,
+                "active": lv.level == min(active, table.top),
+                "consecutive_failures": consecutive_failures(hist, lv.level),
+                "contacts": [
+                    {
+                        "name": c.name,
+                        "role": c.role,
+                        "phone": c.phone,
+                        "email": c.email,
+                        "hours": c.hours,
+                        "tz": c.tz,
+                        "available_now": c.available(now),
+                        "local_time": c.local_time(now),
+                    }  # fmt: skip
+                    for c in lv.contacts
+                ],
+                "attempts": [a for a in hist if a.get("level") == lv.level],
+            }
+            for lv in table.levels
+        ],
+        "attempts": hist,
+    }
+
+
+def check_escalable(doc: dict[str, Any]) -> None:
+    if doc.get("kind") != "incident":
+        raise RefusedTransition(f"{doc['id']} is not an incident; only incidents are escalated")
+    if doc.get("status") in ("resolved", "closed"):
+        raise RefusedTransition(f"{doc['id']} is {doc['status']}: reopen it before escalating (sdcli reopen)")
+
+
+def record_attempt(
+    doc: dict[str, Any],
+    table: Table,
+    *,
+    contact_name: str,
+    channel: str,
+    outcome: str | None,
+    note: str | None,
+    force: bool,
+    reason: str | None,
+    actor: str,
+    now: datetime,
+    home: Path | None = None,
+) -> tuple[dict[str, Any], list[str]]:
+    """Apply one contact attempt to doc (in place). Returns (history event, messages for the agent)."""
+    check_escalable(doc)
+    ch = channel.strip().lower()
+    if ch in FORBIDDEN:
+        raise RuleViolation(f"{FORBIDDEN[ch]} is not an escalation channel: {RULE_CHANNELS}")
+    if ch not in CHANNELS:
+        raise InvalidValue("channel", channel, "use phone (or email as a backup)")
+    contact = table.contact(contact_name)
+    st = state(doc, table, now, home)
+    messages: list[str] = []
+    if contact.level > st["active_level"]:
+        if not force or not (reason or "").strip():
+            raise RuleViolation(
+                f"{contact.name} is at level {contact.level}, above the correct level {st['active_level']} "
+                f"({table.level(st['active_level']).name}); escalate level by level, or give --force --reason TEXT"
+            )
+        messages.append(f"Level skipped with reason: {reason}")
+    if ch == "email":
+        outcome = "sent"
+        messages.append("Email is only a backup: the mailbox is not monitored 24x7. Call by phone.")
+    elif outcome not in OUTCOMES:
+        raise InvalidValue("outcome", outcome or "", "use " + ", ".join(OUTCOMES))
+    entry: dict[str, Any] = {"at": clock.iso(now), "by": actor, "level": contact.level, "contact": contact.name,
+                             "channel": ch, "outcome": outcome}  # fmt: skip
+    if note:
+        entry["note"] = note
+    if force and reason:
+        entry["forced_reason"] = reason
+    doc.setdefault("escalation_attempts", []).append(entry)
+    esc = dict(doc.get("escalation", {}))
+    esc["active_level"] = max(int(esc.get("active_level", 1)), contact.level, st["current_level"])
+    esc["last_level_attempted"] = max(int(esc.get("last_level_attempted", 0)), contact.level)
+    event: dict[str, Any] = {"action": "escalation-attempt", "contact": contact.name, "level": contact.level,
+                             "channel": ch, "outcome": outcome}  # fmt: skip
+    if note:
+        event["note"] = note
+    if outcome == "reached":
+        esc["owner"] = {"name": contact.name, "level": contact.level, "since": clock.iso(now)}
+        messages.append(f"{contact.name} (level {contact.level}) now owns the escalation.")
+    elif ch == "phone":
+        fails = consecutive_failures(doc["escalation_attempts"], contact.level)
+        if fails >= table.max_failed:
+            if contact.level < table.top:
+                esc["active_level"] = max(esc["active_level"], contact.level + 1)
+                nxt = table.level(contact.level + 1)
+                messages.append(
+                    f"{fails} consecutive failed calls at level {contact.level}: leave a voicemail, then call level "
+                    f"{nxt.level} ({nxt.name}): " + ", ".join(f"{c.name} {c.phone}" for c in nxt.contacts)
+                )
+                event["moved_to_level"] = nxt.level
+            else:
+                messages.append(f"{fails} consecutive failed calls at the last level ({table.level(contact.level).name}): "
+                                "leave a voicemail; there is no level above — keep calling and note each attempt")  # fmt: skip
+        else:
+            left = table.max_failed - fails
+            messages.append(
+                f"{fails} consecutive failed call(s) at level {contact.level}; {left} more before moving up."
+            )
+    doc["escalation"] = esc
+    return event, messages
+
+
+def due_now(
+    store: Any, now: datetime, incidents: list[dict[str, Any]], home: Path | None = None
+) -> list[dict[str, Any]]:
+    """Open incidents whose correct level (by time) is above the highest level already attempted."""
+    try:
+        table = load_table(home)
+    except ConfigError:
+        return []
+    out = []
+    for s in incidents:
+        if s.get("status") != "open" or not s.get("severity"):
+            continue
+        opened = clock.from_iso(s["opened_at"])
+        current = correct_level(table, int(s["severity"]), now - opened)
+        done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
+        if current > max(done, 1):
+            lv = table.level(current)
+            due_since = opened + timedelta(minutes=lv.after[int(s["severity"])])
+            out.append({**s, "next_level_at": clock.iso(due_since), "due_level": current})
+    return sorted(out, key=lambda d: d["next_level_at"])

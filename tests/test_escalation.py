@@ -1,0 +1,254 @@
+"""Escalation: levels by severity and age, the calling rules, refusals, table validation."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timedelta
+
+import pexpect
+import pytest
+from conftest import subprocess_env
+
+from sdcli import escalation
+from sdcli.errors import ConfigError
+from sdcli.home import load_data
+
+T0 = datetime.fromisoformat("2026-12-01T09:00:00-03:00")  # a Tuesday
+
+
+def at(minutes: float) -> dict:
+    return {"SDCLI_NOW": (T0 + timedelta(minutes=minutes)).isoformat()}
+
+
+@pytest.fixture
+def table():
+    return escalation.load_table()
+
+
+@pytest.mark.parametrize(
+    ("severity", "minutes", "level"),
+    [(1, 0, 1), (1, 29.9, 1), (1, 30, 2), (1, 30.1, 2), (1, 59, 2), (1, 60, 3), (1, 119, 3), (1, 120, 4),
+     (1, 239, 4), (1, 240, 5), (1, 10_000, 5),
+     (2, 59, 1), (2, 60, 2), (2, 120, 3), (2, 240, 4), (2, 100_000, 4),
+     (3, 239, 1), (3, 240, 2), (3, 480, 3), (3, 100_000, 3),
+     (4, 1439, 1), (4, 1440, 2), (4, 100_000, 2)],
+)  # fmt: skip
+def test_level_by_severity_and_age_at_and_around_thresholds(table, severity, minutes, level):
+    assert escalation.correct_level(table, severity, timedelta(minutes=minutes)) == level
+
+
+def test_next_level_at(table):
+    assert escalation.next_level_at(table, 1, T0, T0 + timedelta(minutes=10)) == T0 + timedelta(minutes=30)
+    assert escalation.next_level_at(table, 1, T0, T0 + timedelta(minutes=30)) == T0 + timedelta(minutes=60)
+    assert escalation.next_level_at(table, 1, T0, T0 + timedelta(minutes=300)) is None
+    assert escalation.next_level_at(table, 4, T0, T0 + timedelta(minutes=1500)) is None
+
+
+def calls(*outcomes, level=2):
+    return [{"level": level, "channel": "phone", "outcome": o} for o in outcomes]
+
+
+def test_consecutive_failures_reset_by_a_success():
+    assert escalation.consecutive_failures(calls("no-answer", "busy"), 2) == 2
+    assert escalation.consecutive_failures(calls("no-answer", "reached", "busy"), 2) == 1
+    assert escalation.consecutive_failures(calls("no-answer", "busy", "reached"), 2) == 0
+    mixed = (
+        calls("no-answer")
+        + calls("busy", level=3)
+        + [{"level": 2, "channel": "email", "outcome": "sent"}]
+        + calls("voicemail")
+    )
+    assert escalation.consecutive_failures(mixed, 2) == 2
+    assert escalation.consecutive_failures(mixed, 3) == 1
+
+
+def open_incident(sdcli, severity="1", minutes=0):
+    doc = sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "Lima", "--country", "PE", "--problem", "link_down",
+                     "--callback", "Ana <ana@acme.pe> 01 4117000", "--service-type", "mpls", "--no-contingency", "--json", env=at(minutes))  # fmt: skip
+    sdcli.json("classify", doc["id"], "--severity", severity, "--reason", "test", "--json", env=at(minutes))
+    return doc["id"]
+
+
+def test_json_view_has_levels_and_fields(sdcli):
+    inc = open_incident(sdcli)
+    st = sdcli.json("escalate", inc, "--json", env=at(45))
+    assert (st["current_level"], st["active_level"]) == (2, 2)
+    assert st["next_level_at"] == (T0 + timedelta(minutes=60)).isoformat()
+    assert [lv["correct"] for lv in st["levels"]] == [False, True, False, False, False]
+    assert st["levels"][1]["contacts"][0]["name"] == "Carla Mendes"
+    assert st["age_minutes"] == 45 and st["severity"] == 1
+
+
+def test_third_failed_call_moves_to_the_next_level(sdcli):
+    inc = open_incident(sdcli)
+    for i, outcome in enumerate(("no-answer", "busy")):
+        r = sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", outcome, env=at(40 + i))
+        assert r.exit_code == 0, r.output
+        assert f"{i + 1} consecutive failed call(s) at level 2" in r.stderr
+    r = sdcli("escalate", inc, "--call", "carla mendes", "--outcome", "voicemail", "--json", env=at(43))
+    assert r.exit_code == 0, r.output
+    assert "leave a voicemail, then call level 3 (Service Desk Manager)" in r.stderr
+    st = __import__("json").loads(r.stdout)
+    assert (st["current_level"], st["active_level"]) == (2, 3)
+    doc = sdcli.json("show", inc, "--json")
+    assert doc["history"][-1]["moved_to_level"] == 3 and doc["history"][-1]["by"] == "tester"
+    # level 3 is now the one to call, even though by time level 2 is correct
+    assert (
+        sdcli("escalate", inc, "--call", "Jorge Ramírez", "--outcome", "reached", env=at(44)).exit_code == 0
+    )
+    doc = sdcli.json("show", inc, "--json")
+    assert doc["escalation"]["owner"]["name"] == "Jorge Ramírez"
+
+
+def test_success_resets_the_count(sdcli):
+    inc = open_incident(sdcli)
+    for outcome in ("no-answer", "no-answer", "reached", "busy", "busy"):
+        sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", outcome, env=at(40))
+    st = sdcli.json("escalate", inc, "--json", env=at(41))
+    assert st["active_level"] == 2 and st["levels"][1]["consecutive_failures"] == 2
+
+
+def test_last_level_has_nobody_above(sdcli):
+    inc = open_incident(sdcli)
+    for _ in range(3):
+        r = sdcli("escalate", inc, "--call", "Martin Hale", "--outcome", "no-answer", env=at(300))
+    assert r.exit_code == 0
+    assert "no level above" in r.stderr
+    assert sdcli.json("escalate", inc, "--json", env=at(301))["active_level"] == 5
+
+
+def test_refusals(sdcli):
+    r = sdcli("escalate", "INC404")
+    assert r.exit_code == 1 and "register it first: sdcli open" in r.stderr
+    inc = open_incident(sdcli)
+    r = sdcli("escalate", inc, "--call", "Jorge Ramírez", "--outcome", "busy", env=at(10))
+    assert r.exit_code == 1 and "above the correct level 1" in r.stderr and "--force --reason" in r.stderr
+    r = sdcli("escalate", inc, "--call", "Jorge Ramírez", "--outcome", "busy", "--force", env=at(10))
+    assert r.exit_code == 1
+    r = sdcli(
+        "escalate",
+        inc,
+        "--call",
+        "Jorge Ramírez",
+        "--outcome",
+        "busy",
+        "--force",
+        "--reason",
+        "customer CEO asked",
+        env=at(10),
+    )
+    assert r.exit_code == 0
+    assert (
+        sdcli.json("show", inc, "--json")["escalation_attempts"][-1]["forced_reason"] == "customer CEO asked"
+    )
+    for ch in ("sms", "whatsapp", "WhatsApp"):
+        r = sdcli(
+            "escalate", inc, "--call", "Carla Mendes", "--channel", ch, "--outcome", "reached", env=at(40)
+        )
+        assert r.exit_code == 1 and "SMS and WhatsApp are not used" in r.stderr
+    r = sdcli("escalate", inc, "--email", "Carla Mendes", env=at(40))
+    assert r.exit_code == 0 and "not monitored 24x7" in r.stderr
+    r = sdcli("escalate", inc, "--call", "Nobody", "--outcome", "busy", env=at(40))
+    assert r.exit_code == 1 and "not in the escalation table" in r.stderr
+    r = sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", "maybe", env=at(40))
+    assert r.exit_code == 1 and "outcome" in r.stderr
+    sdcli.json("resolve", inc, "--note", "fixed", "--json")
+    r = sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", "busy")
+    assert r.exit_code == 1 and "resolved" in r.stderr
+    sdcli.json("close", inc, "--json")
+    r = sdcli("escalate", inc)
+    assert r.exit_code == 1 and "closed" in r.stderr
+
+
+def table_with(mutate):
+    import copy
+
+    data = copy.deepcopy(load_data("escalation"))
+    mutate(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d["level"][1]["contacts"].append({"name": "Pedro", "role": "Sales Executive", "phone": "+5511999990000"}),
+         "level 2 (Shift Lead), contact 'Pedro': the sales / commercial team"),
+        (lambda d: d["level"][2]["contacts"].append({"name": "Ana KAM", "role": "Gerente Comercial", "phone": "+5511999990000"}),
+         "contact 'Ana KAM': the sales / commercial team"),
+        (lambda d: d["level"][1]["contacts"][0].__setitem__("channels", ["phone", "telegram"]),
+         "contact 'Carla Mendes': unknown channel 'telegram'"),
+        (lambda d: d["level"][1]["contacts"][0].__setitem__("channels", ["sms"]),
+         "contact 'Carla Mendes': channel 'sms' is not used"),
+        (lambda d: d["level"][3]["contacts"][0].pop("phone"),
+         "level 4 (Service Operations Manager): no contact with a phone"),
+        (lambda d: d["level"][2]["after"].__setitem__("1", 20),
+         "level 3 (Service Desk Manager) is reached after 20 min for severity 1, before level 2 (30 min)"),
+    ],
+)  # fmt: skip
+def test_table_validation_names_the_entry(mutate, message):
+    with pytest.raises(ConfigError) as e:
+        escalation.parse_table(table_with(mutate))
+    assert message in str(e.value)
+
+
+def test_desk_table_override_is_validated_by_the_command(sdcli, home):
+    inc = open_incident(sdcli)
+    (home / "escalation.toml").write_text(
+        '[[level]]\nlevel = 1\nname = "Sales"\ncontacts = [{name = "X", phone = "+5511999990000"}]\n'
+    )
+    r = sdcli("escalate", inc)
+    assert r.exit_code == 1 and "sales / commercial" in r.stderr
+
+
+def test_availability_across_time_zones(table):
+    jorge = table.contact("Jorge Ramírez")  # Mon-Fri 08:00-20:00 Mexico City (UTC-6)
+    assert not jorge.available(datetime.fromisoformat("2026-12-01T13:59:00+00:00"))
+    assert jorge.available(datetime.fromisoformat("2026-12-01T14:00:00+00:00"))
+    assert jorge.available(datetime.fromisoformat("2026-12-02T01:59:00+00:00"))
+    assert not jorge.available(datetime.fromisoformat("2026-12-02T02:00:00+00:00"))
+    assert not jorge.available(datetime.fromisoformat("2026-12-05T15:00:00+00:00"))  # Saturday
+    assert jorge.local_time(datetime.fromisoformat("2026-12-01T14:00:00+00:00")) == "Tue 08:00 CST"
+    martin = table.contact("martin")
+    assert martin.available(datetime.fromisoformat("2026-12-01T08:00:00-03:00")) is True  # 11:00 London
+
+
+def test_shift_lists_incidents_whose_next_level_is_due(sdcli):
+    inc = open_incident(sdcli)
+    assert sdcli.json("shift", "--json", env=at(20))["escalation_due"] == []
+    due = sdcli.json("shift", "--json", env=at(35))["escalation_due"]
+    assert [d["id"] for d in due] == [inc] and due[0]["due_level"] == 2
+    sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", "reached", env=at(36))
+    assert sdcli.json("shift", "--json", env=at(40))["escalation_due"] == []
+    assert [d["id"] for d in sdcli.json("shift", "--json", env=at(61))["escalation_due"]] == [inc]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_escalate_in_a_terminal_highlights_the_level_and_records_the_call(sdcli, home):
+    inc = open_incident(sdcli)
+    env = subprocess_env(home, TERM="xterm-256color", **at(70))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "sdcli", "escalate", inc],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(50, 200),
+    )
+    child.expect_exact("Call whom at level 3")
+    screen = child.before
+    (row,) = [ln for ln in screen.splitlines() if "▶ now" in ln]
+    assert "3 Service Desk" in row and "Jorge Ramírez" in row and "+525551003003" in row
+    assert "\x1b[1;7m" in row or "\x1b[7;1m" in row or "\x1b[1m\x1b[7m" in row  # bold reverse
+    for name in ("Service Desk Latam", "Carla Mendes", "Lucía Ferreyra", "Martin Hale"):
+        assert name in screen
+    child.send("\r")  # Jorge
+    child.expect_exact("Outcome of the call")
+    child.send("\x1b[B\r")  # no-answer
+    child.expect_exact("Note")
+    child.send("left word with the operator\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    (attempt,) = sdcli.json("show", inc, "--json")["escalation_attempts"]
+    assert attempt == {**attempt, "contact": "Jorge Ramírez", "level": 3, "outcome": "no-answer", "channel": "phone",
+                       "note": "left word with the operator"}  # fmt: skip
