@@ -126,7 +126,7 @@ COMMANDS = [
     ("open", "open"), ("classify", "classify"), ("escalate", "escalate"), ("show", "show"),
     ("list", "list_"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
     ("resume", "resume"), ("resolve", "resolve"), ("close", "close"), ("reopen", "reopen"),
-    ("doctor", "doctor"),
+    ("import", "import_"), ("export", "export"), ("doctor", "doctor"),
 ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from sdcli.errors import InvalidValue
 
@@ -66,15 +67,41 @@ def parse_when(
         raise InvalidValue(field, text, "expected a date and time")
     if relative_past and _REL.match(text):
         return now() - parse_duration(text, field=field)
-    from dateutil import parser
-
-    try:
-        dt = parser.parse(text, dayfirst=dayfirst)
-    except (ValueError, OverflowError, parser.ParserError):
-        raise InvalidValue(field, text, "not a date and time dateutil can read") from None
+    dt = _parse_naive_or_aware(text.strip(), dayfirst)
+    if dt is None:
+        raise InvalidValue(field, text, "not a date and time dateutil can read")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=default_tz or now().tzinfo)
     return dt
+
+
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+@lru_cache(maxsize=131072)
+def _parse_naive_or_aware(text: str, dayfirst: bool) -> datetime | None:
+    """ISO 8601 and dd-mm-yyyy fast paths (imports repeat timestamps), else dateutil."""
+    if len(text) > 100:
+        return None
+    if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
+    m = _DMY.match(text)
+    if m:
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        day, month = (a, b) if dayfirst else (b, a)
+        try:
+            return datetime(year, month, day, int(m[4] or 0), int(m[5] or 0), int(m[6] or 0))
+        except ValueError:
+            pass  # e.g. 29-02 read month-first: let dateutil decide
+    from dateutil import parser
+
+    try:
+        return parser.parse(text, dayfirst=dayfirst)
+    except (ValueError, OverflowError, parser.ParserError):
+        return None
 
 
 def humanize(delta: timedelta) -> str:

@@ -49,8 +49,9 @@ class InvalidValues(SdcliError):
 class MissingAnswers(SdcliError):
     "Required answers are missing and no prompt may ask for them"
 
-    def __init__(self, flags: list[str]):
+    def __init__(self, flags: list[str], keys: list[str] | None = None):
         self.flags = flags
+        self.keys = keys or []
         super().__init__("missing required " + ", ".join(flags) + " (no prompt without a terminal)")
 
 

@@ -9,6 +9,7 @@ import locale
 import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,10 @@ class Question:
             if c["value"] == value:
                 return c.get(lang) or c.get("en") or c["value"]
         return str(value)
+
+    @cached_property
+    def index(self) -> dict[str, str]:
+        return validate.choice_index(self.choices)
 
     @property
     def flags(self) -> str:
@@ -106,6 +111,7 @@ class Context:
     countries: dict[str, Any]
     default_country: str
     tz_override: str | None = None
+    dayfirst: bool = False
 
     def region(self, answers: dict[str, Any]) -> str:
         return answers.get("country") or self.default_country
@@ -127,12 +133,60 @@ def make_context(home: Path | None, *, country: str | None = None, tz: str | Non
     return Context(countries=known, default_country=default, tz_override=tz)
 
 
+_KEYS: dict[int, frozenset[str]] = {}
+
+
+def _keys(questions: list[Question]) -> frozenset[str]:
+    found = _KEYS.get(id(questions))
+    if found is None:
+        found = _KEYS[id(questions)] = frozenset(q.key for q in questions)
+    return found
+
+
 def applies(q: Question, answers: dict[str, Any]) -> bool:
     return all(answers.get(dep) in allowed for dep, allowed in q.when.items())
 
 
+_CACHED_KINDS = frozenset({"contacts", "phone", "ip", "datetimes", "choice", "country"})
+_cache: dict[tuple[Any, ...], Any] = {}
+
+
 def check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) -> Any:
-    """The value to store for raw, or None for a skipped optional answer. Raises InvalidValue."""
+    """The value to store for raw, or None for a skipped optional answer. Raises InvalidValue.
+
+    Costly kinds are memoised on their raw text (imports repeat contacts, phones, times).
+    """
+    kind = q.kind
+    if kind not in _CACHED_KINDS or not isinstance(raw, str):
+        if (
+            kind == "text"
+            and isinstance(raw, str)
+            and 0 < len(raw) <= validate.TEXT_LIMIT
+            and "\x00" not in raw
+        ):
+            stripped = raw.strip()
+            if stripped:
+                return stripped
+        return _check_answer(q, raw, answers, ctx)
+    key = (q.key, raw, answers.get("country") or ctx.default_country, ctx.tz_override, ctx.dayfirst)
+    hit = _cache.get(key)
+    if hit is None:
+        try:
+            hit = (True, _check_answer(q, raw, answers, ctx))
+        except InvalidValue as e:
+            hit = (False, e)
+        if len(_cache) > 200_000:
+            _cache.clear()
+        _cache[key] = hit
+    ok, value = hit
+    if not ok:
+        raise value
+    if isinstance(value, list):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def _check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) -> Any:
     k = q.key
     if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
         if q.required:
@@ -145,7 +199,7 @@ def check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) -
         case "hours":
             return validate.hours(k, raw)
         case "choice":
-            return validate.choice(k, raw, q.choices)
+            return validate.choice(k, raw, q.choices, q.index)
         case "yesno":
             return validate.yesno(k, raw)
         case "contacts":
@@ -155,14 +209,20 @@ def check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) -
         case "phone":
             return validate.phone(k, raw, region)
         case "datetimes":
-            return validate.whens(k, raw, ctx.tz(answers))
+            return validate.whens(k, raw, ctx.tz(answers), dayfirst=ctx.dayfirst)
         case "country":
             return validate.country(k, raw, ctx.countries)
     raise ConfigError(f"questionnaire: {k} has unknown kind {q.kind!r}")
 
 
 def check_all(
-    questions: list[Question], raw: dict[str, Any], ctx: Context, *, defaults: bool = True
+    questions: list[Question],
+    raw: dict[str, Any],
+    ctx: Context,
+    *,
+    defaults: bool = True,
+    not_required: frozenset[str] = frozenset(),
+    extra_keys: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """Validate every answer at once: all invalid values and all missing ones are named together."""
     answers: dict[str, Any] = {}
@@ -171,13 +231,13 @@ def check_all(
     raw = dict(raw)
     if defaults and not raw.get("country"):
         raw["country"] = ctx.default_country
-    known = {q.key for q in questions}
+    known = _keys(questions)
     for q in questions:
-        if not applies(q, answers):
+        if q.when and not applies(q, answers):
             continue
         value = raw.get(q.key)
         if value is None or value == "" or value == []:
-            if q.required:
+            if q.required and q.key not in not_required:
                 missing.append(q)
             continue
         try:
@@ -194,8 +254,9 @@ def check_all(
     if problems:
         raise problems[0] if len(problems) == 1 else InvalidValues(problems)
     if missing:
-        raise MissingAnswers([q.flags for q in missing])
-    unknown = sorted(k for k in raw if k not in known and k not in EXTRA_KEYS)
+        raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
+    allowed = EXTRA_KEYS if extra_keys is None else extra_keys
+    unknown = sorted(k for k in raw if k not in known and k not in allowed)
     if unknown:
         raise InvalidValue(unknown[0], raw[unknown[0]], "is not a question of the intake (unknown key)")
     return answers

@@ -154,8 +154,11 @@ def _unwritable(path: Path, e: OSError) -> StoreUnwritable:
     return StoreUnwritable(f"cannot write {path}: {reason}; nothing was changed")
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write data to path so that a crash leaves the old or the new file, never a mix (mode 0600)."""
+def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
+    """Write data to path so that a crash leaves the old or the new file, never a mix (mode 0600).
+
+    With sync_dir=False the caller fsyncs the directory once after a batch of renames.
+    """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -173,11 +176,12 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise _unwritable(path, e) from None
-    _fsync_dir(path.parent)
+    if sync_dir:
+        _fsync_dir(path.parent)
 
 
 def dumps(data: Any) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
 
 
 def read_json(path: Path) -> Any:
@@ -207,6 +211,7 @@ class _FileStorage(Storage):
         self._data: dict[str, Any] | None = None
         self._loaded = False
         self.dirty = False
+        self.encoded: bytes | None = None
 
     def read(self) -> dict[str, Any] | None:
         if not self._loaded:
@@ -219,15 +224,47 @@ class _FileStorage(Storage):
         self._loaded = True
         self.dirty = True
 
-    def flush(self) -> None:
+    def flush(self, *, sync_dir: bool = True) -> None:
+        if self.dirty and self.encoded is None:
+            self.encoded = dumps(self._data)
         if self.dirty:
             if not self.path.parent.is_dir():
                 try:
                     self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 except OSError as e:
                     raise _unwritable(self.path.parent, e) from None
-            atomic_write(self.path, dumps(self._data))
+            atomic_write(self.path, self.encoded or b"", sync_dir=sync_dir)
             self.dirty = False
+            self.encoded = None
+
+
+PARALLEL_SHARDS = 64  # a write touching this many shards encodes them on every core
+_ENCODE: list[Any] = []
+
+
+def _encode_range(bounds: tuple[int, int]) -> list[bytes]:
+    return [dumps(_ENCODE[i]) for i in range(*bounds)]
+
+
+def _encode_in_parallel(storages: list[_FileStorage]) -> None:
+    """JSON-encode many dirty shards in forked workers (encoding dominates a bulk write)."""
+    import multiprocessing as mp
+
+    dirty = [st for st in storages if st.dirty]
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or "fork" not in mp.get_all_start_methods() or len(dirty) < PARALLEL_SHARDS:
+        return
+    global _ENCODE
+    _ENCODE = [st._data for st in dirty]
+    step = -(-len(dirty) // (cores * 2))
+    chunks = [(i, min(len(dirty), i + step)) for i in range(0, len(dirty), step)]
+    try:
+        with mp.get_context("fork").Pool(cores) as pool:
+            for (start, _end), blobs in zip(chunks, pool.imap(_encode_range, chunks), strict=True):
+                for st, blob in zip(dirty[start:_end], blobs, strict=True):
+                    st.encoded = blob
+    finally:
+        _ENCODE = []
 
 
 def _open_db(path: Path) -> TinyDB:
@@ -279,6 +316,7 @@ class TinyStore(Store):
         if lock_timeout is None:
             lock_timeout = float(os.environ.get("SDCLI_LOCK_TIMEOUT", "10"))
         self.lock_timeout = lock_timeout
+        self._stamp_now: str | None = None
 
     # ---- paths
     @property
@@ -371,8 +409,14 @@ class TinyStore(Store):
         if needs_index:
             journal = {"rebuild": True} if txn.rebuild_index else {"ids": sorted(txn.index_changes)}
             atomic_write(self.journal_path, dumps(journal))
+        batch = len(txn.dbs) > 1
+        if len(txn.dbs) >= PARALLEL_SHARDS:
+            _encode_in_parallel([db.storage for db in txn.dbs.values()])
         for db in txn.dbs.values():
-            db.storage.flush()
+            db.storage.flush(sync_dir=not batch)
+        if batch:
+            for folder in {p.parent for p in txn.dbs}:
+                _fsync_dir(folder)
         if needs_index:
             index = _open_db(self.index_path)
             if txn.rebuild_index:
@@ -442,12 +486,14 @@ class TinyStore(Store):
         event: Event | None,
     ) -> dict[str, Any]:
         tid = format_id(prefix, number)
-        doc = {k: v for k, v in fields.items() if k != "history"}
+        doc = dict(fields)
+        doc.pop("history", None)
         doc["id"] = tid
         doc["kind"] = PREFIXES[prefix]
-        doc.setdefault("opened_at", clock.iso(at))
+        if "opened_at" not in doc:
+            doc["opened_at"] = clock.iso(at)
         doc.setdefault("opened_by", actor)
-        stamp = clock.iso(clock.now())
+        stamp = self._stamp_now or clock.iso(clock.now())
         doc["updated_at"] = stamp
         history = list(fields.get("history", []))
         history.append({"at": stamp, "by": actor, "action": "opened", **(event or {})})
@@ -514,14 +560,14 @@ class TinyStore(Store):
         event: Event,
     ) -> list[str]:
         new_ids: list[str] = []
+        now = clock.now()
+        self._stamp_now = clock.iso(now)
         with self._locked() as txn:
             meta = read_json(self.meta_path) or {}
             number = int(meta["next"][prefix])
             by_shard: dict[int, list[Document]] = {}
             for fields in creates:
-                at = fields.get("opened_at")
-                at_dt = clock.from_iso(at) if isinstance(at, str) else clock.now()
-                doc = self._new_doc(prefix, number, fields, actor, at_dt, event)
+                doc = self._new_doc(prefix, number, fields, actor, now, event)
                 by_shard.setdefault(number // SHARD_SIZE, []).append(Document(doc, doc_id=number))
                 new_ids.append(doc["id"])
                 number += 1
@@ -544,6 +590,7 @@ class TinyStore(Store):
                 for doc in docs:
                     txn.index_entry(doc)
             self._commit(txn, meta)
+        self._stamp_now = None
         return new_ids
 
     # ---- health

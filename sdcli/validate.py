@@ -51,14 +51,25 @@ def yesno(field: str, value: Any) -> bool:
     raise InvalidValue(field, value, "expected yes or no")
 
 
-def choice(field: str, value: Any, choices: list[dict[str, str]]) -> str:
+def _norm(name: str) -> str:
+    return name.strip().casefold().replace("-", "_").replace(" ", "_")
+
+
+def choice_index(choices: list[dict[str, str]]) -> dict[str, str]:
+    """Every accepted spelling (value, labels in each language) → the stored value."""
+    index: dict[str, str] = {}
+    for c in choices:
+        for v in c.values():
+            index.setdefault(_norm(v), c["value"])
+    return index
+
+
+def choice(field: str, value: Any, choices: list[dict[str, str]], index: dict[str, str] | None = None) -> str:
     """A choice by its stored value or by its label in any language, case-insensitively."""
     if isinstance(value, str):
-        wanted = value.strip().casefold().replace("-", "_").replace(" ", "_")
-        for c in choices:
-            names = {c["value"]} | {v for k, v in c.items() if k != "value"}
-            if wanted in {n.casefold().replace("-", "_").replace(" ", "_") for n in names}:
-                return c["value"]
+        found = (index if index is not None else choice_index(choices)).get(_norm(value))
+        if found is not None:
+            return found
     raise InvalidValue(field, value, "choose one of " + ", ".join(c["value"] for c in choices))
 
 

@@ -1,0 +1,43 @@
+"""sdcli export"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.ui import app_of
+
+
+def command(
+    ctx: typer.Context,
+    kind: str = typer.Option("incident", "--kind", help="incident, ssr or change."),
+    fmt: str = typer.Option("csv", "--format", help="csv, json or jsonl."),
+    output: str | None = typer.Option(None, "-o", "--output", help="Write to this file (default stdout)."),
+    status: list[str] = typer.Option([], "--status", help="Only this status (repeatable)."),
+    severity: list[int] = typer.Option([], "--severity", help="Only this severity (repeatable)."),
+    customer: str | None = typer.Option(None, "--customer", help="Customer name contains this."),
+    site: str | None = typer.Option(None, "--site", help="Site contains this."),
+    since: str | None = typer.Option(None, "--since", help="Opened since: ISO date or relative (2h, 3d)."),
+    until: str | None = typer.Option(None, "--until", help="Opened until."),
+    open_only: bool = typer.Option(False, "--open", help="Only tickets not finished (default: all)."),
+) -> None:
+    """Export whole tickets for reports and other systems; CSV cells are spreadsheet-safe.
+
+    Example: sdcli export --kind incident --since 30d --format csv -o incidents.csv
+    """
+    import sys
+    from pathlib import Path
+
+    from sdcli import importer
+    from sdcli.tickets import build_filters, find
+
+    app = app_of(ctx)
+    filters = build_filters(kind=kind, status=status, severity=severity, customer=customer, site=site,
+                            since=since, until=until, include_all=not open_only, sort="id")  # fmt: skip
+    docs = find(app.store(), filters, full=True)
+    chunks = importer.export_text(docs, fmt)
+    if output and output != "-":
+        importer.write_output(Path(output), "".join(chunks))
+        typer.echo(f"{len(docs)} tickets written to {output}", err=True)
+        return
+    for chunk in chunks:
+        sys.stdout.write(chunk)

@@ -1,0 +1,253 @@
+"""Batch import and export: real ServiceNow data, all-or-nothing, partial, idempotent, round trip."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from conftest import DATA
+
+import sdcli.ui as ui
+from sdcli import importer
+from sdcli.store import TinyStore
+
+SNOW = DATA / "servicenow-incident-event-log-sample.csv"
+STATUS = {"New": "open", "Active": "open", "Awaiting User Info": "on_hold", "Awaiting Vendor": "on_hold",
+          "Awaiting Problem": "on_hold", "Awaiting Evidence": "on_hold", "Resolved": "resolved", "Closed": "closed"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def no_tty(monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+
+
+def store_bytes(home) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in (home / "store").rglob("*.json")}
+
+
+def test_servicenow_sample_imports_into_890_incidents_with_their_last_state(sdcli, home):
+    summary = sdcli.json("import", str(SNOW), "--preset", "servicenow", "--json")
+    assert summary == {
+        "read": 5998,
+        "created": 890,
+        "updated": 0,
+        "skipped": 0,
+        "merged": 5108,
+        "rejected": 0,
+        "dry_run": False,
+    }
+    last: dict[str, dict] = {}
+    with SNOW.open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            last[row["number"]] = row
+    docs = {d["external_id"]: d for d in TinyStore(home).all_tickets("INC")}
+    assert len(docs) == 890 == len(last)
+    for number, row in last.items():
+        d = docs[number]
+        assert d["status"] == STATUS[row["incident_state"]], number
+        assert d["severity"] == int(row["priority"][0])
+        assert d["history"][0]["imported_from"] == SNOW.name
+    # day-first dates: "29-02-2016 01:16" and a day <= 12 that would flip month-first
+    assert docs["INC0000045"]["opened_at"] == "2016-02-29T01:16:00-03:00"
+    assert docs["INC0000045"]["closed_at"] == "2016-03-05T12:00:00-03:00"
+    before = store_bytes(home)
+    again = sdcli.json("import", str(SNOW), "--preset", "servicenow", "--json")
+    assert (again["created"], again["updated"], again["skipped"]) == (0, 0, 890)
+    assert store_bytes(home) == before
+
+
+def write_csv(path, rows: list[dict]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def good_row(i: int) -> dict:
+    return {"customer_reference": f"CR-{i}", "customer": f"Customer {i % 7}", "site": f"Site {i}", "country": "MX",
+            "problem": "slow" if i % 2 else "link_down", "service_type": "internet",
+            "callback_contacts": f"Ana {i % 5} <ana{i % 5}@cliente.mx> 55 {5100 + i % 5} 3003",
+            "source_ip": "10.0.0.1" if i % 2 else "", "destination_ip": "10.0.0.2" if i % 2 else ""}  # fmt: skip
+
+
+def test_one_bad_row_in_1000_writes_nothing_and_is_reported(sdcli, home, tmp_path):
+    rows = [good_row(i) for i in range(1000)]
+    rows[500]["callback_contacts"] = "Ana <ana@@cliente> 55 5100 3003"
+    path = tmp_path / "in.csv"
+    write_csv(path, rows)
+    r = sdcli("import", str(path))
+    assert r.exit_code == 1
+    lines = r.stderr.rstrip().splitlines()
+    assert lines[0] == "  line 502: callback_contacts.email: 'ana@@cliente': not a valid email address"
+    assert (
+        lines[-1]
+        == "Error: 1 of 1000 rows are invalid; nothing was written (fix them, or use --partial --rejects FILE)"
+    )
+    assert len(lines) == 2
+    assert not (home / "store").exists() or list(TinyStore(home).all_tickets()) == []
+    rejects = tmp_path / "rejects.csv"
+    summary = sdcli.json("import", str(path), "--partial", "--rejects", str(rejects), "--json")
+    assert (summary["created"], summary["rejected"]) == (999, 1)
+    assert len(list(TinyStore(home).all_tickets())) == 999
+    with rejects.open(encoding="utf-8") as f:
+        (bad,) = list(csv.DictReader(f))
+    assert (
+        bad["customer_reference"] == "CR-500"
+        and bad["line"] == "502"
+        and "not a valid email" in bad["reason"]
+    )
+    assert oct(rejects.stat().st_mode & 0o777) == "0o600"
+
+
+def test_dry_run_writes_nothing(sdcli, home, tmp_path):
+    path = tmp_path / "in.csv"
+    write_csv(path, [good_row(i) for i in range(10)])
+    assert sdcli.json("import", str(path), "--dry-run", "--json")["created"] == 10
+    assert not (home / "store").exists()
+
+
+def test_formats_bom_stdin_and_tsv(sdcli, home, tmp_path):
+    rows = [good_row(i) for i in range(3)]
+    (tmp_path / "a.json").write_text(json.dumps(rows[:1]), encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(json.dumps(rows[1]) + "\n\n", encoding="utf-8")
+    tsv = "\t".join(rows[2]) + "\n" + "\t".join(rows[2].values()) + "\n"
+    (tmp_path / "c.tsv").write_bytes(b"\xef\xbb\xbf" + tsv.encode())
+    for name in ("a.json", "b.jsonl", "c.tsv"):
+        assert sdcli.json("import", str(tmp_path / name), "--json")["created"] == 1, name
+    r = sdcli("import", "-", "--format", "json", "--json", input=json.dumps([good_row(9)]))
+    assert r.exit_code == 0 and json.loads(r.stdout)["created"] == 1
+    assert sorted(d["customer_reference"] for d in TinyStore(home).all_tickets()) == [
+        "CR-0",
+        "CR-1",
+        "CR-2",
+        "CR-9",
+    ]
+
+
+def test_invalid_utf8_and_nul_are_clear_errors(sdcli, tmp_path):
+    (tmp_path / "bad.csv").write_bytes(b"customer,site\n\xff\xfe,x\n")
+    r = sdcli("import", str(tmp_path / "bad.csv"))
+    assert r.exit_code == 1 and "is not UTF-8" in r.stderr and r.stderr.count("\n") == 1
+    (tmp_path / "nul.csv").write_bytes(b"customer,site\na\x00,x\n")
+    r = sdcli("import", str(tmp_path / "nul.csv"))
+    assert r.exit_code == 1 and "NUL" in r.stderr
+
+
+def test_conflicts_skip_update_fail(sdcli, home, tmp_path):
+    path = tmp_path / "in.csv"
+    write_csv(path, [good_row(i) for i in range(5)])
+    sdcli.json("import", str(path), "--json")
+    changed = [good_row(i) for i in range(5)]
+    changed[2]["site"] = "Moved"
+    write_csv(path, changed)
+    assert sdcli.json("import", str(path), "--json")["skipped"] == 5
+    r = sdcli("import", str(path), "--on-conflict", "fail")
+    assert r.exit_code == 1 and "customer_reference: 'CR-0': already exists" in r.stderr
+    s = sdcli.json("import", str(path), "--on-conflict", "update", "--json")
+    assert (s["updated"], s["skipped"], s["created"]) == (1, 4, 0)
+    doc = next(d for d in TinyStore(home).all_tickets() if d["customer_reference"] == "CR-2")
+    assert doc["site"] == "Moved" and doc["history"][-1]["action"] == "import-update"
+
+
+def open_some(sdcli):
+    base = [
+        "open",
+        "--no-input",
+        "--country",
+        "PE",
+        "--callback",
+        "Ana Díaz <ana@acme.pe> 01 4117000",
+        "--json",
+    ]
+    sdcli.json(*base, "--customer", "=HYPERLINK(\"http://x\")", "--site", "+A1", "--problem", "link_down",
+               "--service-type", "mpls", "--contingency", "--contingency-works", "--power")  # fmt: skip
+    sdcli.json(*base, "--customer", "Minera", "--site", "@SUM(1)", "--problem", "voice", "--service-type", "satellite",
+               "--raining", "--source-number", "01 4117000", "--destination-number", "+51 987 654 321",
+               "--failed-call", "2026-11-30 10:00", "--failed-call", "2026-11-30 11:30", "--customer-reference", "-12")  # fmt: skip
+    sdcli.json(*base, "--customer", "Banco", "--site", "Lima", "--problem", "slow", "--service-type", "internet",
+               "--source-ip", "10.0.0.1", "--destination-ip", "2001:db8::1", "--local-contact", "Luis <luis@b.pe> 01 4117001")  # fmt: skip
+
+
+COMPARE_SKIP = {"id", "history", "updated_at"}
+
+
+def comparable(docs):
+    return [{k: v for k, v in d.items() if k not in COMPARE_SKIP} for d in docs]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_export_then_import_gives_back_the_same_tickets(sdcli, home, tmp_path, fmt):
+    open_some(sdcli)
+    out = tmp_path / f"export.{fmt}"
+    r = sdcli("export", "--format", fmt, "-o", str(out))
+    assert r.exit_code == 0, r.output
+    original = list(TinyStore(home).all_tickets())
+    other = tmp_path / "other"
+    r = sdcli("--home", str(other), "import", str(out), "--json")
+    assert r.exit_code == 0, r.output
+    copied = list(TinyStore(other).all_tickets())
+    assert comparable(copied) == comparable(original)
+    if fmt != "csv":  # whole documents keep their history, and the import is added to it
+        assert copied[0]["history"][:-1] == original[0]["history"]
+        assert copied[0]["history"][-1]["imported_from"] == out.name
+
+
+def test_csv_export_is_spreadsheet_safe(sdcli, home):
+    open_some(sdcli)
+    r = sdcli("export", "--format", "csv")
+    assert r.exit_code == 0
+    rows = list(csv.reader(r.stdout.splitlines()))
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+    flat = r.stdout
+    assert "'=HYPERLINK" in flat and "'+A1" in flat and "'@SUM(1)" in flat and "'-12" in flat
+
+
+def test_parallel_validation_gives_the_same_plan(home, monkeypatch, tmp_path):
+    rows = [(i + 2, good_row(i)) for i in range(300)]
+    rows[151][1]["source_ip"] = "300.1.1.1"
+    m = importer.load_mapping(None, None, [], None)
+    store = TinyStore(home)
+    serial = importer.plan_import(
+        store, rows, list(rows[0][1]), kind="incident", mapping=m, home=None, key=None, on_conflict="skip"
+    )
+    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 10)
+    parallel = importer.plan_import(
+        store, rows, list(rows[0][1]), kind="incident", mapping=m, home=None, key=None, on_conflict="skip"
+    )
+    assert parallel.creates == serial.creates and [str(e) for e in parallel.errors] == [
+        str(e) for e in serial.errors
+    ]
+    assert [str(e) for e in serial.errors] == [
+        "line 153: source_ip: '300.1.1.1': not an IPv4 or IPv6 address"
+    ]
+
+
+def test_mapping_flags_and_value_maps(sdcli, home, tmp_path):
+    path = tmp_path / "other.csv"
+    write_csv(
+        path,
+        [
+            {
+                "Ref": "X-1",
+                "Client": "ACME",
+                "Where": "Lima",
+                "Kind": "Caído",
+                "Svc": "MPLS",
+                "Who": "Ana <ana@acme.pe> 01 4117000",
+                "When": "02-03-2016 10:00",
+            }
+        ],
+    )
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[values.problem]\n"Caído" = "link_down"\n')
+    s = sdcli.json("import", str(path), "--mapping", str(mapping), "--map", "customer_reference=Ref", "--map", "customer=Client",
+                   "--map", "site=Where", "--map", "problem=Kind", "--map", "service_type=Svc", "--map", "callback_contacts=Who",
+                   "--map", "opened_at=When", "--dayfirst", "--country", "PE", "--json")  # fmt: skip
+    assert s["created"] == 1
+    (doc,) = TinyStore(home).all_tickets()
+    assert doc["problem"] == "link_down" and doc["opened_at"] == "2016-03-02T10:00:00-05:00"
+    r = sdcli("import", str(path), "--map", "nonsense")
+    assert r.exit_code == 2 and "--map takes field=column" in r.stderr
