@@ -130,6 +130,10 @@ COMMANDS = [
 ]  # fmt: skip
 
 
+#: command groups: (name, module whose `app` is a Typer with subcommands)
+GROUPS = [("change", "change"), ("customer", "customer")]
+
+
 def _register() -> None:
     import importlib
 
@@ -139,6 +143,10 @@ def _register() -> None:
         if hasattr(module, "_epilog"):
             settings["epilog"] = module._epilog()
         app.command(name, **settings)(module.command)
+    import importlib as _il
+
+    for name, module_name in GROUPS:
+        app.add_typer(_il.import_module(f"sdcli.commands.{module_name}").app, name=name)
 
 
 _register()

@@ -119,6 +119,14 @@ class Store(abc.ABC):
         """One write: create tickets and update existing ones; all or nothing. Returns new ids."""
 
     @abc.abstractmethod
+    def customers(self) -> list[dict[str, Any]]:
+        """The customer directory (project and account managers), by name."""
+
+    @abc.abstractmethod
+    def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
+        """Add or replace a customer (matched by name, case-insensitively)."""
+
+    @abc.abstractmethod
     def check(self) -> list[str]:
         """Problems found in the store, one line each (empty when healthy)."""
 
@@ -592,6 +600,34 @@ class TinyStore(Store):
             self._commit(txn, meta)
         self._stamp_now = None
         return new_ids
+
+    # ---- customer directory
+    @property
+    def customers_path(self) -> Path:
+        return self.root / "customers.json"
+
+    def customers(self) -> list[dict[str, Any]]:
+        table = (read_json(self.customers_path) or {}).get("customers", {})
+        return sorted(table.values(), key=lambda c: c["name"].casefold())
+
+    def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
+        with self._locked() as txn:
+            db = txn.db(self.customers_path)
+            data = db.storage.read() or {}
+            table = data.setdefault("customers", {})
+            key = record["name"].casefold()
+            existing = next((k for k, v in table.items() if v["name"].casefold() == key), None)
+            doc_id = existing or str(max((int(k) for k in table), default=0) + 1)
+            stamp = clock.iso(clock.now())
+            before = table.get(doc_id, {})
+            doc = {**before, **record, "updated_at": stamp, "updated_by": actor}
+            if before:
+                doc["name"] = before["name"]  # the first spelling stays
+            doc.setdefault("created_at", stamp)
+            table[doc_id] = doc
+            db.storage.write(data)
+            self._commit(txn)
+        return doc
 
     # ---- health
     def check(self) -> list[str]:

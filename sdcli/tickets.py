@@ -53,9 +53,10 @@ def transition(
         status = doc.get("status")
         if status not in rule["from"]:
             allowed = " or ".join(rule["from"])
+            why = f" ({rule['rule']})" if rule.get("rule") else ""
             raise RefusedTransition(
                 f"cannot {rule.get('label', action)} {doc['id']}: it is {status}, "
-                f"and only a ticket that is {allowed} can be"
+                f"and only a ticket that is {allowed} can be{why}"
             )
         doc["status"] = rule["to"]
         if apply:

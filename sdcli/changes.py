@@ -1,0 +1,124 @@
+"""Change requests: routing to the right owner, the acceptance-first state machine. No CLI imports.
+
+The source: a request goes to the customer's project manager; a customer who does not
+know theirs goes to the commercial team / account manager; work is executed only after
+the customer accepts, and its cost is informed afterwards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sdcli import clock, validate
+from sdcli.errors import InvalidValue, InvalidValues, MissingAnswers, RuleViolation
+from sdcli.home import load_data
+from sdcli.store import Store
+from sdcli.tickets import transition, workflow
+
+REQUIRED = ("customer", "site", "type", "description", "window_start", "window_end")
+FLAGS = {"customer": "--customer", "site": "--site", "type": "--type", "description": "--description",
+         "window_start": "--window-start", "window_end": "--window-end"}  # fmt: skip
+
+
+def types(home: Path | None = None) -> list[dict[str, str]]:
+    return list(load_data("change", home)["type"])
+
+
+def find_customer(store: Store, name: str) -> dict[str, Any] | None:
+    key = name.strip().casefold()
+    return next((c for c in store.customers() if c["name"].casefold() == key), None)
+
+
+def check_customer(raw: dict[str, Any]) -> dict[str, Any]:
+    name = validate.text("name", raw.get("name"), required=True, limit=200)
+    out: dict[str, Any] = {"name": name}
+    region = raw.get("country")
+    if region:
+        out["country"] = str(region).upper()
+    for role in ("project_manager", "account_manager"):
+        if raw.get(role):
+            out[role] = validate.contact(role, raw[role], out.get("country"))
+    if raw.get("commercial_team"):
+        out["commercial_team"] = validate.email("commercial_team", raw["commercial_team"])
+    return out
+
+
+def check_request(raw: dict[str, Any], home: Path | None, tz: Any = None) -> dict[str, Any]:
+    """Validate every field of a change request at once."""
+    missing = [k for k in REQUIRED if not raw.get(k)]
+    if missing:
+        raise MissingAnswers([FLAGS[k] for k in missing], missing)
+    problems: list[InvalidValue] = []
+    out: dict[str, Any] = {}
+
+    def attempt(key: str, fn: Any) -> None:
+        try:
+            out[key] = fn()
+        except InvalidValue as e:
+            problems.append(e)
+
+    attempt("customer", lambda: validate.text("customer", raw["customer"], required=True))
+    attempt("site", lambda: validate.text("site", raw["site"], required=True))
+    attempt("type", lambda: validate.choice("type", raw["type"], types(home)))
+    attempt("description", lambda: validate.text("description", raw["description"], required=True))
+    attempt("window_start", lambda: validate.when("window_start", raw["window_start"], tz))
+    attempt("window_end", lambda: validate.when("window_end", raw["window_end"], tz))
+    if raw.get("project_manager"):
+        attempt(
+            "project_manager",
+            lambda: validate.contact("project_manager", raw["project_manager"], raw.get("country")),
+        )
+    if problems:
+        raise problems[0] if len(problems) == 1 else InvalidValues(problems)
+    if clock.from_iso(out["window_end"]) <= clock.from_iso(out["window_start"]):
+        raise InvalidValue("window_end", out["window_end"], "must be after window_start")
+    return out
+
+
+def route(request: dict[str, Any], customer: dict[str, Any] | None) -> dict[str, Any]:
+    """Who receives the request: its project manager, else the account manager / commercial team."""
+    if request.get("project_manager"):
+        return {
+            "to": "project_manager",
+            "contact": request["project_manager"],
+            "why": "the request names the customer's project manager",
+        }
+    if customer and customer.get("project_manager"):
+        return {
+            "to": "project_manager",
+            "contact": customer["project_manager"],
+            "why": "project manager from the customer directory",
+        }
+    if customer and customer.get("account_manager"):
+        return {"to": "account_manager", "contact": customer["account_manager"],
+                "why": "the customer does not know its project manager: routed to the account manager / commercial team",
+                **({"commercial_team": customer["commercial_team"]} if customer.get("commercial_team") else {})}  # fmt: skip
+    if customer and customer.get("commercial_team"):
+        return {"to": "commercial_team", "contact": {"name": "Commercial team", "email": customer["commercial_team"]},
+                "why": "the customer does not know its project manager: routed to the commercial team"}  # fmt: skip
+    name = request["customer"]
+    raise RuleViolation(
+        f"{name} has no project manager and no account manager: pass --project-manager 'Name <email> phone', "
+        f"or add one: sdcli customer add {name!r} --account-manager 'Name <email> phone'"
+    )
+
+
+def submit(store: Store, request: dict[str, Any], *, actor: str, home: Path | None = None) -> dict[str, Any]:
+    """Create the change (submitted) and route it (routed), both in its history."""
+    routing = route(request, find_customer(store, request["customer"]))
+    doc = store.create("CHG", {**request, "status": workflow("change", home)["initial"]}, actor=actor)
+
+    def apply(d: dict[str, Any]) -> None:
+        d["routing"] = routing
+
+    return transition(store, doc["id"], "route", actor=actor, home=home, apply=apply,
+                      extra={"routed_to": routing["to"], "contact": routing["contact"].get("name")})  # fmt: skip
+
+
+def states(home: Path | None = None) -> dict[str, Any]:
+    flow = workflow("change", home)
+    return {
+        "initial": flow["initial"],
+        "actions": {k: {"from": v["from"], "to": v["to"]} for k, v in flow["actions"].items()},
+    }

@@ -1,0 +1,75 @@
+"""sdcli customer add|list|show"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+
+app = typer.Typer(
+    help="The customer directory: project and account managers, for change routing.", no_args_is_help=True
+)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: str = typer.Argument(..., help="Customer name."),
+    project_manager: str | None = typer.Option(None, "--project-manager", help="'Name <email> phone'."),
+    account_manager: str | None = typer.Option(
+        None, "--account-manager", help="'Name <email> phone' (commercial)."
+    ),
+    commercial_team: str | None = typer.Option(
+        None, "--commercial-team", help="The commercial team's email."
+    ),
+    country: str | None = typer.Option(None, "--country", help="Country code for national phone numbers."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Add a customer or update its managers.
+
+    Example: sdcli customer add "Banco Andino" --account-manager "Rita Paz <rita@example.com> +51 1 4117000"
+    """
+    from sdcli.changes import check_customer
+
+    a = app_of(ctx)
+    raw = {"name": name, "project_manager": project_manager, "account_manager": account_manager,
+           "commercial_team": commercial_team, "country": country}  # fmt: skip
+    record = a.store().put_customer(check_customer(raw), actor=a.agent)
+    if as_json:
+        emit_json(record)
+    else:
+        info(f"Customer {record['name']} saved.")
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """List the customer directory.
+
+    Example: sdcli customer list --json
+    """
+    from sdcli.render import ticket_table
+
+    rows = app_of(ctx).store().customers()
+    if as_json:
+        emit_json(rows)
+        return
+    ticket_table(rows, ("name", "project_manager", "account_manager", "commercial_team"))
+
+
+@app.command("show")
+def show(ctx: typer.Context, name: str = typer.Argument(...), as_json: bool = JSON_OPTION) -> None:
+    """Show one customer.
+
+    Example: sdcli customer show "Banco Andino"
+    """
+    from sdcli.changes import find_customer
+    from sdcli.errors import InvalidValue
+    from sdcli.render import show_ticket
+
+    record = find_customer(app_of(ctx).store(), name)
+    if record is None:
+        raise InvalidValue("customer", name, "not in the customer directory (sdcli customer add)")
+    if as_json:
+        emit_json(record)
+    else:
+        show_ticket(record)

@@ -1,0 +1,205 @@
+"""Change requests: routing both ways, every allowed transition, a refusal for each forbidden one."""
+
+from __future__ import annotations
+
+import sys
+
+import pexpect
+import pytest
+from conftest import subprocess_env
+
+import sdcli.ui as ui
+from sdcli import changes, escalation
+from sdcli.home import load_data
+from sdcli.store import TinyStore
+
+REQ = ["--site", "Lima HQ", "--type", "rack_relocation", "--description", "Move rack to floor 2",
+       "--window-start", "2026-12-10T22:00:00-05:00", "--window-end", "2026-12-11T04:00:00-05:00", "--json"]  # fmt: skip
+PM = "Paulo Reis <paulo@andino.pe> +51 1 4117002"
+AM = "Rita Paz <rita@example.com> +51 1 4117000"
+
+
+@pytest.fixture(autouse=True)
+def no_tty(monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+
+
+def new_change(sdcli, customer="Banco Andino", *extra):
+    return sdcli.json("change", "--customer", customer, *REQ, *extra)
+
+
+def test_routed_to_the_project_manager_when_known(sdcli):
+    doc = new_change(sdcli, "Banco Andino", "--project-manager", PM)
+    assert doc["status"] == "routed"
+    assert (
+        doc["routing"]["to"] == "project_manager" and doc["routing"]["contact"]["email"] == "paulo@andino.pe"
+    )
+    assert [h["action"] for h in doc["history"]] == ["opened", "route"]
+    assert doc["history"][1]["contact"] == "Paulo Reis"
+
+
+def test_without_a_project_manager_routed_to_account_manager(sdcli, home):
+    r = sdcli("change", "--customer", "Banco Andino", *REQ)
+    assert (
+        r.exit_code == 1
+        and "has no project manager and no account manager" in r.stderr
+        and "sdcli customer add" in r.stderr
+    )
+    assert not (home / "store").exists() or list(TinyStore(home).all_tickets("CHG")) == []
+    sdcli.json(
+        "customer",
+        "add",
+        "Banco Andino",
+        "--account-manager",
+        AM,
+        "--commercial-team",
+        "comercial@example.com",
+        "--country",
+        "PE",
+        "--json",
+    )
+    doc = new_change(sdcli)
+    assert doc["routing"]["to"] == "account_manager" and doc["routing"]["contact"]["name"] == "Rita Paz"
+    assert doc["routing"]["commercial_team"] == "comercial@example.com"
+    sdcli.json("customer", "add", "banco andino", "--project-manager", PM, "--json")
+    assert new_change(sdcli)["routing"]["to"] == "project_manager"
+    (c,) = sdcli.json("customer", "list", "--json")
+    assert c["account_manager"]["phone"] == "+5114117000" and c["project_manager"]["name"] == "Paulo Reis"
+    assert sdcli.json("customer", "show", "BANCO ANDINO", "--json")["name"] == "Banco Andino"
+
+
+def test_missing_fields_named_at_once(sdcli, home):
+    r = sdcli("change", "--customer", "X")
+    assert r.exit_code == 1 and "--site, --type, --description, --window-start, --window-end" in r.stderr
+    r = sdcli("change", "--customer", "X", *REQ[:-1], "--type", "teleport")
+    assert r.exit_code == 1 and "type" in r.stderr
+    assert not (home / "store").exists() or list(TinyStore(home).all_tickets()) == []
+
+
+PATH = [("send", []), ("accept", ["--by", "Rita Paz"]), ("schedule", ["--at", "2026-12-10 22:00"]),
+        ("execute", ["--note", "done"]), ("cost", ["--amount", "1200", "--currency", "usd"]), ("close", [])]  # fmt: skip
+STATE_AFTER = ["awaiting-acceptance", "accepted", "scheduled", "executed", "costed", "closed"]
+
+
+def test_every_allowed_transition_in_history(sdcli):
+    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    for (action, args), state in zip(PATH, STATE_AFTER, strict=True):
+        doc = sdcli.json("change", action, cid, *args, "--json")
+        assert doc["status"] == state, action
+    assert doc["cost"] == {"amount": 1200.0, "currency": "USD"} and doc["accepted_by"] == "Rita Paz"
+    assert [h["action"] for h in doc["history"]] == [
+        "opened",
+        "route",
+        "send",
+        "accept",
+        "schedule",
+        "execute",
+        "cost",
+        "close",
+    ]
+    # rescheduling is allowed; reject and cancel from each state that permits them
+    for action, from_path in (
+        ("reject", 1),
+        ("reject", 2),
+        ("cancel", 1),
+        ("cancel", 2),
+        ("cancel", 3),
+        ("cancel", 4),
+    ):
+        cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+        for a, args in PATH[: from_path - 1]:
+            sdcli.json("change", a, cid, *args, "--json")
+        args = ["--reason", "no budget"]
+        doc = sdcli.json("change", action, cid, *args, "--json")
+        assert doc["status"] == ("rejected" if action == "reject" else "cancelled")
+    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    for a, args in PATH[:3]:
+        sdcli.json("change", a, cid, *args, "--json")
+    assert sdcli.json("change", "schedule", cid, "--at", "2026-12-12 22:00", "--json")[
+        "scheduled_at"
+    ].startswith("2026-12-12")
+
+
+FORBIDDEN = [
+    # (steps done first, action refused, message part)
+    (1, ("execute", []), "executed only after the customer accepts"),
+    (2, ("execute", []), "executed only after the customer accepts"),
+    (3, ("execute", []), "executed only after the customer accepts"),
+    (4, ("cost", ["--amount", "1", "--currency", "USD"]), "cost is informed after the work is executed"),
+    (1, ("accept", ["--by", "x"]), "it is routed"),
+    (2, ("schedule", ["--at", "2026-12-10"]), "it is awaiting-acceptance"),
+    (5, ("reject", ["--reason", "x"]), "it is executed"),
+    (5, ("cancel", []), "it is executed"),
+    (6, ("execute", []), "it is costed"),
+    (7, ("send", []), "it is closed"),
+    (1, ("close", []), "it is routed"),
+]
+
+
+@pytest.mark.parametrize(("done", "refused", "part"), FORBIDDEN)
+def test_each_forbidden_transition_is_refused(sdcli, done, refused, part):
+    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    for a, args in PATH[: done - 1]:
+        sdcli.json("change", a, cid, *args, "--json")
+    before = sdcli.json("change", "show", cid, "--json")
+    r = sdcli("change", refused[0], cid, *refused[1])
+    assert r.exit_code == 1 and part in r.stderr, r.stderr
+    assert sdcli.json("change", "show", cid, "--json") == before
+
+
+def test_states_is_the_data(sdcli):
+    data = sdcli.json("change", "states", "--json")
+    assert data == changes.states()
+    assert data["actions"]["execute"] == {"from": ["scheduled"], "to": "executed"}
+    r = sdcli("change", "states")
+    assert "accept    awaiting-acceptance -> accepted" in r.stdout
+
+
+def test_change_list_and_not_on_incidents(sdcli):
+    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    assert [d["id"] for d in sdcli.json("change", "list", "--json")] == [cid]
+    r = sdcli("change", "execute", "INC1")
+    assert r.exit_code == 1 and "not a change request" in r.stderr
+
+
+def test_commercial_team_is_only_in_change_routing(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--json")
+    table = escalation.parse_table(load_data("escalation"))
+    names = {c.name for lv in table.levels for c in lv.contacts}
+    assert "Rita Paz" not in names
+    assert all(
+        "sales" not in c.role.lower() and "commercial" not in c.role.lower()
+        for lv in table.levels
+        for c in lv.contacts
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_file_a_change_interactively_in_a_terminal(home, sdcli):
+    sdcli.json(
+        "customer",
+        "add",
+        "Minera Sur",
+        "--account-manager",
+        "Tomás Vidal <tomas@example.com> +56 2 2345 6000",
+        "--json",
+    )
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "change"], env=subprocess_env(home, TERM="xterm"),
+                          encoding="utf-8", timeout=20, dimensions=(40, 120))  # fmt: skip
+    for prompt, keys in (("Customer", "Minera Sur\r"), ("Site", "Antofagasta\r"), ("Type of change", "\r"),
+                         ("Description of the work", "Move the VSAT antenna to the roof\r"),
+                         ("Desired window start", "2026-12-15 08:00\r"), ("Desired window end", "2026-12-15 10:00\r"),
+                         ("project manager", "\r")):  # fmt: skip
+        child.expect_exact(prompt)
+        child.send(keys)
+    child.expect_exact("CHG1")
+    child.expect_exact("Routed to the account manager: Tomás Vidal")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    (doc,) = TinyStore(home).all_tickets("CHG")
+    assert (
+        doc["type"] == "antenna_relocation"
+        and doc["status"] == "routed"
+        and doc["routing"]["contact"]["name"] == "Tomás Vidal"
+    )
