@@ -131,7 +131,7 @@ COMMANDS = [
 
 
 #: command groups: (name, module whose `app` is a Typer with subcommands)
-GROUPS = [("change", "change"), ("customer", "customer")]
+GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer")]
 
 
 def _register() -> None:

@@ -1,0 +1,240 @@
+"""Simple Service Requests: catalogue, the lead-time rule, pricing, the monthly invoice. No CLI imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sdcli import clock, validate
+from sdcli.errors import InvalidValue, InvalidValues, MissingAnswers, RuleViolation
+from sdcli.home import load_data
+from sdcli.sla import _holidays
+
+COMMON = ("requester", "customer", "site", "country", "category", "window_start", "window_end", "description")
+FLAGS = {"requester": "--requester", "customer": "--customer", "site": "--site", "country": "--country",
+         "category": "--category", "window_start": "--start", "window_end": "--end", "description": "--description"}  # fmt: skip
+
+
+def catalogue(home: Path | None = None) -> dict[str, Any]:
+    return load_data("ssr", home)
+
+
+def category(home: Path | None, name: str) -> dict[str, Any]:
+    cats = {c["value"]: c for c in catalogue(home)["category"]}
+    key = (name or "").strip().lower().replace(" ", "_").replace("-", "_")
+    if key not in cats:
+        raise InvalidValue("category", name, "unknown category; known: " + ", ".join(cats))
+    return cats[key]
+
+
+# --------------------------------------------------------------------------- lead time
+
+
+@dataclass
+class Verdict:
+    accepted: bool
+    rule: str
+    notice: timedelta  # notice as the rule counts it
+    earliest: datetime  # the earliest start that would be accepted
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"accepted": self.accepted, "rule": self.rule, "notice_hours": round(self.notice.total_seconds() / 3600, 2),
+                "earliest": clock.iso(self.earliest)}  # fmt: skip
+
+
+def _business_day(d: date, country: str) -> bool:
+    return d.weekday() < 5 and d not in _holidays(country, d.year)
+
+
+def business_time(start: datetime, end: datetime, country: str, tz: Any) -> timedelta:
+    """Time between start and end that falls on business days of the country (in the site's zone)."""
+    if end <= start:
+        return timedelta(0)
+    total = timedelta(0)
+    day = start.astimezone(tz).date()
+    while day <= end.astimezone(tz).date():
+        if _business_day(day, country):
+            lo = max(start, datetime.combine(day, time(0), tz))
+            hi = min(end, datetime.combine(day + timedelta(days=1), time(0), tz))
+            if hi > lo:
+                total += hi - lo
+        day += timedelta(days=1)
+    return total
+
+
+def add_business_time(start: datetime, amount: timedelta, country: str, tz: Any) -> datetime:
+    left = amount
+    cur = start.astimezone(tz)
+    for _ in range(3660):
+        day = cur.date()
+        end_of_day = datetime.combine(day + timedelta(days=1), time(0), tz)
+        if _business_day(day, country):
+            if end_of_day - cur >= left:
+                return cur + left
+            left -= end_of_day - cur
+        cur = end_of_day
+    raise RuleViolation("no business days found within ten years")
+
+
+def is_weekend(dt: datetime, tz: Any) -> bool:
+    return dt.astimezone(tz).weekday() >= 5
+
+
+def check_lead_time(
+    received: datetime, start: datetime, country: str, tz: Any, home: Path | None = None
+) -> Verdict:
+    cat = catalogue(home)
+    need_bh = timedelta(hours=float(cat.get("notice_business_hours", 48)))
+    need_weekend = timedelta(days=float(cat.get("weekend_notice_days", 5)))
+    weekday_earliest = add_business_time(received, need_bh, country, tz)
+    weekend_earliest = received + need_weekend
+    if not is_weekend(weekend_earliest, tz):  # the next Saturday 00:00 after it
+        local = weekend_earliest.astimezone(tz)
+        weekend_earliest = datetime.combine(local.date() + timedelta(days=5 - local.weekday()), time(0), tz)
+    earliest = min(weekday_earliest, weekend_earliest)
+    if is_weekend(start, tz):
+        notice = start - received
+        ok = notice >= need_weekend
+        rule = f"work on a Saturday or Sunday needs {need_weekend.days} days of notice"
+    else:
+        notice = business_time(received, start, country, tz)
+        ok = notice >= need_bh
+        rule = f"work on a weekday needs {need_bh.total_seconds() / 3600:g} hours of notice counted over business days"
+    return Verdict(ok, rule, notice, earliest)
+
+
+# --------------------------------------------------------------------------- requests
+
+
+def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str, Any]:
+    price = dict(cat["price"])
+    if home is not None and (home / "contracts.toml").is_file():
+        for p in load_data("contracts", home).get("ssr_price", []):
+            if (
+                p.get("category") == cat["value"]
+                and str(p.get("customer", "")).casefold() == customer.casefold()
+            ):
+                price = {"amount": float(p["amount"]), "currency": p.get("currency", price["currency"])}
+    return {"amount": float(price["amount"]), "currency": str(price["currency"]).upper()}
+
+
+def check_request(raw: dict[str, Any], home: Path | None, *, tz_name: str | None = None) -> dict[str, Any]:
+    """Every field of the form is required; all missing ones are named at once."""
+    from sdcli import intake
+
+    cat = category(home, raw["category"]) if raw.get("category") else None
+    missing = [FLAGS[k] for k in COMMON if not raw.get(k)]
+    extra_fields = cat["fields"] if cat else []
+    details = raw.get("details") or {}
+    missing += [f"--field {f['key']}=..." for f in extra_fields if not str(details.get(f["key"], "")).strip()]
+    if missing:
+        raise MissingAnswers(missing)
+    assert cat is not None
+    problems: list[InvalidValue] = []
+    out: dict[str, Any] = {"category": cat["value"], "details": {}}
+    countries = intake.countries(home)["countries"]
+
+    def attempt(key: str, fn: Any) -> Any:
+        try:
+            out[key] = fn()
+        except InvalidValue as e:
+            problems.append(e)
+        return out.get(key)
+
+    country = attempt("country", lambda: validate.country("country", raw["country"], countries))
+    tz = clock.get_tz(tz_name or countries.get(country or "", {}).get("tz"))
+    out["timezone"] = tz_name or countries.get(country or "", {}).get("tz")
+    attempt("requester", lambda: validate.contact("requester", raw["requester"], country))
+    for k in ("customer", "site", "description"):
+        attempt(k, lambda k=k: validate.text(k, raw[k], required=True))
+    attempt("window_start", lambda: validate.when("window_start", raw["window_start"], tz))
+    attempt("window_end", lambda: validate.when("window_end", raw["window_end"], tz))
+    for f in extra_fields:
+        v = details[f["key"]]
+        try:
+            out["details"][f["key"]] = (
+                validate.ip(f["key"], v)
+                if f.get("kind") == "ip"
+                else validate.text(f["key"], v, required=True)
+            )
+        except InvalidValue as e:
+            problems.append(e)
+    unknown = sorted(set(details) - {f["key"] for f in extra_fields})
+    if unknown:
+        problems.append(InvalidValue(unknown[0], details[unknown[0]], f"is not a field of {cat['value']}"))
+    if problems:
+        raise problems[0] if len(problems) == 1 else InvalidValues(problems)
+    if clock.from_iso(out["window_end"]) <= clock.from_iso(out["window_start"]):
+        raise InvalidValue("window_end", out["window_end"], "must be after the start")
+    out["price"] = price_for(home, out["customer"], cat)
+    return out
+
+
+def file_request(
+    store: Any, request: dict[str, Any], received: datetime, *, actor: str, home: Path | None = None
+) -> dict[str, Any]:
+    tz = clock.get_tz(request.get("timezone"))
+    verdict = check_lead_time(received, clock.from_iso(request["window_start"]), request["country"], tz, home)
+    if not verdict.accepted:
+        hours = verdict.notice.total_seconds() / 3600
+        raise RuleViolation(
+            f"refused: {verdict.rule}; this request gives {hours:.1f} h. "
+            f"Earliest start that would be accepted: {clock.iso(verdict.earliest.astimezone(tz))}"
+        )
+    fields = {
+        **request,
+        "status": "received",
+        "received_at": clock.iso(received),
+        "notice_hours": round(verdict.notice.total_seconds() / 3600, 2),
+    }
+    return store.create("SSR", fields, actor=actor, at=received)
+
+
+def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> str:
+    cat = category(home, doc["category"])
+    texts = catalogue(home)["confirmation"]
+    price = f"{doc['price']['amount']:.2f} {doc['price']['currency']}"
+    return texts.get(lang, texts["en"]).format(
+        id=doc["id"], category=cat["label"].get(lang, cat["value"]), start=doc["window_start"], price=price
+    )
+
+
+# --------------------------------------------------------------------------- invoice
+
+
+def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None) -> dict[str, Any]:
+    """Billable SSRs (done in the month, never cancelled) per customer, with totals per currency."""
+    try:
+        year, mon = (int(x) for x in month.split("-"))
+        first = date(year, mon, 1)
+    except ValueError:
+        raise InvalidValue("month", month, "expected YYYY-MM") from None
+    out: dict[str, Any] = {"month": f"{first:%Y-%m}", "customers": []}
+    by_customer: dict[str, list[dict[str, Any]]] = {}
+    for d in docs:
+        if d.get("kind") != "ssr" or d.get("status") != "done" or not d.get("done_at"):
+            continue
+        done = clock.from_iso(d["done_at"])
+        tz = clock.get_tz(d.get("timezone"))
+        local = done.astimezone(tz) if tz else done
+        if (local.year, local.month) != (first.year, first.month):
+            continue
+        if customer and d["customer"].casefold() != customer.casefold():
+            continue
+        by_customer.setdefault(d["customer"], []).append(d)
+    for name in sorted(by_customer, key=str.casefold):
+        lines = []
+        totals: dict[str, Decimal] = {}
+        for d in sorted(by_customer[name], key=lambda x: x["done_at"]):
+            amount = Decimal(str(d["price"]["amount"])).quantize(Decimal("0.01"))
+            cur = d["price"]["currency"]
+            totals[cur] = totals.get(cur, Decimal("0")) + amount
+            lines.append({"id": d["id"], "category": d["category"], "site": d["site"], "done_at": d["done_at"],
+                          "amount": float(amount), "currency": cur})  # fmt: skip
+        out["customers"].append(
+            {"customer": name, "lines": lines, "totals": {c: float(v) for c, v in sorted(totals.items())}}
+        )
+    return out
