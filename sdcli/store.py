@@ -532,6 +532,8 @@ class TinyStore(Store):
 
     def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
         prefix, number = parse_id(ticket_id)
+        if not _shard_path(self.root, prefix, number).exists():  # never create a store to refuse an id
+            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
         with self._locked() as txn:
             table = txn.shard(prefix, number)
             current = table.get(doc_id=number)

@@ -93,11 +93,11 @@ def emit_json(data: Any) -> None:
 
 def info(message: str) -> None:
     """A diagnostic line for the human, on stderr (keeps stdout clean for pipes)."""
-    typer.echo(message, err=True)
+    typer.echo(clean(message), err=True)
 
 
 def warn(message: str) -> None:
-    typer.echo(f"Warning: {message}", err=True)
+    typer.echo(f"Warning: {clean(message)}", err=True)
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Write the result as JSON to stdout.")

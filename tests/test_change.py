@@ -184,7 +184,7 @@ def test_file_a_change_interactively_in_a_terminal(home, sdcli):
         "Tomás Vidal <tomas@example.com> +56 2 2345 6000",
         "--json",
     )
-    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "change"], env=subprocess_env(home, TERM="xterm"),
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "change"], env=subprocess_env(home, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1"),
                           encoding="utf-8", timeout=20, dimensions=(40, 120))  # fmt: skip
     for prompt, keys in (("Customer", "Minera Sur\r"), ("Site", "Antofagasta\r"), ("Type of change", "\r"),
                          ("Description of the work", "Move the VSAT antenna to the roof\r"),

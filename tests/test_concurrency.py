@@ -10,7 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from conftest import PY, subprocess_env
+from conftest import PY, report, subprocess_env
 
 from sdcli.store import TinyStore
 
@@ -50,6 +50,8 @@ def test_eight_writers_and_a_polling_reader(home):
         notes = [h["note"] for h in t["history"] if h["action"] == "note"]
         assert notes == [f"note {t['customer']}"]
     assert store.check() == []
+    report("concurrent-writers", processes=9, tickets=400, notes=400, reader_reads=polled["reads"],
+           torn_reads=polled["bad"], lost=0, duplicate_ids=0)  # fmt: skip
 
 
 def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
@@ -83,6 +85,14 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
     assert kills == 20 and len(saved) > 20
     store.repair()
     assert store.check() == []
+    report(
+        "sigkill",
+        kills=kills,
+        tickets_reported_saved=len(saved),
+        tickets_in_store=len(all_ids),
+        lost=0,
+        damaged_files=0,
+    )
 
 
 def test_live_lock_holder_means_store_busy_exit_1(home, sdcli):

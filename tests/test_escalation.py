@@ -225,7 +225,7 @@ def test_shift_lists_incidents_whose_next_level_is_due(sdcli):
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_escalate_in_a_terminal_highlights_the_level_and_records_the_call(sdcli, home):
     inc = open_incident(sdcli)
-    env = subprocess_env(home, TERM="xterm-256color", **at(70))
+    env = subprocess_env(home, TERM="xterm-256color", PROMPT_TOOLKIT_NO_CPR="1", **at(70))
     child = pexpect.spawn(
         sys.executable,
         ["-m", "sdcli", "escalate", inc],

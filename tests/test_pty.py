@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX p
 
 
 def spawn(home, *args: str, lang: str = "es") -> pexpect.spawn:
-    env = subprocess_env(home, TERM="xterm", COLUMNS="120", LINES="40")
+    env = subprocess_env(home, TERM="xterm", COLUMNS="120", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
     return pexpect.spawn(
         sys.executable, ["-m", "sdcli", *args], env=env, encoding="utf-8", timeout=20, dimensions=(40, 120)
     )

@@ -56,5 +56,70 @@ def loop(home: str) -> None:
         i += 1
 
 
+def cli(home: str, mode: str, count: str, out: str) -> None:
+    """Run sdcli commands in-process `count` times (mode: open, escalate, read); JSON lines to out."""
+    import os
+
+    os.environ["SDCLI_HOME"] = home
+    os.environ["SDCLI_NO_INPUT"] = "1"
+    from typer.testing import CliRunner
+
+    from sdcli.cli import app
+
+    runner = CliRunner()
+    results = []
+    n = int(count)
+    i = 0
+    stop = Path(out + ".stop")
+    while (i < n) if mode != "read" else not stop.exists():
+        if mode == "open":
+            args = [
+                "open",
+                "--customer",
+                f"Load {os.getpid()}-{i}",
+                "--site",
+                "S",
+                "--country",
+                "BR",
+                "--problem",
+                "link_down",
+                "--callback",
+                "Ana <ana@acme.com.br> +55 11 98765-4321",
+                "--service-type",
+                "mpls",
+                "--no-contingency",
+                "--json",
+            ]
+        elif mode == "escalate":
+            args = [
+                "escalate",
+                f"INC{1 + i % 3}",
+                "--call",
+                "Carla Mendes",
+                "--outcome",
+                "no-answer" if i % 4 else "reached",
+                "--json",
+            ]
+        else:
+            args = ["list", "--json"] if i % 2 else ["show", f"INC{1 + i % 3}", "--json"]
+        r = runner.invoke(app, args)
+        ok = r.exit_code == 0
+        if ok:
+            try:
+                data = json.loads(r.stdout)
+            except ValueError:
+                ok, data = False, None
+        results.append(
+            {
+                "args": args[0],
+                "ok": ok,
+                "id": data.get("id") if ok and isinstance(data, dict) else None,
+                "err": "" if ok else (r.stderr or repr(r.exception))[:200],
+            }
+        )
+        i += 1
+    Path(out).write_text("\n".join(json.dumps(x) for x in results))
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]](*sys.argv[2:])

@@ -86,7 +86,9 @@ def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[in
     from sdcli import sla
 
     out = console()
-    t = Table(title=f"{doc['id']}: {doc.get('customer', '')} / {doc.get('site', '')}", title_justify="left")
+    t = Table(
+        title=text(f"{doc['id']}: {doc.get('customer', '')} / {doc.get('site', '')}"), title_justify="left"
+    )
     for col in ("level", "name", "qualifies", "target"):
         t.add_column(col)
     for n, lv in sorted(sla.levels(home).items()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, info
 
 
 def command(
@@ -76,7 +76,7 @@ def command(
     name = "stdin" if source == "-" else Path(source).name
     if plan.errors and not partial:
         for err in plan.errors[:50]:
-            typer.echo(f"  {importer.RowError.__str__(err)}", err=True)
+            typer.echo(f"  {clean(str(err))}", err=True)
         if len(plan.errors) > 50:
             typer.echo(f"  ... and {len(plan.errors) - 50} more", err=True)
         raise importer.ImportRejected(

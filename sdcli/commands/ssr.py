@@ -311,7 +311,7 @@ def invoice(
     if not inv["customers"]:
         out.print(f"No billable SSRs in {inv['month']}.")
     for c in inv["customers"]:
-        t = Table(title=f"{c['customer']} — {inv['month']}", title_justify="left")
+        t = Table(title=text(f"{c['customer']} — {inv['month']}"), title_justify="left")
         for col in ("id", "category", "site", "done_at", "amount"):
             t.add_column(col, justify="right" if col == "amount" else "left")
         for ln in c["lines"]:

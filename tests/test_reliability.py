@@ -1,0 +1,361 @@
+"""Prove it holds: load on one store, faults (full disk, read-only, stale and live locks), hostile input.
+
+With SDCLI_RELIABILITY_REPORT=FILE the tests append their figures to FILE (the README's
+reliability section quotes such a run).
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import PY, report, subprocess_env
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import sdcli.ui as ui
+from sdcli import validate
+from sdcli.errors import InvalidValue
+from sdcli.store import TinyStore
+
+WORKERS = str(Path(__file__).with_name("workers.py"))
+
+
+@pytest.fixture(autouse=True)
+def no_tty(monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+
+
+def seed(sdcli, n=3):
+    from datetime import UTC, datetime, timedelta
+
+    an_hour_ago = (datetime.now(UTC) - timedelta(minutes=45)).isoformat(timespec="seconds")
+    for _ in range(n):
+        doc = sdcli.json("open", "--no-input", "--customer", "Seed", "--site", "S", "--country", "BR", "--problem", "link_down",
+                         "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--service-type", "mpls", "--json",
+                         env={"SDCLI_NOW": an_hour_ago})  # fmt: skip
+        sdcli.json("classify", doc["id"], "--accept-suggestion", "--json", env={"SDCLI_NOW": an_hour_ago})
+
+
+def import_file(path: Path, rows: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(
+            [
+                "customer_reference",
+                "customer",
+                "site",
+                "country",
+                "problem",
+                "service_type",
+                "callback_contacts",
+            ]
+        )
+        for i in range(rows):
+            w.writerow([f"IMP-{i}", f"Imported {i % 50}", f"Site {i}", "MX", "other", "internet",
+                        f"Eva {i % 40} <eva{i % 40}@cliente.mx> 55 5100 {3000 + i % 40}"])  # fmt: skip
+
+
+def test_load_opens_escalations_import_and_readers_at_once(sdcli, home, tmp_path):
+    seed(sdcli)
+    csv_path = tmp_path / "5000.csv"
+    import_file(csv_path, 5000)
+    env = subprocess_env(home, SDCLI_LOCK_TIMEOUT="120")
+    out = {name: str(tmp_path / f"{name}.jsonl") for name in ("open1", "open2", "esc", "read1", "read2")}
+    start = time.monotonic()
+    procs = {
+        "read1": subprocess.Popen([PY, WORKERS, "cli", str(home), "read", "0", out["read1"]], env=env),
+        "read2": subprocess.Popen([PY, WORKERS, "cli", str(home), "read", "0", out["read2"]], env=env),
+        "open1": subprocess.Popen([PY, WORKERS, "cli", str(home), "open", "40", out["open1"]], env=env),
+        "open2": subprocess.Popen([PY, WORKERS, "cli", str(home), "open", "40", out["open2"]], env=env),
+        "esc": subprocess.Popen([PY, WORKERS, "cli", str(home), "escalate", "40", out["esc"]], env=env),
+        "import": subprocess.Popen(
+            [PY, "-m", "sdcli", "import", str(csv_path), "--json"], env=env, stdout=subprocess.PIPE, text=True
+        ),
+    }
+    imported = json.loads(procs["import"].communicate(timeout=300)[0])
+    for name in ("open1", "open2", "esc"):
+        assert procs[name].wait(timeout=300) == 0
+    for name in ("read1", "read2"):
+        Path(out[name] + ".stop").write_text("")
+        assert procs[name].wait(timeout=120) == 0
+    elapsed = time.monotonic() - start
+    results = {name: [json.loads(line) for line in Path(out[name]).read_text().splitlines()] for name in out}
+    failures = [r for rs in results.values() for r in rs if not r["ok"]]
+    assert failures == []
+    assert imported["created"] == 5000
+    opened = [r["id"] for name in ("open1", "open2") for r in results[name]]
+    store = TinyStore(home)
+    tickets = list(store.all_tickets("INC"))
+    ids = [t["id"] for t in tickets]
+    assert len(ids) == len(set(ids)) == 3 + 80 + 5000
+    assert set(opened) <= set(ids) and len(set(opened)) == 80
+    attempts = sum(len(t.get("escalation_attempts", [])) for t in tickets)
+    assert attempts == 40
+    assert store.check() == []
+    reads = len(results["read1"]) + len(results["read2"])
+    assert reads > 20
+    report("load", processes=6, opens=80, escalation_attempts=40, import_rows=5000, reads=reads,
+           tickets=len(ids), failures=len(failures), lost=0, seconds=round(elapsed, 1))  # fmt: skip
+
+
+@pytest.fixture
+def with_ticket(sdcli, home):
+    seed(sdcli, 1)
+    return home / "store" / "INC" / "00000.json"
+
+
+def test_failing_write_full_disk_changes_nothing(sdcli, with_ticket, monkeypatch):
+    before = with_ticket.read_bytes()
+    real_write = os.write
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    r = sdcli("note", "INC1", "will not fit")
+    monkeypatch.setattr(os, "write", real_write)
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: cannot write") and "the disk is full; nothing was changed" in r.stderr
+    assert r.stderr.count("\n") == 1
+    assert with_ticket.read_bytes() == before
+    assert not list(with_ticket.parent.parent.rglob("*.tmp"))
+    assert len(sdcli.json("show", "INC1", "--json")["history"]) == 2
+
+
+def _mount(point: Path, *opts: str) -> bool:
+    point.mkdir(parents=True, exist_ok=True)
+    return (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", ",".join(opts), "tmpfs", str(point)], capture_output=True
+        ).returncode
+        == 0
+    )
+
+
+needs_mount = pytest.mark.skipif(
+    os.geteuid() != 0 or sys.platform != "linux", reason="needs root to mount a small tmpfs"
+)
+
+
+@needs_mount
+def test_a_really_full_small_filesystem(sdcli, tmp_path):
+    point = tmp_path / "small"
+    if not _mount(point, "size=256k"):
+        pytest.skip("mount not permitted here")
+    try:
+        home = point / "home"
+        r = sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+                  "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
+        assert r.exit_code == 0, r.output
+        fd = os.open(point / "fill", os.O_WRONLY | os.O_CREAT, 0o600)  # fill the disk to the last block
+        try:
+            while True:
+                os.write(fd, b"\0" * 4096)
+        except OSError as e:
+            assert e.errno == errno.ENOSPC
+        finally:
+            os.close(fd)
+        shard = home / "store" / "INC" / "00000.json"
+        before = shard.read_bytes()
+        writes = 0
+        for i in range(5):
+            r = sdcli("--home", str(home), "note", "INC1", "x" * 9000 + str(i))
+            writes += 1
+            assert r.exit_code == 1 and "the disk is full" in r.stderr, r.output
+        assert shard.read_bytes() == before
+        assert json.loads(sdcli("--home", str(home), "show", "INC1", "--json").stdout)["id"] == "INC1"
+        (point / "fill").unlink()
+        assert sdcli("--home", str(home), "note", "INC1", "fits now").exit_code == 0
+        report("full-disk", filesystem="tmpfs 256 KiB", refused_writes=writes, corrupted=0)
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+@needs_mount
+def test_a_read_only_store_reads_but_refuses_writes(sdcli, tmp_path):
+    point = tmp_path / "ro"
+    if not _mount(point, "size=4m"):
+        pytest.skip("mount not permitted here")
+    try:
+        home = point / "home"
+        sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+              "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
+        assert subprocess.run(["mount", "-o", "remount,ro", str(point)]).returncode == 0
+        assert sdcli.json("--home", str(home), "show", "INC1", "--json")["customer"] == "A"
+        assert [d["id"] for d in sdcli.json("--home", str(home), "list", "--json")] == ["INC1"]
+        r = sdcli("--home", str(home), "note", "INC1", "x")
+        assert r.exit_code == 1 and "read-only" in r.stderr and r.stderr.count("\n") == 1
+        report("read-only", reads_ok=2, writes_refused=1)
+    finally:
+        subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+def test_stale_lock_of_a_killed_process_is_not_waited_on(sdcli, with_ticket, home):
+    holder = subprocess.Popen([PY, "-c", "import sys,time; from filelock import FileLock; l=FileLock(sys.argv[1]); l.acquire(); "
+                               "print('held', flush=True); time.sleep(60)", str(home / "store" / ".lock")], stdout=subprocess.PIPE, text=True)  # fmt: skip
+    assert holder.stdout.readline().strip() == "held"
+    holder.kill()
+    holder.wait()
+    assert (home / "store" / ".lock").exists()  # the file stays; the kernel released the lock
+    start = time.monotonic()
+    r = sdcli("note", "INC1", "after a crash", env={"SDCLI_LOCK_TIMEOUT": "30"})
+    assert r.exit_code == 0 and time.monotonic() - start < 10
+    report("stale-lock", recovered_seconds=round(time.monotonic() - start, 2))
+
+
+# --------------------------------------------------------------------------- hostile input
+
+TRIED: dict[str, int] = {}
+HOSTILE = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=60) | st.sampled_from(
+    ["[red]x[/red]", "[link=http://evil]click[/link]", "\x1b[31mred\x1b[0m", "\x1b]8;;http://x\x07y", "=1+1", "@SUM(A1)",
+     "\x00", "a" * 5000, "+55 (11) 9", "::1", "2026-13-45", "Ana <a@b> 1", "\ud7ff", "😀" * 10, "\r\n\t"])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=HOSTILE)
+def test_validators_only_ever_raise_invalid_value(value):
+    TRIED["validators"] = TRIED.get("validators", 0) + 1
+    for fn in (lambda v: validate.email("f", v), lambda v: validate.phone("f", v, "BR"), lambda v: validate.ip("f", v),
+               lambda v: validate.when("f", v), lambda v: validate.contact("f", v, "MX"), lambda v: validate.whens("f", v),
+               lambda v: validate.yesno("f", v), lambda v: validate.text("f", v), lambda v: validate.contacts("f", v)):  # fmt: skip
+        try:
+            fn(value)
+        except InvalidValue as e:
+            assert "\n" not in str(e).replace("\\n", "") or "\n" in value
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    cells=st.lists(st.lists(HOSTILE, min_size=1, max_size=6), min_size=1, max_size=6), header=st.booleans()
+)
+def test_import_of_hostile_csv_never_crashes(sdcli, tmp_path_factory, cells, header):
+    TRIED["csv"] = TRIED.get("csv", 0) + 1
+    path = tmp_path_factory.mktemp("h") / "in.csv"
+    with path.open("w", newline="", encoding="utf-8", errors="replace") as f:
+        w = csv.writer(f)
+        if header:
+            w.writerow(["customer", "site", "problem", "service_type", "callback_contacts", "source_ip"])
+        w.writerows(cells)
+    r = sdcli("--home", str(path.parent / "home"), "import", str(path), "--json")
+    assert r.exit_code in (0, 1), r.output
+    assert "Traceback" not in r.output and "unexpected" not in r.stderr
+    if r.exit_code == 1:
+        assert r.stderr.rstrip().splitlines()[-1].startswith("Error: ")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=300))
+def test_import_of_arbitrary_bytes_never_crashes(sdcli, tmp_path_factory, raw):
+    TRIED["bytes"] = TRIED.get("bytes", 0) + 1
+    path = tmp_path_factory.mktemp("b") / "in.jsonl"
+    path.write_bytes(raw)
+    r = sdcli("--home", str(path.parent / "home"), "import", str(path))
+    assert r.exit_code in (0, 1) and "unexpected" not in r.stderr, r.output
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(customer=HOSTILE, site=HOSTILE)
+def test_open_with_hostile_flags_stores_exactly_or_refuses_clearly(sdcli, tmp_path_factory, customer, site):
+    TRIED["flags"] = TRIED.get("flags", 0) + 1
+    home = tmp_path_factory.mktemp("o") / "home"
+    r = sdcli("--home", str(home), "open", "--no-input", "--customer", customer, "--site", site, "--problem", "other",
+              "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
+    assert r.exit_code in (0, 1), r.output
+    if r.exit_code == 0:
+        doc = json.loads(r.stdout)
+        assert doc["customer"] == customer.strip() and doc["site"] == site.strip()
+    else:
+        assert r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1 and "unexpected" not in r.stderr
+
+
+def test_hostile_answers_through_the_questionnaire_prompts(home, monkeypatch):
+    from intake_keys import SAVE, base_keys, rest_keys, run_open
+
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+    keys = base_keys("link_down", "mpls")
+    keys[0] = (
+        "[red]ACME[/red] [link=http://evil.example]x[/link]\r"  # Rich markup, typed (ESC itself is a key)
+    )
+    r = run_open([*keys, *rest_keys("mpls"), SAVE])
+    assert r.exit_code == 0, r.output
+    (doc,) = TinyStore(home).all_tickets()
+    assert doc["customer"] == "[red]ACME[/red] [link=http://evil.example]x[/link]"
+    assert "[red]ACME[/red]" in r.stdout and "\x1b" not in r.stdout  # the review showed it literally
+
+
+MARKUP = "[red]Evil[/red] [link=http://evil.example]click[/link] \x1b[31mANSI\x1b[0m \x1b]8;;http://x\x07osc"
+
+
+def test_markup_and_escapes_are_shown_literally_everywhere(sdcli, home):
+    r = sdcli("open", "--no-input", "--customer", MARKUP, "--site", "[bold]S[/bold]", "--problem", "link_down",
+              "--service-type", "mpls", "--callback", "[i]Ana[/i] <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    sdcli("note", "INC1", "[blink]note[/blink] \x1b[2J")
+    sdcli.json("classify", "INC1", "--accept-suggestion", "--json")
+    outputs = [
+        sdcli(*args, env={"COLUMNS": "400"})
+        for args in (["show", "INC1"], ["list"], ["shift"], ["escalate", "INC1"])
+    ]
+    for out in outputs:
+        assert out.exit_code == 0, out.output
+        assert "\x1b" not in out.stdout and "\x07" not in out.stdout
+    show, lst = outputs[0].stdout, outputs[1].stdout
+    assert (
+        "[red]Evil[/red]" in show
+        and "[link=http://evil.example]click[/link]" in show
+        and "\\x1b[31mANSI" in show
+    )
+    assert "[bold]S[/bold]" in show and "[i]Ana[/i]" in show and "[blink]note[/blink]" in show
+    assert "[red]Evil[/red]" in "".join(lst.split())
+    assert json.loads(sdcli("show", "INC1", "--json").stdout)["customer"] == MARKUP  # stored exactly
+
+
+def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
+    base = ["open", "--no-input", "--site", "S", "--problem", "other", "--service-type", "mpls",
+            "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321"]  # fmt: skip
+    r = sdcli(*base, "--customer", "x" * 1_000_000)
+    assert r.exit_code == 1 and "longer than 10000 characters" in r.stderr and len(r.stderr) < 400
+    r = sdcli(*base, "--customer", "nul\x00byte")
+    assert r.exit_code == 1 and "NUL" in r.stderr
+    r = sdcli("note", "INC1", "x")
+    assert r.exit_code == 1
+    assert not (home / "store").exists()
+
+
+@pytest.mark.parametrize("name", ["with space", "ñandú/ção", "-dash", "a'quote\"dq", "..", "x" * 100])
+def test_odd_paths_for_home_and_output(sdcli, tmp_path, name):
+    home = tmp_path / name / "home"
+    r = sdcli(f"--home={home}", "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+              "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = tmp_path / name / "out put.csv"
+    r = sdcli(f"--home={home}", "export", "-o", str(out))
+    assert (
+        r.exit_code == 0
+        and out.read_text().startswith("status,")
+        and oct(out.stat().st_mode & 0o777) == "0o600"
+    )
+
+
+def test_bad_output_targets_are_clear_errors(sdcli, tmp_path, with_ticket):
+    for target in (str(tmp_path), str(tmp_path / "missing-dir" / "x.csv")):
+        r = sdcli("export", "-o", target)
+        assert r.exit_code == 1 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1, r.output
+    home_is_file = tmp_path / "afile"
+    home_is_file.write_text("x")
+    r = sdcli("--home", str(home_is_file), "note", "INC1", "x")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: ") and "unexpected" not in r.stderr
+
+
+def test_zz_hostile_inputs_tried():
+    """Records how many generated inputs the property tests above tried (runs after them)."""
+    report("hostile-inputs", **TRIED, traceback=0)
+    assert all(v > 0 for v in TRIED.values()) or not TRIED
