@@ -159,7 +159,7 @@ def test_change_list_and_not_on_incidents(sdcli):
     cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
     assert [d["id"] for d in sdcli.json("change", "list", "--json")] == [cid]
     r = sdcli("change", "execute", "INC1")
-    assert r.exit_code == 1 and "not a change request" in r.stderr
+    assert r.exit_code == 1 and "INC1 is not a change (CHG...)" in r.stderr
 
 
 def test_commercial_team_is_only_in_change_routing(sdcli):

@@ -23,3 +23,30 @@ def run(
     else:
         info(f"{doc['id']} is now {doc['status']}.")
     return doc
+
+
+def move(
+    ctx: typer.Context,
+    ticket_id: str,
+    action: str,
+    as_json: bool,
+    *,
+    prefix: str,
+    note: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event."""
+    from sdcli.errors import RefusedTransition
+    from sdcli.store import PREFIXES, parse_id
+
+    if parse_id(ticket_id)[0] != prefix:
+        raise RefusedTransition(f"{ticket_id} is not a {PREFIXES[prefix]} ({prefix}...)")
+    return run(
+        ctx,
+        ticket_id,
+        action,
+        note=note,
+        as_json=as_json,
+        apply=lambda d: d.update(fields),
+        extra=fields or None,
+    )

@@ -112,24 +112,9 @@ def _ask(raw: dict[str, Any], home: Any) -> dict[str, Any]:
 def _move(
     ctx: typer.Context, ticket_id: str, action: str, as_json: bool, note: str | None = None, **fields: Any
 ) -> None:
-    from sdcli.errors import RefusedTransition
-    from sdcli.store import parse_id
-    from sdcli.tickets import transition
+    from sdcli.commands._transition import move
 
-    a = app_of(ctx)
-    if parse_id(ticket_id)[0] != "CHG":
-        raise RefusedTransition(f"{ticket_id} is not a change request (CHG...)")
-
-    def apply(d: dict[str, Any]) -> None:
-        d.update(fields)
-
-    doc = transition(
-        a.store(), ticket_id, action, actor=a.agent, home=a.home, note=note, apply=apply, extra=fields or None
-    )
-    if as_json:
-        emit_json(doc)
-    else:
-        info(f"{doc['id']} is now {doc['status']}.")
+    move(ctx, ticket_id, action, as_json, prefix="CHG", note=note, **fields)
 
 
 @app.command("send")

@@ -163,20 +163,9 @@ def check(
 def _move(
     ctx: typer.Context, ticket_id: str, action: str, as_json: bool, note: str | None = None, **fields: Any
 ) -> None:
-    from sdcli.errors import RefusedTransition
-    from sdcli.store import parse_id
-    from sdcli.tickets import transition
+    from sdcli.commands._transition import move
 
-    a = app_of(ctx)
-    if parse_id(ticket_id)[0] != "SSR":
-        raise RefusedTransition(f"{ticket_id} is not an SSR")
-    doc = transition(
-        a.store(), ticket_id, action, actor=a.agent, home=a.home, note=note, apply=lambda d: d.update(fields)
-    )
-    if as_json:
-        emit_json(doc)
-    else:
-        info(f"{doc['id']} is now {doc['status']}.")
+    move(ctx, ticket_id, action, as_json, prefix="SSR", note=note, **fields)
 
 
 @app.command("schedule")
