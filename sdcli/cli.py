@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from sdcli import __version__
 from sdcli.errors import SdcliError
@@ -130,6 +130,18 @@ COMMANDS = [
 ]  # fmt: skip
 
 
+class _LazyEpilog(TyperCommand):
+    make_epilog: Any = None
+
+    @property  # type: ignore[override]
+    def epilog(self) -> str | None:
+        return self.make_epilog() if self.make_epilog else None
+
+    @epilog.setter
+    def epilog(self, value: str | None) -> None:
+        pass
+
+
 #: command groups: (name, module whose `app` is a Typer with subcommands)
 GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer")]
 
@@ -140,8 +152,8 @@ def _register() -> None:
     for name, module_name in COMMANDS:
         module = importlib.import_module(f"sdcli.commands.{module_name}")
         settings = dict(getattr(module, "SETTINGS", {}))
-        if hasattr(module, "_epilog"):
-            settings["epilog"] = module._epilog()
+        if hasattr(module, "_epilog"):  # built when --help asks for it, not at every start
+            settings["cls"] = type(f"{name}Command", (_LazyEpilog,), {"make_epilog": staticmethod(module._epilog)})
         app.command(name, **settings)(module.command)
     import importlib as _il
 
