@@ -153,7 +153,9 @@ def _register() -> None:
         module = importlib.import_module(f"sdcli.commands.{module_name}")
         settings = dict(getattr(module, "SETTINGS", {}))
         if hasattr(module, "_epilog"):  # built when --help asks for it, not at every start
-            settings["cls"] = type(f"{name}Command", (_LazyEpilog,), {"make_epilog": staticmethod(module._epilog)})
+            settings["cls"] = type(
+                f"{name}Command", (_LazyEpilog,), {"make_epilog": staticmethod(module._epilog)}
+            )
         app.command(name, **settings)(module.command)
     import importlib as _il
 

@@ -306,3 +306,11 @@ def test_received_at_relative_and_ack_due(home, sdcli, monkeypatch):
     doc = sdcli.json("open", *flag_args(), "--channel", "email", "--received-at", "10m", "--json")
     opened = datetime.fromisoformat(doc["opened_at"])
     assert datetime.fromisoformat(doc["ack_due"]) - opened == timedelta(minutes=15)
+
+
+def test_received_at_without_a_zone_is_site_time(home, sdcli, monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    doc = sdcli.json(
+        "open", *flag_args(), "--channel", "email", "--received-at", "2026-12-01 09:00", "--json"
+    )
+    assert doc["received_at"] == "2026-12-01T09:00:00-05:00" and doc["ack_due"] == "2026-12-01T09:15:00-05:00"

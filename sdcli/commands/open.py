@@ -130,8 +130,13 @@ def command(
     received_raw = received_at or raw.pop("received_at", None)
     raw.pop("timezone", None)
     ictx = intake.make_context(app.home, country=country, tz=tz)
+    site_tz = ictx.tz(
+        {"country": raw["country"]} if raw.get("country") else {}
+    )  # a time without a zone: the site's
     received = (
-        clock.parse_when(received_raw, field="received-at", relative_past=True) if received_raw else None
+        clock.parse_when(received_raw, field="received-at", default_tz=site_tz, relative_past=True)
+        if received_raw
+        else None
     )
 
     draft = None
