@@ -111,3 +111,27 @@ def test_ctrl_c_halfway_then_resume(home):
     assert child.exitstatus == 0
     check_stored(home)
     assert not list((home / "drafts").glob("*.json"))
+
+
+def test_colour_on_a_terminal_and_off_under_no_color(home):
+    from helpers import make_incident
+
+    store = TinyStore(home)
+    make_incident(
+        store, opened_at="2026-12-01T00:00:00-03:00", severity=1, recovery_due="2026-12-01T04:00:00-03:00"
+    )
+    coloured = pexpect.run(
+        f"{sys.executable} -m sdcli shift", env=subprocess_env(home, TERM="xterm-256color"), encoding="utf-8"
+    )
+    assert "Breached (1)" in coloured and "\x1b[31m" in coloured  # red on a terminal
+    plain = pexpect.run(
+        f"{sys.executable} -m sdcli shift",
+        env=subprocess_env(home, TERM="xterm-256color", NO_COLOR="1"),
+        encoding="utf-8",
+    )
+    import re
+
+    codes = {c for m in re.findall(r"\x1b\[([0-9;]*)m", plain) for c in m.split(";") if c}
+    assert "Breached (1)" in plain and not codes & {
+        str(n) for n in [*range(30, 39), *range(40, 49), *range(90, 98)]
+    }
