@@ -135,3 +135,18 @@ def test_colour_on_a_terminal_and_off_under_no_color(home):
     assert "Breached (1)" in plain and not codes & {
         str(n) for n in [*range(30, 39), *range(40, 49), *range(90, 98)]
     }
+
+
+def test_a_closed_terminal_leaves_the_draft(home):
+    import signal
+
+    child = spawn(home, "open", "--lang", "es")
+    first_half(child)
+    child.expect_exact("1. Nombre")
+    child.kill(signal.SIGHUP)  # the terminal went away
+    child.expect(pexpect.EOF)
+    child.close()
+    (draft,) = list((home / "drafts").glob("*.json"))
+    answers = json.loads(draft.read_text())["answers"]
+    assert answers["customer"] == "Minera Sur" and answers["description"] == "Pérdida del 30%"
+    assert list(TinyStore(home).all_tickets()) == []
