@@ -258,7 +258,7 @@ def _encode_in_parallel(storages: list[_FileStorage]) -> None:
     """JSON-encode many dirty shards in forked workers (encoding dominates a bulk write)."""
     import multiprocessing as mp
 
-    dirty = [st for st in storages if st.dirty]
+    dirty = [st for st in storages if st.dirty and st.encoded is None]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     if cores < 2 or "fork" not in mp.get_all_start_methods() or len(dirty) < PARALLEL_SHARDS:
         return
@@ -273,6 +273,70 @@ def _encode_in_parallel(storages: list[_FileStorage]) -> None:
                     st.encoded = blob
     finally:
         _ENCODE = []
+
+
+def new_doc(prefix: str, number: int, fields: dict[str, Any], actor: str, opened: str, stamp: str,
+            event: Event | None) -> dict[str, Any]:  # fmt: skip
+    """A ticket as first stored: id, kind, opening and the 'opened' history event."""
+    doc = dict(fields)
+    doc.pop("history", None)
+    doc["id"] = format_id(prefix, number)
+    doc["kind"] = PREFIXES[prefix]
+    if "opened_at" not in doc:
+        doc["opened_at"] = opened
+    doc.setdefault("opened_by", actor)
+    doc["updated_at"] = stamp
+    doc["history"] = [
+        *fields.get("history", []),
+        {"at": stamp, "by": actor, "action": "opened", **(event or {})},
+    ]
+    return doc
+
+
+_BUILD: tuple[Any, ...] = ()
+
+
+def _build_range(shards: list[int]) -> list[tuple[int, bytes, dict[str, dict[str, Any] | None]]]:
+    prefix, first, creates, actor, event, stamp, opened = _BUILD
+    out = []
+    for shard_no in shards:
+        lo = max(first, shard_no * SHARD_SIZE)
+        hi = min(first + len(creates), (shard_no + 1) * SHARD_SIZE)
+        table: dict[str, Any] = {}
+        changes: dict[str, dict[str, Any] | None] = {}
+        for n in range(lo, hi):
+            doc = new_doc(prefix, n, creates[n - first], actor, opened, stamp, event)
+            table[str(n)] = doc
+            changes[doc["id"]] = None if doc.get("status") in FINISHED else summary(doc)
+        out.append((shard_no, dumps({"tickets": table}), changes))
+    return out
+
+
+def _build_new_shards(
+    prefix: str,
+    first: int,
+    creates: list[dict[str, Any]],
+    actor: str,
+    event: Event,
+    stamp: str | None,
+    opened: str,
+) -> list[tuple[int, bytes, dict[str, dict[str, Any] | None]]]:
+    """Build and encode on every core the new shards of a bulk create; `first` starts a shard."""
+    import multiprocessing as mp
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores < 2 or "fork" not in mp.get_all_start_methods() or first % SHARD_SIZE:
+        return []
+    shards = list(range(first // SHARD_SIZE, (first + len(creates) - 1) // SHARD_SIZE + 1))
+    global _BUILD
+    _BUILD = (prefix, first, creates, actor, event, stamp or clock.iso(clock.now()), opened)
+    step = -(-len(shards) // (cores * 2))
+    try:
+        with mp.get_context("fork").Pool(cores) as pool:
+            parts = pool.map(_build_range, [shards[i : i + step] for i in range(0, len(shards), step)])
+    finally:
+        _BUILD = ()
+    return [item for part in parts for item in part]
 
 
 def _open_db(path: Path) -> TinyDB:
@@ -574,13 +638,35 @@ class TinyStore(Store):
         self._stamp_now = clock.iso(now)
         with self._locked() as txn:
             meta = read_json(self.meta_path) or {}
-            number = int(meta["next"][prefix])
+            first = int(meta["next"][prefix])
+            number = first
             by_shard: dict[int, list[Document]] = {}
-            for fields in creates:
+            pending = creates
+            built_ids: list[str] = []
+            if len(creates) >= PARALLEL_SHARDS * SHARD_SIZE:
+                aligned = first if first % SHARD_SIZE == 0 else (first // SHARD_SIZE + 1) * SHARD_SIZE
+                if (self.root / prefix / f"{aligned // SHARD_SIZE:05d}.json").exists():
+                    aligned = -1  # never rebuild a shard that exists
+                head = aligned - first
+                if aligned >= 0 and head < len(creates):
+                    tail = creates[head:]
+                    built = _build_new_shards(
+                        prefix, aligned, tail, actor, event, self._stamp_now, clock.iso(now)
+                    )
+                    for shard_no, blob, changes in built:
+                        st = txn.db(self.root / prefix / f"{shard_no:05d}.json").storage
+                        st._loaded, st._data, st.dirty, st.encoded = True, None, True, blob
+                        txn.index_changes.update(changes)
+                    if built:
+                        pending = creates[:head]
+                        built_ids = [format_id(prefix, n) for n in range(aligned, aligned + len(tail))]
+            for fields in pending:
                 doc = self._new_doc(prefix, number, fields, actor, now, event)
                 by_shard.setdefault(number // SHARD_SIZE, []).append(Document(doc, doc_id=number))
                 new_ids.append(doc["id"])
                 number += 1
+            new_ids.extend(built_ids)
+            number += len(built_ids)
             meta["next"][prefix] = number
             for docs in by_shard.values():
                 txn.shard(prefix, docs[0].doc_id).insert_multiple(docs)

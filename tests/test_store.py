@@ -170,3 +170,25 @@ def test_write_many_is_one_write(store):
     assert store.get("INC451")["history"][0]["source"] == "test"
     assert len(store.open_summaries()) == 451
     assert store.check() == []
+
+
+def test_bulk_create_built_on_every_core_matches_the_normal_path(store, monkeypatch):
+    make_incident(store)  # the first shard already holds a ticket: the batch starts unaligned
+    monkeypatch.setattr(store_mod, "PARALLEL_SHARDS", 2)
+    fields = [{"status": "closed" if i % 3 == 0 else "open", "customer": f"c{i}"} for i in range(1000)]
+    ids = store.write_many("INC", fields, {}, actor="bulk", event={"imported_from": "t"})
+    assert ids == [f"INC{n}" for n in range(2, 1002)]
+    docs = list(store.all_tickets("INC"))
+    assert [d["id"] for d in docs] == ["INC1", *ids]
+    assert [d["customer"] for d in docs[1:]] == [f"c{i}" for i in range(1000)]
+    assert docs[500]["history"][-1] == {
+        **docs[500]["history"][-1],
+        "action": "opened",
+        "by": "bulk",
+        "imported_from": "t",
+    }
+    assert len(store.open_summaries()) == 1 + sum(1 for f in fields if f["status"] == "open")
+    assert store.check() == []
+    assert make_incident(store)["id"] == "INC1002"
+    for p in store.root.rglob("*.json"):
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600
