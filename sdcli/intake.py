@@ -133,14 +133,32 @@ def make_context(home: Path | None, *, country: str | None = None, tz: str | Non
     return Context(countries=known, default_country=default, tz_override=tz)
 
 
-_KEYS: dict[int, frozenset[str]] = {}
+_COMPILED: dict[int, Any] = {}  # id(questionnaire) -> (questionnaire, compiled questions, keys)
+
+
+def _compiled(
+    questions: list[Question],
+) -> tuple[tuple[Question, str, str, tuple[tuple[str, tuple[Any, ...]], ...]], ...]:
+    """(question, key, kind, conditions) per question, built once per questionnaire."""
+    entry = _COMPILED.get(id(questions))
+    if entry is None or entry[0] is not questions:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        compiled = tuple(
+            (q, q.key, q.kind, tuple((d, tuple(v)) for d, v in q.when.items())) for q in questions
+        )
+        keys = frozenset(q.key for q in questions)
+        entry = _COMPILED[id(questions)] = (
+            questions,
+            compiled,
+            keys,
+        )  # the list is kept: its id is not reused
+    return entry[1]
 
 
 def _keys(questions: list[Question]) -> frozenset[str]:
-    found = _KEYS.get(id(questions))
-    if found is None:
-        found = _KEYS[id(questions)] = frozenset(q.key for q in questions)
-    return found
+    _compiled(questions)
+    return _COMPILED[id(questions)][2]
 
 
 def applies(q: Question, answers: dict[str, Any]) -> bool:
@@ -228,25 +246,35 @@ def check_all(
     answers: dict[str, Any] = {}
     problems: list[InvalidValue] = []
     missing: list[Question] = []
-    raw = dict(raw)
     if defaults and not raw.get("country"):
-        raw["country"] = ctx.default_country
+        raw = {**raw, "country": ctx.default_country}
     known = _keys(questions)
-    for q in questions:
-        if q.when and not applies(q, answers):
+    get = raw.get
+    for q, key, kind, when in _compiled(questions):
+        if when and not all(answers.get(dep) in allowed for dep, allowed in when):
             continue
-        value = raw.get(q.key)
+        value = get(key)
         if value is None or value == "" or value == []:
-            if q.required and q.key not in not_required:
+            if q.required and key not in not_required:
                 missing.append(q)
             continue
+        if (
+            kind == "text"
+            and type(value) is str
+            and len(value) <= validate.TEXT_LIMIT
+            and "\x00" not in value
+        ):
+            stripped = value.strip()  # the common case of check_answer, inlined for imports
+            if stripped:
+                answers[key] = stripped
+                continue
         try:
             checked = check_answer(q, value, answers, ctx)
         except InvalidValue as e:
             problems.append(e)
             continue
         if checked is not None:
-            answers[q.key] = checked
+            answers[key] = checked
     if problems and missing:
         problems.append(
             InvalidValue("missing", ", ".join(q.flags for q in missing), "required answers not given")
