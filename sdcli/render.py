@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sdcli.ui import clean, console, text
+from sdcli.ui import console, text
 
 HEAD_FIELDS = (
     "id",
@@ -105,6 +105,3 @@ def ticket_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
         t.add_row(*(text(fmt_value(r.get(c))) for c in columns))
     out.print(t)
     out.print(f"{len(rows)} ticket{'s' if len(rows) != 1 else ''}")
-
-
-__all__ = ["clean", "fmt_value", "show_ticket", "ticket_table", "timeline"]

@@ -22,7 +22,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -329,7 +329,7 @@ def _build_new_shards(
         return []
     shards = list(range(first // SHARD_SIZE, (first + len(creates) - 1) // SHARD_SIZE + 1))
     global _BUILD
-    _BUILD = (prefix, first, creates, actor, event, stamp or clock.iso(clock.now()), opened)
+    _BUILD = (prefix, first, creates, actor, event, stamp, opened)
     step = -(-len(shards) // (cores * 2))
     try:
         with mp.get_context("fork").Pool(cores) as pool:
@@ -388,7 +388,6 @@ class TinyStore(Store):
         if lock_timeout is None:
             lock_timeout = float(os.environ.get("SDCLI_LOCK_TIMEOUT", "10"))
         self.lock_timeout = lock_timeout
-        self._stamp_now: str | None = None
 
     # ---- paths
     @property
@@ -548,30 +547,6 @@ class TinyStore(Store):
                     yield table[k]
 
     # ---- writes
-    def _new_doc(
-        self,
-        prefix: str,
-        number: int,
-        fields: dict[str, Any],
-        actor: str,
-        at: datetime,
-        event: Event | None,
-    ) -> dict[str, Any]:
-        tid = format_id(prefix, number)
-        doc = dict(fields)
-        doc.pop("history", None)
-        doc["id"] = tid
-        doc["kind"] = PREFIXES[prefix]
-        if "opened_at" not in doc:
-            doc["opened_at"] = clock.iso(at)
-        doc.setdefault("opened_by", actor)
-        stamp = self._stamp_now or clock.iso(clock.now())
-        doc["updated_at"] = stamp
-        history = list(fields.get("history", []))
-        history.append({"at": stamp, "by": actor, "action": "opened", **(event or {})})
-        doc["history"] = history
-        return doc
-
     def create(
         self,
         prefix: str,
@@ -588,7 +563,7 @@ class TinyStore(Store):
             meta = read_json(self.meta_path) or {}
             number = int(meta["next"][prefix])
             meta["next"][prefix] = number + 1
-            doc = self._new_doc(prefix, number, fields, actor, at, event)
+            doc = new_doc(prefix, number, fields, actor, clock.iso(at), clock.iso(clock.now()), event)
             txn.shard(prefix, number).insert(Document(doc, doc_id=number))
             txn.index_entry(doc)
             self._commit(txn, meta)
@@ -635,7 +610,7 @@ class TinyStore(Store):
     ) -> list[str]:
         new_ids: list[str] = []
         now = clock.now()
-        self._stamp_now = clock.iso(now)
+        stamp = opened = clock.iso(now)
         with self._locked() as txn:
             meta = read_json(self.meta_path) or {}
             first = int(meta["next"][prefix])
@@ -650,9 +625,7 @@ class TinyStore(Store):
                 head = aligned - first
                 if aligned >= 0 and head < len(creates):
                     tail = creates[head:]
-                    built = _build_new_shards(
-                        prefix, aligned, tail, actor, event, self._stamp_now, clock.iso(now)
-                    )
+                    built = _build_new_shards(prefix, aligned, tail, actor, event, stamp, opened)
                     for shard_no, blob, changes in built:
                         st = txn.db(self.root / prefix / f"{shard_no:05d}.json").storage
                         st._loaded, st._data, st.dirty, st.encoded = True, None, True, blob
@@ -661,7 +634,7 @@ class TinyStore(Store):
                         pending = creates[:head]
                         built_ids = [format_id(prefix, n) for n in range(aligned, aligned + len(tail))]
             for fields in pending:
-                doc = self._new_doc(prefix, number, fields, actor, now, event)
+                doc = new_doc(prefix, number, fields, actor, opened, stamp, event)
                 by_shard.setdefault(number // SHARD_SIZE, []).append(Document(doc, doc_id=number))
                 new_ids.append(doc["id"])
                 number += 1
@@ -686,7 +659,6 @@ class TinyStore(Store):
                 for doc in docs:
                     txn.index_entry(doc)
             self._commit(txn, meta)
-        self._stamp_now = None
         return new_ids
 
     # ---- customer directory
@@ -833,7 +805,3 @@ def _replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
 def open_store(home: Path) -> Store:
     """The store configured for home (the embedded TinyDB backend)."""
     return TinyStore(home)
-
-
-def ids_of(docs: Iterable[dict[str, Any]]) -> list[str]:
-    return [d["id"] for d in docs]
