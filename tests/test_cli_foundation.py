@@ -186,3 +186,22 @@ def test_every_command_has_help_with_example_and_is_in_readme():
         if not hasattr(cmd, "commands"):
             assert "Example:" in cmd.help, path
         assert f"sdcli {' '.join(path)}" in readme, path
+
+
+def test_domain_modules_import_no_cli_library():
+    import ast
+
+    domain = ["store", "tickets", "intake", "validate", "drafts", "sla", "shift", "escalation", "ssr", "changes",
+              "importer", "clock", "home", "errors"]  # fmt: skip
+    for name in domain:
+        tree = ast.parse((ROOT / "sdcli" / f"{name}.py").read_text())
+        for node in ast.walk(tree):
+            mods = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            for mod in mods:
+                assert mod.split(".")[0] not in ("typer", "rich", "questionary", "click"), (name, mod)
