@@ -69,6 +69,11 @@ def summary(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
 
 
+def index_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
+    """A ticket's entry in the open index; None once it is finished (it leaves the index)."""
+    return None if doc.get("status") in FINISHED else summary(doc)
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """Top-level fields that changed, as {field: [old, new]} (history excluded)."""
     keys = (before.keys() | after.keys()) - {"history", "updated_at"}
@@ -307,7 +312,7 @@ def _build_range(shards: list[int]) -> list[tuple[int, bytes, dict[str, dict[str
         for n in range(lo, hi):
             doc = new_doc(prefix, n, creates[n - first], actor, opened, stamp, event)
             table[str(n)] = doc
-            changes[doc["id"]] = None if doc.get("status") in FINISHED else summary(doc)
+            changes[doc["id"]] = index_entry(doc)
         out.append((shard_no, dumps({"tickets": table}), changes))
     return out
 
@@ -372,7 +377,7 @@ class _Txn:
         return self.db(_shard_path(self.root, prefix, number)).table("tickets")
 
     def index_entry(self, doc: dict[str, Any]) -> None:
-        self.index_changes[doc["id"]] = None if doc.get("status") in FINISHED else summary(doc)
+        self.index_changes[doc["id"]] = index_entry(doc)
 
 
 def _shard_path(root: Path, prefix: str, number: int) -> Path:
@@ -459,19 +464,25 @@ class TinyStore(Store):
     def _apply_journal(self, index: TinyDB, journal: dict[str, Any]) -> None:
         """Bring the index in line with the tickets a journal names (or all of them)."""
         if journal.get("rebuild"):
-            data: dict[str, dict[str, Any]] = {p: {} for p in PREFIXES}
-            for doc in self.all_tickets():
-                if doc.get("status") not in FINISHED:
-                    p, n = parse_id(doc["id"])
-                    data[p][str(n)] = summary(doc)
-            index.storage.write(data)
-            return
+            index.storage.write(self._rebuilt_index())
+        else:
+            index.storage.write(_patch(index.storage.read() or {}, self._journal_changes(journal)))
+
+    def _rebuilt_index(self) -> dict[str, dict[str, Any]]:
+        data: dict[str, dict[str, Any]] = {p: {} for p in PREFIXES}
+        for doc in self.all_tickets():
+            entry = index_entry(doc)
+            if entry is not None:
+                p, n = parse_id(doc["id"])
+                data[p][str(n)] = entry
+        return data
+
+    def _journal_changes(self, journal: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
         changes = {}
         for tid in journal.get("ids", []):
-            p, n = parse_id(tid)
-            doc = self._read_doc(p, n)
-            changes[tid] = None if doc is None or doc.get("status") in FINISHED else summary(doc)
-        _patch_index(index, changes)
+            doc = self._read_doc(*parse_id(tid))
+            changes[tid] = None if doc is None else index_entry(doc)
+        return changes
 
     def _commit(self, txn: _Txn, meta: dict[str, Any] | None = None) -> None:
         if meta is not None:
@@ -493,7 +504,7 @@ class TinyStore(Store):
             if txn.rebuild_index:
                 self._apply_journal(index, {"rebuild": True})
             else:
-                _patch_index(index, txn.index_changes)
+                index.storage.write(_patch(index.storage.read() or {}, txn.index_changes))
             index.storage.flush()
             self.journal_path.unlink()
             _fsync_dir(self.root)
@@ -517,16 +528,11 @@ class TinyStore(Store):
         data = read_json(self.index_path) or {}
         journal = read_json(self.journal_path)
         if journal is not None:  # a write is in flight or was interrupted: patch in memory
-            if journal.get("rebuild"):
-                return [summary(d) for d in self.all_tickets(prefix) if d.get("status") not in FINISHED]
-            for tid in journal.get("ids", []):
-                p, n = parse_id(tid)
-                doc = self._read_doc(p, n)
-                table = data.setdefault(p, {})
-                if doc is None or doc.get("status") in FINISHED:
-                    table.pop(str(n), None)
-                else:
-                    table[str(n)] = summary(doc)
+            data = (
+                self._rebuilt_index()
+                if journal.get("rebuild")
+                else _patch(data, self._journal_changes(journal))
+            )
         out: list[dict[str, Any]] = []
         for p in [prefix] if prefix else PREFIXES:
             table = data.get(p, {})
@@ -707,7 +713,7 @@ class TinyStore(Store):
         except StoreDamaged as e:
             problems.append(str(e))
             meta = None
-        if meta is None and self.meta_path.exists() is False and any(self.root.iterdir()):
+        if not self.meta_path.exists() and any(self.root.iterdir()):
             problems.append(f"{self.meta_path}: missing")
         for prefix in PREFIXES:
             for path in self._shard_files(prefix):
@@ -781,17 +787,16 @@ class TinyStore(Store):
         return done
 
 
-def _patch_index(index: TinyDB, changes: dict[str, dict[str, Any] | None]) -> None:
-    """Set or drop index entries in one pass over the raw TinyDB data (O(changes), not O(index))."""
-    data = index.storage.read() or {}
-    for tid, summ in changes.items():
+def _patch(data: dict[str, Any], changes: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """Set or drop index entries in raw TinyDB index data, in place (O(changes), not O(index))."""
+    for tid, entry in changes.items():
         p, n = parse_id(tid)
         table = data.setdefault(p, {})
-        if summ is None:
+        if entry is None:
             table.pop(str(n), None)
         else:
-            table[str(n)] = summ
-    index.storage.write(data)
+            table[str(n)] = entry
+    return data
 
 
 def _replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
