@@ -7,11 +7,12 @@ the customer accepts, and its cost is informed afterwards.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sdcli import clock, validate
-from sdcli.errors import InvalidValue, InvalidValues, MissingAnswers, RuleViolation
+from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation
 from sdcli.home import load_data
 from sdcli.store import Store
 from sdcli.tickets import transition, workflow
@@ -49,15 +50,9 @@ def check_request(raw: dict[str, Any], home: Path | None, tz: Any = None) -> dic
     missing = [k for k in REQUIRED if not raw.get(k)]
     if missing:
         raise MissingAnswers([FLAGS[k] for k in missing], missing)
-    problems: list[InvalidValue] = []
+    problems = validate.Problems()
     out: dict[str, Any] = {}
-
-    def attempt(key: str, fn: Any) -> None:
-        try:
-            out[key] = fn()
-        except InvalidValue as e:
-            problems.append(e)
-
+    attempt = partial(problems.take, out)
     attempt("customer", lambda: validate.text("customer", raw["customer"], required=True))
     attempt("site", lambda: validate.text("site", raw["site"], required=True))
     attempt("type", lambda: validate.choice("type", raw["type"], types(home)))
@@ -69,8 +64,7 @@ def check_request(raw: dict[str, Any], home: Path | None, tz: Any = None) -> dic
             "project_manager",
             lambda: validate.contact("project_manager", raw["project_manager"], raw.get("country")),
         )
-    if problems:
-        raise problems[0] if len(problems) == 1 else InvalidValues(problems)
+    problems.raise_all()
     if clock.from_iso(out["window_end"]) <= clock.from_iso(out["window_start"]):
         raise InvalidValue("window_end", out["window_end"], "must be after window_start")
     return out

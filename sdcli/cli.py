@@ -157,10 +157,8 @@ def _register() -> None:
                 f"{name}Command", (_LazyEpilog,), {"make_epilog": staticmethod(module._epilog)}
             )
         app.command(name, **settings)(module.command)
-    import importlib as _il
-
     for name, module_name in GROUPS:
-        app.add_typer(_il.import_module(f"sdcli.commands.{module_name}").app, name=name)
+        app.add_typer(importlib.import_module(f"sdcli.commands.{module_name}").app, name=name)
 
 
 _register()

@@ -253,6 +253,16 @@ def check_escalable(doc: dict[str, Any]) -> None:
         raise RefusedTransition(f"{doc['id']} is {doc['status']}: reopen it before escalating (sdcli reopen)")
 
 
+def check_channel(channel: str) -> str:
+    """phone or email; SMS and WhatsApp are refused citing the rule."""
+    ch = channel.strip().lower()
+    if ch in FORBIDDEN:
+        raise RuleViolation(f"{FORBIDDEN[ch]} is not an escalation channel: {RULE_CHANNELS}")
+    if ch not in CHANNELS:
+        raise InvalidValue("channel", channel, "use phone (or email as a backup)")
+    return ch
+
+
 def record_attempt(
     doc: dict[str, Any],
     table: Table,
@@ -269,11 +279,7 @@ def record_attempt(
 ) -> tuple[dict[str, Any], list[str]]:
     """Apply one contact attempt to doc (in place). Returns (history event, messages for the agent)."""
     check_escalable(doc)
-    ch = channel.strip().lower()
-    if ch in FORBIDDEN:
-        raise RuleViolation(f"{FORBIDDEN[ch]} is not an escalation channel: {RULE_CHANNELS}")
-    if ch not in CHANNELS:
-        raise InvalidValue("channel", channel, "use phone (or email as a backup)")
+    ch = check_channel(channel)
     contact = table.contact(contact_name)
     st = state(doc, table, now, home)
     messages: list[str] = []
@@ -329,9 +335,7 @@ def record_attempt(
     return event, messages
 
 
-def due_now(
-    store: Any, now: datetime, incidents: list[dict[str, Any]], home: Path | None = None
-) -> list[dict[str, Any]]:
+def due_now(now: datetime, incidents: list[dict[str, Any]], home: Path | None = None) -> list[dict[str, Any]]:
     """Open incidents whose correct level (by time) is above the highest level already attempted."""
     try:
         table = load_table(home)

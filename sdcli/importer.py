@@ -211,7 +211,6 @@ class IncidentRecords:
         self.ctx = intake.make_context(home, country=country, tz=tz)
         self.ctx.dayfirst = mapping.dayfirst
         self.mapping = mapping
-        self.states = set()
         flow = load_data("workflow", home)["incident"]
         self.states = {flow["initial"], *(a["to"] for a in flow["actions"].values())}
         self.keys = frozenset(q.key for q in self.questions) | INCIDENT_META | frozenset(PASSTHROUGH)
@@ -232,8 +231,7 @@ class IncidentRecords:
                 out[k] = self._meta(k, v, tz)
             except InvalidValue as e:
                 problems.append(e)
-        if problems:
-            raise problems[0] if len(problems) == 1 else InvalidValues(problems)
+        validate.raise_all(problems)
         out.pop("id", None)
         out.pop("kind", None)
         out.pop("updated_at", None)
@@ -330,7 +328,7 @@ def _errors_of(line: int, e: SdcliError) -> list[RowError]:
     if isinstance(e, InvalidValues):
         return [RowError(line, p.field, p.value, p.reason) for p in e.problems]
     if isinstance(e, InvalidValue):
-        return [RowError(line, e.field, e.value, e.reason) for p in [e]]
+        return [RowError(line, e.field, e.value, e.reason)]
     if isinstance(e, MissingAnswers):
         return [RowError(line, k, "", "is required") for k in (e.keys or e.flags)]
     return [RowError(line, "row", "", str(e))]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock, validate
-from sdcli.errors import ConfigError, InvalidValue, InvalidValues, MissingAnswers
+from sdcli.errors import ConfigError, InvalidValue, MissingAnswers
 from sdcli.home import load_data
 
 LANGS = ("es", "en", "pt")
@@ -279,8 +279,7 @@ def check_all(
         problems.append(
             InvalidValue("missing", ", ".join(q.flags for q in missing), "required answers not given")
         )
-    if problems:
-        raise problems[0] if len(problems) == 1 else InvalidValues(problems)
+    validate.raise_all(problems)
     if missing:
         raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
     allowed = EXTRA_KEYS if extra_keys is None else extra_keys

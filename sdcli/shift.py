@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sla
+from sdcli import clock, escalation, sla
 from sdcli.store import Store
 
 
@@ -39,14 +39,5 @@ def view(store: Store, now: datetime, within: timedelta, home: Path | None = Non
         "unacked": unacked,
         "unclassified": unclassified,
         "on_hold": on_hold,
-        "escalation_due": escalation_due(store, now, open_incidents, home),
+        "escalation_due": escalation.due_now(now, open_incidents, home),
     }
-
-
-def escalation_due(
-    store: Store, now: datetime, incidents: list[dict[str, Any]], home: Path | None
-) -> list[dict[str, Any]]:
-    """Incidents whose correct escalation level is above the highest level already called."""
-    from sdcli import escalation
-
-    return escalation.due_now(store, now, incidents, home)

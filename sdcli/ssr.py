@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sdcli import clock, validate
-from sdcli.errors import InvalidValue, InvalidValues, MissingAnswers, RuleViolation
+from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation
 from sdcli.home import load_data
 from sdcli.sla import _holidays
 
@@ -133,16 +134,10 @@ def check_request(raw: dict[str, Any], home: Path | None, *, tz_name: str | None
     if missing:
         raise MissingAnswers(missing)
     assert cat is not None
-    problems: list[InvalidValue] = []
+    problems = validate.Problems()
     out: dict[str, Any] = {"category": cat["value"], "details": {}}
     countries = intake.countries(home)["countries"]
-
-    def attempt(key: str, fn: Any) -> Any:
-        try:
-            out[key] = fn()
-        except InvalidValue as e:
-            problems.append(e)
-        return out.get(key)
+    attempt = partial(problems.take, out)
 
     country = attempt("country", lambda: validate.country("country", raw["country"], countries))
     tz = clock.get_tz(tz_name or countries.get(country or "", {}).get("tz"))
@@ -154,19 +149,15 @@ def check_request(raw: dict[str, Any], home: Path | None, *, tz_name: str | None
     attempt("window_end", lambda: validate.when("window_end", raw["window_end"], tz))
     for f in extra_fields:
         v = details[f["key"]]
-        try:
-            out["details"][f["key"]] = (
-                validate.ip(f["key"], v)
-                if f.get("kind") == "ip"
-                else validate.text(f["key"], v, required=True)
-            )
-        except InvalidValue as e:
-            problems.append(e)
+        check = (lambda k=f["key"], v=v: validate.ip(k, v)) if f.get("kind") == "ip" else (
+            lambda k=f["key"], v=v: validate.text(k, v, required=True))  # fmt: skip
+        problems.take(out["details"], f["key"], check)
     unknown = sorted(set(details) - {f["key"] for f in extra_fields})
     if unknown:
-        problems.append(InvalidValue(unknown[0], details[unknown[0]], f"is not a field of {cat['value']}"))
-    if problems:
-        raise problems[0] if len(problems) == 1 else InvalidValues(problems)
+        problems.items.append(
+            InvalidValue(unknown[0], details[unknown[0]], f"is not a field of {cat['value']}")
+        )
+    problems.raise_all()
     if clock.from_iso(out["window_end"]) <= clock.from_iso(out["window_start"]):
         raise InvalidValue("window_end", out["window_end"], "must be after the start")
     out["price"] = price_for(home, out["customer"], cat)

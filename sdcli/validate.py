@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from sdcli import clock
-from sdcli.errors import InvalidValue
+from sdcli.errors import InvalidValue, InvalidValues
 
 TEXT_LIMIT = 10_000
 _TRUE = {"y", "yes", "true", "1", "s", "si", "sí", "sim", "on"}
@@ -214,3 +214,27 @@ def _as_list(value: Any, *, split: str) -> list[Any]:
     if isinstance(value, str):
         return [p.strip() for p in value.split(split) if p.strip()]
     return [value]
+
+
+def raise_all(problems: list[InvalidValue]) -> None:
+    """Name every bad field at once: one problem as itself, several as InvalidValues."""
+    if problems:
+        raise problems[0] if len(problems) == 1 else InvalidValues(problems)
+
+
+class Problems:
+    """Validates field after field, keeping each refusal so that all are reported together."""
+
+    def __init__(self) -> None:
+        self.items: list[InvalidValue] = []
+
+    def take(self, out: dict[str, Any], key: str, check: Any) -> Any:
+        """out[key] = check(), or record why not; returns the value (None when refused)."""
+        try:
+            out[key] = check()
+        except InvalidValue as e:
+            self.items.append(e)
+        return out.get(key)
+
+    def raise_all(self) -> None:
+        raise_all(self.items)

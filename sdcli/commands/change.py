@@ -71,7 +71,6 @@ def _ask(raw: dict[str, Any], home: Any) -> dict[str, Any]:
     import questionary
 
     from sdcli import changes, validate
-    from sdcli.errors import InvalidValue
     from sdcli.prompts import _validator
 
     def line(label: str, key: str, check: Any, required: bool = True) -> None:
@@ -93,12 +92,7 @@ def _ask(raw: dict[str, Any], home: Any) -> dict[str, Any]:
     line("Desired window end", "window_end", when)
 
     def pm(v: str) -> Any:
-        if not v.strip():
-            return None
-        try:
-            return validate.contact("project_manager", v)
-        except InvalidValue:
-            raise
+        return validate.contact("project_manager", v) if v.strip() else None
 
     line(
         "Customer's project manager, 'Name <email> phone' (Enter if unknown)",

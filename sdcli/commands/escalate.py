@@ -49,9 +49,8 @@ def command(
     now = clock.now()
     name = call or email
     chan = channel or ("email" if email and not call else "phone")
-    if name is None and channel and channel.lower() in escalation.FORBIDDEN:
-        escalation.record_attempt(doc, table, contact_name="", channel=channel, outcome=None, note=None, force=False,
-                                  reason=None, actor=app.agent, now=now, home=app.home)  # fmt: skip
+    if name is None and channel and channel.strip().lower() in escalation.FORBIDDEN:
+        escalation.check_channel(channel)  # refused even when no call is recorded
     if name is None and interactive(app, no_input=no_input) and not as_json:
         _render(doc, table, now, app.home)
         name, chan, outcome, note = _ask(doc, table, now, app.home)
