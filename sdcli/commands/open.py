@@ -141,7 +141,7 @@ def command(
 
     draft = None
     if resume:
-        existing = [d for d in drafts.all_drafts(app.home)]
+        existing = drafts.all_drafts(app.home)
         if draft_id:
             draft = drafts.load(app.home, draft_id)
         elif len(existing) == 1:
