@@ -13,11 +13,12 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from sdcli import clock, intake, validate
-from sdcli.errors import InvalidValue, InvalidValues, MissingAnswers, SdcliError, UsageProblem
+from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
 from sdcli.store import PREFIXES, Store
 
@@ -128,24 +129,77 @@ def decode(data: bytes, source: str) -> str:
         raise InvalidValue("file", source, f"is not UTF-8 (invalid byte at offset {e.start})") from None
 
 
-def read_rows(text: str, fmt: str, source: str) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
-    """(columns, [(line, row)]) of a CSV/TSV/JSON/JSONL text."""
+@dataclass
+class Table:
+    """The rows of an input, read once: kept row by row, validated column by column."""
+
+    columns: list[str]
+    lines: list[int]  # the line (CSV, TSV) or item number (JSON) of each row
+    cells: list[Any]  # per row: its cells in column order (CSV, TSV) or its object (JSON)
+    broken: dict[int, tuple[Any, str]] = field(default_factory=dict)  # row -> (value, reason)
+
+    def __post_init__(self) -> None:
+        self._positions = {name: j for j, name in enumerate(self.columns)}  # a repeated name: the last
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @classmethod
+    def of_dicts(cls, rows: list[dict[str, Any]], first_line: int = 1) -> Table:
+        columns: dict[str, None] = {}
+        for row in rows:
+            columns.update(dict.fromkeys(row))
+        return cls(list(columns), list(range(first_line, first_line + len(rows))), list(rows))
+
+    @property
+    def by_position(self) -> bool:
+        return not self.cells or isinstance(self.cells[0], list)
+
+    def column(self, name: str) -> list[Any]:
+        """Every row's value of a column, None where a row has none."""
+        if self.by_position:
+            j = self._positions.get(name)
+            return [None] * len(self.cells) if j is None else list(map(itemgetter(j), self.cells))
+        return [c.get(name) for c in self.cells]
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Row i as the file gave it, for reports and the rejects file."""
+        if self.by_position:
+            return dict(zip(self.columns, self.cells[i], strict=False))
+        return self.cells[i]
+
+
+def read_rows(text: str, fmt: str, source: str) -> Table:
+    """The rows of a CSV/TSV/JSON/JSONL text."""
     if "\x00" in text:
         raise InvalidValue("file", source, "contains NUL bytes (not a text file)")
-    rows: list[tuple[int, dict[str, Any]]] = []
     if fmt in ("csv", "tsv"):
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+        lines: list[int] = []
+        cells: list[Any] = []
+        broken: dict[int, tuple[Any, str]] = {}
         try:
+            header: list[str] = []
+            for header in reader:  # the first line that is not blank
+                if header:
+                    break
+            width = len(header)
             for row in reader:
-                extra = row.pop(None, None)  # type: ignore[call-overload]
-                if extra:
-                    row["__extra__"] = extra
-                rows.append((reader.line_num, row))
+                if len(row) != width:
+                    if not row:
+                        continue  # a blank line
+                    if len(row) > width:
+                        broken[len(cells)] = (row[width:], "has more cells than the header")
+                        del row[width:]
+                    else:
+                        row.extend([None] * (width - len(row)))  # type: ignore[list-item]
+                lines.append(reader.line_num)
+                cells.append(row)
         except csv.Error as e:
             raise InvalidValue(
                 "file", source, f"is not valid {fmt.upper()} at line {reader.line_num}: {e}"
             ) from None
-        return list(reader.fieldnames or []), rows
+        return Table(header, lines, cells, broken)
     if fmt == "json":
         try:
             data = json.loads(text)
@@ -164,13 +218,16 @@ def read_rows(text: str, fmt: str, source: str) -> tuple[list[str], list[tuple[i
             except ValueError as e:
                 raise InvalidValue("file", source, f"line {n} is not valid JSON: {e}") from None
     columns: dict[str, None] = {}
-    for n, item in items:
-        if not isinstance(item, dict):
-            rows.append((n, {"__not_object__": item}))
-            continue
-        columns.update(dict.fromkeys(item))
-        rows.append((n, item))
-    return list(columns), rows
+    objects: list[Any] = []
+    not_objects: dict[int, tuple[Any, str]] = {}
+    for i, (_n, item) in enumerate(items):
+        if isinstance(item, dict):
+            columns.update(dict.fromkeys(item))
+        else:
+            not_objects[i] = (item, "expected an object")
+            item = {"value": item}
+        objects.append(item)
+    return Table(list(columns), [n for n, _ in items], objects, not_objects)
 
 
 def _unescape(value: Any) -> Any:
@@ -201,8 +258,53 @@ class RowError:
         return f"line {self.line}: {self.field}: {shown!r}: {self.reason}"
 
 
+class _Absent:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+#: a field a row does not give (or a question that does not apply to it)
+ABSENT: Any = _Absent()
+_NOT_ASKED: Any = type("_NotAsked", (_Absent,), {})()
+_MEMO_SAFE = (str, type(None), _Absent, type(_NOT_ASKED))
+
+
+@dataclass(frozen=True)
+class _Fail:
+    error: InvalidValue | None  # None: a required answer is missing
+
+
+def _each(fn: Callable[[Any], Any], values: list[Any], context: list[Any] | None = None) -> list[Any]:
+    """fn(value) (or fn((value, context))) for every row, computed once per distinct value.
+
+    Imports repeat values (customers, contacts, states): the validators run once per distinct
+    value. Lists and dicts (JSON input) and non-text scalars (1 == True would share a result)
+    are checked row by row.
+    """
+    keys: list[Any] = values if context is None else list(zip(values, context, strict=True))
+    try:
+        distinct = set(keys)
+    except TypeError:
+        return [fn(k) for k in keys]
+    safe = _MEMO_SAFE
+    if context is None:
+        if not all(type(v) in safe for v in distinct):
+            return [fn(k) for k in keys]
+    elif not all(type(v) in safe for v, _c in distinct):
+        return [fn(k) for k in keys]
+    memo = {k: fn(k) for k in distinct}
+    return list(map(memo.__getitem__, keys))
+
+
 class IncidentRecords:
-    """Turns mapped rows into stored incident fields, with the intake's validation."""
+    """Turns a table of mapped rows into stored incident fields, with the intake's validation.
+
+    The questionnaire is walked in order, one question over every row at a time, with the
+    semantics of `intake.check_all` (conditions on earlier answers, required answers, the
+    site's country for phones, contacts and times); each distinct value is validated once.
+    """
 
     prefix = "INC"
 
@@ -213,36 +315,209 @@ class IncidentRecords:
         self.mapping = mapping
         flow = load_data("workflow", home)["incident"]
         self.states = {flow["initial"], *(a["to"] for a in flow["actions"].values())}
-        self.keys = frozenset(q.key for q in self.questions) | INCIDENT_META | frozenset(PASSTHROUGH)
+        self.questions_keys = frozenset(q.key for q in self.questions)
+        self.failures = 0
+        self.keys = self.questions_keys | INCIDENT_META | frozenset(PASSTHROUGH)
+        unknown = sorted((set(mapping.fields) | set(mapping.defaults)) - self.keys)
+        if unknown:
+            raise InvalidValue("map", unknown[0], "is not a field of an incident")
 
-    def record(self, raw: dict[str, Any]) -> dict[str, Any]:
-        raw = dict(raw)
-        meta = {k: raw.pop(k) for k in list(raw) if k in INCIDENT_META or k in PASSTHROUGH}
-        answers = intake.check_all(
-            self.questions, raw, self.ctx, not_required=self.mapping.not_required, extra_keys=frozenset()
-        )
-        out: dict[str, Any] = {"status": "open", "channel": "phone", **answers}
-        problems: list[InvalidValue] = []
-        tz = self.ctx.tz(answers)
-        for k, v in meta.items():
-            if v is None or v == "":
+    # ---- columns of the table, mapped
+    def sources(self, table: Table) -> dict[str, list[Any]]:
+        """Every field the rows give, as a column: mapped, value-mapped, defaulted; ABSENT if none."""
+        m = self.mapping
+        origin: dict[str, str] = {c: c for c in table.columns if c in self.keys}
+        origin.update(m.fields)  # a mapped field reads its column, even over a column of its name
+        for k in m.defaults:
+            origin.setdefault(k, "")
+        columns: dict[str, list[Any]] = {}
+        for k, column in origin.items():
+            raw = table.column(column) if column in table._positions else [None] * len(table)
+            columns[k] = _each(self._prep(k), raw)
+        return columns
+
+    def _prep(self, k: str) -> Callable[[Any], Any]:
+        missing = self.mapping.missing
+        vm = self.mapping.values.get(k)
+        has_default = k in self.mapping.defaults
+        default = self.mapping.defaults.get(k)
+
+        def prep(v: Any) -> Any:
+            if v is None:
+                v = ABSENT
+            elif isinstance(v, str):
+                if v in missing or v.strip() in missing:
+                    v = ABSENT
+                elif v[:1] == "'":
+                    v = _unescape(v)
+            if vm is not None and isinstance(v, str | int):
+                if v in vm:
+                    v = vm[v]
+                elif str(v).strip() in vm:
+                    v = vm[str(v).strip()]
+            if has_default and (v is ABSENT or v is None or v == ""):
+                v = default
+            return ABSENT if v is None else v
+
+        return prep
+
+    # ---- validation
+    def check(
+        self, table: Table, progress: Callable[[float], None] | None = None
+    ) -> list[tuple[dict[str, Any] | None, list[RowError]]]:
+        """(fields, []) or (None, errors) for every row of the table, in order."""
+        n = len(table)
+        ctx = self.ctx
+        src = self.sources(table)
+        meta_keys = [k for k in src if k not in self.questions_keys]
+        problems: dict[int, list[InvalidValue]] = {}
+        missing: dict[int, list[intake.Question]] = {}
+        answers: dict[str, list[Any]] = {}
+        regions: list[str] | None = None  # the site's country, once the country is answered
+        country = src.get("country")
+        if country is not None:  # a row without a country is in the desk's default country
+            src["country"] = [ctx.default_country if v is ABSENT or not v else v for v in country]
+        else:
+            src["country"] = [ctx.default_country] * n
+        steps = intake.compiled(self.questions)
+        for step, (q, key, kind, when) in enumerate(steps):
+            if progress:
+                progress(step / len(steps))
+            raw = src.get(key)
+            required = q.required and key not in self.mapping.not_required
+            if raw is None and not required:
                 continue
+            if raw is None:
+                raw = [ABSENT] * n
+            if when:
+                raw = _only_where(raw, [(answers.get(dep), allowed) for dep, allowed in when])
+            regional = kind in _REGIONAL
+            failures = self.failures
+            if kind == "text":  # mostly distinct values (references, sites): strip them in one pass
+                checked = _texts(raw, self._answer(q, required))
+            else:
+                checked = _each(self._answer(q, required), raw, regions if regional and regions else None)
+            if self.failures != failures:
+                for i, v in enumerate(checked):
+                    if type(v) is _Fail:
+                        checked[i] = ABSENT
+                        if v.error is None:
+                            missing.setdefault(i, []).append(q)
+                        else:
+                            problems.setdefault(i, []).append(v.error)
+            answers[key] = checked
+            if key == "country":
+                regions = [ctx.default_country if v is ABSENT else v for v in checked]
+        if regions is None:
+            regions = [ctx.default_country] * n
+        metas = {k: _each(self._meta_of(k), src[k], regions if k in INCIDENT_META_TIMES else None)
+                 for k in meta_keys}  # fmt: skip
+        failed = set(problems) | set(missing) | set(table.broken)
+        if self.failures:
+            for col in metas.values():
+                failed.update(i for i, v in enumerate(col) if type(v) is _Fail)
+        if progress:
+            progress(1.0)
+        return self._rows(table, answers, metas, regions, failed, problems, missing)
+
+    def _answer(self, q: intake.Question, required: bool) -> Callable[[Any], Any]:
+        ctx = self.ctx
+        default = {"country": ctx.default_country}
+
+        def answer(item: Any) -> Any:
+            v, region = item if type(item) is tuple else (item, None)
+            if v is _NOT_ASKED:
+                return ABSENT
+            if v is ABSENT or v is None or v == "" or v == []:
+                return self._fail(None) if required else ABSENT
             try:
-                out[k] = self._meta(k, v, tz)
+                out = intake.check_answer(q, v, {"country": region} if region else default, ctx)
             except InvalidValue as e:
-                problems.append(e)
-        validate.raise_all(problems)
-        out.pop("id", None)
-        out.pop("kind", None)
-        out.pop("updated_at", None)
-        out.setdefault("timezone", self.ctx.tz_name(answers))
-        if out.get("channel") == "email" and "ack_due" not in out and out.get("opened_at"):
-            out["ack_due"] = clock.iso(clock.from_iso(out["opened_at"]) + intake.ACK_WINDOW)
+                return self._fail(e)
+            return ABSENT if out is None else out
+
+        return answer
+
+    def _meta_of(self, k: str) -> Callable[[Any], Any]:
+        def meta(item: Any) -> Any:
+            v, region = item if type(item) is tuple else (item, None)
+            if v is ABSENT or v == "":
+                return ABSENT
+            try:
+                return self._meta(k, v, self.ctx.tz({"country": region}) if region else None)
+            except InvalidValue as e:
+                return self._fail(e)
+
+        return meta
+
+    def _fail(self, error: InvalidValue | None) -> _Fail:
+        self.failures += 1  # a column without failures is not scanned for them
+        return _Fail(error)
+
+    def _rows(
+        self,
+        table: Table,
+        answers: dict[str, list[Any]],
+        metas: dict[str, list[Any]],
+        regions: list[str],
+        failed: set[int],
+        problems: dict[int, list[InvalidValue]],
+        missing: dict[int, list[intake.Question]],
+    ) -> list[tuple[dict[str, Any] | None, list[RowError]]]:
+        n = len(table)
+        given: dict[str, list[Any]] = {
+            "status": _or(metas.get("status"), "open", n),
+            "channel": _or(metas.get("channel"), "phone", n),
+            **answers,
+        }
+        for k, col in metas.items():
+            given.setdefault(k, col)
+        zones = _each(lambda r: self.ctx.tz_name({"country": r}), regions)
+        given["timezone"] = zones if "timezone" not in metas else [
+            z if v is ABSENT else v for v, z in zip(metas["timezone"], zones, strict=True)
+        ]  # fmt: skip
+        keys = [k for k, col in given.items() if k not in _DROPPED and col.count(ABSENT) < n]
+        out: list[tuple[dict[str, Any] | None, list[RowError]]] = []
+        lines = table.lines
+        for i, values in enumerate(zip(*(given[k] for k in keys), strict=True)):
+            if i in failed:
+                out.append((None, self._errors(i, lines[i], table, metas, problems, missing)))
+                continue
+            doc = {k: v for k, v in zip(keys, values, strict=True) if v is not ABSENT}
+            if doc["channel"] == "email" and "ack_due" not in doc and doc.get("opened_at"):
+                doc["ack_due"] = clock.iso(clock.from_iso(doc["opened_at"]) + intake.ACK_WINDOW)
+            out.append((doc, []))
         return out
+
+    def _errors(
+        self,
+        i: int,
+        line: int,
+        table: Table,
+        metas: dict[str, list[Any]],
+        problems: dict[int, list[InvalidValue]],
+        missing: dict[int, list[intake.Question]],
+    ) -> list[RowError]:
+        """A bad row's errors, as `sdcli open` would name them."""
+        if i in table.broken:
+            value, reason = table.broken[i]
+            return [RowError(line, "row", value, reason)]
+        bad = list(problems.get(i, []))
+        absent = missing.get(i, [])
+        if bad and absent:
+            bad.append(
+                InvalidValue("missing", ", ".join(q.flags for q in absent), "required answers not given")
+            )
+        if bad:
+            return [RowError(line, p.field, p.value, p.reason) for p in bad]
+        if absent:
+            return [RowError(line, q.key, "", "is required") for q in absent]
+        return [RowError(line, k, col[i].error.value, col[i].error.reason)
+                for k, col in metas.items() if type(col[i]) is _Fail]  # fmt: skip
 
     def _meta(self, k: str, v: Any, tz: Any) -> Any:
         if k == "status":
-            if v not in self.states:
+            if not isinstance(v, str) or v not in self.states:
                 raise InvalidValue(k, v, "use one of " + ", ".join(sorted(self.states)))
             return v
         if k == "severity":
@@ -259,8 +534,14 @@ class IncidentRecords:
             return v
         if k in INCIDENT_META_TIMES:
             return validate.when(k, v, tz, dayfirst=self.mapping.dayfirst)
-        if k in ("sla_target_hours",):
-            return float(v)
+        if k == "sla_target_hours":
+            try:
+                hours = float(v) if isinstance(v, str | int | float) and not isinstance(v, bool) else -1.0
+            except ValueError:
+                hours = -1.0
+            if not 0 < hours < 100_000:  # refuses NaN and infinities too
+                raise InvalidValue(k, v, "expected a number of hours")
+            return hours
         if k in ("sla_met",):
             return validate.yesno(k, v)
         if k in PASSTHROUGH or k in ("id", "kind", "updated_at", "sla_clock"):
@@ -271,37 +552,40 @@ class IncidentRecords:
 KINDS: dict[str, Callable[..., Any]] = {"incident": IncidentRecords}
 
 
-def map_row(row: dict[str, Any], columns: list[str], m: Mapping, known: frozenset[str]) -> dict[str, Any]:
-    """Stored fields from a row: known columns by name, mapped columns, value maps, defaults."""
-    missing = m.missing
-    values = m.values
-    out: dict[str, Any] = {}
-    items = list(row.items())
-    if m.fields:
-        items += [(target, row.get(column)) for target, column in m.fields.items()]
-    for k, v in items:
-        if k not in known and k not in m.fields:
-            continue
-        if v is None:
-            out.pop(k, None)
-            continue
-        if isinstance(v, str):
-            if v in missing or v.strip() in missing:
-                out.pop(k, None)
+_REGIONAL = frozenset({"contacts", "phone", "datetimes"})  # validated in the site's country
+_DROPPED = frozenset({"id", "kind", "updated_at"})  # the store sets them
+
+
+def _texts(raw: list[Any], answer: Callable[[Any], Any]) -> list[Any]:
+    """A text question's answers: plain text stripped (what validate.text does), the rest checked."""
+    limit = validate.TEXT_LIMIT
+    out = []
+    for v in raw:
+        if type(v) is str:
+            text = v.strip()
+            if text and len(text) <= limit and "\x00" not in text:
+                out.append(text)
                 continue
-            if v[:1] == "'":
-                v = _unescape(v)
-        if k in values and isinstance(v, str | int):
-            vm = values[k]
-            if v in vm:
-                v = vm[v]
-            elif str(v).strip() in vm:
-                v = vm[str(v).strip()]
-        out[k] = v
-    for k, v in m.defaults.items():
-        if out.get(k) in (None, ""):
-            out[k] = v
+        out.append(answer(v))
     return out
+
+
+def _or(col: list[Any] | None, default: Any, n: int) -> list[Any]:
+    """col with default where a row gives no value."""
+    return [default] * n if col is None else [default if v is ABSENT else v for v in col]
+
+
+def _only_where(raw: list[Any], conditions: list[tuple[list[Any] | None, tuple[Any, ...]]]) -> list[Any]:
+    """raw where every condition on an earlier answer holds, _NOT_ASKED elsewhere."""
+    if any(col is None for col, _ in conditions):  # an answer no row gives
+        return [_NOT_ASKED] * len(raw)
+    if len(conditions) == 1:
+        col, allowed = conditions[0]
+        return [v if a in allowed else _NOT_ASKED for v, a in zip(raw, col, strict=True)]
+    return [
+        v if all(col[i] in allowed for col, allowed in conditions) else _NOT_ASKED  # type: ignore[index]
+        for i, v in enumerate(raw)
+    ]
 
 
 # --------------------------------------------------------------------------- planning and writing
@@ -324,20 +608,9 @@ class Plan:
                 "rejected": len(self.rejected_rows)}  # fmt: skip
 
 
-def _errors_of(line: int, e: SdcliError) -> list[RowError]:
-    if isinstance(e, InvalidValues):
-        return [RowError(line, p.field, p.value, p.reason) for p in e.problems]
-    if isinstance(e, InvalidValue):
-        return [RowError(line, e.field, e.value, e.reason)]
-    if isinstance(e, MissingAnswers):
-        return [RowError(line, k, "", "is required") for k in (e.keys or e.flags)]
-    return [RowError(line, "row", "", str(e))]
-
-
 def plan_import(
     store: Store,
-    rows: list[tuple[int, dict[str, Any]]],
-    columns: list[str],
+    table: Table,
     *,
     kind: str,
     mapping: Mapping,
@@ -346,7 +619,7 @@ def plan_import(
     on_conflict: str,
     country: str | None = None,
     tz: str | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Plan:
     if kind not in KINDS:
         raise InvalidValue("kind", kind, "import supports: " + ", ".join(KINDS))
@@ -359,7 +632,7 @@ def plan_import(
         or mapping.key
         or (
             "external_id"
-            if "external_id" in mapping.fields or "external_id" in columns
+            if "external_id" in mapping.fields or "external_id" in table.columns
             else "customer_reference"
         )
     )
@@ -370,11 +643,13 @@ def plan_import(
             existing[str(k)] = doc
     plan = Plan()
     pending: dict[str, int] = {}  # key -> index in plan.creates
-    for line, row, fields, errs in validate_rows(records, rows, columns, mapping, progress):
+    for i, (fields, errs) in enumerate(records.check(table, progress)):
         plan.read += 1
         if errs:
             plan.errors.extend(errs)
-            plan.rejected_rows.append((line, row, "; ".join(f"{x.field}: {x.reason}" for x in errs)))
+            plan.rejected_rows.append(
+                (table.lines[i], table.row(i), "; ".join(f"{x.field}: {x.reason}" for x in errs))
+            )
             continue
         assert fields is not None
         k = fields.get(key)
@@ -382,13 +657,13 @@ def plan_import(
         if k is not None and (k in pending or k in existing):
             if on_conflict == "fail":
                 err = RowError(
-                    line,
+                    table.lines[i],
                     key,
                     k,
                     "already exists" if k in existing and k not in pending else "appears twice in the file",
                 )
                 plan.errors.append(err)
-                plan.rejected_rows.append((line, row, f"{key}: {err.reason}"))
+                plan.rejected_rows.append((table.lines[i], table.row(i), f"{key}: {err.reason}"))
                 continue
             if on_conflict == "skip":
                 plan.skipped += 1
@@ -412,64 +687,6 @@ def plan_import(
             del plan.updates[doc_id]
             plan.unchanged += 1
     return plan
-
-
-def _validate_one(
-    records: Any, line: int, row: dict[str, Any], columns: list[str], mapping: Mapping
-) -> tuple[Any, list[RowError]]:
-    if "__not_object__" in row:
-        return None, [RowError(line, "row", row["__not_object__"], "expected an object")]
-    try:
-        if "__extra__" in row:
-            raise InvalidValue("row", row["__extra__"], "has more cells than the header")
-        return records.record(map_row(row, columns, mapping, records.keys)), []
-    except SdcliError as e:
-        return None, _errors_of(line, e)
-
-
-_JOB: tuple[Any, ...] = ()
-PARALLEL_MIN_ROWS = 20_000
-
-
-def _validate_range(bounds: tuple[int, int]) -> list[tuple[Any, list[RowError]]]:
-    records, rows, columns, mapping = _JOB
-    return [_validate_one(records, line, row, columns, mapping) for line, row in rows[bounds[0] : bounds[1]]]
-
-
-def validate_rows(
-    records: Any,
-    rows: list[tuple[int, dict[str, Any]]],
-    columns: list[str],
-    mapping: Mapping,
-    progress: Callable[[int], None] | None = None,
-) -> Iterator[tuple[int, dict[str, Any], dict[str, Any] | None, list[RowError]]]:
-    """(line, row, fields or None, errors) per row, in order; large inputs use every core (fork)."""
-    import multiprocessing as mp
-    import os
-
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if len(rows) < PARALLEL_MIN_ROWS or cores < 2 or "fork" not in mp.get_all_start_methods():
-        for n, (line, row) in enumerate(rows):
-            if progress and n % 500 == 0:
-                progress(n)
-            fields, errs = _validate_one(records, line, row, columns, mapping)
-            yield line, row, fields, errs
-        return
-    global _JOB
-    _JOB = (records, rows, columns, mapping)
-    step = max(1, -(-len(rows) // (cores * 4)))
-    chunks = [(i, min(len(rows), i + step)) for i in range(0, len(rows), step)]
-    try:
-        with mp.get_context("fork").Pool(cores) as pool:
-            done = 0
-            for (start, _end), results in zip(chunks, pool.imap(_validate_range, chunks), strict=True):
-                for (line, row), (fields, errs) in zip(rows[start:_end], results, strict=True):
-                    yield line, row, fields, errs
-                done += len(results)
-                if progress:
-                    progress(done)
-    finally:
-        _JOB = ()
 
 
 def write_plan(store: Store, plan: Plan, *, kind: str, actor: str, source: str) -> list[str]:

@@ -136,7 +136,7 @@ def make_context(home: Path | None, *, country: str | None = None, tz: str | Non
 _COMPILED: dict[int, Any] = {}  # id(questionnaire) -> (questionnaire, compiled questions, keys)
 
 
-def _compiled(
+def compiled(
     questions: list[Question],
 ) -> tuple[tuple[Question, str, str, tuple[tuple[str, tuple[Any, ...]], ...]], ...]:
     """(question, key, kind, conditions) per question, built once per questionnaire."""
@@ -157,7 +157,7 @@ def _compiled(
 
 
 def _keys(questions: list[Question]) -> frozenset[str]:
-    _compiled(questions)
+    compiled(questions)
     return _COMPILED[id(questions)][2]
 
 
@@ -250,7 +250,7 @@ def check_all(
         raw = {**raw, "country": ctx.default_country}
     known = _keys(questions)
     get = raw.get
-    for q, key, kind, when in _compiled(questions):
+    for q, key, kind, when in compiled(questions):
         if when and not all(answers.get(dep) in allowed for dep, allowed in when):
             continue
         value = get(key)

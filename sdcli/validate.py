@@ -116,10 +116,17 @@ def phone(field: str, value: Any, region: str | None = None) -> str:
     raise InvalidValue(field, value, f"not a valid phone number{where} (use +CC... or a national number)")
 
 
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+
+
 def ip(field: str, value: Any) -> str:
     if isinstance(value, str):
+        text = value.strip()
+        if _IPV4.fullmatch(text):
+            return text  # dotted quad without leading zeros: already the canonical form
         try:
-            return str(ipaddress.ip_address(value.strip()))
+            return str(ipaddress.ip_address(text))
         except ValueError:
             pass
     raise InvalidValue(field, value, "not an IPv4 or IPv6 address")

@@ -7,6 +7,8 @@ import json
 
 import pytest
 from conftest import DATA
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sdcli.ui as ui
 from sdcli import importer
@@ -205,24 +207,84 @@ def test_csv_export_is_spreadsheet_safe(sdcli, home):
     assert "'=HYPERLINK" in flat and "'+A1" in flat and "'@SUM(1)" in flat and "'-12" in flat
 
 
-def test_parallel_validation_gives_the_same_plan(home, monkeypatch, tmp_path):
-    rows = [(i + 2, good_row(i)) for i in range(300)]
-    rows[151][1]["source_ip"] = "300.1.1.1"
+def test_a_bad_cell_is_reported_with_its_line_and_the_rest_planned(home):
+    rows = [good_row(i) for i in range(300)]
+    rows[151]["source_ip"] = "300.1.1.1"
     m = importer.load_mapping(None, None, [], None)
-    store = TinyStore(home)
-    serial = importer.plan_import(
-        store, rows, list(rows[0][1]), kind="incident", mapping=m, home=None, key=None, on_conflict="skip"
-    )
-    monkeypatch.setattr(importer, "PARALLEL_MIN_ROWS", 10)
-    parallel = importer.plan_import(
-        store, rows, list(rows[0][1]), kind="incident", mapping=m, home=None, key=None, on_conflict="skip"
-    )
-    assert parallel.creates == serial.creates and [str(e) for e in parallel.errors] == [
-        str(e) for e in serial.errors
+    plan = importer.plan_import(TinyStore(home), importer.Table.of_dicts(rows, first_line=2), kind="incident",
+                                mapping=m, home=None, key=None, on_conflict="skip")  # fmt: skip
+    assert [str(e) for e in plan.errors] == ["line 153: source_ip: '300.1.1.1': not an IPv4 or IPv6 address"]
+    assert len(plan.creates) == 299 and plan.rejected_rows[0][1] == rows[151]
+    assert plan.creates[0]["callback_contacts"] == [
+        {"name": "Ana 0", "email": "ana0@cliente.mx", "phone": "+525551003003"}
     ]
-    assert [str(e) for e in serial.errors] == [
-        "line 153: source_ip: '300.1.1.1': not an IPv4 or IPv6 address"
-    ]
+
+
+# Cells an import may meet: (good, bad) for every kind of question, and the conditions between them.
+CELLS = {
+    "customer": (["ACME", "  Globex  "], ["", " ", "x" * 10_001, "nul\x00byte"]),
+    "site": (["Lima", "Site 9"], [""]),
+    "country": (["MX", "BR", "pe", "Chile", ""], ["XX"]),
+    "problem": (["slow", "voice", "link_down", "Caído"], ["", "nonsense"]),
+    "callback_contacts": (["Ana <ana@acme.mx> 55 5100 3003", "Bo <bo@acme.com.br> 11 91234-5678"],
+                          ["Ana <ana@@acme> 55 5100 3003", "Cy <cy@acme.pe> 01 4117000", ""]),
+    "service_type": (["internet", "satellite", "MPLS"], ["", "fax"]),
+    "has_contingency": (["yes", "no", "sí", ""], ["maybe"]),
+    "contingency_works": (["yes", "no", ""], ["perhaps"]),
+    "raining": (["no", ""], ["x"]),
+    "source_ip": (["10.0.0.1", " 192.0.2.7 ", "::1"], ["01.2.3.4", "300.1.1.1", ""]),
+    "destination_ip": (["10.0.0.2", "fe80::1"], ["nope", ""]),
+    "source_number": (["55 5100 3003", "+55 11 91234-5678"], ["123", ""]),
+    "destination_number": (["+52 55 5100 3003"], ["abc", ""]),
+    "failed_calls": (["2026-11-02 10:00", "02-03-2026 10:00; 2026-11-03T09:00:00-05:00"], ["yesterday", ""]),
+    "customer_reference": (["CR-1", "", "  CR-2 "], []),
+    "description": (["fibre cut", ""], []),
+}  # fmt: skip
+ROW = st.one_of(
+    st.fixed_dictionaries({k: st.sampled_from(good) for k, (good, _bad) in CELLS.items()}),
+    st.fixed_dictionaries({k: st.sampled_from(good + bad) for k, (good, bad) in CELLS.items()}),
+)
+SEEN: dict[str, int] = {}
+
+
+def reference(row: dict, questions, ctx) -> tuple[dict | None, set[str]]:
+    """What `sdcli open --from-file` (intake.check_all) says of one row: its answers, or the fields it names."""
+    from sdcli import intake
+    from sdcli.errors import InvalidValue, InvalidValues, MissingAnswers
+
+    raw = {k: v for k, v in row.items() if v.strip() != ""}
+    try:
+        return intake.check_all(questions, raw, ctx, extra_keys=frozenset()), set()
+    except InvalidValues as e:
+        return None, {p.field for p in e.problems}
+    except InvalidValue as e:
+        return None, {e.field}
+    except MissingAnswers as e:
+        return None, set(e.keys)
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(ROW, min_size=1, max_size=12))
+def test_import_validates_every_row_exactly_like_open(rows):
+    from sdcli import intake
+
+    records = importer.IncidentRecords(None, importer.load_mapping(None, None, [], None), None, None)
+    table = importer.Table.of_dicts(rows, first_line=2)
+    for row, (fields, errors) in zip(rows, records.check(table), strict=True):
+        answers, named = reference(row, records.questions, intake.make_context(None))
+        SEEN["bad" if answers is None else "good"] = SEEN.get("bad" if answers is None else "good", 0) + 1
+        if answers is None:
+            assert fields is None and {e.field for e in errors} == named, (row, errors)
+        else:
+            assert errors == [] and fields is not None, (row, errors)
+            assert {k: v for k, v in fields.items() if k in records.questions_keys} == answers
+            assert fields["status"] == "open" and fields["timezone"]
+
+
+def test_the_equivalence_saw_good_and_bad_rows():
+    if not SEEN:
+        pytest.skip("counts what test_import_validates_every_row_exactly_like_open saw, run before it")
+    assert SEEN.get("good", 0) >= 50 and SEEN.get("bad", 0) >= 50, SEEN
 
 
 def test_mapping_flags_and_value_maps(sdcli, home, tmp_path):

@@ -69,10 +69,10 @@ def command(
         raise InvalidValue("file", source, f"cannot read it: {e.strerror}") from None
     text = importer.decode(data, source)
     fmt = importer.detect_format(source, fmt, text[:4096])
-    columns, rows = importer.read_rows(text, fmt, source)
+    table = importer.read_rows(text, fmt, source)
     store = app.store()
-    plan = importer.plan_import(store, rows, columns, kind=kind, mapping=m, home=app.home, key=key,
-                                on_conflict=conflict, country=country, tz=tz, progress=_progress(len(rows)))  # fmt: skip
+    plan = importer.plan_import(store, table, kind=kind, mapping=m, home=app.home, key=key,
+                                on_conflict=conflict, country=country, tz=tz, progress=_progress(len(table)))  # fmt: skip
     name = "stdin" if source == "-" else Path(source).name
     if plan.errors and not partial:
         for err in plan.errors[:50]:
@@ -84,7 +84,7 @@ def command(
             "(fix them, or use --partial --rejects FILE)"
         )
     if partial and plan.rejected_rows and not dry_run:
-        importer.write_rejects(Path(rejects or ""), fmt, columns, plan.rejected_rows)
+        importer.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
     if not dry_run:
         importer.write_plan(store, plan, kind=kind, actor=app.agent, source=name)
     summary = {**plan.summary(), "dry_run": dry_run}
@@ -97,20 +97,21 @@ def command(
         )
 
 
-def _progress(total: int):
+def _progress(rows: int):
+    """A Rich progress bar of the validation on a terminal; None in a pipe or for small inputs."""
     import sys
 
-    if total < 2000 or not sys.stderr.isatty():
+    if rows < 2000 or not sys.stderr.isatty():
         return None
     from rich.progress import Progress
 
     bar = Progress(transient=True)
-    task = bar.add_task("validating", total=total)
+    task = bar.add_task(f"validating {rows:,} rows", total=1.0)
     bar.start()
 
-    def tick(n: int) -> None:
-        bar.update(task, completed=n)
-        if n + 500 >= total:
+    def tick(done: float) -> None:
+        bar.update(task, completed=done)
+        if done >= 1.0:
             bar.stop()
 
     return tick
