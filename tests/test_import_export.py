@@ -313,3 +313,25 @@ def test_mapping_flags_and_value_maps(sdcli, home, tmp_path):
     assert doc["problem"] == "link_down" and doc["opened_at"] == "2016-03-02T10:00:00-05:00"
     r = sdcli("import", str(path), "--map", "nonsense")
     assert r.exit_code == 2 and "--map takes field=column" in r.stderr
+
+
+def test_odd_json_values_are_row_errors_and_an_unknown_map_target_is_refused_once(sdcli, home, tmp_path):
+    base = good_row(1)
+    path = tmp_path / "odd.jsonl"
+    lines = [
+        {**base, "status": [], "sla_target_hours": "nan"},
+        {**base, "sla_target_hours": "inf", "severity": True},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    r = sdcli("import", str(path))
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert r.stderr.splitlines()[:4] == [
+        "  line 1: status: '[]': use one of closed, on_hold, open, resolved",
+        "  line 1: sla_target_hours: 'nan': expected a number of hours",
+        "  line 2: sla_target_hours: 'inf': expected a number of hours",
+        "  line 2: severity: 'true': expected 1, 2, 3 or 4",
+    ]
+    assert not (home / "store").exists()
+    r = sdcli("import", str(path), "--map", "colour=site")
+    assert r.exit_code == 1
+    assert r.stderr.strip() == "Error: map: 'colour' is not valid: is not a field of an incident"
