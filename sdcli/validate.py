@@ -73,8 +73,30 @@ def choice(field: str, value: Any, choices: list[dict[str, str]], index: dict[st
     raise InvalidValue(field, value, "choose one of " + ", ".join(c["value"] for c in choices))
 
 
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})"
+)
+
+
+def plain_email(value: str) -> str | None:
+    """The normalised form of a plain ASCII address, as email-validator gives it, without its cost
+    (about 60 µs an address); None when the address needs the full check."""
+    m = _PLAIN_EMAIL.fullmatch(value)
+    if not m or len(value) > 254 or value.index("@") > 64 or len(m.group(1)) > 253 or "--" in m.group(1):
+        return None  # punycode and other reserved labels, overlong parts: email-validator decides
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    domain = m.group(1).lower()
+    if any(domain == d or domain.endswith("." + d) for d in SPECIAL_USE_DOMAIN_NAMES):
+        return None
+    return value[: m.start(1)] + domain
+
+
 @lru_cache(maxsize=65536)
 def _email(value: str) -> str | None:
+    fast = plain_email(value)
+    if fast:
+        return fast
     from email_validator import EmailNotValidError, validate_email
 
     try:

@@ -6,9 +6,12 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from intake_keys import CTRL_C, KILL_LINE, SAVE, base_keys, line, rest_keys, run_open, select
 
 import sdcli.ui as ui
+from sdcli import validate
 from sdcli.store import TinyStore
 
 COMMON = {
@@ -314,3 +317,37 @@ def test_received_at_without_a_zone_is_site_time(home, sdcli, monkeypatch):
         "open", *flag_args(), "--channel", "email", "--received-at", "2026-12-01 09:00", "--json"
     )
     assert doc["received_at"] == "2026-12-01T09:00:00-05:00" and doc["ack_due"] == "2026-12-01T09:15:00-05:00"
+
+
+LABEL = st.from_regex(r"[A-Za-z0-9-]{1,64}", fullmatch=True)
+ADDRESS = st.one_of(
+    st.builds(
+        lambda local, labels, tld: f"{local}@{'.'.join(labels)}.{tld}",
+        st.from_regex(r"[A-Za-z0-9_%+.-]{1,70}", fullmatch=True),
+        st.lists(st.one_of(LABEL, st.sampled_from(["xn--bcher-kva", "ab--cd", "localhost", "test", "Example"])),
+                 min_size=1, max_size=4),
+        st.one_of(st.from_regex(r"[A-Za-z0-9]{1,64}", fullmatch=True), st.sampled_from(["com", "TEST", "onion"])),
+    ),
+    st.text(alphabet="aZ09._%+-@x", max_size=30),
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=ADDRESS)
+def test_the_fast_email_path_agrees_with_email_validator(value):
+    from email_validator import EmailNotValidError, validate_email
+
+    fast = validate.plain_email(value)
+    if fast is None:
+        return
+    try:
+        slow = validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as e:
+        raise AssertionError(f"{value!r}: the fast path accepts what email-validator refuses: {e}") from None
+    assert fast == slow
+
+
+def test_the_fast_email_path_takes_plain_addresses_and_leaves_the_rest():
+    assert validate.plain_email("Ana.B+x@Example.COM") == "Ana.B+x@example.com"
+    for other in ("a@xn--bcher-kva.de", "a@b.c1", "x@host.test", "a..b@c.com", "ana@cliente", "a@-b.com"):
+        assert validate.plain_email(other) is None, other
