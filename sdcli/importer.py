@@ -708,18 +708,9 @@ def plan_import(
 
 def write_plan(store: Store, plan: Plan, *, kind: str, actor: str, source: str) -> list[str]:
     prefix = {v: k for k, v in PREFIXES.items()}[kind]
-
-    def updater(new: dict[str, Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-        def change(doc: dict[str, Any]) -> dict[str, Any]:
-            doc.update({k: v for k, v in new.items() if k != "history"})
-            return {"action": "import-update"}
-
-        return change
-
-    updates = {tid: updater(f) for tid, f in plan.updates.items()}
-    if not plan.creates and not updates:
+    if not plan.creates and not plan.updates:
         return []
-    return store.write_many(prefix, plan.creates, updates, actor=actor, event={"imported_from": source})
+    return store.write_many(prefix, plan.creates, plan.updates, actor=actor, event={"imported_from": source})
 
 
 def write_rejects(

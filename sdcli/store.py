@@ -117,12 +117,14 @@ class Store(abc.ABC):
         self,
         prefix: str,
         creates: list[dict[str, Any]],
-        updates: dict[str, Change],
+        updates: dict[str, dict[str, Any]],
         *,
         actor: str,
         event: Event,
     ) -> list[str]:
-        """One write: create tickets and update existing ones; all or nothing. Returns new ids."""
+        """One write: create tickets and set fields of existing ones (id -> fields); all or nothing.
+
+        Each ticket's history gets an 'opened' or 'updated' entry with `event`'s keys. Returns new ids."""
 
     @abc.abstractmethod
     def customers(self) -> list[dict[str, Any]]:
@@ -562,7 +564,7 @@ class TinyStore(Store):
         self,
         prefix: str,
         creates: list[dict[str, Any]],
-        updates: dict[str, Change],
+        updates: dict[str, dict[str, Any]],
         *,
         actor: str,
         event: Event,
@@ -586,18 +588,26 @@ class TinyStore(Store):
                 data = storage.read() or {}
                 data.setdefault("tickets", {}).update(docs)
                 storage.write(data)
-            for tid, change in updates.items():
+            changed: dict[tuple[str, int], tuple[_FileStorage, dict[str, Any]]] = {}
+            for tid, fields in updates.items():  # raw tables too: TinyDB rewrites a shard per update
                 p, n = parse_id(tid)
-                table = txn.shard(p, n)
-                current = table.get(doc_id=n)
-                if current is None:
+                if (p, n // SHARD_SIZE) not in changed:
+                    storage = txn.db(_shard_path(self.root, p, n)).storage
+                    changed[p, n // SHARD_SIZE] = (storage, storage.read() or {})
+                table = changed[p, n // SHARD_SIZE][1].setdefault("tickets", {})
+                before = table.get(str(n))
+                if before is None:
                     raise UnknownTicket(f"no ticket {tid} in {self.root}")
-                before = dict(current)
-                after = copy.deepcopy(before)
-                ev = change(after)
-                self._stamp(before, after, {**event, **ev}, actor)
-                table.update(_replace_with(after), doc_ids=[n])
+                new = {k: v for k, v in fields.items() if k not in _KEPT}
+                entry: dict[str, Any] = {"at": stamp, "by": actor, "action": "updated", **event}
+                changes = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
+                if changes:
+                    entry["changes"] = dict(sorted(changes.items()))
+                table[str(n)] = after = {**before, **new, "updated_at": stamp,
+                                         "history": [*before.get("history", []), entry]}  # fmt: skip
                 txn.index_entry(after)
+            for storage, data in changed.values():
+                storage.write(data)
             self._commit(txn, meta)
         return new_ids
 
@@ -719,6 +729,10 @@ class TinyStore(Store):
             self._commit(txn, meta)
             done.append("index rebuilt from the tickets")
         return done
+
+
+#: fields a batch update never sets: the store keeps them
+_KEPT = frozenset({"id", "kind", "history", "updated_at"})
 
 
 def _patch(data: dict[str, Any], changes: dict[str, dict[str, Any] | None]) -> dict[str, Any]:

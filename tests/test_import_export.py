@@ -149,7 +149,9 @@ def test_conflicts_skip_update_fail(sdcli, home, tmp_path):
     s = sdcli.json("import", str(path), "--on-conflict", "update", "--json")
     assert (s["updated"], s["skipped"], s["created"]) == (1, 4, 0)
     doc = next(d for d in TinyStore(home).all_tickets() if d["customer_reference"] == "CR-2")
-    assert doc["site"] == "Moved" and doc["history"][-1]["action"] == "import-update"
+    assert doc["site"] == "Moved" and doc["history"][-1]["action"] == "updated"
+    assert doc["history"][-1]["imported_from"] == "in.csv"
+    assert doc["history"][-1]["changes"] == {"site": ["Site 2", "Moved"]}
 
 
 def open_some(sdcli):

@@ -161,12 +161,16 @@ def test_write_many_is_one_write(store):
     ids = store.write_many(
         "INC",
         [{"status": "open", "customer": f"c{i}"} for i in range(450)],
-        {"INC1": lambda d: (d.__setitem__("site", "moved"), {"action": "imported-update"})[1]},
+        {"INC1": {"site": "moved", "id": "INC9", "history": []}},
         actor="import",
         event={"source": "test"},
     )
     assert ids[0] == "INC2" and ids[-1] == "INC451"
-    assert store.get("INC1")["site"] == "moved"
+    first = store.get("INC1")
+    assert first["site"] == "moved" and first["id"] == "INC1"  # id and history are the store's
+    assert first["history"][-1]["action"] == "updated" and first["history"][-1]["source"] == "test"
+    assert first["history"][-1]["changes"] == {"site": ["Lima HQ", "moved"]}
+    assert len(first["history"]) == 2 and first["updated_at"] == first["history"][-1]["at"]
     assert store.get("INC451")["history"][0]["source"] == "test"
     assert len(store.open_summaries()) == 451
     assert store.check() == []
