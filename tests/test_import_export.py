@@ -228,10 +228,12 @@ CELLS = {
     "site": (["Lima", "Site 9"], [""]),
     "country": (["MX", "BR", "pe", "Chile", ""], ["XX"]),
     "problem": (["slow", "voice", "link_down", "Caído"], ["", "nonsense"]),
-    "callback_contacts": (["Ana <ana@acme.mx> 55 5100 3003", "Bo <bo@acme.com.br> 11 91234-5678"],
-                          ["Ana <ana@@acme> 55 5100 3003", "Cy <cy@acme.pe> 01 4117000", ""]),
+    "callback_contacts": (["Ana <ana@acme.mx> 55 5100 3003", "Bo <bo@acme.com.br> 11 91234-5678",
+                           [{"name": "Ana", "email": "ana@acme.mx", "phone": "55 5100 3003"}]],
+                          ["Ana <ana@@acme> 55 5100 3003", "Cy <cy@acme.pe> 01 4117000", "", [], [{"name": "Ana"}],
+                           {"name": "Ana"}, None]),
     "service_type": (["internet", "satellite", "MPLS"], ["", "fax"]),
-    "has_contingency": (["yes", "no", "sí", ""], ["maybe"]),
+    "has_contingency": (["yes", "no", "sí", "", True, False], ["maybe", 1, 0, 1.0, [True]]),
     "contingency_works": (["yes", "no", ""], ["perhaps"]),
     "raining": (["no", ""], ["x"]),
     "source_ip": (["10.0.0.1", " 192.0.2.7 ", "::1"], ["01.2.3.4", "300.1.1.1", ""]),
@@ -239,7 +241,7 @@ CELLS = {
     "source_number": (["55 5100 3003", "+55 11 91234-5678"], ["123", ""]),
     "destination_number": (["+52 55 5100 3003"], ["abc", ""]),
     "failed_calls": (["2026-11-02 10:00", "02-03-2026 10:00; 2026-11-03T09:00:00-05:00"], ["yesterday", ""]),
-    "customer_reference": (["CR-1", "", "  CR-2 "], []),
+    "customer_reference": (["CR-1", "", "  CR-2 ", 17, 17.5, None], [True, ["CR-1"]]),
     "description": (["fibre cut", ""], []),
 }  # fmt: skip
 ROW = st.one_of(
@@ -254,7 +256,7 @@ def reference(row: dict, questions, ctx) -> tuple[dict | None, set[str]]:
     from sdcli import intake
     from sdcli.errors import InvalidValue, InvalidValues, MissingAnswers
 
-    raw = {k: v for k, v in row.items() if v.strip() != ""}
+    raw = {k: v for k, v in row.items() if v is not None and not (isinstance(v, str) and not v.strip())}
     try:
         return intake.check_all(questions, raw, ctx, extra_keys=frozenset()), set()
     except InvalidValues as e:
