@@ -92,6 +92,11 @@ def main() -> None:
         print(
             f"best: sdcli import {best_ours:.2f}s   sqlite-utils insert {best_theirs:.2f}s   ratio {best_ours / best_theirs:.2f} (target <= 1.0)"
         )
+        # for scale, not a target: the nightly case of the same file again (every row skipped)
+        again = timed([*SDCLI, "import", str(csv_path), "--kind", "incident"], env_for(home))
+        print(
+            f"same file again (all skipped): sdcli {again:.2f}s   ratio to a first import {again / ours[-1]:.2f}"
+        )
 
 
 if __name__ == "__main__":
