@@ -345,13 +345,11 @@ class IncidentRecords:
 
         A known column by its name; a mapped field from its column (even over a column of its
         name); a field with only a default, from no column."""
-        origin: dict[str, str] = {c: c for c in table.columns if c in self.keys}
+        origin: dict[str, str | None] = {c: c for c in table.columns if c in self.keys}
         origin.update(self.mapping.fields)
         for k in self.mapping.defaults:
-            origin.setdefault(k, "")
-        return {
-            k: table.column(c) if c in table._positions else [None] * len(table) for k, c in origin.items()
-        }
+            origin.setdefault(k, None)
+        return {k: [None] * len(table) if c is None else table.column(c) for k, c in origin.items()}
 
     def _prep(self, k: str) -> Callable[[Any], Any]:
         missing = self.mapping.missing
@@ -385,6 +383,7 @@ class IncidentRecords:
         """(fields, []) or (None, errors) for every row of the table, in order."""
         n = len(table)
         ctx = self.ctx
+        self.failures = 0
         src = self.sources(table)
         meta_keys = [k for k in src if k not in self.questions_keys]
         problems: dict[int, list[InvalidValue]] = {}
