@@ -339,3 +339,15 @@ def test_odd_json_values_are_row_errors_and_an_unknown_map_target_is_refused_onc
     r = sdcli("import", str(path), "--map", "colour=site")
     assert r.exit_code == 1
     assert r.stderr.strip() == "Error: map: 'colour' is not valid: is not a field of an incident"
+
+
+def test_a_repeated_header_is_warned_about_and_its_last_column_read(sdcli, home, tmp_path):
+    path = tmp_path / "twice.csv"
+    row = good_row(1)
+    path.write_text(
+        "customer," + ",".join(row) + "\nFirst," + ",".join(row.values()) + "\n", encoding="utf-8"
+    )
+    r = sdcli("import", str(path), "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["created"] == 1
+    assert "column 'customer' appears more than once in the header; its last one is read" in r.stderr
+    assert TinyStore(home).get("INC1")["customer"] == row["customer"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, info, warn
 
 
 def command(
@@ -70,6 +70,8 @@ def command(
     text = importer.decode(data, source)
     fmt = importer.detect_format(source, fmt, text[:4096])
     table = importer.read_rows(text, fmt, source)
+    for column in sorted({c for c in table.columns if table.columns.count(c) > 1}):
+        warn(f"column {column!r} appears more than once in the header; its last one is read")
     store = app.store()
     plan = importer.plan_import(store, table, kind=kind, mapping=m, home=app.home, key=key,
                                 on_conflict=conflict, country=country, tz=tz, progress=_progress(len(table)))  # fmt: skip
