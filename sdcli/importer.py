@@ -41,6 +41,9 @@ INCIDENT_META_TEXT = ("external_id", "opened_by", "resolution", "impact", "urgen
                       "symptom", "assignment_group", "assigned_to", "classified_by", "timezone")  # fmt: skip
 INCIDENT_META = frozenset(("status", "severity", "channel", "id", "kind", "history", "updated_at", "sla_target_hours",
                            "sla_clock", "sla_met", *INCIDENT_META_TIMES, *INCIDENT_META_TEXT))  # fmt: skip
+#: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
+#: ticket so that its export imports again without the preset
+MISSING_ANSWERS = "missing_answers"
 #: fields kept as they are (exported documents): structured, already validated values
 PASSTHROUGH = (
     "history",
@@ -334,7 +337,7 @@ class IncidentRecords:
         self.states = {flow["initial"], *(a["to"] for a in flow["actions"].values())}
         self.questions_keys = frozenset(q.key for q in self.questions)
         self.failures = 0
-        self.keys = self.questions_keys | INCIDENT_META | frozenset(PASSTHROUGH)
+        self.keys = self.questions_keys | INCIDENT_META | frozenset(PASSTHROUGH) | {MISSING_ANSWERS}
         unknown = sorted((set(mapping.fields) | set(mapping.defaults)) - self.keys)
         if unknown:
             raise InvalidValue("map", unknown[0], "is not a field of an incident")
@@ -385,9 +388,11 @@ class IncidentRecords:
         ctx = self.ctx
         self.failures = 0
         src = self.sources(table)
-        meta_keys = [k for k in src if k not in self.questions_keys]
+        meta_keys = [k for k in src if k not in self.questions_keys and k != MISSING_ANSWERS]
         problems: dict[int, list[InvalidValue]] = {}
         missing: dict[int, list[intake.Question]] = {}
+        relaxed: dict[int, list[str]] = {}  # row -> required answers it may leave out, and does
+        allowed = self._missing_answers(src.get(MISSING_ANSWERS), problems)
         answers: dict[str, list[Any]] = {}
         regions: list[str] | None = None  # the site's country, once the country is answered
         src.setdefault("country", [None] * n)  # a row without a country is in the desk's default country
@@ -396,7 +401,8 @@ class IncidentRecords:
             if progress:
                 progress(step / len(steps))
             raw = src.get(key)
-            required = q.required and key not in self.mapping.not_required
+            required = q.required
+            relaxable = key in self.mapping.not_required
             if raw is None and not required:
                 continue
             if raw is None:
@@ -414,10 +420,12 @@ class IncidentRecords:
                 for i, v in enumerate(checked):
                     if type(v) is _Fail:
                         checked[i] = ABSENT
-                        if v.error is None:
-                            missing.setdefault(i, []).append(q)
-                        else:
+                        if v.error is not None:
                             problems.setdefault(i, []).append(v.error)
+                        elif relaxable or (allowed is not None and key in allowed[i]):
+                            relaxed.setdefault(i, []).append(key)
+                        else:
+                            missing.setdefault(i, []).append(q)
             answers[key] = checked
             if key == "country":
                 regions = [ctx.default_country if v is ABSENT else v for v in checked]
@@ -431,7 +439,38 @@ class IncidentRecords:
                 failed.update(i for i, v in enumerate(col) if type(v) is _Fail)
         if progress:
             progress(1.0)
+        if relaxed or allowed is not None:
+            metas[MISSING_ANSWERS] = [relaxed.get(i, ABSENT) for i in range(n)]
         return self._rows(table, answers, metas, regions, failed, problems, missing)
+
+    def _missing_answers(
+        self, column: list[Any] | None, problems: dict[int, list[InvalidValue]]
+    ) -> list[frozenset[str]] | None:
+        """Per row, the required answers its `missing_answers` (an export's) lets it leave out."""
+        if column is None:
+            return None
+        required = {q.key for q in self.questions if q.required}
+        prep = self._prep(MISSING_ANSWERS)
+
+        def parse(v: Any) -> Any:
+            v = prep(v)
+            if v is ABSENT:
+                return frozenset()
+            items = v if isinstance(v, list) else str(v).split(";")
+            keys = [str(x).strip() for x in items if str(x).strip()]
+            unknown = [k for k in keys if k not in required]
+            if unknown:
+                return self._fail(
+                    InvalidValue(MISSING_ANSWERS, v, f"{unknown[0]} is not a required question")
+                )
+            return frozenset(keys)
+
+        out = _each(parse, column)
+        for i, v in enumerate(out):
+            if type(v) is _Fail:
+                problems.setdefault(i, []).append(v.error)
+                out[i] = frozenset()
+        return out
 
     def _answer(self, q: intake.Question, required: bool) -> Callable[[Any], Any]:
         """The stored answer to q of a cell (or of (cell, country)), or a _Fail."""

@@ -351,3 +351,42 @@ def test_a_repeated_header_is_warned_about_and_its_last_column_read(sdcli, home,
     assert r.exit_code == 0 and json.loads(r.stdout)["created"] == 1
     assert "column 'customer' appears more than once in the header; its last one is read" in r.stderr
     assert TinyStore(home).get("INC1")["customer"] == row["customer"]
+
+
+def test_tickets_a_preset_let_go_without_answers_export_and_import_again_without_it(sdcli, home, tmp_path):
+    sdcli.json("import", str(SNOW), "--preset", "servicenow", "--json")
+    original = list(TinyStore(home).all_tickets())
+    assert original[0]["missing_answers"] == [
+        "callback_contacts",
+        "service_type",
+    ]  # the event log has no such column
+    for fmt in ("csv", "jsonl"):
+        out = tmp_path / f"snow.{fmt}"
+        assert sdcli("export", "--format", fmt, "-o", str(out)).exit_code == 0
+        other = tmp_path / f"other-{fmt}"
+        summary = sdcli.json("--home", str(other), "import", str(out), "--json")
+        assert (summary["created"], summary["rejected"]) == (890, 0), fmt
+        assert comparable(TinyStore(other).all_tickets()) == comparable(original)
+
+
+def test_missing_answers_names_required_questions_and_is_dropped_once_answered(sdcli, home, tmp_path):
+    row = good_row(1)
+    path = tmp_path / "in.jsonl"
+    lines = [
+        {**row, "callback_contacts": "", "missing_answers": "callback_contacts; site"},  # may leave both out
+        {**good_row(2), "missing_answers": ["callback_contacts"]},  # answered now: nothing is missing
+        {**good_row(3), "missing_answers": "colour"},
+        {**good_row(4), "callback_contacts": "", "missing_answers": "site"},
+    ]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    r = sdcli("import", str(path))
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[:2] == [
+        "  line 3: missing_answers: 'colour': colour is not a required question",
+        "  line 4: callback_contacts: '': is required",
+    ]
+    rejects = tmp_path / "rejects.jsonl"
+    assert sdcli("import", str(path), "--partial", "--rejects", str(rejects)).exit_code == 0
+    first, second = TinyStore(home).all_tickets()
+    assert first["missing_answers"] == ["callback_contacts"] and "callback_contacts" not in first
+    assert "missing_answers" not in second and second["callback_contacts"][0]["name"] == "Ana 2"
