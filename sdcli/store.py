@@ -170,11 +170,8 @@ def _unwritable(path: Path, e: OSError) -> StoreUnwritable:
     return StoreUnwritable(f"cannot write {path}: {reason}; nothing was changed")
 
 
-def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
-    """Write data to path so that a crash leaves the old or the new file, never a mix (mode 0600).
-
-    With sync_dir=False the caller fsyncs the directory once after a batch of renames.
-    """
+def write_temp(path: Path, data: bytes) -> Path:
+    """data in a new 0600 file beside path (fsynced), to be renamed onto it. Raises StoreUnwritable."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -185,15 +182,29 @@ def atomic_write(path: Path, data: bytes, *, sync_dir: bool = True) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
     except OSError as e:
+        _discard([tmp])
+        raise _unwritable(path, e) from None
+    return tmp
+
+
+def _discard(paths: list[Path]) -> None:
+    for tmp in paths:
         try:
             tmp.unlink()
         except OSError:
             pass
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write data to path so that a crash leaves the old or the new file, never a mix (mode 0600)."""
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except OSError as e:
+        _discard([tmp])
         raise _unwritable(path, e) from None
-    if sync_dir:
-        _fsync_dir(path.parent)
+    _fsync_dir(path.parent)
 
 
 def dumps(data: Any) -> bytes:
@@ -254,33 +265,38 @@ class _FileStorage(Storage):
         self._loaded = True
         self.dirty = True
 
-    def flush(self, *, sync_dir: bool = True) -> None:
-        if not self.dirty:
-            return
-        if not self.path.parent.is_dir():
-            try:
-                self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            except OSError as e:
-                raise _unwritable(self.path.parent, e) from None
-        atomic_write(self.path, dumps(self._data), sync_dir=sync_dir)
-        self.dirty = False
+    def flush(self) -> None:
+        if self.dirty:
+            atomic_write(self.path, dumps(self._data))
+            self.dirty = False
 
 
 #: a commit writing this many files writes them from threads (their fsyncs overlap)
-PARALLEL_FLUSH = 8
+PARALLEL_STAGE = 8
 
 
-def _flush_all(storages: list[_FileStorage]) -> None:
-    """Write every dirty file of a commit; the caller fsyncs their directories once."""
-    if len(storages) < PARALLEL_FLUSH:
-        for st in storages:
-            st.flush(sync_dir=False)
-        return
-    from concurrent.futures import ThreadPoolExecutor
+def _stage(writes: list[tuple[Path, bytes]]) -> list[tuple[Path, Path]]:
+    """Every file of a commit written beside its place: [(temp, final)]. All or none: after a
+    failure no temp is left and StoreUnwritable says what could not be written."""
+    if len(writes) < PARALLEL_STAGE:
+        staged: list[tuple[Path, Path]] = []
+        try:
+            for path, data in writes:
+                staged.append((write_temp(path, data), path))
+        except StoreUnwritable:
+            _discard([tmp for tmp, _ in staged])
+            raise
+        return staged
+    from concurrent.futures import ThreadPoolExecutor, wait
 
-    with ThreadPoolExecutor(max_workers=min(8, len(storages))) as pool:
-        for _ in pool.map(lambda st: st.flush(sync_dir=False), storages):
-            pass  # re-raises the first failure
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(write_temp, path, data) for path, data in writes]
+        wait(futures)
+    failed = [f.exception() for f in futures if f.exception() is not None]
+    if failed:
+        _discard([f.result() for f in futures if f.exception() is None])
+        raise failed[0]
+    return [(f.result(), path) for f, (path, _data) in zip(futures, writes, strict=True)]
 
 
 def new_doc(prefix: str, number: int, fields: dict[str, Any], actor: str, opened: str, stamp: str,
@@ -412,18 +428,8 @@ class TinyStore(Store):
                     meta.setdefault("migrations", []).append(name)
                     atomic_write(self.meta_path, dumps(meta))
         journal = read_json(self.journal_path)
-        if journal is not None:
-            db = _open_db(self.index_path)
-            self._apply_journal(db, journal)
-            db.storage.flush()
-            self.journal_path.unlink()
-
-    def _apply_journal(self, index: TinyDB, journal: dict[str, Any]) -> None:
-        """Bring the index in line with the tickets a journal names (or all of them)."""
-        if journal.get("rebuild"):
-            index.storage.write(self._rebuilt_index())
-        else:
-            index.storage.write(_patch(index.storage.read() or {}, self._journal_changes(journal)))
+        if journal is not None:  # a write was interrupted after its commit point: finish it
+            self._finish(journal)
 
     def _rebuilt_index(self) -> dict[str, dict[str, Any]]:
         data: dict[str, dict[str, Any]] = {p: {} for p in PREFIXES}
@@ -442,27 +448,76 @@ class TinyStore(Store):
         return changes
 
     def _commit(self, txn: _Txn, meta: dict[str, Any] | None = None) -> None:
+        """Make a unit of work durable: all of its files, or none of them.
+
+        One file with no index change is one atomic rename. Otherwise every file is first
+        written beside its place (temp, fsync): a failure there removes them and changes
+        nothing. Then the journal names the renames and the tickets whose index entries
+        change; once it is on disk (the commit point) the renames are done, the index
+        follows and the journal goes. A crash after the commit point is finished by the
+        next writer (`_prepare`), and readers patch the index from the journal meanwhile.
+        """
+        writes = [(db.storage.path, dumps(db.storage._data)) for db in txn.dbs.values() if db.storage.dirty]
         if meta is not None:
-            atomic_write(self.meta_path, dumps(meta))
+            writes.insert(0, (self.meta_path, dumps(meta)))
         needs_index = bool(txn.index_changes) or txn.rebuild_index
-        if needs_index:
-            journal = {"rebuild": True} if txn.rebuild_index else {"ids": sorted(txn.index_changes)}
+        for folder in {path.parent for path, _ in writes}:  # a new prefix's shard folder
+            if not folder.is_dir():
+                try:
+                    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+                except OSError as e:
+                    raise _unwritable(folder, e) from None
+        if not needs_index:
+            if len(writes) == 1:
+                atomic_write(*writes[0])
+                return
+            if not writes:
+                return
+        staged = _stage(writes)
+        journal: dict[str, Any] = {
+            "renames": [[str(tmp.relative_to(self.root)), str(final.relative_to(self.root))] for tmp, final in staged]
+        }  # fmt: skip
+        journal.update({"rebuild": True} if txn.rebuild_index else {"ids": sorted(txn.index_changes)})
+        try:
             atomic_write(self.journal_path, dumps(journal))
-        if len(txn.dbs) == 1:
-            next(iter(txn.dbs.values())).storage.flush()
-        elif txn.dbs:
-            _flush_all([db.storage for db in txn.dbs.values()])
-            for folder in {p.parent for p in txn.dbs}:
-                _fsync_dir(folder)
-        if needs_index:
-            index = _open_db(self.index_path)
-            if txn.rebuild_index:
-                self._apply_journal(index, {"rebuild": True})
-            else:
-                index.storage.write(_patch(index.storage.read() or {}, txn.index_changes))
-            index.storage.flush()
-            self.journal_path.unlink()
-            _fsync_dir(self.root)
+        except StoreUnwritable:
+            _discard([tmp for tmp, _ in staged])
+            raise
+        for db in txn.dbs.values():
+            db.storage.dirty = False
+        try:
+            self._finish(journal, None if txn.rebuild_index else txn.index_changes)
+        except StoreUnwritable as e:
+            raise StoreUnwritable(
+                f"{str(e).split('; nothing was changed')[0]}; the change is saved and the next "
+                "write finishes it (or run: sdcli doctor --fix)"
+            ) from None
+
+    def _finish(
+        self, journal: dict[str, Any], changes: dict[str, dict[str, Any] | None] | None = None
+    ) -> None:
+        """Carry out a journal: its renames (those not done yet), then the index; drop it."""
+        folders: set[Path] = set()
+        for tmp_name, final_name in journal.get("renames", []):
+            tmp, final = self.root / tmp_name, self.root / final_name
+            if tmp.exists():
+                try:
+                    os.replace(tmp, final)
+                except OSError as e:
+                    raise _unwritable(final, e) from None
+                folders.add(final.parent)
+        for folder in folders:
+            _fsync_dir(folder)
+        index = _open_db(self.index_path)
+        if journal.get("rebuild"):
+            index.storage.write(self._rebuilt_index())
+        else:
+            if changes is None:
+                changes = self._journal_changes(journal)
+            index.storage.write(_patch(index.storage.read() or {}, changes))
+        index.storage.flush()
+        self.journal_path.unlink()
+        _fsync_dir(self.root)
 
     # ---- reads
     def _read_doc(self, prefix: str, number: int) -> dict[str, Any] | None:

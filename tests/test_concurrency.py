@@ -95,6 +95,40 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
     )
 
 
+def test_bulk_writes_killed_at_random_instants_are_whole_or_absent(home):
+    """A write of many shards is all or nothing, even when the process dies in the middle of it."""
+    env = subprocess_env(home)
+    rng = random.Random(7)
+    size = 1000  # five shards a batch, plus meta and index
+    kills = after_commit_point = while_staging = 0
+    for _ in range(12):
+        p = subprocess.Popen(
+            [PY, WORKERS, "bulk", str(home), str(size)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        time.sleep(rng.uniform(0.3, 0.9))
+        os.kill(p.pid, signal.SIGKILL)
+        p.communicate()
+        kills += 1
+        if (home / "store" / "journal.json").exists():
+            after_commit_point += 1
+        elif list((home / "store").rglob("*.tmp")):
+            while_staging += 1
+    store = TinyStore(home)
+    store.create("INC", {"status": "open", "customer": "after"}, actor="t")  # finishes an interrupted write
+    docs = list(store.all_tickets("INC"))
+    batches: dict[int, int] = {}
+    for d in docs[:-1]:
+        b = d["history"][0]["batch"]
+        batches[b] = batches.get(b, 0) + 1
+    assert batches and all(n == size for n in batches.values()), batches
+    assert [d["id"] for d in docs] == [f"INC{n}" for n in range(1, len(docs) + 1)]  # no gap, no reuse
+    assert len(store.open_summaries()) == len(docs)
+    store.repair()  # removes the temps of a write killed before its commit point
+    assert store.check() == []
+    report("sigkill-bulk", kills=kills, killed_while_staging=while_staging, killed_after_commit_point=after_commit_point,
+           batches=len(batches), tickets=len(docs) - 1, torn_batches=0)  # fmt: skip
+
+
 def test_live_lock_holder_means_store_busy_exit_1(home, sdcli):
     from helpers import make_incident
 

@@ -130,6 +130,54 @@ def test_failing_write_full_disk_changes_nothing(sdcli, with_ticket, monkeypatch
     assert len(sdcli.json("show", "INC1", "--json")["history"]) == 2
 
 
+def test_a_full_disk_in_the_middle_of_a_bulk_write_changes_nothing(home, monkeypatch):
+    from helpers import make_incident
+
+    from sdcli.errors import StoreUnwritable
+
+    store = TinyStore(home)
+    make_incident(store)
+    before = {p: p.read_bytes() for p in (home / "store").rglob("*") if p.is_file()}
+    real_write, calls = os.write, []
+
+    def fills_up(fd, data):
+        calls.append(1)
+        if len(calls) > 3:  # the fourth file of the write does not fit
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", fills_up)
+    with pytest.raises(StoreUnwritable, match="the disk is full; nothing was changed"):
+        store.write_many("INC", [{"status": "open", "customer": f"c{i}"} for i in range(1500)], {},
+                         actor="t", event={})  # fmt: skip
+    monkeypatch.setattr(os, "write", real_write)
+    after = {p: p.read_bytes() for p in (home / "store").rglob("*") if p.is_file()}
+    assert after == before  # no shard, no temp, the same meta (next id) and index
+    assert make_incident(store)["id"] == "INC2" and store.check() == []
+
+
+def test_a_write_stopped_after_its_commit_point_is_finished_by_the_next_one(home, monkeypatch):
+    from helpers import make_incident
+
+    store = TinyStore(home)
+    make_incident(store)
+
+    def dies(self, journal, changes=None):
+        raise KeyboardInterrupt  # the process stops between the journal and the renames
+
+    monkeypatch.setattr(TinyStore, "_finish", dies)
+    with pytest.raises(KeyboardInterrupt):
+        store.write_many("INC", [{"status": "open", "customer": f"c{i}"} for i in range(500)], {},
+                         actor="t", event={})  # fmt: skip
+    monkeypatch.undo()
+    assert (home / "store" / "journal.json").exists()
+    assert [t["id"] for t in TinyStore(home).open_summaries()] == ["INC1"]  # readers: the old state
+    assert make_incident(TinyStore(home))["id"] == "INC502"  # the next writer finishes the 500 first
+    store = TinyStore(home)
+    assert len(list(store.all_tickets())) == 502 and len(store.open_summaries()) == 502
+    assert store.check() == [] and not list((home / "store").rglob("*.tmp"))
+
+
 def _mount(point: Path, *opts: str) -> bool:
     point.mkdir(parents=True, exist_ok=True)
     return (

@@ -178,7 +178,7 @@ def test_write_many_is_one_write(store):
 
 def test_bulk_create_written_from_threads_fills_the_partial_shard_first(store, monkeypatch):
     make_incident(store)  # the first shard already holds a ticket: the batch starts unaligned
-    monkeypatch.setattr(store_mod, "PARALLEL_FLUSH", 2)
+    monkeypatch.setattr(store_mod, "PARALLEL_STAGE", 2)
     fields = [{"status": "closed" if i % 3 == 0 else "open", "customer": f"c{i}"} for i in range(1000)]
     ids = store.write_many("INC", fields, {}, actor="bulk", event={"imported_from": "t"})
     assert ids == [f"INC{n}" for n in range(2, 1002)]

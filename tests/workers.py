@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -119,6 +120,20 @@ def cli(home: str, mode: str, count: str, out: str) -> None:
         )
         i += 1
     Path(out).write_text("\n".join(json.dumps(x) for x in results))
+
+
+def bulk(home: str, size: str) -> None:
+    """Write batches of `size` tickets (one write_many each, several shards) until killed;
+    print each batch's first and last id once it is saved."""
+    from sdcli.store import TinyStore
+
+    store = TinyStore(Path(home), lock_timeout=60)
+    b = 0
+    while True:
+        batch = [{"status": "open", "customer": f"b{b}-{i}", "blob": "x" * 500} for i in range(int(size))]
+        ids = store.write_many("INC", batch, {}, actor="bulk", event={"batch": f"{os.getpid()}-{b}"})
+        print(ids[0], ids[-1], flush=True)
+        b += 1
 
 
 if __name__ == "__main__":
