@@ -50,6 +50,59 @@ class Walker:
     def msg(self, key: str) -> str:
         return intake.message(key, self.lang, self.home)
 
+    def confirm(self, message: str, default: bool) -> bool:
+        """A yes/no question in the agent's language: (s/N) and sí/no in Spanish, (s/N) and
+        sim/não in Portuguese; y answers yes in every language. Enter takes the default."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.formatted_text import to_formatted_text
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.keys import Keys
+        from questionary.constants import DEFAULT_QUESTION_PREFIX
+        from questionary.question import Question
+        from questionary.styles import merge_styles_default
+
+        words = {True: self.msg("yes"), False: self.msg("no")}
+        y, n = words[True][:1].lower() or "y", words[False][:1].lower() or "n"
+        if y == n:
+            y, n = "y", "n"
+        hint = f"({y.upper()}/{n}) " if default else f"({y}/{n.upper()}) "
+        status: dict[str, Any] = {"answer": None, "complete": False}
+
+        def tokens() -> Any:
+            out = [("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} ")]
+            if not status["complete"]:
+                out.append(("class:instruction", hint))
+            if status["answer"] is not None:
+                out.append(("class:answer", words[status["answer"]].capitalize()))
+            return to_formatted_text(out)
+
+        keys = KeyBindings()
+
+        @keys.add(Keys.ControlC, eager=True)
+        @keys.add(Keys.ControlQ, eager=True)
+        def _abort(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        def answer(value: bool) -> Callable[[Any], None]:
+            def done(event: Any) -> None:
+                status["answer"], status["complete"] = value, True
+                event.app.exit(result=value)
+
+            return done
+
+        for key in {y, y.upper(), "y", "Y"}:
+            keys.add(key)(answer(True))
+        for key in {n, n.upper()}:
+            keys.add(key)(answer(False))
+        keys.add(Keys.ControlM, eager=True)(answer(default))
+
+        @keys.add(Keys.Any)
+        def _other(event: Any) -> None:
+            """Any other key types nothing."""
+
+        session = PromptSession(tokens, key_bindings=keys, style=merge_styles_default([None]))
+        return bool(Question(session.app).unsafe_ask())
+
     # ---- one question
     def _label(self, q: Question) -> str:
         label = q.text(self.lang)
@@ -71,7 +124,7 @@ class Walker:
             ]
             return questionary.select(q.text(self.lang), choices=choices, default=current).unsafe_ask()
         if q.kind == "yesno":
-            return questionary.confirm(q.text(self.lang), default=bool(current)).unsafe_ask()
+            return self.confirm(q.text(self.lang), default=bool(current))
         if q.kind == "contacts":
             return self._contacts(q, region)
         if q.kind == "datetimes":
@@ -85,7 +138,6 @@ class Walker:
         return intake.check_answer(q, raw, answers, self.ctx) if raw.strip() else SKIPPED
 
     def _contacts(self, q: Question, region: str) -> list[dict[str, str]] | None:
-        import questionary
 
         from sdcli import validate
 
@@ -105,7 +157,7 @@ class Walker:
                 f"  {n}. {self.msg('phone')}", lambda v: validate.phone(f"{q.key}.phone", v, region), True
             )
             out.append(validate.contact(q.key, {"name": name, "email": mail, "phone": tel}, region))
-            if not questionary.confirm(self.msg("add_another"), default=False).unsafe_ask():
+            if not self.confirm(self.msg("add_another"), default=False):
                 break
         return out or SKIPPED
 

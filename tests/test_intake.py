@@ -351,3 +351,23 @@ def test_the_fast_email_path_takes_plain_addresses_and_leaves_the_rest():
     assert validate.plain_email("Ana.B+x@Example.COM") == "Ana.B+x@example.com"
     for other in ("a@xn--bcher-kva.de", "a@b.c1", "x@host.test", "a..b@c.com", "ana@cliente", "a@-b.com"):
         assert validate.plain_email(other) is None, other
+
+
+def test_yes_no_answers_in_the_agents_language(home):
+    keys = [*base_keys("link_down", "mpls"), *rest_keys("mpls"), SAVE]
+    sim = ["s" if k == "y" else k for k in keys]  # Portuguese: sim / não
+    r = run_open(sim, ["--lang", "pt"])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc["power_now"] is True and doc["power_outage"] is False and doc["equipment_rebooted"] is True
+
+
+def test_s_is_not_yes_in_english(home):
+    keys = [*base_keys("link_down", "mpls"), *rest_keys("mpls"), SAVE]
+    power_now = len(base_keys("link_down", "mpls"))
+    assert keys[power_now] == "y"
+    keys[power_now] = "s" + "y"  # the s types nothing; y answers
+    r = run_open(keys, ["--lang", "en"])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc["power_now"] is True and doc["power_outage"] is False

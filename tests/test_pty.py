@@ -50,8 +50,12 @@ def second_half(child: pexpect.spawn, *, wrong_email: bool) -> None:
     answer(child, "Horarios de apertura", "24x7\r")
     answer(child, "Incidente interno", "\r")
     answer(child, "Tipo de servicio afectado", DOWN + "\r")  # internet
-    answer(child, "¿Tiene una contingencia de BT?", "n")
-    answer(child, "¿Tiene energía en el sitio", "y")
+    child.expect_exact("¿Tiene una contingencia de BT?")
+    child.expect_exact("(s/N)")  # yes/no in the agent's language
+    child.send("n")
+    child.expect_exact("No")
+    answer(child, "¿Tiene energía en el sitio", "s")  # sí
+    child.expect_exact("Sí")
     answer(child, "¿Hubo un corte de energía", "n")
     answer(child, "¿Están todos los equipos conectados?", "y")
     answer(child, "¿Se realizó un reinicio", "y")
@@ -72,6 +76,7 @@ def check_stored(home) -> dict:
     ]
     assert doc["opening_hours"] == "24x7" and doc["service_type"] == "internet"
     assert doc["has_contingency"] is False and "contingency_works" not in doc
+    assert doc["power_now"] is True and doc["power_outage"] is False
     assert (doc["source_ip"], doc["destination_ip"]) == ("192.0.2.10", "198.51.100.7")
     assert doc["timezone"] == "America/Santiago"
     return doc
