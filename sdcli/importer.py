@@ -215,7 +215,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
         items = list(enumerate(data, start=1))
     else:
         items = []
-        for n, line in enumerate(text.splitlines(), start=1):
+        for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may be in a string
             if not line.strip():
                 continue
             try:
