@@ -53,7 +53,8 @@ PASSTHROUGH = (
     "sla_pauses",
     "sla_paused_at",
 )
-_FORMULA = re.compile(r"^'[=+\-@\t\r]")
+#: a neutralised cell: one ' more than the text had before a formula character
+_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -142,6 +143,7 @@ class Table:
     lines: list[int]  # the line (CSV, TSV) or item number (JSON) of each row
     cells: list[Any]  # per row: its cells in column order (CSV, TSV) or its object (JSON)
     broken: dict[int, tuple[Any, str]] = field(default_factory=dict)  # row -> (value, reason)
+    spreadsheet: bool = False  # CSV/TSV: cells an export neutralised ('=...) get their text back
 
     def __post_init__(self) -> None:
         self._positions = {name: j for j, name in enumerate(self.columns)}  # a repeated name: the last
@@ -204,7 +206,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
             raise InvalidValue(
                 "file", source, f"is not valid {fmt.upper()} at line {reader.line_num}: {e}"
             ) from None
-        return Table(header, lines, cells, broken)
+        return Table(header, lines, cells, broken, spreadsheet=True)
     if fmt == "json":
         try:
             data = _json(text)
@@ -337,6 +339,7 @@ class IncidentRecords:
         self.states = {flow["initial"], *(a["to"] for a in flow["actions"].values())}
         self.questions_keys = frozenset(q.key for q in self.questions)
         self.failures = 0
+        self.spreadsheet = False
         self.keys = self.questions_keys | INCIDENT_META | frozenset(PASSTHROUGH) | {MISSING_ANSWERS}
         unknown = sorted((set(mapping.fields) | set(mapping.defaults)) - self.keys)
         if unknown:
@@ -356,6 +359,7 @@ class IncidentRecords:
 
     def _prep(self, k: str) -> Callable[[Any], Any]:
         missing = self.mapping.missing
+        unescape = self.spreadsheet
         vm = self.mapping.values.get(k)
         has_default = k in self.mapping.defaults
         default = self.mapping.defaults.get(k)
@@ -366,7 +370,7 @@ class IncidentRecords:
             elif isinstance(v, str):
                 if v in missing or v.strip() in missing:
                     v = ABSENT
-                elif v[:1] == "'":
+                elif unescape and v[:1] == "'":
                     v = _unescape(v)
             if vm is not None and isinstance(v, str | int):
                 if v in vm:
@@ -387,6 +391,7 @@ class IncidentRecords:
         n = len(table)
         ctx = self.ctx
         self.failures = 0
+        self.spreadsheet = table.spreadsheet
         src = self.sources(table)
         meta_keys = [k for k in src if k not in self.questions_keys and k != MISSING_ANSWERS]
         problems: dict[int, list[InvalidValue]] = {}
@@ -809,8 +814,11 @@ def write_output(path: Path, text: str) -> None:
 
 
 def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with '.
+
+    So is a text that already starts with ' before such a character: the importer removes
+    exactly one ', and every text comes back as it was."""
+    if isinstance(value, str) and (value.startswith(_FORMULA_START) or _FORMULA.match(value)):
         return "'" + value
     return value
 

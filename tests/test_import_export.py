@@ -168,7 +168,8 @@ def open_some(sdcli):
                "--service-type", "mpls", "--contingency", "--contingency-works", "--power")  # fmt: skip
     sdcli.json(*base, "--customer", "Minera", "--site", "@SUM(1)", "--problem", "voice", "--service-type", "satellite",
                "--raining", "--source-number", "01 4117000", "--destination-number", "+51 987 654 321",
-               "--failed-call", "2026-11-30 10:00", "--failed-call", "2026-11-30 11:30", "--customer-reference", "-12")  # fmt: skip
+               "--failed-call", "2026-11-30 10:00", "--failed-call", "2026-11-30 11:30", "--customer-reference", "-12",
+               "--description", "'=not a formula, already quoted")  # fmt: skip
     sdcli.json(*base, "--customer", "Banco", "--site", "Lima", "--problem", "slow", "--service-type", "internet",
                "--source-ip", "10.0.0.1", "--destination-ip", "2001:db8::1", "--local-contact", "Luis <luis@b.pe> 01 4117001",
                "--description", "líneas\u2028separadas\u0085y, \"comillas\"\r\nen dos")  # fmt: skip
