@@ -833,6 +833,7 @@ def cell(value: Any) -> str:
         isinstance(value, list)
         and value
         and all(isinstance(v, dict) and {"name", "email", "phone"} <= v.keys() for v in value)
+        and not any(c in str(v["name"]) for v in value for c in "|<>")  # else JSON, read back the same
     ):
         return " | ".join(f"{v['name']} <{v['email']}> {v['phone']}" for v in value)
     if isinstance(value, list) and all(isinstance(v, str) for v in value):

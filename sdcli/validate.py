@@ -187,6 +187,15 @@ def contact(field: str, value: Any, region: str | None = None) -> dict[str, str]
 
 
 def contacts(field: str, value: Any, region: str | None = None) -> list[dict[str, str]]:
+    """One or more contacts: a list, 'Name <email> phone | ...', or that list as JSON text
+    (what a CSV export writes when a name holds |, < or >)."""
+    if isinstance(value, str) and value.lstrip().startswith("[{"):
+        import json
+
+        try:
+            value = json.loads(value)
+        except ValueError:
+            pass
     items = _as_list(value, split="|")
     if not items:
         raise InvalidValue(field, value, "expected one or more contacts 'Name <email> phone'")

@@ -392,3 +392,25 @@ def test_missing_answers_names_required_questions_and_is_dropped_once_answered(s
     first, second = TinyStore(home).all_tickets()
     assert first["missing_answers"] == ["callback_contacts"] and "callback_contacts" not in first
     assert "missing_answers" not in second and second["callback_contacts"][0]["name"] == "Ana 2"
+
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=30
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=TEXT.map(str.strip).filter(bool), fmt=st.sampled_from(["csv", "tsv", "json", "jsonl"]))
+def test_any_text_comes_back_from_export_then_import(text, fmt):
+    doc = {"id": "INC1", "kind": "incident", "status": "open", "channel": "phone", "customer": text, "site": text,
+           "country": "PE", "problem": "link_down", "description": text, "service_type": "mpls",
+           "callback_contacts": [{"name": text, "email": "ana@acme.pe", "phone": "+5114117000"}],
+           "customer_reference": text, "timezone": "America/Lima", "opened_at": "2026-11-30T10:00:00-05:00",
+           "history": [{"at": "2026-11-30T15:00:00+00:00", "by": "t", "action": "opened", "note": text}]}  # fmt: skip
+    exported = "".join(importer.export_text([doc], fmt))
+    records = importer.IncidentRecords(None, importer.load_mapping(None, None, [], None), None, None)
+    [(fields, errors)] = records.check(importer.read_rows(exported, fmt, "export"))
+    assert errors == [], errors
+    for key in ("customer", "site", "description", "customer_reference"):
+        assert fields[key] == text, key
+    assert fields["callback_contacts"][0]["name"] == text  # as Name <email> phone, or as JSON
