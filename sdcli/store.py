@@ -747,7 +747,9 @@ class TinyStore(Store):
             problems.append(str(e))
             index = None
         if self.journal_path.exists():
-            problems.append(f"{self.journal_path}: an interrupted write left the index to finish")
+            problems.append(
+                f"{self.journal_path}: an interrupted write is left to finish (the next write, or sdcli doctor --fix, finishes it)"
+            )
         elif index is not None:
             indexed = {format_id(p, int(k)): v for p in PREFIXES for k, v in index.get(p, {}).items()}
             for tid in sorted(open_docs.keys() - indexed.keys()):
