@@ -21,6 +21,7 @@ class Draft:
     updated_at: str
     answers: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)  # lang, country, tz, channel, received_at
+    pending: dict[str, Any] = field(default_factory=dict)  # the contacts of a question not finished yet
 
     @property
     def title(self) -> str:

@@ -40,12 +40,15 @@ class Walker:
         lang: str,
         home: Path | None,
         on_answer: Callable[[dict[str, Any]], None],
+        pending: dict[str, Any] | None = None,
     ) -> None:
         self.questions = questions
         self.ctx = ctx
         self.lang = lang
         self.home = home
         self.on_answer = on_answer
+        self.pending: dict[str, Any] = dict(pending or {})  # contacts given of a question in progress
+        self.answers: dict[str, Any] = {}
 
     def msg(self, key: str) -> str:
         return intake.message(key, self.lang, self.home)
@@ -141,8 +144,12 @@ class Walker:
 
         from sdcli import validate
 
-        out: list[dict[str, str]] = []
+        out: list[dict[str, str]] = list(self.pending.get(q.key, []))
         console().print(text(self._label(q), "bold"))
+        for n, c in enumerate(out, start=1):  # given before an interruption: kept
+            console().print(text(f"  {n}. {c['name']} <{c['email']}> {c['phone']}"))
+        if out and not self.confirm(self.msg("add_another"), default=False):
+            return out
         while True:
             n = len(out) + 1
             name = self._line(
@@ -157,6 +164,8 @@ class Walker:
                 f"  {n}. {self.msg('phone')}", lambda v: validate.phone(f"{q.key}.phone", v, region), True
             )
             out.append(validate.contact(q.key, {"name": name, "email": mail, "phone": tel}, region))
+            self.pending[q.key] = list(out)
+            self.on_answer(self.answers)  # a contact is kept as soon as it is complete
             if not self.confirm(self.msg("add_another"), default=False):
                 break
         return out or SKIPPED
@@ -177,10 +186,12 @@ class Walker:
     # ---- the walk
     def walk(self, answers: dict[str, Any]) -> dict[str, Any]:
         """Ask every applicable question not answered yet, saving after each answer."""
+        self.answers = answers
         for q in self.questions:
             if q.key in answers or not intake.applies(q, answers):
                 continue
             answers[q.key] = self.ask(q, answers)
+            self.pending.pop(q.key, None)
             self.on_answer(answers)
         return answers
 

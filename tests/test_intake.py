@@ -371,3 +371,21 @@ def test_s_is_not_yes_in_english(home):
     assert r.exit_code == 0, r.output
     doc = only(home)
     assert doc["power_now"] is True and doc["power_outage"] is False
+
+
+def test_a_contact_given_before_ctrl_c_is_kept_for_resume(home):
+    keys = base_keys("link_down", "mpls")
+    assert keys[5:8] == [line("Ana Díaz"), line("ana@acme.pe"), line("01 4117000")]  # the first contact
+    r = run_open([*keys[:8], CTRL_C])  # interrupted at "Add another contact?"
+    assert r.exit_code == 130
+    [draft] = (home / "drafts").glob("*.json")
+    pending = json.loads(draft.read_text())["pending"]
+    assert pending == {
+        "callback_contacts": [{"name": "Ana Díaz", "email": "ana@acme.pe", "phone": "+5114117000"}]
+    }
+    r = run_open([*keys[8:], *rest_keys("mpls"), SAVE], ["--resume"])  # first "Add another contact?": no
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc["callback_contacts"] == pending["callback_contacts"]
+    assert doc == {**doc, **COMMON, "problem": "link_down"}
+    assert list((home / "drafts").glob("*.json")) == []

@@ -201,14 +201,16 @@ def _walk(
 
     def on_answer(answers: dict[str, Any]) -> None:
         draft.answers = dict(answers)
+        draft.pending = dict(walker.pending)
         drafts.save(app.home, draft)
 
-    walker = Walker(questions, ictx, lang_code, app.home, on_answer)
+    walker = Walker(questions, ictx, lang_code, app.home, on_answer, pending=draft.pending)
     try:
         final = walker.review(prefilled)
     except KeyboardInterrupt:
-        if prefilled:
+        if prefilled or walker.pending:
             draft.answers = dict(prefilled)
+            draft.pending = dict(walker.pending)
             drafts.save(app.home, draft)
             typer.echo(
                 f"\nInterrupted: draft {draft.id} kept ({len(draft.answers)} answers). "
