@@ -38,6 +38,7 @@ def test_servicenow_sample_imports_into_890_incidents_with_their_last_state(sdcl
         "merged": 5108,
         "rejected": 0,
         "dry_run": False,
+        "errors": [],
     }
     last: dict[str, dict] = {}
     with SNOW.open(encoding="utf-8") as f:
@@ -88,9 +89,17 @@ def test_one_bad_row_in_1000_writes_nothing_and_is_reported(sdcli, home, tmp_pat
     )
     assert len(lines) == 2
     assert not (home / "store").exists() or list(TinyStore(home).all_tickets()) == []
+    r = sdcli("import", str(path), "--json")  # for scripts: the same report as JSON on stdout, exit 1
+    assert r.exit_code == 1 and r.stderr.rstrip().splitlines()[-1].startswith("Error: 1 of 1000 rows")
+    assert json.loads(r.stdout) == {"read": 1000, "created": 0, "updated": 0, "skipped": 0, "merged": 0,
+                                    "rejected": 1, "dry_run": False, "errors": [{"line": 502,
+                                    "field": "callback_contacts.email", "value": "ana@@cliente",
+                                    "reason": "not a valid email address"}]}  # fmt: skip
     rejects = tmp_path / "rejects.csv"
     summary = sdcli.json("import", str(path), "--partial", "--rejects", str(rejects), "--json")
     assert (summary["created"], summary["rejected"]) == (999, 1)
+    assert summary["errors"] == [{"line": 502, "field": "callback_contacts.email", "value": "ana@@cliente",
+                                  "reason": "not a valid email address"}]  # fmt: skip
     assert len(list(TinyStore(home).all_tickets())) == 999
     with rejects.open(encoding="utf-8") as f:
         (bad,) = list(csv.DictReader(f))

@@ -76,7 +76,11 @@ def command(
     plan = importer.plan_import(store, table, kind=kind, mapping=m, home=app.home, key=key,
                                 on_conflict=conflict, country=country, tz=tz, progress=_progress(len(table)))  # fmt: skip
     name = "stdin" if source == "-" else Path(source).name
+    errors = [{"line": e.line, "field": e.field, "value": e.value, "reason": e.reason} for e in plan.errors]
     if plan.errors and not partial:
+        if as_json:  # nothing is written: every count but read and rejected is 0
+            emit_json({**dict.fromkeys(plan.summary(), 0), "read": plan.read, "rejected": len(plan.rejected_rows),
+                       "dry_run": dry_run, "errors": errors})  # fmt: skip
         for err in plan.errors[:50]:
             typer.echo(f"  {clean(str(err))}", err=True)
         if len(plan.errors) > 50:
@@ -91,7 +95,7 @@ def command(
         importer.write_plan(store, plan, kind=kind, actor=app.agent, source=name)
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
-        emit_json(summary)
+        emit_json({**summary, "errors": errors})
     else:
         info(
             ("Dry run: would have " if dry_run else "")
