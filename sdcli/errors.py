@@ -74,6 +74,10 @@ class StoreDamaged(SdcliError):
 class StoreUnwritable(SdcliError):
     "The store cannot be written (read-only, full disk, permissions)"
 
+    def __init__(self, what: str, outcome: str = "nothing was changed") -> None:
+        self.what = what  # "cannot write PATH: REASON"
+        super().__init__(f"{what}; {outcome}")
+
 
 class ConfigError(SdcliError):
     "A desk configuration file is not valid"

@@ -22,7 +22,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -75,10 +75,17 @@ def index_entry(doc: dict[str, Any]) -> dict[str, Any] | None:
     return None if doc.get("status") in FINISHED else summary(doc)
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
-    """Top-level fields that changed, as {field: [old, new]} (history excluded)."""
-    keys = (before.keys() | after.keys()) - {"history", "updated_at"}
-    return {k: [before.get(k), after.get(k)] for k in sorted(keys) if before.get(k) != after.get(k)}
+def diff(
+    before: dict[str, Any], after: dict[str, Any], keys: Iterable[str] | None = None
+) -> dict[str, list[Any]]:
+    """Top-level fields that changed, as {field: [old, new]} (history excluded); only `keys`
+    when the caller knows which fields it set."""
+    names = before.keys() | after.keys() if keys is None else keys
+    changed = sorted(k for k in names if k not in _UNDIFFED and before.get(k) != after.get(k))
+    return {k: [before.get(k), after.get(k)] for k in changed}
+
+
+_UNDIFFED = frozenset({"history", "updated_at"})
 
 
 class Store(abc.ABC):
@@ -167,7 +174,7 @@ def _unwritable(path: Path, e: OSError) -> StoreUnwritable:
         errno.EPERM: "permission denied",
         errno.EDQUOT: "disk quota exceeded",
     }.get(e.errno or 0, e.strerror or str(e))
-    return StoreUnwritable(f"cannot write {path}: {reason}; nothing was changed")
+    return StoreUnwritable(f"cannot write {path}: {reason}")
 
 
 def write_temp(path: Path, data: bytes) -> Path:
@@ -340,6 +347,7 @@ class _Txn:
         self.dbs: dict[Path, TinyDB] = {}
         self.index_changes: dict[str, dict[str, Any] | None] = {}
         self.rebuild_index = False
+        self.tables: dict[tuple[str, int], dict[str, Any]] = {}  # raw shard tables (tickets())
 
     def db(self, path: Path) -> TinyDB:
         if path not in self.dbs:
@@ -348,6 +356,17 @@ class _Txn:
 
     def shard(self, prefix: str, number: int):  # -> tinydb.table.Table
         return self.db(_shard_path(self.root, prefix, number)).table("tickets")
+
+    def tickets(self, prefix: str, number: int) -> dict[str, Any]:
+        """The raw `tickets` table of number's shard, changed in place and written at the commit
+        (bulk writes: TinyDB's inserts and updates rewrite the whole shard each time)."""
+        where = (prefix, number // SHARD_SIZE)
+        if where not in self.tables:
+            storage = self.db(_shard_path(self.root, prefix, number)).storage
+            data = storage.read() or {}
+            storage.write(data)
+            self.tables[where] = data.setdefault("tickets", {})
+        return self.tables[where]
 
     def index_entry(self, doc: dict[str, Any]) -> None:
         self.index_changes[doc["id"]] = index_entry(doc)
@@ -489,8 +508,7 @@ class TinyStore(Store):
             self._finish(journal, None if txn.rebuild_index else txn.index_changes)
         except StoreUnwritable as e:
             raise StoreUnwritable(
-                f"{str(e).split('; nothing was changed')[0]}; the change is saved and the next "
-                "write finishes it (or run: sdcli doctor --fix)"
+                e.what, "the change is saved and the next write finishes it (or run: sdcli doctor --fix)"
             ) from None
 
     def _finish(
@@ -605,11 +623,12 @@ class TinyStore(Store):
         return after
 
     @staticmethod
-    def _stamp(before: dict[str, Any], after: dict[str, Any], event: Event, actor: str) -> None:
-        stamp = clock.iso(clock.now())
+    def _stamp(before: dict[str, Any], after: dict[str, Any], event: Event, actor: str,
+               stamp: str | None = None, keys: Iterable[str] | None = None) -> None:  # fmt: skip
+        stamp = stamp or clock.iso(clock.now())
         entry: dict[str, Any] = {"at": stamp, "by": actor}
         entry.update(event)
-        changes = diff(before, after)
+        changes = diff(before, after, keys)
         if changes:
             entry["changes"] = changes
         after["updated_at"] = stamp
@@ -630,39 +649,23 @@ class TinyStore(Store):
             meta = read_json(self.meta_path) or {}
             first = int(meta["next"][prefix])
             number = first
-            by_shard: dict[int, dict[str, Any]] = {}
-            for fields in creates:  # raw shard tables: TinyDB's inserts cost more than the rest
+            for fields in creates:
                 doc = new_doc(prefix, number, fields, actor, opened, stamp, event)
-                by_shard.setdefault(number // SHARD_SIZE, {})[str(number)] = doc
+                txn.tickets(prefix, number)[str(number)] = doc
                 txn.index_entry(doc)
                 number += 1
             new_ids = [format_id(prefix, n) for n in range(first, number)]
             meta["next"][prefix] = number
-            for shard_no, docs in by_shard.items():
-                storage = txn.db(_shard_path(self.root, prefix, shard_no * SHARD_SIZE)).storage
-                data = storage.read() or {}
-                data.setdefault("tickets", {}).update(docs)
-                storage.write(data)
-            changed: dict[tuple[str, int], tuple[_FileStorage, dict[str, Any]]] = {}
-            for tid, fields in updates.items():  # raw tables too: TinyDB rewrites a shard per update
+            for tid, fields in updates.items():
                 p, n = parse_id(tid)
-                if (p, n // SHARD_SIZE) not in changed:
-                    storage = txn.db(_shard_path(self.root, p, n)).storage
-                    changed[p, n // SHARD_SIZE] = (storage, storage.read() or {})
-                table = changed[p, n // SHARD_SIZE][1].setdefault("tickets", {})
+                table = txn.tickets(p, n)
                 before = table.get(str(n))
                 if before is None:
                     raise UnknownTicket(f"no ticket {tid} in {self.root}")
                 new = {k: v for k, v in fields.items() if k not in _KEPT}
-                entry: dict[str, Any] = {"at": stamp, "by": actor, "action": "updated", **event}
-                changes = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
-                if changes:
-                    entry["changes"] = dict(sorted(changes.items()))
-                table[str(n)] = after = {**before, **new, "updated_at": stamp,
-                                         "history": [*before.get("history", []), entry]}  # fmt: skip
+                table[str(n)] = after = {**before, **new}
+                self._stamp(before, after, {"action": "updated", **event}, actor, stamp, new)
                 txn.index_entry(after)
-            for storage, data in changed.values():
-                storage.write(data)
             self._commit(txn, meta)
         return new_ids
 
