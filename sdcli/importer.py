@@ -22,7 +22,7 @@ from typing import Any
 from sdcli import clock, intake, validate
 from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
-from sdcli.store import PREFIXES, Store
+from sdcli.store import PREFIXES, Store, atomic_write, dumps, loads
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
 CONFLICTS = ("skip", "update", "fail")
@@ -209,7 +209,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
         return Table(header, lines, cells, broken, spreadsheet=True)
     if fmt == "json":
         try:
-            data = _json(text)
+            data = loads(text)  # orjson, else the stdlib (its NaN, its error messages)
         except ValueError as e:
             raise InvalidValue("file", source, f"is not valid JSON: {e}") from None
         if not isinstance(data, list):
@@ -221,7 +221,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
             if not line.strip():
                 continue
             try:
-                items.append((n, _json(line)))
+                items.append((n, loads(line)))
             except ValueError as e:
                 raise InvalidValue("file", source, f"line {n} is not valid JSON: {e}") from None
     columns: dict[str, None] = {}
@@ -235,16 +235,6 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
             item = {"value": item}
         objects.append(item)
     return Table(list(columns), [n for n, _ in items], objects, not_objects)
-
-
-def _json(text: str) -> Any:
-    """Parsed JSON: orjson, else the stdlib (its NaN and Infinity, and its error messages)."""
-    import orjson
-
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _unescape(value: Any) -> Any:
@@ -406,9 +396,8 @@ class IncidentRecords:
             if progress:
                 progress(step / len(steps))
             raw = src.get(key)
-            required = q.required
             relaxable = key in self.mapping.not_required
-            if raw is None and not required:
+            if raw is None and not q.required:
                 continue
             if raw is None:
                 raw = [ABSENT] * n
@@ -416,7 +405,7 @@ class IncidentRecords:
                 raw = _only_where(raw, [(answers.get(dep), allowed) for dep, allowed in when])
             regional = kind in _REGIONAL
             failures = self.failures
-            answer = self._answer(q, required)
+            answer = self._answer(q)
             if kind == "text" and key not in self.mapping.values:  # mostly distinct values: one pass
                 checked = _texts(raw, answer, frozenset(self.mapping.missing))
             else:
@@ -477,7 +466,7 @@ class IncidentRecords:
                 out[i] = frozenset()
         return out
 
-    def _answer(self, q: intake.Question, required: bool) -> Callable[[Any], Any]:
+    def _answer(self, q: intake.Question) -> Callable[[Any], Any]:
         """The stored answer to q of a cell (or of (cell, country)), or a _Fail."""
         ctx = self.ctx
         default = {"country": ctx.default_country}
@@ -492,7 +481,7 @@ class IncidentRecords:
             if is_country and (v is ABSENT or not v):
                 v = ctx.default_country
             if v is ABSENT or v is None or v == "" or v == []:
-                return self._fail(None) if required else ABSENT
+                return self._fail(None) if q.required else ABSENT
             try:
                 out = intake.check_answer(q, v, {"country": region} if region else default, ctx)
             except InvalidValue as e:
@@ -800,8 +789,6 @@ def write_rejects(
 
 
 def write_output(path: Path, text: str) -> None:
-    from sdcli.store import atomic_write
-
     try:
         atomic_write(path, text.encode("utf-8"))
     except SdcliError:
@@ -848,8 +835,6 @@ CSV_SKIP = ("history", "classification", "escalation", "escalation_attempts", "s
 
 def export_text(docs: list[dict[str, Any]], fmt: str) -> Iterator[str]:
     if fmt in ("json", "jsonl"):
-        from sdcli.store import dumps
-
         if fmt == "json":
             yield json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
         else:  # orjson, in chunks of 1,000 tickets: about 8x the stdlib, one document at a time

@@ -69,14 +69,13 @@ class Walker:
         if y == n:
             y, n = "y", "n"
         hint = f"({y.upper()}/{n}) " if default else f"({y}/{n.upper()}) "
-        status: dict[str, Any] = {"answer": None, "complete": False}
+        given: list[bool] = []  # the answer, once a key gives it
 
         def tokens() -> Any:
             out = [("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} ")]
-            if not status["complete"]:
-                out.append(("class:instruction", hint))
-            if status["answer"] is not None:
-                out.append(("class:answer", words[status["answer"]].capitalize()))
+            out.append(
+                ("class:answer", words[given[0]].capitalize()) if given else ("class:instruction", hint)
+            )
             return to_formatted_text(out)
 
         keys = KeyBindings()
@@ -88,7 +87,7 @@ class Walker:
 
         def answer(value: bool) -> Callable[[Any], None]:
             def done(event: Any) -> None:
-                status["answer"], status["complete"] = value, True
+                given.append(value)
                 event.app.exit(result=value)
 
             return done
@@ -141,13 +140,12 @@ class Walker:
         return intake.check_answer(q, raw, answers, self.ctx) if raw.strip() else SKIPPED
 
     def _contacts(self, q: Question, region: str) -> list[dict[str, str]] | None:
-
         from sdcli import validate
 
         out: list[dict[str, str]] = list(self.pending.get(q.key, []))
         console().print(text(self._label(q), "bold"))
         for n, c in enumerate(out, start=1):  # given before an interruption: kept
-            console().print(text(f"  {n}. {c['name']} <{c['email']}> {c['phone']}"))
+            console().print(text(f"  {n}. {fmt_value(c)}"))
         if out and not self.confirm(self.msg("add_another"), default=False):
             return out
         while True:

@@ -225,7 +225,7 @@ def dumps(data: Any) -> bytes:
         )
 
 
-def loads(raw: bytes) -> Any:
+def loads(raw: bytes | str) -> Any:
     """Parse stored JSON; the stdlib reads what orjson refuses (NaN written by an old version)."""
     try:
         return orjson.loads(raw)

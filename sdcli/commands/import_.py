@@ -49,6 +49,7 @@ def command(
     """
     import gc
     import sys
+    from dataclasses import asdict
     from pathlib import Path
 
     from sdcli import importer
@@ -76,7 +77,7 @@ def command(
     plan = importer.plan_import(store, table, kind=kind, mapping=m, home=app.home, key=key,
                                 on_conflict=conflict, country=country, tz=tz, progress=_progress(len(table)))  # fmt: skip
     name = "stdin" if source == "-" else Path(source).name
-    errors = [{"line": e.line, "field": e.field, "value": e.value, "reason": e.reason} for e in plan.errors]
+    errors = [asdict(e) for e in plan.errors]  # line, field, value, reason
     if plan.errors and not partial:
         if as_json:  # nothing is written: every count but read and rejected is 0
             emit_json({**dict.fromkeys(plan.summary(), 0), "read": plan.read, "rejected": len(plan.rejected_rows),
