@@ -158,6 +158,12 @@ def test_states_is_the_data(sdcli):
 def test_change_list_and_not_on_incidents(sdcli):
     cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
     assert [d["id"] for d in sdcli.json("change", "list", "--json")] == [cid]
+    doc = sdcli.json("change", "show", cid, "--json")
+    assert "owner" not in doc  # the table's column, not a field
+    table = sdcli("change", "list").stdout
+    assert cid in table and doc["routing"]["contact"]["name"] in table and "owner" in table
+    shown = sdcli("change", "show", cid).stdout
+    assert cid in shown and "routing" in shown and "Timeline" in shown and "SLA" not in shown
     r = sdcli("change", "execute", "INC1")
     assert r.exit_code == 1 and "INC1 is not a change (CHG...)" in r.stderr
 

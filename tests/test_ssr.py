@@ -93,6 +93,9 @@ def test_filing_confirms_the_id_and_price(sdcli):
     assert first == "SSR1" and "SSR1" in text and "80.00 USD" in text and text.startswith("Confirmamos")
     doc = sdcli.json("ssr", "show", "SSR1", "--json")
     assert doc["status"] == "received" and doc["details"] == {"prefix": "10.9.0.0/16", "next_hop": "10.0.0.1"}
+    assert "SSR1" in sdcli("ssr", "list").stdout and doc["category"] in sdcli("ssr", "list").stdout
+    shown = sdcli("ssr", "show", "SSR1").stdout
+    assert "next_hop" in shown and "Timeline" in shown and "SLA" not in shown
     assert (
         doc["requester"]["phone"] == "+5511987654321" and doc["window_start"] == "2026-12-14T09:00:00-03:00"
     )

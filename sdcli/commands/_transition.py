@@ -1,7 +1,8 @@
-"""The shared body of the commands that only move a ticket through its workflow."""
+"""The shared bodies of commands: moving a ticket through its workflow, listing a kind, showing one."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import typer
@@ -50,3 +51,48 @@ def move(
         apply=lambda d: d.update(fields),
         extra=fields or None,
     )
+
+
+def list_kind(
+    ctx: typer.Context,
+    kind: str,
+    *,
+    status: list[str],
+    customer: str | None,
+    include_all: bool,
+    as_json: bool,
+    columns: tuple[str, ...],
+    prepare: Callable[[dict[str, Any]], None] | None = None,
+) -> None:
+    """A kind's `list` sub-command: whole tickets as JSON, or a table (`prepare` adds its columns)."""
+    from sdcli.render import ticket_table
+    from sdcli.tickets import build_filters, find
+
+    rows = find(
+        app_of(ctx).store(),
+        build_filters(kind=kind, status=status, customer=customer, include_all=include_all),
+        full=True,
+    )
+    if as_json:
+        emit_json(rows)
+        return
+    if prepare:
+        for r in rows:
+            prepare(r)
+    ticket_table(rows, columns)
+
+
+def show_doc(
+    ctx: typer.Context,
+    ticket_id: str,
+    as_json: bool,
+    extra_rows: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None,
+) -> None:
+    """A ticket as JSON, or its fields and timeline (with `extra_rows` of it)."""
+    from sdcli.render import show_ticket
+
+    doc = app_of(ctx).store().get(ticket_id)
+    if as_json:
+        emit_json(doc)
+    else:
+        show_ticket(doc, extra_rows=extra_rows(doc) if extra_rows else [])

@@ -249,20 +249,13 @@ def list_(
 
     Example: sdcli change list --status awaiting-acceptance --json
     """
-    from sdcli.render import ticket_table
-    from sdcli.tickets import build_filters, find
+    from sdcli.commands._transition import list_kind
 
-    rows = find(
-        app_of(ctx).store(),
-        build_filters(kind="change", status=status, customer=customer, include_all=include_all),
-        full=True,
-    )
-    if as_json:
-        emit_json(rows)
-        return
-    for r in rows:
+    def owner(r: dict[str, Any]) -> None:
         r["owner"] = (r.get("routing") or {}).get("contact", {}).get("name")
-    ticket_table(rows, ("id", "status", "customer", "site", "type", "window_start", "owner"))
+
+    list_kind(ctx, "change", status=status, customer=customer, include_all=include_all, as_json=as_json,
+              columns=("id", "status", "customer", "site", "type", "window_start", "owner"), prepare=owner)  # fmt: skip
 
 
 @app.command("show")
@@ -271,13 +264,9 @@ def show(ctx: typer.Context, ticket_id: str = IDARG, as_json: bool = JSON_OPTION
 
     Example: sdcli change show CHG3
     """
-    from sdcli.render import show_ticket
+    from sdcli.commands._transition import show_doc
 
-    doc = app_of(ctx).store().get(ticket_id)
-    if as_json:
-        emit_json(doc)
-    else:
-        show_ticket(doc)
+    show_doc(ctx, ticket_id, as_json)
 
 
 @app.command("states")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json
+from sdcli.ui import JSON_OPTION
 
 
 def command(
@@ -16,16 +16,14 @@ def command(
 
     Example: sdcli show INC12 --json
     """
-    from sdcli.render import show_ticket
+    from sdcli.commands._transition import show_doc
 
-    app = app_of(ctx)
-    doc = app.store().get(ticket_id)
-    if as_json:
-        emit_json(doc)
-        return
-    extra = []
-    if doc.get("kind") == "incident":
-        from sdcli import clock, sla
+    show_doc(ctx, ticket_id, as_json, extra_rows=_sla_row)
 
-        extra.append(("SLA", sla.status_line(doc, clock.now())))
-    show_ticket(doc, extra_rows=extra)
+
+def _sla_row(doc: dict) -> list[tuple[str, str]]:
+    if doc.get("kind") != "incident":
+        return []
+    from sdcli import clock, sla
+
+    return [("SLA", sla.status_line(doc, clock.now()))]

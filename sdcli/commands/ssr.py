@@ -221,18 +221,10 @@ def list_(ctx: typer.Context, status: list[str] = typer.Option([], "--status"), 
 
     Example: sdcli ssr list --status received
     """
-    from sdcli.render import ticket_table
-    from sdcli.tickets import build_filters, find
+    from sdcli.commands._transition import list_kind
 
-    rows = find(
-        app_of(ctx).store(),
-        build_filters(kind="ssr", status=status, customer=customer, include_all=include_all),
-        full=True,
-    )
-    if as_json:
-        emit_json(rows)
-        return
-    ticket_table(rows, ("id", "status", "customer", "site", "category", "window_start"))
+    list_kind(ctx, "ssr", status=status, customer=customer, include_all=include_all, as_json=as_json,
+              columns=("id", "status", "customer", "site", "category", "window_start"))  # fmt: skip
 
 
 @app.command("show")
@@ -241,13 +233,9 @@ def show(ctx: typer.Context, ticket_id: str = IDARG, as_json: bool = JSON_OPTION
 
     Example: sdcli ssr show SSR4 --json
     """
-    from sdcli.render import show_ticket
+    from sdcli.commands._transition import show_doc
 
-    doc = app_of(ctx).store().get(ticket_id)
-    if as_json:
-        emit_json(doc)
-    else:
-        show_ticket(doc)
+    show_doc(ctx, ticket_id, as_json)
 
 
 @app.command("invoice")
