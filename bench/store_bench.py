@@ -38,15 +38,16 @@ def ticket(i: int) -> dict:
 
 
 def build(home: Path, n: int) -> None:
-    from sdcli.store import TinyStore
+    from sdcli.store import open_store
 
-    store = TinyStore(home)
+    store = open_store(home=home)
     batch = 20_000
     for start in range(0, n, batch):
-        store.write_many(
+        store.upsert_many(
             "INC",
             [ticket(i) for i in range(start, min(n, start + batch))],
-            {},
+            key=None,
+            on_conflict="skip",
             actor="bench",
             event={"action": "opened"},
         )

@@ -56,6 +56,7 @@ class SdcliGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SdcliError as e:
+            _flush_warnings(ctx)
             typer.echo(f"Error: {one_line(e)}", err=True)
             raise typer.Exit(e.exit_code) from None
         except KeyboardInterrupt:
@@ -73,6 +74,13 @@ class SdcliGroup(TyperGroup):
                 err=True,
             )
             raise typer.Exit(1) from None
+        finally:
+            _flush_warnings(ctx)
+
+
+def _flush_warnings(ctx: Any) -> None:
+    if isinstance(ctx.obj, App):
+        ctx.obj.flush_warnings()
 
 
 app = typer.Typer(
@@ -107,6 +115,13 @@ def root(
         "--no-input",
         help="Never prompt (also SDCLI_NO_INPUT=1); missing answers are errors.",
     ),
+    store: str | None = typer.Option(
+        None,
+        "--store",
+        envvar="SDCLI_STORE",
+        show_envvar=True,
+        help="The store's URL (default: tinydb://HOME/store, the embedded store).",
+    ),
     lang: str | None = typer.Option(None, "--lang", help="Language of prompts and texts: es, en or pt."),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
@@ -118,7 +133,8 @@ def root(
     """
     from sdcli.home import agent_name, resolve_home
 
-    ctx.obj = App(home=resolve_home(home), agent=agent_name(), no_input=no_input or env_no_input(), lang=lang)
+    ctx.obj = App(home=resolve_home(home), agent=agent_name(), no_input=no_input or env_no_input(), lang=lang,
+                  store_url=store)  # fmt: skip
 
 
 #: the commands, in the order --help lists them: (command name, module under sdcli/commands)

@@ -22,10 +22,11 @@ from typing import Any
 from sdcli import clock, intake, validate
 from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
-from sdcli.store import PREFIXES, Store, atomic_write, dumps, loads
+from sdcli.model import KIND_PREFIX
+from sdcli.store import KeyConflict, Store, UpsertResult, atomic_write, dumps, loads
+from sdcli.store.base import CONFLICTS, key_of
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
-CONFLICTS = ("skip", "update", "fail")
 #: incident fields an import may carry besides the questionnaire's answers
 INCIDENT_META_TIMES = (
     "opened_at",
@@ -657,23 +658,37 @@ def _only_where(raw: list[Any], conditions: list[tuple[list[Any] | None, tuple[A
 
 @dataclass
 class Plan:
+    """What a file asks: its valid rows (one per key, in order) and what is wrong with the rest.
+
+    Whether a row creates, updates or skips a ticket is decided by the store inside its write
+    (`Store.upsert_many`), so that two imports of one file at once create each ticket once."""
+
+    key: str | None = None
+    on_conflict: str = "skip"
     read: int = 0
-    creates: list[dict[str, Any]] = field(default_factory=list)
-    updates: dict[str, dict[str, Any]] = field(default_factory=dict)  # id -> new fields
-    skipped: int = 0
-    unchanged: int = 0
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line of each doc
+    rows: list[dict[str, Any]] = field(default_factory=list)  # each doc's row, as the file gave it
+    skipped: int = 0  # rows whose key an earlier row of the file has (skip)
     merged: int = 0  # rows superseded by a later row with the same key (update)
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
+    result: UpsertResult | None = None  # what the store did (or would do, in a dry run)
 
     def summary(self) -> dict[str, int]:
-        return {"read": self.read, "created": len(self.creates), "updated": len(self.updates),
-                "skipped": self.skipped + self.unchanged, "merged": self.merged,
+        r = self.result or UpsertResult()
+        return {"read": self.read, "created": len(r.created), "updated": len(r.updated),
+                "skipped": self.skipped + len(r.skipped) + len(r.unchanged), "merged": self.merged,
                 "rejected": len(self.rejected_rows)}  # fmt: skip
+
+    def reject(self, i: int, table: Table, errs: list[RowError]) -> None:
+        self.errors.extend(errs)
+        self.rejected_rows.append(
+            (table.lines[i], table.row(i), "; ".join(f"{x.field}: {x.reason}" for x in errs))
+        )
 
 
 def plan_import(
-    store: Store,
     table: Table,
     *,
     kind: str,
@@ -685,79 +700,76 @@ def plan_import(
     tz: str | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Plan:
+    """Validate every row and resolve the file's own repeated keys; touches no store."""
     if kind not in KINDS:
         raise InvalidValue("kind", kind, "import supports: " + ", ".join(KINDS))
     if on_conflict not in CONFLICTS:
         raise InvalidValue("on-conflict", on_conflict, "use skip, update or fail")
     records = KINDS[kind](home, mapping, country, tz)
-    prefix = records.prefix
-    key = (
-        key
-        or mapping.key
-        or (
-            "external_id"
-            if "external_id" in mapping.fields or "external_id" in table.columns
-            else "customer_reference"
-        )
-    )
-    existing: dict[str, dict[str, Any]] = {}
-    for doc in store.all_tickets(prefix):
-        k = doc.get(key)
-        if k not in (None, ""):
-            existing[str(k)] = doc
-    plan = Plan()
-    pending: dict[str, int] = {}  # key -> index in plan.creates
+    key = key or mapping.key or (
+        "external_id" if "external_id" in mapping.fields or "external_id" in table.columns else "customer_reference"
+    )  # fmt: skip
+    plan = Plan(key=key, on_conflict=on_conflict)
+    seen: dict[str, int] = {}  # key -> index in plan.docs
     for i, (fields, errs) in enumerate(records.check(table, progress)):
         plan.read += 1
         if errs:
-            plan.errors.extend(errs)
-            plan.rejected_rows.append(
-                (table.lines[i], table.row(i), "; ".join(f"{x.field}: {x.reason}" for x in errs))
-            )
+            plan.reject(i, table, errs)
             continue
         assert fields is not None
-        k = fields.get(key)
-        k = None if k in (None, "") else str(k)
-        if k is not None and (k in pending or k in existing):
+        k = key_of(fields, key)
+        if k is not None and k in seen:
             if on_conflict == "fail":
-                err = RowError(
-                    table.lines[i],
-                    key,
-                    k,
-                    "already exists" if k in existing and k not in pending else "appears twice in the file",
-                )
-                plan.errors.append(err)
-                plan.rejected_rows.append((table.lines[i], table.row(i), f"{key}: {err.reason}"))
-                continue
-            if on_conflict == "skip":
+                plan.reject(i, table, [RowError(table.lines[i], key, k, "appears twice in the file")])
+            elif on_conflict == "skip":
                 plan.skipped += 1
-                continue
-            if k in pending:
-                plan.creates[pending[k]] = fields
+            else:  # the last row of a key wins
+                j = seen[k]
+                plan.docs[j], plan.lines[j], plan.rows[j] = fields, table.lines[i], table.row(i)
                 plan.merged += 1
-                continue
-            doc_id = existing[k]["id"]
-            if doc_id in plan.updates:
-                plan.merged += 1
-            plan.updates[doc_id] = fields  # the last row of a key wins
             continue
         if k is not None:
-            pending[k] = len(plan.creates)
-        plan.creates.append(fields)
-    by_id = {d["id"]: d for d in existing.values()}
-    for doc_id in list(plan.updates):
-        doc, new = by_id[doc_id], plan.updates[doc_id]
-        if all(doc.get(f) == v for f, v in new.items() if f != "history"):
-            del plan.updates[doc_id]
-            plan.unchanged += 1
+            seen[k] = len(plan.docs)
+        plan.docs.append(fields)
+        plan.lines.append(table.lines[i])
+        plan.rows.append(table.row(i))
     return plan
 
 
-def write_plan(store: Store, plan: Plan, *, kind: str, actor: str, source: str) -> list[str]:
-    prefix = {v: k for k, v in PREFIXES.items()}[kind]
-    if not plan.creates and not plan.updates:
-        return []
-    return store.write_many(prefix, plan.creates, plan.updates, actor=actor, event={"imported_from": source})
+def write_plan(
+    store: Store,
+    plan: Plan,
+    *,
+    kind: str,
+    actor: str,
+    source: str,
+    partial: bool = False,
+    dry_run: bool = False,
+) -> UpsertResult:
+    """ONE store write of the plan's rows, create-or-update decided inside it. Keys that exist
+    under on_conflict='fail' become row errors: with `partial` those rows are rejected and the
+    others written, else nothing is written."""
+    prefix = KIND_PREFIX[kind]
+    try:
+        plan.result = store.upsert_many(prefix, plan.docs, key=plan.key, on_conflict=plan.on_conflict, actor=actor,
+                                        event={"imported_from": source}, all_or_nothing=not partial,
+                                        dry_run=dry_run)  # fmt: skip
+    except KeyConflict as e:
+        plan.result = UpsertResult()
+        _conflicts(plan, e.values)
+        return plan.result
+    _conflicts(plan, plan.result.conflicts)
+    return plan.result
+
+
+def _conflicts(plan: Plan, values: list[str]) -> None:
+    taken = set(values)
+    for doc, line, row in zip(plan.docs, plan.lines, plan.rows, strict=True):
+        k = key_of(doc, plan.key)
+        if k in taken:
+            err = RowError(line, plan.key or "key", k, "already exists")
+            plan.errors.append(err)
+            plan.rejected_rows.append((line, row, f"{err.field}: {err.reason}"))
 
 
 def write_rejects(

@@ -11,9 +11,8 @@ from typing import Any
 from sdcli import clock
 from sdcli.errors import InvalidValue, RefusedTransition
 from sdcli.home import load_data
-from sdcli.store import FINISHED, PREFIXES, Store, parse_id, summary
-
-KIND_PREFIX = {v: k for k, v in PREFIXES.items()}
+from sdcli.model import KIND_PREFIX, PREFIXES, parse_id, summary
+from sdcli.store import Store
 
 
 def workflow(kind: str, home: Path | None = None) -> dict[str, Any]:
@@ -97,8 +96,8 @@ class Filters:
     reverse: bool = False
     limit: int | None = None
 
-    def needs_full_scan(self) -> bool:
-        return self.include_finished or any(s in FINISHED for s in self.status)
+    def needs_full_scan(self, finished: frozenset[str]) -> bool:
+        return self.include_finished or any(s in finished for s in self.status)
 
     def match(self, doc: dict[str, Any]) -> bool:
         if self.kind and doc.get("kind") != self.kind:
@@ -152,7 +151,7 @@ def find(store: Store, filters: Filters, *, full: bool = False) -> list[dict[str
     """
     prefix = KIND_PREFIX.get(filters.kind) if filters.kind else None
     source: Iterable[dict[str, Any]]
-    scanned = filters.needs_full_scan()
+    scanned = filters.needs_full_scan(store.vocabulary.any_finished)
     source = store.all_tickets(prefix) if scanned else store.open_summaries(prefix)
     rows = [d for d in source if filters.match(d)]
     rows.sort(key=_sort_key(filters.sort), reverse=filters.reverse)

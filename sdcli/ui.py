@@ -30,11 +30,23 @@ class App:
     agent: str
     no_input: bool
     lang: str | None = None
+    store_url: str | None = None  # --store (else SDCLI_STORE, else the embedded store in home)
+    _store: Store | None = None
 
     def store(self) -> Store:
-        from sdcli.store import open_store
+        """The run's store, opened once (its warnings are printed when the command ends)."""
+        if self._store is None:
+            from sdcli.store import open_store
 
-        return open_store(self.home)
+            self._store = open_store(self.store_url, home=self.home)
+        return self._store
+
+    def flush_warnings(self) -> None:
+        """What a store write finished in spite of a fault (it was saved), told on stderr."""
+        if self._store is not None:
+            for line in self._store.warnings:
+                warn(line)
+            self._store.warnings.clear()
 
 
 def app_of(ctx: typer.Context) -> App:

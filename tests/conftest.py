@@ -36,9 +36,10 @@ def home(tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture
 def store(home):
-    from sdcli.store import TinyStore
+    """The store the CLI would open for this test's home (SDCLI_STORE, else the embedded one)."""
+    from sdcli.store import open_store
 
-    return TinyStore(home)
+    return open_store(home=home)
 
 
 class Invoker:

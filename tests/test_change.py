@@ -11,7 +11,7 @@ from conftest import subprocess_env
 import sdcli.ui as ui
 from sdcli import changes, escalation
 from sdcli.home import load_data
-from sdcli.store import TinyStore
+from sdcli.store import open_store
 
 REQ = ["--site", "Lima HQ", "--type", "rack_relocation", "--description", "Move rack to floor 2",
        "--window-start", "2026-12-10T22:00:00-05:00", "--window-end", "2026-12-11T04:00:00-05:00", "--json"]  # fmt: skip
@@ -45,7 +45,7 @@ def test_without_a_project_manager_routed_to_account_manager(sdcli, home):
         and "has no project manager and no account manager" in r.stderr
         and "sdcli customer add" in r.stderr
     )
-    assert not (home / "store").exists() or list(TinyStore(home).all_tickets("CHG")) == []
+    assert not (home / "store").exists() or list(open_store(home=home).all_tickets("CHG")) == []
     sdcli.json(
         "customer",
         "add",
@@ -73,7 +73,7 @@ def test_missing_fields_named_at_once(sdcli, home):
     assert r.exit_code == 1 and "--site, --type, --description, --window-start, --window-end" in r.stderr
     r = sdcli("change", "--customer", "X", *REQ[:-1], "--type", "teleport")
     assert r.exit_code == 1 and "type" in r.stderr
-    assert not (home / "store").exists() or list(TinyStore(home).all_tickets()) == []
+    assert not (home / "store").exists() or list(open_store(home=home).all_tickets()) == []
 
 
 PATH = [("send", []), ("accept", ["--by", "Rita Paz"]), ("schedule", ["--at", "2026-12-10 22:00"]),
@@ -203,7 +203,7 @@ def test_file_a_change_interactively_in_a_terminal(home, sdcli):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    (doc,) = TinyStore(home).all_tickets("CHG")
+    (doc,) = open_store(home=home).all_tickets("CHG")
     assert (
         doc["type"] == "antenna_relocation"
         and doc["status"] == "routed"

@@ -12,14 +12,14 @@ from pathlib import Path
 
 from conftest import PY, report, subprocess_env
 
-from sdcli.store import TinyStore
+from sdcli.store import open_store
 
 WORKERS = str(Path(__file__).with_name("workers.py"))
 
 
 def test_eight_writers_and_a_polling_reader(home):
     env = subprocess_env(home)
-    TinyStore(home).create("INC", {"status": "open", "customer": "seed"}, actor="t")
+    open_store(home=home).create("INC", {"status": "open", "customer": "seed"}, actor="t")
     reader = subprocess.Popen(
         [PY, WORKERS, "poll", str(home), "6"], env=env, stdout=subprocess.PIPE, text=True
     )
@@ -40,7 +40,7 @@ def test_eight_writers_and_a_polling_reader(home):
     polled = json.loads(reader.communicate(timeout=60)[0])
     assert polled["reads"] > 100 and polled["bad"] == 0, polled
 
-    store = TinyStore(home)
+    store = open_store(home=home)
     tickets = [t for t in store.all_tickets("INC") if t["customer"] != "seed"]
     ids = [t["id"] for t in tickets]
     assert len(tickets) == 400 and len(set(ids)) == 400
@@ -71,12 +71,12 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
                 noted.add(line[5:])
             elif line:
                 saved.add(line)
-        store = TinyStore(home)
+        store = open_store(home=home)
         damaged = [x for x in store.check() if "damaged" in x or "appears twice" in x]
         assert damaged == []
         for tid in saved:
             store.get(tid)
-    store = TinyStore(home)
+    store = open_store(home=home)
     all_ids = [t["id"] for t in store.all_tickets()]
     assert len(all_ids) == len(set(all_ids))
     assert saved <= set(all_ids)
@@ -113,7 +113,7 @@ def test_bulk_writes_killed_at_random_instants_are_whole_or_absent(home):
             after_commit_point += 1
         elif list((home / "store").rglob("*.tmp")):
             while_staging += 1
-    store = TinyStore(home)
+    store = open_store(home=home)
     store.create("INC", {"status": "open", "customer": "after"}, actor="t")  # finishes an interrupted write
     docs = list(store.all_tickets("INC"))
     batches: dict[int, int] = {}
@@ -132,7 +132,7 @@ def test_bulk_writes_killed_at_random_instants_are_whole_or_absent(home):
 def test_live_lock_holder_means_store_busy_exit_1(home, sdcli):
     from helpers import make_incident
 
-    make_incident(TinyStore(home))
+    make_incident(open_store(home=home))
     holder = subprocess.Popen(
         [
             PY,

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import sdcli.ui as ui
 from sdcli import importer
-from sdcli.store import TinyStore
+from sdcli.store import open_store
 
 SNOW = DATA / "servicenow-incident-event-log-sample.csv"
 STATUS = {"New": "open", "Active": "open", "Awaiting User Info": "on_hold", "Awaiting Vendor": "on_hold",
@@ -44,7 +44,7 @@ def test_servicenow_sample_imports_into_890_incidents_with_their_last_state(sdcl
     with SNOW.open(encoding="utf-8") as f:
         for row in csv.DictReader(f):
             last[row["number"]] = row
-    docs = {d["external_id"]: d for d in TinyStore(home).all_tickets("INC")}
+    docs = {d["external_id"]: d for d in open_store(home=home).all_tickets("INC")}
     assert len(docs) == 890 == len(last)
     for number, row in last.items():
         d = docs[number]
@@ -88,7 +88,7 @@ def test_one_bad_row_in_1000_writes_nothing_and_is_reported(sdcli, home, tmp_pat
         == "Error: 1 of 1000 rows are invalid; nothing was written (fix them, or use --partial --rejects FILE)"
     )
     assert len(lines) == 2
-    assert not (home / "store").exists() or list(TinyStore(home).all_tickets()) == []
+    assert not (home / "store").exists() or list(open_store(home=home).all_tickets()) == []
     r = sdcli("import", str(path), "--json")  # for scripts: the same report as JSON on stdout, exit 1
     assert r.exit_code == 1 and r.stderr.rstrip().splitlines()[-1].startswith("Error: 1 of 1000 rows")
     assert json.loads(r.stdout) == {"read": 1000, "created": 0, "updated": 0, "skipped": 0, "merged": 0,
@@ -100,7 +100,7 @@ def test_one_bad_row_in_1000_writes_nothing_and_is_reported(sdcli, home, tmp_pat
     assert (summary["created"], summary["rejected"]) == (999, 1)
     assert summary["errors"] == [{"line": 502, "field": "callback_contacts.email", "value": "ana@@cliente",
                                   "reason": "not a valid email address"}]  # fmt: skip
-    assert len(list(TinyStore(home).all_tickets())) == 999
+    assert len(list(open_store(home=home).all_tickets())) == 999
     with rejects.open(encoding="utf-8") as f:
         (bad,) = list(csv.DictReader(f))
     assert (
@@ -128,7 +128,7 @@ def test_formats_bom_stdin_and_tsv(sdcli, home, tmp_path):
         assert sdcli.json("import", str(tmp_path / name), "--json")["created"] == 1, name
     r = sdcli("import", "-", "--format", "json", "--json", input=json.dumps([good_row(9)]))
     assert r.exit_code == 0 and json.loads(r.stdout)["created"] == 1
-    assert sorted(d["customer_reference"] for d in TinyStore(home).all_tickets()) == [
+    assert sorted(d["customer_reference"] for d in open_store(home=home).all_tickets()) == [
         "CR-0",
         "CR-1",
         "CR-2",
@@ -157,7 +157,7 @@ def test_conflicts_skip_update_fail(sdcli, home, tmp_path):
     assert r.exit_code == 1 and "customer_reference: 'CR-0': already exists" in r.stderr
     s = sdcli.json("import", str(path), "--on-conflict", "update", "--json")
     assert (s["updated"], s["skipped"], s["created"]) == (1, 4, 0)
-    doc = next(d for d in TinyStore(home).all_tickets() if d["customer_reference"] == "CR-2")
+    doc = next(d for d in open_store(home=home).all_tickets() if d["customer_reference"] == "CR-2")
     assert doc["site"] == "Moved" and doc["history"][-1]["action"] == "updated"
     assert doc["history"][-1]["imported_from"] == "in.csv"
     assert doc["history"][-1]["changes"] == {"site": ["Site 2", "Moved"]}
@@ -197,11 +197,11 @@ def test_export_then_import_gives_back_the_same_tickets(sdcli, home, tmp_path, f
     out = tmp_path / f"export.{fmt}"
     r = sdcli("export", "--format", fmt, "-o", str(out))
     assert r.exit_code == 0, r.output
-    original = list(TinyStore(home).all_tickets())
+    original = list(open_store(home=home).all_tickets())
     other = tmp_path / "other"
     r = sdcli("--home", str(other), "import", str(out), "--json")
     assert r.exit_code == 0, r.output
-    copied = list(TinyStore(other).all_tickets())
+    copied = list(open_store(home=other).all_tickets())
     assert comparable(copied) == comparable(original)
     if fmt != "csv":  # whole documents keep their history, and the import is added to it
         assert copied[0]["history"][:-1] == original[0]["history"]
@@ -224,11 +224,11 @@ def test_a_bad_cell_is_reported_with_its_line_and_the_rest_planned(home):
     rows = [good_row(i) for i in range(300)]
     rows[151]["source_ip"] = "300.1.1.1"
     m = importer.load_mapping(None, None, [], None)
-    plan = importer.plan_import(TinyStore(home), importer.Table.of_dicts(rows, first_line=2), kind="incident",
+    plan = importer.plan_import(importer.Table.of_dicts(rows, first_line=2), kind="incident",
                                 mapping=m, home=None, key=None, on_conflict="skip")  # fmt: skip
     assert [str(e) for e in plan.errors] == ["line 153: source_ip: '300.1.1.1': not an IPv4 or IPv6 address"]
-    assert len(plan.creates) == 299 and plan.rejected_rows[0][1] == rows[151]
-    assert plan.creates[0]["callback_contacts"] == [
+    assert len(plan.docs) == 299 and plan.rejected_rows[0][1] == rows[151]
+    assert plan.docs[0]["callback_contacts"] == [
         {"name": "Ana 0", "email": "ana0@cliente.mx", "phone": "+525551003003"}
     ]
 
@@ -324,7 +324,7 @@ def test_mapping_flags_and_value_maps(sdcli, home, tmp_path):
                    "--map", "site=Where", "--map", "problem=Kind", "--map", "service_type=Svc", "--map", "callback_contacts=Who",
                    "--map", "opened_at=When", "--dayfirst", "--country", "PE", "--json")  # fmt: skip
     assert s["created"] == 1
-    (doc,) = TinyStore(home).all_tickets()
+    (doc,) = open_store(home=home).all_tickets()
     assert doc["problem"] == "link_down" and doc["opened_at"] == "2016-03-02T10:00:00-05:00"
     r = sdcli("import", str(path), "--map", "nonsense")
     assert r.exit_code == 2 and "--map takes field=column" in r.stderr
@@ -361,12 +361,12 @@ def test_a_repeated_header_is_warned_about_and_its_last_column_read(sdcli, home,
     r = sdcli("import", str(path), "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)["created"] == 1
     assert "column 'customer' appears more than once in the header; its last one is read" in r.stderr
-    assert TinyStore(home).get("INC1")["customer"] == row["customer"]
+    assert open_store(home=home).get("INC1")["customer"] == row["customer"]
 
 
 def test_tickets_a_preset_let_go_without_answers_export_and_import_again_without_it(sdcli, home, tmp_path):
     sdcli.json("import", str(SNOW), "--preset", "servicenow", "--json")
-    original = list(TinyStore(home).all_tickets())
+    original = list(open_store(home=home).all_tickets())
     assert original[0]["missing_answers"] == [
         "callback_contacts",
         "service_type",
@@ -377,7 +377,7 @@ def test_tickets_a_preset_let_go_without_answers_export_and_import_again_without
         other = tmp_path / f"other-{fmt}"
         summary = sdcli.json("--home", str(other), "import", str(out), "--json")
         assert (summary["created"], summary["rejected"]) == (890, 0), fmt
-        assert comparable(TinyStore(other).all_tickets()) == comparable(original)
+        assert comparable(open_store(home=other).all_tickets()) == comparable(original)
 
 
 def test_missing_answers_names_required_questions_and_is_dropped_once_answered(sdcli, home, tmp_path):
@@ -398,7 +398,7 @@ def test_missing_answers_names_required_questions_and_is_dropped_once_answered(s
     ]
     rejects = tmp_path / "rejects.jsonl"
     assert sdcli("import", str(path), "--partial", "--rejects", str(rejects)).exit_code == 0
-    first, second = TinyStore(home).all_tickets()
+    first, second = open_store(home=home).all_tickets()
     assert first["missing_answers"] == ["callback_contacts"] and "callback_contacts" not in first
     assert "missing_answers" not in second and second["callback_contacts"][0]["name"] == "Ana 2"
 

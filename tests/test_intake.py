@@ -12,7 +12,7 @@ from intake_keys import CTRL_C, KILL_LINE, SAVE, base_keys, line, rest_keys, run
 
 import sdcli.ui as ui
 from sdcli import validate
-from sdcli.store import TinyStore
+from sdcli.store import open_store
 
 COMMON = {
     "customer": "ACME Perú",
@@ -43,7 +43,7 @@ def tty(monkeypatch):
 
 
 def stored(home) -> list[dict]:
-    return list(TinyStore(home).all_tickets())
+    return list(open_store(home=home).all_tickets())
 
 
 def only(home) -> dict:

@@ -9,7 +9,7 @@ import pexpect
 import pytest
 from conftest import subprocess_env
 
-from sdcli.store import TinyStore
+from sdcli.store import open_store
 
 DOWN = "\x1b[B"
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
@@ -66,7 +66,7 @@ def second_half(child: pexpect.spawn, *, wrong_email: bool) -> None:
 
 
 def check_stored(home) -> dict:
-    docs = list(TinyStore(home).all_tickets())
+    docs = list(open_store(home=home).all_tickets())
     assert len(docs) == 1
     doc = docs[0]
     assert doc["customer"] == "Minera Sur" and doc["site"] == "Antofagasta" and doc["country"] == "CL"
@@ -104,7 +104,7 @@ def test_ctrl_c_halfway_then_resume(home):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
-    assert list(TinyStore(home).all_tickets()) == []
+    assert list(open_store(home=home).all_tickets()) == []
     (draft,) = list((home / "drafts").glob("*.json"))
     assert json.loads(draft.read_text())["answers"]["problem"] == "packet_loss"
 
@@ -121,7 +121,7 @@ def test_ctrl_c_halfway_then_resume(home):
 def test_colour_on_a_terminal_and_off_under_no_color(home):
     from helpers import make_incident
 
-    store = TinyStore(home)
+    store = open_store(home=home)
     make_incident(
         store, opened_at="2026-12-01T00:00:00-03:00", severity=1, recovery_due="2026-12-01T04:00:00-03:00"
     )
@@ -154,4 +154,4 @@ def test_a_closed_terminal_leaves_the_draft(home):
     (draft,) = list((home / "drafts").glob("*.json"))
     answers = json.loads(draft.read_text())["answers"]
     assert answers["customer"] == "Minera Sur" and answers["description"] == "Pérdida del 30%"
-    assert list(TinyStore(home).all_tickets()) == []
+    assert list(open_store(home=home).all_tickets()) == []

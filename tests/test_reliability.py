@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 import sdcli.ui as ui
 from sdcli import validate
 from sdcli.errors import InvalidValue
-from sdcli.store import TinyStore
+from sdcli.store import open_store
 
 WORKERS = str(Path(__file__).with_name("workers.py"))
 
@@ -92,7 +92,7 @@ def test_load_opens_escalations_import_and_readers_at_once(sdcli, home, tmp_path
     assert failures == []
     assert imported["created"] == 5000
     opened = [r["id"] for name in ("open1", "open2") for r in results[name]]
-    store = TinyStore(home)
+    store = open_store(home=home)
     tickets = list(store.all_tickets("INC"))
     ids = [t["id"] for t in tickets]
     assert len(ids) == len(set(ids)) == 3 + 80 + 5000
@@ -135,7 +135,7 @@ def test_a_full_disk_in_the_middle_of_a_bulk_write_changes_nothing(home, monkeyp
 
     from sdcli.errors import StoreUnwritable
 
-    store = TinyStore(home)
+    store = open_store(home=home)
     make_incident(store)
     before = {p: p.read_bytes() for p in (home / "store").rglob("*") if p.is_file()}
     real_write, calls = os.write, []
@@ -148,8 +148,8 @@ def test_a_full_disk_in_the_middle_of_a_bulk_write_changes_nothing(home, monkeyp
 
     monkeypatch.setattr(os, "write", fills_up)
     with pytest.raises(StoreUnwritable, match="the disk is full; nothing was changed"):
-        store.write_many("INC", [{"status": "open", "customer": f"c{i}"} for i in range(1500)], {},
-                         actor="t", event={})  # fmt: skip
+        store.upsert_many("INC", [{"status": "open", "customer": f"c{i}"} for i in range(1500)], key=None,
+                          on_conflict="skip", actor="t", event={})  # fmt: skip
     monkeypatch.setattr(os, "write", real_write)
     after = {p: p.read_bytes() for p in (home / "store").rglob("*") if p.is_file()}
     assert after == before  # no shard, no temp, the same meta (next id) and index
@@ -159,21 +159,25 @@ def test_a_full_disk_in_the_middle_of_a_bulk_write_changes_nothing(home, monkeyp
 def test_a_write_stopped_after_its_commit_point_is_finished_by_the_next_one(home, monkeypatch):
     from helpers import make_incident
 
-    store = TinyStore(home)
+    store = open_store(home=home)
     make_incident(store)
 
-    def dies(self, journal, changes=None):
-        raise KeyboardInterrupt  # the process stops between the journal and the renames
+    from sdcli.store import journal
 
-    monkeypatch.setattr(TinyStore, "_finish", dies)
-    with pytest.raises(KeyboardInterrupt):
-        store.write_many("INC", [{"status": "open", "customer": f"c{i}"} for i in range(500)], {},
-                         actor="t", event={})  # fmt: skip
+    def dies(layout, pending, legacy=None):
+        raise SystemExit  # the process stops between the journal and the renames
+
+    monkeypatch.setattr(journal, "finish", dies)
+    with pytest.raises(SystemExit):
+        store.upsert_many("INC", [{"status": "open", "customer": f"c{i}"} for i in range(500)], key=None,
+                          on_conflict="skip", actor="t", event={})  # fmt: skip
     monkeypatch.undo()
     assert (home / "store" / "journal.json").exists()
-    assert [t["id"] for t in TinyStore(home).open_summaries()] == ["INC1"]  # readers: the old state
-    assert make_incident(TinyStore(home))["id"] == "INC502"  # the next writer finishes the 500 first
-    store = TinyStore(home)
+    reader = open_store(home=home)  # readers see the committed write whole, before it is finished
+    assert len(reader.open_summaries()) == 501 and len(list(reader.all_tickets())) == 501
+    assert reader.get("INC501")["customer"] == "c499"
+    assert make_incident(open_store(home=home))["id"] == "INC502"  # the next writer finishes the 500 first
+    store = open_store(home=home)
     assert len(list(store.all_tickets())) == 502 and len(store.open_summaries()) == 502
     assert store.check() == [] and not list((home / "store").rglob("*.tmp"))
 
@@ -334,7 +338,7 @@ def test_hostile_answers_through_the_questionnaire_prompts(home, monkeypatch):
     )
     r = run_open([*keys, *rest_keys("mpls"), SAVE])
     assert r.exit_code == 0, r.output
-    (doc,) = TinyStore(home).all_tickets()
+    (doc,) = open_store(home=home).all_tickets()
     assert doc["customer"] == "[red]ACME[/red] [link=http://evil.example]x[/link]"
     assert "[red]ACME[/red]" in r.stdout and "\x1b" not in r.stdout  # the review showed it literally
 

@@ -11,7 +11,7 @@ from conftest import DATA
 from helpers import make_incident
 
 from sdcli import sla
-from sdcli.store import TinyStore
+from sdcli.store import open_store
 
 SP = ZoneInfo("America/Sao_Paulo")
 MX = ZoneInfo("America/Mexico_City")
@@ -268,9 +268,9 @@ def test_due_and_breached_lists_and_shift(sdcli, home):
 
 
 def test_store_index_carries_sla_fields(home, sdcli):
-    inc = make_incident(TinyStore(home))
+    inc = make_incident(open_store(home=home))
     sdcli.json("classify", inc["id"], "--accept-suggestion", "--json")
-    (summary,) = TinyStore(home).open_summaries()
+    (summary,) = open_store(home=home).open_summaries()
     assert summary["severity"] == 1 and summary["recovery_due"]
 
 

@@ -8,9 +8,9 @@ import stat
 import pytest
 from helpers import make_incident
 
-from sdcli import store as store_mod
 from sdcli.errors import BadTicketId, StoreDamaged, UnknownTicket
-from sdcli.store import SHARD_SIZE, TinyStore, parse_id
+from sdcli.store import files, open_store, parse_id, tiny
+from sdcli.store.layout import SHARD_SIZE
 
 
 def test_ids_are_sequential_case_insensitive_and_never_reused(store):
@@ -20,7 +20,7 @@ def test_ids_are_sequential_case_insensitive_and_never_reused(store):
     assert store.get("inc2")["id"] == "INC2"
     assert store.get(" Inc-0002 ")["id"] == "INC2"
     # a new store object (a new process) continues the numbering
-    assert make_incident(TinyStore(store.home))["id"] == "INC3"
+    assert make_incident(open_store(home=store.home))["id"] == "INC3"
     s = store.create("SSR", {"status": "received"}, actor="x")
     assert s["id"] == "SSR1" and s["kind"] == "ssr"
 
@@ -113,19 +113,19 @@ def test_damaged_file_is_reported_and_never_overwritten(store):
 def test_migrations_run_once_in_order(store, monkeypatch):
     make_incident(store)
     ran = []
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(tiny, "SCHEMA_VERSION", 3)
     monkeypatch.setattr(
-        store_mod,
+        tiny,
         "MIGRATIONS",
         [
-            *store_mod.MIGRATIONS,
-            (2, "two", lambda root: ran.append(2)),
-            (3, "three", lambda root: ran.append(3)),
+            *tiny.MIGRATIONS,
+            (2, "two", lambda s: ran.append((2, s.root))),
+            (3, "three", lambda s: ran.append((3, s.root))),
         ],
     )
     make_incident(store)
     make_incident(store)
-    assert ran == [2, 3]
+    assert ran == [(2, store.root), (3, store.root)]  # functions of the store, once each
     meta = json.loads((store.root / "meta.json").read_text())
     assert meta["schema"] == 3 and meta["migrations"][-2:] == ["two", "three"]
 
@@ -156,16 +156,19 @@ def test_doctor_finds_and_fixes_index_and_counter(store):
     assert make_incident(store)["id"] == "INC3"
 
 
-def test_write_many_is_one_write(store):
-    make_incident(store)
-    ids = store.write_many(
+def test_upsert_many_is_one_write(store):
+    make_incident(store, external_id="X1")
+    result = store.upsert_many(
         "INC",
-        [{"status": "open", "customer": f"c{i}"} for i in range(450)],
-        {"INC1": {"site": "moved", "id": "INC9", "history": []}},
+        [{"status": "open", "customer": f"c{i}"} for i in range(450)]
+        + [{"external_id": "X1", "site": "moved", "id": "INC9", "history": []}],
+        key="external_id",
+        on_conflict="update",
         actor="import",
         event={"source": "test"},
     )
-    assert ids[0] == "INC2" and ids[-1] == "INC451"
+    ids = result.created
+    assert ids[0] == "INC2" and ids[-1] == "INC451" and result.updated == ["INC1"]
     first = store.get("INC1")
     assert first["site"] == "moved" and first["id"] == "INC1"  # id and history are the store's
     assert first["history"][-1]["action"] == "updated" and first["history"][-1]["source"] == "test"
@@ -178,9 +181,11 @@ def test_write_many_is_one_write(store):
 
 def test_bulk_create_written_from_threads_fills_the_partial_shard_first(store, monkeypatch):
     make_incident(store)  # the first shard already holds a ticket: the batch starts unaligned
-    monkeypatch.setattr(store_mod, "PARALLEL_STAGE", 2)
+    monkeypatch.setattr(files, "PARALLEL_STAGE", 2)
     fields = [{"status": "closed" if i % 3 == 0 else "open", "customer": f"c{i}"} for i in range(1000)]
-    ids = store.write_many("INC", fields, {}, actor="bulk", event={"imported_from": "t"})
+    ids = store.upsert_many(
+        "INC", fields, key=None, on_conflict="skip", actor="bulk", event={"imported_from": "t"}
+    ).created
     assert ids == [f"INC{n}" for n in range(2, 1002)]
     docs = list(store.all_tickets("INC"))
     assert [d["id"] for d in docs] == ["INC1", *ids]

@@ -11,10 +11,11 @@ from pathlib import Path
 
 def add(home: str, count: str, tag: str) -> None:
     """Add `count` tickets and a note on each; print each id once it is saved."""
-    from sdcli.store import TinyStore
+    from sdcli.store import open_store
     from sdcli.tickets import add_note
 
-    store = TinyStore(Path(home), lock_timeout=60)
+    os.environ.setdefault("SDCLI_LOCK_TIMEOUT", "60")
+    store = open_store(home=Path(home))
     for i in range(int(count)):
         doc = store.create("INC", {"status": "open", "customer": f"{tag}-{i}"}, actor=tag)
         add_note(store, doc["id"], f"note {tag}-{i}", actor=tag)
@@ -42,10 +43,11 @@ def poll(home: str, seconds: str) -> None:
 
 def loop(home: str) -> None:
     """Write forever (create, note, resolve) until killed; print each id after it is saved."""
-    from sdcli.store import TinyStore
+    from sdcli.store import open_store
     from sdcli.tickets import add_note, transition
 
-    store = TinyStore(Path(home), lock_timeout=60)
+    os.environ.setdefault("SDCLI_LOCK_TIMEOUT", "60")
+    store = open_store(home=Path(home))
     i = 0
     while True:
         doc = store.create("INC", {"status": "open", "customer": f"k{i}", "blob": "x" * 2000}, actor="k")
@@ -123,15 +125,18 @@ def cli(home: str, mode: str, count: str, out: str) -> None:
 
 
 def bulk(home: str, size: str) -> None:
-    """Write batches of `size` tickets (one write_many each, several shards) until killed;
+    """Write batches of `size` tickets (one upsert_many each, several shards) until killed;
     print each batch's first and last id once it is saved."""
-    from sdcli.store import TinyStore
+    from sdcli.store import open_store
 
-    store = TinyStore(Path(home), lock_timeout=60)
+    os.environ.setdefault("SDCLI_LOCK_TIMEOUT", "60")
+    store = open_store(home=Path(home))
     b = 0
     while True:
         batch = [{"status": "open", "customer": f"b{b}-{i}", "blob": "x" * 500} for i in range(int(size))]
-        ids = store.write_many("INC", batch, {}, actor="bulk", event={"batch": f"{os.getpid()}-{b}"})
+        ids = store.upsert_many(
+            "INC", batch, key=None, on_conflict="skip", actor="bulk", event={"batch": f"{os.getpid()}-{b}"}
+        ).created
         print(ids[0], ids[-1], flush=True)
         b += 1
 

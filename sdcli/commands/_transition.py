@@ -38,7 +38,7 @@ def move(
 ) -> dict[str, Any]:
     """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event."""
     from sdcli.errors import RefusedTransition
-    from sdcli.store import PREFIXES, parse_id
+    from sdcli.model import PREFIXES, parse_id
 
     if parse_id(ticket_id)[0] != prefix:
         raise RefusedTransition(f"{ticket_id} is not a {PREFIXES[prefix]} ({prefix}...)")

@@ -22,12 +22,12 @@ def command(
     fixed = store.repair() if fix else []
     problems = store.check()
     if as_json:
-        emit_json({"store": str(store.root), "ok": not problems, "problems": problems, "fixed": fixed})
+        emit_json({"store": store.describe(), "ok": not problems, "problems": problems, "fixed": fixed})
     else:
         for line in fixed:
             typer.echo(f"fixed: {clean(line)}")
         for line in problems:
             typer.echo(f"problem: {clean(line)}")
-        typer.echo(f"{store.root}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
+        typer.echo(f"{store.describe()}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
     if problems:
         raise typer.Exit(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import typer
 
 from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, info, warn
@@ -49,13 +51,11 @@ def command(
     """
     import gc
     import sys
-    from dataclasses import asdict
     from pathlib import Path
 
     from sdcli import importer
     from sdcli.errors import InvalidValue, UsageProblem
 
-    gc.disable()  # an import allocates millions of small objects and frees none until the end
     app = app_of(ctx)
     m = importer.load_mapping(preset, mapping, maps, app.home)
     if dayfirst is not None:
@@ -73,35 +73,48 @@ def command(
     table = importer.read_rows(text, fmt, source)
     for column in sorted({c for c in table.columns if table.columns.count(c) > 1}):
         warn(f"column {column!r} appears more than once in the header; its last one is read")
-    store = app.store()
-    plan = importer.plan_import(store, table, kind=kind, mapping=m, home=app.home, key=key,
-                                on_conflict=conflict, country=country, tz=tz, progress=_progress(len(table)))  # fmt: skip
-    name = "stdin" if source == "-" else Path(source).name
-    errors = [asdict(e) for e in plan.errors]  # line, field, value, reason
-    if plan.errors and not partial:
-        if as_json:  # nothing is written: every count but read and rejected is 0
-            emit_json({**dict.fromkeys(plan.summary(), 0), "read": plan.read, "rejected": len(plan.rejected_rows),
-                       "dry_run": dry_run, "errors": errors})  # fmt: skip
-        for err in plan.errors[:50]:
-            typer.echo(f"  {clean(str(err))}", err=True)
-        if len(plan.errors) > 50:
-            typer.echo(f"  ... and {len(plan.errors) - 50} more", err=True)
-        raise importer.ImportRejected(
-            f"{len(plan.rejected_rows)} of {plan.read} rows are invalid; nothing was written "
-            "(fix them, or use --partial --rejects FILE)"
+    gc.disable()  # validation allocates millions of small objects and frees none until the end
+    try:
+        plan = importer.plan_import(table, kind=kind, mapping=m, home=app.home, key=key, on_conflict=conflict,
+                                    country=country, tz=tz, progress=_progress(len(table)))  # fmt: skip
+    finally:
+        gc.enable()
+    if not plan.errors or partial:
+        name = "stdin" if source == "-" else Path(source).name
+        store = app.store()
+        importer.write_plan(
+            store, plan, kind=kind, actor=app.agent, source=name, partial=partial, dry_run=dry_run
         )
+    if plan.errors and not partial:
+        _refuse(plan, dry_run, as_json)
     if partial and plan.rejected_rows and not dry_run:
         importer.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
-    if not dry_run:
-        importer.write_plan(store, plan, kind=kind, actor=app.agent, source=name)
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
-        emit_json({**summary, "errors": errors})
+        emit_json({**summary, "errors": [asdict(e) for e in plan.errors]})
     else:
         info(
             ("Dry run: would have " if dry_run else "")
             + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "dry_run")
         )
+
+
+def _refuse(plan, dry_run: bool, as_json: bool) -> None:
+    """Nothing was written: every bad row named (on stdout too with --json, every count but
+    read and rejected at 0), exit 1."""
+    from sdcli import importer
+
+    if as_json:
+        emit_json({**dict.fromkeys(plan.summary(), 0), "read": plan.read, "rejected": len(plan.rejected_rows),
+                   "dry_run": dry_run, "errors": [asdict(e) for e in plan.errors]})  # fmt: skip
+    for err in plan.errors[:50]:
+        typer.echo(f"  {clean(str(err))}", err=True)
+    if len(plan.errors) > 50:
+        typer.echo(f"  ... and {len(plan.errors) - 50} more", err=True)
+    raise importer.ImportRejected(
+        f"{len(plan.rejected_rows)} of {plan.read} rows are invalid; nothing was written "
+        "(fix them, or use --partial --rejects FILE)"
+    )
 
 
 def _progress(rows: int):

@@ -1,0 +1,70 @@
+"""What a ticket is, for every layer: id prefixes, ids, finished states, summary fields. No CLI imports.
+
+The finished states of each kind come from the workflow data (`workflow.toml`, `finished`),
+so that a desk that adds a state changes the open index, the listings and the shift view
+with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sdcli.errors import BadTicketId
+
+PREFIXES = {"INC": "incident", "SSR": "ssr", "CHG": "change"}
+KIND_PREFIX = {kind: prefix for prefix, kind in PREFIXES.items()}
+#: fields copied into the open index, so listings and the shift view read one small file
+SUMMARY_FIELDS = (
+    "id", "kind", "status", "customer", "site", "severity", "opened_at", "channel",
+    "service_type", "problem", "customer_reference", "ack_due", "acked_at", "recovery_due",
+    "sla_paused_at", "escalation", "category", "type", "external_id",
+)  # fmt: skip
+
+_ID_RE = re.compile(r"^\s*(INC|SSR|CHG)-?0*(\d{1,12})\s*$", re.IGNORECASE)
+
+
+def parse_id(text: str) -> tuple[str, int]:
+    """'inc12' → ('INC', 12). Raises BadTicketId."""
+    m = _ID_RE.match(text or "") if isinstance(text, str) else None
+    if not m or int(m.group(2)) == 0:
+        raise BadTicketId(f"{text!r} is not a ticket id (INC, SSR or CHG and a number, e.g. INC12)")
+    return m.group(1).upper(), int(m.group(2))
+
+
+def format_id(prefix: str, number: int) -> str:
+    return f"{prefix}{number}"
+
+
+def summary(doc: dict[str, Any]) -> dict[str, Any]:
+    return {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The states after which a ticket of each kind is finished (it leaves the open index)."""
+
+    finished: dict[str, frozenset[str]]
+
+    def is_finished(self, doc: dict[str, Any]) -> bool:
+        return doc.get("status") in self.finished.get(str(doc.get("kind")), frozenset())
+
+    def index_entry(self, doc: dict[str, Any]) -> dict[str, Any] | None:
+        """A ticket's entry in the open index; None once it is finished (it leaves the index)."""
+        return None if self.is_finished(doc) else summary(doc)
+
+    @property
+    def any_finished(self) -> frozenset[str]:
+        """Every finished state of any kind (a status filter naming one needs a full scan)."""
+        return frozenset().union(*self.finished.values())
+
+
+def vocabulary(home: Path | None = None) -> Vocabulary:
+    from sdcli.home import load_data
+
+    flows = load_data("workflow", home)
+    return Vocabulary(
+        {kind: frozenset(flows[kind].get("finished", [])) for kind in PREFIXES.values() if kind in flows}
+    )

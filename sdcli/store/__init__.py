@@ -1,0 +1,71 @@
+"""The ticket store: one interface (base.Store), backends chosen by a URL. No CLI imports.
+
+The store is named by ONE setting, a URL: ``--store`` on the root command, else
+``SDCLI_STORE``, else the default ``tinydb://<home>/store``. The scheme picks the backend:
+the built-in ones are found by name, without scanning installed packages (start-up stays
+fast); any other scheme is looked up among the ``sdcli.stores`` entry points of installed
+packages, the way a third-party backend registers itself.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from pathlib import Path
+
+from sdcli.errors import ConfigError
+from sdcli.model import PREFIXES, SUMMARY_FIELDS, format_id, parse_id, summary
+from sdcli.store.base import CONFLICTS, Change, Event, KeyConflict, Store, UpsertResult, diff, new_doc
+from sdcli.store.files import atomic_write, dumps, loads, read_json, write_temp
+
+__all__ = [
+    "CONFLICTS", "PREFIXES", "SUMMARY_FIELDS", "Change", "Event", "KeyConflict", "Store", "UpsertResult",
+    "atomic_write", "backend", "default_url", "diff", "dumps", "format_id", "loads", "new_doc", "open_store",
+    "parse_id", "read_json", "resolve_url", "summary", "write_temp",
+]  # fmt: skip
+
+STORE_ENV = "SDCLI_STORE"
+ENTRY_POINTS = "sdcli.stores"
+#: the backends that ship with sdcli: URL scheme → "module:class", imported only when used
+BUILTIN = {"tinydb": "sdcli.store.tiny:TinyStore"}
+
+
+def default_url(home: Path) -> str:
+    return f"tinydb://{Path(home) / 'store'}"
+
+
+def resolve_url(explicit: str | None, home: Path) -> str:
+    """--store, else $SDCLI_STORE, else the embedded store under the home."""
+    url = (explicit or os.environ.get(STORE_ENV, "")).strip()
+    return url or default_url(home)
+
+
+def backend(scheme: str) -> type[Store]:
+    """The Store class of a URL scheme: built in, else from an installed package's entry point."""
+    target = BUILTIN.get(scheme)
+    if target is None:
+        from importlib.metadata import entry_points
+
+        found = [ep for ep in entry_points(group=ENTRY_POINTS) if ep.name == scheme]
+        if not found:
+            known = sorted({*BUILTIN, *(ep.name for ep in entry_points(group=ENTRY_POINTS))})
+            raise ConfigError(
+                f"no store backend for {scheme}:// (known: {', '.join(known)}; others come from packages "
+                f"that register a {ENTRY_POINTS!r} entry point)"
+            )
+        cls = found[0].load()
+    else:
+        module, _, name = target.partition(":")
+        cls = getattr(import_module(module), name)
+    if not (isinstance(cls, type) and issubclass(cls, Store)):
+        raise ConfigError(f"the {scheme}:// store backend is not a sdcli Store")
+    return cls
+
+
+def open_store(url: str | None = None, *, home: Path) -> Store:
+    """The store a URL names (default: the embedded one under home)."""
+    url = resolve_url(url, home)
+    scheme, sep, _rest = url.partition("://")
+    if not sep or not scheme:
+        raise ConfigError(f"store URL {url!r} has no scheme (e.g. tinydb:///srv/sdcli/store)")
+    return backend(scheme.lower()).from_url(url, Path(home))

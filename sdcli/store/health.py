@@ -1,0 +1,326 @@
+"""`sdcli doctor` for the embedded store: what is wrong, and what can be repaired without
+losing data. No CLI imports.
+
+The check reads without the lock first; when it finds something it reads again under the
+lock, so a write in flight is never reported as damage. Nothing here follows a symbolic
+link or acts on a path outside the store.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sdcli import clock
+from sdcli.errors import StoreDamaged
+from sdcli.model import PREFIXES, format_id, parse_id, summary
+from sdcli.store.files import atomic_write, dumps, read_json
+from sdcli.store.layout import _TEMP, SHARD_SIZE
+
+if TYPE_CHECKING:
+    from sdcli.store.tiny import TinyStore
+
+
+@dataclass
+class _Found:
+    problems: list[str] = field(default_factory=list)
+    damaged: dict[Path, str] = field(default_factory=dict)  # unreadable file → why
+    highest: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PREFIXES, 0))
+    numbers: dict[str, set[int]] = field(default_factory=lambda: {p: set() for p in PREFIXES})
+    open_docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    symlinks: list[Path] = field(default_factory=list)
+    temps: list[Path] = field(default_factory=list)
+
+    def damage(self, path: Path, e: StoreDamaged) -> None:
+        self.damaged[path] = str(e)
+        self.problems.append(str(e))
+
+
+def check(store: TinyStore) -> list[str]:
+    if not store.root.is_dir():
+        return []
+    found = _examine(store)
+    if found.problems:  # perhaps a write in flight: read again, holding the lock
+        with store._locked(prepare=False):
+            found = _examine(store)
+    return found.problems
+
+
+def _examine(store: TinyStore) -> _Found:
+    lay, found = store.layout, _Found()
+    _files(store.root, found)
+    meta = _read(lay.meta, found)
+    if meta is not None:
+        try:
+            from sdcli.store.tiny import _check_meta
+
+            _check_meta(lay, copy.deepcopy(meta))
+        except StoreDamaged as e:
+            found.damage(lay.meta, e)
+            meta = None
+    elif lay.meta not in found.damaged and any(lay.shard_files(p) for p in PREFIXES):
+        found.problems.append(f"{lay.meta}: missing (its counters can be rebuilt: sdcli doctor --fix)")
+    for prefix in PREFIXES:
+        _shards(store, prefix, found)
+    if meta is not None:
+        for prefix in PREFIXES:
+            nxt = meta["next"].get(prefix, 1)
+            if nxt <= found.highest[prefix]:
+                found.problems.append(
+                    f"{lay.meta}: next {prefix} number {nxt} is not above the highest id "
+                    f"{format_id(prefix, found.highest[prefix])} (ids would be reused)"
+                )
+    for prefix in PREFIXES:
+        top = max(found.highest[prefix], (meta["next"].get(prefix, 1) - 1) if meta else 0)
+        for lo, hi in _gaps(found.numbers[prefix], top):
+            shards = sorted({lay.shard(prefix, n).name for n in (lo, hi)})
+            found.problems.append(
+                f"{format_id(prefix, lo)}"
+                + (f" to {format_id(prefix, hi)}" if hi > lo else "")
+                + f" are missing (ids are never skipped; shard {' to '.join(shards)} lost?): restore them from a backup"
+            )
+    journal = _read(lay.journal, found)
+    if journal is not None:
+        try:
+            lay.renames(journal)
+            found.problems.append(
+                f"{lay.journal}: an interrupted write is left to finish (the next write, or sdcli doctor --fix, finishes it)"
+            )
+        except StoreDamaged as e:
+            found.damage(lay.journal, e)
+    for tmp in found.temps:
+        if journal is None or tmp not in {t for t, _ in _renames_or_empty(lay, journal)}:
+            found.problems.append(f"{tmp}: leftover temporary file from an interrupted write")
+    _index(store, found, journal is None)
+    _customers(lay.customers, found)
+    return found
+
+
+def _files(root: Path, found: _Found) -> None:
+    """Modes, symbolic links and temp files of everything under the store (links not followed)."""
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in [*dirs, *files]:
+            path = here / name
+            st = os.lstat(path)
+            if stat.S_ISLNK(st.st_mode):
+                found.symlinks.append(path)
+                found.problems.append(
+                    f"{path}: a symbolic link inside the store (sdcli never follows it; remove it)"
+                )
+                continue
+            want = 0o700 if stat.S_ISDIR(st.st_mode) else 0o600
+            if stat.S_IMODE(st.st_mode) != want:
+                found.problems.append(
+                    f"{path}: permissions {oct(stat.S_IMODE(st.st_mode))}, expected {oct(want)}"
+                )
+            if _TEMP.match(name):
+                found.temps.append(path)
+    st = os.lstat(root)
+    if stat.S_IMODE(st.st_mode) != 0o700:
+        found.problems.append(f"{root}: permissions {oct(stat.S_IMODE(st.st_mode))}, expected 0o700")
+
+
+def _read(path: Path, found: _Found) -> dict[str, Any] | None:
+    try:
+        return read_json(path)
+    except StoreDamaged as e:
+        found.damage(path, e)
+        return None
+
+
+def _shards(store: TinyStore, prefix: str, found: _Found) -> None:
+    lay = store.layout
+    for path in lay.shard_files(prefix):
+        data = _read(path, found)
+        if data is None:
+            continue
+        tickets = data.get("tickets", {})
+        if not isinstance(tickets, dict):
+            found.damage(path, StoreDamaged(f"{path} is damaged (its tickets are not an object)"))
+            continue
+        for key, doc in tickets.items():
+            if not key.isdigit() or not isinstance(doc, dict):
+                found.damage(
+                    path, StoreDamaged(f"{path} is damaged (entry {key[:20]!r} is not a numbered ticket)")
+                )
+                continue
+            number = int(key)
+            tid = format_id(prefix, number)
+            if doc.get("id") != tid:
+                found.problems.append(
+                    f"{path}: entry {key} carries id {str(doc.get('id'))[:30]!r}, expected {tid}"
+                )
+            if lay.shard(prefix, number) != path:
+                found.problems.append(f"{path}: {tid} is in the wrong shard")
+            found.numbers[prefix].add(number)
+            found.highest[prefix] = max(found.highest[prefix], number)
+            if not store.vocabulary.is_finished(doc):
+                found.open_docs[tid] = doc
+
+
+def _gaps(numbers: set[int], top: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    start = None
+    for n in range(1, top + 1):
+        if n not in numbers:
+            start = n if start is None else start
+        elif start is not None:
+            out.append((start, n - 1))
+            start = None
+    if start is not None:
+        out.append((start, top))
+    return out
+
+
+def _renames_or_empty(lay: Any, journal: dict[str, Any]) -> list[tuple[Path, Path]]:
+    try:
+        return lay.renames(journal)
+    except StoreDamaged:
+        return []
+
+
+def _index(store: TinyStore, found: _Found, settled: bool) -> None:
+    lay = store.layout
+    index = _read(lay.index, found)
+    if index is None or not settled:
+        return
+    indexed: dict[str, Any] = {}
+    for p in PREFIXES:
+        table = index.get(p, {})
+        if not isinstance(table, dict) or not all(k.isdigit() for k in table):
+            found.damage(
+                lay.index, StoreDamaged(f"{lay.index} is damaged ({p} is not an object of ticket numbers)")
+            )
+            return
+        indexed.update({format_id(p, int(k)): v for k, v in table.items()})
+    for tid in sorted(found.open_docs.keys() - indexed.keys(), key=_order):
+        found.problems.append(f"index: open ticket {tid} is missing from {lay.index}")
+    for tid in sorted(indexed.keys() - found.open_docs.keys(), key=_order):
+        p, n = parse_id(tid)
+        if n not in found.numbers[p]:
+            found.problems.append(
+                f"index: {tid} is listed but no ticket has it (its shard {lay.shard(p, n).name} is missing?)"
+            )
+        else:
+            found.problems.append(f"index: {tid} is listed but is not an open ticket")
+    for tid in sorted(found.open_docs.keys() & indexed.keys(), key=_order):
+        if indexed[tid] != summary(found.open_docs[tid]):
+            found.problems.append(f"index: the summary of {tid} differs from the ticket")
+
+
+def _order(tid: str) -> tuple[str, int]:
+    p, n = parse_id(tid)
+    return p, n
+
+
+def _customers(path: Path, found: _Found) -> None:
+    data = _read(path, found)
+    if data is None:
+        return
+    table = data.get("customers", {})
+    if not isinstance(table, dict) or not all(
+        isinstance(c, dict) and isinstance(c.get("name"), str) for c in table.values()
+    ):
+        found.damage(path, StoreDamaged(f"{path} is damaged (not a directory of named customers)"))
+        return
+    seen: dict[str, str] = {}
+    for c in table.values():
+        key = c["name"].casefold()
+        if key in seen:
+            found.problems.append(f"{path}: customer {c['name']!r} appears twice")
+        seen[key] = c["name"]
+
+
+# --------------------------------------------------------------------------- repair
+
+
+def repair(store: TinyStore) -> list[str]:
+    """Under the lock: rebuild a damaged or missing index and meta.json (the damaged file kept
+    beside it), finish an interrupted write, remove leftover temp files, raise counters below a
+    ticket, set modes. A damaged shard, journal or customer directory is refused: it holds data
+    that cannot be rebuilt."""
+    lay = store.layout
+    done: list[str] = []
+    if not store.root.is_dir():
+        return done
+    with store._locked(prepare=False):
+        found = _examine(store)
+        rebuildable = {lay.index, lay.meta}
+        for path, why in found.damaged.items():
+            if path not in rebuildable:
+                raise StoreDamaged(f"{why} (repair refuses to touch it: restore it from a backup)")
+        for path in sorted(rebuildable & found.damaged.keys()):
+            aside = path.with_name(f"{path.name}.damaged-{clock.now().strftime('%Y%m%dT%H%M%S')}")
+            os.replace(path, aside)
+            done.append(f"{path} was damaged: moved to {aside.name}, rebuilt from the tickets")
+        from sdcli.store.tiny import new_meta
+
+        if read_json(lay.meta) is None:
+            atomic_write(lay.meta, dumps(new_meta(lay)))
+            if lay.meta not in found.damaged:
+                done.append(f"{lay.meta} rebuilt from the tickets")
+        store._prepare()  # migrations, an interrupted write finished
+        referenced = {t for t, _ in _renames_or_empty(lay, read_json(lay.journal) or {})}
+        for tmp in found.temps:
+            if tmp not in referenced and os.path.lexists(tmp):
+                tmp.unlink()
+                done.append(f"removed {tmp}")
+        meta = read_json(lay.meta) or {}
+        for prefix in PREFIXES:
+            if meta["next"].get(prefix, 1) <= found.highest[prefix]:
+                meta["next"][prefix] = found.highest[prefix] + 1
+                done.append(f"next {prefix} number set to {found.highest[prefix] + 1}")
+        atomic_write(lay.meta, dumps(meta))
+        index = store.rebuilt_index()
+        old = read_json(lay.index) or {}
+        for p in PREFIXES:  # entries of tickets whose shard is lost stay: the only trace left of them
+            for k, entry in (old.get(p) or {}).items():
+                if (
+                    k.isdigit()
+                    and int(k) not in found.numbers[p]
+                    and int(k) // SHARD_SIZE not in _shard_numbers(lay, p)
+                ):
+                    index[p][k] = entry
+        atomic_write(lay.index, dumps(index))
+        done.append("index rebuilt from the tickets")
+        for path in [store.root, *_all_paths(store.root)]:
+            line = _private(path)
+            if line:
+                done.append(line)
+    return done
+
+
+def _shard_numbers(lay: Any, prefix: str) -> set[int]:
+    return {int(p.stem) for p in lay.shard_files(prefix)}
+
+
+def _private(path: Path) -> str | None:
+    """A store file 0600 or folder 0700, changed through a descriptor opened without following
+    links (a link or a special file planted in the store is never touched)."""
+    st = os.lstat(path)
+    if stat.S_ISDIR(st.st_mode):
+        want, flags = 0o700, os.O_DIRECTORY
+    elif stat.S_ISREG(st.st_mode):
+        want, flags = 0o600, 0
+    else:
+        return None
+    if stat.S_IMODE(st.st_mode) == want:
+        return None
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | flags)
+    try:
+        os.fchmod(fd, want)
+    finally:
+        os.close(fd)
+    return f"{path}: permissions set to {oct(want)}"
+
+
+def _all_paths(root: Path) -> list[Path]:
+    out = []
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        out.extend(Path(folder) / n for n in [*dirs, *files])
+    return out

@@ -1,0 +1,562 @@
+"""The embedded backend: tickets in sharded TinyDB JSON files (``tinydb://DIR``). No CLI imports.
+
+Every read-modify-write holds an exclusive file lock for the whole operation, id allocation
+and create-or-update decisions included; readers take no lock and see one committed state
+(see layout.py and journal.py). Working on one ticket parses and rewrites one shard.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from sdcli import clock
+from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, UnknownTicket
+from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
+from sdcli.store import journal
+from sdcli.store.base import (
+    CONFLICTS,
+    Change,
+    Event,
+    KeyConflict,
+    Store,
+    UpsertResult,
+    key_of,
+    merged,
+    new_doc,
+    stamp,
+)
+from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwritable
+from sdcli.store.layout import SHARD_SIZE, Layout, Snapshot
+
+SCHEMA_VERSION = 1
+
+#: (version it brings the store to, name, function of the store), applied in order under the lock
+MIGRATIONS: list[tuple[int, str, Callable[[TinyStore], None]]] = [
+    (1, "initial-layout", lambda store: None),
+]
+
+LOCK_TIMEOUT_ENV = "SDCLI_LOCK_TIMEOUT"
+
+
+def lock_timeout_from_env() -> float:
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return 10.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 86400):
+        raise ConfigError(f"{LOCK_TIMEOUT_ENV}: {raw[:40]!r} is not a number of seconds (0 to 86400)")
+    return value
+
+
+class _FileStorage(Storage):
+    """TinyDB storage over one JSON file: parsed once, written only when the write commits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, Any] | None = None
+        self._loaded = False
+        self.dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if not self._loaded:
+            self._data = read_json(self.path)
+            self._loaded = True
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self._loaded = True
+        self.dirty = True
+
+
+class _Txn:
+    """The unit of work of one locked operation: the files it read, what it changed."""
+
+    def __init__(self, layout: Layout, meta: dict[str, Any]) -> None:
+        self.layout = layout
+        self.meta = meta
+        self.meta_dirty = False
+        self.dbs: dict[Path, TinyDB] = {}
+        self.index_changes: dict[str, dict[str, Any] | None] = {}
+        self.index_data: dict[str, Any] | None = None  # a whole new index (repair)
+        self.tables: dict[Path, dict[str, Any]] = {}
+
+    def db(self, path: Path) -> TinyDB:
+        if path not in self.dbs:
+            self.dbs[path] = TinyDB(path, storage=_FileStorage)
+        return self.dbs[path]
+
+    def shard(self, prefix: str, number: int):  # -> tinydb.table.Table
+        return self.db(self.layout.shard(prefix, number)).table("tickets")
+
+    def tickets(self, prefix: str, number: int) -> dict[str, Any]:
+        """The raw `tickets` table of number's shard, changed in place and written at the commit
+        (bulk writes: TinyDB's inserts and updates rewrite the whole shard each time)."""
+        path = self.layout.shard(prefix, number)
+        if path not in self.tables:
+            storage = self.db(path).storage
+            data = storage.read() or {}
+            tickets = data.get("tickets", {})
+            if not isinstance(tickets, dict):
+                raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
+            data["tickets"] = tickets
+            storage.write(data)
+            self.tables[path] = tickets
+        return self.tables[path]
+
+    def allocate(self, prefix: str, warnings: list[str]) -> int:
+        """The next number of prefix: the counter, never at or below a ticket that exists (a
+        meta.json restored from an old backup is caught here, not trusted)."""
+        counters = self.meta["next"]
+        number = counters.get(prefix, 1)
+        highest = highest_number(self.layout, prefix)
+        if number <= highest:
+            warnings.append(
+                f"{self.layout.meta}: the next {prefix} number was {number}, but {format_id(prefix, highest)} "
+                f"exists; continuing at {format_id(prefix, highest + 1)}"
+            )
+            number = highest + 1
+        return number
+
+    def advance(self, prefix: str, number: int) -> None:
+        self.meta["next"][prefix] = number
+        self.meta_dirty = True
+
+
+def highest_number(layout: Layout, prefix: str) -> int:
+    """The highest ticket number of prefix on disk (its last shard read: O(1) in the store's size)."""
+    shards = layout.shard_files(prefix)
+    if not shards:
+        return 0
+    tickets = (read_json(shards[-1]) or {}).get("tickets", {})
+    if not isinstance(tickets, dict):
+        raise StoreDamaged(f"{shards[-1]} is damaged (its tickets are not an object); run: sdcli doctor")
+    numbers = [int(k) for k in tickets if k.isdigit()]
+    return max(numbers, default=int(shards[-1].stem) * SHARD_SIZE)
+
+
+def _check_meta(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
+    counters = meta.get("next")
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or not isinstance(counters, dict):
+        raise StoreDamaged(f"{layout.meta} is damaged (no schema or counters); run: sdcli doctor --fix")
+    for prefix in PREFIXES:
+        n = counters.setdefault(prefix, 1)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise StoreDamaged(
+                f"{layout.meta} is damaged (next {prefix} number {n!r}); run: sdcli doctor --fix"
+            )
+    if not isinstance(meta.setdefault("migrations", []), list):
+        raise StoreDamaged(f"{layout.meta} is damaged (migrations is not a list); run: sdcli doctor --fix")
+    return meta
+
+
+def new_meta(layout: Layout) -> dict[str, Any]:
+    """A meta.json for the tickets there are: counters above the highest of each prefix."""
+    return {"schema": SCHEMA_VERSION, "next": {p: highest_number(layout, p) + 1 for p in PREFIXES},
+            "migrations": [name for _, name, _ in MIGRATIONS]}  # fmt: skip
+
+
+class TinyStore(Store):
+    """Tickets in sharded TinyDB JSON files under one directory."""
+
+    scheme = "tinydb"
+
+    def __init__(self, root: Path, home: Path, *, lock_timeout: float | None = None) -> None:
+        super().__init__(f"tinydb://{root}", Path(home), vocabulary(home))
+        self.root = Path(root)
+        self.layout = Layout(self.root)
+        self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
+
+    @classmethod
+    def from_url(cls, url: str, home: Path) -> TinyStore:
+        path = url.partition("://")[2]
+        if not path:
+            raise ConfigError(f"store URL {url!r} names no directory (e.g. tinydb:///srv/sdcli/store)")
+        return cls(Path(path).expanduser().absolute(), home)
+
+    def exists(self) -> bool:
+        return self.layout.meta.exists() or self.layout.index.exists()
+
+    # ---- locking
+    @contextmanager
+    def _locked(self, *, prepare: bool = True) -> Iterator[_Txn]:
+        from filelock import FileLock, Timeout
+
+        private_dirs(self.root)
+        if self.layout.lock.is_symlink():
+            raise StoreDamaged(
+                f"{self.layout.lock} is a symbolic link; sdcli does not follow links in its store"
+            )
+        lock = FileLock(str(self.layout.lock), timeout=self.lock_timeout, mode=0o600)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise StoreBusy(
+                f"the store {self.root} is busy: another sdcli held its lock for "
+                f"{self.lock_timeout:g}s; try again"
+            ) from None
+        except OSError as e:
+            raise unwritable(self.layout.lock, e) from None
+        try:
+            yield _Txn(self.layout, self._prepare() if prepare else {})
+        finally:
+            lock.release()
+
+    def _prepare(self) -> dict[str, Any]:
+        """Under the lock: create or migrate the store, finish an interrupted write; the meta."""
+        meta = read_json(self.layout.meta)
+        if meta is None:
+            meta = new_meta(self.layout)
+            if any(meta["next"][p] > 1 for p in PREFIXES):
+                self.warnings.append(
+                    f"{self.layout.meta} was missing: its counters were recomputed from the tickets"
+                )
+            atomic_write(self.layout.meta, dumps(meta))
+        meta = _check_meta(self.layout, meta)
+        schema = meta["schema"]
+        if schema > SCHEMA_VERSION:
+            raise StoreDamaged(
+                f"{self.layout.meta} is schema {schema}; this sdcli knows {SCHEMA_VERSION}: upgrade sdcli"
+            )
+        for version, name, fn in MIGRATIONS:
+            if version > meta["schema"]:
+                fn(self)
+                meta["schema"] = version
+                meta["migrations"].append(name)
+                atomic_write(self.layout.meta, dumps(meta))
+        pending = read_json(self.layout.journal)
+        if pending is not None:  # a write was interrupted after its commit point: finish it
+            journal.finish(self.layout, pending, self._legacy_index)
+        return meta
+
+    def _legacy_index(self, pending: dict[str, Any]) -> None:
+        """A journal of sdcli 0.1 patched (or rebuilt) the index after its renames."""
+        data = read_json(self.layout.index) or {}
+        if pending.get("rebuild"):
+            data = self.rebuilt_index()
+        else:
+            for tid in pending.get("ids", []):
+                p, n = parse_id(tid)
+                doc = (read_json(self.layout.shard(p, n)) or {}).get("tickets", {}).get(str(n))
+                _set_entry(data, tid, None if doc is None else self.vocabulary.index_entry(doc))
+        atomic_write(self.layout.index, dumps(data))
+
+    def rebuilt_index(self) -> dict[str, dict[str, Any]]:
+        data: dict[str, dict[str, Any]] = {p: {} for p in PREFIXES}
+        for doc in self._scan(None, Snapshot(self.layout), None):
+            entry = self.vocabulary.index_entry(doc)
+            if entry is not None:
+                p, n = parse_id(doc["id"])
+                data[p][str(n)] = entry
+        return data
+
+    def _commit(self, txn: _Txn) -> None:
+        """Every file the unit of work changed, all or nothing. The index is read (and so
+        checked) before anything is staged: a refusal writes nothing."""
+        writes = [(p, dumps(db.storage._data)) for p, db in txn.dbs.items() if db.storage.dirty]
+        shards = sum(1 for p, _ in writes if p.parent != self.root)
+        if txn.meta_dirty:
+            writes.insert(0, (self.layout.meta, dumps(txn.meta)))
+        if shards > 1:  # readers of many shards see the write whole or not at all
+            writes.insert(0, (self.layout.generation, os.urandom(8).hex().encode()))
+        if txn.index_data is not None or txn.index_changes:
+            index = txn.index_data
+            if index is None:
+                index = read_json(self.layout.index) or {}
+                for tid, entry in txn.index_changes.items():
+                    _set_entry(index, tid, entry)
+            writes.append((self.layout.index, dumps(index)))
+        for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
+            private_dirs(folder)
+        journal.commit(self.layout, writes, self.warnings)
+
+    # ---- reads
+    def get(self, ticket_id: str) -> dict[str, Any]:
+        prefix, number = parse_id(ticket_id)
+        path = self.layout.shard(prefix, number)
+        data = Snapshot(self.layout).read_json(path) if self.layout.journal.exists() else read_json(path)
+        doc = _tickets_of(data, path).get(str(number))
+        if not isinstance(doc, dict):
+            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+        return doc
+
+    def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        snap = Snapshot(self.layout)
+        data = snap.read_json(self.layout.index) or {}
+        if snap.journal is not None and ("ids" in snap.journal or "rebuild" in snap.journal):
+            data = self.rebuilt_index()  # a journal of sdcli 0.1: the index is patched after it
+        out: list[dict[str, Any]] = []
+        for p in [prefix] if prefix else PREFIXES:
+            table = data.get(p, {})
+            if not isinstance(table, dict):
+                raise StoreDamaged(
+                    f"{self.layout.index} is damaged ({p} is not an object); run: sdcli doctor --fix"
+                )
+            out.extend(table[k] for k in sorted(table, key=_number))
+        return out
+
+    def all_tickets(
+        self, prefix: str | None = None, *, damaged: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every ticket of one committed state: the shards' bytes are read (a write of several
+        shards meanwhile means reading again), then parsed one shard at a time."""
+        for _attempt in range(3):
+            before = self.layout.generation_state()
+            raw = self._raw(prefix, Snapshot(self.layout))
+            if self.layout.generation_state() == before:
+                return self._parse(raw, damaged)
+        with self._locked():  # writes of many shards kept coming: read under the lock
+            raw = self._raw(prefix, Snapshot(self.layout))
+        return self._parse(raw, damaged)
+
+    def _raw(self, prefix: str | None, snap: Snapshot) -> list[tuple[Path, bytes | None]]:
+        prefixes = [prefix] if prefix else list(PREFIXES)
+        return [(path, snap.read_bytes(path)) for p in prefixes for path in snap.shard_files(p)]
+
+    def _scan(
+        self, prefix: str | None, snap: Snapshot, damaged: list[str] | None
+    ) -> Iterator[dict[str, Any]]:
+        return self._parse(self._raw(prefix, snap), damaged)
+
+    @staticmethod
+    def _parse(raw: list[tuple[Path, bytes | None]], damaged: list[str] | None) -> Iterator[dict[str, Any]]:
+        from sdcli.store.files import parse_object
+
+        for path, data in raw:
+            if data is None:
+                continue
+            try:
+                table = _tickets_of(parse_object(data, path), path)
+            except StoreDamaged as e:
+                if damaged is None:
+                    raise
+                damaged.append(str(e))
+                continue
+            for k in sorted(table, key=_number):
+                yield table[k]
+
+    def keys(self, prefix: str, key: str) -> dict[str, int]:
+        """key value → ticket number, for every ticket of prefix that has one (a full scan)."""
+        out: dict[str, int] = {}
+        for doc in self._scan(prefix, Snapshot(self.layout), None):
+            k = key_of(doc, key)
+            if k is not None:
+                out.setdefault(k, parse_id(doc["id"])[1])
+        return out
+
+    # ---- writes
+    def create(self, prefix: str, fields: dict[str, Any], *, actor: str, at: datetime | None = None,
+               event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+        if prefix not in PREFIXES:
+            raise BadTicketId(f"unknown ticket kind {prefix!r}")
+        at = at or clock.now()
+        with self._locked() as txn:
+            number = txn.allocate(prefix, self.warnings)
+            doc = new_doc(prefix, number, fields, actor, clock.iso(at), clock.iso(clock.now()), event)
+            table = txn.shard(prefix, number)
+            if table.contains(doc_id=number):
+                raise StoreDamaged(
+                    f"{self.layout.shard(prefix, number)} already holds {doc['id']}; run: sdcli doctor"
+                )
+            table.insert(Document(doc, doc_id=number))
+            txn.advance(prefix, number + 1)
+            txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+            self._commit(txn)
+        return doc
+
+    def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
+        prefix, number = parse_id(ticket_id)
+        if not self.layout.shard(prefix, number).exists():  # never create a store to refuse an id
+            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+        with self._locked() as txn:
+            table = txn.shard(prefix, number)
+            current = table.get(doc_id=number)
+            if current is None:
+                raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+            before = dict(current)
+            after = copy.deepcopy(before)
+            event = change(after)
+            stamp(before, after, event, actor, clock.iso(clock.now()))
+            table.update(_replace_with(after), doc_ids=[number])
+            if summary(before) != summary(after) or before.get("status") != after.get("status"):
+                txn.index_changes[after["id"]] = self.vocabulary.index_entry(after)
+            self._commit(txn)
+        return after
+
+    def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
+                    actor: str, event: Event, all_or_nothing: bool = True,
+                    dry_run: bool = False) -> UpsertResult:  # fmt: skip
+        if prefix not in PREFIXES:
+            raise BadTicketId(f"unknown ticket kind {prefix!r}")
+        if on_conflict not in CONFLICTS:
+            raise ValueError(f"on_conflict must be one of {CONFLICTS}")
+        result = UpsertResult()
+        if not docs:
+            return result
+        if dry_run and not self.exists():  # a dry run never creates a store
+            return _fresh(prefix, docs, key, on_conflict, all_or_nothing)
+        at = clock.iso(clock.now())
+        with self._locked() as txn:
+            existing = self.keys(prefix, key) if key and any(key_of(d, key) for d in docs) else {}
+            number = first = txn.allocate(prefix, self.warnings)
+            touched: dict[int, dict[str, Any]] = {}  # number → its document in this write
+            for fields in docs:
+                k = key_of(fields, key)
+                n = existing.get(k) if k is not None else None
+                if n is None:
+                    table = txn.tickets(prefix, number)
+                    if str(number) in table:
+                        raise StoreDamaged(
+                            f"{self.layout.shard(prefix, number)} already holds {prefix}{number}; run: sdcli doctor"
+                        )
+                    table[str(number)] = touched[number] = new_doc(
+                        prefix, number, fields, actor, at, at, event
+                    )
+                    if k is not None:
+                        existing[k] = number
+                    number += 1
+                    continue
+                tid = format_id(prefix, n)
+                if on_conflict == "skip":
+                    result.skipped.append(tid)
+                elif on_conflict == "fail":
+                    result.conflicts.append(k)  # type: ignore[arg-type]
+                else:
+                    self._update_in(txn, prefix, n, fields, touched, first, actor, event, at, result)
+            if result.conflicts and all_or_nothing:
+                raise KeyConflict(key or "key", result.conflicts)
+            result.created = [format_id(prefix, n) for n in range(first, number)]
+            for doc in touched.values():
+                txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+            if number != first:
+                txn.advance(prefix, number)
+            if touched and not dry_run:
+                self._commit(txn)
+        return result
+
+    @staticmethod
+    def _update_in(txn: _Txn, prefix: str, n: int, fields: dict[str, Any], touched: dict[int, dict[str, Any]],
+                   first: int, actor: str, event: Event, at: str, result: UpsertResult) -> None:  # fmt: skip
+        table = txn.tickets(prefix, n)
+        before = table.get(str(n))
+        if not isinstance(before, dict):
+            raise StoreDamaged(
+                f"{txn.layout.shard(prefix, n)}: {prefix}{n} is not a ticket; run: sdcli doctor"
+            )
+        change = merged(before, fields)
+        tid = format_id(prefix, n)
+        if change is None:
+            result.unchanged.append(tid)
+            return
+        after, new = change
+        if n < first:  # created in this same write: it stays one 'opened' entry
+            stamp(before, after, {"action": "updated", **event}, actor, at, new)
+            if tid not in result.updated:
+                result.updated.append(tid)
+        else:
+            after["history"] = before["history"]
+        table[str(n)] = touched[n] = after
+
+    # ---- customer directory
+    def customers(self) -> list[dict[str, Any]]:
+        table = (read_json(self.layout.customers) or {}).get("customers", {})
+        if not isinstance(table, dict) or not all(isinstance(c, dict) and isinstance(c.get("name"), str)
+                                                  for c in table.values()):  # fmt: skip
+            raise StoreDamaged(
+                f"{self.layout.customers} is damaged (not a directory of named customers); run: sdcli doctor"
+            )
+        return sorted(table.values(), key=lambda c: c["name"].casefold())
+
+    def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
+        with self._locked() as txn:
+            self.customers()  # refuse a damaged directory before changing it
+            db = txn.db(self.layout.customers)
+            data = db.storage.read() or {}
+            table = data.setdefault("customers", {})
+            key = record["name"].casefold()
+            existing = next((k for k, v in table.items() if v["name"].casefold() == key), None)
+            doc_id = existing or str(max((int(k) for k in table if k.isdigit()), default=0) + 1)
+            at = clock.iso(clock.now())
+            before = table.get(doc_id, {})
+            doc = {**before, **record, "updated_at": at, "updated_by": actor}
+            if before:
+                doc["name"] = before["name"]  # the first spelling stays
+            doc.setdefault("created_at", at)
+            table[doc_id] = doc
+            db.storage.write(data)
+            self._commit(txn)
+        return doc
+
+    # ---- health (sdcli doctor)
+    def check(self) -> list[str]:
+        from sdcli.store.health import check
+
+        return check(self)
+
+    def repair(self) -> list[str]:
+        from sdcli.store.health import repair
+
+        return repair(self)
+
+
+def _fresh(prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict: str,
+           all_or_nothing: bool) -> UpsertResult:  # fmt: skip
+    """What upsert_many would do in an empty store."""
+    result, seen = UpsertResult(), {}
+    for fields in docs:
+        k = key_of(fields, key)
+        if k is None or k not in seen:
+            result.created.append(format_id(prefix, len(result.created) + 1))
+            if k is not None:
+                seen[k] = result.created[-1]
+        elif on_conflict == "skip":
+            result.skipped.append(seen[k])
+        elif on_conflict == "fail":
+            result.conflicts.append(k)
+    if result.conflicts and all_or_nothing:
+        raise KeyConflict(key or "key", result.conflicts)
+    return result
+
+
+def _number(key: str) -> int:
+    return int(key) if key.isdigit() else -1
+
+
+def _tickets_of(data: dict[str, Any] | None, path: Path) -> dict[str, Any]:
+    tickets = (data or {}).get("tickets", {})
+    if not isinstance(tickets, dict):
+        raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
+    return tickets
+
+
+def _set_entry(data: dict[str, Any], tid: str, entry: dict[str, Any] | None) -> None:
+    """Set or drop one entry of raw TinyDB index data, in place."""
+    p, number = parse_id(tid)
+    table = data.setdefault(p, {})
+    if entry is None:
+        table.pop(str(number), None)
+    else:
+        table[str(number)] = entry
+
+
+def _replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def apply(doc: dict[str, Any]) -> None:
+        doc.clear()
+        doc.update(new)
+
+    return apply
