@@ -42,6 +42,29 @@ def store(home):
     return open_store(home=home)
 
 
+PLUGINS = Path(__file__).resolve().parent / "plugins"
+
+
+@pytest.fixture(scope="session")
+def plugin_dist(tmp_path_factory) -> Path:
+    """A directory holding an installed distribution's metadata that registers the test SQLite
+    backend under the `sdcli.stores` entry point (as a third-party package would)."""
+    site = tmp_path_factory.mktemp("site")
+    info = site / "sdcli_sqlite_store-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: sdcli-sqlite-store\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[sdcli.stores]\nsqlite = sdcli_sqlite_store:SqliteStore\n")
+    return site
+
+
+@pytest.fixture
+def plugin_backend(plugin_dist, monkeypatch) -> str:
+    """The test backend installed for this test (in-process; subprocesses take PYTHONPATH)."""
+    monkeypatch.syspath_prepend(str(PLUGINS))
+    monkeypatch.syspath_prepend(str(plugin_dist))
+    return os.pathsep.join([str(plugin_dist), str(PLUGINS)])
+
+
 class Invoker:
     def __init__(self) -> None:
         self.runner = CliRunner()

@@ -106,7 +106,10 @@ def _files(root: Path, found: _Found) -> None:
         here = Path(folder)
         for name in [*dirs, *files]:
             path = here / name
-            st = os.lstat(path)
+            try:
+                st = os.lstat(path)
+            except FileNotFoundError:  # a temp file renamed meanwhile
+                continue
             if stat.S_ISLNK(st.st_mode):
                 found.symlinks.append(path)
                 found.problems.append(
@@ -302,7 +305,10 @@ def _shard_numbers(lay: Any, prefix: str) -> set[int]:
 def _private(path: Path) -> str | None:
     """A store file 0600 or folder 0700, changed through a descriptor opened without following
     links (a link or a special file planted in the store is never touched)."""
-    st = os.lstat(path)
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
     if stat.S_ISDIR(st.st_mode):
         want, flags = 0o700, os.O_DIRECTORY
     elif stat.S_ISREG(st.st_mode):

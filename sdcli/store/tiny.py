@@ -222,9 +222,10 @@ class TinyStore(Store):
         meta = read_json(self.layout.meta)
         if meta is None:
             meta = new_meta(self.layout)
-            if any(meta["next"][p] > 1 for p in PREFIXES):
+            taken = [format_id(p, n) for p, n in meta["next"].items() if n > 1]
+            if taken:
                 self.warnings.append(
-                    f"{self.layout.meta} was missing: its counters were recomputed from the tickets"
+                    f"{self.layout.meta} was missing: counters recomputed from the tickets (next {', '.join(taken)})"
                 )
             atomic_write(self.layout.meta, dumps(meta))
         meta = _check_meta(self.layout, meta)

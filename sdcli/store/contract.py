@@ -1,0 +1,251 @@
+"""The contract every store backend passes (run by the test suite against each backend).
+
+A backend's tests subclass `StoreContract` and give a `make_store` fixture: a function
+returning a NEW store object on the same backing store each call (as another agent's
+process would open it). Imported only by tests: it needs pytest.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from sdcli.errors import BadTicketId, SdcliError, UnknownTicket
+from sdcli.store.base import KeyConflict, Store
+
+MakeStore = Callable[[], Store]
+
+
+def incident(**fields: Any) -> dict[str, Any]:
+    return {"status": "open", "customer": "ACME", "site": "Lima HQ", "problem": "link_down", **fields}
+
+
+def _set(**fields: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        doc.update(fields)
+        return {"action": "edit"}
+
+    return change
+
+
+class StoreContract:
+    """Ids, updates with history, upsert by key, all-or-nothing bulk writes, open summaries,
+    customers and concurrency: the same for every backend."""
+
+    def test_a_new_store_is_empty_until_written(self, make_store: MakeStore) -> None:
+        store = make_store()
+        assert not store.exists()
+        assert store.open_summaries() == [] and list(store.all_tickets()) == [] and store.customers() == []
+        with pytest.raises(UnknownTicket):
+            store.get("INC1")
+        store.create("INC", incident(), actor="ana")
+        assert store.exists() and make_store().exists()
+        assert store.check() == []
+
+    def test_ids_per_prefix_in_sequence_any_case_never_reused(self, make_store: MakeStore) -> None:
+        store = make_store()
+        a = store.create("INC", incident(), actor="ana")
+        b = make_store().create("INC", incident(), actor="bea")
+        s = store.create("SSR", {"status": "received"}, actor="ana")
+        c = store.create("CHG", {"status": "submitted"}, actor="ana")
+        assert (a["id"], b["id"], s["id"], c["id"]) == ("INC1", "INC2", "SSR1", "CHG1")
+        assert (a["kind"], s["kind"], c["kind"]) == ("incident", "ssr", "change")
+        assert store.get("inc2")["id"] == "INC2" and store.get(" Inc-0002 ")["opened_by"] == "bea"
+        with pytest.raises(BadTicketId):
+            store.get("XYZ9")
+        with pytest.raises(BadTicketId):
+            store.create("XYZ", {}, actor="ana")
+        assert make_store().create("INC", incident(), actor="c")["id"] == "INC3"
+
+    def test_create_records_the_opening(self, make_store: MakeStore) -> None:
+        at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+        doc = make_store().create("INC", incident(), actor="ana", at=at, event={"channel": "email"})
+        assert doc["opened_at"] == "2026-12-01T09:30:00+00:00" and doc["opened_by"] == "ana"
+        (opened,) = doc["history"]
+        assert opened["action"] == "opened" and opened["by"] == "ana" and opened["channel"] == "email"
+        assert make_store().get(doc["id"]) == doc
+
+    def test_update_appends_who_when_and_what_changed(self, make_store: MakeStore) -> None:
+        store = make_store()
+        t = store.create("INC", incident(), actor="ana")
+        after = make_store().update(t["id"], _set(site="Quito"), actor="bea")
+        last = after["history"][-1]
+        assert last["by"] == "bea" and last["action"] == "edit"
+        assert last["changes"] == {"site": ["Lima HQ", "Quito"]}
+        assert after["updated_at"] == last["at"]
+        assert store.get(t["id"]) == after and len(after["history"]) == 2
+
+    def test_a_change_that_raises_changes_nothing(self, make_store: MakeStore) -> None:
+        store = make_store()
+        t = store.create("INC", incident(), actor="ana")
+
+        def refuses(doc: dict[str, Any]) -> dict[str, Any]:
+            doc["site"] = "half-done"
+            raise SdcliError("refused")
+
+        with pytest.raises(SdcliError, match="refused"):
+            store.update(t["id"], refuses, actor="bea")
+        assert store.get(t["id"]) == t
+        with pytest.raises(UnknownTicket):
+            store.update("INC99", _set(site="x"), actor="bea")
+
+    def test_open_summaries_follow_the_finished_states(self, make_store: MakeStore) -> None:
+        store = make_store()
+        a = store.create("INC", incident(customer_reference="R1", description="long text"), actor="t")
+        b = store.create("SSR", {"status": "received", "customer": "ACME"}, actor="t")
+        assert [s["id"] for s in store.open_summaries()] == ["INC1", "SSR1"]
+        (summary,) = store.open_summaries("INC")
+        assert (
+            summary["customer_reference"] == "R1"
+            and "description" not in summary
+            and "history" not in summary
+        )
+        store.update(a["id"], _set(status="resolved"), actor="t")  # resolved is not finished
+        assert [s["status"] for s in store.open_summaries("INC")] == ["resolved"]
+        store.update(a["id"], _set(status="closed"), actor="t")
+        store.update(b["id"], _set(status="done"), actor="t")
+        assert make_store().open_summaries() == []
+        store.update(a["id"], _set(status="open"), actor="t")  # reopened: back in the index
+        assert [s["id"] for s in make_store().open_summaries()] == ["INC1"]
+
+    def test_all_tickets_in_id_order_by_prefix(self, make_store: MakeStore) -> None:
+        store = make_store()
+        for i in range(12):
+            store.create("INC" if i % 3 else "CHG", incident(n=i), actor="t")
+        incs = [d["id"] for d in store.all_tickets("INC")]
+        assert incs == [f"INC{n}" for n in range(1, 9)]
+        assert [d["id"] for d in store.all_tickets()] == incs + ["CHG1", "CHG2", "CHG3", "CHG4"]
+
+    def test_upsert_decides_create_skip_update_inside_the_write(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", incident(external_id="X1"), actor="ana")
+        rows = [incident(external_id="X1", site="moved"), incident(external_id="X2"), incident()]
+        skip = make_store().upsert_many(
+            "INC", rows, key="external_id", on_conflict="skip", actor="imp", event={"imported_from": "f"}
+        )
+        assert (skip.created, skip.skipped, skip.updated) == (["INC2", "INC3"], ["INC1"], [])
+        assert store.get("INC1")["site"] == "Lima HQ"
+        assert store.get("INC2")["history"][-1]["imported_from"] == "f"
+        upd = store.upsert_many("INC", [incident(external_id="X1", site="moved", id="INC9", history=[]),
+                                        incident(external_id="X2")],
+                                key="external_id", on_conflict="update", actor="imp", event={"imported_from": "g"})  # fmt: skip
+        assert (upd.created, upd.updated, upd.unchanged) == ([], ["INC1"], ["INC2"])
+        first = store.get("INC1")
+        assert first["id"] == "INC1" and first["site"] == "moved" and len(first["history"]) == 2
+        assert first["history"][-1]["action"] == "updated" and first["history"][-1]["changes"] == {
+            "site": ["Lima HQ", "moved"]
+        }
+        assert len(store.get("INC2")["history"]) == 1  # unchanged: not touched
+
+    def test_upsert_fail_is_all_or_nothing_or_partial(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", incident(external_id="X1"), actor="ana")
+        rows = [incident(external_id="X9"), incident(external_id="X1")]
+        with pytest.raises(KeyConflict) as caught:
+            store.upsert_many("INC", rows, key="external_id", on_conflict="fail", actor="imp", event={})
+        assert caught.value.values == ["X1"] and [d["id"] for d in store.all_tickets()] == ["INC1"]
+        partial = store.upsert_many("INC", rows, key="external_id", on_conflict="fail", actor="imp", event={},
+                                    all_or_nothing=False)  # fmt: skip
+        assert (partial.created, partial.conflicts) == (["INC2"], ["X1"])
+
+    def test_upsert_of_one_key_twice_in_one_write(self, make_store: MakeStore) -> None:
+        store = make_store()
+        rows = [incident(external_id="D", site="a"), incident(external_id="D", site="b")]
+        result = store.upsert_many("INC", rows, key="external_id", on_conflict="skip", actor="imp", event={})
+        assert result.created == ["INC1"] and [d["site"] for d in store.all_tickets()] == ["a"]
+
+    def test_upsert_dry_run_decides_and_writes_nothing(self, make_store: MakeStore) -> None:
+        store = make_store()
+        fresh = store.upsert_many("INC", [incident(external_id="A"), incident()], key="external_id",
+                                  on_conflict="skip", actor="imp", event={}, dry_run=True)  # fmt: skip
+        assert fresh.created == ["INC1", "INC2"] and not store.exists()
+        store.create("INC", incident(external_id="A"), actor="ana")
+        again = store.upsert_many("INC", [incident(external_id="A", site="new"), incident()], key="external_id",
+                                  on_conflict="update", actor="imp", event={}, dry_run=True)  # fmt: skip
+        assert (again.created, again.updated) == (["INC2"], ["INC1"])
+        assert [d["site"] for d in store.all_tickets()] == ["Lima HQ"]
+
+    def test_upsert_of_many_is_whole_in_every_reader(self, make_store: MakeStore) -> None:
+        store = make_store()
+        result = store.upsert_many("INC", [incident(n=i, status="closed" if i % 4 == 0 else "open") for i in range(450)],
+                                   key=None, on_conflict="skip", actor="imp", event={})  # fmt: skip
+        assert result.created == [f"INC{n}" for n in range(1, 451)]
+        reader = make_store()
+        assert [d["n"] for d in reader.all_tickets()] == list(range(450))
+        assert len(reader.open_summaries()) == sum(1 for i in range(450) if i % 4)
+        assert reader.create("INC", incident(), actor="t")["id"] == "INC451"
+
+    def test_customers_by_name_first_spelling_stays(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.put_customer({"name": "Banco Andino", "country": "PE"}, actor="ana")
+        store.put_customer({"name": "acme"}, actor="ana")
+        again = make_store().put_customer(
+            {"name": "BANCO ANDINO", "commercial_team": "c@example.com"}, actor="bea"
+        )
+        assert again["name"] == "Banco Andino" and again["country"] == "PE" and again["updated_by"] == "bea"
+        assert [c["name"] for c in store.customers()] == ["acme", "Banco Andino"]
+
+    def test_concurrent_creates_get_unique_ids_and_none_is_lost(self, make_store: MakeStore) -> None:
+        ids: list[str] = []
+        errors: list[BaseException] = []
+
+        def agent(n: int) -> None:
+            store = make_store()
+            try:
+                for i in range(10):
+                    ids.append(store.create("INC", incident(agent=n, i=i), actor=f"a{n}")["id"])
+            except BaseException as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=agent, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sorted(ids, key=lambda x: int(x[3:])) == [f"INC{n}" for n in range(1, 41)]
+        assert len(list(make_store().all_tickets())) == 40
+
+    def test_concurrent_updates_of_one_ticket_lose_none(self, make_store: MakeStore) -> None:
+        make_store().create("INC", incident(notes=0), actor="t")
+
+        def agent() -> None:
+            store = make_store()
+            for _ in range(10):
+                store.update(
+                    "INC1", lambda d: {"action": "bump", "n": d.update(notes=d["notes"] + 1)}, actor="a"
+                )
+
+        threads = [threading.Thread(target=agent) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        doc = make_store().get("INC1")
+        assert doc["notes"] == 40 and len(doc["history"]) == 41
+
+    def test_concurrent_upserts_of_one_file_create_each_ticket_once(self, make_store: MakeStore) -> None:
+        rows = [incident(external_id=f"E{i}") for i in range(60)]
+        results = []
+
+        def importer() -> None:
+            results.append(
+                make_store().upsert_many(
+                    "INC", rows, key="external_id", on_conflict="skip", actor="i", event={}
+                )
+            )
+
+        threads = [threading.Thread(target=importer) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        docs = list(make_store().all_tickets())
+        assert len(docs) == 60 and sorted(d["external_id"] for d in docs) == sorted(
+            r["external_id"] for r in rows
+        )
+        assert sorted(len(r.created) for r in results) == [0, 0, 60]

@@ -1,0 +1,245 @@
+"""A third-party store backend for the tests: tickets in one SQLite file (``sqlite:///path.db``).
+
+It is found only through the ``sdcli.stores`` entry point a test installs (conftest's
+`plugin_backend`), and passes the same contract as the built-in backend: proof that the
+interface is complete (nothing outside a backend reaches for its files).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sdcli import clock
+from sdcli.errors import BadTicketId, StoreBusy, UnknownTicket
+from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
+from sdcli.store.base import (
+    CONFLICTS,
+    Change,
+    Event,
+    KeyConflict,
+    Store,
+    UpsertResult,
+    key_of,
+    merged,
+    new_doc,
+    stamp,
+)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS counters (prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tickets (prefix TEXT, number INTEGER, doc TEXT NOT NULL, finished INTEGER NOT NULL,
+                                    PRIMARY KEY (prefix, number));
+CREATE TABLE IF NOT EXISTS customers (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+"""
+
+
+class SqliteStore(Store):
+    scheme = "sqlite"
+
+    def __init__(self, path: Path, home: Path) -> None:
+        super().__init__(f"sqlite://{path}", home, vocabulary(home))
+        self.path = path
+
+    @classmethod
+    def from_url(cls, url: str, home: Path) -> SqliteStore:
+        return cls(Path(url.partition("://")[2]), home)
+
+    def exists(self) -> bool:
+        if not self.path.exists():
+            return False
+        with self._read() as db:
+            return db.execute("SELECT count(*) FROM counters").fetchone()[0] > 0
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(SCHEMA)
+        return db
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            db.execute("BEGIN")  # one snapshot for the whole read
+            yield db
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            try:
+                db.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as e:
+                raise StoreBusy(f"the store {self.path} is busy: {e}") from None
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    def _allocate(self, db: sqlite3.Connection, prefix: str, count: int) -> int:
+        for p in PREFIXES:
+            db.execute("INSERT OR IGNORE INTO counters VALUES (?, 1)", (p,))
+        (first,) = db.execute("SELECT next FROM counters WHERE prefix = ?", (prefix,)).fetchone()
+        db.execute("UPDATE counters SET next = ? WHERE prefix = ?", (first + count, prefix))
+        return first
+
+    def _put(self, db: sqlite3.Connection, doc: dict[str, Any]) -> None:
+        p, n = parse_id(doc["id"])
+        db.execute("INSERT OR REPLACE INTO tickets VALUES (?, ?, ?, ?)",
+                   (p, n, json.dumps(doc, ensure_ascii=False), int(self.vocabulary.is_finished(doc))))  # fmt: skip
+
+    def create(self, prefix: str, fields: dict[str, Any], *, actor: str, at: datetime | None = None,
+               event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+        if prefix not in PREFIXES:
+            raise BadTicketId(f"unknown ticket kind {prefix!r}")
+        with self._write() as db:
+            number = self._allocate(db, prefix, 1)
+            doc = new_doc(
+                prefix, number, fields, actor, clock.iso(at or clock.now()), clock.iso(clock.now()), event
+            )
+            self._put(db, doc)
+        return doc
+
+    def get(self, ticket_id: str) -> dict[str, Any]:
+        p, n = parse_id(ticket_id)
+        if not self.path.exists():
+            raise UnknownTicket(f"no ticket {format_id(p, n)} in {self.url}")
+        with self._read() as db:
+            row = db.execute("SELECT doc FROM tickets WHERE prefix = ? AND number = ?", (p, n)).fetchone()
+        if row is None:
+            raise UnknownTicket(f"no ticket {format_id(p, n)} in {self.url}")
+        return json.loads(row[0])
+
+    def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
+        self.get(ticket_id)
+        p, n = parse_id(ticket_id)
+        with self._write() as db:
+            (raw,) = db.execute("SELECT doc FROM tickets WHERE prefix = ? AND number = ?", (p, n)).fetchone()
+            before = json.loads(raw)
+            after = copy.deepcopy(before)
+            stamp(before, after, change(after), actor, clock.iso(clock.now()))
+            self._put(db, after)
+        return after
+
+    def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        return [summary(d) for d in self._docs(prefix, "AND finished = 0")]
+
+    def all_tickets(
+        self, prefix: str | None = None, *, damaged: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        return iter(self._docs(prefix, ""))
+
+    def _docs(self, prefix: str | None, where: str) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        order = " ".join(f"WHEN '{p}' THEN {i}" for i, p in enumerate(PREFIXES))
+        with self._read() as db:
+            rows = db.execute(f"SELECT doc FROM tickets WHERE (? IS NULL OR prefix = ?) {where} "
+                              f"ORDER BY CASE prefix {order} END, number", (prefix, prefix)).fetchall()  # fmt: skip
+        return [json.loads(r[0]) for r in rows]
+
+    def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
+                    actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False) -> UpsertResult:  # fmt: skip
+        assert on_conflict in CONFLICTS
+        result = UpsertResult()
+        if not docs:
+            return result
+        try:
+            return self._upsert(prefix, docs, key, on_conflict, actor, event, all_or_nothing, dry_run, result)
+        except _DryRun as done:  # decided, then rolled back
+            return done.result
+
+    def _upsert(self, prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict: str, actor: str,
+                event: Event, all_or_nothing: bool, dry_run: bool, result: UpsertResult) -> UpsertResult:  # fmt: skip
+        at = clock.iso(clock.now())
+        with self._write() as db:
+            existing: dict[str, dict[str, Any]] = {}
+            for (raw,) in db.execute("SELECT doc FROM tickets WHERE prefix = ?", (prefix,)):
+                doc = json.loads(raw)
+                k = key_of(doc, key)
+                if k is not None:
+                    existing.setdefault(k, doc)
+            number = first = self._allocate(db, prefix, 0)
+            for fields in docs:
+                k = key_of(fields, key)
+                current = existing.get(k) if k is not None else None
+                if current is None:
+                    doc = new_doc(prefix, number, fields, actor, at, at, event)
+                    self._put(db, doc)
+                    if k is not None:
+                        existing[k] = doc
+                    number += 1
+                elif on_conflict == "skip":
+                    result.skipped.append(current["id"])
+                elif on_conflict == "fail":
+                    result.conflicts.append(k)  # type: ignore[arg-type]
+                else:
+                    change = merged(current, fields)
+                    if change is None:
+                        result.unchanged.append(current["id"])
+                        continue
+                    after, new = change
+                    if parse_id(current["id"])[1] < first:
+                        stamp(current, after, {"action": "updated", **event}, actor, at, new)
+                        result.updated.append(current["id"])
+                    self._put(db, after)
+                    existing[k] = after  # type: ignore[index]
+            if result.conflicts and all_or_nothing:
+                raise KeyConflict(key or "key", result.conflicts)
+            result.created = [format_id(prefix, n) for n in range(first, number)]
+            db.execute("UPDATE counters SET next = ? WHERE prefix = ?", (number, prefix))
+            if dry_run:
+                raise _DryRun(result)
+        return result
+
+    def customers(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        with self._read() as db:
+            docs = [json.loads(r[0]) for r in db.execute("SELECT doc FROM customers")]
+        return sorted(docs, key=lambda c: c["name"].casefold())
+
+    def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
+        key = record["name"].casefold()
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM customers WHERE key = ?", (key,)).fetchone()
+            before = json.loads(row[0]) if row else {}
+            at = clock.iso(clock.now())
+            doc = {**before, **record, "updated_at": at, "updated_by": actor}
+            if before:
+                doc["name"] = before["name"]
+            doc.setdefault("created_at", at)
+            db.execute(
+                "INSERT OR REPLACE INTO customers VALUES (?, ?)", (key, json.dumps(doc, ensure_ascii=False))
+            )
+        return doc
+
+    def check(self) -> list[str]:
+        if not self.path.exists():
+            return []
+        with self._read() as db:
+            (ok,) = db.execute("PRAGMA integrity_check").fetchone()
+        return [] if ok == "ok" else [f"{self.path}: {ok}"]
+
+    def repair(self) -> list[str]:
+        return []
+
+
+class _DryRun(Exception):
+    def __init__(self, result: UpsertResult) -> None:
+        self.result = result
