@@ -56,9 +56,9 @@ def _examine(store: TinyStore) -> _Found:
     meta = _read(lay.meta, found)
     if meta is not None:
         try:
-            from sdcli.store.tiny import _check_meta
+            from sdcli.store.txn import check_meta
 
-            _check_meta(lay, copy.deepcopy(meta))
+            check_meta(lay, copy.deepcopy(meta))
         except StoreDamaged as e:
             found.damage(lay.meta, e)
             meta = None
@@ -261,10 +261,11 @@ def repair(store: TinyStore) -> list[str]:
             aside = path.with_name(f"{path.name}.damaged-{clock.now().strftime('%Y%m%dT%H%M%S')}")
             os.replace(path, aside)
             done.append(f"{path} was damaged: moved to {aside.name}, rebuilt from the tickets")
-        from sdcli.store.tiny import new_meta
+        from sdcli.store.tiny import MIGRATIONS
+        from sdcli.store.txn import new_meta
 
         if read_json(lay.meta) is None:
-            atomic_write(lay.meta, dumps(new_meta(lay)))
+            atomic_write(lay.meta, dumps(new_meta(lay, [name for _, name, _ in MIGRATIONS])))
             if lay.meta not in found.damaged:
                 done.append(f"{lay.meta} rebuilt from the tickets")
         store._prepare()  # migrations, an interrupted write finished

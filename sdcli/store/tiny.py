@@ -8,7 +8,6 @@ and create-or-update decisions included; readers take no lock and see one commit
 from __future__ import annotations
 
 import copy
-import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,8 +15,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import Storage
 from tinydb.table import Document
 
 from sdcli import clock
@@ -32,143 +29,29 @@ from sdcli.store.base import (
     Store,
     UpsertResult,
     key_of,
-    merged,
     new_doc,
     stamp,
 )
 from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwritable
-from sdcli.store.layout import SHARD_SIZE, Layout, Snapshot
-
-SCHEMA_VERSION = 1
+from sdcli.store.layout import Layout, Snapshot
+from sdcli.store.txn import (
+    SCHEMA_VERSION,
+    Txn,
+    check_meta,
+    fresh,
+    lock_timeout_from_env,
+    new_meta,
+    number_key,
+    replace_with,
+    set_entry,
+    tickets_of,
+    update_in,
+)
 
 #: (version it brings the store to, name, function of the store), applied in order under the lock
 MIGRATIONS: list[tuple[int, str, Callable[[TinyStore], None]]] = [
     (1, "initial-layout", lambda store: None),
 ]
-
-LOCK_TIMEOUT_ENV = "SDCLI_LOCK_TIMEOUT"
-
-
-def lock_timeout_from_env() -> float:
-    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
-    if not raw:
-        return 10.0
-    try:
-        value = float(raw)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 <= value <= 86400):
-        raise ConfigError(f"{LOCK_TIMEOUT_ENV}: {raw[:40]!r} is not a number of seconds (0 to 86400)")
-    return value
-
-
-class _FileStorage(Storage):
-    """TinyDB storage over one JSON file: parsed once, written only when the write commits."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._data: dict[str, Any] | None = None
-        self._loaded = False
-        self.dirty = False
-
-    def read(self) -> dict[str, Any] | None:
-        if not self._loaded:
-            self._data = read_json(self.path)
-            self._loaded = True
-        return self._data
-
-    def write(self, data: dict[str, Any]) -> None:
-        self._data = data
-        self._loaded = True
-        self.dirty = True
-
-
-class _Txn:
-    """The unit of work of one locked operation: the files it read, what it changed."""
-
-    def __init__(self, layout: Layout, meta: dict[str, Any]) -> None:
-        self.layout = layout
-        self.meta = meta
-        self.meta_dirty = False
-        self.dbs: dict[Path, TinyDB] = {}
-        self.index_changes: dict[str, dict[str, Any] | None] = {}
-        self.index_data: dict[str, Any] | None = None  # a whole new index (repair)
-        self.tables: dict[Path, dict[str, Any]] = {}
-
-    def db(self, path: Path) -> TinyDB:
-        if path not in self.dbs:
-            self.dbs[path] = TinyDB(path, storage=_FileStorage)
-        return self.dbs[path]
-
-    def shard(self, prefix: str, number: int):  # -> tinydb.table.Table
-        return self.db(self.layout.shard(prefix, number)).table("tickets")
-
-    def tickets(self, prefix: str, number: int) -> dict[str, Any]:
-        """The raw `tickets` table of number's shard, changed in place and written at the commit
-        (bulk writes: TinyDB's inserts and updates rewrite the whole shard each time)."""
-        path = self.layout.shard(prefix, number)
-        if path not in self.tables:
-            storage = self.db(path).storage
-            data = storage.read() or {}
-            tickets = data.get("tickets", {})
-            if not isinstance(tickets, dict):
-                raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
-            data["tickets"] = tickets
-            storage.write(data)
-            self.tables[path] = tickets
-        return self.tables[path]
-
-    def allocate(self, prefix: str, warnings: list[str]) -> int:
-        """The next number of prefix: the counter, never at or below a ticket that exists (a
-        meta.json restored from an old backup is caught here, not trusted)."""
-        counters = self.meta["next"]
-        number = counters.get(prefix, 1)
-        highest = highest_number(self.layout, prefix)
-        if number <= highest:
-            warnings.append(
-                f"{self.layout.meta}: the next {prefix} number was {number}, but {format_id(prefix, highest)} "
-                f"exists; continuing at {format_id(prefix, highest + 1)}"
-            )
-            number = highest + 1
-        return number
-
-    def advance(self, prefix: str, number: int) -> None:
-        self.meta["next"][prefix] = number
-        self.meta_dirty = True
-
-
-def highest_number(layout: Layout, prefix: str) -> int:
-    """The highest ticket number of prefix on disk (its last shard read: O(1) in the store's size)."""
-    shards = layout.shard_files(prefix)
-    if not shards:
-        return 0
-    tickets = (read_json(shards[-1]) or {}).get("tickets", {})
-    if not isinstance(tickets, dict):
-        raise StoreDamaged(f"{shards[-1]} is damaged (its tickets are not an object); run: sdcli doctor")
-    numbers = [int(k) for k in tickets if k.isdigit()]
-    return max(numbers, default=int(shards[-1].stem) * SHARD_SIZE)
-
-
-def _check_meta(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
-    counters = meta.get("next")
-    schema = meta.get("schema")
-    if not isinstance(schema, int) or isinstance(schema, bool) or not isinstance(counters, dict):
-        raise StoreDamaged(f"{layout.meta} is damaged (no schema or counters); run: sdcli doctor --fix")
-    for prefix in PREFIXES:
-        n = counters.setdefault(prefix, 1)
-        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise StoreDamaged(
-                f"{layout.meta} is damaged (next {prefix} number {n!r}); run: sdcli doctor --fix"
-            )
-    if not isinstance(meta.setdefault("migrations", []), list):
-        raise StoreDamaged(f"{layout.meta} is damaged (migrations is not a list); run: sdcli doctor --fix")
-    return meta
-
-
-def new_meta(layout: Layout) -> dict[str, Any]:
-    """A meta.json for the tickets there are: counters above the highest of each prefix."""
-    return {"schema": SCHEMA_VERSION, "next": {p: highest_number(layout, p) + 1 for p in PREFIXES},
-            "migrations": [name for _, name, _ in MIGRATIONS]}  # fmt: skip
 
 
 class TinyStore(Store):
@@ -194,7 +77,7 @@ class TinyStore(Store):
 
     # ---- locking
     @contextmanager
-    def _locked(self, *, prepare: bool = True) -> Iterator[_Txn]:
+    def _locked(self, *, prepare: bool = True) -> Iterator[Txn]:
         from filelock import FileLock, Timeout
 
         private_dirs(self.root)
@@ -213,7 +96,7 @@ class TinyStore(Store):
         except OSError as e:
             raise unwritable(self.layout.lock, e) from None
         try:
-            yield _Txn(self.layout, self._prepare() if prepare else {})
+            yield Txn(self.layout, self._prepare() if prepare else {})
         finally:
             lock.release()
 
@@ -221,14 +104,14 @@ class TinyStore(Store):
         """Under the lock: create or migrate the store, finish an interrupted write; the meta."""
         meta = read_json(self.layout.meta)
         if meta is None:
-            meta = new_meta(self.layout)
+            meta = new_meta(self.layout, [name for _, name, _ in MIGRATIONS])
             taken = [format_id(p, n) for p, n in meta["next"].items() if n > 1]
             if taken:
                 self.warnings.append(
                     f"{self.layout.meta} was missing: counters recomputed from the tickets (next {', '.join(taken)})"
                 )
             atomic_write(self.layout.meta, dumps(meta))
-        meta = _check_meta(self.layout, meta)
+        meta = check_meta(self.layout, meta)
         schema = meta["schema"]
         if schema > SCHEMA_VERSION:
             raise StoreDamaged(
@@ -254,7 +137,7 @@ class TinyStore(Store):
             for tid in pending.get("ids", []):
                 p, n = parse_id(tid)
                 doc = (read_json(self.layout.shard(p, n)) or {}).get("tickets", {}).get(str(n))
-                _set_entry(data, tid, None if doc is None else self.vocabulary.index_entry(doc))
+                set_entry(data, tid, None if doc is None else self.vocabulary.index_entry(doc))
         atomic_write(self.layout.index, dumps(data))
 
     def rebuilt_index(self) -> dict[str, dict[str, Any]]:
@@ -266,7 +149,7 @@ class TinyStore(Store):
                 data[p][str(n)] = entry
         return data
 
-    def _commit(self, txn: _Txn) -> None:
+    def _commit(self, txn: Txn) -> None:
         """Every file the unit of work changed, all or nothing. The index is read (and so
         checked) before anything is staged: a refusal writes nothing."""
         writes = [(p, dumps(db.storage._data)) for p, db in txn.dbs.items() if db.storage.dirty]
@@ -280,7 +163,7 @@ class TinyStore(Store):
             if index is None:
                 index = read_json(self.layout.index) or {}
                 for tid, entry in txn.index_changes.items():
-                    _set_entry(index, tid, entry)
+                    set_entry(index, tid, entry)
             writes.append((self.layout.index, dumps(index)))
         for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
             private_dirs(folder)
@@ -291,7 +174,7 @@ class TinyStore(Store):
         prefix, number = parse_id(ticket_id)
         path = self.layout.shard(prefix, number)
         data = Snapshot(self.layout).read_json(path) if self.layout.journal.exists() else read_json(path)
-        doc = _tickets_of(data, path).get(str(number))
+        doc = tickets_of(data, path).get(str(number))
         if not isinstance(doc, dict):
             raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
         return doc
@@ -308,7 +191,7 @@ class TinyStore(Store):
                 raise StoreDamaged(
                     f"{self.layout.index} is damaged ({p} is not an object); run: sdcli doctor --fix"
                 )
-            out.extend(table[k] for k in sorted(table, key=_number))
+            out.extend(table[k] for k in sorted(table, key=number_key))
         return out
 
     def all_tickets(
@@ -342,13 +225,13 @@ class TinyStore(Store):
             if data is None:
                 continue
             try:
-                table = _tickets_of(parse_object(data, path), path)
+                table = tickets_of(parse_object(data, path), path)
             except StoreDamaged as e:
                 if damaged is None:
                     raise
                 damaged.append(str(e))
                 continue
-            for k in sorted(table, key=_number):
+            for k in sorted(table, key=number_key):
                 yield table[k]
 
     def keys(self, prefix: str, key: str) -> dict[str, int]:
@@ -393,7 +276,7 @@ class TinyStore(Store):
             after = copy.deepcopy(before)
             event = change(after)
             stamp(before, after, event, actor, clock.iso(clock.now()))
-            table.update(_replace_with(after), doc_ids=[number])
+            table.update(replace_with(after), doc_ids=[number])
             if summary(before) != summary(after) or before.get("status") != after.get("status"):
                 txn.index_changes[after["id"]] = self.vocabulary.index_entry(after)
             self._commit(txn)
@@ -410,7 +293,7 @@ class TinyStore(Store):
         if not docs:
             return result
         if dry_run and not self.exists():  # a dry run never creates a store
-            return _fresh(prefix, docs, key, on_conflict, all_or_nothing)
+            return fresh(prefix, docs, key, on_conflict, all_or_nothing)
         at = clock.iso(clock.now())
         with self._locked() as txn:
             existing = self.keys(prefix, key) if key and any(key_of(d, key) for d in docs) else {}
@@ -438,7 +321,7 @@ class TinyStore(Store):
                 elif on_conflict == "fail":
                     result.conflicts.append(k)  # type: ignore[arg-type]
                 else:
-                    self._update_in(txn, prefix, n, fields, touched, first, actor, event, at, result)
+                    update_in(txn, prefix, n, fields, touched, first, actor, event, at, result)
             if result.conflicts and all_or_nothing:
                 raise KeyConflict(key or "key", result.conflicts)
             result.created = [format_id(prefix, n) for n in range(first, number)]
@@ -449,29 +332,6 @@ class TinyStore(Store):
             if touched and not dry_run:
                 self._commit(txn)
         return result
-
-    @staticmethod
-    def _update_in(txn: _Txn, prefix: str, n: int, fields: dict[str, Any], touched: dict[int, dict[str, Any]],
-                   first: int, actor: str, event: Event, at: str, result: UpsertResult) -> None:  # fmt: skip
-        table = txn.tickets(prefix, n)
-        before = table.get(str(n))
-        if not isinstance(before, dict):
-            raise StoreDamaged(
-                f"{txn.layout.shard(prefix, n)}: {prefix}{n} is not a ticket; run: sdcli doctor"
-            )
-        change = merged(before, fields)
-        tid = format_id(prefix, n)
-        if change is None:
-            result.unchanged.append(tid)
-            return
-        after, new = change
-        if n < first:  # created in this same write: it stays one 'opened' entry
-            stamp(before, after, {"action": "updated", **event}, actor, at, new)
-            if tid not in result.updated:
-                result.updated.append(tid)
-        else:
-            after["history"] = before["history"]
-        table[str(n)] = touched[n] = after
 
     # ---- customer directory
     def customers(self) -> list[dict[str, Any]]:
@@ -513,51 +373,3 @@ class TinyStore(Store):
         from sdcli.store.health import repair
 
         return repair(self)
-
-
-def _fresh(prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict: str,
-           all_or_nothing: bool) -> UpsertResult:  # fmt: skip
-    """What upsert_many would do in an empty store."""
-    result, seen = UpsertResult(), {}
-    for fields in docs:
-        k = key_of(fields, key)
-        if k is None or k not in seen:
-            result.created.append(format_id(prefix, len(result.created) + 1))
-            if k is not None:
-                seen[k] = result.created[-1]
-        elif on_conflict == "skip":
-            result.skipped.append(seen[k])
-        elif on_conflict == "fail":
-            result.conflicts.append(k)
-    if result.conflicts and all_or_nothing:
-        raise KeyConflict(key or "key", result.conflicts)
-    return result
-
-
-def _number(key: str) -> int:
-    return int(key) if key.isdigit() else -1
-
-
-def _tickets_of(data: dict[str, Any] | None, path: Path) -> dict[str, Any]:
-    tickets = (data or {}).get("tickets", {})
-    if not isinstance(tickets, dict):
-        raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
-    return tickets
-
-
-def _set_entry(data: dict[str, Any], tid: str, entry: dict[str, Any] | None) -> None:
-    """Set or drop one entry of raw TinyDB index data, in place."""
-    p, number = parse_id(tid)
-    table = data.setdefault(p, {})
-    if entry is None:
-        table.pop(str(number), None)
-    else:
-        table[str(number)] = entry
-
-
-def _replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
-    def apply(doc: dict[str, Any]) -> None:
-        doc.clear()
-        doc.update(new)
-
-    return apply

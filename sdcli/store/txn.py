@@ -1,0 +1,214 @@
+"""The unit of work of the embedded store: the files one locked operation read and changed,
+id allocation, and the pieces of a bulk write. No CLI imports."""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+
+from sdcli.errors import ConfigError, StoreDamaged
+from sdcli.model import PREFIXES, format_id, parse_id
+from sdcli.store.base import Event, KeyConflict, UpsertResult, key_of, merged, stamp
+from sdcli.store.files import read_json
+from sdcli.store.layout import SHARD_SIZE, Layout
+
+SCHEMA_VERSION = 1
+
+LOCK_TIMEOUT_ENV = "SDCLI_LOCK_TIMEOUT"
+
+
+def lock_timeout_from_env() -> float:
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return 10.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= 86400):
+        raise ConfigError(f"{LOCK_TIMEOUT_ENV}: {raw[:40]!r} is not a number of seconds (0 to 86400)")
+    return value
+
+
+class _FileStorage(Storage):
+    """TinyDB storage over one JSON file: parsed once, written only when the write commits."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._data: dict[str, Any] | None = None
+        self._loaded = False
+        self.dirty = False
+
+    def read(self) -> dict[str, Any] | None:
+        if not self._loaded:
+            self._data = read_json(self.path)
+            self._loaded = True
+        return self._data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self._data = data
+        self._loaded = True
+        self.dirty = True
+
+
+class Txn:
+    """The unit of work of one locked operation: the files it read, what it changed."""
+
+    def __init__(self, layout: Layout, meta: dict[str, Any]) -> None:
+        self.layout = layout
+        self.meta = meta
+        self.meta_dirty = False
+        self.dbs: dict[Path, TinyDB] = {}
+        self.index_changes: dict[str, dict[str, Any] | None] = {}
+        self.index_data: dict[str, Any] | None = None  # a whole new index (repair)
+        self.tables: dict[Path, dict[str, Any]] = {}
+
+    def db(self, path: Path) -> TinyDB:
+        if path not in self.dbs:
+            self.dbs[path] = TinyDB(path, storage=_FileStorage)
+        return self.dbs[path]
+
+    def shard(self, prefix: str, number: int):  # -> tinydb.table.Table
+        return self.db(self.layout.shard(prefix, number)).table("tickets")
+
+    def tickets(self, prefix: str, number: int) -> dict[str, Any]:
+        """The raw `tickets` table of number's shard, changed in place and written at the commit
+        (bulk writes: TinyDB's inserts and updates rewrite the whole shard each time)."""
+        path = self.layout.shard(prefix, number)
+        if path not in self.tables:
+            storage = self.db(path).storage
+            data = storage.read() or {}
+            tickets = data.get("tickets", {})
+            if not isinstance(tickets, dict):
+                raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
+            data["tickets"] = tickets
+            storage.write(data)
+            self.tables[path] = tickets
+        return self.tables[path]
+
+    def allocate(self, prefix: str, warnings: list[str]) -> int:
+        """The next number of prefix: the counter, never at or below a ticket that exists (a
+        meta.json restored from an old backup is caught here, not trusted)."""
+        counters = self.meta["next"]
+        number = counters.get(prefix, 1)
+        highest = highest_number(self.layout, prefix)
+        if number <= highest:
+            warnings.append(
+                f"{self.layout.meta}: the next {prefix} number was {number}, but {format_id(prefix, highest)} "
+                f"exists; continuing at {format_id(prefix, highest + 1)}"
+            )
+            number = highest + 1
+        return number
+
+    def advance(self, prefix: str, number: int) -> None:
+        self.meta["next"][prefix] = number
+        self.meta_dirty = True
+
+
+def highest_number(layout: Layout, prefix: str) -> int:
+    """The highest ticket number of prefix on disk (its last shard read: O(1) in the store's size)."""
+    shards = layout.shard_files(prefix)
+    if not shards:
+        return 0
+    tickets = (read_json(shards[-1]) or {}).get("tickets", {})
+    if not isinstance(tickets, dict):
+        raise StoreDamaged(f"{shards[-1]} is damaged (its tickets are not an object); run: sdcli doctor")
+    numbers = [int(k) for k in tickets if k.isdigit()]
+    return max(numbers, default=int(shards[-1].stem) * SHARD_SIZE)
+
+
+def check_meta(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
+    counters = meta.get("next")
+    schema = meta.get("schema")
+    if not isinstance(schema, int) or isinstance(schema, bool) or not isinstance(counters, dict):
+        raise StoreDamaged(f"{layout.meta} is damaged (no schema or counters); run: sdcli doctor --fix")
+    for prefix in PREFIXES:
+        n = counters.setdefault(prefix, 1)
+        if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+            raise StoreDamaged(
+                f"{layout.meta} is damaged (next {prefix} number {n!r}); run: sdcli doctor --fix"
+            )
+    if not isinstance(meta.setdefault("migrations", []), list):
+        raise StoreDamaged(f"{layout.meta} is damaged (migrations is not a list); run: sdcli doctor --fix")
+    return meta
+
+
+def new_meta(layout: Layout, migrations: list[str]) -> dict[str, Any]:
+    """A meta.json for the tickets there are: counters above the highest of each prefix."""
+    return {"schema": SCHEMA_VERSION, "next": {p: highest_number(layout, p) + 1 for p in PREFIXES},
+            "migrations": list(migrations)}  # fmt: skip
+
+
+def update_in(txn: Txn, prefix: str, n: int, fields: dict[str, Any], touched: dict[int, dict[str, Any]],
+               first: int, actor: str, event: Event, at: str, result: UpsertResult) -> None:  # fmt: skip
+    table = txn.tickets(prefix, n)
+    before = table.get(str(n))
+    if not isinstance(before, dict):
+        raise StoreDamaged(f"{txn.layout.shard(prefix, n)}: {prefix}{n} is not a ticket; run: sdcli doctor")
+    change = merged(before, fields)
+    tid = format_id(prefix, n)
+    if change is None:
+        result.unchanged.append(tid)
+        return
+    after, new = change
+    if n < first:  # created in this same write: it stays one 'opened' entry
+        stamp(before, after, {"action": "updated", **event}, actor, at, new)
+        if tid not in result.updated:
+            result.updated.append(tid)
+    else:
+        after["history"] = before["history"]
+    table[str(n)] = touched[n] = after
+
+
+def fresh(prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict: str,
+           all_or_nothing: bool) -> UpsertResult:  # fmt: skip
+    """What upsert_many would do in an empty store."""
+    result, seen = UpsertResult(), {}
+    for fields in docs:
+        k = key_of(fields, key)
+        if k is None or k not in seen:
+            result.created.append(format_id(prefix, len(result.created) + 1))
+            if k is not None:
+                seen[k] = result.created[-1]
+        elif on_conflict == "skip":
+            result.skipped.append(seen[k])
+        elif on_conflict == "fail":
+            result.conflicts.append(k)
+    if result.conflicts and all_or_nothing:
+        raise KeyConflict(key or "key", result.conflicts)
+    return result
+
+
+def number_key(key: str) -> int:
+    return int(key) if key.isdigit() else -1
+
+
+def tickets_of(data: dict[str, Any] | None, path: Path) -> dict[str, Any]:
+    tickets = (data or {}).get("tickets", {})
+    if not isinstance(tickets, dict):
+        raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
+    return tickets
+
+
+def set_entry(data: dict[str, Any], tid: str, entry: dict[str, Any] | None) -> None:
+    """Set or drop one entry of raw TinyDB index data, in place."""
+    p, number = parse_id(tid)
+    table = data.setdefault(p, {})
+    if entry is None:
+        table.pop(str(number), None)
+    else:
+        table[str(number)] = entry
+
+
+def replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def apply(doc: dict[str, Any]) -> None:
+        doc.clear()
+        doc.update(new)
+
+    return apply
