@@ -210,22 +210,30 @@ def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
     doc.pop("recovery_due", None)
 
 
-def unpause(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
+def _end_pause(doc: dict[str, Any], at: datetime) -> None:
     for p in doc.get("sla_pauses", []):
         if p.get("to") is None:
             p["to"] = clock.iso(at)
     doc.pop("sla_paused_at", None)
+
+
+def unpause(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
+    _end_pause(doc, at)
     _set_due(doc, home)
 
 
-def on_resolve(doc: dict[str, Any], at: datetime) -> None:
-    if doc.get("recovery_due"):
-        doc["sla_met"] = at <= clock.from_iso(doc["recovery_due"])
+def on_resolve(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
+    """A resolve ends a pause; the target is met if the resolve comes by the deadline, paused time excluded."""
+    _end_pause(doc, at)
+    due = _set_due(doc, home)
+    if due is not None:
+        doc["sla_met"] = calendars.instant(at) <= due
 
 
 def on_reopen(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
     """Time spent resolved does not count: it becomes a closed pause, and the deadline moves."""
     since = doc.get("resolved_at")
+    _end_pause(doc, clock.from_iso(since) if since else at)  # a pause a resolve left open (older tickets)
     if since:
         doc.setdefault("sla_pauses", []).append({"from": since, "to": clock.iso(at), "reason": "resolved"})
     doc.pop("sla_met", None)

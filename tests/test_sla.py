@@ -353,6 +353,29 @@ def test_pauses_are_taken_in_the_order_of_their_instants(sdcli):
     assert doc["recovery_due"] == "2026-12-01T14:00:00-03:00"
 
 
+def test_resolving_while_on_hold_ends_the_pause_and_judges_the_target(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))  # due 13:00
+    sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(1))
+    resolved = sdcli.json("resolve", inc["id"], "--note", "fixed while waiting", "--json", env=at(2))
+    assert resolved["sla_met"] is True and "sla_paused_at" not in resolved
+    assert [p["to"] for p in resolved["sla_pauses"]] == ["2026-12-01T11:00:00-05:00"]
+    assert resolved["recovery_due"] == "2026-12-01T14:00:00-05:00"  # the hour on hold excluded
+    assert "recovery target met" in sdcli("show", inc["id"], env=at(2)).stdout
+    reopened = sdcli.json("reopen", inc["id"], "--note", "down again", "--json", env=at(3))
+    assert reopened["status"] == "open" and "sla_met" not in reopened
+    assert reopened["recovery_due"] == "2026-12-01T15:00:00-05:00"  # paused and resolved time excluded
+    assert "2h 00m left" in sdcli("show", inc["id"], env=at(4)).stdout
+    assert [d["id"] for d in sdcli.json("list", "--breached", "--json", env=at(6.5))] == [inc["id"]]
+
+
+def test_resolving_on_hold_after_the_deadline_is_missed(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))  # due 13:00
+    sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(5))
+    assert sdcli.json("resolve", inc["id"], "--note", "x", "--json", env=at(6))["sla_met"] is False
+
+
 OPENING = ("24x7", "Mon-Fri 08:00-18:00", "Mon-Sat 07:00-19:00", "Mon-Sun 06:00-24:00")
 STEP = timedelta(minutes=15)
 
