@@ -167,6 +167,12 @@ def ack_due(received: datetime, tz: tzinfo | None) -> str:
     return clock.iso(calendars.local(calendars.instant(received) + ACK_WINDOW, tz or received.tzinfo))
 
 
+def ack_late(doc: dict[str, Any]) -> bool:
+    """Was the acknowledgement recorded after its deadline? (instants, not their text)"""
+    due, acked = doc.get("ack_due"), doc.get("acked_at")
+    return bool(due and acked) and clock.from_iso(acked) > clock.from_iso(due)
+
+
 # --------------------------------------------------------------------------- operations on a ticket
 
 

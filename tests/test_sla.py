@@ -376,6 +376,22 @@ def test_resolving_on_hold_after_the_deadline_is_missed(sdcli):
     assert sdcli.json("resolve", inc["id"], "--note", "x", "--json", env=at(6))["sla_met"] is False
 
 
+def email_report(sdcli, when: str) -> dict:
+    return sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--country", "BR", "--problem", "other",
+                      "--service-type", "internet", "--callback", "Bo <bo@b.com> +55 11 98765-4321", "--channel", "email",
+                      "--json", env={"SDCLI_NOW": when})  # fmt: skip
+
+
+def test_ack_lateness_is_judged_on_instants_not_on_their_text(sdcli):
+    early = email_report(sdcli, "2026-12-01T10:00:00-03:00")
+    assert early["ack_due"] == "2026-12-01T10:15:00-03:00"
+    r = sdcli("ack", early["id"], env={"SDCLI_NOW": "2026-12-01T13:10:00+00:00"})  # 10:10 in São Paulo
+    assert r.exit_code == 0 and "acknowledged" in r.stderr and "late" not in r.stderr
+    late = email_report(sdcli, "2026-12-01T10:00:00-03:00")
+    r = sdcli("ack", late["id"], env={"SDCLI_NOW": "2026-12-01T08:20:00-05:00"})  # 10:20 in São Paulo
+    assert r.exit_code == 0 and "(late: it was due 2026-12-01T10:15:00-03:00)" in r.stderr
+
+
 OPENING = ("24x7", "Mon-Fri 08:00-18:00", "Mon-Sat 07:00-19:00", "Mon-Sun 06:00-24:00")
 STEP = timedelta(minutes=15)
 
