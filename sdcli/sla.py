@@ -6,6 +6,7 @@ ISO 8601 strings in the site's zone, with its offset at that instant.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
@@ -171,6 +172,41 @@ def ack_late(doc: dict[str, Any]) -> bool:
     """Was the acknowledgement recorded after its deadline? (instants, not their text)"""
     due, acked = doc.get("ack_due"), doc.get("acked_at")
     return bool(due and acked) and clock.from_iso(acked) > clock.from_iso(due)
+
+
+def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> None:
+    """Deadlines an incident gets from its own times (imports): ack_due for an email report, and
+    for an open one with a severity its target, clock and recovery_due, exactly as classify sets
+    them with the contract in force. Deadlines a document already has are kept."""
+    targets: dict[tuple[Any, ...], tuple[float, str]] = {}
+    cals: dict[tuple[Any, ...], calendars.Calendar] = {}
+    zones: dict[str | None, tzinfo | None] = {}  # imports repeat their few zones, contracts and calendars
+    for doc in docs:
+        if doc.get("channel") == "email" and not doc.get("ack_due") and doc.get("opened_at"):
+            name = doc.get("timezone")
+            if name not in zones:
+                zones[name] = clock.get_tz(name)
+            doc["ack_due"] = ack_due(clock.from_iso(doc["opened_at"]), zones[name])
+        if not doc.get("severity") or doc.get("recovery_due") or not doc.get("opened_at"):
+            continue
+        if doc.get("status", "open") not in ("open", "on_hold"):
+            continue
+        level = int(doc["severity"])
+        key = (str(doc.get("customer", "")).casefold(), doc.get("service_type"), level)
+        if key not in targets:
+            targets[key] = target_for(doc, level, home)
+        hours, kind = targets[key]
+        doc.setdefault("sla_target_hours", hours)
+        doc.setdefault("sla_clock", kind)
+        kind = doc["sla_clock"]
+        if kind not in ("24x7", "business"):
+            continue
+        ckey = (kind, doc.get("timezone"), doc.get("opening_hours"), doc.get("country"))
+        if ckey not in cals:
+            cals[ckey] = clock_for(doc, kind, home)
+        due = _due(doc, cals[ckey], timedelta(hours=float(doc["sla_target_hours"])))
+        if due is not None:
+            doc["recovery_due"] = clock.iso(calendars.local(due, cals[ckey].tz))  # the site's zone
 
 
 # --------------------------------------------------------------------------- operations on a ticket

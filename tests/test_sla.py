@@ -392,6 +392,42 @@ def test_ack_lateness_is_judged_on_instants_not_on_their_text(sdcli):
     assert r.exit_code == 0 and "(late: it was due 2026-12-01T10:15:00-03:00)" in r.stderr
 
 
+def import_rows(sdcli, rows: list[dict]) -> dict:
+    return sdcli.json("import", "-", "--format", "json", "--json", input=__import__("json").dumps(rows))
+
+
+def imported(**fields) -> dict:
+    return {"customer": "ACME", "site": "S1", "country": "PE", "problem": "link_down", "service_type": "mpls",
+            "callback_contacts": "Ana <ana@acme.pe> 01 4117000", "status": "open", **fields}  # fmt: skip
+
+
+def test_imported_open_incidents_get_the_deadlines_classify_gives(sdcli, home, store):
+    write_contracts(home, '[[contract]]\ncustomer = "ACME"\ntargets = { "2" = 6 }\n')
+    rows = [imported(customer_reference="A", severity="1", opened_at="2026-12-01 09:00", channel="email"),
+            imported(customer_reference="B", severity="2", opened_at="2026-12-01 09:00"),
+            imported(customer_reference="C", severity="2", opened_at="2026-12-01 09:00", status="resolved"),
+            imported(customer_reference="D", opened_at="2026-12-01 09:00")]  # fmt: skip
+    assert import_rows(sdcli, rows)["created"] == 4
+    docs = {d["customer_reference"]: d for d in store.all_tickets("INC")}
+    assert (
+        docs["A"]["recovery_due"] == "2026-12-01T13:00:00-05:00"
+        and docs["A"]["ack_due"] == "2026-12-01T09:15:00-05:00"
+    )
+    assert (docs["B"]["recovery_due"], docs["B"]["sla_target_hours"], docs["B"]["sla_clock"]) == (
+        "2026-12-01T15:00:00-05:00",
+        6.0,
+        "24x7",
+    )  # the contract in force; fmt: skip
+    assert "recovery_due" not in docs["C"] and "recovery_due" not in docs["D"]
+    # exactly what classify gives an incident opened then
+    same = cli_open(sdcli, SDCLI_NOW="2026-12-01T09:00:00-05:00")
+    classified = sdcli.json("classify", same["id"], "--severity", "2", "--reason", "r", "--json")
+    assert classified["recovery_due"] == docs["B"]["recovery_due"]
+    assert "SLA: no deadline" not in sdcli("show", docs["A"]["id"], env=at(1)).stdout
+    breached = sdcli.json("list", "--breached", "--json", env=at(5))
+    assert [d["id"] for d in breached] == [docs["A"]["id"]]
+
+
 OPENING = ("24x7", "Mon-Fri 08:00-18:00", "Mon-Sat 07:00-19:00", "Mon-Sun 06:00-24:00")
 STEP = timedelta(minutes=15)
 
