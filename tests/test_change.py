@@ -17,6 +17,7 @@ REQ = ["--site", "Lima HQ", "--type", "rack_relocation", "--description", "Move 
        "--window-start", "2026-12-10T22:00:00-05:00", "--window-end", "2026-12-11T04:00:00-05:00", "--json"]  # fmt: skip
 PM = "Paulo Reis <paulo@andino.pe> +51 1 4117002"
 AM = "Rita Paz <rita@example.com> +51 1 4117000"
+CB = "Rosa Quispe <rosa@andino.pe> +51 1 4117003"  # the customer's own contact, who accepts
 
 
 @pytest.fixture(autouse=True)
@@ -76,17 +77,20 @@ def test_missing_fields_named_at_once(sdcli, home):
     assert not (home / "store").exists() or list(TinyStore(home).all_tickets()) == []
 
 
-PATH = [("send", []), ("accept", ["--by", "Rita Paz"]), ("schedule", ["--at", "2026-12-10 22:00"]),
+PATH = [("send", []), ("accept", ["--by", "Rosa Quispe"]), ("schedule", ["--at", "2026-12-10 22:00"]),
         ("execute", ["--note", "done"]), ("cost", ["--amount", "1200", "--currency", "usd"]), ("close", [])]  # fmt: skip
 STATE_AFTER = ["awaiting-acceptance", "accepted", "scheduled", "executed", "costed", "closed"]
 
 
 def test_every_allowed_transition_in_history(sdcli):
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for (action, args), state in zip(PATH, STATE_AFTER, strict=True):
         doc = sdcli.json("change", action, cid, *args, "--json")
         assert doc["status"] == state, action
-    assert doc["cost"] == {"amount": 1200.0, "currency": "USD"} and doc["accepted_by"] == "Rita Paz"
+    assert (
+        doc["cost"] == {"amount": 1200.0, "currency": "USD"} and doc["accepted_by"]["name"] == "Rosa Quispe"
+    )
+    assert doc["accepted_as"] == "callback_contact" and doc["history"][3]["accepted_by"] == "Rosa Quispe"
     assert [h["action"] for h in doc["history"]] == [
         "opened",
         "route",
@@ -106,13 +110,13 @@ def test_every_allowed_transition_in_history(sdcli):
         ("cancel", 3),
         ("cancel", 4),
     ):
-        cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+        cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
         for a, args in PATH[: from_path - 1]:
             sdcli.json("change", a, cid, *args, "--json")
         args = ["--reason", "no budget"]
         doc = sdcli.json("change", action, cid, *args, "--json")
         assert doc["status"] == ("rejected" if action == "reject" else "cancelled")
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for a, args in PATH[:3]:
         sdcli.json("change", a, cid, *args, "--json")
     assert sdcli.json("change", "schedule", cid, "--at", "2026-12-12 22:00", "--json")[
@@ -138,7 +142,7 @@ FORBIDDEN = [
 
 @pytest.mark.parametrize(("done", "refused", "part"), FORBIDDEN)
 def test_each_forbidden_transition_is_refused(sdcli, done, refused, part):
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for a, args in PATH[: done - 1]:
         sdcli.json("change", a, cid, *args, "--json")
     before = sdcli.json("change", "show", cid, "--json")
@@ -156,7 +160,7 @@ def test_states_is_the_data(sdcli):
 
 
 def test_change_list_and_not_on_incidents(sdcli):
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     assert [d["id"] for d in sdcli.json("change", "list", "--json")] == [cid]
     doc = sdcli.json("change", "show", cid, "--json")
     assert "owner" not in doc  # the table's column, not a field
@@ -209,3 +213,53 @@ def test_file_a_change_interactively_in_a_terminal(home, sdcli):
         and doc["status"] == "routed"
         and doc["routing"]["contact"]["name"] == "Tomás Vidal"
     )
+
+
+# --------------------------------------------------------------------------- issue 14: who accepts
+
+
+def to_awaiting(sdcli, *extra) -> str:
+    cid = new_change(sdcli, "Banco Andino", *extra)["id"]
+    sdcli.json("change", "send", cid, "--json")
+    return cid
+
+
+def test_bt_staff_cannot_record_the_customers_acceptance(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--commercial-team", "comercial@example.com",
+               "--country", "PE", "--json")  # fmt: skip
+    cid = to_awaiting(sdcli, "--callback", CB)
+    for who, role in (("Rita Paz", "the account manager the request is routed to"),
+                      ("rita@example.com", "the account manager the request is routed to"),
+                      ("comercial@example.com", "BT's commercial team for Banco Andino")):  # fmt: skip
+        r = sdcli("change", "accept", cid, "--by", who)
+        assert r.exit_code == 1 and f"{who} is {role}, not the customer" in r.stderr, r.stderr
+        assert "executed only after the customer accepts" in r.stderr
+    r = sdcli("change", "accept", cid, "--by", "Somebody Else")
+    assert r.exit_code == 1 and "not a contact of the customer" in r.stderr and "Rosa Quispe" in r.stderr
+    assert sdcli.json("change", "show", cid, "--json")["status"] == "awaiting-acceptance"
+    doc = sdcli.json("change", "accept", cid, "--by", "rosa@andino.pe", "--json")
+    assert doc["status"] == "accepted" and doc["accepted_as"] == "callback_contact"
+    assert doc["accepted_by"] == {"name": "Rosa Quispe", "email": "rosa@andino.pe", "phone": "+5114117003"}
+    assert doc["history"][-1]["accepted_by"] == "Rosa Quispe"
+
+
+def test_a_contact_of_the_customer_in_the_directory_may_accept(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--country", "PE",
+               "--contact", "Luis Soto <luis@andino.pe> +51 1 4117004", "--json")  # fmt: skip
+    cid = to_awaiting(sdcli)
+    doc = sdcli.json("change", "accept", cid, "--by", "luis soto", "--json")
+    assert doc["accepted_by"]["email"] == "luis@andino.pe" and doc["accepted_as"] == "customer_directory"
+
+
+def test_the_account_manager_listed_as_a_customer_contact_is_still_refused(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--country", "PE", "--json")
+    cid = to_awaiting(sdcli, "--callback", "Rita <rita@example.com> +51 1 4117000")
+    r = sdcli("change", "accept", cid, "--by", "Rita")
+    assert r.exit_code == 1 and "not the customer" in r.stderr
+
+
+def test_without_any_customer_contact_the_refusal_says_how_to_add_one(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--country", "PE", "--json")
+    cid = to_awaiting(sdcli)
+    r = sdcli("change", "accept", cid, "--by", "Rosa Quispe")
+    assert r.exit_code == 1 and "--callback" in r.stderr and "--contact" in r.stderr
