@@ -106,9 +106,6 @@ class Calendar:
                 return t if i == 0 else self.start_of(day + timedelta(days=i))
         raise ValueError("no weekday given")
 
-    def is_open_day(self, day: date) -> bool:
-        return self.always or (bool(self.spans[day.weekday()]) and not is_holiday(day, self.country))
-
     def windows(self, day: date) -> list[tuple[datetime, datetime]]:
         """The counted spans of a local date, as UTC instants."""
         if self.always:
