@@ -11,7 +11,6 @@ from conftest import subprocess_env
 import sdcli.ui as ui
 from sdcli import changes, escalation
 from sdcli.home import load_data
-from sdcli.store import TinyStore
 
 REQ = ["--site", "Lima HQ", "--type", "rack_relocation", "--description", "Move rack to floor 2",
        "--window-start", "2026-12-10T22:00:00-05:00", "--window-end", "2026-12-11T04:00:00-05:00", "--json"]  # fmt: skip
@@ -39,14 +38,14 @@ def test_routed_to_the_project_manager_when_known(sdcli):
     assert doc["history"][1]["contact"] == "Paulo Reis"
 
 
-def test_without_a_project_manager_routed_to_account_manager(sdcli, home):
+def test_without_a_project_manager_routed_to_account_manager(sdcli, home, store):
     r = sdcli("change", "--customer", "Banco Andino", *REQ)
     assert (
         r.exit_code == 1
         and "has no project manager and no account manager" in r.stderr
         and "sdcli customer add" in r.stderr
     )
-    assert not (home / "store").exists() or list(TinyStore(home).all_tickets("CHG")) == []
+    assert not (home / "store").exists() or list(store.all_tickets("CHG")) == []
     sdcli.json(
         "customer",
         "add",
@@ -69,12 +68,12 @@ def test_without_a_project_manager_routed_to_account_manager(sdcli, home):
     assert sdcli.json("customer", "show", "BANCO ANDINO", "--json")["name"] == "Banco Andino"
 
 
-def test_missing_fields_named_at_once(sdcli, home):
+def test_missing_fields_named_at_once(sdcli, home, store):
     r = sdcli("change", "--customer", "X")
     assert r.exit_code == 1 and "--site, --type, --description, --window-start, --window-end" in r.stderr
     r = sdcli("change", "--customer", "X", *REQ[:-1], "--type", "teleport")
     assert r.exit_code == 1 and "type" in r.stderr
-    assert not (home / "store").exists() or list(TinyStore(home).all_tickets()) == []
+    assert not (home / "store").exists() or list(store.all_tickets()) == []
 
 
 PATH = [("send", []), ("accept", ["--by", "Rosa Quispe"]), ("schedule", ["--at", "2026-12-10 22:00"]),
@@ -185,7 +184,7 @@ def test_commercial_team_is_only_in_change_routing(sdcli):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-def test_file_a_change_interactively_in_a_terminal(home, sdcli):
+def test_file_a_change_interactively_in_a_terminal(home, sdcli, store):
     sdcli.json(
         "customer",
         "add",
@@ -207,7 +206,7 @@ def test_file_a_change_interactively_in_a_terminal(home, sdcli):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    (doc,) = TinyStore(home).all_tickets("CHG")
+    (doc,) = store.all_tickets("CHG")
     assert (
         doc["type"] == "antenna_relocation"
         and doc["status"] == "routed"
