@@ -2,7 +2,10 @@
 
 The source: a request goes to the customer's project manager; a customer who does not
 know theirs goes to the commercial team / account manager; work is executed only after
-the customer accepts, and its cost is informed afterwards.
+the customer accepts, and its cost is informed afterwards. The acceptance is therefore
+recorded from a contact of the customer (a callback contact of the request, or a contact of
+the customer in the directory), never from whoever the request is routed to or BT's
+account manager or commercial team.
 """
 
 from __future__ import annotations
@@ -12,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock, validate
-from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation
+from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
-from sdcli.store import Store
+from sdcli.store import Store, parse_id
 from sdcli.tickets import transition, workflow
 
 REQUIRED = ("customer", "site", "type", "description", "window_start", "window_end")
@@ -27,8 +30,12 @@ def types(home: Path | None = None) -> list[dict[str, str]]:
 
 
 def find_customer(store: Store, name: str) -> dict[str, Any] | None:
+    return _in_directory(store.customers(), name)
+
+
+def _in_directory(directory: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
     key = name.strip().casefold()
-    return next((c for c in store.customers() if c["name"].casefold() == key), None)
+    return next((c for c in directory if c["name"].casefold() == key), None)
 
 
 def check_customer(raw: dict[str, Any]) -> dict[str, Any]:
@@ -42,6 +49,8 @@ def check_customer(raw: dict[str, Any]) -> dict[str, Any]:
             out[role] = validate.contact(role, raw[role], out.get("country"))
     if raw.get("commercial_team"):
         out["commercial_team"] = validate.email("commercial_team", raw["commercial_team"])
+    if raw.get("contacts"):
+        out["contacts"] = validate.contacts("contacts", raw["contacts"], out.get("country"))
     return out
 
 
@@ -63,6 +72,11 @@ def check_request(raw: dict[str, Any], home: Path | None, tz: Any = None) -> dic
         attempt(
             "project_manager",
             lambda: validate.contact("project_manager", raw["project_manager"], raw.get("country")),
+        )
+    if raw.get("callback_contacts"):
+        attempt(
+            "callback_contacts",
+            lambda: validate.contacts("callback_contacts", raw["callback_contacts"], raw.get("country")),
         )
     problems.raise_all()
     if clock.from_iso(out["window_end"]) <= clock.from_iso(out["window_start"]):
@@ -116,3 +130,85 @@ def states(home: Path | None = None) -> dict[str, Any]:
         "initial": flow["initial"],
         "actions": {k: {"from": v["from"], "to": v["to"]} for k, v in flow["actions"].items()},
     }
+
+
+# --------------------------------------------------------------------------- acceptance
+
+RULE_ACCEPT = "the work is executed only after the customer accepts it"
+CALLBACK, DIRECTORY = "callback_contact", "customer_directory"
+
+
+def _reach(contact: dict[str, Any]) -> set[str]:
+    """A contact's email and phone (casefolded): what tells one person from another."""
+    return {str(contact[k]).strip().casefold() for k in ("email", "phone") if contact.get(k)}
+
+
+def _said(who: str) -> set[str]:
+    """What --by may give: a name, an email, or 'Name <email> phone'."""
+    text = who.strip()
+    out = {text.casefold()}
+    if "<" in text and ">" in text:
+        name, rest = text.split("<", 1)
+        out |= {name.strip().casefold(), rest.split(">", 1)[0].strip().casefold()}
+    return out - {""}
+
+
+def _names(contact: dict[str, Any], said: set[str]) -> bool:
+    return bool(said & (_reach(contact) | {str(contact.get("name", "")).strip().casefold()}))
+
+
+def customer_side(doc: dict[str, Any], customer: dict[str, Any] | None) -> list[tuple[dict[str, Any], str]]:
+    """(contact, how it is known) of the customer's people, who may accept the change."""
+    out = [(c, CALLBACK) for c in doc.get("callback_contacts") or []]
+    out += [(c, DIRECTORY) for c in (customer or {}).get("contacts") or []]
+    return out
+
+
+def bt_side(doc: dict[str, Any], customer: dict[str, Any] | None) -> list[tuple[dict[str, Any], str]]:
+    """(contact, who they are) of the people the change is routed to and BT's sales side."""
+    routing = doc.get("routing") or {}
+    out = []
+    if routing.get("contact"):
+        out.append((routing["contact"], f"the {routing['to'].replace('_', ' ')} the request is routed to"))
+    name = doc.get("customer", "")
+    if customer and customer.get("account_manager"):
+        out.append((customer["account_manager"], f"BT's account manager for {name}"))
+    if customer and customer.get("commercial_team"):
+        out.append(({"email": customer["commercial_team"]}, f"BT's commercial team for {name}"))
+    return out
+
+
+def acceptor(doc: dict[str, Any], customer: dict[str, Any] | None, who: str) -> tuple[dict[str, Any], str]:
+    """The customer's contact that `who` names, and how it is known. Refused: BT's side (by
+    name, email or phone, also when listed as a customer contact) and anyone unknown."""
+    said = _said(who)
+    ours = [(c, how) for c, how in customer_side(doc, customer) if _names(c, said)]
+    for c, role in bt_side(doc, customer):
+        if _names(c, said) or any(_reach(c) & _reach(mine) for mine, _ in ours):
+            raise RuleViolation(f"{who.strip()} is {role}, not the customer: {RULE_ACCEPT}")
+    if not ours:
+        known = ", ".join(c.get("name") or c.get("email", "") for c, _ in customer_side(doc, customer))
+        hint = (
+            f"the customer's contacts are: {known}"
+            if known
+            else f"none is known: file the change with --callback, or sdcli customer add {doc.get('customer', '')!r} --contact ..."
+        )
+        raise RuleViolation(f"{who.strip()} is not a contact of the customer ({RULE_ACCEPT}); {hint}")
+    return ours[0]
+
+
+def accept(store: Store, ticket_id: str, who: str, *, actor: str, home: Path | None = None) -> dict[str, Any]:
+    """Record the customer's acceptance, from a contact of the customer."""
+    if parse_id(ticket_id)[0] != "CHG":
+        raise RefusedTransition(f"{ticket_id} is not a change (CHG...)")
+    directory = store.customers()
+    event: dict[str, Any] = {}
+
+    def apply(doc: dict[str, Any]) -> None:
+        contact, how = acceptor(doc, _in_directory(directory, doc["customer"]), who)
+        doc["accepted_by"] = {k: contact[k] for k in ("name", "email", "phone") if contact.get(k)}
+        doc["accepted_as"] = how
+        doc["accepted_at"] = clock.iso(clock.now())
+        event.update(accepted_by=contact.get("name") or contact.get("email"), accepted_as=how)
+
+    return transition(store, ticket_id, "accept", actor=actor, home=home, apply=apply, extra=event)

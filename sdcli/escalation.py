@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, validate
+from sdcli import clock, sla, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 
@@ -24,10 +24,24 @@ CHANNELS = ("phone", "email")
 FORBIDDEN = {"sms": "SMS", "whatsapp": "WhatsApp"}
 OUTCOMES = ("reached", "no-answer", "busy", "voicemail")
 FAILED = frozenset({"no-answer", "busy", "voicemail"})
+#: the team of every contact (escalation.toml `team`); the sales / commercial team is not one
+TEAMS = ("service_desk", "operations", "engineering", "management")
+SALES_TEAMS = ("sales", "commercial", "comercial", "ventas", "vendas")
+#: the second line: a role or name that says sales, in es/pt/en, singular or plural (the source
+#: calls that team "equipo Comercial y / o Gerente de Cuentas")
 _SALES = re.compile(
-    r"\b(sales|commercial|comercial|ventas|vendas|account manager|gerente de cuenta|gerente de contas)\b",
-    re.I,
+    r"""\b(?:
+        sales | sales(?:person|people|man|men|woman|women)s?
+      | commercial | comercial(?:es)? | comerciais
+      | ventas? | vendas? | vendedor(?:a|es|as)?
+      | pr[eé][\s-]?(?:ventas?|vendas?|sales)
+      | (?:key\s+)?account\s+(?:manager|executive|director|representative|rep)s?
+      | (?:gerente|ejecutiv[oa]|executiv[oa]|gestor(?:a|es|as)?)s?\s+(?:de\s+)?(?:cuenta|conta)s?
+      | (?-i:KAMs?)
+    )\b""",
+    re.I | re.X,
 )
+RULE_SALES = "the sales / commercial team is not part of incident resolution"
 RULE_CHANNELS = "the desk escalates by phone; email is only a backup; SMS and WhatsApp are not used"
 
 
@@ -40,6 +54,7 @@ class Contact:
     hours: str
     tz: str
     level: int
+    team: str
 
     def available(self, now: datetime) -> bool:
         spans = validate.parse_hours(self.hours) or []
@@ -49,6 +64,10 @@ class Contact:
 
     def local_time(self, now: datetime) -> str:
         return now.astimezone(clock.get_tz(self.tz)).strftime("%a %H:%M %Z")
+
+    def as_dict(self, now: datetime) -> dict[str, Any]:
+        return {"name": self.name, "team": self.team, "role": self.role, "phone": self.phone, "email": self.email,
+                "hours": self.hours, "tz": self.tz, "available_now": self.available(now), "local_time": self.local_time(now)}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -88,52 +107,79 @@ class Table:
         return c
 
 
-def load_table(home: Path | None = None) -> Table:
-    """The escalation table, validated; every refusal names the entry."""
-    return parse_table(load_data("escalation", home))
+def _contact(c: dict[str, Any], where: str, level: int, sales: dict[str, str]) -> Contact | None:
+    """One contact of the table; None for one without a phone (not callable)."""
+    cname, role = str(c.get("name", "?")), str(c.get("role", ""))
+    team = str(c.get("team", "")).strip().lower()
+    if team in SALES_TEAMS or _SALES.search(f"{cname} {role}"):
+        raise ConfigError(f"{where}: {RULE_SALES}")
+    if team not in TEAMS:
+        got = f"team {c['team']!r} is not known" if c.get("team") else "no team"
+        raise ConfigError(f"{where}: {got} (use one of {', '.join(TEAMS)})")
+    for ch in c.get("channels", ["phone", "email"]):
+        if ch in FORBIDDEN:
+            raise ConfigError(f"{where}: channel {ch!r} is not used ({RULE_CHANNELS})")
+        if ch not in CHANNELS:
+            raise ConfigError(f"{where}: unknown channel {ch!r} (use phone or email)")
+    if not c.get("phone"):
+        return None
+    try:
+        phone = validate.phone(f"{where} phone", c["phone"])
+        email = validate.email(f"{where} email", c["email"]) if c.get("email") else None
+        clock.get_tz(c.get("tz", "UTC"))
+    except InvalidValue as e:
+        raise ConfigError(str(e)) from None
+    if validate.parse_hours(c.get("hours", "24x7")) is None:
+        raise ConfigError(f"{where}: hours {c.get('hours')!r} are not like 24x7 or Mon-Fri 08:00-18:00")
+    for key in (cname.casefold(), phone, (email or "").casefold()):
+        if key and key in sales:
+            raise ConfigError(f"{where}: {sales[key]} in the customer directory; {RULE_SALES}")
+    return Contact(cname, role, phone, email, c.get("hours", "24x7"), c.get("tz", "UTC"), level, team)
 
 
-def parse_table(data: dict[str, Any]) -> Table:
+def _sales_staff(directory: list[dict[str, Any]]) -> dict[str, str]:
+    """Names, phones and emails (casefolded) of the directory's account managers and commercial teams."""
+    out: dict[str, str] = {}
+    for customer in directory:
+        am = customer.get("account_manager") or {}
+        what = f"is the account manager of {customer.get('name', '?')}"
+        for key in (am.get("name"), am.get("phone"), am.get("email")):
+            if key:
+                out.setdefault(str(key).casefold(), what)
+        if customer.get("commercial_team"):
+            out.setdefault(
+                str(customer["commercial_team"]).casefold(),
+                f"is the commercial team of {customer.get('name', '?')}",
+            )
+    return out
+
+
+def load_table(home: Path | None = None, directory: list[dict[str, Any]] | None = None) -> Table:
+    """The escalation table, validated (against the customer directory when given); every refusal
+    names the entry."""
+    return parse_table(load_data("escalation", home), directory)
+
+
+def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = None) -> Table:
     raw_levels = data.get("level", [])
     if not raw_levels:
         raise ConfigError("escalation: no levels")
     levels: list[Level] = []
     by_name: dict[str, Contact] = {}
+    sales = _sales_staff(directory or [])
     for i, raw in enumerate(raw_levels, start=1):
         name = raw.get("name", f"level {i}")
         where = f"escalation: level {i} ({name})"
         if int(raw.get("level", i)) != i:
             raise ConfigError(f"{where}: levels must be numbered 1, 2, 3... in order")
         if _SALES.search(name):
-            raise ConfigError(f"{where}: the sales / commercial team is not part of incident resolution")
+            raise ConfigError(f"{where}: {RULE_SALES}")
         contacts = []
         for c in raw.get("contacts", []):
-            cname = c.get("name", "?")
-            cwhere = f"{where}, contact {cname!r}"
-            if _SALES.search(f"{cname} {c.get('role', '')}"):
-                raise ConfigError(f"{cwhere}: the sales / commercial team is not part of incident resolution")
-            for ch in c.get("channels", ["phone", "email"]):
-                if ch in FORBIDDEN:
-                    raise ConfigError(f"{cwhere}: channel {ch!r} is not used ({RULE_CHANNELS})")
-                if ch not in CHANNELS:
-                    raise ConfigError(f"{cwhere}: unknown channel {ch!r} (use phone or email)")
-            if not c.get("phone"):
-                continue
-            try:
-                phone = validate.phone(f"{cwhere} phone", c["phone"])
-                email = validate.email(f"{cwhere} email", c["email"]) if c.get("email") else None
-                clock.get_tz(c.get("tz", "UTC"))
-            except InvalidValue as e:
-                raise ConfigError(str(e)) from None
-            if validate.parse_hours(c.get("hours", "24x7")) is None:
-                raise ConfigError(
-                    f"{cwhere}: hours {c.get('hours')!r} are not like 24x7 or Mon-Fri 08:00-18:00"
-                )
-            contact = Contact(
-                cname, c.get("role", ""), phone, email, c.get("hours", "24x7"), c.get("tz", "UTC"), i
-            )
-            contacts.append(contact)
-            by_name[cname.casefold()] = contact
+            contact = _contact(c, f"{where}, contact {c.get('name', '?')!r}", i, sales)
+            if contact is not None:
+                contacts.append(contact)
+                by_name[contact.name.casefold()] = contact
         if not contacts:
             raise ConfigError(f"{where}: no contact with a phone (escalation is by phone)")
         after = {int(k): int(v) for k, v in raw.get("after", {}).items()}
@@ -159,8 +205,6 @@ def severity_of(doc: dict[str, Any], home: Path | None = None) -> tuple[int, boo
     """(severity, classified?) — an unclassified incident escalates on its suggestion."""
     if doc.get("severity"):
         return int(doc["severity"]), True
-    from sdcli import sla
-
     return sla.suggest(doc, "en", home).severity, False
 
 
@@ -215,7 +259,7 @@ def state(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = 
         "recovery_due": doc.get("recovery_due"),
         "current_level": current,
         "active_level": min(active, table.top),
-        "next_level_at": clock.iso(nxt) if nxt else None,
+        "next_level_at": sla.site_iso(doc, nxt, opened.tzinfo) if nxt else None,
         "owner": esc.get("owner"),
         "levels": [
             {
@@ -225,19 +269,7 @@ def state(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = 
                 "correct": lv.level == current,
                 "active": lv.level == min(active, table.top),
                 "consecutive_failures": consecutive_failures(hist, lv.level),
-                "contacts": [
-                    {
-                        "name": c.name,
-                        "role": c.role,
-                        "phone": c.phone,
-                        "email": c.email,
-                        "hours": c.hours,
-                        "tz": c.tz,
-                        "available_now": c.available(now),
-                        "local_time": c.local_time(now),
-                    }  # fmt: skip
-                    for c in lv.contacts
-                ],
+                "contacts": [c.as_dict(now) for c in lv.contacts],
                 "attempts": [a for a in hist if a.get("level") == lv.level],
             }
             for lv in table.levels
@@ -335,10 +367,16 @@ def record_attempt(
     return event, messages
 
 
-def due_now(now: datetime, incidents: list[dict[str, Any]], home: Path | None = None) -> list[dict[str, Any]]:
-    """Open incidents whose correct level (by time) is above the highest level already attempted."""
+def due_now(
+    now: datetime,
+    incidents: list[dict[str, Any]],
+    home: Path | None = None,
+    directory: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """Open incidents whose correct level (by time) is above the highest level already attempted,
+    the longest due first."""
     try:
-        table = load_table(home)
+        table = load_table(home, directory)
     except ConfigError:
         return []
     out = []
@@ -349,7 +387,7 @@ def due_now(now: datetime, incidents: list[dict[str, Any]], home: Path | None = 
         current = correct_level(table, int(s["severity"]), now - opened)
         done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
         if current > max(done, 1):
-            lv = table.level(current)
-            due_since = opened + timedelta(minutes=lv.after[int(s["severity"])])
-            out.append({**s, "next_level_at": clock.iso(due_since), "due_level": current})
-    return sorted(out, key=lambda d: d["next_level_at"])
+            since = opened + timedelta(minutes=table.level(current).after[int(s["severity"])])
+            shown = sla.site_iso(s, since, opened.tzinfo)
+            out.append((since, {**s, "next_level_at": shown, "due_level": current}))
+    return [d for _, d in sorted(out, key=lambda x: x[0])]

@@ -19,7 +19,7 @@ from operator import itemgetter, setitem
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, intake, validate
+from sdcli import intake, sla, validate
 from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
 from sdcli.model import KIND_PREFIX
@@ -322,6 +322,7 @@ class IncidentRecords:
     prefix = "INC"
 
     def __init__(self, home: Path | None, mapping: Mapping, country: str | None, tz: str | None) -> None:
+        self.home = home
         self.questions = intake.load_questionnaire(home)
         self.ctx = intake.make_context(home, country=country, tz=tz)
         self.ctx.dayfirst = mapping.dayfirst
@@ -541,14 +542,7 @@ class IncidentRecords:
                 deque(map(setitem, compress(docs, given_in), repeat(k), compress(col, given_in)), maxlen=0)
             else:
                 deque(map(setitem, docs, repeat(k), col), maxlen=0)
-        for i, doc in enumerate(docs):
-            if (
-                doc["channel"] == "email"
-                and "ack_due" not in doc
-                and doc.get("opened_at")
-                and i not in failed
-            ):
-                doc["ack_due"] = clock.iso(clock.from_iso(doc["opened_at"]) + intake.ACK_WINDOW)
+        sla.fill_deadlines((doc for i, doc in enumerate(docs) if i not in failed), self.home)
         out: list[tuple[dict[str, Any] | None, list[RowError]]] = [(doc, []) for doc in docs]
         for i in sorted(failed):
             out[i] = (None, self._errors(i, table.lines[i], table, metas, problems, missing))

@@ -8,19 +8,19 @@ from __future__ import annotations
 import locale
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, validate
+from sdcli import clock, sla, validate
 from sdcli.errors import ConfigError, InvalidValue, MissingAnswers
 from sdcli.home import load_data
 
 LANGS = ("es", "en", "pt")
 KINDS = ("text", "choice", "yesno", "contacts", "ip", "phone", "datetimes", "country", "hours")
 CHANNELS = ("phone", "email", "portal")
-ACK_WINDOW = timedelta(minutes=15)
+ACK_WINDOW = sla.ACK_WINDOW  # re-exported: the SLA module owns the acknowledgement deadline
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ def incident_fields(
     fields["timezone"] = ctx.tz_name(answers)
     fields["received_at"] = clock.iso(received)
     if channel == "email":
-        fields["ack_due"] = clock.iso(received + ACK_WINDOW)
+        fields["ack_due"] = sla.ack_due(received, ctx.tz(answers))
     return fields
 
 

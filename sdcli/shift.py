@@ -39,5 +39,5 @@ def view(store: Store, now: datetime, within: timedelta, home: Path | None = Non
         "unacked": unacked,
         "unclassified": unclassified,
         "on_hold": on_hold,
-        "escalation_due": escalation.due_now(now, open_incidents, home),
+        "escalation_due": escalation.due_now(now, open_incidents, home, store.customers()),
     }

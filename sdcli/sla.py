@@ -1,17 +1,18 @@
 """Severity, recovery targets and the SLA clock (24x7 or business hours), with pauses.
 
-No CLI imports. Times are timezone-aware datetimes; stored values are ISO 8601 strings.
+No CLI imports. Time is counted on a calendar (sdcli.calendars) on instants; stored values are
+ISO 8601 strings in the site's zone, with its offset at that instant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, validate
+from sdcli import calendars, clock, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition
 from sdcli.home import load_data
 
@@ -103,103 +104,109 @@ def _best_contract(doc: dict[str, Any], home: Path | None) -> dict[str, Any] | N
 # --------------------------------------------------------------------------- the clock
 
 
-@lru_cache(maxsize=64)
-def _holidays(country: str, year: int) -> frozenset[date]:
-    import holidays
-
-    try:
-        return frozenset(holidays.country_holidays(country, years=year).keys())
-    except (NotImplementedError, KeyError):
-        return frozenset()
-
-
-class SlaClock:
-    """Counts time: every second (24x7), or only inside business hours on working days."""
-
-    def __init__(
-        self, kind: str, tz: tzinfo | None = None, hours: str | None = None, country: str | None = None
-    ):
-        self.kind = kind
-        self.tz = tz
-        self.country = country
-        self.spans: dict[int, list[tuple[int, int]]] = {}
-        if kind == "business":
-            parsed = validate.parse_hours(hours or "") or validate.parse_hours("Mon-Fri 08:00-18:00") or []
-            for day, start, end in parsed:
-                self.spans.setdefault(day, []).append((start, end))
-
-    def _windows(self, day: date) -> list[tuple[datetime, datetime]]:
-        if self.country and day in _holidays(self.country, day.year):
-            return []
-        out = []
-        for start, end in sorted(self.spans.get(day.weekday(), [])):
-            midnight = datetime.combine(day, time(0), self.tz)
-            out.append((midnight + timedelta(minutes=start), midnight + timedelta(minutes=end)))
-        return out
-
-    def elapsed(self, start: datetime, end: datetime) -> timedelta:
-        if end <= start:
-            return timedelta(0)
-        if self.kind == "24x7":
-            return end - start
-        total = timedelta(0)
-        day = start.astimezone(self.tz).date()
-        last = end.astimezone(self.tz).date()
-        while day <= last:
-            for a, b in self._windows(day):
-                lo, hi = max(a, start), min(b, end)
-                if hi > lo:
-                    total += hi - lo
-            day += timedelta(days=1)
-        return total
-
-    def add(self, start: datetime, amount: timedelta) -> datetime:
-        """The instant at which `amount` of counted time has passed since start."""
-        if self.kind == "24x7":
-            return start + amount
-        if not self.spans:
-            raise ConfigError("business-hours clock with no business hours")
-        left = amount
-        day = start.astimezone(self.tz).date()
-        for _ in range(3660):  # ten years of days at most
-            for a, b in self._windows(day):
-                lo = max(a, start)
-                if b <= lo:
-                    continue
-                if b - lo >= left:
-                    return lo + left
-                left -= b - lo
-            day += timedelta(days=1)
-        raise ConfigError("business-hours clock: no working time found within ten years")
+def clock_for(doc: dict[str, Any], kind: str, home: Path | None = None) -> calendars.Calendar:
+    """The calendar an incident's clock counts on: every second (24x7), or the site's business hours
+    (its structured opening hours, else severity.toml's business_hours) on days that are not public
+    holidays of its country."""
+    tz = site_tz(doc)
+    if kind == "24x7":
+        return calendars.always(tz)
+    spans = validate.parse_hours(doc.get("opening_hours") or "")
+    if not spans:
+        default_hours = load_data("severity", home).get("business_hours", "Mon-Fri 08:00-18:00")
+        spans = validate.parse_hours(default_hours) or validate.parse_hours("Mon-Fri 08:00-18:00") or []
+    return calendars.from_spans(tz, spans, doc.get("country"))
 
 
-def clock_for(doc: dict[str, Any], kind: str, home: Path | None = None) -> SlaClock:
-    tz = clock.get_tz(doc.get("timezone")) or clock.now().tzinfo
-    hours = doc.get("opening_hours") if validate.parse_hours(doc.get("opening_hours") or "") else None
-    default_hours = load_data("severity", home).get("business_hours", "Mon-Fri 08:00-18:00")
-    return SlaClock(kind, tz, hours or default_hours, doc.get("country"))
+def site_tz(doc: dict[str, Any], default: tzinfo | None = None) -> tzinfo | None:
+    """The site's zone (the ticket's timezone), else default, else the desk's."""
+    return clock.get_tz(doc.get("timezone")) or default or clock.now().tzinfo
+
+
+def site_iso(doc: dict[str, Any], at: datetime, default: tzinfo | None = None) -> str:
+    """An instant as stored and shown: in the site's zone, with its offset at that instant."""
+    return clock.iso(calendars.local(at, site_tz(doc, default)))
 
 
 def due_at(doc: dict[str, Any], home: Path | None = None) -> datetime | None:
-    """When the recovery target is reached, counting from opened_at and skipping pauses."""
+    """When the recovery target is reached (UTC), counting from opened_at and skipping pauses."""
     if not doc.get("severity"):
         return None
     hours, kind = doc.get("sla_target_hours"), doc.get("sla_clock")
     if hours is None or kind is None:
         hours, kind = target_for(doc, int(doc["severity"]), home)
-    c = clock_for(doc, kind, home)
-    left = timedelta(hours=float(hours))
-    cur = clock.from_iso(doc["opened_at"])
-    for p in sorted(doc.get("sla_pauses", []), key=lambda p: p["from"]):
-        p_from = clock.from_iso(p["from"])
-        if p.get("to") is None:
+    return _due(doc, clock_for(doc, kind, home), timedelta(hours=float(hours)))
+
+
+def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> datetime | None:
+    left = target
+    cur = calendars.instant(clock.from_iso(doc["opened_at"]))
+    pauses = [(clock.from_iso(p["from"]), p.get("to")) for p in doc.get("sla_pauses", [])]
+    for p_from, p_to in sorted(pauses, key=lambda p: p[0]):
+        if p_to is None:
             return None  # paused now: no deadline until it resumes
-        avail = c.elapsed(cur, p_from)
+        avail = cal.elapsed(cur, p_from)
         if avail >= left:
-            return c.add(cur, left)
+            return cal.add(cur, left)
         left -= avail
-        cur = max(cur, clock.from_iso(p["to"]))
-    return c.add(cur, left)
+        cur = max(cur, calendars.instant(clock.from_iso(p_to)))
+    return cal.add(cur, left)
+
+
+def _set_due(doc: dict[str, Any], home: Path | None) -> datetime | None:
+    due = due_at(doc, home)
+    if due is not None:
+        doc["recovery_due"] = site_iso(doc, due)
+    return due
+
+
+ACK_WINDOW = timedelta(minutes=15)
+
+
+def ack_due(received: datetime, tz: tzinfo | None) -> str:
+    """The acknowledgement deadline of an email report (15 minutes after it arrived), as stored."""
+    return clock.iso(calendars.local(calendars.instant(received) + ACK_WINDOW, tz or received.tzinfo))
+
+
+def ack_late(doc: dict[str, Any]) -> bool:
+    """Was the acknowledgement recorded after its deadline? (instants, not their text)"""
+    due, acked = doc.get("ack_due"), doc.get("acked_at")
+    return bool(due and acked) and clock.from_iso(acked) > clock.from_iso(due)
+
+
+def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> None:
+    """Deadlines an incident gets from its own times (imports): ack_due for an email report, and
+    for an open one with a severity its target, clock and recovery_due, exactly as classify sets
+    them with the contract in force. Deadlines a document already has are kept."""
+    targets: dict[tuple[Any, ...], tuple[float, str]] = {}
+    cals: dict[tuple[Any, ...], calendars.Calendar] = {}
+    zones: dict[str | None, tzinfo | None] = {}  # imports repeat their few zones, contracts and calendars
+    for doc in docs:
+        if doc.get("channel") == "email" and not doc.get("ack_due") and doc.get("opened_at"):
+            name = doc.get("timezone")
+            if name not in zones:
+                zones[name] = clock.get_tz(name)
+            doc["ack_due"] = ack_due(clock.from_iso(doc["opened_at"]), zones[name])
+        if not doc.get("severity") or doc.get("recovery_due") or not doc.get("opened_at"):
+            continue
+        if doc.get("status", "open") not in ("open", "on_hold"):
+            continue
+        level = int(doc["severity"])
+        key = (str(doc.get("customer", "")).casefold(), doc.get("service_type"), level)
+        if key not in targets:
+            targets[key] = target_for(doc, level, home)
+        hours, kind = targets[key]
+        doc.setdefault("sla_target_hours", hours)
+        doc.setdefault("sla_clock", kind)
+        kind = doc["sla_clock"]
+        if kind not in ("24x7", "business"):
+            continue
+        ckey = (kind, doc.get("timezone"), doc.get("opening_hours"), doc.get("country"))
+        if ckey not in cals:
+            cals[ckey] = clock_for(doc, kind, home)
+        due = _due(doc, cals[ckey], timedelta(hours=float(doc["sla_target_hours"])))
+        if due is not None:
+            doc["recovery_due"] = clock.iso(calendars.local(due, cals[ckey].tz))  # the site's zone
 
 
 # --------------------------------------------------------------------------- operations on a ticket
@@ -226,9 +233,7 @@ def classify(
     doc["severity"] = level
     doc["sla_target_hours"] = hours
     doc["sla_clock"] = kind
-    due = due_at(doc, home)
-    if due is not None:
-        doc["recovery_due"] = clock.iso(due)
+    _set_due(doc, home)
     doc["classified_by"] = actor
     doc["classified_at"] = clock.iso(clock.now())
     doc["classification"] = {"method": method, "suggested": suggested.severity if suggested else None,
@@ -247,30 +252,34 @@ def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
     doc.pop("recovery_due", None)
 
 
-def unpause(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
+def _end_pause(doc: dict[str, Any], at: datetime) -> None:
     for p in doc.get("sla_pauses", []):
         if p.get("to") is None:
             p["to"] = clock.iso(at)
     doc.pop("sla_paused_at", None)
-    due = due_at(doc, home)
+
+
+def unpause(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
+    _end_pause(doc, at)
+    _set_due(doc, home)
+
+
+def on_resolve(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
+    """A resolve ends a pause; the target is met if the resolve comes by the deadline, paused time excluded."""
+    _end_pause(doc, at)
+    due = _set_due(doc, home)
     if due is not None:
-        doc["recovery_due"] = clock.iso(due)
-
-
-def on_resolve(doc: dict[str, Any], at: datetime) -> None:
-    if doc.get("recovery_due"):
-        doc["sla_met"] = at <= clock.from_iso(doc["recovery_due"])
+        doc["sla_met"] = calendars.instant(at) <= due
 
 
 def on_reopen(doc: dict[str, Any], at: datetime, home: Path | None = None) -> None:
     """Time spent resolved does not count: it becomes a closed pause, and the deadline moves."""
     since = doc.get("resolved_at")
+    _end_pause(doc, clock.from_iso(since) if since else at)  # a pause a resolve left open (older tickets)
     if since:
         doc.setdefault("sla_pauses", []).append({"from": since, "to": clock.iso(at), "reason": "resolved"})
     doc.pop("sla_met", None)
-    due = due_at(doc, home)
-    if due is not None:
-        doc["recovery_due"] = clock.iso(due)
+    _set_due(doc, home)
 
 
 def status_line(doc: dict[str, Any], now: datetime) -> str:

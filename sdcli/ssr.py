@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, validate
-from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation
+from sdcli import calendars, clock, validate
+from sdcli.errors import ConfigError, InvalidValue, MissingAnswers, RuleViolation
 from sdcli.home import load_data
-from sdcli.sla import _holidays
 
 COMMON = ("requester", "customer", "site", "country", "category", "window_start", "window_end", "description")
 FLAGS = {"requester": "--requester", "customer": "--customer", "site": "--site", "country": "--country",
@@ -33,78 +32,62 @@ def category(home: Path | None, name: str) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- lead time
 
+RENAMED = {"notice_business_hours": "notice_hours_over_business_days"}
+
 
 @dataclass
 class Verdict:
     accepted: bool
     rule: str
     notice: timedelta  # notice as the rule counts it
-    earliest: datetime  # the earliest start that would be accepted
+    earliest: datetime  # the earliest start that would be accepted, in the site's zone
 
     def as_dict(self) -> dict[str, Any]:
         return {"accepted": self.accepted, "rule": self.rule, "notice_hours": round(self.notice.total_seconds() / 3600, 2),
                 "earliest": clock.iso(self.earliest)}  # fmt: skip
 
-
-def _business_day(d: date, country: str) -> bool:
-    return d.weekday() < 5 and d not in _holidays(country, d.year)
-
-
-def business_time(start: datetime, end: datetime, country: str, tz: Any) -> timedelta:
-    """Time between start and end that falls on business days of the country (in the site's zone)."""
-    if end <= start:
-        return timedelta(0)
-    total = timedelta(0)
-    day = start.astimezone(tz).date()
-    while day <= end.astimezone(tz).date():
-        if _business_day(day, country):
-            lo = max(start, datetime.combine(day, time(0), tz))
-            hi = min(end, datetime.combine(day + timedelta(days=1), time(0), tz))
-            if hi > lo:
-                total += hi - lo
-        day += timedelta(days=1)
-    return total
+    def refusal(self) -> str:
+        return (f"refused: {self.rule}; notice given {self.notice / timedelta(hours=1):.1f} h. "
+                f"Earliest start that would be accepted: {clock.iso(self.earliest)}")  # fmt: skip
 
 
-def add_business_time(start: datetime, amount: timedelta, country: str, tz: Any) -> datetime:
-    left = amount
-    cur = start.astimezone(tz)
-    for _ in range(3660):
-        day = cur.date()
-        end_of_day = datetime.combine(day + timedelta(days=1), time(0), tz)
-        if _business_day(day, country):
-            if end_of_day - cur >= left:
-                return cur + left
-            left -= end_of_day - cur
-        cur = end_of_day
-    raise RuleViolation("no business days found within ten years")
-
-
-def is_weekend(dt: datetime, tz: Any) -> bool:
-    return dt.astimezone(tz).weekday() >= 5
+def notice_rules(home: Path | None = None) -> tuple[timedelta, timedelta]:
+    """(notice for weekday work, counted over business days; notice for weekend work, real time)."""
+    cat = catalogue(home)
+    for old, new in RENAMED.items():
+        if old in cat:
+            raise ConfigError(f"ssr: {old} was renamed {new} (hours counted over whole business days)")
+    return (
+        timedelta(hours=float(cat.get("notice_hours_over_business_days", 48))),
+        timedelta(days=float(cat.get("weekend_notice_days", 5))),
+    )
 
 
 def check_lead_time(
     received: datetime, start: datetime, country: str, tz: Any, home: Path | None = None
 ) -> Verdict:
-    cat = catalogue(home)
-    need_bh = timedelta(hours=float(cat.get("notice_business_hours", 48)))
-    need_weekend = timedelta(days=float(cat.get("weekend_notice_days", 5)))
-    weekday_earliest = add_business_time(received, need_bh, country, tz)
-    weekend_earliest = received + need_weekend
-    if not is_weekend(weekend_earliest, tz):  # the next Saturday 00:00 after it
-        local = weekend_earliest.astimezone(tz)
-        weekend_earliest = datetime.combine(local.date() + timedelta(days=5 - local.weekday()), time(0), tz)
-    earliest = min(weekday_earliest, weekend_earliest)
-    if is_weekend(start, tz):
+    """The source's lead-time rule, on instants (README: Simple Service Requests).
+
+    A start on a Saturday or Sunday (the site's local date) needs 5 days of real time since
+    receipt; a start on any other day, public holidays included, needs 48 hours counted over
+    the site country's business days (whole days, Monday to Friday, not public holidays).
+    """
+    need, need_weekend = notice_rules(home)
+    days = calendars.business_days(tz, country)
+    received, start = calendars.instant(received), calendars.instant(start)
+    earliest = min(
+        days.first_on(days.add(received, need), calendars.WEEKDAYS),
+        days.first_on(received + need_weekend, calendars.WEEKEND),
+    )
+    if days.weekday(start) in calendars.WEEKEND:
         notice = start - received
         ok = notice >= need_weekend
-        rule = f"work on a Saturday or Sunday needs {need_weekend.days} days of notice"
+        rule = f"work on a Saturday or Sunday needs {need_weekend / timedelta(days=1):g} days of notice"
     else:
-        notice = business_time(received, start, country, tz)
-        ok = notice >= need_bh
-        rule = f"work on a weekday needs {need_bh.total_seconds() / 3600:g} hours of notice counted over business days"
-    return Verdict(ok, rule, notice, earliest)
+        notice = days.elapsed(received, start)
+        ok = notice >= need
+        rule = f"work on a weekday needs {need / timedelta(hours=1):g} hours of notice counted over business days"
+    return Verdict(ok, rule, notice, calendars.local(earliest, tz))
 
 
 # --------------------------------------------------------------------------- requests
@@ -170,11 +153,7 @@ def file_request(
     tz = clock.get_tz(request.get("timezone"))
     verdict = check_lead_time(received, clock.from_iso(request["window_start"]), request["country"], tz, home)
     if not verdict.accepted:
-        hours = verdict.notice.total_seconds() / 3600
-        raise RuleViolation(
-            f"refused: {verdict.rule}; this request gives {hours:.1f} h. "
-            f"Earliest start that would be accepted: {clock.iso(verdict.earliest.astimezone(tz))}"
-        )
+        raise RuleViolation(verdict.refusal())
     fields = {
         **request,
         "status": "received",
@@ -219,7 +198,7 @@ def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None)
     for name in sorted(by_customer, key=str.casefold):
         lines = []
         totals: dict[str, Decimal] = {}
-        for d in sorted(by_customer[name], key=lambda x: x["done_at"]):
+        for d in sorted(by_customer[name], key=lambda x: clock.from_iso(x["done_at"])):
             amount = Decimal(str(d["price"]["amount"])).quantize(Decimal("0.01"))
             cur = d["price"]["currency"]
             totals[cur] = totals.get(cur, Decimal("0")) + amount

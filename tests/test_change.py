@@ -11,12 +11,12 @@ from conftest import subprocess_env
 import sdcli.ui as ui
 from sdcli import changes, escalation
 from sdcli.home import load_data
-from sdcli.store import open_store
 
 REQ = ["--site", "Lima HQ", "--type", "rack_relocation", "--description", "Move rack to floor 2",
        "--window-start", "2026-12-10T22:00:00-05:00", "--window-end", "2026-12-11T04:00:00-05:00", "--json"]  # fmt: skip
 PM = "Paulo Reis <paulo@andino.pe> +51 1 4117002"
 AM = "Rita Paz <rita@example.com> +51 1 4117000"
+CB = "Rosa Quispe <rosa@andino.pe> +51 1 4117003"  # the customer's own contact, who accepts
 
 
 @pytest.fixture(autouse=True)
@@ -38,14 +38,14 @@ def test_routed_to_the_project_manager_when_known(sdcli):
     assert doc["history"][1]["contact"] == "Paulo Reis"
 
 
-def test_without_a_project_manager_routed_to_account_manager(sdcli, home):
+def test_without_a_project_manager_routed_to_account_manager(sdcli, home, store):
     r = sdcli("change", "--customer", "Banco Andino", *REQ)
     assert (
         r.exit_code == 1
         and "has no project manager and no account manager" in r.stderr
         and "sdcli customer add" in r.stderr
     )
-    assert not (home / "store").exists() or list(open_store(home=home).all_tickets("CHG")) == []
+    assert not (home / "store").exists() or list(store.all_tickets("CHG")) == []
     sdcli.json(
         "customer",
         "add",
@@ -68,25 +68,28 @@ def test_without_a_project_manager_routed_to_account_manager(sdcli, home):
     assert sdcli.json("customer", "show", "BANCO ANDINO", "--json")["name"] == "Banco Andino"
 
 
-def test_missing_fields_named_at_once(sdcli, home):
+def test_missing_fields_named_at_once(sdcli, home, store):
     r = sdcli("change", "--customer", "X")
     assert r.exit_code == 1 and "--site, --type, --description, --window-start, --window-end" in r.stderr
     r = sdcli("change", "--customer", "X", *REQ[:-1], "--type", "teleport")
     assert r.exit_code == 1 and "type" in r.stderr
-    assert not (home / "store").exists() or list(open_store(home=home).all_tickets()) == []
+    assert not (home / "store").exists() or list(store.all_tickets()) == []
 
 
-PATH = [("send", []), ("accept", ["--by", "Rita Paz"]), ("schedule", ["--at", "2026-12-10 22:00"]),
+PATH = [("send", []), ("accept", ["--by", "Rosa Quispe"]), ("schedule", ["--at", "2026-12-10 22:00"]),
         ("execute", ["--note", "done"]), ("cost", ["--amount", "1200", "--currency", "usd"]), ("close", [])]  # fmt: skip
 STATE_AFTER = ["awaiting-acceptance", "accepted", "scheduled", "executed", "costed", "closed"]
 
 
 def test_every_allowed_transition_in_history(sdcli):
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for (action, args), state in zip(PATH, STATE_AFTER, strict=True):
         doc = sdcli.json("change", action, cid, *args, "--json")
         assert doc["status"] == state, action
-    assert doc["cost"] == {"amount": 1200.0, "currency": "USD"} and doc["accepted_by"] == "Rita Paz"
+    assert (
+        doc["cost"] == {"amount": 1200.0, "currency": "USD"} and doc["accepted_by"]["name"] == "Rosa Quispe"
+    )
+    assert doc["accepted_as"] == "callback_contact" and doc["history"][3]["accepted_by"] == "Rosa Quispe"
     assert [h["action"] for h in doc["history"]] == [
         "opened",
         "route",
@@ -106,13 +109,13 @@ def test_every_allowed_transition_in_history(sdcli):
         ("cancel", 3),
         ("cancel", 4),
     ):
-        cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+        cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
         for a, args in PATH[: from_path - 1]:
             sdcli.json("change", a, cid, *args, "--json")
         args = ["--reason", "no budget"]
         doc = sdcli.json("change", action, cid, *args, "--json")
         assert doc["status"] == ("rejected" if action == "reject" else "cancelled")
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for a, args in PATH[:3]:
         sdcli.json("change", a, cid, *args, "--json")
     assert sdcli.json("change", "schedule", cid, "--at", "2026-12-12 22:00", "--json")[
@@ -138,7 +141,7 @@ FORBIDDEN = [
 
 @pytest.mark.parametrize(("done", "refused", "part"), FORBIDDEN)
 def test_each_forbidden_transition_is_refused(sdcli, done, refused, part):
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for a, args in PATH[: done - 1]:
         sdcli.json("change", a, cid, *args, "--json")
     before = sdcli.json("change", "show", cid, "--json")
@@ -156,7 +159,7 @@ def test_states_is_the_data(sdcli):
 
 
 def test_change_list_and_not_on_incidents(sdcli):
-    cid = new_change(sdcli, "A", "--project-manager", PM)["id"]
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     assert [d["id"] for d in sdcli.json("change", "list", "--json")] == [cid]
     doc = sdcli.json("change", "show", cid, "--json")
     assert "owner" not in doc  # the table's column, not a field
@@ -181,7 +184,7 @@ def test_commercial_team_is_only_in_change_routing(sdcli):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
-def test_file_a_change_interactively_in_a_terminal(home, sdcli):
+def test_file_a_change_interactively_in_a_terminal(home, sdcli, store):
     sdcli.json(
         "customer",
         "add",
@@ -203,9 +206,59 @@ def test_file_a_change_interactively_in_a_terminal(home, sdcli):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
-    (doc,) = open_store(home=home).all_tickets("CHG")
+    (doc,) = store.all_tickets("CHG")
     assert (
         doc["type"] == "antenna_relocation"
         and doc["status"] == "routed"
         and doc["routing"]["contact"]["name"] == "Tomás Vidal"
     )
+
+
+# --------------------------------------------------------------------------- issue 14: who accepts
+
+
+def to_awaiting(sdcli, *extra) -> str:
+    cid = new_change(sdcli, "Banco Andino", *extra)["id"]
+    sdcli.json("change", "send", cid, "--json")
+    return cid
+
+
+def test_bt_staff_cannot_record_the_customers_acceptance(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--commercial-team", "comercial@example.com",
+               "--country", "PE", "--json")  # fmt: skip
+    cid = to_awaiting(sdcli, "--callback", CB)
+    for who, role in (("Rita Paz", "the account manager the request is routed to"),
+                      ("rita@example.com", "the account manager the request is routed to"),
+                      ("comercial@example.com", "BT's commercial team for Banco Andino")):  # fmt: skip
+        r = sdcli("change", "accept", cid, "--by", who)
+        assert r.exit_code == 1 and f"{who} is {role}, not the customer" in r.stderr, r.stderr
+        assert "executed only after the customer accepts" in r.stderr
+    r = sdcli("change", "accept", cid, "--by", "Somebody Else")
+    assert r.exit_code == 1 and "not a contact of the customer" in r.stderr and "Rosa Quispe" in r.stderr
+    assert sdcli.json("change", "show", cid, "--json")["status"] == "awaiting-acceptance"
+    doc = sdcli.json("change", "accept", cid, "--by", "rosa@andino.pe", "--json")
+    assert doc["status"] == "accepted" and doc["accepted_as"] == "callback_contact"
+    assert doc["accepted_by"] == {"name": "Rosa Quispe", "email": "rosa@andino.pe", "phone": "+5114117003"}
+    assert doc["history"][-1]["accepted_by"] == "Rosa Quispe"
+
+
+def test_a_contact_of_the_customer_in_the_directory_may_accept(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--country", "PE",
+               "--contact", "Luis Soto <luis@andino.pe> +51 1 4117004", "--json")  # fmt: skip
+    cid = to_awaiting(sdcli)
+    doc = sdcli.json("change", "accept", cid, "--by", "luis soto", "--json")
+    assert doc["accepted_by"]["email"] == "luis@andino.pe" and doc["accepted_as"] == "customer_directory"
+
+
+def test_the_account_manager_listed_as_a_customer_contact_is_still_refused(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--country", "PE", "--json")
+    cid = to_awaiting(sdcli, "--callback", "Rita <rita@example.com> +51 1 4117000")
+    r = sdcli("change", "accept", cid, "--by", "Rita")
+    assert r.exit_code == 1 and "not the customer" in r.stderr
+
+
+def test_without_any_customer_contact_the_refusal_says_how_to_add_one(sdcli):
+    sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--country", "PE", "--json")
+    cid = to_awaiting(sdcli)
+    r = sdcli("change", "accept", cid, "--by", "Rosa Quispe")
+    assert r.exit_code == 1 and "--callback" in r.stderr and "--contact" in r.stderr

@@ -73,7 +73,7 @@ def test_json_view_has_levels_and_fields(sdcli):
     inc = open_incident(sdcli)
     st = sdcli.json("escalate", inc, "--json", env=at(45))
     assert (st["current_level"], st["active_level"]) == (2, 2)
-    assert st["next_level_at"] == (T0 + timedelta(minutes=60)).isoformat()
+    assert st["next_level_at"] == "2026-12-01T08:00:00-05:00"  # T0 + 60 min, shown in the site's zone (PE)
     assert [lv["correct"] for lv in st["levels"]] == [False, True, False, False, False]
     assert st["levels"][1]["contacts"][0]["name"] == "Carla Mendes"
     assert st["age_minutes"] == 45 and st["severity"] == 1
@@ -252,3 +252,100 @@ def test_escalate_in_a_terminal_highlights_the_level_and_records_the_call(sdcli,
     (attempt,) = sdcli.json("show", inc, "--json")["escalation_attempts"]
     assert attempt == {**attempt, "contact": "Jorge Ramírez", "level": 3, "outcome": "no-answer", "channel": "phone",
                        "note": "left word with the operator"}  # fmt: skip
+
+
+# --------------------------------------------------------------------------- issue 14
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["Gerente de Cuentas", "Account Managers", "Vendedor", "Vendedora", "Account Executive", "Ejecutivo de Cuenta",
+     "Executivo de Contas", "Preventa", "KAM", "Ejecutivas de Cuentas", "Gestor de Contas", "Pré-vendas", "Presales",
+     "Key Account Manager", "Equipo Comercial", "Vendas"],
+)  # fmt: skip
+def test_sales_roles_in_es_pt_en_are_refused(role):
+    def add(d):
+        d["level"][1]["contacts"].append(
+            {"name": "Pedro", "team": "service_desk", "role": role, "phone": "+5511999990000"}
+        )
+
+    with pytest.raises(
+        ConfigError, match="contact 'Pedro': the sales / commercial team is not part of incident resolution"
+    ):
+        escalation.parse_table(table_with(add))
+
+
+@pytest.mark.parametrize(
+    "role",
+    ["Service Desk", "Shift Lead", "Service Operations Manager", "Head of Service", "Gerente de Proyecto"],
+)
+def test_resolution_roles_are_kept(role):
+    def add(d):
+        d["level"][1]["contacts"].append(
+            {"name": "Kam Li", "team": "operations", "role": role, "phone": "+5511999990000"}
+        )
+
+    assert escalation.parse_table(table_with(add)).contact("Kam Li").team == "operations"
+
+
+@pytest.mark.parametrize(
+    ("team", "message"),
+    [(None, "contact 'Carla Mendes': no team (use one of service_desk, operations, engineering, management)"),
+     ("sales", "contact 'Carla Mendes': the sales / commercial team is not part of incident resolution"),
+     ("Commercial", "contact 'Carla Mendes': the sales / commercial team is not part of incident resolution"),
+     ("noc", "contact 'Carla Mendes': team 'noc' is not known")],
+)  # fmt: skip
+def test_every_contact_names_a_team_that_is_not_sales(team, message):
+    def set_team(d):
+        contact = d["level"][1]["contacts"][0]
+        contact.pop("team", None)
+        if team is not None:
+            contact["team"] = team
+
+    with pytest.raises(ConfigError) as e:
+        escalation.parse_table(table_with(set_team))
+    assert message in str(e.value)
+
+
+def test_an_account_manager_of_the_directory_is_refused_as_a_contact(sdcli, home):
+    inc = open_incident(sdcli)
+    sdcli.json(
+        "customer",
+        "add",
+        "ACME",
+        "--account-manager",
+        "Carla Mendes <carla.m@example.com> +51 1 4117000",
+        "--json",
+    )
+    r = sdcli("escalate", inc)
+    assert r.exit_code == 1
+    assert "contact 'Carla Mendes': is the account manager of ACME in the customer directory" in r.stderr
+    sdcli.json(
+        "customer",
+        "add",
+        "ACME",
+        "--account-manager",
+        "Rita Paz <carla.mendes@example.com> +51 1 4117000",
+        "--json",
+    )
+    r = sdcli("escalate", inc)  # the same person under another name: her email
+    assert r.exit_code == 1 and "account manager of ACME" in r.stderr
+    sdcli.json(
+        "customer", "add", "ACME", "--account-manager", "Rita Paz <rita@example.com> +51 1 4117000", "--json"
+    )
+    assert sdcli("escalate", inc, "--json").exit_code == 0
+
+
+def test_escalations_due_are_ordered_by_instant_not_by_text(sdcli):
+    def open_at(when: str, country: str) -> str:
+        doc = sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "S", "--country", country, "--problem", "link_down",
+                         "--callback", "Ana <ana@acme.com> +55 11 98765-4321", "--service-type", "mpls", "--no-contingency",
+                         "--json", env={"SDCLI_NOW": when})  # fmt: skip
+        sdcli.json("classify", doc["id"], "--accept-suggestion", "--json", env={"SDCLI_NOW": when})
+        return doc["id"]
+
+    first = open_at("2026-12-01T09:00:00-03:00", "BR")  # level 2 due at 12:30 UTC: "09:30:00-03:00"
+    second = open_at("2026-12-01T07:20:00-05:00", "PE")  # level 2 due at 12:50 UTC: "07:50:00-05:00"
+    due = sdcli.json("shift", "--json", env={"SDCLI_NOW": "2026-12-01T12:55:00+00:00"})["escalation_due"]
+    assert [d["id"] for d in due] == [first, second]
+    assert [d["next_level_at"] for d in due] == ["2026-12-01T09:30:00-03:00", "2026-12-01T07:50:00-05:00"]

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import csv
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
+import holidays as holiday_library
 import pytest
 from conftest import DATA
+from dst_cases import ZONES, receipts, zone
 from helpers import make_incident
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from sdcli import sla
-from sdcli.store import open_store
+from sdcli import sla, validate
 
 SP = ZoneInfo("America/Sao_Paulo")
 MX = ZoneInfo("America/Mexico_City")
@@ -152,7 +156,7 @@ def test_business_hours_skip_a_mexican_holiday_and_use_site_hours():
 
 
 def test_business_clock_elapsed_counts_only_open_hours():
-    c = sla.SlaClock("business", SP, "Mon-Fri 08:00-18:00", "BR")
+    c = sla.clock_for({"timezone": "America/Sao_Paulo", "country": "BR"}, "business")
     fri = datetime(2026, 11, 27, 17, 0, tzinfo=SP)
     assert c.elapsed(fri, fri + timedelta(days=3)) == timedelta(hours=1 + 9)
 
@@ -267,10 +271,10 @@ def test_due_and_breached_lists_and_shift(sdcli, home):
     assert r.exit_code == 0 and "Breached (1)" in r.stdout and a["id"] in r.stdout
 
 
-def test_store_index_carries_sla_fields(home, sdcli):
-    inc = make_incident(open_store(home=home))
+def test_store_index_carries_sla_fields(store, sdcli):
+    inc = make_incident(store)
     sdcli.json("classify", inc["id"], "--accept-suggestion", "--json")
-    (summary,) = open_store(home=home).open_summaries()
+    (summary,) = store.open_summaries()
     assert summary["severity"] == 1 and summary["recovery_due"]
 
 
@@ -280,3 +284,188 @@ def test_time_spent_resolved_does_not_count_after_reopen(sdcli):
     sdcli.json("resolve", inc["id"], "--note", "looked fixed", "--json", env=at(1))
     doc = sdcli.json("reopen", inc["id"], "--note", "down again", "--json", env=at(3))
     assert doc["recovery_due"] == "2026-12-01T15:00:00-05:00" and "sla_met" not in doc
+
+
+# --------------------------------------------------------------------------- instants, DST, pauses (issue 14)
+
+CL = ZoneInfo(
+    "America/Santiago"
+)  # DST ends early April (Sat 23:00 repeats), starts early September (Sun 00:00 skipped)
+UTC = ZoneInfo("UTC")
+
+
+def now_env(when: datetime) -> dict:
+    return {"SDCLI_NOW": when.isoformat()}
+
+
+def open_in(sdcli, country: str, when: datetime, *extra: str) -> dict:
+    """An incident opened through the CLI at `when`, at a site in `country`."""
+    args = ["open", "--no-input", "--customer", "ACME", "--site", "S1", "--country", country, "--problem", "link_down",
+            "--callback", "Ana <ana@acme.com> +55 11 98765-4321", "--service-type", "mpls", "--no-contingency", *extra, "--json"]  # fmt: skip
+    return sdcli.json(*args, env=now_env(when))
+
+
+def business_contract(home) -> None:
+    write_contracts(home, '[[contract]]\ncustomer = "ACME"\nclock = { "1" = "business", "4" = "business" }\n')
+
+
+def test_business_clock_counts_real_hours_on_the_night_chile_moves_forward(sdcli, home):
+    business_contract(home)
+    opened = datetime(2026, 9, 5, 22, 0, tzinfo=CL)  # Sat 22:00 -04; Sun 00:00 does not exist (01:00 -03)
+    inc = open_in(sdcli, "CL", opened, "--opening-hours", "24x7")
+    doc = sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=now_env(opened))
+    assert (doc["sla_clock"], doc["sla_target_hours"]) == ("business", 4)
+    assert doc["recovery_due"] == "2026-09-06T03:00:00-03:00"  # 4 real hours, not 3
+    due = datetime.fromisoformat(doc["recovery_due"])
+    assert due.astimezone(UTC) - opened.astimezone(UTC) == timedelta(hours=4)
+
+
+def test_business_clock_72h_across_the_april_change_is_72_real_hours(sdcli, home):
+    business_contract(home)
+    opened = datetime(2027, 4, 2, 12, 0, tzinfo=CL)  # Fri 12:00 -03; Sat 3 April has 25 hours
+    inc = open_in(sdcli, "CL", opened, "--opening-hours", "24x7")
+    doc = sdcli.json("classify", inc["id"], "--severity", "4", "--reason", "r", "--json", env=now_env(opened))
+    assert doc["recovery_due"] == "2027-04-05T11:00:00-04:00"
+
+
+def test_deadlines_carry_the_sites_offset_at_their_instant(sdcli):
+    opened = datetime(2026, 9, 5, 10, 0, tzinfo=CL)  # -04 when opened, -03 from Sunday on
+    inc = open_in(sdcli, "CL", opened)
+    doc = sdcli.json("classify", inc["id"], "--severity", "4", "--reason", "r", "--json", env=now_env(opened))
+    assert doc["recovery_due"] == "2026-09-08T11:00:00-03:00"  # 72 h later, in Chile's offset then
+    late_mail = datetime(2026, 9, 5, 23, 50, tzinfo=CL)
+    email = open_in(sdcli, "CL", late_mail, "--channel", "email")
+    assert email["ack_due"] == "2026-09-06T01:05:00-03:00"
+    r = sdcli("show", inc["id"], env=now_env(datetime(2026, 9, 8, 9, 0, tzinfo=CL)))
+    assert "2h 00m left (due 2026-09-08T11:00:00-03:00)" in r.stdout
+
+
+def test_pauses_are_taken_in_the_order_of_their_instants(sdcli):
+    opened = datetime.fromisoformat("2026-12-01T09:00:00-03:00")
+    inc = open_in(sdcli, "BR", opened)
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=now_env(opened))  # due 13:00 -03
+    for hold, resume in (
+        ("2026-12-01T10:00:00-03:00", "2026-12-01T10:30:00-03:00"),
+        ("2026-12-01T09:00:00-05:00", "2026-12-01T09:30:00-05:00"),
+    ):  # 11:00-11:30 in São Paulo; fmt: skip
+        sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env={"SDCLI_NOW": hold})
+        doc = sdcli.json("resume", inc["id"], "--json", env={"SDCLI_NOW": resume})
+    assert doc["recovery_due"] == "2026-12-01T14:00:00-03:00"
+
+
+def test_resolving_while_on_hold_ends_the_pause_and_judges_the_target(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))  # due 13:00
+    sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(1))
+    resolved = sdcli.json("resolve", inc["id"], "--note", "fixed while waiting", "--json", env=at(2))
+    assert resolved["sla_met"] is True and "sla_paused_at" not in resolved
+    assert [p["to"] for p in resolved["sla_pauses"]] == ["2026-12-01T11:00:00-05:00"]
+    assert resolved["recovery_due"] == "2026-12-01T14:00:00-05:00"  # the hour on hold excluded
+    assert "recovery target met" in sdcli("show", inc["id"], env=at(2)).stdout
+    reopened = sdcli.json("reopen", inc["id"], "--note", "down again", "--json", env=at(3))
+    assert reopened["status"] == "open" and "sla_met" not in reopened
+    assert reopened["recovery_due"] == "2026-12-01T15:00:00-05:00"  # paused and resolved time excluded
+    assert "2h 00m left" in sdcli("show", inc["id"], env=at(4)).stdout
+    assert [d["id"] for d in sdcli.json("list", "--breached", "--json", env=at(6.5))] == [inc["id"]]
+
+
+def test_resolving_on_hold_after_the_deadline_is_missed(sdcli):
+    inc = cli_open(sdcli, **at(0))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))  # due 13:00
+    sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(5))
+    assert sdcli.json("resolve", inc["id"], "--note", "x", "--json", env=at(6))["sla_met"] is False
+
+
+def email_report(sdcli, when: str) -> dict:
+    return sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--country", "BR", "--problem", "other",
+                      "--service-type", "internet", "--callback", "Bo <bo@b.com> +55 11 98765-4321", "--channel", "email",
+                      "--json", env={"SDCLI_NOW": when})  # fmt: skip
+
+
+def test_ack_lateness_is_judged_on_instants_not_on_their_text(sdcli):
+    early = email_report(sdcli, "2026-12-01T10:00:00-03:00")
+    assert early["ack_due"] == "2026-12-01T10:15:00-03:00"
+    r = sdcli("ack", early["id"], env={"SDCLI_NOW": "2026-12-01T13:10:00+00:00"})  # 10:10 in São Paulo
+    assert r.exit_code == 0 and "acknowledged" in r.stderr and "late" not in r.stderr
+    late = email_report(sdcli, "2026-12-01T10:00:00-03:00")
+    r = sdcli("ack", late["id"], env={"SDCLI_NOW": "2026-12-01T08:20:00-05:00"})  # 10:20 in São Paulo
+    assert r.exit_code == 0 and "(late: it was due 2026-12-01T10:15:00-03:00)" in r.stderr
+
+
+def import_rows(sdcli, rows: list[dict]) -> dict:
+    return sdcli.json("import", "-", "--format", "json", "--json", input=__import__("json").dumps(rows))
+
+
+def imported(**fields) -> dict:
+    return {"customer": "ACME", "site": "S1", "country": "PE", "problem": "link_down", "service_type": "mpls",
+            "callback_contacts": "Ana <ana@acme.pe> 01 4117000", "status": "open", **fields}  # fmt: skip
+
+
+def test_imported_open_incidents_get_the_deadlines_classify_gives(sdcli, home, store):
+    write_contracts(home, '[[contract]]\ncustomer = "ACME"\ntargets = { "2" = 6 }\n')
+    rows = [imported(customer_reference="A", severity="1", opened_at="2026-12-01 09:00", channel="email"),
+            imported(customer_reference="B", severity="2", opened_at="2026-12-01 09:00"),
+            imported(customer_reference="C", severity="2", opened_at="2026-12-01 09:00", status="resolved"),
+            imported(customer_reference="D", opened_at="2026-12-01 09:00")]  # fmt: skip
+    assert import_rows(sdcli, rows)["created"] == 4
+    docs = {d["customer_reference"]: d for d in store.all_tickets("INC")}
+    assert (
+        docs["A"]["recovery_due"] == "2026-12-01T13:00:00-05:00"
+        and docs["A"]["ack_due"] == "2026-12-01T09:15:00-05:00"
+    )
+    assert (docs["B"]["recovery_due"], docs["B"]["sla_target_hours"], docs["B"]["sla_clock"]) == (
+        "2026-12-01T15:00:00-05:00",
+        6.0,
+        "24x7",
+    )  # the contract in force; fmt: skip
+    assert "recovery_due" not in docs["C"] and "recovery_due" not in docs["D"]
+    # exactly what classify gives an incident opened then
+    same = cli_open(sdcli, SDCLI_NOW="2026-12-01T09:00:00-05:00")
+    classified = sdcli.json("classify", same["id"], "--severity", "2", "--reason", "r", "--json")
+    assert classified["recovery_due"] == docs["B"]["recovery_due"]
+    assert "SLA: no deadline" not in sdcli("show", docs["A"]["id"], env=at(1)).stdout
+    breached = sdcli.json("list", "--breached", "--json", env=at(5))
+    assert [d["id"] for d in breached] == [docs["A"]["id"]]
+
+
+OPENING = ("24x7", "Mon-Fri 08:00-18:00", "Mon-Sat 07:00-19:00", "Mon-Sun 06:00-24:00")
+STEP = timedelta(minutes=15)
+
+
+@cache
+def days_off(country: str) -> frozenset:
+    return frozenset(holiday_library.country_holidays(country, years=range(2025, 2029)))
+
+
+def counted(country: str, hours: str, start: datetime, end: datetime) -> timedelta:
+    """Reference: the real time in [start, end) at which the site's wall clock is inside its
+    hours on a day that is not a public holiday, step by step (instants on a 15-minute grid)."""
+    tz, spans, off = zone(country), validate.parse_hours(hours), days_off(country)
+    total, t = timedelta(0), start.astimezone(UTC)
+    while t < end:
+        here = t.astimezone(tz)
+        minute = here.hour * 60 + here.minute
+        if here.date() not in off and any(d == here.weekday() and a <= minute < b for d, a, b in spans):
+            total += STEP
+        t += STEP
+    return total
+
+
+@settings(max_examples=60, deadline=None)
+@given(receipts(step=15), st.sampled_from(OPENING), st.integers(1, 160), st.integers(0, 4 * 24 * 7))
+@example(("CL", datetime(2026, 9, 6, 2, 0, tzinfo=UTC)), "24x7", 16, 16)  # the issue's: Sat 22:00 -04, 4 h
+@example(("CL", datetime(2027, 4, 2, 15, 0, tzinfo=UTC)), "Mon-Sun 06:00-24:00", 160, 300)
+def test_business_clock_counts_real_time_inside_the_sites_hours(case, hours, quarters, later):
+    """Property (defect 3): over receipt times in six countries and across both of Chile's
+    clock changes, the deadline is reached after exactly the target of real time inside the
+    site's hours, and elapsed time is that same real time."""
+    country, opened = case
+    target = quarters * STEP
+    doc = {"opened_at": opened.astimezone(zone(country)).isoformat(), "severity": 1, "timezone": ZONES[country],
+           "country": country, "opening_hours": hours, "sla_target_hours": target / timedelta(hours=1),
+           "sla_clock": "business"}  # fmt: skip
+    due = sla.due_at(doc).astimezone(UTC)
+    assert counted(country, hours, opened, due) == target
+    assert counted(country, hours, opened, due - STEP) == target - STEP  # reached at, not after, the deadline
+    end = opened + later * STEP
+    assert sla.clock_for(doc, "business").elapsed(opened, end) == counted(country, hours, opened, end)

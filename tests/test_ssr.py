@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
-from datetime import datetime, timedelta
+import json
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from dst_cases import local_midnight, receipts, zone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import sdcli.ui as ui
 from sdcli import ssr
@@ -191,3 +195,185 @@ def test_states_and_invoice(sdcli, home):
     )
     r = sdcli("ssr", "invoice", "--month", "November")
     assert r.exit_code == 1 and "YYYY-MM" in r.stderr
+
+
+# --------------------------------------------------------------------------- issue 14: the earliest start, DST, decisions
+
+CL = ZoneInfo("America/Santiago")
+MINUTE = timedelta(minutes=1)
+
+
+def check(sdcli, received: str, start: str, country: str):
+    return sdcli("ssr", "check", "--start", start, "--country", country, "--received-at", received, "--json")
+
+
+def test_a_proposal_at_the_end_of_a_friday_moves_to_the_monday(sdcli):
+    # BR, received on Tiradentes (Wed 2027-04-21): 48 business hours end at Sat 00:00
+    r = check(sdcli, "2027-04-21 10:00", "2027-04-22 09:00", "BR")
+    assert r.exit_code == 1 and json.loads(r.stdout)["earliest"] == "2027-04-26T00:00:00-03:00"
+    assert check(sdcli, "2027-04-21 10:00", "2027-04-26 00:00", "BR").exit_code == 0
+    assert check(sdcli, "2027-04-21 10:00", "2027-04-25 23:59", "BR").exit_code == 1
+    # received at Thursday 00:00 (no holiday): 48 h end at Sat 00:00 as well
+    thu = datetime(2026, 12, 3, 0, 0, tzinfo=SP)
+    v = verdict(thu, datetime(2026, 12, 3, 9, 0, tzinfo=SP))
+    assert v.earliest == datetime(2026, 12, 7, 0, 0, tzinfo=SP) and verdict(thu, v.earliest).accepted
+    assert not verdict(thu, v.earliest - MINUTE).accepted
+
+
+@settings(max_examples=120, deadline=None)
+@given(receipts())
+@example(("BR", datetime(2027, 4, 21, 13, 0, tzinfo=UTC)))  # Tiradentes 10:00 -03
+@example(("CL", datetime(2026, 9, 1, 13, 0, tzinfo=UTC)))
+def test_the_proposed_start_is_the_earliest_the_check_accepts(case):
+    """Property (defect 1): for any receipt time, the proposal is accepted by the same check,
+    one minute before it is refused, and so is every earlier day (within one local day the
+    rule is the same and needs no less notice later, so its last minute speaks for the day)."""
+    country, received = case
+    tz = zone(country)
+    p = ssr.check_lead_time(received, received, country, tz).earliest
+    assert ssr.check_lead_time(received, p, country, tz).accepted
+    assert not ssr.check_lead_time(received, p - MINUTE, country, tz).accepted
+    day = received.astimezone(tz).date()
+    while local_midnight(day + timedelta(days=1), tz) < p:
+        last = local_midnight(day + timedelta(days=1), tz) - MINUTE
+        assert last < received or not ssr.check_lead_time(received, last, country, tz).accepted, last
+        day += timedelta(days=1)
+
+
+def test_check_and_filing_count_real_time_across_chiles_september_change(sdcli):
+    # received Tue 2026-09-01 09:00 -04, start Sun 2026-09-06 09:00 -03: 119 real hours
+    r = check(sdcli, "2026-09-01 09:00", "2026-09-06 09:00", "CL")
+    assert r.exit_code == 1 and json.loads(r.stdout)["notice_hours"] == 119
+    r = file(
+        sdcli, start="2026-09-06 09:00", end="2026-09-06 10:00", received="2026-09-01 09:00", form=CL_FORM
+    )
+    assert r.exit_code == 1 and "notice given 119.0 h" in r.stderr
+
+
+def test_check_and_filing_count_real_time_across_chiles_april_change(sdcli):
+    # received Tue 2026-03-31 09:30 -03, start Sun 2026-04-05 09:00 -04: 120.5 real hours
+    ok = sdcli.json(
+        "ssr",
+        "check",
+        "--start",
+        "2026-04-05 09:00",
+        "--country",
+        "CL",
+        "--received-at",
+        "2026-03-31 09:30",
+        "--json",
+    )
+    assert ok["accepted"] and ok["notice_hours"] == 120.5
+    doc = json.loads(
+        file(
+            sdcli, start="2026-04-05 09:00", end="2026-04-05 10:00", received="2026-03-31 09:30", form=CL_FORM
+        ).stdout
+    )
+    assert doc["notice_hours"] == 120.5
+
+
+CL_FORM = [*FORM[:6], "--country", "CL", *FORM[8:]]
+AHEAD = st.one_of(st.integers(0, 10 * 1440), st.integers(5 * 1440 - 90, 5 * 1440 + 90))
+
+
+def as_typed(t: datetime, country: str) -> str:
+    """A time as an agent types it: the site's wall clock, no offset."""
+    return t.astimezone(zone(country)).strftime("%Y-%m-%d %H:%M")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(receipts(), AHEAD)
+@example(("CL", datetime(2026, 9, 1, 13, 0, tzinfo=UTC)), 5 * 1440)
+@example(("CL", datetime(2026, 3, 31, 12, 30, tzinfo=UTC)), 5 * 1440 - 30)
+def test_check_and_filing_give_one_answer(sdcli, case, ahead):
+    """Property (defect 2): `ssr check` and filing the same form agree, across DST changes too."""
+    country, received = case
+    start = received + timedelta(minutes=ahead)
+    form = [*FORM[:6], "--country", country, *FORM[8:]]
+    rec, begin, end = (
+        as_typed(received, country),
+        as_typed(start, country),
+        as_typed(start + timedelta(hours=2), country),
+    )
+    r = check(sdcli, rec, begin, country)
+    said = json.loads(r.stdout)
+    filed = file(sdcli, start=begin, end=end, received=rec, form=form)
+    assert (r.exit_code == 0) == (filed.exit_code == 0) == said["accepted"], (said, filed.output)
+    if said["accepted"]:
+        assert json.loads(filed.stdout)["notice_hours"] == said["notice_hours"]
+    else:
+        assert f"Earliest start that would be accepted: {said['earliest']}" in filed.stderr
+
+
+@settings(max_examples=150, deadline=None)
+@given(receipts(), AHEAD)
+def test_a_verdict_depends_on_the_instants_only(case, ahead):
+    """Property (defect 2): the same instants give the same verdict whether they carry the site's
+    zone (what `check` parses) or a fixed offset (what filing reads back from the form)."""
+    country, received = case
+    tz = zone(country)
+    start = received + timedelta(minutes=ahead)
+    zoned = ssr.check_lead_time(received.astimezone(tz), start.astimezone(tz), country, tz)
+    fixed = ssr.check_lead_time(
+        datetime.fromisoformat(received.astimezone(tz).isoformat()),
+        datetime.fromisoformat(start.astimezone(tz).isoformat()),
+        country,
+        tz,
+    )
+    assert zoned == fixed
+    if zoned.rule.startswith("work on a Saturday"):
+        assert zoned.notice == start - received  # real time
+
+
+# ---- the decisions of issue 14, item 9 (README: Simple Service Requests)
+
+
+def test_decision_work_on_a_weekday_holiday_is_judged_by_the_weekday_rule():
+    # Tiradentes, Wed 2027-04-21 10:00; received Mon 00:00: 48 business hours (Mon, Tue), not 5 days
+    v = verdict(datetime(2027, 4, 19, 0, 0, tzinfo=SP), datetime(2027, 4, 21, 10, 0, tzinfo=SP))
+    assert v.accepted and "weekday" in v.rule and v.notice == timedelta(hours=48)
+
+
+def test_decision_a_window_into_the_weekend_is_judged_by_its_start(sdcli):
+    # Fri 2026-12-11 20:00 to Sat 02:00, received Wed 20:00: 48 business hours before the start
+    r = file(sdcli, start="2026-12-11 20:00", end="2026-12-12 02:00", received="2026-12-09 20:00")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["notice_hours"] == 48
+    r = file(sdcli, start="2026-12-12 00:00", end="2026-12-12 02:00", received="2026-12-09 20:00")
+    assert r.exit_code == 1 and "5 days" in r.stderr
+
+
+def test_decision_48_hours_count_whole_business_days_not_desk_hours():
+    # Mon 09:00 for Wed 09:00: 48 hours of two business days (desk hours would give 20)
+    v = verdict(datetime(2026, 12, 7, 9, 0, tzinfo=SP), datetime(2026, 12, 9, 9, 0, tzinfo=SP))
+    assert v.accepted and v.notice == timedelta(hours=48)
+    assert (
+        "notice_hours_over_business_days" in ssr.catalogue()
+        and "notice_business_hours" not in ssr.catalogue()
+    )
+
+
+def test_the_old_key_name_is_refused_by_name(sdcli, home):
+    home.mkdir(parents=True, exist_ok=True)
+    text = (__import__("importlib").resources.files("sdcli.data") / "ssr.toml").read_text()
+    (home / "ssr.toml").write_text(text.replace("notice_hours_over_business_days", "notice_business_hours"))
+    r = check(sdcli, "2026-12-07 09:00", "2026-12-09 09:00", "BR")
+    assert (
+        r.exit_code == 1 and "notice_business_hours was renamed notice_hours_over_business_days" in r.stderr
+    )
+
+
+def test_invoice_lines_in_the_order_of_their_instants(sdcli):
+    ids = []
+    for done in ("2026-11-20T11:00:00-03:00", "2026-11-20T10:30:00-05:00"):  # 14:00 and 15:30 UTC
+        ids.append(
+            json.loads(
+                file(
+                    sdcli, received="2026-11-01 09:00", start="2026-11-10 09:00", end="2026-11-10 10:00"
+                ).stdout
+            )["id"]
+        )
+        sdcli.json("ssr", "schedule", ids[-1], "--json")
+        sdcli.json("ssr", "done", ids[-1], "--json", env={"SDCLI_NOW": done})
+    (acme,) = sdcli.json("ssr", "invoice", "--month", "2026-11", "--json")["customers"]
+    assert [ln["id"] for ln in acme["lines"]] == ids

@@ -17,7 +17,7 @@ def command(
 
     Example: sdcli ack INC12 --note "replied to mo.bud thread"
     """
-    from sdcli import intake
+    from sdcli import intake, sla
     from sdcli.tickets import check_text
 
     app = app_of(ctx)
@@ -28,6 +28,6 @@ def command(
         emit_json(doc)
         return
     late = ""
-    if doc.get("ack_due") and doc["acked_at"] > doc["ack_due"]:
+    if sla.ack_late(doc):
         late = f" (late: it was due {doc['ack_due']})"
     info(f"{doc['id']} acknowledged at {doc['acked_at']}{late}.")

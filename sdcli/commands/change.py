@@ -27,6 +27,9 @@ def submit(
     project_manager: str | None = typer.Option(
         None, "--project-manager", help="The customer's PM, 'Name <email> phone', if known."
     ),
+    callbacks: list[str] = typer.Option(
+        [], "--callback", help="A contact of the customer, 'Name <email> phone', who may accept (repeatable)."
+    ),
     from_file: str | None = typer.Option(
         None, "--from-file", help="The request as JSON (same keys); - for stdin."
     ),
@@ -52,6 +55,8 @@ def submit(
     given = {"customer": customer, "site": site, "type": kind, "description": description,
              "window_start": window_start, "window_end": window_end, "project_manager": project_manager}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
+    if callbacks:
+        raw["callback_contacts"] = callbacks
     if interactive(a, no_input=no_input) and any(not raw.get(k) for k in changes.REQUIRED):
         raw = _ask(raw, a.home)
     request = changes.check_request(raw, a.home, clock.get_tz(tz))
@@ -124,24 +129,30 @@ def send(ctx: typer.Context, ticket_id: str = IDARG, as_json: bool = JSON_OPTION
 def accept(
     ctx: typer.Context,
     ticket_id: str = IDARG,
-    by: str = typer.Option(..., "--by", help="Who accepted, at the customer."),
+    by: str = typer.Option(
+        ...,
+        "--by",
+        help="The customer's contact who accepted: name or email (a callback contact of the"
+        " change, or a contact of the customer in the directory).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record the customer's acceptance (nothing is executed before it).
 
-    Example: sdcli change accept CHG3 --by "Rita Paz"
+    Only a contact of the customer accepts: BT's account manager, commercial team or the
+    owner the request is routed to are refused.
+
+    Example: sdcli change accept CHG3 --by "Rosa Quispe"
     """
-    from sdcli import clock
+    from sdcli import changes
     from sdcli.tickets import check_text
 
-    _move(
-        ctx,
-        ticket_id,
-        "accept",
-        as_json,
-        accepted_by=check_text("by", by),
-        accepted_at=clock.iso(clock.now()),
-    )
+    a = app_of(ctx)
+    doc = changes.accept(a.store(), ticket_id, check_text("by", by), actor=a.agent, home=a.home)
+    if as_json:
+        emit_json(doc)
+    else:
+        info(f"{doc['id']} is now {doc['status']} (accepted by {doc['accepted_by'].get('name')}).")
 
 
 @app.command("schedule")

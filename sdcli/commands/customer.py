@@ -23,9 +23,14 @@ def add(
         None, "--commercial-team", help="The commercial team's email."
     ),
     country: str | None = typer.Option(None, "--country", help="Country code for national phone numbers."),
+    contacts: list[str] = typer.Option(
+        [],
+        "--contact",
+        help="A contact of the customer, 'Name <email> phone' (repeatable; replaces the list).",
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Add a customer or update its managers.
+    """Add a customer or update its managers and contacts (who may accept a change).
 
     Example: sdcli customer add "Banco Andino" --account-manager "Rita Paz <rita@example.com> +51 1 4117000"
     """
@@ -33,7 +38,7 @@ def add(
 
     a = app_of(ctx)
     raw = {"name": name, "project_manager": project_manager, "account_manager": account_manager,
-           "commercial_team": commercial_team, "country": country}  # fmt: skip
+           "commercial_team": commercial_team, "country": country, "contacts": contacts}  # fmt: skip
     record = a.store().put_customer(check_customer(raw), actor=a.agent)
     if as_json:
         emit_json(record)

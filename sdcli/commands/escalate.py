@@ -44,7 +44,7 @@ def command(
         raise UnknownTicket(
             f"{ticket_id.strip().upper()} is not registered: register it first: sdcli open"
         ) from None
-    table = escalation.load_table(app.home)
+    table = escalation.load_table(app.home, store.customers())
     escalation.check_escalable(doc)
     now = clock.now()
     name = call or email

@@ -19,14 +19,15 @@ def command(
     Example: sdcli resolve INC12 --note "Power restored at the site; link up"
     """
     from sdcli import clock
+    from sdcli.ui import app_of
 
-    stamp = clock.iso(clock.now())
+    stamp, home = clock.iso(clock.now()), app_of(ctx).home
 
     def apply(doc: dict) -> None:
         from sdcli import sla
 
         doc["resolved_at"] = stamp
         doc["resolution"] = note.strip()
-        sla.on_resolve(doc, clock.from_iso(stamp))
+        sla.on_resolve(doc, clock.from_iso(stamp), home)
 
     run(ctx, ticket_id, "resolve", note=note, as_json=as_json, apply=apply)

@@ -155,8 +155,7 @@ def check(
             raise typer.Exit(1)
         return
     if not v.accepted:
-        raise RuleViolation(f"refused: {v.rule}; notice given {v.notice.total_seconds() / 3600:.1f} h. "
-                            f"Earliest start that would be accepted: {clock.iso(v.earliest.astimezone(zone))}")  # fmt: skip
+        raise RuleViolation(v.refusal())
     info(f"accepted: {v.rule}; notice given {v.notice.total_seconds() / 3600:.1f} h")
 
 
