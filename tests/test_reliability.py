@@ -101,7 +101,7 @@ def test_load_opens_escalations_import_and_readers_at_once(sdcli, home, tmp_path
     assert attempts == 40
     assert store.check() == []
     reads = len(results["read1"]) + len(results["read2"])
-    assert reads > 20
+    assert reads >= 20
     report("load", processes=6, opens=80, escalation_attempts=40, import_rows=5000, reads=reads,
            tickets=len(ids), failures=len(failures), lost=0, seconds=round(elapsed, 1))  # fmt: skip
 

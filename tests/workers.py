@@ -74,7 +74,7 @@ def cli(home: str, mode: str, count: str, out: str) -> None:
     n = int(count)
     i = 0
     stop = Path(out + ".stop")
-    while (i < n) if mode != "read" else not stop.exists():
+    while (i < n) if mode != "read" else (i < 10 or not stop.exists()):  # readers: 10 reads at least
         if mode == "open":
             args = [
                 "open",
