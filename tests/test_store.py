@@ -113,21 +113,35 @@ def test_damaged_file_is_reported_and_never_overwritten(store):
 def test_migrations_run_once_in_order(store, monkeypatch):
     make_incident(store)
     ran = []
-    monkeypatch.setattr(tiny, "SCHEMA_VERSION", 3)
     monkeypatch.setattr(
         tiny,
         "MIGRATIONS",
         [
             *tiny.MIGRATIONS,
-            (2, "two", lambda s: ran.append((2, s.root))),
             (3, "three", lambda s: ran.append((3, s.root))),
+            (4, "four", lambda s: ran.append((4, s.root))),
         ],
     )
     make_incident(store)
     make_incident(store)
-    assert ran == [(2, store.root), (3, store.root)]  # functions of the store, once each
+    assert ran == [(3, store.root), (4, store.root)]  # functions of the store, once each
     meta = json.loads((store.root / "meta.json").read_text())
-    assert meta["schema"] == 3 and meta["migrations"][-2:] == ["two", "three"]
+    assert meta["schema"] == 4 and meta["migrations"][-2:] == ["three", "four"]
+
+
+def test_a_store_of_schema_1_upgrades_its_index_to_carry_the_site_zone(store, sdcli):
+    make_incident(store, timezone="America/Lima")
+    meta = store.root / "meta.json"
+    (store.root / "index.json").write_text(json.dumps({"INC": {"1": {"id": "INC1", "kind": "incident"}}}))
+    meta.write_text(
+        json.dumps({"schema": 1, "next": {"INC": 2, "SSR": 1, "CHG": 1}, "migrations": ["initial-layout"]})
+    )
+    assert sdcli("note", "INC1", "after the upgrade").exit_code == 0
+    (summary,) = store.open_summaries()
+    assert summary["timezone"] == "America/Lima" and summary["customer"] == "ACME"
+    data = json.loads(meta.read_text())
+    assert data["schema"] == 2 and data["migrations"] == ["initial-layout", "summaries-carry-the-site-zone"]
+    assert store.check() == []
 
 
 def test_newer_schema_is_refused(store):

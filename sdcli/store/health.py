@@ -265,7 +265,7 @@ def repair(store: TinyStore) -> list[str]:
         from sdcli.store.txn import new_meta
 
         if read_json(lay.meta) is None:
-            atomic_write(lay.meta, dumps(new_meta(lay, [name for _, name, _ in MIGRATIONS])))
+            atomic_write(lay.meta, dumps(new_meta(lay, MIGRATIONS)))
             if lay.meta not in found.damaged:
                 done.append(f"{lay.meta} rebuilt from the tickets")
         store._prepare()  # migrations, an interrupted write finished

@@ -35,7 +35,6 @@ from sdcli.store.base import (
 from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwritable
 from sdcli.store.layout import Layout, Snapshot
 from sdcli.store.txn import (
-    SCHEMA_VERSION,
     Txn,
     check_meta,
     fresh,
@@ -48,10 +47,18 @@ from sdcli.store.txn import (
     update_in,
 )
 
+
 #: (version it brings the store to, name, function of the store), applied in order under the lock
+def _rebuild_index(store: TinyStore) -> None:
+    atomic_write(store.layout.index, dumps(store.rebuilt_index()))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[TinyStore], None]]] = [
     (1, "initial-layout", lambda store: None),
+    (2, "summaries-carry-the-site-zone", _rebuild_index),  # shift shows deadlines in the site's zone
 ]
+#: the schema this sdcli writes: that of its last migration
+SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 class TinyStore(Store):
@@ -104,7 +111,7 @@ class TinyStore(Store):
         """Under the lock: create or migrate the store, finish an interrupted write; the meta."""
         meta = read_json(self.layout.meta)
         if meta is None:
-            meta = new_meta(self.layout, [name for _, name, _ in MIGRATIONS])
+            meta = new_meta(self.layout, MIGRATIONS)
             taken = [format_id(p, n) for p, n in meta["next"].items() if n > 1]
             if taken:
                 self.warnings.append(
@@ -113,9 +120,9 @@ class TinyStore(Store):
             atomic_write(self.layout.meta, dumps(meta))
         meta = check_meta(self.layout, meta)
         schema = meta["schema"]
-        if schema > SCHEMA_VERSION:
+        if schema > MIGRATIONS[-1][0]:
             raise StoreDamaged(
-                f"{self.layout.meta} is schema {schema}; this sdcli knows {SCHEMA_VERSION}: upgrade sdcli"
+                f"{self.layout.meta} is schema {schema}; this sdcli knows {MIGRATIONS[-1][0]}: upgrade sdcli"
             )
         for version, name, fn in MIGRATIONS:
             if version > meta["schema"]:

@@ -18,8 +18,6 @@ from sdcli.store.base import Event, KeyConflict, UpsertResult, key_of, merged, s
 from sdcli.store.files import read_json
 from sdcli.store.layout import SHARD_SIZE, Layout
 
-SCHEMA_VERSION = 1
-
 LOCK_TIMEOUT_ENV = "SDCLI_LOCK_TIMEOUT"
 
 
@@ -139,10 +137,11 @@ def check_meta(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
-def new_meta(layout: Layout, migrations: list[str]) -> dict[str, Any]:
-    """A meta.json for the tickets there are: counters above the highest of each prefix."""
-    return {"schema": SCHEMA_VERSION, "next": {p: highest_number(layout, p) + 1 for p in PREFIXES},
-            "migrations": list(migrations)}  # fmt: skip
+def new_meta(layout: Layout, migrations: list[tuple[int, str, Any]]) -> dict[str, Any]:
+    """A meta.json for the tickets there are (every migration counted as applied): counters
+    above the highest ticket of each prefix."""
+    return {"schema": max(v for v, _, _ in migrations), "next": {p: highest_number(layout, p) + 1 for p in PREFIXES},
+            "migrations": [name for _, name, _ in migrations]}  # fmt: skip
 
 
 def update_in(txn: Txn, prefix: str, n: int, fields: dict[str, Any], touched: dict[int, dict[str, Any]],
