@@ -164,7 +164,7 @@ def test_a_write_stopped_after_its_commit_point_is_finished_by_the_next_one(home
 
     from sdcli.store import journal
 
-    def dies(layout, pending, legacy=None):
+    def dies(layout, pending, after=None):
         raise SystemExit  # the process stops between the journal and the renames
 
     monkeypatch.setattr(journal, "finish", dies)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import stat
 
 import pytest
@@ -55,7 +56,7 @@ def test_history_records_who_when_what(store):
 def test_files_are_private_and_no_temp_files_remain(store):
     make_incident(store)
     files = [p for p in store.root.rglob("*") if p.is_file()]
-    assert {p.name for p in files} >= {"meta.json", "index.json", "00000.json", ".lock"}
+    assert {p.name for p in files} >= {"meta.json", "index.sqlite", "00000.json", ".lock"}
     for p in files:
         assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
     assert stat.S_IMODE(store.root.stat().st_mode) == 0o700
@@ -129,18 +130,20 @@ def test_migrations_run_once_in_order(store, monkeypatch):
     assert meta["schema"] == 4 and meta["migrations"][-2:] == ["three", "four"]
 
 
-def test_a_store_of_schema_1_upgrades_its_index_to_carry_the_site_zone(store, sdcli):
-    make_incident(store, timezone="America/Lima")
+def test_a_store_of_schema_1_moves_its_index_into_sqlite(store, sdcli):
+    make_incident(store, timezone="America/Lima", external_id="SN-1")
+    make_incident(store, status="closed", customer_reference="R-2")
     meta = store.root / "meta.json"
+    (store.root / "index.sqlite").unlink()
     (store.root / "index.json").write_text(json.dumps({"INC": {"1": {"id": "INC1", "kind": "incident"}}}))
-    meta.write_text(
-        json.dumps({"schema": 1, "next": {"INC": 2, "SSR": 1, "CHG": 1}, "migrations": ["initial-layout"]})
-    )
+    meta.write_text(json.dumps({"schema": 1, "next": {"INC": 3, "SSR": 1, "CHG": 1}, "migrations": ["initial-layout"]}))
     assert sdcli("note", "INC1", "after the upgrade").exit_code == 0
     (summary,) = store.open_summaries()
     assert summary["timezone"] == "America/Lima" and summary["customer"] == "ACME"
+    assert store.find_refs("r-2") == [("INC2", "customer_reference")]  # finished tickets too
+    assert not (store.root / "index.json").exists()
     data = json.loads(meta.read_text())
-    assert data["schema"] == 2 and data["migrations"] == ["initial-layout", "summaries-carry-the-site-zone"]
+    assert data["schema"] == 2 and data["migrations"] == ["initial-layout", "open-index-in-sqlite"]
     assert store.check() == []
 
 
@@ -157,7 +160,8 @@ def test_newer_schema_is_refused(store):
 def test_doctor_finds_and_fixes_index_and_counter(store):
     make_incident(store)
     make_incident(store)
-    (store.root / "index.json").write_text(json.dumps({"INC": {}}))
+    with sqlite3.connect(store.root / "index.sqlite") as db:
+        db.execute("DELETE FROM open")
     meta = store.root / "meta.json"
     m = json.loads(meta.read_text())
     m["next"]["INC"] = 1

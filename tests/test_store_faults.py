@@ -52,17 +52,17 @@ def csv_file(path: Path, rows: int, start: int = 0) -> Path:
 @pytest.mark.parametrize("command", ["open", "resolve", "import"])
 def test_a_write_refused_for_a_damaged_index_writes_nothing(sdcli, home, tmp_path, command):
     assert sdcli(*OPEN).exit_code == 0
-    index = home / "store" / "index.json"
+    index = home / "store" / "index.sqlite"
     index.write_bytes(b'{"INC": {"1": ')  # truncated
     before = files(home)
     args = {"open": OPEN, "resolve": ["resolve", "INC1", "--note", "fixed"],
             "import": ["import", str(csv_file(tmp_path / "in.csv", 30))]}[command]  # fmt: skip
     r = sdcli(*args)
-    assert r.exit_code == 1 and "index.json is damaged" in r.stderr and r.stdout == ""
+    assert r.exit_code == 1 and "index.sqlite is damaged" in r.stderr and r.stdout == ""
     assert files(home) == before  # no shard renamed in, no counter advanced, no journal, no temp
     fixed = sdcli("doctor", "--fix")  # and it can be repaired: the index is rebuilt from the tickets
     assert fixed.exit_code == 0, fixed.output
-    assert list((home / "store").glob("index.json.damaged-*"))  # the damaged file is kept aside
+    assert list((home / "store").glob("index.sqlite.damaged-*"))  # the damaged file is kept aside
     assert sdcli(*args).exit_code == 0
     assert sdcli("doctor").exit_code == 0
 
@@ -211,7 +211,9 @@ def test_readers_never_see_part_of_an_import(home, tmp_path):
         p = subprocess.run([PY, "-m", "sdcli", "import", str(path)], env=subprocess_env(home), capture_output=True,
                            text=True, timeout=180)  # fmt: skip
     finally:
-        time.sleep(0.3)
+        deadline = time.monotonic() + 30
+        while (6001, 6001) not in seen and time.monotonic() < deadline:  # one whole read after it
+            time.sleep(0.05)
         stop.set()
         t.join()
     assert p.returncode == 0, p.stderr
@@ -226,7 +228,7 @@ def test_readers_never_see_part_of_an_import(home, tmp_path):
 WRONG_SHAPES = [[], "x", 1, None, {"tickets": []}, {"tickets": {"1": "x"}}, {"tickets": {"a": {}}},
                 {"next": "x", "schema": 1}, {"schema": "1", "next": {}}, {"INC": []}, {"INC": {"x": 1}},
                 {"customers": []}, {"customers": {"1": {"name": 3}}}]  # fmt: skip
-TARGETS = ["meta.json", "index.json", "INC/00000.json", "customers.json", "journal.json"]
+TARGETS = ["meta.json", "index.sqlite", "INC/00000.json", "customers.json", "journal.json"]
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -291,7 +293,7 @@ def test_doctor_reports_a_deleted_shard_and_fix_does_not_hide_it(sdcli, home, st
     assert len(store.open_summaries()) == 450  # the index keeps the only trace of the lost tickets
 
 
-@pytest.mark.parametrize("name", ["index.json", "meta.json"])
+@pytest.mark.parametrize("name", ["index.sqlite", "meta.json"])
 def test_doctor_fix_rebuilds_a_truncated_index_or_meta(sdcli, home, store, name):
     for _ in range(3):
         assert sdcli(*OPEN).exit_code == 0

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from sdcli.errors import SdcliError
 from sdcli.model import PREFIXES, Vocabulary, format_id
+from sdcli.store.query import OpenQuery, Page, fold, page
 
 Event = dict[str, Any]
 Change = Callable[[dict[str, Any]], Event]
@@ -180,6 +181,20 @@ class Store(abc.ABC):
         is written and KeyConflict names them, else the others are written). All or nothing
         against faults. Each ticket's history gets 'opened' or 'updated' with `event`'s keys.
         A dry run decides the same way and writes nothing."""
+
+    def query_open(self, query: OpenQuery) -> Page:
+        """The open tickets a listing shows (filtered, sorted, limited) and how many match in
+        all. This default reads every open summary; a backend with indexes answers alike
+        (store/query.py holds the semantics)."""
+        return page(query, self.open_summaries(query.prefix))
+
+    def find_refs(self, value: str) -> list[tuple[str, str]]:
+        """(id, field) of every ticket, finished ones included, whose external_id or
+        customer_reference is `value` (case- and accent-insensitive), in id order. This default
+        scans every ticket; a backend keeps an index of references."""
+        target = fold(value.strip())
+        return [(d["id"], f) for d in self.all_tickets() for f in ("external_id", "customer_reference")
+                if d.get(f) not in (None, "") and fold(str(d[f]).strip()) == target]  # fmt: skip
 
     # ---- customer directory
     @abc.abstractmethod

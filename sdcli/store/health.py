@@ -20,6 +20,7 @@ from sdcli.errors import StoreDamaged
 from sdcli.model import PREFIXES, format_id, parse_id, summary
 from sdcli.store.files import atomic_write, dumps, read_json
 from sdcli.store.layout import _TEMP, SHARD_SIZE
+from sdcli.store.openindex import refs_of
 
 if TYPE_CHECKING:
     from sdcli.store.tiny import TinyStore
@@ -32,8 +33,13 @@ class _Found:
     highest: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PREFIXES, 0))
     numbers: dict[str, set[int]] = field(default_factory=lambda: {p: set() for p in PREFIXES})
     open_docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    refs: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # ticket → its references
     symlinks: list[Path] = field(default_factory=list)
     temps: list[Path] = field(default_factory=list)
+
+    def lost_refs(self, indexed: dict[str, Any]) -> set[str]:
+        """Indexed tickets no shard holds (reported as missing ids already)."""
+        return {t for t in indexed if parse_id(t)[1] not in self.numbers[parse_id(t)[0]]}
 
     def damage(self, path: Path, e: StoreDamaged) -> None:
         self.damaged[path] = str(e)
@@ -161,6 +167,9 @@ def _shards(store: TinyStore, prefix: str, found: _Found) -> None:
             if lay.shard(prefix, number) != path:
                 found.problems.append(f"{path}: {tid} is in the wrong shard")
             found.numbers[prefix].add(number)
+            pairs = refs_of(doc)
+            if pairs:
+                found.refs[tid] = pairs
             found.highest[prefix] = max(found.highest[prefix], number)
             if not store.vocabulary.is_finished(doc):
                 found.open_docs[tid] = doc
@@ -189,18 +198,21 @@ def _renames_or_empty(lay: Any, journal: dict[str, Any]) -> list[tuple[Path, Pat
 
 def _index(store: TinyStore, found: _Found, settled: bool) -> None:
     lay = store.layout
-    index = _read(lay.index, found)
-    if index is None or not settled:
-        return
-    indexed: dict[str, Any] = {}
-    for p in PREFIXES:
-        table = index.get(p, {})
-        if not isinstance(table, dict) or not all(k.isdigit() for k in table):
-            found.damage(
-                lay.index, StoreDamaged(f"{lay.index} is damaged ({p} is not an object of ticket numbers)")
+    if not store.index.exists():
+        if any(lay.shard_files(p) for p in PREFIXES) or lay.legacy_index.exists():
+            found.problems.append(
+                f"{lay.index}: missing (it is rebuilt from the tickets by: sdcli doctor --fix)"
             )
-            return
-        indexed.update({format_id(p, int(k)): v for k, v in table.items()})
+        return
+    try:
+        store.index.check_readable()
+        indexed = {r["id"]: r for r in store.index.summaries()}
+        refs = store.index.all_refs()
+    except StoreDamaged as e:
+        found.damage(lay.index, e)
+        return
+    if not settled:
+        return
     for tid in sorted(found.open_docs.keys() - indexed.keys(), key=_order):
         found.problems.append(f"index: open ticket {tid} is missing from {lay.index}")
     for tid in sorted(indexed.keys() - found.open_docs.keys(), key=_order):
@@ -214,6 +226,9 @@ def _index(store: TinyStore, found: _Found, settled: bool) -> None:
     for tid in sorted(found.open_docs.keys() & indexed.keys(), key=_order):
         if indexed[tid] != summary(found.open_docs[tid]):
             found.problems.append(f"index: the summary of {tid} differs from the ticket")
+    for tid in sorted((refs.keys() | found.refs.keys()) - found.lost_refs(refs), key=_order):
+        if sorted(refs.get(tid, [])) != sorted(found.refs.get(tid, [])):
+            found.problems.append(f"index: the references of {tid} differ from the ticket")
 
 
 def _order(tid: str) -> tuple[str, int]:
@@ -280,17 +295,15 @@ def repair(store: TinyStore) -> list[str]:
                 meta["next"][prefix] = found.highest[prefix] + 1
                 done.append(f"next {prefix} number set to {found.highest[prefix] + 1}")
         atomic_write(lay.meta, dumps(meta))
-        index = store.rebuilt_index()
-        old = read_json(lay.index) or {}
-        for p in PREFIXES:  # entries of tickets whose shard is lost stay: the only trace left of them
-            for k, entry in (old.get(p) or {}).items():
-                if (
-                    k.isdigit()
-                    and int(k) not in found.numbers[p]
-                    and int(k) // SHARD_SIZE not in _shard_numbers(lay, p)
-                ):
-                    index[p][k] = entry
-        atomic_write(lay.index, dumps(index))
+        kept: dict[str, Any] = {}  # rows of tickets whose shard is lost: the only trace left of them
+        if lay.index not in found.damaged and store.index.exists():
+            for row in store.index.summaries():
+                p, n = parse_id(row["id"])
+                if n not in found.numbers[p] and n // SHARD_SIZE not in _shard_numbers(lay, p):
+                    kept[row["id"]] = row
+        store.rebuild_index()
+        if kept:
+            store.index.apply(kept, {})
         done.append("index rebuilt from the tickets")
         for path in [store.root, *_all_paths(store.root)]:
             line = _private(path)

@@ -2,10 +2,11 @@
 
 A write of several files first writes every file beside its place (temporary, fsynced). A
 failure there (a full disk, Ctrl-C) removes them: nothing changed. Then the journal names
-the renames; once it is on disk (the commit point) the renames are done and the journal
-removed. A journal left by a crash is finished by the next writer, and readers see the
-staged files meanwhile (layout.Snapshot). Past the commit point the write is saved: a
-fault or a Ctrl-C there is reported as a warning, never as "not saved".
+the renames and the tickets whose index rows change; once it is on disk (the commit point)
+the renames are done, the index rows follow, and the journal is removed. A journal left by
+a crash is finished by the next writer, and readers see the staged files and patch those
+index rows meanwhile (layout.Snapshot). Past the commit point the write is saved: a fault
+or a Ctrl-C there is reported as a warning, never as "not saved".
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sdcli.errors import StoreUnwritable
+from sdcli.errors import StoreDamaged, StoreUnwritable
 from sdcli.store.files import atomic_write, discard, dumps, fsync_dir, stage, unwritable
 from sdcli.store.layout import Layout
 
@@ -45,38 +46,51 @@ def interrupts_deferred() -> Iterator[Callable[[], bool]]:
             signal.signal(signal.SIGINT, old)
 
 
-def commit(layout: Layout, writes: list[tuple[Path, bytes]], warnings: list[str]) -> None:
-    """Make the files of one write durable: all of them, or none.
+def commit(
+    layout: Layout,
+    writes: list[tuple[Path, bytes]],
+    warnings: list[str],
+    *,
+    index: list[str] | None = None,
+    after: Callable[[], None] | None = None,
+) -> None:
+    """Make the files of one write durable, all of them or none, then run `after` (the index).
 
-    One file is one atomic rename. Several are staged, then journaled (the commit point),
-    then renamed in the order given."""
-    if not writes:
+    One file and no index change is one atomic rename. Otherwise the files are staged, then
+    journaled with the tickets whose index rows change (`index`; the commit point), renamed
+    in the order given, `after` runs, and the journal goes."""
+    if not writes and not index:
         return
-    if len(writes) == 1:
+    if len(writes) == 1 and not index:
         atomic_write(*writes[0])
         return
     staged = stage(writes)
-    journal = {"renames": [[str(tmp.relative_to(layout.root)), str(final.relative_to(layout.root))]
-                           for tmp, final in staged]}  # fmt: skip
+    pending: dict[str, Any] = {
+        "renames": [
+            [str(tmp.relative_to(layout.root)), str(final.relative_to(layout.root))] for tmp, final in staged
+        ]
+    }
+    if index:
+        pending["index"] = index
     with interrupts_deferred() as interrupted:
         try:
-            atomic_write(layout.journal, dumps(journal))
+            atomic_write(layout.journal, dumps(pending))
         except BaseException:
             discard([tmp for tmp, _ in staged])
             raise
         try:
-            finish(layout, journal)
+            finish(layout, pending, after=after)
         except StoreUnwritable as e:
             warnings.append(f"{e.what}; {FINISHED_LATER}")
+        except StoreDamaged as e:
+            warnings.append(f"{e}; {FINISHED_LATER}")
         if interrupted():
             warnings.append("interrupted while saving, after the change was saved: it is saved")
 
 
-def finish(
-    layout: Layout, journal: dict[str, Any], legacy: Callable[[dict[str, Any]], None] | None = None
-) -> None:
-    """Carry out a journal: its renames (those not done yet), then drop it. `legacy` finishes
-    what a journal of an older sdcli asked besides (an index patch or rebuild)."""
+def finish(layout: Layout, journal: dict[str, Any], *, after: Callable[[], None] | None = None) -> None:
+    """Carry out a journal: its renames (those not done yet), then `after` (the index rows it
+    names), then drop it."""
     folders: set[Path] = set()
     for tmp, final in layout.renames(journal):
         if os.path.lexists(tmp):
@@ -87,8 +101,8 @@ def finish(
             folders.add(final.parent)
     for folder in folders:
         fsync_dir(folder)
-    if legacy is not None and ("ids" in journal or "rebuild" in journal):
-        legacy(journal)
+    if after is not None:
+        after()
     try:
         layout.journal.unlink()
     except FileNotFoundError:
@@ -96,3 +110,11 @@ def finish(
     except OSError as e:
         raise unwritable(layout.journal, e) from None
     fsync_dir(layout.root)
+
+
+def index_ids(journal: dict[str, Any]) -> list[str]:
+    """The tickets whose index rows a journal changes (`ids` in journals of sdcli 0.1)."""
+    ids = journal.get("index", journal.get("ids", []))
+    if not isinstance(ids, list) or not all(isinstance(t, str) for t in ids):
+        raise StoreDamaged("journal.json is damaged (its index ids are not a list of ids); run: sdcli doctor")
+    return ids

@@ -4,7 +4,8 @@ Under the store directory (``tinydb://`` URL, by default ``<home>/store``):
 
 - ``meta.json``        schema version, migrations applied, the next number of each id prefix
 - ``INC/00000.json``   a TinyDB file per shard of 200 ids (table ``tickets``, doc_id = number)
-- ``index.json``       a TinyDB file with a summary of every ticket that is not finished
+- ``index.sqlite``     the summary of every ticket that is not finished, and every ticket's
+                       references (openindex.py; derived from the shards, rebuilt by doctor)
 - ``customers.json``   the customer directory
 - ``generation``       replaced by every write of several shards (readers of many shards
                        check it to see one committed state)
@@ -32,7 +33,8 @@ class Layout:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.meta = root / "meta.json"
-        self.index = root / "index.json"
+        self.index = root / "index.sqlite"
+        self.legacy_index = root / "index.json"  # the index of schema 1
         self.journal = root / "journal.json"
         self.customers = root / "customers.json"
         self.generation = root / "generation"
@@ -50,7 +52,7 @@ class Layout:
     def is_store_file(self, path: Path) -> bool:
         """A file a write may replace: the root's own files, or a shard of a known prefix."""
         if path.parent == self.root:
-            return path in (self.meta, self.index, self.customers, self.generation)
+            return path in (self.meta, self.legacy_index, self.customers, self.generation)
         return (
             path.parent.parent == self.root and path.parent.name in PREFIXES and bool(_SHARD.match(path.name))
         )

@@ -34,6 +34,8 @@ from sdcli.store.base import (
 )
 from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwritable
 from sdcli.store.layout import Layout, Snapshot
+from sdcli.store.openindex import REFS, OpenIndex, refs_of
+from sdcli.store.query import OpenQuery, Page, fold, id_order, page
 from sdcli.store.txn import (
     Txn,
     check_meta,
@@ -42,23 +44,24 @@ from sdcli.store.txn import (
     new_meta,
     number_key,
     replace_with,
-    set_entry,
     tickets_of,
     update_in,
 )
 
 
+def _index_in_sqlite(store: TinyStore) -> None:
+    """Schema 2: the open index moves from index.json (rewritten whole by every write) into
+    index.sqlite (a row per ticket), with every ticket's references and the site's zone."""
+    store.rebuild_index()
+    if os.path.lexists(store.layout.legacy_index):
+        store.layout.legacy_index.unlink()
+
+
 #: (version it brings the store to, name, function of the store), applied in order under the lock
-def _rebuild_index(store: TinyStore) -> None:
-    atomic_write(store.layout.index, dumps(store.rebuilt_index()))
-
-
 MIGRATIONS: list[tuple[int, str, Callable[[TinyStore], None]]] = [
     (1, "initial-layout", lambda store: None),
-    (2, "summaries-carry-the-site-zone", _rebuild_index),  # shift shows deadlines in the site's zone
+    (2, "open-index-in-sqlite", _index_in_sqlite),
 ]
-#: the schema this sdcli writes: that of its last migration
-SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 
 class TinyStore(Store):
@@ -70,6 +73,7 @@ class TinyStore(Store):
         super().__init__(f"tinydb://{root}", Path(home), vocabulary(home))
         self.root = Path(root)
         self.layout = Layout(self.root)
+        self.index = OpenIndex(self.layout.index)
         self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
 
     @classmethod
@@ -80,7 +84,7 @@ class TinyStore(Store):
         return cls(Path(path).expanduser().absolute(), home)
 
     def exists(self) -> bool:
-        return self.layout.meta.exists() or self.layout.index.exists()
+        return self.layout.meta.exists()
 
     # ---- locking
     @contextmanager
@@ -97,8 +101,7 @@ class TinyStore(Store):
             lock.acquire()
         except Timeout:
             raise StoreBusy(
-                f"the store {self.root} is busy: another sdcli held its lock for "
-                f"{self.lock_timeout:g}s; try again"
+                f"the store {self.root} is busy: another sdcli held its lock for {self.lock_timeout:g}s; try again"
             ) from None
         except OSError as e:
             raise unwritable(self.layout.lock, e) from None
@@ -117,66 +120,74 @@ class TinyStore(Store):
                 self.warnings.append(
                     f"{self.layout.meta} was missing: counters recomputed from the tickets (next {', '.join(taken)})"
                 )
+            self.rebuild_index()
             atomic_write(self.layout.meta, dumps(meta))
         meta = check_meta(self.layout, meta)
         schema = meta["schema"]
-        if schema > MIGRATIONS[-1][0]:
+        known = MIGRATIONS[-1][0]  # the schema this sdcli writes: that of its last migration
+        if schema > known:
             raise StoreDamaged(
-                f"{self.layout.meta} is schema {schema}; this sdcli knows {MIGRATIONS[-1][0]}: upgrade sdcli"
+                f"{self.layout.meta} is schema {schema}; this sdcli knows {known}: upgrade sdcli"
             )
+        pending = read_json(self.layout.journal)
+        if pending is not None:  # a write was interrupted after its commit point: finish it
+            journal.finish(self.layout, pending, after=lambda: self._index_from(pending, schema))
         for version, name, fn in MIGRATIONS:
             if version > meta["schema"]:
                 fn(self)
                 meta["schema"] = version
                 meta["migrations"].append(name)
                 atomic_write(self.layout.meta, dumps(meta))
-        pending = read_json(self.layout.journal)
-        if pending is not None:  # a write was interrupted after its commit point: finish it
-            journal.finish(self.layout, pending, self._legacy_index)
         return meta
 
-    def _legacy_index(self, pending: dict[str, Any]) -> None:
-        """A journal of sdcli 0.1 patched (or rebuilt) the index after its renames."""
-        data = read_json(self.layout.index) or {}
+    def _index_from(self, pending: dict[str, Any], schema: int) -> None:
+        """The index rows an interrupted write names, derived from its (now renamed) shards."""
+        if schema < 2:  # sdcli 0.1 kept the index in index.json: the migration rebuilds it next
+            return
         if pending.get("rebuild"):
-            data = self.rebuilt_index()
-        else:
-            for tid in pending.get("ids", []):
-                p, n = parse_id(tid)
-                doc = (read_json(self.layout.shard(p, n)) or {}).get("tickets", {}).get(str(n))
-                set_entry(data, tid, None if doc is None else self.vocabulary.index_entry(doc))
-        atomic_write(self.layout.index, dumps(data))
+            self.rebuild_index()
+            return
+        docs = self._docs(journal.index_ids(pending), Snapshot(self.layout))
+        self.index.apply({t: None if d is None else self.vocabulary.index_entry(d) for t, d in docs.items()},
+                         {t: refs_of(d) for t, d in docs.items() if d is not None})  # fmt: skip
 
-    def rebuilt_index(self) -> dict[str, dict[str, Any]]:
-        data: dict[str, dict[str, Any]] = {p: {} for p in PREFIXES}
-        for doc in self._scan(None, Snapshot(self.layout), None):
-            entry = self.vocabulary.index_entry(doc)
-            if entry is not None:
-                p, n = parse_id(doc["id"])
-                data[p][str(n)] = entry
-        return data
+    def rebuild_index(self) -> None:
+        self.index.rebuild(self._scan(None, Snapshot(self.layout), None), self.vocabulary.index_entry)
 
     def _commit(self, txn: Txn) -> None:
-        """Every file the unit of work changed, all or nothing. The index is read (and so
-        checked) before anything is staged: a refusal writes nothing."""
+        """Every file the unit of work changed, all or nothing, then its index rows. The index
+        is opened (and so checked) before anything is staged: a refusal writes nothing."""
         writes = [(p, dumps(db.storage._data)) for p, db in txn.dbs.items() if db.storage.dirty]
         shards = sum(1 for p, _ in writes if p.parent != self.root)
         if txn.meta_dirty:
             writes.insert(0, (self.layout.meta, dumps(txn.meta)))
         if shards > 1:  # readers of many shards see the write whole or not at all
             writes.insert(0, (self.layout.generation, os.urandom(8).hex().encode()))
-        if txn.index_data is not None or txn.index_changes:
-            index = txn.index_data
-            if index is None:
-                index = read_json(self.layout.index) or {}
-                for tid, entry in txn.index_changes.items():
-                    set_entry(index, tid, entry)
-            writes.append((self.layout.index, dumps(index)))
+        ids = sorted(txn.index_changes.keys() | txn.ref_changes.keys())
+        if ids:
+            self.index.check_readable()
         for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
             private_dirs(folder)
-        journal.commit(self.layout, writes, self.warnings)
+        journal.commit(self.layout, writes, self.warnings, index=ids,
+                       after=lambda: self.index.apply(txn.index_changes, txn.ref_changes))  # fmt: skip
+
+    def _changed(self, txn: Txn, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
+        """Record the index row and references of a ticket a write changes."""
+        if before is None or summary(before) != summary(after):
+            txn.index_changes[after["id"]] = self.vocabulary.index_entry(after)
+        if before is None or refs_of(before) != refs_of(after):
+            txn.ref_changes[after["id"]] = refs_of(after)
 
     # ---- reads
+    def _docs(self, ids: list[str], snap: Snapshot) -> dict[str, dict[str, Any] | None]:
+        out: dict[str, dict[str, Any] | None] = {}
+        for tid in ids:
+            p, n = parse_id(tid)
+            path = self.layout.shard(p, n)
+            doc = tickets_of(snap.read_json(path), path).get(str(n))
+            out[format_id(p, n)] = doc if isinstance(doc, dict) else None
+        return out
+
     def get(self, ticket_id: str) -> dict[str, Any]:
         prefix, number = parse_id(ticket_id)
         path = self.layout.shard(prefix, number)
@@ -186,20 +197,46 @@ class TinyStore(Store):
             raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
         return doc
 
-    def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+    def _pending(self) -> Snapshot | None:
+        """The state of a write past its commit point whose index rows are not applied yet."""
+        if not self.layout.journal.exists():
+            return None
         snap = Snapshot(self.layout)
-        data = snap.read_json(self.layout.index) or {}
-        if snap.journal is not None and ("ids" in snap.journal or "rebuild" in snap.journal):
-            data = self.rebuilt_index()  # a journal of sdcli 0.1: the index is patched after it
-        out: list[dict[str, Any]] = []
-        for p in [prefix] if prefix else PREFIXES:
-            table = data.get(p, {})
-            if not isinstance(table, dict):
-                raise StoreDamaged(
-                    f"{self.layout.index} is damaged ({p} is not an object); run: sdcli doctor --fix"
-                )
-            out.extend(table[k] for k in sorted(table, key=number_key))
-        return out
+        return snap if snap.journal is not None else None
+
+    def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        snap = self._pending()
+        rows = self.index.summaries(prefix)
+        if snap is None:
+            return rows
+        patch = {t: None if d is None else self.vocabulary.index_entry(d)
+                 for t, d in self._docs(journal.index_ids(snap.journal or {}), snap).items()}  # fmt: skip
+        by_id = {r["id"]: r for r in rows if r["id"] not in patch}
+        by_id.update(
+            {t: e for t, e in patch.items() if e is not None and (prefix is None or t[:3] == prefix)}
+        )
+        return sorted(by_id.values(), key=id_order)
+
+    def query_open(self, query: OpenQuery) -> Page:
+        if self._pending() is not None:  # rare: a write is between its renames and its index rows
+            return page(query, self.open_summaries(query.prefix))
+        return self.index.query(query)
+
+    def find_refs(self, value: str) -> list[tuple[str, str]]:
+        found = self.index.refs(value)
+        snap = self._pending()
+        if snap is None:
+            return found
+        docs = self._docs(journal.index_ids(snap.journal or {}), snap)
+        out = [(t, f) for t, f in found if t not in docs]
+        out += [
+            (t, f)
+            for t, d in docs.items()
+            if d is not None
+            for f, v in refs_of(d)
+            if fold(v.strip()) == fold(value.strip())
+        ]
+        return sorted(set(out), key=lambda x: id_order({"id": x[0]}))
 
     def all_tickets(
         self, prefix: str | None = None, *, damaged: list[str] | None = None
@@ -241,12 +278,15 @@ class TinyStore(Store):
             for k in sorted(table, key=number_key):
                 yield table[k]
 
-    def keys(self, prefix: str, key: str) -> dict[str, int]:
-        """key value → ticket number, for every ticket of prefix that has one (a full scan)."""
-        out: dict[str, int] = {}
+    def keys(self, prefix: str, key: str, values: list[str]) -> dict[str, int]:
+        """value → ticket number of the tickets of prefix whose `key` is one of values (under the
+        lock): from the index for references, else a scan of the shards."""
+        if key in REFS:
+            return self.index.keys(prefix, key, values)
+        wanted, out = set(values), {}
         for doc in self._scan(prefix, Snapshot(self.layout), None):
             k = key_of(doc, key)
-            if k is not None:
+            if k in wanted:
                 out.setdefault(k, parse_id(doc["id"])[1])
         return out
 
@@ -266,7 +306,7 @@ class TinyStore(Store):
                 )
             table.insert(Document(doc, doc_id=number))
             txn.advance(prefix, number + 1)
-            txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+            self._changed(txn, None, doc)
             self._commit(txn)
         return doc
 
@@ -284,8 +324,7 @@ class TinyStore(Store):
             event = change(after)
             stamp(before, after, event, actor, clock.iso(clock.now()))
             table.update(replace_with(after), doc_ids=[number])
-            if summary(before) != summary(after) or before.get("status") != after.get("status"):
-                txn.index_changes[after["id"]] = self.vocabulary.index_entry(after)
+            self._changed(txn, before, after)
             self._commit(txn)
         return after
 
@@ -303,7 +342,8 @@ class TinyStore(Store):
             return fresh(prefix, docs, key, on_conflict, all_or_nothing)
         at = clock.iso(clock.now())
         with self._locked() as txn:
-            existing = self.keys(prefix, key) if key and any(key_of(d, key) for d in docs) else {}
+            wanted = [k for k in (key_of(d, key) for d in docs) if k is not None]
+            existing = self.keys(prefix, key, wanted) if key and wanted else {}
             number = first = txn.allocate(prefix, self.warnings)
             touched: dict[int, dict[str, Any]] = {}  # number → its document in this write
             for fields in docs:
@@ -333,7 +373,7 @@ class TinyStore(Store):
                 raise KeyConflict(key or "key", result.conflicts)
             result.created = [format_id(prefix, n) for n in range(first, number)]
             for doc in touched.values():
-                txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+                self._changed(txn, None, doc)
             if number != first:
                 txn.advance(prefix, number)
             if touched and not dry_run:

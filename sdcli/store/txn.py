@@ -63,8 +63,8 @@ class Txn:
         self.meta = meta
         self.meta_dirty = False
         self.dbs: dict[Path, TinyDB] = {}
-        self.index_changes: dict[str, dict[str, Any] | None] = {}
-        self.index_data: dict[str, Any] | None = None  # a whole new index (repair)
+        self.index_changes: dict[str, dict[str, Any] | None] = {}  # ticket → its open-index row
+        self.ref_changes: dict[str, list[tuple[str, str]]] = {}  # ticket → its references
         self.tables: dict[Path, dict[str, Any]] = {}
 
     def db(self, path: Path) -> TinyDB:

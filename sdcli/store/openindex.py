@@ -1,0 +1,272 @@
+"""The embedded backend's index: the summary of every ticket that is not finished, and the
+references (external_id, customer_reference) of every ticket, in one SQLite file. No CLI imports.
+
+Derived data: the tickets stay in the TinyDB shards, and the index is rebuilt from them
+(`sdcli doctor --fix`, a migration). It is what keeps a write's cost independent of the
+store's size — one row changes, in a B-tree — and what lets a listing read only what it
+shows (`ORDER BY ... LIMIT`, counts on indexes) at a million tickets.
+
+Writes change it after their shards are renamed, inside the store's lock; the journal names
+the tickets whose rows change, so a write interrupted before the index is finished by the
+next writer, and readers patch those rows from the shards meanwhile (see tiny.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sdcli.errors import StoreDamaged
+from sdcli.model import PREFIXES, format_id, parse_id
+from sdcli.store.files import dumps, loads, unwritable
+from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold, sort_value, timestamp
+
+VERSION = "1"
+REFS = ("external_id", "customer_reference")
+_RANK = " ".join(f"WHEN '{p}' THEN {i}" for i, p in enumerate(PREFIXES))
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS open (
+    prefix TEXT NOT NULL, number INTEGER NOT NULL, rank INTEGER NOT NULL,
+    status TEXT, severity INTEGER, classified INTEGER NOT NULL, customer TEXT, customer_fold TEXT, site_fold TEXT,
+    opened_at REAL, updated_at REAL, recovery_due REAL, ack_due REAL,
+    paused INTEGER NOT NULL, ack_pending INTEGER NOT NULL, summary BLOB NOT NULL,
+    PRIMARY KEY (prefix, number)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS open_opened ON open (opened_at);
+CREATE INDEX IF NOT EXISTS open_due ON open (recovery_due) WHERE recovery_due IS NOT NULL;
+CREATE INDEX IF NOT EXISTS open_ack ON open (ack_due) WHERE ack_pending = 1;
+CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at) WHERE severity IS NULL;
+CREATE TABLE IF NOT EXISTS refs (
+    field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
+    PRIMARY KEY (field, value, prefix, number)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS refs_fold ON refs (fold);
+"""
+_COLUMNS = {"opened_at", "updated_at", "recovery_due", "ack_due", "severity", "status", "customer"}
+
+
+def row_of(prefix: str, number: int, s: dict[str, Any]) -> tuple[Any, ...]:
+    status = s.get("status")
+    return (
+        prefix, number, list(PREFIXES).index(prefix), status if isinstance(status, str) else None,
+        sort_value(s, "severity"), int(bool(s.get("severity"))), sort_value(s, "customer"), fold(str(s.get("customer") or "")), fold(str(s.get("site") or "")),
+        timestamp(s.get("opened_at")), timestamp(s.get("updated_at")), timestamp(s.get("recovery_due")),
+        timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
+        int(bool(s.get("ack_due") and not s.get("acked_at"))), dumps(s),
+    )  # fmt: skip
+
+
+def refs_of(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    out = []
+    for f in REFS:
+        v = doc.get(f)
+        if v is not None and v != "" and not isinstance(v, dict | list):
+            out.append((f, str(v)))
+    return out
+
+
+class OpenIndex:
+    """One SQLite file; a connection per operation (the store's processes come and go)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def exists(self) -> bool:
+        return os.path.lexists(self.path)
+
+    @contextmanager
+    def _db(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        if os.path.islink(self.path):
+            raise StoreDamaged(f"{self.path} is a symbolic link; sdcli does not follow links in its store")
+        if write and not self.exists():
+            try:
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+            except FileExistsError:
+                pass
+            except OSError as e:
+                raise unwritable(self.path, e) from None
+        # a reader opens read-write where it may: a transaction killed mid-way leaves a hot journal
+        # that SQLite rolls back on the next open, which a read-only connection cannot do
+        writable = write or (os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK))
+        uri = f"file:{self.path}?mode={'rw' if writable else 'ro'}"
+        try:
+            db = sqlite3.connect(uri, uri=True, timeout=60, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise self._damaged(e) from None
+        try:
+            db.execute("PRAGMA journal_mode=DELETE")
+            db.execute("PRAGMA synchronous=FULL")
+            if write:
+                db.executescript(SCHEMA)
+                db.execute("INSERT OR IGNORE INTO info VALUES ('version', ?)", (VERSION,))
+            yield db
+        except sqlite3.OperationalError as e:
+            if "readonly" in str(e) or "disk" in str(e):
+                raise unwritable(self.path, OSError(30 if "readonly" in str(e) else 28, str(e))) from None
+            raise self._damaged(e) from None
+        except sqlite3.DatabaseError as e:
+            raise self._damaged(e) from None
+        finally:
+            db.close()
+
+    def _damaged(self, e: Exception) -> StoreDamaged:
+        return StoreDamaged(
+            f"{self.path} is damaged ({str(e)[:60]}); it was left as it is, run: sdcli doctor --fix"
+        )
+
+    def check_readable(self) -> None:
+        """Refuse (StoreDamaged) an index that is not ours before a write stages anything."""
+        if not self.exists():
+            return
+        with self._db(write=False) as db:
+            row = db.execute("SELECT v FROM info WHERE k = 'version'").fetchone()
+        if row is None or row[0] != VERSION:
+            raise StoreDamaged(
+                f"{self.path} is damaged (not an index of this sdcli); run: sdcli doctor --fix"
+            )
+
+    # ---- writes (under the store's lock)
+    def apply(
+        self, entries: dict[str, dict[str, Any] | None], refs: dict[str, list[tuple[str, str]]]
+    ) -> None:
+        """Set or drop the rows of these tickets, and set their references, in one transaction."""
+        with self._db(write=True) as db:
+            db.execute("BEGIN IMMEDIATE")
+            drop, put = [], []
+            for tid, entry in entries.items():
+                p, n = parse_id(tid)
+                (drop if entry is None else put).append((p, n) if entry is None else row_of(p, n, entry))
+            db.executemany("DELETE FROM open WHERE prefix = ? AND number = ?", drop)
+            db.executemany(f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * 16)})", put)
+            if refs:
+                keys = [parse_id(t) for t in refs]
+                db.executemany("DELETE FROM refs WHERE prefix = ? AND number = ?", keys)
+                db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)",
+                               [(f, v, fold(v), *parse_id(t)) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
+            db.execute("COMMIT")
+
+    def rebuild(self, docs: Iterable[dict[str, Any]], entry_of: Any) -> None:
+        """A new index from every ticket, replacing the file whole (atomically)."""
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.rebuild")
+        for stale in (tmp, Path(f"{tmp}-journal")):
+            if os.path.lexists(stale):
+                stale.unlink()
+        fresh = OpenIndex(tmp)
+        entries: dict[str, dict[str, Any] | None] = {}
+        refs: dict[str, list[tuple[str, str]]] = {}
+        for doc in docs:
+            entries[doc["id"]] = entry_of(doc)
+            refs[doc["id"]] = refs_of(doc)
+            if len(entries) >= 20_000:
+                fresh.apply({k: v for k, v in entries.items() if v is not None}, refs)
+                entries, refs = {}, {}
+        fresh.apply({k: v for k, v in entries.items() if v is not None}, refs)
+        try:
+            os.replace(tmp, self.path)
+        except OSError as e:
+            raise unwritable(self.path, e) from None
+
+    # ---- reads
+    def summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        if not self.exists():
+            return []
+        with self._db(write=False) as db:
+            rows = db.execute("SELECT summary FROM open WHERE ?1 IS NULL OR prefix = ?1 ORDER BY rank, number",
+                              (prefix,)).fetchall()  # fmt: skip
+        return [loads(r[0]) for r in rows]
+
+    def query(self, q: OpenQuery) -> Page:
+        if not self.exists():
+            return Page([], 0)
+        where, args = _where(q)
+        order = _order(q)
+        with self._db(write=False) as db:
+            (total,) = db.execute(f"SELECT count(*) FROM open WHERE {where}", args).fetchone()
+            limit = "" if q.limit is None else f" LIMIT {int(q.limit)}"
+            rows = db.execute(
+                f"SELECT summary FROM open WHERE {where} ORDER BY {order}{limit}", args
+            ).fetchall()
+        return Page([loads(r[0]) for r in rows], total)
+
+    def refs(self, value: str) -> list[tuple[str, str]]:
+        """(ticket id, field) of every ticket whose reference folds to value's fold."""
+        if not self.exists():
+            return []
+        with self._db(write=False) as db:
+            rows = db.execute("SELECT prefix, number, field FROM refs WHERE fold = ? ORDER BY prefix, number",
+                              (fold(value.strip()),)).fetchall()  # fmt: skip
+        return [(format_id(p, n), f) for p, n, f in rows]
+
+    def keys(self, prefix: str, field: str, values: Iterable[str]) -> dict[str, int]:
+        """value → ticket number for those of `values` some ticket of prefix has in `field`."""
+        if not self.exists():
+            return {}
+        out: dict[str, int] = {}
+        with self._db(write=False) as db:
+            db.execute("CREATE TEMP TABLE wanted (value TEXT PRIMARY KEY) WITHOUT ROWID")
+            db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((v,) for v in values))
+            for value, number in db.execute(
+                "SELECT r.value, min(r.number) FROM refs r JOIN wanted w ON r.value = w.value "
+                "WHERE r.field = ? AND r.prefix = ? GROUP BY r.value", (field, prefix)):  # fmt: skip
+                out[value] = number
+        return out
+
+    def all_refs(self) -> dict[str, list[tuple[str, str]]]:
+        out: dict[str, list[tuple[str, str]]] = {}
+        with self._db(write=False) as db:
+            for field_, value, prefix, number in db.execute("SELECT field, value, prefix, number FROM refs"):
+                out.setdefault(format_id(prefix, number), []).append((field_, value))
+        return out
+
+    def count(self) -> int:
+        if not self.exists():
+            return 0
+        with self._db(write=False) as db:
+            return int(db.execute("SELECT count(*) FROM open").fetchone()[0])
+
+
+def _where(q: OpenQuery) -> tuple[str, list[Any]]:
+    parts, args = ["1"], []
+    if q.prefix is not None:
+        parts.append("prefix = ?")
+        args.append(q.prefix)
+    if q.statuses:
+        parts.append(f"status IN ({', '.join('?' * len(q.statuses))})")
+        args.extend(q.statuses)
+    if q.severities:
+        parts.append(f"severity IN ({', '.join('?' * len(q.severities))})")
+        args.extend(q.severities)
+    if q.classified is not None:
+        parts.append(f"classified = {int(q.classified)}")
+    for name, text in (("customer_fold", q.customer), ("site_fold", q.site)):
+        if text is not None:
+            parts.append(f"instr({name}, ?) > 0")
+            args.append(fold(text))
+    for column, rng in (("opened_at", q.opened), ("recovery_due", q.recovery_due)):
+        if rng is not None:
+            parts.append(f"{column} IS NOT NULL")
+            if rng.low is not None:
+                parts.append(f"{column} >= ?")
+                args.append(rng.low.timestamp())
+            if rng.high is not None:
+                parts.append(f"{column} < ?")
+                args.append(rng.high.timestamp())
+    if q.unpaused:
+        parts.append("paused = 0")
+    if q.ack_pending:
+        parts.append("ack_pending = 1")
+    return " AND ".join(parts), args
+
+
+def _order(q: OpenQuery) -> str:
+    direction = " DESC" if q.reverse else ""
+    if q.sort == "id":
+        return f"rank{direction}, number{direction}"
+    column = q.sort if q.sort in _COLUMNS else "opened_at"
+    assert q.sort in TIME_SORTS | _COLUMNS
+    return f"{column} IS NULL, {column}{direction}, rank, number"

@@ -1,0 +1,136 @@
+"""What a listing asks of the open index, as data every backend can answer. No CLI imports.
+
+`OpenQuery.matches` and `page()` are the reference semantics: the default `Store.query_open`
+applies them to `open_summaries()`, and a backend with real indexes (the TinyDB backend's
+SQLite index, PostgreSQL) must answer exactly alike — a property test holds them to it.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from sdcli.model import PREFIXES, parse_id
+
+#: what a listing may sort by; a ticket without the field sorts last, ties in id order
+SORTS = ("opened_at", "id", "severity", "status", "customer", "updated_at", "recovery_due", "ack_due")
+TIME_SORTS = frozenset({"opened_at", "updated_at", "recovery_due", "ack_due"})
+_RANK = {p: i for i, p in enumerate(PREFIXES)}
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Text as search compares it: case and accents dropped ('Telefónica' → 'telefonica')."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class Range:
+    """Instants from `low` (inclusive) up to `high` (exclusive); either end open."""
+
+    low: datetime | None = None
+    high: datetime | None = None
+
+    def holds(self, ts: float | None) -> bool:
+        if ts is None:
+            return False
+        return (self.low is None or ts >= self.low.timestamp()) and (
+            self.high is None or ts < self.high.timestamp()
+        )
+
+
+@dataclass(frozen=True)
+class OpenQuery:
+    """Tickets that are not finished, filtered, sorted and limited; every filter must hold."""
+
+    prefix: str | None = None
+    statuses: tuple[str, ...] = ()
+    severities: tuple[int, ...] = ()
+    classified: bool | None = None  # a severity set (True) or not (False)
+    customer: str | None = None  # contains, case- and accent-insensitive
+    site: str | None = None
+    opened: Range | None = None
+    recovery_due: Range | None = None
+    unpaused: bool = False  # the SLA clock runs (not on hold)
+    ack_pending: bool = False  # an acknowledgement is due and not recorded
+    sort: str = "opened_at"
+    reverse: bool = False
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.sort not in SORTS:
+            raise ValueError(f"sort must be one of {SORTS}")
+
+    def matches(self, s: dict[str, Any]) -> bool:
+        if self.prefix is not None and str(s.get("id", ""))[:3] != self.prefix:
+            return False
+        if self.statuses and s.get("status") not in self.statuses:
+            return False
+        if self.severities and sort_value(s, "severity") not in self.severities:
+            return False
+        if self.classified is not None and bool(s.get("severity")) != self.classified:
+            return False
+        if self.customer is not None and fold(self.customer) not in fold(str(s.get("customer") or "")):
+            return False
+        if self.site is not None and fold(self.site) not in fold(str(s.get("site") or "")):
+            return False
+        if self.opened is not None and not self.opened.holds(timestamp(s.get("opened_at"))):
+            return False
+        if self.recovery_due is not None and not self.recovery_due.holds(timestamp(s.get("recovery_due"))):
+            return False
+        if self.unpaused and s.get("sla_paused_at"):
+            return False
+        return not self.ack_pending or bool(s.get("ack_due") and not s.get("acked_at"))
+
+
+@dataclass
+class Page:
+    """The rows a listing shows, and how many match in all."""
+
+    rows: list[dict[str, Any]]
+    total: int
+
+
+def timestamp(value: Any) -> float | None:
+    """An ISO 8601 instant as epoch seconds; None for a missing or unreadable one."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return None
+
+
+def sort_value(s: dict[str, Any], sort: str) -> Any:
+    """The value a summary sorts by (None: missing, sorted last)."""
+    if sort == "id":
+        return parse_id(s["id"])[1] if "id" in s else None
+    if sort in TIME_SORTS:
+        return timestamp(s.get(sort))
+    value = s.get(sort)
+    if sort == "severity":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return None if value is None or value == "" else str(value)
+
+
+def id_order(s: dict[str, Any]) -> tuple[int, int]:
+    p, n = parse_id(s["id"])
+    return _RANK[p], n
+
+
+def page(query: OpenQuery, summaries: list[dict[str, Any]]) -> Page:
+    """The reference answer to a query over open summaries."""
+    rows = [s for s in summaries if query.matches(s)]
+    rows.sort(key=id_order)
+    present = [s for s in rows if sort_value(s, query.sort) is not None]
+    missing = [s for s in rows if sort_value(s, query.sort) is None]
+    if query.sort == "id":
+        present.sort(key=id_order, reverse=query.reverse)
+    else:
+        present.sort(key=lambda s: sort_value(s, query.sort), reverse=query.reverse)
+    ordered = present + missing
+    return Page(ordered if query.limit is None else ordered[: query.limit], len(ordered))
