@@ -136,7 +136,9 @@ def test_a_store_of_schema_1_moves_its_index_into_sqlite(store, sdcli):
     meta = store.root / "meta.json"
     (store.root / "index.sqlite").unlink()
     (store.root / "index.json").write_text(json.dumps({"INC": {"1": {"id": "INC1", "kind": "incident"}}}))
-    meta.write_text(json.dumps({"schema": 1, "next": {"INC": 3, "SSR": 1, "CHG": 1}, "migrations": ["initial-layout"]}))
+    meta.write_text(
+        json.dumps({"schema": 1, "next": {"INC": 3, "SSR": 1, "CHG": 1}, "migrations": ["initial-layout"]})
+    )
     assert sdcli("note", "INC1", "after the upgrade").exit_code == 0
     (summary,) = store.open_summaries()
     assert summary["timezone"] == "America/Lima" and summary["customer"] == "ACME"
