@@ -6,38 +6,35 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, escalation, sla
+from sdcli import clock, escalation
 from sdcli.store import Store
+from sdcli.store.query import OpenQuery, Range
 
-
-def _ts(value: str | None) -> float:
-    return clock.from_iso(value).timestamp() if value else float("inf")
+#: the states of an incident the desk still works on
+ACTIVE = ("open", "on_hold")
 
 
 def view(store: Store, now: datetime, within: timedelta, home: Path | None = None) -> dict[str, Any]:
-    """Sections of open incidents, each sorted by urgency (most urgent first)."""
-    open_incidents = [d for d in store.open_summaries("INC") if d.get("status") in ("open", "on_hold")]
-    breached = sorted(
-        (d for d in open_incidents if sla.is_breached(d, now)), key=lambda d: _ts(d["recovery_due"])
-    )
-    due_soon = sorted(
-        (d for d in open_incidents if sla.is_due_within(d, now, within)), key=lambda d: _ts(d["recovery_due"])
-    )
-    unacked = sorted(
-        (d for d in open_incidents if d.get("ack_due") and not d.get("acked_at")),
-        key=lambda d: _ts(d["ack_due"]),
-    )
-    unclassified = sorted(
-        (d for d in open_incidents if not d.get("severity")), key=lambda d: _ts(d["opened_at"])
-    )
-    on_hold = [d for d in open_incidents if d.get("status") == "on_hold"]
+    """Sections of open incidents, each sorted by urgency (most urgent first), each answered
+    by the store's open index (the instants of sla.is_breached and sla.is_due_within)."""
+
+    def section(**filters: Any) -> list[dict[str, Any]]:
+        return store.query_open(OpenQuery(prefix="INC", **filters)).rows
+
+    soon = now + within + timedelta(microseconds=1)  # due within: now <= due <= now + within
     return {
         "now": clock.iso(now),
         "within": f"{int(within.total_seconds() // 60)}m",
-        "breached": breached,
-        "due_soon": due_soon,
-        "unacked": unacked,
-        "unclassified": unclassified,
-        "on_hold": on_hold,
-        "escalation_due": escalation.due_now(now, open_incidents, home, store.customers()),
+        "breached": section(
+            statuses=("open",), unpaused=True, recovery_due=Range(None, now), sort="recovery_due"
+        ),
+        "due_soon": section(
+            statuses=("open",), unpaused=True, recovery_due=Range(now, soon), sort="recovery_due"
+        ),
+        "unacked": section(statuses=ACTIVE, ack_pending=True, sort="ack_due"),
+        "unclassified": section(statuses=ACTIVE, classified=False, sort="opened_at"),
+        "on_hold": section(statuses=("on_hold",), sort="id"),
+        "escalation_due": escalation.due_now(
+            now, section(statuses=("open",), classified=True), home, store.customers()
+        ),
     }

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sdcli import clock
 from sdcli.errors import InvalidValue, RefusedTransition
 from sdcli.home import load_data
-from sdcli.model import KIND_PREFIX, PREFIXES, parse_id, summary
+from sdcli.model import KIND_PREFIX, PREFIXES, summary
 from sdcli.store import Store
+from sdcli.store.query import SORTS, OpenQuery, Page, Range, page
 
 
 def workflow(kind: str, home: Path | None = None) -> dict[str, Any]:
@@ -81,7 +82,7 @@ def add_note(store: Store, ticket_id: str, text: str, *, actor: str) -> dict[str
 
 @dataclass
 class Filters:
-    """What `list` and `export` select."""
+    """What `list` and `export` select, as data the store answers (store/query.py)."""
 
     kind: str | None = None
     status: list[str] = field(default_factory=list)
@@ -91,7 +92,8 @@ class Filters:
     since: datetime | None = None
     until: datetime | None = None
     include_finished: bool = False
-    predicates: list[Callable[[dict[str, Any]], bool]] = field(default_factory=list)
+    ack_pending: bool = False
+    recovery_due: Range | None = None  # with the SLA clock running, on an open incident
     sort: str = "opened_at"
     reverse: bool = False
     limit: int | None = None
@@ -99,69 +101,39 @@ class Filters:
     def needs_full_scan(self, finished: frozenset[str]) -> bool:
         return self.include_finished or any(s in finished for s in self.status)
 
-    def match(self, doc: dict[str, Any]) -> bool:
-        if self.kind and doc.get("kind") != self.kind:
-            return False
-        if self.status and doc.get("status") not in self.status:
-            return False
-        if self.severity and doc.get("severity") not in self.severity:
-            return False
-        if self.customer and self.customer.casefold() not in str(doc.get("customer", "")).casefold():
-            return False
-        if self.site and self.site.casefold() not in str(doc.get("site", "")).casefold():
-            return False
-        if self.since or self.until:
-            opened = clock.from_iso(doc["opened_at"])
-            if self.since and opened < self.since:
-                return False
-            if self.until and opened > self.until:
-                return False
-        return all(p(doc) for p in self.predicates)
+    def query(self) -> OpenQuery:
+        statuses = tuple(self.status)
+        if self.recovery_due is not None:  # only an open incident's clock runs out
+            statuses = tuple(s for s in statuses if s == "open") if statuses else ("open",)
+            statuses = statuses or ("none",)
+        until = self.until + timedelta(microseconds=1) if self.until else None
+        return OpenQuery(
+            prefix=KIND_PREFIX.get(self.kind) if self.kind else None, statuses=statuses,
+            severities=tuple(self.severity), customer=self.customer, site=self.site,
+            opened=Range(self.since, until) if self.since or self.until else None,
+            recovery_due=self.recovery_due, unpaused=self.recovery_due is not None, ack_pending=self.ack_pending,
+            sort=self.sort, reverse=self.reverse, limit=self.limit,
+        )  # fmt: skip
 
 
-SORT_KEYS = (
-    "opened_at",
-    "id",
-    "severity",
-    "status",
-    "customer",
-    "updated_at",
-    "recovery_due",
-    "ack_due",
-)
+def find_page(
+    store: Store, filters: Filters, *, full: bool = False, damaged: list[str] | None = None
+) -> Page:
+    """Tickets matching filters, sorted and limited, as summaries (or whole with full), and how
+    many match in all. The open index answers unless finished tickets are asked for; a full scan
+    names unreadable parts in `damaged` (when given) instead of failing."""
+    q = filters.query()
+    if filters.needs_full_scan(store.vocabulary.any_finished):
+        found = page(q, list(store.all_tickets(q.prefix, damaged=damaged)))
+        return found if full else Page([summary(d) for d in found.rows], found.total)
+    found = store.query_open(q)
+    return Page([store.get(d["id"]) for d in found.rows], found.total) if full else found
 
 
-def _sort_key(name: str) -> Callable[[dict[str, Any]], Any]:
-    if name not in SORT_KEYS:
-        raise InvalidValue("sort", name, "sort by one of " + ", ".join(SORT_KEYS))
-    if name == "id":
-        return lambda d: (d["id"][:3], parse_id(d["id"])[1])
-    if name in ("opened_at", "updated_at", "recovery_due", "ack_due"):
-        far = "9999"
-        return lambda d: clock.from_iso(d[name]).timestamp() if d.get(name) else float(far)
-    if name == "severity":
-        return lambda d: d.get("severity") or 99
-    return lambda d: str(d.get(name) or "")
-
-
-def find(store: Store, filters: Filters, *, full: bool = False) -> list[dict[str, Any]]:
-    """Tickets matching filters, sorted and limited, as summaries (or whole with full).
-
-    Reads the small open index unless finished tickets are asked for.
-    """
-    prefix = KIND_PREFIX.get(filters.kind) if filters.kind else None
-    source: Iterable[dict[str, Any]]
-    scanned = filters.needs_full_scan(store.vocabulary.any_finished)
-    source = store.all_tickets(prefix) if scanned else store.open_summaries(prefix)
-    rows = [d for d in source if filters.match(d)]
-    rows.sort(key=_sort_key(filters.sort), reverse=filters.reverse)
-    if filters.limit is not None:
-        rows = rows[: filters.limit]
-    if full and not scanned:
-        return [store.get(d["id"]) for d in rows]
-    if not full and scanned:
-        return [summary(d) for d in rows]
-    return rows
+def find(
+    store: Store, filters: Filters, *, full: bool = False, damaged: list[str] | None = None
+) -> list[dict[str, Any]]:
+    return find_page(store, filters, full=full, damaged=damaged).rows
 
 
 KINDS = tuple(PREFIXES.values())
@@ -187,7 +159,8 @@ def build_filters(
     for s in severity or []:
         if s not in (1, 2, 3, 4):
             raise InvalidValue("severity", s, "use 1, 2, 3 or 4")
-    _sort_key(sort)
+    if sort not in SORTS:
+        raise InvalidValue("sort", sort, "sort by one of " + ", ".join(SORTS))
     return Filters(
         kind=kind,
         status=list(status or []),
@@ -206,23 +179,18 @@ def build_filters(
 def unacked_filter(filters: Filters, *, explicit_sort: bool = False) -> None:
     """Email reports whose acknowledgement is still owed; sorted by its deadline unless told."""
     filters.kind = "incident"
-    filters.predicates.append(lambda d: bool(d.get("ack_due")) and not d.get("acked_at"))
+    filters.ack_pending = True
     if not explicit_sort:
         filters.sort = "ack_due"
 
 
 def sla_filter(filters: Filters, *, due: str | None, breached: bool, explicit_sort: bool = False) -> None:
-    """Incidents due within a window and/or breached (paused ones are neither)."""
-    from sdcli import sla
-
+    """Incidents due within a window and/or breached (paused ones are neither): the same
+    instants as sla.is_breached (due before now) and sla.is_due_within (now to now + window)."""
     now = clock.now()
     filters.kind = "incident"
     window = clock.parse_duration(due, field="due") if due else None
-    filters.predicates.append(
-        lambda d: (
-            (breached and sla.is_breached(d, now))
-            or (window is not None and sla.is_due_within(d, now, window))
-        )
-    )
+    end = now + window + timedelta(microseconds=1) if window is not None else None
+    filters.recovery_due = Range(None if breached else now, end if end is not None else now)
     if not explicit_sort:
         filters.sort = "recovery_due"

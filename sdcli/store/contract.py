@@ -249,3 +249,42 @@ class StoreContract:
             r["external_id"] for r in rows
         )
         assert sorted(len(r.created) for r in results) == [0, 0, 60]
+
+    def test_query_open_answers_as_the_reference_semantics(self, make_store: MakeStore) -> None:
+        from sdcli.store.query import OpenQuery, Range, page
+
+        store = make_store()
+        at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+        for i in range(30):
+            store.create("INC" if i % 5 else "SSR", incident(
+                customer=["Telefónica", "ACME", "Globex"][i % 3], severity=[None, 1, 2, 3][i % 4],
+                recovery_due=(at.replace(hour=10 + i % 8)).isoformat() if i % 2 else None,
+                status=["open", "on_hold", "resolved"][i % 3], ack_due=at.isoformat() if i % 7 == 0 else None,
+            ), actor="t", at=at.replace(minute=i))  # fmt: skip
+        queries = [
+            OpenQuery(), OpenQuery(prefix="INC", limit=5), OpenQuery(customer="telefonica", sort="customer"),
+            OpenQuery(statuses=("open",), unpaused=True, recovery_due=Range(None, at.replace(hour=13)),
+                      sort="recovery_due"),
+            OpenQuery(classified=False), OpenQuery(severities=(1, 2), sort="severity", reverse=True, limit=4),
+            OpenQuery(ack_pending=True, sort="ack_due"), OpenQuery(sort="id", reverse=True, limit=3),
+            OpenQuery(opened=Range(at.replace(minute=10), at.replace(minute=20))),
+        ]  # fmt: skip
+        reader = make_store()
+        for q in queries:
+            want = page(q, reader.open_summaries(q.prefix))
+            got = reader.query_open(q)
+            assert (got.total, [r["id"] for r in got.rows]) == (want.total, [r["id"] for r in want.rows]), q
+        assert reader.query_open(OpenQuery(customer="TELEFÓNICA")).total == 10
+
+    def test_find_refs_finds_finished_tickets_too_whatever_the_case(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", incident(external_id="INC0000045"), actor="t")
+        store.create("INC", incident(customer_reference="Ref-Ção-9", status="closed"), actor="t")
+        store.upsert_many("INC", [incident(external_id="X2", customer_reference="inc0000045")], key="external_id",
+                          on_conflict="skip", actor="t", event={})  # fmt: skip
+        reader = make_store()
+        assert reader.find_refs("ref-cao-9 ") == [("INC2", "customer_reference")]
+        assert reader.find_refs("INC0000045") == [("INC1", "external_id"), ("INC3", "customer_reference")]
+        assert reader.find_refs("nothing") == []
+        store.update("INC1", _set(external_id="SN-1"), actor="t")
+        assert make_store().find_refs("inc0000045") == [("INC3", "customer_reference")]

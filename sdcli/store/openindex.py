@@ -23,7 +23,7 @@ from typing import Any
 from sdcli.errors import StoreDamaged
 from sdcli.model import PREFIXES, format_id, parse_id
 from sdcli.store.files import dumps, loads, unwritable
-from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold, sort_value, timestamp
+from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold, level_attempted, sort_value, timestamp
 
 VERSION = "1"
 REFS = ("external_id", "customer_reference")
@@ -34,13 +34,14 @@ CREATE TABLE IF NOT EXISTS open (
     prefix TEXT NOT NULL, number INTEGER NOT NULL, rank INTEGER NOT NULL,
     status TEXT, severity INTEGER, classified INTEGER NOT NULL, customer TEXT, customer_fold TEXT, site_fold TEXT,
     opened_at REAL, updated_at REAL, recovery_due REAL, ack_due REAL,
-    paused INTEGER NOT NULL, ack_pending INTEGER NOT NULL, summary BLOB NOT NULL,
+    paused INTEGER NOT NULL, ack_pending INTEGER NOT NULL, level_attempted INTEGER NOT NULL, summary BLOB NOT NULL,
     PRIMARY KEY (prefix, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS open_opened ON open (opened_at);
 CREATE INDEX IF NOT EXISTS open_due ON open (recovery_due) WHERE recovery_due IS NOT NULL;
 CREATE INDEX IF NOT EXISTS open_ack ON open (ack_due) WHERE ack_pending = 1;
-CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at) WHERE severity IS NULL;
+CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at) WHERE classified = 0;
+CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, level_attempted, opened_at);
 CREATE TABLE IF NOT EXISTS refs (
     field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
     PRIMARY KEY (field, value, prefix, number)
@@ -57,7 +58,7 @@ def row_of(prefix: str, number: int, s: dict[str, Any]) -> tuple[Any, ...]:
         sort_value(s, "severity"), int(bool(s.get("severity"))), sort_value(s, "customer"), fold(str(s.get("customer") or "")), fold(str(s.get("site") or "")),
         timestamp(s.get("opened_at")), timestamp(s.get("updated_at")), timestamp(s.get("recovery_due")),
         timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
-        int(bool(s.get("ack_due") and not s.get("acked_at"))), dumps(s),
+        int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s), dumps(s),
     )  # fmt: skip
 
 
@@ -142,7 +143,7 @@ class OpenIndex:
                 p, n = parse_id(tid)
                 (drop if entry is None else put).append((p, n) if entry is None else row_of(p, n, entry))
             db.executemany("DELETE FROM open WHERE prefix = ? AND number = ?", drop)
-            db.executemany(f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * 16)})", put)
+            db.executemany(f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * 17)})", put)
             if refs:
                 keys = [parse_id(t) for t in refs]
                 db.executemany("DELETE FROM refs WHERE prefix = ? AND number = ?", keys)
@@ -260,6 +261,9 @@ def _where(q: OpenQuery) -> tuple[str, list[Any]]:
         parts.append("paused = 0")
     if q.ack_pending:
         parts.append("ack_pending = 1")
+    if q.levels_attempted:
+        parts.append(f"level_attempted IN ({', '.join('?' * len(q.levels_attempted))})")
+        args.extend(q.levels_attempted)
     return " AND ".join(parts), args
 
 

@@ -57,6 +57,7 @@ class OpenQuery:
     recovery_due: Range | None = None
     unpaused: bool = False  # the SLA clock runs (not on hold)
     ack_pending: bool = False  # an acknowledgement is due and not recorded
+    levels_attempted: tuple[int, ...] = ()  # the highest escalation level called is one of these
     sort: str = "opened_at"
     reverse: bool = False
     limit: int | None = None
@@ -84,6 +85,8 @@ class OpenQuery:
             return False
         if self.unpaused and s.get("sla_paused_at"):
             return False
+        if self.levels_attempted and level_attempted(s) not in self.levels_attempted:
+            return False
         return not self.ack_pending or bool(s.get("ack_due") and not s.get("acked_at"))
 
 
@@ -103,6 +106,13 @@ def timestamp(value: Any) -> float | None:
         return datetime.fromisoformat(value).timestamp()
     except ValueError:
         return None
+
+
+def level_attempted(s: dict[str, Any]) -> int:
+    """The highest escalation level a ticket's calls reached (0: none)."""
+    esc = s.get("escalation")
+    level = esc.get("last_level_attempted", 0) if isinstance(esc, dict) else 0
+    return level if isinstance(level, int) and not isinstance(level, bool) else 0
 
 
 def sort_value(s: dict[str, Any], sort: str) -> Any:
