@@ -259,7 +259,10 @@ class TinyStore(Store):
     def _scan(
         self, prefix: str | None, snap: Snapshot, damaged: list[str] | None
     ) -> Iterator[dict[str, Any]]:
-        return self._parse(self._raw(prefix, snap), damaged)
+        """Every ticket, one shard in memory at a time (under the lock: no write lands meanwhile)."""
+        for p in [prefix] if prefix else list(PREFIXES):
+            for path in snap.shard_files(p):
+                yield from self._parse([(path, snap.read_bytes(path))], damaged)
 
     @staticmethod
     def _parse(raw: list[tuple[Path, bytes | None]], damaged: list[str] | None) -> Iterator[dict[str, Any]]:
