@@ -19,11 +19,12 @@ from operator import itemgetter, setitem
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, intake, validate
+from sdcli import clock, intake, stored, validate
 from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
+from sdcli.inputs import parse_json
 from sdcli.model import KIND_PREFIX
-from sdcli.store import KeyConflict, Store, UpsertResult, atomic_write, dumps, loads
+from sdcli.store import KeyConflict, Store, UpsertResult, dumps
 from sdcli.store.base import CONFLICTS, key_of
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
@@ -45,7 +46,7 @@ INCIDENT_META = frozenset(("status", "severity", "channel", "id", "kind", "histo
 #: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
 #: ticket so that its export imports again without the preset
 MISSING_ANSWERS = "missing_answers"
-#: fields kept as they are (exported documents): structured, already validated values
+#: structured fields an export carries, taken back when each has the shape sdcli writes (stored.py)
 PASSTHROUGH = (
     "history",
     "classification",
@@ -54,6 +55,8 @@ PASSTHROUGH = (
     "sla_pauses",
     "sla_paused_at",
 )
+#: more columns than a spreadsheet holds (Excel: 16,384) is not a table of tickets
+MAX_COLUMNS = 16_384
 #: a neutralised cell: one ' more than the text had before a formula character
 _FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -77,21 +80,19 @@ class Mapping:
 
 
 def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], home: Path | None) -> Mapping:
+    """A preset (data), a --mapping file (TOML or JSON, the same shape) and --map items, in that order."""
+    from sdcli import config
+
     raw: dict[str, Any] = {}
     if preset:
+        if not preset.replace("-", "").isalnum():
+            raise InvalidValue("preset", preset, "unknown preset (known: servicenow)")
         try:
-            raw = load_data(f"preset-{preset}", home)
+            raw = dict(load_data(f"preset-{preset}", home))  # a copy: the loaded data is shared
         except FileNotFoundError:
             raise InvalidValue("preset", preset, "unknown preset (known: servicenow)") from None
     if mapping_file:
-        path = Path(mapping_file)
-        try:
-            text = path.read_text("utf-8-sig")
-            import tomllib
-
-            extra = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-        except (OSError, ValueError) as e:
-            raise InvalidValue("mapping", mapping_file, f"cannot read it: {e}") from None
+        extra = config.load_file(Path(mapping_file), config.MAPPING)
         for k, v in extra.items():
             raw[k] = {**raw.get(k, {}), **v} if isinstance(v, dict) and isinstance(raw.get(k), dict) else v
     m = Mapping(
@@ -127,13 +128,6 @@ def detect_format(source: str, explicit: str | None, head: str) -> str:
     if stripped.startswith("{"):
         return "jsonl"
     return "tsv" if "\t" in head.split("\n", 1)[0] else "csv"
-
-
-def decode(data: bytes, source: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InvalidValue("file", source, f"is not UTF-8 (invalid byte at offset {e.start})") from None
 
 
 @dataclass
@@ -192,6 +186,8 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
                 if header:
                     break
             width = len(header)
+            if width > MAX_COLUMNS:
+                raise InvalidValue("file", source, f"has {width:,} columns; at most {MAX_COLUMNS:,} are read")
             for row in reader:
                 if len(row) != width:
                     if not row:
@@ -210,7 +206,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
         return Table(header, lines, cells, broken, spreadsheet=True)
     if fmt == "json":
         try:
-            data = loads(text)  # orjson, else the stdlib (its NaN, its error messages)
+            data = parse_json(text)  # orjson, else the stdlib (its error messages), within bounds
         except ValueError as e:
             raise InvalidValue("file", source, f"is not valid JSON: {e}") from None
         if not isinstance(data, list):
@@ -222,7 +218,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
             if not line.strip():
                 continue
             try:
-                items.append((n, loads(line)))
+                items.append((n, parse_json(line)))
             except ValueError as e:
                 raise InvalidValue("file", source, f"line {n} is not valid JSON: {e}") from None
     columns: dict[str, None] = {}
@@ -235,6 +231,10 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
             not_objects[i] = (item, "expected an object")
             item = {"value": item}
         objects.append(item)
+        if len(columns) > MAX_COLUMNS:
+            raise InvalidValue(
+                "file", source, f"has more than {MAX_COLUMNS:,} distinct keys; not a table of tickets"
+            )
     return Table(list(columns), [n for n, _ in items], objects, not_objects)
 
 
@@ -428,6 +428,7 @@ class IncidentRecords:
             regions = [ctx.default_country] * n
         metas = {k: _each(self._meta_of(k), src[k], regions if k in INCIDENT_META_TIMES else None)
                  for k in meta_keys}  # fmt: skip
+        self._unknown_structured(table, problems)
         failed = set(problems) | set(missing) | set(table.broken)
         if self.failures:
             for col in metas.values():
@@ -437,6 +438,21 @@ class IncidentRecords:
         if relaxed or allowed is not None:
             metas[MISSING_ANSWERS] = [relaxed.get(i, ABSENT) for i in range(n)]
         return self._rows(table, answers, metas, regions, failed, problems, missing)
+
+    def _unknown_structured(self, table: Table, problems: dict[int, list[InvalidValue]]) -> None:
+        """A JSON row's object or list under a key no field has is refused by name (it would
+        otherwise be dropped without a word); plain unknown columns are ignored, as in CSV."""
+        if table.by_position:
+            return
+        read = set(self.keys) | set(self.mapping.fields.values())
+        for i, cells in enumerate(table.cells):  # once over the cells: linear in the input
+            if i in table.broken:
+                continue
+            for name, v in cells.items():
+                if isinstance(v, dict | list) and name not in read:
+                    problems.setdefault(i, []).append(
+                        InvalidValue(name, v, "is not a field of an incident (unknown structured field)")
+                    )
 
     def _missing_answers(
         self, column: list[Any] | None, problems: dict[int, list[InvalidValue]]
@@ -602,15 +618,24 @@ class IncidentRecords:
         if k == "sla_target_hours":
             try:
                 hours = float(v) if isinstance(v, str | int | float) and not isinstance(v, bool) else -1.0
-            except ValueError:
+            except (ValueError, OverflowError):
                 hours = -1.0
             if not 0 < hours < 100_000:  # refuses NaN and infinities too
                 raise InvalidValue(k, v, "expected a number of hours")
             return hours
         if k in ("sla_met",):
             return validate.yesno(k, v)
-        if k in PASSTHROUGH or k in ("id", "kind", "updated_at", "sla_clock"):
+        if k in STRUCTURED:
+            return stored.check_field(k, v)
+        if k in _DROPPED:
             return v
+        if k == "timezone":
+            zone = validate.text(k, v, limit=100)
+            try:
+                clock.get_tz(zone)  # an unknown zone is refused here, not when the ticket is shown
+            except InvalidValue as e:
+                raise InvalidValue(k, v, e.reason) from None
+            return zone
         return validate.text(k, v, limit=2000)
 
 
@@ -619,6 +644,7 @@ KINDS: dict[str, Callable[..., Any]] = {"incident": IncidentRecords}
 
 _REGIONAL = frozenset({"contacts", "phone", "datetimes"})  # validated in the site's country
 _DROPPED = frozenset({"id", "kind", "updated_at"})  # the store sets them
+STRUCTURED = frozenset((*PASSTHROUGH, "sla_clock"))  # checked against their stored shape
 
 
 def _texts(raw: list[Any], answer: Callable[[Any], Any], missing: frozenset[str]) -> list[Any]:
@@ -779,13 +805,15 @@ def write_rejects(
     if fmt in ("csv", "tsv"):
         w = csv.DictWriter(
             buf,
-            fieldnames=[*columns, "line", "reason"],
+            fieldnames=[*map(neutralise, columns), "line", "reason"],
             delimiter="," if fmt == "csv" else "\t",
             extrasaction="ignore",
         )
-        w.writeheader()
+        w.writeheader()  # header cells are the file's own text too: neutralised like the others
         for line, row, reason in rejected:
-            w.writerow({**{k: neutralise(v) for k, v in row.items()}, "line": line, "reason": reason})
+            w.writerow(
+                {**{neutralise(k): neutralise(v) for k, v in row.items()}, "line": line, "reason": reason}
+            )
     elif fmt == "json":
         buf.write(
             json.dumps(
@@ -800,13 +828,11 @@ def write_rejects(
     write_output(path, buf.getvalue())
 
 
-def write_output(path: Path, text: str) -> None:
-    try:
-        atomic_write(path, text.encode("utf-8"))
-    except SdcliError:
-        raise
-    except OSError as e:
-        raise InvalidValue("output", str(path), e.strerror or str(e)) from None
+def write_output(path: Path | str, text: str) -> None:
+    """text to the file, stream or '-' the user named (see sdcli/outputs.py)."""
+    from sdcli.outputs import write_text
+
+    write_text(str(path), [text])
 
 
 # --------------------------------------------------------------------------- export

@@ -8,8 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock
-from sdcli.errors import InvalidValue, RefusedTransition
+from sdcli import clock, validate
+from sdcli.errors import InvalidValue, RefusedTransition, StoreDamaged
 from sdcli.home import load_data
 from sdcli.model import KIND_PREFIX, PREFIXES, parse_id, summary
 from sdcli.store import Store
@@ -26,6 +26,8 @@ def check_text(name: str, text: str | None, *, required: bool = True, limit: int
         raise InvalidValue(name, text or "", "must not be empty")
     if "\x00" in value:
         raise InvalidValue(name, value, "contains a NUL byte")
+    if not validate.sound(value):  # typed at a prompt as invalid UTF-8
+        raise InvalidValue(name, value, "is not valid text (invalid UTF-8 or a lone surrogate)")
     if len(value) > limit:
         raise InvalidValue(name, value, f"longer than {limit} characters")
     return value
@@ -144,24 +146,40 @@ def _sort_key(name: str) -> Callable[[dict[str, Any]], Any]:
     return lambda d: str(d.get(name) or "")
 
 
-def find(store: Store, filters: Filters, *, full: bool = False) -> list[dict[str, Any]]:
+def find(
+    store: Store, filters: Filters, *, full: bool = False, damaged: list[str] | None = None
+) -> list[dict[str, Any]]:
     """Tickets matching filters, sorted and limited, as summaries (or whole with full).
 
-    Reads the small open index unless finished tickets are asked for.
+    Reads the small open index unless finished tickets are asked for. With `damaged`, a store
+    file that cannot be read is named there and its tickets left out, instead of failing all.
     """
     prefix = KIND_PREFIX.get(filters.kind) if filters.kind else None
     source: Iterable[dict[str, Any]]
     scanned = filters.needs_full_scan(store.vocabulary.any_finished)
-    source = store.all_tickets(prefix) if scanned else store.open_summaries(prefix)
+    source = store.all_tickets(prefix, damaged=damaged) if scanned else store.open_summaries(prefix)
     rows = [d for d in source if filters.match(d)]
     rows.sort(key=_sort_key(filters.sort), reverse=filters.reverse)
     if filters.limit is not None:
         rows = rows[: filters.limit]
     if full and not scanned:
-        return [store.get(d["id"]) for d in rows]
+        return _whole(store, rows, damaged)
     if not full and scanned:
         return [summary(d) for d in rows]
     return rows
+
+
+def _whole(store: Store, rows: list[dict[str, Any]], damaged: list[str] | None) -> list[dict[str, Any]]:
+    if damaged is None:
+        return [store.get(d["id"]) for d in rows]
+    out = []
+    for d in rows:
+        try:
+            out.append(store.get(d["id"]))
+        except StoreDamaged as e:
+            if str(e) not in damaged:
+                damaged.append(str(e))
+    return out
 
 
 KINDS = tuple(PREFIXES.values())

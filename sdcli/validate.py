@@ -15,6 +15,7 @@ from typing import Any
 
 from sdcli import clock
 from sdcli.errors import InvalidValue, InvalidValues
+from sdcli.shapes import valid_unicode
 
 TEXT_LIMIT = 10_000
 _TRUE = {"y", "yes", "true", "1", "s", "si", "sí", "sim", "on"}
@@ -38,7 +39,14 @@ def text(field: str, value: Any, *, required: bool = False, limit: int = TEXT_LI
         raise InvalidValue(field, value, "contains a NUL byte")
     if len(value) > limit:
         raise InvalidValue(field, value, f"is longer than {limit} characters")
+    if not valid_unicode(value):  # invalid UTF-8 typed at a prompt or given in a file
+        raise InvalidValue(field, value, "is not valid text (invalid UTF-8 or a lone surrogate)")
     return value
+
+
+def sound(text: str) -> bool:
+    """Text a fast path may take as it is: no NUL, valid Unicode (else validate.text says why)."""
+    return "\x00" not in text and valid_unicode(text)
 
 
 def yesno(field: str, value: Any) -> bool:
