@@ -261,9 +261,6 @@ class Table(Shape):
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
             raise self.refuse(value, path, ctx, self.what or ctx.table)
-        for k in self.required:
-            if k not in value:
-                raise ShapeError(key_path(path, k), "is missing (required)")
         if len(value) < self.min:
             raise ShapeError(path, "must not be empty")
         out: dict[str, Any] = {}
@@ -280,6 +277,9 @@ class Table(Shape):
                     raise ShapeError(where, "a key that is not valid text")
                 shape = self.rest
             out[k] = shape.fit(v, where, ctx)
+        for k in self.required:
+            if k not in value:
+                raise ShapeError(key_path(path, k), "is missing (required)")
         if self.then is not None:
             self.then(out, path)
         return out

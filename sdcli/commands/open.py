@@ -170,6 +170,8 @@ def command(
     else:
         answers = intake.check_all(questions, {k: v for k, v in raw.items() if v is not None}, ictx)
     fields = intake.incident_fields(answers, ictx, channel=chan, received_at=received)
+    if not as_json:  # the acknowledgement's texts are read before the save: a broken file refuses it
+        intake.message("saved", lang_code, app.home)
     doc = intake.open_incident(app.store(), fields, actor=app.agent)
     if draft is not None:
         drafts.remove(app.home, draft)
