@@ -218,11 +218,23 @@ class OneOf(Shape):
                 return s.fit(value, path, ctx)
             except ShapeError:
                 continue
-        raise self.refuse(value, path, ctx, self.what or " or ".join(s.what for s in self.shapes))
+        raise self.refuse(
+            value, path, ctx, self.what or " or ".join(s.what or ctx.table for s in self.shapes)
+        )
+
+
+@dataclass
+class Nullable(Shape):
+    """null, or a value of the shape (whose own refusal names what is wrong inside it)."""
+
+    shape: Shape = field(default_factory=Anything)
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        return None if value is None else self.shape.fit(value, path, ctx)
 
 
 def nullable(shape: Shape) -> Shape:
-    return OneOf((Null(), shape), what=f"{shape.what} or null")
+    return Nullable(shape)
 
 
 @dataclass
