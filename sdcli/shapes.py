@@ -12,7 +12,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
@@ -118,6 +118,16 @@ def bad_char(text: str) -> bool:
     return "\x00" in text or not valid_unicode(text)
 
 
+#: the instants sdcli accepts: deadlines and business days are counted from them
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+RANGE = "is out of the range sdcli accepts (the years 1900 to 2999)"
+
+
+def in_range(dt: datetime) -> bool:
+    """Whether an aware instant is within the years sdcli counts in."""
+    return EARLIEST <= dt < LATEST
+
+
 @dataclass
 class IsoTime(Shape):
     """A date and time in ISO 8601 with its UTC offset (how sdcli stores instants)."""
@@ -133,6 +143,8 @@ class IsoTime(Shape):
             raise self.refuse(value, path, ctx) from None
         if parsed.tzinfo is None or parsed.utcoffset() is None:
             raise ShapeError(path, f"{shown(value)} has no UTC offset (e.g. 2026-12-01T09:00:00-03:00)")
+        if not in_range(parsed):
+            raise ShapeError(path, f"{shown(value)} {RANGE}")
         return value
 
 

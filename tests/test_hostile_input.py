@@ -275,3 +275,26 @@ def test_invalid_utf8_typed_at_a_prompt_stays_on_the_line_with_the_reason(home):
     assert "Traceback" not in out and "unexpected" not in out
     drafts = list((home / "drafts").glob("D*.json"))
     assert len(drafts) == 1 and json.loads(drafts[0].read_text())["answers"] == {"customer": "ACME"}
+
+
+# --------------------------------------------------------------------------- instants beyond the calendar
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("opened_at", "9999-12-31T23:00:00-03:00"), ("opened_at", "0001-01-01T00:00:00+05:00"),
+     ("history", [{"at": "9999-12-31T23:59:59+00:00", "by": "a", "action": "note"}]),
+     ("sla_pauses", [{"from": "2026-12-01T09:00:00-03:00", "to": "9999-12-31T23:59:59+00:00", "reason": "r"}])],
+)  # fmt: skip
+def test_an_instant_no_deadline_can_be_counted_from_is_a_row_error(sdcli, tmp_path, field, value):
+    row = {**DOC, "customer_reference": "R1", "opened_at": "2026-12-01T09:00:00-03:00", field: value}
+    r = sdcli(*_import(tmp_path, json.dumps(row) + "\n", "jsonl"), "--json")
+    assert r.exit_code == 1, r.output
+    (error,) = json.loads(r.stdout)["errors"]
+    assert error["field"] == field and "the years 1900 to 2999" in error["reason"]
+
+
+@pytest.mark.parametrize("when", ["99999999999m", "9999-12-31T23:59"])
+def test_a_received_at_beyond_the_calendar_is_one_line(sdcli, when):
+    assert "received-at" in one_line(sdcli(*OPEN, "--channel", "email", "--received-at", when))
+    assert tickets(sdcli) == []

@@ -60,7 +60,9 @@ def test_export_to_a_fifo_streams_into_it_and_leaves_it_a_fifo(sdcli, two, tmp_p
 @pytest.mark.skipif(not ROOT, reason="making a device node needs root (and only root could replace one)")
 def test_export_to_a_character_device_writes_to_it_and_keeps_the_node(sdcli, two, tmp_path):
     node = tmp_path / "null"
-    os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own: the real one is left alone
+    os.mknod(
+        node, stat.S_IFCHR | 0o666, os.makedev(1, 3)
+    )  # a /dev/null of our own: the real one is left alone
     r = sdcli("export", "-o", str(node))
     assert r.exit_code == 0, r.output
     st = os.lstat(node)
@@ -78,7 +80,10 @@ def test_export_through_a_symlink_writes_its_target_and_keeps_the_link(sdcli, tw
     dangling = tmp_path / "next.json"
     dangling.symlink_to(tmp_path / "not-yet.json")
     assert sdcli("export", "--format", "json", "-o", str(dangling)).exit_code == 0
-    assert dangling.is_symlink() and exported((tmp_path / "not-yet.json").read_text()) == ["ACME", "Minera Sur"]
+    assert dangling.is_symlink() and exported((tmp_path / "not-yet.json").read_text()) == [
+        "ACME",
+        "Minera Sur",
+    ]
 
 
 def test_export_through_a_symlink_to_a_fifo_streams(sdcli, two, tmp_path):

@@ -132,7 +132,9 @@ def near(valid):
     return st.one_of(valid, valid, valid, ANY)
 
 
-_TIME = st.sampled_from([T, "2026-12-01T11:59:00-03:00", "2026-11-01T00:00:00+00:00"])
+_TIME = st.sampled_from(
+    [T, "2026-12-01T11:59:00-03:00", "2026-11-01T00:00:00+00:00", "9999-12-31T23:00:00-03:00"]
+)
 _TEXT = st.text(min_size=1, max_size=6)
 _EVENT = st.fixed_dictionaries(
     {"at": near(_TIME), "by": near(_TEXT), "action": near(st.sampled_from(["note", "opened", "classify"]))},
@@ -160,7 +162,7 @@ STRUCTURED = {
 }  # fmt: skip
 ROW = st.fixed_dictionaries(
     {"status": st.sampled_from(["open", "on_hold", "resolved"]), "severity": st.sampled_from([None, 1, 3])},
-    optional=STRUCTURED,
+    optional={**STRUCTURED, "opened_at": near(_TIME)},
 )
 
 _SEEN = {"created": 0, "rejected": 0}

@@ -110,7 +110,7 @@ def command(
     Example: sdcli open --no-input --customer ACME --site "Lima HQ" --problem link_down
     --callback "Ana Díaz <ana@acme.pe> +51 1 4117000" --service-type mpls --no-contingency
     """
-    from sdcli import clock, drafts, intake
+    from sdcli import clock, drafts, intake, validate
     from sdcli.errors import DraftDamaged, UnknownDraft
 
     app = app_of(ctx)
@@ -126,9 +126,7 @@ def command(
         {"country": raw["country"]} if raw.get("country") else {}
     )  # a time without a zone: the site's
     received = (
-        clock.parse_when(received_raw, field="received-at", default_tz=site_tz, relative_past=True)
-        if received_raw
-        else None
+        validate.instant("received-at", received_raw, site_tz, relative_past=True) if received_raw else None
     )
 
     draft = None
