@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import app_of, warn
+from sdcli.ui import app_of, info, warn
 
 
 def command(
@@ -29,7 +29,7 @@ def command(
 
     Example: sdcli export --kind incident --since 30d --format csv -o incidents.csv
     """
-    from sdcli import importer
+    from sdcli import tables
     from sdcli.errors import StoreDamaged
     from sdcli.outputs import write_text
     from sdcli.tickets import build_filters, find
@@ -39,9 +39,9 @@ def command(
                             since=since, until=until, include_all=not open_only, sort="id")  # fmt: skip
     damaged: list[str] = []
     docs = find(app.store(), filters, full=True, damaged=damaged)
-    write_text(output or "-", importer.export_text(docs, fmt))
+    write_text(output or "-", tables.export_text(docs, fmt))
     if output and output != "-":
-        typer.echo(f"{len(docs)} tickets written to {output}", err=True)
+        info(f"{len(docs)} tickets written to {output}")
     if damaged:
         for line in damaged:
             warn(line)

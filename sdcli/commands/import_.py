@@ -53,7 +53,7 @@ def command(
     from collections import Counter
     from pathlib import Path
 
-    from sdcli import importer
+    from sdcli import importer, tables
     from sdcli.errors import UsageProblem
     from sdcli.inputs import decode, read_source
 
@@ -66,8 +66,8 @@ def command(
     if partial and not rejects:
         raise UsageProblem("--partial needs --rejects FILE for the rows it does not write")
     text = decode(read_source(source), source)
-    fmt = importer.detect_format(source, fmt, text[:4096])
-    table = importer.read_rows(text, fmt, source)
+    fmt = tables.detect_format(source, fmt, text[:4096])
+    table = tables.read_rows(text, fmt, source)
     counts = Counter(table.columns)  # linear: a header of 10^6 cells is counted once
     for column in sorted(c for c, n in counts.items() if n > 1):
         warn(f"column {column!r} appears more than once in the header; its last one is read")
@@ -86,7 +86,7 @@ def command(
     if plan.errors and not partial:
         _refuse(plan, dry_run, as_json)
     if partial and plan.rejected_rows and not dry_run:
-        importer.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
+        tables.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
         emit_json({**summary, "errors": [asdict(e) for e in plan.errors]})
