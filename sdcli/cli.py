@@ -203,12 +203,36 @@ def main() -> None:
     sys.stdout, sys.stdin = out, GuardedInput(sys.stdin)  # type: ignore[assignment]
     try:
         app(prog_name="sdcli")
+    except SystemExit as e:
+        code = e.code
+    else:
+        code = 0
     finally:
+        late = _flush(out)  # output a command left buffered when it exited early (exit 1 with --json)
         sys.stdout = original
         if out.failed:  # what is still buffered goes nowhere, instead of failing again at exit
-            try:
-                devnull = os.open(os.devnull, os.O_WRONLY)
-                os.dup2(devnull, original.fileno())
-                os.close(devnull)
-            except (OSError, ValueError):
-                pass
+            _discard_stdout(original)
+    if late:
+        typer.echo(f"Error: {late}", err=True)
+        code = code or 1
+    sys.exit(code)
+
+
+def _flush(out: Any) -> str | None:
+    """Flush stdout; the one-line reason when that fails (a closed pipe needs none)."""
+    try:
+        out.flush()
+    except BrokenPipeError:
+        return None
+    except SdcliError as e:
+        return one_line(e)
+    return None
+
+
+def _discard_stdout(stream: Any) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -203,11 +203,13 @@ def test_a_good_draft_resumes_beside_a_damaged_one_which_is_named(sdcli, home):
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [("list",), ("list", "--json"), ("show", "INC1", "--json"), ("show", "INC1"),
-                                  ("export",), ("shift", "--json")])  # fmt: skip
+                                  ("export",), ("shift", "--json"),
+                                  ("ssr", "check", "--start", "2026-12-01 12:00", "--country", "BR", "--json")])  # fmt: skip
 def test_stdout_on_a_full_device_is_one_line(sdcli, home, args):
+    """The last one is refused (exit 1 after its JSON): its output fails only when sdcli exits."""
     assert sdcli(*OPEN).exit_code == 0
     with open("/dev/full", "wb") as full:
-        p = sh(home, *args, stdout=full)
+        p = sh(home, *args, stdout=full, SDCLI_NOW="2026-12-01T10:00:00-03:00")
     assert one_line(p) == "Error: cannot write standard output: the disk is full"
 
 
