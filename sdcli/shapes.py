@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -69,9 +68,9 @@ class Shape:
         return ShapeError(path, f"expected {what or self.what}, got {shown(value, ctx.table)}")
 
 
-@dataclass
 class Ctx:
-    table: str = "an object"  # how a dict is named in messages ("a table" for TOML files)
+    def __init__(self, table: str = "an object") -> None:
+        self.table = table  # how a dict is named in messages ("a table" for TOML files)
 
 
 def check(shape: Shape, value: Any, path: str = "", *, table: str = "an object") -> Any:
@@ -79,15 +78,16 @@ def check(shape: Shape, value: Any, path: str = "", *, table: str = "an object")
     return shape.fit(value, path, Ctx(table))
 
 
-@dataclass
 class Text(Shape):
     """A string: not empty (unless empty=True), at most `limit` characters, no NUL, no lone
     surrogate (text that is not valid Unicode), one of `choices` if given."""
 
-    empty: bool = False
-    limit: int = 10_000
-    choices: tuple[str, ...] | None = None
-    what: str = "text"
+    what = "text"
+
+    def __init__(
+        self, *, empty: bool = False, limit: int = 10_000, choices: tuple[str, ...] | None = None
+    ) -> None:
+        self.empty, self.limit, self.choices = empty, limit, choices
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if not isinstance(value, str):
@@ -128,11 +128,10 @@ def in_range(dt: datetime) -> bool:
     return EARLIEST <= dt < LATEST
 
 
-@dataclass
 class IsoTime(Shape):
     """A date and time in ISO 8601 with its UTC offset (how sdcli stores instants)."""
 
-    what: str = "an ISO 8601 date and time with offset"
+    what = "an ISO 8601 date and time with offset"
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if not isinstance(value, str) or len(value) > 64:
@@ -148,13 +147,13 @@ class IsoTime(Shape):
         return value
 
 
-@dataclass
 class Int(Shape):
     """A whole number (not a boolean), within [min, max]."""
 
-    min: int | None = None
-    max: int | None = None
-    what: str = "a whole number"
+    what = "a whole number"
+
+    def __init__(self, min: int | None = None, max: int | None = None) -> None:
+        self.min, self.max = min, max
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -163,13 +162,13 @@ class Int(Shape):
         return value
 
 
-@dataclass
 class Number(Shape):
     """A finite number, whole or not (not a boolean), within [min, max]."""
 
-    min: float | None = None
-    max: float | None = None
-    what: str = "a number"
+    what = "a number"
+
+    def __init__(self, min: float | None = None, max: float | None = None) -> None:
+        self.min, self.max = min, max
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -189,9 +188,8 @@ def _bounds(shape: Int | Number, value: float, path: str) -> None:
         raise ShapeError(path, f"must be at most {shape.max}, got {shown(value)}")
 
 
-@dataclass
 class Bool(Shape):
-    what: str = "true or false"
+    what = "true or false"
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if not isinstance(value, bool):
@@ -199,9 +197,8 @@ class Bool(Shape):
         return value
 
 
-@dataclass
 class Null(Shape):
-    what: str = "null"
+    what = "null"
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if value is not None:
@@ -209,7 +206,6 @@ class Null(Shape):
         return value
 
 
-@dataclass
 class Anything(Shape):
     """Any plain value (its depth and size are bounded where it was read)."""
 
@@ -217,12 +213,11 @@ class Anything(Shape):
         return value
 
 
-@dataclass
 class OneOf(Shape):
     """The first of several shapes that fits; else a refusal naming them all."""
 
-    shapes: tuple[Shape, ...] = ()
-    what: str = ""
+    def __init__(self, shapes: tuple[Shape, ...], *, what: str = "") -> None:
+        self.shapes, self.what = shapes, what
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         for s in self.shapes:
@@ -235,11 +230,12 @@ class OneOf(Shape):
         )
 
 
-@dataclass
 class Nullable(Shape):
     """null, or a value of the shape (whose own refusal names what is wrong inside it)."""
 
-    shape: Shape = field(default_factory=Anything)
+    def __init__(self, shape: Shape) -> None:
+        self.shape = shape
+        self.what = f"{shape.what} or null"
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         return None if value is None else self.shape.fit(value, path, ctx)
@@ -249,12 +245,9 @@ def nullable(shape: Shape) -> Shape:
     return Nullable(shape)
 
 
-@dataclass
 class ListOf(Shape):
-    item: Shape = field(default_factory=Anything)
-    min: int = 0
-    max: int | None = None
-    what: str = "a list"
+    def __init__(self, item: Shape, *, min: int = 0, max: int | None = None, what: str = "a list") -> None:
+        self.item, self.min, self.max, self.what = item, min, max, what
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if not isinstance(value, list):
@@ -268,19 +261,24 @@ class ListOf(Shape):
         return [self.item.fit(v, key_path(path, i), ctx) for i, v in enumerate(value)]
 
 
-@dataclass
 class Table(Shape):
     """An object with known keys: `fields` (those in `required` must be there); a key not
     known is refused by name, unless `rest` gives the shape of any other key's value.
     `keys` checks the text of those other keys; `then` checks the whole once its parts fit."""
 
-    fields: dict[str, Shape] = field(default_factory=dict)
-    required: Iterable[str] = ()
-    rest: Shape | None = None
-    keys: Shape | None = None
-    then: Callable[[dict[str, Any], str], None] | None = None
-    min: int = 0
-    what: str = ""
+    def __init__(
+        self,
+        fields: dict[str, Shape] | None = None,
+        *,
+        required: Iterable[str] = (),
+        rest: Shape | None = None,
+        keys: Shape | None = None,
+        then: Callable[[dict[str, Any], str], None] | None = None,
+        min: int = 0,
+        what: str = "",
+    ) -> None:
+        self.fields, self.required, self.rest, self.keys = fields or {}, tuple(required), rest, keys
+        self.then, self.min, self.what = then, min, what
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         if not isinstance(value, dict):
@@ -314,16 +312,11 @@ def map_of(value: Shape, *, keys: Shape | None = None, min: int = 0) -> Table:
     return Table(rest=value, keys=keys, min=min)
 
 
-@dataclass
 class Check(Shape):
     """A shape, then a test of the value it gives: test(value) returns a reason to refuse, or None."""
 
-    shape: Shape = field(default_factory=Anything)
-    test: Callable[[Any], str | None] = lambda v: None
-    what: str = ""
-
-    def __post_init__(self) -> None:
-        self.what = self.what or self.shape.what
+    def __init__(self, shape: Shape, test: Callable[[Any], str | None], *, what: str = "") -> None:
+        self.shape, self.test, self.what = shape, test, what or shape.what
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         out = self.shape.fit(value, path, ctx)
