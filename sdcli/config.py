@@ -74,9 +74,9 @@ def _template(names: tuple[str, ...]) -> Check:
 
 
 def _texts(*required: str, names: tuple[str, ...] = ()) -> Table:
-    shape: Shape = _template(names) if names else Text()
     from sdcli.intake import LANGS
 
+    shape: Shape = _template(names) if names else Text()
     return Table({lang: shape for lang in LANGS}, required=required)
 
 
@@ -122,9 +122,9 @@ _SCALAR = OneOf((Text(empty=True), Bool(), Int(), Number()), what="text, true/fa
 
 
 def _questionnaire() -> Shape:
-    from sdcli.intake import KINDS
+    from sdcli.intake import KINDS, LANGS
 
-    choice = Table({"value": Text(), **{lang: Text() for lang in ("es", "en", "pt")}}, required=["value"])
+    choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}}, required=["value"])
     question = Table(
         {"key": Text(limit=100), "kind": Text(choices=KINDS), "label": _langs(), "flag": Text(limit=100),
          "flag_no": Text(limit=100), "required": Bool(), "when": map_of(ListOf(_ANSWER, min=1)),
@@ -200,9 +200,9 @@ def _ssr() -> Shape:
 
 
 def _change() -> Shape:
-    kind = Table(
-        {"value": Text(limit=100), **{lang: Text() for lang in ("es", "en", "pt")}}, required=["value"]
-    )
+    from sdcli.intake import LANGS
+
+    kind = Table({"value": Text(limit=100), **{lang: Text() for lang in LANGS}}, required=["value"])
     return Table({"type": Check(ListOf(kind, min=1), _unique("value"))}, required=["type"])
 
 
