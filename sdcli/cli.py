@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,39 +15,27 @@ from sdcli.errors import SdcliError
 from sdcli.ui import App, env_no_input, one_line
 
 
-def _crash_report(exc: BaseException) -> Path:
-    import tempfile
+def _crash_report(exc: BaseException, home: Path | None) -> str:
+    """The full report of an unexpected error, written 0600 under <home>/crash/ (it holds the
+    arguments, so contact data: never in a shared temporary directory). Where it is, or why
+    there is none: the reporter itself never fails."""
     import traceback
 
-    from sdcli import clock
-
-    body = "".join(traceback.format_exception(exc))
-    argv = " ".join(sys.argv)
-    name = f"crash-{clock.now().strftime('%Y%m%dT%H%M%S')}-{id(exc):x}.log"
-    for folder in _crash_dirs():
-        try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path = folder / name
-            path.write_text(f"sdcli {__version__}\nargv: {argv}\n\n{body}", encoding="utf-8")
-            path.chmod(0o600)
-            return path
-        except OSError:
-            continue
-    return Path(tempfile.gettempdir()) / name
-
-
-def _crash_dirs() -> list[Path]:
-    import tempfile
-
-    from sdcli.home import resolve_home
-
-    dirs = []
     try:
-        dirs.append(resolve_home() / "crash")
-    except Exception:
-        pass
-    dirs.append(Path(tempfile.gettempdir()) / "sdcli-crash")
-    return dirs
+        from sdcli import clock
+        from sdcli.home import private_dir, resolve_home
+
+        folder = private_dir((home or resolve_home()) / "crash")
+        body = "".join(traceback.format_exception(exc))
+        text = f"sdcli {__version__}\nargv: {' '.join(sys.argv)}\n\n{body}"
+        name = f"crash-{clock.now().strftime('%Y%m%dT%H%M%S')}-{id(exc):x}.log"
+        path = folder / name
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
+            f.write(text)
+        return f"the full report is in {path}"
+    except Exception as e:  # a home that cannot be written, a clock that cannot be read...
+        return f"no report could be written: {one_line(e)[:120]}"
 
 
 class SdcliGroup(TyperGroup):
@@ -54,7 +43,7 @@ class SdcliGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            return self._run(ctx)
         except SdcliError as e:
             _flush_warnings(ctx)
             typer.echo(f"Error: {one_line(e)}", err=True)
@@ -67,15 +56,18 @@ class SdcliGroup(TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(1) from None
         except Exception as e:
-            path = _crash_report(e)
+            where = _crash_report(e, ctx.obj.home if isinstance(ctx.obj, App) else None)
             typer.echo(
-                f"Error: unexpected {type(e).__name__}: {one_line(e)[:200]} "
-                f"(a bug; the full report is in {path})",
-                err=True,
+                f"Error: unexpected {type(e).__name__}: {one_line(e)[:200]} (a bug; {where})", err=True
             )
             raise typer.Exit(1) from None
         finally:
             _flush_warnings(ctx)
+
+    def _run(self, ctx: Any) -> Any:
+        result = super().invoke(ctx)
+        sys.stdout.flush()  # a full disk under `> file` is told here, while it can be an error
+        return result
 
 
 def _flush_warnings(ctx: Any) -> None:
@@ -131,10 +123,11 @@ def root(
 
     Example: sdcli open    (walks the intake questionnaire)
     """
-    from sdcli.home import agent_name, resolve_home
+    from sdcli.home import agent_name, check_home, resolve_home
 
     ctx.obj = App(home=resolve_home(home), agent=agent_name(), no_input=no_input or env_no_input(), lang=lang,
                   store_url=store)  # fmt: skip
+    check_home(ctx.obj.home)
 
 
 #: the commands, in the order --help lists them: (command name, module under sdcli/commands)
@@ -180,5 +173,66 @@ def _register() -> None:
 _register()
 
 
+def _bad_text(argv: list[str], environ: Any) -> str | None:
+    """An argument or SDCLI_* variable that is not valid UTF-8 (Python hands it over with lone
+    surrogates, which no file, store or terminal accepts later)."""
+    from sdcli.shapes import valid_unicode
+
+    for i, arg in enumerate(argv[1:], start=1):
+        if not valid_unicode(arg):
+            return f"argument {i} ({one_line(arg)[:80]}) is not valid UTF-8 text"
+    for name, value in environ.items():
+        if name.startswith("SDCLI_") and not valid_unicode(value):
+            return f"${name} ({one_line(value)[:80]}) is not valid UTF-8 text"
+    return None
+
+
 def main() -> None:
-    app(prog_name="sdcli")
+    """The `sdcli` program: argv and environment checked, stdin read as strict UTF-8, stdout
+    failures turned into one-line errors (see ui.GuardedOutput)."""
+    from sdcli.ui import GuardedInput, GuardedOutput
+
+    problem = _bad_text(sys.argv, os.environ)
+    if problem:
+        typer.echo(f"Error: {problem}", err=True)
+        sys.exit(1)
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(encoding="utf-8", errors="strict")
+    original = sys.stdout
+    out = GuardedOutput(original)
+    sys.stdout, sys.stdin = out, GuardedInput(sys.stdin)  # type: ignore[assignment]
+    try:
+        app(prog_name="sdcli")
+    except SystemExit as e:
+        code = e.code
+    else:
+        code = 0
+    finally:
+        late = _flush(out)  # output a command left buffered when it exited early (exit 1 with --json)
+        sys.stdout = original
+        if out.failed:  # what is still buffered goes nowhere, instead of failing again at exit
+            _discard_stdout(original)
+    if late:
+        typer.echo(f"Error: {late}", err=True)
+        code = code or 1
+    sys.exit(code)
+
+
+def _flush(out: Any) -> str | None:
+    """Flush stdout; the one-line reason when that fails (a closed pipe needs none)."""
+    try:
+        out.flush()
+    except BrokenPipeError:
+        return None
+    except SdcliError as e:
+        return one_line(e)
+    return None
+
+
+def _discard_stdout(stream: Any) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

@@ -1,16 +1,23 @@
-"""Drafts of an intake in progress: every answer is saved as it is given (0600, atomic)."""
+"""Drafts of an intake in progress: every answer is saved as it is given (0600, atomic).
+
+A draft is read back only through `read`, which checks its shape: a corrupt or hand-edited
+draft is a one-line refusal naming the file, never a crash of `open --resume`.
+"""
 
 from __future__ import annotations
 
-import json
+import re
 import secrets
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from sdcli import clock
-from sdcli.errors import UnknownDraft
+from sdcli.errors import DraftDamaged, UnknownDraft
 from sdcli.store import atomic_write, dumps
+
+_ID = re.compile(r"^D\d{14}[0-9a-f]{4}$")
 
 
 @dataclass
@@ -30,6 +37,23 @@ class Draft:
         return f"{self.id}  {who} / {site}  ({len(self.answers)} answers, {self.updated_at})"
 
 
+@cache
+def _shape() -> Any:
+    from sdcli.intake import LANGS
+    from sdcli.shapes import Anything, IsoTime, ListOf, Table, Text, map_of, nullable
+
+    name = Text(limit=200)
+    contact = Table({"name": name, "email": name, "phone": name}, required=["name", "email", "phone"])
+    options = Table({"lang": nullable(Text(choices=LANGS)), "channel": nullable(Text(limit=40)),
+                     "country": nullable(Text(limit=10)), "tz": nullable(Text(limit=100)),
+                     "received_at": nullable(IsoTime())})  # fmt: skip
+    return Table(
+        {"id": Text(limit=40), "agent": name, "started_at": IsoTime(), "updated_at": IsoTime(),
+         "answers": map_of(Anything()), "options": options, "pending": map_of(ListOf(contact))},
+        required=["id", "agent", "started_at", "updated_at"],
+    )  # fmt: skip
+
+
 def _dir(home: Path) -> Path:
     return home / "drafts"
 
@@ -41,31 +65,66 @@ def new(home: Path, agent: str, options: dict[str, Any]) -> Draft:
 
 
 def save(home: Path, draft: Draft) -> Path:
-    d = _dir(home)
-    d.mkdir(mode=0o700, parents=True, exist_ok=True)
+    from sdcli.home import private_dir
+
+    d = private_dir(_dir(home))  # the home too, 0700 whatever the umask
     draft.updated_at = clock.iso(clock.now())
     path = d / f"{draft.id}.json"
     atomic_write(path, dumps(asdict(draft)))
     return path
 
 
+def read(path: Path) -> Draft:
+    """The draft in path, checked. Raises DraftDamaged naming the file and what is wrong."""
+    from sdcli.errors import StoreDamaged
+    from sdcli.inputs import parse_json
+    from sdcli.shapes import ShapeError, check
+    from sdcli.store.files import read_bytes
+
+    try:
+        raw = read_bytes(path)  # never through a link, only a regular file
+    except StoreDamaged as e:
+        raise DraftDamaged(f"draft {path} cannot be read: {e}") from None
+    if raw is None:
+        raise UnknownDraft(f"no draft {path.stem!r} in {path.parent}")
+    try:
+        data = check(_shape(), parse_json(raw))
+    except ShapeError as e:
+        raise DraftDamaged(
+            f"draft {path} is damaged: {e}; it was left as it is (remove it to start over)"
+        ) from None
+    except ValueError as e:  # not JSON, not UTF-8, beyond bounds
+        raise DraftDamaged(
+            f"draft {path} is damaged: not valid JSON ({str(e)[:80]}); it was left as it is"
+        ) from None
+    if data["id"] != path.stem:
+        raise DraftDamaged(f"draft {path} is damaged: it holds draft {data['id']!r}; it was left as it is")
+    return Draft(**data)
+
+
 def load(home: Path, draft_id: str) -> Draft:
-    path = _dir(home) / f"{draft_id.strip()}.json"
-    if "/" in draft_id or not path.is_file():
-        raise UnknownDraft(f"no draft {draft_id!r} in {_dir(home)}")
-    return Draft(**json.loads(path.read_text("utf-8")))
+    did = draft_id.strip()
+    if not _ID.match(did):
+        raise UnknownDraft(
+            f"{draft_id!r} is not a draft id (D followed by 18 digits and letters, see: sdcli open --resume)"
+        )
+    return read(_dir(home) / f"{did}.json")
 
 
-def all_drafts(home: Path) -> list[Draft]:
+def all_drafts(home: Path, damaged: list[str] | None = None) -> list[Draft]:
+    """The drafts that can be read, newest first; the others are named in `damaged`."""
     d = _dir(home)
     if not d.is_dir():
         return []
     out = []
     for path in sorted(d.glob("D*.json")):
-        try:
-            out.append(Draft(**json.loads(path.read_text("utf-8"))))
-        except (ValueError, TypeError, OSError):
+        if not _ID.match(path.stem):
             continue
+        try:
+            out.append(read(path))
+        except (DraftDamaged, UnknownDraft) as e:
+            if damaged is not None:
+                damaged.append(str(e))
     return sorted(out, key=lambda x: x.updated_at, reverse=True)
 
 

@@ -85,3 +85,11 @@ class ConfigError(SdcliError):
 
 class UnknownDraft(SdcliError):
     "No draft has that id"
+
+
+class OutputUnwritable(SdcliError):
+    "An output (a file, a device, standard output) cannot be written"
+
+
+class DraftDamaged(SdcliError):
+    "A saved draft cannot be read; it is left as it is"

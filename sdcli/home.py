@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
-from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
-
-from sdcli.errors import ConfigError
 
 HOME_ENV = "SDCLI_HOME"
 AGENT_ENV = "SDCLI_AGENT"
@@ -26,6 +21,23 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     return Path(user_data_dir("sdcli", appauthor=False))
 
 
+def check_home(home: Path) -> None:
+    """Refuse a home that group or others may write: they could plant the desk's configuration
+    (an escalation table that redirects calls), read drafts or replace the store."""
+    from sdcli.config import check_private
+
+    check_private(home, "home directory")
+
+
+def private_dir(path: Path) -> Path:
+    """A directory of the home (drafts, crash), created 0700 with every missing parent (the home
+    itself included) whatever the umask."""
+    from sdcli.store.files import private_dirs
+
+    private_dirs(path)  # StoreUnwritable names what could not be created
+    return path
+
+
 def agent_name() -> str:
     """$SDCLI_AGENT, else the OS user."""
     name = os.environ.get(AGENT_ENV, "").strip()
@@ -37,19 +49,16 @@ def agent_name() -> str:
         return f"uid{os.getuid()}"
 
 
-@cache
-def _packaged(name: str) -> dict[str, Any]:
-    text = resources.files("sdcli.data").joinpath(f"{name}.toml").read_text("utf-8")
-    return tomllib.loads(text)
+def _packaged(name: str) -> Any:
+    """A data file as shipped, validated (cached)."""
+    from sdcli.config import packaged
+
+    return packaged(name)
 
 
-def load_data(name: str, home: Path | None = None) -> dict[str, Any]:
-    """Desk configuration `name`.toml: the desk's copy under home if present, else the packaged one."""
-    if home is not None:
-        override = home / f"{name}.toml"
-        if override.is_file():
-            try:
-                return tomllib.loads(override.read_text("utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-                raise ConfigError(f"{override}: {e}") from None
-    return _packaged(name)
+def load_data(name: str, home: Path | None = None) -> Any:
+    """Desk configuration `name`.toml, validated: the desk's copy under home if present, else
+    the packaged one. Raises ConfigError naming the file and the key."""
+    from sdcli.config import load
+
+    return load(name, home)

@@ -7,26 +7,23 @@ and writes them in ONE locked store write (or nothing at all).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import compress, repeat
-from operator import itemgetter, setitem
+from operator import setitem
 from pathlib import Path
 from typing import Any
 
-from sdcli import intake, sla, validate
+from sdcli import clock, intake, sla, stored, validate
 from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
 from sdcli.model import KIND_PREFIX
-from sdcli.store import KeyConflict, Store, UpsertResult, atomic_write, dumps, loads
+from sdcli.store import KeyConflict, Store, UpsertResult
 from sdcli.store.base import CONFLICTS, key_of
+from sdcli.tables import Table, export_text, neutralise, read_rows, unescape_cell  # noqa: F401 - the old names, for their callers
 
-FORMATS = ("csv", "tsv", "json", "jsonl")
 #: incident fields an import may carry besides the questionnaire's answers
 INCIDENT_META_TIMES = (
     "opened_at",
@@ -45,7 +42,7 @@ INCIDENT_META = frozenset(("status", "severity", "channel", "id", "kind", "histo
 #: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
 #: ticket so that its export imports again without the preset
 MISSING_ANSWERS = "missing_answers"
-#: fields kept as they are (exported documents): structured, already validated values
+#: structured fields an export carries, taken back when each has the shape sdcli writes (stored.py)
 PASSTHROUGH = (
     "history",
     "classification",
@@ -54,9 +51,6 @@ PASSTHROUGH = (
     "sla_pauses",
     "sla_paused_at",
 )
-#: a neutralised cell: one ' more than the text had before a formula character
-_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ImportRejected(SdcliError):
@@ -77,21 +71,19 @@ class Mapping:
 
 
 def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], home: Path | None) -> Mapping:
+    """A preset (data), a --mapping file (TOML or JSON, the same shape) and --map items, in that order."""
+    from sdcli import config
+
     raw: dict[str, Any] = {}
     if preset:
+        if not preset.replace("-", "").isalnum():
+            raise InvalidValue("preset", preset, "unknown preset (known: servicenow)")
         try:
-            raw = load_data(f"preset-{preset}", home)
+            raw = dict(load_data(f"preset-{preset}", home))  # a copy: the loaded data is shared
         except FileNotFoundError:
             raise InvalidValue("preset", preset, "unknown preset (known: servicenow)") from None
     if mapping_file:
-        path = Path(mapping_file)
-        try:
-            text = path.read_text("utf-8-sig")
-            import tomllib
-
-            extra = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-        except (OSError, ValueError) as e:
-            raise InvalidValue("mapping", mapping_file, f"cannot read it: {e}") from None
+        extra = config.load_file(Path(mapping_file), config.MAPPING)
         for k, v in extra.items():
             raw[k] = {**raw.get(k, {}), **v} if isinstance(v, dict) and isinstance(raw.get(k), dict) else v
     m = Mapping(
@@ -106,143 +98,6 @@ def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], 
             raise UsageProblem(f"--map takes field=column, not {item!r}")
         m.fields[target.strip()] = column.strip()
     return m
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def detect_format(source: str, explicit: str | None, head: str) -> str:
-    if explicit:
-        if explicit not in FORMATS:
-            raise InvalidValue("format", explicit, "use " + ", ".join(FORMATS))
-        return explicit
-    suffix = Path(source).suffix.lower().lstrip(".")
-    if suffix in FORMATS:
-        return suffix
-    if suffix in ("ndjson",):
-        return "jsonl"
-    stripped = head.lstrip()
-    if stripped.startswith("["):
-        return "json"
-    if stripped.startswith("{"):
-        return "jsonl"
-    return "tsv" if "\t" in head.split("\n", 1)[0] else "csv"
-
-
-def decode(data: bytes, source: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise InvalidValue("file", source, f"is not UTF-8 (invalid byte at offset {e.start})") from None
-
-
-@dataclass
-class Table:
-    """The rows of an input, read once: kept row by row, validated column by column."""
-
-    columns: list[str]
-    lines: list[int]  # the line (CSV, TSV) or item number (JSON) of each row
-    cells: list[Any]  # per row: its cells in column order (CSV, TSV) or its object (JSON)
-    broken: dict[int, tuple[Any, str]] = field(default_factory=dict)  # row -> (value, reason)
-    spreadsheet: bool = False  # CSV/TSV: cells an export neutralised ('=...) get their text back
-
-    def __post_init__(self) -> None:
-        self._positions = {name: j for j, name in enumerate(self.columns)}  # a repeated name: the last
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    @classmethod
-    def of_dicts(cls, rows: list[dict[str, Any]], first_line: int = 1) -> Table:
-        columns: dict[str, None] = {}
-        for row in rows:
-            columns.update(dict.fromkeys(row))
-        return cls(list(columns), list(range(first_line, first_line + len(rows))), list(rows))
-
-    @property
-    def by_position(self) -> bool:
-        return not self.cells or isinstance(self.cells[0], list)
-
-    def column(self, name: str) -> list[Any]:
-        """Every row's value of a column, None where a row has none."""
-        if self.by_position:
-            j = self._positions.get(name)
-            return [None] * len(self.cells) if j is None else list(map(itemgetter(j), self.cells))
-        return [c.get(name) for c in self.cells]
-
-    def row(self, i: int) -> dict[str, Any]:
-        """Row i as the file gave it, for reports and the rejects file."""
-        if self.by_position:
-            return dict(zip(self.columns, self.cells[i], strict=False))
-        return self.cells[i]
-
-
-def read_rows(text: str, fmt: str, source: str) -> Table:
-    """The rows of a CSV/TSV/JSON/JSONL text."""
-    if "\x00" in text:
-        raise InvalidValue("file", source, "contains NUL bytes (not a text file)")
-    if fmt in ("csv", "tsv"):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
-        lines: list[int] = []
-        cells: list[Any] = []
-        broken: dict[int, tuple[Any, str]] = {}
-        try:
-            header: list[str] = []
-            for header in reader:  # the first line that is not blank
-                if header:
-                    break
-            width = len(header)
-            for row in reader:
-                if len(row) != width:
-                    if not row:
-                        continue  # a blank line
-                    if len(row) > width:
-                        broken[len(cells)] = (row[width:], "has more cells than the header")
-                        del row[width:]
-                    else:
-                        row.extend([None] * (width - len(row)))  # type: ignore[list-item]
-                lines.append(reader.line_num)
-                cells.append(row)
-        except csv.Error as e:
-            raise InvalidValue(
-                "file", source, f"is not valid {fmt.upper()} at line {reader.line_num}: {e}"
-            ) from None
-        return Table(header, lines, cells, broken, spreadsheet=True)
-    if fmt == "json":
-        try:
-            data = loads(text)  # orjson, else the stdlib (its NaN, its error messages)
-        except ValueError as e:
-            raise InvalidValue("file", source, f"is not valid JSON: {e}") from None
-        if not isinstance(data, list):
-            raise InvalidValue("file", source, "expected a JSON array of objects")
-        items = list(enumerate(data, start=1))
-    else:
-        items = []
-        for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may be in a string
-            if not line.strip():
-                continue
-            try:
-                items.append((n, loads(line)))
-            except ValueError as e:
-                raise InvalidValue("file", source, f"line {n} is not valid JSON: {e}") from None
-    columns: dict[str, None] = {}
-    objects: list[Any] = []
-    not_objects: dict[int, tuple[Any, str]] = {}
-    for i, (_n, item) in enumerate(items):
-        if isinstance(item, dict):
-            columns.update(dict.fromkeys(item))
-        else:
-            not_objects[i] = (item, "expected an object")
-            item = {"value": item}
-        objects.append(item)
-    return Table(list(columns), [n for n, _ in items], objects, not_objects)
-
-
-def _unescape(value: Any) -> Any:
-    """A cell our export neutralised ('=SUM...) gets its text back."""
-    if isinstance(value, str) and _FORMULA.match(value):
-        return value[1:]
-    return value
 
 
 # --------------------------------------------------------------------------- validation
@@ -363,7 +218,7 @@ class IncidentRecords:
                 if v in missing or v.strip() in missing:
                     v = ABSENT
                 elif unescape and v[:1] == "'":
-                    v = _unescape(v)
+                    v = unescape_cell(v)
             if vm is not None and isinstance(v, str | int):
                 if v in vm:
                     v = vm[v]
@@ -429,6 +284,7 @@ class IncidentRecords:
             regions = [ctx.default_country] * n
         metas = {k: _each(self._meta_of(k), src[k], regions if k in INCIDENT_META_TIMES else None)
                  for k in meta_keys}  # fmt: skip
+        self._unknown_structured(table, problems)
         failed = set(problems) | set(missing) | set(table.broken)
         if self.failures:
             for col in metas.values():
@@ -438,6 +294,21 @@ class IncidentRecords:
         if relaxed or allowed is not None:
             metas[MISSING_ANSWERS] = [relaxed.get(i, ABSENT) for i in range(n)]
         return self._rows(table, answers, metas, regions, failed, problems, missing)
+
+    def _unknown_structured(self, table: Table, problems: dict[int, list[InvalidValue]]) -> None:
+        """A JSON row's object or list under a key no field has is refused by name (it would
+        otherwise be dropped without a word); plain unknown columns are ignored, as in CSV."""
+        if table.by_position:
+            return
+        read = set(self.keys) | set(self.mapping.fields.values())
+        for i, cells in enumerate(table.cells):  # once over the cells: linear in the input
+            if i in table.broken:
+                continue
+            for name, v in cells.items():
+                if isinstance(v, dict | list) and name not in read:
+                    problems.setdefault(i, []).append(
+                        InvalidValue(name, v, "is not a field of an incident (unknown structured field)")
+                    )
 
     def _missing_answers(
         self, column: list[Any] | None, problems: dict[int, list[InvalidValue]]
@@ -596,15 +467,24 @@ class IncidentRecords:
         if k == "sla_target_hours":
             try:
                 hours = float(v) if isinstance(v, str | int | float) and not isinstance(v, bool) else -1.0
-            except ValueError:
+            except (ValueError, OverflowError):
                 hours = -1.0
             if not 0 < hours < 100_000:  # refuses NaN and infinities too
                 raise InvalidValue(k, v, "expected a number of hours")
             return hours
         if k in ("sla_met",):
             return validate.yesno(k, v)
-        if k in PASSTHROUGH or k in ("id", "kind", "updated_at", "sla_clock"):
+        if k in STRUCTURED:
+            return stored.check_field(k, v)
+        if k in _DROPPED:
             return v
+        if k == "timezone":
+            zone = validate.text(k, v, limit=100)
+            try:
+                clock.get_tz(zone)  # an unknown zone is refused here, not when the ticket is shown
+            except InvalidValue as e:
+                raise InvalidValue(k, v, e.reason) from None
+            return zone
         return validate.text(k, v, limit=2000)
 
 
@@ -613,6 +493,7 @@ KINDS: dict[str, Callable[..., Any]] = {"incident": IncidentRecords}
 
 _REGIONAL = frozenset({"contacts", "phone", "datetimes"})  # validated in the site's country
 _DROPPED = frozenset({"id", "kind", "updated_at"})  # the store sets them
+STRUCTURED = frozenset((*PASSTHROUGH, "sla_clock"))  # checked against their stored shape
 
 
 def _texts(raw: list[Any], answer: Callable[[Any], Any], missing: frozenset[str]) -> list[Any]:
@@ -764,102 +645,3 @@ def _conflicts(plan: Plan, values: list[str]) -> None:
             err = RowError(line, plan.key or "key", k, "already exists")
             plan.errors.append(err)
             plan.rejected_rows.append((line, row, f"{err.field}: {err.reason}"))
-
-
-def write_rejects(
-    path: Path, fmt: str, columns: list[str], rejected: list[tuple[int, dict[str, Any], str]]
-) -> None:
-    buf = io.StringIO()
-    if fmt in ("csv", "tsv"):
-        w = csv.DictWriter(
-            buf,
-            fieldnames=[*columns, "line", "reason"],
-            delimiter="," if fmt == "csv" else "\t",
-            extrasaction="ignore",
-        )
-        w.writeheader()
-        for line, row, reason in rejected:
-            w.writerow({**{k: neutralise(v) for k, v in row.items()}, "line": line, "reason": reason})
-    elif fmt == "json":
-        buf.write(
-            json.dumps(
-                [{**row, "line": line, "reason": reason} for line, row, reason in rejected],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for line, row, reason in rejected:
-            buf.write(json.dumps({**row, "line": line, "reason": reason}, ensure_ascii=False) + "\n")
-    write_output(path, buf.getvalue())
-
-
-def write_output(path: Path, text: str) -> None:
-    try:
-        atomic_write(path, text.encode("utf-8"))
-    except SdcliError:
-        raise
-    except OSError as e:
-        raise InvalidValue("output", str(path), e.strerror or str(e)) from None
-
-
-# --------------------------------------------------------------------------- export
-
-
-def neutralise(value: Any) -> Any:
-    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with '.
-
-    So is a text that already starts with ' before such a character: the importer removes
-    exactly one ', and every text comes back as it was."""
-    if isinstance(value, str) and (value.startswith(_FORMULA_START) or _FORMULA.match(value)):
-        return "'" + value
-    return value
-
-
-def cell(value: Any) -> str:
-    """The text form of a stored value in a CSV cell (the importer reads it back)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if (
-        isinstance(value, list)
-        and value
-        and all(isinstance(v, dict) and {"name", "email", "phone"} <= v.keys() for v in value)
-        and not any(c in str(v["name"]) for v in value for c in "|<>")  # else JSON, read back the same
-    ):
-        return " | ".join(f"{v['name']} <{v['email']}> {v['phone']}" for v in value)
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
-        return "; ".join(value)
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
-
-
-CSV_SKIP = ("history", "classification", "escalation", "escalation_attempts", "sla_pauses")
-
-
-def export_text(docs: list[dict[str, Any]], fmt: str) -> Iterator[str]:
-    if fmt in ("json", "jsonl"):
-        if fmt == "json":
-            yield json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
-        else:  # orjson, in chunks of 1,000 tickets: about 8x the stdlib, one document at a time
-            for i in range(0, len(docs), 1000):
-                yield b"".join(dumps(d) + b"\n" for d in docs[i : i + 1000]).decode("utf-8")
-        return
-    if fmt not in ("csv", "tsv"):
-        raise InvalidValue("format", fmt, "use csv, json or jsonl")
-    columns: dict[str, None] = {}
-    for d in docs:
-        columns.update(dict.fromkeys(k for k in d if k not in CSV_SKIP))
-    buf = io.StringIO()
-    w = csv.DictWriter(
-        buf, fieldnames=list(columns), delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n"
-    )
-    w.writeheader()
-    yield buf.getvalue()
-    for d in docs:
-        buf.seek(0)
-        buf.truncate()
-        w.writerow({k: neutralise(cell(d.get(k))) for k in columns})
-        yield buf.getvalue()

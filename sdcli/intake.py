@@ -180,7 +180,7 @@ def check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) -
             kind == "text"
             and isinstance(raw, str)
             and 0 < len(raw) <= validate.TEXT_LIMIT
-            and "\x00" not in raw
+            and validate.sound(raw)
         ):
             stripped = raw.strip()
             if stripped:
@@ -262,7 +262,7 @@ def check_all(
             kind == "text"
             and type(value) is str
             and len(value) <= validate.TEXT_LIMIT
-            and "\x00" not in value
+            and validate.sound(value)
         ):
             stripped = value.strip()  # the common case of check_answer, inlined for imports
             if stripped:
@@ -286,10 +286,15 @@ def check_all(
     unknown = sorted(k for k in raw if k not in known and k not in allowed)
     if unknown:
         raise InvalidValue(unknown[0], raw[unknown[0]], "is not a question of the intake (unknown key)")
+    for k in allowed:  # not stored from here, but a wrong-typed one is a mistake worth naming
+        if raw.get(k) is not None:
+            validate.text(k, raw[k], limit=200)
+    if raw.get("status") not in (None, "open"):
+        raise InvalidValue("status", raw["status"], "an incident is opened open")
     return answers
 
 
-#: keys a --from-file document may carry besides the questions
+#: keys a --from-file document may carry besides the questions (text each; status only "open")
 EXTRA_KEYS = ("channel", "received_at", "timezone", "opened_by", "status")
 
 

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock
-from sdcli.errors import InvalidValue, RefusedTransition
+from sdcli import clock, validate
+from sdcli.errors import InvalidValue, RefusedTransition, StoreDamaged
 from sdcli.home import load_data
 from sdcli.model import KIND_PREFIX, PREFIXES, summary
 from sdcli.store import Store
@@ -27,6 +27,8 @@ def check_text(name: str, text: str | None, *, required: bool = True, limit: int
         raise InvalidValue(name, text or "", "must not be empty")
     if "\x00" in value:
         raise InvalidValue(name, value, "contains a NUL byte")
+    if not validate.sound(value):  # typed at a prompt as invalid UTF-8
+        raise InvalidValue(name, value, "is not valid text (invalid UTF-8 or a lone surrogate)")
     if len(value) > limit:
         raise InvalidValue(name, value, f"longer than {limit} characters")
     return value
@@ -127,13 +129,26 @@ def find_page(
         found = page(q, list(store.all_tickets(q.prefix, damaged=damaged)))
         return found if full else Page([summary(d) for d in found.rows], found.total)
     found = store.query_open(q)
-    return Page([store.get(d["id"]) for d in found.rows], found.total) if full else found
+    return Page(_whole(store, found.rows, damaged), found.total) if full else found
 
 
 def find(
     store: Store, filters: Filters, *, full: bool = False, damaged: list[str] | None = None
 ) -> list[dict[str, Any]]:
     return find_page(store, filters, full=full, damaged=damaged).rows
+
+
+def _whole(store: Store, rows: list[dict[str, Any]], damaged: list[str] | None) -> list[dict[str, Any]]:
+    if damaged is None:
+        return [store.get(d["id"]) for d in rows]
+    out = []
+    for d in rows:
+        try:
+            out.append(store.get(d["id"]))
+        except StoreDamaged as e:
+            if str(e) not in damaged:
+                damaged.append(str(e))
+    return out
 
 
 KINDS = tuple(PREFIXES.values())

@@ -19,7 +19,12 @@ if TYPE_CHECKING:
 
 NO_INPUT_ENV = "SDCLI_NO_INPUT"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: shown escaped: C0 and C1 controls (ANSI escapes, NUL...), bidi overrides and isolates, marks and
+#: separators that reorder or break a line (a name could otherwise display as another), and lone
+#: surrogates (invalid UTF-8, which a terminal cannot show)
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 @dataclass
@@ -75,8 +80,14 @@ def interactive(app: App, *, no_input: bool = False) -> bool:
 
 
 def clean(text: Any) -> str:
-    """User or file text made safe to show: control characters (ANSI escapes, NUL...) made visible."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+    """User or file text made safe to show: control, bidi-override and invalid characters made
+    visible (\\x1b, \\u202e, \\udcff) instead of acting on the terminal."""
+    return _CONTROL.sub(_escape, str(text))
+
+
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def one_line(text: Any) -> str:
@@ -116,3 +127,72 @@ JSON_OPTION = typer.Option(False, "--json", help="Write the result as JSON to st
 NO_INPUT_OPTION = typer.Option(
     False, "--no-input", help="Never prompt: a missing answer is an error naming its flag."
 )
+
+
+class GuardedOutput:
+    """The process's stdout, whose write failures are one-line errors (OutputUnwritable: a full
+    disk, `> /dev/full`, an I/O error) instead of a crash; a closed pipe stays BrokenPipeError
+    (`sdcli list | head` ends quietly). Installed by `cli.main` as sys.stdout."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self.failed = False
+
+    def _guard(self, method: str, *args: Any) -> Any:
+        try:
+            return getattr(self._stream, method)(*args)
+        except BrokenPipeError:
+            self.failed = True
+            raise
+        except OSError as e:
+            from sdcli.errors import OutputUnwritable
+            from sdcli.store.files import unwritable
+
+            self.failed = True
+            raise OutputUnwritable(unwritable(Path("standard output"), e).what) from None
+
+    def write(self, text: str) -> int:
+        return self._guard("write", text)
+
+    def writelines(self, lines: Any) -> None:
+        self._guard("writelines", lines)
+
+    def flush(self) -> None:
+        self._guard("flush")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+class GuardedInput:
+    """The process's stdin as strict UTF-8: text that is not (a binary file piped in) is a
+    one-line error, never text with lone surrogates that would fail later. Installed by
+    `cli.main` as sys.stdin."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _guard(self, method: str, *args: Any) -> Any:
+        try:
+            return getattr(self._stream, method)(*args)
+        except UnicodeDecodeError as e:
+            from sdcli.errors import InvalidValue
+
+            raise InvalidValue(
+                "stdin", "-", f"is not UTF-8 text (invalid byte at offset {e.start})"
+            ) from None
+
+    def read(self, *args: Any) -> str:
+        return self._guard("read", *args)
+
+    def readline(self, *args: Any) -> str:
+        return self._guard("readline", *args)
+
+    def readlines(self, *args: Any) -> list[str]:
+        return self._guard("readlines", *args)
+
+    def __iter__(self) -> Any:
+        return iter(self.readlines())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

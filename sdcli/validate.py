@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import Any
 
 from sdcli import clock
 from sdcli.errors import InvalidValue, InvalidValues
+from sdcli.shapes import RANGE, in_range, valid_unicode
 
 TEXT_LIMIT = 10_000
 _TRUE = {"y", "yes", "true", "1", "s", "si", "sí", "sim", "on"}
@@ -38,7 +39,14 @@ def text(field: str, value: Any, *, required: bool = False, limit: int = TEXT_LI
         raise InvalidValue(field, value, "contains a NUL byte")
     if len(value) > limit:
         raise InvalidValue(field, value, f"is longer than {limit} characters")
+    if not valid_unicode(value):  # invalid UTF-8 typed at a prompt or given in a file
+        raise InvalidValue(field, value, "is not valid text (invalid UTF-8 or a lone surrogate)")
     return value
+
+
+def sound(text: str) -> bool:
+    """Text a fast path may take as it is: no NUL, valid Unicode (else validate.text says why)."""
+    return "\x00" not in text and valid_unicode(text)
 
 
 def yesno(field: str, value: Any) -> bool:
@@ -154,11 +162,27 @@ def ip(field: str, value: Any) -> str:
     raise InvalidValue(field, value, "not an IPv4 or IPv6 address")
 
 
-def when(field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool = False) -> str:
-    """A date-time stored as ISO 8601 with offset; without a zone it takes the site's."""
+def instant(
+    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool = False, relative_past: bool = False
+) -> datetime:
+    """A date-time from text (ISO, day-first, or relative with relative_past), within the years
+    sdcli counts in: deadlines are computed from it, and year 9999 plus 4 hours is no date."""
     if not isinstance(value, str):
         raise InvalidValue(field, value, "expected a date and time")
-    return clock.iso(clock.parse_when(value, field=field, default_tz=tz, dayfirst=dayfirst))
+    try:
+        dt = clock.parse_when(
+            value, field=field, default_tz=tz, dayfirst=dayfirst, relative_past=relative_past
+        )
+    except OverflowError:  # 99999999999d ago
+        raise InvalidValue(field, value, "is out of range") from None
+    if not in_range(dt):
+        raise InvalidValue(field, value, RANGE)
+    return dt
+
+
+def when(field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool = False) -> str:
+    """A date-time stored as ISO 8601 with offset; without a zone it takes the site's."""
+    return clock.iso(instant(field, value, tz, dayfirst=dayfirst))
 
 
 def whens(field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool = False) -> list[str]:

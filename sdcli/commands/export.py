@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import app_of
+from sdcli.ui import app_of, info, warn
 
 
 def command(
     ctx: typer.Context,
     kind: str = typer.Option("incident", "--kind", help="incident, ssr or change."),
     fmt: str = typer.Option("csv", "--format", help="csv, json or jsonl."),
-    output: str | None = typer.Option(None, "-o", "--output", help="Write to this file (default stdout)."),
+    output: str | None = typer.Option(
+        None, "-o", "--output", help="Write to this file (a FIFO or device as a stream; - or none: stdout)."
+    ),
     status: list[str] = typer.Option([], "--status", help="Only this status (repeatable)."),
     severity: list[int] = typer.Option([], "--severity", help="Only this severity (repeatable)."),
     customer: str | None = typer.Option(None, "--customer", help="Customer name contains this."),
@@ -22,22 +24,28 @@ def command(
 ) -> None:
     """Export whole tickets for reports and other systems; CSV cells are spreadsheet-safe.
 
+    A damaged store file does not stop the export: the healthy tickets are written, the file
+    is named on stderr, and the exit code is 1.
+
     Example: sdcli export --kind incident --since 30d --format csv -o incidents.csv
     """
-    import sys
-    from pathlib import Path
-
-    from sdcli import importer
+    from sdcli import tables
+    from sdcli.errors import StoreDamaged
+    from sdcli.outputs import write_text
     from sdcli.tickets import build_filters, find
 
     app = app_of(ctx)
     filters = build_filters(kind=kind, status=status, severity=severity, customer=customer, site=site,
                             since=since, until=until, include_all=not open_only, sort="id")  # fmt: skip
-    docs = find(app.store(), filters, full=True)
-    chunks = importer.export_text(docs, fmt)
+    damaged: list[str] = []
+    docs = find(app.store(), filters, full=True, damaged=damaged)
+    write_text(output or "-", tables.export_text(docs, fmt))
     if output and output != "-":
-        importer.write_output(Path(output), "".join(chunks))
-        typer.echo(f"{len(docs)} tickets written to {output}", err=True)
-        return
-    for chunk in chunks:
-        sys.stdout.write(chunk)
+        info(f"{len(docs)} tickets written to {output}")
+    if damaged:
+        for line in damaged:
+            warn(line)
+        raise StoreDamaged(
+            f"{len(docs)} tickets exported, but {len(damaged)} store file(s) could not be read and their "
+            "tickets are missing (named above); run: sdcli doctor"
+        )

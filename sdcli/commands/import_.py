@@ -50,11 +50,12 @@ def command(
     Example: sdcli import export.csv --preset servicenow --json
     """
     import gc
-    import sys
+    from collections import Counter
     from pathlib import Path
 
-    from sdcli import importer
-    from sdcli.errors import InvalidValue, UsageProblem
+    from sdcli import importer, tables
+    from sdcli.errors import UsageProblem
+    from sdcli.inputs import decode, read_source
 
     app = app_of(ctx)
     m = importer.load_mapping(preset, mapping, maps, app.home)
@@ -64,14 +65,11 @@ def command(
     conflict = on_conflict or m.on_conflict or "skip"
     if partial and not rejects:
         raise UsageProblem("--partial needs --rejects FILE for the rows it does not write")
-    try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except OSError as e:
-        raise InvalidValue("file", source, f"cannot read it: {e.strerror}") from None
-    text = importer.decode(data, source)
-    fmt = importer.detect_format(source, fmt, text[:4096])
-    table = importer.read_rows(text, fmt, source)
-    for column in sorted({c for c in table.columns if table.columns.count(c) > 1}):
+    text = decode(read_source(source), source)
+    fmt = tables.detect_format(source, fmt, text[:4096])
+    table = tables.read_rows(text, fmt, source)
+    counts = Counter(table.columns)  # linear: a header of 10^6 cells is counted once
+    for column in sorted(c for c, n in counts.items() if n > 1):
         warn(f"column {column!r} appears more than once in the header; its last one is read")
     gc.disable()  # validation allocates millions of small objects and frees none until the end
     try:
@@ -88,7 +86,7 @@ def command(
     if plan.errors and not partial:
         _refuse(plan, dry_run, as_json)
     if partial and plan.rejected_rows and not dry_run:
-        importer.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
+        tables.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
         emit_json({**summary, "errors": [asdict(e) for e in plan.errors]})

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import typer
 
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive
+from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
 
 SETTINGS = {"context_settings": {"allow_extra_args": True, "ignore_unknown_options": True}}
 
@@ -65,22 +64,15 @@ def parse_flags(args: list[str], questions: list[Any]) -> dict[str, Any]:
 
 
 def read_document(source: str) -> dict[str, Any]:
-    """A JSON object from a file or '-' (stdin)."""
-    import json
-    import sys
-
+    """A JSON object from a file or '-' (stdin): UTF-8, within sdcli's bounds (depth, numbers)."""
     from sdcli.errors import InvalidValue
+    from sdcli.inputs import decode, parse_json, read_source
 
+    text = decode(read_source(source, "from-file"), source, "from-file")
     try:
-        raw = sys.stdin.read() if source == "-" else Path(source).read_text("utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InvalidValue(
-            "from-file", source, f"cannot read it ({e.__class__.__name__}: {getattr(e, 'strerror', e)})"
-        ) from None
-    try:
-        data = json.loads(raw)
+        data = parse_json(text)
     except ValueError as e:
-        raise InvalidValue("from-file", source, f"not valid JSON ({e})") from None
+        raise InvalidValue("from-file", source, f"not valid JSON ({str(e)[:200]})") from None
     if not isinstance(data, dict):
         raise InvalidValue("from-file", source, "expected one JSON object with the questionnaire's keys")
     return data
@@ -118,8 +110,8 @@ def command(
     Example: sdcli open --no-input --customer ACME --site "Lima HQ" --problem link_down
     --callback "Ana Díaz <ana@acme.pe> +51 1 4117000" --service-type mpls --no-contingency
     """
-    from sdcli import clock, drafts, intake
-    from sdcli.errors import UnknownDraft
+    from sdcli import clock, drafts, intake, validate
+    from sdcli.errors import DraftDamaged, UnknownDraft
 
     app = app_of(ctx)
     lang_code = intake.resolve_lang(lang or app.lang)
@@ -134,18 +126,21 @@ def command(
         {"country": raw["country"]} if raw.get("country") else {}
     )  # a time without a zone: the site's
     received = (
-        clock.parse_when(received_raw, field="received-at", default_tz=site_tz, relative_past=True)
-        if received_raw
-        else None
+        validate.instant("received-at", received_raw, site_tz, relative_past=True) if received_raw else None
     )
 
     draft = None
     if resume:
-        existing = drafts.all_drafts(app.home)
+        damaged: list[str] = []
+        existing = drafts.all_drafts(app.home, damaged)
         if draft_id:
             draft = drafts.load(app.home, draft_id)
         elif len(existing) == 1:
             draft = existing[0]
+        elif not existing and damaged:
+            raise DraftDamaged(
+                damaged[0] if len(damaged) == 1 else f"{len(damaged)} drafts are damaged: {damaged[0]}"
+            )
         elif not existing:
             raise UnknownDraft(f"no draft to resume in {app.home / 'drafts'}")
         elif interactive(app, no_input=no_input):
@@ -158,6 +153,8 @@ def command(
             raise UnknownDraft(
                 "several drafts: choose one with --draft: " + ", ".join(d.id for d in existing)
             )
+        for line in damaged:  # left as they are; said, since the agent may miss one
+            warn(line)
         opts = draft.options
         chan = channel or opts.get("channel") or chan
         if received is None and opts.get("received_at"):
@@ -171,6 +168,8 @@ def command(
     else:
         answers = intake.check_all(questions, {k: v for k, v in raw.items() if v is not None}, ictx)
     fields = intake.incident_fields(answers, ictx, channel=chan, received_at=received)
+    if not as_json:  # the acknowledgement's texts are read before the save: a broken file refuses it
+        intake.message("saved", lang_code, app.home)
     doc = intake.open_incident(app.store(), fields, actor=app.agent)
     if draft is not None:
         drafts.remove(app.home, draft)

@@ -1,0 +1,83 @@
+"""Reading what users and their files give sdcli: bytes, UTF-8 text and JSON, with bounds.
+No CLI imports.
+
+Every path that reads a user's JSON (`open --from-file`, `import` of JSON and JSON lines, a
+`--mapping` file, a draft) parses it here, so that a hostile or broken file is one clear
+refusal, never a crash: not UTF-8, nested deeper than any sdcli document, numbers no ticket
+holds (beyond 64 bits, NaN, infinities), text that is not valid Unicode (a lone surrogate).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from sdcli.errors import InvalidValue
+from sdcli.shapes import valid_unicode
+
+#: JSON deeper than this is refused (a ticket's deepest field, a history change of a contact
+#: list, is 6 levels deep)
+MAX_DEPTH = 64
+
+
+def read_source(source: str, what: str = "file") -> bytes:
+    """The bytes of a file, or of stdin for '-'."""
+    try:
+        if source == "-":
+            return sys.stdin.buffer.read()
+        return Path(source).read_bytes()
+    except OSError as e:
+        raise InvalidValue(what, source, f"cannot read it: {e.strerror or e}") from None
+    except ValueError as e:  # a path with a NUL byte
+        raise InvalidValue(what, source, f"cannot read it: {e}") from None
+
+
+def decode(data: bytes, source: str, what: str = "file") -> str:
+    """UTF-8 text (with or without a BOM); anything else is refused, naming the offset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InvalidValue(what, source, f"is not UTF-8 (invalid byte at offset {e.start})") from None
+
+
+def parse_json(text: str | bytes) -> Any:
+    """A JSON value within sdcli's bounds. Raises ValueError with the reason."""
+    from sdcli.store import loads
+
+    data = loads(text)  # orjson, else the stdlib; "nested too deeply" as a ValueError
+    problem = _problem(data)
+    if problem:
+        raise ValueError(problem)
+    return data
+
+
+def _problem(data: Any) -> str | None:
+    """What in a parsed JSON value is beyond sdcli's bounds, or None (iterative: no recursion)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not valid_unicode(value):
+                return "it holds text that is not valid Unicode (a lone surrogate)"
+        elif isinstance(value, bool) or value is None:
+            continue
+        elif isinstance(value, int):
+            if value.bit_length() > 64:
+                return "it holds a number too large for sdcli (more than 64 bits)"
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                return "it holds NaN or an infinity, which are not JSON numbers"
+        elif isinstance(value, list | dict):
+            if depth > MAX_DEPTH:
+                return f"nested more than {MAX_DEPTH} levels deep"
+            if isinstance(value, dict):
+                for k in value:
+                    if not valid_unicode(k):
+                        return "it holds a key that is not valid Unicode (a lone surrogate)"
+                items = value.values()
+            else:
+                items = value
+            stack.extend((v, depth + 1) for v in items)
+    return None

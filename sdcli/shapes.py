@@ -1,0 +1,326 @@
+"""Small declarative shapes of plain data (parsed TOML or JSON), checked with the key path of
+the first value that does not fit. No CLI imports, no dependency.
+
+One engine for every shape sdcli checks: the desk's data files (sdcli/config.py) and the
+structured fields a ticket stores (sdcli/stored.py). A shape names what it expects; a value
+that does not fit raises ShapeError("level[2].contacts[0].phone", "expected text, got 12").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class ShapeError(ValueError):
+    "A value does not have the shape it should"
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path, self.reason = path, reason
+        super().__init__(f"{path}: {reason}" if path else reason)
+
+
+def key_path(parent: str, key: object) -> str:
+    """a.b, a[2], a."2 - Medium": where a value sits, as the error names it."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    text = str(key)
+    part = text if _PLAIN_KEY.match(text) else '"' + text.replace('"', '\\"') + '"'
+    return f"{parent}.{part}" if parent else part
+
+
+def shown(value: Any, table: str = "an object") -> str:
+    """A value as an error message shows it: scalars as written, containers by their kind."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return repr(value) if value.bit_length() < 200 else "a very large number"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, str):
+        text = value if len(value) <= 40 else value[:37] + "..."
+        return repr(text).encode("ascii", "backslashreplace").decode("ascii")
+    if isinstance(value, dict):
+        return table
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, datetime | date | time):
+        return "a date/time"
+    return type(value).__name__
+
+
+class Shape:
+    """What a value must be. Subclasses implement `fit` (return the value, or raise ShapeError)."""
+
+    what = "a value"
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def refuse(self, value: Any, path: str, ctx: Ctx, what: str | None = None) -> ShapeError:
+        return ShapeError(path, f"expected {what or self.what}, got {shown(value, ctx.table)}")
+
+
+class Ctx:
+    def __init__(self, table: str = "an object") -> None:
+        self.table = table  # how a dict is named in messages ("a table" for TOML files)
+
+
+def check(shape: Shape, value: Any, path: str = "", *, table: str = "an object") -> Any:
+    """The value if it fits the shape; else ShapeError naming the path of the first misfit."""
+    return shape.fit(value, path, Ctx(table))
+
+
+class Text(Shape):
+    """A string: not empty (unless empty=True), at most `limit` characters, no NUL, no lone
+    surrogate (text that is not valid Unicode), one of `choices` if given."""
+
+    what = "text"
+
+    def __init__(
+        self, *, empty: bool = False, limit: int = 10_000, choices: tuple[str, ...] | None = None
+    ) -> None:
+        self.empty, self.limit, self.choices = empty, limit, choices
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if not isinstance(value, str):
+            raise self.refuse(value, path, ctx)
+        if not self.empty and not value.strip():
+            raise ShapeError(path, "must not be empty")
+        if len(value) > self.limit:
+            raise ShapeError(path, f"is longer than {self.limit} characters")
+        if bad_char(value):
+            raise ShapeError(path, "contains a NUL or a character that is not valid Unicode")
+        if self.choices is not None and value not in self.choices:
+            raise ShapeError(path, f"expected one of {', '.join(self.choices)}, got {shown(value)}")
+        return value
+
+
+def valid_unicode(text: str) -> bool:
+    """False for text holding a lone surrogate (what invalid UTF-8 becomes in Python: it cannot
+    be written as UTF-8, so a store, a file or a terminal would refuse it later)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def bad_char(text: str) -> bool:
+    """Whether text holds a NUL or a lone surrogate."""
+    return "\x00" in text or not valid_unicode(text)
+
+
+#: the instants sdcli accepts: deadlines and business days are counted from them
+EARLIEST, LATEST = datetime(1900, 1, 1, tzinfo=UTC), datetime(3000, 1, 1, tzinfo=UTC)
+RANGE = "is out of the range sdcli accepts (the years 1900 to 2999)"
+
+
+def in_range(dt: datetime) -> bool:
+    """Whether an aware instant is within the years sdcli counts in."""
+    return EARLIEST <= dt < LATEST
+
+
+class IsoTime(Shape):
+    """A date and time in ISO 8601 with its UTC offset (how sdcli stores instants)."""
+
+    what = "an ISO 8601 date and time with offset"
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if not isinstance(value, str) or len(value) > 64:
+            raise self.refuse(value, path, ctx)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            raise self.refuse(value, path, ctx) from None
+        if parsed.tzinfo is None or parsed.utcoffset() is None:
+            raise ShapeError(path, f"{shown(value)} has no UTC offset (e.g. 2026-12-01T09:00:00-03:00)")
+        if not in_range(parsed):
+            raise ShapeError(path, f"{shown(value)} {RANGE}")
+        return value
+
+
+class Int(Shape):
+    """A whole number (not a boolean), within [min, max]."""
+
+    what = "a whole number"
+
+    def __init__(self, min: int | None = None, max: int | None = None) -> None:
+        self.min, self.max = min, max
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.refuse(value, path, ctx)
+        _bounds(self, value, path)
+        return value
+
+
+class Number(Shape):
+    """A finite number, whole or not (not a boolean), within [min, max]."""
+
+    what = "a number"
+
+    def __init__(self, min: float | None = None, max: float | None = None) -> None:
+        self.min, self.max = min, max
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.refuse(value, path, ctx)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.refuse(value, path, ctx, "a finite number")
+        if isinstance(value, int) and value.bit_length() > 64:
+            raise ShapeError(path, "is too large")
+        _bounds(self, value, path)
+        return value
+
+
+def _bounds(shape: Int | Number, value: float, path: str) -> None:
+    if shape.min is not None and value < shape.min:
+        raise ShapeError(path, f"must be at least {shape.min}, got {shown(value)}")
+    if shape.max is not None and value > shape.max:
+        raise ShapeError(path, f"must be at most {shape.max}, got {shown(value)}")
+
+
+class Bool(Shape):
+    what = "true or false"
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if not isinstance(value, bool):
+            raise self.refuse(value, path, ctx)
+        return value
+
+
+class Null(Shape):
+    what = "null"
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if value is not None:
+            raise self.refuse(value, path, ctx)
+        return value
+
+
+class Anything(Shape):
+    """Any plain value (its depth and size are bounded where it was read)."""
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        return value
+
+
+class OneOf(Shape):
+    """The first of several shapes that fits; else a refusal naming them all."""
+
+    def __init__(self, shapes: tuple[Shape, ...], *, what: str = "") -> None:
+        self.shapes, self.what = shapes, what
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        for s in self.shapes:
+            try:
+                return s.fit(value, path, ctx)
+            except ShapeError:
+                continue
+        raise self.refuse(
+            value, path, ctx, self.what or " or ".join(s.what or ctx.table for s in self.shapes)
+        )
+
+
+class Nullable(Shape):
+    """null, or a value of the shape (whose own refusal names what is wrong inside it)."""
+
+    def __init__(self, shape: Shape) -> None:
+        self.shape = shape
+        self.what = f"{shape.what} or null"
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        return None if value is None else self.shape.fit(value, path, ctx)
+
+
+def nullable(shape: Shape) -> Shape:
+    return Nullable(shape)
+
+
+class ListOf(Shape):
+    def __init__(self, item: Shape, *, min: int = 0, max: int | None = None, what: str = "a list") -> None:
+        self.item, self.min, self.max, self.what = item, min, max, what
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if not isinstance(value, list):
+            raise self.refuse(value, path, ctx)
+        if len(value) < self.min:
+            raise ShapeError(
+                path, "must not be empty" if self.min == 1 else f"needs {self.min} items at least"
+            )
+        if self.max is not None and len(value) > self.max:
+            raise ShapeError(path, f"has more than {self.max} items")
+        return [self.item.fit(v, key_path(path, i), ctx) for i, v in enumerate(value)]
+
+
+class Table(Shape):
+    """An object with known keys: `fields` (those in `required` must be there); a key not
+    known is refused by name, unless `rest` gives the shape of any other key's value.
+    `keys` checks the text of those other keys; `then` checks the whole once its parts fit."""
+
+    def __init__(
+        self,
+        fields: dict[str, Shape] | None = None,
+        *,
+        required: Iterable[str] = (),
+        rest: Shape | None = None,
+        keys: Shape | None = None,
+        then: Callable[[dict[str, Any], str], None] | None = None,
+        min: int = 0,
+        what: str = "",
+    ) -> None:
+        self.fields, self.required, self.rest, self.keys = fields or {}, tuple(required), rest, keys
+        self.then, self.min, self.what = then, min, what
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        if not isinstance(value, dict):
+            raise self.refuse(value, path, ctx, self.what or ctx.table)
+        if len(value) < self.min:
+            raise ShapeError(path, "must not be empty")
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            where = key_path(path, k)
+            shape = self.fields.get(k)
+            if shape is None:
+                if self.rest is None:
+                    known = ", ".join(self.fields) or "none"
+                    raise ShapeError(where, f"unknown key (known: {known})")
+                if self.keys is not None:
+                    self.keys.fit(k, where, ctx)
+                elif not isinstance(k, str) or bad_char(k):
+                    raise ShapeError(where, "a key that is not valid text")
+                shape = self.rest
+            out[k] = shape.fit(v, where, ctx)
+        for k in self.required:
+            if k not in value:
+                raise ShapeError(key_path(path, k), "is missing (required)")
+        if self.then is not None:
+            self.then(out, path)
+        return out
+
+
+def map_of(value: Shape, *, keys: Shape | None = None, min: int = 0) -> Table:
+    """An object whose keys are free (checked by `keys`), every value of one shape."""
+    return Table(rest=value, keys=keys, min=min)
+
+
+class Check(Shape):
+    """A shape, then a test of the value it gives: test(value) returns a reason to refuse, or None."""
+
+    def __init__(self, shape: Shape, test: Callable[[Any], str | None], *, what: str = "") -> None:
+        self.shape, self.test, self.what = shape, test, what or shape.what
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        out = self.shape.fit(value, path, ctx)
+        reason = self.test(out)
+        if reason:
+            raise ShapeError(path, reason)
+        return out

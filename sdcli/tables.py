@@ -1,0 +1,261 @@
+"""Tables in and out: CSV, TSV, JSON and JSON lines read into rows, tickets written back as
+spreadsheet-safe CSV, JSON or JSON lines, and an import's rejected rows. No CLI imports.
+
+Split from the importer (which maps and validates the rows): reading never validates a
+field, and writing never decides what is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Any
+
+from sdcli.errors import InvalidValue
+from sdcli.inputs import parse_json
+from sdcli.store import dumps
+
+FORMATS = ("csv", "tsv", "json", "jsonl")
+#: more columns than a spreadsheet holds (Excel: 16,384) is not a table of tickets
+MAX_COLUMNS = 16_384
+#: a neutralised cell: one ' more than the text had before a formula character
+_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def detect_format(source: str, explicit: str | None, head: str) -> str:
+    if explicit:
+        if explicit not in FORMATS:
+            raise InvalidValue("format", explicit, "use " + ", ".join(FORMATS))
+        return explicit
+    suffix = Path(source).suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    if suffix in ("ndjson",):
+        return "jsonl"
+    stripped = head.lstrip()
+    if stripped.startswith("["):
+        return "json"
+    if stripped.startswith("{"):
+        return "jsonl"
+    return "tsv" if "\t" in head.split("\n", 1)[0] else "csv"
+
+
+@dataclass
+class Table:
+    """The rows of an input, read once: kept row by row, validated column by column."""
+
+    columns: list[str]
+    lines: list[int]  # the line (CSV, TSV) or item number (JSON) of each row
+    cells: list[Any]  # per row: its cells in column order (CSV, TSV) or its object (JSON)
+    broken: dict[int, tuple[Any, str]] = field(default_factory=dict)  # row -> (value, reason)
+    spreadsheet: bool = False  # CSV/TSV: cells an export neutralised ('=...) get their text back
+
+    def __post_init__(self) -> None:
+        self._positions = {name: j for j, name in enumerate(self.columns)}  # a repeated name: the last
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    @classmethod
+    def of_dicts(cls, rows: list[dict[str, Any]], first_line: int = 1) -> Table:
+        columns: dict[str, None] = {}
+        for row in rows:
+            columns.update(dict.fromkeys(row))
+        return cls(list(columns), list(range(first_line, first_line + len(rows))), list(rows))
+
+    @property
+    def by_position(self) -> bool:
+        return not self.cells or isinstance(self.cells[0], list)
+
+    def column(self, name: str) -> list[Any]:
+        """Every row's value of a column, None where a row has none."""
+        if self.by_position:
+            j = self._positions.get(name)
+            return [None] * len(self.cells) if j is None else list(map(itemgetter(j), self.cells))
+        return [c.get(name) for c in self.cells]
+
+    def row(self, i: int) -> dict[str, Any]:
+        """Row i as the file gave it, for reports and the rejects file."""
+        if self.by_position:
+            return dict(zip(self.columns, self.cells[i], strict=False))
+        return self.cells[i]
+
+
+def read_rows(text: str, fmt: str, source: str) -> Table:
+    """The rows of a CSV/TSV/JSON/JSONL text."""
+    if "\x00" in text:
+        raise InvalidValue("file", source, "contains NUL bytes (not a text file)")
+    if fmt in ("csv", "tsv"):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+        lines: list[int] = []
+        cells: list[Any] = []
+        broken: dict[int, tuple[Any, str]] = {}
+        try:
+            header: list[str] = []
+            for header in reader:  # the first line that is not blank
+                if header:
+                    break
+            width = len(header)
+            if width > MAX_COLUMNS:
+                raise InvalidValue("file", source, f"has {width:,} columns; at most {MAX_COLUMNS:,} are read")
+            for row in reader:
+                if len(row) != width:
+                    if not row:
+                        continue  # a blank line
+                    if len(row) > width:
+                        broken[len(cells)] = (row[width:], "has more cells than the header")
+                        del row[width:]
+                    else:
+                        row.extend([None] * (width - len(row)))  # type: ignore[list-item]
+                lines.append(reader.line_num)
+                cells.append(row)
+        except csv.Error as e:
+            raise InvalidValue(
+                "file", source, f"is not valid {fmt.upper()} at line {reader.line_num}: {e}"
+            ) from None
+        return Table(header, lines, cells, broken, spreadsheet=True)
+    if fmt == "json":
+        try:
+            data = parse_json(text)  # orjson, else the stdlib (its error messages), within bounds
+        except ValueError as e:
+            raise InvalidValue("file", source, f"is not valid JSON: {e}") from None
+        if not isinstance(data, list):
+            raise InvalidValue("file", source, "expected a JSON array of objects")
+        items = list(enumerate(data, start=1))
+    else:
+        items = []
+        for n, line in enumerate(text.split("\n"), start=1):  # not splitlines: U+2028 may be in a string
+            if not line.strip():
+                continue
+            try:
+                items.append((n, parse_json(line)))
+            except ValueError as e:
+                raise InvalidValue("file", source, f"line {n} is not valid JSON: {e}") from None
+    columns: dict[str, None] = {}
+    objects: list[Any] = []
+    not_objects: dict[int, tuple[Any, str]] = {}
+    for i, (_n, item) in enumerate(items):
+        if isinstance(item, dict):
+            columns.update(dict.fromkeys(item))
+        else:
+            not_objects[i] = (item, "expected an object")
+            item = {"value": item}
+        objects.append(item)
+        if len(columns) > MAX_COLUMNS:
+            raise InvalidValue(
+                "file", source, f"has more than {MAX_COLUMNS:,} distinct keys; not a table of tickets"
+            )
+    return Table(list(columns), [n for n, _ in items], objects, not_objects)
+
+
+def unescape_cell(value: Any) -> Any:
+    """A cell our export neutralised ('=SUM...) gets its text back."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return value[1:]
+    return value
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_rejects(
+    path: Path, fmt: str, columns: list[str], rejected: list[tuple[int, dict[str, Any], str]]
+) -> None:
+    buf = io.StringIO()
+    if fmt in ("csv", "tsv"):
+        w = csv.DictWriter(
+            buf,
+            fieldnames=[*map(neutralise, columns), "line", "reason"],
+            delimiter="," if fmt == "csv" else "\t",
+            extrasaction="ignore",
+        )
+        w.writeheader()  # header cells are the file's own text too: neutralised like the others
+        for line, row, reason in rejected:
+            w.writerow(
+                {**{neutralise(k): neutralise(v) for k, v in row.items()}, "line": line, "reason": reason}
+            )
+    elif fmt == "json":
+        buf.write(
+            json.dumps(
+                [{**row, "line": line, "reason": reason} for line, row, reason in rejected],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for line, row, reason in rejected:
+            buf.write(json.dumps({**row, "line": line, "reason": reason}, ensure_ascii=False) + "\n")
+    write_output(path, buf.getvalue())
+
+
+def write_output(path: Path | str, text: str) -> None:
+    """text to the file, stream or '-' the user named (see sdcli/outputs.py)."""
+    from sdcli.outputs import write_text
+
+    write_text(str(path), [text])
+
+
+def neutralise(value: Any) -> Any:
+    """A cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) is prefixed with '.
+
+    So is a text that already starts with ' before such a character: the importer removes
+    exactly one ', and every text comes back as it was."""
+    if isinstance(value, str) and (value.startswith(_FORMULA_START) or _FORMULA.match(value)):
+        return "'" + value
+    return value
+
+
+def cell(value: Any) -> str:
+    """The text form of a stored value in a CSV cell (the importer reads it back)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if (
+        isinstance(value, list)
+        and value
+        and all(isinstance(v, dict) and {"name", "email", "phone"} <= v.keys() for v in value)
+        and not any(c in str(v["name"]) for v in value for c in "|<>")  # else JSON, read back the same
+    ):
+        return " | ".join(f"{v['name']} <{v['email']}> {v['phone']}" for v in value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+CSV_SKIP = ("history", "classification", "escalation", "escalation_attempts", "sla_pauses")
+
+
+def export_text(docs: list[dict[str, Any]], fmt: str) -> Iterator[str]:
+    if fmt in ("json", "jsonl"):
+        if fmt == "json":
+            yield json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
+        else:  # orjson, in chunks of 1,000 tickets: about 8x the stdlib, one document at a time
+            for i in range(0, len(docs), 1000):
+                yield b"".join(dumps(d) + b"\n" for d in docs[i : i + 1000]).decode("utf-8")
+        return
+    if fmt not in ("csv", "tsv"):
+        raise InvalidValue("format", fmt, "use csv, json or jsonl")
+    columns: dict[str, None] = {}
+    for d in docs:
+        columns.update(dict.fromkeys(k for k in d if k not in CSV_SKIP))
+    buf = io.StringIO()
+    w = csv.DictWriter(
+        buf, fieldnames=list(columns), delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n"
+    )
+    w.writeheader()
+    yield buf.getvalue()
+    for d in docs:
+        buf.seek(0)
+        buf.truncate()
+        w.writerow({k: neutralise(cell(d.get(k))) for k in columns})
+        yield buf.getvalue()
