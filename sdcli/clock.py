@@ -13,6 +13,7 @@ NOW_ENV = "SDCLI_NOW"  # fixes "now" (ISO 8601 with offset) for demos and tests
 
 _REL = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(m|min|h|d|w)\s*$", re.I)
 _UNITS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_SECONDS = 100 * 366 * 86400
 
 
 def now() -> datetime:
@@ -35,7 +36,10 @@ def parse_duration(text: str, *, field: str = "duration") -> timedelta:
     m = _REL.match(text or "")
     if not m:
         raise InvalidValue(field, text, "expected a duration like 30m, 2h, 3d or 1w")
-    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2).lower()])
+    seconds = float(m.group(1)) * _UNITS[m.group(2).lower()]
+    if seconds > MAX_SECONDS:  # '99999999999d' is no span a desk counts (and overflows a date)
+        raise InvalidValue(field, text, "is longer than 100 years")
+    return timedelta(seconds=seconds)
 
 
 def get_tz(name: str | None) -> tzinfo | None:

@@ -374,11 +374,8 @@ def due_now(
     directory: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Open incidents whose correct level (by time) is above the highest level already attempted,
-    the longest due first."""
-    try:
-        table = load_table(home, directory)
-    except ConfigError:
-        return []
+    the longest due first. Raises ConfigError for a table that cannot be used."""
+    table = load_table(home, directory)
     out = []
     for s in incidents:
         if s.get("status") != "open" or not s.get("severity"):

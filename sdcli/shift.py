@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock, escalation
+from sdcli.errors import ConfigError
 from sdcli.store import Store
 from sdcli.store.query import OpenQuery, Range
 
@@ -22,6 +23,12 @@ def view(store: Store, now: datetime, within: timedelta, home: Path | None = Non
         return store.query_open(OpenQuery(prefix="INC", **filters)).rows
 
     soon = now + within + timedelta(microseconds=1)  # due within: now <= due <= now + within
+    problems: list[str] = []
+    try:
+        candidates = section(statuses=("open",), classified=True)
+        escalations = escalation.due_now(now, candidates, home, store.customers())
+    except ConfigError as e:  # the rest of the view still serves; the agent is told why this part is empty
+        escalations, problems = [], [f"escalations due cannot be shown: {e}"]
     return {
         "now": clock.iso(now),
         "within": f"{int(within.total_seconds() // 60)}m",
@@ -34,7 +41,6 @@ def view(store: Store, now: datetime, within: timedelta, home: Path | None = Non
         "unacked": section(statuses=ACTIVE, ack_pending=True, sort="ack_due"),
         "unclassified": section(statuses=ACTIVE, classified=False, sort="opened_at"),
         "on_hold": section(statuses=("on_hold",), sort="id"),
-        "escalation_due": escalation.due_now(
-            now, section(statuses=("open",), classified=True), home, store.customers()
-        ),
+        "escalation_due": escalations,
+        "problems": problems,
     }

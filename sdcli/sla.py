@@ -228,6 +228,7 @@ def classify(
         raise RefusedTransition(f"{doc['id']} is not an incident")
     if doc.get("status") not in ("open", "on_hold"):
         raise RefusedTransition(f"cannot classify {doc['id']}: it is {doc.get('status')}")
+    reason = validate.text("reason", reason, limit=2000) if reason is not None else None
     hours, kind = target_for(doc, level, home)
     previous = doc.get("severity")
     doc["severity"] = level

@@ -300,3 +300,46 @@ def test_an_instant_no_deadline_can_be_counted_from_is_a_row_error(sdcli, tmp_pa
 def test_a_received_at_beyond_the_calendar_is_one_line(sdcli, when):
     assert "received-at" in one_line(sdcli(*OPEN, "--channel", "email", "--received-at", when))
     assert tickets(sdcli) == []
+
+
+OPENED = ["open", "--no-input", "--customer", "ACME", "--site", "Lima HQ", "--country", "PE", "--problem",
+          "link_down", "--callback", "Ana <ana@acme.pe> +51 1 4117000", "--service-type", "mpls", "--no-contingency"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["list", "--since", "99999999999d"], ["list", "--due", "99999999999h"], ["shift", "--within", "99999999999h"],
+     ["list", "--until", "99999999d"], ["ssr", "check", "--start", "9999-12-31T23:59", "--country", "BR"],
+     ["export", "--since", "99999999999w"]],
+)  # fmt: skip
+def test_durations_and_instants_no_desk_can_count_are_one_line(sdcli, home, args):
+    assert sdcli(*OPENED).exit_code == 0
+    r = sdcli(*args)
+    assert r.exit_code == 1 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1, r.output
+    assert "unexpected" not in r.stderr
+
+
+def test_ssr_details_that_are_not_an_object_are_one_line(sdcli, tmp_path):
+    form = tmp_path / "ssr.json"
+    form.write_text(json.dumps({"category": "static_route", "details": ["10.0.0.0/8"]}))
+    r = sdcli("ssr", "--no-input", "--from-file", str(form))
+    assert r.exit_code == 1 and "details" in r.stderr and "unexpected" not in r.stderr
+
+
+def test_a_classification_reason_that_is_not_text_is_refused_before_saving(sdcli, home):
+    assert sdcli(*OPENED).exit_code == 0
+    r = sdcli("classify", "INC1", "--severity", "4", "--reason", "nul\x00byte")
+    assert r.exit_code == 1 and "reason" in r.stderr and "unexpected" not in r.stderr
+    assert "severity" not in sdcli.json("show", "INC1", "--json")
+
+
+def test_a_broken_escalation_table_is_named_by_shift_not_hidden(sdcli, home):
+    assert sdcli(*OPENED).exit_code == 0
+    assert sdcli("classify", "INC1", "--accept-suggestion").exit_code == 0
+    (home / "escalation.toml").write_text(
+        '[[level]]\nname = "Desk"\ncontacts = [{name = "X", phone = "+5511999990000"}]\n'
+    )
+    (home / "escalation.toml").chmod(0o600)
+    r = sdcli("shift", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["problems"]
+    assert "Warning: escalations due cannot be shown" in r.stderr and "no team" in r.stderr

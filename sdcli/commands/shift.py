@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, console, emit_json, text
+from sdcli.ui import JSON_OPTION, app_of, console, emit_json, text, warn
 
 SECTIONS = (
     ("breached", "Breached", "recovery_due"),
@@ -30,6 +30,8 @@ def command(
     app = app_of(ctx)
     now = clock.now()
     data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home)
+    for problem in data["problems"]:
+        warn(problem)
     if as_json:
         emit_json(data)
         return

@@ -60,7 +60,7 @@ def submit(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sdcli import clock, intake, ssr
+    from sdcli import clock, intake, ssr, validate
     from sdcli.commands.open import read_document
 
     a = app_of(ctx)
@@ -68,6 +68,10 @@ def submit(
     given = {"requester": requester, "customer": customer, "site": site, "country": country, "category": category,
              "window_start": start, "window_end": end, "description": description}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
+    if not isinstance(raw.get("details") or {}, dict):
+        from sdcli.errors import InvalidValue
+
+        raise InvalidValue("details", raw["details"], "expected an object of the category's fields")
     raw["details"] = {**(raw.get("details") or {}), **_details(fields)}
     if interactive(a, no_input=no_input):
         raw = _ask(raw, a.home)
@@ -75,7 +79,7 @@ def submit(
     received_raw = received_at or raw.get("received_at")
     site_tz = clock.get_tz(request.get("timezone"))
     received = (
-        clock.parse_when(received_raw, field="received-at", default_tz=site_tz, relative_past=True)
+        validate.instant("received-at", received_raw, site_tz, relative_past=True)
         if received_raw
         else clock.now()
     )
@@ -143,11 +147,9 @@ def check(
     code = validate.country("country", country, known)
     zone = clock.get_tz(tz or known[code]["tz"])
     received = (
-        clock.parse_when(received_at, field="received-at", default_tz=zone, relative_past=True)
-        if received_at
-        else clock.now()
+        validate.instant("received-at", received_at, zone, relative_past=True) if received_at else clock.now()
     )
-    when = clock.parse_when(start, field="start", default_tz=zone)
+    when = validate.instant("start", start, zone)
     v = ssr.check_lead_time(received, when, code, zone, a.home)
     if as_json:
         emit_json(v.as_dict())

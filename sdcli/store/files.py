@@ -159,9 +159,13 @@ def dumps(data: Any) -> bytes:
     try:
         return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
     except TypeError:
+        pass
+    try:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode(
             "utf-8"
         )
+    except (UnicodeEncodeError, ValueError, RecursionError) as e:  # a lone surrogate, a cycle: never stored
+        raise StoreUnwritable(f"cannot encode the ticket ({type(e).__name__}: {str(e)[:60]})") from None
 
 
 def loads(raw: bytes | str) -> Any:
