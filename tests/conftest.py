@@ -18,6 +18,10 @@ _SCRUB = (
     "SDCLI_NO_INPUT",
     "SDCLI_LANG",
     "SDCLI_LOCK_TIMEOUT",
+    "SDCLI_COUNTRY",
+    "SDCLI_TZ",
+    "SDCLI_DAYFIRST",
+    "SDCLI_CSV_DELIMITER",
     "NO_COLOR",
     "FORCE_COLOR",
 )
@@ -28,6 +32,7 @@ def home(tmp_path, monkeypatch) -> Path:
     h = tmp_path / "home"
     monkeypatch.setenv("SDCLI_HOME", str(h))
     monkeypatch.setenv("SDCLI_AGENT", "tester")
+    monkeypatch.setenv("SDCLI_CONFIG", str(tmp_path / "user-config.toml"))  # never the real user's settings
     monkeypatch.setenv("LANG", "C.UTF-8")
     for var in _SCRUB:
         monkeypatch.delenv(var, raising=False)

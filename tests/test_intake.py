@@ -128,7 +128,7 @@ def test_review_changes_an_answer_before_saving(home):
 
 def test_review_change_that_opens_a_branch_asks_it(home):
     keys = [*base_keys("link_down", "mpls"), *rest_keys("mpls")]
-    to_slow = select(1) + select(3) + select(1)  # change answer → problem → slow
+    to_slow = select(1) + select(4) + select(1)  # change answer → problem (after the zone) → slow
     r = run_open([*keys, to_slow, line("10.1.1.1"), line("10.2.2.2"), SAVE])
     assert r.exit_code == 0, r.output
     doc = only(home)
@@ -179,13 +179,13 @@ def test_flags_file_and_stdin_equal_the_interactive_walk(home, sdcli, tmp_path, 
     assert [d["id"] for d in stored(home)] == ["INC1", "INC2", "INC3", "INC4"]
 
 
-def test_missing_three_required_named_at_once_nothing_written(home, sdcli, monkeypatch):
+def test_missing_required_named_at_once_nothing_written(home, sdcli, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
     r = sdcli("open", "--problem", "link_down", "--callback", "Ana <ana@acme.pe> +51 1 4117000")
     assert r.exit_code == 1
     assert (
         r.stderr.strip()
-        == "Error: missing required --customer, --site, --service-type (no prompt without a terminal)"
+        == "Error: missing required --customer, --site, --country, --service-type (no prompt without a terminal)"
     )
     assert not (home / "store").exists()
 
@@ -274,8 +274,8 @@ def test_unknown_flag_is_usage_error(sdcli):
 
 def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
-    base = ["open", "--customer", "A", "--site", "B", "--problem", "other", "--service-type", "internet",
-            "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
+    base = ["open", "--customer", "A", "--site", "B", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other",
+            "--service-type", "internet", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
     first = sdcli.json(*base, "--channel", "email", "--received-at", "2026-12-01T09:00:00-03:00")
     assert (
         first["ack_due"] == "2026-12-01T09:15:00-03:00" and first["opened_at"] == "2026-12-01T09:00:00-03:00"

@@ -38,7 +38,7 @@ def seed(sdcli, n=3):
 
     an_hour_ago = (datetime.now(UTC) - timedelta(minutes=45)).isoformat(timespec="seconds")
     for _ in range(n):
-        doc = sdcli.json("open", "--no-input", "--customer", "Seed", "--site", "S", "--country", "BR", "--problem", "link_down",
+        doc = sdcli.json("open", "--no-input", "--customer", "Seed", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "link_down",
                          "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--service-type", "mpls", "--json",
                          env={"SDCLI_NOW": an_hour_ago})  # fmt: skip
         sdcli.json("classify", doc["id"], "--accept-suggestion", "--json", env={"SDCLI_NOW": an_hour_ago})
@@ -53,13 +53,14 @@ def import_file(path: Path, rows: int) -> None:
                 "customer",
                 "site",
                 "country",
+                "timezone",
                 "problem",
                 "service_type",
                 "callback_contacts",
             ]
         )
         for i in range(rows):
-            w.writerow([f"IMP-{i}", f"Imported {i % 50}", f"Site {i}", "MX", "other", "internet",
+            w.writerow([f"IMP-{i}", f"Imported {i % 50}", f"Site {i}", "MX", "America/Mexico_City", "other", "internet",
                         f"Eva {i % 40} <eva{i % 40}@cliente.mx> 55 5100 {3000 + i % 40}"])  # fmt: skip
 
 
@@ -204,7 +205,7 @@ def test_a_really_full_small_filesystem(sdcli, tmp_path):
         pytest.skip("mount not permitted here")
     try:
         home = point / "home"
-        r = sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+        r = sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
                   "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
         assert r.exit_code == 0, r.output
         fd = os.open(point / "fill", os.O_WRONLY | os.O_CREAT, 0o600)  # fill the disk to the last block
@@ -238,7 +239,7 @@ def test_a_read_only_store_reads_but_refuses_writes(sdcli, tmp_path):
         pytest.skip("mount not permitted here")
     try:
         home = point / "home"
-        sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+        sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
         assert subprocess.run(["mount", "-o", "remount,ro", str(point)]).returncode == 0
         assert sdcli.json("--home", str(home), "show", "INC1", "--json")["customer"] == "A"
@@ -318,7 +319,7 @@ def test_import_of_arbitrary_bytes_never_crashes(sdcli, tmp_path_factory, raw):
 def test_open_with_hostile_flags_stores_exactly_or_refuses_clearly(sdcli, tmp_path_factory, customer, site):
     TRIED["flags"] = TRIED.get("flags", 0) + 1
     home = tmp_path_factory.mktemp("o") / "home"
-    r = sdcli("--home", str(home), "open", "--no-input", "--customer", customer, "--site", site, "--problem", "other",
+    r = sdcli("--home", str(home), "open", "--no-input", "--customer", customer, "--site", site, "--country", "PE", "--problem", "other",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
     assert r.exit_code in (0, 1), r.output
     if r.exit_code == 0:
@@ -347,7 +348,7 @@ MARKUP = "[red]Evil[/red] [link=http://evil.example]click[/link] \x1b[31mANSI\x1
 
 
 def test_markup_and_escapes_are_shown_literally_everywhere(sdcli, home):
-    r = sdcli("open", "--no-input", "--customer", MARKUP, "--site", "[bold]S[/bold]", "--problem", "link_down",
+    r = sdcli("open", "--no-input", "--customer", MARKUP, "--site", "[bold]S[/bold]", "--country", "PE", "--problem", "link_down",
               "--service-type", "mpls", "--callback", "[i]Ana[/i] <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
     assert r.exit_code == 0, r.output
     sdcli("note", "INC1", "[blink]note[/blink] \x1b[2J")
@@ -371,7 +372,7 @@ def test_markup_and_escapes_are_shown_literally_everywhere(sdcli, home):
 
 
 def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
-    base = ["open", "--no-input", "--site", "S", "--problem", "other", "--service-type", "mpls",
+    base = ["open", "--no-input", "--site", "S", "--country", "PE", "--problem", "other", "--service-type", "mpls",
             "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321"]  # fmt: skip
     r = sdcli(*base, "--customer", "x" * 1_000_000)
     assert r.exit_code == 1 and "longer than 10000 characters" in r.stderr and len(r.stderr) < 400
@@ -385,7 +386,7 @@ def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
 @pytest.mark.parametrize("name", ["with space", "ñandú/ção", "-dash", "a'quote\"dq", "..", "x" * 100])
 def test_odd_paths_for_home_and_output(sdcli, tmp_path, name):
     home = tmp_path / name / "home"
-    r = sdcli(f"--home={home}", "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+    r = sdcli(f"--home={home}", "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
     assert r.exit_code == 0, r.output
     out = tmp_path / name / "out put.csv"

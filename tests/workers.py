@@ -84,6 +84,8 @@ def cli(home: str, mode: str, count: str, out: str) -> None:
                 "S",
                 "--country",
                 "BR",
+                "--tz",
+                "America/Sao_Paulo",
                 "--problem",
                 "link_down",
                 "--callback",

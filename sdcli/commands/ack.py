@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 
 def command(
@@ -17,7 +17,7 @@ def command(
 
     Example: sdcli ack INC12 --note "replied to mo.bud thread"
     """
-    from sdcli import intake, sla
+    from sdcli import intake, sla  # noqa: F401 - intake: acknowledge
     from sdcli.tickets import check_text
 
     app = app_of(ctx)
@@ -27,7 +27,10 @@ def command(
     if as_json:
         emit_json(doc)
         return
-    late = ""
+    from sdcli.dates import When
+
+    zone = doc.get("timezone")
     if sla.ack_late(doc):
-        late = f" (late: it was due {doc['ack_due']})"
-    info(f"{doc['id']} acknowledged at {doc['acked_at']}{late}.")
+        say("ack.late", id=doc["id"], at=When(doc["acked_at"], zone), due=When(doc["ack_due"], zone))
+    else:
+        say("ack.done", id=doc["id"], at=When(doc["acked_at"], zone))

@@ -6,13 +6,14 @@ import typer
 
 from sdcli.ui import JSON_OPTION, app_of, console, emit_json, text, warn
 
+#: (section, the time each row is shown by); titles are the catalogue's shift.<section>
 SECTIONS = (
-    ("breached", "Breached", "recovery_due"),
-    ("due_soon", "Due within {within}", "recovery_due"),
-    ("unacked", "Email reports not acknowledged", "ack_due"),
-    ("escalation_due", "Next escalation level due", "next_level_at"),
-    ("unclassified", "Not classified yet", "opened_at"),
-    ("on_hold", "On hold (clock paused)", "sla_paused_at"),
+    ("breached", "recovery_due"),
+    ("due_soon", "recovery_due"),
+    ("unacked", "ack_due"),
+    ("escalation_due", "next_level_at"),
+    ("unclassified", "opened_at"),
+    ("on_hold", "sla_paused_at"),
 )
 
 
@@ -32,32 +33,35 @@ def command(
     data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home)
     for problem in data["problems"]:
         warn(problem)
+    data["problems"] = [str(p) for p in data["problems"]]
     if as_json:
         emit_json(data)
         return
     from rich.table import Table
 
+    from sdcli.dates import When
+    from sdcli.i18n import render, t, word
+
     out = console()
-    out.print(text(f"Shift view at {data['now']}", "bold"))
-    for key, title, when_field in SECTIONS:
+    out.print(text(t("shift.at", when=render(When(now))), "bold"))
+    for key, when_field in SECTIONS:
         rows = data[key]
+        title = t(f"shift.{key}", within=within)
         if not rows:
-            out.print(text(f"{title.format(within=within)}: none"))
+            out.print(text(t("shift.none", title=title)))
             continue
-        t = Table(title=f"{title.format(within=within)} ({len(rows)})", title_justify="left", expand=False)
+        grid = Table(title=t("shift.count", title=title, n=len(rows)), title_justify="left", expand=False)
         for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
-            t.add_column(col)
+            grid.add_column(word("field", col))
         for d in rows:
             when = d.get(when_field)
             rel = ""
             if when:
                 delta = clock.from_iso(when) - now
-                rel = (
-                    ("in " if delta.total_seconds() >= 0 else "")
-                    + clock.humanize(delta)
-                    + ("" if delta.total_seconds() >= 0 else " ago")
-                )
-            t.add_row(*(text(v) for v in (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
-                                          d.get("status", ""), when or "", rel)))  # fmt: skip
+                span = clock.humanize(delta)
+                rel = t("date.in", span=span) if delta.total_seconds() >= 0 else t("date.ago", span=span)
+            shown = render(When(when, d.get("timezone"), compact=True)) if when else ""
+            grid.add_row(*(text(v) for v in (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
+                                             word("status", d.get("status", "")), shown, rel)))  # fmt: skip
         style = "red" if key == "breached" and rows else ""
-        out.print(t, style=style)
+        out.print(grid, style=style)

@@ -25,5 +25,6 @@ def _sla_row(doc: dict) -> list[tuple[str, str]]:
     if doc.get("kind") != "incident":
         return []
     from sdcli import clock, sla
+    from sdcli.i18n import render, t
 
-    return [("SLA", sla.status_line(doc, clock.now()))]
+    return [(t("show.sla"), render(sla.status_line(doc, clock.now())))]

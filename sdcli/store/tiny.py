@@ -101,7 +101,7 @@ class TinyStore(Store):
             lock.acquire()
         except Timeout:
             raise StoreBusy(
-                f"the store {self.root} is busy: another sdcli held its lock for {self.lock_timeout:g}s; try again"
+                "error.store_busy", where=str(self.root), seconds=f"{self.lock_timeout:g}"
             ) from None
         except OSError as e:
             raise unwritable(self.layout.lock, e) from None
@@ -194,7 +194,7 @@ class TinyStore(Store):
         data = Snapshot(self.layout).read_json(path) if self.layout.journal.exists() else read_json(path)
         doc = tickets_of(data, path).get(str(number))
         if not isinstance(doc, dict):
-            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+            raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
         return doc
 
     def _pending(self) -> Snapshot | None:
@@ -316,12 +316,12 @@ class TinyStore(Store):
     def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
         prefix, number = parse_id(ticket_id)
         if not self.layout.shard(prefix, number).exists():  # never create a store to refuse an id
-            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+            raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
         with self._locked() as txn:
             table = txn.shard(prefix, number)
             current = table.get(doc_id=number)
             if current is None:
-                raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+                raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
             before = dict(current)
             after = copy.deepcopy(before)
             event = change(after)
