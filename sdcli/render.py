@@ -82,6 +82,8 @@ def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -
         return word("yesno", value)
     if key in _WORDS and isinstance(value, str):
         return word(_WORDS[key], value)
+    if key == "routing" and isinstance(value, dict) and isinstance(value.get("contact"), dict):
+        return routing_text(value)
     if key in _KEYS and isinstance(value, list):
         return ", ".join(word("field", v) for v in value)
     if key == "opening_hours" and isinstance(value, str):
@@ -124,6 +126,8 @@ def show_ticket(doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = 
             shown = answer_text(value, questions[key], zone=zone)
         elif key == "severity" and value:
             shown = severity_text(value)
+        elif key == "classification" and isinstance(value, dict):
+            shown = classification_text(value, doc)
         else:
             shown = value_text(value, zone=zone, key=key)
         fields.add_row(text(word("field", key)), text(shown))
@@ -132,6 +136,36 @@ def show_ticket(doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = 
     out.print(fields)
     out.print()
     out.print(timeline(doc))
+
+
+def routing_text(r: dict[str, Any]) -> str:
+    """Where a change was routed and why, in the session's language."""
+    from sdcli.changes import WHY
+
+    why = Message(WHY[r["why_code"]]) if r.get("why_code") in WHY else r.get("why", "")
+    return render(
+        Message("change.routed_to", to=r.get("to", ""), contact=contact_text(r["contact"]), why=why)
+    )
+
+
+def classification_text(c: dict[str, Any], doc: dict[str, Any]) -> str:
+    """How a severity was chosen, in the session's language: the method, the suggestion and its
+    reasons (told again from the ticket's answers when they still give that suggestion; else as
+    stored), and the agent's own reason."""
+    from sdcli import sla
+
+    reasons: Any = "; ".join(map(str, c.get("reasons") or []))
+    try:
+        now = sla.suggest(doc)
+        if now.severity == c.get("suggested"):
+            reasons = "; ".join(render(m) for m in now.messages)
+    except Exception:  # a desk's rules that cannot be read: the stored words
+        pass
+    out = render(Message("classify.shown", method=c.get("method", ""), suggested=c.get("suggested") or "—",
+                         reasons=reasons or "—"))  # fmt: skip
+    if c.get("reason"):
+        out = render(Message("classify.shown_reason", text=out, reason=c["reason"]))
+    return out
 
 
 def severity_text(level: Any) -> str:
@@ -158,6 +192,8 @@ def timeline(doc: dict[str, Any]) -> Any:
             if ev.get("action") == "opened" or not isinstance(change, list) or len(change) != 2:
                 continue
             old, new = change
+            if field == "classification":
+                old, new = (classification_text(v, doc) if isinstance(v, dict) else v for v in (old, new))
             shown_old = value_text(old, zone=zone, key=field) or "—"
             details.append(
                 f"{word('field', field)}: {shown_old} → {value_text(new, zone=zone, key=field) or '—'}"

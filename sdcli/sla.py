@@ -98,9 +98,9 @@ def suggest(doc: dict[str, Any], lang: str | None = None, home: Path | None = No
             messages = [why] + ([Message("classify.not_known", fields=Joined(
                 [Message(f"field.{k}") for k in blocked], ", "))] if blocked else [])  # fmt: skip
             return Suggestion(int(rule["severity"]), [english], messages, list(blocked))
-        for k, allowed in conds.items():
-            if values[k] == NOT_KNOWN and NOT_KNOWN not in allowed and k not in blocked:
-                blocked.append(k)
+        unknown = [k for k, allowed in conds.items() if values[k] not in allowed]
+        if unknown and all(values[k] == NOT_KNOWN for k in unknown):  # only what is not known kept it out
+            blocked += [k for k in unknown if k not in blocked]
     raise ConfigError("error.no_rule")
 
 
