@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock, intake, sla, stored, validate
-from sdcli.errors import InvalidValue, SdcliError, UsageProblem, also_missing
+from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
 from sdcli.i18n import Message
 from sdcli.intake import UNKNOWN_ANSWERS
@@ -506,10 +506,9 @@ class IncidentRecords:
             return [RowError(line, "row", value, reason)]
         bad = list(problems.get(i, []))
         absent = missing.get(i, [])
-        if bad and absent:
-            bad.append(also_missing([q.flags for q in absent]))
-        if bad:
-            return [RowError(line, p.field, p.value, p.reason) for p in bad]
+        if bad:  # with the missing answers named as `sdcli open` names them, and why each is missing
+            also = [RowError(line, "missing", q.flags, self._required(q)) for q in absent]
+            return [RowError(line, p.field, p.value, p.reason) for p in bad] + also
         if absent:
             return [RowError(line, q.key, "", self._required(q)) for q in absent]
         return [RowError(line, k, col[i].error.value, col[i].error.reason)

@@ -213,8 +213,8 @@ def reading(
     assert zone is not None
     try:
         found = dates.read(value, tz=zone, now=now, dayfirst=dayfirst)
-    except dates.OutOfRange:
-        raise InvalidValue(field, value, "invalid.out_of_range") from None
+    except dates.OutOfRange:  # 99999999d ago
+        raise InvalidValue(field, value, "invalid.too_long_span") from None
     except dates.Unreadable:
         raise InvalidValue(field, value, "invalid.datetime_unread") from None
     except OverflowError:  # a year dateutil cannot hold

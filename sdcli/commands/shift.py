@@ -39,11 +39,12 @@ def command(
         return
     from rich.table import Table
 
-    from sdcli.dates import When
+    from sdcli.dates import When, agent_zone
     from sdcli.i18n import render, t, word
 
     out = console()
-    out.print(text(t("shift.at", when=render(When(now))), "bold"))
+    mine = agent_zone()
+    out.print(text(t("shift.at", when=render(When(now.astimezone(mine), getattr(mine, "key", None)))), "bold"))
     for key, when_field in SECTIONS:
         rows = data[key]
         title = t(f"shift.{key}", within=within)
