@@ -59,7 +59,9 @@ def test_dont_know_is_the_same_fact_by_prompt_flag_file_and_import(sdcli, store,
     out = tmp_path / "out.csv"
     assert sdcli("export", "-o", str(out)).exit_code == 0
     again = sdcli.json("--home", str(tmp_path / "other"), "import", str(out), "--json")
-    assert again["created"] + again["skipped"] == 4 and again["rejected"] == 0  # two share a customer_reference
+    assert (
+        again["created"] + again["skipped"] == 4 and again["rejected"] == 0
+    )  # two share a customer_reference
     from sdcli.store import open_store
 
     back = list(open_store(home=tmp_path / "other").all_tickets("INC"))
@@ -86,7 +88,9 @@ def test_the_suggestion_treats_an_unknown_fact_as_unknown_and_says_so(sdcli):
 
     s = sla.suggest(works)
     assert s.severity == 1 and s.unknown == ["contingency_works"]
-    assert "not known: contingency_works (the rules that need it were not applied)" in [str(m) for m in s.messages]
+    assert "not known: contingency_works (the rules that need it were not applied)" in [
+        str(m) for m in s.messages
+    ]
 
 
 @pytest.mark.parametrize(
@@ -107,7 +111,10 @@ def test_opening_hours_in_three_languages(sdcli, typed, stored, es):
 def test_hours_that_cannot_be_read_are_refused_with_an_example(sdcli, home):
     args = [a if a != "Mon-Fri 08:00-18:00" else "abierto cuando hay gente" for a in FLAGS]
     r = sdcli("--lang", "pt", *args)
-    assert r.exit_code == 1 and "não é um horário que o sdcli consiga ler (ex. 24x7, Seg-Sex 08:00-18:00" in r.stderr
+    assert (
+        r.exit_code == 1
+        and "não é um horário que o sdcli consiga ler (ex. 24x7, Seg-Sex 08:00-18:00" in r.stderr
+    )
 
 
 def test_phones_are_grouped_on_screens_and_e164_in_json_and_exports(sdcli, tmp_path):

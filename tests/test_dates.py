@@ -12,7 +12,6 @@ from intake_keys import SAVE, base_keys, line, rest_keys, run_open
 
 import sdcli.ui as ui
 from sdcli import dates
-from sdcli.store import open_store
 
 TYPED = "02/12/2026 09:40"
 DEC_2 = "2026-12-02T09:40:00-05:00"  # at a site in Peru
@@ -63,7 +62,10 @@ def test_day_first_in_every_path(sdcli, tmp_path, monkeypatch, store):
 
     ssr = sdcli.json(*SSR, "--start", TYPED, "--end", "02/12/2026 10:40", "--received-at", "20/11/2026 09:00",
                      "--json", env=BEFORE)  # fmt: skip
-    assert (ssr["window_start"], ssr["received_at"]) == ("2026-12-02T09:40:00-03:00", "2026-11-20T09:00:00-03:00")
+    assert (ssr["window_start"], ssr["received_at"]) == (
+        "2026-12-02T09:40:00-03:00",
+        "2026-11-20T09:00:00-03:00",
+    )
     assert sdcli.json("ssr", "schedule", ssr["id"], "--at", TYPED, "--json", env=BEFORE)["scheduled_at"] == (
         "2026-12-02T09:40:00-03:00"
     )
@@ -85,7 +87,9 @@ def test_month_first_when_the_desk_or_the_agent_says_so(sdcli, home):
     flagged = sdcli.json(*VOICE, "--failed-call", TYPED, "--monthfirst", "--json", env=AFTER)
     assert flagged["failed_calls"] == ["2026-02-12T09:40:00-05:00"]
     assert sdcli("config", "set", "dayfirst", "false").exit_code == 0
-    configured = sdcli.json(*VOICE, "--failed-call", TYPED, "--failed-call", "2026-12-02 09:40", "--json", env=AFTER)
+    configured = sdcli.json(
+        *VOICE, "--failed-call", TYPED, "--failed-call", "2026-12-02 09:40", "--json", env=AFTER
+    )
     assert configured["failed_calls"] == ["2026-02-12T09:40:00-05:00", DEC_2]  # ISO whatever the order
     forced = sdcli.json(*VOICE, "--failed-call", TYPED, "--dayfirst", "--json", env=AFTER)
     assert forced["failed_calls"] == [DEC_2]
@@ -119,13 +123,18 @@ def test_words_and_spans_in_three_languages(typed, meant):
 
 def test_a_span_means_ago_in_a_failed_call_too(sdcli):
     doc = sdcli.json(*VOICE, "--failed-call", "2h", "--received-at", "10m", "--json", env=AFTER)
-    assert doc["failed_calls"] == ["2026-12-05T10:00:00-05:00"] and doc["received_at"] == "2026-12-05T11:50:00-05:00"
+    assert (
+        doc["failed_calls"] == ["2026-12-05T10:00:00-05:00"]
+        and doc["received_at"] == "2026-12-05T11:50:00-05:00"
+    )
 
 
 def test_a_received_or_failed_call_time_in_the_future_is_refused(sdcli, home, store):
     for flag, value in (("--failed-call", "mañana 10:00"), ("--received-at", "06/12/2026 09:00")):
         r = sdcli(*VOICE, "--failed-call", "ayer", flag, value, env=AFTER)
-        assert r.exit_code == 1 and "is in the future (it is now 5 Dec 2026 12:00 Lima -05" in r.stderr, r.stderr
+        assert r.exit_code == 1 and "is in the future (it is now 5 Dec 2026 12:00 Lima -05" in r.stderr, (
+            r.stderr
+        )
     r = sdcli("--lang", "es", *VOICE, "--failed-call", "mañana 10:00", env=AFTER)
     assert "está en el futuro (ahora es 5 dic 2026 12:00 Lima -05" in r.stderr
     assert not (home / "store").exists() or list(store.all_tickets()) == []
@@ -142,7 +151,9 @@ def test_a_window_in_the_past_is_refused_and_a_long_one_is_told(sdcli):
 
 def test_an_unreadable_date_says_what_is_read(sdcli):
     r = sdcli(*VOICE, "--failed-call", "el martes que viene", env=AFTER)
-    assert r.exit_code == 1 and "e.g. 02/12/2026 09:40, 2026-12-02 09:40, today 10:15, yesterday, 2h" in r.stderr
+    assert (
+        r.exit_code == 1 and "e.g. 02/12/2026 09:40, 2026-12-02 09:40, today 10:15, yesterday, 2h" in r.stderr
+    )
     r = sdcli("list", "--since", "99999999d")
     assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "longer than 100 years" in r.stderr
     assert "a bug" not in r.stderr
@@ -153,7 +164,11 @@ def test_times_on_screens_name_their_zone_and_the_agents(sdcli, monkeypatch):
     doc = sdcli.json(*VOICE, "--failed-call", TYPED, "--json", env=AFTER)
     shown = sdcli("show", doc["id"], env=AFTER).stdout
     assert "2 Dec 2026 09:40 Lima -05 · 11:40 your time" in shown  # the site's clock, then the agent's
-    assert sdcli("--lang", "pt", "show", doc["id"], env=AFTER).stdout.count("2 dez 2026 09:40 Lima -05 · 11:40 seu horário")
+    assert sdcli("--lang", "pt", "show", doc["id"], env=AFTER).stdout.count(
+        "2 dez 2026 09:40 Lima -05 · 11:40 seu horário"
+    )
     listed = sdcli("list", env={**AFTER, "COLUMNS": "200"}).stdout
     assert "5 Dec 12:00 Lima" in listed  # tables: compact, still naming the zone
-    assert datetime.fromisoformat(doc["opened_at"]) - datetime.fromisoformat(AFTER["SDCLI_NOW"]) == timedelta(0)
+    assert datetime.fromisoformat(doc["opened_at"]) - datetime.fromisoformat(AFTER["SDCLI_NOW"]) == timedelta(
+        0
+    )

@@ -83,7 +83,9 @@ def test_csv_delimiter_for_exports_and_imports(sdcli, home, tmp_path, store):
     other = tmp_path / "other"
     assert sdcli.json("--home", str(other), "import", str(out), "--json")["created"] == 1
     assert sdcli("config", "set", "csv_delimiter", ",").exit_code == 0
-    assert sdcli.json("--home", str(tmp_path / "third"), "import", str(out), "--json")["created"] == 1  # read as written
+    assert (
+        sdcli.json("--home", str(tmp_path / "third"), "import", str(out), "--json")["created"] == 1
+    )  # read as written
 
 
 def test_the_store_url_from_the_file_after_the_flag_and_the_variable(sdcli, home, tmp_path, monkeypatch):

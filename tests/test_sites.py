@@ -16,7 +16,9 @@ BASE = ["open", "--no-input", "--customer", "ACME", "--site", "Planta", "--probl
         "--callback", "Ana <ana@acme.pe> +51 1 4117000", "--source-number", "+51 1 4117000",
         "--destination-number", "+51 1 4117001", "--failed-call", "02/12/2026 09:40"]  # fmt: skip
 NOW = {"SDCLI_NOW": "2026-12-05T12:00:00-05:00"}
-COUNTRIES = tomllib.loads(resources.files("sdcli.data").joinpath("countries.toml").read_text("utf-8"))["countries"]
+COUNTRIES = tomllib.loads(resources.files("sdcli.data").joinpath("countries.toml").read_text("utf-8"))[
+    "countries"
+]
 SEVERAL = sorted(code for code, c in COUNTRIES.items() if "zones" in c)
 
 
@@ -33,7 +35,9 @@ def test_no_country_is_assumed_and_a_configured_one_is_used(sdcli, home):
     doc = sdcli.json(*BASE, "--json", env=NOW)
     assert (doc["country"], doc["timezone"]) == ("PE", "America/Lima")
     assert doc["failed_calls"] == ["2026-12-02T09:40:00-05:00"]
-    assert sdcli.json(*BASE, "--country", "CO", "--json", env=NOW)["timezone"] == "America/Bogota"  # the flag wins
+    assert (
+        sdcli.json(*BASE, "--country", "CO", "--json", env=NOW)["timezone"] == "America/Bogota"
+    )  # the flag wins
 
 
 def _walk(country_keys: list[str], env=None):
@@ -42,7 +46,9 @@ def _walk(country_keys: list[str], env=None):
     return run_open([*keys[:i], *country_keys, *keys[i + 1 :], *rest_keys("mpls"), SAVE], env=env)
 
 
-def test_the_country_prompt_takes_a_configured_default_with_enter_never_typed_in(sdcli, home, store, monkeypatch):
+def test_the_country_prompt_takes_a_configured_default_with_enter_never_typed_in(
+    sdcli, home, store, monkeypatch
+):
     assert sdcli("config", "set", "country", "PE").exit_code == 0
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
     r = _walk([ENTER])
@@ -70,7 +76,9 @@ def test_each_country_with_several_zones_gets_the_sites_zone_chosen(code, sdcli,
 
 
 def test_the_directory_knows_a_sites_zone_and_times_are_read_in_it(sdcli):
-    sdcli.json("customer", "add", "ACME", "--country", "BR", "--site", "Planta Cuiabá=America/Cuiaba", "--json")
+    sdcli.json(
+        "customer", "add", "ACME", "--country", "BR", "--site", "Planta Cuiabá=America/Cuiaba", "--json"
+    )
     doc = sdcli.json(*BASE, "--site", "Planta Cuiabá", "--json", env=NOW)
     assert (doc["country"], doc["timezone"]) == ("BR", "America/Cuiaba")
     assert doc["failed_calls"] == ["2026-12-02T09:40:00-04:00"]  # Cuiabá's clock, not São Paulo's
@@ -89,7 +97,10 @@ def test_change_windows_are_read_in_the_sites_zone_not_the_machines(sdcli):
             "America/Santiago", "--type", "rack_relocation", "--description", "d", "--window-start", "10/12/2026 22:00",
             "--window-end", "11/12/2026 04:00", "--project-manager", "Pia <pia@acme.cl> +56 2 2345 6789", "--json"]  # fmt: skip
     doc = sdcli.json(*args, env={"SDCLI_NOW": "2026-12-01T10:00:00+09:00"})  # a machine far from the site
-    assert (doc["window_start"], doc["window_end"]) == ("2026-12-10T22:00:00-03:00", "2026-12-11T04:00:00-03:00")
+    assert (doc["window_start"], doc["window_end"]) == (
+        "2026-12-10T22:00:00-03:00",
+        "2026-12-11T04:00:00-03:00",
+    )
     assert doc["country"] == "CL" and doc["timezone"] == "America/Santiago"
     r = sdcli(*[a for a in args if a not in ("--tz", "America/Santiago")], env=NOW)
     assert r.exit_code == 1 and "--tz" in r.stderr
@@ -103,7 +114,10 @@ def test_an_import_takes_a_country_or_names_the_column(sdcli, tmp_path, store):
     path.write_text(ROWS, encoding="utf-8")
     r = sdcli("import", str(path))
     assert r.exit_code == 1
-    assert "line 2: missing: '--country': is required: the file has no country column (map one with --map country=" in r.stderr
+    assert (
+        "line 2: missing: '--country': is required: the file has no country column (map one with --map country="
+        in r.stderr
+    )
     assert sdcli.json("import", str(path), "--country", "PE", "--dry-run", "--json")["created"] == 1
     mapping = tmp_path / "map.toml"
     mapping.write_text('[defaults]\ncountry = "PE"\n', encoding="utf-8")
@@ -111,7 +125,10 @@ def test_an_import_takes_a_country_or_names_the_column(sdcli, tmp_path, store):
     (tmp_path / "pais.csv").write_text("customer,site,pais,problem,service_type,callback_contacts\n"
                                        "ACME,Lima,,other,mpls,Ana <ana@acme.pe> 01 4117000\n", encoding="utf-8")  # fmt: skip
     r = sdcli("import", str(tmp_path / "pais.csv"), "--map", "country=pais")
-    assert r.exit_code == 1 and "line 2: missing: '--country': is required: this row's column pais is empty" in r.stderr
+    assert (
+        r.exit_code == 1
+        and "line 2: missing: '--country': is required: this row's column pais is empty" in r.stderr
+    )
     assert sdcli("config", "set", "country", "PE").exit_code == 0
     assert sdcli.json("import", str(path), "--json")["created"] == 1
     (doc,) = store.all_tickets("INC")

@@ -44,7 +44,9 @@ def command(
 
     out = console()
     mine = agent_zone()
-    out.print(text(t("shift.at", when=render(When(now.astimezone(mine), getattr(mine, "key", None)))), "bold"))
+    out.print(
+        text(t("shift.at", when=render(When(now.astimezone(mine), getattr(mine, "key", None)))), "bold")
+    )
     for key, when_field in SECTIONS:
         rows = data[key]
         title = t(f"shift.{key}", within=within)
