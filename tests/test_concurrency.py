@@ -62,7 +62,8 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
     kills = 0
     for _ in range(20):
         p = subprocess.Popen([PY, WORKERS, "loop", str(home)], env=env, stdout=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.2, 0.5))
+        assert p.stdout is not None and p.stdout.readline() == "ready\n"  # the time to start is not counted
+        time.sleep(rng.uniform(0.05, 0.35))
         os.kill(p.pid, signal.SIGKILL)
         out, _ = p.communicate()
         kills += 1
@@ -105,7 +106,8 @@ def test_bulk_writes_killed_at_random_instants_are_whole_or_absent(home):
         p = subprocess.Popen(
             [PY, WORKERS, "bulk", str(home), str(size)], env=env, stdout=subprocess.PIPE, text=True
         )
-        time.sleep(rng.uniform(0.3, 0.9))
+        assert p.stdout is not None and p.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.05, 0.6))
         os.kill(p.pid, signal.SIGKILL)
         p.communicate()
         kills += 1

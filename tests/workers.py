@@ -48,6 +48,7 @@ def loop(home: str) -> None:
 
     os.environ.setdefault("SDCLI_LOCK_TIMEOUT", "60")
     store = open_store(home=Path(home))
+    print("ready", flush=True)  # started: the kill that follows lands among the writes
     i = 0
     while True:
         doc = store.create("INC", {"status": "open", "customer": f"k{i}", "blob": "x" * 2000}, actor="k")
@@ -131,6 +132,7 @@ def bulk(home: str, size: str) -> None:
 
     os.environ.setdefault("SDCLI_LOCK_TIMEOUT", "60")
     store = open_store(home=Path(home))
+    print("ready", flush=True)
     b = 0
     while True:
         batch = [{"status": "open", "customer": f"b{b}-{i}", "blob": "x" * 500} for i in range(int(size))]

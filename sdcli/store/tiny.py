@@ -180,11 +180,15 @@ class TinyStore(Store):
 
     # ---- reads
     def _docs(self, ids: list[str], snap: Snapshot) -> dict[str, dict[str, Any] | None]:
+        """The tickets of ids as this state has them (None: no such ticket), each shard read once."""
         out: dict[str, dict[str, Any] | None] = {}
+        tables: dict[Path, dict[str, Any]] = {}
         for tid in ids:
             p, n = parse_id(tid)
             path = self.layout.shard(p, n)
-            doc = tickets_of(snap.read_json(path), path).get(str(n))
+            if path not in tables:
+                tables[path] = tickets_of(snap.read_json(path), path)
+            doc = tables[path].get(str(n))
             out[format_id(p, n)] = doc if isinstance(doc, dict) else None
         return out
 
