@@ -288,3 +288,12 @@ class StoreContract:
         assert reader.find_refs("nothing") == []
         store.update("INC1", _set(external_id="SN-1"), actor="t")
         assert make_store().find_refs("inc0000045") == [("INC3", "customer_reference")]
+
+    def test_an_upsert_that_drops_a_reference_drops_it_from_lookups(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", incident(external_id="E1", customer_reference="CR-1"), actor="t")
+        store.upsert_many("INC", [incident(external_id="E1", customer_reference=None)], key="external_id",
+                          on_conflict="update", actor="t", event={})  # fmt: skip
+        assert make_store().find_refs("CR-1") == [] and make_store().find_refs("e1") == [
+            ("INC1", "external_id")
+        ]

@@ -169,10 +169,12 @@ class TinyStore(Store):
         for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
             private_dirs(folder)
         journal.commit(self.layout, writes, self.warnings, index=ids,
-                       after=lambda: self.index.apply(txn.index_changes, txn.ref_changes))  # fmt: skip
+                       after=lambda: self.index.apply(txn.index_changes, txn.ref_changes, frozenset(txn.created)))  # fmt: skip
 
     def _changed(self, txn: Txn, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-        """Record the index row and references of a ticket a write changes."""
+        """Record the index row and references of a ticket a write changes (before None: it is new)."""
+        if before is None:
+            txn.created.append(after["id"])
         if before is None or summary(before) != summary(after):
             txn.index_changes[after["id"]] = self.vocabulary.index_entry(after)
         if before is None or refs_of(before) != refs_of(after):
@@ -379,8 +381,12 @@ class TinyStore(Store):
             if result.conflicts and all_or_nothing:
                 raise KeyConflict(key or "key", result.conflicts)
             result.created = [format_id(prefix, n) for n in range(first, number)]
-            for doc in touched.values():
-                self._changed(txn, None, doc)
+            for n, doc in touched.items():
+                if n >= first:
+                    self._changed(txn, None, doc)
+                else:  # an update: its references are set again whatever they were
+                    txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+                    txn.ref_changes[doc["id"]] = refs_of(doc)
             if number != first:
                 txn.advance(prefix, number)
             if touched and not dry_run:
