@@ -298,6 +298,14 @@ class Store(abc.ABC):
 
         return clock.now()
 
+    def close(self) -> None:
+        """Let go of connections (a backend that keeps none has nothing to do)."""
+        return None
+
+    def about(self) -> dict[str, Any]:
+        """What `sdcli doctor` shows of the backend (server, schema, login...)."""
+        return {"backend": self.scheme}
+
     def migrate(self) -> list[str]:
         """Bring the store's schema up to date; the names of the migrations applied. A backend
         that migrates itself at its first write (the embedded one) has nothing to do here."""
