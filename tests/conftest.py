@@ -56,6 +56,18 @@ def pg_url(pg_server) -> str:
     return pg_server.fresh_schema()
 
 
+@pytest.fixture
+def another_store(tmp_path, request):
+    """A function giving the URL of a second, empty store on the test's backend."""
+
+    def make(name: str = "other") -> str:
+        if BACKEND == "postgresql":
+            return request.getfixturevalue("pg_server").fresh_schema()
+        return f"tinydb://{tmp_path / name / 'store'}"
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 def home(tmp_path, monkeypatch, request) -> Path:
     h = tmp_path / "home"
@@ -130,6 +142,13 @@ def subprocess_env(home: Path, **extra: str) -> dict[str, str]:
 
 
 PY = sys.executable
+
+
+def err(r) -> str:
+    """A result's stderr without the first line naming the store, printed when the store is not
+    the default one (under SDCLI_TEST_BACKEND=postgresql every command prints it)."""
+    text = r.stderr
+    return text.partition("\n")[2] if text.startswith("store: ") else text
 
 
 def report(name: str, **figures) -> None:

@@ -345,6 +345,24 @@ class PostgresStore(Store):
                 (None if value is None else dumps(value).decode(),),
             )
 
+    # ---- agents' logins (sdcli db grant, sdcli db log)
+    def grant(self, role: str) -> list[str]:
+        from sdcli.store.postgres_health import grant
+
+        with conn.translated(self.describe(), writing=True):
+            return grant(self, role)
+
+    def logins(self, ticket_id: str) -> list[dict[str, Any]]:
+        """Each history entry's time, agent, action and the database login that wrote it."""
+        tid = self.get(ticket_id)["id"]
+        with self._reading() as cur:
+            cur.execute("SELECT entry, login FROM history WHERE ticket_id = %s ORDER BY seq", (tid,))
+            entries = [(loads(e), login) for e, login in cur.fetchall()]
+        return [
+            {"at": e.get("at"), "by": e.get("by"), "login": login, "action": e.get("action")}
+            for e, login in entries
+        ]
+
     # ---- health (sdcli doctor)
     def about(self) -> dict[str, Any]:
         from sdcli.store.postgres_health import about
