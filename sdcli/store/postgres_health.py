@@ -38,7 +38,8 @@ def check(store: PostgresStore) -> list[str]:
             if not cur.fetchone()[0]:
                 problems.append(f"the login {login} may not {privilege} {table}: run, as the schema's owner: "
                                 f"sdcli db grant {login}")  # fmt: skip
-        problems += _counters(cur) + _versions(cur) + _open_flags(store, cur)
+        if not problems:  # the data is checked with every privilege there
+            problems += _counters(cur) + _versions(cur) + _open_flags(store, cur)
     moved = store.moved_to()
     if moved:
         problems.append(

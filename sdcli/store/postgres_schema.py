@@ -94,8 +94,16 @@ NEEDED = [(t, p) for t in ("tickets", "counters", "customers") for p in ("SELECT
 
 def installed(cur: Any, schema: str) -> int | None:
     """The schema version in the database; None when sdcli's tables are not there."""
+    cur.execute("SELECT n.oid IS NOT NULL AND NOT has_schema_privilege(n.oid, 'USAGE'), current_user "
+                "FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = %s", (schema,))  # fmt: skip
+    barred, login = cur.fetchone()
+    if barred:
+        raise StoreUnavailable(
+            f"the login {login} may not use the schema {schema}: run, as the schema's owner: sdcli db grant {login}"
+        )
     cur.execute("SELECT to_regclass(%s)", (f"{schema}.migrations",))
-    if cur.fetchone()[0] is None:
+    table = cur.fetchone()[0]
+    if table is None:
         return None
     cur.execute("SELECT max(version) FROM migrations")
     return cur.fetchone()[0] or 0
