@@ -16,6 +16,7 @@ A connection also gets ``connect_timeout`` (5 s) and TCP keepalives unless the U
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ from psycopg import errors as pgerr
 from sdcli.errors import ConfigError, SdcliError, StoreBusy, StoreUnwritable
 from sdcli.store.base import StoreUnavailable
 from sdcli.store.txn import lock_timeout_from_env
+
+# psycopg's own notices ("error ignored terminating <Copy>") would be a second stderr line: the
+# error boundary says what happened, once
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 OWN = ("schema", "statement_timeout", "tls_unverified")
 DEFAULTS = {"connect_timeout": "5", "keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5",
