@@ -119,8 +119,11 @@ class PostgresStore(Store):
                 raise
         try:
             c.execute("COMMIT")
-        except psycopg.OperationalError as e:
+        except psycopg.OperationalError as e:  # the outcome is unknown: look
             return self._after_lost_commit(landed, conn.reason(e))
+        except psycopg.Error:  # refused at the commit (a deferred check): rolled back
+            with conn.translated(shown, writing=True):
+                raise
         return result
 
     def _after_lost_commit(self, landed: Callable[[Cursor], T | None], why: str) -> T:
