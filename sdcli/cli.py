@@ -73,6 +73,9 @@ class SdcliGroup(TyperGroup):
 def _flush_warnings(ctx: Any) -> None:
     if isinstance(ctx.obj, App):
         ctx.obj.flush_warnings()
+        store = getattr(ctx.obj, "_store", None)
+        if store is not None:
+            store.close()  # a database connection ends with the command
 
 
 app = typer.Typer(
@@ -152,7 +155,7 @@ class _LazyEpilog(TyperCommand):
 
 
 #: command groups: (name, module whose `app` is a Typer with subcommands)
-GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer")]
+GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer"), ("store", "store_"), ("db", "db")]
 
 
 def _register() -> None:

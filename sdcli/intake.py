@@ -334,10 +334,12 @@ def message(key: str, lang: str, home: Path | None = None) -> str:
     return entry.get(lang) or entry.get("en") or key
 
 
-def open_incident(store: Any, fields: dict[str, Any], *, actor: str) -> dict[str, Any]:
+def open_incident(
+    store: Any, fields: dict[str, Any], *, actor: str, request_id: str | None = None
+) -> dict[str, Any]:
     received = fields.get("received_at")
     at = clock.from_iso(received) if received else None
-    return store.create("INC", fields, actor=actor, at=at)
+    return store.create("INC", fields, actor=actor, at=at, request_id=request_id)
 
 
 def acknowledge(store: Any, ticket_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:

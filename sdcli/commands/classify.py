@@ -35,6 +35,7 @@ def command(
     """
     from sdcli import intake, sla
     from sdcli.errors import InvalidValue, MissingAnswers
+    from sdcli.store.base import version
 
     app = app_of(ctx)
     store = app.store()
@@ -42,6 +43,7 @@ def command(
     doc = store.get(ticket_id)
     suggestion = sla.suggest(doc, lang_code, app.home)
     extra: dict[str, Any] = {}
+    expect: int | None = None
     if (impact is None) != (urgency is None):
         raise MissingAnswers(["--urgency" if urgency is None else "--impact"])
     if impact is not None and urgency is not None:
@@ -62,6 +64,7 @@ def command(
         level, method = suggestion.severity, "suggestion"
     elif interactive(app, no_input=no_input):
         level, method, reason = _ask(doc, suggestion, lang_code, app.home)
+        expect = version(doc)  # the person decided on this version: a change since refuses the save
     else:
         raise MissingAnswers(
             ["one of --accept-suggestion", "--severity N --reason TEXT", "--impact X --urgency Y"]
@@ -71,7 +74,7 @@ def command(
         return sla.classify(d, level, method=method, reason=reason, suggested=suggestion, home=app.home,
                             actor=app.agent, extra=extra)  # fmt: skip
 
-    doc = store.update(ticket_id, change, actor=app.agent)
+    doc = store.update(ticket_id, change, actor=app.agent, expect=expect)
     if as_json:
         emit_json(doc)
         return

@@ -98,6 +98,9 @@ def command(
     lang: str | None = typer.Option(None, "--lang", help="es, en or pt (else SDCLI_LANG, else the locale)."),
     resume: bool = typer.Option(False, "--resume", help="Continue a draft left by an interrupted intake."),
     draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
+    request_id: str | None = typer.Option(
+        None, "--request-id", help="Run again with the same id: finds the incident a first run saved."
+    ),
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -170,7 +173,8 @@ def command(
     fields = intake.incident_fields(answers, ictx, channel=chan, received_at=received)
     if not as_json:  # the acknowledgement's texts are read before the save: a broken file refuses it
         intake.message("saved", lang_code, app.home)
-    doc = intake.open_incident(app.store(), fields, actor=app.agent)
+    rid = request_id or (f"draft:{app.agent}:{draft.id}" if draft is not None else None)  # a retry finds it
+    doc = intake.open_incident(app.store(), fields, actor=app.agent, request_id=rid)
     if draft is not None:
         drafts.remove(app.home, draft)
     if as_json:
