@@ -92,6 +92,9 @@ def error_line(e: SdcliError) -> str:
 def _flush_warnings(ctx: Any) -> None:
     if isinstance(ctx.obj, App):
         ctx.obj.flush_warnings()
+        store = getattr(ctx.obj, "_store", None)
+        if store is not None:
+            store.close()  # a database connection ends with the command
 
 
 app = typer.Typer(
@@ -177,7 +180,14 @@ class _LazyEpilog(TyperCommand):
 
 
 #: command groups: (name, module whose `app` is a Typer with subcommands)
-GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer"), ("config", "config")]
+GROUPS = [
+    ("ssr", "ssr"),
+    ("change", "change"),
+    ("customer", "customer"),
+    ("config", "config"),
+    ("store", "store_"),
+    ("db", "db"),
+]
 
 
 def _register() -> None:

@@ -300,10 +300,12 @@ def ack_text(doc: dict[str, Any], lang: str | None = None, home: Path | None = N
     )
 
 
-def open_incident(store: Any, fields: dict[str, Any], *, actor: str) -> dict[str, Any]:
+def open_incident(
+    store: Any, fields: dict[str, Any], *, actor: str, request_id: str | None = None
+) -> dict[str, Any]:
     received = fields.get("received_at")
     at = clock.from_iso(received) if received else None
-    return store.create("INC", fields, actor=actor, at=at)
+    return store.create("INC", fields, actor=actor, at=at, request_id=request_id)
 
 
 def acknowledge(store: Any, ticket_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:

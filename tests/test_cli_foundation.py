@@ -7,7 +7,7 @@ import re
 import subprocess
 
 import pytest
-from conftest import PY, ROOT, subprocess_env
+from conftest import BACKEND, PY, ROOT, err, subprocess_env
 from helpers import make_incident
 
 from sdcli.store import open_store
@@ -49,7 +49,7 @@ def test_note_resolve_close_reopen(sdcli, inc):
     assert sdcli("note", "INC1", "called the site").exit_code == 0
     r = sdcli("close", "INC1")
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: cannot close INC1: it is open") and r.stderr.count("\n") == 1
+    assert err(r).startswith("Error: cannot close INC1: it is open") and err(r).count("\n") == 1
     doc = sdcli.json("resolve", "INC1", "--note", "power back", "--json")
     assert doc["status"] == "resolved" and doc["resolution"] == "power back" and doc["resolved_at"]
     assert sdcli.json("close", "INC1", "--json")["status"] == "closed"
@@ -64,7 +64,8 @@ def test_note_resolve_close_reopen(sdcli, inc):
 
 def test_note_on_unknown_id_and_bad_id(sdcli, inc, home):
     r = sdcli("note", "INC77", "x")
-    assert r.exit_code == 1 and r.stderr.strip() == f"Error: no ticket INC77 in {home / 'store'}"
+    where = home / "store" if BACKEND == "tinydb" else open_store(home=home).describe()
+    assert r.exit_code == 1 and err(r).strip() == f"Error: no ticket INC77 in {where}"
     r = sdcli("note", "77", "x")
     assert r.exit_code == 1 and "is not a ticket id" in r.stderr
 
@@ -112,6 +113,7 @@ def test_list_filters(sdcli, home):
     assert r.exit_code == 1 and "incident, ssr, change" in r.stderr
 
 
+@pytest.mark.files_only("damages a shard file of the embedded store")
 def test_damaged_store_exit_1_names_file_unchanged_and_doctor_reports(sdcli, inc, home):
     shard = home / "store" / "INC" / "00000.json"
     shard.write_text('{"tickets": {"1": ')
@@ -134,6 +136,7 @@ def test_doctor_ok_and_json(sdcli, inc):
     assert rep["ok"] is True and rep["problems"] == []
 
 
+@pytest.mark.files_only("file modes of the embedded store")
 def test_doctor_reports_loose_permissions(sdcli, inc, home):
     (home / "store" / "meta.json").chmod(0o644)
     r = sdcli("doctor", "--json")
@@ -141,8 +144,11 @@ def test_doctor_reports_loose_permissions(sdcli, inc, home):
     assert sdcli("doctor", "--fix").exit_code == 0
 
 
-def test_home_option_beats_env(sdcli, tmp_path):
+def test_home_option_beats_env(sdcli, tmp_path, home, monkeypatch):
     other = tmp_path / "elsewhere"
+    r = sdcli("--home", str(other), "open", "--resume")  # what lives in the home: drafts, the desk's files
+    assert r.exit_code == 1 and str(other / "drafts") in err(r) and str(home) not in err(r)
+    monkeypatch.delenv("SDCLI_STORE", raising=False)  # the default store is the embedded one in the home
     make_incident(open_store(home=other))
     assert sdcli("show", "INC1").exit_code == 1
     assert sdcli.json("--home", str(other), "show", "INC1", "--json")["id"] == "INC1"
@@ -157,7 +163,7 @@ def test_unexpected_exception_is_one_line_with_report(sdcli, inc, monkeypatch, h
     monkeypatch.setattr(t, "add_note", boom)
     r = sdcli("note", "INC1", "x")
     assert r.exit_code == 1
-    line = r.stderr.strip()
+    line = err(r).strip()
     assert "\n" not in line and line.startswith("Error: unexpected ZeroDivisionError: kaboom")
     path = line.rsplit("report is in ", 1)[1].rstrip(")")
     assert "Traceback" in open(path).read()

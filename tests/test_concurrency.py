@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
 from conftest import PY, report, subprocess_env
 
 from sdcli.store import open_store
@@ -17,6 +18,7 @@ from sdcli.store import open_store
 WORKERS = str(Path(__file__).with_name("workers.py"))
 
 
+@pytest.mark.files_only("a reader polls the embedded store's files for torn JSON")
 def test_eight_writers_and_a_polling_reader(home):
     env = subprocess_env(home)
     open_store(home=home).create("INC", {"status": "open", "customer": "seed"}, actor="t")
@@ -62,7 +64,8 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
     kills = 0
     for _ in range(20):
         p = subprocess.Popen([PY, WORKERS, "loop", str(home)], env=env, stdout=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.2, 0.5))
+        assert p.stdout is not None and p.stdout.readline() == "ready\n"  # the time to start is not counted
+        time.sleep(rng.uniform(0.05, 0.35))
         os.kill(p.pid, signal.SIGKILL)
         out, _ = p.communicate()
         kills += 1
@@ -105,7 +108,8 @@ def test_bulk_writes_killed_at_random_instants_are_whole_or_absent(home):
         p = subprocess.Popen(
             [PY, WORKERS, "bulk", str(home), str(size)], env=env, stdout=subprocess.PIPE, text=True
         )
-        time.sleep(rng.uniform(0.3, 0.9))
+        assert p.stdout is not None and p.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.05, 0.6))
         os.kill(p.pid, signal.SIGKILL)
         p.communicate()
         kills += 1
@@ -129,6 +133,7 @@ def test_bulk_writes_killed_at_random_instants_are_whole_or_absent(home):
            batches=len(batches), tickets=len(docs) - 1, torn_batches=0)  # fmt: skip
 
 
+@pytest.mark.files_only("holds the embedded store's lock file")
 def test_live_lock_holder_means_store_busy_exit_1(home, sdcli):
     from helpers import make_incident
 

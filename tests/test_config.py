@@ -12,7 +12,7 @@ from importlib import resources
 import pytest
 import typer.main
 import typer.testing
-from conftest import DATA, report
+from conftest import DATA, err, report
 
 from sdcli.cli import app
 
@@ -55,7 +55,7 @@ def write(home, name: str, text: str) -> str:
 
 
 def one_error(r) -> str:
-    lines = r.stderr.strip().splitlines()
+    lines = err(r).strip().splitlines()
     assert r.exit_code == 1 and len(lines) == 1 and lines[0].startswith("Error: "), (r.exit_code, r.output)
     return lines[0]
 
@@ -63,7 +63,7 @@ def one_error(r) -> str:
 def refusal(r) -> str | None:
     """The `Error:` line of a failed run, when it is the one error line and the last (an import
     names its bad rows on indented lines before it); None for anything else."""
-    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    lines = [x for x in err(r).splitlines() if x.strip()]
     errors = [x for x in lines if x.startswith("Error: ")]
     if r.exit_code != 1 or len(errors) != 1 or lines[-1] != errors[0]:
         return None
@@ -348,8 +348,8 @@ def test_mutated_desk_files_never_crash_and_name_file_and_key(home, tmp_path, mo
                 r = run(args)
                 figures["runs"] += 1
                 error = refusal(r)
-                if "Traceback" in r.output or "(a bug" in r.stderr or (r.exit_code != 0 and error is None):
-                    crashes.append((name, kind, path, args[:2], r.exit_code, r.stderr[-300:]))
+                if "Traceback" in r.output or "(a bug" in err(r) or (r.exit_code != 0 and error is None):
+                    crashes.append((name, kind, path, args[:2], r.exit_code, err(r)[-300:]))
                 done.append((name, file, data, args, error))
         (home / f"{name}.toml").unlink()
     report("config_mutations", runs=figures["runs"], crashes=len(crashes))

@@ -193,6 +193,7 @@ def test_table_validation_names_the_entry(mutate, message):
 
 def test_desk_table_override_is_validated_by_the_command(sdcli, home):
     inc = open_incident(sdcli)
+    home.mkdir(parents=True, exist_ok=True)  # the embedded store made it; a database store did not
     (home / "escalation.toml").write_text(
         '[[level]]\nlevel = 1\nname = "Sales"\ncontacts = [{name = "X", phone = "+5511999990000"}]\n'
     )

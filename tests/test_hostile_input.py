@@ -12,7 +12,7 @@ import sys
 
 import pexpect
 import pytest
-from conftest import PY, subprocess_env
+from conftest import PY, err, subprocess_env
 
 import sdcli.ui as ui
 
@@ -34,11 +34,12 @@ def sh(home, *args, stdin: bytes = b"", stdout=subprocess.PIPE, **env) -> subpro
 
 
 def one_line(p) -> str:
-    err = p.stderr.decode("utf-8", "replace") if isinstance(p.stderr, bytes) else p.stderr
-    lines = err.strip().splitlines()
+    err_ = p.stderr.decode("utf-8", "replace") if isinstance(p.stderr, bytes) else p.stderr
+    err_ = err(err_)
+    lines = err_.strip().splitlines()
     code = getattr(p, "returncode", getattr(p, "exit_code", None))
-    assert code == 1 and len(lines) == 1 and lines[0].startswith("Error: "), (code, err)
-    assert "Traceback" not in err and "unexpected" not in err
+    assert code == 1 and len(lines) == 1 and lines[0].startswith("Error: "), (code, err_)
+    assert "Traceback" not in err_ and "unexpected" not in err_
     return lines[0]
 
 
@@ -194,7 +195,7 @@ def test_a_good_draft_resumes_beside_a_damaged_one_which_is_named(sdcli, home):
     )
     r = sdcli("open", "--resume", "--no-input", "--json")
     assert r.exit_code == 0, r.output
-    assert "Warning: draft" in r.stderr and "D20261201090000abcd.json is damaged" in r.stderr
+    assert "Warning: draft" in err(r) and "D20261201090000abcd.json is damaged" in err(r)
     assert json.loads(r.stdout)["customer"] == "ACME"
 
 
@@ -231,7 +232,7 @@ def test_a_header_repeating_one_name_16384_times_is_warned_about_once(sdcli, tmp
     path = tmp_path / "wide.csv"
     path.write_text(",".join(["customer"] * 16_384) + "\n" + ",".join(["ACME"] * 16_384) + "\n")
     r = sdcli("import", str(path), "--dry-run")
-    assert r.stderr.count("appears more than once") == 1, r.stderr[:300]
+    assert err(r).count("appears more than once") == 1, err(r)[:300]
 
 
 # --------------------------------------------------------------------------- what is shown
@@ -315,31 +316,32 @@ OPENED = ["open", "--no-input", "--customer", "ACME", "--site", "Lima HQ", "--co
 def test_durations_and_instants_no_desk_can_count_are_one_line(sdcli, home, args):
     assert sdcli(*OPENED).exit_code == 0
     r = sdcli(*args)
-    assert r.exit_code == 1 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1, r.output
-    assert "unexpected" not in r.stderr
+    assert r.exit_code == 1 and err(r).startswith("Error: ") and err(r).count("\n") == 1, r.output
+    assert "unexpected" not in err(r)
 
 
 def test_ssr_details_that_are_not_an_object_are_one_line(sdcli, tmp_path):
     form = tmp_path / "ssr.json"
     form.write_text(json.dumps({"category": "static_route", "details": ["10.0.0.0/8"]}))
     r = sdcli("ssr", "--no-input", "--from-file", str(form))
-    assert r.exit_code == 1 and "details" in r.stderr and "unexpected" not in r.stderr
+    assert r.exit_code == 1 and "details" in err(r) and "unexpected" not in err(r)
 
 
 def test_a_classification_reason_that_is_not_text_is_refused_before_saving(sdcli, home):
     assert sdcli(*OPENED).exit_code == 0
     r = sdcli("classify", "INC1", "--severity", "4", "--reason", "nul\x00byte")
-    assert r.exit_code == 1 and "reason" in r.stderr and "unexpected" not in r.stderr
+    assert r.exit_code == 1 and "reason" in err(r) and "unexpected" not in err(r)
     assert "severity" not in sdcli.json("show", "INC1", "--json")
 
 
 def test_a_broken_escalation_table_is_named_by_shift_not_hidden(sdcli, home):
     assert sdcli(*OPENED).exit_code == 0
     assert sdcli("classify", "INC1", "--accept-suggestion").exit_code == 0
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     (home / "escalation.toml").write_text(
         '[[level]]\nname = "Desk"\ncontacts = [{name = "X", phone = "+5511999990000"}]\n'
     )
     (home / "escalation.toml").chmod(0o600)
     r = sdcli("shift", "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)["problems"]
-    assert "Warning: escalations due cannot be shown" in r.stderr and "no team" in r.stderr
+    assert "Warning: escalations due cannot be shown" in err(r) and "no team" in err(r)

@@ -212,16 +212,16 @@ def comparable(docs):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
-def test_export_then_import_gives_back_the_same_tickets(sdcli, home, tmp_path, fmt):
+def test_export_then_import_gives_back_the_same_tickets(sdcli, home, tmp_path, fmt, another_store):
     open_some(sdcli)
     out = tmp_path / f"export.{fmt}"
     r = sdcli("export", "--format", fmt, "-o", str(out))
     assert r.exit_code == 0, r.output
     original = list(open_store(home=home).all_tickets())
-    other = tmp_path / "other"
-    r = sdcli("--home", str(other), "import", str(out), "--json")
+    other = another_store()
+    r = sdcli("--store", other, "import", str(out), "--json")
     assert r.exit_code == 0, r.output
-    copied = list(open_store(home=other).all_tickets())
+    copied = list(open_store(other, home=home).all_tickets())
     assert comparable(copied) == comparable(original)
     if fmt != "csv":  # whole documents keep their history, and the import is added to it
         assert copied[0]["history"][:-1] == original[0]["history"]
@@ -395,7 +395,9 @@ def test_a_repeated_header_is_warned_about_and_its_last_column_read(sdcli, home,
     assert open_store(home=home).get("INC1")["customer"] == row["customer"]
 
 
-def test_tickets_a_preset_let_go_without_answers_export_and_import_again_without_it(sdcli, home, tmp_path):
+def test_tickets_a_preset_let_go_without_answers_export_and_import_again_without_it(
+    sdcli, home, tmp_path, another_store
+):
     sdcli.json(
         "import",
         str(SNOW),
@@ -415,10 +417,10 @@ def test_tickets_a_preset_let_go_without_answers_export_and_import_again_without
     for fmt in ("csv", "jsonl"):
         out = tmp_path / f"snow.{fmt}"
         assert sdcli("export", "--format", fmt, "-o", str(out)).exit_code == 0
-        other = tmp_path / f"other-{fmt}"
-        summary = sdcli.json("--home", str(other), "import", str(out), "--json")
+        other = another_store(f"other-{fmt}")
+        summary = sdcli.json("--store", other, "import", str(out), "--json")
         assert (summary["created"], summary["rejected"]) == (890, 0), fmt
-        assert comparable(open_store(home=other).all_tickets()) == comparable(original)
+        assert comparable(open_store(other, home=home).all_tickets()) == comparable(original)
 
 
 def test_missing_answers_names_required_questions_and_is_dropped_once_answered(sdcli, home, tmp_path):

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from conftest import err
 
 import sdcli.ui as ui
 
@@ -109,13 +110,13 @@ def test_export_dash_is_stdout_and_a_new_file_is_private(sdcli, two, tmp_path):
 
 def test_export_to_a_directory_is_a_one_line_refusal(sdcli, two, tmp_path):
     r = sdcli("export", "-o", str(tmp_path))
-    assert r.exit_code == 1 and r.stderr.strip() == f"Error: cannot write {tmp_path}: it is a directory"
+    assert r.exit_code == 1 and err(r).strip() == f"Error: cannot write {tmp_path}: it is a directory"
 
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 def test_export_to_a_full_device_is_a_one_line_error(sdcli, two):
     r = sdcli("export", "-o", "/dev/full")
-    assert r.exit_code == 1 and r.stderr.strip() == "Error: cannot write /dev/full: the disk is full"
+    assert r.exit_code == 1 and err(r).strip() == "Error: cannot write /dev/full: the disk is full"
     assert stat.S_ISCHR(os.lstat("/dev/full").st_mode)
 
 
@@ -140,6 +141,7 @@ def test_rejects_go_to_a_fifo_a_link_target_or_stdout(sdcli, tmp_path):
 # --------------------------------------------------------------------------- a damaged shard
 
 
+@pytest.mark.files_only("a damaged shard file of the embedded store")
 def test_one_damaged_shard_does_not_block_the_export_of_the_healthy_tickets(sdcli, store, home):
     docs = [{"status": "open", "customer": f"C{i}", "site": "S", "problem": "other", "channel": "phone"}
             for i in range(250)]  # fmt: skip
@@ -151,7 +153,7 @@ def test_one_damaged_shard_does_not_block_the_export_of_the_healthy_tickets(sdcl
         assert r.exit_code == 1, r.output
         ids = [d["id"] for d in json.loads(r.stdout)]
         assert ids == [f"INC{n}" for n in range(200, 251)], extra
-        lines = r.stderr.strip().splitlines()
+        lines = err(r).strip().splitlines()
         assert str(shard) in lines[0] and lines[0].startswith("Warning: ") and "damaged" in lines[0]
         assert lines[-1].startswith("Error: 51 tickets exported, but 1 store file(s) could not be read")
     assert shard.read_text() == '{"tickets": {"1": '  # left as it is, for doctor

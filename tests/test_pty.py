@@ -156,3 +156,31 @@ def test_a_closed_terminal_leaves_the_draft(home):
     answers = json.loads(draft.read_text())["answers"]
     assert answers["customer"] == "Minera Sur" and answers["description"] == "Pérdida del 30%"
     assert list(open_store(home=home).all_tickets()) == []
+
+
+@pytest.mark.parametrize("command", ["classify", "escalate"])
+def test_a_change_made_while_an_agent_decides_is_not_overwritten(home, command):
+    """classify and escalate on a terminal read the ticket, ask a person, then save onto the
+    version that person saw: another agent's change meanwhile refuses the save, in one line."""
+    from helpers import make_incident
+
+    from sdcli.tickets import add_note
+
+    store = open_store(home=home)
+    make_incident(store, service_type="mpls", has_contingency=False)
+    child = spawn(home, command, "INC1")
+    child.expect_exact("Severity" if command == "classify" else "Call whom")
+    add_note(open_store(home=home), "INC1", "customer called back", actor="bea")  # another agent, meanwhile
+    child.send("\r")
+    if command == "escalate":
+        answer(child, "Outcome of the call", "\r")
+        answer(child, "Note (optional)", "\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    out = child.before.replace("\r\n", "\n")
+    assert child.exitstatus == 1
+    print(repr(out[-600:]))
+    (line,) = [x for x in out.splitlines() if x.startswith("Error:")] or [out[-2000:]]
+    assert "INC1 was changed by bea at " in line and "(note)" in line and "run the command again" in line
+    doc = open_store(home=home).get("INC1")
+    assert [h["action"] for h in doc["history"]] == ["opened", "note"] and "severity" not in doc

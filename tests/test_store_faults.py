@@ -58,6 +58,7 @@ def csv_file(path: Path, rows: int, start: int = 0) -> Path:
 # --------------------------------------------------------------------------- 1. refused but saved
 
 
+@pytest.mark.files_only("a damaged index file of the embedded store")
 @pytest.mark.parametrize("command", ["open", "resolve", "import"])
 def test_a_write_refused_for_a_damaged_index_writes_nothing(sdcli, home, tmp_path, command):
     assert sdcli(*OPEN).exit_code == 0
@@ -84,6 +85,9 @@ def _run(home: Path, code: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.files_only(
+    "the embedded store's journal (its commit point; PostgreSQL's lost COMMIT: test_postgres.py)"
+)
 def test_a_fault_after_the_commit_point_reports_the_saved_ticket(home):
     fault = """
 import os
@@ -105,6 +109,7 @@ journal.os.replace = replace
     assert not (home / "store" / "journal.json").exists() and store.check() == []
 
 
+@pytest.mark.files_only("the embedded store's journal (its commit point)")
 def test_ctrl_c_after_the_commit_point_reports_the_saved_ticket(home):
     fault = """
 import os, signal
@@ -121,6 +126,7 @@ journal.finish = finish
     assert [d["id"] for d in open_store(home=home).all_tickets()] == ["INC1"]
 
 
+@pytest.mark.files_only("the embedded store's journal (its commit point)")
 def test_ctrl_c_before_the_commit_point_saves_nothing(home):
     fault = """
 import os, signal
@@ -140,6 +146,7 @@ files.write_temp = write_temp
 # --------------------------------------------------------------------------- 2. counters
 
 
+@pytest.mark.files_only("the embedded store's meta.json counters (PostgreSQL's counter: test_postgres.py)")
 @pytest.mark.parametrize("damage", ["missing", "behind"])
 def test_an_import_never_overwrites_a_ticket_when_the_counter_is_lost_or_behind(
     sdcli, home, tmp_path, damage
@@ -207,12 +214,14 @@ def test_readers_never_see_part_of_an_import(home, tmp_path):
     store = open_store(home=home)
     store.create("INC", {"status": "open", "customer": "seed"}, actor="t")
     seen: set[tuple[int, int]] = set()
+    reads: list[int] = []
     stop = threading.Event()
 
     def read() -> None:
         reader = open_store(home=home)
         while not stop.is_set():
             seen.add((len(list(reader.all_tickets("INC"))), len(reader.open_summaries("INC"))))
+            reads.append(1)
 
     t = threading.Thread(target=read)
     t.start()
@@ -228,7 +237,7 @@ def test_readers_never_see_part_of_an_import(home, tmp_path):
     assert p.returncode == 0, p.stderr
     counts = {n for pair in seen for n in pair}  # two reads each: the import may land between them
     assert counts <= {1, 6001} and (6001, 6001) in seen, sorted(seen)[:10]
-    report("readers-during-import", rows=6000, reads=len(seen), partial_views=0)
+    report("readers-during-import", rows=6000, reads=len(reads) * 2, partial_views=0)
 
 
 # --------------------------------------------------------------------------- 10. doctor
@@ -240,6 +249,7 @@ WRONG_SHAPES = [[], "x", 1, None, {"tickets": []}, {"tickets": {"1": "x"}}, {"ti
 TARGETS = ["meta.json", "index.sqlite", "INC/00000.json", "customers.json", "journal.json"]
 
 
+@pytest.mark.files_only("wrong-shaped files of the embedded store")
 @pytest.mark.parametrize("target", TARGETS)
 def test_doctor_reads_wrong_shaped_files_without_crashing(sdcli, home, target):
     assert sdcli(*OPEN).exit_code == 0
@@ -254,6 +264,7 @@ def test_doctor_reads_wrong_shaped_files_without_crashing(sdcli, home, target):
     assert crashes == []
 
 
+@pytest.mark.files_only("the embedded store's customer file and folder modes")
 def test_doctor_checks_the_customer_directory_and_folder_modes(sdcli, home):
     assert sdcli(*OPEN).exit_code == 0
     (home / "store" / "customers.json").write_text(json.dumps({"customers": {"1": {"x": 1}}}))
@@ -289,6 +300,7 @@ def test_doctor_reports_no_false_alarm_while_agents_write(home):
     report("doctor-under-writes", runs=8, writers=2, tickets_written=written, false_alarms=len(alarms))
 
 
+@pytest.mark.files_only("a deleted shard file of the embedded store")
 def test_doctor_reports_a_deleted_shard_and_fix_does_not_hide_it(sdcli, home, store):
     store.upsert_many("INC", [{"status": "open", "customer": f"c{i}"} for i in range(450)], key=None,
                       on_conflict="skip", actor="t", event={})  # fmt: skip
@@ -302,6 +314,7 @@ def test_doctor_reports_a_deleted_shard_and_fix_does_not_hide_it(sdcli, home, st
     assert len(store.open_summaries()) == 450  # the index keeps the only trace of the lost tickets
 
 
+@pytest.mark.files_only("truncated index or meta files of the embedded store")
 @pytest.mark.parametrize("name", ["index.sqlite", "meta.json"])
 def test_doctor_fix_rebuilds_a_truncated_index_or_meta(sdcli, home, store, name):
     for _ in range(3):
@@ -318,6 +331,7 @@ def test_doctor_fix_rebuilds_a_truncated_index_or_meta(sdcli, home, store, name)
 # --------------------------------------------------------------------------- 6. links and paths
 
 
+@pytest.mark.files_only("a planted journal file in the embedded store")
 def test_a_planted_journal_cannot_rename_files_outside_the_store(sdcli, home, tmp_path):
     assert sdcli(*OPEN).exit_code == 0
     victim = tmp_path / "victim.txt"
@@ -332,6 +346,7 @@ def test_a_planted_journal_cannot_rename_files_outside_the_store(sdcli, home, tm
     assert victim.read_text() == "precious" and decoy.read_text() == "planted"
 
 
+@pytest.mark.files_only("symbolic links in the embedded store's folder")
 def test_doctor_fix_never_changes_a_file_through_a_link(sdcli, home, tmp_path):
     assert sdcli(*OPEN).exit_code == 0
     outside = tmp_path / "setuid-tool"
@@ -349,6 +364,7 @@ def test_doctor_fix_never_changes_a_file_through_a_link(sdcli, home, tmp_path):
     assert check.exit_code == 1 and check.stdout.count("a symbolic link inside the store") == 2
 
 
+@pytest.mark.files_only("symbolic links in the embedded store's folder")
 def test_store_files_are_never_read_through_a_link(sdcli, home, tmp_path):
     assert sdcli(*OPEN).exit_code == 0
     shard = home / "store" / "INC" / "00000.json"
@@ -360,6 +376,7 @@ def test_store_files_are_never_read_through_a_link(sdcli, home, tmp_path):
     assert r.exit_code == 1 and "symbolic link" in r.stderr
 
 
+@pytest.mark.files_only("file modes of the embedded store under umask 000")
 def test_the_home_and_store_are_private_under_umask_000(tmp_path):
     home = tmp_path / "fresh" / "home"
     code = f"import os, sys; os.umask(0); from sdcli.cli import main; sys.argv = ['sdcli', *{OPEN!r}]; main()"

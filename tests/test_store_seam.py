@@ -21,7 +21,8 @@ def no_tty(monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
 
 
-def test_the_default_store_is_the_embedded_one_under_the_home(home):
+def test_the_default_store_is_the_embedded_one_under_the_home(home, monkeypatch):
+    monkeypatch.delenv("SDCLI_STORE", raising=False)
     store = open_store(home=home)
     assert store.url == f"tinydb://{home / 'store'}" and store.describe() == store.url
 

@@ -48,6 +48,7 @@ def loop(home: str) -> None:
 
     os.environ.setdefault("SDCLI_LOCK_TIMEOUT", "60")
     store = open_store(home=Path(home))
+    print("ready", flush=True)  # started: the kill that follows lands among the writes
     i = 0
     while True:
         doc = store.create("INC", {"status": "open", "customer": f"k{i}", "blob": "x" * 2000}, actor="k")
@@ -133,6 +134,7 @@ def bulk(home: str, size: str) -> None:
 
     os.environ.setdefault("SDCLI_LOCK_TIMEOUT", "60")
     store = open_store(home=Path(home))
+    print("ready", flush=True)
     b = 0
     while True:
         batch = [{"status": "open", "customer": f"b{b}-{i}", "blob": "x" * 500} for i in range(int(size))]
@@ -141,6 +143,53 @@ def bulk(home: str, size: str) -> None:
         ).created
         print(ids[0], ids[-1], flush=True)
         b += 1
+
+
+def agent(name: str, seconds: str, out: str) -> None:
+    """An agent at work through the CLI for `seconds`: opens incidents, notes the shared INC1 and its
+    own tickets, escalates and resolves them. Every write acknowledged (exit 0) is a JSON line in out."""
+    import random
+
+    os.environ["SDCLI_NO_INPUT"] = "1"
+    os.environ["SDCLI_AGENT"] = name
+    from typer.testing import CliRunner
+
+    from sdcli.cli import app
+
+    runner = CliRunner()
+    rng = random.Random(name)
+    mine: list[str] = []
+    done, failed = [], []
+    end = time.monotonic() + float(seconds)
+    i = 0
+    while (i < 12 or time.monotonic() < end) and i < 400:  # at least 12 writes, then until the deadline
+        i += 1
+        choice = rng.random()
+        if not mine or choice < 0.3:
+            args = ["open", "--customer", f"{name}-{i}", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo",
+                    "--problem", "link_down",
+                    "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--service-type", "mpls",
+                    "--no-contingency", "--json"]  # fmt: skip
+            op, target, text = "open", None, None
+        elif choice < 0.6:
+            op, target, text = "note", "INC1" if rng.random() < 0.5 else rng.choice(mine), f"{name} note {i}"
+            args = ["note", target, text]
+        elif choice < 0.85:
+            op, target, text = "escalate", rng.choice(mine), f"{name} call {i}"
+            args = ["escalate", target, "--call", "Service Desk Latam", "--outcome", "reached", "--note", text,
+                    "--json"]  # fmt: skip
+        else:
+            op, target, text = "resolve", mine.pop(rng.randrange(len(mine))), f"{name} fixed {i}"
+            args = ["resolve", target, "--note", text]
+        r = runner.invoke(app, args)
+        if r.exit_code != 0:
+            failed.append({"op": op, "err": (r.stderr or repr(r.exception))[-300:]})
+            continue
+        if op == "open":
+            target = json.loads(r.stdout)["id"]
+            mine.append(target)
+        done.append({"op": op, "id": target, "text": text})
+    Path(out).write_text(json.dumps({"done": done, "failed": failed}))
 
 
 if __name__ == "__main__":

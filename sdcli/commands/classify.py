@@ -47,6 +47,7 @@ def command(
     from sdcli import sla
     from sdcli.errors import InvalidValue, MissingAnswers
     from sdcli.i18n import Message
+    from sdcli.store.base import version
 
     app = app_of(ctx)
     store = app.store()
@@ -54,6 +55,7 @@ def command(
     doc = store.get(ticket_id)
     suggestion = sla.suggest(doc, lang_code, app.home)
     extra: dict[str, Any] = {}
+    expect: int | None = None
     if (impact is None) != (urgency is None):
         raise MissingAnswers(["--urgency" if urgency is None else "--impact"])
     if impact is not None and urgency is not None:
@@ -71,6 +73,7 @@ def command(
         level, method = suggestion.severity, "suggestion"
     elif interactive(app, no_input=no_input):
         level, method, reason = _ask(doc, suggestion, lang_code, app.home)
+        expect = version(doc)  # the person decided on this version: a change since refuses the save
     else:
         raise MissingAnswers(
             [Message("error.classify_how"), "--severity N --reason TEXT", "--impact X --urgency Y"]
@@ -80,7 +83,7 @@ def command(
         return sla.classify(d, level, method=method, reason=reason, suggested=suggestion, home=app.home,
                             actor=app.agent, extra=extra)  # fmt: skip
 
-    doc = store.update(ticket_id, change, actor=app.agent)
+    doc = store.update(ticket_id, change, actor=app.agent, expect=expect)
     if as_json:
         emit_json(doc)
         return

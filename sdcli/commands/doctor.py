@@ -14,16 +14,27 @@ def command(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Check the store: valid JSON, index consistent with tickets, unique ids, permissions.
+    """Check the store: valid JSON, index consistent with tickets, unique ids, permissions; on
+    PostgreSQL the connection, the schema version and the login's permissions.
 
     Exits 1 when a problem is found. Example: sdcli doctor --fix
     """
     store = app_of(ctx).store()
     fixed = store.repair() if fix else []
     problems = store.check()
+    about = store.about()
     if as_json:
-        emit_json({"store": store.describe(), "ok": not problems, "problems": problems, "fixed": fixed})
+        emit_json(
+            {
+                "store": store.describe(),
+                "ok": not problems,
+                "problems": problems,
+                "fixed": fixed,
+                "about": about,
+            }
+        )
     else:
+        typer.echo(f"store: {store.describe()} (" + ", ".join(f"{k} {v}" for k, v in about.items()) + ")")
         for line in fixed:
             typer.echo(f"fixed: {clean(line)}")
         for line in problems:

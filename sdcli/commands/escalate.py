@@ -32,8 +32,9 @@ def command(
 
     Example: sdcli escalate INC12 --call "Carla Mendes" --outcome no-answer
     """
-    from sdcli import clock, escalation
+    from sdcli import escalation
     from sdcli.errors import UnknownTicket
+    from sdcli.store.base import version
     from sdcli.tickets import check_text
 
     app = app_of(ctx)
@@ -44,14 +45,16 @@ def command(
         raise UnknownTicket("error.not_registered", id=ticket_id.strip().upper()) from None
     table = escalation.load_table(app.home, store.customers())
     escalation.check_escalable(doc)
-    now = clock.now()
+    now = store.now()  # the store's clock: agents' machines disagree
     name = call or email
+    expect: int | None = None
     chan = channel or ("email" if email and not call else "phone")
     if name is None and channel and channel.strip().lower() in escalation.FORBIDDEN:
         escalation.check_channel(channel)  # refused even when no call is recorded
     if name is None and interactive(app, no_input=no_input) and not as_json:
         _render(doc, table, now, app.home)
         name, chan, outcome, note = _ask(doc, table, now, app.home)
+        expect = version(doc)  # the call was chosen on this version: a change since refuses the save
     if name is None:
         st = escalation.state(doc, table, now, app.home)
         if as_json:
@@ -70,7 +73,7 @@ def command(
         messages[:] = msgs
         return event
 
-    doc = store.update(doc["id"], change, actor=app.agent)
+    doc = store.update(doc["id"], change, actor=app.agent, expect=expect)
     for m in messages:
         (warn if m.key in ("escalate.email_backup", "escalate.move_up", "escalate.last_level") else info)(m)
     if as_json:

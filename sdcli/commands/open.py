@@ -116,6 +116,9 @@ def command(
     lang: str | None = LANG_OPTION,
     resume: bool = typer.Option(False, "--resume", help="Continue a draft left by an interrupted intake."),
     draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
+    request_id: str | None = typer.Option(
+        None, "--request-id", help="Run again with the same id: finds the incident a first run saved."
+    ),
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -189,7 +192,8 @@ def command(
                          notes=ictx.notes) if received_raw else None
     )  # fmt: skip
     fields = intake.incident_fields(answers, ictx, channel=chan, received_at=received)
-    doc = intake.open_incident(app.store(), fields, actor=app.agent)
+    rid = request_id or (f"draft:{app.agent}:{draft.id}" if draft is not None else None)  # a retry finds it
+    doc = intake.open_incident(app.store(), fields, actor=app.agent, request_id=rid)
     if draft is not None:
         drafts.remove(app.home, draft)
     if as_json:

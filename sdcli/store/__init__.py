@@ -27,7 +27,11 @@ __all__ = [
 STORE_ENV = "SDCLI_STORE"
 ENTRY_POINTS = "sdcli.stores"
 #: the backends that ship with sdcli: URL scheme → "module:class", imported only when used
-BUILTIN = {"tinydb": "sdcli.store.tiny:TinyStore"}
+BUILTIN = {
+    "tinydb": "sdcli.store.tiny:TinyStore",
+    "postgresql": "sdcli.store.postgres:PostgresStore",
+    "postgres": "sdcli.store.postgres:PostgresStore",  # libpq's other spelling
+}
 
 
 def default_url(home: Path) -> str:

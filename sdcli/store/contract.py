@@ -15,7 +15,16 @@ from typing import Any
 import pytest
 
 from sdcli.errors import BadTicketId, SdcliError, UnknownTicket
-from sdcli.store.base import KeyConflict, Store
+from sdcli.store.base import (
+    ChangedMeanwhile,
+    Dump,
+    KeyConflict,
+    Store,
+    StoreConflict,
+    StoreMoved,
+    checksum,
+    version,
+)
 
 MakeStore = Callable[[], Store]
 
@@ -288,3 +297,93 @@ class StoreContract:
         assert reader.find_refs("nothing") == []
         store.update("INC1", _set(external_id="SN-1"), actor="t")
         assert make_store().find_refs("inc0000045") == [("INC3", "customer_reference")]
+
+    def test_an_upsert_that_drops_a_reference_drops_it_from_lookups(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", incident(external_id="E1", customer_reference="CR-1"), actor="t")
+        store.upsert_many("INC", [incident(external_id="E1", customer_reference=None)], key="external_id",
+                          on_conflict="update", actor="t", event={})  # fmt: skip
+        assert make_store().find_refs("CR-1") == [] and make_store().find_refs("e1") == [
+            ("INC1", "external_id")
+        ]
+
+    # ---- versions, request ids, the clock
+    def test_an_update_made_on_what_was_read_refuses_a_change_made_since(self, make_store: MakeStore) -> None:
+        store = make_store()
+        t = store.create("INC", incident(), actor="ana")
+        read = store.get(t["id"])  # ana looks at it, a person decides...
+        make_store().update(t["id"], _set(site="Quito"), actor="bea")  # ...bea changes it meanwhile
+        with pytest.raises(ChangedMeanwhile) as caught:
+            store.update(t["id"], _set(severity=1), actor="ana", expect=version(read))
+        message = str(caught.value)
+        assert "changed by bea at " in message and "nothing was saved" in message and "(edit)" in message
+        now = store.get(t["id"])
+        assert "severity" not in now and now["site"] == "Quito" and version(now) == 2
+        done = store.update(t["id"], _set(severity=1), actor="ana", expect=version(now))
+        assert done["severity"] == 1 and version(done) == 3
+
+    def test_a_retried_create_with_its_request_id_finds_the_ticket_it_made(
+        self, make_store: MakeStore
+    ) -> None:
+        store = make_store()
+        first = store.create("INC", incident(), actor="ana", request_id="req-1")
+        again = make_store().create("INC", incident(), actor="ana", request_id="req-1")
+        other = store.create("INC", incident(), actor="ana", request_id="req-2")
+        assert again == first and other["id"] == "INC2"
+        assert [d["id"] for d in store.all_tickets()] == ["INC1", "INC2"]
+        assert "request_id" not in first  # the documents stay as they were
+
+    def test_the_store_clock_is_an_aware_instant(self, make_store: MakeStore) -> None:
+        now = make_store().now()
+        assert now.tzinfo is not None and abs((now - datetime.now(UTC)).total_seconds()) < 300
+
+    # ---- moving (sdcli store copy)
+    def test_export_then_import_keeps_documents_customers_and_counters(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", incident(), actor="ana")
+        store.update("INC1", _set(site="Quito"), actor="bea")
+        store.create("SSR", {"status": "received"}, actor="ana")
+        store.put_customer({"name": "Banco Andino", "country": "PE"}, actor="ana")
+        dump = store.export_all()
+        assert [d["id"] for d in dump.tickets] == ["INC1", "SSR1"] and dump.tickets[0] == store.get("INC1")
+        assert dump.counters["INC"] == 2 and [c["name"] for c in dump.customers] == ["Banco Andino"]
+        with pytest.raises(StoreConflict, match="pass --merge"):
+            make_store().import_all(dump, actor="t")
+        make_store().import_all(dump, actor="t", merge=True)  # every ticket equal: nothing to add
+        assert checksum(store.all_tickets(), store.customers()) == checksum(dump.tickets, dump.customers)
+        moved = {**dump.tickets[0], "site": "elsewhere"}
+        added = {**dump.tickets[0], "id": "INC7"}
+        with pytest.raises(StoreConflict, match="INC1"):
+            store.import_all(Dump([moved, added], [], dump.counters), actor="t", merge=True)
+        assert store.get("INC1")["site"] == "Quito" and [d["id"] for d in store.all_tickets("INC")] == [
+            "INC1"
+        ]
+        store.import_all(Dump([added], [{"name": "ACME"}], {"INC": 3}), actor="t", merge=True)
+        assert make_store().get("INC7") == added and [c["name"] for c in store.customers()] == [
+            "ACME",
+            "Banco Andino",
+        ]
+        assert store.create("INC", incident(), actor="t")["id"] == "INC8"  # never below a ticket that came in
+
+    def test_a_moved_store_refuses_every_write_and_still_reads(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", incident(external_id="X"), actor="ana")
+        assert store.moved_to() is None
+        store.mark_moved("postgresql://db.example/sdcli", actor="lead")
+        other = make_store()
+        assert other.moved_to()["to"] == "postgresql://db.example/sdcli" and other.moved_to()["by"] == "lead"
+        for write in (
+            lambda: other.create("INC", incident(), actor="ana"),
+            lambda: other.update("INC1", _set(site="x"), actor="ana"),
+            lambda: other.upsert_many("INC", [incident(external_id="Y")], key="external_id", on_conflict="skip",
+                                      actor="i", event={}),
+            lambda: other.put_customer({"name": "ACME"}, actor="ana"),
+        ):  # fmt: skip
+            with pytest.raises(StoreMoved, match="moved to postgresql://db.example/sdcli"):
+                write()
+        assert other.get("INC1")["site"] == "Lima HQ" and len(list(other.all_tickets())) == 1
+        store.import_all(Dump([], [], {}), actor="lead", merge=True)  # copied back: live again
+        assert (
+            make_store().moved_to() is None
+            and make_store().create("INC", incident(), actor="a")["id"] == "INC2"
+        )

@@ -51,10 +51,22 @@ CREATE INDEX IF NOT EXISTS refs_fold ON refs (fold);
 _COLUMNS = {"opened_at", "updated_at", "recovery_due", "ack_due", "severity", "status", "customer"}
 
 
+def split_id(tid: str) -> tuple[str, int]:
+    """(prefix, number) of a stored id (always canonical: INC12); parse_id for anything else."""
+    p, digits = tid[:3], tid[3:]
+    if p in _PREFIXES and digits.isdigit() and digits[:1] != "0":
+        return p, int(digits)
+    return parse_id(tid)
+
+
+_PREFIXES = frozenset(PREFIXES)
+_RANKS = {p: i for i, p in enumerate(PREFIXES)}
+
+
 def row_of(prefix: str, number: int, s: dict[str, Any]) -> tuple[Any, ...]:
     status = s.get("status")
     return (
-        prefix, number, list(PREFIXES).index(prefix), status if isinstance(status, str) else None,
+        prefix, number, _RANKS[prefix], status if isinstance(status, str) else None,
         sort_value(s, "severity"), int(bool(s.get("severity"))), sort_value(s, "customer"), fold(str(s.get("customer") or "")), fold(str(s.get("site") or "")),
         timestamp(s.get("opened_at")), timestamp(s.get("updated_at")), timestamp(s.get("recovery_due")),
         timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
@@ -133,22 +145,27 @@ class OpenIndex:
 
     # ---- writes (under the store's lock)
     def apply(
-        self, entries: dict[str, dict[str, Any] | None], refs: dict[str, list[tuple[str, str]]]
+        self,
+        entries: dict[str, dict[str, Any] | None],
+        refs: dict[str, list[tuple[str, str]]],
+        new: frozenset[str] = frozenset(),
     ) -> None:
-        """Set or drop the rows of these tickets, and set their references, in one transaction."""
+        """Set or drop the rows of these tickets, and set their references, in one transaction
+        (`new`: tickets this write created, which have no references to drop)."""
         with self._db(write=True) as db:
             db.execute("BEGIN IMMEDIATE")
             drop, put = [], []
             for tid, entry in entries.items():
-                p, n = parse_id(tid)
+                p, n = split_id(tid)
                 (drop if entry is None else put).append((p, n) if entry is None else row_of(p, n, entry))
             db.executemany("DELETE FROM open WHERE prefix = ? AND number = ?", drop)
             db.executemany(f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * 17)})", put)
             if refs:
-                keys = [parse_id(t) for t in refs]
-                db.executemany("DELETE FROM refs WHERE prefix = ? AND number = ?", keys)
+                keys = {t: split_id(t) for t in refs}
+                db.executemany("DELETE FROM refs WHERE prefix = ? AND number = ?",
+                               [k for t, k in keys.items() if t not in new])  # fmt: skip
                 db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)",
-                               [(f, v, fold(v), *parse_id(t)) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
+                               [(f, v, fold(v), *keys[t]) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
             db.execute("COMMIT")
 
     def rebuild(self, docs: Iterable[dict[str, Any]], entry_of: Any) -> None:

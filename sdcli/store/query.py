@@ -24,6 +24,8 @@ _RANK = {p: i for i, p in enumerate(PREFIXES)}
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Text as search compares it: case and accents dropped ('Telefónica' → 'telefonica')."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

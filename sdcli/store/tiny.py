@@ -20,14 +20,16 @@ from tinydb.table import Document
 from sdcli import clock
 from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
-from sdcli.store import journal
+from sdcli.store import journal, tiny_move
 from sdcli.store.base import (
     CONFLICTS,
     Change,
+    Dump,
     Event,
     KeyConflict,
     Store,
     UpsertResult,
+    guarded,
     key_of,
     new_doc,
     stamp,
@@ -36,6 +38,7 @@ from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwr
 from sdcli.store.layout import Layout, Snapshot
 from sdcli.store.openindex import REFS, OpenIndex, refs_of
 from sdcli.store.query import OpenQuery, Page, fold, id_order, page
+from sdcli.store.tiny_move import refuse_if_moved
 from sdcli.store.txn import (
     Txn,
     check_meta,
@@ -169,10 +172,12 @@ class TinyStore(Store):
         for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
             private_dirs(folder)
         journal.commit(self.layout, writes, self.warnings, index=ids,
-                       after=lambda: self.index.apply(txn.index_changes, txn.ref_changes))  # fmt: skip
+                       after=lambda: self.index.apply(txn.index_changes, txn.ref_changes, frozenset(txn.created)))  # fmt: skip
 
     def _changed(self, txn: Txn, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
-        """Record the index row and references of a ticket a write changes."""
+        """Record the index row and references of a ticket a write changes (before None: it is new)."""
+        if before is None:
+            txn.created.append(after["id"])
         if before is None or summary(before) != summary(after):
             txn.index_changes[after["id"]] = self.vocabulary.index_entry(after)
         if before is None or refs_of(before) != refs_of(after):
@@ -180,11 +185,15 @@ class TinyStore(Store):
 
     # ---- reads
     def _docs(self, ids: list[str], snap: Snapshot) -> dict[str, dict[str, Any] | None]:
+        """The tickets of ids as this state has them (None: no such ticket), each shard read once."""
         out: dict[str, dict[str, Any] | None] = {}
+        tables: dict[Path, dict[str, Any]] = {}
         for tid in ids:
             p, n = parse_id(tid)
             path = self.layout.shard(p, n)
-            doc = tickets_of(snap.read_json(path), path).get(str(n))
+            if path not in tables:
+                tables[path] = tickets_of(snap.read_json(path), path)
+            doc = tables[path].get(str(n))
             out[format_id(p, n)] = doc if isinstance(doc, dict) else None
         return out
 
@@ -295,11 +304,15 @@ class TinyStore(Store):
 
     # ---- writes
     def create(self, prefix: str, fields: dict[str, Any], *, actor: str, at: datetime | None = None,
-               event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+               event: Event | None = None, request_id: str | None = None) -> dict[str, Any]:  # fmt: skip
         if prefix not in PREFIXES:
             raise BadTicketId(f"unknown ticket kind {prefix!r}")
         at = at or clock.now()
         with self._locked() as txn:
+            refuse_if_moved(self, txn)
+            requests = txn.meta.setdefault("requests", {})  # request id → ticket, the latest 1,000
+            if request_id is not None and request_id in requests:
+                return self.get(requests[request_id])
             number = txn.allocate(prefix, self.warnings)
             doc = new_doc(prefix, number, fields, actor, clock.iso(at), clock.iso(clock.now()), event)
             table = txn.shard(prefix, number)
@@ -309,15 +322,23 @@ class TinyStore(Store):
                 )
             table.insert(Document(doc, doc_id=number))
             txn.advance(prefix, number + 1)
+            if request_id is not None:
+                requests[request_id] = doc["id"]
+                for old in list(requests)[:-1000]:
+                    del requests[old]
             self._changed(txn, None, doc)
             self._commit(txn)
         return doc
 
-    def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
+    def update(
+        self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None
+    ) -> dict[str, Any]:
         prefix, number = parse_id(ticket_id)
+        change = guarded(change, expect)
         if not self.layout.shard(prefix, number).exists():  # never create a store to refuse an id
             raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
         with self._locked() as txn:
+            refuse_if_moved(self, txn)
             table = txn.shard(prefix, number)
             current = table.get(doc_id=number)
             if current is None:
@@ -345,6 +366,7 @@ class TinyStore(Store):
             return fresh(prefix, docs, key, on_conflict, all_or_nothing)
         at = clock.iso(clock.now())
         with self._locked() as txn:
+            refuse_if_moved(self, txn)
             wanted = [k for k in (key_of(d, key) for d in docs) if k is not None]
             existing = self.keys(prefix, key, wanted) if key and wanted else {}
             number = first = txn.allocate(prefix, self.warnings)
@@ -375,8 +397,12 @@ class TinyStore(Store):
             if result.conflicts and all_or_nothing:
                 raise KeyConflict(key or "key", result.conflicts)
             result.created = [format_id(prefix, n) for n in range(first, number)]
-            for doc in touched.values():
-                self._changed(txn, None, doc)
+            for n, doc in touched.items():
+                if n >= first:
+                    self._changed(txn, None, doc)
+                else:  # an update: its references are set again whatever they were
+                    txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+                    txn.ref_changes[doc["id"]] = refs_of(doc)
             if number != first:
                 txn.advance(prefix, number)
             if touched and not dry_run:
@@ -395,6 +421,7 @@ class TinyStore(Store):
 
     def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
         with self._locked() as txn:
+            refuse_if_moved(self, txn)
             self.customers()  # refuse a damaged directory before changing it
             db = txn.db(self.layout.customers)
             data = db.storage.read() or {}
@@ -412,6 +439,19 @@ class TinyStore(Store):
             db.storage.write(data)
             self._commit(txn)
         return doc
+
+    # ---- moving (sdcli store copy): in tiny_move.py
+    def export_all(self) -> Dump:
+        return tiny_move.export_all(self)
+
+    def import_all(self, dump: Dump, *, actor: str, merge: bool = False) -> None:
+        tiny_move.import_all(self, dump, actor=actor, merge=merge)
+
+    def moved_to(self) -> dict[str, Any] | None:
+        return tiny_move.moved_to(self)
+
+    def mark_moved(self, target: str | None, *, actor: str) -> None:
+        tiny_move.mark_moved(self, target, actor=actor)
 
     # ---- health (sdcli doctor)
     def check(self) -> list[str]:

@@ -65,7 +65,9 @@ class Txn:
         self.dbs: dict[Path, TinyDB] = {}
         self.index_changes: dict[str, dict[str, Any] | None] = {}  # ticket → its open-index row
         self.ref_changes: dict[str, list[tuple[str, str]]] = {}  # ticket → its references
+        self.created: list[str] = []  # tickets this write creates
         self.tables: dict[Path, dict[str, Any]] = {}
+        self.shards: dict[tuple[str, int], dict[str, Any]] = {}  # (prefix, shard number) → its table
 
     def db(self, path: Path) -> TinyDB:
         if path not in self.dbs:
@@ -78,6 +80,9 @@ class Txn:
     def tickets(self, prefix: str, number: int) -> dict[str, Any]:
         """The raw `tickets` table of number's shard, changed in place and written at the commit
         (bulk writes: TinyDB's inserts and updates rewrite the whole shard each time)."""
+        hit = self.shards.get((prefix, number // SHARD_SIZE))
+        if hit is not None:  # a bulk write asks once per ticket: no path built each time
+            return hit
         path = self.layout.shard(prefix, number)
         if path not in self.tables:
             storage = self.db(path).storage
@@ -88,6 +93,7 @@ class Txn:
             data["tickets"] = tickets
             storage.write(data)
             self.tables[path] = tickets
+        self.shards[(prefix, number // SHARD_SIZE)] = self.tables[path]
         return self.tables[path]
 
     def allocate(self, prefix: str, warnings: list[str]) -> int:

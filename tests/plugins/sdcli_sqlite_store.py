@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -22,14 +23,19 @@ from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
 from sdcli.store.base import (
     CONFLICTS,
     Change,
+    Dump,
     Event,
     KeyConflict,
     Store,
+    StoreMoved,
     UpsertResult,
+    guarded,
     key_of,
+    merge_counters,
     merged,
     new_doc,
     stamp,
+    tickets_to_copy,
 )
 
 SCHEMA = """
@@ -37,6 +43,8 @@ CREATE TABLE IF NOT EXISTS counters (prefix TEXT PRIMARY KEY, next INTEGER NOT N
 CREATE TABLE IF NOT EXISTS tickets (prefix TEXT, number INTEGER, doc TEXT NOT NULL, finished INTEGER NOT NULL,
                                     PRIMARY KEY (prefix, number));
 CREATE TABLE IF NOT EXISTS customers (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS requests (request_id TEXT PRIMARY KEY, id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS moved (one INTEGER PRIMARY KEY CHECK (one = 1), doc TEXT NOT NULL);
 """
 
 
@@ -60,8 +68,15 @@ class SqliteStore(Store):
     def _connect(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.executescript(SCHEMA)
+        for attempt in range(50):  # switching the journal mode is not covered by SQLite's busy timeout
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(SCHEMA)
+                break
+            except sqlite3.OperationalError:
+                if attempt == 49:
+                    raise
+                time.sleep(0.05)
         return db
 
     @contextmanager
@@ -91,6 +106,15 @@ class SqliteStore(Store):
         finally:
             db.close()
 
+    @contextmanager
+    def _change(self) -> Iterator[sqlite3.Connection]:
+        """A write of tickets or customers: refused once the store moved."""
+        with self._write() as db:
+            row = db.execute("SELECT doc FROM moved").fetchone()
+            if row:
+                raise StoreMoved(self.url, json.loads(row[0]))
+            yield db
+
     def _allocate(self, db: sqlite3.Connection, prefix: str, count: int) -> int:
         for p in PREFIXES:
             db.execute("INSERT OR IGNORE INTO counters VALUES (?, 1)", (p,))
@@ -104,15 +128,25 @@ class SqliteStore(Store):
                    (p, n, json.dumps(doc, ensure_ascii=False), int(self.vocabulary.is_finished(doc))))  # fmt: skip
 
     def create(self, prefix: str, fields: dict[str, Any], *, actor: str, at: datetime | None = None,
-               event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+               event: Event | None = None, request_id: str | None = None) -> dict[str, Any]:  # fmt: skip
         if prefix not in PREFIXES:
             raise BadTicketId(f"unknown ticket kind {prefix!r}")
-        with self._write() as db:
+        with self._change() as db:
+            if request_id is not None:
+                row = db.execute("SELECT id FROM requests WHERE request_id = ?", (request_id,)).fetchone()
+                if row:
+                    p, n = parse_id(row[0])
+                    (raw,) = db.execute(
+                        "SELECT doc FROM tickets WHERE prefix = ? AND number = ?", (p, n)
+                    ).fetchone()
+                    return json.loads(raw)
             number = self._allocate(db, prefix, 1)
             doc = new_doc(
                 prefix, number, fields, actor, clock.iso(at or clock.now()), clock.iso(clock.now()), event
             )
             self._put(db, doc)
+            if request_id is not None:
+                db.execute("INSERT INTO requests VALUES (?, ?)", (request_id, doc["id"]))
         return doc
 
     def get(self, ticket_id: str) -> dict[str, Any]:
@@ -125,10 +159,13 @@ class SqliteStore(Store):
             raise UnknownTicket(f"no ticket {format_id(p, n)} in {self.url}")
         return json.loads(row[0])
 
-    def update(self, ticket_id: str, change: Change, *, actor: str) -> dict[str, Any]:
+    def update(
+        self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None
+    ) -> dict[str, Any]:
         self.get(ticket_id)
+        change = guarded(change, expect)
         p, n = parse_id(ticket_id)
-        with self._write() as db:
+        with self._change() as db:
             (raw,) = db.execute("SELECT doc FROM tickets WHERE prefix = ? AND number = ?", (p, n)).fetchone()
             before = json.loads(raw)
             after = copy.deepcopy(before)
@@ -167,7 +204,7 @@ class SqliteStore(Store):
     def _upsert(self, prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict: str, actor: str,
                 event: Event, all_or_nothing: bool, dry_run: bool, result: UpsertResult) -> UpsertResult:  # fmt: skip
         at = clock.iso(clock.now())
-        with self._write() as db:
+        with self._change() as db:
             existing: dict[str, dict[str, Any]] = {}
             for (raw,) in db.execute("SELECT doc FROM tickets WHERE prefix = ?", (prefix,)):
                 doc = json.loads(raw)
@@ -216,7 +253,7 @@ class SqliteStore(Store):
 
     def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
         key = record["name"].casefold()
-        with self._write() as db:
+        with self._change() as db:
             row = db.execute("SELECT doc FROM customers WHERE key = ?", (key,)).fetchone()
             before = json.loads(row[0]) if row else {}
             at = clock.iso(clock.now())
@@ -228,6 +265,44 @@ class SqliteStore(Store):
                 "INSERT OR REPLACE INTO customers VALUES (?, ?)", (key, json.dumps(doc, ensure_ascii=False))
             )
         return doc
+
+    def export_all(self) -> Dump:
+        with self._read() as db:
+            counters = dict(db.execute("SELECT prefix, next FROM counters").fetchall())
+        return Dump(list(self.all_tickets()), self.customers(), merge_counters(counters))
+
+    def import_all(self, dump: Dump, *, actor: str, merge: bool = False) -> None:
+        existing = {d["id"]: d for d in self.all_tickets()}
+        customers = self.customers()
+        with self._write() as db:
+            new = tickets_to_copy(
+                dump, existing, occupied=len(existing) + len(customers), merge=merge, where=self.url
+            )
+            for doc in new:
+                self._put(db, doc)
+            self._allocate(db, "INC", 0)
+            have = dict(db.execute("SELECT prefix, next FROM counters").fetchall())
+            top = dict(db.execute("SELECT prefix, max(number) + 1 FROM tickets GROUP BY prefix").fetchall())
+            for p, n in merge_counters(have, dump.counters, top).items():
+                db.execute("UPDATE counters SET next = ? WHERE prefix = ?", (n, p))
+            for c in dump.customers:
+                db.execute("INSERT OR IGNORE INTO customers VALUES (?, ?)",
+                           (c["name"].casefold(), json.dumps(c, ensure_ascii=False)))  # fmt: skip
+            db.execute("DELETE FROM moved")
+
+    def moved_to(self) -> dict[str, Any] | None:
+        if not self.path.exists():
+            return None
+        with self._read() as db:
+            row = db.execute("SELECT doc FROM moved").fetchone()
+        return json.loads(row[0]) if row else None
+
+    def mark_moved(self, target: str | None, *, actor: str) -> None:
+        with self._write() as db:
+            db.execute("DELETE FROM moved")
+            if target is not None:
+                doc = {"to": target, "at": clock.iso(self.now()), "by": actor}
+                db.execute("INSERT INTO moved VALUES (1, ?)", (json.dumps(doc),))
 
     def check(self) -> list[str]:
         if not self.path.exists():

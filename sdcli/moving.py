@@ -1,0 +1,70 @@
+"""Moving a desk's queue from one store to another (`sdcli store copy`). No CLI imports.
+
+The source is marked moved FIRST (from then on it refuses writes, and the writes under way
+finish before the mark), then everything is read from it in one committed state, written into
+the target in one write, read back and compared. Only a copy that matches stays: on any failure
+the source is unmarked and stays the live store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sdcli.errors import StoreDamaged, UsageProblem
+from sdcli.store import Store
+from sdcli.store.base import checksum
+
+
+@dataclass
+class Copied:
+    source: str
+    target: str
+    tickets: int
+    customers: int
+    counters: dict[str, int]
+    checksum: str
+    merged: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def copy_store(source: Store, target: Store, *, actor: str, merge: bool = False) -> Copied:
+    if source.describe() == target.describe():
+        raise UsageProblem(f"the source and the target are the same store ({source.describe()})")
+    source.mark_moved(target.describe(), actor=actor)
+    try:
+        dump = source.export_all()
+        target.import_all(dump, actor=actor, merge=merge)
+        verify(dump, target)
+    except BaseException:
+        source.mark_moved(None, actor=actor)
+        raise
+    return Copied(source.describe(), target.describe(), len(dump.tickets), len(dump.customers), dump.counters,
+                  checksum(dump.tickets, dump.customers), merge)  # fmt: skip
+
+
+def verify(dump: Any, target: Store) -> None:
+    """The target, read back, holds every ticket of the dump equal, its customers, its counters."""
+    got = target.export_all()
+    by_id = {d["id"]: d for d in got.tickets}
+    missing = [d["id"] for d in dump.tickets if d["id"] not in by_id]
+    names = {c["name"].casefold(): c for c in got.customers}
+    mine = [names.get(c["name"].casefold()) for c in dump.customers]
+    problems = []
+    if missing:
+        problems.append(f"{len(missing)} ticket(s) missing ({', '.join(missing[:5])})")
+    elif checksum([by_id[d["id"]] for d in dump.tickets]) != checksum(dump.tickets):
+        differ = [d["id"] for d in dump.tickets if by_id[d["id"]] != d]
+        problems.append(f"{len(differ)} ticket(s) differ ({', '.join(differ[:5])})")
+    if None in mine:
+        problems.append("customers missing")
+    low = [p for p, n in dump.counters.items() if got.counters.get(p, 1) < n]
+    if low:
+        problems.append(f"counters below the source's ({', '.join(low)})")
+    if problems:
+        raise StoreDamaged(
+            f"the copy in {target.describe()} does not match the source: {'; '.join(problems)}; "
+            "the source stays the live store"
+        )

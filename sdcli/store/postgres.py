@@ -1,0 +1,383 @@
+"""The shared-queue backend: tickets in a PostgreSQL database (``postgresql://…``). No CLI imports.
+
+Every write is one transaction: a ticket's row is locked for its update, ids are allocated from
+a counter row inside the transaction (never reused), history rows are only ever appended, and
+times are stamped by the server's clock. A write that loses its connection says that nothing
+was saved, unless it lost it during COMMIT: then it reconnects and looks for what it wrote (a
+create by its request id, any other write by its marker) before saying either way.
+
+Imported only when a postgresql:// URL is used; the URL is described in postgres_conn.py, the
+schema in postgres_schema.py, bulk writes (COPY) in postgres_bulk.py.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors as pgerr
+
+from sdcli import clock
+from sdcli.errors import BadTicketId, UnknownTicket
+from sdcli.model import PREFIXES, format_id, parse_id, vocabulary
+from sdcli.store import postgres_bulk as bulk
+from sdcli.store import postgres_conn as conn
+from sdcli.store import postgres_schema as schema
+from sdcli.store.base import (
+    Change,
+    Dump,
+    Event,
+    Store,
+    StoreMoved,
+    StoreUnavailable,
+    UpsertResult,
+    guarded,
+    new_doc,
+    stamp,
+    version,
+)
+from sdcli.store.files import dumps, loads
+from sdcli.store.postgres_rows import NAMES, SELECT_DOC, document, row
+
+T = TypeVar("T")
+Cursor = psycopg.Cursor[Any]
+
+
+class PostgresStore(Store):
+    """Tickets, their history, customers and counters in one PostgreSQL schema."""
+
+    scheme = "postgresql"
+
+    def __init__(self, url: str, home: Path) -> None:
+        self.target = conn.parse(url)
+        super().__init__(url, Path(home), vocabulary(home))
+        self.warnings.extend(self.target.warnings)
+        self._conn: psycopg.Connection[Any] | None = None
+        self._checked = False
+
+    @classmethod
+    def from_url(cls, url: str, home: Path) -> PostgresStore:
+        return cls(url, home)
+
+    def describe(self) -> str:
+        return self.target.shown
+
+    # ---- the connection
+    def connection(self, *, check: bool = True) -> psycopg.Connection[Any]:
+        """The open connection (made at first use); with `check`, the schema is this sdcli's."""
+        if self._conn is None or self._conn.closed:
+            self._conn = conn.connect(self.target)
+        if check and not self._checked:
+            with self._reading() as cur:
+                schema.check(schema.installed(cur, self.target.schema), self.describe())
+            self._checked = True
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    @contextmanager
+    def _reading(self, *, snapshot: bool = False) -> Iterator[Cursor]:
+        c = self.connection(check=False)
+        with conn.translated(self.describe(), writing=False):
+            if snapshot:  # one committed state for several statements
+                with c.transaction(), c.cursor() as cur:
+                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    yield cur
+            else:
+                with c.cursor() as cur:
+                    yield cur
+
+    def _write(self, work: Callable[[Cursor, datetime], T], landed: Callable[[Cursor], T | None], *,
+               moved_ok: bool = False) -> T:  # fmt: skip
+        """One transaction: `work(cursor, server time)` after the moved mark is checked (and held,
+        so a store being moved waits for the writes under way). A connection lost during COMMIT
+        leaves the outcome unknown: `landed` looks, on a new connection, for what was written."""
+        c = self.connection()
+        shown = self.describe()
+        with conn.translated(shown, writing=True):
+            try:
+                with c.cursor() as cur:
+                    cur.execute("BEGIN")
+                    cur.execute("SELECT value, clock_timestamp() FROM meta WHERE key = 'moved' FOR SHARE")
+                    moved, at = cur.fetchone() or (None, None)
+                    if moved and not moved_ok:
+                        raise StoreMoved(shown, loads(moved))
+                    result = work(cur, self._stamp_time(at))
+            except BaseException:
+                if not c.closed and not c.broken:
+                    c.execute("ROLLBACK")
+                raise
+        try:
+            c.execute("COMMIT")
+        except psycopg.OperationalError as e:  # the outcome is unknown: look
+            return self._after_lost_commit(landed, conn.reason(e))
+        except psycopg.Error:  # refused at the commit (a deferred check): rolled back
+            with conn.translated(shown, writing=True):
+                raise
+        return result
+
+    def _after_lost_commit(self, landed: Callable[[Cursor], T | None], why: str) -> T:
+        self.close()
+        try:
+            with self._reading() as cur:
+                found = landed(cur)
+        except StoreUnavailable:
+            raise StoreUnavailable(
+                f"lost the connection to the store {self.describe()} while saving ({why}) and cannot reconnect: "
+                "whether it was saved is unknown; run the same command again once the store is back (a create "
+                "run again with the same request id finds the ticket it made)"
+            ) from None
+        if found is None:
+            raise StoreUnavailable(
+                f"lost the connection to the store {self.describe()} while saving ({why}); it was not saved: try again"
+            )
+        self.warnings.append(f"the connection to the store dropped while saving ({why}); it was saved")
+        return found
+
+    def _stamp_time(self, server: datetime | None) -> datetime:
+        if os.environ.get(clock.NOW_ENV) or server is None:
+            return clock.now()
+        return server.astimezone()
+
+    def now(self) -> datetime:
+        if os.environ.get(clock.NOW_ENV):
+            return clock.now()
+        self.connection()
+        with self._reading() as cur:
+            cur.execute("SELECT clock_timestamp()")
+            return cur.fetchone()[0].astimezone()
+
+    def exists(self) -> bool:
+        with self._reading() as cur:
+            if schema.installed(cur, self.target.schema) is None:
+                return False
+            cur.execute("SELECT EXISTS (SELECT 1 FROM tickets) OR EXISTS (SELECT 1 FROM customers)")
+            return bool(cur.fetchone()[0])
+
+    def migrate(self, upto: int | None = None) -> list[str]:
+        with conn.translated(self.describe(), writing=True):
+            applied = schema.migrate(self.connection(check=False), self.target.schema, self.describe(), upto)
+        self._checked = False
+        return applied
+
+    # ---- reads
+    def get(self, ticket_id: str) -> dict[str, Any]:
+        prefix, number = parse_id(ticket_id)
+        tid = format_id(prefix, number)
+        self.connection()
+        with self._reading() as cur:
+            cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
+            found = cur.fetchone()
+        if found is None:
+            raise UnknownTicket(f"no ticket {tid} in {self.describe()}")
+        return document(*found)
+
+    def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
+        self.connection()
+        with self._reading() as cur:
+            cur.execute(
+                "SELECT summary FROM tickets WHERE NOT finished AND (%s::text IS NULL OR prefix = %s) "
+                "ORDER BY array_position(%s::text[], prefix), number",
+                (prefix, prefix, list(PREFIXES)),
+            )
+            return [loads(s) for (s,) in cur]
+
+    def all_tickets(
+        self, prefix: str | None = None, *, damaged: list[str] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        self.connection()
+        rows: list[tuple[str, str | None]] = []
+        with self._reading(snapshot=True) as cur:
+            for p in [prefix] if prefix else PREFIXES:
+                cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.prefix = %s ORDER BY t.number", (p,))
+                rows.extend(cur.fetchall())
+        return (document(text, entries) for text, entries in rows)
+
+    # ---- writes
+    def create(self, prefix: str, fields: dict[str, Any], *, actor: str, at: datetime | None = None,
+               event: Event | None = None, request_id: str | None = None) -> dict[str, Any]:  # fmt: skip
+        if prefix not in PREFIXES:
+            raise BadTicketId(f"unknown ticket kind {prefix!r}")
+        rid = request_id or uuid.uuid4().hex
+
+        def made(cur: Cursor) -> dict[str, Any] | None:
+            cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.request_id = %s", (rid,))
+            found = cur.fetchone()
+            return None if found is None else document(*found)
+
+        def work(cur: Cursor, now: datetime) -> dict[str, Any]:
+            if request_id is not None and (done := made(cur)) is not None:
+                return done
+            number = bulk.allocate(cur, prefix, 1)
+            doc = new_doc(prefix, number, fields, actor, clock.iso(at or now), clock.iso(now), event)
+            cur.execute(f"INSERT INTO tickets ({NAMES}) VALUES ({', '.join(['%s'] * 19)})",
+                        row(doc, self.vocabulary, rid))  # fmt: skip
+            bulk.append_history(cur, doc["id"], doc["history"], 0)
+            return doc
+
+        try:
+            return self._write(work, made)
+        except StoreUnavailable as e:
+            if isinstance(e.__context__, pgerr.UniqueViolation):  # the same request at the same time
+                found = self._retry_read(made)
+                if found is not None:
+                    return found
+            raise
+
+    def _retry_read(self, read: Callable[[Cursor], T | None]) -> T | None:
+        with self._reading() as cur:
+            return read(cur)
+
+    def update(
+        self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None
+    ) -> dict[str, Any]:
+        prefix, number = parse_id(ticket_id)
+        tid = format_id(prefix, number)
+        change = guarded(change, expect)
+        written: dict[str, Any] = {}
+
+        def work(cur: Cursor, now: datetime) -> dict[str, Any]:
+            # the row lock first; then the document and history as committed by whoever held it
+            cur.execute("SELECT 1 FROM tickets WHERE id = %s FOR UPDATE", (tid,))
+            cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
+            found = cur.fetchone()
+            if found is None:
+                raise UnknownTicket(f"no ticket {tid} in {self.describe()}")
+            before = document(*found)
+            after = copy.deepcopy(before)
+            event = change(after)
+            stamp(before, after, event, actor, clock.iso(now))
+            n = version(before)
+            if after["history"][:n] != before["history"]:
+                raise RuntimeError(f"a change of {tid} rewrote its history (it is append-only)")
+            bulk.rewrite(cur, after, self.vocabulary)
+            written["entry"] = dumps(after["history"][n]).decode("utf-8")
+            written["seq"] = n
+            bulk.append_history(cur, tid, after["history"][n:], n)
+            return after
+
+        def landed(cur: Cursor) -> dict[str, Any] | None:
+            cur.execute(
+                "SELECT entry FROM history WHERE ticket_id = %s AND seq = %s", (tid, written.get("seq"))
+            )
+            found = cur.fetchone()
+            return self.get(tid) if found and found[0] == written.get("entry") else None
+
+        return self._write(work, landed)
+
+    def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
+                    actor: str, event: Event, all_or_nothing: bool = True,
+                    dry_run: bool = False) -> UpsertResult:  # fmt: skip
+        return bulk.upsert_many(self, prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event,
+                                all_or_nothing=all_or_nothing, dry_run=dry_run)  # fmt: skip
+
+    def marked(
+        self, work: Callable[[Cursor, datetime], T], result: Callable[[], T], *, moved_ok: bool = False
+    ) -> T:
+        """A write with a marker row: after a lost COMMIT, the marker tells whether it landed."""
+        marker = uuid.uuid4().hex
+
+        def marked_work(cur: Cursor, now: datetime) -> T:
+            out = work(cur, now)
+            cur.execute("INSERT INTO writes (request_id) VALUES (%s)", (marker,))
+            return out
+
+        def landed(cur: Cursor) -> T | None:
+            cur.execute("SELECT 1 FROM writes WHERE request_id = %s", (marker,))
+            return result() if cur.fetchone() else None
+
+        return self._write(marked_work, landed, moved_ok=moved_ok)
+
+    # ---- customer directory
+    def customers(self) -> list[dict[str, Any]]:
+        self.connection()
+        with self._reading() as cur:
+            cur.execute("SELECT doc FROM customers")
+            docs = [loads(d) for (d,) in cur]
+        return sorted(docs, key=lambda c: c["name"].casefold())
+
+    def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
+        key = record["name"].casefold()
+        out: dict[str, Any] = {}
+
+        def work(cur: Cursor, now: datetime) -> dict[str, Any]:
+            cur.execute("INSERT INTO customers VALUES (%s, '{}') ON CONFLICT (key) DO NOTHING", (key,))
+            cur.execute("SELECT doc FROM customers WHERE key = %s FOR UPDATE", (key,))
+            before = loads(cur.fetchone()[0])
+            at = clock.iso(now)
+            doc = {**before, **record, "updated_at": at, "updated_by": actor}
+            if before:
+                doc["name"] = before["name"]  # the first spelling stays
+            doc.setdefault("created_at", at)
+            cur.execute("UPDATE customers SET doc = %s WHERE key = %s", (dumps(doc).decode("utf-8"), key))
+            out.update(doc)
+            return doc
+
+        return self.marked(work, lambda: out)
+
+    # ---- moving (sdcli store copy)
+    def export_all(self) -> Dump:
+        return bulk.export_all(self)
+
+    def import_all(self, dump: Dump, *, actor: str, merge: bool = False) -> None:
+        bulk.import_all(self, dump, actor=actor, merge=merge)
+
+    def moved_to(self) -> dict[str, Any] | None:
+        self.connection()
+        with self._reading() as cur:
+            cur.execute("SELECT value FROM meta WHERE key = 'moved'")
+            found = cur.fetchone()
+        return loads(found[0]) if found and found[0] else None
+
+    def mark_moved(self, target: str | None, *, actor: str) -> None:
+        c = self.connection()
+        with conn.translated(self.describe(), writing=True), c.transaction(), c.cursor() as cur:
+            value = None if target is None else {"to": target, "at": clock.iso(self.now()), "by": actor}
+            cur.execute(
+                "UPDATE meta SET value = %s WHERE key = 'moved'",
+                (None if value is None else dumps(value).decode(),),
+            )
+
+    # ---- agents' logins (sdcli db grant, sdcli db log)
+    def grant(self, role: str) -> list[str]:
+        from sdcli.store.postgres_health import grant
+
+        with conn.translated(self.describe(), writing=True):
+            return grant(self, role)
+
+    def logins(self, ticket_id: str) -> list[dict[str, Any]]:
+        """Each history entry's time, agent, action and the database login that wrote it."""
+        tid = self.get(ticket_id)["id"]
+        with self._reading() as cur:
+            cur.execute("SELECT entry, login FROM history WHERE ticket_id = %s ORDER BY seq", (tid,))
+            entries = [(loads(e), login) for e, login in cur.fetchall()]
+        return [
+            {"at": e.get("at"), "by": e.get("by"), "login": login, "action": e.get("action")}
+            for e, login in entries
+        ]
+
+    # ---- health (sdcli doctor)
+    def about(self) -> dict[str, Any]:
+        from sdcli.store.postgres_health import about
+
+        return about(self)
+
+    def check(self) -> list[str]:
+        from sdcli.store.postgres_health import check
+
+        return check(self)
+
+    def repair(self) -> list[str]:
+        from sdcli.store.postgres_health import repair
+
+        return repair(self)

@@ -1,0 +1,121 @@
+"""`sdcli doctor` on a PostgreSQL store: the connection, the schema version, the login's
+permissions, counters above every ticket, history lengths, open flags by the workflow. No CLI imports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sdcli.model import PREFIXES, format_id
+from sdcli.store.postgres_rows import SELECT_DOC, document
+from sdcli.store.postgres_schema import GRANTS, NEEDED, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from sdcli.store.postgres import PostgresStore
+
+
+def about(store: PostgresStore) -> dict[str, Any]:
+    store.connection()
+    with store._reading() as cur:
+        cur.execute(
+            "SELECT current_setting('server_version'), current_user, (SELECT max(version) FROM migrations)"
+        )
+        server, login, schema = cur.fetchone()
+    return {"backend": "postgresql", "server": f"PostgreSQL {server}", "login": login, "schema": schema,
+            "schema_needed": SCHEMA_VERSION}  # fmt: skip
+
+
+def check(store: PostgresStore) -> list[str]:
+    problems: list[str] = []
+    store.connection()  # refuses a missing, older or newer schema with what to do
+    with store._reading(snapshot=True) as cur:
+        cur.execute("SELECT current_user")
+        (login,) = cur.fetchone()
+        for table, privilege in NEEDED:
+            cur.execute(
+                "SELECT has_table_privilege(current_user, %s, %s)",
+                (f"{store.target.schema}.{table}", privilege),
+            )
+            if not cur.fetchone()[0]:
+                problems.append(f"the login {login} may not {privilege} {table}: run, as the schema's owner: "
+                                f"sdcli db grant {login}")  # fmt: skip
+        if not problems:  # the data is checked with every privilege there
+            problems += _counters(cur) + _versions(cur) + _open_flags(store, cur)
+    moved = store.moved_to()
+    if moved:
+        problems.append(
+            f"this store was moved to {moved.get('to')} ({moved.get('at')}): it takes no more changes"
+        )
+    return problems
+
+
+def _counters(cur: Any) -> list[str]:
+    cur.execute(
+        "SELECT c.prefix, c.next, (SELECT max(number) FROM tickets t WHERE t.prefix = c.prefix) FROM counters c"
+    )
+    return [
+        f"counter {p}: next {n} is not above {format_id(p, top)}; run: sdcli doctor --fix"
+        for p, n, top in cur.fetchall()
+        if top is not None and n <= top
+    ]
+
+
+def _versions(cur: Any) -> list[str]:
+    cur.execute(
+        "SELECT t.id FROM tickets t WHERE t.version <> (SELECT count(*) FROM history h WHERE h.ticket_id = t.id) "
+        "ORDER BY t.id LIMIT 20"
+    )
+    return [f"{tid}: its version does not match its history rows" for (tid,) in cur.fetchall()]
+
+
+def _stale(store: PostgresStore, cur: Any) -> list[str]:
+    cur.execute("SELECT id, kind, status, finished FROM tickets")
+    return [tid for tid, kind, status, finished in cur.fetchall()
+            if store.vocabulary.is_finished({"kind": kind, "status": status}) != finished]  # fmt: skip
+
+
+def _open_flags(store: PostgresStore, cur: Any) -> list[str]:
+    stale = _stale(store, cur)
+    return [f"{len(stale)} ticket(s) listed as open or finished against the workflow ({', '.join(stale[:5])}); "
+            "run: sdcli doctor --fix"] if stale else []  # fmt: skip
+
+
+def repair(store: PostgresStore) -> list[str]:
+    from sdcli.store.postgres_bulk import rewrite
+
+    done: list[str] = []
+
+    def work(cur: Any, now: Any) -> bool:
+        for p in PREFIXES:
+            cur.execute(
+                "UPDATE counters SET next = (SELECT max(number) + 1 FROM tickets WHERE prefix = %s) WHERE prefix = %s "
+                "AND next <= (SELECT coalesce(max(number), 0) FROM tickets WHERE prefix = %s) RETURNING next",
+                (p, p, p),
+            )
+            for (n,) in cur.fetchall():
+                done.append(f"counter {p}: next set to {n}")
+        stale = _stale(store, cur)
+        if stale:
+            cur.execute("SELECT 1 FROM tickets WHERE id = ANY(%s) FOR UPDATE", (stale,))
+            cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = ANY(%s)", (stale,))
+            for text, entries in cur.fetchall():
+                rewrite(cur, document(text, entries), store.vocabulary)
+            done.append(f"{len(stale)} ticket(s) listed again as open or finished by the workflow")
+        cur.execute("DELETE FROM writes WHERE at < now() - interval '30 days'")
+        if cur.rowcount:
+            done.append(f"{cur.rowcount} write marker(s) older than 30 days removed")
+        return True
+
+    store.marked(work, lambda: True, moved_ok=True)
+    return done
+
+
+def grant(store: PostgresStore, role: str) -> list[str]:
+    """Give a role (an agent's login, or a group of them) what sdcli needs, history append-only."""
+    from psycopg import sql
+
+    statements = [s.format(schema=store.target.schema, role="{role}") for s in GRANTS]
+    c = store.connection()
+    with c.transaction(), c.cursor() as cur:
+        for text in statements:
+            cur.execute(sql.SQL(text).format(role=sql.Identifier(role)))
+    return [s.replace("{role}", role) for s in statements]
