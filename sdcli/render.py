@@ -67,6 +67,8 @@ def answer_text(value: Any, q: Any = None, lang: str | None = None, *, zone: str
         return hours.shown(value, lang)
     if kind == "country" and countries and value in countries:
         return f"{value} ({countries[value].get('name', value)})"
+    if kind == "phone" and isinstance(value, str):
+        return phone(value)
     if kind == "zone":
         from sdcli.dates import city
 

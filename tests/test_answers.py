@@ -143,3 +143,13 @@ def test_an_overflow_anywhere_is_one_line(sdcli):
                  ["ssr", "invoice", "--month", "99999999999999999999-01"], ["list", "--due", "9e99h"]):  # fmt: skip
         r = sdcli(*args)
         assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "bug" not in r.stderr, (args, r.stderr)
+
+
+def test_the_numbers_of_a_voice_problem_are_grouped_too(sdcli):
+    args = [*FLAGS[:FLAGS.index("--problem")], "--problem", "voice", *FLAGS[FLAGS.index("--problem") + 2:],
+            "--source-number", "01 4117000", "--destination-number", "+51 987654321", "--failed-call",
+            "2026-11-30 10:00", "--json"]  # fmt: skip
+    doc = sdcli.json(*args)
+    assert (doc["source_number"], doc["destination_number"]) == ("+5114117000", "+51987654321")
+    shown = sdcli("show", doc["id"], env={"COLUMNS": "200"}).stdout
+    assert "+51 1 4117000" in shown and "+51 987 654 321" in shown and "+5114117000" not in shown
