@@ -113,7 +113,7 @@ class Table:
         return c
 
 
-def _contact(c: dict[str, Any], where: str, level: int, sales: dict[str, str]) -> Contact | None:
+def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -> Contact | None:
     """One contact of the table; None for one without a phone (not callable)."""
     cname, role = str(c.get("name", "?")), c.get("role", "")
     team = str(c.get("team", "")).strip().lower()
@@ -325,7 +325,7 @@ def record_attempt(
     actor: str,
     now: datetime,
     home: Path | None = None,
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[dict[str, Any], list[Any]]:
     """Apply one contact attempt to doc (in place). Returns (history event, messages for the agent)."""
     check_escalable(doc)
     ch = check_channel(channel)

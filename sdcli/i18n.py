@@ -33,7 +33,7 @@ VOCABULARIES = frozenset(
      "route", "acceptor", "team", "column", "setting", "source", "weekday", "month"}
 )  # fmt: skip
 
-_session = {"lang": DEFAULT, "home": None}
+_session: dict[str, Any] = {"lang": DEFAULT, "home": None}
 
 
 def use(lang: str | None, home: Path | None = None) -> None:

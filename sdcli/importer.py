@@ -272,7 +272,7 @@ class IncidentRecords:
         relaxed: dict[int, list[str]] = {}  # row -> required answers it may leave out, and does
         allowed = self._missing_answers(src.get(MISSING_ANSWERS), problems)
         answers: dict[str, list[Any]] = {}
-        regions: list[str] | None = None  # the site's country, once the country is answered
+        regions: list[Any] | None = None  # the site's country, once the country is answered
         places: list[tuple[Any, Any]] | None = None  # (country, zone) of each row's site, once both are
         src.setdefault("country", [None] * n)  # a row without one: --country, the mapping's, the configured
         steps = intake.compiled(self.questions)
@@ -367,7 +367,7 @@ class IncidentRecords:
 
         out = _each(parse, column)
         for i, v in enumerate(out):
-            if type(v) is _Fail:
+            if type(v) is _Fail and v.error is not None:
                 problems.setdefault(i, []).append(v.error)
                 out[i] = frozenset()
         return out
@@ -594,6 +594,7 @@ def _only_where(raw: list[Any], conditions: list[tuple[list[Any] | None, tuple[A
         return [_NOT_ASKED] * len(raw)
     if len(conditions) == 1:
         col, allowed = conditions[0]
+        assert col is not None
         return [v if a in allowed else _NOT_ASKED for v, a in zip(raw, col, strict=True)]
     return [
         v if all(col[i] in allowed for col, allowed in conditions) else _NOT_ASKED  # type: ignore[index]

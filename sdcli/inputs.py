@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def _problem(data: Any) -> str | None:
                 for k in value:
                     if not valid_unicode(k):
                         return "it holds a key that is not valid Unicode (a lone surrogate)"
-                items = value.values()
+                items: Iterable[Any] = value.values()
             else:
                 items = value
             stack.extend((v, depth + 1) for v in items)

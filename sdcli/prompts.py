@@ -84,7 +84,7 @@ def confirm(message: str, *, default: bool | None = None, unknown: bool = False)
     again: list[bool] = []  # Enter without an answer: the question is asked again, with how to answer
 
     def tokens() -> Any:
-        out = [("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} ")]
+        out: list[Any] = [("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} ")]
         if given:
             out.append(("class:answer", words[given[0]].capitalize()))
         else:
@@ -130,7 +130,7 @@ def confirm(message: str, *, default: bool | None = None, unknown: bool = False)
     def _other(event: Any) -> None:
         """Any other key types nothing."""
 
-    session = PromptSession(tokens, key_bindings=keys, style=merge_styles_default([None]))
+    session: PromptSession[Any] = PromptSession(tokens, key_bindings=keys, style=merge_styles_default([None]))
     return Asked(session.app).unsafe_ask()  # type: ignore[no-any-return]
 
 

@@ -185,7 +185,7 @@ def timeline(doc: dict[str, Any]) -> Any:
     zone = doc.get("timezone")
     table = Table(title=t("show.timeline"), title_justify="left", expand=False)
     for col in ("when", "who", "what", "details"):
-        table.add_column(t(f"show.{col}"), overflow="fold" if col == "details" else None)
+        table.add_column(t(f"show.{col}"), overflow="fold")  # what None gave: Rich folds a Text by default
     for ev in doc.get("history", []):
         details = []
         if ev.get("note"):

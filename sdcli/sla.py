@@ -240,7 +240,7 @@ def ack_due(received: datetime, tz: tzinfo | None) -> str:
 def ack_late(doc: dict[str, Any]) -> bool:
     """Was the acknowledgement recorded after its deadline? (instants, not their text)"""
     due, acked = doc.get("ack_due"), doc.get("acked_at")
-    return bool(due and acked) and clock.from_iso(acked) > clock.from_iso(due)
+    return bool(due and acked) and clock.from_iso(str(acked)) > clock.from_iso(str(due))
 
 
 def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> None:
@@ -382,7 +382,7 @@ def is_breached(doc: dict[str, Any], now: datetime) -> bool:
         bool(due)
         and not doc.get("sla_paused_at")
         and doc.get("status") in ("open",)
-        and clock.from_iso(due) < now
+        and clock.from_iso(str(due)) < now
     )
 
 

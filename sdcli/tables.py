@@ -55,7 +55,7 @@ class Table:
     columns: list[str]
     lines: list[int]  # the line (CSV, TSV) or item number (JSON) of each row
     cells: list[Any]  # per row: its cells in column order (CSV, TSV) or its object (JSON)
-    broken: dict[int, tuple[Any, str]] = field(default_factory=dict)  # row -> (value, reason)
+    broken: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # row -> (value, reason)
     spreadsheet: bool = False  # CSV/TSV: cells an export neutralised ('=...) get their text back
 
     def __post_init__(self) -> None:
@@ -115,7 +115,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(fmt, text))
         lines: list[int] = []
         cells: list[Any] = []
-        broken: dict[int, tuple[Any, str]] = {}
+        broken: dict[int, tuple[Any, Any]] = {}
         try:
             header: list[str] = []
             for header in reader:  # the first line that is not blank
@@ -159,7 +159,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
                 raise InvalidValue("file", source, "invalid.json_line", line=n, reason=str(e)) from None
     columns: dict[str, None] = {}
     objects: list[Any] = []
-    not_objects: dict[int, tuple[Any, str]] = {}
+    not_objects: dict[int, tuple[Any, Any]] = {}
     for i, (_n, item) in enumerate(items):
         if isinstance(item, dict):
             columns.update(dict.fromkeys(item))

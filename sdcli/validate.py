@@ -228,7 +228,7 @@ def reading(
     return found
 
 
-def _name(tz: tzinfo) -> str | None:
+def _name(tz: tzinfo | None) -> str | None:
     key = getattr(tz, "key", None)
     return key if isinstance(key, str) else None
 

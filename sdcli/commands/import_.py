@@ -94,8 +94,10 @@ def command(
     if as_json:
         emit_json({**summary, "errors": [e.as_dict() for e in plan.errors]})
     else:
-        counts = {k: v for k, v in summary.items() if k != "dry_run"}
-        say("import.dry_run" if dry_run else "import.done", **counts)
+        say(
+            "import.dry_run" if dry_run else "import.done",
+            **{k: v for k, v in summary.items() if k != "dry_run"},
+        )
 
 
 def _refuse(plan, dry_run: bool, as_json: bool) -> None:

@@ -332,7 +332,7 @@ def invoice(
         w.writerow(["customer", "id", "category", "site", "done_at", "amount", "currency"])
         for c in inv["customers"]:
             for ln in c["lines"]:
-                cells = (c["customer"], ln["id"], ln["category"], ln["site"], ln["done_at"], f"{ln['amount']:.2f}",
+                cells: tuple[Any, ...] = (c["customer"], ln["id"], ln["category"], ln["site"], ln["done_at"], f"{ln['amount']:.2f}",
                          ln["currency"])  # fmt: skip
                 w.writerow([neutralise(str(x)) for x in cells])
         return

@@ -45,6 +45,7 @@ from sdcli.store.base import (
 )
 from sdcli.store.files import dumps, loads
 from sdcli.store.postgres_rows import NAMES, SELECT_DOC, document, row
+from sdcli.store.postgres_schema import one
 
 T = TypeVar("T")
 Cursor = psycopg.Cursor[Any]
@@ -155,14 +156,14 @@ class PostgresStore(Store):
         self.connection()
         with self._reading() as cur:
             cur.execute("SELECT clock_timestamp()")
-            return cur.fetchone()[0].astimezone()
+            return one(cur)[0].astimezone()
 
     def exists(self) -> bool:
         with self._reading() as cur:
             if schema.installed(cur, self.target.schema) is None:
                 return False
             cur.execute("SELECT EXISTS (SELECT 1 FROM tickets) OR EXISTS (SELECT 1 FROM customers)")
-            return bool(cur.fetchone()[0])
+            return bool(one(cur)[0])
 
     def migrate(self, upto: int | None = None) -> list[str]:
         with conn.translated(self.describe(), writing=True):
@@ -313,7 +314,7 @@ class PostgresStore(Store):
         def work(cur: Cursor, now: datetime) -> dict[str, Any]:
             cur.execute("INSERT INTO customers VALUES (%s, '{}') ON CONFLICT (key) DO NOTHING", (key,))
             cur.execute("SELECT doc FROM customers WHERE key = %s FOR UPDATE", (key,))
-            before = loads(cur.fetchone()[0])
+            before = loads(one(cur)[0])
             at = clock.iso(now)
             doc = {**before, **record, "updated_at": at, "updated_by": actor}
             if before:

@@ -160,7 +160,7 @@ class TinyStore(Store):
     def _commit(self, txn: Txn) -> None:
         """Every file the unit of work changed, all or nothing, then its index rows. The index
         is opened (and so checked) before anything is staged: a refusal writes nothing."""
-        writes = [(p, dumps(db.storage._data)) for p, db in txn.dbs.items() if db.storage.dirty]
+        writes = [(p, dumps(s._data)) for p, s in txn.storages() if s.dirty]
         shards = sum(1 for p, _ in writes if p.parent != self.root)
         if txn.meta_dirty:
             writes.insert(0, (self.layout.meta, dumps(txn.meta)))
@@ -295,7 +295,7 @@ class TinyStore(Store):
         lock): from the index for references, else a scan of the shards."""
         if key in REFS:
             return self.index.keys(prefix, key, values)
-        wanted, out = set(values), {}
+        wanted, out = set(values), dict[str, int]()
         for doc in self._scan(prefix, Snapshot(self.layout), None):
             k = key_of(doc, key)
             if k in wanted:
