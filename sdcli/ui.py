@@ -47,7 +47,9 @@ class App:
             if resolve_url(self.store_url, self.home) != default_url(
                 self.home
             ):  # say which, when not the default
-                info(f"store: {self._store.describe()}")
+                from sdcli.i18n import t
+
+                info(t("error.store_used", where=self._store.describe()))
         return self._store
 
     def flush_warnings(self) -> None:

@@ -153,7 +153,7 @@ def err(r) -> str:
     """A result's stderr without the first line naming the store, printed when the store is not
     the default one (under SDCLI_TEST_BACKEND=postgresql every command prints it)."""
     text = r if isinstance(r, str) else r.stderr
-    return text.partition("\n")[2] if text.startswith("store: ") else text
+    return text.partition("\n")[2] if text.startswith(("store: ", "almacén: ", "armazenamento: ")) else text
 
 
 def report(name: str, **figures) -> None:

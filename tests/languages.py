@@ -32,6 +32,7 @@ NOT_WORDS = re.compile(
     r"|[\w.+-]+@[\w.-]+"  # an email address
     r"|\b(?:America|Pacific|Atlantic|Europe|Etc)/[A-Za-z_/]+"  # an IANA zone
     r"|\b(?:INC|SSR|CHG)\d+\b"  # an id
+    r"|\b(?:tinydb|postgresql)://\S*"  # a store's URL
     r"|(?:/[\w.-]+)+"  # a path
     r"|\b\w+_\w+\b"  # a stored key or value shown as data (unknown_answers in a hint)
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import err
 from intake_keys import SAVE, base_keys, line, rest_keys, run_open
 
 import sdcli.ui as ui
@@ -113,7 +114,7 @@ def test_hours_that_cannot_be_read_are_refused_with_an_example(sdcli, home):
     r = sdcli("--lang", "pt", *args)
     assert (
         r.exit_code == 1
-        and "não é um horário que o sdcli consiga ler (ex. 24x7, Seg-Sex 08:00-18:00" in r.stderr
+        and "não é um horário que o sdcli consiga ler (ex. 24x7, Seg-Sex 08:00-18:00" in err(r)
     )
 
 
@@ -130,7 +131,7 @@ def test_phones_are_grouped_on_screens_and_e164_in_json_and_exports(sdcli, tmp_p
 def test_ctrl_d_at_a_prompt_keeps_the_draft_like_ctrl_c(home, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
     r = run_open([line("ACME"), line("Lima"), "\x04"])  # Ctrl-D on an empty line
-    assert r.exit_code == 130 and "sdcli open --resume" in r.stderr and "EOFError" not in r.output
+    assert r.exit_code == 130 and "sdcli open --resume" in err(r) and "EOFError" not in r.output
     (draft,) = (home / "drafts").glob("*.json")
     assert json.loads(draft.read_text())["answers"] == {"customer": "ACME", "site": "Lima"}
     keys = base_keys("link_down", "mpls")
@@ -142,7 +143,7 @@ def test_an_overflow_anywhere_is_one_line(sdcli):
     for args in (["list", "--since", "99999999999d"], ["shift", "--within", "99999999999d"],
                  ["ssr", "invoice", "--month", "99999999999999999999-01"], ["list", "--due", "9e99h"]):  # fmt: skip
         r = sdcli(*args)
-        assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "bug" not in r.stderr, (args, r.stderr)
+        assert r.exit_code == 1 and err(r).count("\n") == 1 and "bug" not in err(r), (args, err(r))
 
 
 def test_the_numbers_of_a_voice_problem_are_grouped_too(sdcli):

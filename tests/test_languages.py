@@ -13,7 +13,7 @@ from importlib import resources
 
 import pexpect
 import pytest
-from conftest import ROOT, subprocess_env
+from conftest import ROOT, err, subprocess_env
 from languages import NOW, english_in, english_words, flows
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
@@ -85,7 +85,7 @@ def _run_piped(lang: str, args: list[str], keys: list[tuple[str | None, str]]) -
             inp.send_text(k)
         with create_app_session(input=inp, output=PlainTextOutput(screen)):
             r = CliRunner().invoke(app, ["--lang", lang, *args], env={"SDCLI_NOW": NOW, "COLUMNS": "120"})
-    return r.stdout + r.stderr + screen.getvalue(), r
+    return r.stdout + err(r) + screen.getvalue(), r
 
 
 @pytest.mark.parametrize("lang", ["es", "pt"])
@@ -148,14 +148,14 @@ def test_a_whole_session_in_a_terminal_shows_no_english(lang, home):
 
 def test_errors_of_the_domain_in_the_sessions_language(sdcli, home):
     r = sdcli("--lang", "pt", "show", "INC9")
-    assert r.exit_code == 1 and r.stderr.startswith("Erro: não há nenhum ticket INC9 em ")
+    assert r.exit_code == 1 and err(r).startswith("Erro: não há nenhum ticket INC9 em ")
     r = sdcli("--lang", "es", "open", "--no-input", "--customer", "A")
-    assert r.stderr.strip() == (
+    assert err(r).strip() == (
         "Error: faltan respuestas obligatorias: --site, --country, --problem, --callback, --service-type "
         "(sin terminal no se pregunta)"
     )
     r = sdcli("open", "--no-input", "--customer", "A", env={"SDCLI_LANG": "pt"})
-    assert r.stderr.startswith("Erro: faltam respostas obrigatórias: --site")
+    assert err(r).startswith("Erro: faltam respostas obrigatórias: --site")
 
 
 def test_a_desk_overrides_a_message_and_a_wrong_key_is_named(sdcli, home):
@@ -167,11 +167,11 @@ def test_a_desk_overrides_a_message_and_a_wrong_key_is_named(sdcli, home):
     assert "Faltan" not in r.stdout
     (home / "messages-es.toml").write_text('[open]\nakc = "x"\n', encoding="utf-8")
     r = sdcli("list")
-    assert r.exit_code == 1 and f"{home / 'messages-es.toml'}: open.akc: unknown key" in r.stderr
+    assert r.exit_code == 1 and f"{home / 'messages-es.toml'}: open.akc: unknown key" in err(r)
     (home / "messages-es.toml").unlink()
     (home / "messages.toml").write_text('[ack]\nes = "x"\n', encoding="utf-8")
     r = sdcli("list")
-    assert r.exit_code == 1 and "messages-es.toml" in r.stderr and str(home / "messages.toml") in r.stderr
+    assert r.exit_code == 1 and "messages-es.toml" in err(r) and str(home / "messages.toml") in err(r)
 
 
 def test_json_stays_language_free(sdcli, home):

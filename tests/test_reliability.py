@@ -125,8 +125,8 @@ def test_failing_write_full_disk_changes_nothing(sdcli, with_ticket, monkeypatch
     r = sdcli("note", "INC1", "will not fit")
     monkeypatch.setattr(os, "write", real_write)
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: cannot write") and "the disk is full; nothing was changed" in r.stderr
-    assert r.stderr.count("\n") == 1
+    assert err(r).startswith("Error: cannot write") and "the disk is full; nothing was changed" in err(r)
+    assert err(r).count("\n") == 1
     assert with_ticket.read_bytes() == before
     assert not list(with_ticket.parent.parent.rglob("*.tmp"))
     assert len(sdcli.json("show", "INC1", "--json")["history"]) == 2
@@ -226,7 +226,7 @@ def test_a_really_full_small_filesystem(sdcli, tmp_path):
         for i in range(5):
             r = sdcli("--home", str(home), "note", "INC1", "x" * 9000 + str(i))
             writes += 1
-            assert r.exit_code == 1 and "the disk is full" in r.stderr, r.output
+            assert r.exit_code == 1 and "the disk is full" in err(r), r.output
         assert shard.read_bytes() == before
         assert json.loads(sdcli("--home", str(home), "show", "INC1", "--json").stdout)["id"] == "INC1"
         (point / "fill").unlink()
@@ -250,7 +250,7 @@ def test_a_read_only_store_reads_but_refuses_writes(sdcli, tmp_path):
         assert sdcli.json("--home", str(home), "show", "INC1", "--json")["customer"] == "A"
         assert [d["id"] for d in sdcli.json("--home", str(home), "list", "--json")] == ["INC1"]
         r = sdcli("--home", str(home), "note", "INC1", "x")
-        assert r.exit_code == 1 and "read-only" in r.stderr and r.stderr.count("\n") == 1
+        assert r.exit_code == 1 and "read-only" in err(r) and err(r).count("\n") == 1
         report("read-only", reads_ok=2, writes_refused=1)
     finally:
         subprocess.run(["umount", "-l", str(point)], capture_output=True)
@@ -304,9 +304,9 @@ def test_import_of_hostile_csv_never_crashes(sdcli, tmp_path_factory, cells, hea
         w.writerows(cells)
     r = sdcli("--home", str(path.parent / "home"), "import", str(path), "--json")
     assert r.exit_code in (0, 1), r.output
-    assert "Traceback" not in r.output and "unexpected" not in r.stderr
+    assert "Traceback" not in r.output and "unexpected" not in err(r)
     if r.exit_code == 1:
-        assert r.stderr.rstrip().splitlines()[-1].startswith("Error: ")
+        assert err(r).rstrip().splitlines()[-1].startswith("Error: ")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -316,7 +316,7 @@ def test_import_of_arbitrary_bytes_never_crashes(sdcli, tmp_path_factory, raw):
     path = tmp_path_factory.mktemp("b") / "in.jsonl"
     path.write_bytes(raw)
     r = sdcli("--home", str(path.parent / "home"), "import", str(path))
-    assert r.exit_code in (0, 1) and "unexpected" not in r.stderr, r.output
+    assert r.exit_code in (0, 1) and "unexpected" not in err(r), r.output
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -331,7 +331,7 @@ def test_open_with_hostile_flags_stores_exactly_or_refuses_clearly(sdcli, tmp_pa
         doc = json.loads(r.stdout)
         assert doc["customer"] == customer.strip() and doc["site"] == site.strip()
     else:
-        assert r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1 and "unexpected" not in r.stderr
+        assert err(r).startswith("Error: ") and err(r).count("\n") == 1 and "unexpected" not in err(r)
 
 
 def test_hostile_answers_through_the_questionnaire_prompts(home, monkeypatch):
@@ -380,9 +380,9 @@ def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
     base = ["open", "--no-input", "--site", "S", "--country", "PE", "--problem", "other", "--service-type", "mpls",
             "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321"]  # fmt: skip
     r = sdcli(*base, "--customer", "x" * 1_000_000)
-    assert r.exit_code == 1 and "longer than 10000 characters" in r.stderr and len(r.stderr) < 400
+    assert r.exit_code == 1 and "longer than 10000 characters" in err(r) and len(err(r)) < 400
     r = sdcli(*base, "--customer", "nul\x00byte")
-    assert r.exit_code == 1 and "NUL" in r.stderr
+    assert r.exit_code == 1 and "NUL" in err(r)
     r = sdcli("note", "INC1", "x")
     assert r.exit_code == 1
     assert not (home / "store").exists()
@@ -412,7 +412,7 @@ def test_bad_output_targets_are_clear_errors(sdcli, tmp_path, with_ticket, monke
     home_is_file = tmp_path / "afile"
     home_is_file.write_text("x")
     r = sdcli("--home", str(home_is_file), "note", "INC1", "x")
-    assert r.exit_code == 1 and err(r).startswith("Error: ") and "unexpected" not in r.stderr
+    assert r.exit_code == 1 and err(r).startswith("Error: ") and "unexpected" not in err(r)
 
 
 def test_zz_hostile_inputs_tried():

@@ -8,6 +8,7 @@ import os
 import stat
 
 import pytest
+from conftest import err
 
 import sdcli.ui as ui
 
@@ -25,7 +26,7 @@ def test_set_get_list_unset_and_path(sdcli, home, tmp_path):
     paths = sdcli.json("config", "path", "--json")
     assert paths == {"user": str(user), "desk": str(home / "config.toml")}
     r = sdcli("config", "set", "country", "pe")
-    assert r.exit_code == 0 and f"country = PE (in {user})" in r.stderr
+    assert r.exit_code == 0 and f"country = PE (in {user})" in err(r)
     assert stat.S_IMODE(os.stat(user).st_mode) == 0o600
     assert sdcli("config", "get", "country").stdout == "PE\n"
     rows = {row["key"]: row for row in sdcli.json("config", "list", "--json")}
@@ -45,7 +46,7 @@ def test_set_get_list_unset_and_path(sdcli, home, tmp_path):
 )  # fmt: skip
 def test_a_wrong_value_is_refused_when_set(sdcli, tmp_path, key, value, reason):
     r = sdcli("config", "set", key, value)
-    assert r.exit_code == 1 and reason in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    assert r.exit_code == 1 and reason in err(r) and err(r).count("\n") == 1, err(r)
     assert not (tmp_path / "user-config.toml").exists()
 
 
@@ -67,10 +68,10 @@ def test_language_agent_and_zone_from_the_file(sdcli, home, monkeypatch):
     doc = sdcli.json(*OPEN)
     assert doc["opened_by"] == "marta" and doc["history"][0]["by"] == "marta"
     r = sdcli("close", doc["id"])
-    assert r.stderr.startswith("Erro: não é possível encerrar INC1")
+    assert err(r).startswith("Erro: não é possível encerrar INC1")
     shown = sdcli("show", doc["id"]).stdout
     assert "seu horário" in shown  # Lima's clock, and the agent's own (São Paulo) beside it
-    assert sdcli("--lang", "en", "close", doc["id"]).stderr.startswith("Error: cannot close INC1")
+    assert err(sdcli("--lang", "en", "close", doc["id"])).startswith("Error: cannot close INC1")
 
 
 def test_csv_delimiter_for_exports_and_imports(sdcli, home, tmp_path, store):
@@ -88,6 +89,7 @@ def test_csv_delimiter_for_exports_and_imports(sdcli, home, tmp_path, store):
     )  # read as written
 
 
+@pytest.mark.files_only("the PostgreSQL pass names its store in SDCLI_STORE, which wins over the file")
 def test_the_store_url_from_the_file_after_the_flag_and_the_variable(sdcli, home, tmp_path, monkeypatch):
     configured = tmp_path / "configured"
     assert sdcli("config", "set", "store", f"tinydb://{configured}").exit_code == 0
@@ -103,16 +105,16 @@ def test_a_broken_file_is_one_line_naming_it(sdcli, home, tmp_path):
     user.write_text('country = "XX"\n', encoding="utf-8")
     os.chmod(user, 0o600)
     r = sdcli("list")
-    assert r.exit_code == 1 and r.stderr.startswith(f"Error: {user}: country: unknown country code")
+    assert r.exit_code == 1 and err(r).startswith(f"Error: {user}: country: unknown country code")
     user.write_text("colour = 1\n", encoding="utf-8")
-    assert f"{user}: colour: unknown key" in sdcli("list").stderr
+    assert f"{user}: colour: unknown key" in err(sdcli("list"))
     user.unlink()
     home.mkdir(parents=True, exist_ok=True)
     desk = home / "config.toml"
     desk.write_text('lang = "es"\n', encoding="utf-8")
     os.chmod(desk, 0o666)
     r = sdcli("list")
-    assert r.exit_code == 1 and "writable by group or others" in r.stderr
+    assert r.exit_code == 1 and "writable by group or others" in err(r)
     os.chmod(desk, 0o600)
-    assert sdcli("open", "--no-input").stderr.startswith("Error: faltan respuestas obligatorias")
+    assert err(sdcli("open", "--no-input")).startswith("Error: faltan respuestas obligatorias")
     assert json.loads(sdcli("config", "get", "lang", "--json").stdout)["source"] == str(desk)

@@ -7,7 +7,7 @@ import tomllib
 from importlib import resources
 
 import pytest
-from conftest import DATA
+from conftest import DATA, err
 from intake_keys import DOWN, ENTER, SAVE, base_keys, line, rest_keys, run_open
 
 import sdcli.ui as ui
@@ -29,7 +29,7 @@ def no_tty(monkeypatch):
 
 def test_no_country_is_assumed_and_a_configured_one_is_used(sdcli, home):
     r = sdcli(*BASE, env=NOW)
-    assert r.exit_code == 1 and r.stderr.startswith("Error: missing required --country (no prompt")
+    assert r.exit_code == 1 and err(r).startswith("Error: missing required --country (no prompt")
     assert not (home / "store").exists()
     assert sdcli("config", "set", "country", "PE").exit_code == 0
     doc = sdcli.json(*BASE, "--json", env=NOW)
@@ -64,7 +64,7 @@ def test_the_country_prompt_takes_a_configured_default_with_enter_never_typed_in
 def test_each_country_with_several_zones_gets_the_sites_zone_chosen(code, sdcli, store, monkeypatch):
     zones = [z["tz"] for z in COUNTRIES[code]["zones"]]
     r = sdcli(*BASE, "--country", code, env=NOW)
-    assert r.exit_code == 1 and r.stderr.startswith("Error: missing required --tz (no prompt")
+    assert r.exit_code == 1 and err(r).startswith("Error: missing required --tz (no prompt")
     by_flag = sdcli.json(*BASE, "--country", code, "--tz", zones[-1], "--json", env=NOW)
     assert by_flag["timezone"] == zones[-1]
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
@@ -83,13 +83,13 @@ def test_the_directory_knows_a_sites_zone_and_times_are_read_in_it(sdcli):
     assert (doc["country"], doc["timezone"]) == ("BR", "America/Cuiaba")
     assert doc["failed_calls"] == ["2026-12-02T09:40:00-04:00"]  # Cuiabá's clock, not São Paulo's
     r = sdcli(*BASE, "--site", "Otra planta", env=NOW)  # a site the directory does not know: asked
-    assert r.exit_code == 1 and "--tz" in r.stderr
+    assert r.exit_code == 1 and "--tz" in err(r)
 
 
 def test_a_zone_that_is_not_the_countrys_is_refused(sdcli):
     r = sdcli(*BASE, "--country", "CL", "--tz", "America/Lima", env=NOW)
-    assert r.exit_code == 1 and "timezone: 'America/Lima' is not valid: is not a time zone of CL" in r.stderr
-    assert "America/Santiago, America/Punta_Arenas, Pacific/Easter" in r.stderr
+    assert r.exit_code == 1 and "timezone: 'America/Lima' is not valid: is not a time zone of CL" in err(r)
+    assert "America/Santiago, America/Punta_Arenas, Pacific/Easter" in err(r)
 
 
 def test_change_windows_are_read_in_the_sites_zone_not_the_machines(sdcli):
@@ -103,7 +103,7 @@ def test_change_windows_are_read_in_the_sites_zone_not_the_machines(sdcli):
     )
     assert doc["country"] == "CL" and doc["timezone"] == "America/Santiago"
     r = sdcli(*[a for a in args if a not in ("--tz", "America/Santiago")], env=NOW)
-    assert r.exit_code == 1 and "--tz" in r.stderr
+    assert r.exit_code == 1 and "--tz" in err(r)
 
 
 ROWS = "customer,site,problem,service_type,callback_contacts\nACME,Lima,other,mpls,Ana <ana@acme.pe> 01 4117000\n"
@@ -116,7 +116,7 @@ def test_an_import_takes_a_country_or_names_the_column(sdcli, tmp_path, store):
     assert r.exit_code == 1
     assert (
         "line 2: missing: '--country': is required: the file has no country column (map one with --map country="
-        in r.stderr
+        in err(r)
     )
     assert sdcli.json("import", str(path), "--country", "PE", "--dry-run", "--json")["created"] == 1
     mapping = tmp_path / "map.toml"
@@ -127,7 +127,7 @@ def test_an_import_takes_a_country_or_names_the_column(sdcli, tmp_path, store):
     r = sdcli("import", str(tmp_path / "pais.csv"), "--map", "country=pais")
     assert (
         r.exit_code == 1
-        and "line 2: missing: '--country': is required: this row's column pais is empty" in r.stderr
+        and "line 2: missing: '--country': is required: this row's column pais is empty" in err(r)
     )
     assert sdcli("config", "set", "country", "PE").exit_code == 0
     assert sdcli.json("import", str(path), "--json")["created"] == 1
@@ -139,9 +139,9 @@ def test_the_servicenow_preset_needs_a_country(sdcli, tmp_path):
     snow = tmp_path / "snow.csv"
     snow.write_text("".join(DATA.joinpath("servicenow-incident-event-log-sample.csv").open().readlines()[:4]))
     r = sdcli("import", str(snow), "--preset", "servicenow", "--dry-run")
-    assert r.exit_code == 1 and "the file has no country column" in r.stderr
+    assert r.exit_code == 1 and "the file has no country column" in err(r)
     r = sdcli("import", str(snow), "--preset", "servicenow", "--country", "BR", "--dry-run")
-    assert r.exit_code == 1 and "the site's country has several time zones (give --tz" in r.stderr
+    assert r.exit_code == 1 and "the site's country has several time zones (give --tz" in err(r)
     ok = sdcli.json("import", str(snow), "--preset", "servicenow", "--country", "BR", "--tz", "America/Manaus",
                     "--dry-run", "--json")  # fmt: skip
     assert ok["rejected"] == 0 and ok["created"] >= 1

@@ -180,7 +180,7 @@ class PostgresStore(Store):
             cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
             found = cur.fetchone()
         if found is None:
-            raise UnknownTicket(f"no ticket {tid} in {self.describe()}")
+            raise UnknownTicket("error.no_ticket", id=tid, where=self.describe())
         return document(*found)
 
     def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
@@ -253,7 +253,7 @@ class PostgresStore(Store):
             cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
             found = cur.fetchone()
             if found is None:
-                raise UnknownTicket(f"no ticket {tid} in {self.describe()}")
+                raise UnknownTicket("error.no_ticket", id=tid, where=self.describe())
             before = document(*found)
             after = copy.deepcopy(before)
             event = change(after)
