@@ -73,6 +73,13 @@ class SdcliGroup(TyperGroup):
         finally:
             _flush_warnings(ctx)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # the root: `--json FIELDS` read once for every command
+            from sdcli.views.output import take_json_fields
+
+            args = take_json_fields(list(args))
+        return super().parse_args(ctx, args)
+
     def _run(self, ctx: Any) -> Any:
         result = super().invoke(ctx)
         sys.stdout.flush()  # a full disk under `> file` is told here, while it can be an error
@@ -137,6 +144,9 @@ def root(
         help="The store's URL (default: tinydb://HOME/store, the embedded store).",
     ),
     lang: str | None = typer.Option(None, "--lang", help="Language of prompts and texts: es, en or pt."),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Never page long views (else $PAGER on a terminal)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
@@ -147,7 +157,9 @@ def root(
     """
     from sdcli import config, i18n
     from sdcli.home import agent_name, check_home, resolve_home
+    from sdcli.views.output import set_no_pager
 
+    set_no_pager(no_pager)
     where = resolve_home(home)
     check_home(where)
     config.activate(config.settings(where))  # the config files, once: language, country, day order...
