@@ -42,7 +42,9 @@ def ticket_table(
     widths = _widths(chosen, cells, width)
     table = Table(box=None, pad_edge=False, expand=False, header_style="bold underline")
     for c in chosen:
-        table.add_column(word("field", _HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=widths[c])
+        table.add_column(
+            word("field", _HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=widths[c]
+        )
     for i in range(len(rows)):
         table.add_row(*(text(cells[c][i], no_wrap=True) for c in chosen))
     out.print(table)

@@ -141,8 +141,6 @@ def event_text(ev: dict[str, Any], doc: dict[str, Any]) -> str:
 
 def change_text(field: str, old: Any, new: Any, doc: dict[str, Any]) -> str:
     """One field's change: a list as what it gained or lost, else old → new, on one line."""
-    from sdcli.render import classification_text, value_text
-
     zone = doc.get("timezone")
     name = word("field", field)
     if (
@@ -155,22 +153,25 @@ def change_text(field: str, old: Any, new: Any, doc: dict[str, Any]) -> str:
         removed = sum(1 for x in before if x not in new)
         bits = ([f"+{added}"] if added else []) + ([f"−{removed}"] if removed else [])
         return f"{name} {' '.join(bits) or '='}"
-    if field == "classification":
-        old, new = (classification_text(v, doc) if isinstance(v, dict) else v for v in (old, new))
+    if field == "classification":  # told whole among the fields; here what it became
+        return f"{name} → {new.get('method', '') if isinstance(new, dict) else '—'}"
+    if old is None or old == "":
+        return f"{name}: {_short(new, zone, field)}"
     if isinstance(old, dict) and isinstance(new, dict):
         keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
         inner = ", ".join(
             f"{word('field', k)} {_short(old.get(k), zone, k)} → {_short(new.get(k), zone, k)}" for k in keys
         )
         return f"{name}: {inner}"
-    shown_old = value_text(old, zone=zone, key=field) or "—"
-    shown_new = value_text(new, zone=zone, key=field) or "—"
-    return f"{name}: {shown_old} → {shown_new}".replace("\n", "; ")
+    return f"{name}: {_short(old, zone, field)} → {_short(new, zone, field)}"
 
 
 def _short(value: Any, zone: str | None, key: str) -> str:
-    from sdcli.render import value_text
+    """A value in an event's line: a contact by name, a time compact, on one line."""
+    from sdcli.render import is_time, value_text, when
 
     if isinstance(value, dict) and value.get("name"):
         return str(value["name"])
+    if is_time(value):
+        return when(value, zone, compact=True)
     return (value_text(value, zone=zone, key=key) or "—").replace("\n", "; ")
