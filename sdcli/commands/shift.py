@@ -50,6 +50,8 @@ def command(
         return
     if shape != "table" or quiet:
         rows = [{**d, "section": key, "at": d.get(field)} for key, field in SECTIONS for d in data[key]]
+        if quiet:  # each id once, though a ticket may be in several sections
+            rows = list({r["id"]: r for r in rows}.values())
         emit_rows(rows, ROW_COLUMNS, fmt=shape, as_json=False, quiet=quiet, table=lambda: None)
         return
     from rich.table import Table

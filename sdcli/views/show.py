@@ -65,7 +65,13 @@ def _print(out: Any, doc: dict[str, Any], extra_rows: list[tuple[str, str]]) -> 
         fields.add_row(text(label), text(value))
     out.print(fields)
     out.print()
-    out.print(text(t("show.timeline"), "bold"))
+    zone = doc.get("timezone")
+    if zone:
+        from sdcli.dates import city
+
+        out.print(text(t("show.timeline_in", zone=city(zone)), "bold"))
+    else:
+        out.print(text(t("show.timeline"), "bold"))
     for line in timeline_lines(doc):
         out.print(text(line))
 
@@ -102,12 +108,16 @@ def call_text(a: dict[str, Any], zone: str | None) -> str:
 
 
 def timeline_lines(doc: dict[str, Any]) -> list[str]:
+    """An event a line, its time in the site's clock (named once, in the title)."""
+    from sdcli.dates import city
     from sdcli.render import when
 
     zone = doc.get("timezone")
+    named = f" {city(zone)}" if zone else ""
     lines = []
     for ev in doc.get("history", []):
         at = when(ev.get("at", ""), zone, compact=True)
+        at = at[: -len(named)] if named and at.endswith(named) else at
         lines.append(f"{at}  {ev.get('by', '')}  {event_text(ev, doc)}")
     return lines
 
