@@ -115,13 +115,19 @@ def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any) -> None:
 def _advise(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
     """The active level's contacts that are out of hours, with what to do."""
     from sdcli import escalation
+    from sdcli.hours import shown
     from sdcli.i18n import Message
 
     st = escalation.state(doc, table, now, home)
     for c in table.level(st["active_level"]).contacts:
         if not c.available(now):
             warn(
-                Message("escalate.out_of_hours_advice", name=c.name, hours=c.hours, theirs=c.shown_time(now))
+                Message(
+                    "escalate.out_of_hours_advice",
+                    name=c.name,
+                    hours=shown(c.hours),
+                    theirs=c.shown_time(now),
+                )
             )
 
 

@@ -82,7 +82,9 @@ def contact_lines(c: Any, now: datetime, width: int, *, bold: bool = False) -> l
         if mail:
             lines.append((f"    {mail}", style))
     free = t("escalate.in_hours") if c.available(now) else t("escalate.off_hours")
-    lines.append((t("escalate.when_line", available=free, hours=c.hours, theirs=c.shown_time(now),
+    from sdcli import hours
+
+    lines.append((t("escalate.when_line", available=free, hours=hours.shown(c.hours), theirs=c.shown_time(now),
                     mine=mine(now, c.tz)), "" if c.available(now) else "yellow"))  # fmt: skip
     return lines
 
