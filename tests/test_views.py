@@ -249,3 +249,14 @@ def test_escalate_loop_in_a_real_terminal(sdcli, home):
     assert child.exitstatus == 0
     doc = open_store(home=home).get(inc)
     assert [a["outcome"] for a in doc["escalation_attempts"]] == ["no-answer", "reached"]
+
+
+def test_help_names_values_plainly_and_lists_the_environment(sdcli):
+    root = sdcli("--help", env={"COLUMNS": "80"}).stdout
+    assert "Environment:" in root and "SDCLI_HOME" in root and "SDCLI_STORE" in root and "NO_COLOR" in root
+    assert "..." not in root.split("Commands:")[1].split("Environment:")[0]  # summaries are never cut
+    note = sdcli("note", "--help").stdout
+    assert "Usage: sdcli note [OPTIONS] ID TEXT" in note and "{ID}" not in note
+    imported = sdcli("import", "--help").stdout
+    assert "<list[str]>" not in imported and "--map TEXT" in imported
+    assert "--limit N" in sdcli("list", "--help").stdout
