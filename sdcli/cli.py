@@ -214,7 +214,7 @@ def root(
     code = i18n.resolve(lang)
     i18n.use(code, where)
     ctx.obj = App(home=where, agent=agent_name(), no_input=no_input or env_no_input(), lang=code,
-                  store_url=store)  # fmt: skip
+                  store_url=store, home_typed=ctx.get_parameter_source("home").name == "COMMANDLINE")  # fmt: skip
     i18n.check(code, where)
 
 

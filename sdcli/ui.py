@@ -36,6 +36,7 @@ class App:
     no_input: bool
     lang: str | None = None
     store_url: str | None = None  # --store (else SDCLI_STORE, else the embedded store in home)
+    home_typed: bool = False  # --home on the command line (a typo there is told as such)
     _store: Store | None = None
 
     def store(self) -> Store:

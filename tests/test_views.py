@@ -260,3 +260,9 @@ def test_help_names_values_plainly_and_lists_the_environment(sdcli):
     imported = sdcli("import", "--help").stdout
     assert "<list[str]>" not in imported and "--map TEXT" in imported
     assert "--limit N" in sdcli("list", "--help").stdout
+
+
+def test_a_home_that_does_not_exist_is_said(sdcli, tmp_path):
+    r = sdcli("--home", str(tmp_path / "typo"), "list")
+    assert r.exit_code == 1 and "there is no store in" in r.stderr and str(tmp_path / "typo") in r.stderr
+    assert "No tickets match" not in r.stdout and not (tmp_path / "typo").exists()
