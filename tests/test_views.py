@@ -262,6 +262,9 @@ def test_help_names_values_plainly_and_lists_the_environment(sdcli):
     assert "--limit N" in sdcli("list", "--help").stdout
 
 
+@pytest.mark.files_only(
+    "the embedded store's home; a database store's missing schema is refused (test_postgres)"
+)
 def test_a_home_that_does_not_exist_is_said(sdcli, tmp_path):
     r = sdcli("--home", str(tmp_path / "typo"), "list")
     assert r.exit_code == 1 and "there is no store in" in r.stderr and str(tmp_path / "typo") in r.stderr
