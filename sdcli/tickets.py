@@ -173,6 +173,13 @@ def build_filters(
     for s in severity or []:
         if s not in (1, 2, 3, 4):
             raise InvalidValue("severity", s, "invalid.severity")
+    if status:
+        from sdcli.model import states
+
+        known = states(kind)
+        for name in status:
+            if name not in known:
+                raise InvalidValue("status", name, "invalid.use_one_of", choices=", ".join(known))
     if sort not in SORTS:
         raise InvalidValue("sort", sort, "invalid.sort", choices=", ".join(SORTS))
     return Filters(

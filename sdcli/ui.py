@@ -36,6 +36,7 @@ class App:
     no_input: bool
     lang: str | None = None
     store_url: str | None = None  # --store (else SDCLI_STORE, else the embedded store in home)
+    home_typed: bool = False  # --home on the command line (a typo there is told as such)
     _store: Store | None = None
 
     def store(self) -> Store:
@@ -115,7 +116,11 @@ def text(value: Any, style: str = "", *, no_wrap: bool | None = None) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    """Machine output: plain json.dumps to stdout, never through Rich."""
+    """Machine output: plain json.dumps to stdout, never through Rich; `--json FIELDS` keeps only
+    those keys (of the object, or of each object of a list)."""
+    from sdcli.views.output import select
+
+    data = select(data)
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()
 

@@ -399,7 +399,7 @@ def test_odd_paths_for_home_and_output(sdcli, tmp_path, name):
     r = sdcli(f"--home={home}", "export", "-o", str(out))
     assert (
         r.exit_code == 0
-        and out.read_text().startswith("status,")
+        and out.read_text().startswith("id,status,")
         and oct(out.stat().st_mode & 0o777) == "0o600"
     )
 

@@ -63,23 +63,24 @@ def list_kind(
     as_json: bool,
     columns: tuple[str, ...],
     prepare: Callable[[dict[str, Any]], None] | None = None,
+    fmt: str | None = None,
+    quiet: bool = False,
 ) -> None:
-    """A kind's `list` sub-command: whole tickets as JSON, or a table (`prepare` adds its columns)."""
-    from sdcli.render import ticket_table
+    """A kind's `list` sub-command: whole tickets as JSON, rows as TSV/CSV, or a table (`prepare`
+    adds its columns)."""
     from sdcli.tickets import build_filters, find
+    from sdcli.views.lists import ticket_table
+    from sdcli.views.output import emit_rows, row_format
 
     rows = find(
         app_of(ctx).store(),
         build_filters(kind=kind, status=status, customer=customer, include_all=include_all),
         full=True,
     )
-    if as_json:
-        emit_json(rows)
-        return
-    if prepare:
+    if prepare and row_format(fmt, as_json) != "json":  # JSON keeps the tickets as stored
         for r in rows:
             prepare(r)
-    ticket_table(rows, columns)
+    emit_rows(rows, columns, fmt=fmt, as_json=as_json, quiet=quiet, table=lambda: ticket_table(rows, columns))
 
 
 def show_doc(

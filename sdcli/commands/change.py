@@ -8,6 +8,7 @@ import typer
 
 from sdcli.i18n import Message
 from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, say
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
 app = typer.Typer(help="Change requests: planned work, routed to the right owner, executed after acceptance.")
 
@@ -301,8 +302,10 @@ def list_(
     customer: str | None = typer.Option(None, "--customer"),
     include_all: bool = typer.Option(False, "--all", help="Include closed, rejected and cancelled."),
     as_json: bool = JSON_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
-    """List change requests.
+    """List change requests (tab-separated rows in a pipe).
 
     Example: sdcli change list --status awaiting-acceptance --json
     """
@@ -311,7 +314,7 @@ def list_(
     def owner(r: dict[str, Any]) -> None:
         r["owner"] = (r.get("routing") or {}).get("contact", {}).get("name")
 
-    list_kind(ctx, "change", status=status, customer=customer, include_all=include_all, as_json=as_json,
+    list_kind(ctx, "change", status=status, customer=customer, include_all=include_all, as_json=as_json, fmt=fmt, quiet=quiet,
               columns=("id", "status", "customer", "site", "type", "window_start", "owner"), prepare=owner)  # fmt: skip
 
 

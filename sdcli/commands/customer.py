@@ -63,7 +63,8 @@ def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(rows)
         return
-    ticket_table(rows, ("name", "project_manager", "account_manager", "commercial_team"))
+    ticket_table(rows, ("name", "project_manager", "account_manager", "commercial_team"),
+                 none="customer.none", count="customer.count")  # fmt: skip
 
 
 @app.command("show")

@@ -18,6 +18,7 @@ from sdcli.ui import (
     interactive,
     session_lang,
 )
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
 app = typer.Typer(help="Simple Service Requests: lead-time rules, states and the monthly invoice.")
 IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
@@ -279,14 +280,15 @@ def cancel(
 
 @app.command("list")
 def list_(ctx: typer.Context, status: list[str] = typer.Option([], "--status"), customer: str | None = typer.Option(None, "--customer"),
-          include_all: bool = typer.Option(False, "--all", help="Include done and cancelled."), as_json: bool = JSON_OPTION) -> None:  # fmt: skip
-    """List SSRs.
+          include_all: bool = typer.Option(False, "--all", help="Include done and cancelled."), as_json: bool = JSON_OPTION,
+          fmt: str | None = FORMAT_OPTION, quiet: bool = QUIET_OPTION) -> None:  # fmt: skip
+    """List SSRs (tab-separated rows in a pipe).
 
     Example: sdcli ssr list --status received
     """
     from sdcli.commands._transition import list_kind
 
-    list_kind(ctx, "ssr", status=status, customer=customer, include_all=include_all, as_json=as_json,
+    list_kind(ctx, "ssr", status=status, customer=customer, include_all=include_all, as_json=as_json, fmt=fmt, quiet=quiet,
               columns=("id", "status", "customer", "site", "category", "window_start"))  # fmt: skip
 
 
