@@ -200,6 +200,7 @@ GROUPS = [
     ("ssr", "ssr"),
     ("change", "change"),
     ("customer", "customer"),
+    ("drafts", "drafts"),
     ("config", "config"),
     ("store", "store_"),
     ("db", "db"),

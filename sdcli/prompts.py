@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import intake, sites
-from sdcli.errors import InvalidValue
+from sdcli.errors import InvalidValue, SdcliError
 from sdcli.i18n import render, t
 from sdcli.intake import Question
 from sdcli.render import answer_text
@@ -32,6 +32,8 @@ def _validator(check: Callable[[str], Any], required: bool, accept: str = "") ->
             check(value)
         except InvalidValue as e:
             return render(e.reason)
+        except SdcliError as e:  # a rule of the form (an SSR's lead time) refuses it on its line
+            return e.render()
         return True
 
     return run
@@ -143,6 +145,7 @@ class Walker:
         home: Path | None,
         on_answer: Callable[[dict[str, Any]], None],
         pending: dict[str, Any] | None = None,
+        checks: dict[str, Callable[[Any, dict[str, Any]], None]] | None = None,
     ) -> None:
         self.questions = questions
         self.ctx = ctx
@@ -151,6 +154,7 @@ class Walker:
         self.on_answer = on_answer
         self.pending: dict[str, Any] = dict(pending or {})  # contacts given of a question in progress
         self.answers: dict[str, Any] = {}
+        self.checks = dict(checks or {})  # key → a rule checked on the answer's line (raises SdcliError)
 
     # ---- one question
     def _label(self, q: Question) -> str:
@@ -173,9 +177,14 @@ class Walker:
             return self._zone(q, answers)
         default = "" if current is None else str(current)
         accept = (self.ctx.region(answers) or "") if q.kind == "country" and not default else ""
-        raw = line(self._label(q), lambda v: intake.check_answer(q, v, answers, self.ctx), q.required, default,
-                   accept)  # fmt: skip
-        return intake.check_answer(q, raw, answers, self.ctx) if raw.strip() else SKIPPED
+        raw = line(self._label(q), lambda v: self._check(q, v, answers), q.required, default, accept)
+        return self._check(q, raw, answers) if raw.strip() else SKIPPED
+
+    def _check(self, q: Question, raw: str, answers: dict[str, Any]) -> Any:
+        value = intake.check_answer(q, raw, answers, self.ctx)
+        if q.key in self.checks:
+            self.checks[q.key](value, answers)
+        return value
 
     def _zone(self, q: Question, answers: dict[str, Any]) -> str | None:
         """The site's zone: asked among its country's zones (with their cities) when it has
