@@ -24,9 +24,11 @@ SKIPPED = None  # an optional question answered with Enter is stored as None in 
 UNKNOWN_KEY = "?"
 
 
-def _validator(check: Callable[[str], Any], required: bool, accept: str = "") -> Callable[[str], bool | str]:
+def _validator(
+    check: Callable[[str], Any], required: bool, accept: str = "", check_empty: bool = False
+) -> Callable[[str], bool | str]:
     def run(value: str) -> bool | str:
-        if not value.strip():
+        if not value.strip() and not check_empty:
             return True if accept or not required else t("prompt.required")
         try:
             check(value)
@@ -39,7 +41,14 @@ def _validator(check: Callable[[str], Any], required: bool, accept: str = "") ->
     return run
 
 
-def line(label: str, check: Callable[[str], Any], required: bool, default: str = "", accept: str = "") -> str:
+def line(
+    label: str,
+    check: Callable[[str], Any],
+    required: bool,
+    default: str = "",
+    accept: str = "",
+    check_empty: bool = False,
+) -> str:
     """One line of text. `default` is typed in the buffer (an answer being changed); `accept` is
     only shown, and taken by Enter on an empty line (a configured default, never typed in)."""
     import questionary
@@ -48,7 +57,7 @@ def line(label: str, check: Callable[[str], Any], required: bool, default: str =
     if accept:
         extra = {"instruction": t("prompt.enter_takes", value=accept)}
     raw = questionary.text(
-        label, default=default, validate=_validator(check, required, accept), **extra
+        label, default=default, validate=_validator(check, required, accept, check_empty), **extra
     ).unsafe_ask()
     return raw if raw.strip() else accept
 
@@ -177,11 +186,12 @@ class Walker:
             return self._zone(q, answers)
         default = "" if current is None else str(current)
         accept = (self.ctx.region(answers) or "") if q.kind == "country" and not default else ""
-        raw = line(self._label(q), lambda v: self._check(q, v, answers), q.required, default, accept)
+        empty = not q.required and q.key in self.checks  # an empty answer may be refused by the form's rule
+        raw = line(self._label(q), lambda v: self._check(q, v, answers), q.required, default, accept, empty)
         return self._check(q, raw, answers) if raw.strip() else SKIPPED
 
     def _check(self, q: Question, raw: str, answers: dict[str, Any]) -> Any:
-        value = intake.check_answer(q, raw, answers, self.ctx)
+        value = intake.check_answer(q, raw, answers, self.ctx) if raw.strip() or q.required else None
         if q.key in self.checks:
             self.checks[q.key](value, answers)
         return value

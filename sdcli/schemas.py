@@ -199,7 +199,9 @@ def _change() -> Shape:
     from sdcli.intake import LANGS
 
     kind = Table({"value": Text(limit=100), **{lang: Text() for lang in LANGS}}, required=["value"])
-    return Table({"type": Check(ListOf(kind, min=1), _unique("value"))}, required=["type"])
+    return Table(
+        {"type": Check(ListOf(kind, min=1), _unique("value")), "question": _form()}, required=["type"]
+    )
 
 
 def _countries() -> Shape:

@@ -121,8 +121,8 @@ def flows(lang: str) -> list[tuple[list[str], list[tuple[str | None, str]], int]
     ]  # fmt: skip
     change = [
         (L["ssr_customer"], "Minera Sur\r"), (L["ssr_site"], "Antofagasta\r"), (L["ssr_country"], ENTER),
-        (L["ssr_zone"], ENTER), (L["type"], ENTER), (L["work"], "Mover la antena al techo\r"),
-        (L["start"], "10/12/2026 22:00\r"), (L["end"], "11/12/2026 04:00\r"), (L["pm"], ENTER),
+        (L["ssr_zone"], ENTER), (L["pm"], ENTER), (L["type"], ENTER), (L["work"], "Mover la antena al techo\r"),
+        (L["start"], "10/12/2026 22:00\r"), (L["end"], "11/12/2026 04:00\r"), (L["what_now"], ENTER),
     ]  # fmt: skip
     steps = [
         (["open"], incident),
