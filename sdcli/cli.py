@@ -43,6 +43,10 @@ def _crash_report(exc: BaseException, home: Path | None) -> str:
 class SdcliGroup(TyperGroup):
     """The error boundary: domain errors become `Error: <one line>` and their exit code."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _hook_ticket_ids(self)
+
     def invoke(self, ctx: Any) -> Any:
         from sdcli import i18n
 
@@ -84,6 +88,18 @@ class SdcliGroup(TyperGroup):
         result = super().invoke(ctx)
         sys.stdout.flush()  # a full disk under `> file` is told here, while it can be an error
         return result
+
+
+def _hook_ticket_ids(command: Any) -> None:
+    """Every ID argument (a parameter named ticket_id, in any command or group) resolves
+    references the one way (ui.ticket_argument → lookup.resolve)."""
+    from sdcli.ui import ticket_argument
+
+    for param in command.params:
+        if param.name == "ticket_id":
+            param.callback = ticket_argument
+    for sub in getattr(command, "commands", {}).values():
+        _hook_ticket_ids(sub)
 
 
 def error_line(e: SdcliError) -> str:
@@ -221,7 +237,7 @@ def root(
 #: the commands, in the order --help lists them: (command name, module under sdcli/commands)
 COMMANDS = [
     ("open", "open"), ("classify", "classify"), ("escalate", "escalate"), ("show", "show"),
-    ("list", "list_"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
+    ("list", "list_"), ("search", "search"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
     ("resume", "resume"), ("resolve", "resolve"), ("close", "close"), ("reopen", "reopen"),
     ("import", "import_"), ("export", "export"), ("doctor", "doctor"),
 ]  # fmt: skip
@@ -244,6 +260,7 @@ GROUPS = [
     ("ssr", "ssr"),
     ("change", "change"),
     ("customer", "customer"),
+    ("drafts", "drafts"),
     ("config", "config"),
     ("store", "store_"),
     ("db", "db"),

@@ -146,6 +146,24 @@ def say(key: str, /, **params: Any) -> None:
     info(Message(key, **params))
 
 
+def ticket_argument(ctx: Any, param: Any, value: Any) -> Any:
+    """The callback of every ID argument (cli.py hooks it on each parameter named ticket_id):
+    an external number or a customer reference becomes the ticket's id (lookup.resolve), said on
+    stderr; an ambiguity is refused naming the candidates."""
+    if not isinstance(value, str) or ctx.resilient_parsing or not isinstance(ctx.find_object(App), App):
+        return value
+    from sdcli import lookup
+
+    found = lookup.resolve(ctx.find_object(App).store(), value)
+    if found.via is not None:
+        said = {
+            "external_id": "ticket.resolved_external_id",
+            "customer_reference": "ticket.resolved_customer_reference",
+        }
+        say(said.get(found.via, "ticket.resolved_id"), text=value.strip(), id=found.id)
+    return found.id
+
+
 def session_lang(app: App, explicit: str | None) -> str:
     """The language of a command with its own --lang: it becomes the session's (errors included)."""
     from sdcli import i18n

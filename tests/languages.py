@@ -120,11 +120,12 @@ def flows(lang: str) -> list[tuple[list[str], list[tuple[str | None, str]], int]
         (L["ssr_zone"], ENTER), (L["requester"], "Ana Lima <ana@minera.com.br> +55 11 98765-4321\r"),
         (L["category"], ENTER), (L["field1"], "CIR-77\r"), (L["field2"], "200 Mbps\r"),
         (L["start"], "07/12/2026 09:00\r"), (L["end"], "07/12/2026 10:00\r"), (L["description"], "Ampliación\r"),
+        (L["what_now"], ENTER),  # the review before filing: save
     ]  # fmt: skip
     change = [
         (L["ssr_customer"], "Minera Sur\r"), (L["ssr_site"], "Antofagasta\r"), (L["ssr_country"], ENTER),
-        (L["ssr_zone"], ENTER), (L["type"], ENTER), (L["work"], "Mover la antena al techo\r"),
-        (L["start"], "10/12/2026 22:00\r"), (L["end"], "11/12/2026 04:00\r"), (L["pm"], ENTER),
+        (L["ssr_zone"], ENTER), (L["pm"], ENTER), (L["type"], ENTER), (L["work"], "Mover la antena al techo\r"),
+        (L["start"], "10/12/2026 22:00\r"), (L["end"], "11/12/2026 04:00\r"), (L["what_now"], ENTER),
     ]  # fmt: skip
     steps = [
         (["open"], incident),

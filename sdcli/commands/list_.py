@@ -37,6 +37,9 @@ def command(
         None, "--due", help="Incidents whose recovery is due within this (2h, 30m), soonest first."
     ),
     breached: bool = typer.Option(False, "--breached", help="Incidents past their recovery deadline."),
+    search: str | None = typer.Option(
+        None, "--search", metavar="TEXT", help="Words of the ticket (as sdcli search)."
+    ),
     as_json: bool = JSON_OPTION,
     fmt: str | None = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
@@ -52,7 +55,7 @@ def command(
     app = app_of(ctx)
     filters = build_filters(
         kind=kind, status=status, severity=severity, customer=customer, site=site, since=since,
-        until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit,
+        until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit, text=search,
     )  # fmt: skip
     explicit_sort = sort != "opened_at"
     if unacked:

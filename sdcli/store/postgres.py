@@ -44,8 +44,9 @@ from sdcli.store.base import (
     version,
 )
 from sdcli.store.files import dumps, loads
-from sdcli.store.postgres_rows import NAMES, SELECT_DOC, document, row
+from sdcli.store.postgres_rows import COLUMNS, NAMES, SELECT_DOC, document, row
 from sdcli.store.postgres_schema import one
+from sdcli.store.query import fold
 
 T = TypeVar("T")
 Cursor = psycopg.Cursor[Any]
@@ -204,6 +205,19 @@ class PostgresStore(Store):
                 rows.extend(cur.fetchall())
         return (document(text, entries) for text, entries in rows)
 
+    def find_refs(self, value: str) -> list[tuple[str, str]]:
+        """By the indexed fold columns (schema 3), never a scan."""
+        target = fold(value.strip())
+        self.connection()
+        with self._reading() as cur:
+            cur.execute(
+                "SELECT id, field FROM (SELECT prefix, number, id, 'external_id' AS field FROM tickets "
+                "WHERE external_id_fold = %s UNION ALL SELECT prefix, number, id, 'customer_reference' FROM tickets "
+                "WHERE customer_reference_fold = %s) found ORDER BY prefix, number, field",
+                (target, target),
+            )
+            return [(tid, field) for tid, field in cur.fetchall()]
+
     # ---- writes
     def create(self, prefix: str, fields: dict[str, Any], *, actor: str, at: datetime | None = None,
                event: Event | None = None, request_id: str | None = None) -> dict[str, Any]:  # fmt: skip
@@ -221,7 +235,7 @@ class PostgresStore(Store):
                 return done
             number = bulk.allocate(cur, prefix, 1)
             doc = new_doc(prefix, number, fields, actor, clock.iso(at or now), clock.iso(now), event)
-            cur.execute(f"INSERT INTO tickets ({NAMES}) VALUES ({', '.join(['%s'] * 19)})",
+            cur.execute(f"INSERT INTO tickets ({NAMES}) VALUES ({', '.join(['%s'] * len(COLUMNS))})",
                         row(doc, self.vocabulary, rid))  # fmt: skip
             bulk.append_history(cur, doc["id"], doc["history"], 0)
             return doc
