@@ -256,7 +256,7 @@ def test_help_names_values_plainly_and_lists_the_environment(sdcli):
     assert "Environment:" in root and "SDCLI_HOME" in root and "SDCLI_STORE" in root and "NO_COLOR" in root
     assert "..." not in root.split("Commands:")[1].split("Environment:")[0]  # summaries are never cut
     note = sdcli("note", "--help").stdout
-    assert "Usage: sdcli note [OPTIONS] ID TEXT" in note and "{ID}" not in note
+    assert "Usage: sdcli note [OPTIONS] ID [TEXT]" in note and "{ID}" not in note  # asked when left out
     imported = sdcli("import", "--help").stdout
     assert "<list[str]>" not in imported and "--map TEXT" in imported
     assert "--limit N" in sdcli("list", "--help").stdout

@@ -10,6 +10,27 @@ import typer
 from sdcli.ui import app_of, emit_json, say
 
 
+def text_or_ask(
+    ctx: typer.Context, ticket_id: str, value: str | None, *, flag: str, field: str, label: str
+) -> str:
+    """A command's required text: as given; else asked on a terminal (in the session's language,
+    re-asked while empty; the ticket looked up first, so a wrong id is told before any typing);
+    else named as missing."""
+    if value is not None:
+        return value
+    from sdcli.errors import MissingFlag
+    from sdcli.ui import interactive
+
+    if not interactive(app_of(ctx)):
+        raise MissingFlag([flag])
+    app_of(ctx).store().get(ticket_id)
+    from sdcli.i18n import t
+    from sdcli.prompts import line
+    from sdcli.tickets import check_text
+
+    return line(t(label), lambda v: check_text(field, v), required=True)
+
+
 def run(
     ctx: typer.Context, ticket_id: str, action: str, *, note: str | None, as_json: bool, **kw: Any
 ) -> dict[str, Any]:
