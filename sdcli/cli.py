@@ -92,12 +92,16 @@ class SdcliGroup(TyperGroup):
 
 def _hook_ticket_ids(command: Any) -> None:
     """Every ID argument (a parameter named ticket_id, in any command or group) resolves
-    references the one way (ui.ticket_argument → lookup.resolve)."""
+    references the one way (ui.ticket_argument → lookup.resolve); ids, states, contacts,
+    countries and choices complete in the shell (completion.BY_NAME)."""
+    from sdcli.completion import BY_NAME
     from sdcli.ui import ticket_argument
 
     for param in command.params:
         if param.name == "ticket_id":
             param.callback = ticket_argument
+        if param.name in BY_NAME and getattr(param, "_custom_shell_complete", None) is None:
+            param._custom_shell_complete = BY_NAME[param.name]
     for sub in getattr(command, "commands", {}).values():
         _hook_ticket_ids(sub)
 
