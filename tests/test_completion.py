@@ -4,6 +4,7 @@ through the shell protocol itself (the completion variable, in a process of its 
 
 from __future__ import annotations
 
+import re
 import subprocess
 
 import pytest
@@ -50,3 +51,21 @@ def test_states_contacts_countries_and_categories(home, tickets):
 def test_a_store_that_cannot_be_read_completes_nothing(home, tmp_path):
     env_home = tmp_path / "nowhere"
     assert complete(env_home, "sdcli show I") == []
+
+
+def test_every_command_and_group_has_an_example_in_its_help():
+    import typer
+
+    from sdcli.cli import app
+
+    missing = []
+
+    def walk(command, path):
+        subs = getattr(command, "commands", None) or {}
+        if path and not re.search(r"Example: (\S+=\S+ )?sdcli ", command.help or ""):
+            missing.append(" ".join(path))
+        for name, sub in subs.items():
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    assert missing == []

@@ -10,7 +10,10 @@ from sdcli.i18n import Message
 from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, say
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
-app = typer.Typer(help="Change requests: planned work, routed to the right owner, executed after acceptance.")
+app = typer.Typer(
+    help="Change requests: planned work, routed to the right owner, executed after acceptance.\n\n"
+    "Example: sdcli change list --status awaiting-acceptance"
+)
 
 IDARG = typer.Argument(..., metavar="ID", help="CHG id.")
 

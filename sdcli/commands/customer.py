@@ -7,7 +7,9 @@ import typer
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 app = typer.Typer(
-    help="The customer directory: project and account managers, for change routing.", no_args_is_help=True
+    help="The customer directory: project and account managers, for change routing.\n\n"
+    "Example: sdcli customer show ACME",
+    no_args_is_help=True,
 )
 
 

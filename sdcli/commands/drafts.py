@@ -6,7 +6,8 @@ import typer
 
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say, warn
 
-app = typer.Typer(help="Forms in progress (incident, SSR, change): who owns each, and discarding one.",
+app = typer.Typer(help="Forms in progress (incident, SSR, change): who owns each, and discarding one.\n\n"
+                  "Example: sdcli drafts list --mine",
                   no_args_is_help=True)  # fmt: skip
 
 

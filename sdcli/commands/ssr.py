@@ -20,7 +20,10 @@ from sdcli.ui import (
 )
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
-app = typer.Typer(help="Simple Service Requests: lead-time rules, states and the monthly invoice.")
+app = typer.Typer(
+    help="Simple Service Requests: lead-time rules, states and the monthly invoice.\n\n"
+    "Example: sdcli ssr check --country PE --received-at now --start '2026-12-09 22:00'"
+)
 IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
 
 
