@@ -35,6 +35,10 @@ def test_ids_of_open_tickets_complete_in_any_case(home, tickets):
     offered = complete(home, "sdcli show i")
     assert sorted(offered) == sorted(tickets[1:])  # the closed one is not offered
     assert complete(home, "sdcli escalate INC3") == ["INC3"]
+    elsewhere = home.parent / "not-the-home"
+    assert sorted(complete(elsewhere, f"sdcli --home {home} show i")) == sorted(
+        tickets[1:]
+    )  # as a run reads it
 
 
 def test_states_contacts_countries_and_categories(home, tickets):
