@@ -17,6 +17,7 @@ from sdcli.shapes import (
     Int,
     IsoTime,
     ListOf,
+    OneOf,
     Shape,
     ShapeError,
     Table,
@@ -39,7 +40,9 @@ def shapes() -> dict[str, Shape]:
 
     event = Table(
         {"at": IsoTime(), "by": _WHO, "action": Text(limit=100), "note": _NOTE,
-         "changes": map_of(ListOf(Anything(), min=2, max=2, what="a list [old, new]"))},
+         "changes": map_of(OneOf((ListOf(Anything(), min=2, max=2), Table({"added": ListOf(Anything())},
+                                                                         required=["added"])),
+                                 what='a list [old, new] or {"added": [...]}'))},
         required=["at", "by", "action"], rest=Anything(),
     )  # fmt: skip
     pause = Table({"from": IsoTime(), "to": nullable(IsoTime()), "reason": Text(limit=500)},

@@ -269,3 +269,51 @@ def test_a_home_that_does_not_exist_is_said(sdcli, tmp_path):
     r = sdcli("--home", str(tmp_path / "typo"), "list")
     assert r.exit_code == 1 and "there is no store in" in r.stderr and str(tmp_path / "typo") in r.stderr
     assert "No tickets match" not in r.stdout and not (tmp_path / "typo").exists()
+
+
+def _json_size_after_calls(sdcli, inc: str, first: int, last: int) -> int:
+    for minute in range(first, last):
+        r = sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", "no-answer", "--note", "rang out",
+                  env=at(31 + minute))  # fmt: skip
+        assert r.exit_code == 0, r.output
+    return len(json.dumps(sdcli.json("show", inc, "--json", env=at(45)), ensure_ascii=False))
+
+
+def test_each_call_stores_the_attempt_it_added_so_show_json_grows_linearly(sdcli):
+    """Each history entry of a call keeps the one attempt added, never the whole list again: the
+    JSON of 9 calls grows by about twice what 3 calls added (quadratic growth would be ~8x)."""
+    inc = open_incident(sdcli)
+    none = len(json.dumps(sdcli.json("show", inc, "--json", env=at(30)), ensure_ascii=False))
+    three = _json_size_after_calls(sdcli, inc, 0, 3)
+    nine = _json_size_after_calls(sdcli, inc, 3, 9)
+    assert nine - three < 2.5 * (three - none), (none, three, nine)
+    assert nine < 3 * three
+    doc = sdcli.json("show", inc, "--json")
+    calls = [h for h in doc["history"] if h["action"] == "escalation-attempt"]
+    assert len(calls) == 9 and len(doc["escalation_attempts"]) == 9
+    for n, h in enumerate(calls):
+        change = h["changes"]["escalation_attempts"]
+        if n == 0:  # the first call: from nothing to one
+            assert change == [None, doc["escalation_attempts"][:1]]
+        else:
+            assert change == {"added": [doc["escalation_attempts"][n]]}
+
+
+def test_an_old_entry_with_the_whole_list_and_a_new_one_read_the_same():
+    """Stores written before keep [old, new] whole lists: read and told as "+1" as a new entry is."""
+    from sdcli.stored import shapes
+    from sdcli.views.show import event_text
+
+    a = {"at": "2026-12-01T09:40:00-03:00", "by": "ana", "level": 2, "contact": "Carla Mendes",
+         "channel": "phone", "outcome": "no-answer"}  # fmt: skip
+    b = {**a, "at": "2026-12-01T09:45:00-03:00"}
+    doc = {"id": "INC1", "timezone": "America/Lima"}
+    head = {"at": b["at"], "by": "ana", "action": "updated"}
+    old = {**head, "changes": {"escalation_attempts": [[a], [a, b]]}}
+    new = {**head, "changes": {"escalation_attempts": {"added": [b]}}}
+    assert event_text(old, doc) == event_text(new, doc)
+    assert "escalation_attempts +1" in event_text(new, doc)
+    from sdcli.shapes import check
+
+    for entry in (old, new):
+        check(shapes()["history"], [entry])  # both are a valid stored history

@@ -91,11 +91,21 @@ def key_of(doc: dict[str, Any], key: str | None) -> str | None:
 def diff(
     before: dict[str, Any], after: dict[str, Any], keys: Iterable[str] | None = None
 ) -> dict[str, list[Any]]:
-    """Top-level fields that changed, as {field: [old, new]} (history excluded); only `keys`
-    when the caller knows which fields it set."""
+    """Top-level fields that changed, as {field: [old, new]} (history excluded); a list that only
+    grew at its end as {field: {"added": [the items appended]}}, so a list appended to on every
+    call (escalation_attempts) is not stored whole again in each entry. Only `keys` when the
+    caller knows which fields it set."""
     names = before.keys() | after.keys() if keys is None else keys
     changed = sorted(k for k in names if k not in _UNDIFFED and before.get(k) != after.get(k))
-    return {k: [before.get(k), after.get(k)] for k in changed}
+    return {k: _change(before.get(k), after.get(k)) for k in changed}
+
+
+def _change(old: Any, new: Any) -> Any:
+    if isinstance(new, list) and isinstance(old, list | type(None)):
+        start = len(old or [])
+        if start and new[:start] == old:
+            return {"added": new[start:]}
+    return [old, new]
 
 
 def version(doc: dict[str, Any]) -> int:

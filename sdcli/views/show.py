@@ -143,9 +143,12 @@ def event_text(ev: dict[str, Any], doc: dict[str, Any]) -> str:
                 parts.append(f"{word('field', k)}: {value_text(v, zone=zone, key=k)}".replace("\n", "; "))
     if action != "opened":
         for field, change in (ev.get("changes") or {}).items():
-            if field in skip or not isinstance(change, list) or len(change) != 2:
+            if field in skip:
                 continue
-            parts.append(change_text(field, change[0], change[1], doc))
+            if isinstance(change, dict) and isinstance(change.get("added"), list):  # a list appended to
+                parts.append(f"{word('field', field)} +{len(change['added'])}")
+            elif isinstance(change, list) and len(change) == 2:  # [old, new], as every store before wrote it
+                parts.append(change_text(field, change[0], change[1], doc))
     return " · ".join(p for p in parts if p)
 
 
