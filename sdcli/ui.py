@@ -70,6 +70,24 @@ def app_of(ctx: typer.Context) -> App:
     return root.obj
 
 
+def app_reading(ctx: typer.Context) -> App:
+    """The run's App for a command that only reads and would print an empty result: a --home
+    that does not exist (an embedded store never created there) is a typo, said as such (exit
+    1), not "No tickets match". Shared by every read-only listing (list, ssr/change list,
+    shift, search, customer list, drafts list, export)."""
+    from sdcli.errors import UnknownTicket
+    from sdcli.store import default_url, resolve_url
+
+    app = app_of(ctx)
+    if (
+        app.home_typed
+        and not app.home.exists()
+        and resolve_url(app.store_url, app.home) == default_url(app.home)
+    ):
+        raise UnknownTicket("error.no_store_there", where=str(app.home))
+    return app
+
+
 def env_no_input() -> bool:
     return os.environ.get(NO_INPUT_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 

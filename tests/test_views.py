@@ -265,10 +265,26 @@ def test_help_names_values_plainly_and_lists_the_environment(sdcli):
 @pytest.mark.files_only(
     "the embedded store's home; a database store's missing schema is refused (test_postgres)"
 )
-def test_a_home_that_does_not_exist_is_said(sdcli, tmp_path):
-    r = sdcli("--home", str(tmp_path / "typo"), "list")
-    assert r.exit_code == 1 and "there is no store in" in r.stderr and str(tmp_path / "typo") in r.stderr
-    assert "No tickets match" not in r.stdout and not (tmp_path / "typo").exists()
+@pytest.mark.parametrize(
+    "command",
+    [["list"], ["ssr", "list"], ["change", "list"], ["shift"], ["search", "acme"], ["customer", "list"],
+     ["drafts", "list"], ["export"], ["list", "--json"], ["shift", "--format", "tsv"]],
+    ids=lambda c: " ".join(c),
+)  # fmt: skip
+def test_a_home_that_does_not_exist_is_said_by_every_read_only_listing(sdcli, tmp_path, command):
+    typo = tmp_path / "typo"
+    r = sdcli("--home", str(typo), *command)
+    assert r.exit_code == 1, r.output
+    assert f"there is no store in {typo} (nothing was ever saved there): check --home" in r.stderr
+    assert r.stdout == "" and not typo.exists()  # no empty result printed, nothing created
+
+
+@pytest.mark.files_only("the embedded store's home")
+def test_a_home_that_exists_with_nothing_in_it_lists_nothing_without_the_error(sdcli, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = sdcli("--home", str(empty), "ssr", "list", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout) == [] and "no store" not in r.stderr
 
 
 def _json_size_after_calls(sdcli, inc: str, first: int, last: int) -> int:

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import app_of, emit_json, say
+from sdcli.ui import app_of, app_reading, emit_json, say
 
 
 def text_or_ask(
@@ -94,7 +94,7 @@ def list_kind(
     from sdcli.views.output import emit_rows, row_format
 
     rows = find(
-        app_of(ctx).store(),
+        app_reading(ctx).store(),
         build_filters(kind=kind, status=status, customer=customer, include_all=include_all),
         full=True,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, say
+from sdcli.ui import JSON_OPTION, app_of, app_reading, emit_json, say
 
 app = typer.Typer(
     help="The customer directory: project and account managers, for change routing.\n\n"
@@ -61,7 +61,7 @@ def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     """
     from sdcli.render import ticket_table
 
-    rows = app_of(ctx).store().customers()
+    rows = app_reading(ctx).store().customers()
     if as_json:
         emit_json(rows)
         return

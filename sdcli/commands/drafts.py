@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, say, warn
+from sdcli.ui import JSON_OPTION, app_of, app_reading, emit_json, say, warn
 
 app = typer.Typer(help="Forms in progress (incident, SSR, change): who owns each, and discarding one.\n\n"
                   "Example: sdcli drafts list --mine",
@@ -24,7 +24,7 @@ def list_(
     """
     from sdcli import drafts
 
-    a = app_of(ctx)
+    a = app_reading(ctx)
     damaged: list[object] = []
     found = [d for d in drafts.all_drafts(a.home, damaged) if not mine or d.agent == a.agent]
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import app_of, say, warn
+from sdcli.ui import app_reading, say, warn
 
 
 def command(
@@ -44,7 +44,7 @@ def command(
     from sdcli.outputs import write_text
     from sdcli.tickets import build_filters, find
 
-    app = app_of(ctx)
+    app = app_reading(ctx)
     filters = build_filters(kind=kind, status=status, severity=severity, customer=customer, site=site,
                             since=since, until=until, include_all=not open_only, sort="id")  # fmt: skip
     damaged: list[str] = []

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of
+from sdcli.ui import JSON_OPTION, app_reading
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
 #: the columns of `--format tsv|csv` (and of a pipe); a terminal's table chooses by width
@@ -52,7 +50,7 @@ def command(
     """
     from sdcli.tickets import build_filters, find, sla_filter, unacked_filter
 
-    app = app_of(ctx)
+    app = app_reading(ctx)
     filters = build_filters(
         kind=kind, status=status, severity=severity, customer=customer, site=site, since=since,
         until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit, text=search,
@@ -63,25 +61,8 @@ def command(
     if due or breached:
         sla_filter(filters, due=due, breached=breached, explicit_sort=explicit_sort)
     rows = find(app.store(), filters)
-    if not rows:
-        check_there(app)
     from sdcli.views.lists import ESSENTIAL, WIDER, ticket_table
     from sdcli.views.output import emit_rows
 
     emit_rows(rows, COLUMNS, fmt=fmt, as_json=as_json, quiet=quiet,
               table=lambda: ticket_table(rows, ESSENTIAL, wider=WIDER))  # fmt: skip
-
-
-def check_there(app: Any) -> None:
-    """A listing of nothing from an embedded store in a --home that does not exist is a typo,
-    said as such (exit 1), not "No tickets match"."""
-    from sdcli.errors import UnknownTicket
-    from sdcli.store import default_url, resolve_url
-
-    if (
-        app.home_typed
-        and resolve_url(app.store_url, app.home) == default_url(app.home)
-        and not app.home.exists()
-    ):
-        if not app.store().exists():
-            raise UnknownTicket("error.no_store_there", where=str(app.home))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json
+from sdcli.ui import JSON_OPTION, app_reading, emit_json
 
 
 def command(
@@ -30,7 +30,7 @@ def command(
 
     filters = build_filters(kind=kind, include_all=not open_only, sort="opened_at", reverse=True, limit=limit,
                             text=text)  # fmt: skip
-    rows = find(app_of(ctx).store(), filters)
+    rows = find(app_reading(ctx).store(), filters)
     if as_json:
         emit_json(rows)
         return

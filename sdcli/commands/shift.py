@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, console, emit_json, text, warn
+from sdcli.ui import JSON_OPTION, app_reading, console, emit_json, text, warn
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
 #: the columns of `--format tsv|csv` (and of a pipe): a row per ticket per section
@@ -36,7 +36,7 @@ def command(
     """
     from sdcli import clock, shift
 
-    app = app_of(ctx)
+    app = app_reading(ctx)
     now = clock.now()
     data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home)
     for problem in data["problems"]:
