@@ -4,6 +4,13 @@ Every text comes from the catalogue in the session's language (sdcli.i18n), the 
 chrome included. Prompts use `unsafe_ask()` so Ctrl-C and Ctrl-D reach the caller (which keeps
 the draft); a bad answer stays in the input line with the reason shown, to be fixed, never
 thrown out. A yes/no question has no default: Enter asks it again; `?` answers "don't know".
+
+Going back: `<` (alone on a text line, or pressed at a choice or a yes/no question) goes to the
+previous question asked, its answer kept as the default; in the review's change of an answer it
+goes back to the review with nothing changed. `<` is never a valid answer (no name, site, e-mail,
+phone, address or date is `<` alone), it is one key on every keyboard layout the desk uses, and
+it arrives the same through a real terminal and prompt_toolkit's pipe input (Escape sequences
+and Ctrl keys are taken by the terminal or by prompt_toolkit's own bindings).
 """
 
 from __future__ import annotations
@@ -22,12 +29,33 @@ from sdcli.validate import UNKNOWN
 
 SKIPPED = None  # an optional question answered with Enter is stored as None in the draft
 UNKNOWN_KEY = "?"
+BACK_KEY = "<"
+
+
+class GoBack(Exception):
+    """The agent asked for the previous question (`<`)."""
+
+
+def _is_back(value: str, back: bool) -> bool:
+    return back and value.strip() == BACK_KEY
+
+
+def _back_binding(keys: Any) -> None:
+    @keys.add(BACK_KEY, eager=True)
+    def _back(event: Any) -> None:
+        event.app.exit(exception=GoBack())
 
 
 def _validator(
-    check: Callable[[str], Any], required: bool, accept: str = "", check_empty: bool = False
+    check: Callable[[str], Any],
+    required: bool,
+    accept: str = "",
+    check_empty: bool = False,
+    back: bool = False,
 ) -> Callable[[str], bool | str]:
     def run(value: str) -> bool | str:
+        if _is_back(value, back):
+            return True
         if not value.strip() and not check_empty:
             return True if accept or not required else t("prompt.required")
         try:
@@ -48,32 +76,44 @@ def line(
     default: str = "",
     accept: str = "",
     check_empty: bool = False,
+    back: bool = False,
 ) -> str:
     """One line of text. `default` is typed in the buffer (an answer being changed); `accept` is
-    only shown, and taken by Enter on an empty line (a configured default, never typed in)."""
+    only shown, and taken by Enter on an empty line (a configured default, never typed in).
+    With `back`, `<` alone raises GoBack."""
     import questionary
 
-    extra: dict[str, Any] = {}
-    if accept:
-        extra = {"instruction": t("prompt.enter_takes", value=accept)}
+    hints = ([t("prompt.enter_takes", value=accept)] if accept else []) + (
+        [t("prompt.back_hint")] if back else []
+    )
+    extra: dict[str, Any] = {"instruction": " ".join(hints)} if hints else {}
     raw = questionary.text(
-        label, default=default, validate=_validator(check, required, accept, check_empty), **extra
+        label, default=default, validate=_validator(check, required, accept, check_empty, back), **extra
     ).unsafe_ask()
+    if _is_back(raw, back):
+        raise GoBack
     return raw if raw.strip() else accept
 
 
-def select(label: str, choices: list[tuple[str, Any]], default: Any = None) -> Any:
-    """A choice among labelled values, with the chrome in the session's language."""
+def select(label: str, choices: list[tuple[str, Any]], default: Any = None, back: bool = False) -> Any:
+    """A choice among labelled values, with the chrome in the session's language; with `back`,
+    the `<` key raises GoBack."""
     import questionary
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
     options = [questionary.Choice(title, value) for title, value in choices]
     start = next((c for c in options if c.value == default), None) if default is not None else None
-    return questionary.select(
-        label, choices=options, default=start, instruction=t("prompt.arrows")
-    ).unsafe_ask()
+    hint = t("prompt.arrows") + (" " + t("prompt.back_hint") if back else "")
+    asked = questionary.select(label, choices=options, default=start, instruction=hint)
+    if back:
+        keys = KeyBindings()
+        _back_binding(keys)
+        app = asked.application
+        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
+    return asked.unsafe_ask()
 
 
-def confirm(message: str, *, default: bool | None = None, unknown: bool = False) -> bool | str:
+def confirm(message: str, *, default: Any = None, unknown: bool = False, back: bool = False) -> bool | str:
     """A yes/no question in the agent's language: s/n in Spanish and Portuguese, y/n in English (y
     answers yes in every language); with `unknown`, ? answers "don't know" (UNKNOWN). Without a
     default, Enter asks again. Ctrl-C and Ctrl-D interrupt."""
@@ -91,6 +131,8 @@ def confirm(message: str, *, default: bool | None = None, unknown: bool = False)
         y, n = "y", "n"
     keys_hint = f"{y.upper() if default is True else y}/{n.upper() if default is False else n}"
     hint = t("prompt.yesno_unknown", keys=keys_hint, unknown=UNKNOWN_KEY) if unknown else f"({keys_hint}) "
+    if back:
+        hint += t("prompt.back_hint") + " "
     given: list[Any] = []  # the answer, once a key gives it
     again: list[bool] = []  # Enter without an answer: the question is asked again, with how to answer
 
@@ -128,6 +170,8 @@ def confirm(message: str, *, default: bool | None = None, unknown: bool = False)
         keys.add(key)(answer(False))
     if unknown:
         keys.add(UNKNOWN_KEY)(answer(UNKNOWN))
+    if back:
+        _back_binding(keys)
 
     @keys.add(Keys.ControlM, eager=True)
     def _enter(event: Any) -> None:
@@ -170,24 +214,31 @@ class Walker:
         label = q.text(self.lang)
         return label if q.required or q.kind == "yesno" else f"{label} ({t('prompt.optional')})"
 
-    def ask(self, q: Question, answers: dict[str, Any]) -> Any:
+    def ask(self, q: Question, answers: dict[str, Any], back: bool = True) -> Any:
+        """The answer to q, its current answer the default. `<` raises GoBack (with `back`)."""
         current = answers.get(q.key)
         region = self.ctx.region(answers)
         if q.kind == "choice":
             return select(q.text(self.lang), [(q.choice_label(c["value"], self.lang), c["value"]) for c in q.choices],
-                          current)  # fmt: skip
+                          current, back)  # fmt: skip
         if q.kind == "yesno":
-            return confirm(q.text(self.lang), unknown=True)
+            return confirm(
+                q.text(self.lang), unknown=True, back=back, default=current if q.key in answers else None
+            )
         if q.kind == "contacts":
-            return self._contacts(q, region)
+            if current and q.key not in self.pending:  # asked again: the list given is the default
+                self.pending[q.key] = list(current)
+            return self._contacts(q, region, back)
         if q.kind == "datetimes":
-            return self._datetimes(q, answers)
+            return self._datetimes(q, answers, back)
         if q.kind == "zone":
-            return self._zone(q, answers)
+            return self._zone(q, answers, back)
         default = "" if current is None else str(current)
         accept = (self.ctx.region(answers) or "") if q.kind == "country" and not default else ""
         empty = not q.required and q.key in self.checks  # an empty answer may be refused by the form's rule
-        raw = line(self._label(q), lambda v: self._check(q, v, answers), q.required, default, accept, empty)
+        raw = line(
+            self._label(q), lambda v: self._check(q, v, answers), q.required, default, accept, empty, back
+        )
         return self._check(q, raw, answers) if raw.strip() else SKIPPED
 
     def _check(self, q: Question, raw: str, answers: dict[str, Any]) -> Any:
@@ -196,7 +247,16 @@ class Walker:
             self.checks[q.key](value, answers)
         return value
 
-    def _zone(self, q: Question, answers: dict[str, Any]) -> str | None:
+    def _prompts(self, q: Question, answers: dict[str, Any]) -> bool:
+        """Whether q is put to the agent (a zone known from the country, --tz or the directory
+        is not: going back passes over it)."""
+        if q.kind != "zone":
+            return True
+        return not intake.zone_answer(q, {}, answers, self.ctx) and sites.several(
+            self.ctx.countries, self.ctx.region(answers)
+        )
+
+    def _zone(self, q: Question, answers: dict[str, Any], back: bool = False) -> str | None:
         """The site's zone: asked among its country's zones (with their cities) when it has
         several and neither --tz nor the directory says; else the one there is."""
         known = intake.zone_answer(q, {}, answers, self.ctx)
@@ -207,40 +267,57 @@ class Walker:
         now = clock.now()
         choices = [(f"{cities} ({zone}, {dates.offset(now.astimezone(clock.get_tz(zone)))})", zone)
                    for zone, cities in sites.zones(self.ctx.countries, self.ctx.region(answers))]  # fmt: skip
-        return select(q.text(self.lang), choices, answers.get(q.key))  # type: ignore[no-any-return]
+        return select(q.text(self.lang), choices, answers.get(q.key), back)  # type: ignore[no-any-return]
 
-    def _contacts(self, q: Question, region: str | None) -> list[dict[str, str]] | None:
-        from sdcli import validate
-
+    def _contacts(self, q: Question, region: str | None, back: bool = False) -> list[dict[str, str]] | None:
         out: list[dict[str, str]] = list(self.pending.get(q.key, []))
         console().print(text(self._label(q), "bold"))
-        for n, c in enumerate(out, start=1):  # given before an interruption: kept
+        for n, c in enumerate(out, start=1):  # given before an interruption, or before going back: kept
             console().print(text(f"  {n}. {answer_text(c)}"))
-        if out and not confirm(t("prompt.add_another"), default=False):
+        if out and not confirm(t("prompt.add_another"), default=False, back=back):
             return out
         while True:
-            n = len(out) + 1
-            name = line(
-                f"  {n}. {t('prompt.name')}", lambda v: validate.text("name", v), q.required and not out
-            )
-            if not name.strip():
+            contact = self._contact(q, region, len(out) + 1, {}, required=q.required and not out, back=back)
+            if contact is None:
                 break
-            mail = line(f"  {n}. {t('prompt.email')}", lambda v: validate.email(f"{q.key}.email", v), True)
-            tel = line(
-                f"  {n}. {t('prompt.phone')}", lambda v: validate.phone(f"{q.key}.phone", v, region), True
-            )
-            out.append(validate.contact(q.key, {"name": name, "email": mail, "phone": tel}, region))
+            out.append(contact)
             self.pending[q.key] = list(out)
             self.on_answer(self.answers)  # a contact is kept as soon as it is complete
             if not confirm(t("prompt.add_another"), default=False):
                 break
         return out or SKIPPED
 
-    def _datetimes(self, q: Question, answers: dict[str, Any]) -> list[str] | None:
-        out: list[str] = []
+    def _contact(
+        self, q: Question, region: str | None, n: int, given: dict[str, str], *, required: bool, back: bool
+    ) -> dict[str, str] | None:
+        """One contact, `given`'s fields the defaults; None for an empty name (no more). `<` on
+        its name line raises GoBack."""
+        from sdcli import validate
+
+        name = line(f"  {n}. {t('prompt.name')}", lambda v: validate.text("name", v), required,
+                    given.get("name", ""), back=back)  # fmt: skip
+        if not name.strip():
+            return None
+        mail = line(f"  {n}. {t('prompt.email')}", lambda v: validate.email(f"{q.key}.email", v), True,
+                    given.get("email", ""))  # fmt: skip
+        tel = line(f"  {n}. {t('prompt.phone')}", lambda v: validate.phone(f"{q.key}.phone", v, region), True,
+                   given.get("phone", ""))  # fmt: skip
+        return validate.contact(q.key, {"name": name, "email": mail, "phone": tel}, region)
+
+    def _datetimes(self, q: Question, answers: dict[str, Any], back: bool = False) -> list[str] | None:
+        out: list[str] = list(answers.get(q.key) or [])
+        if out:  # asked again: the times given are kept unless more are added
+            console().print(text(self._label(q), "bold"))
+            for n, value in enumerate(out, start=1):
+                console().print(
+                    text(f"  {n}. {answer_text(value, q, self.lang, zone=self.ctx.tz_name(answers))}")
+                )
+            if not confirm(t("prompt.add_another"), default=False, back=back):
+                return out
         while True:
             label = self._label(q) if not out else f"  {t('prompt.another_time')}"
-            raw = line(label, lambda v: intake.check_answer(q, v, answers, self.ctx), q.required and not out)
+            raw = line(label, lambda v: intake.check_answer(q, v, answers, self.ctx), q.required and not out,
+                       back=back and not out)  # fmt: skip
             if not raw.strip():
                 break
             out += intake.check_answer(q, raw, answers, self.ctx)
@@ -248,15 +325,41 @@ class Walker:
 
     # ---- the walk
     def walk(self, answers: dict[str, Any]) -> dict[str, Any]:
-        """Ask every applicable question not answered yet, saving after each answer."""
+        """Ask every applicable question not answered yet, saving after each answer. `<` goes
+        to the previous question put to the agent (questions that did not apply are passed
+        over), and the answered ones from there are asked again, each with its answer the
+        default, up to where the agent was."""
         self.answers = answers
-        for q in self.questions:
-            if q.key in answers or not intake.applies(q, answers):
+        again: set[str] = set()  # answered, but passed going back: asked again on the way forward
+        i = 0
+        while i < len(self.questions):
+            q = self.questions[i]
+            if not intake.applies(q, answers) or (q.key in answers and q.key not in again):
+                i += 1
                 continue
-            answers[q.key] = self.ask(q, answers)
+            try:
+                answers[q.key] = self.ask(q, answers)
+            except GoBack:
+                before = self._before(i, answers)
+                if before is None:
+                    console().print(text(t("prompt.nothing_before"), "yellow"))
+                    continue
+                again.update(x.key for x in self.questions[before:i] if x.key in answers)
+                i = before
+                continue
+            again.discard(q.key)
             self.pending.pop(q.key, None)
             self.on_answer(answers)
+            i += 1
         return answers
+
+    def _before(self, i: int, answers: dict[str, Any]) -> int | None:
+        """The index of the last question before i that was put to the agent, if any."""
+        for j in range(i - 1, -1, -1):
+            q = self.questions[j]
+            if q.key in answers and intake.applies(q, answers) and self._prompts(q, answers):
+                return j
+        return None
 
     def review(self, answers: dict[str, Any]) -> dict[str, Any]:
         """Show every answer; let the agent change any before saving. Returns the final answers."""
@@ -272,9 +375,47 @@ class Walker:
             key = select(t("review.which"), [(f"{q.text(self.lang)}: {self._shown(q, answers)[:40]}", q.key)
                                              for q in asked])  # fmt: skip
             question = next(x for x in self.questions if x.key == key)
-            answers[key] = self.ask(question, answers)
+            try:
+                if question.kind == "contacts":
+                    self._edit_contacts(question, answers)
+                    continue
+                answers[key] = self.ask(question, answers)
+            except GoBack:  # back to the review, the answer as it was
+                self.pending.pop(key, None)
+                continue
             if question.kind == "country":  # its zones may not be the old one's: asked again
                 answers.pop("timezone", None)
+            self.on_answer(answers)
+
+    def _edit_contacts(self, q: Question, answers: dict[str, Any]) -> None:
+        """The review's change of a contact list: add one, change one, remove one, or back to
+        the review; each change saved in the draft at once."""
+        region = self.ctx.region(answers)
+        while True:
+            current: list[dict[str, str]] = list(answers.get(q.key) or [])
+            choices: list[tuple[str, Any]] = [(t("review.contact_add"), ("add", 0))]
+            shown = [(n, answer_text(c)) for n, c in enumerate(current, start=1)]
+            choices += [(t("review.contact_change", n=n, who=who), ("change", n)) for n, who in shown]
+            choices += [(t("review.contact_remove", n=n, who=who), ("remove", n)) for n, who in shown]
+            choices.append((t("review.back"), ("back", 0)))
+            action, n = select(t("review.contact_what", question=q.text(self.lang)), choices, back=True)
+            if action == "back":
+                return
+            try:
+                if action == "add":
+                    added = self._contact(q, region, len(current) + 1, {}, required=True, back=True)
+                    current += [added] if added else []
+                elif action == "change":
+                    changed = self._contact(q, region, n, current[n - 1], required=True, back=True)
+                    current[n - 1] = changed or current[n - 1]
+                elif q.required and len(current) == 1:
+                    console().print(text(t("review.contact_last"), "yellow"))
+                    continue
+                else:
+                    del current[n - 1]
+            except GoBack:  # this contact left as it was
+                continue
+            answers[q.key] = current or SKIPPED
             self.on_answer(answers)
 
     def _applies(self, key: str, answers: dict[str, Any]) -> bool:

@@ -9,6 +9,8 @@ import sys
 import pexpect
 import pytest
 from conftest import subprocess_env
+from intake_keys import KILL_LINE, SAVE, base_keys, line, rest_keys, select
+from intake_keys import run_open as run_open_keys
 
 from sdcli.store import open_store
 
@@ -106,3 +108,77 @@ def test_drafts_are_sorted_by_instant_not_by_the_text_of_their_time(home):
         data["updated_at"] = stamp
         path.write_text(json.dumps(data))
     assert [d.id for d in drafts.all_drafts(home)] == [a.id, b.id]
+
+
+# ---------------------------------------------------------------- going back, and the review's contacts
+
+BACK = "<\r"  # `<` alone on a text line; at a choice or a yes/no question the key alone
+NOW_ENV = {"SDCLI_NOW": NOW, "SDCLI_LANG": "en"}
+
+
+@pytest.fixture
+def tty(monkeypatch):
+    import sdcli.ui as ui
+
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+
+
+def run_form(command: str, keys: list[str], args: list[str] | None = None):
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+    from typer.testing import CliRunner
+
+    from sdcli.cli import app
+
+    with create_pipe_input() as inp:
+        for k in keys:
+            inp.send_text(k)
+        inp.close()
+        with create_app_session(input=inp, output=DummyOutput()):
+            return CliRunner().invoke(app, [command, *(args or [])], env=NOW_ENV)
+
+
+def test_open_goes_back_a_question_keeping_the_answer_and_passing_over_a_zone_not_asked(home, tty):
+    keys = base_keys("link_down", "mpls")
+    # customer: `<` at the first question says there is nothing before, and asks it again
+    keys[0:1] = [BACK, keys[0]]
+    # at the country: back to the site, whose answer is typed in the line; changed there
+    keys[3:3] = [BACK, KILL_LINE + line("Lima Centro")]
+    # at the problem (a choice): back past Peru's one zone (never asked) to the country, kept
+    keys[6:6] = ["<", line("")]
+    # at the contingency (a yes/no): back to the service type, its answer selected; kept
+    keys[-1:-1] = ["<", "\r"]
+    r = run_open_keys([*keys, *rest_keys("mpls"), SAVE], env=NOW_ENV)
+    assert r.exit_code == 0, r.output
+    assert "This is the first question: there is nothing before it." in r.output
+    doc = open_store(home=home).get("INC1")
+    assert (doc["customer"], doc["site"], doc["country"], doc["timezone"]) == ("ACME Perú", "Lima Centro", "PE",
+                                                                               "America/Lima")  # fmt: skip
+    assert doc["problem"] == "link_down" and doc["service_type"] == "mpls" and doc["has_contingency"] is False
+    assert [c["name"] for c in doc["callback_contacts"]] == ["Ana Díaz"]
+
+
+def test_open_review_adds_changes_and_removes_one_contact_and_goes_back_unchanged(home, tty):
+    menu = {"change": select(1)}
+    which_callback = select(6)  # customer, site, country, timezone, problem, description, callback_contacts
+    review = [
+        menu["change"], which_callback,
+        select(0), line("Rosa Vera"), line("rosa@acme.pe"), line("01 4117001"),  # add: 2 contacts
+        select(0), line("Pedro Ruiz"), line("pedro@acme.pe"), line("01 4117002"),  # add: 3
+        select(1), line(""), KILL_LINE + line("ana.diaz@acme.pe"), line(""),  # change 1: only the e-mail
+        select(5),  # remove 2 (Rosa): add, change 1-3, remove 1-3, back
+        select(0), BACK,  # add, then `<` on its name: back to the list, nothing added
+        select(5),  # back to the review: add, change 1-2, remove 1-2, back
+        menu["change"], which_callback, select(4),  # remove 2 (Pedro)
+        select(2), select(3),  # remove the last one left: refused (required); back: add, change 1, remove 1, back
+        SAVE,
+    ]  # fmt: skip
+    r = run_open_keys([*base_keys("link_down", "mpls"), *rest_keys("mpls"), *review], env=NOW_ENV)
+    assert r.exit_code == 0, r.output
+    assert "At least one contact is required" in r.output
+    doc = open_store(home=home).get("INC1")
+    assert doc["callback_contacts"] == [
+        {"name": "Ana Díaz", "email": "ana.diaz@acme.pe", "phone": "+5114117000"}
+    ]
+    assert [c["name"] for c in doc["local_contacts"]] == ["Luis Soto"]  # the other list untouched

@@ -10,6 +10,8 @@ import typer
 
 from sdcli.ui import say, warn
 
+COMMANDS = {"incident": "open"}  # the command of a form, where its name is not the form's
+
 
 def pick_draft(app: Any, form: str, draft_id: str | None, lang: str) -> Any:
     """The draft of `form` to continue: --draft, else the only one, else the agent's choice."""
@@ -37,14 +39,19 @@ def pick_draft(app: Any, form: str, draft_id: str | None, lang: str) -> Any:
 def walk_form(
     app: Any, form: str, questions: list[Any], raw: dict[str, Any], ictx: Any, lang: str, *, resume: bool,
     draft_id: str | None, options: dict[str, Any], checks: dict[str, Callable[[Any, dict[str, Any]], None]],
+    draft: Any = None,
 ) -> tuple[dict[str, Any], Any]:  # fmt: skip
     """The form's answers after the walk and the review (flags given are pre-filled, checked
-    first), and its draft (removed by the caller once the ticket is filed). Ctrl-C or Ctrl-D
-    keeps the draft and exits 130."""
+    first), and its draft (removed by the caller once the ticket is filed): `draft` when the
+    caller picked it, else with `resume` the one pick_draft finds. A resumed draft's answers are
+    shown first. Ctrl-C or Ctrl-D keeps the draft and exits 130. Every form (incident `open`,
+    `ssr`, `change`) goes through here."""
     from sdcli import drafts, intake
     from sdcli.prompts import Walker
 
-    draft = pick_draft(app, form, draft_id, lang) if resume else None
+    if draft is None and resume:
+        draft = pick_draft(app, form, draft_id, lang)
+    resume = resume or draft is not None
     if draft is not None:
         raw = {**draft.answers, **raw}
     prefilled: dict[str, Any] = {}
@@ -70,7 +77,7 @@ def walk_form(
         if prefilled or walker.pending:
             draft.answers, draft.pending = dict(prefilled), dict(walker.pending)
             drafts.save(app.home, draft)
-            say("form.interrupted_kept", id=draft.id, n=len(draft.answers), command=form)
+            say("form.interrupted_kept", id=draft.id, n=len(draft.answers), command=COMMANDS.get(form, form))
         else:
             say("open.interrupted_nothing")
         raise typer.Exit(130) from None

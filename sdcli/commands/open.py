@@ -212,37 +212,13 @@ def command(
 def _walk(
     app, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
 ) -> tuple[dict[str, Any], Any]:
-    from sdcli import clock, drafts, intake
-    from sdcli.prompts import Walker
+    """The questionnaire walked and reviewed by the forms' shared body (a resumed draft's answers
+    shown first), then checked whole."""
+    from sdcli import clock, intake
+    from sdcli.commands._forms import walk_form
 
-    prefilled: dict[str, Any] = {}
-    for q in questions:  # flags and file values are checked before any prompt
-        if q.key in raw and intake.applies(q, prefilled):
-            value = raw[q.key]
-            prefilled[q.key] = value if value is None else intake.check_answer(q, value, prefilled, ictx)
-    if draft is None:
-        options = {"lang": lang_code, "channel": chan, "country": country, "tz": tz, "dayfirst": dayfirst,
-                   "received_at": clock.iso(clock.now()), "received_text": received_raw}  # fmt: skip
-        draft = drafts.new(app.home, app.agent, options)
-
-    def on_answer(answers: dict[str, Any]) -> None:
-        draft.answers = dict(answers)
-        draft.pending = dict(walker.pending)
-        drafts.save(app.home, draft)
-
-    walker = Walker(questions, ictx, lang_code, app.home, on_answer, pending=draft.pending)
-    try:
-        final = walker.review(prefilled)
-    except (KeyboardInterrupt, EOFError):  # Ctrl-C, Ctrl-D, a closed input
-        if prefilled or walker.pending:
-            draft.answers = dict(prefilled)
-            draft.pending = dict(walker.pending)
-            drafts.save(app.home, draft)
-            typer.echo("", err=True)
-            say("open.interrupted_kept", id=draft.id, n=len(draft.answers))
-        else:
-            typer.echo("", err=True)
-            say("open.interrupted_nothing")
-        raise typer.Exit(130) from None
-    ictx.notes.clear()  # the review showed every date in words
+    options = {"lang": lang_code, "channel": chan, "country": country, "tz": tz, "dayfirst": dayfirst,
+               "received_at": clock.iso(clock.now()), "received_text": received_raw}  # fmt: skip
+    final, draft = walk_form(app, "incident", questions, raw, ictx, lang_code, resume=draft is not None,
+                             draft_id=None, options=options, checks={}, draft=draft)  # fmt: skip
     return intake.check_all(questions, final, ictx), draft
