@@ -1,17 +1,6 @@
-"""The interactive walker: questionary prompts over the questionnaire data, then a Rich review.
-
-Every text comes from the catalogue in the session's language (sdcli.i18n), the prompts' own
-chrome included. Prompts use `unsafe_ask()` so Ctrl-C and Ctrl-D reach the caller (which keeps
-the draft); a bad answer stays in the input line with the reason shown, to be fixed, never
-thrown out. A yes/no question has no default: Enter asks it again; `?` answers "don't know".
-
-Going back: `<` (alone on a text line, or pressed at a choice or a yes/no question) goes to the
-previous question asked, its answer kept as the default; in the review's change of an answer it
-goes back to the review with nothing changed. `<` is never a valid answer (no name, site, e-mail,
-phone, address or date is `<` alone), it is one key on every keyboard layout the desk uses, and
-it arrives the same through a real terminal and prompt_toolkit's pipe input (Escape sequences
-and Ctrl keys are taken by the terminal or by prompt_toolkit's own bindings).
-"""
+"""The interactive walker: questionary prompts over the questionnaire data (sdcli.asking asks
+each answer), then a Rich review. Going back (`<`) and the review's edit of one contact of a
+list live here; the keys and prompts are described in sdcli.asking."""
 
 from __future__ import annotations
 
@@ -20,173 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import intake, sites
-from sdcli.errors import InvalidValue, SdcliError
-from sdcli.i18n import render, t
+from sdcli.asking import BACK_KEY, SKIPPED, UNKNOWN_KEY, GoBack, _validator, confirm, line, select
+from sdcli.i18n import t
 from sdcli.intake import Question
 from sdcli.render import answer_text
 from sdcli.ui import console, text
-from sdcli.validate import UNKNOWN
 
-SKIPPED = None  # an optional question answered with Enter is stored as None in the draft
-UNKNOWN_KEY = "?"
-BACK_KEY = "<"
-
-
-class GoBack(Exception):
-    """The agent asked for the previous question (`<`)."""
-
-
-def _is_back(value: str, back: bool) -> bool:
-    return back and value.strip() == BACK_KEY
-
-
-def _back_binding(keys: Any) -> None:
-    @keys.add(BACK_KEY, eager=True)
-    def _back(event: Any) -> None:
-        event.app.exit(exception=GoBack())
-
-
-def _validator(
-    check: Callable[[str], Any],
-    required: bool,
-    accept: str = "",
-    check_empty: bool = False,
-    back: bool = False,
-) -> Callable[[str], bool | str]:
-    def run(value: str) -> bool | str:
-        if _is_back(value, back):
-            return True
-        if not value.strip() and not check_empty:
-            return True if accept or not required else t("prompt.required")
-        try:
-            check(value)
-        except InvalidValue as e:
-            return render(e.reason)
-        except SdcliError as e:  # a rule of the form (an SSR's lead time) refuses it on its line
-            return e.render()
-        return True
-
-    return run
-
-
-def line(
-    label: str,
-    check: Callable[[str], Any],
-    required: bool,
-    default: str = "",
-    accept: str = "",
-    check_empty: bool = False,
-    back: bool = False,
-) -> str:
-    """One line of text. `default` is typed in the buffer (an answer being changed); `accept` is
-    only shown, and taken by Enter on an empty line (a configured default, never typed in).
-    With `back`, `<` alone raises GoBack."""
-    import questionary
-
-    hints = ([t("prompt.enter_takes", value=accept)] if accept else []) + (
-        [t("prompt.back_hint")] if back else []
-    )
-    extra: dict[str, Any] = {"instruction": " ".join(hints)} if hints else {}
-    raw = questionary.text(
-        label, default=default, validate=_validator(check, required, accept, check_empty, back), **extra
-    ).unsafe_ask()
-    if _is_back(raw, back):
-        raise GoBack
-    return raw if raw.strip() else accept
-
-
-def select(label: str, choices: list[tuple[str, Any]], default: Any = None, back: bool = False) -> Any:
-    """A choice among labelled values, with the chrome in the session's language; with `back`,
-    the `<` key raises GoBack."""
-    import questionary
-    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-
-    options = [questionary.Choice(title, value) for title, value in choices]
-    start = next((c for c in options if c.value == default), None) if default is not None else None
-    hint = t("prompt.arrows") + (" " + t("prompt.back_hint") if back else "")
-    asked = questionary.select(label, choices=options, default=start, instruction=hint)
-    if back:
-        keys = KeyBindings()
-        _back_binding(keys)
-        app = asked.application
-        app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
-    return asked.unsafe_ask()
-
-
-def confirm(message: str, *, default: Any = None, unknown: bool = False, back: bool = False) -> bool | str:
-    """A yes/no question in the agent's language: s/n in Spanish and Portuguese, y/n in English (y
-    answers yes in every language); with `unknown`, ? answers "don't know" (UNKNOWN). Without a
-    default, Enter asks again. Ctrl-C and Ctrl-D interrupt."""
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.formatted_text import to_formatted_text
-    from prompt_toolkit.key_binding import KeyBindings
-    from prompt_toolkit.keys import Keys
-    from questionary.constants import DEFAULT_QUESTION_PREFIX
-    from questionary.question import Question as Asked
-    from questionary.styles import merge_styles_default
-
-    words: dict[Any, str] = {True: t("yesno.yes"), False: t("yesno.no"), UNKNOWN: t("yesno.unknown")}
-    y, n = words[True][:1].lower() or "y", words[False][:1].lower() or "n"
-    if y == n:
-        y, n = "y", "n"
-    keys_hint = f"{y.upper() if default is True else y}/{n.upper() if default is False else n}"
-    hint = t("prompt.yesno_unknown", keys=keys_hint, unknown=UNKNOWN_KEY) if unknown else f"({keys_hint}) "
-    if back:
-        hint += t("prompt.back_hint") + " "
-    given: list[Any] = []  # the answer, once a key gives it
-    again: list[bool] = []  # Enter without an answer: the question is asked again, with how to answer
-
-    def tokens() -> Any:
-        out: list[Any] = [("class:qmark", DEFAULT_QUESTION_PREFIX), ("class:question", f" {message} ")]
-        if given:
-            out.append(("class:answer", words[given[0]].capitalize()))
-        else:
-            out.append(("class:instruction", hint))
-            if again:
-                out.append(("class:instruction", " " + t("prompt.yesno_again")))
-        return to_formatted_text(out)
-
-    keys = KeyBindings()
-
-    @keys.add(Keys.ControlC, eager=True)
-    @keys.add(Keys.ControlQ, eager=True)
-    def _abort(event: Any) -> None:
-        event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
-
-    @keys.add(Keys.ControlD, eager=True)
-    def _eof(event: Any) -> None:
-        event.app.exit(exception=EOFError, style="class:aborting")
-
-    def answer(value: Any) -> Callable[[Any], None]:
-        def done(event: Any) -> None:
-            given.append(value)
-            event.app.exit(result=value)
-
-        return done
-
-    for key in {y, y.upper(), "y", "Y"}:
-        keys.add(key)(answer(True))
-    for key in {n, n.upper()}:
-        keys.add(key)(answer(False))
-    if unknown:
-        keys.add(UNKNOWN_KEY)(answer(UNKNOWN))
-    if back:
-        _back_binding(keys)
-
-    @keys.add(Keys.ControlM, eager=True)
-    def _enter(event: Any) -> None:
-        if default is None:
-            again.append(True)  # no silent default: the question stays, saying how to answer
-            event.app.invalidate()
-        else:
-            answer(default)(event)
-
-    @keys.add(Keys.Any)
-    def _other(event: Any) -> None:
-        """Any other key types nothing."""
-
-    session: PromptSession[Any] = PromptSession(tokens, key_bindings=keys, style=merge_styles_default([None]))
-    return Asked(session.app).unsafe_ask()  # type: ignore[no-any-return]
+__all__ = ["BACK_KEY", "SKIPPED", "UNKNOWN_KEY", "GoBack", "Walker", "_validator", "confirm", "line", "pick_draft",
+           "select"]  # fmt: skip
 
 
 class Walker:
@@ -233,7 +63,9 @@ class Walker:
             return self._datetimes(q, answers, back)
         if q.kind == "zone":
             return self._zone(q, answers, back)
-        default = "" if current is None else str(current)
+        default = (
+            "" if current is None else answer_text(current) if isinstance(current, dict) else str(current)
+        )
         accept = (self.ctx.region(answers) or "") if q.kind == "country" and not default else ""
         empty = not q.required and q.key in self.checks  # an empty answer may be refused by the form's rule
         raw = line(
@@ -372,16 +204,18 @@ class Walker:
             if action == "save":
                 return {k: v for k, v in answers.items() if v is not None and self._applies(k, answers)}
             asked = [q for q in self.questions if q.key in answers and intake.applies(q, answers)]
-            key = select(t("review.which"), [(f"{q.text(self.lang)}: {self._shown(q, answers)[:40]}", q.key)
-                                             for q in asked])  # fmt: skip
-            question = next(x for x in self.questions if x.key == key)
             try:
+                key = select(t("review.which"), [(f"{q.text(self.lang)}: {self._shown(q, answers)[:40]}", q.key)
+                                                 for q in asked], back=True)  # fmt: skip
+                question = next(x for x in self.questions if x.key == key)
                 if question.kind == "contacts":
                     self._edit_contacts(question, answers)
                     continue
-                answers[key] = self.ask(question, answers)
+                if question.kind == "datetimes":  # given again whole (a wrong time is left out)
+                    answers[key] = self.ask(question, {k: v for k, v in answers.items() if k != key})
+                else:
+                    answers[key] = self.ask(question, answers)
             except GoBack:  # back to the review, the answer as it was
-                self.pending.pop(key, None)
                 continue
             if question.kind == "country":  # its zones may not be the old one's: asked again
                 answers.pop("timezone", None)

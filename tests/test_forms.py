@@ -182,3 +182,43 @@ def test_open_review_adds_changes_and_removes_one_contact_and_goes_back_unchange
         {"name": "Ana Díaz", "email": "ana.diaz@acme.pe", "phone": "+5114117000"}
     ]
     assert [c["name"] for c in doc["local_contacts"]] == ["Luis Soto"]  # the other list untouched
+
+
+def test_ssr_goes_back_from_a_choice_and_a_line_keeping_the_answers(home, tty):
+    requester = "Ana Díaz <ana@acme.pe> 01 4117000"
+    keys = [
+        line("ACME"), line("Lima HQ"), KILL_LINE + line("PE"),
+        BACK,  # at the requester: back past Peru's one zone to the country, PE kept in the line
+        line(""), line(requester),
+        "<",  # at the category (a choice): back to the requester, given again in the line
+        line(""), DOWN * 2 + "\r",  # static route
+        line("10.9.0.0/16"), line("10.0.0.1"),
+        line("14/12/2026 09:00"), BACK,  # at the window's end: back to its start, changed
+        KILL_LINE + line("15/12/2026 09:00"), line("15/12/2026 10:00"), line("new branch"), SAVE,
+    ]  # fmt: skip
+    r = run_form("ssr", keys)
+    assert r.exit_code == 0, r.output
+    doc = open_store(home=home).get("SSR1")
+    assert doc["customer"] == "ACME" and doc["country"] == "PE" and doc["requester"]["phone"] == "+5114117000"
+    assert doc["details"] == {"prefix": "10.9.0.0/16", "next_hop": "10.0.0.1"}
+    assert (
+        doc["window_start"] == "2026-12-15T09:00:00-05:00"
+        and doc["window_end"] == "2026-12-15T10:00:00-05:00"
+    )
+
+
+def test_change_goes_back_at_its_first_question_and_from_its_type(home, tty):
+    keys = [
+        BACK,  # nothing before the customer: said, asked again
+        line("Minera Sur"), line("Antofagasta"), KILL_LINE + line("CL"), "\r",  # Chile's first zone
+        line("Rosa Vera <rosa@minera.cl> +56 2 2345 6789"),  # the project manager
+        "<",  # at the type: back to the project manager, kept
+        line(""), DOWN + "\r",  # rack relocation
+        line("Move the rack"), line("15/12/2026 08:00"), line("15/12/2026 10:00"), SAVE,
+    ]  # fmt: skip
+    r = run_form("change", keys)
+    assert r.exit_code == 0, r.output
+    assert "This is the first question: there is nothing before it." in r.output
+    doc = open_store(home=home).get("CHG1")
+    assert doc["type"] == "rack_relocation" and doc["site"] == "Antofagasta"
+    assert doc["project_manager"]["name"] == "Rosa Vera"

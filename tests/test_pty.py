@@ -110,6 +110,8 @@ def test_ctrl_c_halfway_then_resume(home):
     assert json.loads(draft.read_text())["answers"]["problem"] == "packet_loss"
 
     child = spawn(home, "open", "--resume")
+    child.expect_exact("Revisión del incidente")  # the answers captured so far, shown first
+    child.expect_exact("Pérdida del 30%")
     second_half(child, wrong_email=False)
     child.expect_exact("INC1")
     child.expect(pexpect.EOF)
@@ -184,3 +186,26 @@ def test_a_change_made_while_an_agent_decides_is_not_overwritten(home, command):
     assert "INC1 was changed by bea at " in line and "(note)" in line and "run the command again" in line
     doc = open_store(home=home).get("INC1")
     assert [h["action"] for h in doc["history"]] == ["opened", "note"] and "severity" not in doc
+
+
+def test_going_back_a_question_in_a_real_terminal(home):
+    """`<` at the SSR's requester goes back to the country (Peru's one zone is never asked),
+    PE still in the line; Enter keeps it and the requester is asked again."""
+    child = spawn(home, "--lang", "en", "ssr")
+    answer(child, "Customer", "ACME\r")
+    answer(child, "Site", "Lima HQ\r")
+    answer(child, "Country of the site", "\x15PE\r")
+    child.expect_exact("Requester")
+    child.expect_exact("(< goes back)")  # the key, shown in the prompt's hint
+    child.send("<\r")
+    child.expect_exact("Country of the site")
+    child.expect_exact("PE")  # the answer given, in the line
+    child.send("\r")
+    answer(child, "Requester", "Ana Díaz <ana@acme.pe> 01 4117000\r")
+    child.expect_exact("Category")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    (draft,) = [json.loads(p.read_text()) for p in (home / "drafts").glob("D*.json")]
+    assert draft["answers"]["country"] == "PE" and draft["answers"]["requester"]["name"] == "Ana Díaz"

@@ -333,3 +333,55 @@ def test_an_old_entry_with_the_whole_list_and_a_new_one_read_the_same():
 
     for entry in (old, new):
         check(shapes()["history"], [entry])  # both are a valid stored history
+
+
+# ---------------------------------------------------------------- the pager, in a real terminal
+@pytest.fixture
+def pager(tmp_path):
+    """A pager that copies what it is given to a file (and shows nothing)."""
+    got = tmp_path / "paged.txt"
+    script = tmp_path / "pager.sh"
+    script.write_text(f'#!/bin/sh\ncat > "{got}"\n')
+    script.chmod(0o700)
+    return script, got
+
+
+def _show_in_a_pty(home, lines: int, *extra: str, **env: str) -> tuple[str, int]:
+    child = pexpect.spawn(PY, ["-m", "sdcli", *extra, "show", "INC1"], encoding="utf-8", timeout=30,
+                          env=subprocess_env(home, TERM="xterm", COLUMNS="80", LINES=str(lines), **env),
+                          dimensions=(lines, 80))  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.before, child.exitstatus
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_a_long_view_on_a_terminal_goes_through_the_pager_and_no_pager_or_a_pipe_never_does(
+    sdcli, home, pager
+):
+    script, got = pager
+    open_incident(sdcli)
+    shown, code = _show_in_a_pty(home, 12, PAGER=str(script))  # `show` is taller than 12 lines
+    assert code == 0 and "Telefónica del Perú" in got.read_text(encoding="utf-8")
+    assert "Telefónica del Perú" not in shown  # the pager had it, not the terminal
+    got.unlink()
+    shown, code = _show_in_a_pty(home, 12, PAGER="false", SDCLI_PAGER=str(script))  # SDCLI_PAGER wins
+    assert code == 0 and got.exists()
+    got.unlink()
+    shown, code = _show_in_a_pty(home, 12, "--no-pager", PAGER=str(script))
+    assert code == 0 and not got.exists() and "Telefónica del Perú" in shown
+    shown, code = _show_in_a_pty(home, 12, PAGER=str(script), SDCLI_NO_PAGER="1")
+    assert code == 0 and not got.exists() and "Telefónica del Perú" in shown
+    piped = subprocess.run([PY, "-m", "sdcli", "show", "INC1"], capture_output=True, text=True, timeout=60,
+                           env=subprocess_env(home, PAGER=str(script), LINES="12"))  # fmt: skip
+    assert piped.returncode == 0 and "Telefónica del Perú" in piped.stdout and not got.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_a_view_that_fits_the_screen_is_not_paged(sdcli, home, pager):
+    """Unlike gh (which pages whenever $PAGER is set on a terminal), a view shorter than the
+    screen is printed directly: nothing to scroll, no pager to quit."""
+    script, got = pager
+    open_incident(sdcli)
+    shown, code = _show_in_a_pty(home, 200, PAGER=str(script))
+    assert code == 0 and not got.exists() and "Telefónica del Perú" in shown
