@@ -54,8 +54,9 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
     )
     r = sdcli("--store", url, "db", "migrate")
     assert r.exit_code == 0, r.output
-    assert r.stdout.splitlines()[:2] == ["applied: tickets-history-customers-counters",
-                                         "applied: request-ids-write-markers-moved-mark"]  # fmt: skip
+    assert r.stdout.splitlines()[:3] == ["applied: tickets-history-customers-counters",
+                                         "applied: request-ids-write-markers-moved-mark",
+                                         "applied: message-ids-outbox"]  # fmt: skip
     assert "(up to date)" in sdcli("--store", url, "db", "migrate").stdout
     assert sdcli("--store", url, "list").exit_code == 0
 
@@ -63,7 +64,7 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
     open_store(old, home=home).migrate(upto=1)
     r = sdcli("--store", old, "note", "INC1", "x")
     assert r.exit_code == 1 and err(r).count("\n") == 1
-    assert "has schema 1; this sdcli needs 2: run: sdcli db migrate" in err(r)
+    assert "has schema 1; this sdcli needs 3: run: sdcli db migrate" in err(r)
     assert sdcli("--store", old, "db", "migrate").stdout.startswith(
         "applied: request-ids-write-markers-moved-mark"
     )
@@ -73,7 +74,7 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
             f"INSERT INTO {url.rpartition('schema=')[2]}.migrations (version, name) VALUES (99, 'future')"
         )
     r = sdcli("--store", url, "list")
-    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (2): upgrade sdcli" in err(r)
+    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (3): upgrade sdcli" in err(r)
 
 
 def test_every_command_names_a_store_that_is_not_the_default(sdcli, pg_url, home, monkeypatch):
