@@ -39,7 +39,7 @@ from sdcli.shapes import (
 )
 
 #: data files that may be absent everywhere (then they are empty)
-OPTIONAL = frozenset({"contracts"})
+OPTIONAL = frozenset({"contracts", "mail"})
 #: the shape every --mapping file and preset has
 MAPPING = "mapping"
 
@@ -121,14 +121,24 @@ _ANSWER = OneOf((Text(empty=True), Bool(), Int()), what="text, true/false or a n
 _SCALAR = OneOf((Text(empty=True), Bool(), Int(), Number()), what="text, true/false or a number")
 
 
+def _email_labels() -> Table:
+    """Other spellings a message may use, per language (e-mail intake: mail/labels.py)."""
+    from sdcli.intake import LANGS
+
+    return Table(
+        {lang: ListOf(Text(limit=300)) for lang in LANGS}, what="a table of label lists per language"
+    )
+
+
 def _questionnaire() -> Shape:
     from sdcli.intake import KINDS, LANGS
 
-    choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}}, required=["value"])
+    choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}, "email_labels": _email_labels()},
+                   required=["value"])  # fmt: skip
     question = Table(
         {"key": Text(limit=100), "kind": Text(choices=KINDS), "label": _langs(), "flag": Text(limit=100),
          "flag_no": Text(limit=100), "required": Bool(), "when": map_of(ListOf(_ANSWER, min=1)),
-         "choices": ListOf(choice, min=1)},
+         "choices": ListOf(choice, min=1), "email_labels": _email_labels()},
         required=["key", "kind", "label"],
     )  # fmt: skip
     return Table({"question": Check(ListOf(question, min=1), _unique("key"))}, required=["question"])
@@ -185,7 +195,10 @@ def _workflow() -> Shape:
 
 
 def _ssr() -> Shape:
-    detail = Table({"key": Text(limit=100), "kind": Text(choices=("text", "ip"))}, required=["key"])
+    from sdcli.ssr import COMMON
+
+    detail = Table({"key": Text(limit=100), "kind": Text(choices=("text", "ip")), "email_labels": _email_labels()},
+                   required=["key"])  # fmt: skip
     category = Table(
         {"value": Text(limit=100), "label": _texts("en"), "fields": Check(ListOf(detail), _unique("key")),
          "price": Table({"amount": Number(0, 1e9), "currency": Text(limit=10)}, required=["amount", "currency"])},
@@ -195,7 +208,8 @@ def _ssr() -> Shape:
         {"notice_hours_over_business_days": Number(0, 10_000), "weekend_notice_days": Number(0, 365),
          "notice_business_hours": Number(0, 10_000),  # the old name: ssr.py refuses it, naming the new one
          "category": Check(ListOf(category, min=1), _unique("value")),
-         "confirmation": _texts("en", names=("id", "category", "start", "price"))},
+         "confirmation": _texts("en", names=("id", "category", "start", "price")),
+         "email_labels": Table({k: _email_labels() for k in COMMON})},
         required=["category", "confirmation"],
     )  # fmt: skip
 
@@ -225,8 +239,29 @@ def _countries() -> Shape:
 def _messages() -> Shape:
     ui = ("add_another", "name", "email", "phone", "another_time", "optional", "review", "save", "change",
           "what_now", "which", "yes", "no", "saved", "which_draft")  # fmt: skip
-    return Table({"ack": _texts("en", names=("id", "opened")), "ui": Table({k: _langs() for k in ui})},
+    from sdcli.mail.updates import ACTIONS, PLACEHOLDERS
+
+    update = Table({a: _texts("en", names=PLACEHOLDERS) for a in ("subject", *ACTIONS)}, required=["subject"])
+    reply = Table({"subject": _texts("en", names=("id",)), "signature": _texts("en")}, required=["subject"])
+    return Table({"ack": _texts("en", names=("id", "opened")), "ui": Table({k: _langs() for k in ui}),
+                  "update": update, "reply": reply},
                  required=["ack", "ui"])  # fmt: skip
+
+
+def _mail() -> Shape:
+    """<home>/mail.toml: the desk's addresses and its SMTP server. No password: sdcli reads it
+    from the variable password_env names, or from the OS keyring (keyring = true)."""
+    from sdcli.intake import LANGS
+
+    smtp = Table(
+        {"host": Text(limit=255), "port": Int(1, 65535), "security": Text(choices=("starttls", "tls", "none")),
+         "user": Text(limit=320), "password_env": Text(limit=100), "keyring": Bool(), "timeout": Number(1, 600),
+         "ca_file": Text(limit=4096)},
+        required=["host"],
+    )  # fmt: skip
+    desk = Table({"address": Text(limit=320), "ssr_address": Text(limit=320), "lang": Text(choices=LANGS),
+                  "domain": Text(limit=255)}, required=["address"])  # fmt: skip
+    return Table({"smtp": smtp, "desk": desk})
 
 
 def _contracts() -> Shape:
@@ -252,7 +287,7 @@ def _mapping() -> Shape:
 SCHEMAS: dict[str, Callable[[], Shape]] = {
     "questionnaire": _questionnaire, "severity": _severity, "classification": _classification,
     "escalation": _escalation, "workflow": _workflow, "ssr": _ssr, "change": _change,
-    "countries": _countries, "messages": _messages, "contracts": _contracts, MAPPING: _mapping,
+    "countries": _countries, "messages": _messages, "contracts": _contracts, "mail": _mail, MAPPING: _mapping,
 }  # fmt: skip
 
 

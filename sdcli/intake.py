@@ -32,7 +32,9 @@ class Question:
     flag_no: str | None = None
     required: bool = False
     when: dict[str, list[Any]] = field(default_factory=dict)
-    choices: list[dict[str, str]] = field(default_factory=list)
+    choices: list[dict[str, Any]] = field(default_factory=list)
+    #: other spellings of the label an e-mail may use, per language (mail/labels.py)
+    email_labels: dict[str, list[str]] = field(default_factory=dict)
 
     def text(self, lang: str) -> str:
         return self.label.get(lang) or self.label.get("en") or self.key
@@ -83,6 +85,7 @@ def load_questionnaire(home: Path | None = None) -> list[Question]:
                 key=raw["key"], kind=raw["kind"], label=dict(raw["label"]), flag=raw.get("flag", raw["key"].replace("_", "-")),
                 flag_no=raw.get("flag_no"), required=bool(raw.get("required", False)),
                 when={k: list(v) for k, v in raw.get("when", {}).items()}, choices=list(raw.get("choices", [])),
+                email_labels={k: list(v) for k, v in raw.get("email_labels", {}).items()},
             )  # fmt: skip
         except KeyError as e:
             raise ConfigError(f"questionnaire: a question lacks {e}") from None
@@ -233,22 +236,13 @@ def _check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) 
     raise ConfigError(f"questionnaire: {k} has unknown kind {q.kind!r}")
 
 
-def check_all(
-    questions: list[Question],
-    raw: dict[str, Any],
-    ctx: Context,
-    *,
-    defaults: bool = True,
-    not_required: frozenset[str] = frozenset(),
-    extra_keys: frozenset[str] | None = None,
-) -> dict[str, Any]:
-    """Validate every answer at once: all invalid values and all missing ones are named together."""
+def _walk(
+    questions: list[Question], raw: dict[str, Any], ctx: Context, not_required: frozenset[str]
+) -> tuple[dict[str, Any], list[InvalidValue], list[Question]]:
+    """Every applicable answer validated: (answers, invalid ones, required ones not given)."""
     answers: dict[str, Any] = {}
     problems: list[InvalidValue] = []
     missing: list[Question] = []
-    if defaults and not raw.get("country"):
-        raw = {**raw, "country": ctx.default_country}
-    known = _keys(questions)
     get = raw.get
     for q, key, kind, when in compiled(questions):
         if when and not all(answers.get(dep) in allowed for dep, allowed in when):
@@ -275,6 +269,22 @@ def check_all(
             continue
         if checked is not None:
             answers[key] = checked
+    return answers, problems, missing
+
+
+def check_all(
+    questions: list[Question],
+    raw: dict[str, Any],
+    ctx: Context,
+    *,
+    defaults: bool = True,
+    not_required: frozenset[str] = frozenset(),
+    extra_keys: frozenset[str] | None = None,
+) -> dict[str, Any]:
+    """Validate every answer at once: all invalid values and all missing ones are named together."""
+    if defaults and not raw.get("country"):
+        raw = {**raw, "country": ctx.default_country}
+    answers, problems, missing = _walk(questions, raw, ctx, not_required)
     if problems and missing:
         problems.append(
             InvalidValue("missing", ", ".join(q.flags for q in missing), "required answers not given")
@@ -282,6 +292,7 @@ def check_all(
     validate.raise_all(problems)
     if missing:
         raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
+    known = _keys(questions)
     allowed = EXTRA_KEYS if extra_keys is None else extra_keys
     unknown = sorted(k for k in raw if k not in known and k not in allowed)
     if unknown:
@@ -292,6 +303,48 @@ def check_all(
     if raw.get("status") not in (None, "open"):
         raise InvalidValue("status", raw["status"], "an incident is opened open")
     return answers
+
+
+def check_partial(
+    questions: list[Question], raw: dict[str, Any], ctx: Context, texts: dict[str, str] | None = None
+) -> tuple[dict[str, Any], list[Any]]:
+    """The answers that are valid, and the `missing_answers` of the rest (an incident registered
+    incomplete, e.g. from an e-mail): the key of a required answer not given, or {key, text,
+    reason} for an answer given but invalid (`texts`: the text each answer was read from)."""
+    if not raw.get("country"):
+        raw = {**raw, "country": ctx.default_country}
+    answers, problems, missing = _walk(questions, raw, ctx, frozenset())
+    entries: list[Any] = []
+    for p in problems:
+        key = p.field.split(".")[0]
+        text = (texts or {}).get(key)
+        shown = text if text is not None else raw.get(key)
+        entries.append({"key": key, "text": shown if isinstance(shown, str) else str(shown), "reason": p.reason if p.field == key else f"{p.field.partition('.')[2]}: {p.reason}"})  # fmt: skip
+    entries.extend(q.key for q in missing)
+    return answers, entries
+
+
+def missing_keys(doc: dict[str, Any]) -> list[str]:
+    """The questions a ticket's `missing_answers` names (a key, or an invalid answer's {key, ...})."""
+    out = []
+    for entry in doc.get("missing_answers") or []:
+        key = entry.get("key") if isinstance(entry, dict) else entry
+        if isinstance(key, str) and key not in out:
+            out.append(key)
+    return out
+
+
+def describe_missing(doc: dict[str, Any]) -> list[str]:
+    """One line per missing answer: its key, and for an invalid one the text given and why."""
+    lines = []
+    for entry in doc.get("missing_answers") or []:
+        if isinstance(entry, dict):
+            lines.append(
+                f"{entry.get('key')}: {str(entry.get('text', ''))[:60]!r} ({entry.get('reason', '')})"
+            )
+        else:
+            lines.append(str(entry))
+    return lines
 
 
 #: keys a --from-file document may carry besides the questions (text each; status only "open")

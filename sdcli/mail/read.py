@@ -1,0 +1,149 @@
+"""Messages from where a desk's mail lands: `.eml` files, mbox files, Maildir folders (new/ and
+cur/, left as they are), or one message on stdin (a delivery agent's pipe). No CLI imports.
+
+Each message is parsed by the standard library's `email` package (policy `default`). Its
+delivery time is what the mailbox knows — the newest Received header, the Maildir file's name,
+the mbox "From " line — else the file's time, else now (a message piped in is being delivered).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import BinaryIO
+
+MAX_BYTES = 25 * 1024 * 1024  # a message larger than a mail server takes is not one
+
+
+@dataclass
+class Raw:
+    """One message as found: where (for the report), its bytes, when the mailbox got it."""
+
+    source: str
+    data: bytes | None
+    delivered: datetime | None = None
+    error: str | None = None
+
+
+def _stamp(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def _maildir(folder: Path) -> Iterator[Raw]:
+    for sub in ("new", "cur"):
+        d = folder / sub
+        if not d.is_dir():
+            continue
+        for name in sorted(os.listdir(d)):
+            if name.startswith("."):
+                continue
+            path = d / name
+            head = name.split(".", 1)[0]
+            when = _stamp(int(head)) if head.isdigit() and len(head) <= 12 else None
+            yield _file(path, f"{folder.name}/{sub}/{name}", when)
+
+
+def _file(path: Path, source: str, delivered: datetime | None = None) -> Raw:
+    try:
+        st = path.stat()
+        if st.st_size > MAX_BYTES:
+            return Raw(source, None, error=f"larger than {MAX_BYTES // 2**20} MiB")
+        data = path.read_bytes()
+    except OSError as e:
+        return Raw(source, None, error=f"cannot read it: {e.strerror or e}")
+    return Raw(source, data, delivered or _stamp(st.st_mtime))
+
+
+_FROM_LINE = re.compile(rb"^From \S+\s+(?P<date>.+?)\s*$")
+
+
+def _mbox(path: Path, data: bytes) -> Iterator[Raw]:
+    """Messages of an mbox file, split at its "From " lines (>From unquoted, mboxrd)."""
+    from dateutil import parser as dateparser
+
+    lines = data.split(b"\n")
+    start: int | None = None
+    when: datetime | None = None
+    count = 0
+
+    def one(chunk: list[bytes], when: datetime | None) -> Raw:
+        body = b"\n".join(re.sub(rb"^>(>*From )", rb"\1", ln) for ln in chunk)
+        return Raw(f"{path}#{count}", body.rstrip(b"\n") + b"\n", when)
+
+    for i, line in enumerate(lines):
+        if line.startswith(b"From ") and (i == 0 or not lines[i - 1].strip()):
+            if start is not None:
+                count += 1
+                yield one(lines[start:i], when)
+            start, when = i + 1, None
+            m = _FROM_LINE.match(line)
+            if m:
+                try:
+                    when = dateparser.parse(m.group("date").decode("ascii", "replace")).replace(tzinfo=UTC)
+                except (ValueError, OverflowError):
+                    when = None
+    if start is not None:
+        count += 1
+        yield one(lines[start:], when)
+
+
+def sources(paths: list[str], stdin: BinaryIO | None = None, now: datetime | None = None) -> Iterator[Raw]:
+    """Every message the paths name ('-': one message on stdin), in order."""
+    for name in paths:
+        if name == "-":
+            data = stdin.read(MAX_BYTES + 1) if stdin is not None else b""
+            yield Raw("stdin", data, now) if len(data) <= MAX_BYTES else Raw("stdin", None, error="too large")
+            continue
+        path = Path(name)
+        if path.is_dir():
+            if not any((path / sub).is_dir() for sub in ("new", "cur")):
+                yield Raw(name, None, error="a folder that is not a Maildir (no new/ or cur/)")
+                continue
+            yield from _maildir(path)
+            continue
+        raw = _file(path, name)
+        if raw.data is not None and raw.data.startswith(b"From "):
+            yield from _mbox(path, raw.data)
+        else:
+            yield raw
+
+
+def parse(data: bytes) -> EmailMessage | None:
+    """The message; None for bytes that are no e-mail message (no header at all)."""
+    msg = BytesParser(policy=policy.default).parsebytes(data)
+    if not msg.keys():
+        return None
+    return msg  # type: ignore[return-value]
+
+
+def received_time(msg: EmailMessage) -> datetime | None:
+    """When the desk's server got the message: the date of its newest Received header."""
+    for header in msg.get_all("Received") or []:
+        date = str(header).rpartition(";")[2].strip()
+        if date:
+            try:
+                return parsedate_to_datetime(date)
+            except (TypeError, ValueError, IndexError):
+                return None
+        break
+    return None
+
+
+def sent_time(msg: EmailMessage) -> datetime | None:
+    """The message's Date, or None when it has none that can be read (or no zone)."""
+    try:
+        header = msg["Date"]
+    except (TypeError, ValueError, IndexError):  # a Date the header registry cannot parse
+        return None
+    when = getattr(header, "datetime", None) if header is not None else None
+    if when is None or when.tzinfo is None:
+        return None
+    return when
