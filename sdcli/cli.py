@@ -138,7 +138,8 @@ COMMANDS = [
     ("open", "open"), ("classify", "classify"), ("escalate", "escalate"), ("show", "show"),
     ("list", "list_"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
     ("resume", "resume"), ("resolve", "resolve"), ("close", "close"), ("reopen", "reopen"),
-    ("import", "import_"), ("export", "export"), ("doctor", "doctor"),
+    ("import", "import_"), ("export", "export"), ("doctor", "doctor"), ("inbox", "inbox"),
+    ("complete", "complete"),
 ]  # fmt: skip
 
 
@@ -155,7 +156,8 @@ class _LazyEpilog(TyperCommand):
 
 
 #: command groups: (name, module whose `app` is a Typer with subcommands)
-GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer"), ("store", "store_"), ("db", "db")]
+GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer"), ("store", "store_"), ("db", "db"),
+          ("outbox", "outbox")]  # fmt: skip
 
 
 def _register() -> None:

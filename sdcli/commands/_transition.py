@@ -7,18 +7,64 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import app_of, emit_json, info
+from sdcli.ui import app_of, emit_json, info, warn
+
+NOTIFY_OPTION = typer.Option(
+    False, "--notify", help="Send the customer's update now (else `sdcli outbox send`)."
+)
+
+
+def queue_of(app: Any, level_name: Callable[[int], str] | None = None) -> Any:
+    """The customer update a change of an incident queues in its write (mail/updates.py)."""
+    from sdcli.mail import updates
+
+    return updates.queue_for(app.home, app.store().customers(), level_name)
+
+
+def notify(app: Any, ticket_id: str) -> None:
+    """Send now what the change queued for the ticket; a failure leaves it in the outbox."""
+    from sdcli.errors import SdcliError
+    from sdcli.mail import smtp
+
+    store = app.store()
+    ids = [i["id"] for i in store.outbox(ticket_id=ticket_id, states=["queued"])]
+    if not ids:
+        return
+    try:
+        done, stopped = smtp.send_outbox(store, app.home, actor=app.agent, now=store.now(), ids=ids)
+    except SdcliError as e:
+        warn(f"the customer update was not sent ({e}); it stays in the outbox: sdcli outbox send")
+        return
+    for item in done:
+        if item["state"] == "sent":
+            info(f"update sent to {', '.join(item.get('to', []))}")
+        else:
+            warn(
+                f"the customer update was not sent ({item.get('last_error')}); it is {item['state']} in the outbox"
+            )
+    if stopped is not None:
+        warn(f"{stopped}; the update stays in the outbox: sdcli outbox send")
 
 
 def run(
-    ctx: typer.Context, ticket_id: str, action: str, *, note: str | None, as_json: bool, **kw: Any
+    ctx: typer.Context,
+    ticket_id: str,
+    action: str,
+    *,
+    note: str | None,
+    as_json: bool,
+    notify_now: bool = False,
+    **kw: Any,
 ) -> dict[str, Any]:
     from sdcli.tickets import check_text, transition
 
     app = app_of(ctx)
     if note is not None:
         note = check_text("note", note)
-    doc = transition(app.store(), ticket_id, action, actor=app.agent, home=app.home, note=note, **kw)
+    doc = transition(app.store(), ticket_id, action, actor=app.agent, home=app.home, note=note, queue=queue_of(app),
+                     **kw)  # fmt: skip
+    if notify_now:
+        notify(app, doc["id"])
     if as_json:
         emit_json(doc)
     else:

@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
 from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, console, emit_json, info, interactive, text
 
 
@@ -23,6 +24,7 @@ def command(
     accept: bool = typer.Option(False, "--accept-suggestion", help="Take the suggested level."),
     lang: str | None = typer.Option(None, "--lang", help="es, en or pt."),
     no_input: bool = NO_INPUT_OPTION,
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Classify an incident's severity and set its recovery deadline.
@@ -74,7 +76,9 @@ def command(
         return sla.classify(d, level, method=method, reason=reason, suggested=suggestion, home=app.home,
                             actor=app.agent, extra=extra)  # fmt: skip
 
-    doc = store.update(ticket_id, change, actor=app.agent, expect=expect)
+    doc = store.update(ticket_id, change, actor=app.agent, expect=expect, queue=queue_of(app))
+    if notify_now:
+        notify(app, doc["id"])
     if as_json:
         emit_json(doc)
         return

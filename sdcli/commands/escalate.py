@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
 from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, console, emit_json, info, interactive, text, warn
 
 
@@ -26,6 +27,7 @@ def command(
     force: bool = typer.Option(False, "--force", help="Call above the correct level (needs --reason)."),
     reason: str | None = typer.Option(None, "--reason", help="Why a level is skipped (recorded)."),
     no_input: bool = NO_INPUT_OPTION,
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the escalation table for an incident, with the level due now; record each attempt.
@@ -75,7 +77,10 @@ def command(
         messages[:] = msgs
         return event
 
-    doc = store.update(doc["id"], change, actor=app.agent, expect=expect)
+    names = {lv.level: lv.name for lv in table.levels}
+    doc = store.update(doc["id"], change, actor=app.agent, expect=expect, queue=queue_of(app, names.get))
+    if notify_now:
+        notify(app, doc["id"])
     for m in messages:
         (warn if "backup" in m or "voicemail" in m else info)(m)
     if as_json:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import run
+from sdcli.commands._transition import NOTIFY_OPTION, run
 from sdcli.ui import JSON_OPTION
 
 
@@ -12,6 +12,7 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str = typer.Option(..., "--note", help="Why it is reopened (required)."),
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Reopen a resolved or closed incident; its SLA clock runs again.
@@ -30,4 +31,4 @@ def command(
         doc.pop("closed_at", None)
         doc.pop("resolution", None)
 
-    run(ctx, ticket_id, "reopen", note=note, as_json=as_json, apply=apply)
+    run(ctx, ticket_id, "reopen", note=note, as_json=as_json, notify_now=notify_now, apply=apply)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import run
+from sdcli.commands._transition import NOTIFY_OPTION, run
 from sdcli.ui import JSON_OPTION
 
 
@@ -12,6 +12,7 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str = typer.Option(..., "--note", help="What fixed it (required)."),
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Mark an incident resolved; this stops its SLA clock.
@@ -30,4 +31,4 @@ def command(
         doc["resolution"] = note.strip()
         sla.on_resolve(doc, clock.from_iso(stamp), home)
 
-    run(ctx, ticket_id, "resolve", note=note, as_json=as_json, apply=apply)
+    run(ctx, ticket_id, "resolve", note=note, as_json=as_json, notify_now=notify_now, apply=apply)
