@@ -51,6 +51,13 @@ def check_customer(raw: dict[str, Any]) -> dict[str, Any]:
         out["commercial_team"] = validate.email("commercial_team", raw["commercial_team"])
     if raw.get("contacts"):
         out["contacts"] = validate.contacts("contacts", raw["contacts"], out.get("country"))
+    if raw.get("lang"):
+        from sdcli.intake import LANGS
+
+        lang = str(raw["lang"]).strip().lower()
+        if lang not in LANGS:
+            raise InvalidValue("lang", raw["lang"], "use es, en or pt")
+        out["lang"] = lang
     return out
 
 

@@ -36,7 +36,7 @@ INCIDENT_META_TIMES = (
     "classified_at",
 )
 INCIDENT_META_TEXT = ("external_id", "opened_by", "resolution", "impact", "urgency", "category", "subcategory",
-                      "symptom", "assignment_group", "assigned_to", "classified_by", "timezone")  # fmt: skip
+                      "symptom", "assignment_group", "assigned_to", "classified_by", "timezone", "message_id")  # fmt: skip
 INCIDENT_META = frozenset(("status", "severity", "channel", "id", "kind", "history", "updated_at", "sla_target_hours",
                            "sla_clock", "sla_met", *INCIDENT_META_TIMES, *INCIDENT_META_TEXT))  # fmt: skip
 #: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
@@ -50,6 +50,7 @@ PASSTHROUGH = (
     "escalation_attempts",
     "sla_pauses",
     "sla_paused_at",
+    "email",
 )
 
 
@@ -324,6 +325,7 @@ class IncidentRecords:
             if v is ABSENT:
                 return frozenset()
             items = v if isinstance(v, list) else str(v).split(";")
+            items = [x.get("key", "") if isinstance(x, dict) else x for x in items]  # an e-mail's {key, text, reason}
             keys = [str(x).strip() for x in items if str(x).strip()]
             unknown = [k for k in keys if k not in required]
             if unknown:

@@ -23,6 +23,7 @@ def add(
         None, "--commercial-team", help="The commercial team's email."
     ),
     country: str | None = typer.Option(None, "--country", help="Country code for national phone numbers."),
+    lang: str | None = typer.Option(None, "--lang", help="The customer's language (es, en, pt): replies and updates."),
     contacts: list[str] = typer.Option(
         [],
         "--contact",
@@ -38,7 +39,7 @@ def add(
 
     a = app_of(ctx)
     raw = {"name": name, "project_manager": project_manager, "account_manager": account_manager,
-           "commercial_team": commercial_team, "country": country, "contacts": contacts}  # fmt: skip
+           "commercial_team": commercial_team, "country": country, "contacts": contacts, "lang": lang}  # fmt: skip
     record = a.store().put_customer(check_customer(raw), actor=a.agent)
     if as_json:
         emit_json(record)

@@ -13,6 +13,7 @@ SECTIONS = (
     ("escalation_due", "Next escalation level due", "next_level_at"),
     ("unclassified", "Not classified yet", "opened_at"),
     ("on_hold", "On hold (clock paused)", "sla_paused_at"),
+    ("incomplete", "Registered without some answers (sdcli complete ID)", "opened_at"),
 )
 
 
@@ -61,3 +62,14 @@ def command(
                                           d.get("status", ""), when or "", rel)))  # fmt: skip
         style = "red" if key == "breached" and rows else ""
         out.print(t, style=style)
+    failed = data["updates_failed"]
+    if not failed:
+        out.print(text("Customer updates that failed: none"))
+        return
+    t = Table(title=f"Customer updates that failed ({len(failed)}): sdcli outbox send N, or discard", title_justify="left")
+    for col in ("n", "ticket", "action", "to", "error"):
+        t.add_column(col)
+    for item in failed:
+        t.add_row(*(text(v) for v in (str(item["id"]), item.get("ticket", ""), item.get("action", ""),
+                                      ", ".join(item.get("to", [])), str(item.get("last_error", ""))[:80])))  # fmt: skip
+    out.print(t, style="red")

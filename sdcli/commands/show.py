@@ -24,6 +24,10 @@ def command(
 def _sla_row(doc: dict) -> list[tuple[str, str]]:
     if doc.get("kind") != "incident":
         return []
-    from sdcli import clock, sla
+    from sdcli import clock, intake, sla
 
-    return [("SLA", sla.status_line(doc, clock.now()))]
+    rows = [("SLA", sla.status_line(doc, clock.now()))]
+    if doc.get("missing_answers"):
+        lines = intake.describe_missing(doc)
+        rows.append(("INCOMPLETE", "\n".join(lines) + f"\ncomplete it with: sdcli complete {doc['id']}"))
+    return rows
