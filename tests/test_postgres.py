@@ -86,7 +86,7 @@ def test_every_command_names_a_store_that_is_not_the_default(sdcli, pg_url, home
     assert not sdcli("list").stderr  # the default store: nothing said
     r = sdcli("--store", pg_url, "doctor")
     assert r.exit_code == 0, r.output
-    assert "backend postgresql" in r.stdout and "schema 2" in r.stdout and "login postgres" in r.stdout
+    assert "backend postgresql" in r.stdout and "schema 3" in r.stdout and "login postgres" in r.stdout
 
 
 def test_startup_of_the_default_store_does_not_import_psycopg(home):
