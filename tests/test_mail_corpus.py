@@ -8,7 +8,6 @@ import shutil
 import tomllib
 
 import pytest
-
 from conftest import DATA
 
 MAIL = DATA / "mail"
@@ -40,7 +39,7 @@ def run(sdcli, corpus):
 
 def test_the_corpus_and_its_expectations_name_the_same_messages():
     files = {p.name for p in MAIL.glob("*.eml")}
-    assert files == set(EXPECTED), (files ^ set(EXPECTED))
+    assert files == set(EXPECTED), files ^ set(EXPECTED)
     langs = {v.get("lang") for v in EXPECTED.values()}
     assert {"es", "pt", "en"} <= langs
     outcomes = {v["outcome"] for v in EXPECTED.values()}
@@ -64,7 +63,9 @@ SOURCE_LABELS = [
 def test_one_message_uses_the_source_questionnaire_labels_verbatim():
     if SOURCE.exists():  # the list above is the source's, word for word
         section = SOURCE.read_text(encoding="utf-8").split("Cuestionario", 1)[1].split("En caso de", 1)[0]
-        found = [ln.strip().lstrip("•").strip().rstrip("*").strip() for ln in section.splitlines() if "•" in ln]
+        found = [
+            ln.strip().lstrip("•").strip().rstrip("*").strip() for ln in section.splitlines() if "•" in ln
+        ]
         assert found == SOURCE_LABELS
     from email import policy
     from email.parser import BytesParser

@@ -42,7 +42,9 @@ def test_a_maildir_an_mbox_and_stdin_are_read_one_line_per_message(sdcli, tmp_pa
 def test_the_summary_names_what_each_message_became_and_json_says_the_same(sdcli, tmp_path):
     files = {
         "a.eml": questionnaire(mid="<a@x.pe>"),
-        "b.eml": questionnaire({k: v for k, v in SPANISH.items() if not k.startswith("Sitio")}, mid="<b@x.pe>"),
+        "b.eml": questionnaire(
+            {k: v for k, v in SPANISH.items() if not k.startswith("Sitio")}, mid="<b@x.pe>"
+        ),
         "c.eml": questionnaire(mid="<a@x.pe>"),
         "d.eml": b"From: x@y.pe\nSubject: hola\nMessage-ID: <d@y.pe>\n\nNos vemos el lunes.\n",
     }
@@ -57,7 +59,12 @@ def test_the_summary_names_what_each_message_became_and_json_says_the_same(sdcli
     ]  # fmt: skip
     assert err(r).strip() == "2 created, 1 duplicate, 1 not questionnaire"
     report = sdcli.json("inbox", *paths, "--json", env=NOW)
-    assert [m["outcome"] for m in report["messages"]] == ["duplicate", "duplicate", "duplicate", "not_questionnaire"]
+    assert [m["outcome"] for m in report["messages"]] == [
+        "duplicate",
+        "duplicate",
+        "duplicate",
+        "not_questionnaire",
+    ]
     assert report["messages"][1] == {"source": paths[1], "outcome": "duplicate", "kind": "incident", "id": "INC2",
                                      "message_id": "<b@x.pe>", "missing": [], "lang": "es", "reason": None}  # fmt: skip
     assert report["counts"] == {"duplicate": 3, "not_questionnaire": 1}
@@ -91,8 +98,13 @@ def test_received_is_the_date_unless_it_is_missing_or_in_the_future(sdcli, tmp_p
     r = sdcli("inbox", str(tmp_path / "dated.eml"), str(tmp_path / "future.eml"), env=NOW)
     assert r.exit_code == 0, r.output
     dated, fut = (sdcli.json("show", t, "--json") for t in ("INC1", "INC2"))
-    assert dated["received_at"] == "2026-03-02T09:00:00-05:00" and dated["ack_due"] == "2026-03-02T09:15:00-05:00"
-    assert fut["received_at"] == "2026-03-02T09:20:00-05:00"  # the server's Received time, not the sender's clock
+    assert (
+        dated["received_at"] == "2026-03-02T09:00:00-05:00"
+        and dated["ack_due"] == "2026-03-02T09:15:00-05:00"
+    )
+    assert (
+        fut["received_at"] == "2026-03-02T09:20:00-05:00"
+    )  # the server's Received time, not the sender's clock
     r = sdcli("inbox", "-", input=questionnaire(mid="<3@x.pe>", date=None).decode(), env=NOW)
     assert r.exit_code == 0, r.output
     undated = sdcli.json("show", "INC3", "--json")
@@ -180,7 +192,10 @@ def test_an_ssr_form_with_too_little_notice_creates_nothing_and_says_why(sdcli, 
     (m,) = sdcli.json("inbox", str(tmp_path / "ok.eml"), "--json", env=NOW)["messages"]
     assert m["outcome"] == "created" and m["id"] == "SSR1", m
     doc = sdcli.json("show", "SSR1", "--json")
-    assert doc["received_at"] == "2026-03-02T09:00:00-05:00" and doc["window_start"] == "2026-03-12T10:00:00-05:00"
+    assert (
+        doc["received_at"] == "2026-03-02T09:00:00-05:00"
+        and doc["window_start"] == "2026-03-12T10:00:00-05:00"
+    )
     (tmp_path / "inc.eml").write_bytes(questionnaire(mid="<inc@x.pe>"))
     (m,) = sdcli.json("inbox", str(tmp_path / "inc.eml"), "--kind", "ssr", "--json", env=NOW)["messages"]
     assert m["outcome"] == "refused" and m["id"] is None and "--category" in m["reason"], m  # no SSR form

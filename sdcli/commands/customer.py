@@ -23,7 +23,9 @@ def add(
         None, "--commercial-team", help="The commercial team's email."
     ),
     country: str | None = typer.Option(None, "--country", help="Country code for national phone numbers."),
-    lang: str | None = typer.Option(None, "--lang", help="The customer's language (es, en, pt): replies and updates."),
+    lang: str | None = typer.Option(
+        None, "--lang", help="The customer's language (es, en, pt): replies and updates."
+    ),
     contacts: list[str] = typer.Option(
         [],
         "--contact",

@@ -66,7 +66,10 @@ def command(
     if not failed:
         out.print(text("Customer updates that failed: none"))
         return
-    t = Table(title=f"Customer updates that failed ({len(failed)}): sdcli outbox send N, or discard", title_justify="left")
+    t = Table(
+        title=f"Customer updates that failed ({len(failed)}): sdcli outbox send N, or discard",
+        title_justify="left",
+    )
     for col in ("n", "ticket", "action", "to", "error"):
         t.add_column(col)
     for item in failed:

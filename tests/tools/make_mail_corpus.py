@@ -139,7 +139,8 @@ def latin1_quoted_printable() -> EmailMessage:
     msg = message("Servicio degradado en Cañete", "Jorge Muñoz <jorge.munoz@cafetal.com.co>",
                   "Mon, 2 Mar 2026 09:30:00 -0500", "<5E7A1B2C.4030109@cafetal.com.co>",
                   X_Mailer="Mozilla Thunderbird")  # fmt: skip
-    msg.set_content("""\
+    msg.set_content(
+        """\
 Nombre del cliente
 Cafetal del Sur S.A.
 
@@ -163,7 +164,10 @@ no
 sí
 ¿Están todos los equipos conectados?
 SI
-""", charset="iso-8859-1", cte="quoted-printable")
+""",
+        charset="iso-8859-1",
+        cte="quoted-printable",
+    )
     return msg
 
 
@@ -216,7 +220,8 @@ El lun, 2 mar 2026 a las 8:02, Ana Díaz <ana.diaz@andinatel.com.pe> escribió:
 def with_attachment() -> EmailMessage:
     msg = message("Link fora do ar - Campinas", "Roberto Lima <roberto.lima@logmais.com.br>",
                   "Mon, 02 Mar 2026 11:20:45 -0300", "<20260302142045.GA3131@logmais.com.br>")  # fmt: skip
-    msg.set_content("""\
+    msg.set_content(
+        """\
 Prezados,
 
 Nome do cliente: LogMais Transportes
@@ -237,7 +242,10 @@ Segue foto do rack em anexo.
 Obrigado,
 Roberto
 Enviado do meu iPhone
-""", charset="windows-1252", cte="base64")
+""",
+        charset="windows-1252",
+        cte="base64",
+    )
     png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000") + bytes(40)
     msg.add_attachment(png, maintype="image", subtype="png", filename="foto-rack.png")
     msg.add_attachment(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", maintype="application", subtype="pdf",
