@@ -248,6 +248,10 @@ def _messages() -> Shape:
                  required=["ack", "ui"])  # fmt: skip
 
 
+_NO_PASSWORD = ("sdcli never reads a password from a file: remove it, and name the environment variable "
+                "holding it with password_env, or set keyring = true")  # fmt: skip
+
+
 def _mail() -> Shape:
     """<home>/mail.toml: the desk's addresses and its SMTP server. No password: sdcli reads it
     from the variable password_env names, or from the OS keyring (keyring = true)."""
@@ -256,7 +260,7 @@ def _mail() -> Shape:
     smtp = Table(
         {"host": Text(limit=255), "port": Int(1, 65535), "security": Text(choices=("starttls", "tls", "none")),
          "user": Text(limit=320), "password_env": Text(limit=100), "keyring": Bool(), "timeout": Number(1, 600),
-         "ca_file": Text(limit=4096)},
+         "ca_file": Text(limit=4096), "password": Check(Text(empty=True), lambda _v: _NO_PASSWORD)},
         required=["host"],
     )  # fmt: skip
     desk = Table({"address": Text(limit=320), "ssr_address": Text(limit=320), "lang": Text(choices=LANGS),

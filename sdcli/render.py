@@ -91,12 +91,18 @@ def timeline(doc: dict[str, Any]) -> Any:
     return t
 
 
-def ticket_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
+def ticket_table(
+    rows: list[dict[str, Any]],
+    columns: tuple[str, ...],
+    *,
+    none: str = "No tickets match.",
+    noun: str = "ticket",
+) -> None:
     from rich.table import Table
 
     out = console()
     if not rows:
-        out.print("No tickets match.")
+        out.print(none)
         return
     t = Table()
     for c in columns:
@@ -104,4 +110,4 @@ def ticket_table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> None:
     for r in rows:
         t.add_row(*(text(fmt_value(r.get(c))) for c in columns))
     out.print(t)
-    out.print(f"{len(rows)} ticket{'s' if len(rows) != 1 else ''}")
+    out.print(f"{len(rows)} {noun}{'s' if len(rows) != 1 else ''}")

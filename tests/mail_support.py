@@ -102,7 +102,9 @@ class SmtpServer:
             def authenticator(server, session, envelope, mechanism, data):
                 user, password = data.login.decode(), data.password.decode()
                 self.logins.append((user, password))
-                return AuthResult(success=(user, password) == auth)
+                return AuthResult(
+                    success=(user, password) == auth, handled=False
+                )  # not handled: the server says 535
 
             kwargs = {"authenticator": authenticator, "auth_require_tls": False, "auth_required": True}
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port, **kwargs)

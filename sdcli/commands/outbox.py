@@ -40,7 +40,8 @@ def list_(
         emit_json(items)
         return
     rows = [{**i, "to": ", ".join(i.get("to", [])), "error": i.get("last_error") or ""} for i in items]
-    ticket_table(rows, ("id", "ticket", "action", "state", "to", "next_at", "attempts", "error"))
+    ticket_table(rows, ("id", "ticket", "action", "state", "to", "next_at", "attempts", "error"),
+                 none="Nothing in the outbox.", noun="update")  # fmt: skip
 
 
 @app.command("send")

@@ -66,13 +66,12 @@ def command(
     if not failed:
         out.print(text("Customer updates that failed: none"))
         return
-    t = Table(
-        title=f"Customer updates that failed ({len(failed)}): sdcli outbox send N, or discard",
-        title_justify="left",
-    )
+    # the title on its own line: a table's title wraps to the table's width
+    out.print(text(f"Customer updates that failed ({len(failed)}): sdcli outbox send N, or discard N", "red"))
+    t = Table()
     for col in ("n", "ticket", "action", "to", "error"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
     for item in failed:
         t.add_row(*(text(v) for v in (str(item["id"]), item.get("ticket", ""), item.get("action", ""),
-                                      ", ".join(item.get("to", [])), str(item.get("last_error", ""))[:80])))  # fmt: skip
+                                      ", ".join(item.get("to", [])), str(item.get("last_error", ""))[:300])))  # fmt: skip
     out.print(t, style="red")

@@ -110,10 +110,10 @@ def build(*, sender: str, to: list[str], subject: str, text: str, lang: str, mes
         msg["In-Reply-To"] = in_reply_to
     if references:
         msg["References"] = " ".join(references)
-    msg["Content-Language"] = lang
     msg["Auto-Submitted"] = "auto-replied"
     msg.set_content(text)
     msg.add_alternative(to_html(text, lang), subtype="html")
+    msg["Content-Language"] = lang  # after the content: set_content drops every Content-* header
     return msg
 
 
