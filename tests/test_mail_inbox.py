@@ -200,3 +200,15 @@ def test_an_ssr_form_with_too_little_notice_creates_nothing_and_says_why(sdcli, 
     (m,) = sdcli.json("inbox", str(tmp_path / "inc.eml"), "--kind", "ssr", "--json", env=NOW)["messages"]
     assert m["outcome"] == "refused" and m["id"] is None and "--category" in m["reason"], m  # no SSR form
     assert [d["id"] for d in sdcli.json("list", "--json", "--all")] == ["SSR1"]
+
+
+def test_headers_that_cannot_be_decoded_or_dated_still_give_an_incident(sdcli):
+    data = questionnaire(mid="<odd@x.pe>", date=None)
+    odd = data.replace(
+        b"From: ", b"Date: someday soon\r\nFrom: =?x-unknown?q?Ana?= <ana@x.pe>\r\nX-Old-From: ", 1
+    )
+    r = sdcli("inbox", "-", input=odd.decode(), env=NOW)
+    assert r.exit_code == 0, r.output
+    doc = sdcli.json("show", "INC1", "--json")
+    assert doc["received_at"] == "2026-03-02T10:00:00-05:00" and doc["email"]["date"] is None
+    assert doc["email"]["reply_to"] == "ana@x.pe" and "Ana" in doc["email"]["from"]

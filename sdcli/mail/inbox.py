@@ -10,6 +10,7 @@ at once, never makes a second ticket; the SSRs are a second one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -147,18 +148,19 @@ def envelope(msg: EmailMessage, raw: read.Raw, now: datetime) -> dict[str, Any]:
         if sent is not None and sent <= delivered + FUTURE_SLACK and sent <= now + FUTURE_SLACK
         else delivered
     )
-    who = getaddresses([str(msg.get("From") or "")])
-    reply_to = getaddresses([str(msg.get("Reply-To") or "")]) or who
+    head = functools.partial(read.header, msg)
+    who = getaddresses([head("From")])
+    reply_to = getaddresses([head("Reply-To")]) or who
     sender = who[0] if who and "@" in who[0][1] else ("", "")
     reply = reply_to[0][1] if reply_to and "@" in reply_to[0][1] else sender[1]
-    mid = str(msg.get("Message-ID") or "").strip()
+    mid = head("Message-ID")
     synthetic = not mid
     if synthetic:  # no Message-ID: one made from the bytes, so the same message is still one ticket
         mid = f"<sha256-{hashlib.sha256(raw.data or b'').hexdigest()[:40]}@sdcli.invalid>"
-    refs = str(msg.get("References") or "").split() + str(msg.get("In-Reply-To") or "").split()
+    refs = head("References").split() + head("In-Reply-To").split()
     return {
         "sender": sender, "received": received, "message_id": mid,
-        "email": {"from": str(msg.get("From") or ""), "reply_to": reply, "subject": str(msg.get("Subject") or ""),
+        "email": {"from": head("From"), "reply_to": reply, "subject": head("Subject"),
                   "date": clock.iso(sent) if sent else None, "references": list(dict.fromkeys(refs))[-20:],
                   **({"synthetic": True} if synthetic else {})},
     }  # fmt: skip
@@ -167,7 +169,7 @@ def envelope(msg: EmailMessage, raw: read.Raw, now: datetime) -> dict[str, Any]:
 def _thread_hint(msg: EmailMessage) -> str | None:
     import re
 
-    tags = re.findall(r"\[((?:INC|SSR)\d+)\]", str(msg.get("Subject") or ""))
+    tags = re.findall(r"\[((?:INC|SSR)\d+)\]", read.header(msg, "Subject"))
     return f"a reply on {tags[0]}" if tags else None
 
 

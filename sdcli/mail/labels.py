@@ -11,6 +11,7 @@ language most of the matched labels share is the message's.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -30,9 +31,13 @@ _CLOSINGS = frozenset(fold(w) for w in (
 MIN_LABELS = 3
 
 
+#: a word folded once per run (the words of labels recur in every message)
+_fold_word = functools.lru_cache(maxsize=65536)(fold)
+
+
 def tokens(text: str) -> list[tuple[str, int]]:
     """The words of a text, folded, each with where it ends in the text."""
-    return [(fold(m.group()), m.end()) for m in _WORD.finditer(text)]
+    return [(_fold_word(m.group()), m.end()) for m in _WORD.finditer(text)]
 
 
 def variants(label: str) -> set[tuple[str, ...]]:

@@ -8,12 +8,16 @@ the mbox "From " line — else the file's time, else now (a message piped in is 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
@@ -116,34 +120,61 @@ def sources(paths: list[str], stdin: BinaryIO | None = None, now: datetime | Non
             yield raw
 
 
+class _Headers(HeaderRegistry):
+    """policy.default's header registry, remembering the headers it parsed: the policy parses a
+    header again at every access (a message's Content-Type a dozen times while its body is
+    found), and most headers recur across a mailbox. The headers are only read, never changed."""
+
+    @functools.lru_cache(maxsize=8192)  # noqa: B019 - one registry per process, kept on purpose
+    def __call__(self, name: str, value: str):  # type: ignore[no-untyped-def]
+        return super().__call__(name, value)
+
+
+#: the `email` package's policy `default`, with the remembering registry
+POLICY = policy.default.clone(header_factory=_Headers())
+
+
 def parse(data: bytes) -> EmailMessage | None:
     """The message; None for bytes that are no e-mail message (no header at all)."""
-    msg = BytesParser(policy=policy.default).parsebytes(data)
+    msg = BytesParser(policy=POLICY).parsebytes(data)
     if not msg.keys():
         return None
     return msg  # type: ignore[return-value]
 
 
+def header(msg: EmailMessage, name: str) -> str:
+    """The first `name` header's text, unfolded, its encoded words decoded; '' when absent. Read
+    from the raw value: the policy's parse of a whole address or date structure costs about a
+    millisecond a header, the most of reading a plain message."""
+    wanted = name.lower()
+    for key, value in msg.raw_items():
+        if key.lower() != wanted:
+            continue
+        raw = re.sub(r"\r?\n[ \t]*", " ", str(value)).strip()
+        if "=?" not in raw:
+            return raw
+        try:
+            return str(make_header(decode_header(raw)))
+        except (HeaderParseError, LookupError, UnicodeError, ValueError):
+            return str(msg.get(name) or "")  # the policy's reading, which never fails
+    return ""
+
+
+def _date(text: str) -> datetime | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return when if when.tzinfo is not None else None
+
+
 def received_time(msg: EmailMessage) -> datetime | None:
-    """When the desk's server got the message: the date of its newest Received header."""
-    for header in msg.get_all("Received") or []:
-        date = str(header).rpartition(";")[2].strip()
-        if date:
-            try:
-                return parsedate_to_datetime(date)
-            except (TypeError, ValueError, IndexError):
-                return None
-        break
-    return None
+    """When the desk's server got the message: the date of its newest (first) Received header."""
+    date = header(msg, "Received").rpartition(";")[2].strip()
+    return _date(date) if date else None
 
 
 def sent_time(msg: EmailMessage) -> datetime | None:
     """The message's Date, or None when it has none that can be read (or no zone)."""
-    try:
-        header = msg["Date"]
-    except (TypeError, ValueError, IndexError):  # a Date the header registry cannot parse
-        return None
-    when = getattr(header, "datetime", None) if header is not None else None
-    if when is None or when.tzinfo is None:
-        return None
-    return when
+    date = header(msg, "Date")
+    return _date(date) if date else None

@@ -224,13 +224,15 @@ def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] |
 
 
 def body_of(msg: EmailMessage) -> Body:
-    subject = str(msg.get("Subject") or "")
+    from sdcli.mail.read import header
+
+    subject = header(msg, "Subject")
     text, html_only, names, attached = _parts(msg)
     own, forwarded, author, signature = own_text(text, subject)
     for inner in attached:  # a message forwarded as an attachment: its text is the form
         inner_body = body_of(inner)
         own = f"{own}\n\n{inner_body.text}".strip()
         forwarded = True
-        found = getaddresses([str(inner.get("From") or "")])
+        found = getaddresses([header(inner, "From")])
         author = author or (found[0] if found and "@" in found[0][1] else None)
     return Body(own, html_only, forwarded, author, names, signature)
