@@ -212,3 +212,26 @@ def test_headers_that_cannot_be_decoded_or_dated_still_give_an_incident(sdcli):
     doc = sdcli.json("show", "INC1", "--json")
     assert doc["received_at"] == "2026-03-02T10:00:00-05:00" and doc["email"]["date"] is None
     assert doc["email"]["reply_to"] == "ana@x.pe" and "Ana" in doc["email"]["from"]
+
+
+def test_complete_on_a_terminal_asks_only_the_missing_answer(home, sdcli, tmp_path):
+    import sys
+
+    import pexpect
+
+    answers = {k: v for k, v in SPANISH.items() if not k.startswith("Sitio")}
+    (tmp_path / "a.eml").write_bytes(questionnaire(answers))
+    sdcli.json("inbox", str(tmp_path / "a.eml"), "--json", env=NOW)
+    env = subprocess_env(home, TERM="xterm", COLUMNS="120", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", **NOW)
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "complete", "INC1", "--lang", "es"], env=env,
+                          encoding="utf-8", timeout=30, dimensions=(40, 120))  # fmt: skip
+    child.expect_exact("Sitio del cliente")
+    before = child.before
+    child.send("Lima - Sede Central\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "Nombre del cliente" not in before and "Tipo de servicio" not in before  # nothing else asked
+    doc = sdcli.json("show", "INC1", "--json")
+    assert doc["site"] == "Lima - Sede Central" and "missing_answers" not in doc
+    assert doc["history"][-1]["by"] == "tester"

@@ -245,3 +245,34 @@ def test_the_ssr_confirmation_is_sent_as_a_reply_and_recorded_then(sdcli, server
     doc = sdcli.json("show", "SSR1", "--json")
     assert doc["confirmed_at"] == "2026-03-02T14:05:00+00:00", doc
     assert doc["history"][-1]["note"] == f"reply sent to ana.diaz@andinatel.com.pe ({msg['Message-ID']})"
+
+
+def test_each_change_the_customer_hears_of_queues_one_update_in_their_language(sdcli, spanish):
+    steps = [
+        ("classify", spanish, "--severity", "2", "--reason", "planta sin servicio"),
+        *[("escalate", spanish, "--call", "Carla Mendes", "--outcome", "no-answer", "--no-input")] * 3,
+        ("note", spanish, "llamé al sitio"),  # a note tells the customer nothing
+        ("hold", spanish, "--reason", "esperando acceso al sitio"),
+        ("resume", spanish),
+        ("resolve", spanish, "--note", "módem cambiado"),
+        ("close", spanish),
+    ]
+    for args in steps:
+        r = sdcli(*args, env={"SDCLI_NOW": "2026-03-02T15:10:00+00:00"})  # 70 min in: level 2 is due
+        assert r.exit_code == 0, (args, r.output)
+    items = sdcli.json("outbox", "list", "--json")
+    assert [i["action"] for i in items] == [
+        "classify",
+        "escalate",
+        "escalate",
+        "hold",
+        "resume",
+        "resolve",
+        "close",
+    ]
+    assert all(i["lang"] == "es" and i["in_reply_to"] == ORIGINAL for i in items)
+    texts = [i["text"] for i in items]
+    assert "fue clasificado con severidad 2 (Alta)" in texts[0]
+    assert "fue escalado al nivel 3 (Service Desk Manager)" in texts[2]
+    assert "queda en espera de su respuesta: esperando acceso al sitio" in texts[3]
+    assert "fue cerrado" in texts[6]

@@ -12,6 +12,7 @@ language most of the matched labels share is the message's.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -77,14 +78,19 @@ class Labels:
             self.first.setdefault(words[0], []).append((words, key, frozenset(langs)))
         for entries in self.first.values():
             entries.sort(key=lambda e: -len(e[0]))
+        self.longest = max((len(words) for words in by_words), default=0)
 
     def match(self, line: str) -> tuple[str, frozenset[str], str] | None:
         """(key, languages, the answer on the line) when the line starts with a label."""
         line = _NUMBERING.sub("", line, count=1)
-        words = tokens(line)
-        if not words:
+        first = _WORD.search(line)
+        entries = self.first.get(_fold_word(first.group())) if first else None
+        if not entries:  # most lines of an answer: no label starts with their first word
             return None
-        for label, key, langs in self.first.get(words[0][0], ()):
+        words = [
+            (_fold_word(m.group()), m.end()) for m in itertools.islice(_WORD.finditer(line), self.longest)
+        ]
+        for label, key, langs in entries:
             n = len(label)
             if len(words) < n or tuple(w for w, _ in words[:n]) != label:
                 continue
