@@ -183,6 +183,12 @@ def test_an_unreachable_server_stops_the_run_one_line_exit_1_and_keeps_the_updat
     assert err(r).splitlines()[-1].startswith("Error: cannot reach the mail server 127.0.0.1:")
     (item,) = sdcli.json("outbox", "list", "--json")
     assert item["state"] == "queued" and item["attempts"] == 1
+    r = sdcli(
+        "reopen", spanish, "--note", "sigue caído", "--notify", env=NOW
+    )  # the change is saved all the same
+    assert r.exit_code == 0 and "Warning: cannot reach the mail server" in err(r), r.output
+    assert "stays in the outbox" in err(r) and sdcli.json("show", spanish, "--json")["status"] == "open"
+    assert [i["action"] for i in sdcli.json("outbox", "list", "--json")] == ["resolve", "reopen"]
 
 
 def test_notify_sends_at_once_and_the_directory_language_is_used_without_a_message(sdcli, server):
