@@ -17,12 +17,14 @@ from typing import Any
 from sdcli import clock, validate
 from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
+from sdcli.i18n import Message
 from sdcli.store import Store, parse_id
 from sdcli.tickets import transition, workflow
 
 REQUIRED = ("customer", "site", "type", "description", "window_start", "window_end")
 FLAGS = {"customer": "--customer", "site": "--site", "type": "--type", "description": "--description",
-         "window_start": "--window-start", "window_end": "--window-end"}  # fmt: skip
+         "window_start": "--window-start", "window_end": "--window-end", "country": "--country",
+         "timezone": "--tz"}  # fmt: skip
 
 
 def types(home: Path | None = None) -> list[dict[str, str]]:
@@ -38,12 +40,15 @@ def _in_directory(directory: list[dict[str, Any]], name: str) -> dict[str, Any] 
     return next((c for c in directory if c["name"].casefold() == key), None)
 
 
-def check_customer(raw: dict[str, Any]) -> dict[str, Any]:
+def check_customer(raw: dict[str, Any], home: Path | None = None) -> dict[str, Any]:
+    from sdcli import sites
+
     name = validate.text("name", raw.get("name"), required=True, limit=200)
     out: dict[str, Any] = {"name": name}
+    known = sites.countries(home)
     region = raw.get("country")
     if region:
-        out["country"] = str(region).upper()
+        out["country"] = validate.country("country", region, known)
     for role in ("project_manager", "account_manager"):
         if raw.get(role):
             out[role] = validate.contact(role, raw[role], out.get("country"))
@@ -51,19 +56,37 @@ def check_customer(raw: dict[str, Any]) -> dict[str, Any]:
         out["commercial_team"] = validate.email("commercial_team", raw["commercial_team"])
     if raw.get("contacts"):
         out["contacts"] = validate.contacts("contacts", raw["contacts"], out.get("country"))
+    if raw.get("sites"):
+        out["sites"] = [sites.site_entry(s, known) for s in raw["sites"]]
     if raw.get("lang"):
-        from sdcli.intake import LANGS
+        from sdcli.i18n import LANGS
 
         lang = str(raw["lang"]).strip().lower()
         if lang not in LANGS:
-            raise InvalidValue("lang", raw["lang"], "use es, en or pt")
+            raise InvalidValue("lang", raw["lang"], "invalid.lang")
         out["lang"] = lang
     return out
 
 
-def check_request(raw: dict[str, Any], home: Path | None, tz: Any = None) -> dict[str, Any]:
-    """Validate every field of a change request at once."""
-    missing = [k for k in REQUIRED if not raw.get(k)]
+def check_request(
+    raw: dict[str, Any], home: Path | None, tz: str | None = None, *, dayfirst: bool | None = None,
+    notes: list[Any] | None = None, directory: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Validate every field of a change request at once. Its window is read in the site's zone
+    (--tz, the customer directory's site, else its country's only zone; a country with several
+    needs it named) and must not be in the past."""
+    from sdcli import sites
+
+    known = sites.countries(home)
+    place = sites.directory_site(directory or [], raw.get("customer"), raw.get("site"))
+    code = str(raw.get("country") or place.get("country") or "").strip().upper()
+    zone = (
+        tz or raw.get("timezone") or (place.get("timezone") if place.get("country", code) == code else None)
+    )
+    zone = zone or sites.only_zone(known, code)
+    missing = [k for k in REQUIRED if not raw.get(k)] + ([] if code else ["country"])
+    if code in known and not zone:
+        missing.append("timezone")
     if missing:
         raise MissingAnswers([FLAGS[k] for k in missing], missing)
     problems = validate.Problems()
@@ -73,50 +96,53 @@ def check_request(raw: dict[str, Any], home: Path | None, tz: Any = None) -> dic
     attempt("site", lambda: validate.text("site", raw["site"], required=True))
     attempt("type", lambda: validate.choice("type", raw["type"], types(home)))
     attempt("description", lambda: validate.text("description", raw["description"], required=True))
-    attempt("window_start", lambda: validate.when("window_start", raw["window_start"], tz))
-    attempt("window_end", lambda: validate.when("window_end", raw["window_end"], tz))
+    country = attempt("country", lambda: validate.country("country", code, known))
+    if country:
+        attempt("timezone", lambda: sites.check_zone("timezone", zone, known, country))
+    site_tz = clock.get_tz(out.get("timezone"))
+    for k in ("window_start", "window_end"):
+        attempt(
+            k,
+            lambda k=k: validate.when(
+                k, raw[k], site_tz, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes
+            ),
+        )
     if raw.get("project_manager"):
         attempt(
-            "project_manager",
-            lambda: validate.contact("project_manager", raw["project_manager"], raw.get("country")),
+            "project_manager", lambda: validate.contact("project_manager", raw["project_manager"], country)
         )
     if raw.get("callback_contacts"):
         attempt(
             "callback_contacts",
-            lambda: validate.contacts("callback_contacts", raw["callback_contacts"], raw.get("country")),
+            lambda: validate.contacts("callback_contacts", raw["callback_contacts"], country),
         )
     problems.raise_all()
-    if clock.from_iso(out["window_end"]) <= clock.from_iso(out["window_start"]):
-        raise InvalidValue("window_end", out["window_end"], "must be after window_start")
+    validate.window(out["window_start"], out["window_end"], notes=notes)
     return out
+
+
+#: why a change goes where it goes (routing.why_code; routing.why is its English text)
+WHY = {"request": "route.why_request", "directory_pm": "route.why_directory", "account_manager": "route.why_account",
+       "commercial_team": "route.why_commercial"}  # fmt: skip
+
+
+def _why(code: str) -> dict[str, str]:
+    return {"why": str(Message(WHY[code])), "why_code": code}
 
 
 def route(request: dict[str, Any], customer: dict[str, Any] | None) -> dict[str, Any]:
     """Who receives the request: its project manager, else the account manager / commercial team."""
     if request.get("project_manager"):
-        return {
-            "to": "project_manager",
-            "contact": request["project_manager"],
-            "why": "the request names the customer's project manager",
-        }
+        return {"to": "project_manager", "contact": request["project_manager"], **_why("request")}
     if customer and customer.get("project_manager"):
-        return {
-            "to": "project_manager",
-            "contact": customer["project_manager"],
-            "why": "project manager from the customer directory",
-        }
+        return {"to": "project_manager", "contact": customer["project_manager"], **_why("directory_pm")}
     if customer and customer.get("account_manager"):
-        return {"to": "account_manager", "contact": customer["account_manager"],
-                "why": "the customer does not know its project manager: routed to the account manager / commercial team",
+        return {"to": "account_manager", "contact": customer["account_manager"], **_why("account_manager"),
                 **({"commercial_team": customer["commercial_team"]} if customer.get("commercial_team") else {})}  # fmt: skip
     if customer and customer.get("commercial_team"):
-        return {"to": "commercial_team", "contact": {"name": "Commercial team", "email": customer["commercial_team"]},
-                "why": "the customer does not know its project manager: routed to the commercial team"}  # fmt: skip
-    name = request["customer"]
-    raise RuleViolation(
-        f"{name} has no project manager and no account manager: pass --project-manager 'Name <email> phone', "
-        f"or add one: sdcli customer add {name!r} --account-manager 'Name <email> phone'"
-    )
+        return {"to": "commercial_team", "contact": {"name": str(Message("route.commercial_team")),
+                                                     "email": customer["commercial_team"]}, **_why("commercial_team")}  # fmt: skip
+    raise RuleViolation("error.no_route", customer=request["customer"], quoted=repr(request["customer"]))
 
 
 def submit(store: Store, request: dict[str, Any], *, actor: str, home: Path | None = None) -> dict[str, Any]:
@@ -141,7 +167,7 @@ def states(home: Path | None = None) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- acceptance
 
-RULE_ACCEPT = "the work is executed only after the customer accepts it"
+RULE_ACCEPT = "rule.accept"  # the work is executed only after the customer accepts it
 CALLBACK, DIRECTORY = "callback_contact", "customer_directory"
 
 
@@ -174,14 +200,14 @@ def customer_side(doc: dict[str, Any], customer: dict[str, Any] | None) -> list[
 def bt_side(doc: dict[str, Any], customer: dict[str, Any] | None) -> list[tuple[dict[str, Any], str]]:
     """(contact, who they are) of the people the change is routed to and BT's sales side."""
     routing = doc.get("routing") or {}
-    out = []
+    out: list[tuple[dict[str, Any], Any]] = []
     if routing.get("contact"):
-        out.append((routing["contact"], f"the {routing['to'].replace('_', ' ')} the request is routed to"))
+        out.append((routing["contact"], Message("accept.routed_to", to=routing["to"])))
     name = doc.get("customer", "")
     if customer and customer.get("account_manager"):
-        out.append((customer["account_manager"], f"BT's account manager for {name}"))
+        out.append((customer["account_manager"], Message("accept.account_manager", customer=name)))
     if customer and customer.get("commercial_team"):
-        out.append(({"email": customer["commercial_team"]}, f"BT's commercial team for {name}"))
+        out.append(({"email": customer["commercial_team"]}, Message("accept.commercial_team", customer=name)))
     return out
 
 
@@ -192,22 +218,19 @@ def acceptor(doc: dict[str, Any], customer: dict[str, Any] | None, who: str) -> 
     ours = [(c, how) for c, how in customer_side(doc, customer) if _names(c, said)]
     for c, role in bt_side(doc, customer):
         if _names(c, said) or any(_reach(c) & _reach(mine) for mine, _ in ours):
-            raise RuleViolation(f"{who.strip()} is {role}, not the customer: {RULE_ACCEPT}")
+            raise RuleViolation("error.accept_bt_side", who=who.strip(), role=role, rule=Message(RULE_ACCEPT))
     if not ours:
         known = ", ".join(c.get("name") or c.get("email", "") for c, _ in customer_side(doc, customer))
-        hint = (
-            f"the customer's contacts are: {known}"
-            if known
-            else f"none is known: file the change with --callback, or sdcli customer add {doc.get('customer', '')!r} --contact ..."
-        )
-        raise RuleViolation(f"{who.strip()} is not a contact of the customer ({RULE_ACCEPT}); {hint}")
+        hint = Message("accept.contacts_are", known=known) if known else \
+            Message("accept.none_known", customer=repr(doc.get("customer", "")))  # fmt: skip
+        raise RuleViolation("error.accept_not_contact", who=who.strip(), rule=Message(RULE_ACCEPT), hint=hint)
     return ours[0]
 
 
 def accept(store: Store, ticket_id: str, who: str, *, actor: str, home: Path | None = None) -> dict[str, Any]:
     """Record the customer's acceptance, from a contact of the customer."""
     if parse_id(ticket_id)[0] != "CHG":
-        raise RefusedTransition(f"{ticket_id} is not a change (CHG...)")
+        raise RefusedTransition("error.not_of_kind", id=ticket_id, kind="change", prefix="CHG")
     directory = store.customers()
     event: dict[str, Any] = {}
 

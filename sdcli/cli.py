@@ -21,6 +21,8 @@ def _crash_report(exc: BaseException, home: Path | None) -> str:
     there is none: the reporter itself never fails."""
     import traceback
 
+    from sdcli import i18n
+
     try:
         from sdcli import clock
         from sdcli.home import private_dir, resolve_home
@@ -33,33 +35,40 @@ def _crash_report(exc: BaseException, home: Path | None) -> str:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace") as f:
             f.write(text)
-        return f"the full report is in {path}"
+        return i18n.t("error.report_in", path=str(path))
     except Exception as e:  # a home that cannot be written, a clock that cannot be read...
-        return f"no report could be written: {one_line(e)[:120]}"
+        return i18n.t("error.no_report", text=one_line(e)[:120])
 
 
 class SdcliGroup(TyperGroup):
     """The error boundary: domain errors become `Error: <one line>` and their exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        from sdcli import i18n
+
+        i18n.use(i18n.resolve_quietly())  # until the root command knows the session's language
         try:
             return self._run(ctx)
         except SdcliError as e:
             _flush_warnings(ctx)
-            typer.echo(f"Error: {one_line(e)}", err=True)
+            typer.echo(error_line(e), err=True)
             raise typer.Exit(e.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("\nInterrupted.", err=True)
+        except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
+            typer.echo("\n" + i18n.t("error.interrupted"), err=True)
             raise typer.Exit(130) from None
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except BrokenPipeError:
             raise typer.Exit(1) from None
+        except OverflowError as e:  # a number too large for a date or a count, wherever it was typed
+            typer.echo(
+                i18n.t("error.prefix", text=i18n.t("error.overflow", text=one_line(e)[:120])), err=True
+            )
+            raise typer.Exit(1) from None
         except Exception as e:
             where = _crash_report(e, ctx.obj.home if isinstance(ctx.obj, App) else None)
-            typer.echo(
-                f"Error: unexpected {type(e).__name__}: {one_line(e)[:200]} (a bug; {where})", err=True
-            )
+            bug = i18n.t("error.bug", kind=type(e).__name__, text=one_line(e)[:200], where=where)
+            typer.echo(i18n.t("error.prefix", text=bug), err=True)
             raise typer.Exit(1) from None
         finally:
             _flush_warnings(ctx)
@@ -68,6 +77,16 @@ class SdcliGroup(TyperGroup):
         result = super().invoke(ctx)
         sys.stdout.flush()  # a full disk under `> file` is told here, while it can be an error
         return result
+
+
+def error_line(e: SdcliError) -> str:
+    """`Error: <one line>` in the session's language."""
+    from sdcli import i18n
+
+    try:
+        return i18n.t("error.prefix", text=one_line(e.render()))
+    except Exception:  # a catalogue that cannot be read must not hide the error itself
+        return f"Error: {one_line(e.args[0] if e.args else type(e).__name__)}"
 
 
 def _flush_warnings(ctx: Any) -> None:
@@ -126,11 +145,17 @@ def root(
 
     Example: sdcli open    (walks the intake questionnaire)
     """
+    from sdcli import config, i18n
     from sdcli.home import agent_name, check_home, resolve_home
 
-    ctx.obj = App(home=resolve_home(home), agent=agent_name(), no_input=no_input or env_no_input(), lang=lang,
+    where = resolve_home(home)
+    check_home(where)
+    config.activate(config.settings(where))  # the config files, once: language, country, day order...
+    code = i18n.resolve(lang)
+    i18n.use(code, where)
+    ctx.obj = App(home=where, agent=agent_name(), no_input=no_input or env_no_input(), lang=code,
                   store_url=store)  # fmt: skip
-    check_home(ctx.obj.home)
+    i18n.check(code, where)
 
 
 #: the commands, in the order --help lists them: (command name, module under sdcli/commands)
@@ -156,8 +181,15 @@ class _LazyEpilog(TyperCommand):
 
 
 #: command groups: (name, module whose `app` is a Typer with subcommands)
-GROUPS = [("ssr", "ssr"), ("change", "change"), ("customer", "customer"), ("store", "store_"), ("db", "db"),
-          ("outbox", "outbox")]  # fmt: skip
+GROUPS = [
+    ("ssr", "ssr"),
+    ("change", "change"),
+    ("customer", "customer"),
+    ("config", "config"),
+    ("store", "store_"),
+    ("db", "db"),
+    ("outbox", "outbox"),
+]
 
 
 def _register() -> None:
@@ -181,25 +213,27 @@ _register()
 def _bad_text(argv: list[str], environ: Any) -> str | None:
     """An argument or SDCLI_* variable that is not valid UTF-8 (Python hands it over with lone
     surrogates, which no file, store or terminal accepts later)."""
+    from sdcli.i18n import t
     from sdcli.shapes import valid_unicode
 
     for i, arg in enumerate(argv[1:], start=1):
         if not valid_unicode(arg):
-            return f"argument {i} ({one_line(arg)[:80]}) is not valid UTF-8 text"
+            return t("error.bad_argument", n=i, text=one_line(arg)[:80])
     for name, value in environ.items():
         if name.startswith("SDCLI_") and not valid_unicode(value):
-            return f"${name} ({one_line(value)[:80]}) is not valid UTF-8 text"
+            return t("error.bad_variable", name=name, text=one_line(value)[:80])
     return None
 
 
 def main() -> None:
     """The `sdcli` program: argv and environment checked, stdin read as strict UTF-8, stdout
     failures turned into one-line errors (see ui.GuardedOutput)."""
+    from sdcli import i18n
     from sdcli.ui import GuardedInput, GuardedOutput
 
     problem = _bad_text(sys.argv, os.environ)
     if problem:
-        typer.echo(f"Error: {problem}", err=True)
+        typer.echo(i18n.t("error.prefix", text=problem), err=True)
         sys.exit(1)
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(encoding="utf-8", errors="strict")
@@ -218,7 +252,7 @@ def main() -> None:
         if out.failed:  # what is still buffered goes nowhere, instead of failing again at exit
             _discard_stdout(original)
     if late:
-        typer.echo(f"Error: {late}", err=True)
+        typer.echo(i18n.t("error.prefix", text=late), err=True)
         code = code or 1
     sys.exit(code)
 
@@ -230,7 +264,7 @@ def _flush(out: Any) -> str | None:
     except BrokenPipeError:
         return None
     except SdcliError as e:
-        return one_line(e)
+        return one_line(e.render())
     return None
 
 

@@ -13,23 +13,90 @@ from typing import Any
 
 from sdcli import intake, validate
 from sdcli.errors import InvalidValue
+from sdcli.i18n import Literal, Message
+
+
+def check_partial(questions: list[intake.Question], raw: dict[str, Any], ctx: intake.Context,
+                  texts: dict[str, str] | None = None) -> tuple[dict[str, Any], list[Any]]:  # fmt: skip
+    """The answers that are valid, and the `missing_answers` of the rest (an incident registered
+    incomplete, e.g. from an e-mail): the key of a required answer not given, or {key, text,
+    reason, why} for an answer given but invalid (`texts`: the text each answer was read from;
+    reason in English for scripts, why the same reason as catalogue key and values)."""
+    if not raw.get("country") and ctx.region(raw):
+        raw = {**raw, "country": ctx.region(raw)}
+    answers, problems, missing = intake.walk(questions, raw, ctx)
+    entries: list[Any] = []
+    for p in problems:
+        key, _dot, part = p.field.partition(".")
+        text = (texts or {}).get(key)
+        shown = text if text is not None else raw.get(key)
+        why = Message("incomplete.part", part=part, reason=p.reason) if part else p.reason
+        entries.append(invalid_entry(key, shown if isinstance(shown, str) else str(shown), why))
+    entries.extend(q.key for q in missing)
+    return answers, entries
+
+
+def invalid_entry(key: str, text: str, why: Message | Literal) -> dict[str, Any]:
+    """A `missing_answers` entry for an answer given but not valid."""
+    return {"key": key, "text": text, "reason": str(why), "why": dump(why)}
+
+
+def dump(value: Any) -> Any:
+    """A Message as data a ticket can store ({key, params}), to be shown later in any language."""
+    if isinstance(value, Message):
+        return {"key": value.key, "params": {k: dump(v) for k, v in value.params.items()}}
+    if isinstance(value, list | tuple):
+        return [dump(v) for v in value]
+    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
+
+
+def load(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"key", "params"} and isinstance(value["params"], dict):
+        return Message(str(value["key"]), **{k: load(v) for k, v in value["params"].items()})
+    if isinstance(value, list):
+        return [load(v) for v in value]
+    return Literal(value) if isinstance(value, str) else value
+
+
+def missing_keys(doc: dict[str, Any]) -> list[str]:
+    """The questions a ticket's `missing_answers` names (a key, or an invalid answer's {key, ...})."""
+    out = []
+    for entry in doc.get("missing_answers") or []:
+        key = entry.get("key") if isinstance(entry, dict) else entry
+        if isinstance(key, str) and key not in out:
+            out.append(key)
+    return out
+
+
+def describe_missing(doc: dict[str, Any]) -> list[Message]:
+    """One line per missing answer: the question, and for an invalid one the text given and why."""
+    lines = []
+    for entry in doc.get("missing_answers") or []:
+        if not isinstance(entry, dict):
+            lines.append(Message("incomplete.not_given", field=str(entry)))
+            continue
+        why = load(entry["why"]) if "why" in entry else Literal(str(entry.get("reason", "")))
+        text = str(entry.get("text", ""))
+        lines.append(Message("incomplete.invalid", field=str(entry.get("key")),
+                             text=repr(text[:57] + "..." if len(text) > 60 else text), reason=why))  # fmt: skip
+    return lines
 
 
 def still_missing(doc: dict[str, Any], questions: list[intake.Question], ctx: intake.Context,
                   given: dict[str, Any] | None = None) -> list[Any]:  # fmt: skip
     """The `missing_answers` the ticket has once `given` is added (its earlier entries kept, so an
     invalid answer's text and reason stay until it is answered)."""
-    keys = intake.missing_keys(doc)
+    keys = missing_keys(doc)
     answers = {q.key: doc[q.key] for q in questions if q.key in doc and q.key not in keys}
     merged = {**answers, **(given or {})}
-    _good, missing = intake.check_partial(questions, merged, ctx)
+    _good, missing = check_partial(questions, merged, ctx)
     old = {(e.get("key") if isinstance(e, dict) else e): e for e in doc.get("missing_answers") or []}
     return [old.get(e.get("key") if isinstance(e, dict) else e, e) for e in missing]
 
 
 def questions_to_ask(doc: dict[str, Any], questions: list[intake.Question], ctx: intake.Context,
                      given: dict[str, Any]) -> list[intake.Question]:  # fmt: skip
-    keys = intake.missing_keys({"missing_answers": still_missing(doc, questions, ctx, given)})
+    keys = missing_keys({"missing_answers": still_missing(doc, questions, ctx, given)})
     return [q for q in questions if q.key in keys and q.key not in given]
 
 

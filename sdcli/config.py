@@ -16,293 +16,17 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sdcli.errors import ConfigError
-from sdcli.shapes import (
-    Bool,
-    Check,
-    Int,
-    ListOf,
-    Number,
-    OneOf,
-    Shape,
-    ShapeError,
-    Table,
-    Text,
-    check,
-    map_of,
-)
-
-#: data files that may be absent everywhere (then they are empty)
-OPTIONAL = frozenset({"contracts", "mail"})
-#: the shape every --mapping file and preset has
-MAPPING = "mapping"
-
-
-# --------------------------------------------------------------------------- shapes
-
-
-def _langs() -> Table:
-    from sdcli.intake import LANGS
-
-    return Table({lang: Text() for lang in LANGS}, min=1, what="a table of texts per language (es, en, pt)")
-
-
-def _template(names: tuple[str, ...]) -> Check:
-    """A text with {placeholders}: only those named may appear (a typo would fail at send time)."""
-
-    def test(value: str) -> str | None:
-        import string
-
-        try:
-            parts = list(string.Formatter().parse(value))
-        except ValueError as e:
-            return f"is not a valid text with {{placeholders}} ({e})"
-        for _literal, name, spec, _conv in parts:
-            if name is None:
-                continue
-            if name not in names or "{" in (spec or ""):
-                return f"{{{name}}} is not a placeholder it may use (use: {', '.join(names)})"
-        return None
-
-    return Check(Text(), test)
-
-
-def _texts(*required: str, names: tuple[str, ...] = ()) -> Table:
-    from sdcli.intake import LANGS
-
-    shape: Shape = _template(names) if names else Text()
-    return Table({lang: shape for lang in LANGS}, required=required)
-
-
-def _digits() -> Check:
-    return Check(Text(), lambda k: None if k.isdigit() and len(k) < 4 else "expected a severity number (\"1\")",
-                 what="a severity number")  # fmt: skip
-
-
-def _zone() -> Check:
-    def test(name: str) -> str | None:
-        from sdcli import clock
-        from sdcli.errors import InvalidValue
-
-        try:
-            clock.get_tz(name)
-        except InvalidValue as e:
-            return f"{name!r}: {e.reason}"
-        return None
-
-    return Check(Text(limit=100), test)
-
-
-def _hours() -> Check:
-    from sdcli import validate
-
-    return Check(Text(limit=500), lambda v: None if validate.parse_hours(v) else "expected hours like 24x7 or Mon-Fri 08:00-18:00")  # fmt: skip
-
-
-def _unique(key: str) -> Callable[[list[Any]], str | None]:
-    def test(items: list[Any]) -> str | None:
-        seen: set[Any] = set()
-        for item in items:
-            if item[key] in seen:
-                return f"{key} {item[key]!r} appears twice"
-            seen.add(item[key])
-        return None
-
-    return test
-
-
-_ANSWER = OneOf((Text(empty=True), Bool(), Int()), what="text, true/false or a number")
-_SCALAR = OneOf((Text(empty=True), Bool(), Int(), Number()), what="text, true/false or a number")
-
-
-def _email_labels() -> Table:
-    """Other spellings a message may use, per language (e-mail intake: mail/labels.py)."""
-    from sdcli.intake import LANGS
-
-    return Table(
-        {lang: ListOf(Text(limit=300)) for lang in LANGS}, what="a table of label lists per language"
-    )
-
-
-def _questionnaire() -> Shape:
-    from sdcli.intake import KINDS, LANGS
-
-    choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}, "email_labels": _email_labels()},
-                   required=["value"])  # fmt: skip
-    question = Table(
-        {"key": Text(limit=100), "kind": Text(choices=KINDS), "label": _langs(), "flag": Text(limit=100),
-         "flag_no": Text(limit=100), "required": Bool(), "when": map_of(ListOf(_ANSWER, min=1)),
-         "choices": ListOf(choice, min=1), "email_labels": _email_labels()},
-        required=["key", "kind", "label"],
-    )  # fmt: skip
-    return Table({"question": Check(ListOf(question, min=1), _unique("key"))}, required=["question"])
-
-
-def _severity() -> Shape:
-    level = Table(
-        {"level": Int(1, 9), "target_hours": Number(0.01, 100_000), "clock": Text(choices=("24x7", "business")),
-         "name": _langs(), "qualifies": _langs()},
-        required=["level", "target_hours"],
-    )  # fmt: skip
-    scale = ("high", "medium", "low")
-    row = Table({u: Int(1, 9) for u in scale}, required=scale)
-    return Table(
-        {"business_hours": _hours(), "level": Check(ListOf(level, min=1), _unique("level")),
-         "matrix": Table({i: row for i in scale}, required=scale)},
-        required=["level", "matrix"],
-    )  # fmt: skip
-
-
-def _classification() -> Shape:
-    rule = Table({"severity": Int(1, 9), "when": map_of(ListOf(_ANSWER, min=1)), "reason": _langs()},
-                 required=["severity"])  # fmt: skip
-    return Table({"rule": ListOf(rule, min=1)}, required=["rule"])
-
-
-def _escalation() -> Shape:
-    contact = Table(
-        {"name": Text(limit=200), "role": Text(empty=True, limit=200), "phone": Text(limit=40),
-         "email": Text(limit=320), "hours": Text(limit=500), "tz": Text(limit=100),
-         "channels": ListOf(Text(limit=40)), "team": Text(limit=200)},
-        required=["name"],
-    )  # fmt: skip
-    level = Table(
-        {"level": Int(1, 99), "name": Text(limit=200), "after": map_of(Int(0, 10_000_000), keys=_digits()),
-         "contacts": ListOf(contact, min=1)},
-        required=["contacts"],
-    )  # fmt: skip
-    return Table({"max_failed_attempts": Int(1, 100), "level": ListOf(level, min=1)}, required=["level"])
-
-
-def _workflow() -> Shape:
-    action = Table(
-        {"from": ListOf(Text(limit=100), min=1), "to": Text(limit=100), "label": Text(limit=200),
-         "rule": Text(limit=500)},
-        required=["from", "to"],
-    )  # fmt: skip
-    flow = Table(
-        {"initial": Text(limit=100), "finished": ListOf(Text(limit=100)), "actions": map_of(action, min=1)},
-        required=["initial", "finished", "actions"],
-    )  # fmt: skip
-    kinds = ("incident", "ssr", "change")
-    return Table({k: flow for k in kinds}, required=kinds)
-
-
-def _ssr() -> Shape:
-    from sdcli.ssr import COMMON
-
-    detail = Table({"key": Text(limit=100), "kind": Text(choices=("text", "ip")), "email_labels": _email_labels()},
-                   required=["key"])  # fmt: skip
-    category = Table(
-        {"value": Text(limit=100), "label": _texts("en"), "fields": Check(ListOf(detail), _unique("key")),
-         "price": Table({"amount": Number(0, 1e9), "currency": Text(limit=10)}, required=["amount", "currency"])},
-        required=["value", "label", "fields", "price"],
-    )  # fmt: skip
-    return Table(
-        {"notice_hours_over_business_days": Number(0, 10_000), "weekend_notice_days": Number(0, 365),
-         "notice_business_hours": Number(0, 10_000),  # the old name: ssr.py refuses it, naming the new one
-         "category": Check(ListOf(category, min=1), _unique("value")),
-         "confirmation": _texts("en", names=("id", "category", "start", "price")),
-         "email_labels": Table({k: _email_labels() for k in COMMON})},
-        required=["category", "confirmation"],
-    )  # fmt: skip
-
-
-def _change() -> Shape:
-    from sdcli.intake import LANGS
-
-    kind = Table({"value": Text(limit=100), **{lang: Text() for lang in LANGS}}, required=["value"])
-    return Table({"type": Check(ListOf(kind, min=1), _unique("value"))}, required=["type"])
-
-
-def _countries() -> Shape:
-    code = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else "expected a two-letter ISO code in capitals",
-                 what="a country code")  # fmt: skip
-
-    def default_known(data: dict[str, Any], path: str) -> None:
-        if "default_country" in data and data["default_country"] not in data["countries"]:
-            raise ShapeError("default_country", f"{data['default_country']!r} is not one of [countries]")
-
-    return Table(
-        {"default_country": Text(limit=2),
-         "countries": map_of(Table({"name": Text(limit=200), "tz": _zone()}, required=["tz"]), keys=code, min=1)},
-        required=["countries"], then=default_known,
-    )  # fmt: skip
-
-
-def _messages() -> Shape:
-    ui = ("add_another", "name", "email", "phone", "another_time", "optional", "review", "save", "change",
-          "what_now", "which", "yes", "no", "saved", "which_draft")  # fmt: skip
-    from sdcli.mail.updates import ACTIONS, PLACEHOLDERS
-
-    update = Table({a: _texts("en", names=PLACEHOLDERS) for a in ("subject", *ACTIONS)}, required=["subject"])
-    reply = Table({"subject": _texts("en", names=("id",)), "signature": _texts("en")}, required=["subject"])
-    return Table({"ack": _texts("en", names=("id", "opened")), "ui": Table({k: _langs() for k in ui}),
-                  "update": update, "reply": reply},
-                 required=["ack", "ui"])  # fmt: skip
-
-
-_NO_PASSWORD = ("sdcli never reads a password from a file: remove it, and name the environment variable "
-                "holding it with password_env, or set keyring = true")  # fmt: skip
-
-
-def _mail() -> Shape:
-    """<home>/mail.toml: the desk's addresses and its SMTP server. No password: sdcli reads it
-    from the variable password_env names, or from the OS keyring (keyring = true)."""
-    from sdcli.intake import LANGS
-
-    smtp = Table(
-        {"host": Text(limit=255), "port": Int(1, 65535), "security": Text(choices=("starttls", "tls", "none")),
-         "user": Text(limit=320), "password_env": Text(limit=100), "keyring": Bool(), "timeout": Number(1, 600),
-         "ca_file": Text(limit=4096), "password": Check(Text(empty=True), lambda _v: _NO_PASSWORD)},
-        required=["host"],
-    )  # fmt: skip
-    desk = Table({"address": Text(limit=320), "ssr_address": Text(limit=320), "lang": Text(choices=LANGS),
-                  "domain": Text(limit=255)}, required=["address"])  # fmt: skip
-    return Table({"smtp": smtp, "desk": desk})
-
-
-def _contracts() -> Shape:
-    contract = Table(
-        {"customer": Text(limit=200), "service_type": Text(limit=100),
-         "targets": map_of(Number(0.01, 100_000), keys=_digits()),
-         "clock": map_of(Text(choices=("24x7", "business")), keys=_digits())},
-    )  # fmt: skip
-    price = Table({"customer": Text(limit=200), "category": Text(limit=100), "amount": Number(0, 1e9),
-                   "currency": Text(limit=10)}, required=["customer", "category", "amount"])  # fmt: skip
-    return Table({"contract": ListOf(contract), "ssr_price": ListOf(price)})
-
-
-def _mapping() -> Shape:
-    return Table(
-        {"kind": Text(limit=40), "key": Text(limit=100), "on_conflict": Text(choices=("skip", "update", "fail")),
-         "dayfirst": Bool(), "not_required": ListOf(Text(limit=100)), "missing": ListOf(Text(empty=True, limit=100)),
-         "defaults": map_of(_SCALAR), "fields": map_of(Text(limit=1000)),
-         "values": map_of(map_of(_SCALAR))},
-    )  # fmt: skip
-
-
-SCHEMAS: dict[str, Callable[[], Shape]] = {
-    "questionnaire": _questionnaire, "severity": _severity, "classification": _classification,
-    "escalation": _escalation, "workflow": _workflow, "ssr": _ssr, "change": _change,
-    "countries": _countries, "messages": _messages, "contracts": _contracts, "mail": _mail, MAPPING: _mapping,
-}  # fmt: skip
-
-
-@cache
-def schema(name: str) -> Shape:
-    """The shape of data file `name` (preset-* files are mappings)."""
-    return SCHEMAS[MAPPING if name.startswith("preset-") else name]()
-
-
-def known(name: str) -> bool:
-    return name in SCHEMAS or name.startswith("preset-")
+from sdcli.schemas import MAPPING, OPTIONAL, SCHEMAS, known, schema
+from sdcli.shapes import ShapeError, check
+
+__all__ = ["MAPPING", "OPTIONAL", "SCHEMAS", "check_private", "known", "load", "load_file", "packaged", "parse",
+           "schema"]  # fmt: skip
 
 
 # --------------------------------------------------------------------------- loading
@@ -395,3 +119,194 @@ def load(name: str, home: Path | None = None) -> Any:
             if st is not None and stat.S_ISREG(st.st_mode):
                 return load_file(override, name)
     return packaged(name)
+
+
+# --------------------------------------------------------------------------- settings: the config file
+
+#: the user's config file (default: config.toml in the platform's user config directory)
+CONFIG_ENV = "SDCLI_CONFIG"
+#: every setting: (its environment variable, what it is) — README: "Configuration"
+SETTINGS = {
+    "country": "SDCLI_COUNTRY",  # the default country of a site (no default unless set)
+    "lang": "SDCLI_LANG",  # es, en or pt
+    "tz": "SDCLI_TZ",  # the agent's own time zone (default: the machine's)
+    "agent": "SDCLI_AGENT",  # the agent's name in history (default: the OS user)
+    "dayfirst": "SDCLI_DAYFIRST",  # 02/12/2026 is 2 December (default true)
+    "csv_delimiter": "SDCLI_CSV_DELIMITER",  # , ; | or tab (default ,)
+    "store": "SDCLI_STORE",  # the store's URL (default: the embedded store in the home)
+}
+DEFAULTS: dict[str, Any] = {"dayfirst": True, "csv_delimiter": ","}
+DELIMITERS = {
+    ",": ",",
+    ";": ";",
+    "|": "|",
+    "\t": "\t",
+    "comma": ",",
+    "semicolon": ";",
+    "pipe": "|",
+    "tab": "\t",
+}
+
+
+class Settings:
+    """The settings in force for a run: each from a flag, else its environment variable, else the
+    user's config file, else the desk's (config.toml in the home), else its default."""
+
+    __slots__ = ("values", "sources")
+
+    def __init__(self, values: dict[str, Any], sources: dict[str, str]) -> None:
+        self.values, self.sources = values, sources
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SETTINGS:
+            return self.values.get(name, DEFAULTS.get(name))
+        raise AttributeError(name)
+
+    def source(self, name: str) -> str:
+        return self.sources.get(name, "default")
+
+
+def user_config_path() -> Path:
+    explicit = os.environ.get(CONFIG_ENV, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("sdcli", appauthor=False)) / "config.toml"
+
+
+def desk_config_path(home: Path) -> Path:
+    return Path(home) / "config.toml"
+
+
+def setting_value(name: str, raw: Any, home: Path | None = None) -> Any:
+    """A setting's value from text (a flag, a variable, `config set`) or a file's value, checked.
+    Raises InvalidValue naming the setting."""
+    from sdcli import clock, validate
+    from sdcli.errors import InvalidValue
+    from sdcli.i18n import LANGS
+
+    if name not in SETTINGS:
+        raise InvalidValue("setting", name, "invalid.setting", known=", ".join(SETTINGS))
+    if name == "dayfirst":
+        return validate.yesno(name, raw)
+    if not isinstance(raw, str) or not raw.strip():
+        raise InvalidValue(name, raw, "invalid.text")
+    text = raw.strip()
+    if name == "country":
+        from sdcli.home import load_data
+
+        return validate.country(name, text, load_data("countries", home)["countries"])
+    if name == "lang":
+        if text.lower()[:2] not in LANGS:
+            raise InvalidValue(name, raw, "invalid.lang")
+        return text.lower()[:2]
+    if name == "tz":
+        clock.get_tz(text)
+        return text
+    if name == "csv_delimiter":
+        if raw not in DELIMITERS and text.lower() not in DELIMITERS:
+            raise InvalidValue(name, raw, "invalid.delimiter")
+        return DELIMITERS.get(raw) or DELIMITERS[text.lower()]
+    if name == "store" and "://" not in text:
+        raise InvalidValue(name, raw, "invalid.store_url")
+    return validate.text(name, text, limit=1000)
+
+
+def _file_settings(path: Path, home: Path | None, *, desk: bool) -> dict[str, Any]:
+    from sdcli.errors import InvalidValue
+
+    st = check_private(path, "desk configuration file" if desk else "configuration file")
+    if st is None or not stat.S_ISREG(st.st_mode):
+        return {}
+    data = load_file(path, "config")
+    out = {}
+    for k, v in data.items():
+        try:
+            out[k] = setting_value(k, v, home)
+        except InvalidValue as e:
+            raise ConfigError("error.config_value", file=str(path), key=k, reason=e.reason) from None
+    return out
+
+
+_SETTINGS: dict[tuple[Any, ...], Settings] = {}
+_ACTIVE: list[Settings] = []
+
+
+def settings(home: Path | None = None) -> Settings:
+    """The settings for a home: environment > the user's file > the desk's file > defaults."""
+    from sdcli.errors import InvalidValue
+
+    if home is None:
+        from sdcli.home import resolve_home
+
+        home = resolve_home()
+    user, desk = user_config_path(), desk_config_path(home)
+    env = tuple(os.environ.get(v) for v in SETTINGS.values())
+    key = (str(home), str(user), env, _stamp(user), _stamp(desk))
+    hit = _SETTINGS.get(key)
+    if hit is not None:
+        return hit
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for where, found in (
+        (desk, _file_settings(desk, home, desk=True)),
+        (user, _file_settings(user, home, desk=False)),
+    ):
+        for k, v in found.items():
+            values[k], sources[k] = v, str(where)
+    for name, var in SETTINGS.items():
+        raw = os.environ.get(var, "")
+        if not raw.strip():
+            continue
+        try:
+            values[name], sources[name] = setting_value(name, raw, home), f"${var}"
+        except InvalidValue as e:
+            raise ConfigError("error.config_env", var=var, reason=e.reason) from None
+    if len(_SETTINGS) > 64:
+        _SETTINGS.clear()
+    out = _SETTINGS[key] = Settings(values, sources)
+    return out
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+def activate(found: Settings) -> None:
+    """The settings of this run (the root command sets them once)."""
+    _ACTIVE[:] = [found]
+
+
+def current() -> Settings:
+    """The settings of this run: those the root command activated, else the environment's home's."""
+    return _ACTIVE[0] if _ACTIVE else settings()
+
+
+def write_setting(path: Path, name: str, value: Any) -> None:
+    """Set (or, with None, remove) one setting in a config file, written whole, atomically, 0600."""
+    from sdcli.store.files import atomic_write, private_dirs
+
+    data = dict(load_file(path, "config")) if path.is_file() else {}
+    if value is None:
+        data.pop(name, None)
+    else:
+        data[name] = value
+    private_dirs(path.parent)
+    atomic_write(path, _toml(data).encode("utf-8"))
+
+
+def _toml(data: dict[str, Any]) -> str:
+    """A flat TOML text (a JSON string is a valid TOML basic string)."""
+    import json
+
+    lines = ["# sdcli settings (sdcli config set KEY VALUE; README: Configuration)"]
+    for k, v in data.items():
+        lines.append(
+            f"{k} = {'true' if v is True else 'false' if v is False else json.dumps(v, ensure_ascii=False)}"
+        )
+    return "\n".join(lines) + "\n"

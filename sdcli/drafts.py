@@ -34,19 +34,24 @@ class Draft:
     def title(self) -> str:
         who = self.answers.get("customer") or "?"
         site = self.answers.get("site") or "?"
-        return f"{self.id}  {who} / {site}  ({len(self.answers)} answers, {self.updated_at})"
+        from sdcli.dates import When
+        from sdcli.i18n import t
+
+        return t("draft.title", id=self.id, customer=who, site=site, n=len(self.answers),
+                 updated=When(self.updated_at, compact=True))  # fmt: skip
 
 
 @cache
 def _shape() -> Any:
     from sdcli.intake import LANGS
-    from sdcli.shapes import Anything, IsoTime, ListOf, Table, Text, map_of, nullable
+    from sdcli.shapes import Anything, Bool, IsoTime, ListOf, Table, Text, map_of, nullable
 
     name = Text(limit=200)
     contact = Table({"name": name, "email": name, "phone": name}, required=["name", "email", "phone"])
     options = Table({"lang": nullable(Text(choices=LANGS)), "channel": nullable(Text(limit=40)),
                      "country": nullable(Text(limit=10)), "tz": nullable(Text(limit=100)),
-                     "received_at": nullable(IsoTime())})  # fmt: skip
+                     "received_at": nullable(IsoTime()), "received_text": nullable(Text(limit=100)),
+                     "dayfirst": nullable(Bool())})  # fmt: skip
     return Table(
         {"id": Text(limit=40), "agent": name, "started_at": IsoTime(), "updated_at": IsoTime(),
          "answers": map_of(Anything()), "options": options, "pending": map_of(ListOf(contact))},
@@ -84,34 +89,28 @@ def read(path: Path) -> Draft:
     try:
         raw = read_bytes(path)  # never through a link, only a regular file
     except StoreDamaged as e:
-        raise DraftDamaged(f"draft {path} cannot be read: {e}") from None
+        raise DraftDamaged("error.draft_unreadable", path=str(path), reason=e.message) from None
     if raw is None:
-        raise UnknownDraft(f"no draft {path.stem!r} in {path.parent}")
+        raise UnknownDraft("error.draft_missing", id=repr(path.stem), where=str(path.parent))
     try:
         data = check(_shape(), parse_json(raw))
     except ShapeError as e:
-        raise DraftDamaged(
-            f"draft {path} is damaged: {e}; it was left as it is (remove it to start over)"
-        ) from None
+        raise DraftDamaged("error.draft_damaged", path=str(path), reason=str(e)) from None
     except ValueError as e:  # not JSON, not UTF-8, beyond bounds
-        raise DraftDamaged(
-            f"draft {path} is damaged: not valid JSON ({str(e)[:80]}); it was left as it is"
-        ) from None
+        raise DraftDamaged("error.draft_not_json", path=str(path), reason=str(e)[:80]) from None
     if data["id"] != path.stem:
-        raise DraftDamaged(f"draft {path} is damaged: it holds draft {data['id']!r}; it was left as it is")
+        raise DraftDamaged("error.draft_other", path=str(path), other=repr(data["id"]))
     return Draft(**data)
 
 
 def load(home: Path, draft_id: str) -> Draft:
     did = draft_id.strip()
     if not _ID.match(did):
-        raise UnknownDraft(
-            f"{draft_id!r} is not a draft id (D followed by 18 digits and letters, see: sdcli open --resume)"
-        )
+        raise UnknownDraft("error.draft_id", text=repr(draft_id))
     return read(_dir(home) / f"{did}.json")
 
 
-def all_drafts(home: Path, damaged: list[str] | None = None) -> list[Draft]:
+def all_drafts(home: Path, damaged: list[Any] | None = None) -> list[Draft]:
     """The drafts that can be read, newest first; the others are named in `damaged`."""
     d = _dir(home)
     if not d.is_dir():
@@ -124,7 +123,7 @@ def all_drafts(home: Path, damaged: list[str] | None = None) -> list[Draft]:
             out.append(read(path))
         except (DraftDamaged, UnknownDraft) as e:
             if damaged is not None:
-                damaged.append(str(e))
+                damaged.append(e.message)
     return sorted(out, key=lambda x: x.updated_at, reverse=True)
 
 

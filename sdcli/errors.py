@@ -6,11 +6,29 @@ Exit codes (documented in the README): 0 ok, 1 an error the user can act on,
 
 from __future__ import annotations
 
+from typing import Any
+
+from sdcli.i18n import DEFAULT, Joined, Literal, Message, message
+
 
 class SdcliError(Exception):
-    "Base of every error sdcli reports to the user"
+    """Base of every error sdcli reports to the user.
+
+    Built from a catalogue key and its values (``UnknownTicket("error.no_ticket", id="INC9")``),
+    rendered by the CLI in the session's language; a text that is no catalogue key (a path and
+    an OS reason from the store, a desk file's key path) is shown as it is. str() is English."""
 
     exit_code = 1
+
+    def __init__(self, text: Any = "", /, **params: Any) -> None:
+        super().__init__(text)
+        self.message: Message | Literal | Joined = Message(str(text), **params) if params else message(text)
+
+    def render(self, lang: str | None = None) -> str:
+        return self.message.render(lang)
+
+    def __str__(self) -> str:
+        return self.message.render(DEFAULT)
 
 
 class UsageProblem(SdcliError):
@@ -30,12 +48,24 @@ class UnknownTicket(SdcliError):
 class InvalidValue(SdcliError):
     "A value given for a field is not valid"
 
-    def __init__(self, field: str, value: object, reason: str):
-        self.field, self.value, self.reason = field, value, reason
-        shown = value if isinstance(value, str) else repr(value)
+    def __init__(self, field: str, value: object, reason: Any, /, **params: Any):
+        """reason: a catalogue key (with its values as keywords), a Message, or a plain text."""
+        self.field, self.value = field, value
+        self.reason: Message | Literal = Message(reason, **params) if params else message(reason)
+        shown = value if isinstance(value, str) else _plain(value)
         if isinstance(shown, str) and len(shown) > 80:
             shown = shown[:77] + "..."
-        super().__init__(f"{field}: {shown!r} is not valid: {reason}")
+        super().__init__("error.invalid_value", field=field, value=repr(shown), reason=self.reason)
+
+
+def _plain(value: object) -> str:
+    """A value that is not text, as JSON writes it (true, 12, [1, 2]), never a Python repr."""
+    import json
+
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (TypeError, ValueError):
+        return str(value)
 
 
 class InvalidValues(SdcliError):
@@ -43,16 +73,24 @@ class InvalidValues(SdcliError):
 
     def __init__(self, problems: list[InvalidValue]):
         self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__()
+        self.message = Joined([p.message for p in problems], "; ")
+
+
+def also_missing(flags: list[str]) -> InvalidValue:
+    """The missing answers, named beside invalid ones ("...; also missing: --site, --tz")."""
+    e = InvalidValue("missing", ", ".join(flags), "invalid.required_missing")
+    e.message = Message("error.also_missing", flags=Joined(flags, ", "))
+    return e
 
 
 class MissingAnswers(SdcliError):
     "Required answers are missing and no prompt may ask for them"
 
-    def __init__(self, flags: list[str], keys: list[str] | None = None):
+    def __init__(self, flags: list[Any], keys: list[str] | None = None):
         self.flags = flags
         self.keys = keys or []
-        super().__init__("missing required " + ", ".join(flags) + " (no prompt without a terminal)")
+        super().__init__("error.missing_answers", flags=Joined(flags, ", "))
 
 
 class RefusedTransition(SdcliError):

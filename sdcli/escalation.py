@@ -19,6 +19,7 @@ from typing import Any
 from sdcli import clock, sla, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition, RuleViolation
 from sdcli.home import load_data
+from sdcli.i18n import Localized, Message
 
 CHANNELS = ("phone", "email")
 FORBIDDEN = {"sms": "SMS", "whatsapp": "WhatsApp"}
@@ -41,14 +42,14 @@ _SALES = re.compile(
     )\b""",
     re.I | re.X,
 )
-RULE_SALES = "the sales / commercial team is not part of incident resolution"
-RULE_CHANNELS = "the desk escalates by phone; email is only a backup; SMS and WhatsApp are not used"
+RULE_SALES = "rule.sales"  # the sales / commercial team is not part of incident resolution
+RULE_CHANNELS = "rule.channels"  # by phone; email is only a backup; SMS and WhatsApp are not used
 
 
 @dataclass(frozen=True)
 class Contact:
     name: str
-    role: str
+    role: Any  # a text, or a table of texts per language
     phone: str
     email: str | None
     hours: str
@@ -63,17 +64,27 @@ class Contact:
         return any(day == local.weekday() and start <= minute < end for day, start, end in spans)
 
     def local_time(self, now: datetime) -> str:
+        """Their clock now, as JSON gives it (English, stable): Tue 09:45 -03."""
         return now.astimezone(clock.get_tz(self.tz)).strftime("%a %H:%M %Z")
 
+    def shown_time(self, now: datetime, lang: str | None = None) -> str:
+        """Their clock now, in a language, naming their zone: Mar 09:45 São Paulo."""
+        from sdcli.dates import city
+        from sdcli.i18n import template
+
+        local = now.astimezone(clock.get_tz(self.tz))
+        days = (template("date.weekdays", lang) or "Mon Tue Wed Thu Fri Sat Sun").split()
+        return f"{days[local.weekday()]} {local:%H:%M} {city(self.tz)}"
+
     def as_dict(self, now: datetime) -> dict[str, Any]:
-        return {"name": self.name, "team": self.team, "role": self.role, "phone": self.phone, "email": self.email,
+        return {"name": self.name, "team": self.team, "role": str(Localized(self.role)), "phone": self.phone, "email": self.email,
                 "hours": self.hours, "tz": self.tz, "available_now": self.available(now), "local_time": self.local_time(now)}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Level:
     level: int
-    name: str
+    name: Any  # a text, or a table of texts per language (JSON gives the English one)
     after: dict[int, int]
     contacts: tuple[Contact, ...]
 
@@ -97,30 +108,29 @@ class Table:
             matches = [x for k, x in self.by_name.items() if name.strip().casefold() in k]
             if len(matches) == 1:
                 return matches[0]
-            raise InvalidValue(
-                "contact",
-                name,
-                "not in the escalation table (known: "
-                + ", ".join(x.name for x in self.by_name.values())
-                + ")",
-            )
+            raise InvalidValue("contact", name, "invalid.contact_unknown",
+                               known=", ".join(x.name for x in self.by_name.values()))  # fmt: skip
         return c
 
 
-def _contact(c: dict[str, Any], where: str, level: int, sales: dict[str, str]) -> Contact | None:
+def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -> Contact | None:
     """One contact of the table; None for one without a phone (not callable)."""
-    cname, role = str(c.get("name", "?")), str(c.get("role", ""))
+    cname, role = str(c.get("name", "?")), c.get("role", "")
     team = str(c.get("team", "")).strip().lower()
-    if team in SALES_TEAMS or _SALES.search(f"{cname} {role}"):
-        raise ConfigError(f"{where}: {RULE_SALES}")
+    if team in SALES_TEAMS or _SALES.search(f"{cname} {_all(role)}"):
+        raise ConfigError("error.table_rule", where=where, rule=Message(RULE_SALES))
     if team not in TEAMS:
-        got = f"team {c['team']!r} is not known" if c.get("team") else "no team"
-        raise ConfigError(f"{where}: {got} (use one of {', '.join(TEAMS)})")
+        got = (
+            Message("error.team_unknown", team=repr(c["team"])) if c.get("team") else Message("error.no_team")
+        )
+        raise ConfigError("error.table_team", where=where, got=got, teams=", ".join(TEAMS))
     for ch in c.get("channels", ["phone", "email"]):
         if ch in FORBIDDEN:
-            raise ConfigError(f"{where}: channel {ch!r} is not used ({RULE_CHANNELS})")
+            raise ConfigError(
+                "error.table_channel_unused", where=where, channel=repr(ch), rule=Message(RULE_CHANNELS)
+            )
         if ch not in CHANNELS:
-            raise ConfigError(f"{where}: unknown channel {ch!r} (use phone or email)")
+            raise ConfigError("error.table_channel", where=where, channel=repr(ch))
     if not c.get("phone"):
         return None
     try:
@@ -128,28 +138,35 @@ def _contact(c: dict[str, Any], where: str, level: int, sales: dict[str, str]) -
         email = validate.email(f"{where} email", c["email"]) if c.get("email") else None
         clock.get_tz(c.get("tz", "UTC"))
     except InvalidValue as e:
-        raise ConfigError(str(e)) from None
+        raise ConfigError(e.message) from None
     if validate.parse_hours(c.get("hours", "24x7")) is None:
-        raise ConfigError(f"{where}: hours {c.get('hours')!r} are not like 24x7 or Mon-Fri 08:00-18:00")
+        raise ConfigError("error.table_hours", where=where, hours=repr(c.get("hours")))
     for key in (cname.casefold(), phone, (email or "").casefold()):
         if key and key in sales:
-            raise ConfigError(f"{where}: {sales[key]} in the customer directory; {RULE_SALES}")
+            raise ConfigError(
+                "error.table_sales_person", where=where, who=sales[key], rule=Message(RULE_SALES)
+            )
     return Contact(cname, role, phone, email, c.get("hours", "24x7"), c.get("tz", "UTC"), level, team)
 
 
-def _sales_staff(directory: list[dict[str, Any]]) -> dict[str, str]:
+def _all(texts: Any) -> str:
+    """Every language's text of a name or role (the sales check reads them all)."""
+    return " ".join(map(str, texts.values())) if isinstance(texts, dict) else str(texts)
+
+
+def _sales_staff(directory: list[dict[str, Any]]) -> dict[str, Message]:
     """Names, phones and emails (casefolded) of the directory's account managers and commercial teams."""
-    out: dict[str, str] = {}
+    out: dict[str, Message] = {}
     for customer in directory:
         am = customer.get("account_manager") or {}
-        what = f"is the account manager of {customer.get('name', '?')}"
+        what = Message("error.is_account_manager", customer=customer.get("name", "?"))
         for key in (am.get("name"), am.get("phone"), am.get("email")):
             if key:
                 out.setdefault(str(key).casefold(), what)
         if customer.get("commercial_team"):
             out.setdefault(
                 str(customer["commercial_team"]).casefold(),
-                f"is the commercial team of {customer.get('name', '?')}",
+                Message("error.is_commercial_team", customer=customer.get("name", "?")),
             )
     return out
 
@@ -163,25 +180,27 @@ def load_table(home: Path | None = None, directory: list[dict[str, Any]] | None 
 def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = None) -> Table:
     raw_levels = data.get("level", [])
     if not raw_levels:
-        raise ConfigError("escalation: no levels")
+        raise ConfigError("error.table_no_levels")
     levels: list[Level] = []
     by_name: dict[str, Contact] = {}
     sales = _sales_staff(directory or [])
     for i, raw in enumerate(raw_levels, start=1):
-        name = raw.get("name", f"level {i}")
-        where = f"escalation: level {i} ({name})"
+        name = raw.get("name", f"{i}")
+        where = Message("error.table_level", level=i, name=Localized(name))
         if int(raw.get("level", i)) != i:
-            raise ConfigError(f"{where}: levels must be numbered 1, 2, 3... in order")
-        if _SALES.search(name):
-            raise ConfigError(f"{where}: {RULE_SALES}")
+            raise ConfigError("error.table_order", where=where)
+        if _SALES.search(_all(name)):
+            raise ConfigError("error.table_rule", where=where, rule=Message(RULE_SALES))
         contacts = []
         for c in raw.get("contacts", []):
-            contact = _contact(c, f"{where}, contact {c.get('name', '?')!r}", i, sales)
+            contact = _contact(
+                c, Message("error.table_contact", where=where, name=repr(c.get("name", "?"))), i, sales
+            )
             if contact is not None:
                 contacts.append(contact)
                 by_name[contact.name.casefold()] = contact
         if not contacts:
-            raise ConfigError(f"{where}: no contact with a phone (escalation is by phone)")
+            raise ConfigError("error.table_no_phone", where=where)
         after = {int(k): int(v) for k, v in raw.get("after", {}).items()}
         levels.append(Level(i, name, after, tuple(contacts)))
     for sev in sorted({s for lv in levels for s in lv.after}):
@@ -190,10 +209,8 @@ def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = N
             if sev not in lv.after:
                 continue
             if prev is not None and lv.after[sev] < prev[1]:
-                raise ConfigError(
-                    f"escalation: level {lv.level} ({lv.name}) is reached after {lv.after[sev]} min for severity {sev}, "
-                    f"before level {prev[0]} ({prev[1]} min): thresholds must not go backwards"
-                )
+                raise ConfigError("error.table_backwards", level=lv.level, name=Localized(lv.name), minutes=lv.after[sev],
+                                  severity=sev, before=prev[0], before_minutes=prev[1])  # fmt: skip
             prev = (lv.level, lv.after[sev])
     return Table(levels, int(data.get("max_failed_attempts", 3)), by_name)
 
@@ -205,7 +222,7 @@ def severity_of(doc: dict[str, Any], home: Path | None = None) -> tuple[int, boo
     """(severity, classified?) — an unclassified incident escalates on its suggestion."""
     if doc.get("severity"):
         return int(doc["severity"]), True
-    return sla.suggest(doc, "en", home).severity, False
+    return sla.suggest(doc, home=home).severity, False
 
 
 def correct_level(table: Table, severity: int, age: timedelta) -> int:
@@ -264,7 +281,7 @@ def state(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = 
         "levels": [
             {
                 "level": lv.level,
-                "name": lv.name,
+                "name": str(Localized(lv.name)),
                 "after_minutes": lv.after.get(severity),
                 "correct": lv.level == current,
                 "active": lv.level == min(active, table.top),
@@ -280,18 +297,18 @@ def state(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = 
 
 def check_escalable(doc: dict[str, Any]) -> None:
     if doc.get("kind") != "incident":
-        raise RefusedTransition(f"{doc['id']} is not an incident; only incidents are escalated")
+        raise RefusedTransition("error.escalate_not_incident", id=doc["id"])
     if doc.get("status") in ("resolved", "closed"):
-        raise RefusedTransition(f"{doc['id']} is {doc['status']}: reopen it before escalating (sdcli reopen)")
+        raise RefusedTransition("error.escalate_finished", id=doc["id"], status=doc["status"])
 
 
 def check_channel(channel: str) -> str:
     """phone or email; SMS and WhatsApp are refused citing the rule."""
     ch = channel.strip().lower()
     if ch in FORBIDDEN:
-        raise RuleViolation(f"{FORBIDDEN[ch]} is not an escalation channel: {RULE_CHANNELS}")
+        raise RuleViolation("error.channel_forbidden", channel=FORBIDDEN[ch], rule=Message(RULE_CHANNELS))
     if ch not in CHANNELS:
-        raise InvalidValue("channel", channel, "use phone (or email as a backup)")
+        raise InvalidValue("channel", channel, "invalid.escalation_channel")
     return ch
 
 
@@ -308,25 +325,23 @@ def record_attempt(
     actor: str,
     now: datetime,
     home: Path | None = None,
-) -> tuple[dict[str, Any], list[str]]:
+) -> tuple[dict[str, Any], list[Any]]:
     """Apply one contact attempt to doc (in place). Returns (history event, messages for the agent)."""
     check_escalable(doc)
     ch = check_channel(channel)
     contact = table.contact(contact_name)
     st = state(doc, table, now, home)
-    messages: list[str] = []
+    messages: list[Message] = []
     if contact.level > st["active_level"]:
         if not force or not (reason or "").strip():
-            raise RuleViolation(
-                f"{contact.name} is at level {contact.level}, above the correct level {st['active_level']} "
-                f"({table.level(st['active_level']).name}); escalate level by level, or give --force --reason TEXT"
-            )
-        messages.append(f"Level skipped with reason: {reason}")
+            raise RuleViolation("error.above_level", name=contact.name, level=contact.level, active=st["active_level"],
+                                level_name=Localized(table.level(st["active_level"]).name))  # fmt: skip
+        messages.append(Message("escalate.skipped", reason=reason))
     if ch == "email":
         outcome = "sent"
-        messages.append("Email is only a backup: the mailbox is not monitored 24x7. Call by phone.")
+        messages.append(Message("escalate.email_backup"))
     elif outcome not in OUTCOMES:
-        raise InvalidValue("outcome", outcome or "", "use " + ", ".join(OUTCOMES))
+        raise InvalidValue("outcome", outcome or "", "invalid.use_one_of", choices=", ".join(OUTCOMES))
     entry: dict[str, Any] = {"at": clock.iso(now), "by": actor, "level": contact.level, "contact": contact.name,
                              "channel": ch, "outcome": outcome}  # fmt: skip
     if note:
@@ -343,26 +358,26 @@ def record_attempt(
         event["note"] = note
     if outcome == "reached":
         esc["owner"] = {"name": contact.name, "level": contact.level, "since": clock.iso(now)}
-        messages.append(f"{contact.name} (level {contact.level}) now owns the escalation.")
+        messages.append(Message("escalate.owner", name=contact.name, level=contact.level))
     elif ch == "phone":
         fails = consecutive_failures(doc["escalation_attempts"], contact.level)
         if fails >= table.max_failed:
             if contact.level < table.top:
                 esc["active_level"] = max(esc["active_level"], contact.level + 1)
                 nxt = table.level(contact.level + 1)
-                messages.append(
-                    f"{fails} consecutive failed calls at level {contact.level}: leave a voicemail, then call level "
-                    f"{nxt.level} ({nxt.name}): " + ", ".join(f"{c.name} {c.phone}" for c in nxt.contacts)
-                )
+                who = ", ".join(f"{c.name} {validate.shown_phone(c.phone)}" for c in nxt.contacts)
+                messages.append(Message("escalate.move_up", fails=fails, level=contact.level, next=nxt.level,
+                                        name=Localized(nxt.name), contacts=who))  # fmt: skip
                 event["moved_to_level"] = nxt.level
             else:
-                messages.append(f"{fails} consecutive failed calls at the last level ({table.level(contact.level).name}): "
-                                "leave a voicemail; there is no level above — keep calling and note each attempt")  # fmt: skip
+                messages.append(
+                    Message(
+                        "escalate.last_level", fails=fails, name=Localized(table.level(contact.level).name)
+                    )
+                )
         else:
             left = table.max_failed - fails
-            messages.append(
-                f"{fails} consecutive failed call(s) at level {contact.level}; {left} more before moving up."
-            )
+            messages.append(Message("escalate.failed", fails=fails, level=contact.level, left=left))
     doc["escalation"] = esc
     return event, messages
 

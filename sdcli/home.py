@@ -39,8 +39,10 @@ def private_dir(path: Path) -> Path:
 
 
 def agent_name() -> str:
-    """$SDCLI_AGENT, else the OS user."""
-    name = os.environ.get(AGENT_ENV, "").strip()
+    """$SDCLI_AGENT, else the config files' agent, else the OS user."""
+    from sdcli.config import current
+
+    name = os.environ.get(AGENT_ENV, "").strip() or (current().agent or "")
     if name:
         return name
     try:

@@ -19,6 +19,8 @@ from typing import Any
 from sdcli import clock, intake, sla, stored, validate
 from sdcli.errors import InvalidValue, SdcliError, UsageProblem
 from sdcli.home import load_data
+from sdcli.i18n import Message
+from sdcli.intake import UNKNOWN_ANSWERS
 from sdcli.model import KIND_PREFIX
 from sdcli.store import KeyConflict, Store, UpsertResult
 from sdcli.store.base import CONFLICTS, key_of
@@ -36,7 +38,7 @@ INCIDENT_META_TIMES = (
     "classified_at",
 )
 INCIDENT_META_TEXT = ("external_id", "opened_by", "resolution", "impact", "urgency", "category", "subcategory",
-                      "symptom", "assignment_group", "assigned_to", "classified_by", "timezone", "message_id")  # fmt: skip
+                      "symptom", "assignment_group", "assigned_to", "classified_by", "message_id")  # fmt: skip
 INCIDENT_META = frozenset(("status", "severity", "channel", "id", "kind", "history", "updated_at", "sla_target_hours",
                            "sla_clock", "sla_met", *INCIDENT_META_TIMES, *INCIDENT_META_TEXT))  # fmt: skip
 #: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
@@ -65,7 +67,7 @@ class Mapping:
     defaults: dict[str, Any] = field(default_factory=dict)
     missing: tuple[str, ...] = ("",)
     not_required: frozenset[str] = frozenset()
-    dayfirst: bool = False
+    dayfirst: bool | None = None  # None: the settings' (day first unless configured otherwise)
     key: str | None = None
     on_conflict: str | None = None
     kind: str | None = None
@@ -78,11 +80,11 @@ def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], 
     raw: dict[str, Any] = {}
     if preset:
         if not preset.replace("-", "").isalnum():
-            raise InvalidValue("preset", preset, "unknown preset (known: servicenow)")
+            raise InvalidValue("preset", preset, "invalid.preset")
         try:
             raw = dict(load_data(f"preset-{preset}", home))  # a copy: the loaded data is shared
         except FileNotFoundError:
-            raise InvalidValue("preset", preset, "unknown preset (known: servicenow)") from None
+            raise InvalidValue("preset", preset, "invalid.preset") from None
     if mapping_file:
         extra = config.load_file(Path(mapping_file), config.MAPPING)
         for k, v in extra.items():
@@ -90,13 +92,13 @@ def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], 
     m = Mapping(
         fields=dict(raw.get("fields", {})), values={k: dict(v) for k, v in raw.get("values", {}).items()},
         defaults=dict(raw.get("defaults", {})), missing=tuple(raw.get("missing", [""])),
-        not_required=frozenset(raw.get("not_required", [])), dayfirst=bool(raw.get("dayfirst", False)),
+        not_required=frozenset(raw.get("not_required", [])), dayfirst=raw.get("dayfirst"),
         key=raw.get("key"), on_conflict=raw.get("on_conflict"), kind=raw.get("kind"),
     )  # fmt: skip
     for item in maps:
         target, eq, column = item.partition("=")
         if not eq or not target.strip() or not column.strip():
-            raise UsageProblem(f"--map takes field=column, not {item!r}")
+            raise UsageProblem("error.map_pair", text=repr(item))
         m.fields[target.strip()] = column.strip()
     return m
 
@@ -109,9 +111,9 @@ class RowError:
     line: int
     field: str
     value: Any
-    reason: str
+    reason: Any  # a Message (or text): str() is English, render(lang) the session's
 
-    def __str__(self) -> str:
+    def message(self) -> Message:
         shown = (
             self.value
             if isinstance(self.value, str)
@@ -119,7 +121,23 @@ class RowError:
         )
         if len(shown) > 60:
             shown = shown[:57] + "..."
-        return f"line {self.line}: {self.field}: {shown!r}: {self.reason}"
+        return Message(
+            "import.row_error", line=self.line, field=self.field, value=repr(shown), reason=self.reason
+        )
+
+    def __str__(self) -> str:
+        return str(self.message())
+
+    def as_dict(self) -> dict[str, Any]:
+        """As --json gives it: the reason in English (stable, language-free)."""
+        return {"line": self.line, "field": self.field, "value": self.value, "reason": str(self.reason)}
+
+
+class _Discard(list):  # type: ignore[type-arg]
+    """A list that keeps nothing (an import's notes)."""
+
+    def append(self, item: Any) -> None:
+        pass
 
 
 class _Absent:
@@ -180,18 +198,21 @@ class IncidentRecords:
     def __init__(self, home: Path | None, mapping: Mapping, country: str | None, tz: str | None) -> None:
         self.home = home
         self.questions = intake.load_questionnaire(home)
-        self.ctx = intake.make_context(home, country=country, tz=tz)
-        self.ctx.dayfirst = mapping.dayfirst
+        self.ctx = intake.make_context(home, country=country, tz=tz, dayfirst=mapping.dayfirst)
+        self.ctx.notes = _Discard()  # an import does not show each date whose day order decided it
         self.mapping = mapping
         flow = load_data("workflow", home)["incident"]
         self.states = {flow["initial"], *(a["to"] for a in flow["actions"].values())}
         self.questions_keys = frozenset(q.key for q in self.questions)
         self.failures = 0
         self.spreadsheet = False
-        self.keys = self.questions_keys | INCIDENT_META | frozenset(PASSTHROUGH) | {MISSING_ANSWERS}
+        self.keys = (
+            self.questions_keys | INCIDENT_META | frozenset(PASSTHROUGH) | {MISSING_ANSWERS, UNKNOWN_ANSWERS}
+        )
         unknown = sorted((set(mapping.fields) | set(mapping.defaults)) - self.keys)
         if unknown:
-            raise InvalidValue("map", unknown[0], "is not a field of an incident")
+            raise InvalidValue("map", unknown[0], "invalid.not_incident_field")
+        self.country_column = mapping.fields.get("country")
 
     # ---- columns of the table, mapped
     def sources(self, table: Table) -> dict[str, list[Any]]:
@@ -241,14 +262,20 @@ class IncidentRecords:
         self.failures = 0
         self.spreadsheet = table.spreadsheet
         src = self.sources(table)
-        meta_keys = [k for k in src if k not in self.questions_keys and k != MISSING_ANSWERS]
+        meta_keys = [
+            k for k in src if k not in self.questions_keys and k not in (MISSING_ANSWERS, UNKNOWN_ANSWERS)
+        ]
+        self.country_column = self.mapping.fields.get("country") or (
+            "country" if "country" in table.columns else None
+        )
         problems: dict[int, list[InvalidValue]] = {}
         missing: dict[int, list[intake.Question]] = {}
         relaxed: dict[int, list[str]] = {}  # row -> required answers it may leave out, and does
         allowed = self._missing_answers(src.get(MISSING_ANSWERS), problems)
         answers: dict[str, list[Any]] = {}
-        regions: list[str] | None = None  # the site's country, once the country is answered
-        src.setdefault("country", [None] * n)  # a row without a country is in the desk's default country
+        regions: list[Any] | None = None  # the site's country, once the country is answered
+        places: list[tuple[Any, Any]] | None = None  # (country, zone) of each row's site, once both are
+        src.setdefault("country", [None] * n)  # a row without one: --country, the mapping's, the configured
         steps = intake.compiled(self.questions)
         for step, (q, key, kind, when) in enumerate(steps):
             if progress:
@@ -261,13 +288,13 @@ class IncidentRecords:
                 raw = [ABSENT] * n
             if when:
                 raw = _only_where(raw, [(answers.get(dep), allowed) for dep, allowed in when])
-            regional = kind in _REGIONAL
+            context = regions if kind == "zone" else places if kind in _REGIONAL else None
             failures = self.failures
             answer = self._answer(q)
             if kind == "text" and key not in self.mapping.values:  # mostly distinct values: one pass
                 checked = _texts(raw, answer, frozenset(self.mapping.missing))
             else:
-                checked = _each(answer, raw, regions if regional and regions else None)
+                checked = _each(answer, raw, context)
             if self.failures != failures:
                 for i, v in enumerate(checked):
                     if type(v) is _Fail:
@@ -281,10 +308,18 @@ class IncidentRecords:
             answers[key] = checked
             if key == "country":
                 regions = [ctx.default_country if v is ABSENT else v for v in checked]
+            if kind == "zone":
+                places = list(zip(regions or [ctx.default_country] * n, [None if v is ABSENT else v for v in checked],
+                                  strict=True))  # fmt: skip
         if regions is None:
             regions = [ctx.default_country] * n
-        metas = {k: _each(self._meta_of(k), src[k], regions if k in INCIDENT_META_TIMES else None)
+        if places is None:
+            places = [(r, None) for r in regions]
+        unknowns = self._unknowns(answers, src.get(UNKNOWN_ANSWERS), problems)
+        metas = {k: _each(self._meta_of(k), src[k], places if k in INCIDENT_META_TIMES else None)
                  for k in meta_keys}  # fmt: skip
+        if any(unknowns):
+            metas[UNKNOWN_ANSWERS] = [u or ABSENT for u in unknowns]
         self._unknown_structured(table, problems)
         failed = set(problems) | set(missing) | set(table.broken)
         if self.failures:
@@ -307,9 +342,7 @@ class IncidentRecords:
                 continue
             for name, v in cells.items():
                 if isinstance(v, dict | list) and name not in read:
-                    problems.setdefault(i, []).append(
-                        InvalidValue(name, v, "is not a field of an incident (unknown structured field)")
-                    )
+                    problems.setdefault(i, []).append(InvalidValue(name, v, "invalid.unknown_structured"))
 
     def _missing_answers(
         self, column: list[Any] | None, problems: dict[int, list[InvalidValue]]
@@ -331,51 +364,94 @@ class IncidentRecords:
             unknown = [k for k in keys if k not in required]
             if unknown:
                 return self._fail(
-                    InvalidValue(MISSING_ANSWERS, v, f"{unknown[0]} is not a required question")
+                    InvalidValue(MISSING_ANSWERS, v, "invalid.not_required_question", key=unknown[0])
                 )
             return frozenset(keys)
 
         out = _each(parse, column)
         for i, v in enumerate(out):
-            if type(v) is _Fail:
+            if type(v) is _Fail and v.error is not None:
                 problems.setdefault(i, []).append(v.error)
                 out[i] = frozenset()
         return out
 
     def _answer(self, q: intake.Question) -> Callable[[Any], Any]:
-        """The stored answer to q of a cell (or of (cell, country)), or a _Fail."""
+        """The stored answer to q of a cell (or of (cell, country) for the zone, of (cell, (country,
+        zone)) for answers read in the site's place), or a _Fail."""
+        from sdcli import sites
+
         ctx = self.ctx
         default = {"country": ctx.default_country}
         prep = self._prep(q.key)
-        is_country = q.key == "country"
+        is_country, is_zone = q.key == "country", q.kind == "zone"
 
         def answer(item: Any) -> Any:
-            v, region = item if type(item) is tuple else (item, None)
+            v, where = item if type(item) is tuple else (item, None)
             if v is _NOT_ASKED:
                 return ABSENT
             v = prep(v)
             if is_country and (v is ABSENT or not v):
                 v = ctx.default_country
+            if is_zone and (v is ABSENT or not v):
+                if not where:  # no country: named as such, not as a missing zone
+                    return ABSENT
+                v = ctx.tz_override or sites.only_zone(ctx.countries, where)
             if v is ABSENT or v is None or v == "" or v == []:
                 return self._fail(None) if q.required else ABSENT
+            if is_zone:
+                place = {"country": where}
+            elif type(where) is tuple:
+                place = {"country": where[0], "timezone": where[1]}
+            else:
+                place = default
             try:
-                out = intake.check_answer(q, v, {"country": region} if region else default, ctx)
+                out = intake.check_answer(q, v, place, ctx)
             except InvalidValue as e:
                 return self._fail(e)
             return ABSENT if out is None else out
 
         return answer
 
+    def _unknowns(
+        self, answers: dict[str, list[Any]], column: list[Any] | None, problems: dict[int, list[InvalidValue]]
+    ) -> list[list[str]]:
+        """Per row, the yes/no questions answered "don't know" (a cell such as `unknown`, `no sabe`,
+        or listed in its unknown_answers): their answers become null, the keys the row's list."""
+        yesno = [q.key for q in self.questions if q.kind == "yesno"]
+        out: list[list[str]] = [[] for _ in range(len(next(iter(answers.values()), [])))]
+        listed = [None] * len(out) if column is None else [self._prep(UNKNOWN_ANSWERS)(v) for v in column]
+        for i, cell in enumerate(listed):
+            if cell is ABSENT or cell is None:
+                continue
+            items = cell if isinstance(cell, list) else str(cell).split(";")
+            for key in (str(x).strip() for x in items if str(x).strip()):
+                if key not in yesno:
+                    problems.setdefault(i, []).append(
+                        InvalidValue(UNKNOWN_ANSWERS, cell, "invalid.unknown_answer", key=key)
+                    )
+                elif key in answers and answers[key][i] is ABSENT:
+                    answers[key][i] = validate.UNKNOWN
+        for key in yesno:
+            col = answers.get(key)
+            if col is None or validate.UNKNOWN not in col:
+                continue
+            for i, v in enumerate(col):
+                if v == validate.UNKNOWN:
+                    col[i] = None
+                    out[i].append(key)
+        return out
+
     def _meta_of(self, k: str) -> Callable[[Any], Any]:
         prep = self._prep(k)
 
         def meta(item: Any) -> Any:
-            v, region = item if type(item) is tuple else (item, None)
+            v, place = item if type(item) is tuple else (item, None)
             v = prep(v)
             if v is ABSENT or v == "":
                 return ABSENT
             try:
-                return self._meta(k, v, self.ctx.tz({"country": region}) if region else None)
+                zone = clock.get_tz(place[1]) if place and place[1] else None
+                return self._meta(k, v, zone)
             except InvalidValue as e:
                 return self._fail(e)
 
@@ -403,10 +479,6 @@ class IncidentRecords:
         }
         for k, col in metas.items():
             given.setdefault(k, col)
-        zones = _each(lambda r: self.ctx.tz_name({"country": r}), regions)
-        given["timezone"] = zones if "timezone" not in metas else [
-            z if v is ABSENT else v for v, z in zip(metas["timezone"], zones, strict=True)
-        ]  # fmt: skip
         docs: list[dict[str, Any]] = [{} for _ in range(n)]
         for k, col in given.items():  # column by column, in C: about 30 ns a cell
             if k in _DROPPED:
@@ -437,43 +509,51 @@ class IncidentRecords:
             return [RowError(line, "row", value, reason)]
         bad = list(problems.get(i, []))
         absent = missing.get(i, [])
-        if bad and absent:
-            bad.append(
-                InvalidValue("missing", ", ".join(q.flags for q in absent), "required answers not given")
-            )
-        if bad:
-            return [RowError(line, p.field, p.value, p.reason) for p in bad]
+        if bad:  # with the missing answers named as `sdcli open` names them, and why each is missing
+            also = [RowError(line, "missing", q.flags, self._required(q)) for q in absent]
+            return [RowError(line, p.field, p.value, p.reason) for p in bad] + also
         if absent:
-            return [RowError(line, q.key, "", "is required") for q in absent]
+            return [RowError(line, q.key, "", self._required(q)) for q in absent]
         return [RowError(line, k, col[i].error.value, col[i].error.reason)
                 for k, col in metas.items() if type(col[i]) is _Fail]  # fmt: skip
+
+    def _required(self, q: intake.Question) -> Message:
+        """Why a required answer is missing: for the country, which column (or that there is none)."""
+        if q.key == "country":
+            if self.country_column:
+                return Message("invalid.country_cell", column=self.country_column)
+            return Message("invalid.country_no_column")
+        if q.kind == "zone":
+            return Message("invalid.zone_needed")
+        return Message("invalid.required")
 
     def _meta(self, k: str, v: Any, tz: Any) -> Any:
         if k == "status":
             if not isinstance(v, str) or v not in self.states:
-                raise InvalidValue(k, v, "use one of " + ", ".join(sorted(self.states)))
+                raise InvalidValue(k, v, "invalid.use_one_of", choices=", ".join(sorted(self.states)))
             return v
         if k == "severity":
             try:
                 level = int(str(v).strip().split(" ")[0])
             except ValueError:
-                raise InvalidValue(k, v, "expected 1, 2, 3 or 4") from None
+                raise InvalidValue(k, v, "invalid.severity_number") from None
             if level not in (1, 2, 3, 4):
-                raise InvalidValue(k, v, "expected 1, 2, 3 or 4")
+                raise InvalidValue(k, v, "invalid.severity_number")
             return level
         if k == "channel":
             if v not in intake.CHANNELS:
-                raise InvalidValue(k, v, "use phone, email or portal")
+                raise InvalidValue(k, v, "invalid.channel")
             return v
         if k in INCIDENT_META_TIMES:
-            return validate.when(k, v, tz, dayfirst=self.mapping.dayfirst)
+            tense = validate.PAST if k == "received_at" else None
+            return validate.when(k, v, tz, dayfirst=self.ctx.dayfirst, tense=tense)
         if k == "sla_target_hours":
             try:
                 hours = float(v) if isinstance(v, str | int | float) and not isinstance(v, bool) else -1.0
             except (ValueError, OverflowError):
                 hours = -1.0
             if not 0 < hours < 100_000:  # refuses NaN and infinities too
-                raise InvalidValue(k, v, "expected a number of hours")
+                raise InvalidValue(k, v, "invalid.hours_number")
             return hours
         if k in ("sla_met",):
             return validate.yesno(k, v)
@@ -481,13 +561,6 @@ class IncidentRecords:
             return stored.check_field(k, v)
         if k in _DROPPED:
             return v
-        if k == "timezone":
-            zone = validate.text(k, v, limit=100)
-            try:
-                clock.get_tz(zone)  # an unknown zone is refused here, not when the ticket is shown
-            except InvalidValue as e:
-                raise InvalidValue(k, v, e.reason) from None
-            return zone
         return validate.text(k, v, limit=2000)
 
 
@@ -524,6 +597,7 @@ def _only_where(raw: list[Any], conditions: list[tuple[list[Any] | None, tuple[A
         return [_NOT_ASKED] * len(raw)
     if len(conditions) == 1:
         col, allowed = conditions[0]
+        assert col is not None
         return [v if a in allowed else _NOT_ASKED for v, a in zip(raw, col, strict=True)]
     return [
         v if all(col[i] in allowed for col, allowed in conditions) else _NOT_ASKED  # type: ignore[index]
@@ -580,9 +654,9 @@ def plan_import(
 ) -> Plan:
     """Validate every row and resolve the file's own repeated keys; touches no store."""
     if kind not in KINDS:
-        raise InvalidValue("kind", kind, "import supports: " + ", ".join(KINDS))
+        raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(KINDS))
     if on_conflict not in CONFLICTS:
-        raise InvalidValue("on-conflict", on_conflict, "use skip, update or fail")
+        raise InvalidValue("on-conflict", on_conflict, "invalid.on_conflict")
     records = KINDS[kind](home, mapping, country, tz)
     key = key or mapping.key or (
         "external_id" if "external_id" in mapping.fields or "external_id" in table.columns else "customer_reference"
@@ -598,7 +672,7 @@ def plan_import(
         k = key_of(fields, key)
         if k is not None and k in seen:
             if on_conflict == "fail":
-                plan.reject(i, table, [RowError(table.lines[i], key, k, "appears twice in the file")])
+                plan.reject(i, table, [RowError(table.lines[i], key, k, Message("invalid.twice"))])
             elif on_conflict == "skip":
                 plan.skipped += 1
             else:  # the last row of a key wins
@@ -645,6 +719,6 @@ def _conflicts(plan: Plan, values: list[str]) -> None:
     for doc, line, row in zip(plan.docs, plan.lines, plan.rows, strict=True):
         k = key_of(doc, plan.key)
         if k in taken:
-            err = RowError(line, plan.key or "key", k, "already exists")
+            err = RowError(line, plan.key or "key", k, Message("invalid.exists"))
             plan.errors.append(err)
             plan.rejected_rows.append((line, row, f"{err.field}: {err.reason}"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +30,9 @@ def read_source(source: str, what: str = "file") -> bytes:
             return sys.stdin.buffer.read()
         return Path(source).read_bytes()
     except OSError as e:
-        raise InvalidValue(what, source, f"cannot read it: {e.strerror or e}") from None
+        raise InvalidValue(what, source, "invalid.read_it", reason=str(e.strerror or e)) from None
     except ValueError as e:  # a path with a NUL byte
-        raise InvalidValue(what, source, f"cannot read it: {e}") from None
+        raise InvalidValue(what, source, "invalid.read_it", reason=str(e)) from None
 
 
 def decode(data: bytes, source: str, what: str = "file") -> str:
@@ -39,7 +40,7 @@ def decode(data: bytes, source: str, what: str = "file") -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InvalidValue(what, source, f"is not UTF-8 (invalid byte at offset {e.start})") from None
+        raise InvalidValue(what, source, "invalid.not_utf8", offset=e.start) from None
 
 
 def parse_json(text: str | bytes) -> Any:
@@ -76,7 +77,7 @@ def _problem(data: Any) -> str | None:
                 for k in value:
                     if not valid_unicode(k):
                         return "it holds a key that is not valid Unicode (a lone surrogate)"
-                items = value.values()
+                items: Iterable[Any] = value.values()
             else:
                 items = value
             stack.extend((v, depth + 1) for v in items)

@@ -31,7 +31,7 @@ def parse_id(text: str) -> tuple[str, int]:
     """'inc12' → ('INC', 12). Raises BadTicketId."""
     m = _ID_RE.match(text or "") if isinstance(text, str) else None
     if not m or int(m.group(2)) == 0:
-        raise BadTicketId(f"{text!r} is not a ticket id (INC, SSR or CHG and a number, e.g. INC12)")
+        raise BadTicketId("error.bad_id", text=repr(text))
     return m.group(1).upper(), int(m.group(2))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from sdcli import clock, escalation
 from sdcli.errors import ConfigError
+from sdcli.i18n import Message
 from sdcli.store import Store
 from sdcli.store.query import OpenQuery, Range
 
@@ -23,12 +24,12 @@ def view(store: Store, now: datetime, within: timedelta, home: Path | None = Non
         return store.query_open(OpenQuery(prefix="INC", **filters)).rows
 
     soon = now + within + timedelta(microseconds=1)  # due within: now <= due <= now + within
-    problems: list[str] = []
+    problems: list[Message] = []
     try:
         candidates = section(statuses=("open",), classified=True)
         escalations = escalation.due_now(now, candidates, home, store.customers())
     except ConfigError as e:  # the rest of the view still serves; the agent is told why this part is empty
-        escalations, problems = [], [f"escalations due cannot be shown: {e}"]
+        escalations, problems = [], [Message("shift.no_escalations", reason=e.message)]
     return {
         "now": clock.iso(now),
         "within": f"{int(within.total_seconds() // 60)}m",
@@ -44,5 +45,5 @@ def view(store: Store, now: datetime, within: timedelta, home: Path | None = Non
         "incomplete": [s for s in section(statuses=ACTIVE, sort="opened_at") if s.get("missing_answers")],
         "updates_failed": store.outbox(states=("failed",)),
         "escalation_due": escalations,
-        "problems": problems,
+        "problems": problems,  # Messages: the command shows them, and gives JSON their English text
     }

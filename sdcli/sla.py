@@ -7,7 +7,7 @@ ISO 8601 strings in the site's zone, with its offset at that instant.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 from sdcli import calendars, clock, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition
 from sdcli.home import load_data
+from sdcli.i18n import Joined, Localized, Message
 
 LEVELS_SCALE = {"high": "high", "h": "high", "1": "high", "medium": "medium", "med": "medium", "m": "medium",
                 "2": "medium", "low": "low", "l": "low", "3": "low"}  # fmt: skip
@@ -27,13 +28,13 @@ def levels(home: Path | None = None) -> dict[int, dict[str, Any]]:
     data = load_data("severity", home)
     out = {int(lv["level"]): lv for lv in data.get("level", [])}
     if not out:
-        raise ConfigError("severity: no levels defined")
+        raise ConfigError("error.no_levels")
     return out
 
 
-def level_name(level: int, lang: str, home: Path | None = None) -> str:
+def level_name(level: int, lang: str | None = None, home: Path | None = None) -> str:
     lv = levels(home).get(level, {})
-    return lv.get("name", {}).get(lang) or lv.get("name", {}).get("en") or str(level)
+    return Localized(lv.get("name") or str(level)).render(lang)
 
 
 def matrix_level(impact: str, urgency: str, home: Path | None = None) -> int:
@@ -41,28 +42,84 @@ def matrix_level(impact: str, urgency: str, home: Path | None = None) -> int:
     i = LEVELS_SCALE.get(str(impact).strip().lower().split(" ")[0])
     u = LEVELS_SCALE.get(str(urgency).strip().lower().split(" ")[0])
     if i is None:
-        raise InvalidValue("impact", impact, "use high, medium, low or 1-3")
+        raise InvalidValue("impact", impact, "invalid.scale")
     if u is None:
-        raise InvalidValue("urgency", urgency, "use high, medium, low or 1-3")
+        raise InvalidValue("urgency", urgency, "invalid.scale")
     return int(load_data("severity", home)["matrix"][i][u])
 
 
 @dataclass
 class Suggestion:
     severity: int
-    reasons: list[str]
+    reasons: list[str]  # as stored (English: JSON stays language-free)
+    messages: list[Any] = field(default_factory=list)  # the same, shown in the session's language
+    unknown: list[str] = field(default_factory=list)  # facts not known that kept a rule from applying
 
 
-def suggest(doc: dict[str, Any], lang: str = "en", home: Path | None = None) -> Suggestion:
-    """The first classification rule (data) whose conditions hold for the intake answers."""
+MISSING, NOT_KNOWN = "missing", "unknown"
+
+
+def facts(doc: dict[str, Any], home: Path | None = None) -> dict[str, Any]:
+    """Every intake fact as the classification rules see it: its value; "unknown" when the caller
+    did not know (unknown_answers), or when it was not asked because what it depends on is not
+    known; "missing" when it was not asked or not answered."""
+    from sdcli.questionnaire import load_questionnaire
+
+    unknown = set(doc.get("unknown_answers") or [])
+    out: dict[str, Any] = {}
+    for q in load_questionnaire(home):
+        if q.key in unknown:
+            out[q.key] = NOT_KNOWN
+        elif doc.get(q.key) is not None:
+            out[q.key] = doc[q.key]
+        elif any(out.get(dep) == NOT_KNOWN for dep in q.when):
+            out[q.key] = NOT_KNOWN
+        else:
+            out[q.key] = MISSING
+    return out
+
+
+def suggest(doc: dict[str, Any], lang: str | None = None, home: Path | None = None) -> Suggestion:
+    """The first classification rule (data) whose conditions hold for the intake answers. A rule
+    that needs a fact the caller did not know does not apply (unless it names "unknown"), and the
+    suggestion says which facts those were."""
+    known = facts(doc, home)
+    blocked: list[str] = []
     for rule in load_data("classification", home).get("rule", []):
         conds = rule.get("when", {})
-        if all(doc.get(k, "missing") in allowed for k, allowed in conds.items()):
-            reason = rule.get("reason", {})
-            text = reason.get(lang) or reason.get("en") or ""
-            facts = [f"{k}={doc.get(k, 'missing')}" for k in conds]
-            return Suggestion(int(rule["severity"]), [text + (f" ({', '.join(facts)})" if facts else "")])
-    raise ConfigError("classification: no rule matched (add a last rule with empty `when`)")
+        values = {k: known.get(k, doc.get(k, MISSING)) for k in conds}
+        if all(values[k] in allowed for k, allowed in conds.items()):
+            shown = [Message("classify.fact", field=k, value=_fact(k, v, home)) for k, v in values.items()]
+            english = str(Localized(rule.get("reason", ""))) + (
+                f" ({', '.join(str(f) for f in shown)})" if shown else ""
+            )
+            why = Message("classify.reason", text=Localized(rule.get("reason", "")), facts=Joined(shown, ", ")) if shown \
+                else Localized(rule.get("reason", ""))  # fmt: skip
+            messages = [why] + ([Message("classify.not_known", fields=Joined(
+                [Message(f"field.{k}") for k in blocked], ", "))] if blocked else [])  # fmt: skip
+            return Suggestion(int(rule["severity"]), [english], messages, list(blocked))
+        unknown = [k for k, allowed in conds.items() if values[k] not in allowed]
+        if unknown and all(values[k] == NOT_KNOWN for k in unknown):  # only what is not known kept it out
+            blocked += [k for k in unknown if k not in blocked]
+    raise ConfigError("error.no_rule")
+
+
+def _fact(key: str, value: Any, home: Path | None) -> Any:
+    """A fact's value as the suggestion names it: a choice by its label, yes/no in words."""
+    if value == NOT_KNOWN:
+        return Message("yesno.unknown")
+    if value == MISSING:
+        return Message("classify.not_answered")
+    if isinstance(value, bool):
+        return Message(f"yesno.{'yes' if value else 'no'}")
+    from sdcli.questionnaire import load_questionnaire
+
+    q = next((x for x in load_questionnaire(home) if x.key == key), None)
+    if q is not None and q.choices:
+        choice = next((c for c in q.choices if c["value"] == value), None)
+        if choice:
+            return Localized({k: v for k, v in choice.items() if k != "value"})
+    return value
 
 
 def target_for(
@@ -73,14 +130,16 @@ def target_for(
     table, contracts = terms or desk_terms(home)
     lv = table.get(level)
     if lv is None:
-        raise InvalidValue("severity", level, "use one of " + ", ".join(map(str, sorted(table))))
+        raise InvalidValue(
+            "severity", level, "invalid.use_one_of", choices=", ".join(map(str, sorted(table)))
+        )
     hours, kind = float(lv["target_hours"]), str(lv.get("clock", "24x7"))
     contract = _best_contract(doc, contracts)
     if contract:
         hours = float(contract.get("targets", {}).get(str(level), hours))
         kind = str(contract.get("clock", {}).get(str(level), kind))
     if kind not in ("24x7", "business"):
-        raise ConfigError(f"severity {level}: clock must be 24x7 or business, not {kind!r}")
+        raise ConfigError("error.clock_kind", level=level, kind=repr(kind))
     return hours, kind
 
 
@@ -181,7 +240,7 @@ def ack_due(received: datetime, tz: tzinfo | None) -> str:
 def ack_late(doc: dict[str, Any]) -> bool:
     """Was the acknowledgement recorded after its deadline? (instants, not their text)"""
     due, acked = doc.get("ack_due"), doc.get("acked_at")
-    return bool(due and acked) and clock.from_iso(acked) > clock.from_iso(due)
+    return bool(due and acked) and clock.from_iso(str(acked)) > clock.from_iso(str(due))
 
 
 def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> None:
@@ -239,9 +298,9 @@ def classify(
 ) -> dict[str, Any]:
     """Set severity, target and recovery_due on doc (in place); returns the history event."""
     if doc.get("kind") != "incident":
-        raise RefusedTransition(f"{doc['id']} is not an incident")
+        raise RefusedTransition("error.not_incident", id=doc["id"])
     if doc.get("status") not in ("open", "on_hold"):
-        raise RefusedTransition(f"cannot classify {doc['id']}: it is {doc.get('status')}")
+        raise RefusedTransition("error.cannot_classify", id=doc["id"], status=doc.get("status"))
     reason = validate.text("reason", reason, limit=2000) if reason is not None else None
     hours, kind = target_for(doc, level, home)
     previous = doc.get("severity")
@@ -297,21 +356,24 @@ def on_reopen(doc: dict[str, Any], at: datetime, home: Path | None = None) -> No
     _set_due(doc, home)
 
 
-def status_line(doc: dict[str, Any], now: datetime) -> str:
+def status_line(doc: dict[str, Any], now: datetime) -> Message:
     """'2h 10m left (due ...)', 'breached 1h 05m ago', 'paused since ...', 'met'/'missed'."""
+    from sdcli.dates import When
+
+    zone = doc.get("timezone")
     if not doc.get("severity"):
-        return "not classified yet: sdcli classify " + doc["id"]
+        return Message("sla.unclassified", id=doc["id"])
     if doc.get("sla_paused_at"):
-        return f"paused since {doc['sla_paused_at']} (waiting on the customer)"
+        return Message("sla.paused", since=When(doc["sla_paused_at"], zone))
     if "sla_met" in doc:
-        return "recovery target met" if doc["sla_met"] else "recovery target missed"
+        return Message("sla.met" if doc["sla_met"] else "sla.missed")
     due = doc.get("recovery_due")
     if not due:
-        return "no deadline"
+        return Message("sla.no_deadline")
     delta = clock.from_iso(due) - now
     if delta.total_seconds() >= 0:
-        return f"{clock.humanize(delta)} left (due {due})"
-    return f"breached {clock.humanize(delta)} ago (was due {due})"
+        return Message("sla.left", span=clock.humanize(delta), due=When(due, zone))
+    return Message("sla.breached", span=clock.humanize(delta), due=When(due, zone))
 
 
 def is_breached(doc: dict[str, Any], now: datetime) -> bool:
@@ -320,7 +382,7 @@ def is_breached(doc: dict[str, Any], now: datetime) -> bool:
         bool(due)
         and not doc.get("sla_paused_at")
         and doc.get("status") in ("open",)
-        and clock.from_iso(due) < now
+        and clock.from_iso(str(due)) < now
     )
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import calendars, clock, validate
+from sdcli.dates import When
 from sdcli.errors import ConfigError, InvalidValue, MissingAnswers, RuleViolation
 from sdcli.home import load_data
+from sdcli.i18n import Localized, Message
 
 COMMON = ("requester", "customer", "site", "country", "category", "window_start", "window_end", "description")
 FLAGS = {"requester": "--requester", "customer": "--customer", "site": "--site", "country": "--country",
@@ -30,10 +32,10 @@ def category(home: Path | None, name: str) -> dict[str, Any]:
     key = (name or "").strip().lower().replace(" ", "_").replace("-", "_")
     if key in cats:
         return cats[key]
-    for c in cats.values():
+    for c in cats.values():  # by its label in any language (case and accents aside)
         if any(fold(str(label)).strip() == fold(name or "").strip() for label in c["label"].values()):
             return c
-    raise InvalidValue("category", name, "unknown category; known: " + ", ".join(cats))
+    raise InvalidValue("category", name, "invalid.category", known=", ".join(cats))
 
 
 # --------------------------------------------------------------------------- lead time
@@ -44,17 +46,21 @@ RENAMED = {"notice_business_hours": "notice_hours_over_business_days"}
 @dataclass
 class Verdict:
     accepted: bool
-    rule: str
+    rule: Message
     notice: timedelta  # notice as the rule counts it
     earliest: datetime  # the earliest start that would be accepted, in the site's zone
+    zone: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"accepted": self.accepted, "rule": self.rule, "notice_hours": round(self.notice.total_seconds() / 3600, 2),
+        return {"accepted": self.accepted, "rule": str(self.rule), "notice_hours": round(self.notice.total_seconds() / 3600, 2),
                 "earliest": clock.iso(self.earliest)}  # fmt: skip
 
-    def refusal(self) -> str:
-        return (f"refused: {self.rule}; notice given {self.notice / timedelta(hours=1):.1f} h. "
-                f"Earliest start that would be accepted: {clock.iso(self.earliest)}")  # fmt: skip
+    def refusal(self) -> Message:
+        return Message("ssr.refused", rule=self.rule, hours=f"{self.notice / timedelta(hours=1):.1f}",
+                       earliest=clock.iso(self.earliest), shown=When(self.earliest, self.zone))  # fmt: skip
+
+    def acceptance(self) -> Message:
+        return Message("ssr.accepted", rule=self.rule, hours=f"{self.notice.total_seconds() / 3600:.1f}")
 
 
 def notice_rules(home: Path | None = None) -> tuple[timedelta, timedelta]:
@@ -62,7 +68,7 @@ def notice_rules(home: Path | None = None) -> tuple[timedelta, timedelta]:
     cat = catalogue(home)
     for old, new in RENAMED.items():
         if old in cat:
-            raise ConfigError(f"ssr: {old} was renamed {new} (hours counted over whole business days)")
+            raise ConfigError("error.ssr_renamed", old=old, new=new)
     return (
         timedelta(hours=float(cat.get("notice_hours_over_business_days", 48))),
         timedelta(days=float(cat.get("weekend_notice_days", 5))),
@@ -88,12 +94,12 @@ def check_lead_time(
     if days.weekday(start) in calendars.WEEKEND:
         notice = start - received
         ok = notice >= need_weekend
-        rule = f"work on a Saturday or Sunday needs {need_weekend / timedelta(days=1):g} days of notice"
+        rule = Message("ssr.rule_weekend", days=f"{need_weekend / timedelta(days=1):g}")
     else:
         notice = days.elapsed(received, start)
         ok = notice >= need
-        rule = f"work on a weekday needs {need / timedelta(hours=1):g} hours of notice counted over business days"
-    return Verdict(ok, rule, notice, calendars.local(earliest, tz))
+        rule = Message("ssr.rule_weekday", hours=f"{need / timedelta(hours=1):g}")
+    return Verdict(ok, rule, notice, calendars.local(earliest, tz), getattr(tz, "key", None))
 
 
 # --------------------------------------------------------------------------- requests
@@ -111,12 +117,30 @@ def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str
     return {"amount": float(price["amount"]), "currency": str(price["currency"]).upper()}
 
 
-def check_request(raw: dict[str, Any], home: Path | None, *, tz_name: str | None = None) -> dict[str, Any]:
-    """Every field of the form is required; all missing ones are named at once."""
-    from sdcli import intake
+def check_request(
+    raw: dict[str, Any], home: Path | None, *, tz_name: str | None = None, dayfirst: bool | None = None,
+    notes: list[Any] | None = None, directory: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    """Every field of the form is required; all missing ones are named at once. The window is read
+    in the site's zone (--tz, the directory's site, else its country's only zone: a country with
+    several needs it named) and must not be in the past."""
+    from sdcli import sites
 
     cat = category(home, raw["category"]) if raw.get("category") else None
-    missing = [FLAGS[k] for k in COMMON if not raw.get(k)]
+    known = sites.countries(home)
+    place = sites.directory_site(directory or [], raw.get("customer"), raw.get("site"))
+    if not raw.get("country") and place.get("country"):
+        raw = {**raw, "country": place["country"]}
+    missing: list[str] = [FLAGS[k] for k in COMMON if not raw.get(k)]
+    code = str(raw.get("country") or "").strip().upper()
+    zone = (
+        tz_name
+        or raw.get("timezone")
+        or (place.get("timezone") if place.get("country", code) == code else None)
+    )
+    zone = zone or sites.only_zone(known, code)
+    if code in known and not zone:
+        missing.append("--tz")
     extra_fields = cat["fields"] if cat else []
     details = raw.get("details") or {}
     missing += [f"--field {f['key']}=..." for f in extra_fields if not str(details.get(f["key"], "")).strip()]
@@ -125,17 +149,19 @@ def check_request(raw: dict[str, Any], home: Path | None, *, tz_name: str | None
     assert cat is not None
     problems = validate.Problems()
     out: dict[str, Any] = {"category": cat["value"], "details": {}}
-    countries = intake.countries(home)["countries"]
     attempt = partial(problems.take, out)
 
-    country = attempt("country", lambda: validate.country("country", raw["country"], countries))
-    tz = clock.get_tz(tz_name or countries.get(country or "", {}).get("tz"))
-    out["timezone"] = tz_name or countries.get(country or "", {}).get("tz")
+    country = attempt("country", lambda: validate.country("country", raw["country"], known))
+    if country and zone:
+        attempt("timezone", lambda: sites.check_zone("timezone", zone, known, country))
+    tz = clock.get_tz(out.get("timezone"))
     attempt("requester", lambda: validate.contact("requester", raw["requester"], country))
     for k in ("customer", "site", "description"):
         attempt(k, lambda k=k: validate.text(k, raw[k], required=True))
-    attempt("window_start", lambda: validate.when("window_start", raw["window_start"], tz))
-    attempt("window_end", lambda: validate.when("window_end", raw["window_end"], tz))
+    for k in ("window_start", "window_end"):
+        attempt(
+            k, lambda k=k: validate.when(k, raw[k], tz, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes)
+        )
     for f in extra_fields:
         v = details[f["key"]]
         check = (lambda k=f["key"], v=v: validate.ip(k, v)) if f.get("kind") == "ip" else (
@@ -144,11 +170,10 @@ def check_request(raw: dict[str, Any], home: Path | None, *, tz_name: str | None
     unknown = sorted(set(details) - {f["key"] for f in extra_fields})
     if unknown:
         problems.items.append(
-            InvalidValue(unknown[0], details[unknown[0]], f"is not a field of {cat['value']}")
+            InvalidValue(unknown[0], details[unknown[0]], "invalid.not_a_field_of", what=cat["value"])
         )
     problems.raise_all()
-    if clock.from_iso(out["window_end"]) <= clock.from_iso(out["window_start"]):
-        raise InvalidValue("window_end", out["window_end"], "must be after the start")
+    validate.window(out["window_start"], out["window_end"], notes=notes)
     out["price"] = price_for(home, out["customer"], cat)
     return out
 
@@ -195,8 +220,19 @@ def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> st
     cat = category(home, doc["category"])
     texts = catalogue(home)["confirmation"]
     price = f"{doc['price']['amount']:.2f} {doc['price']['currency']}"
-    return texts.get(lang, texts["en"]).format(
-        id=doc["id"], category=cat["label"].get(lang, cat["value"]), start=doc["window_start"], price=price
+    zone = doc.get("timezone")
+    start = When(doc["window_start"], zone, agent=clock.get_tz(zone)).render(
+        lang
+    )  # the customer's clock only
+    return (
+        Localized(texts)
+        .render(lang)
+        .format(
+            id=doc["id"],
+            category=Localized(cat["label"]).render(lang) or cat["value"],
+            start=start,
+            price=price,
+        )
     )
 
 
@@ -208,8 +244,8 @@ def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None)
     try:
         year, mon = (int(x) for x in month.split("-"))
         first = date(year, mon, 1)
-    except ValueError:
-        raise InvalidValue("month", month, "expected YYYY-MM") from None
+    except (ValueError, OverflowError):
+        raise InvalidValue("month", month, "invalid.month") from None
     out: dict[str, Any] = {"month": f"{first:%Y-%m}", "customers": []}
     by_customer: dict[str, list[dict[str, Any]]] = {}
     for d in docs:

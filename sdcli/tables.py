@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.errors import InvalidValue
+from sdcli.i18n import Message
 from sdcli.inputs import parse_json
 from sdcli.store import dumps
 
@@ -32,7 +33,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def detect_format(source: str, explicit: str | None, head: str) -> str:
     if explicit:
         if explicit not in FORMATS:
-            raise InvalidValue("format", explicit, "use " + ", ".join(FORMATS))
+            raise InvalidValue("format", explicit, "invalid.use_one_of", choices=", ".join(FORMATS))
         return explicit
     suffix = Path(source).suffix.lower().lstrip(".")
     if suffix in FORMATS:
@@ -54,7 +55,7 @@ class Table:
     columns: list[str]
     lines: list[int]  # the line (CSV, TSV) or item number (JSON) of each row
     cells: list[Any]  # per row: its cells in column order (CSV, TSV) or its object (JSON)
-    broken: dict[int, tuple[Any, str]] = field(default_factory=dict)  # row -> (value, reason)
+    broken: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # row -> (value, reason)
     spreadsheet: bool = False  # CSV/TSV: cells an export neutralised ('=...) get their text back
 
     def __post_init__(self) -> None:
@@ -88,15 +89,33 @@ class Table:
         return self.cells[i]
 
 
+def delimiter(fmt: str, text: str | None = None) -> str:
+    """The cell separator: a tab for TSV; for CSV the configured one (csv_delimiter, default ,),
+    or, reading, the one the header line uses of it, ',' and ';' (a spreadsheet in Latin America
+    often writes ';')."""
+    if fmt != "csv":
+        return "\t"
+    from sdcli.config import current
+
+    chosen = str(current().csv_delimiter or ",")
+    if text is None:
+        return chosen
+    head = text.split("\n", 1)[0]
+    for candidate in (chosen, ",", ";"):
+        if candidate in head:
+            return candidate
+    return chosen
+
+
 def read_rows(text: str, fmt: str, source: str) -> Table:
     """The rows of a CSV/TSV/JSON/JSONL text."""
     if "\x00" in text:
-        raise InvalidValue("file", source, "contains NUL bytes (not a text file)")
+        raise InvalidValue("file", source, "invalid.nul_file")
     if fmt in ("csv", "tsv"):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter="," if fmt == "csv" else "\t")
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(fmt, text))
         lines: list[int] = []
         cells: list[Any] = []
-        broken: dict[int, tuple[Any, str]] = {}
+        broken: dict[int, tuple[Any, Any]] = {}
         try:
             header: list[str] = []
             for header in reader:  # the first line that is not blank
@@ -104,13 +123,13 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
                     break
             width = len(header)
             if width > MAX_COLUMNS:
-                raise InvalidValue("file", source, f"has {width:,} columns; at most {MAX_COLUMNS:,} are read")
+                raise InvalidValue("file", source, "invalid.columns", n=f"{width:,}", most=f"{MAX_COLUMNS:,}")
             for row in reader:
                 if len(row) != width:
                     if not row:
                         continue  # a blank line
                     if len(row) > width:
-                        broken[len(cells)] = (row[width:], "has more cells than the header")
+                        broken[len(cells)] = (row[width:], Message("invalid.more_cells"))
                         del row[width:]
                     else:
                         row.extend([None] * (width - len(row)))  # type: ignore[list-item]
@@ -118,16 +137,16 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
                 cells.append(row)
         except csv.Error as e:
             raise InvalidValue(
-                "file", source, f"is not valid {fmt.upper()} at line {reader.line_num}: {e}"
+                "file", source, "invalid.table_at", fmt=fmt.upper(), line=reader.line_num, reason=str(e)
             ) from None
         return Table(header, lines, cells, broken, spreadsheet=True)
     if fmt == "json":
         try:
             data = parse_json(text)  # orjson, else the stdlib (its error messages), within bounds
         except ValueError as e:
-            raise InvalidValue("file", source, f"is not valid JSON: {e}") from None
+            raise InvalidValue("file", source, "invalid.json", reason=str(e)) from None
         if not isinstance(data, list):
-            raise InvalidValue("file", source, "expected a JSON array of objects")
+            raise InvalidValue("file", source, "invalid.json_array")
         items = list(enumerate(data, start=1))
     else:
         items = []
@@ -137,21 +156,19 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
             try:
                 items.append((n, parse_json(line)))
             except ValueError as e:
-                raise InvalidValue("file", source, f"line {n} is not valid JSON: {e}") from None
+                raise InvalidValue("file", source, "invalid.json_line", line=n, reason=str(e)) from None
     columns: dict[str, None] = {}
     objects: list[Any] = []
-    not_objects: dict[int, tuple[Any, str]] = {}
+    not_objects: dict[int, tuple[Any, Any]] = {}
     for i, (_n, item) in enumerate(items):
         if isinstance(item, dict):
             columns.update(dict.fromkeys(item))
         else:
-            not_objects[i] = (item, "expected an object")
+            not_objects[i] = (item, Message("invalid.object"))
             item = {"value": item}
         objects.append(item)
         if len(columns) > MAX_COLUMNS:
-            raise InvalidValue(
-                "file", source, f"has more than {MAX_COLUMNS:,} distinct keys; not a table of tickets"
-            )
+            raise InvalidValue("file", source, "invalid.keys", most=f"{MAX_COLUMNS:,}")
     return Table(list(columns), [n for n, _ in items], objects, not_objects)
 
 
@@ -173,7 +190,7 @@ def write_rejects(
         w = csv.DictWriter(
             buf,
             fieldnames=[*map(neutralise, columns), "line", "reason"],
-            delimiter="," if fmt == "csv" else "\t",
+            delimiter=delimiter(fmt),
             extrasaction="ignore",
         )
         w.writeheader()  # header cells are the file's own text too: neutralised like the others
@@ -244,14 +261,12 @@ def export_text(docs: list[dict[str, Any]], fmt: str) -> Iterator[str]:
                 yield b"".join(dumps(d) + b"\n" for d in docs[i : i + 1000]).decode("utf-8")
         return
     if fmt not in ("csv", "tsv"):
-        raise InvalidValue("format", fmt, "use csv, json or jsonl")
+        raise InvalidValue("format", fmt, "invalid.use_one_of", choices="csv, tsv, json, jsonl")
     columns: dict[str, None] = {}
     for d in docs:
         columns.update(dict.fromkeys(k for k in d if k not in CSV_SKIP))
     buf = io.StringIO()
-    w = csv.DictWriter(
-        buf, fieldnames=list(columns), delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n"
-    )
+    w = csv.DictWriter(buf, fieldnames=list(columns), delimiter=delimiter(fmt), lineterminator="\r\n")
     w.writeheader()
     yield buf.getvalue()
     for d in docs:

@@ -11,6 +11,7 @@ from typing import Any
 from sdcli import clock, validate
 from sdcli.errors import InvalidValue, RefusedTransition, StoreDamaged
 from sdcli.home import load_data
+from sdcli.i18n import Either, Localized, Message, template
 from sdcli.model import KIND_PREFIX, PREFIXES, summary
 from sdcli.store import Store
 from sdcli.store.query import SORTS, OpenQuery, Page, Range, page
@@ -24,13 +25,13 @@ def check_text(name: str, text: str | None, *, required: bool = True, limit: int
     """Free text: stripped, no NUL bytes, bounded in length."""
     value = (text or "").strip()
     if required and not value:
-        raise InvalidValue(name, text or "", "must not be empty")
+        raise InvalidValue(name, text or "", "invalid.empty")
     if "\x00" in value:
-        raise InvalidValue(name, value, "contains a NUL byte")
+        raise InvalidValue(name, value, "invalid.nul")
     if not validate.sound(value):  # typed at a prompt as invalid UTF-8
-        raise InvalidValue(name, value, "is not valid text (invalid UTF-8 or a lone surrogate)")
+        raise InvalidValue(name, value, "invalid.unicode")
     if len(value) > limit:
-        raise InvalidValue(name, value, f"longer than {limit} characters")
+        raise InvalidValue(name, value, "invalid.too_long", limit=limit)
     return value
 
 
@@ -53,15 +54,13 @@ def transition(
         flow = workflow(doc["kind"], home)
         rule = flow["actions"].get(action)
         if rule is None:
-            raise RefusedTransition(f"a {doc['kind']} cannot {action}")
+            raise RefusedTransition("error.cannot_action", kind=doc["kind"], action=action)
         status = doc.get("status")
         if status not in rule["from"]:
-            allowed = " or ".join(rule["from"])
-            why = f" ({rule['rule']})" if rule.get("rule") else ""
-            raise RefusedTransition(
-                f"cannot {rule.get('label', action)} {doc['id']}: it is {status}, "
-                f"and only a ticket that is {allowed} can be{why}"
-            )
+            allowed = Either([Message(f"status.{s}") if template(f"status.{s}") else s for s in rule["from"]])
+            key = "error.refused_because" if rule.get("rule") else "error.refused"
+            raise RefusedTransition(key, action=Localized(rule.get("label", action)), id=doc["id"], status=status,
+                                    allowed=allowed, why=Localized(rule.get("rule", "")))  # fmt: skip
         doc["status"] = rule["to"]
         if apply:
             apply(doc)
@@ -172,20 +171,20 @@ def build_filters(
 ) -> Filters:
     """Filters from the flags' plain values, validated."""
     if kind is not None and kind not in KINDS:
-        raise InvalidValue("kind", kind, "use one of " + ", ".join(KINDS))
+        raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(KINDS))
     for s in severity or []:
         if s not in (1, 2, 3, 4):
-            raise InvalidValue("severity", s, "use 1, 2, 3 or 4")
+            raise InvalidValue("severity", s, "invalid.severity")
     if sort not in SORTS:
-        raise InvalidValue("sort", sort, "sort by one of " + ", ".join(SORTS))
+        raise InvalidValue("sort", sort, "invalid.sort", choices=", ".join(SORTS))
     return Filters(
         kind=kind,
         status=list(status or []),
         severity=list(severity or []),
         customer=customer,
         site=site,
-        since=validate.instant("since", since, relative_past=True) if since else None,
-        until=validate.instant("until", until, relative_past=True) if until else None,
+        since=validate.instant("since", since) if since else None,
+        until=validate.instant("until", until) if until else None,
         include_finished=include_all,
         sort=sort,
         reverse=reverse,

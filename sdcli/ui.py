@@ -47,7 +47,9 @@ class App:
             if resolve_url(self.store_url, self.home) != default_url(
                 self.home
             ):  # say which, when not the default
-                info(f"store: {self._store.describe()}")
+                from sdcli.i18n import t
+
+                info(t("error.store_used", where=self._store.describe()))
         return self._store
 
     def flush_warnings(self) -> None:
@@ -105,11 +107,11 @@ def console(*, stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, emoji=False, soft_wrap=False)
 
 
-def text(value: Any, style: str = "") -> Any:
+def text(value: Any, style: str = "", *, no_wrap: bool | None = None) -> Any:
     """A literal Rich Text: never parsed as markup, control characters shown escaped."""
     from rich.text import Text
 
-    return Text("" if value is None else clean(value), style=style)
+    return Text("" if value is None else clean(value), style=style, no_wrap=no_wrap)
 
 
 def emit_json(data: Any) -> None:
@@ -118,16 +120,44 @@ def emit_json(data: Any) -> None:
     sys.stdout.flush()
 
 
-def info(message: str) -> None:
-    """A diagnostic line for the human, on stderr (keeps stdout clean for pipes)."""
-    typer.echo(clean(message), err=True)
+def info(message: Any) -> None:
+    """A diagnostic line for the human, on stderr (keeps stdout clean for pipes); a Message is
+    rendered in the session's language."""
+    from sdcli.i18n import render
+
+    typer.echo(clean(render(message)), err=True)
 
 
-def warn(message: str) -> None:
-    typer.echo(f"Warning: {clean(message)}", err=True)
+def warn(message: Any) -> None:
+    from sdcli.i18n import render, t
+
+    typer.echo(clean(t("error.warning", text=render(message))), err=True)
+
+
+def say(key: str, /, **params: Any) -> None:
+    """A catalogue message on stderr, in the session's language."""
+    from sdcli.i18n import Message
+
+    info(Message(key, **params))
+
+
+def session_lang(app: App, explicit: str | None) -> str:
+    """The language of a command with its own --lang: it becomes the session's (errors included)."""
+    from sdcli import i18n
+
+    code = i18n.resolve(explicit) if explicit else (app.lang or i18n.resolve())
+    app.lang = code
+    i18n.use(code, app.home)
+    return code
 
 
 JSON_OPTION = typer.Option(False, "--json", help="Write the result as JSON to stdout.")
+LANG_OPTION = typer.Option(
+    None, "--lang", help="es, en or pt (else SDCLI_LANG, the config's lang, the locale)."
+)
+DAYFIRST_OPTION = typer.Option(
+    None, "--dayfirst/--monthfirst", help="Read 02/12/2026 as 2 December (default) or as February 12."
+)
 NO_INPUT_OPTION = typer.Option(
     False, "--no-input", help="Never prompt: a missing answer is an error naming its flag."
 )
@@ -182,9 +212,7 @@ class GuardedInput:
         except UnicodeDecodeError as e:
             from sdcli.errors import InvalidValue
 
-            raise InvalidValue(
-                "stdin", "-", f"is not UTF-8 text (invalid byte at offset {e.start})"
-            ) from None
+            raise InvalidValue("stdin", "-", "invalid.not_utf8", offset=e.start) from None
 
     def read(self, *args: Any) -> str:
         return self._guard("read", *args)

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from sdcli import clock
+from sdcli import clock, dates
 from sdcli.errors import InvalidValue, InvalidValues
-from sdcli.shapes import RANGE, in_range, valid_unicode
+from sdcli.i18n import Message
+from sdcli.shapes import in_range, valid_unicode
 
 TEXT_LIMIT = 10_000
 _TRUE = {"y", "yes", "true", "1", "s", "si", "sí", "sim", "on"}
 _FALSE = {"n", "no", "false", "0", "nao", "não", "off"}
+#: the third answer to a yes/no question: the caller does not know (stored as null and named in
+#: the ticket's unknown_answers)
+UNKNOWN = "unknown"
+_UNKNOWN = {"unknown", "?", "dk", "don't know", "dont know", "no sabe", "nosabe", "ns", "não sabe", "nao sabe",
+            "ns/nr", "desconocido", "desconhecido", "no se sabe", "não se sabe"}  # fmt: skip
 _CONTACT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*(?P<phone>.*?)\s*$")
 
 
@@ -28,19 +34,19 @@ def text(field: str, value: Any, *, required: bool = False, limit: int = TEXT_LI
         value = ""
     if not isinstance(value, str):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise InvalidValue(field, value, "expected text")
+            raise InvalidValue(field, value, "invalid.text")
         value = str(value)
     value = value.strip()
     if not value:
         if required:
-            raise InvalidValue(field, value, "must not be empty")
+            raise InvalidValue(field, value, "invalid.empty")
         return None
     if "\x00" in value:
-        raise InvalidValue(field, value, "contains a NUL byte")
+        raise InvalidValue(field, value, "invalid.nul")
     if len(value) > limit:
-        raise InvalidValue(field, value, f"is longer than {limit} characters")
+        raise InvalidValue(field, value, "invalid.too_long", limit=limit)
     if not valid_unicode(value):  # invalid UTF-8 typed at a prompt or given in a file
-        raise InvalidValue(field, value, "is not valid text (invalid UTF-8 or a lone surrogate)")
+        raise InvalidValue(field, value, "invalid.unicode")
     return value
 
 
@@ -49,14 +55,19 @@ def sound(text: str) -> bool:
     return "\x00" not in text and valid_unicode(text)
 
 
-def yesno(field: str, value: Any) -> bool:
+def yesno(field: str, value: Any, *, unknown: bool = False) -> bool | str:
+    """True, False, or (with unknown) UNKNOWN for "don't know" in any of the three languages."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().casefold() in _TRUE:
-        return True
-    if isinstance(value, str) and value.strip().casefold() in _FALSE:
-        return False
-    raise InvalidValue(field, value, "expected yes or no")
+    if isinstance(value, str):
+        word = value.strip().casefold()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        if unknown and word in _UNKNOWN:
+            return UNKNOWN
+    raise InvalidValue(field, value, "invalid.yesno_unknown" if unknown else "invalid.yesno")
 
 
 def _norm(name: str) -> str:
@@ -79,7 +90,7 @@ def choice(field: str, value: Any, choices: list[dict[str, str]], index: dict[st
         found = (index if index is not None else choice_index(choices)).get(_norm(value))
         if found is not None:
             return found
-    raise InvalidValue(field, value, "choose one of " + ", ".join(c["value"] for c in choices))
+    raise InvalidValue(field, value, "invalid.choice", choices=", ".join(c["value"] for c in choices))
 
 
 _PLAIN_EMAIL = re.compile(
@@ -119,7 +130,7 @@ def email(field: str, value: Any) -> str:
         normalized = _email(value.strip())
         if normalized:
             return normalized
-    raise InvalidValue(field, value, "not a valid email address")
+    raise InvalidValue(field, value, "invalid.email")
 
 
 @lru_cache(maxsize=65536)
@@ -143,8 +154,25 @@ def phone(field: str, value: Any, region: str | None = None) -> str:
         e164 = _phone(value.strip(), region)
         if e164:
             return e164
-    where = f" for {region}" if region else ""
-    raise InvalidValue(field, value, f"not a valid phone number{where} (use +CC... or a national number)")
+    if region:
+        raise InvalidValue(field, value, "invalid.phone_for", region=region)
+    raise InvalidValue(field, value, "invalid.phone")
+
+
+def shown_phone(e164: str) -> str:
+    """A stored E.164 number as screens show it, grouped for dialling (+51 987 654 321)."""
+    return _grouped(e164) if isinstance(e164, str) and e164.startswith("+") else str(e164)
+
+
+@lru_cache(maxsize=4096)
+def _grouped(e164: str) -> str:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -160,37 +188,95 @@ def ip(field: str, value: Any) -> str:
             return str(ipaddress.ip_address(text))
         except ValueError:
             pass
-    raise InvalidValue(field, value, "not an IPv4 or IPv6 address")
+    raise InvalidValue(field, value, "invalid.ip")
+
+
+PAST, FUTURE = "past", "future"  # the tense of a time: what happened (refused in the future), what is planned
+GRACE = timedelta(minutes=1)  # a clock a minute fast is no time in the future
+WINDOW_WARNING = timedelta(days=3)  # a work window longer than this is shown back as a warning
+
+
+def reading(
+    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
+    now: datetime | None = None,
+) -> dates.Reading:  # fmt: skip
+    """What a person meant by a date and time (sdcli.dates reads it): in the zone tz when the text
+    names none, day first unless the settings say otherwise, within the years sdcli counts in;
+    with tense PAST not after now, with FUTURE not before it."""
+    if not isinstance(value, str):
+        raise InvalidValue(field, value, "invalid.datetime")
+    if dayfirst is None:
+        from sdcli.config import current
+
+        dayfirst = bool(current().dayfirst)
+    now = now or clock.now()
+    zone = tz or now.tzinfo
+    assert zone is not None
+    try:
+        found = dates.read(value, tz=zone, now=now, dayfirst=dayfirst)
+    except dates.OutOfRange:  # 99999999d ago
+        raise InvalidValue(field, value, "invalid.too_long_span") from None
+    except dates.Unreadable:
+        raise InvalidValue(field, value, "invalid.datetime_unread") from None
+    except OverflowError:  # a year dateutil cannot hold
+        raise InvalidValue(field, value, "invalid.out_of_range") from None
+    if not in_range(found.at):
+        raise InvalidValue(field, value, "invalid.range")
+    if tense == PAST and found.at > now + GRACE:
+        raise InvalidValue(field, value, "invalid.future", now=dates.When(now, _name(zone)))
+    if tense == FUTURE and found.at < now - GRACE:
+        raise InvalidValue(field, value, "invalid.past", now=dates.When(now, _name(zone)))
+    return found
+
+
+def _name(tz: tzinfo | None) -> str | None:
+    key = getattr(tz, "key", None)
+    return key if isinstance(key, str) else None
 
 
 def instant(
-    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool = False, relative_past: bool = False
-) -> datetime:
-    """A date-time from text (ISO, day-first, or relative with relative_past), within the years
-    sdcli counts in: deadlines are computed from it, and year 9999 plus 4 hours is no date."""
-    if not isinstance(value, str):
-        raise InvalidValue(field, value, "expected a date and time")
-    try:
-        dt = clock.parse_when(
-            value, field=field, default_tz=tz, dayfirst=dayfirst, relative_past=relative_past
-        )
-    except OverflowError:  # 99999999999d ago
-        raise InvalidValue(field, value, "is out of range") from None
-    if not in_range(dt):
-        raise InvalidValue(field, value, RANGE)
-    return dt
+    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
+    notes: list[Any] | None = None, now: datetime | None = None,
+) -> datetime:  # fmt: skip
+    """A date-time from text (see reading); one whose day order was a guess is told in `notes`."""
+    found = reading(field, value, tz, dayfirst=dayfirst, tense=tense, now=now)
+    if found.ambiguous and notes is not None:
+        notes.append(read_as(field, value, found.at, tz))
+    return found.at
 
 
-def when(field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool = False) -> str:
+def read_as(field: str, value: str, at: datetime, tz: tzinfo | None) -> Message:
+    """ "failed_calls: 02/12/2026 09:40 read as 2 dic 2026 09:40" — a date whose day order decided it."""
+    return Message("note.read_as", field=field, text=value, when=dates.When(at, _name(tz) if tz else None))
+
+
+def when(
+    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
+    notes: list[Any] | None = None,
+) -> str:  # fmt: skip
     """A date-time stored as ISO 8601 with offset; without a zone it takes the site's."""
-    return clock.iso(instant(field, value, tz, dayfirst=dayfirst))
+    return clock.iso(instant(field, value, tz, dayfirst=dayfirst, tense=tense, notes=notes))
 
 
-def whens(field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool = False) -> list[str]:
+def whens(
+    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
+    notes: list[Any] | None = None,
+) -> list[str]:  # fmt: skip
     items = _as_list(value, split=";")
     if not items:
-        raise InvalidValue(field, value, "expected one or more dates and times")
-    return [when(field, v, tz, dayfirst=dayfirst) for v in items]
+        raise InvalidValue(field, value, "invalid.datetimes")
+    return [when(field, v, tz, dayfirst=dayfirst, tense=tense, notes=notes) for v in items]
+
+
+def window(start: str, end: str, field: str = "window_end", notes: list[Any] | None = None) -> None:
+    """A work window (ISO instants): its end after its start, and one longer than WINDOW_WARNING
+    told in notes (02/12 typed for 12/02 makes a window of months)."""
+    a, b = clock.from_iso(start), clock.from_iso(end)
+    if b <= a:
+        raise InvalidValue(field, end, "invalid.window_order")
+    if b - a > WINDOW_WARNING and notes is not None:
+        notes.append(Message("note.long_window", length=clock.humanize(b - a), start=dates.When(a, _name(a.tzinfo)),
+                             end=dates.When(b, _name(b.tzinfo))))  # fmt: skip
 
 
 def contact(field: str, value: Any, region: str | None = None) -> dict[str, str]:
@@ -198,10 +284,10 @@ def contact(field: str, value: Any, region: str | None = None) -> dict[str, str]
     if isinstance(value, str):
         m = _CONTACT.match(value)
         if not m:
-            raise InvalidValue(field, value, "expected 'Name <email> phone'")
+            raise InvalidValue(field, value, "invalid.contact_format")
         value = m.groupdict()
     if not isinstance(value, dict):
-        raise InvalidValue(field, value, "expected a contact {name, email, phone}")
+        raise InvalidValue(field, value, "invalid.contact")
     name = text(f"{field}.name", value.get("name"), required=True, limit=200)
     assert name is not None
     return {
@@ -223,50 +309,37 @@ def contacts(field: str, value: Any, region: str | None = None) -> list[dict[str
             pass
     items = _as_list(value, split="|")
     if not items:
-        raise InvalidValue(field, value, "expected one or more contacts 'Name <email> phone'")
+        raise InvalidValue(field, value, "invalid.contacts")
     return [contact(field, v, region) for v in items]
 
 
-_HOURS = re.compile(
-    r"^(?P<d1>mon|tue|wed|thu|fri|sat|sun)(?:-(?P<d2>mon|tue|wed|thu|fri|sat|sun))?\s+"
-    r"(?P<h1>\d{1,2}):(?P<m1>\d\d)\s*-\s*(?P<h2>\d{1,2}):(?P<m2>\d\d)$",
-    re.IGNORECASE,
-)
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+def parse_hours(value: str | None) -> list[tuple[int, int, int]] | None:
+    """Opening hours in es/pt/en ('24x7', 'Lun-Vie 08:00-18:00', 'Seg-Sex 8h-18h; Sáb 9h-13h',
+    'Mon-Fri 08:00-12:00 14:00-18:00') → [(weekday, start_min, end_min)]; None for text that
+    is not hours (see sdcli.hours)."""
+    from sdcli import hours
 
-
-def parse_hours(value: str) -> list[tuple[int, int, int]] | None:
-    """'24x7' or 'Mon-Fri 08:00-18:00[, Sat 09:00-13:00]' → [(weekday, start_min, end_min)].
-
-    None when the text is free-form (it is then kept as text).
-    """
-    v = value.strip().lower().replace(" ", "") if value else ""
-    if v in ("24x7", "24/7", "24h"):
-        return [(d, 0, 24 * 60) for d in range(7)]
-    spans: list[tuple[int, int, int]] = []
-    for part in value.split(","):
-        m = _HOURS.match(part.strip())
-        if not m:
-            return None
-        d1 = DAYS.index(m["d1"].lower())
-        d2 = DAYS.index(m["d2"].lower()) if m["d2"] else d1
-        start = int(m["h1"]) * 60 + int(m["m1"])
-        end = int(m["h2"]) * 60 + int(m["m2"])
-        if not (0 <= start < end <= 24 * 60) or d2 < d1:
-            return None
-        spans += [(d, start, end) for d in range(d1, d2 + 1)]
-    return spans
+    return hours.parse(value)
 
 
 def hours(field: str, value: Any) -> str | None:
-    """Opening hours: structured ('24x7', 'Mon-Fri 08:00-18:00') or free text."""
-    return text(field, value, limit=500)
+    """Opening hours, stored in their canonical form ('Mon-Fri 08:00-18:00'); text that cannot be
+    read as hours is refused with an example (the business clock would silently use the default)."""
+    from sdcli import hours as opening
+
+    found = text(field, value, limit=500)
+    if found is None:
+        return None
+    spans = opening.parse(found)
+    if spans is None:
+        raise InvalidValue(field, value, "invalid.hours")
+    return opening.canonical(spans)
 
 
 def country(field: str, value: Any, known: dict[str, Any]) -> str:
     if isinstance(value, str) and value.strip().upper() in known:
         return value.strip().upper()
-    raise InvalidValue(field, value, "unknown country code (known: " + ", ".join(sorted(known)) + ")")
+    raise InvalidValue(field, value, "invalid.country", known=", ".join(sorted(known)))
 
 
 def _as_list(value: Any, *, split: str) -> list[Any]:

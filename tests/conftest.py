@@ -19,6 +19,10 @@ _SCRUB = (
     "SDCLI_NO_INPUT",
     "SDCLI_LANG",
     "SDCLI_LOCK_TIMEOUT",
+    "SDCLI_COUNTRY",
+    "SDCLI_TZ",
+    "SDCLI_DAYFIRST",
+    "SDCLI_CSV_DELIMITER",
     "NO_COLOR",
     "FORCE_COLOR",
 )
@@ -73,6 +77,7 @@ def home(tmp_path, monkeypatch, request) -> Path:
     h = tmp_path / "home"
     monkeypatch.setenv("SDCLI_HOME", str(h))
     monkeypatch.setenv("SDCLI_AGENT", "tester")
+    monkeypatch.setenv("SDCLI_CONFIG", str(tmp_path / "user-config.toml"))  # never the real user's settings
     monkeypatch.setenv("LANG", "C.UTF-8")
     for var in _SCRUB:
         monkeypatch.delenv(var, raising=False)
@@ -148,7 +153,7 @@ def err(r) -> str:
     """A result's stderr without the first line naming the store, printed when the store is not
     the default one (under SDCLI_TEST_BACKEND=postgresql every command prints it)."""
     text = r if isinstance(r, str) else r.stderr
-    return text.partition("\n")[2] if text.startswith("store: ") else text
+    return text.partition("\n")[2] if text.startswith(("store: ", "almacén: ", "armazenamento: ")) else text
 
 
 def report(name: str, **figures) -> None:

@@ -83,7 +83,8 @@ def test_every_packaged_data_file_has_a_schema_and_passes_it():
     from sdcli import config
 
     assert set(PACKAGED) == {"questionnaire", "severity", "classification", "escalation", "workflow", "ssr",
-                             "change", "countries", "messages", "preset-servicenow"}  # fmt: skip
+                             "change", "countries", "messages-es", "messages-en", "messages-pt",
+                             "preset-servicenow"}  # fmt: skip
     for name in PACKAGED:
         assert config.packaged(name) == packaged(name), name
     assert config.load("contracts") == {}  # no packaged copy: an absent contracts.toml is empty
@@ -169,11 +170,11 @@ def test_a_desk_file_that_is_not_utf8_is_named(sdcli, home):
 
 
 def test_templates_may_use_only_their_placeholders(sdcli, home):
-    data = packaged("messages")
-    data["ack"]["es"] = "Incidente {numero}"
-    path = write(home, "messages", toml(data))
+    path = write(home, "messages-es", toml({"open": {"ack": "Incidente {numero}"}}))
     r = sdcli(*OPEN, env=NOW)
-    assert one_error(r).startswith(f"Error: {path}: ack.es: {{numero}} is not a placeholder it may use")
+    assert one_error(r).startswith(f"Error: {path}: open.ack: {{numero}} is not a placeholder it may use")
+    assert one_error(sdcli("list", "--json")) == one_error(r)  # every run names it, whatever its language
+    (home / "messages-es.toml").unlink()
     assert sdcli.json("list", "--json") == []  # refused before anything was written
 
 
@@ -282,13 +283,23 @@ def mutate(data: dict, path: tuple, new) -> dict:
 #: reads severity and escalation only for some tickets (and shows no escalations without a table)
 def _runs(inc: str, unclassified: str, never: str, snow: str) -> dict[str, list[list[str]]]:
     classify = ["classify", inc, "--severity", "2", "--reason", "r", "--json"]
-    ssr_check = ["ssr", "check", "--start", "2026-12-15 10:00", "--country", "BR", "--json"]
-    change = ["change", "--customer", "ACME", "--site", "Lima", "--type", "rack_relocation", "--description", "d",
+    ssr_check = [
+        "ssr",
+        "check",
+        "--start",
+        "2026-12-15 10:00",
+        "--country",
+        "BR",
+        "--tz",
+        "America/Sao_Paulo",
+        "--json",
+    ]
+    change = ["change", "--customer", "ACME", "--site", "Lima", "--country", "PE", "--type", "rack_relocation", "--description", "d",
               "--window-start", "2026-12-10T22:00", "--window-end", "2026-12-11T04:00",
               "--project-manager", "Pia <pia@acme.pe> +51 1 4117001", "--no-input", "--json"]  # fmt: skip
     return {
         "questionnaire": [[*OPEN, "--json"]],
-        "messages": [OPEN],
+        "messages-es": [OPEN],
         "countries": [[*OPEN, "--json"], ssr_check],
         "severity": [classify, ["shift", "--json"]],
         "classification": [["classify", unclassified, "--accept-suggestion", "--json"], ["escalate", never, "--json"]],
@@ -296,7 +307,7 @@ def _runs(inc: str, unclassified: str, never: str, snow: str) -> dict[str, list[
         "workflow": [["list", "--json"], ["show", inc], ["change", "states", "--json"], [*OPEN, "--json"]],
         "ssr": [ssr_check],
         "change": [change],
-        "preset-servicenow": [["import", snow, "--preset", "servicenow", "--dry-run", "--json"]],
+        "preset-servicenow": [["import", snow, "--preset", "servicenow", "--country", "PE", "--dry-run", "--json"]],
         "contracts": [classify],
     }  # fmt: skip
 

@@ -205,7 +205,7 @@ def test_a_good_draft_resumes_beside_a_damaged_one_which_is_named(sdcli, home):
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
 @pytest.mark.parametrize("args", [("list",), ("list", "--json"), ("show", "INC1", "--json"), ("show", "INC1"),
                                   ("export",), ("shift", "--json"),
-                                  ("ssr", "check", "--start", "2026-12-01 12:00", "--country", "BR", "--json")])  # fmt: skip
+                                  ("ssr", "check", "--start", "2026-12-01 12:00", "--country", "BR", "--tz", "America/Sao_Paulo", "--json")])  # fmt: skip
 def test_stdout_on_a_full_device_is_one_line(sdcli, home, args):
     """The last one is refused (exit 1 after its JSON): its output fails only when sdcli exits."""
     assert sdcli(*OPEN).exit_code == 0

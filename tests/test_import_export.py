@@ -29,7 +29,17 @@ def store_bytes(home) -> dict[str, bytes]:
 
 
 def test_servicenow_sample_imports_into_890_incidents_with_their_last_state(sdcli, home):
-    summary = sdcli.json("import", str(SNOW), "--preset", "servicenow", "--json")
+    summary = sdcli.json(
+        "import",
+        str(SNOW),
+        "--preset",
+        "servicenow",
+        "--country",
+        "BR",
+        "--tz",
+        "America/Sao_Paulo",
+        "--json",
+    )
     assert summary == {
         "read": 5998,
         "created": 890,
@@ -55,7 +65,17 @@ def test_servicenow_sample_imports_into_890_incidents_with_their_last_state(sdcl
     assert docs["INC0000045"]["opened_at"] == "2016-02-29T01:16:00-03:00"
     assert docs["INC0000045"]["closed_at"] == "2016-03-05T12:00:00-03:00"
     before = store_bytes(home)
-    again = sdcli.json("import", str(SNOW), "--preset", "servicenow", "--json")
+    again = sdcli.json(
+        "import",
+        str(SNOW),
+        "--preset",
+        "servicenow",
+        "--country",
+        "BR",
+        "--tz",
+        "America/Sao_Paulo",
+        "--json",
+    )
     assert (again["created"], again["updated"], again["skipped"]) == (0, 0, 890)
     assert store_bytes(home) == before
 
@@ -69,7 +89,7 @@ def write_csv(path, rows: list[dict]) -> None:
 
 def good_row(i: int) -> dict:
     return {"customer_reference": f"CR-{i}", "customer": f"Customer {i % 7}", "site": f"Site {i}", "country": "MX",
-            "problem": "slow" if i % 2 else "link_down", "service_type": "internet",
+            "timezone": "America/Mexico_City", "problem": "slow" if i % 2 else "link_down", "service_type": "internet",
             "callback_contacts": f"Ana {i % 5} <ana{i % 5}@cliente.mx> 55 {5100 + i % 5} 3003",
             "source_ip": "10.0.0.1" if i % 2 else "", "destination_ip": "10.0.0.2" if i % 2 else ""}  # fmt: skip
 
@@ -237,7 +257,8 @@ def test_a_bad_cell_is_reported_with_its_line_and_the_rest_planned(home):
 CELLS = {
     "customer": (["ACME", "  Globex  "], ["", " ", "x" * 10_001, "nul\x00byte"]),
     "site": (["Lima", "Site 9"], [""]),
-    "country": (["MX", "BR", "pe", "Chile", ""], ["XX"]),
+    "country": (["MX", "BR", "pe", "PE", "CO"], ["XX", "Chile", ""]),
+    "timezone": (["<the country's>", "<the country's>", ""], ["Mars/Olympus", "America/Lima"]),
     "problem": (["slow", "voice", "link_down", "Caído"], ["", "nonsense"]),
     "callback_contacts": (["Ana <ana@acme.mx> 55 5100 3003", "Bo <bo@acme.com.br> 11 91234-5678",
                            [{"name": "Ana", "email": "ana@acme.mx", "phone": "55 5100 3003"}]],
@@ -255,10 +276,20 @@ CELLS = {
     "customer_reference": (["CR-1", "", "  CR-2 ", 17, 17.5, None], [True, ["CR-1"]]),
     "description": (["fibre cut", ""], []),
 }  # fmt: skip
+MAIN_ZONE = {"MX": "America/Mexico_City", "BR": "America/Sao_Paulo"}
+
+
+def _zone_of_country(row: dict) -> dict:
+    """A row whose zone is "<the country's>" gets its country's main zone (a multi-zone country needs one)."""
+    if row.get("timezone") == "<the country's>":
+        return {**row, "timezone": MAIN_ZONE.get(str(row.get("country", "")).upper(), "")}
+    return row
+
+
 ROW = st.one_of(
     st.fixed_dictionaries({k: st.sampled_from(good) for k, (good, _bad) in CELLS.items()}),
     st.fixed_dictionaries({k: st.sampled_from(good + bad) for k, (good, bad) in CELLS.items()}),
-)
+).map(_zone_of_country)
 SEEN: dict[str, int] = {}
 
 
@@ -367,7 +398,17 @@ def test_a_repeated_header_is_warned_about_and_its_last_column_read(sdcli, home,
 def test_tickets_a_preset_let_go_without_answers_export_and_import_again_without_it(
     sdcli, home, tmp_path, another_store
 ):
-    sdcli.json("import", str(SNOW), "--preset", "servicenow", "--json")
+    sdcli.json(
+        "import",
+        str(SNOW),
+        "--preset",
+        "servicenow",
+        "--country",
+        "BR",
+        "--tz",
+        "America/Sao_Paulo",
+        "--json",
+    )
     original = list(open_store(home=home).all_tickets())
     assert original[0]["missing_answers"] == [
         "callback_contacts",

@@ -6,6 +6,7 @@ import json
 from datetime import datetime, timedelta
 
 import pytest
+from conftest import err
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from intake_keys import CTRL_C, KILL_LINE, SAVE, base_keys, line, rest_keys, run_open, select
@@ -128,7 +129,7 @@ def test_review_changes_an_answer_before_saving(home):
 
 def test_review_change_that_opens_a_branch_asks_it(home):
     keys = [*base_keys("link_down", "mpls"), *rest_keys("mpls")]
-    to_slow = select(1) + select(3) + select(1)  # change answer → problem → slow
+    to_slow = select(1) + select(4) + select(1)  # change answer → problem (after the zone) → slow
     r = run_open([*keys, to_slow, line("10.1.1.1"), line("10.2.2.2"), SAVE])
     assert r.exit_code == 0, r.output
     doc = only(home)
@@ -139,7 +140,7 @@ def test_ctrl_c_keeps_a_draft_and_resume_finishes(home):
     keys = base_keys("link_down", "mpls")[:6] + [CTRL_C]
     r = run_open(keys)
     assert r.exit_code == 130
-    assert "sdcli open --resume" in r.stderr
+    assert "sdcli open --resume" in err(r)
     assert stored(home) == []
     drafts = list((home / "drafts").glob("*.json"))
     assert len(drafts) == 1 and oct(drafts[0].stat().st_mode & 0o777) == "0o600"
@@ -179,24 +180,24 @@ def test_flags_file_and_stdin_equal_the_interactive_walk(home, sdcli, tmp_path, 
     assert [d["id"] for d in stored(home)] == ["INC1", "INC2", "INC3", "INC4"]
 
 
-def test_missing_three_required_named_at_once_nothing_written(home, sdcli, monkeypatch):
+def test_missing_required_named_at_once_nothing_written(home, sdcli, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
     r = sdcli("open", "--problem", "link_down", "--callback", "Ana <ana@acme.pe> +51 1 4117000")
     assert r.exit_code == 1
     assert (
-        r.stderr.strip()
-        == "Error: missing required --customer, --site, --service-type (no prompt without a terminal)"
+        err(r).strip()
+        == "Error: missing required --customer, --site, --country, --service-type (no prompt without a terminal)"
     )
     assert not (home / "store").exists()
 
 
 def test_no_input_never_prompts_even_on_a_tty(home, sdcli):
     r = sdcli("--no-input", "open", "--customer", "X")
-    assert r.exit_code == 1 and "--site" in r.stderr and "--problem" in r.stderr
+    assert r.exit_code == 1 and "--site" in err(r) and "--problem" in err(r)
     r = sdcli("open", "--no-input", "--customer", "X", env={"SDCLI_NO_INPUT": ""})
-    assert r.exit_code == 1 and "missing required" in r.stderr
+    assert r.exit_code == 1 and "missing required" in err(r)
     r = sdcli("open", "--customer", "X", env={"SDCLI_NO_INPUT": "1"})
-    assert r.exit_code == 1 and "missing required" in r.stderr
+    assert r.exit_code == 1 and "missing required" in err(r)
 
 
 BAD = [
@@ -220,7 +221,7 @@ def test_bad_values_named_by_field_and_value_in_flags(home, sdcli, monkeypatch, 
         args[args.index(flag) + 1] = value
     r = sdcli(*args)
     assert r.exit_code == 1, r.output
-    assert f"{field}: {shown!r} is not valid" in r.stderr and r.stderr.count("\n") == 1
+    assert f"{field}: {shown!r} is not valid" in err(r) and err(r).count("\n") == 1
     assert not (home / "store").exists()
 
 
@@ -237,7 +238,7 @@ def test_bad_values_named_in_from_file(home, sdcli, tmp_path, monkeypatch, flag,
     else:
         doc[field] = [shown] if field == "failed_calls" else shown
     r = sdcli("open", "--from-file", "-", input=json.dumps(doc))
-    assert r.exit_code == 1 and f"{field}: {shown!r} is not valid" in r.stderr
+    assert r.exit_code == 1 and f"{field}: {shown!r} is not valid" in err(r)
 
 
 @pytest.mark.parametrize(("flag", "value", "field", "shown"), BAD)
@@ -269,13 +270,13 @@ def test_bad_values_refused_by_the_prompt_validator(flag, value, field, shown):
 
 def test_unknown_flag_is_usage_error(sdcli):
     r = sdcli("open", "--no-input", "--colour", "red")
-    assert r.exit_code == 2 and "no such option --colour" in r.stderr
+    assert r.exit_code == 2 and "no such option --colour" in err(r)
 
 
 def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
-    base = ["open", "--customer", "A", "--site", "B", "--problem", "other", "--service-type", "internet",
-            "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
+    base = ["open", "--customer", "A", "--site", "B", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other",
+            "--service-type", "internet", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
     first = sdcli.json(*base, "--channel", "email", "--received-at", "2026-12-01T09:00:00-03:00")
     assert (
         first["ack_due"] == "2026-12-01T09:15:00-03:00" and first["opened_at"] == "2026-12-01T09:00:00-03:00"
@@ -288,7 +289,7 @@ def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch
     assert acked["acked_at"] and acked["history"][-1]["action"] == "ack"
     assert [d["id"] for d in sdcli.json("list", "--unacked", "--json")] == [first["id"]]
     r = sdcli("ack", second["id"])
-    assert r.exit_code == 1 and "already acknowledged" in r.stderr
+    assert r.exit_code == 1 and "already acknowledged" in err(r)
 
 
 def test_open_prints_id_and_ack_text_in_the_language(home, sdcli, monkeypatch):
@@ -301,7 +302,7 @@ def test_open_prints_id_and_ack_text_in_the_language(home, sdcli, monkeypatch):
     r = sdcli("open", *flag_args(), env={"SDCLI_LANG": "pt"})
     assert "Prezado" in r.stdout
     r = sdcli("open", *flag_args(), "--lang", "fr")
-    assert r.exit_code == 1 and "es, en or pt" in r.stderr
+    assert r.exit_code == 1 and "es, en or pt" in err(r)
 
 
 def test_received_at_relative_and_ack_due(home, sdcli, monkeypatch):

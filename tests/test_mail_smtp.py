@@ -192,7 +192,7 @@ def test_an_unreachable_server_stops_the_run_one_line_exit_1_and_keeps_the_updat
 
 
 def test_notify_sends_at_once_and_the_directory_language_is_used_without_a_message(sdcli, server):
-    r = sdcli("customer", "add", "Rede Sul", "--country", "BR", "--lang", "pt")
+    r = sdcli("customer", "add", "Rede Sul", "--country", "BR", "--customer-lang", "pt")
     assert r.exit_code == 0, r.output
     r = sdcli("open", "--no-input", "--customer", "Rede Sul", "--site", "Porto Alegre", "--country", "BR",
               "--problem", "link_down", "--callback", "Carla <carla@redesul.com.br> +55 51 3222 4400",

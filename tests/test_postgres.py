@@ -296,8 +296,8 @@ def test_a_counter_set_back_never_gives_an_id_twice(sdcli, home, pg_server, pg_u
     with pg_server.admin() as c:
         c.execute(f"UPDATE {schema}.counters SET next = 1 WHERE prefix = 'INC'")
     csv = tmp_path / "in.csv"
-    csv.write_text("external_id,customer,site,country,problem,service_type,callback_contacts\n"
-                   "X1,Globex,Quito,EC,link_down,internet,Bea <bea@globex.ec> +593 2 222 2222\n")  # fmt: skip
+    csv.write_text("external_id,customer,site,country,timezone,problem,service_type,callback_contacts\n"
+                   "X1,Globex,Quito,EC,America/Guayaquil,link_down,internet,Bea <bea@globex.ec> +593 2 222 2222\n")  # fmt: skip
     assert sdcli.json("import", str(csv), "--json")["created"] == 1
     assert [d["id"] for d in tickets(pg_url, home)] == ["INC1", "INC2", "INC3", "INC4", "INC5"]
     assert sdcli("doctor").exit_code == 0

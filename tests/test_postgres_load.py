@@ -139,7 +139,7 @@ def test_store_copy_round_trips_ten_thousand_tickets(sdcli, home, tmp_path, pg_u
     assert copied == original  # every document equal...
     assert [json.dumps(d) for d in copied] == [json.dumps(d) for d in original]  # ...its keys in order too
     assert open_store(back, home=home).customers() == open_store(first, home=home).customers()
-    assert sdcli.json("--store", back, *"open --no-input --customer A --site S --problem other --service-type mpls "
+    assert sdcli.json("--store", back, *"open --no-input --customer A --site S --country PE --problem other --service-type mpls "
                       "--callback".split(), "Ana <ana@acme.pe> +51 1 4117000", "--json")["id"] == "INC10001"  # fmt: skip
     r = sdcli("--store", pg_url, "note", "INC1", "x")
     assert r.exit_code == 1 and "was moved to tinydb://" in err(r)

@@ -30,7 +30,8 @@ def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
 def first_half(child: pexpect.spawn) -> None:
     answer(child, "Nombre del cliente", "Minera Sur\r")
     answer(child, "Sitio del cliente", "Antofagasta\r")
-    answer(child, "País del sitio", "\x15CL\r")
+    answer(child, "País del sitio", "CL\r")
+    answer(child, "Santiago, Valparaíso", "\r")  # Chile has several zones: the site's, with its cities
     answer(child, "Descripción del problema", DOWN * 3 + "\r")  # packet loss
     answer(child, "Detalle del problema", "Pérdida del 30%\r")
 
@@ -40,7 +41,7 @@ def second_half(child: pexpect.spawn, *, wrong_email: bool) -> None:
     child.expect_exact("1. Correo electrónico")
     if wrong_email:
         child.send("rosa@@minera\r")
-        child.expect_exact("not a valid email address")
+        child.expect_exact("no es una dirección de correo válida")
         child.send("\x15rosa@minera.cl\r")
     else:
         child.send("rosa@minera.cl\r")
@@ -51,7 +52,7 @@ def second_half(child: pexpect.spawn, *, wrong_email: bool) -> None:
     answer(child, "Incidente interno", "\r")
     answer(child, "Tipo de servicio afectado", DOWN + "\r")  # internet
     child.expect_exact("¿Tiene una contingencia de BT?")
-    child.expect_exact("(s/N)")  # yes/no in the agent's language
+    child.expect_exact("(s/n, ? no sabe)")  # yes/no in the agent's language, no default, and "don't know"
     child.send("n")
     child.expect_exact("No")
     answer(child, "¿Tiene energía en el sitio", "s")  # sí

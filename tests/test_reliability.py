@@ -38,7 +38,7 @@ def seed(sdcli, n=3):
 
     an_hour_ago = (datetime.now(UTC) - timedelta(minutes=45)).isoformat(timespec="seconds")
     for _ in range(n):
-        doc = sdcli.json("open", "--no-input", "--customer", "Seed", "--site", "S", "--country", "BR", "--problem", "link_down",
+        doc = sdcli.json("open", "--no-input", "--customer", "Seed", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "link_down",
                          "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--service-type", "mpls", "--json",
                          env={"SDCLI_NOW": an_hour_ago})  # fmt: skip
         sdcli.json("classify", doc["id"], "--accept-suggestion", "--json", env={"SDCLI_NOW": an_hour_ago})
@@ -53,13 +53,14 @@ def import_file(path: Path, rows: int) -> None:
                 "customer",
                 "site",
                 "country",
+                "timezone",
                 "problem",
                 "service_type",
                 "callback_contacts",
             ]
         )
         for i in range(rows):
-            w.writerow([f"IMP-{i}", f"Imported {i % 50}", f"Site {i}", "MX", "other", "internet",
+            w.writerow([f"IMP-{i}", f"Imported {i % 50}", f"Site {i}", "MX", "America/Mexico_City", "other", "internet",
                         f"Eva {i % 40} <eva{i % 40}@cliente.mx> 55 5100 {3000 + i % 40}"])  # fmt: skip
 
 
@@ -124,8 +125,8 @@ def test_failing_write_full_disk_changes_nothing(sdcli, with_ticket, monkeypatch
     r = sdcli("note", "INC1", "will not fit")
     monkeypatch.setattr(os, "write", real_write)
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: cannot write") and "the disk is full; nothing was changed" in r.stderr
-    assert r.stderr.count("\n") == 1
+    assert err(r).startswith("Error: cannot write") and "the disk is full; nothing was changed" in err(r)
+    assert err(r).count("\n") == 1
     assert with_ticket.read_bytes() == before
     assert not list(with_ticket.parent.parent.rglob("*.tmp"))
     assert len(sdcli.json("show", "INC1", "--json")["history"]) == 2
@@ -208,7 +209,7 @@ def test_a_really_full_small_filesystem(sdcli, tmp_path):
         pytest.skip("mount not permitted here")
     try:
         home = point / "home"
-        r = sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+        r = sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
                   "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
         assert r.exit_code == 0, r.output
         fd = os.open(point / "fill", os.O_WRONLY | os.O_CREAT, 0o600)  # fill the disk to the last block
@@ -225,7 +226,7 @@ def test_a_really_full_small_filesystem(sdcli, tmp_path):
         for i in range(5):
             r = sdcli("--home", str(home), "note", "INC1", "x" * 9000 + str(i))
             writes += 1
-            assert r.exit_code == 1 and "the disk is full" in r.stderr, r.output
+            assert r.exit_code == 1 and "the disk is full" in err(r), r.output
         assert shard.read_bytes() == before
         assert json.loads(sdcli("--home", str(home), "show", "INC1", "--json").stdout)["id"] == "INC1"
         (point / "fill").unlink()
@@ -243,13 +244,13 @@ def test_a_read_only_store_reads_but_refuses_writes(sdcli, tmp_path):
         pytest.skip("mount not permitted here")
     try:
         home = point / "home"
-        sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+        sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
         assert subprocess.run(["mount", "-o", "remount,ro", str(point)]).returncode == 0
         assert sdcli.json("--home", str(home), "show", "INC1", "--json")["customer"] == "A"
         assert [d["id"] for d in sdcli.json("--home", str(home), "list", "--json")] == ["INC1"]
         r = sdcli("--home", str(home), "note", "INC1", "x")
-        assert r.exit_code == 1 and "read-only" in r.stderr and r.stderr.count("\n") == 1
+        assert r.exit_code == 1 and "read-only" in err(r) and err(r).count("\n") == 1
         report("read-only", reads_ok=2, writes_refused=1)
     finally:
         subprocess.run(["umount", "-l", str(point)], capture_output=True)
@@ -303,9 +304,9 @@ def test_import_of_hostile_csv_never_crashes(sdcli, tmp_path_factory, cells, hea
         w.writerows(cells)
     r = sdcli("--home", str(path.parent / "home"), "import", str(path), "--json")
     assert r.exit_code in (0, 1), r.output
-    assert "Traceback" not in r.output and "unexpected" not in r.stderr
+    assert "Traceback" not in r.output and "unexpected" not in err(r)
     if r.exit_code == 1:
-        assert r.stderr.rstrip().splitlines()[-1].startswith("Error: ")
+        assert err(r).rstrip().splitlines()[-1].startswith("Error: ")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -315,7 +316,7 @@ def test_import_of_arbitrary_bytes_never_crashes(sdcli, tmp_path_factory, raw):
     path = tmp_path_factory.mktemp("b") / "in.jsonl"
     path.write_bytes(raw)
     r = sdcli("--home", str(path.parent / "home"), "import", str(path))
-    assert r.exit_code in (0, 1) and "unexpected" not in r.stderr, r.output
+    assert r.exit_code in (0, 1) and "unexpected" not in err(r), r.output
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -323,14 +324,14 @@ def test_import_of_arbitrary_bytes_never_crashes(sdcli, tmp_path_factory, raw):
 def test_open_with_hostile_flags_stores_exactly_or_refuses_clearly(sdcli, tmp_path_factory, customer, site):
     TRIED["flags"] = TRIED.get("flags", 0) + 1
     home = tmp_path_factory.mktemp("o") / "home"
-    r = sdcli("--home", str(home), "open", "--no-input", "--customer", customer, "--site", site, "--problem", "other",
+    r = sdcli("--home", str(home), "open", "--no-input", "--customer", customer, "--site", site, "--country", "PE", "--problem", "other",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
     assert r.exit_code in (0, 1), r.output
     if r.exit_code == 0:
         doc = json.loads(r.stdout)
         assert doc["customer"] == customer.strip() and doc["site"] == site.strip()
     else:
-        assert r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1 and "unexpected" not in r.stderr
+        assert err(r).startswith("Error: ") and err(r).count("\n") == 1 and "unexpected" not in err(r)
 
 
 def test_hostile_answers_through_the_questionnaire_prompts(home, monkeypatch):
@@ -352,7 +353,7 @@ MARKUP = "[red]Evil[/red] [link=http://evil.example]click[/link] \x1b[31mANSI\x1
 
 
 def test_markup_and_escapes_are_shown_literally_everywhere(sdcli, home):
-    r = sdcli("open", "--no-input", "--customer", MARKUP, "--site", "[bold]S[/bold]", "--problem", "link_down",
+    r = sdcli("open", "--no-input", "--customer", MARKUP, "--site", "[bold]S[/bold]", "--country", "PE", "--problem", "link_down",
               "--service-type", "mpls", "--callback", "[i]Ana[/i] <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
     assert r.exit_code == 0, r.output
     sdcli("note", "INC1", "[blink]note[/blink] \x1b[2J")
@@ -376,12 +377,12 @@ def test_markup_and_escapes_are_shown_literally_everywhere(sdcli, home):
 
 
 def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
-    base = ["open", "--no-input", "--site", "S", "--problem", "other", "--service-type", "mpls",
+    base = ["open", "--no-input", "--site", "S", "--country", "PE", "--problem", "other", "--service-type", "mpls",
             "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321"]  # fmt: skip
     r = sdcli(*base, "--customer", "x" * 1_000_000)
-    assert r.exit_code == 1 and "longer than 10000 characters" in r.stderr and len(r.stderr) < 400
+    assert r.exit_code == 1 and "longer than 10000 characters" in err(r) and len(err(r)) < 400
     r = sdcli(*base, "--customer", "nul\x00byte")
-    assert r.exit_code == 1 and "NUL" in r.stderr
+    assert r.exit_code == 1 and "NUL" in err(r)
     r = sdcli("note", "INC1", "x")
     assert r.exit_code == 1
     assert not (home / "store").exists()
@@ -390,7 +391,7 @@ def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
 @pytest.mark.parametrize("name", ["with space", "ñandú/ção", "-dash", "a'quote\"dq", "..", "x" * 100])
 def test_odd_paths_for_home_and_output(sdcli, tmp_path, name):
     home = tmp_path / name / "home"
-    r = sdcli(f"--home={home}", "open", "--no-input", "--customer", "A", "--site", "S", "--problem", "other",
+    r = sdcli(f"--home={home}", "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
     assert r.exit_code == 0, r.output
     out = tmp_path / name / "out put.csv"
@@ -411,7 +412,7 @@ def test_bad_output_targets_are_clear_errors(sdcli, tmp_path, with_ticket, monke
     home_is_file = tmp_path / "afile"
     home_is_file.write_text("x")
     r = sdcli("--home", str(home_is_file), "note", "INC1", "x")
-    assert r.exit_code == 1 and err(r).startswith("Error: ") and "unexpected" not in r.stderr
+    assert r.exit_code == 1 and err(r).startswith("Error: ") and "unexpected" not in err(r)
 
 
 def test_zz_hostile_inputs_tried():

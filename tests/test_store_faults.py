@@ -38,10 +38,19 @@ def csv_file(path: Path, rows: int, start: int = 0) -> Path:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(
-            ["external_id", "customer", "site", "country", "problem", "service_type", "callback_contacts"]
+            [
+                "external_id",
+                "customer",
+                "site",
+                "country",
+                "timezone",
+                "problem",
+                "service_type",
+                "callback_contacts",
+            ]
         )
         for i in range(start, start + rows):
-            w.writerow([f"EXT{i}", f"Cliente {i % 7}", f"Sitio {i}", "MX", "link_down", "mpls",
+            w.writerow([f"EXT{i}", f"Cliente {i % 7}", f"Sitio {i}", "MX", "America/Mexico_City", "link_down", "mpls",
                         f"Ana {i % 5} <ana{i % 5}@cliente.mx> +52 55 5100 3003"])  # fmt: skip
     return path
 

@@ -77,10 +77,28 @@ def test_every_command_runs_on_a_backend_found_by_entry_point(
     with path.open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(
-            ["external_id", "customer", "site", "country", "problem", "service_type", "callback_contacts"]
+            [
+                "external_id",
+                "customer",
+                "site",
+                "country",
+                "timezone",
+                "problem",
+                "service_type",
+                "callback_contacts",
+            ]
         )
         w.writerow(
-            ["X1", "Globex", "Quito", "EC", "link_down", "internet", "Bea <bea@globex.ec> +593 2 222 2222"]
+            [
+                "X1",
+                "Globex",
+                "Quito",
+                "EC",
+                "America/Guayaquil",
+                "link_down",
+                "internet",
+                "Bea <bea@globex.ec> +593 2 222 2222",
+            ]
         )
     assert sdcli.json("import", str(path), "--json")["created"] == 1
     assert sdcli.json("import", str(path), "--json")["skipped"] == 1

@@ -85,6 +85,8 @@ def cli(home: str, mode: str, count: str, out: str) -> None:
                 "S",
                 "--country",
                 "BR",
+                "--tz",
+                "America/Sao_Paulo",
                 "--problem",
                 "link_down",
                 "--callback",
@@ -164,7 +166,8 @@ def agent(name: str, seconds: str, out: str) -> None:
         i += 1
         choice = rng.random()
         if not mine or choice < 0.3:
-            args = ["open", "--customer", f"{name}-{i}", "--site", "S", "--country", "BR", "--problem", "link_down",
+            args = ["open", "--customer", f"{name}-{i}", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo",
+                    "--problem", "link_down",
                     "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--service-type", "mpls",
                     "--no-contingency", "--json"]  # fmt: skip
             op, target, text = "open", None, None

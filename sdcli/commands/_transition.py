@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import app_of, emit_json, info, warn
+from sdcli.ui import app_of, emit_json, info, say, warn
 
 NOTIFY_OPTION = typer.Option(
     False, "--notify", help="Send the customer's update now (else `sdcli outbox send`)."
@@ -68,7 +68,7 @@ def run(
     if as_json:
         emit_json(doc)
     else:
-        info(f"{doc['id']} is now {doc['status']}.")
+        say("ticket.now", id=doc["id"], status=doc["status"])
     return doc
 
 
@@ -87,7 +87,7 @@ def move(
     from sdcli.model import PREFIXES, parse_id
 
     if parse_id(ticket_id)[0] != prefix:
-        raise RefusedTransition(f"{ticket_id} is not a {PREFIXES[prefix]} ({prefix}...)")
+        raise RefusedTransition("error.not_of_kind", id=ticket_id, kind=PREFIXES[prefix], prefix=prefix)
     return run(
         ctx,
         ticket_id,
@@ -142,3 +142,13 @@ def show_doc(
         emit_json(doc)
     else:
         show_ticket(doc, extra_rows=extra_rows(doc) if extra_rows else [])
+
+
+def site_time(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> str:
+    """A time for a ticket's site, read in the site's zone, not in the past (ISO, as stored)."""
+    from sdcli import clock, validate
+
+    doc = app_of(ctx).store().get(ticket_id)
+    return validate.when(
+        "at", at, clock.get_tz(doc.get("timezone")), dayfirst=dayfirst, tense=validate.FUTURE
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from sdcli.commands._mail import OUTPUT_OPTION, REPLY_OPTION, SEND_OPTION
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 
 def command(
@@ -59,7 +59,10 @@ def command(
     if as_json:
         emit_json(doc)
         return
-    late = ""
+    from sdcli.dates import When
+
+    zone = doc.get("timezone")
     if sla.ack_late(doc):
-        late = f" (late: it was due {doc['ack_due']})"
-    info(f"{doc['id']} acknowledged at {doc['acked_at']}{late}.")
+        say("ack.late", id=doc["id"], at=When(doc["acked_at"], zone), due=When(doc["ack_due"], zone))
+    else:
+        say("ack.done", id=doc["id"], at=When(doc["acked_at"], zone))

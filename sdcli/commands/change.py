@@ -6,7 +6,8 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive
+from sdcli.i18n import Message
+from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, say
 
 app = typer.Typer(help="Change requests: planned work, routed to the right owner, executed after acceptance.")
 
@@ -33,78 +34,120 @@ def submit(
     from_file: str | None = typer.Option(
         None, "--from-file", help="The request as JSON (same keys); - for stdin."
     ),
-    tz: str | None = typer.Option(None, "--tz", help="Zone for times without one."),
+    country: str | None = typer.Option(
+        None, "--country", help="The site's country (else the customer directory's)."
+    ),
+    tz: str | None = typer.Option(
+        None, "--tz", help="The site's time zone (needed in a country with several)."
+    ),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """File a change request (antenna or rack relocation, site move...) and route it.
 
     With a project manager the request goes to them; without one, to the customer's account
-    manager / commercial team from the customer directory (sdcli customer add).
+    manager / commercial team from the customer directory (sdcli customer add). The window is
+    site time (day first: 10/12/2026 is 10 December) and must not be in the past.
 
-    Example: sdcli change --customer "Banco Andino" --site "Lima HQ" --type rack_relocation
-    --description "Move rack to floor 2" --window-start 2026-12-10T22:00 --window-end 2026-12-11T04:00
+    Example: sdcli change --customer "Banco Andino" --site "Lima HQ" --country PE --type rack_relocation
+    --description "Move rack to floor 2" --window-start "10/12/2026 22:00" --window-end "11/12/2026 04:00"
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sdcli import changes, clock
+    from sdcli import changes
     from sdcli.commands.open import read_document
+    from sdcli.dates import When
 
     a = app_of(ctx)
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
-    given = {"customer": customer, "site": site, "type": kind, "description": description,
+    given = {"customer": customer, "site": site, "type": kind, "description": description, "country": country,
              "window_start": window_start, "window_end": window_end, "project_manager": project_manager}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
     if callbacks:
         raw["callback_contacts"] = callbacks
+    directory = a.store().customers() if a.store().exists() else []
     if interactive(a, no_input=no_input) and any(not raw.get(k) for k in changes.REQUIRED):
-        raw = _ask(raw, a.home)
-    request = changes.check_request(raw, a.home, clock.get_tz(tz))
+        raw = _ask(raw, a.home, directory, tz, dayfirst)
+    notes: list[Any] = []
+    request = changes.check_request(raw, a.home, tz or raw.get("timezone"), dayfirst=dayfirst, notes=notes,
+                                    directory=directory)  # fmt: skip
     doc = changes.submit(a.store(), request, actor=a.agent, home=a.home)
     if as_json:
         emit_json(doc)
         return
     r = doc["routing"]
     typer.echo(doc["id"])
-    info(
-        f"Routed to the {r['to'].replace('_', ' ')}: {r['contact'].get('name')} <{r['contact'].get('email', '')}> ({r['why']})."
+    why = Message(changes.WHY[r["why_code"]]) if r.get("why_code") in changes.WHY else r.get("why", "")
+    say(
+        "change.routed",
+        to=r["to"],
+        name=r["contact"].get("name"),
+        email=r["contact"].get("email", ""),
+        why=why,
     )
-    info(f"Next: sdcli change send {doc['id']}  (then accept, schedule, execute, cost, close)")
+    info(
+        Message(
+            "change.window",
+            start=When(doc["window_start"], doc["timezone"]),
+            end=When(doc["window_end"], doc["timezone"]),
+        )
+    )
+    for note in notes:
+        info(note)
+    say("change.next", id=doc["id"])
 
 
-def _ask(raw: dict[str, Any], home: Any) -> dict[str, Any]:
-    import questionary
+def _ask(
+    raw: dict[str, Any], home: Any, directory: list[Any], tz: str | None, dayfirst: bool | None
+) -> dict[str, Any]:
+    from sdcli import changes, clock, dates, sites, validate
+    from sdcli.i18n import Localized, t
+    from sdcli.prompts import line, select
 
-    from sdcli import changes, validate
-    from sdcli.prompts import _validator
-
-    def line(label: str, key: str, check: Any, required: bool = True) -> None:
+    def ask(label: str, key: str, check: Any, required: bool = True, accept: str = "") -> None:
         if raw.get(key):
             return
-        raw[key] = questionary.text(label, validate=_validator(check, required)).unsafe_ask().strip() or None
+        raw[key] = line(label, check, required, accept=accept).strip() or None
+
+    ask(t("change.ask_customer"), "customer", lambda v: validate.text("customer", v, required=True))
+    ask(t("change.ask_site"), "site", lambda v: validate.text("site", v, required=True))
+    known = sites.countries(home)
+    place = sites.directory_site(directory, raw.get("customer"), raw.get("site"))
+    ask(
+        t("change.ask_country"),
+        "country",
+        lambda v: validate.country("country", v, known),
+        accept=place.get("country") or "",
+    )
+    code = validate.country("country", raw["country"], known)
+    zone = (
+        tz
+        or (place.get("timezone") if place.get("country") == code else None)
+        or sites.only_zone(known, code)
+    )
+    if not zone:
+        now = clock.now()
+        zone = select(t("change.ask_zone"), [
+            (f"{cities} ({z}, {dates.offset(now.astimezone(clock.get_tz(z)))})", z) for z, cities in sites.zones(known, code)
+        ])  # fmt: skip
+    raw["timezone"] = zone
+    if not raw.get("type"):
+        raw["type"] = select(t("change.ask_type"), [(Localized({k: v for k, v in c.items() if k != "value"}).render(), c["value"])
+                                                    for c in changes.types(home)])  # fmt: skip
+    ask(t("change.ask_description"), "description", lambda v: validate.text("description", v, required=True))
+    site_tz = clock.get_tz(zone)
 
     def when(v: str) -> Any:
-        return validate.when("window", v)
+        return validate.when("window", v, site_tz, dayfirst=dayfirst, tense=validate.FUTURE)
 
-    line("Customer", "customer", lambda v: validate.text("customer", v, required=True))
-    line("Site", "site", lambda v: validate.text("site", v, required=True))
-    if not raw.get("type"):
-        raw["type"] = questionary.select(
-            "Type of change", choices=[questionary.Choice(t["en"], t["value"]) for t in changes.types(home)]
-        ).unsafe_ask()
-    line("Description of the work", "description", lambda v: validate.text("description", v, required=True))
-    line("Desired window start (e.g. 2026-12-10 22:00)", "window_start", when)
-    line("Desired window end", "window_end", when)
+    ask(t("change.ask_start"), "window_start", when)
+    ask(t("change.ask_end"), "window_end", when)
 
     def pm(v: str) -> Any:
-        return validate.contact("project_manager", v) if v.strip() else None
+        return validate.contact("project_manager", v, code) if v.strip() else None
 
-    line(
-        "Customer's project manager, 'Name <email> phone' (Enter if unknown)",
-        "project_manager",
-        pm,
-        required=False,
-    )
+    ask(t("change.ask_pm"), "project_manager", pm, required=False)
     return {k: v for k, v in raw.items() if v is not None}
 
 
@@ -152,23 +195,24 @@ def accept(
     if as_json:
         emit_json(doc)
     else:
-        info(f"{doc['id']} is now {doc['status']} (accepted by {doc['accepted_by'].get('name')}).")
+        say("change.accepted", id=doc["id"], status=doc["status"], name=doc["accepted_by"].get("name"))
 
 
 @app.command("schedule")
 def schedule(
     ctx: typer.Context,
     ticket_id: str = IDARG,
-    at: str = typer.Option(..., "--at", help="When the work will be done."),
+    at: str = typer.Option(..., "--at", help="When the work will be done (site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Schedule an accepted change.
+    """Schedule an accepted change (site time, not in the past).
 
-    Example: sdcli change schedule CHG3 --at "2026-12-10 22:00"
+    Example: sdcli change schedule CHG3 --at "10/12/2026 22:00"
     """
-    from sdcli import validate
+    from sdcli.commands._transition import site_time
 
-    _move(ctx, ticket_id, "schedule", as_json, scheduled_at=validate.when("at", at))
+    _move(ctx, ticket_id, "schedule", as_json, scheduled_at=site_time(ctx, ticket_id, at, dayfirst))
 
 
 @app.command("execute")
@@ -203,7 +247,9 @@ def cost(
 
     cur = currency.strip().upper()
     if len(cur) != 3 or not cur.isalpha():
-        raise InvalidValue("currency", currency, "expected a 3-letter ISO 4217 code such as USD")
+        raise InvalidValue("currency", currency, "invalid.currency")
+    if amount != amount or amount > 1e12:  # NaN, infinity, beyond any invoice
+        raise InvalidValue("amount", amount, "invalid.out_of_range")
     _move(ctx, ticket_id, "cost", as_json, cost={"amount": round(amount, 2), "currency": cur})
 
 
@@ -292,6 +338,8 @@ def states(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(data)
         return
-    typer.echo(f"initial: {data['initial']}")
+    from sdcli.i18n import t
+
+    typer.echo(f"{t('change.initial')}: {data['initial']}")
     for action, rule in data["actions"].items():
         typer.echo(f"  {action:<9} {' | '.join(rule['from'])} -> {rule['to']}")

@@ -7,7 +7,18 @@ from typing import Any
 import typer
 
 from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, console, emit_json, info, interactive, text
+from sdcli.ui import (
+    JSON_OPTION,
+    LANG_OPTION,
+    NO_INPUT_OPTION,
+    app_of,
+    console,
+    emit_json,
+    interactive,
+    say,
+    session_lang,
+    text,
+)
 
 
 def command(
@@ -22,7 +33,7 @@ def command(
     ),
     urgency: str | None = typer.Option(None, "--urgency", help="high|medium|low or 1-3."),
     accept: bool = typer.Option(False, "--accept-suggestion", help="Take the suggested level."),
-    lang: str | None = typer.Option(None, "--lang", help="es, en or pt."),
+    lang: str | None = LANG_OPTION,
     no_input: bool = NO_INPUT_OPTION,
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
@@ -35,13 +46,14 @@ def command(
 
     Example: sdcli classify INC12 --accept-suggestion --json
     """
-    from sdcli import intake, sla
+    from sdcli import sla
     from sdcli.errors import InvalidValue, MissingAnswers
+    from sdcli.i18n import Message
     from sdcli.store.base import version
 
     app = app_of(ctx)
     store = app.store()
-    lang_code = intake.resolve_lang(lang or app.lang)
+    lang_code = session_lang(app, lang)
     doc = store.get(ticket_id)
     suggestion = sla.suggest(doc, lang_code, app.home)
     extra: dict[str, Any] = {}
@@ -51,17 +63,14 @@ def command(
     if impact is not None and urgency is not None:
         level, method = sla.matrix_level(impact, urgency, app.home), "matrix"
         extra = {"impact": impact, "urgency": urgency}
-        reason = reason or f"impact {impact} x urgency {urgency}"
+        reason = reason or str(Message("classify.matrix_reason", impact=impact, urgency=urgency))
     elif severity is not None:
         level, method = severity, "manual"
         if level not in sla.levels(app.home):
-            raise InvalidValue(
-                "severity", level, "use one of " + ", ".join(map(str, sorted(sla.levels(app.home))))
-            )
+            raise InvalidValue("severity", level, "invalid.use_one_of",
+                               choices=", ".join(map(str, sorted(sla.levels(app.home)))))  # fmt: skip
         if level != suggestion.severity and not (reason or "").strip():
-            raise MissingAnswers(
-                [f"--reason (severity {level} differs from the suggested {suggestion.severity})"]
-            )
+            raise MissingAnswers([Message("error.reason_needed", level=level, suggested=suggestion.severity)])
     elif accept:
         level, method = suggestion.severity, "suggestion"
     elif interactive(app, no_input=no_input):
@@ -69,7 +78,7 @@ def command(
         expect = version(doc)  # the person decided on this version: a change since refuses the save
     else:
         raise MissingAnswers(
-            ["one of --accept-suggestion", "--severity N --reason TEXT", "--impact X --urgency Y"]
+            [Message("error.classify_how"), "--severity N --reason TEXT", "--impact X --urgency Y"]
         )
 
     def change(d: dict[str, Any]) -> dict[str, Any]:
@@ -82,39 +91,45 @@ def command(
     if as_json:
         emit_json(doc)
         return
-    info(f"{doc['id']}: severity {level} ({sla.level_name(level, lang_code, app.home)}), "
-         f"recovery due {doc.get('recovery_due', '—')} [{doc['sla_clock']}, {doc['sla_target_hours']:g} h]")  # fmt: skip
+    from sdcli.dates import When
+
+    due = When(doc["recovery_due"], doc.get("timezone")) if doc.get("recovery_due") else "—"
+    say("classify.done", id=doc["id"], level=level, name=sla.level_name(level, lang_code, app.home), due=due,
+        clock=doc["sla_clock"], hours=f"{doc['sla_target_hours']:g}")  # fmt: skip
 
 
 def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[int, str, str | None]:
-    import questionary
     from rich.table import Table
 
     from sdcli import sla
+    from sdcli.i18n import Localized, render, t
+    from sdcli.prompts import line, select
 
     out = console()
-    t = Table(
+    table = Table(
         title=text(f"{doc['id']}: {doc.get('customer', '')} / {doc.get('site', '')}"), title_justify="left"
     )
     for col in ("level", "name", "qualifies", "target"):
-        t.add_column(col)
+        table.add_column(t(f"classify.{col}"))
     for n, lv in sorted(sla.levels(home).items()):
         hours, kind = sla.target_for(doc, n, home)
         mark = "bold reverse" if n == suggestion.severity else ""
-        t.add_row(text(str(n), mark), text(sla.level_name(n, lang, home), mark),
-                  text(lv.get("qualifies", {}).get(lang, ""), mark), text(f"{hours:g} h {kind}", mark))  # fmt: skip
-    out.print(t)
-    out.print(text(f"Suggested: {suggestion.severity} — " + "; ".join(suggestion.reasons), "bold"))
-    choices = [
-        questionary.Choice(f"{n} {sla.level_name(n, lang, home)}", n) for n in sorted(sla.levels(home))
-    ]
-    level = questionary.select(
-        "Severity", choices=choices, default=next(c for c in choices if c.value == suggestion.severity)
-    ).unsafe_ask()
+        table.add_row(text(str(n), mark), text(sla.level_name(n, lang, home), mark),
+                      text(Localized(lv.get("qualifies", "")).render(lang), mark),
+                      text(f"{hours:g} h {t('clock.' + kind)}", mark))  # fmt: skip
+    out.print(table)
+    reasons = "; ".join(render(m) for m in suggestion.messages)
+    out.print(text(t("classify.suggested", level=suggestion.severity, reasons=reasons), "bold"))
+    choices = [(f"{n} {sla.level_name(n, lang, home)}", n) for n in sorted(sla.levels(home))]
+    level = select(t("classify.severity"), choices, suggestion.severity)
     if level == suggestion.severity:
         return level, "suggestion", None
-    reason = questionary.text(
-        f"Why {level} rather than the suggested {suggestion.severity}?",
-        validate=lambda v: bool(v.strip()) or "a reason is required",
-    ).unsafe_ask()
+
+    def needed(v: str) -> None:
+        from sdcli.errors import InvalidValue
+
+        if not v.strip():
+            raise InvalidValue("reason", v, "classify.reason_required")
+
+    reason = line(t("classify.why", level=level, suggested=suggestion.severity), needed, True)
     return level, "manual", reason.strip()

@@ -49,7 +49,7 @@ def command(
         info(f"{doc['id']} is complete: nothing is missing.")
         return
     doc = completing.complete(store, doc["id"], given, actor=app.agent, home=app.home, expect=expect)
-    left = intake.missing_keys(doc)
+    left = completing.missing_keys(doc)
     if as_json:
         emit_json(doc)
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 app = typer.Typer(
     help="The customer directory: project and account managers, for change routing.", no_args_is_help=True
@@ -24,29 +24,35 @@ def add(
     ),
     country: str | None = typer.Option(None, "--country", help="Country code for national phone numbers."),
     lang: str | None = typer.Option(
-        None, "--lang", help="The customer's language (es, en, pt): replies and updates."
+        None, "--customer-lang", help="The customer's language (es, en, pt): their replies and updates."
     ),
     contacts: list[str] = typer.Option(
         [],
         "--contact",
         help="A contact of the customer, 'Name <email> phone' (repeatable; replaces the list).",
     ),
+    sites: list[str] = typer.Option(
+        [], "--site", help="A site and its time zone, 'NAME=ZONE' (repeatable; replaces the list)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Add a customer or update its managers and contacts (who may accept a change).
+    """Add a customer or update its managers, contacts (who may accept a change) and sites (whose
+    zone then needs no asking).
 
     Example: sdcli customer add "Banco Andino" --account-manager "Rita Paz <rita@example.com> +51 1 4117000"
+    --site "Planta Cuiabá=America/Cuiaba"
     """
     from sdcli.changes import check_customer
 
     a = app_of(ctx)
     raw = {"name": name, "project_manager": project_manager, "account_manager": account_manager,
-           "commercial_team": commercial_team, "country": country, "contacts": contacts, "lang": lang}  # fmt: skip
-    record = a.store().put_customer(check_customer(raw), actor=a.agent)
+           "commercial_team": commercial_team, "country": country, "contacts": contacts, "sites": sites,
+           "lang": lang}  # fmt: skip
+    record = a.store().put_customer(check_customer(raw, a.home), actor=a.agent)
     if as_json:
         emit_json(record)
     else:
-        info(f"Customer {record['name']} saved.")
+        say("customer.saved", name=record["name"])
 
 
 @app.command("list")
@@ -76,7 +82,7 @@ def show(ctx: typer.Context, name: str = typer.Argument(...), as_json: bool = JS
 
     record = find_customer(app_of(ctx).store(), name)
     if record is None:
-        raise InvalidValue("customer", name, "not in the customer directory (sdcli customer add)")
+        raise InvalidValue("customer", name, "invalid.not_in_directory")
     if as_json:
         emit_json(record)
     else:

@@ -44,9 +44,7 @@ def command(
     try:
         doc = store.get(ticket_id)
     except UnknownTicket:
-        raise UnknownTicket(
-            f"{ticket_id.strip().upper()} is not registered: register it first: sdcli open"
-        ) from None
+        raise UnknownTicket("error.not_registered", id=ticket_id.strip().upper()) from None
     table = escalation.load_table(app.home, store.customers())
     escalation.check_escalable(doc)
     now = store.now()  # the store's clock: agents' machines disagree
@@ -67,7 +65,7 @@ def command(
             _render(doc, table, now, app.home)
         return
     note = check_text("note", note, required=False) or None
-    messages: list[str] = []
+    messages: list[Any] = []
 
     def change(d: dict[str, Any]) -> dict[str, Any]:
         event, msgs = escalation.record_attempt(
@@ -82,7 +80,7 @@ def command(
     if notify_now:
         notify(app, doc["id"])
     for m in messages:
-        (warn if "backup" in m or "voicemail" in m else info)(m)
+        (warn if m.key in ("escalate.email_backup", "escalate.move_up", "escalate.last_level") else info)(m)
     if as_json:
         emit_json(escalation.state(doc, table, now, app.home))
 
@@ -91,60 +89,77 @@ def _render(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
     from rich.table import Table
 
     from sdcli import clock, escalation, sla
+    from sdcli.dates import When, agent_zone, city
+    from sdcli.i18n import Localized, render, t
+    from sdcli.render import phone
 
     st = escalation.state(doc, table, now, home)
     out = console()
-    sev = f"{st['severity']}" + ("" if st["severity_classified"] else " (suggested; not classified yet)")
-    head = f"{doc['id']}  {doc.get('customer', '')} / {doc.get('site', '')}  severity {sev}  age {clock.humanize(now - clock.from_iso(doc['opened_at']))}"
-    out.print(text(head, "bold"))
-    out.print(text("SLA: " + sla.status_line(doc, now)))
+    zone = doc.get("timezone")
+    sev = (
+        str(st["severity"])
+        if st["severity_classified"]
+        else t("escalate.suggested_only", severity=st["severity"])
+    )
+    age = clock.humanize(now - clock.from_iso(doc["opened_at"]))
+    out.print(text(t("escalate.head", id=doc["id"], customer=doc.get("customer", ""), site=doc.get("site", ""),
+                     severity=sev, age=age), "bold"))  # fmt: skip
+    out.print(text(t("escalate.sla", line=render(sla.status_line(doc, now)))))
     owner = st["owner"]
     if owner:
-        out.print(text(f"Owner: {owner['name']} (level {owner['level']}) since {owner['since']}"))
-    local = now.astimezone().strftime("%a %H:%M %Z")
-    t = Table(title=f"Escalation table — correct level now: {st['current_level']}, calling level: {st['active_level']}",
-              title_justify="left")  # fmt: skip
-    for col in (
-        "",
-        "level",
-        "after",
-        "contact",
-        "phone",
-        "email",
-        "available now",
-        f"their time / yours ({local})",
-        "attempts",
-    ):
-        t.add_column(col)
-    for lv in st["levels"]:
+        out.print(
+            text(
+                t(
+                    "escalate.owner_line",
+                    name=owner["name"],
+                    level=owner["level"],
+                    since=When(owner["since"], zone),
+                )
+            )
+        )
+    mine = now.astimezone(agent_zone())
+    days = t("date.weekdays").split()
+    local = f"{days[mine.weekday()] if len(days) == 7 else mine.strftime('%a')} {mine:%H:%M} {city(getattr(mine.tzinfo, 'key', None)) or mine.strftime('%Z')}"
+    grid = Table(
+        title=t("escalate.title", current=st["current_level"], active=st["active_level"]),
+        title_justify="left",
+    )
+    for col in ("", t("escalate.col_level"), t("escalate.col_after"), t("escalate.col_contact"), t("escalate.col_phone"),
+                t("escalate.col_available"), t("escalate.col_times", mine=local), t("escalate.col_attempts")):  # fmt: skip
+        grid.add_column(col, overflow="fold")
+    for lv, level in zip(st["levels"], table.levels, strict=True):
         style = "bold reverse" if lv["active"] else ""
-        mark = "▶ now" if lv["active"] else ("correct" if lv["correct"] else "")
+        mark = t("escalate.now") if lv["active"] else (t("escalate.correct") if lv["correct"] else "")
         fails = lv["consecutive_failures"]
-        tried = f"{len(lv['attempts'])} ({fails} failed in a row)" if lv["attempts"] else ""
-        for i, c in enumerate(lv["contacts"]):
-            after = "" if i else ("—" if lv["after_minutes"] is None else f"{lv['after_minutes']} min")
-            t.add_row(text(mark if not i else "", style), text(f"{lv['level']} {lv['name']}" if not i else "", style),
-                      text(after, style), text(f"{c['name']} ({c['role']})", style), text(c["phone"], style),
-                      text(c["email"] or "", style), text("yes" if c["available_now"] else "no (out of hours)", style),
-                      text(c["local_time"], style), text(tried if not i else "", style))  # fmt: skip
-    out.print(t)
+        tried = t("escalate.tried", n=len(lv["attempts"]), fails=fails) if lv["attempts"] else ""
+        for i, c in enumerate(level.contacts):
+            after = (
+                ""
+                if i
+                else ("—" if lv["after_minutes"] is None else t("escalate.minutes", n=lv["after_minutes"]))
+            )
+            free = t("escalate.available") if c.available(now) else t("escalate.out_of_hours")
+            grid.add_row(text(mark if not i else "", style), text(f"{lv['level']} {render(Localized(level.name))}" if not i else "", style),
+                         text(after, style), text(f"{c.name} ({render(Localized(c.role))})", style),
+                         text(phone(c.phone), style, no_wrap=True), text(free, style), text(c.shown_time(now), style),
+                         text(tried if not i else "", style))  # fmt: skip
+    out.print(grid)
     if st["next_level_at"]:
-        out.print(text(f"Next level due at {st['next_level_at']}"))
-    out.print(text("Escalate by phone. Email is a backup, not monitored 24x7. No SMS or WhatsApp."))
+        out.print(text(t("escalate.next_at", when=When(st["next_level_at"], zone))))
+    out.print(text(t("escalate.rules")))
 
 
 def _ask(doc: dict[str, Any], table: Any, now: Any, home: Any) -> tuple[str, str, str | None, str | None]:
-    import questionary
-
     from sdcli import escalation
+    from sdcli.i18n import Localized, t, word
+    from sdcli.prompts import line, select
+    from sdcli.render import phone
 
     st = escalation.state(doc, table, now, home)
     level = table.level(st["active_level"])
-    choices = [questionary.Choice(f"{c.name} ({c.role}) {c.phone}" + ("" if c.available(now) else " — out of hours"), c.name)
+    choices = [(f"{c.name} ({Localized(c.role).render()}) {phone(c.phone)}" + ("" if c.available(now) else t("escalate.out_of_hours_choice")), c.name)
                for c in level.contacts]  # fmt: skip
-    name = questionary.select(
-        f"Call whom at level {level.level} ({level.name})?", choices=choices
-    ).unsafe_ask()
-    outcome = questionary.select("Outcome of the call", choices=list(escalation.OUTCOMES)).unsafe_ask()
-    note = questionary.text("Note (optional)").unsafe_ask()
+    name = select(t("escalate.call_whom", level=level.level, name=Localized(level.name)), choices)
+    outcome = select(t("escalate.outcome"), [(word("outcome", o), o) for o in escalation.OUTCOMES])
+    note = line(t("escalate.note"), lambda v: None, False)
     return name, "phone", outcome, note.strip() or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import app_of, info, warn
+from sdcli.ui import app_of, say, warn
 
 
 def command(
@@ -41,11 +41,8 @@ def command(
     docs = find(app.store(), filters, full=True, damaged=damaged)
     write_text(output or "-", tables.export_text(docs, fmt))
     if output and output != "-":
-        info(f"{len(docs)} tickets written to {output}")
+        say("export.written", n=len(docs), path=output)
     if damaged:
         for line in damaged:
             warn(line)
-        raise StoreDamaged(
-            f"{len(docs)} tickets exported, but {len(damaged)} store file(s) could not be read and their "
-            "tickets are missing (named above); run: sdcli doctor"
-        )
+        raise StoreDamaged("export.damaged", n=len(docs), files=len(damaged))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, info, warn
+from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, say, warn
 
 
 def command(
@@ -24,7 +22,7 @@ def command(
     ),
     preset: str | None = typer.Option(None, "--preset", help="A known export layout: servicenow."),
     dayfirst: bool | None = typer.Option(
-        None, "--dayfirst/--monthfirst", help="Read 02-03-2016 as 2 March (or as February 3)."
+        None, "--dayfirst/--monthfirst", help="Read 02-03-2016 as 2 March (the default) or as February 3."
     ),
     key: str | None = typer.Option(
         None,
@@ -40,9 +38,13 @@ def command(
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Validate and report; write nothing."),
     country: str | None = typer.Option(
-        None, "--country", help="Default country of sites (phone region, zone)."
+        None,
+        "--country",
+        help="Country of rows that give none (else the mapping's default, else the config's).",
     ),
-    tz: str | None = typer.Option(None, "--tz", help="Zone for times given without one."),
+    tz: str | None = typer.Option(
+        None, "--tz", help="Zone of sites that give none (needed in a country with several)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Import tickets in one all-or-nothing write, validated like `sdcli open`; idempotent by key.
@@ -55,6 +57,7 @@ def command(
 
     from sdcli import importer, tables
     from sdcli.errors import UsageProblem
+    from sdcli.i18n import Message
     from sdcli.inputs import decode, read_source
 
     app = app_of(ctx)
@@ -64,13 +67,13 @@ def command(
     kind = kind or m.kind or "incident"
     conflict = on_conflict or m.on_conflict or "skip"
     if partial and not rejects:
-        raise UsageProblem("--partial needs --rejects FILE for the rows it does not write")
+        raise UsageProblem("error.partial_needs_rejects")
     text = decode(read_source(source), source)
     fmt = tables.detect_format(source, fmt, text[:4096])
     table = tables.read_rows(text, fmt, source)
     counts = Counter(table.columns)  # linear: a header of 10^6 cells is counted once
     for column in sorted(c for c, n in counts.items() if n > 1):
-        warn(f"column {column!r} appears more than once in the header; its last one is read")
+        warn(Message("import.column_twice", column=repr(column)))
     gc.disable()  # validation allocates millions of small objects and frees none until the end
     try:
         plan = importer.plan_import(table, kind=kind, mapping=m, home=app.home, key=key, on_conflict=conflict,
@@ -89,11 +92,11 @@ def command(
         tables.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
-        emit_json({**summary, "errors": [asdict(e) for e in plan.errors]})
+        emit_json({**summary, "errors": [e.as_dict() for e in plan.errors]})
     else:
-        info(
-            ("Dry run: would have " if dry_run else "")
-            + ", ".join(f"{k} {v}" for k, v in summary.items() if k != "dry_run")
+        say(
+            "import.dry_run" if dry_run else "import.done",
+            **{k: v for k, v in summary.items() if k != "dry_run"},
         )
 
 
@@ -104,15 +107,14 @@ def _refuse(plan, dry_run: bool, as_json: bool) -> None:
 
     if as_json:
         emit_json({**dict.fromkeys(plan.summary(), 0), "read": plan.read, "rejected": len(plan.rejected_rows),
-                   "dry_run": dry_run, "errors": [asdict(e) for e in plan.errors]})  # fmt: skip
+                   "dry_run": dry_run, "errors": [e.as_dict() for e in plan.errors]})  # fmt: skip
+    from sdcli.i18n import render, t
+
     for err in plan.errors[:50]:
-        typer.echo(f"  {clean(str(err))}", err=True)
+        typer.echo(f"  {clean(render(err.message()))}", err=True)
     if len(plan.errors) > 50:
-        typer.echo(f"  ... and {len(plan.errors) - 50} more", err=True)
-    raise importer.ImportRejected(
-        f"{len(plan.rejected_rows)} of {plan.read} rows are invalid; nothing was written "
-        "(fix them, or use --partial --rejects FILE)"
-    )
+        typer.echo(f"  {t('import.more', n=len(plan.errors) - 50)}", err=True)
+    raise importer.ImportRejected("import.rejected", bad=len(plan.rejected_rows), read=plan.read)
 
 
 def _progress(rows: int):
@@ -124,7 +126,9 @@ def _progress(rows: int):
     from rich.progress import Progress
 
     bar = Progress(transient=True)
-    task = bar.add_task(f"validating {rows:,} rows", total=1.0)
+    from sdcli.i18n import t
+
+    task = bar.add_task(t("import.validating", n=f"{rows:,}"), total=1.0)
     bar.start()
 
     def tick(done: float) -> None:

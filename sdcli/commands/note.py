@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 
 def command(
@@ -28,4 +28,4 @@ def command(
     if as_json:
         emit_json(doc)
     else:
-        info(f"Note added to {doc['id']}.")
+        say("ticket.noted", id=doc["id"])

@@ -6,54 +6,69 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
+from sdcli.ui import (
+    DAYFIRST_OPTION,
+    JSON_OPTION,
+    LANG_OPTION,
+    NO_INPUT_OPTION,
+    app_of,
+    emit_json,
+    info,
+    interactive,
+    say,
+    session_lang,
+    warn,
+)
 
 SETTINGS = {"context_settings": {"allow_extra_args": True, "ignore_unknown_options": True}}
 
 
 def _epilog() -> str:
+    from sdcli.i18n import t
     from sdcli.intake import load_questionnaire
 
-    lines = ["Questionnaire flags (repeat the list ones):"]
+    lines = [t("open.epilog")]
     for q in load_questionnaire():
-        req = " (required)" if q.required else ""
-        when = (
-            "  only if " + ", ".join(f"{k}={'/'.join(map(str, v))}" for k, v in q.when.items())
-            if q.when
-            else ""
-        )
-        lines.append(f"  {q.flags:<46} {q.key}{req}{when}")
+        req = " " + t("open.required") if q.required else ""
+        conditions = ", ".join(f"{k}={'/'.join(map(str, v))}" for k, v in q.when.items())
+        when = "  " + t("open.only_if", conditions=conditions) if q.when else ""
+        flags = f"{q.flags}/--{q.flag_unknown}" if q.kind == "yesno" else q.flags
+        lines.append(f"  {flags:<46} {q.key}{req}{when}")
     return "\n\n".join(["\b\n" + "\n".join(lines)])
 
 
 def parse_flags(args: list[str], questions: list[Any]) -> dict[str, Any]:
-    """The questionnaire's flags (--customer X, --callback '...' repeated, --no-power...)."""
+    """The questionnaire's flags (--customer X, --callback '...' repeated, --no-power,
+    --power-unknown...)."""
     from sdcli.errors import UsageProblem
+    from sdcli.validate import UNKNOWN
 
-    by_flag: dict[str, tuple[Any, bool]] = {}
+    by_flag: dict[str, tuple[Any, Any]] = {}
     for q in questions:
         by_flag[q.flag] = (q, True)
         if q.flag_no:
             by_flag[q.flag_no] = (q, False)
+        if q.kind == "yesno":
+            by_flag[q.flag_unknown] = (q, UNKNOWN)
     out: dict[str, Any] = {}
     i = 0
     while i < len(args):
         arg = args[i]
         if not arg.startswith("--"):
-            raise UsageProblem(f"unexpected argument {arg!r} (see: sdcli open --help)")
+            raise UsageProblem("error.unexpected_argument", text=repr(arg))
         name, eq, value = arg[2:].partition("=")
         if name not in by_flag:
-            raise UsageProblem(f"no such option --{name} (see: sdcli open --help)")
+            raise UsageProblem("error.unknown_option", name=name)
         q, positive = by_flag[name]
         if q.kind == "yesno":
             if eq:
-                raise UsageProblem(f"--{name} takes no value")
+                raise UsageProblem("error.takes_no_value", name=name)
             out[q.key] = positive
         else:
             if not eq:
                 i += 1
                 if i >= len(args):
-                    raise UsageProblem(f"--{name} needs a value")
+                    raise UsageProblem("error.needs_value", name=name)
                 value = args[i]
             if q.kind in ("contacts", "datetimes"):
                 out.setdefault(q.key, []).append(value)
@@ -72,9 +87,9 @@ def read_document(source: str) -> dict[str, Any]:
     try:
         data = parse_json(text)
     except ValueError as e:
-        raise InvalidValue("from-file", source, f"not valid JSON ({str(e)[:200]})") from None
+        raise InvalidValue("from-file", source, "invalid.json", reason=str(e)[:200]) from None
     if not isinstance(data, dict):
-        raise InvalidValue("from-file", source, "expected one JSON object with the questionnaire's keys")
+        raise InvalidValue("from-file", source, "invalid.json_object")
     return data
 
 
@@ -90,12 +105,15 @@ def command(
         None, "--received-at", help="When the report arrived (default now)."
     ),
     country: str | None = typer.Option(
-        None, "--country", help="Default country of the site (phone region, zone)."
+        None,
+        "--country",
+        help="The site's country (phone region, zone, holidays); else the config's country.",
     ),
     tz: str | None = typer.Option(
-        None, "--tz", help="Time zone for times given without one (default: the site's)."
+        None, "--tz", help="The site's time zone (asked in a country with several; e.g. America/Cuiaba)."
     ),
-    lang: str | None = typer.Option(None, "--lang", help="es, en or pt (else SDCLI_LANG, else the locale)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
+    lang: str | None = LANG_OPTION,
     resume: bool = typer.Option(False, "--resume", help="Continue a draft left by an interrupted intake."),
     draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
     request_id: str | None = typer.Option(
@@ -107,45 +125,42 @@ def command(
     """Open an incident: walk the intake questionnaire, or take it from flags or JSON.
 
     On a terminal every question is asked (flags given are pre-filled) and each answer is
-    saved in a draft; Ctrl-C keeps the draft for --resume. Without a terminal, or with
-    --no-input, missing required answers are an error naming every missing flag.
+    saved in a draft; Ctrl-C or Ctrl-D keeps the draft for --resume. Without a terminal, or
+    with --no-input, missing required answers are an error naming every missing flag. Dates
+    are read day first (02/12/2026 is 2 December) in the site's zone.
 
-    Example: sdcli open --no-input --customer ACME --site "Lima HQ" --problem link_down
+    Example: sdcli open --no-input --customer ACME --site "Lima HQ" --country PE --problem link_down
     --callback "Ana Díaz <ana@acme.pe> +51 1 4117000" --service-type mpls --no-contingency
     """
-    from sdcli import clock, drafts, intake, validate
+    from sdcli import drafts, intake, validate
     from sdcli.errors import DraftDamaged, UnknownDraft
 
     app = app_of(ctx)
-    lang_code = intake.resolve_lang(lang or app.lang)
+    lang_code = session_lang(app, lang)
     questions = intake.load_questionnaire(app.home)
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
     raw.update(parse_flags(list(ctx.args), questions))
+    if tz:
+        raw["timezone"] = tz
     chan = channel or raw.pop("channel", None) or "phone"
     received_raw = received_at or raw.pop("received_at", None)
-    raw.pop("timezone", None)
-    ictx = intake.make_context(app.home, country=country, tz=tz)
-    site_tz = ictx.tz(
-        {"country": raw["country"]} if raw.get("country") else {}
-    )  # a time without a zone: the site's
-    received = (
-        validate.instant("received-at", received_raw, site_tz, relative_past=True) if received_raw else None
-    )
+    directory = app.store().customers() if app.store().exists() else []
+    ictx = intake.make_context(app.home, country=country, dayfirst=dayfirst, directory=directory)
 
     draft = None
     if resume:
-        damaged: list[str] = []
+        damaged: list[Any] = []
         existing = drafts.all_drafts(app.home, damaged)
         if draft_id:
             draft = drafts.load(app.home, draft_id)
         elif len(existing) == 1:
             draft = existing[0]
         elif not existing and damaged:
-            raise DraftDamaged(
-                damaged[0] if len(damaged) == 1 else f"{len(damaged)} drafts are damaged: {damaged[0]}"
-            )
+            if len(damaged) == 1:
+                raise DraftDamaged(damaged[0])
+            raise DraftDamaged("error.drafts_damaged", n=len(damaged), first=damaged[0])
         elif not existing:
-            raise UnknownDraft(f"no draft to resume in {app.home / 'drafts'}")
+            raise UnknownDraft("error.no_draft", where=str(app.home / "drafts"))
         elif interactive(app, no_input=no_input):
             from sdcli.prompts import pick_draft
 
@@ -153,26 +168,30 @@ def command(
                 app.home, pick_draft([(d.id, d.title) for d in existing], lang_code, app.home)
             )
         else:
-            raise UnknownDraft(
-                "several drafts: choose one with --draft: " + ", ".join(d.id for d in existing)
-            )
+            raise UnknownDraft("error.several_drafts", ids=", ".join(d.id for d in existing))
         for line in damaged:  # left as they are; said, since the agent may miss one
             warn(line)
         opts = draft.options
         chan = channel or opts.get("channel") or chan
-        if received is None and opts.get("received_at"):
-            received = clock.from_iso(opts["received_at"])
-        ictx = intake.make_context(app.home, country=country or opts.get("country"), tz=tz or opts.get("tz"))
-        lang_code = intake.resolve_lang(lang or opts.get("lang") or app.lang)
+        if received_raw is None:
+            received_raw = opts.get("received_text") or opts.get("received_at")
+        ictx = intake.make_context(app.home, country=country or opts.get("country"), directory=directory,
+                                   dayfirst=dayfirst if dayfirst is not None else opts.get("dayfirst"))  # fmt: skip
+        lang_code = session_lang(app, lang or opts.get("lang"))
         raw = {**draft.answers, **raw}
-
+        if tz or opts.get("tz"):
+            raw.setdefault("timezone", tz or opts.get("tz"))
     if interactive(app, no_input=no_input):
-        answers, draft = _walk(app, questions, raw, ictx, lang_code, draft, chan, received, country, tz)
+        answers, draft = _walk(
+            app, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
+        )
     else:
         answers = intake.check_all(questions, {k: v for k, v in raw.items() if v is not None}, ictx)
+    received = (  # read once the site is known: a time without a zone is the site's
+        validate.instant("received-at", received_raw, ictx.tz(answers), dayfirst=ictx.dayfirst, tense=validate.PAST,
+                         notes=ictx.notes) if received_raw else None
+    )  # fmt: skip
     fields = intake.incident_fields(answers, ictx, channel=chan, received_at=received)
-    if not as_json:  # the acknowledgement's texts are read before the save: a broken file refuses it
-        intake.message("saved", lang_code, app.home)
     rid = request_id or (f"draft:{app.agent}:{draft.id}" if draft is not None else None)  # a retry finds it
     doc = intake.open_incident(app.store(), fields, actor=app.agent, request_id=rid)
     if draft is not None:
@@ -182,12 +201,16 @@ def command(
         return
     typer.echo(f"{doc['id']}")
     typer.echo(intake.ack_text(doc, lang_code, app.home))
+    for note in ictx.notes:  # a date whose day order decided it, shown back in words
+        info(note)
     if chan == "email":
-        info(f"Email report: acknowledge by {doc['ack_due']} and record it with: sdcli ack {doc['id']}")
+        from sdcli.dates import When
+
+        say("open.email_report", due=When(doc["ack_due"], doc.get("timezone")), id=doc["id"])
 
 
 def _walk(
-    app, questions, raw, ictx, lang_code, draft, chan, received, country, tz
+    app, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
 ) -> tuple[dict[str, Any], Any]:
     from sdcli import clock, drafts, intake
     from sdcli.prompts import Walker
@@ -198,8 +221,8 @@ def _walk(
             value = raw[q.key]
             prefilled[q.key] = value if value is None else intake.check_answer(q, value, prefilled, ictx)
     if draft is None:
-        options = {"lang": lang_code, "channel": chan, "country": country, "tz": tz,
-                   "received_at": clock.iso(received or clock.now())}  # fmt: skip
+        options = {"lang": lang_code, "channel": chan, "country": country, "tz": tz, "dayfirst": dayfirst,
+                   "received_at": clock.iso(clock.now()), "received_text": received_raw}  # fmt: skip
         draft = drafts.new(app.home, app.agent, options)
 
     def on_answer(answers: dict[str, Any]) -> None:
@@ -210,17 +233,16 @@ def _walk(
     walker = Walker(questions, ictx, lang_code, app.home, on_answer, pending=draft.pending)
     try:
         final = walker.review(prefilled)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C, Ctrl-D, a closed input
         if prefilled or walker.pending:
             draft.answers = dict(prefilled)
             draft.pending = dict(walker.pending)
             drafts.save(app.home, draft)
-            typer.echo(
-                f"\nInterrupted: draft {draft.id} kept ({len(draft.answers)} answers). "
-                "Resume with: sdcli open --resume",
-                err=True,
-            )
+            typer.echo("", err=True)
+            say("open.interrupted_kept", id=draft.id, n=len(draft.answers))
         else:
-            typer.echo("\nInterrupted: nothing was typed, no draft kept.", err=True)
+            typer.echo("", err=True)
+            say("open.interrupted_nothing")
         raise typer.Exit(130) from None
+    ictx.notes.clear()  # the review showed every date in words
     return intake.check_all(questions, final, ictx), draft

@@ -41,7 +41,7 @@ def list_(
         return
     rows = [{**i, "to": ", ".join(i.get("to", [])), "error": i.get("last_error") or ""} for i in items]
     ticket_table(rows, ("id", "ticket", "action", "state", "to", "next_at", "attempts", "error"),
-                 none="Nothing in the outbox.", noun="update")  # fmt: skip
+                 none="outbox.none", count="outbox.count")  # fmt: skip
 
 
 @app.command("send")

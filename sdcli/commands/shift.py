@@ -6,14 +6,15 @@ import typer
 
 from sdcli.ui import JSON_OPTION, app_of, console, emit_json, text, warn
 
+#: (section, the time each row is shown by); titles are the catalogue's shift.<section>
 SECTIONS = (
-    ("breached", "Breached", "recovery_due"),
-    ("due_soon", "Due within {within}", "recovery_due"),
-    ("unacked", "Email reports not acknowledged", "ack_due"),
-    ("escalation_due", "Next escalation level due", "next_level_at"),
-    ("unclassified", "Not classified yet", "opened_at"),
-    ("on_hold", "On hold (clock paused)", "sla_paused_at"),
-    ("incomplete", "Registered without some answers (sdcli complete ID)", "opened_at"),
+    ("breached", "recovery_due"),
+    ("due_soon", "recovery_due"),
+    ("unacked", "ack_due"),
+    ("escalation_due", "next_level_at"),
+    ("unclassified", "opened_at"),
+    ("on_hold", "sla_paused_at"),
+    ("incomplete", "opened_at"),
 )
 
 
@@ -33,45 +34,60 @@ def command(
     data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home)
     for problem in data["problems"]:
         warn(problem)
+    data["problems"] = [str(p) for p in data["problems"]]
     if as_json:
         emit_json(data)
         return
     from rich.table import Table
 
+    from sdcli.dates import When, agent_zone
+    from sdcli.i18n import render, t, word
+
     out = console()
-    out.print(text(f"Shift view at {data['now']}", "bold"))
-    for key, title, when_field in SECTIONS:
+    mine = agent_zone()
+    out.print(
+        text(t("shift.at", when=render(When(now.astimezone(mine), getattr(mine, "key", None)))), "bold")
+    )
+    for key, when_field in SECTIONS:
         rows = data[key]
+        title = t(f"shift.{key}", within=within)
         if not rows:
-            out.print(text(f"{title.format(within=within)}: none"))
+            out.print(text(t("shift.none", title=title)))
             continue
-        t = Table(title=f"{title.format(within=within)} ({len(rows)})", title_justify="left", expand=False)
+        grid = Table(title=t("shift.count", title=title, n=len(rows)), title_justify="left", expand=False)
         for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
-            t.add_column(col)
+            grid.add_column(word("field", col))
         for d in rows:
             when = d.get(when_field)
             rel = ""
             if when:
                 delta = clock.from_iso(when) - now
-                rel = (
-                    ("in " if delta.total_seconds() >= 0 else "")
-                    + clock.humanize(delta)
-                    + ("" if delta.total_seconds() >= 0 else " ago")
-                )
-            t.add_row(*(text(v) for v in (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
-                                          d.get("status", ""), when or "", rel)))  # fmt: skip
+                span = clock.humanize(delta)
+                rel = t("date.in", span=span) if delta.total_seconds() >= 0 else t("date.ago", span=span)
+            shown = render(When(when, d.get("timezone"), compact=True)) if when else ""
+            grid.add_row(*(text(v) for v in (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
+                                             word("status", d.get("status", "")), shown, rel)))  # fmt: skip
         style = "red" if key == "breached" and rows else ""
-        out.print(t, style=style)
-    failed = data["updates_failed"]
+        out.print(grid, style=style)
+    _failed_updates(out, data["updates_failed"])
+
+
+def _failed_updates(out, failed: list) -> None:
+    """The customer updates the mail server refused for good: for a person to send again or drop."""
+    from rich.table import Table
+
+    from sdcli.i18n import t, word
+
+    title = t("shift.updates_failed")
     if not failed:
-        out.print(text("Customer updates that failed: none"))
+        out.print(text(t("shift.none", title=title)))
         return
     # the title on its own line: a table's title wraps to the table's width
-    out.print(text(f"Customer updates that failed ({len(failed)}): sdcli outbox send N, or discard N", "red"))
-    t = Table()
+    out.print(text(t("shift.updates_failed_count", title=title, n=len(failed)), "red"))
+    grid = Table()
     for col in ("n", "ticket", "action", "to", "error"):
-        t.add_column(col, overflow="fold")
+        grid.add_column(word("field", col), overflow="fold")
     for item in failed:
-        t.add_row(*(text(v) for v in (str(item["id"]), item.get("ticket", ""), item.get("action", ""),
-                                      ", ".join(item.get("to", [])), str(item.get("last_error", ""))[:300])))  # fmt: skip
-    out.print(t, style="red")
+        grid.add_row(*(text(v) for v in (str(item["id"]), item.get("ticket", ""), word("action", item.get("action", "")),
+                                         ", ".join(item.get("to", [])), str(item.get("last_error", ""))[:300])))  # fmt: skip
+    out.print(grid, style="red")

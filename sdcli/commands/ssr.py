@@ -6,8 +6,18 @@ from typing import Any
 
 import typer
 
-from sdcli.commands import _mail
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive
+from sdcli.i18n import Message
+from sdcli.ui import (
+    DAYFIRST_OPTION,
+    JSON_OPTION,
+    LANG_OPTION,
+    NO_INPUT_OPTION,
+    app_of,
+    emit_json,
+    info,
+    interactive,
+    session_lang,
+)
 
 app = typer.Typer(help="Simple Service Requests: lead-time rules, states and the monthly invoice.")
 IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
@@ -20,7 +30,7 @@ def _details(fields: list[str]) -> dict[str, str]:
     for item in fields:
         k, eq, v = item.partition("=")
         if not eq or not k.strip():
-            raise UsageProblem(f"--field takes key=value, not {item!r}")
+            raise UsageProblem("error.field_pair", text=repr(item))
         out[k.strip()] = v
     return out
 
@@ -46,41 +56,55 @@ def submit(
     received_at: str | None = typer.Option(
         None, "--received-at", help="When the form arrived (default now)."
     ),
+    tz: str | None = typer.Option(
+        None, "--tz", help="The site's time zone (needed in a country with several)."
+    ),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     from_file: str | None = typer.Option(
         None, "--from-file", help="The form as JSON (same keys, details as an object)."
     ),
-    lang: str | None = typer.Option(None, "--lang", help="Language of the confirmation: es, en or pt."),
+    lang: str | None = LANG_OPTION,
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """File a Simple Service Request: every field required, lead time checked, SSR id confirmed.
 
+    Times are read day first (02/12/2026 is 2 December) in the site's zone; a window in the past
+    is refused.
+
     Example: sdcli ssr --requester "Ana <ana@acme.com.br> +55 11 98765-4321" --customer ACME
-    --site "SP-01" --country BR --category static_route --field prefix=10.9.0.0/16
-    --field next_hop=10.0.0.1 --start "2026-12-14 09:00" --end "2026-12-14 10:00" --description "new branch"
+    --site "SP-01" --country BR --tz America/Sao_Paulo --category static_route --field prefix=10.9.0.0/16
+    --field next_hop=10.0.0.1 --start "14/12/2026 09:00" --end "14/12/2026 10:00" --description "new branch"
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sdcli import clock, intake, ssr, validate
+    from sdcli import clock, ssr, validate
     from sdcli.commands.open import read_document
+    from sdcli.dates import When
 
     a = app_of(ctx)
+    code = session_lang(a, lang)
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
     given = {"requester": requester, "customer": customer, "site": site, "country": country, "category": category,
-             "window_start": start, "window_end": end, "description": description}  # fmt: skip
+             "window_start": start, "window_end": end, "description": description, "timezone": tz}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
     if not isinstance(raw.get("details") or {}, dict):
         from sdcli.errors import InvalidValue
 
-        raise InvalidValue("details", raw["details"], "expected an object of the category's fields")
+        raise InvalidValue("details", raw["details"], "invalid.details")
     raw["details"] = {**(raw.get("details") or {}), **_details(fields)}
+    directory = a.store().customers() if a.store().exists() else []
     if interactive(a, no_input=no_input):
-        raw = _ask(raw, a.home)
-    request = ssr.check_request(raw, a.home)
+        raw = _ask(raw, a.home, directory, dayfirst)
+    notes: list[Any] = []
+    request = ssr.check_request(raw, a.home, tz_name=raw.get("timezone"), dayfirst=dayfirst, notes=notes,
+                                directory=directory)  # fmt: skip
     received_raw = received_at or raw.get("received_at")
     site_tz = clock.get_tz(request.get("timezone"))
     received = (
-        validate.instant("received-at", received_raw, site_tz, relative_past=True)
+        validate.instant(
+            "received-at", received_raw, site_tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes
+        )
         if received_raw
         else clock.now()
     )
@@ -89,39 +113,63 @@ def submit(
         emit_json(doc)
         return
     typer.echo(doc["id"])
-    typer.echo(ssr.confirmation(doc, intake.resolve_lang(lang or a.lang), a.home))
-
-
-def _ask(raw: dict[str, Any], home: Any) -> dict[str, Any]:
-    import questionary
-
-    from sdcli import ssr, validate
-    from sdcli.prompts import _validator
-
-    def line(label: str, key: str, check: Any, target: dict[str, Any] = raw) -> None:
-        if not str(target.get(key) or "").strip():
-            target[key] = questionary.text(label, validate=_validator(check, True)).unsafe_ask().strip()
-
-    line(
-        "Requester, 'Name <email> phone'",
-        "requester",
-        lambda v: validate.contact("requester", v, raw.get("country")),
+    typer.echo(ssr.confirmation(doc, code, a.home))
+    info(
+        Message(
+            "ssr.window",
+            start=When(doc["window_start"], doc["timezone"]),
+            end=When(doc["window_end"], doc["timezone"]),
+        )
     )
-    line("Customer", "customer", lambda v: validate.text("customer", v, required=True))
-    line("Site", "site", lambda v: validate.text("site", v, required=True))
-    line("Country of the site (ISO code)", "country", lambda v: v.strip().upper())
+    for note in notes:
+        info(note)
+
+
+def _ask(raw: dict[str, Any], home: Any, directory: list[Any], dayfirst: bool | None) -> dict[str, Any]:
+    from sdcli import clock, dates, sites, ssr, validate
+    from sdcli.i18n import Localized, t
+    from sdcli.prompts import line, select
+
+    def ask(label: str, key: str, check: Any, target: dict[str, Any] = raw) -> None:
+        if not str(target.get(key) or "").strip():
+            target[key] = line(label, check, True).strip()
+
+    ask(t("ssr.ask_customer"), "customer", lambda v: validate.text("customer", v, required=True))
+    ask(t("ssr.ask_site"), "site", lambda v: validate.text("site", v, required=True))
+    known = sites.countries(home)
+    place = sites.directory_site(directory, raw.get("customer"), raw.get("site"))
+    if not raw.get("country"):
+        raw["country"] = line(t("ssr.ask_country"), lambda v: validate.country("country", v, known), True,
+                              accept=place.get("country") or "").strip().upper()  # fmt: skip
+    raw["country"] = validate.country("country", raw["country"], known)
+    if (
+        not raw.get("timezone")
+        and sites.several(known, raw["country"])
+        and place.get("country") != raw["country"]
+    ):
+        now = clock.now()
+        raw["timezone"] = select(t("ssr.ask_zone"), [
+            (f"{cities} ({z}, {dates.offset(now.astimezone(clock.get_tz(z)))})", z) for z, cities in sites.zones(known, raw["country"])
+        ])  # fmt: skip
+    ask(t("ssr.ask_requester"), "requester", lambda v: validate.contact("requester", v, raw.get("country")))
     if not raw.get("category"):
-        raw["category"] = questionary.select(
-            "Category",
-            choices=[
-                questionary.Choice(c["label"]["en"], c["value"]) for c in ssr.catalogue(home)["category"]
-            ],
-        ).unsafe_ask()
+        raw["category"] = select(t("ssr.ask_category"), [(Localized(c["label"]).render(), c["value"])
+                                                         for c in ssr.catalogue(home)["category"]])  # fmt: skip
     for f in ssr.category(home, raw["category"])["fields"]:
-        line(f["key"], f["key"], lambda v: validate.text("field", v, required=True), raw["details"])
-    line("Execution window start (site time)", "window_start", lambda v: validate.when("start", v))
-    line("Execution window end", "window_end", lambda v: validate.when("end", v))
-    line("Description", "description", lambda v: validate.text("description", v, required=True))
+        ask(
+            t("ssr.ask_field", field=f["key"]),
+            f["key"],
+            lambda v: validate.text("field", v, required=True),
+            raw["details"],
+        )
+    tz = clock.get_tz(raw.get("timezone") or sites.only_zone(known, raw["country"]) or place.get("timezone"))
+
+    def window(key: str) -> Any:
+        return lambda v: validate.when(key, v, tz, dayfirst=dayfirst, tense=validate.FUTURE)
+
+    ask(t("ssr.ask_start"), "window_start", window("window_start"))
+    ask(t("ssr.ask_end"), "window_end", window("window_end"))
+    ask(t("ssr.ask_description"), "description", lambda v: validate.text("description", v, required=True))
     return raw
 
 
@@ -133,24 +181,30 @@ def check(
     received_at: str | None = typer.Option(
         None, "--received-at", help="When the form arrived (default now)."
     ),
-    tz: str | None = typer.Option(None, "--tz", help="The site's zone (default: the country's)."),
+    tz: str | None = typer.Option(None, "--tz", help="The site's zone (needed in a country with several)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Would an SSR for this start be accepted? Exit 0 yes, 1 no (with the earliest accepted time).
 
-    Example: sdcli ssr check --start "2026-12-07 09:00" --country MX --received-at "2026-12-04 16:00"
+    Example: sdcli ssr check --start "07/12/2026 09:00" --country MX --tz America/Mexico_City --received-at "04/12/2026 16:00"
     """
-    from sdcli import clock, intake, ssr, validate
-    from sdcli.errors import RuleViolation
+    from sdcli import clock, sites, ssr, validate
+    from sdcli.errors import MissingAnswers, RuleViolation
 
     a = app_of(ctx)
-    known = intake.countries(a.home)["countries"]
+    known = sites.countries(a.home)
     code = validate.country("country", country, known)
-    zone = clock.get_tz(tz or known[code]["tz"])
+    name = sites.check_zone("tz", tz, known, code) if tz else sites.only_zone(known, code)
+    if not name:
+        raise MissingAnswers(["--tz"])
+    zone = clock.get_tz(name)
     received = (
-        validate.instant("received-at", received_at, zone, relative_past=True) if received_at else clock.now()
+        validate.instant("received-at", received_at, zone, dayfirst=dayfirst, tense=validate.PAST)
+        if received_at
+        else clock.now()
     )
-    when = validate.instant("start", start, zone)
+    when = validate.instant("start", start, zone, dayfirst=dayfirst)
     v = ssr.check_lead_time(received, when, code, zone, a.home)
     if as_json:
         emit_json(v.as_dict())
@@ -159,7 +213,7 @@ def check(
         return
     if not v.accepted:
         raise RuleViolation(v.refusal())
-    info(f"accepted: {v.rule}; notice given {v.notice.total_seconds() / 3600:.1f} h")
+    info(v.acceptance())
 
 
 def _move(
@@ -174,16 +228,23 @@ def _move(
 def schedule(
     ctx: typer.Context,
     ticket_id: str = IDARG,
-    at: str | None = typer.Option(None, "--at", help="When (default: the requested start)."),
+    at: str | None = typer.Option(None, "--at", help="When (default: the requested start; site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Schedule a received SSR.
 
     Example: sdcli ssr schedule SSR4
     """
-    from sdcli import validate
+    from sdcli.commands._transition import site_time
 
-    _move(ctx, ticket_id, "schedule", as_json, **({"scheduled_at": validate.when("at", at)} if at else {}))
+    _move(
+        ctx,
+        ticket_id,
+        "schedule",
+        as_json,
+        **({"scheduled_at": site_time(ctx, ticket_id, at, dayfirst)} if at else {}),
+    )
 
 
 @app.command("done")
@@ -265,93 +326,43 @@ def invoice(
         emit_json(inv)
         return
     if as_csv:
-        w = csv.writer(sys.stdout, lineterminator="\r\n")
+        from sdcli.config import current
+
+        w = csv.writer(sys.stdout, delimiter=current().csv_delimiter, lineterminator="\r\n")
         w.writerow(["customer", "id", "category", "site", "done_at", "amount", "currency"])
         for c in inv["customers"]:
             for ln in c["lines"]:
-                w.writerow(
-                    [
-                        neutralise(str(x))
-                        for x in (
-                            c["customer"],
-                            ln["id"],
-                            ln["category"],
-                            ln["site"],
-                            ln["done_at"],
-                            f"{ln['amount']:.2f}",
-                            ln["currency"],
-                        )
-                    ]
-                )
+                cells: tuple[Any, ...] = (c["customer"], ln["id"], ln["category"], ln["site"], ln["done_at"], f"{ln['amount']:.2f}",
+                         ln["currency"])  # fmt: skip
+                w.writerow([neutralise(str(x)) for x in cells])
         return
     from rich.table import Table
 
+    from sdcli.i18n import Localized, word
+    from sdcli.i18n import t as tr
+    from sdcli.render import when
+
+    labels = {c["value"]: Localized(c["label"]).render() for c in ssr.catalogue(app_of(ctx).home)["category"]}
+    zones = {d["id"]: d.get("timezone") for d in docs}
     out = console()
     if not inv["customers"]:
-        out.print(f"No billable SSRs in {inv['month']}.")
+        out.print(tr("ssr.no_billable", month=inv["month"]))
     for c in inv["customers"]:
-        t = Table(title=text(f"{c['customer']} — {inv['month']}"), title_justify="left")
+        grid = Table(title=text(f"{c['customer']} — {inv['month']}"), title_justify="left")
         for col in ("id", "category", "site", "done_at", "amount"):
-            t.add_column(col, justify="right" if col == "amount" else "left")
+            grid.add_column(word("field", col), justify="right" if col == "amount" else "left")
         for ln in c["lines"]:
-            t.add_row(
-                *(
-                    text(x)
-                    for x in (
-                        ln["id"],
-                        ln["category"],
-                        ln["site"],
-                        ln["done_at"],
-                        f"{ln['amount']:.2f} {ln['currency']}",
-                    )
-                )
-            )
+            cells = (ln["id"], labels.get(ln["category"], ln["category"]), ln["site"],
+                     when(ln["done_at"], zones.get(ln["id"]), compact=True), f"{ln['amount']:.2f} {ln['currency']}")  # fmt: skip
+            grid.add_row(*(text(x) for x in cells))
         for cur, total in c["totals"].items():
-            t.add_row(text("total"), text(""), text(""), text(""), text(f"{total:.2f} {cur}", "bold"))
-        out.print(t)
+            grid.add_row(
+                text(tr("ssr.total")), text(""), text(""), text(""), text(f"{total:.2f} {cur}", "bold")
+            )
+        out.print(grid)
 
 
-@app.command("ack")
-def ack(
-    ctx: typer.Context,
-    ticket_id: str = IDARG,
-    note: str | None = typer.Option(None, "--note", help="e.g. how the confirmation was sent."),
-    reply: bool = _mail.REPLY_OPTION,
-    output: str | None = _mail.OUTPUT_OPTION,
-    send: bool = _mail.SEND_OPTION,
-    as_json: bool = JSON_OPTION,
-) -> None:
-    """Record that the customer was sent the confirmation of receipt with the SSR id.
+# sdcli ssr ack: its own module (commands/ssr_ack.py)
+from sdcli.commands.ssr_ack import ack  # noqa: E402
 
-    With --reply, the confirmation is written as a reply to the form's message (stdout or
-    -o FILE.eml); --send sends it and records the confirmation only once the server took it.
-
-    Example: sdcli ssr ack SSR3 --reply --send
-    """
-    from sdcli import ssr
-    from sdcli.errors import RefusedTransition, UsageProblem
-    from sdcli.tickets import check_text
-
-    a = app_of(ctx)
-    store = a.store()
-    note = check_text("note", note, required=False) or None
-    if (output or send) and not reply:
-        raise UsageProblem("-o and --send go with --reply")
-
-    def record(how: str | None) -> dict:
-        return ssr.confirm(store, ticket_id, actor=a.agent, note=note or how)
-
-    if reply:
-        doc = store.get(ticket_id)
-        if doc.get("kind") != "ssr":
-            raise RefusedTransition(f"{doc['id']} is not an SSR")
-        if send and doc.get("confirmed_at"):
-            raise RefusedTransition(f"{doc['id']}'s receipt was already confirmed; nothing was sent")
-        _mail.reply(a, doc, lambda lang: ssr.confirmation(doc, lang, a.home), kind="ssr", output=output, send=send,
-                    record=record, as_json=as_json)  # fmt: skip
-        return
-    doc = record(None)
-    if as_json:
-        emit_json(doc)
-    else:
-        info(f"{doc['id']}: receipt confirmed at {doc['confirmed_at']}.")
+app.command("ack")(ack)

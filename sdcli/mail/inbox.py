@@ -20,7 +20,7 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, intake
+from sdcli import clock, completing, intake
 from sdcli.errors import SdcliError
 from sdcli.mail import answers, labels, read, ssrmail, text
 from sdcli.store.query import fold
@@ -93,7 +93,7 @@ class Reader:
             out.reason = _thread_hint(msg)
             return out, None, None
         doc = self.incident(found, body, meta)
-        out.outcome, out.lang, out.missing = "created", found.lang, intake.missing_keys(doc)
+        out.outcome, out.lang, out.missing = "created", found.lang, completing.missing_keys(doc)
         return out, "INC", doc
 
     def incident(self, found: labels.Found, body: text.Body, meta: dict[str, Any]) -> dict[str, Any]:
@@ -111,7 +111,7 @@ class Reader:
             }
             if phone:
                 raw["callback_contacts"] = [sender_contact]
-        good, missing = intake.check_partial(self.questions, raw, self.ctx, texts)
+        good, missing = completing.check_partial(self.questions, raw, self.ctx, texts)
         if sender_contact and not sender_contact["phone"]:
             missing = [
                 {"key": "callback_contacts", "text": f"{sender_contact['name']} <{address}>",

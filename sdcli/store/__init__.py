@@ -39,8 +39,12 @@ def default_url(home: Path) -> str:
 
 
 def resolve_url(explicit: str | None, home: Path) -> str:
-    """--store, else $SDCLI_STORE, else the embedded store under the home."""
+    """--store, else $SDCLI_STORE, else the config files' `store`, else the embedded store under the home."""
     url = (explicit or os.environ.get(STORE_ENV, "")).strip()
+    if not url:
+        from sdcli.config import settings
+
+        url = settings(home).store or ""
     return url or default_url(home)
 
 

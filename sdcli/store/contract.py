@@ -372,7 +372,8 @@ class StoreContract(OutboxContract):
         assert store.moved_to() is None
         store.mark_moved("postgresql://db.example/sdcli", actor="lead")
         other = make_store()
-        assert other.moved_to()["to"] == "postgresql://db.example/sdcli" and other.moved_to()["by"] == "lead"
+        moved = other.moved_to()
+        assert moved is not None and moved["to"] == "postgresql://db.example/sdcli" and moved["by"] == "lead"
         for write in (
             lambda: other.create("INC", incident(), actor="ana"),
             lambda: other.update("INC1", _set(site="x"), actor="ana"),

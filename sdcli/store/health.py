@@ -340,7 +340,7 @@ def _private(path: Path) -> str | None:
 
 
 def _all_paths(root: Path) -> list[Path]:
-    out = []
+    out: list[Path] = []
     for folder, dirs, files in os.walk(root, followlinks=False):
         out.extend(Path(folder) / n for n in [*dirs, *files])
     return out

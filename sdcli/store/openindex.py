@@ -157,7 +157,8 @@ class OpenIndex:
         (`new`: tickets this write created, which have no references to drop)."""
         with self._db(write=True) as db:
             db.execute("BEGIN IMMEDIATE")
-            drop, put = [], []
+            drop: list[tuple[str, int]] = []
+            put: list[tuple[Any, ...]] = []
             for tid, entry in entries.items():
                 p, n = split_id(tid)
                 (drop if entry is None else put).append((p, n) if entry is None else row_of(p, n, entry))
@@ -252,7 +253,8 @@ class OpenIndex:
 
 
 def _where(q: OpenQuery) -> tuple[str, list[Any]]:
-    parts, args = ["1"], []
+    parts: list[str] = ["1"]
+    args: list[Any] = []
     if q.prefix is not None:
         parts.append("prefix = ?")
         args.append(q.prefix)

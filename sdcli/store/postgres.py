@@ -47,6 +47,7 @@ from sdcli.store.base import (
 from sdcli.store.files import dumps, loads
 from sdcli.store.outbox import Queue
 from sdcli.store.postgres_rows import COLUMNS, NAMES, SELECT_DOC, document, row
+from sdcli.store.postgres_schema import one
 
 T = TypeVar("T")
 Cursor = psycopg.Cursor[Any]
@@ -157,14 +158,14 @@ class PostgresStore(Store):
         self.connection()
         with self._reading() as cur:
             cur.execute("SELECT clock_timestamp()")
-            return cur.fetchone()[0].astimezone()
+            return one(cur)[0].astimezone()
 
     def exists(self) -> bool:
         with self._reading() as cur:
             if schema.installed(cur, self.target.schema) is None:
                 return False
             cur.execute("SELECT EXISTS (SELECT 1 FROM tickets) OR EXISTS (SELECT 1 FROM customers)")
-            return bool(cur.fetchone()[0])
+            return bool(one(cur)[0])
 
     def migrate(self, upto: int | None = None) -> list[str]:
         with conn.translated(self.describe(), writing=True):
@@ -181,7 +182,7 @@ class PostgresStore(Store):
             cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
             found = cur.fetchone()
         if found is None:
-            raise UnknownTicket(f"no ticket {tid} in {self.describe()}")
+            raise UnknownTicket("error.no_ticket", id=tid, where=self.describe())
         return document(*found)
 
     def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
@@ -267,7 +268,7 @@ class PostgresStore(Store):
         cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
         found = cur.fetchone()
         if found is None:
-            raise UnknownTicket(f"no ticket {tid} in {self.describe()}")
+            raise UnknownTicket("error.no_ticket", id=tid, where=self.describe())
         before = document(*found)
         after = copy.deepcopy(before)
         event = change(after)
@@ -341,7 +342,7 @@ class PostgresStore(Store):
         def work(cur: Cursor, now: datetime) -> dict[str, Any]:
             cur.execute("INSERT INTO customers VALUES (%s, '{}') ON CONFLICT (key) DO NOTHING", (key,))
             cur.execute("SELECT doc FROM customers WHERE key = %s FOR UPDATE", (key,))
-            before = loads(cur.fetchone()[0])
+            before = loads(one(cur)[0])
             at = clock.iso(now)
             doc = {**before, **record, "updated_at": at, "updated_by": actor}
             if before:

@@ -36,6 +36,7 @@ from sdcli.store.postgres_rows import (
     history_rows,
     row,
 )
+from sdcli.store.postgres_schema import one
 
 if TYPE_CHECKING:
     from sdcli.model import Vocabulary
@@ -54,7 +55,7 @@ def allocate(cur: Cursor, prefix: str, count: int) -> int:
         "WHERE prefix = %s)) + %s WHERE prefix = %s RETURNING next - %s",
         (prefix, count, prefix, count),
     )
-    return int(cur.fetchone()[0])
+    return int(one(cur)[0])
 
 
 def append_history(cur: Cursor, ticket_id: str, entries: list[dict[str, Any]], first_seq: int) -> None:
@@ -103,9 +104,9 @@ def _existing(cur: Cursor, prefix: str, docs: list[dict[str, Any]], key: str | N
     out: dict[str, int] = {}
     cur.execute("SELECT number, doc FROM tickets WHERE prefix = %s ORDER BY number", (prefix,))
     for number, text in cur.fetchall():
-        k = key_of(loads(text), key)
-        if k is not None:
-            out.setdefault(k, int(number))
+        found = key_of(loads(text), key)
+        if found is not None:
+            out.setdefault(found, int(number))
     return out
 
 
@@ -185,7 +186,7 @@ def import_all(store: PostgresStore, dump: Dump, *, actor: str, merge: bool) -> 
     def work(cur: Cursor, now: datetime) -> bool:
         cur.execute("LOCK TABLE tickets, customers, counters IN EXCLUSIVE MODE")  # no other write meanwhile
         cur.execute("SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM customers)")
-        occupied = int(cur.fetchone()[0])
+        occupied = int(one(cur)[0])
         existing: dict[str, dict[str, Any]] = {}
         if occupied and merge:
             cur.execute(

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sdcli.model import PREFIXES, format_id
 from sdcli.store.postgres_rows import SELECT_DOC, document
-from sdcli.store.postgres_schema import GRANTS, NEEDED, SCHEMA_VERSION
+from sdcli.store.postgres_schema import GRANTS, NEEDED, SCHEMA_VERSION, one
 
 if TYPE_CHECKING:
     from sdcli.store.postgres import PostgresStore
@@ -19,7 +19,7 @@ def about(store: PostgresStore) -> dict[str, Any]:
         cur.execute(
             "SELECT current_setting('server_version'), current_user, (SELECT max(version) FROM migrations)"
         )
-        server, login, schema = cur.fetchone()
+        server, login, schema = one(cur)
     return {"backend": "postgresql", "server": f"PostgreSQL {server}", "login": login, "schema": schema,
             "schema_needed": SCHEMA_VERSION}  # fmt: skip
 
@@ -29,13 +29,13 @@ def check(store: PostgresStore) -> list[str]:
     store.connection()  # refuses a missing, older or newer schema with what to do
     with store._reading(snapshot=True) as cur:
         cur.execute("SELECT current_user")
-        (login,) = cur.fetchone()
+        (login,) = one(cur)
         for table, privilege in NEEDED:
             cur.execute(
                 "SELECT has_table_privilege(current_user, %s, %s)",
                 (f"{store.target.schema}.{table}", privilege),
             )
-            if not cur.fetchone()[0]:
+            if not one(cur)[0]:
                 problems.append(f"the login {login} may not {privilege} {table}: run, as the schema's owner: "
                                 f"sdcli db grant {login}")  # fmt: skip
         if not problems:  # the data is checked with every privilege there

@@ -108,6 +108,14 @@ NEEDED = [(t, p) for t in ("tickets", "counters", "customers", "outbox") for p i
 ]  # fmt: skip
 
 
+def one(cur: Any) -> Any:
+    """The row a query always returns (an aggregate, a RETURNING, a row just locked)."""
+    found = cur.fetchone()
+    if found is None:
+        raise StoreDamaged("the PostgreSQL server returned no row where one is always returned")
+    return found
+
+
 def installed(cur: Any, schema: str) -> int | None:
     """The schema version in the database; None when sdcli's tables are not there."""
     cur.execute("SELECT n.oid IS NOT NULL AND NOT has_schema_privilege(n.oid, 'USAGE'), current_user "
@@ -118,11 +126,11 @@ def installed(cur: Any, schema: str) -> int | None:
             f"the login {login} may not use the schema {schema}: run, as the schema's owner: sdcli db grant {login}"
         )
     cur.execute("SELECT to_regclass(%s)", (f"{schema}.migrations",))
-    table = cur.fetchone()[0]
+    table = one(cur)[0]
     if table is None:
         return None
     cur.execute("SELECT max(version) FROM migrations")
-    return cur.fetchone()[0] or 0
+    return one(cur)[0] or 0
 
 
 def check(version: int | None, shown: str) -> None:

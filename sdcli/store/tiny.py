@@ -105,7 +105,7 @@ class TinyStore(Store):
             lock.acquire()
         except Timeout:
             raise StoreBusy(
-                f"the store {self.root} is busy: another sdcli held its lock for {self.lock_timeout:g}s; try again"
+                "error.store_busy", where=str(self.root), seconds=f"{self.lock_timeout:g}"
             ) from None
         except OSError as e:
             raise unwritable(self.layout.lock, e) from None
@@ -161,7 +161,7 @@ class TinyStore(Store):
     def _commit(self, txn: Txn) -> None:
         """Every file the unit of work changed, all or nothing, then its index rows. The index
         is opened (and so checked) before anything is staged: a refusal writes nothing."""
-        writes = [(p, dumps(db.storage._data)) for p, db in txn.dbs.items() if db.storage.dirty]
+        writes = [(p, dumps(s._data)) for p, s in txn.storages() if s.dirty]
         shards = sum(1 for p, _ in writes if p.parent != self.root)
         if txn.meta_dirty:
             writes.insert(0, (self.layout.meta, dumps(txn.meta)))
@@ -204,7 +204,7 @@ class TinyStore(Store):
         data = Snapshot(self.layout).read_json(path) if self.layout.journal.exists() else read_json(path)
         doc = tickets_of(data, path).get(str(number))
         if not isinstance(doc, dict):
-            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+            raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
         return doc
 
     def _pending(self) -> Snapshot | None:
@@ -296,7 +296,7 @@ class TinyStore(Store):
         lock): from the index for references, else a scan of the shards."""
         if key in REFS:
             return self.index.keys(prefix, key, values)
-        wanted, out = set(values), {}
+        wanted, out = set(values), dict[str, int]()
         for doc in self._scan(prefix, Snapshot(self.layout), None):
             k = key_of(doc, key)
             if k in wanted:
@@ -336,7 +336,7 @@ class TinyStore(Store):
         prefix, number = parse_id(ticket_id)
         change = guarded(change, expect)
         if not self.layout.shard(prefix, number).exists():  # never create a store to refuse an id
-            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+            raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
         with self._locked() as txn:
             refuse_if_moved(self, txn)
             after = self._update_in(txn, prefix, number, change, actor, queue)
@@ -349,7 +349,7 @@ class TinyStore(Store):
         table = txn.shard(prefix, number)
         current = table.get(doc_id=number)
         if current is None:
-            raise UnknownTicket(f"no ticket {format_id(prefix, number)} in {self.root}")
+            raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
         before = dict(current)
         after = copy.deepcopy(before)
         event = change(after)

@@ -7,7 +7,7 @@ import math
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -68,6 +68,10 @@ class Txn:
         self.created: list[str] = []  # tickets this write creates
         self.tables: dict[Path, dict[str, Any]] = {}
         self.shards: dict[tuple[str, int], dict[str, Any]] = {}  # (prefix, shard number) → its table
+
+    def storages(self) -> list[tuple[Path, _FileStorage]]:
+        """The storage of every shard file the unit of work opened."""
+        return [(p, cast(_FileStorage, db.storage)) for p, db in self.dbs.items()]
 
     def db(self, path: Path) -> TinyDB:
         if path not in self.dbs:

@@ -1,0 +1,267 @@
+"""The one reader of dates and times typed by people, for every path (prompts, flags, files,
+imports), and how instants are shown in words. No CLI imports.
+
+Read, in this order:
+- words of now and of days, in Spanish, Portuguese and English: ``now``/``ahora``/``agora``;
+  ``hoy``/``hoje``/``today``, ``ayer``/``ontem``/``yesterday``, ``anteayer``/``anteontem``,
+  ``mañana``/``amanhã``/``tomorrow``, each with an optional time (``hoy 10:15``, ``ontem 14h30``);
+- a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``90 min``, ``hace 2 horas``, ``há 3 dias``, ``2h ago``
+  (always ago, in every path);
+- ISO 8601 (``2026-12-02 09:40``, ``2026-12-02T09:40-03:00``), always, whatever the day order;
+- numbers day first by default (``02/12/2026 09:40`` is 2 December; ``dayfirst=False`` reads
+  12 February); a date that only one reading allows (``13/02/2026``) is read that way;
+- anything else python-dateutil reads, with month names in the three languages
+  (``2 dic 2026 09:40``, ``2 de dezembro de 2026 às 09:40``, ``Dec 2 2026 9:40pm``).
+
+A time without a zone is in the zone given (the site's). A Reading says whether the other day
+order would have read another date (``ambiguous``): the review and the confirmations then show
+it back in words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+
+SPAN = re.compile(
+    r"^(?:hace|h[aá])?\s*(\d+(?:[.,]\d+)?)\s*"
+    r"(m|mins?|minutos?|minutes?|h|hs|hrs?|horas?|hours?|d|dias?|days?|w|sem|semanas?|weeks?)"
+    r"\s*(?:ago|atras)?$"
+)
+_UNIT = {"m": 60, "h": 3600, "d": 86400, "w": 604800, "s": 604800}
+DAYS = {
+    "today": 0, "hoy": 0, "hoje": 0, "yesterday": -1, "ayer": -1, "ontem": -1, "anteayer": -2,
+    "anteontem": -2, "tomorrow": 1, "manana": 1, "amanha": 1,
+}  # fmt: skip
+NOW = frozenset({"now", "ahora", "agora", "ya", "ja"})
+_DAY_WORDS = re.compile(
+    r"^(?P<day>[a-z]+)(?:\s+(?:a\s+las|a\s+la|as|at|a)?\s*(?P<h>\d{1,2})(?:[:h](?P<m>\d{2}))?\s*h?)?$"
+)
+_DMY = re.compile(
+    r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*(?:h|hs)?)?$"
+)
+_LEADING_DM = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?(?!\d)")
+MAX_SPAN = 100 * 366 * 86400
+
+
+class Unreadable(ValueError):
+    "A text that is not a date and time"
+
+
+class OutOfRange(ValueError):
+    "A span too long to count from (99999999d)"
+
+
+@dataclass(frozen=True)
+class Reading:
+    at: datetime  # aware
+    ambiguous: bool = False  # the other day order reads another date (02/12 vs 12/02)
+    relative: bool = False  # a word or a span (hoy 10:15, 2h): read against now
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (mañana → manana, atrás → atras)."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def span(text: str) -> timedelta | None:
+    """'10m', '2h', '3d', '1w', 'hace 2 horas', '2h ago' → the span; None when it is not one."""
+    m = SPAN.match(fold(text))
+    if not m:
+        return None
+    seconds = float(m.group(1).replace(",", ".")) * _UNIT[m.group(2)[0]]
+    if seconds > MAX_SPAN:
+        raise OutOfRange(text)
+    return timedelta(seconds=seconds)
+
+
+def read(text: str, *, tz: tzinfo, now: datetime, dayfirst: bool = True) -> Reading:
+    """The instant a person meant by text. Raises Unreadable, or OutOfRange for a span too long."""
+    if not isinstance(text, str) or not text.strip() or len(text) > 100:
+        raise Unreadable(text)
+    words = fold(text)
+    if words in NOW:
+        return Reading(now, relative=True)
+    ago = span(words)
+    if ago is not None:
+        return Reading(now - ago, relative=True)
+    m = _DAY_WORDS.match(words)
+    if m and m["day"] in DAYS:
+        local = now.astimezone(tz)
+        day = local.date() + timedelta(days=DAYS[m["day"]])
+        if m["h"] is None:
+            at = local.timetz().replace(tzinfo=None)
+        else:
+            try:
+                at = time(int(m["h"]), int(m["m"] or 0))
+            except ValueError:
+                raise Unreadable(text) from None
+        return Reading(_aware(datetime.combine(day, at), tz), relative=True)
+    parsed = _absolute(text.strip(), dayfirst, now.astimezone(tz).date())
+    if parsed is None:
+        raise Unreadable(text)
+    dt, ambiguous = parsed
+    return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous)
+
+
+def _aware(naive: datetime, tz: tzinfo) -> datetime:
+    return naive.replace(tzinfo=tz)
+
+
+@lru_cache(maxsize=131072)
+def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool] | None:
+    """ISO and d/m/y fast paths (imports repeat timestamps), else dateutil in three languages."""
+    if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
+        try:
+            return datetime.fromisoformat(text), False
+        except ValueError:
+            pass
+    m = _DMY.match(text)
+    if m:
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        year += 2000 if len(m[3]) == 2 else 0
+        first = (a, b) if dayfirst else (b, a)
+        clock = (int(m[4] or 0), int(m[5] or 0), int(m[6] or 0))
+        for day, month in (first, first[::-1]):
+            try:
+                dt = datetime(year, month, day, *clock)
+            except ValueError:
+                continue
+            return dt, (day, month) == first and _both(a, b, year)
+        return None
+    from dateutil import parser
+
+    yearfirst = text[:4].isdigit()
+    try:
+        dt = parser.parse(
+            text, parserinfo=_info(), dayfirst=dayfirst and not yearfirst, yearfirst=yearfirst,
+            default=datetime.combine(today, time()),
+        )  # fmt: skip
+    except (ValueError, OverflowError, parser.ParserError):
+        return None
+    lead = _LEADING_DM.match(text)
+    ambiguous = bool(lead and not yearfirst and _both(int(lead[1]), int(lead[2]), dt.year))
+    return dt, ambiguous
+
+
+def _both(a: int, b: int, year: int) -> bool:
+    """Whether a/b names two different dates in the two day orders."""
+    if a == b or a > 12 or b > 12:
+        return False
+    try:
+        date(year, a, b), date(year, b, a)
+    except ValueError:
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _info() -> Any:
+    from dateutil import parser
+
+    class Info(parser.parserinfo):
+        MONTHS = [
+            ("jan", "january", "ene", "enero", "janeiro"), ("feb", "february", "febrero", "fev", "fevereiro"),
+            ("mar", "march", "marzo", "março", "marco"), ("apr", "april", "abr", "abril"),
+            ("may", "mayo", "mai", "maio"), ("jun", "june", "junio", "junho"), ("jul", "july", "julio", "julho"),
+            ("aug", "august", "ago", "agosto"), ("sep", "sept", "september", "septiembre", "set", "setembro"),
+            ("oct", "october", "octubre", "out", "outubro"), ("nov", "november", "noviembre", "novembro"),
+            ("dec", "december", "dic", "diciembre", "dez", "dezembro"),
+        ]  # fmt: skip
+        WEEKDAYS = [
+            ("mon", "monday", "lun", "lunes", "seg", "segunda"), ("tue", "tuesday", "martes", "ter", "terça", "terca"),
+            ("wed", "wednesday", "mie", "mié", "miercoles", "miércoles", "qua", "quarta"),
+            ("thu", "thursday", "jue", "jueves", "qui", "quinta"), ("fri", "friday", "vie", "viernes", "sex", "sexta"),
+            ("sat", "saturday", "sab", "sáb", "sabado", "sábado"), ("sun", "sunday", "dom", "domingo"),
+        ]  # fmt: skip
+        JUMP = [*parser.parserinfo.JUMP, "de", "del", "às", "as", "las", "la", "feira"]
+
+    return Info()
+
+
+# --------------------------------------------------------------------------- showing instants
+
+
+def city(zone: str | None) -> str:
+    """How a zone is named on screens: its main city (countries.toml), else the last part of its
+    IANA name (America/Argentina/Buenos_Aires → Buenos Aires)."""
+    if not zone:
+        return ""
+    from sdcli.home import load_data
+
+    for country in load_data("countries")["countries"].values():
+        for z in country.get("zones", []):
+            if z["tz"] == zone:
+                return z["cities"].split(",")[0].strip()
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def words(dt: datetime, code: str | None = None, *, year: bool = True, seconds: bool = False) -> str:
+    """An instant's wall-clock reading in words: 2 dic 2026 09:40 (es), 2 Dec 2026 09:40 (en)."""
+    from sdcli.i18n import template
+
+    months = (template("date.months", code) or "").split()
+    month = months[dt.month - 1] if len(months) == 12 else f"{dt.month:02d}"
+    clock = dt.strftime("%H:%M:%S" if seconds else "%H:%M")
+    return f"{dt.day} {month} {dt.year} {clock}" if year else f"{dt.day} {month} {clock}"
+
+
+def offset(dt: datetime) -> str:
+    """-03, +05:30, UTC."""
+    off = dt.utcoffset()
+    if off is None:
+        return ""
+    minutes = int(off.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    sign, minutes = ("+" if minutes > 0 else "-"), abs(minutes)
+    return f"{sign}{minutes // 60:02d}" + (f":{minutes % 60:02d}" if minutes % 60 else "")
+
+
+class When:
+    """An instant as a screen shows it, in a language: the site's wall clock in words, naming its
+    zone, and the agent's own clock where it differs (2 dic 2026 09:40 Santiago -03 · 07:40 su hora).
+
+    `zone` is the site's IANA name (else the instant's own offset); `compact` drops the year of the
+    current one, the offset and the agent's clock (tables at 80 columns)."""
+
+    __slots__ = ("at", "zone", "compact", "agent")
+
+    def __init__(self, at: datetime | str, zone: str | None = None, *, compact: bool = False,
+                 agent: tzinfo | None = None) -> None:  # fmt: skip
+        self.at = datetime.fromisoformat(at) if isinstance(at, str) else at
+        self.zone, self.compact, self.agent = zone, compact, agent
+
+    def render(self, code: str | None = None) -> str:
+        from sdcli import clock
+        from sdcli.i18n import t_in
+
+        tz = clock.get_tz(self.zone) if self.zone else None
+        local = self.at.astimezone(tz) if tz is not None else self.at
+        place = city(self.zone) if self.zone else ""
+        if self.compact:
+            this_year = local.year == clock.now().astimezone(local.tzinfo).year
+            return " ".join(x for x in (words(local, code, year=not this_year), place or offset(local)) if x)
+        head = " ".join(x for x in (words(local, code), place, offset(local)) if x)
+        mine = self.agent or agent_zone()
+        theirs = self.at.astimezone(mine)
+        if theirs.utcoffset() == local.utcoffset():
+            return head
+        shown = theirs.strftime("%H:%M") if theirs.date() == local.date() else words(theirs, code, year=False)
+        return t_in(code, "date.yours", when=head, mine=shown)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def agent_zone() -> tzinfo:
+    """The agent's own zone: the `tz` setting, else the machine's."""
+    from sdcli import clock, config
+
+    name = config.current().tz
+    return (clock.get_tz(name) if name else None) or clock.now().astimezone().tzinfo  # type: ignore[return-value]

@@ -1,0 +1,115 @@
+"""The intake questionnaire as data: its questions (keys, kinds, labels in es/en/pt, flags,
+conditions), loaded and checked once. No CLI imports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sdcli import validate
+from sdcli.errors import ConfigError
+from sdcli.home import load_data
+from sdcli.i18n import Localized
+
+KINDS = ("text", "choice", "yesno", "contacts", "ip", "phone", "datetimes", "country", "zone", "hours")
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    kind: str
+    label: dict[str, str]
+    flag: str
+    flag_no: str | None = None
+    required: bool = False
+    when: dict[str, list[Any]] = field(default_factory=dict)
+    choices: list[dict[str, Any]] = field(default_factory=list)
+    #: other spellings of the label an e-mail may use, per language (mail/labels.py)
+    email_labels: dict[str, list[str]] = field(default_factory=dict)
+
+    def text(self, lang: str | None = None) -> str:
+        return Localized(self.label).render(lang) or self.key
+
+    def choice_label(self, value: Any, lang: str | None = None) -> str:
+        for c in self.choices:
+            if c["value"] == value:
+                texts = {k: v for k, v in c.items() if k not in ("value", "email_labels")}
+                return Localized(texts).render(lang) or c["value"]
+        return str(value)
+
+    @cached_property
+    def index(self) -> dict[str, str]:
+        return validate.choice_index(self.choices)
+
+    @property
+    def flags(self) -> str:
+        if self.kind == "yesno":
+            return f"--{self.flag}/--{self.flag_no}"
+        return f"--{self.flag}"
+
+    @property
+    def flag_unknown(self) -> str:
+        """The flag that answers a yes/no question "don't know" (--power-unknown)."""
+        return f"{self.flag}-unknown"
+
+
+def load_questionnaire(home: Path | None = None) -> list[Question]:
+    data = load_data("questionnaire", home)
+    out: list[Question] = []
+    seen: set[str] = set()
+    for raw in data.get("question", []):
+        try:
+            q = Question(
+                key=raw["key"], kind=raw["kind"], label=dict(raw["label"]), flag=raw.get("flag", raw["key"].replace("_", "-")),
+                flag_no=raw.get("flag_no"), required=bool(raw.get("required", False)),
+                when={k: list(v) for k, v in raw.get("when", {}).items()}, choices=list(raw.get("choices", [])),
+                email_labels={k: list(v) for k, v in raw.get("email_labels", {}).items()},
+            )  # fmt: skip
+        except KeyError as e:
+            raise ConfigError("error.questionnaire_lacks", what=str(e)) from None
+        if q.kind not in KINDS:
+            raise ConfigError("error.questionnaire_kind", key=q.key, kind=q.kind)
+        if q.kind == "yesno" and not q.flag_no:
+            raise ConfigError("error.questionnaire_flag_no", key=q.key)
+        if q.kind == "choice" and not q.choices:
+            raise ConfigError("error.questionnaire_choices", key=q.key)
+        for dep in q.when:
+            if dep not in seen:
+                raise ConfigError("error.questionnaire_order", key=q.key, dep=dep)
+        seen.add(q.key)
+        out.append(q)
+    return out
+
+
+_COMPILED: dict[int, Any] = {}  # id(questionnaire) -> (questionnaire, compiled questions, keys)
+
+
+def compiled(
+    questions: list[Question],
+) -> tuple[tuple[Question, str, str, tuple[tuple[str, tuple[Any, ...]], ...]], ...]:
+    """(question, key, kind, conditions) per question, built once per questionnaire."""
+    entry = _COMPILED.get(id(questions))
+    if entry is None or entry[0] is not questions:
+        if len(_COMPILED) > 64:
+            _COMPILED.clear()
+        compiled = tuple(
+            (q, q.key, q.kind, tuple((d, tuple(v)) for d, v in q.when.items())) for q in questions
+        )
+        keys = frozenset(q.key for q in questions)
+        entry = _COMPILED[id(questions)] = (
+            questions,
+            compiled,
+            keys,
+        )  # the list is kept: its id is not reused
+    return entry[1]
+
+
+def _keys(questions: list[Question]) -> frozenset[str]:
+    compiled(questions)
+    return _COMPILED[id(questions)][2]
+
+
+def applies(q: Question, answers: dict[str, Any]) -> bool:
+    return all(answers.get(dep) in allowed for dep, allowed in q.when.items())

@@ -1,0 +1,331 @@
+"""The shapes of the desk's data files: what each file under sdcli/data/ (and its copy in the home)
+must hold, checked by sdcli.config's loader. No CLI imports.
+
+A file that is added or changed needs its shape here (a test pins the set of data files).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from sdcli.shapes import (
+    Bool,
+    Check,
+    Int,
+    ListOf,
+    Number,
+    OneOf,
+    Shape,
+    ShapeError,
+    Table,
+    Text,
+    map_of,
+)
+
+#: data files that may be absent everywhere (then they are empty)
+OPTIONAL = frozenset({"contracts", "config"})
+#: the shape every --mapping file and preset has
+MAPPING = "mapping"
+
+
+def _langs() -> Table:
+    from sdcli.intake import LANGS
+
+    return Table({lang: Text() for lang in LANGS}, min=1, what="a table of texts per language (es, en, pt)")
+
+
+def _template(names: tuple[str, ...]) -> Check:
+    """A text with {placeholders}: only those named may appear (a typo would fail at send time)."""
+
+    def test(value: str) -> str | None:
+        import string
+
+        try:
+            parts = list(string.Formatter().parse(value))
+        except ValueError as e:
+            return f"is not a valid text with {{placeholders}} ({e})"
+        for _literal, name, spec, _conv in parts:
+            if name is None:
+                continue
+            if name not in names or "{" in (spec or ""):
+                return f"{{{name}}} is not a placeholder it may use (use: {', '.join(names)})"
+        return None
+
+    return Check(Text(), test)
+
+
+def _texts(*required: str, names: tuple[str, ...] = ()) -> Table:
+    from sdcli.intake import LANGS
+
+    shape: Shape = _template(names) if names else Text()
+    return Table({lang: shape for lang in LANGS}, required=required)
+
+
+def _digits() -> Check:
+    return Check(Text(), lambda k: None if k.isdigit() and len(k) < 4 else "expected a severity number (\"1\")",
+                 what="a severity number")  # fmt: skip
+
+
+def _zone() -> Check:
+    def test(name: str) -> str | None:
+        from sdcli import clock
+        from sdcli.errors import InvalidValue
+
+        try:
+            clock.get_tz(name)
+        except InvalidValue as e:
+            return f"{name!r}: {e.reason}"
+        return None
+
+    return Check(Text(limit=100), test)
+
+
+def _hours() -> Check:
+    from sdcli import validate
+
+    return Check(Text(limit=500), lambda v: None if validate.parse_hours(v) else "expected hours like 24x7 or Mon-Fri 08:00-18:00")  # fmt: skip
+
+
+def _unique(key: str) -> Callable[[list[Any]], str | None]:
+    def test(items: list[Any]) -> str | None:
+        seen: set[Any] = set()
+        for item in items:
+            if item[key] in seen:
+                return f"{key} {item[key]!r} appears twice"
+            seen.add(item[key])
+        return None
+
+    return test
+
+
+_ANSWER = OneOf((Text(empty=True), Bool(), Int()), what="text, true/false or a number")
+_SCALAR = OneOf((Text(empty=True), Bool(), Int(), Number()), what="text, true/false or a number")
+
+
+def _email_labels() -> Table:
+    """Other spellings a message may use, per language (e-mail intake: mail/labels.py)."""
+    from sdcli.i18n import LANGS
+
+    return Table({lang: ListOf(Text(limit=300)) for lang in LANGS}, what="a table of label lists per language")
+
+
+def _questionnaire() -> Shape:
+    from sdcli.intake import KINDS, LANGS
+
+    choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}, "email_labels": _email_labels()},
+                   required=["value"])  # fmt: skip
+    question = Table(
+        {"key": Text(limit=100), "kind": Text(choices=KINDS), "label": _langs(), "flag": Text(limit=100),
+         "flag_no": Text(limit=100), "required": Bool(), "when": map_of(ListOf(_ANSWER, min=1)),
+         "choices": ListOf(choice, min=1), "email_labels": _email_labels()},
+        required=["key", "kind", "label"],
+    )  # fmt: skip
+    return Table({"question": Check(ListOf(question, min=1), _unique("key"))}, required=["question"])
+
+
+def _severity() -> Shape:
+    level = Table(
+        {"level": Int(1, 9), "target_hours": Number(0.01, 100_000), "clock": Text(choices=("24x7", "business")),
+         "name": _langs(), "qualifies": _langs()},
+        required=["level", "target_hours"],
+    )  # fmt: skip
+    scale = ("high", "medium", "low")
+    row = Table({u: Int(1, 9) for u in scale}, required=scale)
+    return Table(
+        {"business_hours": _hours(), "level": Check(ListOf(level, min=1), _unique("level")),
+         "matrix": Table({i: row for i in scale}, required=scale)},
+        required=["level", "matrix"],
+    )  # fmt: skip
+
+
+def _classification() -> Shape:
+    rule = Table({"severity": Int(1, 9), "when": map_of(ListOf(_ANSWER, min=1)), "reason": _langs()},
+                 required=["severity"])  # fmt: skip
+    return Table({"rule": ListOf(rule, min=1)}, required=["rule"])
+
+
+def _escalation() -> Shape:
+    contact = Table(
+        {"name": Text(limit=200), "role": OneOf((Text(empty=True, limit=200), _langs()), what="a text or a table of texts per language (es, en, pt)"), "phone": Text(limit=40),
+         "email": Text(limit=320), "hours": Text(limit=500), "tz": Text(limit=100),
+         "channels": ListOf(Text(limit=40)), "team": Text(limit=200)},
+        required=["name"],
+    )  # fmt: skip
+    level = Table(
+        {"level": Int(1, 99), "name": _localized(200), "after": map_of(Int(0, 10_000_000), keys=_digits()),
+         "contacts": ListOf(contact, min=1)},
+        required=["contacts"],
+    )  # fmt: skip
+    return Table({"max_failed_attempts": Int(1, 100), "level": ListOf(level, min=1)}, required=["level"])
+
+
+def _workflow() -> Shape:
+    action = Table(
+        {"from": ListOf(Text(limit=100), min=1), "to": Text(limit=100), "label": _localized(200),
+         "rule": _localized(500)},
+        required=["from", "to"],
+    )  # fmt: skip
+    flow = Table(
+        {"initial": Text(limit=100), "finished": ListOf(Text(limit=100)), "actions": map_of(action, min=1)},
+        required=["initial", "finished", "actions"],
+    )  # fmt: skip
+    kinds = ("incident", "ssr", "change")
+    return Table({k: flow for k in kinds}, required=kinds)
+
+
+def _ssr() -> Shape:
+    from sdcli.ssr import COMMON
+
+    detail = Table({"key": Text(limit=100), "kind": Text(choices=("text", "ip")), "email_labels": _email_labels()},
+                   required=["key"])  # fmt: skip
+    category = Table(
+        {"value": Text(limit=100), "label": _texts("en"), "fields": Check(ListOf(detail), _unique("key")),
+         "price": Table({"amount": Number(0, 1e9), "currency": Text(limit=10)}, required=["amount", "currency"])},
+        required=["value", "label", "fields", "price"],
+    )  # fmt: skip
+    return Table(
+        {"notice_hours_over_business_days": Number(0, 10_000), "weekend_notice_days": Number(0, 365),
+         "notice_business_hours": Number(0, 10_000),  # the old name: ssr.py refuses it, naming the new one
+         "category": Check(ListOf(category, min=1), _unique("value")),
+         "confirmation": _texts("en", names=("id", "category", "start", "price")),
+         "email_labels": Table({k: _email_labels() for k in COMMON})},
+        required=["category", "confirmation"],
+    )  # fmt: skip
+
+
+def _change() -> Shape:
+    from sdcli.intake import LANGS
+
+    kind = Table({"value": Text(limit=100), **{lang: Text() for lang in LANGS}}, required=["value"])
+    return Table({"type": Check(ListOf(kind, min=1), _unique("value"))}, required=["type"])
+
+
+def _countries() -> Shape:
+    code = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else "expected a two-letter ISO code in capitals",
+                 what="a country code")  # fmt: skip
+    zone = Table({"tz": _zone(), "cities": Text(limit=500)}, required=["tz", "cities"])
+
+    def one_way(country: dict[str, Any], path: str) -> None:
+        if ("tz" in country) == ("zones" in country):
+            raise ShapeError(path, "give tz (one zone) or zones (several), not both or neither")
+
+    country = Table(
+        {"name": Text(limit=200), "tz": _zone(), "cities": Text(limit=500),
+         "zones": Check(ListOf(zone, min=2), _unique("tz"))},
+        then=one_way,
+    )  # fmt: skip
+
+    def moved(data: dict[str, Any], path: str) -> None:
+        if "default_country" in data:
+            raise ShapeError("default_country", "moved to the config file: sdcli config set country CODE "
+                                                "(no country is taken without it)")  # fmt: skip
+
+    return Table(
+        {"default_country": Text(limit=2), "countries": map_of(country, keys=code, min=1)},
+        required=["countries"], then=moved,
+    )  # fmt: skip
+
+
+def _catalogue(lang: str) -> Callable[[], Shape]:
+    """A message catalogue (messages-<lang>.toml): tables of texts, one key per message. Every key
+    must be one the English catalogue has, using no placeholder its English text does not use."""
+
+    def shape() -> Shape:
+        from sdcli.i18n import flatten, placeholders
+
+        def text(value: str) -> str | None:
+            import string
+
+            try:
+                list(string.Formatter().parse(value))
+            except ValueError as e:
+                return f"is not a valid text with {{placeholders}} ({e})"
+            return None
+
+        inner = Table(what="a table of messages")
+        inner.rest = OneOf(
+            (Check(Text(empty=True, limit=2000), text), inner), what="a text or a table of texts"
+        )
+        node = Table(rest=inner.rest, what="a table of messages")
+
+        def agree(data: dict[str, Any], path: str) -> None:
+            english = _english()
+            for key, value in flatten(data).items():
+                if key not in english:
+                    raise ShapeError(key, "unknown key (the English catalogue has no such message)")
+                extra = sorted(placeholders(value) - placeholders(english[key]))
+                if extra:
+                    raise ShapeError(key, f"{{{extra[0]}}} is not a placeholder it may use "
+                                          f"(use: {', '.join(sorted(placeholders(english[key]))) or 'none'})")  # fmt: skip
+
+        node.then = agree
+        return node
+
+    return shape
+
+
+@cache
+def _english() -> dict[str, str]:
+    """The packaged English catalogue, flat, as written (what every other catalogue is held to)."""
+    import tomllib
+    from importlib import resources
+
+    from sdcli.i18n import flatten
+
+    return flatten(
+        tomllib.loads(resources.files("sdcli.data").joinpath("messages-en.toml").read_text("utf-8"))
+    )
+
+
+def _localized(limit: int = 500) -> OneOf:
+    """A text of the desk's data: one text, or a table of texts per language (es, en, pt)."""
+    return OneOf((Text(limit=limit), _langs()), what="a text or a table of texts per language (es, en, pt)")
+
+
+def _contracts() -> Shape:
+    contract = Table(
+        {"customer": Text(limit=200), "service_type": Text(limit=100),
+         "targets": map_of(Number(0.01, 100_000), keys=_digits()),
+         "clock": map_of(Text(choices=("24x7", "business")), keys=_digits())},
+    )  # fmt: skip
+    price = Table({"customer": Text(limit=200), "category": Text(limit=100), "amount": Number(0, 1e9),
+                   "currency": Text(limit=10)}, required=["customer", "category", "amount"])  # fmt: skip
+    return Table({"contract": ListOf(contract), "ssr_price": ListOf(price)})
+
+
+def _settings() -> Shape:
+    """A config file (the user's, or the desk's config.toml in the home): flat settings; their
+    values are checked by config.setting_value (a country the desk knows, a real zone...)."""
+    from sdcli.config import SETTINGS
+
+    value = OneOf((Text(limit=1000), Bool()), what="a text or true/false")
+    return Table({name: value for name in SETTINGS})
+
+
+def _mapping() -> Shape:
+    return Table(
+        {"kind": Text(limit=40), "key": Text(limit=100), "on_conflict": Text(choices=("skip", "update", "fail")),
+         "dayfirst": Bool(), "not_required": ListOf(Text(limit=100)), "missing": ListOf(Text(empty=True, limit=100)),
+         "defaults": map_of(_SCALAR), "fields": map_of(Text(limit=1000)),
+         "values": map_of(map_of(_SCALAR))},
+    )  # fmt: skip
+
+
+SCHEMAS: dict[str, Callable[[], Shape]] = {
+    "questionnaire": _questionnaire, "severity": _severity, "classification": _classification,
+    "escalation": _escalation, "workflow": _workflow, "ssr": _ssr, "change": _change,
+    "countries": _countries, "contracts": _contracts, "config": _settings, MAPPING: _mapping,
+    **{f"messages-{lang}": _catalogue(lang) for lang in ("es", "en", "pt")},
+}  # fmt: skip
+
+
+@cache
+def schema(name: str) -> Shape:
+    """The shape of data file `name` (preset-* files are mappings)."""
+    return SCHEMAS[MAPPING if name.startswith("preset-") else name]()
+
+
+def known(name: str) -> bool:
+    return name in SCHEMAS or name.startswith("preset-")

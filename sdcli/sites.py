@@ -1,0 +1,99 @@
+"""Where a site is: its country and its time zone. No CLI imports.
+
+A country has one zone, or several (BR, MX, AR, CL...: countries.toml lists them with their main
+cities). A site's zone is the one chosen for it (asked, --tz, a file's `timezone`), else the one
+the customer directory knows for that customer's site, else its country's only zone. A country
+with several zones never gets one silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sdcli.errors import InvalidValue
+from sdcli.home import load_data
+
+
+def countries(home: Path | None = None) -> dict[str, Any]:
+    """Country code → its data (name, tz or zones)."""
+    return load_data("countries", home)["countries"]
+
+
+def zones(known: dict[str, Any], code: str | None) -> list[tuple[str, str]]:
+    """(IANA zone, main cities) of a country, in the order countries.toml gives them."""
+    country = known.get(code or "") or {}
+    if "zones" in country:
+        return [(z["tz"], z["cities"]) for z in country["zones"]]
+    if country.get("tz"):
+        return [(country["tz"], country.get("cities", ""))]
+    return []
+
+
+def only_zone(known: dict[str, Any], code: str | None) -> str | None:
+    """The zone of a country that has one; None for a country with several (or unknown)."""
+    found = zones(known, code)
+    return found[0][0] if len(found) == 1 else None
+
+
+def several(known: dict[str, Any], code: str | None) -> bool:
+    return len(zones(known, code)) > 1
+
+
+def check_zone(field: str, value: Any, known: dict[str, Any], code: str | None) -> str:
+    """An IANA zone; for a country whose zones are listed, one of them."""
+    from sdcli import clock
+
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValue(field, value, "invalid.zone")
+    name = value.strip()
+    listed = [z for z, _ in zones(known, code)]
+    match = next((z for z in listed if z.casefold() == name.casefold()), None)
+    if match:
+        return match
+    try:
+        clock.get_tz(name)
+    except InvalidValue:
+        raise InvalidValue(field, value, "invalid.zone") from None
+    if listed:
+        raise InvalidValue(field, value, "invalid.zone_of", country=code, zones=", ".join(listed))
+    return name
+
+
+def directory_site(directory: list[dict[str, Any]], customer: Any, site: Any) -> dict[str, Any]:
+    """What the customer directory knows of a customer's site: {country, timezone} (empty if nothing)."""
+    if not isinstance(customer, str) or not customer.strip():
+        return {}
+    name = customer.strip().casefold()
+    record = next((c for c in directory if str(c.get("name", "")).casefold() == name), None)
+    if record is None:
+        return {}
+    out: dict[str, Any] = {}
+    if record.get("country"):
+        out["country"] = record["country"]
+    if isinstance(site, str) and site.strip():
+        key = site.strip().casefold()
+        for s in record.get("sites") or []:
+            if str(s.get("name", "")).casefold() == key:
+                out.update({k: s[k] for k in ("country", "timezone") if s.get(k)})
+    return out
+
+
+def site_entry(raw: str, known: dict[str, Any]) -> dict[str, str]:
+    """A directory site from 'NAME=ZONE' (customer add --site): its country is the one whose
+    zones list it."""
+    name, eq, zone = (raw or "").partition("=")
+    if not eq or not name.strip() or not zone.strip():
+        raise InvalidValue("site", raw, "invalid.site_entry")
+    from sdcli import clock
+
+    zone = zone.strip()
+    clock.get_tz(zone)
+    out = {"name": name.strip(), "timezone": zone}
+    for code in known:
+        listed = {z.casefold(): z for z, _ in zones(known, code)}
+        if zone.casefold() in listed:
+            out["timezone"] = listed[zone.casefold()]
+            out["country"] = code
+            break
+    return out

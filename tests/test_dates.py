@@ -1,0 +1,174 @@
+"""Dates (issue 15): one reader for every path, day first; ISO always; words in es/pt/en and spans
+ago; times in the future or windows in the past refused; a date the day order decided shown back."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from intake_keys import SAVE, base_keys, line, rest_keys, run_open
+
+import sdcli.ui as ui
+from sdcli import dates
+
+TYPED = "02/12/2026 09:40"
+DEC_2 = "2026-12-02T09:40:00-05:00"  # at a site in Peru
+AFTER = {"SDCLI_NOW": "2026-12-05T12:00:00-05:00"}  # 2 December is past: a report, a failed call
+BEFORE = {"SDCLI_NOW": "2026-11-25T12:00:00-05:00"}  # 2 December is ahead: a work window
+VOICE = ["open", "--no-input", "--customer", "ACME", "--site", "Lima HQ", "--country", "PE", "--problem", "voice",
+         "--service-type", "mpls", "--callback", "Ana <ana@acme.pe> 01 4117000", "--source-number", "01 4117000",
+         "--destination-number", "01 4117001"]  # fmt: skip
+CHANGE = ["change", "--no-input", "--customer", "ACME", "--site", "Lima HQ", "--country", "PE", "--type", "rack_relocation",
+          "--description", "d", "--project-manager", "Pia <pia@acme.pe> 01 4117002", "--callback", "Rosa <rosa@acme.pe> 01 4117003"]  # fmt: skip
+SSR = ["ssr", "--no-input", "--requester", "Ana <ana@acme.com.br> +55 11 98765-4321", "--customer", "ACME", "--site", "SP",
+       "--country", "BR", "--tz", "America/Sao_Paulo", "--category", "configuration_backup", "--field", "device=r1",
+       "--description", "d"]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def no_tty(monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+
+
+def test_day_first_in_every_path(sdcli, tmp_path, monkeypatch, store):
+    flags = sdcli.json(*VOICE, "--failed-call", TYPED, "--received-at", TYPED, "--json", env=AFTER)
+    assert flags["failed_calls"] == [DEC_2] and flags["received_at"] == DEC_2 == flags["opened_at"]
+
+    doc = {"customer": "ACME", "site": "Lima HQ", "country": "PE", "problem": "voice", "service_type": "mpls",
+           "callback_contacts": "Ana <ana@acme.pe> 01 4117000", "source_number": "01 4117000",
+           "destination_number": "01 4117001", "failed_calls": [TYPED], "received_at": TYPED}  # fmt: skip
+    from_file = sdcli.json("open", "--from-file", "-", "--json", input=json.dumps(doc), env=AFTER)
+    assert from_file["failed_calls"] == [DEC_2] and from_file["received_at"] == DEC_2
+
+    rows = tmp_path / "rows.csv"
+    rows.write_text("customer,site,country,problem,service_type,callback_contacts,source_number,destination_number,"
+                    f"failed_calls,received_at,opened_at\nACME,Lima,PE,voice,mpls,Ana <ana@acme.pe> 01 4117000,"
+                    f"01 4117000,01 4117001,{TYPED},{TYPED},{TYPED}\n", encoding="utf-8")  # fmt: skip
+    assert sdcli.json("import", str(rows), "--json", env=AFTER)["created"] == 1
+    imported = [d for d in store.all_tickets("INC") if d.get("history", [{}])[0].get("imported_from")][0]
+    assert imported["failed_calls"] == [DEC_2] and imported["received_at"] == DEC_2 == imported["opened_at"]
+
+    change = sdcli(*CHANGE, "--window-start", TYPED, "--window-end", "02/12/2026 11:40", env=BEFORE)
+    assert change.exit_code == 0, change.output
+    chg = store.get("CHG1")
+    assert (chg["window_start"], chg["window_end"]) == (DEC_2, "2026-12-02T11:40:00-05:00")
+    assert "window_start: 02/12/2026 09:40 read as 2 Dec 2026 09:40 Lima -05" in change.stderr
+    sdcli.json("change", "send", "CHG1", "--json", env=BEFORE)
+    sdcli.json("change", "accept", "CHG1", "--by", "Rosa", "--json", env=BEFORE)
+    scheduled = sdcli.json("change", "schedule", "CHG1", "--at", TYPED, "--json", env=BEFORE)
+    assert scheduled["scheduled_at"] == DEC_2
+
+    ssr = sdcli.json(*SSR, "--start", TYPED, "--end", "02/12/2026 10:40", "--received-at", "20/11/2026 09:00",
+                     "--json", env=BEFORE)  # fmt: skip
+    assert (ssr["window_start"], ssr["received_at"]) == (
+        "2026-12-02T09:40:00-03:00",
+        "2026-11-20T09:00:00-03:00",
+    )
+    assert sdcli.json("ssr", "schedule", ssr["id"], "--at", TYPED, "--json", env=BEFORE)["scheduled_at"] == (
+        "2026-12-02T09:40:00-03:00"
+    )
+    check = sdcli.json("ssr", "check", "--start", TYPED, "--country", "BR", "--tz", "America/Sao_Paulo",
+                       "--received-at", "20/11/2026 09:00", "--json", env=BEFORE)  # fmt: skip
+    assert check["accepted"] is True
+
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+    keys = [*base_keys("voice", "mpls"), *rest_keys("mpls"), line("01 4117000"), line("01 4117001"), line(TYPED),
+            line(""), SAVE]  # fmt: skip
+    walked = run_open(keys, env=AFTER)
+    assert walked.exit_code == 0, walked.output
+    prompted = max(store.all_tickets("INC"), key=lambda d: int(d["id"][3:]))
+    assert prompted["failed_calls"] == [DEC_2]
+    assert "2 Dec 2026 09:40 Lima -05" in walked.stdout  # the review shows it in words, in the site's zone
+
+
+def test_month_first_when_the_desk_or_the_agent_says_so(sdcli, home):
+    flagged = sdcli.json(*VOICE, "--failed-call", TYPED, "--monthfirst", "--json", env=AFTER)
+    assert flagged["failed_calls"] == ["2026-02-12T09:40:00-05:00"]
+    assert sdcli("config", "set", "dayfirst", "false").exit_code == 0
+    configured = sdcli.json(
+        *VOICE, "--failed-call", TYPED, "--failed-call", "2026-12-02 09:40", "--json", env=AFTER
+    )
+    assert configured["failed_calls"] == ["2026-02-12T09:40:00-05:00", DEC_2]  # ISO whatever the order
+    forced = sdcli.json(*VOICE, "--failed-call", TYPED, "--dayfirst", "--json", env=AFTER)
+    assert forced["failed_calls"] == [DEC_2]
+    assert sdcli.json(*VOICE, "--failed-call", "13/02/2026 09:40", "--json", env=AFTER)["failed_calls"] == [
+        "2026-02-13T09:40:00-05:00"  # only one reading: read so
+    ]
+
+
+LIMA = ZoneInfo("America/Lima")
+NOW = datetime(2026, 12, 5, 12, 0, tzinfo=LIMA)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("hoy 10:15", datetime(2026, 12, 5, 10, 15)), ("hoje 10h15", datetime(2026, 12, 5, 10, 15)),
+        ("today 10:15", datetime(2026, 12, 5, 10, 15)), ("ayer", datetime(2026, 12, 4, 12, 0)),
+        ("ontem 14:30", datetime(2026, 12, 4, 14, 30)), ("yesterday 8:05", datetime(2026, 12, 4, 8, 5)),
+        ("anteayer 9:00", datetime(2026, 12, 3, 9, 0)), ("now", datetime(2026, 12, 5, 12, 0)),
+        ("ahora", datetime(2026, 12, 5, 12, 0)), ("10m", datetime(2026, 12, 5, 11, 50)),
+        ("2h", datetime(2026, 12, 5, 10, 0)), ("hace 2 horas", datetime(2026, 12, 5, 10, 0)),
+        ("há 3 dias", datetime(2026, 12, 2, 12, 0)), ("2h ago", datetime(2026, 12, 5, 10, 0)),
+        ("2 dic 2026 09:40", datetime(2026, 12, 2, 9, 40)), ("2 de dezembro de 2026 às 09:40", datetime(2026, 12, 2, 9, 40)),
+        ("Dec 2 2026 9:40pm", datetime(2026, 12, 2, 21, 40)), ("02.12.26 09h40", datetime(2026, 12, 2, 9, 40)),
+        ("2026-12-02T09:40:00-03:00", datetime(2026, 12, 2, 7, 40)),
+    ],
+)  # fmt: skip
+def test_words_and_spans_in_three_languages(typed, meant):
+    assert dates.read(typed, tz=LIMA, now=NOW).at.astimezone(LIMA).replace(tzinfo=None) == meant
+
+
+def test_a_span_means_ago_in_a_failed_call_too(sdcli):
+    doc = sdcli.json(*VOICE, "--failed-call", "2h", "--received-at", "10m", "--json", env=AFTER)
+    assert (
+        doc["failed_calls"] == ["2026-12-05T10:00:00-05:00"]
+        and doc["received_at"] == "2026-12-05T11:50:00-05:00"
+    )
+
+
+def test_a_received_or_failed_call_time_in_the_future_is_refused(sdcli, home, store):
+    for flag, value in (("--failed-call", "mañana 10:00"), ("--received-at", "06/12/2026 09:00")):
+        r = sdcli(*VOICE, "--failed-call", "ayer", flag, value, env=AFTER)
+        assert r.exit_code == 1 and "is in the future (it is now 5 Dec 2026 12:00 Lima -05" in r.stderr, (
+            r.stderr
+        )
+    r = sdcli("--lang", "es", *VOICE, "--failed-call", "mañana 10:00", env=AFTER)
+    assert "está en el futuro (ahora es 5 dic 2026 12:00 Lima -05" in r.stderr
+    assert not (home / "store").exists() or list(store.all_tickets()) == []
+
+
+def test_a_window_in_the_past_is_refused_and_a_long_one_is_told(sdcli):
+    r = sdcli(*CHANGE, "--window-start", "01/12/2026 22:00", "--window-end", "02/12/2026 04:00", env=AFTER)
+    assert r.exit_code == 1 and "window_start: '01/12/2026 22:00' is not valid: is in the past" in r.stderr
+    r = sdcli(*SSR, "--start", "ayer 09:00", "--end", "ayer 10:00", env=AFTER)
+    assert r.exit_code == 1 and "is in the past" in r.stderr
+    r = sdcli(*CHANGE, "--window-start", "10/12/2026 22:00", "--window-end", "12/10/2027 04:00", env=AFTER)
+    assert r.exit_code == 0 and "the window lasts 305d 6h" in r.stderr and "check the dates" in r.stderr
+
+
+def test_an_unreadable_date_says_what_is_read(sdcli):
+    r = sdcli(*VOICE, "--failed-call", "el martes que viene", env=AFTER)
+    assert (
+        r.exit_code == 1 and "e.g. 02/12/2026 09:40, 2026-12-02 09:40, today 10:15, yesterday, 2h" in r.stderr
+    )
+    r = sdcli("list", "--since", "99999999d")
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "longer than 100 years" in r.stderr
+    assert "a bug" not in r.stderr
+
+
+def test_times_on_screens_name_their_zone_and_the_agents(sdcli, monkeypatch):
+    monkeypatch.setenv("SDCLI_TZ", "America/Sao_Paulo")
+    doc = sdcli.json(*VOICE, "--failed-call", TYPED, "--json", env=AFTER)
+    shown = sdcli("show", doc["id"], env=AFTER).stdout
+    assert "2 Dec 2026 09:40 Lima -05 · 11:40 your time" in shown  # the site's clock, then the agent's
+    assert sdcli("--lang", "pt", "show", doc["id"], env=AFTER).stdout.count(
+        "2 dez 2026 09:40 Lima -05 · 11:40 seu horário"
+    )
+    listed = sdcli("list", env={**AFTER, "COLUMNS": "200"}).stdout
+    assert "5 Dec 12:00 Lima" in listed  # tables: compact, still naming the zone
+    assert datetime.fromisoformat(doc["opened_at"]) - datetime.fromisoformat(AFTER["SDCLI_NOW"]) == timedelta(
+        0
+    )
