@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import intake, validate
-from sdcli.errors import InvalidValue
-from sdcli.i18n import Literal, Message
+from sdcli.errors import InvalidValue, RefusedTransition
+from sdcli.i18n import Literal, Message, as_data, from_data
 
 
 def check_partial(questions: list[intake.Question], raw: dict[str, Any], ctx: intake.Context,
@@ -38,24 +38,7 @@ def check_partial(questions: list[intake.Question], raw: dict[str, Any], ctx: in
 
 def invalid_entry(key: str, text: str, why: Message | Literal) -> dict[str, Any]:
     """A `missing_answers` entry for an answer given but not valid."""
-    return {"key": key, "text": text, "reason": str(why), "why": dump(why)}
-
-
-def dump(value: Any) -> Any:
-    """A Message as data a ticket can store ({key, params}), to be shown later in any language."""
-    if isinstance(value, Message):
-        return {"key": value.key, "params": {k: dump(v) for k, v in value.params.items()}}
-    if isinstance(value, list | tuple):
-        return [dump(v) for v in value]
-    return value if isinstance(value, str | int | float | bool) or value is None else str(value)
-
-
-def load(value: Any) -> Any:
-    if isinstance(value, dict) and set(value) == {"key", "params"} and isinstance(value["params"], dict):
-        return Message(str(value["key"]), **{k: load(v) for k, v in value["params"].items()})
-    if isinstance(value, list):
-        return [load(v) for v in value]
-    return Literal(value) if isinstance(value, str) else value
+    return {"key": key, "text": text, "reason": str(why), "why": as_data(why)}
 
 
 def missing_keys(doc: dict[str, Any]) -> list[str]:
@@ -75,7 +58,7 @@ def describe_missing(doc: dict[str, Any]) -> list[Message]:
         if not isinstance(entry, dict):
             lines.append(Message("incomplete.not_given", field=str(entry)))
             continue
-        why = load(entry["why"]) if "why" in entry else Literal(str(entry.get("reason", "")))
+        why = from_data(entry["why"]) if "why" in entry else Literal(str(entry.get("reason", "")))
         text = str(entry.get("text", ""))
         lines.append(Message("incomplete.invalid", field=str(entry.get("key")),
                              text=repr(text[:57] + "..." if len(text) > 60 else text), reason=why))  # fmt: skip
@@ -101,9 +84,7 @@ def questions_to_ask(doc: dict[str, Any], questions: list[intake.Question], ctx:
 
 
 def context_of(doc: dict[str, Any], home: Path | None) -> intake.Context:
-    ctx = intake.make_context(home, country=doc.get("country"), tz=doc.get("timezone"))
-    ctx.dayfirst = True
-    return ctx
+    return intake.make_context(home, country=doc.get("country"), tz=doc.get("timezone"))
 
 
 def complete(store: Any, ticket_id: str, given: dict[str, Any], *, actor: str, home: Path | None,
@@ -113,11 +94,11 @@ def complete(store: Any, ticket_id: str, given: dict[str, Any], *, actor: str, h
     by_key = {q.key: q for q in questions}
     unknown = [k for k in given if k not in by_key]
     if unknown:
-        raise InvalidValue(unknown[0], given[unknown[0]], "is not a question of the intake")
+        raise InvalidValue(unknown[0], given[unknown[0]], "invalid.not_a_question")
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if doc.get("kind") != "incident":
-            raise InvalidValue("id", doc["id"], "is not an incident")
+            raise RefusedTransition("error.not_incident", id=doc["id"])
         ctx = context_of(doc, home)
         context = {**{q.key: doc[q.key] for q in questions if q.key in doc}, **given}
         problems, checked = [], {}

@@ -11,7 +11,7 @@ from sdcli.i18n import Message, render, t, word
 from sdcli.ui import console, text
 
 HEAD_FIELDS = ("id", "kind", "status", "severity", "customer", "site", "opened_at", "opened_by", "channel")
-SKIP = {"history", "updated_at"}
+SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own row (show.incomplete)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)$")
 #: fields whose values are words of a vocabulary
 _WORDS = {"status": "status", "kind": "kind", "channel": "channel", "sla_clock": "clock", "outcome": "outcome",

@@ -108,7 +108,9 @@ def _email_labels() -> Table:
     """Other spellings a message may use, per language (e-mail intake: mail/labels.py)."""
     from sdcli.i18n import LANGS
 
-    return Table({lang: ListOf(Text(limit=300)) for lang in LANGS}, what="a table of label lists per language")
+    return Table(
+        {lang: ListOf(Text(limit=300)) for lang in LANGS}, what="a table of label lists per language"
+    )
 
 
 def _questionnaire() -> Shape:
@@ -299,9 +301,15 @@ def _settings() -> Shape:
     """A config file (the user's, or the desk's config.toml in the home): flat settings; their
     values are checked by config.setting_value (a country the desk knows, a real zone...)."""
     from sdcli.config import SETTINGS
+    from sdcli.mail.settings import PASSWORD_KEYS
 
-    value = OneOf((Text(limit=1000), Bool()), what="a text or true/false")
-    return Table({name: value for name in SETTINGS})
+    value = OneOf((Text(limit=1000), Bool(), Int()), what="a text, a number or true/false")
+    never = Check(OneOf((Text(empty=True), Bool(), Int())), lambda _v: _NO_PASSWORD)
+    return Table({**{name: value for name in SETTINGS}, **{k: never for k in PASSWORD_KEYS}})
+
+
+_NO_PASSWORD = ("sdcli never reads a password from a file: remove it, and name the environment variable "
+                "holding it (smtp_password_env), or keep it in the OS keyring (smtp_keyring = true)")  # fmt: skip
 
 
 def _mapping() -> Shape:

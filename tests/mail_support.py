@@ -1,8 +1,9 @@
 """What the e-mail tests share: questionnaire messages built with the `email` package, a real SMTP
-server on loopback (aiosmtpd) that records what it received, and the desk's mail.toml."""
+server on loopback (aiosmtpd) that records what it received, and the desk's mail settings."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from email import policy
@@ -121,14 +122,17 @@ class SmtpServer:
         return self.handler.messages
 
 
-def write_mail_toml(home: Path, port: int, **smtp: object) -> Path:
+def write_mail_toml(home: Path, port: int, **settings: object) -> Path:
+    """The desk's mail settings in its config file (config.toml in the home), for a loopback server."""
     home.mkdir(parents=True, exist_ok=True)
-    lines = ["[desk]", 'address = "BT Service Desk <mo.bud@example.com>"', 'domain = "desk.example.com"', "",
-             "[smtp]", 'host = "127.0.0.1"', f"port = {port}", 'security = "none"', "timeout = 5"]  # fmt: skip
-    for k, v in smtp.items():
-        lines.append(f"{k} = {v!r}".replace("'", '"') if isinstance(v, str) else f"{k} = {str(v).lower()}")
-    path = home / "mail.toml"
+    values = {"mail_from": "BT Service Desk <mo.bud@example.com>", "mail_domain": "desk.example.com",
+              "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": "none", "smtp_timeout": 5,
+              **settings}  # fmt: skip
+    lines = [f"{k} = {str(v).lower() if isinstance(v, bool) else v if isinstance(v, int) else json.dumps(v)}"
+             for k, v in values.items()]  # fmt: skip
+    path = home / "config.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
     return path
 
 

@@ -145,17 +145,28 @@ def test_the_same_maildir_read_by_two_runs_at_once_makes_one_ticket_per_message(
     assert len(sdcli.json("list", "--json", "--all")) == 25
 
 
+def _plain(entries):
+    """missing_answers without the reasons kept for other languages (`why`)."""
+    return [{k: e[k] for k in ("key", "text", "reason")} if isinstance(e, dict) else e for e in entries]
+
+
 def test_complete_asks_only_what_the_message_lacked_and_show_and_shift_say_so(sdcli, tmp_path):
     answers = {k: v for k, v in ENGLISH.items() if k not in ("Site", "Callback contacts")}
     answers["Callback contacts"] = "John Smith, john.smith@@northwind, +52 81 8888 0101"
+    answers["Time zone"] = "hora de Monterrey"  # a city of one of Mexico's zones
     (tmp_path / "a.eml").write_bytes(questionnaire(answers, sender="John <john.smith@northwind.com>"))
     sdcli.json("inbox", str(tmp_path / "a.eml"), "--json", env=NOW)
     doc = sdcli.json("show", "INC1", "--json")
-    assert doc["missing_answers"] == [
+    assert _plain(doc["missing_answers"]) == [
         {"key": "callback_contacts", "text": "John Smith, john.smith@@northwind, +52 81 8888 0101",
          "reason": "email: not a valid email address"}, "site"]  # fmt: skip
-    shown = sdcli("show", "INC1", env={**NOW, "COLUMNS": "120"}).stdout
+    assert doc["timezone"] == "America/Mexico_City"
+    shown = sdcli("show", "INC1", env={**NOW, "COLUMNS": "200"}).stdout
     assert "INCOMPLETE" in shown and "complete it with: sdcli complete INC1" in shown
+    assert "email: not a valid email address" in shown
+    spanish = sdcli("show", "INC1", env={**NOW, "COLUMNS": "200", "SDCLI_LANG": "es"}).stdout
+    assert "INCOMPLETO" in spanish and "complételo con: sdcli complete INC1" in spanish
+    assert "not a valid" not in spanish and "not given" not in spanish
     shift = sdcli("shift", env={**NOW, "COLUMNS": "120"}).stdout
     assert "Registered without some answers (sdcli complete ID) (1)" in shift
     r = sdcli("complete", "INC1", "--no-input")
@@ -164,7 +175,7 @@ def test_complete_asks_only_what_the_message_lacked_and_show_and_shift_say_so(sd
     r = sdcli("complete", "INC1", "--site", "Monterrey plant", "--no-input")
     assert r.exit_code == 0, r.output
     assert "still lacks: --callback" in err(r)
-    assert sdcli.json("show", "INC1", "--json")["missing_answers"] == [
+    assert _plain(sdcli.json("show", "INC1", "--json")["missing_answers"]) == [
         {"key": "callback_contacts", "text": "John Smith, john.smith@@northwind, +52 81 8888 0101",
          "reason": "email: not a valid email address"}]  # fmt: skip
     done = sdcli.json("complete", "INC1", "--callback", "John Smith <john.smith@northwind.com> +52 81 8888 0101",
@@ -235,3 +246,26 @@ def test_complete_on_a_terminal_asks_only_the_missing_answer(home, sdcli, tmp_pa
     doc = sdcli.json("show", "INC1", "--json")
     assert doc["site"] == "Lima - Sede Central" and "missing_answers" not in doc
     assert doc["history"][-1]["by"] == "tester"
+
+
+def test_the_summary_is_in_the_session_language_and_the_json_is_not(sdcli, tmp_path):
+    (tmp_path / "a.eml").write_bytes(questionnaire(mid="<a@x.pe>"))
+    (tmp_path / "b.eml").write_bytes(questionnaire(mid="<a@x.pe>"))
+    (tmp_path / "c.eml").write_bytes(
+        b"From: x@y.pe\nSubject: Re: hola [INC1]\nMessage-ID: <c@y.pe>\n\nGracias.\n"
+    )
+    paths = [str(tmp_path / n) for n in ("a.eml", "b.eml", "c.eml")]
+    r = sdcli("inbox", *paths, str(tmp_path / "nada.eml"), env={**NOW, "SDCLI_LANG": "es"})
+    assert r.exit_code == 1, r.output
+    lines = [line.rpartition("/")[2] for line in r.stdout.splitlines()]
+    assert lines[:3] == ["a.eml: creado INC1", "b.eml: duplicado de INC1",
+                         "c.eml: no es un cuestionario (una respuesta sobre INC1)"]  # fmt: skip
+    assert lines[3].startswith("nada.eml: no se pudo leer: no se puede leer: ")
+    assert "1 creados, 1 duplicados, 1 no son cuestionario, 1 ilegibles" in err(r)
+    assert err(r).splitlines()[-1].startswith("Error: 1 mensaje(s) no se pudieron procesar: ")
+    for english in ("created", "duplicate of", "not a questionnaire", "could not be read", "message(s)"):
+        assert english not in r.output
+    r = sdcli("inbox", *paths, "--json", env={**NOW, "SDCLI_LANG": "pt"})
+    report = json.loads(r.stdout)
+    assert [m["outcome"] for m in report["messages"]] == ["duplicate", "duplicate", "not_questionnaire"]
+    assert report["messages"][2]["reason"] == "a reply on INC1"  # JSON: stable and language-free

@@ -194,7 +194,7 @@ def test_an_unreachable_server_stops_the_run_one_line_exit_1_and_keeps_the_updat
 def test_notify_sends_at_once_and_the_directory_language_is_used_without_a_message(sdcli, server):
     r = sdcli("customer", "add", "Rede Sul", "--country", "BR", "--customer-lang", "pt")
     assert r.exit_code == 0, r.output
-    r = sdcli("open", "--no-input", "--customer", "Rede Sul", "--site", "Porto Alegre", "--country", "BR",
+    r = sdcli("open", "--no-input", "--customer", "Rede Sul", "--site", "Porto Alegre", "--country", "BR", "--tz", "America/Sao_Paulo",
               "--problem", "link_down", "--callback", "Carla <carla@redesul.com.br> +55 51 3222 4400",
               "--service-type", "mpls", "--no-contingency", "--lang", "en", env=NOW)  # fmt: skip
     assert r.exit_code == 0, r.output
@@ -208,11 +208,11 @@ def test_notify_sends_at_once_and_the_directory_language_is_used_without_a_messa
 
 
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback, a test password
-def test_the_password_comes_from_the_environment_and_is_never_stored_in_mail_toml(
+def test_the_password_comes_from_the_environment_and_is_never_stored_in_a_file(
     sdcli, home, spanish, monkeypatch
 ):
     with SmtpServer(auth=("desk", "s3cret")) as srv:
-        write_mail_toml(home, srv.port, user="desk", password_env="SDCLI_TEST_SMTP_PASSWORD")
+        write_mail_toml(home, srv.port, smtp_user="desk", smtp_password_env="SDCLI_TEST_SMTP_PASSWORD")
         r = sdcli("ack", spanish, "--reply", "--send", env=NOW)
         assert r.exit_code == 1 and "SDCLI_TEST_SMTP_PASSWORD" in err(r) and "not set" in err(r), r.output
         monkeypatch.setenv("SDCLI_TEST_SMTP_PASSWORD", "wrong")
@@ -223,9 +223,9 @@ def test_the_password_comes_from_the_environment_and_is_never_stored_in_mail_tom
         r = sdcli("ack", spanish, "--reply", "--send", env=NOW)
         assert r.exit_code == 0, r.output
         assert srv.logins[-1] == ("desk", "s3cret") and len(srv.messages) == 1
-        write_mail_toml(home, srv.port, user="desk", password="s3cret")
+        write_mail_toml(home, srv.port, smtp_user="desk", smtp_password="s3cret")
         r = sdcli("outbox", "send", env=NOW)
-        assert r.exit_code == 1 and "smtp.password: sdcli never reads a password from a file" in err(r), (
+        assert r.exit_code == 1 and "smtp_password: sdcli never reads a password from a file" in err(r), (
             r.output
         )
         assert "s3cret" not in r.output
@@ -279,6 +279,30 @@ def test_each_change_the_customer_hears_of_queues_one_update_in_their_language(s
     assert all(i["lang"] == "es" and i["in_reply_to"] == ORIGINAL for i in items)
     texts = [i["text"] for i in items]
     assert "fue clasificado con severidad 2 (Alta)" in texts[0]
-    assert "fue escalado al nivel 3 (Service Desk Manager)" in texts[2]
+    assert "Plazo de recuperación: 2 mar 2026 17:00 Lima -05." in texts[0]  # the site's clock, in words
+    assert "fue escalado al nivel 3 (Gerente del Service Desk)" in texts[2]
     assert "queda en espera de su respuesta: esperando acceso al sitio" in texts[3]
     assert "fue cerrado" in texts[6]
+
+
+def test_the_mail_settings_are_settings_of_the_config_file_and_no_password_is_one(sdcli, home):
+    r = sdcli("config", "set", "smtp_password", "s3cret", "--desk")
+    assert r.exit_code == 1 and "sdcli never stores a password" in err(r) and "s3cret" not in r.output, (
+        r.output
+    )
+    r = sdcli("config", "set", "smtp_port", "99999", "--desk")
+    assert r.exit_code == 1 and "smtp_port" in err(r) and "1 to 65535" in err(r), r.output
+    r = sdcli("config", "set", "mail_from", "not an address", "--desk")
+    assert r.exit_code == 1 and "mail_from" in err(r), r.output
+    for key, value in (
+        ("smtp_port", "2525"),
+        ("smtp_security", "TLS"),
+        ("mail_from", "Desk <desk@example.com>"),
+    ):
+        r = sdcli("config", "set", key, value, "--desk")
+        assert r.exit_code == 0, r.output
+    found = {row["key"]: row for row in sdcli.json("config", "list", "--json")}
+    assert found["smtp_port"]["value"] == 2525 and found["smtp_security"]["value"] == "tls"
+    assert found["mail_from"]["source"] == str(home / "config.toml")
+    r = sdcli("config", "get", "smtp_host", env={"SDCLI_SMTP_HOST": "relay.example.com"})
+    assert r.exit_code == 0 and r.stdout == "relay.example.com\n", r.output

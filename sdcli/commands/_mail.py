@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import emit_json, info
+from sdcli.ui import emit_json, say
 
 REPLY_OPTION = typer.Option(
     False, "--reply", help="Write the reply to the customer's message (stdout, or -o FILE.eml)."
@@ -17,13 +17,16 @@ OUTPUT_OPTION = typer.Option(
     None, "-o", "--output", help="With --reply: write the message to this .eml file."
 )
 SEND_OPTION = typer.Option(
-    False, "--send", help="With --reply: send it through SMTP (mail.toml); recorded once accepted."
+    False,
+    "--send",
+    help="With --reply: send it through the desk's SMTP server (smtp_* settings); recorded once accepted.",
 )
 
 
 def reply(app: Any, doc: dict[str, Any], text: str, *, kind: str, output: str | None, send: bool,
           record: Callable[[str], dict[str, Any]], as_json: bool) -> None:  # fmt: skip
     """Write the reply (stdout or -o), or send it and then `record(note)` the acknowledgement."""
+    from sdcli.i18n import t
     from sdcli.mail import compose, updates
 
     lang = updates.customer_lang(doc, app.home, app.store().customers())
@@ -32,15 +35,15 @@ def reply(app: Any, doc: dict[str, Any], text: str, *, kind: str, output: str | 
         from sdcli.mail import smtp
 
         smtp.send_one(msg, app.home)  # MailError: one line, exit 1, nothing recorded
-        done = record(f"reply sent to {msg['To']} ({msg['Message-ID']})")
+        done = record(t("reply.sent_note", to=str(msg["To"]), message_id=str(msg["Message-ID"])))
         if as_json:
             emit_json(done)
         else:
-            info(f"{done['id']}: reply sent to {msg['To']}; recorded.")
+            say("reply.sent", id=done["id"], to=str(msg["To"]))
         return
     from sdcli.outputs import write_text
 
     write_text(output or "-", [msg.as_string()])
     if output:
         again = "sdcli ssr ack" if kind == "ssr" else "sdcli ack"
-        info(f"{doc['id']}: reply written to {output}; once it is sent, record it with: {again} {doc['id']}")
+        say("reply.written", id=doc["id"], path=output, command=again)

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import app_of, emit_json, info, say, warn
+from sdcli.ui import app_of, emit_json, say, warn
 
 NOTIFY_OPTION = typer.Option(
     False, "--notify", help="Send the customer's update now (else `sdcli outbox send`)."
@@ -23,7 +23,9 @@ def queue_of(app: Any, level_name: Callable[[int], str] | None = None) -> Any:
 
 def notify(app: Any, ticket_id: str) -> None:
     """Send now what the change queued for the ticket; a failure leaves it in the outbox."""
+    from sdcli.commands.outbox import STATE_WORDS
     from sdcli.errors import SdcliError
+    from sdcli.i18n import Joined, Literal, Message, from_data
     from sdcli.mail import smtp
 
     store = app.store()
@@ -33,17 +35,16 @@ def notify(app: Any, ticket_id: str) -> None:
     try:
         done, stopped = smtp.send_outbox(store, app.home, actor=app.agent, now=store.now(), ids=ids)
     except SdcliError as e:
-        warn(f"the customer update was not sent ({e}); it stays in the outbox: sdcli outbox send")
+        warn(Message("outbox.notify_failed", reason=e.message))
         return
     for item in done:
         if item["state"] == "sent":
-            info(f"update sent to {', '.join(item.get('to', []))}")
+            say("outbox.notify_sent", to=Joined(item.get("to", [])))
         else:
-            warn(
-                f"the customer update was not sent ({item.get('last_error')}); it is {item['state']} in the outbox"
-            )
+            why = from_data(item["why"]) if item.get("why") else Literal(str(item.get("last_error") or ""))
+            warn(Message("outbox.notify_item_failed", reason=why, state=Message(STATE_WORDS[item["state"]])))
     if stopped is not None:
-        warn(f"{stopped}; the update stays in the outbox: sdcli outbox send")
+        warn(Message("outbox.notify_stopped", reason=stopped.message))
 
 
 def run(

@@ -33,9 +33,9 @@ def command(
     store = app.store()
     note = check_text("note", note, required=False) or None
     if (output or send) and not reply:
-        raise UsageProblem("-o and --send go with --reply")
+        raise UsageProblem("reply.needs_reply")
     if output and send:
-        raise UsageProblem("--reply writes to -o FILE or sends with --send, not both")
+        raise UsageProblem("reply.not_both")
 
     def record(how: str | None) -> dict:
         return intake.acknowledge(store, ticket_id, actor=app.agent, note=note or how)
@@ -45,12 +45,12 @@ def command(
 
         doc = store.get(ticket_id)
         if doc.get("kind") != "incident":
-            raise RefusedTransition(
-                f"{doc['id']} is not an incident (an SSR's is: sdcli ssr ack {doc['id']})"
-            )
+            raise RefusedTransition("reply.not_incident", id=doc["id"])
         if send and doc.get("acked_at"):
+            from sdcli.dates import When
+
             raise RefusedTransition(
-                f"{doc['id']} was already acknowledged at {doc['acked_at']}; nothing was sent"
+                "reply.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
             )
         write_reply(app, doc, lambda lang: intake.ack_text(doc, lang, app.home), kind="incident", output=output,
                     send=send, record=record, as_json=as_json)  # fmt: skip

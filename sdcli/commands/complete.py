@@ -6,7 +6,17 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
+from sdcli.ui import (
+    JSON_OPTION,
+    LANG_OPTION,
+    NO_INPUT_OPTION,
+    app_of,
+    emit_json,
+    interactive,
+    say,
+    session_lang,
+    warn,
+)
 
 SETTINGS = {"context_settings": {"allow_extra_args": True, "ignore_unknown_options": True}}
 
@@ -14,7 +24,7 @@ SETTINGS = {"context_settings": {"allow_extra_args": True, "ignore_unknown_optio
 def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
-    lang: str | None = typer.Option(None, "--lang", help="es, en or pt (else SDCLI_LANG, else the locale)."),
+    lang: str | None = LANG_OPTION,
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -28,11 +38,12 @@ def command(
     from sdcli import completing, intake
     from sdcli.commands.open import parse_flags
     from sdcli.errors import MissingAnswers
+    from sdcli.i18n import Joined, Message
     from sdcli.store.base import version
 
     app = app_of(ctx)
     store = app.store()
-    lang_code = intake.resolve_lang(lang or app.lang)
+    lang_code = session_lang(app, lang)
     questions = intake.load_questionnaire(app.home)
     doc = store.get(ticket_id)
     given: dict[str, Any] = parse_flags(list(ctx.args), questions)
@@ -46,22 +57,29 @@ def command(
     elif not given and todo:
         raise MissingAnswers([q.flags for q in todo], [q.key for q in todo])
     if not given:
-        info(f"{doc['id']} is complete: nothing is missing.")
+        say("complete.nothing_missing", id=doc["id"])
         return
     doc = completing.complete(store, doc["id"], given, actor=app.agent, home=app.home, expect=expect)
     left = completing.missing_keys(doc)
     if as_json:
         emit_json(doc)
     else:
-        info(f"{doc['id']}: {len(given)} answer(s) saved" + ("." if not left else ""))
+        say("complete.saved", id=doc["id"], n=len(given))
     if left:
-        warn(f"{doc['id']} still lacks: {', '.join(q.flags for q in questions if q.key in left)}")
+        warn(
+            Message(
+                "complete.still_lacks",
+                id=doc["id"],
+                flags=Joined([q.flags for q in questions if q.key in left]),
+            )
+        )
 
 
 def _ask(doc: dict[str, Any], questions: list[Any], ictx: Any, lang: str, home: Any,
          given: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     """Ask each missing answer (and any it makes apply), saying what an invalid one was."""
     from sdcli import completing
+    from sdcli.i18n import render
     from sdcli.prompts import Walker
     from sdcli.ui import console, text
 
@@ -75,8 +93,8 @@ def _ask(doc: dict[str, Any], questions: list[Any], ictx: Any, lang: str, home: 
             return given
         q = todo[0]
         if q.key in invalid:
-            e = invalid.pop(q.key)
-            console(stderr=True).print(text(f"{q.text(lang)}: {e.get('text', '')!r} — {e.get('reason', '')}"))
+            (line,) = completing.describe_missing({"missing_answers": [invalid.pop(q.key)]})
+            console(stderr=True).print(text(render(line)))
         value = walker.ask(q, {**answers, **given})
         if value is None:
             return given

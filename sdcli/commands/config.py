@@ -10,7 +10,9 @@ app = typer.Typer(
     help="Settings: default country, language, time zone, agent name, day order, CSV delimiter, store.",
     no_args_is_help=True,
 )
-KEY = typer.Argument(..., metavar="KEY", help="country, lang, tz, agent, dayfirst, csv_delimiter or store.")
+KEY = typer.Argument(
+    ..., metavar="KEY", help="country, lang, tz, agent, dayfirst, csv_delimiter, store, or mail_* and smtp_*."
+)
 DESK = typer.Option(False, "--desk", help="The desk's file (config.toml in SDCLI_HOME), not the user's.")
 
 

@@ -29,10 +29,11 @@ def command(
     import sys
 
     from sdcli.errors import InvalidValue
+    from sdcli.i18n import Joined, Literal, Message, render
     from sdcli.mail import inbox, read
 
     if kind not in (None, "incident", "ssr"):
-        raise InvalidValue("kind", kind, "use incident or ssr")
+        raise InvalidValue("kind", kind, "invalid.inbox_kind")
     app = app_of(ctx)
     store = app.store()
     now = store.now()
@@ -48,13 +49,13 @@ def command(
         emit_json({"messages": [o.as_dict() for o in outcomes], "counts": counts})
     else:
         for o in outcomes:
-            typer.echo(one_line(o.line()))
-        info(", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts.items())) or "no messages")
+            typer.echo(one_line(render(o.line())))
+        parts = [Message(inbox.COUNT_KEYS[k], n=n) for k, n in sorted(counts.items())]
+        info(Joined(parts) if parts else Message("inbox.no_messages"))
     if any(o.outcome in ("unreadable", "not_saved") for o in outcomes):
         bad = [o.source for o in outcomes if o.outcome in ("unreadable", "not_saved")]
-        typer.echo(
-            f"Error: {len(bad)} message(s) could not be handled: {one_line(', '.join(bad[:5]))}", err=True
-        )
+        shown = Message("inbox.not_handled", n=len(bad), sources=Literal(one_line(", ".join(bad[:5]))))
+        typer.echo(render(Message("error.prefix", text=shown)), err=True)
         raise typer.Exit(1)
 
 
@@ -66,8 +67,10 @@ def _progress(total: int):
         return None
     from rich.progress import Progress
 
+    from sdcli.i18n import t
+
     bar = Progress(transient=True)
-    task = bar.add_task(f"reading {total:,} messages", total=total)
+    task = bar.add_task(t("inbox.reading", n=f"{total:,}"), total=total)
     bar.start()
 
     def tick(done: int) -> None:

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info, warn
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say, warn
+
+#: an outbox item's state in words (the catalogue's outbox.state.*)
+STATE_WORDS = {"queued": "outbox.state.queued", "sending": "outbox.state.sending", "sent": "outbox.state.sent",
+               "failed": "outbox.state.failed", "discarded": "outbox.state.discarded"}  # fmt: skip
 
 app = typer.Typer(
     help="Customer updates queued by changes of incidents, and their sending.", no_args_is_help=True
@@ -26,20 +30,22 @@ def list_(
     Example: sdcli outbox list --state failed --json
     """
     from sdcli.errors import InvalidValue
+    from sdcli.i18n import t, word
     from sdcli.model import format_id, parse_id
     from sdcli.render import ticket_table
     from sdcli.store.outbox import STATES
 
     for s in state:
         if s not in STATES:
-            raise InvalidValue("state", s, "use one of " + ", ".join(STATES))
+            raise InvalidValue("state", s, "invalid.outbox_state", states=", ".join(STATES))
     states = state or (None if include_all else ["queued", "sending", "failed"])
     tid = format_id(*parse_id(ticket)) if ticket else None
     items = app_of(ctx).store().outbox(states=states, ticket_id=tid)
     if as_json:
         emit_json(items)
         return
-    rows = [{**i, "to": ", ".join(i.get("to", [])), "error": i.get("last_error") or ""} for i in items]
+    rows = [{**i, "to": ", ".join(i.get("to", [])), "error": _error(i), "action": word("event", i.get("action", "")),
+             "state": t(STATE_WORDS[i["state"]])} for i in items]  # fmt: skip
     ticket_table(rows, ("id", "ticket", "action", "state", "to", "next_at", "attempts", "error"),
                  none="outbox.none", count="outbox.count")  # fmt: skip
 
@@ -52,12 +58,13 @@ def send(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Send the updates that are due through SMTP (mail.toml); each is sent once, also when
+    """Send the updates that are due through the desk's SMTP server; each is sent once, also when
     two `outbox send` run at once. A temporary failure is retried later; a permanent one
     stays failed (shown in `sdcli shift`).
 
     Example: sdcli outbox send
     """
+    from sdcli.i18n import Joined, Message, word
     from sdcli.mail import smtp
 
     app = app_of(ctx)
@@ -67,16 +74,20 @@ def send(
         emit_json({"items": done, "stopped": str(stopped) if stopped else None})
     else:
         for item in done:
-            line = f"{item['id']} {item['ticket']} {item.get('action', '')}: {item['state']}"
+            shown = {
+                "n": item["id"],
+                "ticket": item["ticket"],
+                "action": word("event", item.get("action", "")),
+            }
             if item["state"] == "sent":
-                info(f"{line} to {', '.join(item.get('to', []))}")
+                say("outbox.sent", **shown, to=Joined(item.get("to", [])))
             else:
-                warn(f"{line} ({item.get('last_error') or 'not attempted'})")
+                warn(Message("outbox.not_sent", **shown, state=Message(STATE_WORDS[item["state"]]),
+                             error=_error(item) or Message("outbox.not_attempted")))  # fmt: skip
         if not done:
-            info("nothing to send")
+            say("outbox.nothing")
     if stopped is not None:
-        typer.echo(f"Error: {stopped}", err=True)
-        raise typer.Exit(1)
+        raise stopped  # the error boundary: one line, exit 1
 
 
 @app.command("discard")
@@ -95,4 +106,13 @@ def discard(
     if as_json:
         emit_json(item)
     else:
-        info(f"outbox item {item['id']} ({item['ticket']}) discarded.")
+        say("outbox.discarded", n=item["id"], ticket=item["ticket"])
+
+
+def _error(item: dict) -> str:
+    """Why an update was not sent, in the session's language (the server's own words as it said them)."""
+    from sdcli.i18n import from_data, render
+
+    if item.get("why"):
+        return render(from_data(item["why"]))
+    return str(item.get("last_error") or "")

@@ -84,10 +84,12 @@ def _failed_updates(out, failed: list) -> None:
         return
     # the title on its own line: a table's title wraps to the table's width
     out.print(text(t("shift.updates_failed_count", title=title, n=len(failed)), "red"))
+    from sdcli.commands.outbox import _error
+
     grid = Table()
     for col in ("n", "ticket", "action", "to", "error"):
         grid.add_column(word("field", col), overflow="fold")
     for item in failed:
-        grid.add_row(*(text(v) for v in (str(item["id"]), item.get("ticket", ""), word("action", item.get("action", "")),
-                                         ", ".join(item.get("to", [])), str(item.get("last_error", ""))[:300])))  # fmt: skip
+        grid.add_row(*(text(v) for v in (str(item["id"]), item.get("ticket", ""), word("event", item.get("action", "")),
+                                         ", ".join(item.get("to", [])), _error(item)[:300])))  # fmt: skip
     out.print(grid, style="red")

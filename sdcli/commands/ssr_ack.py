@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from sdcli.commands import _mail
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
 
@@ -34,7 +34,9 @@ def ack(
     store = a.store()
     note = check_text("note", note, required=False) or None
     if (output or send) and not reply:
-        raise UsageProblem("-o and --send go with --reply")
+        raise UsageProblem("reply.needs_reply")
+    if output and send:
+        raise UsageProblem("reply.not_both")
 
     def record(how: str | None) -> dict:
         return ssr.confirm(store, ticket_id, actor=a.agent, note=note or how)
@@ -42,9 +44,9 @@ def ack(
     if reply:
         doc = store.get(ticket_id)
         if doc.get("kind") != "ssr":
-            raise RefusedTransition(f"{doc['id']} is not an SSR")
+            raise RefusedTransition("reply.not_ssr", id=doc["id"])
         if send and doc.get("confirmed_at"):
-            raise RefusedTransition(f"{doc['id']}'s receipt was already confirmed; nothing was sent")
+            raise RefusedTransition("reply.already_confirmed", id=doc["id"])
         _mail.reply(a, doc, lambda lang: ssr.confirmation(doc, lang, a.home), kind="ssr", output=output, send=send,
                     record=record, as_json=as_json)  # fmt: skip
         return
@@ -52,4 +54,6 @@ def ack(
     if as_json:
         emit_json(doc)
     else:
-        info(f"{doc['id']}: receipt confirmed at {doc['confirmed_at']}.")
+        from sdcli.dates import When
+
+        say("reply.confirmed", id=doc["id"], at=When(doc["confirmed_at"], doc.get("timezone")))

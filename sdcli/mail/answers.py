@@ -108,6 +108,8 @@ def raw_answers(questions: list[Any], found: dict[str, str]) -> tuple[dict[str, 
             raw[key] = contacts(text)
         elif q.kind == "datetimes":
             raw[key] = times(text)
+        elif q.kind == "zone":
+            raw[key] = text.strip()  # read against the country's zones once the country is known
         else:
             raw[key] = text.strip()
     problem = by_key.get("problem")
@@ -119,6 +121,38 @@ def raw_answers(questions: list[Any], found: dict[str, str]) -> tuple[dict[str, 
         if {w for w, _ in tokens(said)} - labels - {"y", "e", "and", "de", "do", "del", "el", "la", "o"}:
             raw["description"] = said.strip()
     return raw, found
+
+
+def _cities(known: dict[str, Any], code: str) -> list[tuple[str, list[tuple[str, ...]]]]:
+    from sdcli import sites
+
+    return [(zone, [tuple(w for w, _ in tokens(c)) for c in cities.split(",") if c.strip()])
+            for zone, cities in sites.zones(known, code)]  # fmt: skip
+
+
+def zone(text: str, known: dict[str, Any], code: str) -> str:
+    """The zone an answer names: a zone of the country, or one of the cities it lists ("Manaus",
+    "hora de São Paulo"); else the text itself, for validation to refuse naming the zones."""
+    words = tuple(w for w, _ in tokens(text))
+    found = {z for z, cities in _cities(known, code) for c in cities if c and _within(c, words)}
+    return found.pop() if len(found) == 1 else text.strip()
+
+
+def zone_of_site(site: Any, known: dict[str, Any], code: str) -> str | None:
+    """The zone of a site whose name holds one city its country lists (a country of several
+    zones); None when it names none, or cities of two zones."""
+    from sdcli import sites
+
+    if not isinstance(site, str) or sites.only_zone(known, code) or len(sites.zones(known, code)) < 2:
+        return None
+    words = tuple(w for w, _ in tokens(site))
+    found = {z for z, cities in _cities(known, code) for c in cities if c and _within(c, words)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _within(part: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
 def country_of(sender: str, known: dict[str, Any]) -> str | None:

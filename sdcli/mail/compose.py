@@ -17,7 +17,6 @@ from typing import Any
 
 from sdcli import clock
 from sdcli.errors import ConfigError, SdcliError
-from sdcli.home import load_data
 
 _PREFIX = re.compile(r"^\s*((re|res|rv|fw|fwd|enc|tr|aw|sv)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 DEFAULT_DOMAIN = "sdcli.invalid"
@@ -27,29 +26,28 @@ class NoReplyAddress(SdcliError):
     "The ticket did not come by e-mail and has no contact to write to"
 
 
-def settings(home: Path | None) -> dict[str, Any]:
-    """<home>/mail.toml (the desk's addresses, its SMTP server); {} when the desk has none."""
-    return load_data("mail", home) or {}
+def settings(home: Path | None) -> Any:
+    """The settings in force (the config file: mail_from, smtp_host ...; README: Configuration)."""
+    from sdcli import config
+
+    return config.settings(home) if home is not None else config.current()
 
 
 def desk_address(home: Path | None, kind: str = "incident") -> str:
-    desk = settings(home).get("desk") or {}
-    address = (desk.get("ssr_address") if kind == "ssr" else None) or desk.get("address")
+    found = settings(home)
+    address = (found.mail_ssr_from if kind == "ssr" else None) or found.mail_from
     if not address:
-        raise ConfigError(
-            f"no desk address to send from: set [desk] address in {Path(home or '.') / 'mail.toml'} "
-            '(e.g. address = "Service Desk <mo.bud@example.com>")'
-        )
-    return address
+        raise ConfigError("mail.no_desk_address")
+    return str(address)
 
 
 def domain(home: Path | None) -> str:
-    """The domain of the Message-IDs sdcli makes: [desk] domain, else the desk address's."""
-    desk = settings(home).get("desk") or {}
-    if desk.get("domain"):
-        return str(desk["domain"])
-    found = getaddresses([str(desk.get("address") or "")])
-    addr = found[0][1] if found else ""
+    """The domain of the Message-IDs sdcli makes: mail_domain, else the desk address's."""
+    found = settings(home)
+    if found.mail_domain:
+        return str(found.mail_domain)
+    pairs = getaddresses([str(found.mail_from or "")])
+    addr = pairs[0][1] if pairs else ""
     return addr.rpartition("@")[2] or DEFAULT_DOMAIN
 
 
@@ -66,10 +64,11 @@ def reply_subject(original: str | None, ticket_id: str, fallback: str) -> str:
     return f"Re: {base}"
 
 
-def reply_text(key: str, lang: str, home: Path | None) -> str:
-    """A text of messages.toml's [reply] table in lang (English when the desk has none)."""
-    table = load_data("messages", home).get("reply", {}).get(key, {})
-    return table.get(lang) or table.get("en") or ""
+def reply_text(key: str, lang: str, home: Path | None = None, **values: Any) -> str:
+    """A text the customer reads (the catalogue's reply.<key>, update.<key>) in their language."""
+    from sdcli.i18n import Message, render
+
+    return render(Message(key if "." in key else f"reply.{key}", **values), lang)
 
 
 def to_html(text: str, lang: str) -> str:
@@ -124,7 +123,7 @@ def reply(
     mail = doc.get("email") or {}
     to = [mail["reply_to"]] if mail.get("reply_to") else recipients(doc)
     if not to:
-        raise NoReplyAddress(f"{doc['id']} did not come by e-mail and has no contact address to reply to")
+        raise NoReplyAddress("reply.no_address", id=doc["id"])
     in_reply_to, references = thread_of(doc)
     signature = reply_text("signature", lang, home)
     body = f"{text}\n\n-- \n{signature}" if signature else text

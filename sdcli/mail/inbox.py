@@ -22,11 +22,18 @@ from typing import Any
 
 from sdcli import clock, completing, intake
 from sdcli.errors import SdcliError
+from sdcli.i18n import Joined, Literal, Message
 from sdcli.mail import answers, labels, read, ssrmail, text
 from sdcli.store.query import fold
 
 #: a Date this far past the delivery time is the sender's clock, not the time it was sent
 FUTURE_SLACK = timedelta(minutes=5)
+
+
+#: the summary's count of each outcome (the catalogue's words)
+COUNT_KEYS = {"created": "inbox.n_created", "duplicate": "inbox.n_duplicate",
+              "not_questionnaire": "inbox.n_not_questionnaire", "refused": "inbox.n_refused",
+              "unreadable": "inbox.n_unreadable", "not_saved": "inbox.n_not_saved"}  # fmt: skip
 
 
 @dataclass
@@ -40,22 +47,28 @@ class Outcome:
     message_id: str | None = None
     missing: list[str] = field(default_factory=list)
     lang: str | None = None
-    reason: str | None = None
+    reason: Any = None  # a Message (or a Literal): shown in the session's language, English in JSON
     doc: dict[str, Any] | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "doc"}
+        out = {k: v for k, v in self.__dict__.items() if k != "doc"}
+        out["reason"] = None if self.reason is None else str(self.reason)  # English: JSON is language-free
+        return out
 
-    def line(self) -> str:
+    def line(self) -> Message:
+        """The summary line, rendered in the session's language."""
+        reason = self.reason
         what = {
-            "created": f"created {self.id}" + (f" missing {', '.join(self.missing)}" if self.missing else ""),
-            "duplicate": f"duplicate of {self.id}",
-            "not_questionnaire": "not a questionnaire" + (f" ({self.reason})" if self.reason else ""),
-            "refused": f"refused: {self.reason}",
-            "unreadable": f"could not be read: {self.reason}",
-            "not_saved": f"not saved: {self.reason}",
-        }[self.outcome]
-        return f"{self.source}: {what}"
+            "created": Message("inbox.created_missing", id=self.id, fields=Joined(self.missing))
+            if self.missing else Message("inbox.created", id=self.id),
+            "duplicate": Message("inbox.duplicate", id=self.id),
+            "not_questionnaire": Message("inbox.not_questionnaire_because", reason=reason)
+            if reason else Message("inbox.not_questionnaire"),
+            "refused": Message("inbox.refused", reason=reason),
+            "unreadable": Message("inbox.unreadable", reason=reason),
+            "not_saved": Message("inbox.not_saved", reason=reason),
+        }[self.outcome]  # fmt: skip
+        return Message("inbox.line", source=Literal(self.source), what=what)
 
 
 @dataclass
@@ -71,8 +84,7 @@ class Reader:
     def __post_init__(self) -> None:
         self.questions = intake.load_questionnaire(self.home)
         self.labels = labels.question_labels(self.questions)
-        self.ctx = intake.make_context(self.home)
-        self.ctx.dayfirst = True  # Latin American customers write the day first
+        self.ctx = intake.make_context(self.home, directory=self.directory)  # day first unless configured
         self.ssr = ssrmail.SsrForms(self.home)
 
     def read(self, raw: read.Raw, now: datetime) -> tuple[Outcome, str | None, dict[str, Any] | None]:
@@ -80,7 +92,7 @@ class Reader:
             return Outcome(raw.source, "unreadable", reason=raw.error), None, None
         msg = read.parse(raw.data)
         if msg is None:
-            return Outcome(raw.source, "unreadable", reason="not an e-mail message (no header)"), None, None
+            return Outcome(raw.source, "unreadable", reason=Message("inbox.no_header")), None, None
         body = text.body_of(msg)
         meta = envelope(msg, raw, now)
         found = self.labels.scan(body.text)
@@ -99,8 +111,16 @@ class Reader:
     def incident(self, found: labels.Found, body: text.Body, meta: dict[str, Any]) -> dict[str, Any]:
         raw, texts = answers.raw_answers(self.questions, found.answers)
         name, address = body.author or meta["sender"]
-        raw["country"] = raw.get("country") or self.country(raw.get("customer"), address)
-        region = str(raw["country"]).upper()
+        country = raw.get("country") or self.country(raw.get("customer"), address)
+        if country:
+            raw["country"] = country
+        region = str(country or "").upper()
+        if isinstance(raw.get("timezone"), str):  # "Manaus", "hora de São Paulo": the country's zone
+            raw["timezone"] = answers.zone(raw["timezone"], self.ctx.countries, region)
+        elif "timezone" not in raw:  # a site named by a city its country's zones list: that zone
+            zone = answers.zone_of_site(raw.get("site"), self.ctx.countries, region)
+            if zone:
+                raw["timezone"] = zone
         sender_contact = None
         if "callback_contacts" not in raw and address:
             phone = answers.phone_in(f"{body.text}\n{body.signature}", region if len(region) == 2 else None)
@@ -113,11 +133,9 @@ class Reader:
                 raw["callback_contacts"] = [sender_contact]
         good, missing = completing.check_partial(self.questions, raw, self.ctx, texts)
         if sender_contact and not sender_contact["phone"]:
-            missing = [
-                {"key": "callback_contacts", "text": f"{sender_contact['name']} <{address}>",
-                 "reason": "the sender, taken as callback contact: no phone number in the message"}
-                if m == "callback_contacts" else m for m in missing
-            ]  # fmt: skip
+            taken = completing.invalid_entry("callback_contacts", f"{sender_contact['name']} <{address}>",
+                                             Message("inbox.sender_no_phone"))  # fmt: skip
+            missing = [taken if m == "callback_contacts" else m for m in missing]
         received = meta["received"].astimezone(self.ctx.tz(good) or meta["received"].tzinfo)
         fields = intake.incident_fields(good, self.ctx, channel="email", received_at=received)
         fields["opened_at"] = fields["received_at"]
@@ -128,9 +146,9 @@ class Reader:
             fields["missing_answers"] = missing
         return fields
 
-    def country(self, customer: Any, address: str) -> str:
+    def country(self, customer: Any, address: str) -> str | None:
         """The site's country when the message names none: the customer's in the directory, else
-        the sender's domain's, else the desk's default."""
+        the sender's domain's, else the configured one (else none: it is a missing answer)."""
         if isinstance(customer, str):
             for record in self.directory:
                 if fold(record.get("name", "")) == fold(customer.strip()) and record.get("country"):
@@ -170,7 +188,7 @@ def _thread_hint(msg: EmailMessage) -> str | None:
     import re
 
     tags = re.findall(r"\[((?:INC|SSR)\d+)\]", read.header(msg, "Subject"))
-    return f"a reply on {tags[0]}" if tags else None
+    return Message("inbox.reply_on", id=tags[0]) if tags else None
 
 
 def process(store: Any, raws: Iterable[read.Raw], *, reader: Reader, actor: str, now: datetime,
@@ -197,7 +215,7 @@ def _write(store: Any, prefix: str, items: list[tuple[Outcome, dict[str, Any]]],
                                    actor=actor, event={"channel": "email"})  # fmt: skip
     except SdcliError as e:
         for out, _ in items:
-            out.outcome, out.reason, out.missing = "not_saved", " ".join(str(e).split()), []
+            out.outcome, out.reason, out.missing = "not_saved", e.message, []
         return
     created = set(result.created)
     for (out, doc), tid in zip(items, result.by_doc, strict=True):

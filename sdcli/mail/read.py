@@ -22,7 +22,9 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
+
+from sdcli.i18n import Literal, Message
 
 MAX_BYTES = 25 * 1024 * 1024  # a message larger than a mail server takes is not one
 
@@ -34,7 +36,7 @@ class Raw:
     source: str
     data: bytes | None
     delivered: datetime | None = None
-    error: str | None = None
+    error: Any = None  # why it could not be read (a Message)
 
 
 def _stamp(seconds: float) -> datetime:
@@ -59,10 +61,10 @@ def _file(path: Path, source: str, delivered: datetime | None = None) -> Raw:
     try:
         st = path.stat()
         if st.st_size > MAX_BYTES:
-            return Raw(source, None, error=f"larger than {MAX_BYTES // 2**20} MiB")
+            return Raw(source, None, error=Message("inbox.too_large", mib=MAX_BYTES // 2**20))
         data = path.read_bytes()
     except OSError as e:
-        return Raw(source, None, error=f"cannot read it: {e.strerror or e}")
+        return Raw(source, None, error=Message("inbox.cannot_read", reason=Literal(str(e.strerror or e))))
     return Raw(source, data, delivered or _stamp(st.st_mtime))
 
 
@@ -104,12 +106,13 @@ def sources(paths: list[str], stdin: BinaryIO | None = None, now: datetime | Non
     for name in paths:
         if name == "-":
             data = stdin.read(MAX_BYTES + 1) if stdin is not None else b""
-            yield Raw("stdin", data, now) if len(data) <= MAX_BYTES else Raw("stdin", None, error="too large")
+            too_large = Message("inbox.too_large", mib=MAX_BYTES // 2**20)
+            yield Raw("stdin", data, now) if len(data) <= MAX_BYTES else Raw("stdin", None, error=too_large)
             continue
         path = Path(name)
         if path.is_dir():
             if not any((path / sub).is_dir() for sub in ("new", "cur")):
-                yield Raw(name, None, error="a folder that is not a Maildir (no new/ or cur/)")
+                yield Raw(name, None, error=Message("inbox.not_maildir"))
                 continue
             yield from _maildir(path)
             continue

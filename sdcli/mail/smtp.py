@@ -1,10 +1,10 @@
-"""Sending through the desk's SMTP server (mail.toml's [smtp]), and the outbox's sends: each item
+"""Sending through the desk's SMTP server (the smtp_* settings), and the outbox's sends: each item
 claimed in the store before it is sent, its outcome recorded after the server answered; a
 temporary failure retried later with backoff, a permanent one left `failed` for a person to
 see (`sdcli shift`, `sdcli outbox list`). No CLI imports.
 
-The password is never read from a file: from the variable `password_env` names, or from the OS
-keyring (`keyring = true`: service "sdcli-smtp", user "USER@HOST", set with `keyring set`).
+The password is never read from a file: from the variable `smtp_password_env` names, or from the
+OS keyring (`smtp_keyring = true`: service "sdcli-smtp", user "USER@HOST", set with `keyring set`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 from sdcli import clock
 from sdcli.errors import ConfigError, SdcliError
+from sdcli.i18n import Literal, Message, as_data
 from sdcli.mail import compose
 
 MAX_ATTEMPTS = 8
@@ -32,8 +33,8 @@ KEYRING_SERVICE = "sdcli-smtp"
 class MailError(SdcliError):
     "The mail server refused a message, or could not be reached"
 
-    def __init__(self, message: str, *, temporary: bool, connection: bool = False) -> None:
-        super().__init__(message)
+    def __init__(self, key: str, *, temporary: bool, connection: bool = False, **params: Any) -> None:
+        super().__init__(key, **params)
         self.temporary = temporary
         self.connection = connection  # nothing more can be sent in this run
 
@@ -54,40 +55,36 @@ class Server:
 
 
 def server(home: Path | None) -> Server:
-    cfg = compose.settings(home).get("smtp")
-    where = Path(home or ".") / "mail.toml"
-    if not cfg:
-        raise ConfigError(f"no SMTP server configured: set [smtp] host (and port, security, user) in {where}")
-    security = cfg.get("security", "starttls")
-    port = cfg.get("port") or {"tls": 465, "starttls": 587}.get(security, 25)
-    user = cfg.get("user")
+    """The desk's SMTP server from the settings (smtp_host ...), its password from where
+    smtp_password_env or smtp_keyring says."""
+    cfg = compose.settings(home)
+    if not cfg.smtp_host:
+        raise ConfigError("mail.no_server")
+    security = cfg.smtp_security or "starttls"
+    port = cfg.smtp_port or {"tls": 465, "starttls": 587}.get(security, 25)
+    user = cfg.smtp_user
     password = None
-    if cfg.get("password_env"):
-        password = os.environ.get(cfg["password_env"])
+    if cfg.smtp_password_env:
+        password = os.environ.get(cfg.smtp_password_env)
         if password is None:
-            raise ConfigError(f"{where}: [smtp] password_env names ${cfg['password_env']}, which is not set")
-    elif cfg.get("keyring"):
+            raise ConfigError("mail.password_env_unset", var=cfg.smtp_password_env)
+    elif cfg.smtp_keyring:
         try:
             import keyring  # type: ignore[import-not-found]
         except ImportError:
-            raise ConfigError(
-                f"{where}: [smtp] keyring = true needs the keyring package (pip install keyring)"
-            ) from None
-        password = keyring.get_password(KEYRING_SERVICE, f"{user}@{cfg['host']}")
+            raise ConfigError("mail.keyring_missing") from None
+        password = keyring.get_password(KEYRING_SERVICE, f"{user}@{cfg.smtp_host}")
         if password is None:
-            raise ConfigError(
-                f"no password in the keyring for {user}@{cfg['host']} (service {KEYRING_SERVICE})"
-            )
-    return Server(
-        cfg["host"], int(port), security, user, password, float(cfg.get("timeout", 30)), cfg.get("ca_file")
-    )
+            raise ConfigError("mail.keyring_empty", user=f"{user}@{cfg.smtp_host}", service=KEYRING_SERVICE)
+    return Server(str(cfg.smtp_host), int(port), security, user, password, float(cfg.smtp_timeout or 30),
+                  cfg.smtp_ca_file)  # fmt: skip
 
 
 def _code_error(srv: Server, code: int, text: Any, what: str) -> MailError:
     said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    kind = "refused" if code >= 500 else "deferred"
-    return MailError(f"the mail server {srv.shown} {kind} {what}: {code} {' '.join(said.split())[:200]}",
-                     temporary=code < 500)  # fmt: skip
+    key = "mail.refused" if code >= 500 else "mail.deferred"
+    return MailError(key, server=srv.shown, what=Message(what), code=code,
+                     said=Literal(" ".join(said.split())[:200]), temporary=code < 500)  # fmt: skip
 
 
 class Connection:
@@ -112,10 +109,10 @@ class Connection:
             if srv.user and srv.password is not None:
                 smtp.login(srv.user, srv.password)
         except smtplib.SMTPAuthenticationError as e:
-            raise MailError(f"the mail server {srv.shown} refused the login of {srv.user}: {e.smtp_code}",
+            raise MailError("mail.login_refused", server=srv.shown, user=srv.user, code=e.smtp_code,
                             temporary=False, connection=True) from None  # fmt: skip
         except (OSError, smtplib.SMTPException, ssl.SSLError) as e:
-            raise MailError(f"cannot reach the mail server {srv.shown}: {_reason(e)}", temporary=True,
+            raise MailError("mail.unreachable", server=srv.shown, reason=Literal(_reason(e)), temporary=True,
                             connection=True) from None  # fmt: skip
         return smtp
 
@@ -129,16 +126,16 @@ class Connection:
             codes = [c for c, _ in e.recipients.values()]
             first = next(iter(e.recipients.values()))
             raise _code_error(
-                srv, min(codes) if any(c < 500 for c in codes) else first[0], first[1], "every recipient"
+                srv, min(codes) if any(c < 500 for c in codes) else first[0], first[1], "mail.what_recipients"
             ) from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as e:
-            raise _code_error(srv, e.smtp_code, e.smtp_error, "the message") from None
+            raise _code_error(srv, e.smtp_code, e.smtp_error, "mail.what_message") from None
         except smtplib.SMTPResponseException as e:
-            raise _code_error(srv, e.smtp_code, e.smtp_error, "the message") from None
+            raise _code_error(srv, e.smtp_code, e.smtp_error, "mail.what_message") from None
         except (OSError, smtplib.SMTPException) as e:
             self.smtp = None
             raise MailError(
-                f"lost the mail server {srv.shown}: {_reason(e)}", temporary=True, connection=True
+                "mail.lost", server=srv.shown, reason=Literal(_reason(e)), temporary=True, connection=True
             ) from None
         if refused:
             return  # accepted for the others: the refused ones are the server's to bounce
@@ -204,7 +201,12 @@ def send_outbox(store: Any, home: Path | None, *, actor: str, now: datetime,
             except MailError as e:
                 late = clock.iso(now + backoff(attempts))
                 give_up = not e.temporary or attempts >= MAX_ATTEMPTS
-                fields = {"attempts": attempts, "last_error": str(e), "next_at": late}
+                fields = {
+                    "attempts": attempts,
+                    "last_error": str(e),
+                    "why": as_data(e.message),
+                    "next_at": late,
+                }
                 done.append(store.outbox_finish(item["id"], item["claim"], actor=actor,
                                                 state="failed" if give_up else "queued", fields=fields))  # fmt: skip
                 if e.connection:
@@ -213,7 +215,7 @@ def send_outbox(store: Any, home: Path | None, *, actor: str, now: datetime,
             event = {"action": "update_sent", "update": item.get("action"), "outbox": item["id"],
                      "to": list(item["to"]), "message_id": item["message_id"]}  # fmt: skip
             done.append(store.outbox_finish(item["id"], item["claim"], actor=actor, state="sent",
-                                            fields={"attempts": attempts, "last_error": None}, event=event))  # fmt: skip
+                                            fields={"attempts": attempts, "last_error": None, "why": None}, event=event))  # fmt: skip
     finally:
         conn.close()
     return done, stopped

@@ -61,7 +61,7 @@ class SsrForms:
             request = ssr.check_request(raw, self.home)
             fields = ssr.request_fields(request, meta["received"], self.home)
         except SdcliError as e:
-            out.reason = " ".join(str(e).split())
+            out.reason = e.message
             return out, None, None
         fields["opened_at"] = fields["received_at"]
         fields["channel"] = "email"

@@ -1,5 +1,5 @@
 """Customer updates: which changes of an incident queue one, to whom, in what language, with what
-text (messages.toml's [update] templates). No CLI imports.
+text (the catalogue's update.<action>; a desk's empty text queues none). No CLI imports.
 
 `queue_for` gives the `queue` a store write takes (store/outbox.py): the update enters the outbox
 in the same write as the change it tells of, so a change is never saved without its update.
@@ -11,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sdcli.home import load_data
 from sdcli.mail import compose
 
 #: the changes that queue an update (a template per action in messages.toml's [update])
@@ -34,12 +33,9 @@ def customer_lang(
     for record in directory or []:
         if record.get("name", "").casefold() == name and record.get("lang"):
             return str(record["lang"])
-    desk = (compose.settings(home).get("desk") or {}).get("lang")
-    if desk:
-        return str(desk)
-    from sdcli.intake import resolve_lang
+    from sdcli import i18n
 
-    return resolve_lang(None)
+    return i18n.resolve(None)  # the desk's language: SDCLI_LANG, the config file's lang, the locale
 
 
 def action_of(before: dict[str, Any], after: dict[str, Any], event: dict[str, Any]) -> str | None:
@@ -63,28 +59,44 @@ def _values(doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | 
         "id": doc["id"], "customer": doc.get("customer", ""), "site": doc.get("site", ""),
         "status": doc.get("status", ""), "severity": severity or "",
         "severity_name": sla.level_name(severity, lang, home) if severity else "",
-        "recovery_due": doc.get("recovery_due", ""), "level": level,
-        "level_name": level_name(level) if level and level_name else "",
+        "recovery_due": _when(doc.get("recovery_due"), doc.get("timezone"), lang), "level": level,
+        "level_name": _in(level_name(level), lang) if level and level_name else "",
         "reason": event.get("note", ""), "resolution": doc.get("resolution", ""), "note": event.get("note", ""),
     }  # fmt: skip
 
 
+def _when(value: Any, zone: str | None, lang: str) -> str:
+    """An instant as the customer reads it: in the site's zone only, in their language."""
+    if not value:
+        return ""
+    from sdcli import clock
+    from sdcli.dates import When
+
+    return When(value, zone, agent=clock.get_tz(zone)).render(lang)
+
+
+def _in(value: Any, lang: str) -> str:
+    """A name of the desk's data ({es, en, pt}, a Message or a text) in the customer's language."""
+    from sdcli import i18n
+
+    return i18n.pick(value, lang) if isinstance(value, dict) else str(i18n.show(value, lang))
+
+
 def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
            level_name: Callable[[int], str] | None = None) -> dict[str, Any] | None:  # fmt: skip
-    """The outbox message of an update (None: the desk has no text for it, or nobody to tell)."""
-    templates = load_data("messages", home).get("update", {})
-    texts = templates.get(action)
+    """The outbox message of an update (None: the desk's text for it is empty, or nobody to tell)."""
     to = compose.recipients(doc)
-    if not texts or not to:
+    if not to:
         return None
     values = _values(doc, event, lang, home, level_name)
-    text = (texts.get(lang) or texts["en"]).format(**values)
+    text = compose.reply_text(f"update.{action}", lang, home, **values)
+    if not text.strip():
+        return None
     signature = compose.reply_text("signature", lang, home)
     if signature:
         text = f"{text}\n\n-- \n{signature}"
     in_reply_to, references = compose.thread_of(doc)
-    subjects = templates["subject"]
-    own = (subjects.get(lang) or subjects["en"]).format(**values)
+    own = compose.reply_text("update.subject", lang, home, **values)
     subject = (
         compose.reply_subject((doc.get("email") or {}).get("subject"), doc["id"], own)
         if in_reply_to
