@@ -23,7 +23,7 @@ SEND_OPTION = typer.Option(
 )
 
 
-def reply(app: Any, doc: dict[str, Any], text: str, *, kind: str, output: str | None, send: bool,
+def reply(app: Any, doc: dict[str, Any], text: Callable[[str], str] | str, *, kind: str, output: str | None, send: bool,
           record: Callable[[str], dict[str, Any]], as_json: bool) -> None:  # fmt: skip
     """Write the reply (stdout or -o), or send it and then `record(note)` the acknowledgement."""
     from sdcli.i18n import t

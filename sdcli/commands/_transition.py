@@ -14,7 +14,7 @@ NOTIFY_OPTION = typer.Option(
 )
 
 
-def queue_of(app: Any, level_name: Callable[[int], str] | None = None) -> Any:
+def queue_of(app: Any, level_name: Callable[[int], Any] | None = None) -> Any:
     """The customer update a change of an incident queues in its write (mail/updates.py)."""
     from sdcli.mail import updates
 

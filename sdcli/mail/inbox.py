@@ -184,7 +184,7 @@ def envelope(msg: EmailMessage, raw: read.Raw, now: datetime) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _thread_hint(msg: EmailMessage) -> str | None:
+def _thread_hint(msg: EmailMessage) -> Message | None:
     import re
 
     tags = re.findall(r"\[((?:INC|SSR)\d+)\]", read.header(msg, "Subject"))

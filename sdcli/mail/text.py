@@ -151,7 +151,7 @@ def _parts(msg: EmailMessage) -> tuple[str, bool, list[str], list[EmailMessage]]
     for part in msg.iter_attachments() if msg.is_multipart() else []:
         if part.get_content_type() == "message/rfc822":
             inner = part.get_payload()
-            if isinstance(inner, list) and inner:
+            if isinstance(inner, list) and inner and isinstance(inner[0], EmailMessage):
                 attached.append(inner[0])
             continue
         name = part.get_filename()
@@ -183,7 +183,7 @@ def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] |
         if _FORWARD.match(line) and (not _OUTLOOK.match(line) or forward_subject):
             forwarded = True
             j = i + 1
-            block = []
+            block: list[str] = []
             while j < len(lines) and (_HEADER.match(lines[j]) or not lines[j].strip()) and len(block) < 12:
                 if lines[j].strip():
                     block.append(lines[j])

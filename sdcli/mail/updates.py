@@ -50,16 +50,16 @@ def action_of(before: dict[str, Any], after: dict[str, Any], event: dict[str, An
 
 
 def _values(doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
-            level_name: Callable[[int], str] | None) -> dict[str, Any]:  # fmt: skip
+            level_name: Callable[[int], Any] | None) -> dict[str, Any]:  # fmt: skip
     from sdcli import sla
 
-    level = (doc.get("escalation") or {}).get("active_level") or ""
+    level: int | None = (doc.get("escalation") or {}).get("active_level")
     severity = doc.get("severity")
     return {
         "id": doc["id"], "customer": doc.get("customer", ""), "site": doc.get("site", ""),
         "status": doc.get("status", ""), "severity": severity or "",
-        "severity_name": sla.level_name(severity, lang, home) if severity else "",
-        "recovery_due": _when(doc.get("recovery_due"), doc.get("timezone"), lang), "level": level,
+        "severity_name": sla.level_name(int(severity), lang, home) if severity else "",
+        "recovery_due": _when(doc.get("recovery_due"), doc.get("timezone"), lang), "level": level or "",
         "level_name": _in(level_name(level), lang) if level and level_name else "",
         "reason": event.get("note", ""), "resolution": doc.get("resolution", ""), "note": event.get("note", ""),
     }  # fmt: skip
@@ -83,7 +83,7 @@ def _in(value: Any, lang: str) -> str:
 
 
 def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
-           level_name: Callable[[int], str] | None = None) -> dict[str, Any] | None:  # fmt: skip
+           level_name: Callable[[int], Any] | None = None) -> dict[str, Any] | None:  # fmt: skip
     """The outbox message of an update (None: the desk's text for it is empty, or nobody to tell)."""
     to = compose.recipients(doc)
     if not to:
@@ -107,7 +107,7 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
 
 
 def queue_for(home: Path | None, directory: list[dict[str, Any]] | None = None,
-              level_name: Callable[[int], str] | None = None) -> Callable[..., list[dict[str, Any]]]:  # fmt: skip
+              level_name: Callable[[int], Any] | None = None) -> Callable[..., list[dict[str, Any]]]:  # fmt: skip
     """The `queue` of a store write: an update for an incident's change that tells the customer."""
 
     def queue(before: dict[str, Any], after: dict[str, Any], event: dict[str, Any]) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from sdcli import clock
 from sdcli.store import outbox
 from sdcli.store.base import Event
 from sdcli.store.files import dumps, loads
+from sdcli.store.postgres_schema import one
 
 if TYPE_CHECKING:
     from sdcli.store.postgres import Cursor, PostgresStore
@@ -27,7 +28,7 @@ def add(cur: Cursor, ticket_id: str, messages: list[dict[str, Any]], *, actor: s
         return
     cur.execute("UPDATE counters SET next = next + %s WHERE prefix = 'OUT' RETURNING next - %s",
                 (len(messages), len(messages)))  # fmt: skip
-    first = int(cur.fetchone()[0])
+    first = int(one(cur)[0])
     for i, message in enumerate(messages):
         item = outbox.new_item(first + i, ticket_id, message, actor=actor, at=at)
         cur.execute("INSERT INTO outbox (state, next_at, doc, id, ticket_id) VALUES (%s, %s, %s, %s, %s)",
