@@ -33,6 +33,7 @@ LABELS = {  # key → (es, pt, en)
     "customer": ("Nombre del cliente", "Nome do cliente", "Customer name"),
     "site": ("Sitio el cliente", "Local do cliente", "Site"),
     "country": ("País", "País", "Country"),
+    "zone_city": ("Zona horaria", "Fuso horário", "Time zone"),
     "problem": ("Descripción del problema (enlace no disponible, servicio lento, degradado, etc.)",
                 "Descrição do problema (link indisponível, serviço lento, degradado, etc.)", "Problem description"),
     "callback_contacts": ("Contactos para devolución / pruebas / cierre (nombre, correo electrónico y teléfono)",
@@ -49,6 +50,8 @@ LABELS = {  # key → (es, pt, en)
 YES = {True: ("Sí", "Sim", "Yes"), False: ("No", "Não", "No")}
 SERVICE = {"internet": "Internet", "mpls": "MPLS", "satellite": "Satélite"}
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+#: the zone of a site in a country of several: the city a customer writes, the zone a CSV gives
+ZONES = {"MX": ("Ciudad de México", "America/Mexico_City"), "BR": ("São Paulo", "America/Sao_Paulo")}
 
 
 def incidents(n: int, seed: int = 11):
@@ -67,6 +70,8 @@ def incidents(n: int, seed: int = 11):
             "has_contingency": rng.random() < 0.5, "power_now": rng.random() < 0.9,
             "received": START + timedelta(seconds=37 * i), "sender": f"contacto{c}@cliente{c}.com.{tld}",
         }  # fmt: skip
+        if country in ZONES:
+            doc["zone_city"], doc["timezone"] = ZONES[country]
         if problem == "slow":
             doc["source_ip"] = f"10.{rng.randrange(256)}.{rng.randrange(256)}.1"
             doc["destination_ip"] = f"192.0.2.{rng.randrange(256)}"
@@ -110,11 +115,11 @@ def row(doc: dict) -> list[str]:
     return [doc["customer"], doc["site"], doc["country"], doc["problem"], doc["callback_contacts"].replace(", ", " <", 1)
             .replace(", ", "> ", 1), doc["customer_reference"], doc["service_type"], yes[doc["has_contingency"]],
             yes[doc["power_now"]], doc.get("source_ip", ""), doc.get("destination_ip", ""), "email",
-            doc["received"].isoformat()]  # fmt: skip
+            doc["received"].isoformat(), doc.get("timezone", "")]  # fmt: skip
 
 
 HEADER = ["customer", "site", "country", "problem", "callback_contacts", "customer_reference", "service_type",
-          "has_contingency", "power_now", "source_ip", "destination_ip", "channel", "opened_at"]  # fmt: skip
+          "has_contingency", "power_now", "source_ip", "destination_ip", "channel", "opened_at", "timezone"]  # fmt: skip
 
 
 def timed(argv: list[str], home: Path) -> float:
