@@ -43,6 +43,10 @@ def _crash_report(exc: BaseException, home: Path | None) -> str:
 class SdcliGroup(TyperGroup):
     """The error boundary: domain errors become `Error: <one line>` and their exit code."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _hook_ticket_ids(self)
+
     def invoke(self, ctx: Any) -> Any:
         from sdcli import i18n
 
@@ -73,10 +77,33 @@ class SdcliGroup(TyperGroup):
         finally:
             _flush_warnings(ctx)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:  # the root: `--json FIELDS` read once for every command
+            from sdcli.views.output import take_json_fields
+
+            args = take_json_fields(list(args))
+        return super().parse_args(ctx, args)
+
     def _run(self, ctx: Any) -> Any:
         result = super().invoke(ctx)
         sys.stdout.flush()  # a full disk under `> file` is told here, while it can be an error
         return result
+
+
+def _hook_ticket_ids(command: Any) -> None:
+    """Every ID argument (a parameter named ticket_id, in any command or group) resolves
+    references the one way (ui.ticket_argument → lookup.resolve); ids, states, contacts,
+    countries and choices complete in the shell (completion.BY_NAME)."""
+    from sdcli.completion import BY_NAME
+    from sdcli.ui import ticket_argument
+
+    for param in command.params:
+        if param.name == "ticket_id":
+            param.callback = ticket_argument
+        if param.name in BY_NAME and getattr(param, "_custom_shell_complete", None) is None:
+            param._custom_shell_complete = BY_NAME[param.name]
+    for sub in getattr(command, "commands", {}).values():
+        _hook_ticket_ids(sub)
 
 
 def error_line(e: SdcliError) -> str:
@@ -97,8 +124,56 @@ def _flush_warnings(ctx: Any) -> None:
             store.close()  # a database connection ends with the command
 
 
+def _plain_metavars() -> None:
+    """Help that names values as a person would: ID, TEXT, N (not {ID}, <list[str]>, <int>)."""
+    from typer import core
+
+    def usage(self: Any) -> str:
+        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    words = {
+        "<str>": "TEXT",
+        "<list[str]>": "TEXT",
+        "<int>": "N",
+        "<int range>": "N",
+        "<list[int]>": "N",
+        "<float>": "N",
+        "<Path>": "PATH",
+    }
+    for cls in (core.TyperOption, core.TyperArgument):
+        shown = cls.display_type
+
+        def display(self: Any, ctx: Any, _shown: Any = shown) -> str:
+            if self.param_type_name == "argument":
+                return ""
+            if self.metavar:
+                return str(self.metavar)
+            got = _shown(self, ctx)
+            return words.get(got, got)
+
+        cls.display_type = display  # type: ignore[method-assign]
+    core.TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
+
+
+_plain_metavars()
+
+ENVIRONMENT = """\b
+Environment:
+  SDCLI_HOME        the store, drafts and desk configuration (else the user data dir)
+  SDCLI_STORE       the store's URL (tinydb://... or postgresql://...)
+  SDCLI_AGENT       the agent's name recorded in every change (else the login)
+  SDCLI_LANG        es, en or pt
+  SDCLI_NO_INPUT    1: never prompt
+  SDCLI_TZ          the agent's time zone; SDCLI_COUNTRY the default country
+  SDCLI_DAYFIRST    0: read 02/12 as February 12
+  SDCLI_CONFIG      the user's config file
+  PAGER             the pager of long views on a terminal (SDCLI_PAGER wins; --no-pager)
+  NO_COLOR          no colour"""
+
 app = typer.Typer(
     name="sdcli",
+    epilog=ENVIRONMENT,
     cls=SdcliGroup,
     help="sdcli: the service desk's terminal tool — incidents, escalation, SSRs and changes.",
     no_args_is_help=True,
@@ -137,6 +212,9 @@ def root(
         help="The store's URL (default: tinydb://HOME/store, the embedded store).",
     ),
     lang: str | None = typer.Option(None, "--lang", help="Language of prompts and texts: es, en or pt."),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Never page long views (else $PAGER on a terminal)."
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
@@ -147,21 +225,23 @@ def root(
     """
     from sdcli import config, i18n
     from sdcli.home import agent_name, check_home, resolve_home
+    from sdcli.views.output import set_no_pager
 
+    set_no_pager(no_pager)
     where = resolve_home(home)
     check_home(where)
     config.activate(config.settings(where))  # the config files, once: language, country, day order...
     code = i18n.resolve(lang)
     i18n.use(code, where)
     ctx.obj = App(home=where, agent=agent_name(), no_input=no_input or env_no_input(), lang=code,
-                  store_url=store)  # fmt: skip
+                  store_url=store, home_typed=getattr(ctx.get_parameter_source("home"), "name", None) == "COMMANDLINE")  # fmt: skip
     i18n.check(code, where)
 
 
 #: the commands, in the order --help lists them: (command name, module under sdcli/commands)
 COMMANDS = [
     ("open", "open"), ("classify", "classify"), ("escalate", "escalate"), ("show", "show"),
-    ("list", "list_"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
+    ("list", "list_"), ("search", "search"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
     ("resume", "resume"), ("resolve", "resolve"), ("close", "close"), ("reopen", "reopen"),
     ("import", "import_"), ("export", "export"), ("doctor", "doctor"), ("inbox", "inbox"),
     ("complete", "complete"),
@@ -185,6 +265,7 @@ GROUPS = [
     ("ssr", "ssr"),
     ("change", "change"),
     ("customer", "customer"),
+    ("drafts", "drafts"),
     ("config", "config"),
     ("store", "store_"),
     ("db", "db"),
@@ -198,13 +279,17 @@ def _register() -> None:
     for name, module_name in COMMANDS:
         module = importlib.import_module(f"sdcli.commands.{module_name}")
         settings = dict(getattr(module, "SETTINGS", {}))
+        summary = (module.command.__doc__ or "").strip().split("\n", 1)[0]
+        settings.setdefault("short_help", summary)  # the root's --help never cuts it
         if hasattr(module, "_epilog"):  # built when --help asks for it, not at every start
             settings["cls"] = type(
                 f"{name}Command", (_LazyEpilog,), {"make_epilog": staticmethod(module._epilog)}
             )
         app.command(name, **settings)(module.command)
     for name, module_name in GROUPS:
-        app.add_typer(importlib.import_module(f"sdcli.commands.{module_name}").app, name=name)
+        sub = importlib.import_module(f"sdcli.commands.{module_name}").app
+        help_text = sub.info.help if isinstance(sub.info.help, str) else ""
+        app.add_typer(sub, name=name, short_help=" ".join(help_text.split("\n\n", 1)[0].split()) or None)
 
 
 _register()

@@ -18,6 +18,8 @@ from sdcli.errors import DraftDamaged, UnknownDraft
 from sdcli.store import atomic_write, dumps
 
 _ID = re.compile(r"^D\d{14}[0-9a-f]{4}$")
+#: the forms a draft can belong to (options.form; none: the incident questionnaire, as before)
+FORMS = ("incident", "ssr", "change")
 
 
 @dataclass
@@ -29,6 +31,10 @@ class Draft:
     answers: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)  # lang, country, tz, channel, received_at
     pending: dict[str, Any] = field(default_factory=dict)  # the contacts of a question not finished yet
+
+    @property
+    def form(self) -> str:
+        return str(self.options.get("form") or "incident")
 
     @property
     def title(self) -> str:
@@ -51,7 +57,7 @@ def _shape() -> Any:
     options = Table({"lang": nullable(Text(choices=LANGS)), "channel": nullable(Text(limit=40)),
                      "country": nullable(Text(limit=10)), "tz": nullable(Text(limit=100)),
                      "received_at": nullable(IsoTime()), "received_text": nullable(Text(limit=100)),
-                     "dayfirst": nullable(Bool())})  # fmt: skip
+                     "dayfirst": nullable(Bool()), "form": nullable(Text(choices=FORMS))})  # fmt: skip
     return Table(
         {"id": Text(limit=40), "agent": name, "started_at": IsoTime(), "updated_at": IsoTime(),
          "answers": map_of(Anything()), "options": options, "pending": map_of(ListOf(contact))},
@@ -110,8 +116,9 @@ def load(home: Path, draft_id: str) -> Draft:
     return read(_dir(home) / f"{did}.json")
 
 
-def all_drafts(home: Path, damaged: list[Any] | None = None) -> list[Draft]:
-    """The drafts that can be read, newest first; the others are named in `damaged`."""
+def all_drafts(home: Path, damaged: list[Any] | None = None, *, form: str | None = None) -> list[Draft]:
+    """The drafts that can be read (of `form` when given), newest first by the instant they
+    were last saved; the others are named in `damaged`."""
     d = _dir(home)
     if not d.is_dir():
         return []
@@ -124,7 +131,9 @@ def all_drafts(home: Path, damaged: list[Any] | None = None) -> list[Draft]:
         except (DraftDamaged, UnknownDraft) as e:
             if damaged is not None:
                 damaged.append(e.message)
-    return sorted(out, key=lambda x: x.updated_at, reverse=True)
+    if form is not None:
+        out = [d for d in out if d.form == form]
+    return sorted(out, key=lambda x: (clock.from_iso(x.updated_at), x.id), reverse=True)
 
 
 def remove(home: Path, draft: Draft) -> None:

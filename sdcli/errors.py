@@ -93,6 +93,12 @@ class MissingAnswers(SdcliError):
         super().__init__("error.missing_answers", flags=Joined(flags, ", "))
 
 
+class MissingFlag(MissingAnswers):
+    "A command's required text was left out and no prompt may ask for it (a usage error, as before)"
+
+    exit_code = 2
+
+
 class RefusedTransition(SdcliError):
     "The ticket's state does not allow that action"
 

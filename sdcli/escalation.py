@@ -377,7 +377,8 @@ def record_attempt(
                 )
         else:
             left = table.max_failed - fails
-            messages.append(Message("escalate.failed", fails=fails, level=contact.level, left=left))
+            key = "escalate.failed" if contact.level < table.top else "escalate.failed_top"
+            messages.append(Message(key, fails=fails, level=contact.level, left=left))
     doc["escalation"] = esc
     return event, messages
 

@@ -157,6 +157,11 @@ def _check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) 
             )
         case "country":
             return validate.country(k, raw, ctx.countries)
+        case "contact":
+            return validate.contact(k, raw, region)
+        case "datetime":  # a requested window: site time, in the future
+            return validate.when(k, raw, ctx.tz(answers), dayfirst=ctx.dayfirst, tense=validate.FUTURE,
+                                 notes=ctx.notes)  # fmt: skip
         case "zone":
             return sites.check_zone(k, raw, ctx.countries, region)
     raise ConfigError("error.questionnaire_kind", key=k, kind=q.kind)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import intake, sites
-from sdcli.errors import InvalidValue
+from sdcli.errors import InvalidValue, SdcliError
 from sdcli.i18n import render, t
 from sdcli.intake import Question
 from sdcli.render import answer_text
@@ -24,20 +24,31 @@ SKIPPED = None  # an optional question answered with Enter is stored as None in 
 UNKNOWN_KEY = "?"
 
 
-def _validator(check: Callable[[str], Any], required: bool, accept: str = "") -> Callable[[str], bool | str]:
+def _validator(
+    check: Callable[[str], Any], required: bool, accept: str = "", check_empty: bool = False
+) -> Callable[[str], bool | str]:
     def run(value: str) -> bool | str:
-        if not value.strip():
+        if not value.strip() and not check_empty:
             return True if accept or not required else t("prompt.required")
         try:
             check(value)
         except InvalidValue as e:
             return render(e.reason)
+        except SdcliError as e:  # a rule of the form (an SSR's lead time) refuses it on its line
+            return e.render()
         return True
 
     return run
 
 
-def line(label: str, check: Callable[[str], Any], required: bool, default: str = "", accept: str = "") -> str:
+def line(
+    label: str,
+    check: Callable[[str], Any],
+    required: bool,
+    default: str = "",
+    accept: str = "",
+    check_empty: bool = False,
+) -> str:
     """One line of text. `default` is typed in the buffer (an answer being changed); `accept` is
     only shown, and taken by Enter on an empty line (a configured default, never typed in)."""
     import questionary
@@ -46,7 +57,7 @@ def line(label: str, check: Callable[[str], Any], required: bool, default: str =
     if accept:
         extra = {"instruction": t("prompt.enter_takes", value=accept)}
     raw = questionary.text(
-        label, default=default, validate=_validator(check, required, accept), **extra
+        label, default=default, validate=_validator(check, required, accept, check_empty), **extra
     ).unsafe_ask()
     return raw if raw.strip() else accept
 
@@ -143,6 +154,7 @@ class Walker:
         home: Path | None,
         on_answer: Callable[[dict[str, Any]], None],
         pending: dict[str, Any] | None = None,
+        checks: dict[str, Callable[[Any, dict[str, Any]], None]] | None = None,
     ) -> None:
         self.questions = questions
         self.ctx = ctx
@@ -151,6 +163,7 @@ class Walker:
         self.on_answer = on_answer
         self.pending: dict[str, Any] = dict(pending or {})  # contacts given of a question in progress
         self.answers: dict[str, Any] = {}
+        self.checks = dict(checks or {})  # key → a rule checked on the answer's line (raises SdcliError)
 
     # ---- one question
     def _label(self, q: Question) -> str:
@@ -173,9 +186,15 @@ class Walker:
             return self._zone(q, answers)
         default = "" if current is None else str(current)
         accept = (self.ctx.region(answers) or "") if q.kind == "country" and not default else ""
-        raw = line(self._label(q), lambda v: intake.check_answer(q, v, answers, self.ctx), q.required, default,
-                   accept)  # fmt: skip
-        return intake.check_answer(q, raw, answers, self.ctx) if raw.strip() else SKIPPED
+        empty = not q.required and q.key in self.checks  # an empty answer may be refused by the form's rule
+        raw = line(self._label(q), lambda v: self._check(q, v, answers), q.required, default, accept, empty)
+        return self._check(q, raw, answers) if raw.strip() else SKIPPED
+
+    def _check(self, q: Question, raw: str, answers: dict[str, Any]) -> Any:
+        value = intake.check_answer(q, raw, answers, self.ctx) if raw.strip() or q.required else None
+        if q.key in self.checks:
+            self.checks[q.key](value, answers)
+        return value
 
     def _zone(self, q: Question, answers: dict[str, Any]) -> str | None:
         """The site's zone: asked among its country's zones (with their cities) when it has

@@ -13,14 +13,30 @@ from sdcli.errors import ConfigError
 from sdcli.home import load_data
 from sdcli.i18n import Localized
 
-KINDS = ("text", "choice", "yesno", "contacts", "ip", "phone", "datetimes", "country", "zone", "hours")
+KINDS = (
+    "text",
+    "choice",
+    "yesno",
+    "contacts",
+    "ip",
+    "phone",
+    "datetimes",
+    "country",
+    "zone",
+    "hours",
+    "contact",
+    "datetime",
+)
+#: kinds only a form beside the questionnaire uses: `details` stands for the fields of the chosen
+#: category (one question each, asked when that category is chosen)
+FORM_KINDS = (*KINDS, "details")
 
 
 @dataclass(frozen=True)
 class Question:
     key: str
     kind: str
-    label: dict[str, str]
+    label: dict[str, str] | str
     flag: str
     flag_no: str | None = None
     required: bool = False
@@ -30,6 +46,10 @@ class Question:
     email_labels: dict[str, list[str]] = field(default_factory=dict)
 
     def text(self, lang: str | None = None) -> str:
+        if isinstance(self.label, str):  # a form's label: a key of the message catalogue
+            from sdcli.i18n import Message
+
+            return Message(self.label, field=self.key.rpartition(".")[2]).render(lang)
         return Localized(self.label).render(lang) or self.key
 
     def choice_label(self, value: Any, lang: str | None = None) -> str:
@@ -113,3 +133,28 @@ def _keys(questions: list[Question]) -> frozenset[str]:
 
 def applies(q: Question, answers: dict[str, Any]) -> bool:
     return all(answers.get(dep) in allowed for dep, allowed in q.when.items())
+
+
+def load_form(name: str, home: Path | None = None) -> list[Question]:
+    """The interactive form of an SSR or a change request (`[[question]]` of ssr.toml or
+    change.toml), in the order it is asked. A `choice` without choices takes the file's
+    categories (or types); `details` becomes one question per field of each category, keyed
+    ``details.<field>`` and asked when that category is chosen."""
+    data = load_data(name, home)
+    pool = data.get("category") or data.get("type") or []
+    out: list[Question] = []
+    for raw in data.get("question", []):
+        base = {"key": raw["key"], "kind": raw["kind"], "label": raw["label"], "flag": raw["key"].replace("_", "-"),
+                "required": bool(raw.get("required", True)), "when": {k: list(v) for k, v in raw.get("when", {}).items()}}  # fmt: skip
+        if raw["kind"] == "details":
+            for cat in pool:
+                for f in cat.get("fields", []):
+                    out.append(Question(**{**base, "key": f"details.{f['key']}", "kind": f.get("kind", "text"),
+                                           "when": {**base["when"], raw.get("of", "category"): [cat["value"]]}}))  # fmt: skip
+            continue
+        choices = list(raw.get("choices", []))
+        if raw["kind"] == "choice" and not choices:
+            choices = [{"value": c["value"], **(c["label"] if isinstance(c.get("label"), dict) else
+                        {k: v for k, v in c.items() if k != "value"})} for c in pool]  # fmt: skip
+        out.append(Question(**base, choices=choices))
+    return out

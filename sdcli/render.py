@@ -8,10 +8,7 @@ import re
 from typing import Any
 
 from sdcli.i18n import Message, render, t, word
-from sdcli.ui import console, text
 
-HEAD_FIELDS = ("id", "kind", "status", "severity", "customer", "site", "opened_at", "opened_by", "channel")
-SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own row (show.incomplete)
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)$")
 #: fields whose values are words of a vocabulary
 _WORDS = {"status": "status", "kind": "kind", "channel": "channel", "sla_clock": "clock", "outcome": "outcome",
@@ -105,41 +102,6 @@ def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -
     return str(value)
 
 
-def show_ticket(doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = None) -> None:
-    from rich.table import Table
-
-    from sdcli.intake import load_questionnaire
-
-    questions = {q.key: q for q in load_questionnaire()}
-    zone = doc.get("timezone")
-    unknown = set(doc.get("unknown_answers") or [])
-    out = console()
-    fields = Table(show_header=False, box=None, pad_edge=False)
-    fields.add_column("field", style="bold")
-    fields.add_column("value", overflow="fold")
-    order = [k for k in HEAD_FIELDS if k in doc] + sorted(
-        k for k in doc if k not in HEAD_FIELDS and k not in SKIP
-    )
-    for key in order:
-        value = doc[key]
-        if key in unknown and value is None:
-            shown = t("yesno.unknown")
-        elif key in questions and key not in ("customer", "site"):
-            shown = answer_text(value, questions[key], zone=zone)
-        elif key == "severity" and value:
-            shown = severity_text(value)
-        elif key == "classification" and isinstance(value, dict):
-            shown = classification_text(value, doc)
-        else:
-            shown = value_text(value, zone=zone, key=key)
-        fields.add_row(text(word("field", key)), text(shown))
-    for label, value in extra_rows or []:
-        fields.add_row(text(label), text(value))
-    out.print(fields)
-    out.print()
-    out.print(timeline(doc))
-
-
 def routing_text(r: dict[str, Any]) -> str:
     """Where a change was routed and why, in the session's language."""
     from sdcli.changes import WHY
@@ -179,68 +141,13 @@ def severity_text(level: Any) -> str:
         return str(level)
 
 
-def timeline(doc: dict[str, Any]) -> Any:
-    from rich.table import Table
+def show_ticket(doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = None) -> None:
+    from sdcli.views.show import show_ticket as shown
 
-    zone = doc.get("timezone")
-    table = Table(title=t("show.timeline"), title_justify="left", expand=False)
-    for col in ("when", "who", "what", "details"):
-        table.add_column(t(f"show.{col}"), overflow="fold")  # what None gave: Rich folds a Text by default
-    for ev in doc.get("history", []):
-        details = []
-        if ev.get("note"):
-            details.append(str(ev["note"]))
-        for field, change in (ev.get("changes") or {}).items():
-            if ev.get("action") == "opened" or not isinstance(change, list) or len(change) != 2:
-                continue
-            old, new = change
-            if field == "classification":
-                old, new = (classification_text(v, doc) if isinstance(v, dict) else v for v in (old, new))
-            shown_old = value_text(old, zone=zone, key=field) or "—"
-            details.append(
-                f"{word('field', field)}: {shown_old} → {value_text(new, zone=zone, key=field) or '—'}"
-            )
-        for k, v in ev.items():
-            if k not in ("at", "by", "action", "note", "changes"):
-                details.append(f"{word('field', k)}: {value_text(v, zone=zone, key=k)}")
-        table.add_row(text(when(ev.get("at", ""), zone, compact=True)), text(ev.get("by", "")),
-                      text(word("event", ev.get("action", ""))), text("\n".join(details)))  # fmt: skip
-    return table
+    shown(doc, extra_rows)
 
 
-def ticket_table(
-    rows: list[dict[str, Any]],
-    columns: tuple[str, ...],
-    *,
-    none: str = "list.none",
-    count: str = "list.count",
-) -> None:
-    """Rows as a table; `none` and `count` (with `<count>_one`) are the catalogue's words for them."""
-    from rich.table import Table
+def ticket_table(rows: list[dict[str, Any]], columns: tuple[str, ...], **kw: Any) -> None:
+    from sdcli.views.lists import ticket_table as table
 
-    out = console()
-    if not rows:
-        out.print(t(none))
-        return
-    table = Table()
-    for c in columns:
-        table.add_column(word("field", c), overflow="fold")
-    for r in rows:
-        table.add_row(*(text(cell_text(r, c)) for c in columns))
-    out.print(table)
-    out.print(render(Message(f"{count}_one" if len(rows) == 1 else count, n=len(rows))))
-
-
-def cell_text(row: dict[str, Any], column: str) -> str:
-    """A table cell: a stored value in words, times compact in the row's zone."""
-    value = row.get(column)
-    if value is None or value == "":
-        return ""
-    if column in ("problem", "service_type"):
-        from sdcli.intake import load_questionnaire
-
-        q = next((x for x in load_questionnaire() if x.key == column), None)
-        return q.choice_label(value) if q else str(value)
-    if is_time(value):
-        return when(value, row.get("timezone"), compact=True)
-    return value_text(value, zone=row.get("timezone"), key=column)
+    table(rows, columns, **kw)

@@ -177,6 +177,18 @@ def _workflow() -> Shape:
     return Table({k: flow for k in kinds}, required=kinds)
 
 
+def _form() -> Shape:
+    """An interactive form's [[question]] (ssr.toml, change.toml): labels are catalogue keys."""
+    from sdcli.questionnaire import FORM_KINDS
+
+    question = Table(
+        {"key": Text(limit=100), "kind": Text(choices=FORM_KINDS), "label": Text(limit=100), "required": Bool(), "of": Text(limit=100),
+         "when": map_of(ListOf(_ANSWER, min=1)), "choices": ListOf(Table({"value": Text()}, required=["value"]))},
+        required=["key", "kind", "label"],
+    )  # fmt: skip
+    return Check(ListOf(question, min=1), _unique("key"))
+
+
 def _ssr() -> Shape:
     from sdcli.ssr import COMMON
 
@@ -191,7 +203,7 @@ def _ssr() -> Shape:
         {"notice_hours_over_business_days": Number(0, 10_000), "weekend_notice_days": Number(0, 365),
          "notice_business_hours": Number(0, 10_000),  # the old name: ssr.py refuses it, naming the new one
          "category": Check(ListOf(category, min=1), _unique("value")),
-         "confirmation": _texts("en", names=("id", "category", "start", "price")),
+         "confirmation": _texts("en", names=("id", "category", "start", "price")), "question": _form(),
          "email_labels": Table({k: _email_labels() for k in COMMON})},
         required=["category", "confirmation"],
     )  # fmt: skip
@@ -201,7 +213,9 @@ def _change() -> Shape:
     from sdcli.intake import LANGS
 
     kind = Table({"value": Text(limit=100), **{lang: Text() for lang in LANGS}}, required=["value"])
-    return Table({"type": Check(ListOf(kind, min=1), _unique("value"))}, required=["type"])
+    return Table(
+        {"type": Check(ListOf(kind, min=1), _unique("value")), "question": _form()}, required=["type"]
+    )
 
 
 def _countries() -> Shape:

@@ -97,12 +97,13 @@ class Filters:
     include_finished: bool = False
     ack_pending: bool = False
     recovery_due: Range | None = None  # with the SLA clock running, on an open incident
+    text: str | None = None  # words of the ticket (lookup.matches): read from the whole tickets
     sort: str = "opened_at"
     reverse: bool = False
     limit: int | None = None
 
     def needs_full_scan(self, finished: frozenset[str]) -> bool:
-        return self.include_finished or any(s in finished for s in self.status)
+        return bool(self.text) or self.include_finished or any(s in finished for s in self.status)
 
     def query(self) -> OpenQuery:
         statuses = tuple(self.status)
@@ -127,7 +128,17 @@ def find_page(
     names unreadable parts in `damaged` (when given) instead of failing."""
     q = filters.query()
     if filters.needs_full_scan(store.vocabulary.any_finished):
-        found = page(q, list(store.all_tickets(q.prefix, damaged=damaged)))
+        docs = store.all_tickets(q.prefix, damaged=damaged)
+        if filters.text:
+            from sdcli.lookup import matches
+
+            every = filters.include_finished or any(
+                s in store.vocabulary.any_finished for s in filters.status
+            )
+            docs = (
+                d for d in docs if (every or not store.vocabulary.is_finished(d)) and matches(d, filters.text)
+            )
+        found = page(q, list(docs))
         return found if full else Page([summary(d) for d in found.rows], found.total)
     found = store.query_open(q)
     return Page(_whole(store, found.rows, damaged), found.total) if full else found
@@ -168,6 +179,7 @@ def build_filters(
     sort: str = "opened_at",
     reverse: bool = False,
     limit: int | None = None,
+    text: str | None = None,
 ) -> Filters:
     """Filters from the flags' plain values, validated."""
     if kind is not None and kind not in KINDS:
@@ -175,6 +187,13 @@ def build_filters(
     for s in severity or []:
         if s not in (1, 2, 3, 4):
             raise InvalidValue("severity", s, "invalid.severity")
+    if status:
+        from sdcli.model import states
+
+        known = states(kind)
+        for name in status:
+            if name not in known:
+                raise InvalidValue("status", name, "invalid.use_one_of", choices=", ".join(known))
     if sort not in SORTS:
         raise InvalidValue("sort", sort, "invalid.sort", choices=", ".join(SORTS))
     return Filters(
@@ -186,6 +205,7 @@ def build_filters(
         since=validate.instant("since", since) if since else None,
         until=validate.instant("until", until) if until else None,
         include_finished=include_all,
+        text=text.strip() or None if text is not None else None,
         sort=sort,
         reverse=reverse,
         limit=limit,

@@ -36,6 +36,7 @@ class App:
     no_input: bool
     lang: str | None = None
     store_url: str | None = None  # --store (else SDCLI_STORE, else the embedded store in home)
+    home_typed: bool = False  # --home on the command line (a typo there is told as such)
     _store: Store | None = None
 
     def store(self) -> Store:
@@ -115,7 +116,11 @@ def text(value: Any, style: str = "", *, no_wrap: bool | None = None) -> Any:
 
 
 def emit_json(data: Any) -> None:
-    """Machine output: plain json.dumps to stdout, never through Rich."""
+    """Machine output: plain json.dumps to stdout, never through Rich; `--json FIELDS` keeps only
+    those keys (of the object, or of each object of a list)."""
+    from sdcli.views.output import select
+
+    data = select(data)
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     sys.stdout.flush()
 
@@ -139,6 +144,24 @@ def say(key: str, /, **params: Any) -> None:
     from sdcli.i18n import Message
 
     info(Message(key, **params))
+
+
+def ticket_argument(ctx: Any, param: Any, value: Any) -> Any:
+    """The callback of every ID argument (cli.py hooks it on each parameter named ticket_id):
+    an external number or a customer reference becomes the ticket's id (lookup.resolve), said on
+    stderr; an ambiguity is refused naming the candidates."""
+    if not isinstance(value, str) or ctx.resilient_parsing or not isinstance(ctx.find_object(App), App):
+        return value
+    from sdcli import lookup
+
+    found = lookup.resolve(ctx.find_object(App).store(), value)
+    if found.via is not None:
+        said = {
+            "external_id": "ticket.resolved_external_id",
+            "customer_reference": "ticket.resolved_customer_reference",
+        }
+        say(said.get(found.via, "ticket.resolved_id"), text=value.strip(), id=found.id)
+    return found.id
 
 
 def session_lang(app: App, explicit: str | None) -> str:

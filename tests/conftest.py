@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
@@ -153,7 +154,15 @@ def err(r) -> str:
     """A result's stderr without the first line naming the store, printed when the store is not
     the default one (under SDCLI_TEST_BACKEND=postgresql every command prints it)."""
     text = r if isinstance(r, str) else r.stderr
-    return text.partition("\n")[2] if text.startswith(("store: ", "almacén: ", "armazenamento: ")) else text
+    return text.partition("\n")[2] if text.startswith(_store_lines()) else text
+
+
+@functools.cache
+def _store_lines() -> tuple[str, ...]:
+    """How the line naming the store begins, in every language of the catalogue."""
+    from sdcli.i18n import LANGS, t_in
+
+    return tuple(t_in(code, "error.store_used", where="") for code in LANGS)
 
 
 def report(name: str, **figures) -> None:

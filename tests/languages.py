@@ -78,7 +78,8 @@ LABELS = {
            "ssr_country": "País del sitio", "ssr_zone": "Zona horaria", "requester": "Solicitante",
            "category": "Categoría", "field1": "id del circuito", "field2": "nuevo ancho de banda",
            "start": "Inicio", "end": "Fin", "description": "Descripción", "type": "Tipo de cambio",
-           "work": "Descripción del trabajo", "pm": "Gerente de proyecto", "yes": "s", "no": "n"},
+           "work": "Descripción del trabajo", "pm": "Gerente de proyecto", "yes": "s", "no": "n",
+           "another_call": "¿Otra llamada?"},
     "pt": {"customer": "Nome do cliente", "site": "Site do cliente", "country": "País do site",
            "zone": "Fuso horário do site", "problem": "Descrição do problema", "details": "Detalhes do problema",
            "name": "1. Nome", "email": "1. E-mail", "phone": "1. Telefone", "another": "Adicionar outro contato?",
@@ -91,7 +92,8 @@ LABELS = {
            "ssr_country": "País do site", "ssr_zone": "Fuso horário", "requester": "Solicitante",
            "category": "Categoria", "field1": "id do circuito", "field2": "nova banda",
            "start": "Início", "end": "Fim", "description": "Descrição", "type": "Tipo de mudança",
-           "work": "Descrição do trabalho", "pm": "Gerente de projeto", "yes": "s", "no": "n"},
+           "work": "Descrição do trabalho", "pm": "Gerente de projeto", "yes": "s", "no": "n",
+           "another_call": "Outra ligação?"},
 }  # fmt: skip
 NOW = "2026-12-02T15:00:00-03:00"
 
@@ -118,16 +120,18 @@ def flows(lang: str) -> list[tuple[list[str], list[tuple[str | None, str]], int]
         (L["ssr_zone"], ENTER), (L["requester"], "Ana Lima <ana@minera.com.br> +55 11 98765-4321\r"),
         (L["category"], ENTER), (L["field1"], "CIR-77\r"), (L["field2"], "200 Mbps\r"),
         (L["start"], "07/12/2026 09:00\r"), (L["end"], "07/12/2026 10:00\r"), (L["description"], "Ampliación\r"),
+        (L["what_now"], ENTER),  # the review before filing: save
     ]  # fmt: skip
     change = [
         (L["ssr_customer"], "Minera Sur\r"), (L["ssr_site"], "Antofagasta\r"), (L["ssr_country"], ENTER),
-        (L["ssr_zone"], ENTER), (L["type"], ENTER), (L["work"], "Mover la antena al techo\r"),
-        (L["start"], "10/12/2026 22:00\r"), (L["end"], "11/12/2026 04:00\r"), (L["pm"], ENTER),
+        (L["ssr_zone"], ENTER), (L["pm"], ENTER), (L["type"], ENTER), (L["work"], "Mover la antena al techo\r"),
+        (L["start"], "10/12/2026 22:00\r"), (L["end"], "11/12/2026 04:00\r"), (L["what_now"], ENTER),
     ]  # fmt: skip
     steps = [
         (["open"], incident),
         (["classify", "INC1"], [(L["severity"], UP + ENTER), (L["why"], "Cliente crítico\r")]),
-        (["escalate", "INC1"], [(L["call"], ENTER), (L["outcome"], DOWN + ENTER), (L["note"], "Sin respuesta\r")]),
+        (["escalate", "INC1"], [(L["call"], ENTER), (L["outcome"], DOWN + ENTER), (L["note"], "Sin respuesta\r"),
+                                (L["another_call"], n)]),
         (["ssr"], ssr),
         (["customer", "add", "Minera Sur", "--account-manager", "Tomás Vidal <tomas@example.com> +56 2 2345 6000",
           "--country", "CL"], []),  # fmt: skip

@@ -197,10 +197,10 @@ def test_file_a_change_interactively_in_a_terminal(home, sdcli, store):
     child = pexpect.spawn(sys.executable, ["-m", "sdcli", "change"], env=subprocess_env(home, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", SDCLI_NOW="2026-12-01T10:00:00-03:00"),
                           encoding="utf-8", timeout=20, dimensions=(40, 120))  # fmt: skip
     for prompt, keys in (("Customer", "Minera Sur\r"), ("Site", "Antofagasta\r"), ("Country of the site", "CL\r"),
-                         ("Time zone of the site", "\r"), ("Type of change", "\r"),
+                         ("Isla de Pascua", "\r"), ("project manager", "\r"), ("Type of change", "\r"),
                          ("Description of the work", "Move the VSAT antenna to the roof\r"),
                          ("Desired window start", "2026-12-15 08:00\r"), ("Desired window end", "2026-12-15 10:00\r"),
-                         ("project manager", "\r")):  # fmt: skip
+                         ("What now?", "\r")):  # fmt: skip
         child.expect_exact(prompt)
         child.send(keys)
     child.expect_exact("CHG1")

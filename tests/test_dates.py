@@ -167,7 +167,7 @@ def test_times_on_screens_name_their_zone_and_the_agents(sdcli, monkeypatch):
     assert sdcli("--lang", "pt", "show", doc["id"], env=AFTER).stdout.count(
         "2 dez 2026 09:40 Lima -05 · 11:40 seu horário"
     )
-    listed = sdcli("list", env={**AFTER, "COLUMNS": "200"}).stdout
+    listed = sdcli("list", "--format", "table", env={**AFTER, "COLUMNS": "200"}).stdout
     assert "5 Dec 12:00 Lima" in listed  # tables: compact, still naming the zone
     assert datetime.fromisoformat(doc["opened_at"]) - datetime.fromisoformat(AFTER["SDCLI_NOW"]) == timedelta(
         0

@@ -237,10 +237,11 @@ def test_escalate_in_a_terminal_highlights_the_level_and_records_the_call(sdcli,
     )
     child.expect_exact("Call whom at level 3")
     screen = child.before
-    (row,) = [ln for ln in screen.splitlines() if "▶ now" in ln]
-    assert (
-        "3 Service Desk" in row and "Jorge Ramírez" in row and "+52 55 5100 3003" in row
-    )  # grouped for dialling
+    lines = screen.splitlines()
+    (here,) = [i for i, ln in enumerate(lines) if "▶ now" in ln]
+    row = lines[here]
+    assert "L3 Service Desk Manager" in row and "Jorge Ramírez" in lines[here + 1]
+    assert "+52 55 5100 3003" in lines[here + 2]  # grouped for dialling, on a line of its own
     assert "\x1b[1;7m" in row or "\x1b[7;1m" in row or "\x1b[1m\x1b[7m" in row  # bold reverse
     for name in ("Service Desk Latam", "Carla Mendes", "Lucía Ferreyra", "Martin Hale"):
         assert name in screen
@@ -249,6 +250,8 @@ def test_escalate_in_a_terminal_highlights_the_level_and_records_the_call(sdcli,
     child.send("\x1b[B\r")  # no-answer
     child.expect_exact("Note")
     child.send("left word with the operator\r")
+    child.expect_exact("Another call?")  # the loop: no, and the session ends
+    child.send("n")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

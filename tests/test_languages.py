@@ -92,6 +92,7 @@ def _run_piped(lang: str, args: list[str], keys: list[tuple[str | None, str]]) -
 @pytest.mark.parametrize("lang", ["es", "pt"])
 def test_a_whole_session_piped_shows_no_english(lang, home, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+    monkeypatch.setattr("sdcli.views.output.stdout_is_tty", lambda: True)  # a terminal's views, not TSV
     seen: list[str] = []
     for args, keys, expected in flows(lang):
         text, r = _run_piped(lang, args, keys)

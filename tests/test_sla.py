@@ -277,7 +277,7 @@ def test_due_and_breached_lists_and_shift(sdcli, home):
     assert [d["id"] for d in view["due_soon"]] == [b["id"]]
     assert [d["id"] for d in view["unacked"]] == [email["id"]]
     assert {d["id"] for d in view["unclassified"]} == {c["id"], email["id"]}
-    r = sdcli("shift", env=at(5))
+    r = sdcli("shift", "--format", "table", env=at(5))
     assert r.exit_code == 0 and "Breached (1)" in r.stdout and a["id"] in r.stdout
 
 

@@ -47,6 +47,27 @@ def notify(app: Any, ticket_id: str) -> None:
         warn(Message("outbox.notify_stopped", reason=stopped.message))
 
 
+def text_or_ask(
+    ctx: typer.Context, ticket_id: str, value: str | None, *, flag: str, field: str, label: str
+) -> str:
+    """A command's required text: as given; else asked on a terminal (in the session's language,
+    re-asked while empty; the ticket looked up first, so a wrong id is told before any typing);
+    else named as missing."""
+    if value is not None:
+        return value
+    from sdcli.errors import MissingFlag
+    from sdcli.ui import interactive
+
+    if not interactive(app_of(ctx)):
+        raise MissingFlag([flag])
+    app_of(ctx).store().get(ticket_id)
+    from sdcli.i18n import t
+    from sdcli.prompts import line
+    from sdcli.tickets import check_text
+
+    return line(t(label), lambda v: check_text(field, v), required=True)
+
+
 def run(
     ctx: typer.Context,
     ticket_id: str,
@@ -110,23 +131,24 @@ def list_kind(
     as_json: bool,
     columns: tuple[str, ...],
     prepare: Callable[[dict[str, Any]], None] | None = None,
+    fmt: str | None = None,
+    quiet: bool = False,
 ) -> None:
-    """A kind's `list` sub-command: whole tickets as JSON, or a table (`prepare` adds its columns)."""
-    from sdcli.render import ticket_table
+    """A kind's `list` sub-command: whole tickets as JSON, rows as TSV/CSV, or a table (`prepare`
+    adds its columns)."""
     from sdcli.tickets import build_filters, find
+    from sdcli.views.lists import ticket_table
+    from sdcli.views.output import emit_rows, row_format
 
     rows = find(
         app_of(ctx).store(),
         build_filters(kind=kind, status=status, customer=customer, include_all=include_all),
         full=True,
     )
-    if as_json:
-        emit_json(rows)
-        return
-    if prepare:
+    if prepare and row_format(fmt, as_json) != "json":  # JSON keeps the tickets as stored
         for r in rows:
             prepare(r)
-    ticket_table(rows, columns)
+    emit_rows(rows, columns, fmt=fmt, as_json=as_json, quiet=quiet, table=lambda: ticket_table(rows, columns))
 
 
 def show_doc(

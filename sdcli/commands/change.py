@@ -8,8 +8,12 @@ import typer
 
 from sdcli.i18n import Message
 from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, say
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
-app = typer.Typer(help="Change requests: planned work, routed to the right owner, executed after acceptance.")
+app = typer.Typer(
+    help="Change requests: planned work, routed to the right owner, executed after acceptance.\n\n"
+    "Example: sdcli change list --status awaiting-acceptance"
+)
 
 IDARG = typer.Argument(..., metavar="ID", help="CHG id.")
 
@@ -41,6 +45,8 @@ def submit(
         None, "--tz", help="The site's time zone (needed in a country with several)."
     ),
     dayfirst: bool | None = DAYFIRST_OPTION,
+    resume: bool = typer.Option(False, "--resume", help="Continue the form an interruption left (a draft)."),
+    draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -67,12 +73,19 @@ def submit(
     if callbacks:
         raw["callback_contacts"] = callbacks
     directory = a.store().customers() if a.store().exists() else []
-    if interactive(a, no_input=no_input) and any(not raw.get(k) for k in changes.REQUIRED):
-        raw = _ask(raw, a.home, directory, tz, dayfirst)
+    draft = None
+    if interactive(a, no_input=no_input) and (resume or any(not raw.get(k) for k in changes.REQUIRED)):
+        raw, draft = _ask(
+            a, {**raw, **({"timezone": tz} if tz else {})}, directory, dayfirst, resume, draft_id
+        )
     notes: list[Any] = []
     request = changes.check_request(raw, a.home, tz or raw.get("timezone"), dayfirst=dayfirst, notes=notes,
                                     directory=directory)  # fmt: skip
     doc = changes.submit(a.store(), request, actor=a.agent, home=a.home)
+    if draft is not None:
+        from sdcli import drafts
+
+        drafts.remove(a.home, draft)
     if as_json:
         emit_json(doc)
         return
@@ -99,56 +112,38 @@ def submit(
 
 
 def _ask(
-    raw: dict[str, Any], home: Any, directory: list[Any], tz: str | None, dayfirst: bool | None
-) -> dict[str, Any]:
-    from sdcli import changes, clock, dates, sites, validate
-    from sdcli.i18n import Localized, t
-    from sdcli.prompts import line, select
+    a: Any,
+    raw: dict[str, Any],
+    directory: list[Any],
+    dayfirst: bool | None,
+    resume: bool,
+    draft_id: str | None,
+) -> tuple[dict[str, Any], Any]:
+    """The change form (change.toml's [[question]]) walked on the terminal: each answer checked
+    on its line; without a project manager, the directory's routing is checked on that line."""
+    from sdcli import changes, intake
+    from sdcli.commands._forms import walk_form
+    from sdcli.i18n import lang as current
+    from sdcli.questionnaire import load_form
 
-    def ask(label: str, key: str, check: Any, required: bool = True, accept: str = "") -> None:
-        if raw.get(key):
-            return
-        raw[key] = line(label, check, required, accept=accept).strip() or None
+    ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
+                               directory=directory)  # fmt: skip
 
-    ask(t("change.ask_customer"), "customer", lambda v: validate.text("customer", v, required=True))
-    ask(t("change.ask_site"), "site", lambda v: validate.text("site", v, required=True))
-    known = sites.countries(home)
-    place = sites.directory_site(directory, raw.get("customer"), raw.get("site"))
-    ask(
-        t("change.ask_country"),
-        "country",
-        lambda v: validate.country("country", v, known),
-        accept=place.get("country") or "",
-    )
-    code = validate.country("country", raw["country"], known)
-    zone = (
-        tz
-        or (place.get("timezone") if place.get("country") == code else None)
-        or sites.only_zone(known, code)
-    )
-    if not zone:
-        now = clock.now()
-        zone = select(t("change.ask_zone"), [
-            (f"{cities} ({z}, {dates.offset(now.astimezone(clock.get_tz(z)))})", z) for z, cities in sites.zones(known, code)
-        ])  # fmt: skip
-    raw["timezone"] = zone
-    if not raw.get("type"):
-        raw["type"] = select(t("change.ask_type"), [(Localized({k: v for k, v in c.items() if k != "value"}).render(), c["value"])
-                                                    for c in changes.types(home)])  # fmt: skip
-    ask(t("change.ask_description"), "description", lambda v: validate.text("description", v, required=True))
-    site_tz = clock.get_tz(zone)
+    def routed(pm: Any, answers: dict[str, Any]) -> None:
+        if not pm:
+            changes.route({"customer": answers.get("customer", "")},
+                          changes._in_directory(directory, str(answers.get("customer", ""))))  # fmt: skip
 
-    def when(v: str) -> Any:
-        return validate.when("window", v, site_tz, dayfirst=dayfirst, tense=validate.FUTURE)
-
-    ask(t("change.ask_start"), "window_start", when)
-    ask(t("change.ask_end"), "window_end", when)
-
-    def pm(v: str) -> Any:
-        return validate.contact("project_manager", v, code) if v.strip() else None
-
-    ask(t("change.ask_pm"), "project_manager", pm, required=False)
-    return {k: v for k, v in raw.items() if v is not None}
+    given = {k: v for k, v in raw.items() if v not in (None, "", [])}
+    options = {
+        "lang": current(),
+        "country": raw.get("country"),
+        "tz": raw.get("timezone"),
+        "dayfirst": dayfirst,
+    }
+    answers, draft = walk_form(a, "change", load_form("change", a.home), given, ictx, current(), resume=resume,
+                               draft_id=draft_id, options=options, checks={"project_manager": routed})  # fmt: skip
+    return {**{k: v for k, v in raw.items() if k not in answers}, **answers}, draft
 
 
 def _move(
@@ -301,8 +296,10 @@ def list_(
     customer: str | None = typer.Option(None, "--customer"),
     include_all: bool = typer.Option(False, "--all", help="Include closed, rejected and cancelled."),
     as_json: bool = JSON_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
-    """List change requests.
+    """List change requests (tab-separated rows in a pipe).
 
     Example: sdcli change list --status awaiting-acceptance --json
     """
@@ -311,7 +308,7 @@ def list_(
     def owner(r: dict[str, Any]) -> None:
         r["owner"] = (r.get("routing") or {}).get("contact", {}).get("name")
 
-    list_kind(ctx, "change", status=status, customer=customer, include_all=include_all, as_json=as_json,
+    list_kind(ctx, "change", status=status, customer=customer, include_all=include_all, as_json=as_json, fmt=fmt, quiet=quiet,
               columns=("id", "status", "customer", "site", "type", "window_start", "owner"), prepare=owner)  # fmt: skip
 
 

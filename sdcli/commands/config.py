@@ -7,7 +7,8 @@ import typer
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 app = typer.Typer(
-    help="Settings: default country, language, time zone, agent name, day order, CSV delimiter, store.",
+    help="Settings: default country, language, time zone, agent name, day order, CSV delimiter, store.\n\n"
+    "Example: sdcli config set country PE",
     no_args_is_help=True,
 )
 KEY = typer.Argument(

@@ -7,7 +7,9 @@ import typer
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 app = typer.Typer(
-    help="The customer directory: project and account managers, for change routing.", no_args_is_help=True
+    help="The customer directory: project and account managers, for change routing.\n\n"
+    "Example: sdcli customer show ACME",
+    no_args_is_help=True,
 )
 
 
@@ -67,7 +69,8 @@ def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(rows)
         return
-    ticket_table(rows, ("name", "project_manager", "account_manager", "commercial_team"))
+    ticket_table(rows, ("name", "project_manager", "account_manager", "commercial_team"),
+                 none="customer.none", count="customer.count")  # fmt: skip
 
 
 @app.command("show")

@@ -9,7 +9,8 @@ import typer
 from sdcli.ui import JSON_OPTION, app_of, clean, emit_json
 
 app = typer.Typer(
-    help="The store's database: schema migrations, status, agents' logins.", no_args_is_help=True
+    help="The store's database: schema migrations, status, agents' logins.\n\nExample: sdcli db status",
+    no_args_is_help=True,
 )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, console, emit_json, info, interactive, text, warn
+from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
 
 
 def command(
@@ -36,8 +36,6 @@ def command(
     """
     from sdcli import escalation
     from sdcli.errors import UnknownTicket
-    from sdcli.store.base import version
-    from sdcli.tickets import check_text
 
     app = app_of(ctx)
     store = app.store()
@@ -49,21 +47,34 @@ def command(
     escalation.check_escalable(doc)
     now = store.now()  # the store's clock: agents' machines disagree
     name = call or email
-    expect: int | None = None
     chan = channel or ("email" if email and not call else "phone")
     if name is None and channel and channel.strip().lower() in escalation.FORBIDDEN:
         escalation.check_channel(channel)  # refused even when no call is recorded
     if name is None and interactive(app, no_input=no_input) and not as_json:
-        _render(doc, table, now, app.home)
-        name, chan, outcome, note = _ask(doc, table, now, app.home)
-        expect = version(doc)  # the call was chosen on this version: a change since refuses the save
+        _loop(app, store, doc, table, notify_now=notify_now)
+        return
     if name is None:
         st = escalation.state(doc, table, now, app.home)
         if as_json:
             emit_json(st)
         else:
-            _render(doc, table, now, app.home)
+            from sdcli.views.escalation import show
+
+            show(doc, table, now, app.home)
         return
+    doc = _record(app, store, doc, table, now, name=name, chan=chan, outcome=outcome, note=note, force=force,
+                  reason=reason, notify_now=notify_now)  # fmt: skip
+    if as_json:
+        emit_json(escalation.state(doc, table, now, app.home))
+
+
+def _record(app: Any, store: Any, doc: dict[str, Any], table: Any, now: Any, *, name: str, chan: str,
+            outcome: str | None, note: str | None, force: bool = False, reason: str | None = None,
+            expect: int | None = None, notify_now: bool = False) -> dict[str, Any]:  # fmt: skip
+    """One attempt saved (refused when the ticket changed since `expect`), its advice told."""
+    from sdcli import escalation
+    from sdcli.tickets import check_text
+
     note = check_text("note", note, required=False) or None
     messages: list[Any] = []
 
@@ -80,78 +91,54 @@ def command(
     if notify_now:
         notify(app, doc["id"])
     for m in messages:
-        (warn if m.key in ("escalate.email_backup", "escalate.move_up", "escalate.last_level") else info)(m)
-    if as_json:
-        emit_json(escalation.state(doc, table, now, app.home))
+        (warn if m.key in WARNINGS else info)(m)
+    return doc
 
 
-def _render(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
-    from rich.table import Table
+#: what an attempt says as a warning: a backup channel, a level to leave, the top reached
+WARNINGS = ("escalate.email_backup", "escalate.move_up", "escalate.last_level", "escalate.failed_top")
 
-    from sdcli import clock, escalation, sla
-    from sdcli.dates import When, agent_zone, city
-    from sdcli.i18n import Localized, render, t
-    from sdcli.render import phone
+
+def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: bool = False) -> None:
+    """On a terminal: the table, a call recorded, then "another call?" on the refreshed level."""
+    from sdcli.i18n import t
+    from sdcli.prompts import confirm
+    from sdcli.store.base import version
+    from sdcli.views.escalation import show
+
+    while True:
+        now = store.now()
+        show(doc, table, now, app.home)
+        _advise(doc, table, now, app.home)
+        name, chan, outcome, note = _ask(doc, table, now, app.home)
+        doc = _record(app, store, doc, table, now, name=name, chan=chan, outcome=outcome, note=note,
+                      expect=version(doc), notify_now=notify_now)  # fmt: skip
+        if confirm(t("escalate.another"), default=False) is not True:
+            return
+
+
+def _advise(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
+    """The active level's contacts that are out of hours, with what to do."""
+    from sdcli import escalation
+    from sdcli.hours import shown
+    from sdcli.i18n import Message
 
     st = escalation.state(doc, table, now, home)
-    out = console()
-    zone = doc.get("timezone")
-    sev = (
-        str(st["severity"])
-        if st["severity_classified"]
-        else t("escalate.suggested_only", severity=st["severity"])
-    )
-    age = clock.humanize(now - clock.from_iso(doc["opened_at"]))
-    out.print(text(t("escalate.head", id=doc["id"], customer=doc.get("customer", ""), site=doc.get("site", ""),
-                     severity=sev, age=age), "bold"))  # fmt: skip
-    out.print(text(t("escalate.sla", line=render(sla.status_line(doc, now)))))
-    owner = st["owner"]
-    if owner:
-        out.print(
-            text(
-                t(
-                    "escalate.owner_line",
-                    name=owner["name"],
-                    level=owner["level"],
-                    since=When(owner["since"], zone),
+    for c in table.level(st["active_level"]).contacts:
+        if not c.available(now):
+            warn(
+                Message(
+                    "escalate.out_of_hours_advice",
+                    name=c.name,
+                    hours=shown(c.hours),
+                    theirs=c.shown_time(now),
                 )
             )
-        )
-    mine = now.astimezone(agent_zone())
-    days = t("date.weekdays").split()
-    local = f"{days[mine.weekday()] if len(days) == 7 else mine.strftime('%a')} {mine:%H:%M} {city(getattr(mine.tzinfo, 'key', None)) or mine.strftime('%Z')}"
-    grid = Table(
-        title=t("escalate.title", current=st["current_level"], active=st["active_level"]),
-        title_justify="left",
-    )
-    for col in ("", t("escalate.col_level"), t("escalate.col_after"), t("escalate.col_contact"), t("escalate.col_phone"),
-                t("escalate.col_available"), t("escalate.col_times", mine=local), t("escalate.col_attempts")):  # fmt: skip
-        grid.add_column(col, overflow="fold")
-    for lv, level in zip(st["levels"], table.levels, strict=True):
-        style = "bold reverse" if lv["active"] else ""
-        mark = t("escalate.now") if lv["active"] else (t("escalate.correct") if lv["correct"] else "")
-        fails = lv["consecutive_failures"]
-        tried = t("escalate.tried", n=len(lv["attempts"]), fails=fails) if lv["attempts"] else ""
-        for i, c in enumerate(level.contacts):
-            after = (
-                ""
-                if i
-                else ("—" if lv["after_minutes"] is None else t("escalate.minutes", n=lv["after_minutes"]))
-            )
-            free = t("escalate.available") if c.available(now) else t("escalate.out_of_hours")
-            grid.add_row(text(mark if not i else "", style), text(f"{lv['level']} {render(Localized(level.name))}" if not i else "", style),
-                         text(after, style), text(f"{c.name} ({render(Localized(c.role))})", style),
-                         text(phone(c.phone), style, no_wrap=True), text(free, style), text(c.shown_time(now), style),
-                         text(tried if not i else "", style))  # fmt: skip
-    out.print(grid)
-    if st["next_level_at"]:
-        out.print(text(t("escalate.next_at", when=When(st["next_level_at"], zone))))
-    out.print(text(t("escalate.rules")))
 
 
 def _ask(doc: dict[str, Any], table: Any, now: Any, home: Any) -> tuple[str, str, str | None, str | None]:
     from sdcli import escalation
-    from sdcli.i18n import Localized, t, word
+    from sdcli.i18n import Localized, Message, t, word
     from sdcli.prompts import line, select
     from sdcli.render import phone
 
@@ -159,7 +146,13 @@ def _ask(doc: dict[str, Any], table: Any, now: Any, home: Any) -> tuple[str, str
     level = table.level(st["active_level"])
     choices = [(f"{c.name} ({Localized(c.role).render()}) {phone(c.phone)}" + ("" if c.available(now) else t("escalate.out_of_hours_choice")), c.name)
                for c in level.contacts]  # fmt: skip
-    name = select(t("escalate.call_whom", level=level.level, name=Localized(level.name)), choices)
+    choices += [(t("escalate.email_choice", name=c.name, email=c.email), ("email", c.name))
+                for c in level.contacts if c.email]  # fmt: skip
+    chosen = select(t("escalate.call_whom", level=level.level, name=Localized(level.name)), choices)
+    if isinstance(chosen, tuple):  # the e-mail backup: told what it is before it is recorded
+        warn(Message("escalate.email_backup"))
+        note = line(t("escalate.note"), lambda v: None, False)
+        return chosen[1], "email", None, note.strip() or None
     outcome = select(t("escalate.outcome"), [(word("outcome", o), o) for o in escalation.OUTCOMES])
     note = line(t("escalate.note"), lambda v: None, False)
-    return name, "phone", outcome, note.strip() or None
+    return chosen, "phone", outcome, note.strip() or None

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import NOTIFY_OPTION, run
+from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
 from sdcli.ui import JSON_OPTION
 
 
 def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
-    reason: str = typer.Option(..., "--reason", help="Why the clock stops, e.g. awaiting-customer."),
+    reason: str | None = typer.Option(
+        None,
+        "--reason",
+        help="Why the clock stops, e.g. awaiting-customer (asked on a terminal when left out).",
+    ),
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -21,13 +25,14 @@ def command(
     """
     from sdcli import clock, sla
 
+    why = text_or_ask(ctx, ticket_id, reason, flag="--reason", field="reason", label="prompt.hold_reason")
     now = clock.now()
     run(
         ctx,
         ticket_id,
         "hold",
-        note=reason,
+        note=why,
         as_json=as_json,
         notify_now=notify_now,
-        apply=lambda d: sla.pause(d, reason.strip(), now),
+        apply=lambda d: sla.pause(d, why.strip(), now),
     )

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json
+from sdcli.ui import JSON_OPTION, app_of
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
+#: the columns of `--format tsv|csv` (and of a pipe); a terminal's table chooses by width
 COLUMNS = ("id", "status", "severity", "customer", "site", "opened_at", "problem", "recovery_due")
 
 
@@ -33,18 +37,25 @@ def command(
         None, "--due", help="Incidents whose recovery is due within this (2h, 30m), soonest first."
     ),
     breached: bool = typer.Option(False, "--breached", help="Incidents past their recovery deadline."),
+    search: str | None = typer.Option(
+        None, "--search", metavar="TEXT", help="Words of the ticket (as sdcli search)."
+    ),
     as_json: bool = JSON_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """List tickets (by default those not finished), with filters.
 
-    Example: sdcli list --kind incident --severity 1 --since 3d --json
+    On a terminal a table, one line a ticket; in a pipe tab-separated rows with a header.
+
+    Example: sdcli list --kind incident --severity 1 --since 3d --json id,status,customer
     """
     from sdcli.tickets import build_filters, find, sla_filter, unacked_filter
 
     app = app_of(ctx)
     filters = build_filters(
         kind=kind, status=status, severity=severity, customer=customer, site=site, since=since,
-        until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit,
+        until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit, text=search,
     )  # fmt: skip
     explicit_sort = sort != "opened_at"
     if unacked:
@@ -52,9 +63,25 @@ def command(
     if due or breached:
         sla_filter(filters, due=due, breached=breached, explicit_sort=explicit_sort)
     rows = find(app.store(), filters)
-    if as_json:
-        emit_json(rows)
-        return
-    from sdcli.render import ticket_table
+    if not rows:
+        check_there(app)
+    from sdcli.views.lists import ESSENTIAL, WIDER, ticket_table
+    from sdcli.views.output import emit_rows
 
-    ticket_table(rows, COLUMNS)
+    emit_rows(rows, COLUMNS, fmt=fmt, as_json=as_json, quiet=quiet,
+              table=lambda: ticket_table(rows, ESSENTIAL, wider=WIDER))  # fmt: skip
+
+
+def check_there(app: Any) -> None:
+    """A listing of nothing from an embedded store in a --home that does not exist is a typo,
+    said as such (exit 1), not "No tickets match"."""
+    from sdcli.errors import UnknownTicket
+    from sdcli.store import default_url, resolve_url
+
+    if (
+        app.home_typed
+        and resolve_url(app.store_url, app.home) == default_url(app.home)
+        and not app.home.exists()
+    ):
+        if not app.store().exists():
+            raise UnknownTicket("error.no_store_there", where=str(app.home))

@@ -150,7 +150,7 @@ def command(
     draft = None
     if resume:
         damaged: list[Any] = []
-        existing = drafts.all_drafts(app.home, damaged)
+        existing = drafts.all_drafts(app.home, damaged, form="incident")
         if draft_id:
             draft = drafts.load(app.home, draft_id)
         elif len(existing) == 1:

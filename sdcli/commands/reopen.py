@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import NOTIFY_OPTION, run
+from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
 from sdcli.ui import JSON_OPTION
 
 
 def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
-    note: str = typer.Option(..., "--note", help="Why it is reopened (required)."),
+    note: str | None = typer.Option(
+        None, "--note", help="Why it is reopened (asked on a terminal when left out)."
+    ),
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -23,6 +25,7 @@ def command(
     from sdcli import clock, sla
     from sdcli.ui import app_of
 
+    note = text_or_ask(ctx, ticket_id, note, flag="--note", field="note", label="prompt.reopen_reason")
     now, home = clock.now(), app_of(ctx).home
 
     def apply(doc: dict) -> None:

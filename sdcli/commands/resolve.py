@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import NOTIFY_OPTION, run
+from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
 from sdcli.ui import JSON_OPTION
 
 
 def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
-    note: str = typer.Option(..., "--note", help="What fixed it (required)."),
+    note: str | None = typer.Option(
+        None, "--note", help="What fixed it (asked on a terminal when left out)."
+    ),
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -22,13 +24,14 @@ def command(
     from sdcli import clock
     from sdcli.ui import app_of
 
+    note = text_or_ask(ctx, ticket_id, note, flag="--note", field="note", label="prompt.resolution")
     stamp, home = clock.iso(clock.now()), app_of(ctx).home
 
     def apply(doc: dict) -> None:
         from sdcli import sla
 
         doc["resolved_at"] = stamp
-        doc["resolution"] = note.strip()
+        doc["resolution"] = str(note).strip()
         sla.on_resolve(doc, clock.from_iso(stamp), home)
 
     run(ctx, ticket_id, "resolve", note=note, as_json=as_json, notify_now=notify_now, apply=apply)

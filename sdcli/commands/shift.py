@@ -5,6 +5,10 @@ from __future__ import annotations
 import typer
 
 from sdcli.ui import JSON_OPTION, app_of, console, emit_json, text, warn
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
+
+#: the columns of `--format tsv|csv` (and of a pipe): a row per ticket per section
+ROW_COLUMNS = ("section", "id", "severity", "status", "customer", "site", "at")
 
 #: (section, the time each row is shown by); titles are the catalogue's shift.<section>
 SECTIONS = (
@@ -22,8 +26,12 @@ def command(
     ctx: typer.Context,
     within: str = typer.Option("4h", "--within", help="How far ahead 'due soon' looks (e.g. 2h, 90m)."),
     as_json: bool = JSON_OPTION,
+    fmt: str | None = FORMAT_OPTION,
+    quiet: bool = QUIET_OPTION,
 ) -> None:
     """One screen for the start of a shift: breached, due soon, unacknowledged, escalations due.
+
+    In a pipe (or --format tsv|csv) one row per ticket and section, with a header.
 
     Example: sdcli shift --within 2h
     """
@@ -35,8 +43,17 @@ def command(
     for problem in data["problems"]:
         warn(problem)
     data["problems"] = [str(p) for p in data["problems"]]
-    if as_json:
+    from sdcli.views.output import emit_rows, row_format
+
+    shape = row_format(fmt, as_json)
+    if shape == "json" and not quiet:
         emit_json(data)
+        return
+    if shape != "table" or quiet:
+        rows = [{**d, "section": key, "at": d.get(field)} for key, field in SECTIONS for d in data[key]]
+        if quiet:  # each id once, though a ticket may be in several sections
+            rows = list({r["id"]: r for r in rows}.values())
+        emit_rows(rows, ROW_COLUMNS, fmt=shape, as_json=False, quiet=quiet, table=lambda: None)
         return
     from rich.table import Table
 
@@ -56,7 +73,7 @@ def command(
             continue
         grid = Table(title=t("shift.count", title=title, n=len(rows)), title_justify="left", expand=False)
         for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
-            grid.add_column(word("field", col))
+            grid.add_column(word("field", col), no_wrap=col not in ("customer", "site"), overflow="ellipsis")
         for d in rows:
             when = d.get(when_field)
             rel = ""

@@ -18,8 +18,12 @@ from sdcli.ui import (
     interactive,
     session_lang,
 )
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
-app = typer.Typer(help="Simple Service Requests: lead-time rules, states and the monthly invoice.")
+app = typer.Typer(
+    help="Simple Service Requests: lead-time rules, states and the monthly invoice.\n\n"
+    "Example: sdcli ssr check --country PE --received-at now --start '2026-12-09 22:00'"
+)
 IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
 
 
@@ -64,6 +68,8 @@ def submit(
         None, "--from-file", help="The form as JSON (same keys, details as an object)."
     ),
     lang: str | None = LANG_OPTION,
+    resume: bool = typer.Option(False, "--resume", help="Continue the form an interruption left (a draft)."),
+    draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -94,8 +100,9 @@ def submit(
         raise InvalidValue("details", raw["details"], "invalid.details")
     raw["details"] = {**(raw.get("details") or {}), **_details(fields)}
     directory = a.store().customers() if a.store().exists() else []
+    draft = None
     if interactive(a, no_input=no_input):
-        raw = _ask(raw, a.home, directory, dayfirst)
+        raw, draft = _ask(a, raw, code, directory, dayfirst, received_at, resume, draft_id)
     notes: list[Any] = []
     request = ssr.check_request(raw, a.home, tz_name=raw.get("timezone"), dayfirst=dayfirst, notes=notes,
                                 directory=directory)  # fmt: skip
@@ -109,6 +116,10 @@ def submit(
         else clock.now()
     )
     doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home)
+    if draft is not None:
+        from sdcli import drafts
+
+        drafts.remove(a.home, draft)
     if as_json:
         emit_json(doc)
         return
@@ -125,52 +136,41 @@ def submit(
         info(note)
 
 
-def _ask(raw: dict[str, Any], home: Any, directory: list[Any], dayfirst: bool | None) -> dict[str, Any]:
-    from sdcli import clock, dates, sites, ssr, validate
-    from sdcli.i18n import Localized, t
-    from sdcli.prompts import line, select
+def _ask(
+    a: Any, raw: dict[str, Any], lang: str, directory: list[Any], dayfirst: bool | None, received_at: str | None,
+    resume: bool, draft_id: str | None,
+) -> tuple[dict[str, Any], Any]:  # fmt: skip
+    """The SSR form (ssr.toml's [[question]]) walked on the terminal: each answer checked on its
+    line, the lead time as soon as the start is given; the answers as the flags give them."""
+    from sdcli import clock, intake, ssr, validate
+    from sdcli.commands._forms import walk_form
+    from sdcli.errors import RuleViolation
+    from sdcli.questionnaire import load_form
 
-    def ask(label: str, key: str, check: Any, target: dict[str, Any] = raw) -> None:
-        if not str(target.get(key) or "").strip():
-            target[key] = line(label, check, True).strip()
+    ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
+                               directory=directory)  # fmt: skip
+    given = {k: v for k, v in raw.items() if k != "details" and v not in (None, "")}
+    given.update({f"details.{k}": v for k, v in (raw.get("details") or {}).items()})
 
-    ask(t("ssr.ask_customer"), "customer", lambda v: validate.text("customer", v, required=True))
-    ask(t("ssr.ask_site"), "site", lambda v: validate.text("site", v, required=True))
-    known = sites.countries(home)
-    place = sites.directory_site(directory, raw.get("customer"), raw.get("site"))
-    if not raw.get("country"):
-        raw["country"] = line(t("ssr.ask_country"), lambda v: validate.country("country", v, known), True,
-                              accept=place.get("country") or "").strip().upper()  # fmt: skip
-    raw["country"] = validate.country("country", raw["country"], known)
-    if (
-        not raw.get("timezone")
-        and sites.several(known, raw["country"])
-        and place.get("country") != raw["country"]
-    ):
-        now = clock.now()
-        raw["timezone"] = select(t("ssr.ask_zone"), [
-            (f"{cities} ({z}, {dates.offset(now.astimezone(clock.get_tz(z)))})", z) for z, cities in sites.zones(known, raw["country"])
-        ])  # fmt: skip
-    ask(t("ssr.ask_requester"), "requester", lambda v: validate.contact("requester", v, raw.get("country")))
-    if not raw.get("category"):
-        raw["category"] = select(t("ssr.ask_category"), [(Localized(c["label"]).render(), c["value"])
-                                                         for c in ssr.catalogue(home)["category"]])  # fmt: skip
-    for f in ssr.category(home, raw["category"])["fields"]:
-        ask(
-            t("ssr.ask_field", field=f["key"]),
-            f["key"],
-            lambda v: validate.text("field", v, required=True),
-            raw["details"],
-        )
-    tz = clock.get_tz(raw.get("timezone") or sites.only_zone(known, raw["country"]) or place.get("timezone"))
+    def lead_time(start: str, answers: dict[str, Any]) -> None:
+        zone = ictx.tz(answers)
+        received = (validate.instant("received-at", received_at, zone, dayfirst=ictx.dayfirst, tense=validate.PAST)
+                    if received_at else clock.now())  # fmt: skip
+        verdict = ssr.check_lead_time(received, clock.from_iso(start), answers["country"], zone, a.home)
+        if not verdict.accepted:
+            raise RuleViolation(verdict.refusal())
 
-    def window(key: str) -> Any:
-        return lambda v: validate.when(key, v, tz, dayfirst=dayfirst, tense=validate.FUTURE)
-
-    ask(t("ssr.ask_start"), "window_start", window("window_start"))
-    ask(t("ssr.ask_end"), "window_end", window("window_end"))
-    ask(t("ssr.ask_description"), "description", lambda v: validate.text("description", v, required=True))
-    return raw
+    options = {"lang": lang, "country": raw.get("country"), "tz": raw.get("timezone"), "dayfirst": dayfirst,
+               "received_text": received_at}  # fmt: skip
+    answers, draft = walk_form(a, "ssr", load_form("ssr", a.home), given, ictx, lang, resume=resume,
+                               draft_id=draft_id, options=options, checks={"window_start": lead_time})  # fmt: skip
+    out: dict[str, Any] = {"details": {}}
+    for k, v in answers.items():
+        if k.startswith("details."):
+            out["details"][k.partition(".")[2]] = v
+        elif k != "category_fields":
+            out[k] = v
+    return out, draft
 
 
 @app.command("check")
@@ -279,14 +279,15 @@ def cancel(
 
 @app.command("list")
 def list_(ctx: typer.Context, status: list[str] = typer.Option([], "--status"), customer: str | None = typer.Option(None, "--customer"),
-          include_all: bool = typer.Option(False, "--all", help="Include done and cancelled."), as_json: bool = JSON_OPTION) -> None:  # fmt: skip
-    """List SSRs.
+          include_all: bool = typer.Option(False, "--all", help="Include done and cancelled."), as_json: bool = JSON_OPTION,
+          fmt: str | None = FORMAT_OPTION, quiet: bool = QUIET_OPTION) -> None:  # fmt: skip
+    """List SSRs (tab-separated rows in a pipe).
 
     Example: sdcli ssr list --status received
     """
     from sdcli.commands._transition import list_kind
 
-    list_kind(ctx, "ssr", status=status, customer=customer, include_all=include_all, as_json=as_json,
+    list_kind(ctx, "ssr", status=status, customer=customer, include_all=include_all, as_json=as_json, fmt=fmt, quiet=quiet,
               columns=("id", "status", "customer", "site", "category", "window_start"))  # fmt: skip
 
 

@@ -6,7 +6,11 @@ import typer
 
 from sdcli.ui import JSON_OPTION, app_of, emit_json, info
 
-app = typer.Typer(help="The store itself: move a desk's queue to another store.", no_args_is_help=True)
+app = typer.Typer(
+    help="The store itself: move a desk's queue to another store.\n\n"
+    "Example: sdcli store copy --to postgresql://desk@db.example/sdcli",
+    no_args_is_help=True,
+)
 
 
 @app.command("copy")

@@ -48,6 +48,7 @@ from sdcli.store.files import dumps, loads
 from sdcli.store.outbox import Queue
 from sdcli.store.postgres_rows import COLUMNS, NAMES, SELECT_DOC, document, row
 from sdcli.store.postgres_schema import one
+from sdcli.store.query import fold
 
 T = TypeVar("T")
 Cursor = psycopg.Cursor[Any]
@@ -205,6 +206,19 @@ class PostgresStore(Store):
                 cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.prefix = %s ORDER BY t.number", (p,))
                 rows.extend(cur.fetchall())
         return (document(text, entries) for text, entries in rows)
+
+    def find_refs(self, value: str) -> list[tuple[str, str]]:
+        """By the indexed fold columns (schema 3), never a scan."""
+        target = fold(value.strip())
+        self.connection()
+        with self._reading() as cur:
+            cur.execute(
+                "SELECT id, field FROM (SELECT prefix, number, id, 'external_id' AS field FROM tickets "
+                "WHERE external_id_fold = %s UNION ALL SELECT prefix, number, id, 'customer_reference' FROM tickets "
+                "WHERE customer_reference_fold = %s) found ORDER BY prefix, number, field",
+                (target, target),
+            )
+            return [(tid, field) for tid, field in cur.fetchall()]
 
     # ---- writes
     def create(self, prefix: str, fields: dict[str, Any], *, actor: str, at: datetime | None = None,

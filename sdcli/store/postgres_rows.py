@@ -9,13 +9,15 @@ from typing import Any
 from sdcli.model import Vocabulary, parse_id, summary
 from sdcli.store.base import key_of, version
 from sdcli.store.files import dumps, loads
+from sdcli.store.query import fold
 
 #: (column, COPY type) of the tickets table, in the order rows are written
 COLUMNS = (
     ("id", "text"), ("prefix", "text"), ("number", "int8"), ("kind", "text"), ("status", "text"),
     ("customer", "text"), ("site", "text"), ("severity", "int4"), ("opened_at", "timestamptz"),
     ("recovery_due", "timestamptz"), ("ack_due", "timestamptz"), ("external_id", "text"),
-    ("customer_reference", "text"), ("finished", "bool"), ("version", "int4"), ("updated_at", "timestamptz"),
+    ("customer_reference", "text"), ("external_id_fold", "text"), ("customer_reference_fold", "text"),
+    ("finished", "bool"), ("version", "int4"), ("updated_at", "timestamptz"),
     ("summary", "text"), ("doc", "text"), ("message_id", "text"), ("request_id", "text"),
 )  # fmt: skip
 NAMES = ", ".join(c for c, _ in COLUMNS)
@@ -46,6 +48,12 @@ def _severity(value: Any) -> int | None:
     return value if type(value) is int and -(2**31) <= value < 2**31 else None
 
 
+def ref_fold(doc: dict[str, Any], field: str) -> str | None:
+    """A reference as lookups compare it (case, accents and edge spaces dropped): indexed."""
+    value = _text(key_of(doc, field))
+    return None if value is None else fold(value.strip())
+
+
 def body(doc: dict[str, Any]) -> str:
     """The document without its history (kept in place as its length: the key order stays)."""
     return dumps({k: (len(v) if k == "history" else v) for k, v in doc.items()}).decode("utf-8")
@@ -58,7 +66,8 @@ def row(doc: dict[str, Any], vocabulary: Vocabulary, request_id: str | None = No
         doc["id"], prefix, number, _text(doc.get("kind")), _text(doc.get("status")), _text(doc.get("customer")),
         _text(doc.get("site")), _severity(doc.get("severity")), _instant(doc.get("opened_at")),
         _instant(doc.get("recovery_due")), _instant(doc.get("ack_due")), _text(key_of(doc, "external_id")),
-        _text(key_of(doc, "customer_reference")), finished, version(doc), _instant(doc.get("updated_at")),
+        _text(key_of(doc, "customer_reference")), ref_fold(doc, "external_id"), ref_fold(doc, "customer_reference"),
+        finished, version(doc), _instant(doc.get("updated_at")),
         None if finished else dumps(summary(doc)).decode("utf-8"), body(doc), _text(key_of(doc, "message_id")),
         request_id,
     )  # fmt: skip

@@ -86,11 +86,35 @@ CREATE INDEX outbox_ticket ON outbox (ticket_id);
 INSERT INTO counters VALUES ('OUT', 1);
 """
 
-#: (version, name, SQL), applied in order; the schema this sdcli needs is the last one's
-MIGRATIONS: list[tuple[int, str, str]] = [
+REFERENCE_FOLDS = """
+ALTER TABLE tickets ADD COLUMN external_id_fold text, ADD COLUMN customer_reference_fold text;
+CREATE INDEX tickets_external_id_fold ON tickets (external_id_fold) WHERE external_id_fold IS NOT NULL;
+CREATE INDEX tickets_customer_reference_fold ON tickets (customer_reference_fold)
+    WHERE customer_reference_fold IS NOT NULL;
+"""
+
+
+def fill_reference_folds(cur: Any) -> None:
+    """The folds of the references already stored (Python's fold: the one lookups use)."""
+    from sdcli.store.query import fold
+
+    cur.execute(REFERENCE_FOLDS)
+    cur.execute("SELECT id, external_id, customer_reference FROM tickets "
+                "WHERE external_id IS NOT NULL OR customer_reference IS NOT NULL")  # fmt: skip
+    rows = [(None if e is None else fold(e.strip()), None if c is None else fold(c.strip()), tid)
+            for tid, e, c in cur.fetchall()]  # fmt: skip
+    if rows:
+        cur.executemany(
+            "UPDATE tickets SET external_id_fold = %s, customer_reference_fold = %s WHERE id = %s", rows
+        )
+
+
+#: (version, name, SQL or a function of a cursor), applied in order; the schema this sdcli needs is the last one's
+MIGRATIONS: list[tuple[int, str, Any]] = [
     (1, "tickets-history-customers-counters", INITIAL),
     (2, "request-ids-write-markers-moved-mark", REQUESTS),
-    (3, "message-ids-outbox", MAIL),
+    (3, "reference-folds-indexed", fill_reference_folds),
+    (4, "message-ids-outbox", MAIL),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
@@ -161,7 +185,7 @@ def migrate(conn: Any, schema: str, shown: str, upto: int | None = None) -> list
             check(version, shown)
         for number, name, sql in MIGRATIONS:
             if number > version and (upto is None or number <= upto):
-                cur.execute(sql)
+                sql(cur) if callable(sql) else cur.execute(sql)
                 cur.execute("INSERT INTO migrations (version, name) VALUES (%s, %s)", (number, name))
                 applied.append(name)
     return applied

@@ -1,0 +1,61 @@
+"""sdcli drafts list|discard"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say, warn
+
+app = typer.Typer(help="Forms in progress (incident, SSR, change): who owns each, and discarding one.\n\n"
+                  "Example: sdcli drafts list --mine",
+                  no_args_is_help=True)  # fmt: skip
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    mine: bool = typer.Option(False, "--mine", help="Only the drafts of this agent (SDCLI_AGENT)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The drafts left by interrupted forms, newest first, with their form and owner; continue one
+    with `sdcli open --resume`, `sdcli ssr --resume` or `sdcli change --resume` (`--draft ID`).
+
+    Example: sdcli drafts list --mine
+    """
+    from sdcli import drafts
+
+    a = app_of(ctx)
+    damaged: list[object] = []
+    found = [d for d in drafts.all_drafts(a.home, damaged) if not mine or d.agent == a.agent]
+    if as_json:
+        emit_json([{"id": d.id, "form": d.form, "owner": d.agent, "started_at": d.started_at,
+                    "updated_at": d.updated_at, "answers": d.answers} for d in found])  # fmt: skip
+    else:
+        from sdcli.render import ticket_table
+
+        rows = [{"id": d.id, "kind": d.form, "opened_by": d.agent, "customer": d.answers.get("customer") or "",
+                 "site": d.answers.get("site") or "", "updated_at": d.updated_at} for d in found]  # fmt: skip
+        ticket_table(rows, ("id", "kind", "opened_by", "customer", "site", "updated_at"))
+    for line in damaged:
+        warn(line)
+
+
+@app.command("discard")
+def discard(
+    ctx: typer.Context,
+    draft_id: str = typer.Argument(..., metavar="DRAFT", help="The draft's id (sdcli drafts list)."),
+    force: bool = typer.Option(False, "--force", help="Discard a draft another agent owns."),
+) -> None:
+    """Discard a draft (its answers are lost). Another agent's draft needs --force.
+
+    Example: sdcli drafts discard D20261201093000ab12
+    """
+    from sdcli import drafts
+    from sdcli.errors import RefusedTransition
+
+    a = app_of(ctx)
+    draft = drafts.load(a.home, draft_id)
+    if draft.agent != a.agent and not force:
+        raise RefusedTransition("error.draft_of_another", id=draft.id, owner=draft.agent)
+    drafts.remove(a.home, draft)
+    say("draft.discarded", id=draft.id, owner=draft.agent)

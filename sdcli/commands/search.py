@@ -1,0 +1,39 @@
+"""sdcli search TEXT"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.ui import JSON_OPTION, app_of, emit_json
+
+
+def command(
+    ctx: typer.Context,
+    text: str = typer.Argument(..., metavar="TEXT", help="Words to find (case and accents do not matter)."),
+    kind: str | None = typer.Option(None, "--kind", help="incident, ssr or change."),
+    open_only: bool = typer.Option(False, "--open", help="Only tickets not finished."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Find tickets by what the caller says: customer, site, description, a contact's name,
+    e-mail or phone, the customer's reference or the external number. Finished tickets
+    included (--open leaves them out); newest first.
+
+    Example: sdcli search telefonica --json
+    """
+    from sdcli.commands.list_ import COLUMNS
+    from sdcli.errors import UsageProblem
+    from sdcli.tickets import build_filters, find
+
+    if not text.strip():
+        raise UsageProblem("error.empty_search")
+
+    filters = build_filters(kind=kind, include_all=not open_only, sort="opened_at", reverse=True, limit=limit,
+                            text=text)  # fmt: skip
+    rows = find(app_of(ctx).store(), filters)
+    if as_json:
+        emit_json(rows)
+        return
+    from sdcli.render import ticket_table
+
+    ticket_table(rows, COLUMNS)

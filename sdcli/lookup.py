@@ -1,0 +1,129 @@
+"""Finding a ticket by what the caller has: its id, its external number, the customer's own
+reference, or words of it. No CLI imports.
+
+Resolution of an ID argument (README: Finding a ticket), in this order:
+
+1. The desk's canonical id (``INC45``, any case) names that ticket when it exists — a reference
+   spelled like a canonical id never hides the desk's own ticket.
+2. Anything else — ``INC0000045``, ``INC-45``, ``CS-8812`` — is first looked up in the store's
+   index of references (``external_id`` and ``customer_reference``, case- and
+   accent-insensitive, finished tickets included): one ticket is the answer; several are an
+   ambiguity naming them; none falls back to reading it as an id (``INC0000045`` → ``INC45``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sdcli.errors import BadTicketId, SdcliError, UnknownTicket
+from sdcli.model import format_id, parse_id
+from sdcli.store import Store
+from sdcli.store.query import fold
+
+#: the fields `search` reads, in the order a match is reported
+SEARCHED = ("customer", "site", "description", "customer_reference", "external_id")
+#: fields holding a contact or a list of contacts ({name, email, phone})
+CONTACTS = ("callback_contacts", "local_contacts", "requester", "project_manager", "contacts")
+
+
+class AmbiguousReference(SdcliError):
+    "A reference names several tickets"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The ticket an ID argument names, and how it was found (None: it was its id)."""
+
+    id: str
+    via: str | None = None  # external_id, customer_reference, or "id" (a non-canonical spelling)
+
+
+def canonical(text: str) -> str | None:
+    """The canonical id `text` is (INC45 for 'inc45'), None when it is not spelled canonically."""
+    try:
+        prefix, number = parse_id(text)
+    except BadTicketId:
+        return None
+    tid = format_id(prefix, number)
+    return tid if text.strip().upper() == tid else None
+
+
+def resolve(store: Store, text: str) -> Resolved:
+    """The ticket `text` names (see the module's docstring for the precedence). Reads the
+    store's index of references, never every ticket."""
+    value = (text or "").strip()
+    own = canonical(value)
+    if own is not None:
+        found = _refs(store, value)
+        if not found or _exists(store, own):
+            return Resolved(own)
+        return _one(value, found)
+    found = _refs(store, value)
+    if found:
+        return _one(value, found)
+    try:
+        prefix, number = parse_id(value)
+    except BadTicketId:
+        if not value:
+            raise
+        raise UnknownTicket("error.no_reference", text=value) from None
+    return Resolved(format_id(prefix, number), "id")
+
+
+def _refs(store: Store, value: str) -> dict[str, str]:
+    if not value or not store.exists():
+        return {}
+    out: dict[str, str] = {}
+    for tid, field in store.find_refs(value):
+        out.setdefault(tid, field)
+    return out
+
+
+def _exists(store: Store, tid: str) -> bool:
+    try:
+        store.get(tid)
+    except UnknownTicket:
+        return False
+    return True
+
+
+def _one(value: str, found: dict[str, str]) -> Resolved:
+    if len(found) == 1:
+        ((tid, field),) = found.items()
+        return Resolved(tid, field)
+    shown = ", ".join(list(found)[:10]) + (", …" if len(found) > 10 else "")
+    raise AmbiguousReference("error.ambiguous_reference", text=value, n=len(found), ids=shown)
+
+
+# ---- search
+def _texts(doc: dict[str, Any]) -> Iterator[str]:
+    for f in SEARCHED:
+        v = doc.get(f)
+        if v is not None and not isinstance(v, dict | list):
+            yield str(v)
+    for f in CONTACTS:
+        v = doc.get(f)
+        for c in v if isinstance(v, list) else [v]:
+            if isinstance(c, dict):
+                yield from (str(c[k]) for k in ("name", "email", "phone") if c.get(k))
+            elif isinstance(c, str):
+                yield c
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def matches(doc: dict[str, Any], text: str) -> bool:
+    """Does `text` appear (case- and accent-insensitively) in one of the searched fields? A
+    number typed with or without its spaces and dashes finds a phone either way."""
+    want = fold(text.strip())
+    if not want:
+        return True
+    digits = _digits(want) if not want.strip("+0123456789 -().") else ""
+    for value in _texts(doc):
+        if want in fold(value) or (len(digits) >= 4 and digits in _digits(value)):
+            return True
+    return False

@@ -1,0 +1,92 @@
+"""Listings on a terminal: one line a row, the columns chosen by the screen's width (the
+essential ones first, the rest while they fit); text that does not fit is cut with … on its
+line, never wrapped onto the next."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sdcli.i18n import Message, render, word
+from sdcli.ui import console, text
+
+#: `list` on a terminal: what always shows, then what is added while the screen is wide enough
+ESSENTIAL = ("id", "severity", "status", "customer", "site", "recovery_due")
+WIDER = ("problem", "opened_at")
+#: short headers where the field's name would take a column's width
+_HEADERS = {"severity": "sev", "recovery_due": "due"}
+#: columns cut with … when the screen is narrow (the others are shown whole)
+_SHRINK = {"customer", "site", "problem", "name", "category", "owner", "description", "type"}
+
+
+def ticket_table(
+    rows: list[dict[str, Any]],
+    columns: tuple[str, ...],
+    *,
+    wider: tuple[str, ...] = (),
+    none: str = "list.none",
+    count: str = "list.count",
+) -> None:
+    """Rows as a table, one line each; `wider` columns only where the screen has room."""
+    from rich.table import Table
+
+    out = console()
+    if not rows:
+        out.print(text(render(Message(none))))
+        return
+    cells = {c: [cell_text(r, c) for r in rows] for c in (*columns, *wider)}
+    chosen = list(columns)
+    width = out.width
+    for extra in wider:
+        if _needed([*chosen, extra], cells) <= width:
+            chosen.append(extra)
+    widths = _widths(chosen, cells, width)
+    table = Table(box=None, pad_edge=False, expand=False, header_style="bold underline")
+    for c in chosen:
+        table.add_column(
+            word("field", _HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=widths[c]
+        )
+    for i in range(len(rows)):
+        table.add_row(*(text(cells[c][i], no_wrap=True) for c in chosen))
+    out.print(table)
+    n = len(rows)
+    out.print(text(render(Message(f"{count}_one" if n == 1 else count, n=n))))
+
+
+def _needed(columns: list[str], cells: dict[str, list[str]]) -> int:
+    """The width the columns take shown whole (the shrinking ones at up to 24 characters)."""
+    total = 0
+    for c in columns:
+        w = max([len(word("field", _HEADERS.get(c, c))), *map(len, cells[c])])
+        total += (min(w, 24) if c in _SHRINK else w) + 2
+    return total
+
+
+def _widths(columns: list[str], cells: dict[str, list[str]], width: int) -> dict[str, int]:
+    """Each column's width: the essential ones whole, the shrinking ones sharing what is left
+    (in proportion to their text, at least 6 characters each)."""
+    natural = {c: max([len(word("field", _HEADERS.get(c, c))), *map(len, cells[c])]) for c in columns}
+    room = width - 2 * (len(columns) - 1) - sum(w for c, w in natural.items() if c not in _SHRINK)
+    shrink = [c for c in columns if c in _SHRINK]
+    wanted = sum(natural[c] for c in shrink)
+    out = dict(natural)
+    if shrink and wanted > room:
+        for c in shrink:
+            out[c] = max(6, room * natural[c] // max(wanted, 1))
+    return out
+
+
+def cell_text(row: dict[str, Any], column: str) -> str:
+    """A table cell: a stored value in words, times compact in the row's zone, on one line."""
+    from sdcli.render import is_time, value_text, when
+
+    value = row.get(column)
+    if value is None or value == "":
+        return ""
+    if column in ("problem", "service_type"):
+        from sdcli.intake import load_questionnaire
+
+        q = next((x for x in load_questionnaire() if x.key == column), None)
+        return q.choice_label(value) if q else str(value)
+    if is_time(value):
+        return when(value, row.get("timezone"), compact=True)
+    return value_text(value, zone=row.get("timezone"), key=column).replace("\n", "; ")

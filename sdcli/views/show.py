@@ -1,0 +1,187 @@
+"""`show`: a ticket's fields in the questionnaire's order, then its timeline one line an event
+("15:59 ana called Carla Mendes (L2): no-answer — rang out"). A change to a list is told as
+what was added ("escalation attempts +1"), never as the whole list again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sdcli.i18n import Message, render, t, word
+from sdcli.ui import text
+
+HEAD_FIELDS = ("id", "kind", "status", "severity", "customer", "site", "opened_at", "opened_by", "channel")
+SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own row (show.incomplete)
+#: fields an escalation event tells in its own words (who was called, the outcome)
+_ESCALATION = {"escalation", "escalation_attempts"}
+
+
+def field_order(doc: dict[str, Any]) -> list[str]:
+    """The head fields, then the questionnaire's (and a form's) in their order, then the rest."""
+    from sdcli.intake import load_questionnaire
+
+    order = [k for k in HEAD_FIELDS if k in doc]
+    asked = [q.key for q in load_questionnaire()]
+    order += [k for k in asked if k in doc and k not in order]
+    order += sorted(k for k in doc if k not in order and k not in SKIP)
+    return order
+
+
+def show_ticket(doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = None) -> None:
+    from sdcli.views.output import paged
+
+    paged(lambda out: _print(out, doc, extra_rows or []))
+
+
+def _print(out: Any, doc: dict[str, Any], extra_rows: list[tuple[str, str]]) -> None:
+    from rich.table import Table
+
+    from sdcli.intake import load_questionnaire
+    from sdcli.render import answer_text, classification_text, severity_text, value_text
+
+    questions = {q.key: q for q in load_questionnaire()}
+    zone = doc.get("timezone")
+    unknown = set(doc.get("unknown_answers") or [])
+    fields = Table(show_header=False, box=None, pad_edge=False)
+    fields.add_column("field", style="bold", no_wrap=True)
+    fields.add_column("value", overflow="fold")
+    for key in field_order(doc):
+        value = doc[key]
+        if key in unknown and value is None:
+            shown = t("yesno.unknown")
+        elif key in questions and key not in ("customer", "site"):
+            shown = answer_text(value, questions[key], zone=zone)
+        elif key == "severity" and value:
+            shown = severity_text(value)
+        elif key == "classification" and isinstance(value, dict):
+            shown = classification_text(value, doc)
+        elif key == "escalation_attempts" and isinstance(value, list):
+            shown = attempts_text(value, zone)
+        elif key == "escalation" and isinstance(value, dict):
+            shown = escalation_text(value, zone)
+        else:
+            shown = value_text(value, zone=zone, key=key)
+        fields.add_row(text(word("field", key)), text(shown))
+    for label, value in extra_rows:
+        fields.add_row(text(label), text(value))
+    out.print(fields)
+    out.print()
+    zone = doc.get("timezone")
+    if zone:
+        from sdcli.dates import city
+
+        out.print(text(t("show.timeline_in", zone=city(zone)), "bold"))
+    else:
+        out.print(text(t("show.timeline"), "bold"))
+    for line in timeline_lines(doc):
+        out.print(text(line))
+
+
+def attempts_text(attempts: list[dict[str, Any]], zone: str | None) -> str:
+    """The calls in one line: how many, and the last one."""
+    if not attempts:
+        return "—"
+    last = attempts[-1]
+    return render(Message("show.attempts", n=len(attempts), last=call_text(last, zone)))
+
+
+def escalation_text(esc: dict[str, Any], zone: str | None) -> str:
+    from sdcli.render import when
+
+    line = render(Message("show.escalation", level=esc.get("active_level", 1)))
+    owner = esc.get("owner")
+    if isinstance(owner, dict) and owner.get("name"):
+        since = when(owner["since"], zone, compact=True) if owner.get("since") else ""
+        line += render(
+            Message("show.escalation_owner", name=owner["name"], level=owner.get("level", ""), since=since)
+        )
+    return line
+
+
+def call_text(a: dict[str, Any], zone: str | None) -> str:
+    """One call or e-mail: "15:59 Carla Mendes (L2): no-answer — rang out"."""
+    key = "show.ev_mailed" if a.get("channel") == "email" else "show.ev_called"
+    line = render(Message(key, contact=a.get("contact", ""), level=a.get("level", ""),
+                          outcome=word("outcome", a.get("outcome", ""))))  # fmt: skip
+    if a.get("note"):
+        line += f" — {a['note']}"
+    return line
+
+
+def timeline_lines(doc: dict[str, Any]) -> list[str]:
+    """An event a line, its time in the site's clock (named once, in the title)."""
+    from sdcli.dates import city
+    from sdcli.render import when
+
+    zone = doc.get("timezone")
+    named = f" {city(zone)}" if zone else ""
+    lines = []
+    for ev in doc.get("history", []):
+        at = when(ev.get("at", ""), zone, compact=True)
+        at = at[: -len(named)] if named and at.endswith(named) else at
+        lines.append(f"{at}  {ev.get('by', '')}  {event_text(ev, doc)}")
+    return lines
+
+
+def event_text(ev: dict[str, Any], doc: dict[str, Any]) -> str:
+    """What an event did, on one line."""
+    from sdcli.render import value_text
+
+    zone = doc.get("timezone")
+    action = ev.get("action", "")
+    if action == "escalation-attempt":
+        parts = [call_text(ev, zone)]
+        if ev.get("moved_to_level"):
+            parts.append(render(Message("show.ev_moved", level=ev["moved_to_level"])))
+        skip = _ESCALATION
+    else:
+        parts = [word("event", action)]
+        if ev.get("note"):
+            parts.append(str(ev["note"]))
+        skip = set()
+        for k, v in ev.items():
+            if k not in ("at", "by", "action", "note", "changes"):
+                parts.append(f"{word('field', k)}: {value_text(v, zone=zone, key=k)}".replace("\n", "; "))
+    if action != "opened":
+        for field, change in (ev.get("changes") or {}).items():
+            if field in skip or not isinstance(change, list) or len(change) != 2:
+                continue
+            parts.append(change_text(field, change[0], change[1], doc))
+    return " · ".join(p for p in parts if p)
+
+
+def change_text(field: str, old: Any, new: Any, doc: dict[str, Any]) -> str:
+    """One field's change: a list as what it gained or lost, else old → new, on one line."""
+    zone = doc.get("timezone")
+    name = word("field", field)
+    if (
+        isinstance(old, list | type(None))
+        and isinstance(new, list)
+        and (old is None or isinstance(old, list))
+    ):
+        before = old or []
+        added = sum(1 for x in new if x not in before)
+        removed = sum(1 for x in before if x not in new)
+        bits = ([f"+{added}"] if added else []) + ([f"−{removed}"] if removed else [])
+        return f"{name} {' '.join(bits) or '='}"
+    if field == "classification":  # told whole among the fields; here what it became
+        return f"{name} → {new.get('method', '') if isinstance(new, dict) else '—'}"
+    if old is None or old == "":
+        return f"{name}: {_short(new, zone, field)}"
+    if isinstance(old, dict) and isinstance(new, dict):
+        keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+        inner = ", ".join(
+            f"{word('field', k)} {_short(old.get(k), zone, k)} → {_short(new.get(k), zone, k)}" for k in keys
+        )
+        return f"{name}: {inner}"
+    return f"{name}: {_short(old, zone, field)} → {_short(new, zone, field)}"
+
+
+def _short(value: Any, zone: str | None, key: str) -> str:
+    """A value in an event's line: a contact by name, a time compact, on one line."""
+    from sdcli.render import is_time, value_text, when
+
+    if isinstance(value, dict) and value.get("name"):
+        return str(value["name"])
+    if is_time(value):
+        return when(value, zone, compact=True)
+    return (value_text(value, zone=zone, key=key) or "—").replace("\n", "; ")

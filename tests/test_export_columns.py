@@ -1,0 +1,156 @@
+"""CSV export for spreadsheets and nightly jobs: fixed columns per kind starting with `id`, a
+header with no rows, --excel (BOM, ;, CRLF), --delimiter, the read-out columns, and a real
+spreadsheet program (LibreOffice, headless) reading the cells back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import err
+
+from sdcli.store import open_store
+from sdcli.tables import EXPORT_COLUMNS
+
+NOW = {"SDCLI_NOW": "2026-12-01T10:00:00-03:00"}
+BASE = ["open", "--no-input", "--country", "PE", "--callback", "Ana Díaz <ana@acme.pe> 01 4117000", "--json"]
+
+
+def open_voice(sdcli, customer='=HYPERLINK("http://x")', site="São Paulo, Ceará e Paraná"):
+    return sdcli.json(*BASE, "--customer", customer, "--site", site, "--problem", "voice", "--service-type", "mpls",
+                      "--source-number", "01 4117000", "--destination-number", "+51 987 654 321",
+                      "--failed-call", "2026-11-30 10:00", "--customer-reference", "-12", env=NOW)["id"]  # fmt: skip
+
+
+def rows_of(text: str, sep: str = ",") -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=sep))
+
+
+def test_columns_are_fixed_start_with_id_and_a_header_comes_with_no_rows(sdcli):
+    for kind, columns in EXPORT_COLUMNS.items():
+        r = sdcli("export", "--kind", kind, env=NOW)
+        assert r.exit_code == 0, r.output
+        assert rows_of(r.stdout) == [list(columns)] and columns[0] == "id"
+    inc = open_voice(sdcli)
+    sdcli.json(*BASE, "--customer", "Minera", "--site", "Lima", "--problem", "slow", "--service-type", "internet",
+               "--source-ip", "10.0.0.1", "--destination-ip", "10.0.0.2", env=NOW)  # fmt: skip
+    sdcli.json("classify", inc, "--severity", "2", "--reason", "key customer", "--json", env=NOW)
+    r = sdcli("escalate", inc, "--call", "Service Desk Latam", "--outcome", "no-answer", env=NOW)
+    assert r.exit_code == 0, r.output
+    assert sdcli("note", inc, "called back at 10:05", env=NOW).exit_code == 0
+    header, first, second = rows_of(sdcli("export", env=NOW).stdout)
+    assert tuple(header) == EXPORT_COLUMNS["incident"] and len(first) == len(second) == len(header)
+    row = dict(zip(header, first, strict=True))
+    assert row["id"] == inc and row["source_number"] == "tel:+51-1-4117000"
+    assert row["destination_number"] == "tel:+51-987-654-321"
+    assert row["classification_summary"] == "manual 2 (suggested 3): key customer"
+    assert row["escalation_summary"].startswith(
+        "level 1; 1 attempts; last 2026-12-01T10:00:00-03:00 Service Desk Latam"
+    )
+    assert row["last_note"] == "called back at 10:05"
+    assert dict(zip(header, second, strict=True))["source_ip"] == "10.0.0.1"
+
+
+def test_excel_and_delimiter(sdcli, home, tmp_path, another_store):
+    open_voice(sdcli)
+    out = tmp_path / "x.csv"
+    assert sdcli("export", "--excel", "-o", str(out), env=NOW).exit_code == 0
+    raw = out.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfid;status;") and raw.count(b"\r\n") == 2 and raw.count(b"\n") == 2
+    assert "São Paulo, Ceará e Paraná" in raw.decode("utf-8")
+    piped = sdcli("export", "--delimiter", "|", env=NOW).stdout
+    assert piped.startswith("id|status|severity|")
+    r = sdcli("export", "--delimiter", "x")
+    assert r.exit_code == 1 and "use , ; | or tab" in err(r)
+    other = another_store()
+    r = sdcli("--store", other, "import", str(out), "--json")  # the Excel file imports again, the same
+    assert r.exit_code == 0, r.output
+    [before] = open_store(home=home).all_tickets()
+    [after] = open_store(other, home=home).all_tickets()
+    for key in (
+        "customer",
+        "site",
+        "source_number",
+        "destination_number",
+        "customer_reference",
+        "callback_contacts",
+    ):
+        assert after[key] == before[key], key
+
+
+@pytest.fixture(scope="session")
+def soffice() -> str:
+    """LibreOffice's soffice; where missing, Debian's package is installed (as root, with apt)."""
+    found = shutil.which("soffice")
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip("LibreOffice is not installed and cannot be (not root, or no apt-get)")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for cmd in (["apt-get", "update", "-qq"],
+                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "libreoffice-calc-nogui"]):  # fmt: skip
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1500, check=False)
+        if done.returncode != 0:
+            pytest.skip(f"LibreOffice could not be installed: {' '.join(cmd)}: {done.stderr.strip()[-300:]}")
+    return shutil.which("soffice") or pytest.skip("LibreOffice installed without soffice")
+
+
+_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+}
+
+
+def spreadsheet_cells(
+    soffice: str, csv_path: Path, sep: str
+) -> list[dict[str, tuple[str, str | None, str | None]]]:
+    """The sheet LibreOffice makes of a CSV: per row, column -> (shown text, value type, formula)."""
+    work = csv_path.parent / "lo"
+    work.mkdir(exist_ok=True)
+    env = {**os.environ, "HOME": str(work)}  # its profile in the test's directory
+    options = f"CSV:{ord(sep)},34,76,1"  # separator, quote ", UTF-8, from line 1
+    done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{work}/profile", "--infilter=" + options,
+                           "--convert-to", "fods", "--outdir", str(work), str(csv_path)],
+                          capture_output=True, text=True, env=env, timeout=180, check=False)  # fmt: skip
+    sheet = work / (csv_path.stem + ".fods")
+    assert sheet.exists(), done.stdout + done.stderr
+    t, o = "{" + _NS["table"] + "}", "{" + _NS["office"] + "}"
+    grid = []
+    for row in ET.parse(sheet).getroot().iter(t + "table-row"):
+        cells = []
+        for c in row:
+            if c.tag in (t + "table-cell", t + "covered-table-cell"):
+                shown = "\n".join("".join(p.itertext()) for p in c.findall("text:p", _NS))
+                cells += [(shown, c.get(o + "value-type"), c.get(t + "formula"))] * min(
+                    int(c.get(t + "number-columns-repeated", "1")), 200
+                )
+        grid.append(cells)
+    header = [c[0] for c in grid[0]]
+    return [dict(zip(header, r, strict=False)) for r in grid[1:] if any(x[0] for x in r)]
+
+
+def test_a_spreadsheet_reads_accents_no_formula_and_phones_as_text(sdcli, tmp_path, soffice):
+    open_voice(sdcli)
+    out = tmp_path / "excel.csv"
+    assert sdcli("export", "--excel", "-o", str(out), env=NOW).exit_code == 0
+    [row] = spreadsheet_cells(soffice, out, ";")
+    assert row["id"] == ("INC1", "string", None)
+    assert row["site"] == ("São Paulo, Ceará e Paraná", "string", None)  # accents intact
+    assert row["customer"] == ('\'=HYPERLINK("http://x")', "string", None)  # not evaluated
+    assert row["customer_reference"] == ("'-12", "string", None)
+    assert row["source_number"] == ("tel:+51-1-4117000", "string", None)  # text, no stray apostrophe
+    assert row["destination_number"] == ("tel:+51-987-654-321", "string", None)
+    assert row["callback_contacts"][1] == "string" and "Ana Díaz" in row["callback_contacts"][0]
+    assert all(formula is None for _shown, _kind, formula in row.values())
+    # the same program does evaluate a formula and read a bare +number as a number: the test can fail
+    control = tmp_path / "control.csv"
+    control.write_text("a;b\r\n=1+1;+5114117000\r\n", encoding="utf-8")
+    [c] = spreadsheet_cells(soffice, control, ";")
+    assert c["a"][2] is not None and c["b"][1] == "float"

@@ -1,0 +1,186 @@
+"""Finding a ticket by what the caller has: search over the ticket's words, and every ID argument
+resolving an external number or a customer reference through the store's index of references."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DATA, err
+from helpers import make_incident
+from typer.core import TyperArgument
+
+import sdcli.ui as ui
+from sdcli import lookup
+
+SNOW = DATA / "servicenow-incident-event-log-sample.csv"
+
+
+@pytest.fixture(autouse=True)
+def no_tty(monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+
+
+def _ids(rows: list[dict]) -> list[str]:
+    return sorted((r["id"] for r in rows), key=lambda t: int(t[3:]))
+
+
+def test_show_an_imported_servicenow_number_shows_that_ticket_never_the_numeric_parse(sdcli, store):
+    r = sdcli("import", str(SNOW), "--preset", "servicenow", "--country", "BR", "--tz", "America/Sao_Paulo")
+    assert r.exit_code == 0, r.output
+    r = sdcli("show", "INC0000045", "--json")
+    assert r.exit_code == 0, r.output
+    import json
+
+    doc = json.loads(r.stdout)
+    assert doc["external_id"] == "INC0000045" and doc["id"] == "INC1"
+    assert err(r).strip() == "INC0000045 is the external number of INC1."
+    inc45 = sdcli.json("show", "INC45", "--json")  # the desk's own id: that ticket, nothing said
+    assert inc45["id"] == "INC45" and inc45["external_id"] != "INC0000045"
+    assert "INC0000045" in sdcli("show", "inc0000045").stdout  # any case; the human view too
+
+
+def test_a_customer_reference_resolves_in_every_command_accents_and_case_aside(sdcli, store):
+    make_incident(store, customer_reference="Pedido-Ção-77")
+    make_incident(store)
+    r = sdcli("note", "pedido-cao-77", "called back")
+    assert r.exit_code == 0, r.output
+    assert err(r).splitlines()[0] == "pedido-cao-77 is the customer's reference of INC1."
+    assert [h.get("note") for h in store.get("INC1")["history"]][-1] == "called back"
+    assert store.get("INC2")["history"][-1]["action"] == "opened"
+    r = sdcli("--lang", "es", "show", "PEDIDO-CAO-77", "--json")
+    assert r.exit_code == 0 and err(r).strip() == "PEDIDO-CAO-77 es la referencia del cliente de INC1."
+
+
+def test_an_ambiguous_reference_is_refused_naming_the_candidates(sdcli, store):
+    make_incident(store, customer_reference="CS-1")
+    make_incident(store)
+    make_incident(store, external_id="cs-1")
+    r = sdcli("show", "CS-1")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert err(r) == "Error: CS-1 names 2 tickets: INC1, INC3; give the ticket's id\n"
+    r = sdcli("--lang", "pt", "escalate", "cs-1")
+    assert r.exit_code == 1 and err(r).count("\n") == 1 and "INC1, INC3" in err(r) and "informe" in err(r)
+
+
+def test_precedence_canonical_id_then_reference_then_the_id_read_leniently(sdcli, store):
+    make_incident(store, customer_reference="INC2")  # INC1, a reference spelled like an id
+    make_incident(store, customer_reference="INC9")  # INC2
+    r = sdcli("show", "INC2", "--json")  # INC2 exists: the desk's id wins
+    assert r.exit_code == 0 and '"id": "INC2"' in r.stdout and err(r) == ""
+    r = sdcli("show", "INC9", "--json")  # no INC9: the reference
+    assert r.exit_code == 0 and '"id": "INC2"' in r.stdout and "reference of INC2" in err(r)
+    r = sdcli("show", "INC-0001", "--json")  # no reference: read as an id, and said so
+    assert r.exit_code == 0 and '"id": "INC1"' in r.stdout and err(r).strip() == "INC-0001 is read as INC1."
+    r = sdcli("show", "nothing-like-it")
+    assert r.exit_code == 1
+    assert err(r) == (
+        "Error: nothing-like-it is not a ticket id (INC, SSR or CHG and a number, e.g. INC12) "
+        "nor the external number or reference of one\n"
+    )
+    r = sdcli("show", "INC77")
+    assert r.exit_code == 1 and "INC77" in err(r)
+
+
+def test_resolution_reads_the_index_of_references_not_every_ticket(store):
+    for n in range(5):
+        make_incident(store, external_id=f"EXT-{n}")
+
+    def scan(*a, **k):
+        raise AssertionError("find_refs read every ticket")
+
+    store.all_tickets = scan  # the instance only: the index must answer alone
+    assert lookup.resolve(store, "ext-3") == lookup.Resolved("INC4", "external_id")
+    assert lookup.resolve(store, "INC0000002") == lookup.Resolved("INC2", "id")
+
+
+def test_every_id_argument_of_every_command_is_hooked_to_the_resolver():
+    import typer
+
+    from sdcli.cli import app
+
+    found = []
+
+    def walk(cmd, path: str) -> None:
+        for p in cmd.params:
+            if isinstance(p, TyperArgument) and p.metavar == "ID":
+                found.append(path)
+                assert p.name == "ticket_id" and p.callback is ui.ticket_argument, path
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, f"{path} {name}")
+
+    walk(typer.main.get_command(app), "sdcli")
+    assert {"sdcli show", "sdcli escalate", "sdcli note", "sdcli ssr schedule", "sdcli change accept"} <= set(
+        found
+    )
+
+
+def test_kind_sub_commands_take_a_reference_too(sdcli, store):
+    store.create("SSR", {"status": "received", "customer": "ACME", "site": "X", "external_id": "REQ-5"},
+                 actor="t")  # fmt: skip
+    r = sdcli("ssr", "show", "req-5", "--json")
+    assert r.exit_code == 0 and '"id": "SSR1"' in r.stdout
+
+
+# ---- search
+def _seed(store) -> None:
+    make_incident(store, customer="Telefónica Perú", description="enlace caído en el piso 3")
+    make_incident(store, customer="ACME", callback_contacts=[
+        {"name": "João Araújo", "email": "joao@acme.com.br", "phone": "+55 11 98765-4321"}])  # fmt: skip
+    make_incident(store, customer="Banco Sur", external_id="SN-000777", status="closed")
+    make_incident(store, customer="Otra", site="São Paulo Centro", customer_reference="OC-12")
+
+
+def test_search_finds_by_every_field_a_caller_quotes_accents_and_case_aside(sdcli, store):
+    _seed(store)
+
+    def found(*words: str) -> list[str]:
+        return _ids(sdcli.json("search", *words, "--json"))
+
+    assert found("TELEFONICA") == ["INC1"]
+    assert found("enlace caido") == ["INC1"]
+    assert (
+        found("joao araujo") == ["INC2"] == found("JOAO@ACME") == found("11987654321") == found("98765-4321")
+    )
+    assert found("sn-000777") == ["INC3"]  # finished tickets too
+    assert found("sao paulo") == ["INC4"] == found("oc-12")
+    assert found("nadie") == []
+    assert _ids(sdcli.json("search", "sn-000777", "--open", "--json")) == []
+    r = sdcli("search", "  ")
+    assert r.exit_code == 2 and "give the words to search for" in err(r)
+
+
+def test_list_search_and_customer_filters_ignore_accents(sdcli, store):
+    _seed(store)
+    assert _ids(sdcli.json("list", "--customer", "telefonica", "--json")) == ["INC1"]
+    assert _ids(sdcli.json("list", "--customer", "TELEFÓNICA", "--all", "--json")) == ["INC1"]
+    assert _ids(sdcli.json("list", "--search", "araujo", "--json")) == ["INC2"]
+    assert _ids(sdcli.json("list", "--search", "banco", "--json")) == []  # list: open ones unless --all
+    assert _ids(sdcli.json("list", "--search", "banco", "--all", "--json")) == ["INC3"]
+    r = sdcli("list", "--search", "telefonica")
+    assert r.exit_code == 0 and "INC1" in r.stdout and "INC2" not in r.stdout
+
+
+def test_search_text_is_never_read_as_markup(sdcli, store):
+    make_incident(store, customer="[bold]ACME[/bold] \x1b[31m")
+    r = sdcli("search", "[bold]")
+    assert r.exit_code == 0 and "[bold]" in r.stdout and "\x1b[31m" not in r.stdout
+
+
+@pytest.mark.postgres
+def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_server, home):
+    from sdcli.store import open_store
+
+    url = pg_server.fresh_schema()
+    store = open_store(url, home=home)
+    make_incident(store, external_id="Ext-Ção-1")
+    make_incident(store, customer_reference="REF-2")
+    schema = url.rpartition("schema=")[2]
+    with pg_server.admin() as c:  # as a schema-2 store had them: no fold columns
+        c.execute(
+            f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_fold, DROP COLUMN customer_reference_fold"
+        )
+        c.execute(f"DELETE FROM {schema}.migrations WHERE version = 3")
+    store.close()
+    assert open_store(url, home=home).migrate() == ["reference-folds-indexed"]
+    again = open_store(url, home=home)
+    assert again.find_refs("ext-cao-1") == [("INC1", "external_id")]
+    assert again.find_refs(" ref-2") == [("INC2", "customer_reference")]
