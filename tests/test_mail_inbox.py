@@ -167,7 +167,7 @@ def test_complete_asks_only_what_the_message_lacked_and_show_and_shift_say_so(sd
     spanish = sdcli("show", "INC1", env={**NOW, "COLUMNS": "200", "SDCLI_LANG": "es"}).stdout
     assert "INCOMPLETO" in spanish and "complételo con: sdcli complete INC1" in spanish
     assert "not a valid" not in spanish and "not given" not in spanish
-    shift = sdcli("shift", env={**NOW, "COLUMNS": "120"}).stdout
+    shift = sdcli("shift", "--format", "table", env={**NOW, "COLUMNS": "120"}).stdout
     assert "Registered without some answers (sdcli complete ID) (1)" in shift
     r = sdcli("complete", "INC1", "--no-input")
     assert r.exit_code == 1 and "--site" in err(r) and "--callback" in err(r), r.output
@@ -183,7 +183,10 @@ def test_complete_asks_only_what_the_message_lacked_and_show_and_shift_say_so(sd
     assert "missing_answers" not in done and done["site"] == "Monterrey plant"
     assert done["callback_contacts"][0]["email"] == "john.smith@northwind.com"
     assert done["customer"] == "Northwind Mexico" and done["channel"] == "email"
-    assert "Registered without some answers (sdcli complete ID) (1)" not in sdcli("shift", env=NOW).stdout
+    assert (
+        "Registered without some answers (sdcli complete ID) (1)"
+        not in sdcli("shift", "--format", "table", env=NOW).stdout
+    )
     r = sdcli("complete", "INC1", "--no-input")
     assert r.exit_code == 0 and "nothing is missing" in err(r), r.output
 

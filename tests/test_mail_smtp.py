@@ -167,7 +167,7 @@ def test_a_temporary_failure_is_retried_later_and_a_permanent_one_shows_in_shift
     failed = sdcli.json("outbox", "list", "--state", "failed", "--json")
     assert [(i["action"], i["attempts"]) for i in failed] == [("reopen", 1)]
     assert "550 5.7.1 relaying denied" in failed[0]["last_error"]
-    shift = sdcli("shift", env={**NOW, "COLUMNS": "160"}).stdout
+    shift = sdcli("shift", "--format", "table", env={**NOW, "COLUMNS": "160"}).stdout
     assert "Customer updates that failed (1)" in shift and "relaying denied" in shift, shift[-3000:]
     server.handler.reply_rcpt = None
     r = sdcli("outbox", "send", str(failed[0]["id"]), env=NOW)  # named: a failed one is tried again

@@ -10,9 +10,9 @@ from sdcli.ui import JSON_OPTION, app_of, emit_json, say, warn
 STATE_WORDS = {"queued": "outbox.state.queued", "sending": "outbox.state.sending", "sent": "outbox.state.sent",
                "failed": "outbox.state.failed", "discarded": "outbox.state.discarded"}  # fmt: skip
 
-app = typer.Typer(
-    help="Customer updates queued by changes of incidents, and their sending.", no_args_is_help=True
-)
+app = typer.Typer(help="Customer updates queued by changes of incidents, and their sending.\n\n"
+                  "Example: sdcli outbox send",
+                  no_args_is_help=True)  # fmt: skip
 
 
 @app.command("list")
