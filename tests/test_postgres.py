@@ -75,7 +75,7 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
             f"INSERT INTO {url.rpartition('schema=')[2]}.migrations (version, name) VALUES (99, 'future')"
         )
     r = sdcli("--store", url, "list")
-    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (3): upgrade sdcli" in err(r)
+    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (4): upgrade sdcli" in err(r)
 
 
 def test_every_command_names_a_store_that_is_not_the_default(sdcli, pg_url, home, monkeypatch):
