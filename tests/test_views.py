@@ -268,7 +268,7 @@ def test_help_names_values_plainly_and_lists_the_environment(sdcli):
 @pytest.mark.parametrize(
     "command",
     [["list"], ["ssr", "list"], ["change", "list"], ["shift"], ["search", "acme"], ["customer", "list"],
-     ["drafts", "list"], ["export"], ["list", "--json"], ["shift", "--format", "tsv"]],
+     ["drafts", "list"], ["export"], ["outbox", "list"], ["list", "--json"], ["shift", "--format", "tsv"]],
     ids=lambda c: " ".join(c),
 )  # fmt: skip
 def test_a_home_that_does_not_exist_is_said_by_every_read_only_listing(sdcli, tmp_path, command):
