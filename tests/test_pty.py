@@ -209,3 +209,40 @@ def test_going_back_a_question_in_a_real_terminal(home):
     assert child.exitstatus == 130
     (draft,) = [json.loads(p.read_text()) for p in (home / "drafts").glob("D*.json")]
     assert draft["answers"]["country"] == "PE" and draft["answers"]["requester"]["name"] == "Ana Díaz"
+
+
+def _many(home, n: int) -> None:
+    docs = [{"status": "open", "customer": f"Cliente {i}", "site": "Lima", "opened_at": f"2026-11-{1 + i % 28:02d}T10:00:00-05:00"}
+            for i in range(n)]  # fmt: skip
+    open_store(home=home).upsert_many(
+        "INC", docs, key=None, on_conflict="skip", actor="t", event={"action": "t"}
+    )
+
+
+def _listed(home, *args: str, rows: int = 20) -> str:
+    env = subprocess_env(home, TERM="xterm", COLUMNS="120", LINES=str(rows), SDCLI_LANG="en")
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "list", *args], env=env, encoding="utf-8",
+                          timeout=30, dimensions=(rows, 120))  # fmt: skip
+    child.expect(pexpect.EOF)
+    return child.before
+
+
+def test_list_on_a_terminal_shows_a_screenful_and_says_how_to_see_the_rest(home):
+    _many(home, 60)
+    shown = _listed(home, rows=20)
+    assert shown.count("Cliente ") == 16  # 20 lines less header, footer and prompt
+    assert "16 of 60 shown; to see them all: --all-rows" in shown
+    every = _listed(home, "--all-rows", rows=20)
+    assert every.count("Cliente ") == 60 and "60 tickets" in every
+    limited = _listed(home, "--limit", "10", rows=20)
+    assert limited.count("Cliente ") == 10 and "10 tickets" in limited and "shown" not in limited
+
+
+def test_long_listings_in_a_pipe_stream_whole_json_and_rows(home, sdcli):
+    _many(home, 700)
+    r = sdcli("list", "--json")
+    data = json.loads(r.stdout)
+    assert len(data) == 700 and data[0]["id"] and r.stdout.startswith("[\n  {\n    ")
+    assert [d["id"] for d in json.loads(sdcli("list", "--json", "id").stdout)] == [d["id"] for d in data]
+    lines = sdcli("list").stdout.splitlines()
+    assert len(lines) == 701 and lines[0].startswith("id\tstatus")

@@ -77,3 +77,13 @@ def test_the_sqlite_index_answers_every_query_as_the_reference_does(tmp_path_fac
 
 def test_fold_drops_case_and_accents():
     assert fold("Telefónica São PAULO") == "telefonica sao paulo" == fold("TELEFONICA SAO paulo")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(summaries(), st.sampled_from(SORTS), st.booleans(), st.integers(1, 30))
+def test_a_limit_takes_the_top_n_exactly_as_sorting_everything_would(docs, sort, reverse, limit):
+    rows = list(docs.values())
+    everything = page(OpenQuery(sort=sort, reverse=reverse), rows)
+    top = page(OpenQuery(sort=sort, reverse=reverse, limit=limit), rows)
+    assert [s["id"] for s in top.rows] == [s["id"] for s in everything.rows[:limit]]
+    assert top.total == everything.total == len(rows)

@@ -38,17 +38,21 @@ def command(
     search: str | None = typer.Option(
         None, "--search", metavar="TEXT", help="Words of the ticket (as sdcli search)."
     ),
+    all_rows: bool = typer.Option(
+        False, "--all-rows", help="On a terminal, every row (else a screenful and how many more)."
+    ),
     as_json: bool = JSON_OPTION,
     fmt: str | None = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
 ) -> None:
     """List tickets (by default those not finished), with filters.
 
-    On a terminal a table, one line a ticket; in a pipe tab-separated rows with a header.
+    On a terminal a table of at most a screenful (the count of the rest, and --all-rows to see
+    them all); in a pipe tab-separated rows with a header.
 
     Example: sdcli list --kind incident --severity 1 --since 3d --json id,status,customer
     """
-    from sdcli.tickets import build_filters, find, sla_filter, unacked_filter
+    from sdcli.tickets import build_filters, find, find_page, sla_filter, unacked_filter
 
     app = app_reading(ctx)
     filters = build_filters(
@@ -60,9 +64,18 @@ def command(
         unacked_filter(filters, explicit_sort=explicit_sort)
     if due or breached:
         sla_filter(filters, due=due, breached=breached, explicit_sort=explicit_sort)
-    rows = find(app.store(), filters)
-    from sdcli.views.lists import ESSENTIAL, WIDER, ticket_table
-    from sdcli.views.output import emit_rows
+    from sdcli.views.lists import ESSENTIAL, WIDER, screenful, ticket_table
+    from sdcli.views.output import emit_rows, row_format
 
+    total = None
+    if not quiet and not all_rows and row_format(fmt, as_json) == "table":  # read only what is shown
+        cap = screenful()
+        filters.limit = min(limit, cap) if limit else cap
+        found = find_page(app.store(), filters)
+        rows = found.rows
+        total = min(found.total, limit) if limit else found.total
+    else:
+        rows = find(app.store(), filters)
     emit_rows(rows, COLUMNS, fmt=fmt, as_json=as_json, quiet=quiet,
-              table=lambda: ticket_table(rows, ESSENTIAL, wider=WIDER))  # fmt: skip
+              table=lambda: ticket_table(rows, ESSENTIAL, wider=WIDER, total=total))  # fmt: skip
+

@@ -135,8 +135,11 @@ def id_order(s: dict[str, Any]) -> tuple[int, int]:
 
 
 def page(query: OpenQuery, summaries: list[dict[str, Any]]) -> Page:
-    """The reference answer to a query over open summaries."""
+    """The reference answer to a query over open summaries (with a limit, the top N by heapq,
+    not a sort of every match)."""
     rows = [s for s in summaries if query.matches(s)]
+    if query.limit is not None and query.limit < len(rows):
+        return Page(_top(query, rows, query.limit), len(rows))
     rows.sort(key=id_order)
     present = [s for s in rows if sort_value(s, query.sort) is not None]
     missing = [s for s in rows if sort_value(s, query.sort) is None]
@@ -146,3 +149,23 @@ def page(query: OpenQuery, summaries: list[dict[str, Any]]) -> Page:
         present.sort(key=lambda s: sort_value(s, query.sort), reverse=query.reverse)
     ordered = present + missing
     return Page(ordered if query.limit is None else ordered[: query.limit], len(ordered))
+
+
+def _top(query: OpenQuery, rows: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
+    """The first n of `page`'s order: present values by the sort (ties in id order, as a stable
+    sort gives), then the missing ones in id order."""
+    import heapq
+
+    present = [(v, s) for s in rows if (v := sort_value(s, query.sort)) is not None]
+    if query.sort == "id":
+        key = lambda p: id_order(p[1])  # noqa: E731
+        top = heapq.nlargest(n, present, key=key) if query.reverse else heapq.nsmallest(n, present, key=key)
+    elif query.reverse:
+        top = heapq.nlargest(n, present, key=lambda p: (p[0], tuple(-x for x in id_order(p[1]))))
+    else:
+        top = heapq.nsmallest(n, present, key=lambda p: (p[0], id_order(p[1])))
+    out = [s for _, s in top]
+    if len(out) < n:
+        missing = [s for s in rows if sort_value(s, query.sort) is None]
+        out.extend(heapq.nsmallest(n - len(out), missing, key=id_order))
+    return out

@@ -25,8 +25,10 @@ def ticket_table(
     wider: tuple[str, ...] = (),
     none: str = "list.none",
     count: str = "list.count",
+    total: int | None = None,
 ) -> None:
-    """Rows as a table, one line each; `wider` columns only where the screen has room."""
+    """Rows as a table, one line each; `wider` columns only where the screen has room. With
+    `total` above the rows shown, the footer says how many there are and how to see them all."""
     from rich.table import Table
 
     out = console()
@@ -49,7 +51,16 @@ def ticket_table(
         table.add_row(*(text(cells[c][i], no_wrap=True) for c in chosen))
     out.print(table)
     n = len(rows)
+    if total is not None and total > n:
+        out.print(text(render(Message("list.more", shown=n, n=total))))
+        return
     out.print(text(render(Message(f"{count}_one" if n == 1 else count, n=n))))
+
+
+def screenful() -> int:
+    """How many rows a terminal's listing shows by default: the screen's height less its header,
+    footer and prompt (at least 5)."""
+    return max(5, console().size.height - 4)
 
 
 def _needed(columns: list[str], cells: dict[str, list[str]]) -> int:

@@ -132,15 +132,21 @@ def emit_rows(
         return
     shape = row_format(fmt, as_json)
     if shape == "json":
-        emit_json(rows)
+        if len(rows) <= STREAM_FROM:
+            emit_json(rows)
+        else:
+            stream_json(select(rows))
         return
     if shape == "table":
         table()
         return
     cols = list(RUN.json_fields or columns)
     if shape == "tsv":
-        lines = ["\t".join(cols)] + ["\t".join(plain_cell(r.get(c)) for c in cols) for r in rows]
-        sys.stdout.write("".join(line + "\n" for line in lines))
+        out = sys.stdout
+        out.write("\t".join(cols) + "\n")
+        for start in range(0, len(rows), STREAM_FROM):  # written as it goes, a chunk at a time
+            out.write("".join("\t".join(plain_cell(r.get(c)) for c in cols) + "\n"
+                              for r in rows[start : start + STREAM_FROM]))  # fmt: skip
         return
     from sdcli.tables import neutralise
 
@@ -150,6 +156,27 @@ def emit_rows(
     for r in rows:
         w.writerow([neutralise(plain_cell(r.get(c))) for c in cols])
     sys.stdout.write(buf.getvalue())
+
+
+#: rows past this many are written as they go (JSON by orjson), not built into one text first
+STREAM_FROM = 300
+
+
+def stream_json(items: list[Any]) -> None:
+    """A JSON array written an item at a time by orjson, laid out as emit_json's json.dumps
+    (indent 2, UTF-8 text as is): valid JSON however far it has got when read whole."""
+    import orjson
+
+    out = sys.stdout
+    if not items:
+        out.write("[]\n")
+        return
+    out.write("[\n")
+    for i, item in enumerate(items):
+        body = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n  ")
+        out.write(("  " if i == 0 else ",\n  ") + body)
+    out.write("\n]\n")
+    out.flush()
 
 
 # --------------------------------------------------------------------------- pager
