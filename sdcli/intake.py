@@ -119,14 +119,32 @@ def check_all(
 ) -> dict[str, Any]:
     """Validate every answer at once: all invalid values and all missing ones are named together.
 
-    The questionnaire's steps are walked once, each asked only where its conditions hold (the
-    import walks the same steps column by column). A yes/no question answered "don't know"
-    keeps UNKNOWN (stored as null, named in unknown_answers); the keys a document's
-    unknown_answers lists are read as that answer."""
+    A yes/no question answered "don't know" keeps UNKNOWN (stored as null, named in
+    unknown_answers); the keys a document's unknown_answers lists are read as that answer."""
+    problems: list[InvalidValue] = []
+    raw = _with_unknowns(questions, raw, problems)
+    answers, invalid, missing = walk(questions, raw, ctx, not_required)
+    problems += invalid
+    if problems and missing:
+        problems.append(also_missing([q.flags for q in missing]))
+    validate.raise_all(problems)
+    if missing:
+        raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
+    _check_extra(raw, _keys(questions), EXTRA_KEYS if extra_keys is None else extra_keys)
+    return answers
+
+
+def walk(
+    questions: list[Question], raw: dict[str, Any], ctx: Context, not_required: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[InvalidValue], list[Question]]:
+    """Every applicable answer validated: (answers, invalid ones, required ones not given).
+
+    The one walk of the questionnaire: its steps, each asked only where its conditions hold (the
+    import walks the same steps column by column); check_all raises what it finds,
+    completing.check_partial keeps it."""
     answers: dict[str, Any] = {}
     problems: list[InvalidValue] = []
     missing: list[Question] = []
-    raw = _with_unknowns(questions, raw, problems)
     for step in compiled(questions):
         if not step.applies(answers):
             continue
@@ -140,13 +158,7 @@ def check_all(
                 missing.append(step.question)
         elif checked is not None:
             answers[step.key] = checked
-    if problems and missing:
-        problems.append(also_missing([q.flags for q in missing]))
-    validate.raise_all(problems)
-    if missing:
-        raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
-    _check_extra(raw, _keys(questions), EXTRA_KEYS if extra_keys is None else extra_keys)
-    return answers
+    return answers, problems, missing
 
 
 def _check_extra(

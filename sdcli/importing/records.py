@@ -222,6 +222,8 @@ class IncidentRecords:
             if v is ABSENT:
                 return frozenset()
             items = v if isinstance(v, list) else str(v).split(";")
+            # an e-mail's invalid answer is {key, text, reason}
+            items = [x.get("key", "") if isinstance(x, dict) else x for x in items]
             keys = [str(x).strip() for x in items if str(x).strip()]
             unknown = [k for k in keys if k not in required]
             if unknown:
