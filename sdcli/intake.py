@@ -11,14 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock, sites, sla, validate
-from sdcli.errors import ConfigError, InvalidValue, MissingAnswers, also_missing
+from sdcli.errors import InvalidValue, MissingAnswers, also_missing
 from sdcli.home import load_data
 from sdcli.i18n import LANGS, Message
-from sdcli.questionnaire import KINDS, Question, _keys, applies, compiled, load_questionnaire
+from sdcli.kinds import check_answer
+from sdcli.questionnaire import KINDS, MISSING, Question, _keys, applies, compiled, load_questionnaire
 from sdcli.validate import UNKNOWN
 
 #: re-exported: the languages live in sdcli.i18n, the questions in sdcli.questionnaire
-__all__ = ["KINDS", "LANGS", "UNKNOWN", "Question", "applies", "compiled", "load_questionnaire"]
+__all__ = [
+    "KINDS",
+    "LANGS",
+    "UNKNOWN",
+    "Question",
+    "applies",
+    "check_answer",
+    "compiled",
+    "load_questionnaire",
+]
 #: the stored field naming the yes/no questions answered "don't know" (their value is null)
 UNKNOWN_ANSWERS = "unknown_answers"
 CHANNELS = ("phone", "email", "portal")
@@ -90,83 +100,6 @@ def make_context(
                    directory=list(directory or []))  # fmt: skip
 
 
-_CACHED_KINDS = frozenset({"contacts", "phone", "ip", "choice", "country"})
-_cache: dict[tuple[Any, ...], Any] = {}
-
-
-def check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) -> Any:
-    """The value to store for raw, or None for a skipped optional answer. Raises InvalidValue.
-
-    Costly kinds are memoised on their raw text (imports repeat contacts, phones, choices).
-    """
-    kind = q.kind
-    if kind not in _CACHED_KINDS or not isinstance(raw, str):
-        if (
-            kind == "text"
-            and isinstance(raw, str)
-            and 0 < len(raw) <= validate.TEXT_LIMIT
-            and validate.sound(raw)
-        ):
-            stripped = raw.strip()
-            if stripped:
-                return stripped
-        return _check_answer(q, raw, answers, ctx)
-    key = (q.key, raw, ctx.region(answers), ctx.tz_override, ctx.dayfirst)
-    hit = _cache.get(key)
-    if hit is None:
-        try:
-            hit = (True, _check_answer(q, raw, answers, ctx))
-        except InvalidValue as e:
-            hit = (False, e)
-        if len(_cache) > 200_000:
-            _cache.clear()
-        _cache[key] = hit
-    ok, value = hit
-    if not ok:
-        raise value
-    if isinstance(value, list):
-        return [dict(v) if isinstance(v, dict) else v for v in value]
-    return value
-
-
-def _check_answer(q: Question, raw: Any, answers: dict[str, Any], ctx: Context) -> Any:
-    k = q.key
-    if raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []:
-        if q.required:
-            raise InvalidValue(k, raw if raw is not None else "", "invalid.required")
-        return None
-    region = ctx.region(answers)
-    match q.kind:
-        case "text":
-            return validate.text(k, raw, required=q.required)
-        case "hours":
-            return validate.hours(k, raw)
-        case "choice":
-            return validate.choice(k, raw, q.choices, q.index)
-        case "yesno":
-            return validate.yesno(k, raw, unknown=True)
-        case "contacts":
-            return validate.contacts(k, raw, region)
-        case "ip":
-            return validate.ip(k, raw)
-        case "phone":
-            return validate.phone(k, raw, region)
-        case "datetimes":  # failed calls: site time, never in the future
-            return validate.whens(
-                k, raw, ctx.tz(answers), dayfirst=ctx.dayfirst, tense=validate.PAST, notes=ctx.notes
-            )
-        case "country":
-            return validate.country(k, raw, ctx.countries)
-        case "contact":
-            return validate.contact(k, raw, region)
-        case "datetime":  # a requested window: site time, in the future
-            return validate.when(k, raw, ctx.tz(answers), dayfirst=ctx.dayfirst, tense=validate.FUTURE,
-                                 notes=ctx.notes)  # fmt: skip
-        case "zone":
-            return sites.check_zone(k, raw, ctx.countries, region)
-    raise ConfigError("error.questionnaire_kind", key=k, kind=q.kind)
-
-
 def zone_answer(q: Question, raw: dict[str, Any], answers: dict[str, Any], ctx: Context) -> Any:
     """The site's zone a run gives without asking (--tz, the directory, the country's only zone);
     None when it must be asked (a country with several zones) or cannot be (no country yet)."""
@@ -181,7 +114,6 @@ def check_all(
     raw: dict[str, Any],
     ctx: Context,
     *,
-    defaults: bool = True,
     not_required: frozenset[str] = frozenset(),
     extra_keys: frozenset[str] | None = None,
 ) -> dict[str, Any]:
@@ -191,8 +123,6 @@ def check_all(
     unknown_answers); the keys a document's unknown_answers lists are read as that answer."""
     problems: list[InvalidValue] = []
     raw = _with_unknowns(questions, raw, problems)
-    if defaults and not raw.get("country") and ctx.region(raw):
-        raw = {**raw, "country": ctx.region(raw)}
     answers, invalid, missing = walk(questions, raw, ctx, not_required)
     problems += invalid
     if problems and missing:
@@ -200,8 +130,41 @@ def check_all(
     validate.raise_all(problems)
     if missing:
         raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
-    known = _keys(questions)
-    allowed = EXTRA_KEYS if extra_keys is None else extra_keys
+    _check_extra(raw, _keys(questions), EXTRA_KEYS if extra_keys is None else extra_keys)
+    return answers
+
+
+def walk(
+    questions: list[Question], raw: dict[str, Any], ctx: Context, not_required: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[InvalidValue], list[Question]]:
+    """Every applicable answer validated: (answers, invalid ones, required ones not given).
+
+    The one walk of the questionnaire: its steps, each asked only where its conditions hold (the
+    import walks the same steps column by column); check_all raises what it finds,
+    completing.check_partial keeps it."""
+    answers: dict[str, Any] = {}
+    problems: list[InvalidValue] = []
+    missing: list[Question] = []
+    for step in compiled(questions):
+        if not step.applies(answers):
+            continue
+        try:
+            checked = step.answer(raw.get(step.key), answers, ctx)
+        except InvalidValue as e:
+            problems.append(e)
+            continue
+        if checked is MISSING:
+            if step.key not in not_required:
+                missing.append(step.question)
+        elif checked is not None:
+            answers[step.key] = checked
+    return answers, problems, missing
+
+
+def _check_extra(
+    raw: dict[str, Any], known: frozenset[str], allowed: tuple[str, ...] | frozenset[str]
+) -> None:
+    """A key that is no question refused by name; the extra keys a document may carry checked."""
     unknown = sorted(k for k in raw if k not in known and k not in allowed and k != UNKNOWN_ANSWERS)
     if unknown:
         raise InvalidValue(unknown[0], raw[unknown[0]], "invalid.not_a_question")
@@ -210,44 +173,6 @@ def check_all(
             validate.text(k, raw[k], limit=200)
     if raw.get("status") not in (None, "open"):
         raise InvalidValue("status", raw["status"], "invalid.opened_open")
-    return answers
-
-
-def walk(
-    questions: list[Question], raw: dict[str, Any], ctx: Context, not_required: frozenset[str] = frozenset()
-) -> tuple[dict[str, Any], list[InvalidValue], list[Question]]:
-    """Every applicable answer validated: (answers, invalid ones, required ones not given). The one
-    walk of the questionnaire: check_all raises what it finds, completing.check_partial keeps it."""
-    answers: dict[str, Any] = {}
-    problems: list[InvalidValue] = []
-    missing: list[Question] = []
-    get = raw.get
-    for q, key, kind, when in compiled(questions):
-        if when and not all(answers.get(dep) in allowed for dep, allowed in when):
-            continue
-        value = zone_answer(q, raw, answers, ctx) if kind == "zone" else get(key)
-        if value is None or value == "" or value == []:
-            if q.required and key not in not_required and (kind != "zone" or answers.get("country")):
-                missing.append(q)
-            continue
-        if (
-            kind == "text"
-            and type(value) is str
-            and len(value) <= validate.TEXT_LIMIT
-            and validate.sound(value)
-        ):
-            stripped = value.strip()  # the common case of check_answer, inlined for imports
-            if stripped:
-                answers[key] = stripped
-                continue
-        try:
-            checked = check_answer(q, value, answers, ctx)
-        except InvalidValue as e:
-            problems.append(e)
-            continue
-        if checked is not None:
-            answers[key] = checked
-    return answers, problems, missing
 
 
 def _with_unknowns(

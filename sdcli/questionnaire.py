@@ -8,25 +8,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sdcli import validate
+from sdcli import kinds, validate
 from sdcli.errors import ConfigError
 from sdcli.home import load_data
 from sdcli.i18n import Localized
 
-KINDS = (
-    "text",
-    "choice",
-    "yesno",
-    "contacts",
-    "ip",
-    "phone",
-    "datetimes",
-    "country",
-    "zone",
-    "hours",
-    "contact",
-    "datetime",
-)
+KINDS = kinds.QUESTION_KINDS
 #: kinds only a form beside the questionnaire uses: `details` stands for the fields of the chosen
 #: category (one question each, asked when that category is chosen)
 FORM_KINDS = (*KINDS, "details")
@@ -103,26 +90,75 @@ def load_questionnaire(home: Path | None = None) -> list[Question]:
     return out
 
 
-_COMPILED: dict[int, Any] = {}  # id(questionnaire) -> (questionnaire, compiled questions, keys)
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
 
 
-def compiled(
-    questions: list[Question],
-) -> tuple[tuple[Question, str, str, tuple[tuple[str, tuple[Any, ...]], ...]], ...]:
-    """(question, key, kind, conditions) per question, built once per questionnaire."""
+#: what Step.answer gives for a required answer a run leaves out
+MISSING: Any = _Missing()
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+@dataclass(frozen=True, eq=False)
+class Step:
+    """One question of a questionnaire, compiled: the rules of its answer, in ONE place for every
+    way an incident comes in (`sdcli open` asking, flags, --from-file and import's columns).
+
+    `place` is what places an answer: the earlier answers (their country and zone), or, in an
+    import, the row's country and zone."""
+
+    question: Question
+    key: str
+    kind: str
+    when: tuple[tuple[str, tuple[Any, ...]], ...]
+    required: bool
+
+    @property
+    def deps(self) -> tuple[str, ...]:
+        return tuple(dep for dep, _allowed in self.when)
+
+    def applies(self, answers: dict[str, Any]) -> bool:
+        """Whether it is asked, given the earlier answers its conditions name."""
+        return all(answers.get(dep) in allowed for dep, allowed in self.when)
+
+    def answer(self, value: Any, place: dict[str, Any], ctx: Any) -> Any:
+        """The stored answer of value (None: an optional answer left out, or the zone of a site
+        with no country yet), or MISSING. A left-out country is the run's (--country, the
+        directory's, the configured); a left-out zone what the site's place gives (--tz, the
+        directory's, the country's only zone). Raises InvalidValue."""
+        if _empty(value):
+            if self.kind == "country":
+                value = ctx.region(place)
+            elif self.kind == "zone":
+                if not ctx.region(place):
+                    return None  # no country: named as such, not as a missing zone
+                value = ctx.tz_name(place)
+            if _empty(value):
+                return MISSING if self.required else None
+        return kinds.check_answer(self.question, value, place, ctx)
+
+
+_COMPILED: dict[int, Any] = {}  # id(questionnaire) -> (questionnaire, its steps, keys)
+
+
+def compiled(questions: list[Question]) -> tuple[Step, ...]:
+    """The questionnaire's steps, built once per questionnaire."""
     entry = _COMPILED.get(id(questions))
     if entry is None or entry[0] is not questions:
         if len(_COMPILED) > 64:
             _COMPILED.clear()
-        compiled = tuple(
-            (q, q.key, q.kind, tuple((d, tuple(v)) for d, v in q.when.items())) for q in questions
+        steps = tuple(
+            Step(q, q.key, q.kind, tuple((d, tuple(v)) for d, v in q.when.items()), q.required)
+            for q in questions
         )
         keys = frozenset(q.key for q in questions)
-        entry = _COMPILED[id(questions)] = (
-            questions,
-            compiled,
-            keys,
-        )  # the list is kept: its id is not reused
+        entry = _COMPILED[id(questions)] = (questions, steps, keys)  # the list is kept: its id is not reused
     return entry[1]
 
 

@@ -127,6 +127,14 @@ def _questionnaire() -> Shape:
     return Table({"question": Check(ListOf(question, min=1), _unique("key"))}, required=["question"])
 
 
+def _incident() -> Shape:
+    """incident.toml: each stored field's kind, a kind sdcli/kinds.py validates."""
+    from sdcli.kinds import QUESTION_KINDS, VALIDATORS
+
+    kinds = tuple(k for k in VALIDATORS if k not in QUESTION_KINDS or k == "text")
+    return Table({"field": map_of(Text(choices=kinds), min=1)}, required=["field"])
+
+
 def _severity() -> Shape:
     level = Table(
         {"level": Int(1, 9), "target_hours": Number(0.01, 100_000), "clock": Text(choices=("24x7", "business")),
@@ -336,7 +344,7 @@ def _mapping() -> Shape:
 
 
 SCHEMAS: dict[str, Callable[[], Shape]] = {
-    "questionnaire": _questionnaire, "severity": _severity, "classification": _classification,
+    "questionnaire": _questionnaire, "incident": _incident, "severity": _severity, "classification": _classification,
     "escalation": _escalation, "workflow": _workflow, "ssr": _ssr, "change": _change,
     "countries": _countries, "contracts": _contracts, "config": _settings, MAPPING: _mapping,
     **{f"messages-{lang}": _catalogue(lang) for lang in ("es", "en", "pt")},

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sdcli import calendars, clock, validate
+from sdcli import calendars, clock, kinds, validate
 from sdcli.dates import When
 from sdcli.errors import ConfigError, InvalidValue, MissingAnswers, RuleViolation
 from sdcli.home import load_data
@@ -164,9 +164,12 @@ def check_request(
         )
     for f in extra_fields:
         v = details[f["key"]]
-        check = (lambda k=f["key"], v=v: validate.ip(k, v)) if f.get("kind") == "ip" else (
-            lambda k=f["key"], v=v: validate.text(k, v, required=True))  # fmt: skip
-        problems.take(out["details"], f["key"], check)
+        spec = kinds.Field(f["key"], f.get("kind", "text"), required=True)  # one validator per kind
+        problems.take(
+            out["details"],
+            f["key"],
+            lambda spec=spec, v=v: kinds.check(spec.kind, spec.key, v, spec, {}, None),
+        )
     unknown = sorted(set(details) - {f["key"] for f in extra_fields})
     if unknown:
         problems.items.append(

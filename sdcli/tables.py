@@ -140,6 +140,11 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
                 "file", source, "invalid.table_at", fmt=fmt.upper(), line=reader.line_num, reason=str(e)
             ) from None
         return Table(header, lines, cells, broken, spreadsheet=True)
+    return _read_json(text, fmt, source)
+
+
+def _read_json(text: str, fmt: str, source: str) -> Table:
+    """The objects of a JSON array or of JSON lines, one row each."""
     if fmt == "json":
         try:
             data = parse_json(text)  # orjson, else the stdlib (its error messages), within bounds

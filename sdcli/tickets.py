@@ -22,17 +22,8 @@ def workflow(kind: str, home: Path | None = None) -> dict[str, Any]:
 
 
 def check_text(name: str, text: str | None, *, required: bool = True, limit: int = 10_000) -> str:
-    """Free text: stripped, no NUL bytes, bounded in length."""
-    value = (text or "").strip()
-    if required and not value:
-        raise InvalidValue(name, text or "", "invalid.empty")
-    if "\x00" in value:
-        raise InvalidValue(name, value, "invalid.nul")
-    if not validate.sound(value):  # typed at a prompt as invalid UTF-8
-        raise InvalidValue(name, value, "invalid.unicode")
-    if len(value) > limit:
-        raise InvalidValue(name, value, "invalid.too_long", limit=limit)
-    return value
+    """Free text: stripped, no NUL bytes, valid Unicode, bounded in length (validate.text; "" for none)."""
+    return validate.text(name, text, required=required, limit=limit) or ""
 
 
 def transition(

@@ -245,6 +245,14 @@ def instant(
     return found.at
 
 
+def received(
+    field: str, value: Any, tz: tzinfo | None, *, dayfirst: bool | None = None, notes: list[Any] | None = None
+) -> datetime:
+    """When a report or a form arrived (--received-at, a file's received_at): the site's time when
+    it names no zone, and never in the future."""
+    return instant(field, value, tz, dayfirst=dayfirst, tense=PAST, notes=notes)
+
+
 def read_as(field: str, value: str, at: datetime, tz: tzinfo | None) -> Message:
     """ "failed_calls: 02/12/2026 09:40 read as 2 dic 2026 09:40" — a date whose day order decided it."""
     return Message("note.read_as", field=field, text=value, when=dates.When(at, _name(tz) if tz else None))

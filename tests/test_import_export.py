@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sdcli.ui as ui
-from sdcli import importer
+from sdcli import importing as importer
+from sdcli import tables
 from sdcli.store import open_store
 
 SNOW = DATA / "servicenow-incident-event-log-sample.csv"
@@ -244,7 +245,7 @@ def test_a_bad_cell_is_reported_with_its_line_and_the_rest_planned(home):
     rows = [good_row(i) for i in range(300)]
     rows[151]["source_ip"] = "300.1.1.1"
     m = importer.load_mapping(None, None, [], None)
-    plan = importer.plan_import(importer.Table.of_dicts(rows, first_line=2), kind="incident",
+    plan = importer.plan_import(tables.Table.of_dicts(rows, first_line=2), kind="incident",
                                 mapping=m, home=None, key=None, on_conflict="skip")  # fmt: skip
     assert [str(e) for e in plan.errors] == ["line 153: source_ip: '300.1.1.1': not an IPv4 or IPv6 address"]
     assert len(plan.docs) == 299 and plan.rejected_rows[0][1] == rows[151]
@@ -315,7 +316,7 @@ def test_import_validates_every_row_exactly_like_open(rows):
     from sdcli import intake
 
     records = importer.IncidentRecords(None, importer.load_mapping(None, None, [], None), None, None)
-    table = importer.Table.of_dicts(rows, first_line=2)
+    table = tables.Table.of_dicts(rows, first_line=2)
     for row, (fields, errors) in zip(rows, records.check(table), strict=True):
         answers, named = reference(row, records.questions, intake.make_context(None))
         SEEN["bad" if answers is None else "good"] = SEEN.get("bad" if answers is None else "good", 0) + 1
@@ -459,9 +460,9 @@ def test_any_text_comes_back_from_export_then_import(text, fmt):
            "callback_contacts": [{"name": text, "email": "ana@acme.pe", "phone": "+5114117000"}],
            "customer_reference": text, "timezone": "America/Lima", "opened_at": "2026-11-30T10:00:00-05:00",
            "history": [{"at": "2026-11-30T15:00:00+00:00", "by": "t", "action": "opened", "note": text}]}  # fmt: skip
-    exported = "".join(importer.export_text([doc], fmt))
+    exported = "".join(tables.export_text([doc], fmt))
     records = importer.IncidentRecords(None, importer.load_mapping(None, None, [], None), None, None)
-    [(fields, errors)] = records.check(importer.read_rows(exported, fmt, "export"))
+    [(fields, errors)] = records.check(tables.read_rows(exported, fmt, "export"))
     assert errors == [], errors
     for key in ("customer", "site", "description", "customer_reference"):
         assert fields[key] == text, key

@@ -390,3 +390,43 @@ def test_a_contact_given_before_ctrl_c_is_kept_for_resume(home):
     assert doc["callback_contacts"] == pending["callback_contacts"]
     assert doc == {**doc, **COMMON, "problem": "link_down"}
     assert list((home / "drafts").glob("*.json")) == []
+
+
+def test_a_desks_condition_changes_open_from_file_and_import_alike(home, sdcli, tmp_path, monkeypatch):
+    """One walk of the questionnaire: a desk's questionnaire.toml asks the source IP on link_down
+    instead of on slow; open (flags), open --from-file and import accept and refuse alike."""
+    from importlib import resources
+
+    packaged = resources.files("sdcli.data").joinpath("questionnaire.toml").read_text(encoding="utf-8")
+    assert packaged.count('when = { problem = ["slow", "packet_loss"] }') == 2
+    home.mkdir(mode=0o700, exist_ok=True)
+    desk = home / "questionnaire.toml"
+    desk.write_text(packaged.replace('when = { problem = ["slow", "packet_loss"] }', 'when = { problem = ["link_down"] }'),
+                    encoding="utf-8")  # fmt: skip
+    desk.chmod(0o600)
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    base = {"customer": "ACME", "site": "Lima", "country": "PE", "callback_contacts": "Ana <ana@acme.pe> +51 1 4117000",
+            "service_type": "mpls"}  # fmt: skip
+    outcomes = {}
+    for problem in ("link_down", "slow"):
+        doc = {**base, "problem": problem}
+        flags = [
+            a
+            for k, v in doc.items()
+            for a in (f"--{'callback' if k == 'callback_contacts' else k.replace('_', '-')}", v)
+        ]
+        by_flags = sdcli("open", "--no-input", *flags)
+        path = tmp_path / f"{problem}.json"
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        by_file = sdcli("open", "--from-file", str(path))
+        table = tmp_path / f"{problem}.csv"
+        table.write_text(
+            ",".join(doc) + "\n" + ",".join(f'"{v}"' for v in doc.values()) + "\n", encoding="utf-8"
+        )
+        by_import = sdcli("import", str(table), "--json")
+        outcomes[problem] = (by_flags.exit_code, by_file.exit_code, by_import.exit_code)
+        if problem == "link_down":
+            assert "--source-ip" in err(by_flags) and "--source-ip" in err(by_file), err(by_flags)
+            assert "source_ip" in by_import.stdout
+    assert outcomes == {"link_down": (1, 1, 1), "slow": (0, 0, 0)}
+    assert [d["problem"] for d in stored(home)] == ["slow", "slow", "slow"]

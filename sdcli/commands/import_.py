@@ -51,45 +51,50 @@ def command(
 
     Example: sdcli import export.csv --preset servicenow --json
     """
-    import gc
-    from collections import Counter
     from pathlib import Path
 
-    from sdcli import importer, tables
+    from sdcli import importing, tables
     from sdcli.errors import UsageProblem
-    from sdcli.i18n import Message
-    from sdcli.inputs import decode, read_source
 
     app = app_of(ctx)
-    m = importer.load_mapping(preset, mapping, maps, app.home)
+    m = importing.load_mapping(preset, mapping, maps, app.home)
     if dayfirst is not None:
         m.dayfirst = dayfirst
     kind = kind or m.kind or "incident"
     conflict = on_conflict or m.on_conflict or "skip"
     if partial and not rejects:
         raise UsageProblem("error.partial_needs_rejects")
+    fmt, table = _read(source, fmt)
+    plan = importing.import_table(
+        table, app.store, kind=kind, mapping=m, actor=app.agent, source="stdin" if source == "-" else Path(source).name,
+        home=app.home, key=key, on_conflict=conflict, partial=partial, dry_run=dry_run, country=country, tz=tz,
+        progress=_progress(len(table)),
+    )  # fmt: skip
+    if plan.errors and not partial:
+        _refuse(plan, dry_run, as_json)
+    if partial and plan.rejected_rows and not dry_run:
+        tables.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
+    _report(plan, dry_run, as_json)
+
+
+def _read(source: str, fmt: str | None):
+    """The format and the rows of the file (a column named twice warned of)."""
+    from collections import Counter
+
+    from sdcli import tables
+    from sdcli.i18n import Message
+    from sdcli.inputs import decode, read_source
+
     text = decode(read_source(source), source)
     fmt = tables.detect_format(source, fmt, text[:4096])
     table = tables.read_rows(text, fmt, source)
     counts = Counter(table.columns)  # linear: a header of 10^6 cells is counted once
     for column in sorted(c for c, n in counts.items() if n > 1):
         warn(Message("import.column_twice", column=repr(column)))
-    gc.disable()  # validation allocates millions of small objects and frees none until the end
-    try:
-        plan = importer.plan_import(table, kind=kind, mapping=m, home=app.home, key=key, on_conflict=conflict,
-                                    country=country, tz=tz, progress=_progress(len(table)))  # fmt: skip
-    finally:
-        gc.enable()
-    if not plan.errors or partial:
-        name = "stdin" if source == "-" else Path(source).name
-        store = app.store()
-        importer.write_plan(
-            store, plan, kind=kind, actor=app.agent, source=name, partial=partial, dry_run=dry_run
-        )
-    if plan.errors and not partial:
-        _refuse(plan, dry_run, as_json)
-    if partial and plan.rejected_rows and not dry_run:
-        tables.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
+    return fmt, table
+
+
+def _report(plan, dry_run: bool, as_json: bool) -> None:
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
         emit_json({**summary, "errors": [e.as_dict() for e in plan.errors]})
@@ -103,7 +108,7 @@ def command(
 def _refuse(plan, dry_run: bool, as_json: bool) -> None:
     """Nothing was written: every bad row named (on stdout too with --json, every count but
     read and rejected at 0), exit 1."""
-    from sdcli import importer
+    from sdcli.importing import ImportRejected
 
     if as_json:
         emit_json({**dict.fromkeys(plan.summary(), 0), "read": plan.read, "rejected": len(plan.rejected_rows),
@@ -114,7 +119,7 @@ def _refuse(plan, dry_run: bool, as_json: bool) -> None:
         typer.echo(f"  {clean(render(err.message()))}", err=True)
     if len(plan.errors) > 50:
         typer.echo(f"  {t('import.more', n=len(plan.errors) - 50)}", err=True)
-    raise importer.ImportRejected("import.rejected", bad=len(plan.rejected_rows), read=plan.read)
+    raise ImportRejected("import.rejected", bad=len(plan.rejected_rows), read=plan.read)
 
 
 def _progress(rows: int):

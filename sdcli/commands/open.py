@@ -188,8 +188,8 @@ def command(
     else:
         answers = intake.check_all(questions, {k: v for k, v in raw.items() if v is not None}, ictx)
     received = (  # read once the site is known: a time without a zone is the site's
-        validate.instant("received-at", received_raw, ictx.tz(answers), dayfirst=ictx.dayfirst, tense=validate.PAST,
-                         notes=ictx.notes) if received_raw else None
+        validate.received("received-at", received_raw, ictx.tz(answers), dayfirst=ictx.dayfirst, notes=ictx.notes)
+        if received_raw else None
     )  # fmt: skip
     fields = intake.incident_fields(answers, ictx, channel=chan, received_at=received)
     rid = request_id or (f"draft:{app.agent}:{draft.id}" if draft is not None else None)  # a retry finds it

@@ -109,9 +109,7 @@ def submit(
     received_raw = received_at or raw.get("received_at")
     site_tz = clock.get_tz(request.get("timezone"))
     received = (
-        validate.instant(
-            "received-at", received_raw, site_tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes
-        )
+        validate.received("received-at", received_raw, site_tz, dayfirst=dayfirst, notes=notes)
         if received_raw
         else clock.now()
     )
@@ -318,7 +316,7 @@ def invoice(
     import sys
 
     from sdcli import ssr
-    from sdcli.importer import neutralise
+    from sdcli.tables import neutralise
     from sdcli.ui import console, text
 
     docs = list(app_of(ctx).store().all_tickets("SSR"))

@@ -1,0 +1,131 @@
+"""An import's cells, column by column: each distinct value validated once, the marks of a
+field a row does not give and of a failed cell, and a row's errors as `sdcli open` names them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sdcli import kinds
+from sdcli.errors import InvalidValue
+from sdcli.i18n import Message
+
+
+@dataclass
+class RowError:
+    line: int
+    field: str
+    value: Any
+    reason: Any  # a Message (or text): str() is English, render(lang) the session's
+
+    def message(self) -> Message:
+        shown = (
+            self.value
+            if isinstance(self.value, str)
+            else json.dumps(self.value, ensure_ascii=False, default=str)
+        )
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        return Message(
+            "import.row_error", line=self.line, field=self.field, value=repr(shown), reason=self.reason
+        )
+
+    def __str__(self) -> str:
+        return str(self.message())
+
+    def as_dict(self) -> dict[str, Any]:
+        """As --json gives it: the reason in English (stable, language-free)."""
+        return {"line": self.line, "field": self.field, "value": self.value, "reason": str(self.reason)}
+
+
+class Discard(list):  # type: ignore[type-arg]
+    """A list that keeps nothing (an import's notes)."""
+
+    def append(self, item: Any) -> None:
+        pass
+
+
+class _Absent:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ABSENT"
+
+
+#: a field a row does not give (or a question that does not apply to it)
+ABSENT: Any = _Absent()
+NOT_ASKED: Any = type("_NotAsked", (_Absent,), {})()
+_MEMO_SAFE = (str, type(None), _Absent, type(NOT_ASKED))
+
+
+@dataclass(frozen=True)
+class Fail:
+    error: InvalidValue | None  # None: a required answer is missing
+
+
+def each(fn: Callable[[Any], Any], values: list[Any], context: list[Any] | None = None) -> list[Any]:
+    """fn(value) (or fn((value, context))) for every row, computed once per distinct value.
+
+    Imports repeat values (customers, contacts, states): the validators run once per distinct
+    value. Text is its own key; other values (JSON numbers, booleans, lists, objects) are keyed
+    by type and repr, so that 1, 1.0 and true never share a result.
+    """
+    keys: list[Any] = values if context is None else list(zip(values, context, strict=True))
+    safe = _MEMO_SAFE
+    try:
+        distinct = set(keys)
+        plain = (
+            all(type(k) in safe for k in distinct)
+            if context is None
+            else all(type(v) in safe for v, _c in distinct)
+        )
+    except TypeError:  # lists or objects
+        plain = False
+    if plain:
+        memo = {k: fn(k) for k in distinct}
+        return list(map(memo.__getitem__, keys))
+    frozen = [v if type(v) in safe else (type(v), repr(v)) for v in values]
+    exact = frozen if context is None else list(zip(frozen, context, strict=True))
+    memo = {k: fn(item) for k, item in dict(zip(exact, keys, strict=True)).items()}
+    return list(map(memo.__getitem__, exact))
+
+
+def texts(raw: list[Any], answer: Callable[[Any], Any], missing: frozenset[str]) -> list[Any]:
+    """A text question's answers (mostly distinct: one pass, no memo): plain text as the intake
+    takes it (kinds.plain_text), the rest through answer."""
+    plain = kinds.plain_text
+    out = []
+    for v in raw:
+        if type(v) is str and v[:1] != "'" and v not in missing:
+            text = plain(v)
+            if text is not None and text not in missing:
+                out.append(text)
+                continue
+        out.append(answer(v))
+    return out
+
+
+def where(step: Any, answers: dict[str, list[Any]], raw: list[Any]) -> list[Any]:
+    """raw where the step applies (step.applies on each distinct combination of the earlier answers
+    its conditions name), NOT_ASKED elsewhere."""
+    deps = step.deps
+    cols = [answers.get(dep) for dep in deps]
+    if any(col is None for col in cols):  # an answer no row gives
+        return [NOT_ASKED] * len(raw)
+    combos: list[Any] = cols[0] if len(cols) == 1 else list(zip(*cols, strict=True))  # type: ignore[assignment, arg-type]
+    try:
+        memo = {
+            c: step.applies(dict(zip(deps, (c,) if len(cols) == 1 else c, strict=True))) for c in set(combos)
+        }
+        asked = list(map(memo.__getitem__, combos))
+    except TypeError:  # answers that are lists or objects
+        asked = [step.applies({dep: col[i] for dep, col in zip(deps, cols, strict=True)})  # type: ignore[index]
+                 for i in range(len(raw))]  # fmt: skip
+    return [v if ok else NOT_ASKED for v, ok in zip(raw, asked, strict=True)]
+
+
+def or_default(col: list[Any] | None, default: Any, n: int) -> list[Any]:
+    """col with default where a row gives no value."""
+    return [default] * n if col is None else [default if v is ABSENT else v for v in col]

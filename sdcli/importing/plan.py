@@ -1,0 +1,139 @@
+"""An import's plan: the valid rows, one per key, and what is wrong with the rest; then ONE
+store write of them (create, update or skip decided inside it). No CLI imports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sdcli.errors import InvalidValue, SdcliError
+from sdcli.i18n import Message
+from sdcli.importing.cells import RowError
+from sdcli.importing.mapping import Mapping
+from sdcli.importing.records import KINDS
+from sdcli.model import KIND_PREFIX
+from sdcli.store import KeyConflict, Store, UpsertResult
+from sdcli.store.base import CONFLICTS, key_of
+from sdcli.tables import Table
+
+
+class ImportRejected(SdcliError):
+    "Some rows are invalid and the import writes all or nothing"
+
+
+@dataclass
+class Plan:
+    """What a file asks: its valid rows (one per key, in order) and what is wrong with the rest.
+
+    Whether a row creates, updates or skips a ticket is decided by the store inside its write
+    (`Store.upsert_many`), so that two imports of one file at once create each ticket once."""
+
+    key: str | None = None
+    on_conflict: str = "skip"
+    read: int = 0
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # the line of each doc
+    rows: list[dict[str, Any]] = field(default_factory=list)  # each doc's row, as the file gave it
+    skipped: int = 0  # rows whose key an earlier row of the file has (skip)
+    merged: int = 0  # rows superseded by a later row with the same key (update)
+    errors: list[RowError] = field(default_factory=list)
+    rejected_rows: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
+    result: UpsertResult | None = None  # what the store did (or would do, in a dry run)
+
+    def summary(self) -> dict[str, int]:
+        r = self.result or UpsertResult()
+        return {"read": self.read, "created": len(r.created), "updated": len(r.updated),
+                "skipped": self.skipped + len(r.skipped) + len(r.unchanged), "merged": self.merged,
+                "rejected": len(self.rejected_rows)}  # fmt: skip
+
+    def reject(self, i: int, table: Table, errs: list[RowError]) -> None:
+        self.errors.extend(errs)
+        self.rejected_rows.append(
+            (table.lines[i], table.row(i), "; ".join(f"{x.field}: {x.reason}" for x in errs))
+        )
+
+
+def plan_import(
+    table: Table,
+    *,
+    kind: str,
+    mapping: Mapping,
+    home: Path | None,
+    key: str | None,
+    on_conflict: str,
+    country: str | None = None,
+    tz: str | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Plan:
+    """Validate every row and resolve the file's own repeated keys; touches no store."""
+    if kind not in KINDS:
+        raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(KINDS))
+    if on_conflict not in CONFLICTS:
+        raise InvalidValue("on-conflict", on_conflict, "invalid.on_conflict")
+    records = KINDS[kind](home, mapping, country, tz)
+    key = key or mapping.key or (
+        "external_id" if "external_id" in mapping.fields or "external_id" in table.columns else "customer_reference"
+    )  # fmt: skip
+    plan = Plan(key=key, on_conflict=on_conflict)
+    seen: dict[str, int] = {}  # key -> index in plan.docs
+    for i, (fields, errs) in enumerate(records.check(table, progress)):
+        plan.read += 1
+        if errs:
+            plan.reject(i, table, errs)
+            continue
+        assert fields is not None
+        k = key_of(fields, key)
+        if k is not None and k in seen:
+            if on_conflict == "fail":
+                plan.reject(i, table, [RowError(table.lines[i], key, k, Message("invalid.twice"))])
+            elif on_conflict == "skip":
+                plan.skipped += 1
+            else:  # the last row of a key wins
+                j = seen[k]
+                plan.docs[j], plan.lines[j], plan.rows[j] = fields, table.lines[i], table.row(i)
+                plan.merged += 1
+            continue
+        if k is not None:
+            seen[k] = len(plan.docs)
+        plan.docs.append(fields)
+        plan.lines.append(table.lines[i])
+        plan.rows.append(table.row(i))
+    return plan
+
+
+def write_plan(
+    store: Store,
+    plan: Plan,
+    *,
+    kind: str,
+    actor: str,
+    source: str,
+    partial: bool = False,
+    dry_run: bool = False,
+) -> UpsertResult:
+    """ONE store write of the plan's rows, create-or-update decided inside it. Keys that exist
+    under on_conflict='fail' become row errors: with `partial` those rows are rejected and the
+    others written, else nothing is written."""
+    prefix = KIND_PREFIX[kind]
+    try:
+        plan.result = store.upsert_many(prefix, plan.docs, key=plan.key, on_conflict=plan.on_conflict, actor=actor,
+                                        event={"imported_from": source}, all_or_nothing=not partial,
+                                        dry_run=dry_run)  # fmt: skip
+    except KeyConflict as e:
+        plan.result = UpsertResult()
+        _conflicts(plan, e.values)
+        return plan.result
+    _conflicts(plan, plan.result.conflicts)
+    return plan.result
+
+
+def _conflicts(plan: Plan, values: list[str]) -> None:
+    taken = set(values)
+    for doc, line, row in zip(plan.docs, plan.lines, plan.rows, strict=True):
+        k = key_of(doc, plan.key)
+        if k in taken:
+            err = RowError(line, plan.key or "key", k, Message("invalid.exists"))
+            plan.errors.append(err)
+            plan.rejected_rows.append((line, row, f"{err.field}: {err.reason}"))
