@@ -241,31 +241,42 @@ def test_bad_values_named_in_from_file(home, sdcli, tmp_path, monkeypatch, flag,
     assert r.exit_code == 1 and f"{field}: {shown!r} is not valid" in err(r)
 
 
+GOOD = {"callback_contacts.email": "ana@acme.pe", "callback_contacts.phone": "01 4117000",
+        "source_ip": "10.0.0.1", "failed_calls": "2026-11-30 10:00"}  # fmt: skip
+
+
 @pytest.mark.parametrize(("flag", "value", "field", "shown"), BAD)
-def test_bad_values_refused_by_the_prompt_validator(flag, value, field, shown):
-    from sdcli import intake
+def test_bad_values_refused_by_the_prompt_validator(monkeypatch, flag, value, field, shown):
+    """The validator the Walker itself puts on the question's line (not one rebuilt by the test)
+    refuses the bad value with a reason and takes the good one."""
+    import questionary
+
+    from sdcli import intake, prompts
     from sdcli.prompts import Walker
 
+    validators: list = []
+    contact = ["Ana", GOOD["callback_contacts.email"], GOOD["callback_contacts.phone"]]
+    replies = iter(contact if field.startswith("callback") else [GOOD[field]])
+
+    class Asked:
+        def unsafe_ask(self) -> str:
+            return next(replies, "")
+
+    def text(label, default="", validate=None, **extra):
+        validators.append(validate)
+        return Asked()
+
+    monkeypatch.setattr(questionary, "text", text)
+    monkeypatch.setattr(prompts, "confirm", lambda *a, **k: False)
     questions = intake.load_questionnaire()
     ctx = intake.make_context(None, country="PE")
     w = Walker(questions, ctx, "en", None, lambda a: None)
-    key = field.split(".")[0]
-    q = next(x for x in questions if x.key == key)
-    if q.kind == "contacts":
-        from sdcli import validate
-
-        check = (
-            (lambda v: validate.email(field, v))
-            if field.endswith("email")
-            else (lambda v: validate.phone(field, v, "PE"))
-        )
-    else:
-        check = lambda v: intake.check_answer(q, v, {"problem": "voice"}, ctx)  # noqa: E731
-    from sdcli.prompts import _validator
-
-    reason = _validator(check, True)(shown)
-    assert isinstance(reason, str) and reason.startswith("not ")
-    assert w is not None
+    q = next(x for x in questions if x.key == field.split(".")[0])
+    w.ask(q, {"problem": "voice", "country": "PE"})
+    check = validators[{"callback_contacts.email": 1, "callback_contacts.phone": 2}.get(field, 0)]
+    reason = check(shown)
+    assert isinstance(reason, str) and reason.startswith("not "), reason
+    assert check(GOOD[field]) is True
 
 
 def test_unknown_flag_is_usage_error(sdcli):
