@@ -78,4 +78,3 @@ def command(
         rows = find(app.store(), filters)
     emit_rows(rows, COLUMNS, fmt=fmt, as_json=as_json, quiet=quiet,
               table=lambda: ticket_table(rows, ESSENTIAL, wider=WIDER, total=total))  # fmt: skip
-
