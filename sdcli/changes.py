@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock, validate
-from sdcli.errors import MissingAnswers, RefusedTransition, RuleViolation
+from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Message
 from sdcli.store import Store, parse_id
@@ -58,6 +58,13 @@ def check_customer(raw: dict[str, Any], home: Path | None = None) -> dict[str, A
         out["contacts"] = validate.contacts("contacts", raw["contacts"], out.get("country"))
     if raw.get("sites"):
         out["sites"] = [sites.site_entry(s, known) for s in raw["sites"]]
+    if raw.get("lang"):
+        from sdcli.i18n import LANGS
+
+        lang = str(raw["lang"]).strip().lower()
+        if lang not in LANGS:
+            raise InvalidValue("lang", raw["lang"], "invalid.lang")
+        out["lang"] = lang
     return out
 
 

@@ -243,7 +243,8 @@ COMMANDS = [
     ("open", "open"), ("classify", "classify"), ("escalate", "escalate"), ("show", "show"),
     ("list", "list_"), ("search", "search"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
     ("resume", "resume"), ("resolve", "resolve"), ("close", "close"), ("reopen", "reopen"),
-    ("import", "import_"), ("export", "export"), ("doctor", "doctor"),
+    ("import", "import_"), ("export", "export"), ("doctor", "doctor"), ("inbox", "inbox"),
+    ("complete", "complete"),
 ]  # fmt: skip
 
 
@@ -268,6 +269,7 @@ GROUPS = [
     ("config", "config"),
     ("store", "store_"),
     ("db", "db"),
+    ("outbox", "outbox"),
 ]
 
 

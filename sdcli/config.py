@@ -22,6 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.errors import ConfigError
+from sdcli.mail.settings import PASSWORD_KEYS
+from sdcli.mail.settings import SETTINGS as MAIL_SETTINGS
+from sdcli.mail.settings import value as mail_value
 from sdcli.schemas import MAPPING, OPTIONAL, SCHEMAS, known, schema
 from sdcli.shapes import ShapeError, check
 
@@ -134,6 +137,7 @@ SETTINGS = {
     "dayfirst": "SDCLI_DAYFIRST",  # 02/12/2026 is 2 December (default true)
     "csv_delimiter": "SDCLI_CSV_DELIMITER",  # , ; | or tab (default ,)
     "store": "SDCLI_STORE",  # the store's URL (default: the embedded store in the home)
+    **MAIL_SETTINGS,  # the desk's addresses and SMTP server (sdcli/mail/settings.py)
 }
 DEFAULTS: dict[str, Any] = {"dayfirst": True, "csv_delimiter": ","}
 DELIMITERS = {
@@ -186,8 +190,12 @@ def setting_value(name: str, raw: Any, home: Path | None = None) -> Any:
     from sdcli.errors import InvalidValue
     from sdcli.i18n import LANGS
 
+    if name in PASSWORD_KEYS:
+        raise InvalidValue("setting", name, "invalid.no_password")
     if name not in SETTINGS:
         raise InvalidValue("setting", name, "invalid.setting", known=", ".join(SETTINGS))
+    if name in MAIL_SETTINGS:
+        return mail_value(name, raw)
     if name == "dayfirst":
         return validate.yesno(name, raw)
     if not isinstance(raw, str) or not raw.strip():

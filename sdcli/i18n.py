@@ -342,3 +342,27 @@ def resolve_quietly() -> str:
         return resolve()
     except SdcliError:
         return DEFAULT
+
+
+# --------------------------------------------------------------------------- messages kept as data
+
+
+def as_data(value: Any) -> Any:
+    """A Message as data a document can store ({key, params}), to be shown later in any language
+    (the reason an e-mail's answer was refused, why the mail server refused an update)."""
+    if isinstance(value, Message):
+        return {"key": value.key, "params": {k: as_data(v) for k, v in value.params.items()}}
+    if isinstance(value, list | tuple):
+        return [as_data(v) for v in value]
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return str(value)
+
+
+def from_data(value: Any) -> Any:
+    """What as_data stored, as Messages again (a text that is no Message shows as it is)."""
+    if isinstance(value, dict) and set(value) == {"key", "params"} and isinstance(value["params"], dict):
+        return Message(str(value["key"]), **{k: from_data(v) for k, v in value["params"].items()})
+    if isinstance(value, list):
+        return [from_data(v) for v in value]
+    return Literal(value) if isinstance(value, str) else value

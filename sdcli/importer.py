@@ -38,7 +38,7 @@ INCIDENT_META_TIMES = (
     "classified_at",
 )
 INCIDENT_META_TEXT = ("external_id", "opened_by", "resolution", "impact", "urgency", "category", "subcategory",
-                      "symptom", "assignment_group", "assigned_to", "classified_by")  # fmt: skip
+                      "symptom", "assignment_group", "assigned_to", "classified_by", "message_id")  # fmt: skip
 INCIDENT_META = frozenset(("status", "severity", "channel", "id", "kind", "history", "updated_at", "sla_target_hours",
                            "sla_clock", "sla_met", *INCIDENT_META_TIMES, *INCIDENT_META_TEXT))  # fmt: skip
 #: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
@@ -52,6 +52,7 @@ PASSTHROUGH = (
     "escalation_attempts",
     "sla_pauses",
     "sla_paused_at",
+    "email",
 )
 
 
@@ -357,6 +358,8 @@ class IncidentRecords:
             if v is ABSENT:
                 return frozenset()
             items = v if isinstance(v, list) else str(v).split(";")
+            # an e-mail's invalid answer is {key, text, reason}
+            items = [x.get("key", "") if isinstance(x, dict) else x for x in items]
             keys = [str(x).strip() for x in items if str(x).strip()]
             unknown = [k for k in keys if k not in required]
             if unknown:

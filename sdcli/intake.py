@@ -189,13 +189,38 @@ def check_all(
 
     A yes/no question answered "don't know" keeps UNKNOWN (stored as null, named in
     unknown_answers); the keys a document's unknown_answers lists are read as that answer."""
-    answers: dict[str, Any] = {}
     problems: list[InvalidValue] = []
-    missing: list[Question] = []
     raw = _with_unknowns(questions, raw, problems)
     if defaults and not raw.get("country") and ctx.region(raw):
         raw = {**raw, "country": ctx.region(raw)}
+    answers, invalid, missing = walk(questions, raw, ctx, not_required)
+    problems += invalid
+    if problems and missing:
+        problems.append(also_missing([q.flags for q in missing]))
+    validate.raise_all(problems)
+    if missing:
+        raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
     known = _keys(questions)
+    allowed = EXTRA_KEYS if extra_keys is None else extra_keys
+    unknown = sorted(k for k in raw if k not in known and k not in allowed and k != UNKNOWN_ANSWERS)
+    if unknown:
+        raise InvalidValue(unknown[0], raw[unknown[0]], "invalid.not_a_question")
+    for k in allowed:  # not stored from here, but a wrong-typed one is a mistake worth naming
+        if raw.get(k) is not None:
+            validate.text(k, raw[k], limit=200)
+    if raw.get("status") not in (None, "open"):
+        raise InvalidValue("status", raw["status"], "invalid.opened_open")
+    return answers
+
+
+def walk(
+    questions: list[Question], raw: dict[str, Any], ctx: Context, not_required: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[InvalidValue], list[Question]]:
+    """Every applicable answer validated: (answers, invalid ones, required ones not given). The one
+    walk of the questionnaire: check_all raises what it finds, completing.check_partial keeps it."""
+    answers: dict[str, Any] = {}
+    problems: list[InvalidValue] = []
+    missing: list[Question] = []
     get = raw.get
     for q, key, kind, when in compiled(questions):
         if when and not all(answers.get(dep) in allowed for dep, allowed in when):
@@ -222,21 +247,7 @@ def check_all(
             continue
         if checked is not None:
             answers[key] = checked
-    if problems and missing:
-        problems.append(also_missing([q.flags for q in missing]))
-    validate.raise_all(problems)
-    if missing:
-        raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
-    allowed = EXTRA_KEYS if extra_keys is None else extra_keys
-    unknown = sorted(k for k in raw if k not in known and k not in allowed and k != UNKNOWN_ANSWERS)
-    if unknown:
-        raise InvalidValue(unknown[0], raw[unknown[0]], "invalid.not_a_question")
-    for k in allowed:  # not stored from here, but a wrong-typed one is a mistake worth naming
-        if raw.get(k) is not None:
-            validate.text(k, raw[k], limit=200)
-    if raw.get("status") not in (None, "open"):
-        raise InvalidValue("status", raw["status"], "invalid.opened_open")
-    return answers
+    return answers, problems, missing
 
 
 def _with_unknowns(

@@ -21,6 +21,7 @@ SUMMARY_FIELDS = (
     "id", "kind", "status", "customer", "site", "severity", "opened_at", "channel",
     "service_type", "problem", "customer_reference", "ack_due", "acked_at", "recovery_due",
     "sla_paused_at", "escalation", "category", "type", "external_id", "timezone", "updated_at",
+    "missing_answers",
 )  # fmt: skip
 
 _ID_RE = re.compile(r"^\s*(INC|SSR|CHG)-?0*(\d{1,12})\s*$", re.IGNORECASE)

@@ -41,7 +41,9 @@ class Question:
     flag_no: str | None = None
     required: bool = False
     when: dict[str, list[Any]] = field(default_factory=dict)
-    choices: list[dict[str, str]] = field(default_factory=list)
+    choices: list[dict[str, Any]] = field(default_factory=list)
+    #: other spellings of the label an e-mail may use, per language (mail/labels.py)
+    email_labels: dict[str, list[str]] = field(default_factory=dict)
 
     def text(self, lang: str | None = None) -> str:
         if isinstance(self.label, str):  # a form's label: a key of the message catalogue
@@ -53,7 +55,8 @@ class Question:
     def choice_label(self, value: Any, lang: str | None = None) -> str:
         for c in self.choices:
             if c["value"] == value:
-                return Localized({k: v for k, v in c.items() if k != "value"}).render(lang) or c["value"]
+                texts = {k: v for k, v in c.items() if k not in ("value", "email_labels")}
+                return Localized(texts).render(lang) or c["value"]
         return str(value)
 
     @cached_property
@@ -82,6 +85,7 @@ def load_questionnaire(home: Path | None = None) -> list[Question]:
                 key=raw["key"], kind=raw["kind"], label=dict(raw["label"]), flag=raw.get("flag", raw["key"].replace("_", "-")),
                 flag_no=raw.get("flag_no"), required=bool(raw.get("required", False)),
                 when={k: list(v) for k, v in raw.get("when", {}).items()}, choices=list(raw.get("choices", [])),
+                email_labels={k: list(v) for k, v in raw.get("email_labels", {}).items()},
             )  # fmt: skip
         except KeyError as e:
             raise ConfigError("error.questionnaire_lacks", what=str(e)) from None

@@ -104,14 +104,24 @@ _ANSWER = OneOf((Text(empty=True), Bool(), Int()), what="text, true/false or a n
 _SCALAR = OneOf((Text(empty=True), Bool(), Int(), Number()), what="text, true/false or a number")
 
 
+def _email_labels() -> Table:
+    """Other spellings a message may use, per language (e-mail intake: mail/labels.py)."""
+    from sdcli.i18n import LANGS
+
+    return Table(
+        {lang: ListOf(Text(limit=300)) for lang in LANGS}, what="a table of label lists per language"
+    )
+
+
 def _questionnaire() -> Shape:
     from sdcli.intake import KINDS, LANGS
 
-    choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}}, required=["value"])
+    choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}, "email_labels": _email_labels()},
+                   required=["value"])  # fmt: skip
     question = Table(
         {"key": Text(limit=100), "kind": Text(choices=KINDS), "label": _langs(), "flag": Text(limit=100),
          "flag_no": Text(limit=100), "required": Bool(), "when": map_of(ListOf(_ANSWER, min=1)),
-         "choices": ListOf(choice, min=1)},
+         "choices": ListOf(choice, min=1), "email_labels": _email_labels()},
         required=["key", "kind", "label"],
     )  # fmt: skip
     return Table({"question": Check(ListOf(question, min=1), _unique("key"))}, required=["question"])
@@ -180,7 +190,10 @@ def _form() -> Shape:
 
 
 def _ssr() -> Shape:
-    detail = Table({"key": Text(limit=100), "kind": Text(choices=("text", "ip"))}, required=["key"])
+    from sdcli.ssr import COMMON
+
+    detail = Table({"key": Text(limit=100), "kind": Text(choices=("text", "ip")), "email_labels": _email_labels()},
+                   required=["key"])  # fmt: skip
     category = Table(
         {"value": Text(limit=100), "label": _texts("en"), "fields": Check(ListOf(detail), _unique("key")),
          "price": Table({"amount": Number(0, 1e9), "currency": Text(limit=10)}, required=["amount", "currency"])},
@@ -190,7 +203,8 @@ def _ssr() -> Shape:
         {"notice_hours_over_business_days": Number(0, 10_000), "weekend_notice_days": Number(0, 365),
          "notice_business_hours": Number(0, 10_000),  # the old name: ssr.py refuses it, naming the new one
          "category": Check(ListOf(category, min=1), _unique("value")),
-         "confirmation": _texts("en", names=("id", "category", "start", "price")), "question": _form()},
+         "confirmation": _texts("en", names=("id", "category", "start", "price")), "question": _form(),
+         "email_labels": Table({k: _email_labels() for k in COMMON})},
         required=["category", "confirmation"],
     )  # fmt: skip
 
@@ -301,9 +315,15 @@ def _settings() -> Shape:
     """A config file (the user's, or the desk's config.toml in the home): flat settings; their
     values are checked by config.setting_value (a country the desk knows, a real zone...)."""
     from sdcli.config import SETTINGS
+    from sdcli.mail.settings import PASSWORD_KEYS
 
-    value = OneOf((Text(limit=1000), Bool()), what="a text or true/false")
-    return Table({name: value for name in SETTINGS})
+    value = OneOf((Text(limit=1000), Bool(), Int()), what="a text, a number or true/false")
+    never = Check(OneOf((Text(empty=True), Bool(), Int())), lambda _v: _NO_PASSWORD)
+    return Table({**{name: value for name in SETTINGS}, **{k: never for k in PASSWORD_KEYS}})
+
+
+_NO_PASSWORD = ("sdcli never reads a password from a file: remove it, and name the environment variable "
+                "holding it (smtp_password_env), or keep it in the OS keyring (smtp_keyring = true)")  # fmt: skip
 
 
 def _mapping() -> Shape:

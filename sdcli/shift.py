@@ -42,6 +42,8 @@ def view(store: Store, now: datetime, within: timedelta, home: Path | None = Non
         "unacked": section(statuses=ACTIVE, ack_pending=True, sort="ack_due"),
         "unclassified": section(statuses=ACTIVE, classified=False, sort="opened_at"),
         "on_hold": section(statuses=("on_hold",), sort="id"),
+        "incomplete": [s for s in section(statuses=ACTIVE, sort="opened_at") if s.get("missing_answers")],
+        "updates_failed": store.outbox(states=("failed",)),
         "escalation_due": escalations,
         "problems": problems,  # Messages: the command shows them, and gives JSON their English text
     }

@@ -25,14 +25,17 @@ def catalogue(home: Path | None = None) -> dict[str, Any]:
 
 
 def category(home: Path | None, name: str) -> dict[str, Any]:
+    """A category by its value or by its label in any language (case and accents aside)."""
+    from sdcli.store.query import fold
+
     cats = {c["value"]: c for c in catalogue(home)["category"]}
     key = (name or "").strip().lower().replace(" ", "_").replace("-", "_")
-    if key not in cats:
-        for c in cats.values():  # by its label in any language
-            if key in {str(v).strip().lower().replace(" ", "_") for v in c["label"].values()}:
-                return c
-        raise InvalidValue("category", name, "invalid.category", known=", ".join(cats))
-    return cats[key]
+    if key in cats:
+        return cats[key]
+    for c in cats.values():  # by its label in any language (case and accents aside)
+        if any(fold(str(label)).strip() == fold(name or "").strip() for label in c["label"].values()):
+            return c
+    raise InvalidValue("category", name, "invalid.category", known=", ".join(cats))
 
 
 # --------------------------------------------------------------------------- lead time
@@ -175,20 +178,42 @@ def check_request(
     return out
 
 
-def file_request(
-    store: Any, request: dict[str, Any], received: datetime, *, actor: str, home: Path | None = None
-) -> dict[str, Any]:
+def request_fields(request: dict[str, Any], received: datetime, home: Path | None = None) -> dict[str, Any]:
+    """The stored SSR of a checked request received at `received`; RuleViolation when the lead
+    time (counted from its receipt) refuses it."""
     tz = clock.get_tz(request.get("timezone"))
     verdict = check_lead_time(received, clock.from_iso(request["window_start"]), request["country"], tz, home)
     if not verdict.accepted:
         raise RuleViolation(verdict.refusal())
-    fields = {
+    return {
         **request,
         "status": "received",
         "received_at": clock.iso(received),
         "notice_hours": round(verdict.notice.total_seconds() / 3600, 2),
     }
-    return store.create("SSR", fields, actor=actor, at=received)
+
+
+def file_request(
+    store: Any, request: dict[str, Any], received: datetime, *, actor: str, home: Path | None = None
+) -> dict[str, Any]:
+    return store.create("SSR", request_fields(request, received, home), actor=actor, at=received)
+
+
+def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:
+    """Record that the desk confirmed receipt of an SSR to the customer (its SSR id)."""
+    from sdcli.errors import RefusedTransition
+
+    at = clock.iso(clock.now())
+
+    def change(doc: dict[str, Any]) -> dict[str, Any]:
+        if doc.get("kind") != "ssr":
+            raise RefusedTransition(f"{doc['id']} is not an SSR")
+        if doc.get("confirmed_at"):
+            raise RefusedTransition(f"{doc['id']}'s receipt was already confirmed at {doc['confirmed_at']}")
+        doc["confirmed_at"] = at
+        return {"action": "confirm", **({"note": note} if note else {})}
+
+    return store.update(ticket_id, change, actor=actor)
 
 
 def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> str:

@@ -66,6 +66,18 @@ def shapes() -> dict[str, Shape]:
         "escalation_attempts": ListOf(attempt),
         "classification": classification,
         "sla_clock": Text(choices=("24x7", "business")),
+        "email": Table(
+            {
+                "from": Text(empty=True, limit=2000),
+                "reply_to": Text(empty=True, limit=320),
+                "subject": Text(empty=True, limit=2000),
+                "date": nullable(IsoTime()),
+                "lang": nullable(Text(limit=5)),
+                "references": ListOf(Text(limit=2000)),
+                "attachments": ListOf(Text(empty=True, limit=2000)),
+            },
+            rest=Anything(),
+        ),
     }
 
 

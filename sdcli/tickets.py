@@ -45,8 +45,10 @@ def transition(
     note: str | None = None,
     apply: Callable[[dict[str, Any]], None] | None = None,
     extra: dict[str, Any] | None = None,
+    queue: Any = None,
 ) -> dict[str, Any]:
-    """Move a ticket through its workflow's `action`, refusing what the workflow forbids."""
+    """Move a ticket through its workflow's `action`, refusing what the workflow forbids (and
+    queue, in the same write, the customer update `queue` gives: mail/updates.py)."""
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         flow = workflow(doc["kind"], home)
@@ -69,7 +71,7 @@ def transition(
             event.update(extra)
         return event
 
-    return store.update(ticket_id, change, actor=actor)
+    return store.update(ticket_id, change, actor=actor, queue=queue)
 
 
 def add_note(store: Store, ticket_id: str, text: str, *, actor: str) -> dict[str, Any]:

@@ -79,7 +79,8 @@ def choice_index(choices: list[dict[str, str]]) -> dict[str, str]:
     index: dict[str, str] = {}
     for c in choices:
         for v in c.values():
-            index.setdefault(_norm(v), c["value"])
+            if isinstance(v, str):  # not the e-mail spellings (mail/labels.py reads those)
+                index.setdefault(_norm(v), c["value"])
     return index
 
 

@@ -174,13 +174,16 @@ def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_se
     make_incident(store, external_id="Ext-Ção-1")
     make_incident(store, customer_reference="REF-2")
     schema = url.rpartition("schema=")[2]
-    with pg_server.admin() as c:  # as a schema-2 store had them: no fold columns
+    with pg_server.admin() as c:  # as a schema-2 store had them: no fold columns, no outbox
         c.execute(
-            f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_fold, DROP COLUMN customer_reference_fold"
+            f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_fold, DROP COLUMN customer_reference_fold,"
+            " DROP COLUMN message_id"
         )
-        c.execute(f"DELETE FROM {schema}.migrations WHERE version = 3")
+        c.execute(f"DROP TABLE {schema}.outbox")
+        c.execute(f"DELETE FROM {schema}.counters WHERE prefix = 'OUT'")
+        c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 3")
     store.close()
-    assert open_store(url, home=home).migrate() == ["reference-folds-indexed"]
+    assert open_store(url, home=home).migrate() == ["reference-folds-indexed", "message-ids-outbox"]
     again = open_store(url, home=home)
     assert again.find_refs("ext-cao-1") == [("INC1", "external_id")]
     assert again.find_refs(" ref-2") == [("INC2", "customer_reference")]

@@ -32,7 +32,9 @@ def test_set_get_list_unset_and_path(sdcli, home, tmp_path):
     rows = {row["key"]: row for row in sdcli.json("config", "list", "--json")}
     assert rows["country"] == {"key": "country", "value": "PE", "source": str(user)}
     assert rows["dayfirst"] == {"key": "dayfirst", "value": True, "source": "default"}
-    assert set(rows) == {"country", "lang", "tz", "agent", "dayfirst", "csv_delimiter", "store"}
+    from sdcli.mail.settings import SETTINGS as MAIL
+
+    assert set(rows) == {"country", "lang", "tz", "agent", "dayfirst", "csv_delimiter", "store", *MAIL}
     assert sdcli("config", "unset", "country").exit_code == 0
     assert sdcli("config", "get", "country").stdout == "\n"
     assert "PE" not in user.read_text()

@@ -1,9 +1,10 @@
-"""sdcli ack ID"""
+"""sdcli ack ID [--reply [-o FILE.eml | --send]]"""
 
 from __future__ import annotations
 
 import typer
 
+from sdcli.commands._mail import OUTPUT_OPTION, REPLY_OPTION, SEND_OPTION
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 
@@ -11,19 +12,50 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str | None = typer.Option(None, "--note", help="e.g. how the reply was sent."),
+    reply: bool = REPLY_OPTION,
+    output: str | None = OUTPUT_OPTION,
+    send: bool = SEND_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record that the customer was sent the incident number (the 15-minute promise).
 
-    Example: sdcli ack INC12 --note "replied to mo.bud thread"
+    With --reply, the acknowledgement is written as a reply to the customer's message (To the
+    sender, Re: the subject [INC12], threaded, in the customer's language, text and HTML):
+    to stdout or -o FILE.eml; --send sends it and records the ack only once the server took it.
+
+    Example: sdcli ack INC12 --reply --send
     """
-    from sdcli import intake, sla  # noqa: F401 - intake: acknowledge
+    from sdcli import intake, sla
+    from sdcli.errors import RefusedTransition, UsageProblem
     from sdcli.tickets import check_text
 
     app = app_of(ctx)
-    doc = intake.acknowledge(
-        app.store(), ticket_id, actor=app.agent, note=check_text("note", note, required=False) or None
-    )
+    store = app.store()
+    note = check_text("note", note, required=False) or None
+    if (output or send) and not reply:
+        raise UsageProblem("reply.needs_reply")
+    if output and send:
+        raise UsageProblem("reply.not_both")
+
+    def record(how: str | None) -> dict:
+        return intake.acknowledge(store, ticket_id, actor=app.agent, note=note or how)
+
+    if reply:
+        from sdcli.commands._mail import reply as write_reply
+
+        doc = store.get(ticket_id)
+        if doc.get("kind") != "incident":
+            raise RefusedTransition("reply.not_incident", id=doc["id"])
+        if send and doc.get("acked_at"):
+            from sdcli.dates import When
+
+            raise RefusedTransition(
+                "reply.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
+            )
+        write_reply(app, doc, lambda lang: intake.ack_text(doc, lang, app.home), kind="incident", output=output,
+                    send=send, record=record, as_json=as_json)  # fmt: skip
+        return
+    doc = record(None)
     if as_json:
         emit_json(doc)
         return

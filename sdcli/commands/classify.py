@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
 from sdcli.ui import (
     JSON_OPTION,
     LANG_OPTION,
@@ -34,6 +35,7 @@ def command(
     accept: bool = typer.Option(False, "--accept-suggestion", help="Take the suggested level."),
     lang: str | None = LANG_OPTION,
     no_input: bool = NO_INPUT_OPTION,
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Classify an incident's severity and set its recovery deadline.
@@ -83,7 +85,9 @@ def command(
         return sla.classify(d, level, method=method, reason=reason, suggested=suggestion, home=app.home,
                             actor=app.agent, extra=extra)  # fmt: skip
 
-    doc = store.update(ticket_id, change, actor=app.agent, expect=expect)
+    doc = store.update(ticket_id, change, actor=app.agent, expect=expect, queue=queue_of(app))
+    if notify_now:
+        notify(app, doc["id"])
     if as_json:
         emit_json(doc)
         return

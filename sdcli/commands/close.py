@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import run
+from sdcli.commands._transition import NOTIFY_OPTION, run
 from sdcli.ui import JSON_OPTION
 
 
@@ -12,6 +12,7 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str | None = typer.Option(None, "--note", help="Optional closing note."),
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Close a resolved incident (the customer confirmed, or the waiting time passed).
@@ -27,5 +28,6 @@ def command(
         "close",
         note=note,
         as_json=as_json,
+        notify_now=notify_now,
         apply=lambda d: d.__setitem__("closed_at", stamp),
     )

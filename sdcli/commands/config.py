@@ -11,7 +11,9 @@ app = typer.Typer(
     "Example: sdcli config set country PE",
     no_args_is_help=True,
 )
-KEY = typer.Argument(..., metavar="KEY", help="country, lang, tz, agent, dayfirst, csv_delimiter or store.")
+KEY = typer.Argument(
+    ..., metavar="KEY", help="country, lang, tz, agent, dayfirst, csv_delimiter, store, or mail_* and smtp_*."
+)
 DESK = typer.Option(False, "--desk", help="The desk's file (config.toml in SDCLI_HOME), not the user's.")
 
 

@@ -25,6 +25,9 @@ def add(
         None, "--commercial-team", help="The commercial team's email."
     ),
     country: str | None = typer.Option(None, "--country", help="Country code for national phone numbers."),
+    lang: str | None = typer.Option(
+        None, "--customer-lang", help="The customer's language (es, en, pt): their replies and updates."
+    ),
     contacts: list[str] = typer.Option(
         [],
         "--contact",
@@ -45,7 +48,8 @@ def add(
 
     a = app_of(ctx)
     raw = {"name": name, "project_manager": project_manager, "account_manager": account_manager,
-           "commercial_team": commercial_team, "country": country, "contacts": contacts, "sites": sites}  # fmt: skip
+           "commercial_team": commercial_team, "country": country, "contacts": contacts, "sites": sites,
+           "lang": lang}  # fmt: skip
     record = a.store().put_customer(check_customer(raw, a.home), actor=a.agent)
     if as_json:
         emit_json(record)

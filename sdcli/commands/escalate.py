@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
 from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
 
 
@@ -26,6 +27,7 @@ def command(
     force: bool = typer.Option(False, "--force", help="Call above the correct level (needs --reason)."),
     reason: str | None = typer.Option(None, "--reason", help="Why a level is skipped (recorded)."),
     no_input: bool = NO_INPUT_OPTION,
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the escalation table for an incident, with the level due now; record each attempt.
@@ -49,7 +51,7 @@ def command(
     if name is None and channel and channel.strip().lower() in escalation.FORBIDDEN:
         escalation.check_channel(channel)  # refused even when no call is recorded
     if name is None and interactive(app, no_input=no_input) and not as_json:
-        _loop(app, store, doc, table)
+        _loop(app, store, doc, table, notify_now=notify_now)
         return
     if name is None:
         st = escalation.state(doc, table, now, app.home)
@@ -61,14 +63,14 @@ def command(
             show(doc, table, now, app.home)
         return
     doc = _record(app, store, doc, table, now, name=name, chan=chan, outcome=outcome, note=note, force=force,
-                  reason=reason)  # fmt: skip
+                  reason=reason, notify_now=notify_now)  # fmt: skip
     if as_json:
         emit_json(escalation.state(doc, table, now, app.home))
 
 
 def _record(app: Any, store: Any, doc: dict[str, Any], table: Any, now: Any, *, name: str, chan: str,
             outcome: str | None, note: str | None, force: bool = False, reason: str | None = None,
-            expect: int | None = None) -> dict[str, Any]:  # fmt: skip
+            expect: int | None = None, notify_now: bool = False) -> dict[str, Any]:  # fmt: skip
     """One attempt saved (refused when the ticket changed since `expect`), its advice told."""
     from sdcli import escalation
     from sdcli.tickets import check_text
@@ -84,7 +86,10 @@ def _record(app: Any, store: Any, doc: dict[str, Any], table: Any, now: Any, *, 
         messages[:] = msgs
         return event
 
-    doc = store.update(doc["id"], change, actor=app.agent, expect=expect)
+    names = {lv.level: lv.name for lv in table.levels}
+    doc = store.update(doc["id"], change, actor=app.agent, expect=expect, queue=queue_of(app, names.get))
+    if notify_now:
+        notify(app, doc["id"])
     for m in messages:
         (warn if m.key in WARNINGS else info)(m)
     return doc
@@ -94,7 +99,7 @@ def _record(app: Any, store: Any, doc: dict[str, Any], table: Any, now: Any, *, 
 WARNINGS = ("escalate.email_backup", "escalate.move_up", "escalate.last_level", "escalate.failed_top")
 
 
-def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any) -> None:
+def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: bool = False) -> None:
     """On a terminal: the table, a call recorded, then "another call?" on the refreshed level."""
     from sdcli.i18n import t
     from sdcli.prompts import confirm
@@ -107,7 +112,7 @@ def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any) -> None:
         _advise(doc, table, now, app.home)
         name, chan, outcome, note = _ask(doc, table, now, app.home)
         doc = _record(app, store, doc, table, now, name=name, chan=chan, outcome=outcome, note=note,
-                      expect=version(doc))  # fmt: skip
+                      expect=version(doc), notify_now=notify_now)  # fmt: skip
         if confirm(t("escalate.another"), default=False) is not True:
             return
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import run, text_or_ask
+from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
 from sdcli.ui import JSON_OPTION
 
 
@@ -16,6 +16,7 @@ def command(
         "--reason",
         help="Why the clock stops, e.g. awaiting-customer (asked on a terminal when left out).",
     ),
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Put an incident on hold: its SLA clock pauses until `sdcli resume`.
@@ -32,5 +33,6 @@ def command(
         "hold",
         note=why,
         as_json=as_json,
+        notify_now=notify_now,
         apply=lambda d: sla.pause(d, why.strip(), now),
     )

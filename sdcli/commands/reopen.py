@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import run, text_or_ask
+from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
 from sdcli.ui import JSON_OPTION
 
 
@@ -14,6 +14,7 @@ def command(
     note: str | None = typer.Option(
         None, "--note", help="Why it is reopened (asked on a terminal when left out)."
     ),
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Reopen a resolved or closed incident; its SLA clock runs again.
@@ -33,4 +34,4 @@ def command(
         doc.pop("closed_at", None)
         doc.pop("resolution", None)
 
-    run(ctx, ticket_id, "reopen", note=note, as_json=as_json, apply=apply)
+    run(ctx, ticket_id, "reopen", note=note, as_json=as_json, notify_now=notify_now, apply=apply)

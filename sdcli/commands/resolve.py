@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import run, text_or_ask
+from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
 from sdcli.ui import JSON_OPTION
 
 
@@ -14,6 +14,7 @@ def command(
     note: str | None = typer.Option(
         None, "--note", help="What fixed it (asked on a terminal when left out)."
     ),
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Mark an incident resolved; this stops its SLA clock.
@@ -33,4 +34,4 @@ def command(
         doc["resolution"] = str(note).strip()
         sla.on_resolve(doc, clock.from_iso(stamp), home)
 
-    run(ctx, ticket_id, "resolve", note=note, as_json=as_json, apply=apply)
+    run(ctx, ticket_id, "resolve", note=note, as_json=as_json, notify_now=notify_now, apply=apply)

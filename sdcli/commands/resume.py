@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._transition import run
+from sdcli.commands._transition import NOTIFY_OPTION, run
 from sdcli.ui import JSON_OPTION, app_of
 
 
@@ -12,6 +12,7 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str | None = typer.Option(None, "--note", help="Optional note."),
+    notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Resume an incident on hold: its SLA clock runs again and the deadline moves by the pause.
@@ -21,4 +22,12 @@ def command(
     from sdcli import clock, sla
 
     now, home = clock.now(), app_of(ctx).home
-    run(ctx, ticket_id, "resume", note=note, as_json=as_json, apply=lambda d: sla.unpause(d, now, home))
+    run(
+        ctx,
+        ticket_id,
+        "resume",
+        note=note,
+        as_json=as_json,
+        notify_now=notify_now,
+        apply=lambda d: sla.unpause(d, now, home),
+    )

@@ -18,6 +18,7 @@ SECTIONS = (
     ("escalation_due", "next_level_at"),
     ("unclassified", "opened_at"),
     ("on_hold", "sla_paused_at"),
+    ("incomplete", "opened_at"),
 )
 
 
@@ -85,3 +86,27 @@ def command(
                                              word("status", d.get("status", "")), shown, rel)))  # fmt: skip
         style = "red" if key == "breached" and rows else ""
         out.print(grid, style=style)
+    _failed_updates(out, data["updates_failed"])
+
+
+def _failed_updates(out, failed: list) -> None:
+    """The customer updates the mail server refused for good: for a person to send again or drop."""
+    from rich.table import Table
+
+    from sdcli.i18n import t, word
+
+    title = t("shift.updates_failed")
+    if not failed:
+        out.print(text(t("shift.none", title=title)))
+        return
+    # the title on its own line: a table's title wraps to the table's width
+    out.print(text(t("shift.updates_failed_count", title=title, n=len(failed)), "red"))
+    from sdcli.commands.outbox import _error
+
+    grid = Table()
+    for col in ("n", "ticket", "action", "to", "error"):
+        grid.add_column(word("field", col), overflow="fold")
+    for item in failed:
+        grid.add_row(*(text(v) for v in (str(item["id"]), item.get("ticket", ""), word("event", item.get("action", "")),
+                                         ", ".join(item.get("to", [])), _error(item)[:300])))  # fmt: skip
+    out.print(grid, style="red")

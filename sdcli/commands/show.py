@@ -24,7 +24,11 @@ def command(
 def _sla_row(doc: dict) -> list[tuple[str, str]]:
     if doc.get("kind") != "incident":
         return []
-    from sdcli import clock, sla
+    from sdcli import clock, completing, sla
     from sdcli.i18n import render, t
 
-    return [(t("show.sla"), render(sla.status_line(doc, clock.now())))]
+    rows = [(t("show.sla"), render(sla.status_line(doc, clock.now())))]
+    if doc.get("missing_answers"):
+        lines = [render(line) for line in completing.describe_missing(doc)]
+        rows.append((t("show.incomplete"), "\n".join([*lines, t("show.complete_with", id=doc["id"])])))
+    return rows

@@ -1,4 +1,4 @@
-"""sdcli ssr, and its subcommands check|list|show|schedule|done|cancel|invoice"""
+"""sdcli ssr, and its subcommands check|list|show|schedule|done|cancel|invoice|ack"""
 
 from __future__ import annotations
 
@@ -361,3 +361,9 @@ def invoice(
                 text(tr("ssr.total")), text(""), text(""), text(""), text(f"{total:.2f} {cur}", "bold")
             )
         out.print(grid)
+
+
+# sdcli ssr ack: its own module (commands/ssr_ack.py)
+from sdcli.commands.ssr_ack import ack  # noqa: E402
+
+app.command("ack")(ack)

@@ -9,12 +9,13 @@ their tests use only these methods.
 from __future__ import annotations
 
 import abc
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from sdcli.model import Vocabulary
+from sdcli.store.outbox import Queue
 from sdcli.store.query import OpenQuery, Page, fold, page
 from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared vocabulary)
     CONFLICTS,
@@ -112,11 +113,19 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def update(
-        self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None
+        self,
+        ticket_id: str,
+        change: Change,
+        *,
+        actor: str,
+        expect: int | None = None,
+        queue: Queue | None = None,
     ) -> dict[str, Any]:
         """In one write: change(ticket) mutates a copy and returns the history event; a change
         that raises leaves the ticket as it was. With `expect` (the `version` of the ticket a
-        person looked at before deciding), a ticket changed since is refused: ChangedMeanwhile."""
+        person looked at before deciding), a ticket changed since is refused: ChangedMeanwhile.
+        With `queue`, queue(before, after, event) gives the messages the change sends the
+        customer: they enter the outbox in the same write (store/outbox.py)."""
 
     @abc.abstractmethod
     def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
@@ -162,6 +171,32 @@ class Store(abc.ABC):
         target = fold(value.strip())
         return [(d["id"], f) for d in self.all_tickets() for f in ("external_id", "customer_reference")
                 if d.get(f) not in (None, "") and fold(str(d[f]).strip()) == target]  # fmt: skip
+
+    # ---- the outbox (store/outbox.py holds the decisions)
+    @abc.abstractmethod
+    def outbox(
+        self, *, states: Iterable[str] | None = None, ticket_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Outbox items (of these states, of that ticket), by number."""
+
+    @abc.abstractmethod
+    def outbox_claim(self, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
+                     stale_before: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        """In one write, claim the items a send takes (outbox.claimable): each is claimed by
+        exactly one caller, also under concurrent claims. Returns them claimed (state sending,
+        with the `claim` token that finishing them needs)."""
+
+    @abc.abstractmethod
+    def outbox_finish(self, item_id: int, claim: str, *, actor: str, state: str, fields: dict[str, Any],
+                      event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+        """In one write: the outcome of a send (outbox.finish) and, with `event`, the entry it
+        appends to the item's ticket's history. Raises OutboxConflict, UnknownItem."""
+
+    @abc.abstractmethod
+    def outbox_discard(
+        self, item_id: int, *, actor: str, stale_before: datetime | None = None
+    ) -> dict[str, Any]:
+        """In one write: the item discarded, never to be sent (outbox.discard)."""
 
     # ---- customer directory
     @abc.abstractmethod

@@ -25,6 +25,7 @@ from sdcli.store.base import (
     checksum,
     version,
 )
+from sdcli.store.contract_outbox import OutboxContract
 
 MakeStore = Callable[[], Store]
 
@@ -41,7 +42,7 @@ def _set(**fields: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return change
 
 
-class StoreContract:
+class StoreContract(OutboxContract):
     """Ids, updates with history, upsert by key, all-or-nothing bulk writes, open summaries,
     customers and concurrency: the same for every backend."""
 

@@ -7,6 +7,7 @@ Under the store directory (``tinydb://`` URL, by default ``<home>/store``):
 - ``index.sqlite``     the summary of every ticket that is not finished, and every ticket's
                        references (openindex.py; derived from the shards, rebuilt by doctor)
 - ``customers.json``   the customer directory
+- ``outbox.json``      customer updates queued, being sent, sent (store/outbox.py)
 - ``generation``       replaced by every write of several shards (readers of many shards
                        check it to see one committed state)
 - ``journal.json``     present only while a write of several files is being carried out
@@ -37,6 +38,7 @@ class Layout:
         self.legacy_index = root / "index.json"  # the index of schema 1
         self.journal = root / "journal.json"
         self.customers = root / "customers.json"
+        self.outbox = root / "outbox.json"
         self.generation = root / "generation"
         self.lock = root / ".lock"
 
@@ -52,7 +54,7 @@ class Layout:
     def is_store_file(self, path: Path) -> bool:
         """A file a write may replace: the root's own files, or a shard of a known prefix."""
         if path.parent == self.root:
-            return path in (self.meta, self.legacy_index, self.customers, self.generation)
+            return path in (self.meta, self.legacy_index, self.customers, self.generation, self.outbox)
         return (
             path.parent.parent == self.root and path.parent.name in PREFIXES and bool(_SHARD.match(path.name))
         )

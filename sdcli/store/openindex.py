@@ -26,7 +26,10 @@ from sdcli.store.files import dumps, loads, unwritable
 from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold, level_attempted, sort_value, timestamp
 
 VERSION = "1"
-REFS = ("external_id", "customer_reference")
+#: the references kept per ticket: what callers quote (CALLER_REFS), and the Message-ID of the
+#: e-mail a ticket came from (the key `sdcli inbox` writes by: the same message never twice)
+CALLER_REFS = ("external_id", "customer_reference")
+REFS = (*CALLER_REFS, "message_id")
 _RANK = " ".join(f"WHEN '{p}' THEN {i}" for i, p in enumerate(PREFIXES))
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -217,8 +220,8 @@ class OpenIndex:
         if not self.exists():
             return []
         with self._db(write=False) as db:
-            rows = db.execute("SELECT prefix, number, field FROM refs WHERE fold = ? ORDER BY prefix, number",
-                              (fold(value.strip()),)).fetchall()  # fmt: skip
+            rows = db.execute("SELECT prefix, number, field FROM refs WHERE fold = ? AND field IN (?, ?) "
+                              "ORDER BY prefix, number", (fold(value.strip()), *CALLER_REFS)).fetchall()  # fmt: skip
         return [(format_id(p, n), f) for p, n, f in rows]
 
     def keys(self, prefix: str, field: str, values: Iterable[str]) -> dict[str, int]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import os
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +29,7 @@ from sdcli.errors import BadTicketId, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, vocabulary
 from sdcli.store import postgres_bulk as bulk
 from sdcli.store import postgres_conn as conn
+from sdcli.store import postgres_outbox as pg_outbox
 from sdcli.store import postgres_schema as schema
 from sdcli.store.base import (
     Change,
@@ -44,6 +45,7 @@ from sdcli.store.base import (
     version,
 )
 from sdcli.store.files import dumps, loads
+from sdcli.store.outbox import Queue
 from sdcli.store.postgres_rows import COLUMNS, NAMES, SELECT_DOC, document, row
 from sdcli.store.postgres_schema import one
 from sdcli.store.query import fold
@@ -253,33 +255,15 @@ class PostgresStore(Store):
         with self._reading() as cur:
             return read(cur)
 
-    def update(
-        self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None
-    ) -> dict[str, Any]:
+    def update(self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None,
+               queue: Queue | None = None) -> dict[str, Any]:  # fmt: skip
         prefix, number = parse_id(ticket_id)
         tid = format_id(prefix, number)
         change = guarded(change, expect)
         written: dict[str, Any] = {}
 
         def work(cur: Cursor, now: datetime) -> dict[str, Any]:
-            # the row lock first; then the document and history as committed by whoever held it
-            cur.execute("SELECT 1 FROM tickets WHERE id = %s FOR UPDATE", (tid,))
-            cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
-            found = cur.fetchone()
-            if found is None:
-                raise UnknownTicket("error.no_ticket", id=tid, where=self.describe())
-            before = document(*found)
-            after = copy.deepcopy(before)
-            event = change(after)
-            stamp(before, after, event, actor, clock.iso(now))
-            n = version(before)
-            if after["history"][:n] != before["history"]:
-                raise RuntimeError(f"a change of {tid} rewrote its history (it is append-only)")
-            bulk.rewrite(cur, after, self.vocabulary)
-            written["entry"] = dumps(after["history"][n]).decode("utf-8")
-            written["seq"] = n
-            bulk.append_history(cur, tid, after["history"][n:], n)
-            return after
+            return self.change_in(cur, tid, change, actor=actor, now=now, queue=queue, written=written)
 
         def landed(cur: Cursor) -> dict[str, Any] | None:
             cur.execute(
@@ -289,6 +273,31 @@ class PostgresStore(Store):
             return self.get(tid) if found and found[0] == written.get("entry") else None
 
         return self._write(work, landed)
+
+    def change_in(self, cur: Cursor, tid: str, change: Change, *, actor: str, now: datetime,
+                  queue: Queue | None = None, written: dict[str, Any] | None = None) -> dict[str, Any]:  # fmt: skip
+        """One ticket changed inside a write's transaction (and the messages its change queues)."""
+        # the row lock first; then the document and history as committed by whoever held it
+        cur.execute("SELECT 1 FROM tickets WHERE id = %s FOR UPDATE", (tid,))
+        cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = %s", (tid,))
+        found = cur.fetchone()
+        if found is None:
+            raise UnknownTicket("error.no_ticket", id=tid, where=self.describe())
+        before = document(*found)
+        after = copy.deepcopy(before)
+        event = change(after)
+        stamp(before, after, event, actor, clock.iso(now))
+        if queue is not None:
+            pg_outbox.add(cur, tid, queue(before, after, event), actor=actor, at=clock.iso(now))
+        n = version(before)
+        if after["history"][:n] != before["history"]:
+            raise RuntimeError(f"a change of {tid} rewrote its history (it is append-only)")
+        bulk.rewrite(cur, after, self.vocabulary)
+        if written is not None:
+            written["entry"] = dumps(after["history"][n]).decode("utf-8")
+            written["seq"] = n
+        bulk.append_history(cur, tid, after["history"][n:], n)
+        return after
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
                     actor: str, event: Event, all_or_nothing: bool = True,
@@ -312,6 +321,25 @@ class PostgresStore(Store):
             return result() if cur.fetchone() else None
 
         return self._write(marked_work, landed, moved_ok=moved_ok)
+
+    # ---- the outbox: in postgres_outbox.py
+    def outbox(
+        self, *, states: Iterable[str] | None = None, ticket_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        return pg_outbox.items(self, states, ticket_id)
+
+    def outbox_claim(self, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
+                     stale_before: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        return pg_outbox.claim(self, actor=actor, now=now, ids=ids, stale_before=stale_before)
+
+    def outbox_finish(self, item_id: int, claim: str, *, actor: str, state: str, fields: dict[str, Any],
+                      event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+        return pg_outbox.finish(self, item_id, claim, actor=actor, state=state, fields=fields, event=event)
+
+    def outbox_discard(
+        self, item_id: int, *, actor: str, stale_before: datetime | None = None
+    ) -> dict[str, Any]:
+        return pg_outbox.discard(self, item_id, actor=actor, stale_before=stale_before)
 
     # ---- customer directory
     def customers(self) -> list[dict[str, Any]]:

@@ -18,14 +18,14 @@ COLUMNS = (
     ("recovery_due", "timestamptz"), ("ack_due", "timestamptz"), ("external_id", "text"),
     ("customer_reference", "text"), ("external_id_fold", "text"), ("customer_reference_fold", "text"),
     ("finished", "bool"), ("version", "int4"), ("updated_at", "timestamptz"),
-    ("summary", "text"), ("doc", "text"), ("request_id", "text"),
+    ("summary", "text"), ("doc", "text"), ("message_id", "text"), ("request_id", "text"),
 )  # fmt: skip
 NAMES = ", ".join(c for c, _ in COLUMNS)
 TYPES = [t for _, t in COLUMNS]
 HISTORY = ("ticket_id", "seq", "at", "by", "entry")
 HISTORY_TYPES = ["text", "int4", "timestamptz", "text", "text"]
 #: the key fields with a typed, indexed column: an import by them is looked up by the database
-KEY_COLUMNS = ("external_id", "customer_reference")
+KEY_COLUMNS = ("external_id", "customer_reference", "message_id")
 
 
 def _text(value: Any) -> str | None:
@@ -68,7 +68,8 @@ def row(doc: dict[str, Any], vocabulary: Vocabulary, request_id: str | None = No
         _instant(doc.get("recovery_due")), _instant(doc.get("ack_due")), _text(key_of(doc, "external_id")),
         _text(key_of(doc, "customer_reference")), ref_fold(doc, "external_id"), ref_fold(doc, "customer_reference"),
         finished, version(doc), _instant(doc.get("updated_at")),
-        None if finished else dumps(summary(doc)).decode("utf-8"), body(doc), request_id,
+        None if finished else dumps(summary(doc)).decode("utf-8"), body(doc), _text(key_of(doc, "message_id")),
+        request_id,
     )  # fmt: skip
 
 

@@ -71,6 +71,21 @@ CREATE TABLE writes (request_id text PRIMARY KEY, at timestamptz NOT NULL DEFAUL
 INSERT INTO meta VALUES ('moved', NULL);
 """
 
+MAIL = """
+ALTER TABLE tickets ADD COLUMN message_id text;
+CREATE INDEX tickets_message_id ON tickets (prefix, message_id) WHERE message_id IS NOT NULL;
+CREATE TABLE outbox (
+    id bigint PRIMARY KEY,
+    ticket_id text NOT NULL REFERENCES tickets (id),
+    state text NOT NULL,
+    next_at timestamptz,
+    doc text NOT NULL
+);
+CREATE INDEX outbox_due ON outbox (next_at) WHERE state = 'queued';
+CREATE INDEX outbox_ticket ON outbox (ticket_id);
+INSERT INTO counters VALUES ('OUT', 1);
+"""
+
 REFERENCE_FOLDS = """
 ALTER TABLE tickets ADD COLUMN external_id_fold text, ADD COLUMN customer_reference_fold text;
 CREATE INDEX tickets_external_id_fold ON tickets (external_id_fold) WHERE external_id_fold IS NOT NULL;
@@ -99,19 +114,20 @@ MIGRATIONS: list[tuple[int, str, Any]] = [
     (1, "tickets-history-customers-counters", INITIAL),
     (2, "request-ids-write-markers-moved-mark", REQUESTS),
     (3, "reference-folds-indexed", fill_reference_folds),
+    (4, "message-ids-outbox", MAIL),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 #: what an agent's login needs (sdcli db grant ROLE): history only ever appended to
 GRANTS = (
     "GRANT USAGE ON SCHEMA {schema} TO {role}",
-    "GRANT SELECT, INSERT, UPDATE ON {schema}.tickets, {schema}.counters, {schema}.customers TO {role}",
+    "GRANT SELECT, INSERT, UPDATE ON {schema}.tickets, {schema}.counters, {schema}.customers, {schema}.outbox TO {role}",
     "GRANT SELECT, INSERT ON {schema}.history, {schema}.writes TO {role}",
     "GRANT SELECT, UPDATE ON {schema}.meta TO {role}",
     "GRANT SELECT ON {schema}.migrations TO {role}",
 )
 #: (table, privilege) an agent's login must have: what doctor checks
-NEEDED = [(t, p) for t in ("tickets", "counters", "customers") for p in ("SELECT", "INSERT", "UPDATE")] + [
+NEEDED = [(t, p) for t in ("tickets", "counters", "customers", "outbox") for p in ("SELECT", "INSERT", "UPDATE")] + [
     ("history", "SELECT"), ("history", "INSERT"), ("writes", "INSERT"), ("meta", "SELECT"), ("meta", "UPDATE"),
 ]  # fmt: skip
 

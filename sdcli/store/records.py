@@ -71,6 +71,9 @@ class UpsertResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    #: per document given, in order: the ticket it created, updated, left or was skipped for
+    #: (None: refused under 'fail')
+    by_doc: list[str | None] = field(default_factory=list)
 
 
 def key_of(doc: dict[str, Any], key: str | None) -> str | None:
@@ -212,11 +215,13 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
         n = existing.get(k) if k is not None else None
         if n is None:
             created[number] = current[number] = new_doc(prefix, number, fields, actor, at, at, event)
+            result.by_doc.append(format_id(prefix, number))
             if k is not None:
                 existing[k] = number
             number += 1
             continue
         tid = format_id(prefix, n)
+        result.by_doc.append(None if on_conflict == "fail" else tid)
         if on_conflict == "skip":
             result.skipped.append(tid)
         elif on_conflict == "fail":

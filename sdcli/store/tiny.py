@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from tinydb.table import Document
 from sdcli import clock
 from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
-from sdcli.store import journal, tiny_customers, tiny_move
+from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox
 from sdcli.store.base import (
     CONFLICTS,
     Change,
@@ -37,7 +37,8 @@ from sdcli.store.base import (
 )
 from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwritable
 from sdcli.store.layout import Layout, Snapshot
-from sdcli.store.openindex import REFS, OpenIndex, refs_of
+from sdcli.store.openindex import CALLER_REFS, REFS, OpenIndex, refs_of
+from sdcli.store.outbox import Queue
 from sdcli.store.query import OpenQuery, Page, fold, id_order, page
 from sdcli.store.tiny_move import refuse_if_moved
 from sdcli.store.txn import (
@@ -232,7 +233,7 @@ class TinyStore(Store):
             for t, d in docs.items()
             if d is not None
             for f, v in refs_of(d)
-            if fold(v.strip()) == fold(value.strip())
+            if f in CALLER_REFS and fold(v.strip()) == fold(value.strip())
         ]
         return sorted(set(out), key=lambda x: id_order({"id": x[0]}))
 
@@ -302,26 +303,36 @@ class TinyStore(Store):
             self._commit(txn)
         return doc
 
-    def update(
-        self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None
-    ) -> dict[str, Any]:
+    def update(self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None,
+               queue: Queue | None = None) -> dict[str, Any]:  # fmt: skip
         prefix, number = parse_id(ticket_id)
         change = guarded(change, expect)
         if not self.layout.shard(prefix, number).exists():  # never create a store to refuse an id
             raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
         with self._locked() as txn:
             refuse_if_moved(self, txn)
-            table = txn.shard(prefix, number)
-            current = table.get(doc_id=number)
-            if current is None:
-                raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
-            before = dict(current)
-            after = copy.deepcopy(before)
-            event = change(after)
-            stamp(before, after, event, actor, clock.iso(clock.now()))
-            table.update(replace_with(after), doc_ids=[number])
-            self._changed(txn, before, after)
+            after = self._update_in(txn, prefix, number, change, actor, queue)
             self._commit(txn)
+        return after
+
+    def _update_in(self, txn: Txn, prefix: str, number: int, change: Change, actor: str,
+                   queue: Queue | None) -> dict[str, Any]:  # fmt: skip
+        """One ticket changed inside a locked write (and the messages its change queues)."""
+        table = txn.shard(prefix, number)
+        current = table.get(doc_id=number)
+        if current is None:
+            raise UnknownTicket("error.no_ticket", id=format_id(prefix, number), where=str(self.root))
+        before = dict(current)
+        after = copy.deepcopy(before)
+        event = change(after)
+        at = clock.iso(clock.now())
+        stamp(before, after, event, actor, at)
+        if queue is not None:
+            messages = queue(before, after, event)
+            if messages:
+                tiny_outbox.add(self, txn, after["id"], messages, actor=actor, at=at)
+        table.update(replace_with(after), doc_ids=[number])
+        self._changed(txn, before, after)
         return after
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
@@ -363,6 +374,25 @@ class TinyStore(Store):
             if (plan.created or plan.changed) and not dry_run:
                 self._commit(txn)
         return plan.result
+
+    # ---- the outbox: in tiny_outbox.py
+    def outbox(
+        self, *, states: Iterable[str] | None = None, ticket_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        return tiny_outbox.items(self, states, ticket_id)
+
+    def outbox_claim(self, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
+                     stale_before: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        return tiny_outbox.claim(self, actor=actor, now=now, ids=ids, stale_before=stale_before)
+
+    def outbox_finish(self, item_id: int, claim: str, *, actor: str, state: str, fields: dict[str, Any],
+                      event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+        return tiny_outbox.finish(self, item_id, claim, actor=actor, state=state, fields=fields, event=event)
+
+    def outbox_discard(
+        self, item_id: int, *, actor: str, stale_before: datetime | None = None
+    ) -> dict[str, Any]:
+        return tiny_outbox.discard(self, item_id, actor=actor, stale_before=stale_before)
 
     # ---- customer directory: in tiny_customers.py
     def customers(self) -> list[dict[str, Any]]:

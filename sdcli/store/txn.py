@@ -175,9 +175,12 @@ def fresh(prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict:
         k = key_of(fields, key)
         if k is None or k not in seen:
             result.created.append(format_id(prefix, len(result.created) + 1))
+            result.by_doc.append(result.created[-1])
             if k is not None:
                 seen[k] = result.created[-1]
-        elif on_conflict == "skip":
+            continue
+        result.by_doc.append(None if on_conflict == "fail" else seen[k])
+        if on_conflict == "skip":
             result.skipped.append(seen[k])
         elif on_conflict == "fail":
             result.conflicts.append(k)

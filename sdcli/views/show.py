@@ -10,7 +10,7 @@ from sdcli.i18n import Message, render, t, word
 from sdcli.ui import text
 
 HEAD_FIELDS = ("id", "kind", "status", "severity", "customer", "site", "opened_at", "opened_by", "channel")
-SKIP = {"history", "updated_at"}
+SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own row (show.incomplete)
 #: fields an escalation event tells in its own words (who was called, the outcome)
 _ESCALATION = {"escalation", "escalation_attempts"}
 

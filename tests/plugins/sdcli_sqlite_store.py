@@ -11,7 +11,7 @@ import copy
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from typing import Any
 from sdcli import clock
 from sdcli.errors import BadTicketId, StoreBusy, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
+from sdcli.store import outbox
 from sdcli.store.base import (
     CONFLICTS,
     Change,
@@ -37,6 +38,7 @@ from sdcli.store.base import (
     stamp,
     tickets_to_copy,
 )
+from sdcli.store.outbox import Queue
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS counters (prefix TEXT PRIMARY KEY, next INTEGER NOT NULL);
@@ -45,7 +47,12 @@ CREATE TABLE IF NOT EXISTS tickets (prefix TEXT, number INTEGER, doc TEXT NOT NU
 CREATE TABLE IF NOT EXISTS customers (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS requests (request_id TEXT PRIMARY KEY, id TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS moved (one INTEGER PRIMARY KEY CHECK (one = 1), doc TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS tickets_message_id ON tickets (prefix, json_extract(doc, '$.message_id'));
+CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY, ticket TEXT NOT NULL, state TEXT NOT NULL,
+                                   doc TEXT NOT NULL);
 """
+#: keys looked up by an index (the others are found by reading every ticket of the prefix)
+LOOKED_UP = ("message_id",)
 
 
 class SqliteStore(Store):
@@ -159,19 +166,81 @@ class SqliteStore(Store):
             raise UnknownTicket(f"no ticket {format_id(p, n)} in {self.url}")
         return json.loads(row[0])
 
-    def update(
-        self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None
-    ) -> dict[str, Any]:
+    def update(self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None,
+               queue: Queue | None = None) -> dict[str, Any]:  # fmt: skip
         self.get(ticket_id)
         change = guarded(change, expect)
-        p, n = parse_id(ticket_id)
         with self._change() as db:
-            (raw,) = db.execute("SELECT doc FROM tickets WHERE prefix = ? AND number = ?", (p, n)).fetchone()
-            before = json.loads(raw)
-            after = copy.deepcopy(before)
-            stamp(before, after, change(after), actor, clock.iso(clock.now()))
-            self._put(db, after)
+            return self._change_in(db, ticket_id, change, actor, queue)
+
+    def _change_in(self, db: sqlite3.Connection, ticket_id: str, change: Change, actor: str,
+                   queue: Queue | None) -> dict[str, Any]:  # fmt: skip
+        p, n = parse_id(ticket_id)
+        (raw,) = db.execute("SELECT doc FROM tickets WHERE prefix = ? AND number = ?", (p, n)).fetchone()
+        before = json.loads(raw)
+        after = copy.deepcopy(before)
+        at = clock.iso(clock.now())
+        event = change(after)
+        stamp(before, after, event, actor, at)
+        if queue is not None:
+            for message in queue(before, after, event):
+                (number,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM outbox").fetchone()
+                self._put_item(db, outbox.new_item(number, after["id"], message, actor=actor, at=at))
+        self._put(db, after)
         return after
+
+    # ---- the outbox
+    def _put_item(self, db: sqlite3.Connection, item: dict[str, Any]) -> None:
+        db.execute("INSERT OR REPLACE INTO outbox VALUES (?, ?, ?, ?)",
+                   (item["id"], item["ticket"], item["state"], json.dumps(item, ensure_ascii=False)))  # fmt: skip
+
+    def outbox(
+        self, *, states: Iterable[str] | None = None, ticket_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        with self._read() as db:
+            docs = [json.loads(r[0]) for r in db.execute("SELECT doc FROM outbox")]
+        return outbox.selected(docs, states, ticket_id)
+
+    def outbox_claim(self, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
+                     stale_before: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+        wanted = None if ids is None else frozenset(ids)
+        taken = []
+        with self._change() as db:
+            for (raw,) in db.execute("SELECT doc FROM outbox ORDER BY id").fetchall():
+                item = json.loads(raw)
+                if outbox.claimable(item, now, wanted, stale_before):
+                    done = outbox.claim(item, actor=actor, at=clock.iso(clock.now()))
+                    self._put_item(db, done)
+                    taken.append(done)
+        return taken
+
+    def _item(self, db: sqlite3.Connection, item_id: int) -> dict[str, Any]:
+        row = db.execute("SELECT doc FROM outbox WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise outbox.unknown(item_id, self.url)
+        return json.loads(row[0])
+
+    def outbox_finish(self, item_id: int, claim: str, *, actor: str, state: str, fields: dict[str, Any],
+                      event: Event | None = None) -> dict[str, Any]:  # fmt: skip
+        with self._change() as db:
+            done = outbox.finish(
+                self._item(db, item_id), claim, state, fields, actor=actor, at=clock.iso(clock.now())
+            )
+            self._put_item(db, done)
+            if event is not None:
+                self._change_in(db, done["ticket"], lambda d: dict(event), actor, None)
+        return done
+
+    def outbox_discard(
+        self, item_id: int, *, actor: str, stale_before: datetime | None = None
+    ) -> dict[str, Any]:
+        with self._change() as db:
+            done = outbox.discard(self._item(db, item_id), actor=actor, at=clock.iso(clock.now()),
+                                  stale_before=stale_before)  # fmt: skip
+            self._put_item(db, done)
+        return done
 
     def open_summaries(self, prefix: str | None = None) -> list[dict[str, Any]]:
         return [summary(d) for d in self._docs(prefix, "AND finished = 0")]
@@ -205,23 +274,23 @@ class SqliteStore(Store):
                 event: Event, all_or_nothing: bool, dry_run: bool, result: UpsertResult) -> UpsertResult:  # fmt: skip
         at = clock.iso(clock.now())
         with self._change() as db:
-            existing: dict[str, dict[str, Any]] = {}
-            for (raw,) in db.execute("SELECT doc FROM tickets WHERE prefix = ?", (prefix,)):
-                doc = json.loads(raw)
-                k = key_of(doc, key)
-                if k is not None:
-                    existing.setdefault(k, doc)
+            existing = self._existing(db, prefix, docs, key)
             number = first = self._allocate(db, prefix, 0)
             for fields in docs:
                 k = key_of(fields, key)
                 current = existing.get(k) if k is not None else None
+                result.by_doc.append(None)
                 if current is None:
                     doc = new_doc(prefix, number, fields, actor, at, at, event)
+                    result.by_doc[-1] = doc["id"]
                     self._put(db, doc)
                     if k is not None:
                         existing[k] = doc
                     number += 1
-                elif on_conflict == "skip":
+                    continue
+                if on_conflict != "fail":
+                    result.by_doc[-1] = current["id"]
+                if on_conflict == "skip":
                     result.skipped.append(current["id"])
                 elif on_conflict == "fail":
                     result.conflicts.append(k)  # type: ignore[arg-type]
@@ -243,6 +312,24 @@ class SqliteStore(Store):
             if dry_run:
                 raise _DryRun(result)
         return result
+
+    def _existing(self, db: sqlite3.Connection, prefix: str, docs: list[dict[str, Any]],
+                  key: str | None) -> dict[str, dict[str, Any]]:  # fmt: skip
+        """key value → the first ticket of prefix with it: by the index for LOOKED_UP keys."""
+        existing: dict[str, dict[str, Any]] = {}
+        if key in LOOKED_UP:
+            for k in {k for k in (key_of(d, key) for d in docs) if k is not None}:
+                row = db.execute(f"SELECT doc FROM tickets WHERE prefix = ? AND json_extract(doc, '$.{key}') = ? "
+                                 "ORDER BY number LIMIT 1", (prefix, k)).fetchone()  # fmt: skip
+                if row:
+                    existing[k] = json.loads(row[0])
+            return existing
+        for (raw,) in db.execute("SELECT doc FROM tickets WHERE prefix = ?", (prefix,)):
+            doc = json.loads(raw)
+            k = key_of(doc, key)
+            if k is not None:
+                existing.setdefault(k, doc)
+        return existing
 
     def customers(self) -> list[dict[str, Any]]:
         if not self.path.exists():

@@ -1,0 +1,59 @@
+"""sdcli ssr ack ID [--reply [-o FILE.eml | --send]]"""
+
+from __future__ import annotations
+
+import typer
+
+from sdcli.commands import _mail
+from sdcli.ui import JSON_OPTION, app_of, emit_json, say
+
+IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
+
+
+def ack(
+    ctx: typer.Context,
+    ticket_id: str = IDARG,
+    note: str | None = typer.Option(None, "--note", help="e.g. how the confirmation was sent."),
+    reply: bool = _mail.REPLY_OPTION,
+    output: str | None = _mail.OUTPUT_OPTION,
+    send: bool = _mail.SEND_OPTION,
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Record that the customer was sent the confirmation of receipt with the SSR id.
+
+    With --reply, the confirmation is written as a reply to the form's message (stdout or
+    -o FILE.eml); --send sends it and records the confirmation only once the server took it.
+
+    Example: sdcli ssr ack SSR3 --reply --send
+    """
+    from sdcli import ssr
+    from sdcli.errors import RefusedTransition, UsageProblem
+    from sdcli.tickets import check_text
+
+    a = app_of(ctx)
+    store = a.store()
+    note = check_text("note", note, required=False) or None
+    if (output or send) and not reply:
+        raise UsageProblem("reply.needs_reply")
+    if output and send:
+        raise UsageProblem("reply.not_both")
+
+    def record(how: str | None) -> dict:
+        return ssr.confirm(store, ticket_id, actor=a.agent, note=note or how)
+
+    if reply:
+        doc = store.get(ticket_id)
+        if doc.get("kind") != "ssr":
+            raise RefusedTransition("reply.not_ssr", id=doc["id"])
+        if send and doc.get("confirmed_at"):
+            raise RefusedTransition("reply.already_confirmed", id=doc["id"])
+        _mail.reply(a, doc, lambda lang: ssr.confirmation(doc, lang, a.home), kind="ssr", output=output, send=send,
+                    record=record, as_json=as_json)  # fmt: skip
+        return
+    doc = record(None)
+    if as_json:
+        emit_json(doc)
+    else:
+        from sdcli.dates import When
+
+        say("reply.confirmed", id=doc["id"], at=When(doc["confirmed_at"], doc.get("timezone")))

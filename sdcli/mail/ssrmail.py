@@ -1,0 +1,72 @@
+"""SSR forms that arrive by e-mail: their labels (ssr.toml's [email_labels] and each category's
+fields), and the form read through the SSR rules — every field required, the lead time counted
+from the message's receipt. A form that fails them creates nothing and says why. No CLI imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sdcli import clock, intake, ssr, validate
+from sdcli.errors import SdcliError
+from sdcli.mail import answers, labels, text
+
+
+class SsrForms:
+    def __init__(self, home: Path | None) -> None:
+        self.home = home
+        cat = ssr.catalogue(home)
+        spellings: list[tuple[str, str, str]] = []
+        for key, per_lang in cat.get("email_labels", {}).items():
+            spellings += [(key, lang, t) for lang, texts in per_lang.items() for t in texts]
+        for c in cat["category"]:
+            for f in c["fields"]:
+                spellings += [
+                    (f"details.{f['key']}", lang, f["key"].replace("_", " ")) for lang in ("es", "en", "pt")
+                ]
+                for lang, texts in f.get("email_labels", {}).items():
+                    spellings += [(f"details.{f['key']}", lang, t) for t in texts]
+        self.labels = labels.Labels(spellings)
+
+    def scan(self, body: str) -> labels.Found:
+        return self.labels.scan(body)
+
+    def recognised(self, form: labels.Found, incident: labels.Found) -> bool:
+        """A form names its category and has more SSR labels than incident ones."""
+        return (
+            "category" in form.answers
+            and len(form.answers) >= labels.MIN_LABELS
+            and len(form.answers) > len(incident.answers)
+        )
+
+    def read(
+        self, source: str, form: labels.Found, body: text.Body, meta: dict[str, Any]
+    ) -> tuple[Any, Any, Any]:
+        from sdcli.mail.inbox import Outcome
+
+        out = Outcome(source, "refused", kind="ssr", message_id=meta["message_id"], lang=form.lang)
+        raw: dict[str, Any] = {k: v for k, v in form.answers.items() if not k.startswith("details.") and v}
+        raw["details"] = {k.partition(".")[2]: v for k, v in form.answers.items() if k.startswith("details.")}
+        name, address = body.author or meta["sender"]
+        if not raw.get("requester") and address:
+            phone = answers.phone_in(f"{body.text}\n{body.signature}", raw.get("country"))
+            raw["requester"] = f"{name or address.partition('@')[0]} <{address}> {phone or ''}".strip()
+        try:
+            known = intake.countries(self.home)["countries"]
+            code = str(raw.get("country", "")).strip().upper()
+            tz = clock.get_tz(known[code]["tz"]) if code in known else None
+            for k in ("window_start", "window_end"):  # written day first, in the site's zone
+                if raw.get(k):
+                    raw[k] = validate.when(k, raw[k], tz, dayfirst=True)
+            request = ssr.check_request(raw, self.home)
+            fields = ssr.request_fields(request, meta["received"], self.home)
+        except SdcliError as e:
+            out.reason = e.message
+            return out, None, None
+        fields["opened_at"] = fields["received_at"]
+        fields["channel"] = "email"
+        fields["message_id"] = meta["message_id"]
+        fields["email"] = {**meta["email"], "lang": form.lang, "attachments": body.attachments,
+                           "forwarded": body.forwarded, "html_only": body.html_only}  # fmt: skip
+        out.outcome = "created"
+        return out, "SSR", fields

@@ -1,0 +1,238 @@
+"""The text a person wrote in a message: the body part chosen (plain text, else HTML made text),
+decoded whatever its charset, with what is not theirs cut — the quoted message of a reply, the
+signature — and a forwarded message's own text kept, with its author. No CLI imports."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from email.message import EmailMessage, Message
+from email.utils import getaddresses
+from html.parser import HTMLParser
+
+#: charsets whose bytes are read as Windows-1252 (its superset: what mail clients mean by them)
+_LATIN = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "iso8859-1", "windows-1252", "cp1252"}
+_SIGNATURE = re.compile(
+    r"^(-- ?|__+|enviado desde mi .*|sent from my .*|enviado do meu .*|enviado de meu .*|get outlook for .*|"
+    r"obtener outlook para .*)$",
+    re.IGNORECASE,
+)
+_ATTRIBUTION = re.compile(
+    r"^(on .+ wrote:|el .+ escribi[oó]:|em .+ escreveu:|.+ <[^>]+> (wrote|escribi[oó]|escreveu):)\s*$",
+    re.IGNORECASE,
+)
+_FORWARD = re.compile(
+    r"^\s*(-{2,}\s*(forwarded message|mensaje reenviado|mensagem encaminhada|mensagem reenviada|"
+    r"original message|mensaje original|mensagem original)\s*-{2,}|begin forwarded message:|"
+    r"inicio del mensaje reenviado:|in[ií]cio da mensagem (encaminhada|reenviada):)\s*$",
+    re.IGNORECASE,
+)
+_OUTLOOK = re.compile(r"^\s*-{3,}\s*(original message|mensaje original|mensagem original)\s*-{3,}\s*$", re.I)
+_HEADER = re.compile(
+    r"^\s*\*?(from|de|sent|enviado( el)?|date|fecha|data|to|para|cc|subject|asunto|assunto)\s*:\*?\s*(?P<v>.*)$",
+    re.IGNORECASE,
+)
+_FWD_SUBJECT = re.compile(r"^\s*(fwd?|rv|enc|tr)\s*:", re.IGNORECASE)
+
+
+@dataclass
+class Body:
+    """What of a message is the sender's own: its text, and what is known around it."""
+
+    text: str
+    html_only: bool = False
+    forwarded: bool = False
+    author: tuple[str, str] | None = None  # (name, address) of a forwarded message's writer
+    attachments: list[str] = field(default_factory=list)
+    signature: str = ""  # the cut signature (a phone number may be found there)
+
+
+def decode(part: Message) -> str:
+    """A text part's content as text: its charset (Latin-1 read as Windows-1252), else UTF-8,
+    undecodable bytes replaced, never an error."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        payload = str(part.get_payload() or "").encode("utf-8", "replace")
+    charset = (part.get_content_charset() or "").lower()
+    if not charset or charset in _LATIN:
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return payload.decode("cp1252", errors="replace")
+    try:
+        return payload.decode(charset, errors="replace")
+    except LookupError:
+        return payload.decode("utf-8", errors="replace")
+
+
+class _HtmlText(HTMLParser):
+    """HTML as the text a reader sees: blocks and rows on lines, cells apart, list items as bullets,
+    quoted blocks marked '> ', scripts and styles dropped."""
+
+    BLOCKS = {
+        "p",
+        "div",
+        "br",
+        "tr",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "ul",
+        "ol",
+        "hr",
+        "section",
+    }
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = [""]
+        self.skip = 0
+        self.quote = 0
+
+    def _newline(self) -> None:
+        if self.lines[-1].strip():
+            self.lines.append("")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "head", "title"):
+            self.skip += 1
+        elif tag == "blockquote":
+            self._newline()
+            self.quote += 1
+        elif tag in self.BLOCKS:
+            self._newline()
+            if tag == "li":
+                self.lines[-1] = "• "
+        elif tag in ("td", "th") and self.lines[-1].strip():
+            self.lines[-1] += " "
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head", "title"):
+            self.skip = max(0, self.skip - 1)
+        elif tag == "blockquote":
+            self._newline()
+            self.quote = max(0, self.quote - 1)
+        elif tag in self.BLOCKS:
+            self._newline()
+
+    def handle_data(self, data: str) -> None:
+        if self.skip:
+            return
+        text = re.sub(r"\s+", " ", data.replace("\xa0", " "))
+        if not text.strip() and not self.lines[-1]:
+            return
+        if self.quote and not self.lines[-1]:
+            self.lines[-1] = "> " * self.quote
+        self.lines[-1] += text
+
+
+def html_to_text(markup: str) -> str:
+    parser = _HtmlText()
+    parser.feed(markup)
+    parser.close()
+    return "\n".join(line.strip() for line in parser.lines)
+
+
+def _parts(msg: EmailMessage) -> tuple[str, bool, list[str], list[EmailMessage]]:
+    """(the body's text, whether it came from HTML only, attachment names, attached messages)."""
+    body = msg.get_body(preferencelist=("plain", "html"))
+    text, html_only = "", False
+    if body is not None:
+        text = decode(body)
+        if body.get_content_type() == "text/html":
+            text, html_only = html_to_text(text), True
+    names: list[str] = []
+    attached: list[EmailMessage] = []
+    for part in msg.iter_attachments() if msg.is_multipart() else []:
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_payload()
+            if isinstance(inner, list) and inner and isinstance(inner[0], EmailMessage):
+                attached.append(inner[0])
+            continue
+        name = part.get_filename()
+        if name:
+            names.append(str(name))
+    return text, html_only, names, attached
+
+
+def _author(block: list[str]) -> tuple[str, str] | None:
+    for line in block:
+        m = _HEADER.match(line)
+        if m and m.group(1).lower() in ("from", "de"):
+            found = getaddresses([m.group("v").replace("[mailto:", "<").replace("]", ">")])
+            if found and "@" in found[0][1]:
+                return found[0]
+    return None
+
+
+def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] | None, str]:
+    """(the sender's own text, forwarded?, the forwarded message's author, the signature cut)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    forward_subject = bool(_FWD_SUBJECT.match(subject or ""))
+    out: list[str] = []
+    forwarded, author, signature = False, None, ""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        stripped = line.strip()
+        if _FORWARD.match(line) and (not _OUTLOOK.match(line) or forward_subject):
+            forwarded = True
+            j = i + 1
+            block: list[str] = []
+            while j < len(lines) and (_HEADER.match(lines[j]) or not lines[j].strip()) and len(block) < 12:
+                if lines[j].strip():
+                    block.append(lines[j])
+                elif block:
+                    j += 1
+                    break
+                j += 1
+            author = author or _author(block)
+            i = j
+            continue
+        if (
+            _OUTLOOK.match(line)
+            or _ATTRIBUTION.match(stripped)
+            or (
+                not forwarded
+                and _HEADER.match(line)
+                and _HEADER.match(lines[i + 1] if i + 1 < len(lines) else "")
+                and re.match(r"^\s*\*?(from|de)\s*:", line, re.I)
+            )
+        ):
+            break  # a reply: what follows is the earlier message
+        if stripped.startswith(">"):
+            i += 1
+            continue
+        if _SIGNATURE.match(stripped) and not forwarded:
+            signature = "\n".join(lines[i + 1 : i + 12])
+            break
+        if _SIGNATURE.match(stripped):  # the forwarder's signature: the forwarded text follows
+            j = i + 1
+            while j < len(lines) and not _FORWARD.match(lines[j]):
+                j += 1
+            signature = "\n".join(lines[i + 1 : j])
+            i = j
+            continue
+        out.append(line.rstrip())
+        i += 1
+    return "\n".join(out).strip("\n"), forwarded, author, signature
+
+
+def body_of(msg: EmailMessage) -> Body:
+    from sdcli.mail.read import header
+
+    subject = header(msg, "Subject")
+    text, html_only, names, attached = _parts(msg)
+    own, forwarded, author, signature = own_text(text, subject)
+    for inner in attached:  # a message forwarded as an attachment: its text is the form
+        inner_body = body_of(inner)
+        own = f"{own}\n\n{inner_body.text}".strip()
+        forwarded = True
+        found = getaddresses([header(inner, "From")])
+        author = author or (found[0] if found and "@" in found[0][1] else None)
+    return Body(own, html_only, forwarded, author, names, signature)

@@ -1,0 +1,122 @@
+"""Customer updates: which changes of an incident queue one, to whom, in what language, with what
+text (the catalogue's update.<action>; a desk's empty text queues none). No CLI imports.
+
+`queue_for` gives the `queue` a store write takes (store/outbox.py): the update enters the outbox
+in the same write as the change it tells of, so a change is never saved without its update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sdcli.mail import compose
+
+#: the changes that queue an update (a template per action in messages.toml's [update])
+ACTIONS = ("classify", "escalate", "hold", "resume", "resolve", "close", "reopen")
+PLACEHOLDERS = ("id", "customer", "site", "status", "severity", "severity_name", "recovery_due", "level",
+                "level_name", "reason", "resolution", "note")  # fmt: skip
+_ACTION_OF = {"classify": "classify", "reclassify": "classify", "hold": "hold", "resume": "resume",
+              "resolve": "resolve", "close": "close", "reopen": "reopen"}  # fmt: skip
+
+
+def customer_lang(
+    doc: dict[str, Any], home: Path | None, directory: list[dict[str, Any]] | None = None
+) -> str:
+    """The language to write to a ticket's customer in: the labels their message used, else the
+    customer's in the directory, else the desk's default ([desk] lang, else sdcli's)."""
+    mail_lang = (doc.get("email") or {}).get("lang")
+    if mail_lang:
+        return str(mail_lang)
+    name = str(doc.get("customer") or "").casefold()
+    for record in directory or []:
+        if record.get("name", "").casefold() == name and record.get("lang"):
+            return str(record["lang"])
+    from sdcli import i18n
+
+    return i18n.resolve(None)  # the desk's language: SDCLI_LANG, the config file's lang, the locale
+
+
+def action_of(before: dict[str, Any], after: dict[str, Any], event: dict[str, Any]) -> str | None:
+    action = _ACTION_OF.get(str(event.get("action")))
+    if action:
+        return action
+    if event.get("action") == "escalation-attempt":
+        was = (before.get("escalation") or {}).get("active_level") or 1
+        now = (after.get("escalation") or {}).get("active_level") or 1
+        return "escalate" if now > was else None
+    return None
+
+
+def _values(doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
+            level_name: Callable[[int], Any] | None) -> dict[str, Any]:  # fmt: skip
+    from sdcli import sla
+
+    level: int | None = (doc.get("escalation") or {}).get("active_level")
+    severity = doc.get("severity")
+    return {
+        "id": doc["id"], "customer": doc.get("customer", ""), "site": doc.get("site", ""),
+        "status": doc.get("status", ""), "severity": severity or "",
+        "severity_name": sla.level_name(int(severity), lang, home) if severity else "",
+        "recovery_due": _when(doc.get("recovery_due"), doc.get("timezone"), lang), "level": level or "",
+        "level_name": _in(level_name(level), lang) if level and level_name else "",
+        "reason": event.get("note", ""), "resolution": doc.get("resolution", ""), "note": event.get("note", ""),
+    }  # fmt: skip
+
+
+def _when(value: Any, zone: str | None, lang: str) -> str:
+    """An instant as the customer reads it: in the site's zone only, in their language."""
+    if not value:
+        return ""
+    from sdcli import clock
+    from sdcli.dates import When
+
+    return When(value, zone, agent=clock.get_tz(zone)).render(lang)
+
+
+def _in(value: Any, lang: str) -> str:
+    """A name of the desk's data ({es, en, pt}, a Message or a text) in the customer's language."""
+    from sdcli import i18n
+
+    return i18n.pick(value, lang) if isinstance(value, dict) else str(i18n.show(value, lang))
+
+
+def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
+           level_name: Callable[[int], Any] | None = None) -> dict[str, Any] | None:  # fmt: skip
+    """The outbox message of an update (None: the desk's text for it is empty, or nobody to tell)."""
+    to = compose.recipients(doc)
+    if not to:
+        return None
+    values = _values(doc, event, lang, home, level_name)
+    text = compose.reply_text(f"update.{action}", lang, home, **values)
+    if not text.strip():
+        return None
+    signature = compose.reply_text("signature", lang, home)
+    if signature:
+        text = f"{text}\n\n-- \n{signature}"
+    in_reply_to, references = compose.thread_of(doc)
+    own = compose.reply_text("update.subject", lang, home, **values)
+    subject = (
+        compose.reply_subject((doc.get("email") or {}).get("subject"), doc["id"], own)
+        if in_reply_to
+        else f"{own} [{doc['id']}]"
+    )
+    return {"action": action, "lang": lang, "to": to, "subject": subject, "text": text,
+            "message_id": compose.new_message_id(home), "in_reply_to": in_reply_to, "references": references}  # fmt: skip
+
+
+def queue_for(home: Path | None, directory: list[dict[str, Any]] | None = None,
+              level_name: Callable[[int], Any] | None = None) -> Callable[..., list[dict[str, Any]]]:  # fmt: skip
+    """The `queue` of a store write: an update for an incident's change that tells the customer."""
+
+    def queue(before: dict[str, Any], after: dict[str, Any], event: dict[str, Any]) -> list[dict[str, Any]]:
+        if after.get("kind") != "incident":
+            return []
+        action = action_of(before, after, event)
+        if action is None:
+            return []
+        message = render(action, after, event, customer_lang(after, home, directory), home, level_name)
+        return [message] if message else []
+
+    return queue

@@ -1,0 +1,149 @@
+"""The contract's part on e-mail: the outbox (store/outbox.py) and tickets keyed by the
+Message-ID of the message they came from. Mixed into StoreContract; imported only by tests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from sdcli.store.base import Store
+from sdcli.store.outbox import OutboxConflict, UnknownItem
+
+MakeStore = Callable[[], Store]
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def _incident(**fields: Any) -> dict[str, Any]:
+    return {"status": "open", "customer": "ACME", "site": "Lima HQ", "problem": "link_down", **fields}
+
+
+def _resolve(doc: dict[str, Any]) -> dict[str, Any]:
+    doc["status"] = "resolved"
+    return {"action": "resolve"}
+
+
+def _one_update(before: dict[str, Any], after: dict[str, Any], event: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"to": ["ana@acme.example"], "subject": f"{after['id']} {event['action']}", "text": after["status"]}
+    ]
+
+
+class OutboxContract:
+    def test_a_change_queues_its_messages_in_the_same_write(self, make_store: MakeStore) -> None:
+        store = make_store()
+        t = store.create("INC", _incident(), actor="ana")
+        assert store.outbox() == []
+        after = store.update(t["id"], _resolve, actor="bea", queue=_one_update)
+        (item,) = make_store().outbox()
+        assert item["id"] == 1 and item["ticket"] == t["id"] and item["state"] == "queued"
+        assert item["subject"] == "INC1 resolve" and item["text"] == "resolved" and item["queued_by"] == "bea"
+        assert after["status"] == "resolved" and item["attempts"] == 0
+
+        def refuses(doc: dict[str, Any]) -> dict[str, Any]:
+            raise OutboxConflict("no")
+
+        with pytest.raises(OutboxConflict):
+            store.update(t["id"], refuses, actor="bea", queue=_one_update)
+        nothing = store.update(t["id"], lambda d: {"action": "note"}, actor="bea", queue=lambda b, a, e: [])
+        assert len(make_store().outbox()) == 1 and len(nothing["history"]) == 3
+        store.update(t["id"], lambda d: {"action": "note"}, actor="bea", queue=_one_update)
+        assert [i["id"] for i in store.outbox(ticket_id="INC1")] == [1, 2] and store.outbox(
+            ticket_id="INC9"
+        ) == []
+
+    def test_a_claim_takes_what_is_due_and_a_finish_records_it_on_the_ticket(
+        self, make_store: MakeStore
+    ) -> None:
+        store = make_store()
+        store.create("INC", _incident(), actor="ana")
+        store.update("INC1", _resolve, actor="bea", queue=_one_update)
+        (claimed,) = make_store().outbox_claim(actor="worker", now=NOW + timedelta(days=400))
+        assert claimed["state"] == "sending" and claimed["claimed_by"] == "worker" and claimed["claim"]
+        assert make_store().outbox_claim(actor="other", now=NOW + timedelta(days=400)) == []  # never twice
+        with pytest.raises(OutboxConflict):
+            store.outbox_finish(1, "not-the-token", actor="worker", state="sent", fields={})
+        done = store.outbox_finish(1, claimed["claim"], actor="worker", state="sent", fields={"to": ["x@y.example"]},
+                                   event={"action": "update_sent", "outbox": 1})  # fmt: skip
+        assert done["state"] == "sent" and done["sent_by"] == "worker" and "claim" not in done
+        assert make_store().get("INC1")["history"][-1]["action"] == "update_sent"
+        assert [i["state"] for i in make_store().outbox(states=["sent"])] == ["sent"]
+        assert (
+            make_store().outbox_claim(actor="w", now=NOW + timedelta(days=400), ids=[1]) == []
+        )  # sent stays sent
+        with pytest.raises(OutboxConflict):
+            store.outbox_discard(1, actor="ana")
+        with pytest.raises(UnknownItem):
+            store.outbox_discard(99, actor="ana")
+
+    def test_a_retry_waits_for_its_time_and_a_failure_is_claimed_only_by_name(
+        self, make_store: MakeStore
+    ) -> None:
+        store = make_store()
+        store.create("INC", _incident(), actor="ana")
+        store.update("INC1", _resolve, actor="bea", queue=_one_update)
+        far = NOW + timedelta(days=400)
+        (c,) = store.outbox_claim(actor="w", now=far)
+        later = (far + timedelta(minutes=5)).isoformat()
+        store.outbox_finish(
+            1, c["claim"], actor="w", state="queued", fields={"attempts": 1, "next_at": later}
+        )
+        assert store.outbox_claim(actor="w", now=far) == []
+        (c,) = store.outbox_claim(actor="w", now=far + timedelta(minutes=6))
+        store.outbox_finish(
+            1, c["claim"], actor="w", state="failed", fields={"last_error": "550 no such user"}
+        )
+        assert store.outbox_claim(actor="w", now=far + timedelta(days=1)) == []
+        (again,) = store.outbox_claim(actor="w", now=far, ids=[1])
+        assert again["state"] == "sending" and again["last_error"] == "550 no such user"
+        real = datetime.now(UTC)  # claims are stamped by the store's clock
+        assert store.outbox_claim(actor="x", now=far, ids=[1], stale_before=real - timedelta(hours=1)) == []
+        stale = store.outbox_claim(actor="x", now=far, ids=[1], stale_before=real + timedelta(hours=1))
+        assert [i["claimed_by"] for i in stale] == ["x"]
+        with pytest.raises(OutboxConflict):  # the first claim went stale and was taken again
+            store.outbox_finish(1, again["claim"], actor="w", state="sent", fields={})
+        with pytest.raises(OutboxConflict, match="being sent"):
+            store.outbox_discard(1, actor="ana", stale_before=real - timedelta(hours=1))
+        assert (
+            store.outbox_discard(1, actor="ana", stale_before=real + timedelta(hours=1))["state"]
+            == "discarded"
+        )
+
+    def test_concurrent_claims_take_each_item_once(self, make_store: MakeStore) -> None:
+        store = make_store()
+        store.create("INC", _incident(), actor="ana")
+        for _ in range(12):
+            store.update("INC1", lambda d: {"action": "note"}, actor="bea", queue=_one_update)
+        got: list[int] = []
+        errors: list[BaseException] = []
+
+        def sender(n: int) -> None:
+            try:
+                for item in make_store().outbox_claim(actor=f"s{n}", now=NOW + timedelta(days=400)):
+                    got.append(item["id"])
+            except BaseException as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == [] and sorted(got) == list(range(1, 13))
+
+    def test_the_message_id_key_finds_the_ticket_a_message_made(self, make_store: MakeStore) -> None:
+        store = make_store()
+        first = store.upsert_many("INC", [_incident(message_id="<a@x>"), _incident(message_id="<b@x>"),
+                                          _incident(message_id="<a@x>")],
+                                  key="message_id", on_conflict="skip", actor="inbox", event={})  # fmt: skip
+        assert first.by_doc == ["INC1", "INC2", "INC1"] and first.created == ["INC1", "INC2"]
+        again = make_store().upsert_many("INC", [_incident(message_id="<c@x>"), _incident(message_id="<b@x>")],
+                                         key="message_id", on_conflict="skip", actor="inbox", event={})  # fmt: skip
+        assert again.by_doc == ["INC3", "INC2"] and again.skipped == ["INC2"]
+        assert make_store().find_refs("<a@x>") == []  # not a number a caller quotes
+        fails = store.upsert_many("INC", [_incident(message_id="<a@x>"), _incident(message_id="<d@x>")],
+                                  key="message_id", on_conflict="fail", actor="i", event={}, all_or_nothing=False)  # fmt: skip
+        assert fails.by_doc == [None, "INC4"]

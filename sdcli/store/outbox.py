@@ -1,0 +1,121 @@
+"""The outbox every backend keeps: customer updates queued by a ticket's write, claimed inside
+the store's write before they are sent, and their outcome recorded after the mail server
+answered. No CLI imports.
+
+The decisions are here, as functions of an item and an instant; a backend only stores items
+(an `id`, the ticket's id, a `state` and the rest of the document) and runs these inside its
+write, so that two `sdcli outbox send` at once never claim the same item:
+
+    queued ──claim──▶ sending ──finish──▶ sent | queued (retry later) | failed
+       │                  │
+       └──discard──▶ discarded   (a `sending` item whose claim went stale may be discarded,
+                                   or claimed again by naming it: its sender stopped midway)
+
+A `sending` item is never claimed again without being named: the mail may have gone out
+before its sender stopped, and the rule is never twice.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from sdcli.errors import SdcliError
+
+Item = dict[str, Any]
+#: (ticket before, ticket after, the write's event) → the messages to queue in the same write
+Queue = Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], list[dict[str, Any]]]
+STATES = ("queued", "sending", "sent", "failed", "discarded")
+FINAL = frozenset({"sent", "discarded"})
+FINISHED_BY_SEND = ("sent", "queued", "failed")
+
+
+class OutboxConflict(SdcliError):
+    "An outbox item is not in a state that allows the request"
+
+
+class UnknownItem(SdcliError):
+    "No outbox item has that number"
+
+
+def new_item(number: int, ticket_id: str, message: dict[str, Any], *, actor: str, at: str) -> Item:
+    """A queued item: the message as the ticket's write rendered it, due at once."""
+    item = {k: v for k, v in message.items() if k not in ("id", "state", "ticket")}
+    return {"id": number, "ticket": ticket_id, "state": "queued", "queued_at": at, "queued_by": actor,
+            "attempts": 0, "next_at": at, **item}  # fmt: skip
+
+
+def _before(a: Any, b: datetime) -> bool:
+    if not isinstance(a, str):
+        return True
+    try:
+        return datetime.fromisoformat(a) <= b
+    except ValueError:
+        return True
+
+
+def claimable(item: Item, now: datetime, ids: frozenset[int] | None, stale_before: datetime | None) -> bool:
+    """Whether a claim at `now` takes the item: without ids, a queued item that is due; with
+    ids, a named item that is queued or failed, or sending under a claim older than stale_before."""
+    state = item.get("state")
+    if ids is None:
+        return state == "queued" and _before(item.get("next_at"), now)
+    if item.get("id") not in ids:
+        return False
+    if state in ("queued", "failed"):
+        return True
+    return state == "sending" and stale_before is not None and _before(item.get("claimed_at"), stale_before)
+
+
+def claim(item: Item, *, actor: str, at: str) -> Item:
+    """The item claimed by `actor` at `at`, with a token only this claim knows."""
+    return {**item, "state": "sending", "claimed_by": actor, "claimed_at": at, "claim": secrets.token_hex(8)}
+
+
+def finish(item: Item, token: str, state: str, fields: dict[str, Any], *, actor: str, at: str) -> Item:
+    """The outcome of a send under claim `token`. Refused (OutboxConflict) when the item is no
+    longer under that claim (discarded, or claimed again after going stale)."""
+    if state not in FINISHED_BY_SEND:
+        raise ValueError(f"a send finishes as one of {FINISHED_BY_SEND}")
+    if item.get("state") != "sending" or item.get("claim") != token:
+        raise OutboxConflict(
+            f"outbox item {item.get('id')} is no longer claimed by this send (it is {item.get('state')})"
+        )
+    out = {k: v for k, v in item.items() if k not in ("claim", "claimed_by", "claimed_at")}
+    out.update(fields)
+    out["state"] = state
+    out["updated_at"] = at
+    if state == "sent":
+        out.update(sent_at=at, sent_by=actor)
+    return out
+
+
+def discard(item: Item, *, actor: str, at: str, stale_before: datetime | None) -> Item:
+    """The item discarded (never to be sent). A sent one, or one being sent now, is refused."""
+    state = item.get("state")
+    if state in FINAL:
+        raise OutboxConflict(f"outbox item {item.get('id')} is already {state}")
+    if state == "sending" and not (
+        stale_before is not None and _before(item.get("claimed_at"), stale_before)
+    ):
+        raise OutboxConflict(
+            f"outbox item {item.get('id')} is being sent right now (by {item.get('claimed_by')}); try again later"
+        )
+    out = {k: v for k, v in item.items() if k != "claim"}
+    out.update(state="discarded", discarded_at=at, discarded_by=actor, updated_at=at)
+    return out
+
+
+def selected(items: Iterable[Item], states: Iterable[str] | None, ticket_id: str | None) -> list[Item]:
+    wanted = None if states is None else frozenset(states)
+    return sorted(
+        (i for i in items if (wanted is None or i.get("state") in wanted)
+         and (ticket_id is None or i.get("ticket") == ticket_id)),
+        key=lambda i: i["id"],
+    )  # fmt: skip
+
+
+def unknown(number: int, where: str) -> UnknownItem:
+    return UnknownItem(f"no outbox item {number} in {where}")

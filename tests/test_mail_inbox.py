@@ -1,0 +1,274 @@
+"""`sdcli inbox`: where messages come from (.eml, mbox, Maildir, stdin), the summary and its exit
+codes, when a message counts as received, one ticket per Message-ID (also for two runs at once),
+and `sdcli complete` giving what a message lacked."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+import subprocess
+
+from conftest import PY, err, subprocess_env
+from mail_support import ENGLISH, SPANISH, questionnaire
+
+NOW = {"SDCLI_NOW": "2026-03-02T15:00:00+00:00"}
+
+
+def _maildir(path, messages):
+    box = mailbox.Maildir(path, create=True)
+    for data in messages:
+        box.add(mailbox.MaildirMessage(data))
+    return path
+
+
+def test_a_maildir_an_mbox_and_stdin_are_read_one_line_per_message(sdcli, tmp_path):
+    folder = _maildir(tmp_path / "desk", [questionnaire(mid=f"<md{i}@x.pe>") for i in range(3)])
+    box = mailbox.mbox(tmp_path / "desk.mbox")
+    for i in range(2):
+        box.add(questionnaire(mid=f"<mb{i}@x.pe>"))
+    box.flush()
+    r = sdcli("inbox", str(folder), str(tmp_path / "desk.mbox"), env=NOW)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert len(lines) == 5 and all(": created INC" in line for line in lines), lines
+    assert lines[0].startswith("desk/new/") and lines[3].endswith("desk.mbox#1: created INC4")
+    assert err(r).strip() == "5 created"
+    r = sdcli("inbox", "-", input=questionnaire(mid="<stdin@x.pe>").decode(), env=NOW)
+    assert r.exit_code == 0, r.output
+    assert r.stdout == "stdin: created INC6\n"
+    assert sdcli.json("show", "INC6", "--json")["message_id"] == "<stdin@x.pe>"
+
+
+def test_the_summary_names_what_each_message_became_and_json_says_the_same(sdcli, tmp_path):
+    files = {
+        "a.eml": questionnaire(mid="<a@x.pe>"),
+        "b.eml": questionnaire(
+            {k: v for k, v in SPANISH.items() if not k.startswith("Sitio")}, mid="<b@x.pe>"
+        ),
+        "c.eml": questionnaire(mid="<a@x.pe>"),
+        "d.eml": b"From: x@y.pe\nSubject: hola\nMessage-ID: <d@y.pe>\n\nNos vemos el lunes.\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    paths = [str(tmp_path / n) for n in files]
+    r = sdcli("inbox", *paths, env=NOW)
+    assert r.exit_code == 0, r.output
+    assert [line.rpartition("/")[2] for line in r.stdout.splitlines()] == [
+        "a.eml: created INC1", "b.eml: created INC2 missing site", "c.eml: duplicate of INC1",
+        "d.eml: not a questionnaire",
+    ]  # fmt: skip
+    assert err(r).strip() == "2 created, 1 duplicate, 1 not questionnaire"
+    report = sdcli.json("inbox", *paths, "--json", env=NOW)
+    assert [m["outcome"] for m in report["messages"]] == [
+        "duplicate",
+        "duplicate",
+        "duplicate",
+        "not_questionnaire",
+    ]
+    assert report["messages"][1] == {"source": paths[1], "outcome": "duplicate", "kind": "incident", "id": "INC2",
+                                     "message_id": "<b@x.pe>", "missing": [], "lang": "es", "reason": None}  # fmt: skip
+    assert report["counts"] == {"duplicate": 3, "not_questionnaire": 1}
+
+
+def test_a_message_that_cannot_be_read_is_named_exit_1_and_the_others_are_registered(sdcli, tmp_path):
+    (tmp_path / "good.eml").write_bytes(questionnaire())
+    (tmp_path / "junk.bin").write_bytes(b"\x00\x01\x02 not mail")
+    (tmp_path / "plain").mkdir()
+    r = sdcli("inbox", str(tmp_path / "good.eml"), str(tmp_path / "missing.eml"), str(tmp_path / "junk.bin"),
+              str(tmp_path / "plain"), env=NOW)  # fmt: skip
+    assert r.exit_code == 1, r.output
+    out = r.stdout.splitlines()
+    assert out[0].endswith("good.eml: created INC1")
+    assert "missing.eml: could not be read: cannot read it: No such file or directory" in out[1]
+    assert out[2].endswith("junk.bin: could not be read: not an e-mail message (no header)")
+    assert out[3].endswith("plain: could not be read: a folder that is not a Maildir (no new/ or cur/)")
+    last = err(r).strip().splitlines()[-1]
+    assert last.startswith("Error: 3 message(s) could not be handled: ") and "missing.eml" in last
+    assert sdcli.json("show", "INC1", "--json")["customer"] == "Andina Telecom"
+    r = sdcli("inbox", str(tmp_path / "good.eml"), "--kind", "fax")
+    assert r.exit_code == 1 and err(r).startswith("Error: ") and len(err(r).splitlines()) == 1, r.output
+
+
+def test_received_is_the_date_unless_it_is_missing_or_in_the_future(sdcli, tmp_path):
+    (tmp_path / "dated.eml").write_bytes(questionnaire(mid="<1@x.pe>"))
+    future = questionnaire(mid="<2@x.pe>", date="Tue, 10 Mar 2026 09:00:00 -0500",
+                           Received="from mx by desk; Mon, 02 Mar 2026 09:20:00 -0500")  # fmt: skip
+    (tmp_path / "future.eml").write_bytes(future)
+    (tmp_path / "undated.eml").write_bytes(questionnaire(mid="<3@x.pe>", date=None))
+    r = sdcli("inbox", str(tmp_path / "dated.eml"), str(tmp_path / "future.eml"), env=NOW)
+    assert r.exit_code == 0, r.output
+    dated, fut = (sdcli.json("show", t, "--json") for t in ("INC1", "INC2"))
+    assert (
+        dated["received_at"] == "2026-03-02T09:00:00-05:00"
+        and dated["ack_due"] == "2026-03-02T09:15:00-05:00"
+    )
+    assert (
+        fut["received_at"] == "2026-03-02T09:20:00-05:00"
+    )  # the server's Received time, not the sender's clock
+    r = sdcli("inbox", "-", input=questionnaire(mid="<3@x.pe>", date=None).decode(), env=NOW)
+    assert r.exit_code == 0, r.output
+    undated = sdcli.json("show", "INC3", "--json")
+    assert undated["received_at"] == "2026-03-02T10:00:00-05:00"  # piped in now: delivered now (site time)
+    assert undated["ack_due"] == "2026-03-02T10:15:00-05:00"
+
+
+def test_a_message_without_message_id_is_still_one_ticket(sdcli, tmp_path):
+    data = questionnaire(mid=None)
+    (tmp_path / "a.eml").write_bytes(data)
+    (tmp_path / "b.eml").write_bytes(data)
+    report = sdcli.json("inbox", str(tmp_path / "a.eml"), str(tmp_path / "b.eml"), "--json", env=NOW)
+    assert [m["outcome"] for m in report["messages"]] == ["created", "duplicate"]
+    doc = sdcli.json("show", "INC1", "--json")
+    assert doc["message_id"].startswith("<sha256-") and doc["email"]["synthetic"] is True
+
+
+def test_the_same_maildir_read_by_two_runs_at_once_makes_one_ticket_per_message(home, sdcli, tmp_path):
+    sdcli("list")  # the home exists before the runs race to make it
+    folder = _maildir(tmp_path / "desk", [questionnaire(mid=f"<race{i}@x.pe>") for i in range(25)])
+    env = subprocess_env(home, **NOW)
+    runs = [subprocess.Popen([PY, "-m", "sdcli", "inbox", str(folder), "--json"], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]  # fmt: skip
+    reports = []
+    for p in runs:
+        out, errors = p.communicate(timeout=240)
+        assert p.returncode == 0, errors
+        reports.append(json.loads(out))
+    created = [m["id"] for r in reports for m in r["messages"] if m["outcome"] == "created"]
+    assert len(created) == 25 and len(set(created)) == 25
+    for r in reports:  # each message: created by one run, a duplicate of that same ticket in the other
+        assert all(m["outcome"] in ("created", "duplicate") for m in r["messages"])
+    by_mid = {}
+    for r in reports:
+        for m in r["messages"]:
+            by_mid.setdefault(m["message_id"], set()).add(m["id"])
+    assert len(by_mid) == 25 and all(len(ids) == 1 for ids in by_mid.values())
+    assert len(sdcli.json("list", "--json", "--all")) == 25
+
+
+def _plain(entries):
+    """missing_answers without the reasons kept for other languages (`why`)."""
+    return [{k: e[k] for k in ("key", "text", "reason")} if isinstance(e, dict) else e for e in entries]
+
+
+def test_complete_asks_only_what_the_message_lacked_and_show_and_shift_say_so(sdcli, tmp_path):
+    answers = {k: v for k, v in ENGLISH.items() if k not in ("Site", "Callback contacts")}
+    answers["Callback contacts"] = "John Smith, john.smith@@northwind, +52 81 8888 0101"
+    answers["Time zone"] = "hora de Monterrey"  # a city of one of Mexico's zones
+    (tmp_path / "a.eml").write_bytes(questionnaire(answers, sender="John <john.smith@northwind.com>"))
+    sdcli.json("inbox", str(tmp_path / "a.eml"), "--json", env=NOW)
+    doc = sdcli.json("show", "INC1", "--json")
+    assert _plain(doc["missing_answers"]) == [
+        {"key": "callback_contacts", "text": "John Smith, john.smith@@northwind, +52 81 8888 0101",
+         "reason": "email: not a valid email address"}, "site"]  # fmt: skip
+    assert doc["timezone"] == "America/Mexico_City"
+    shown = sdcli("show", "INC1", env={**NOW, "COLUMNS": "200"}).stdout
+    assert "INCOMPLETE" in shown and "complete it with: sdcli complete INC1" in shown
+    assert "email: not a valid email address" in shown
+    spanish = sdcli("show", "INC1", env={**NOW, "COLUMNS": "200", "SDCLI_LANG": "es"}).stdout
+    assert "INCOMPLETO" in spanish and "complételo con: sdcli complete INC1" in spanish
+    assert "not a valid" not in spanish and "not given" not in spanish
+    shift = sdcli("shift", "--format", "table", env={**NOW, "COLUMNS": "120"}).stdout
+    assert "Registered without some answers (sdcli complete ID) (1)" in shift
+    r = sdcli("complete", "INC1", "--no-input")
+    assert r.exit_code == 1 and "--site" in err(r) and "--callback" in err(r), r.output
+    assert "--customer" not in err(r)
+    r = sdcli("complete", "INC1", "--site", "Monterrey plant", "--no-input")
+    assert r.exit_code == 0, r.output
+    assert "still lacks: --callback" in err(r)
+    assert _plain(sdcli.json("show", "INC1", "--json")["missing_answers"]) == [
+        {"key": "callback_contacts", "text": "John Smith, john.smith@@northwind, +52 81 8888 0101",
+         "reason": "email: not a valid email address"}]  # fmt: skip
+    done = sdcli.json("complete", "INC1", "--callback", "John Smith <john.smith@northwind.com> +52 81 8888 0101",
+                      "--no-input", "--json")  # fmt: skip
+    assert "missing_answers" not in done and done["site"] == "Monterrey plant"
+    assert done["callback_contacts"][0]["email"] == "john.smith@northwind.com"
+    assert done["customer"] == "Northwind Mexico" and done["channel"] == "email"
+    assert (
+        "Registered without some answers (sdcli complete ID) (1)"
+        not in sdcli("shift", "--format", "table", env=NOW).stdout
+    )
+    r = sdcli("complete", "INC1", "--no-input")
+    assert r.exit_code == 0 and "nothing is missing" in err(r), r.output
+
+
+def test_an_ssr_form_with_too_little_notice_creates_nothing_and_says_why(sdcli, tmp_path):
+    form = {"Solicitante": "Ana Díaz <ana.diaz@andinatel.com.pe> +51 1 411 7000", "Cliente": "Andina Telecom",
+            "Sitio": "Lima", "País": "PE", "Categoría": "Respaldo de configuración", "Device": "rtr-lima-01",
+            "Inicio": "03/03/2026 10:00", "Fin": "03/03/2026 11:00", "Descripción": "respaldo"}  # fmt: skip
+    (tmp_path / "ssr.eml").write_bytes(questionnaire(form, mid="<ssr@x.pe>"))
+    report = sdcli.json("inbox", str(tmp_path / "ssr.eml"), "--json", env=NOW)
+    (m,) = report["messages"]
+    assert m["outcome"] == "refused" and m["kind"] == "ssr" and m["id"] is None, m
+    assert "notice" in m["reason"], m
+    assert sdcli.json("list", "--json", "--all") == []
+    late = {**form, "Inicio": "12/03/2026 10:00", "Fin": "12/03/2026 11:00"}
+    (tmp_path / "ok.eml").write_bytes(questionnaire(late, mid="<ssr2@x.pe>"))
+    (m,) = sdcli.json("inbox", str(tmp_path / "ok.eml"), "--json", env=NOW)["messages"]
+    assert m["outcome"] == "created" and m["id"] == "SSR1", m
+    doc = sdcli.json("show", "SSR1", "--json")
+    assert (
+        doc["received_at"] == "2026-03-02T09:00:00-05:00"
+        and doc["window_start"] == "2026-03-12T10:00:00-05:00"
+    )
+    (tmp_path / "inc.eml").write_bytes(questionnaire(mid="<inc@x.pe>"))
+    (m,) = sdcli.json("inbox", str(tmp_path / "inc.eml"), "--kind", "ssr", "--json", env=NOW)["messages"]
+    assert m["outcome"] == "refused" and m["id"] is None and "--category" in m["reason"], m  # no SSR form
+    assert [d["id"] for d in sdcli.json("list", "--json", "--all")] == ["SSR1"]
+
+
+def test_headers_that_cannot_be_decoded_or_dated_still_give_an_incident(sdcli):
+    data = questionnaire(mid="<odd@x.pe>", date=None)
+    odd = data.replace(
+        b"From: ", b"Date: someday soon\r\nFrom: =?x-unknown?q?Ana?= <ana@x.pe>\r\nX-Old-From: ", 1
+    )
+    r = sdcli("inbox", "-", input=odd.decode(), env=NOW)
+    assert r.exit_code == 0, r.output
+    doc = sdcli.json("show", "INC1", "--json")
+    assert doc["received_at"] == "2026-03-02T10:00:00-05:00" and doc["email"]["date"] is None
+    assert doc["email"]["reply_to"] == "ana@x.pe" and "Ana" in doc["email"]["from"]
+
+
+def test_complete_on_a_terminal_asks_only_the_missing_answer(home, sdcli, tmp_path):
+    import sys
+
+    import pexpect
+
+    answers = {k: v for k, v in SPANISH.items() if not k.startswith("Sitio")}
+    (tmp_path / "a.eml").write_bytes(questionnaire(answers))
+    sdcli.json("inbox", str(tmp_path / "a.eml"), "--json", env=NOW)
+    env = subprocess_env(home, TERM="xterm", COLUMNS="120", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", **NOW)
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "complete", "INC1", "--lang", "es"], env=env,
+                          encoding="utf-8", timeout=30, dimensions=(40, 120))  # fmt: skip
+    child.expect_exact("Sitio del cliente")
+    before = child.before
+    child.send("Lima - Sede Central\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    assert "Nombre del cliente" not in before and "Tipo de servicio" not in before  # nothing else asked
+    doc = sdcli.json("show", "INC1", "--json")
+    assert doc["site"] == "Lima - Sede Central" and "missing_answers" not in doc
+    assert doc["history"][-1]["by"] == "tester"
+
+
+def test_the_summary_is_in_the_session_language_and_the_json_is_not(sdcli, tmp_path):
+    (tmp_path / "a.eml").write_bytes(questionnaire(mid="<a@x.pe>"))
+    (tmp_path / "b.eml").write_bytes(questionnaire(mid="<a@x.pe>"))
+    (tmp_path / "c.eml").write_bytes(
+        b"From: x@y.pe\nSubject: Re: hola [INC1]\nMessage-ID: <c@y.pe>\n\nGracias.\n"
+    )
+    paths = [str(tmp_path / n) for n in ("a.eml", "b.eml", "c.eml")]
+    r = sdcli("inbox", *paths, str(tmp_path / "nada.eml"), env={**NOW, "SDCLI_LANG": "es"})
+    assert r.exit_code == 1, r.output
+    lines = [line.rpartition("/")[2] for line in r.stdout.splitlines()]
+    assert lines[:3] == ["a.eml: creado INC1", "b.eml: duplicado de INC1",
+                         "c.eml: no es un cuestionario (una respuesta sobre INC1)"]  # fmt: skip
+    assert lines[3].startswith("nada.eml: no se pudo leer: no se puede leer: ")
+    assert "1 creados, 1 duplicados, 1 no son cuestionario, 1 ilegibles" in err(r)
+    assert err(r).splitlines()[-1].startswith("Error: 1 mensaje(s) no se pudieron procesar: ")
+    for english in ("created", "duplicate of", "not a questionnaire", "could not be read", "message(s)"):
+        assert english not in r.output
+    r = sdcli("inbox", *paths, "--json", env={**NOW, "SDCLI_LANG": "pt"})
+    report = json.loads(r.stdout)
+    assert [m["outcome"] for m in report["messages"]] == ["duplicate", "duplicate", "not_questionnaire"]
+    assert report["messages"][2]["reason"] == "a reply on INC1"  # JSON: stable and language-free
