@@ -121,11 +121,13 @@ def commands(n: int) -> list[tuple[str, Callable[[int], list[str]], bool]]:
     ]  # fmt: skip
 
 
-def scale(homes: dict[int, Path], rounds: int) -> None:
+def scale(homes: dict[int, Path], rounds: int, only: set[str] | None = None) -> None:
     sizes = sorted(homes)
     head = "".join(f"{n:>12,}" for n in sizes) + "".join(f"{'÷ 100 at ' + f'{n:,}':>18}" for n in sizes[1:])
     print(f"{'command':28}{head}")
     for row, (name, _argv, tty) in enumerate(commands(sizes[0])):
+        if only is not None and name not in only:
+            continue
         runs = []
         for n in sizes:
             env = {**env_for(homes[n]), "SDCLI_NOW": NOW.isoformat()}
@@ -209,12 +211,25 @@ def startup(tmp: Path, home: Path, rounds: int) -> None:
           f"{a / b:.2f}x")  # fmt: skip
 
 
+def disk(store: Path, n: int) -> str:
+    """Disk use of a store: shards and index, per 100,000 tickets."""
+    files = [p for p in store.rglob("*") if p.is_file()]
+    shards = sum(p.stat().st_size for p in files if p.suffix == ".json" and p.parent != store) / 1e6
+    index = sum(p.stat().st_size for p in files if p.name.startswith("index.sqlite")) / 1e6
+    per = 100_000 / n
+    return (f"store of {n:,}: shards {shards:,.1f} MB, index {index:,.1f} MB; per 100,000 tickets "
+            f"{(shards + index) * per:,.0f} MB ({shards * per:,.0f} MB shards, {index * per:,.0f} MB index)")  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--large", type=int, default=100_000)
     ap.add_argument("--million", action="store_true", help="also a store of 1,000,000 tickets")
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--keep", type=Path, help="build the stores here and keep them (reused when present)")
+    ap.add_argument("--only", help="these commands only, comma-separated names as printed (e.g. open,note)")
+    ap.add_argument("--no-import", action="store_true", help="skip the import against sqlite-utils")
+    ap.add_argument("--no-startup", action="store_true", help="skip start-up against minimal Typer apps")
     args = ap.parse_args()
     sizes = [100, args.large] + ([1_000_000] if args.million else [])
     with tempfile.TemporaryDirectory() as scratch:
@@ -225,17 +240,16 @@ def main() -> None:
             if not (home / "store" / "meta.json").exists():
                 t0 = time.perf_counter()
                 build(home, n)
-                size = sum(p.stat().st_size for p in (home / "store").rglob("*") if p.is_file()) / 1e6
-                print(
-                    f"built {n:,} tickets in {time.perf_counter() - t0:.0f}s ({size:,.0f} MB on disk)",
-                    flush=True,
-                )
+                print(f"built {n:,} tickets in {time.perf_counter() - t0:.0f}s", flush=True)
+            print(disk(home / "store", n), flush=True)
             homes[n] = home
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"(bench process peak {peak:.0f} MB)")
-        scale(homes, args.rounds)
-        imports(Path(scratch), 100_000, homes[sizes[-1]] if args.million else None)
-        startup(Path(scratch), homes[100], args.rounds)
+        scale(homes, args.rounds, None if args.only is None else {c.strip() for c in args.only.split(",")})
+        if not args.no_import:
+            imports(Path(scratch), 100_000, homes[sizes[-1]] if args.million else None)
+        if not args.no_startup:
+            startup(Path(scratch), homes[100], args.rounds)
 
 
 if __name__ == "__main__":

@@ -230,3 +230,47 @@ def test_bulk_create_written_from_threads_fills_the_partial_shard_first(store, m
     assert make_incident(store)["id"] == "INC1002"
     for p in store.root.rglob("*.json"):
         assert stat.S_IMODE(p.stat().st_mode) == 0o600
+
+
+def _pages(path):
+    data = path.read_bytes()
+    return [data[i : i + 4096] for i in range(0, len(data), 4096)]
+
+
+@pytest.mark.files_only("the embedded store's index file, page by page")
+@pytest.mark.parametrize("n", [200, 3000])
+def test_a_write_of_one_ticket_changes_a_few_index_pages_whatever_the_queue(store, n):
+    """The cost of a single-ticket write does not grow with the number of open tickets: its
+    index rows change in place (same file, a handful of B-tree pages), never the index whole."""
+    docs = [{"status": "open", "customer": f"c{i}", "site": f"s{i}", "severity": 1 + i % 4} for i in range(n)]
+    store.upsert_many("INC", docs, key=None, on_conflict="skip", actor="t", event={})
+    index = store.root / "index.sqlite"
+    before, inode = _pages(index), index.stat().st_ino
+    store.update("INC7", lambda d: (d.__setitem__("severity", 4 if d["severity"] != 4 else 1), {"action": "classify"})[1],
+                 actor="t")  # fmt: skip
+    after = _pages(index)
+    changed = sum(1 for a, b in zip(before, after, strict=False) if a != b) + abs(len(after) - len(before))
+    assert index.stat().st_ino == inode  # updated in place, not rewritten
+    assert len(before) > (40 if n == 3000 else 5)  # the queue's index is many pages ...
+    assert changed <= 8, changed  # ... and one ticket's write touches a few of them
+    assert next(s for s in store.open_summaries() if s["id"] == "INC7")["severity"] in (1, 4)
+    assert store.check() == []
+
+
+def test_an_upsert_update_plans_with_the_shared_planner_inside_the_lock(store):
+    """One planner for both backends: created, updated, unchanged and skipped as the contract says,
+    a ticket created and updated in the same write keeps one 'opened' entry."""
+    first = store.upsert_many("INC", [{"external_id": "A", "customer": "x"}], key="external_id",
+                              on_conflict="update", actor="t", event={})  # fmt: skip
+    got = store.upsert_many("INC", [{"external_id": "A", "customer": "y"}, {"external_id": "A", "customer": "y"},
+                                    {"external_id": "B", "customer": "z"}, {"external_id": "B", "customer": "w"}],
+                            key="external_id", on_conflict="update", actor="t", event={})  # fmt: skip
+    assert first.created == ["INC1"]
+    assert (got.created, got.updated, got.unchanged) == (["INC2"], ["INC1"], ["INC1"])
+    assert store.get("INC1")["customer"] == "y" and len(store.get("INC1")["history"]) == 2
+    assert store.get("INC2")["customer"] == "w" and [h["action"] for h in store.get("INC2")["history"]] == [
+        "opened"
+    ]
+    again = store.upsert_many("INC", [{"external_id": "B", "customer": "w"}], key="external_id",
+                              on_conflict="skip", actor="t", event={})  # fmt: skip
+    assert again.skipped == ["INC2"] and again.created == []

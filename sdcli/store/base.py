@@ -1,5 +1,6 @@
-"""The store interface every backend implements, and what backends share: new documents,
-history stamping, diffs, the upsert result. No CLI imports.
+"""The store interface every backend implements. No CLI imports. What backends share (new
+documents, history stamping, diffs, the upsert planner, the store's errors) is in records.py
+and re-exported here.
 
 Nothing outside a backend reaches for its files or connections: commands, the domain and
 their tests use only these methods.
@@ -8,276 +9,40 @@ their tests use only these methods.
 from __future__ import annotations
 
 import abc
-import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
-from sdcli.errors import SdcliError
-from sdcli.model import PREFIXES, Vocabulary, format_id
+from sdcli.model import Vocabulary
 from sdcli.store.outbox import Queue
 from sdcli.store.query import OpenQuery, Page, fold, page
-
-Event = dict[str, Any]
-Change = Callable[[dict[str, Any]], Event]
-CONFLICTS = ("skip", "update", "fail")
-#: fields an upsert never sets on an existing ticket: the store keeps them
-KEPT = frozenset({"id", "kind", "history", "updated_at"})
-_UNDIFFED = frozenset({"history", "updated_at"})
-
-
-class ChangedMeanwhile(SdcliError):
-    "The ticket changed after it was read (by another agent); nothing was saved"
-
-    def __init__(self, doc: dict[str, Any], expect: int) -> None:
-        later = doc.get("history", [])[expect:] or [{}]
-        last = later[-1]
-        self.ticket_id, self.by, self.at = doc.get("id"), last.get("by", "?"), last.get("at", "?")
-        what = f" ({last['action']})" if last.get("action") else ""
-        super().__init__(
-            f"{self.ticket_id} was changed by {self.by} at {self.at}{what} while you were working on it; "
-            f"nothing was saved: run the command again to see the ticket as it is now"
-        )
-
-
-class StoreMoved(SdcliError):
-    "The store was copied to another one and refuses writes, so the queue is not split"
-
-    def __init__(self, where: str, moved: dict[str, Any]) -> None:
-        self.target = moved.get("to", "?")
-        super().__init__(
-            f"{where} was moved to {self.target} ({moved.get('at', '?')}, by {moved.get('by', '?')}) and takes "
-            f"no more changes: point sdcli at the new store (--store or SDCLI_STORE={self.target})"
-        )
-
-
-class StoreConflict(SdcliError):
-    "Copying into a store would overwrite tickets it has that differ"
-
-
-class StoreUnavailable(SdcliError):
-    "The store's server cannot be reached, refused the login, or dropped the connection"
-
-
-class KeyConflict(SdcliError):
-    "Tickets with these keys already exist and the write was asked to fail on them"
-
-    def __init__(self, key: str, values: list[str]) -> None:
-        self.key, self.values = key, values
-        shown = ", ".join(values[:5]) + (f" and {len(values) - 5} more" if len(values) > 5 else "")
-        super().__init__(f"{len(values)} {key} value(s) already exist: {shown}; nothing was written")
-
-
-@dataclass
-class UpsertResult:
-    """What one upsert did. `conflicts` are the keys refused under on_conflict='fail'."""
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    skipped: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    #: per document given, in order: the ticket it created, updated, left or was skipped for
-    #: (None: refused under 'fail')
-    by_doc: list[str | None] = field(default_factory=list)
-
-
-def key_of(doc: dict[str, Any], key: str | None) -> str | None:
-    """The text of a document's key field; None when it has none (it is always created)."""
-    if key is None:
-        return None
-    value = doc.get(key)
-    return None if value is None or value == "" else str(value)
-
-
-def diff(before: dict[str, Any], after: dict[str, Any], keys: Iterable[str] | None = None) -> dict[str, Any]:
-    """Top-level fields that changed, as {field: [old, new]} (history excluded); a list that only
-    grew at its end as {field: {"added": [the items appended]}}, so a list appended to on every
-    call (escalation_attempts) is not stored whole again in each entry. Only `keys` when the
-    caller knows which fields it set."""
-    names = before.keys() | after.keys() if keys is None else keys
-    changed = sorted(k for k in names if k not in _UNDIFFED and before.get(k) != after.get(k))
-    return {k: _change(before.get(k), after.get(k)) for k in changed}
-
-
-def _change(old: Any, new: Any) -> Any:
-    if isinstance(new, list) and isinstance(old, list | type(None)):
-        start = len(old or [])
-        if start and new[:start] == old:
-            return {"added": new[start:]}
-    return [old, new]
-
-
-def version(doc: dict[str, Any]) -> int:
-    """A ticket's version: the number of its history entries (every write appends exactly one)."""
-    return len(doc.get("history", []))
-
-
-def guarded(change: Change, expect: int | None) -> Change:
-    """`change`, refused with ChangedMeanwhile when the ticket is no longer at version `expect`
-    (checked inside the backend's write, on the ticket as it is under the lock)."""
-    if expect is None:
-        return change
-
-    def checked(doc: dict[str, Any]) -> Event:
-        if version(doc) != expect:
-            raise ChangedMeanwhile(doc, expect)
-        return change(doc)
-
-    return checked
-
-
-def canonical(doc: Any) -> bytes:
-    """One spelling of a JSON value (sorted keys, no spaces): what checksums are taken over."""
-    import json
-
-    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def checksum(tickets: Iterable[dict[str, Any]], customers: Iterable[dict[str, Any]] = ()) -> str:
-    """sha256 over the canonical JSON of every ticket then every customer, one per line."""
-    h = hashlib.sha256()
-    for part in (tickets, customers):
-        for doc in part:
-            h.update(canonical(doc) + b"\n")
-        h.update(b"--\n")
-    return h.hexdigest()
-
-
-@dataclass
-class Dump:
-    """Everything a store holds, as it is: whole tickets (history included) in id order, the
-    customer directory and the next number of each prefix (`Store.export_all`/`import_all`)."""
-
-    tickets: list[dict[str, Any]]
-    customers: list[dict[str, Any]]
-    counters: dict[str, int]
-
-
-def merge_counters(*counters: dict[str, int]) -> dict[str, int]:
-    """The next number of each prefix that none of the stores has used."""
-    return {p: max([1, *(c.get(p, 1) for c in counters)]) for p in PREFIXES}
-
-
-def new_doc(prefix: str, number: int, fields: dict[str, Any], actor: str, opened: str, stamp: str,
-            event: Event | None) -> dict[str, Any]:  # fmt: skip
-    """A ticket as first stored: id, kind, opening and the 'opened' history event."""
-    doc = dict(fields)
-    doc.pop("history", None)
-    doc["id"] = format_id(prefix, number)
-    doc["kind"] = PREFIXES[prefix]
-    if "opened_at" not in doc:
-        doc["opened_at"] = opened
-    doc.setdefault("opened_by", actor)
-    doc["updated_at"] = stamp
-    doc["history"] = [
-        *fields.get("history", []),
-        {"at": stamp, "by": actor, "action": "opened", **(event or {})},
-    ]
-    return doc
-
-
-def stamp(before: dict[str, Any], after: dict[str, Any], event: Event, actor: str, at: str,
-          keys: Iterable[str] | None = None) -> None:  # fmt: skip
-    """Append the history entry of a change (who, when, what, the fields that changed) to after."""
-    entry: dict[str, Any] = {"at": at, "by": actor}
-    entry.update(event)
-    changes = diff(before, after, keys)
-    if changes:
-        entry["changes"] = changes
-    after["updated_at"] = at
-    after["history"] = [*before.get("history", []), entry]
-
-
-def merged(before: dict[str, Any], fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
-    """An upsert's update of `before` by `fields`: (after, the fields set), or None when it
-    would change nothing (history and the fields the store keeps are never compared)."""
-    new = {k: v for k, v in fields.items() if k not in KEPT}
-    if all(before.get(k) == v for k, v in new.items()):
-        return None
-    return {**before, **new}, new
-
-
-@dataclass
-class UpsertPlan:
-    """What an upsert decided, for a backend to write: tickets created (number → document) and
-    existing tickets changed (number → document after), with the result to report."""
-
-    result: UpsertResult
-    created: dict[int, dict[str, Any]]
-    changed: dict[int, dict[str, Any]]
-    next_number: int
-
-
-def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str, actor: str,
-                event: Event, at: str, first: int, existing: dict[str, int],
-                fetch: Callable[[list[int]], dict[int, dict[str, Any]]]) -> UpsertPlan:  # fmt: skip
-    """The create-or-update decisions of `Store.upsert_many`, for a backend that found inside
-    its write which key values exist (`existing`: key → lowest ticket number with it) and
-    allocated numbers from `first`; `fetch` reads the tickets an update needs. Raises
-    KeyConflict (all_or_nothing is the caller's: it raises on `result.conflicts`)."""
-    result = UpsertResult()
-    current: dict[int, dict[str, Any]] = {}
-    if on_conflict == "update":
-        wanted = {existing[k] for k in (key_of(d, key) for d in docs) if k is not None and k in existing}
-        current = fetch(sorted(wanted)) if wanted else {}
-    created: dict[int, dict[str, Any]] = {}
-    changed: dict[int, dict[str, Any]] = {}
-    number = first
-    for fields in docs:
-        k = key_of(fields, key)
-        n = existing.get(k) if k is not None else None
-        if n is None:
-            created[number] = current[number] = new_doc(prefix, number, fields, actor, at, at, event)
-            result.by_doc.append(format_id(prefix, number))
-            if k is not None:
-                existing[k] = number
-            number += 1
-            continue
-        tid = format_id(prefix, n)
-        result.by_doc.append(None if on_conflict == "fail" else tid)
-        if on_conflict == "skip":
-            result.skipped.append(tid)
-        elif on_conflict == "fail":
-            result.conflicts.append(k)  # type: ignore[arg-type]
-        else:
-            before = current[n]
-            change = merged(before, fields)
-            if change is None:
-                result.unchanged.append(tid)
-                continue
-            after, new = change
-            if n < first:
-                stamp(before, after, {"action": "updated", **event}, actor, at, new)
-                if tid not in result.updated:
-                    result.updated.append(tid)
-                changed[n] = after
-            else:  # created in this same write: it stays one 'opened' entry
-                after["history"] = before["history"]
-                created[n] = after
-            current[n] = after
-    result.created = [format_id(prefix, n) for n in range(first, number)]
-    return UpsertPlan(result, created, changed, number)
-
-
-def tickets_to_copy(dump: Dump, existing: dict[str, dict[str, Any]], *, occupied: int, merge: bool,
-                    where: str) -> list[dict[str, Any]]:  # fmt: skip
-    """The tickets of `dump` an `import_all` writes into a store holding `existing` (by id) and
-    `occupied` tickets and customers in all: refusals as StoreConflict, before anything is written."""
-    if occupied and not merge:
-        raise StoreConflict(
-            f"{where} already holds {occupied} ticket(s) or customer(s): copy into an empty store, or "
-            f"pass --merge to add to them"
-        )
-    differ = [d["id"] for d in dump.tickets if d["id"] in existing and existing[d["id"]] != d]
-    if differ:
-        shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
-        raise StoreConflict(
-            f"{len(differ)} ticket(s) in {where} differ from the copy's: {shown}; nothing was copied"
-        )
-    return [d for d in dump.tickets if d["id"] not in existing]
+from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared vocabulary)
+    CONFLICTS,
+    KEPT,
+    Change,
+    ChangedMeanwhile,
+    Dump,
+    Event,
+    KeyConflict,
+    StoreConflict,
+    StoreMoved,
+    StoreUnavailable,
+    UpsertPlan,
+    UpsertResult,
+    canonical,
+    checksum,
+    diff,
+    guarded,
+    key_of,
+    merge_counters,
+    merged,
+    new_doc,
+    plan_upsert,
+    stamp,
+    tickets_to_copy,
+    version,
+)
 
 
 class Store(abc.ABC):

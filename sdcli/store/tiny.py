@@ -20,7 +20,7 @@ from tinydb.table import Document
 from sdcli import clock
 from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
-from sdcli.store import journal, tiny_move, tiny_outbox
+from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox
 from sdcli.store.base import (
     CONFLICTS,
     Change,
@@ -32,6 +32,7 @@ from sdcli.store.base import (
     guarded,
     key_of,
     new_doc,
+    plan_upsert,
     stamp,
 )
 from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwritable
@@ -43,13 +44,14 @@ from sdcli.store.tiny_move import refuse_if_moved
 from sdcli.store.txn import (
     Txn,
     check_meta,
+    current,
+    docs_of,
     fresh,
     lock_timeout_from_env,
     new_meta,
-    number_key,
+    parse_shards,
     replace_with,
     tickets_of,
-    update_in,
 )
 
 
@@ -151,7 +153,7 @@ class TinyStore(Store):
         if pending.get("rebuild"):
             self.rebuild_index()
             return
-        docs = self._docs(journal.index_ids(pending), Snapshot(self.layout))
+        docs = docs_of(self.layout, journal.index_ids(pending), Snapshot(self.layout))
         self.index.apply({t: None if d is None else self.vocabulary.index_entry(d) for t, d in docs.items()},
                          {t: refs_of(d) for t, d in docs.items() if d is not None})  # fmt: skip
 
@@ -185,19 +187,6 @@ class TinyStore(Store):
             txn.ref_changes[after["id"]] = refs_of(after)
 
     # ---- reads
-    def _docs(self, ids: list[str], snap: Snapshot) -> dict[str, dict[str, Any] | None]:
-        """The tickets of ids as this state has them (None: no such ticket), each shard read once."""
-        out: dict[str, dict[str, Any] | None] = {}
-        tables: dict[Path, dict[str, Any]] = {}
-        for tid in ids:
-            p, n = parse_id(tid)
-            path = self.layout.shard(p, n)
-            if path not in tables:
-                tables[path] = tickets_of(snap.read_json(path), path)
-            doc = tables[path].get(str(n))
-            out[format_id(p, n)] = doc if isinstance(doc, dict) else None
-        return out
-
     def get(self, ticket_id: str) -> dict[str, Any]:
         prefix, number = parse_id(ticket_id)
         path = self.layout.shard(prefix, number)
@@ -220,7 +209,7 @@ class TinyStore(Store):
         if snap is None:
             return rows
         patch = {t: None if d is None else self.vocabulary.index_entry(d)
-                 for t, d in self._docs(journal.index_ids(snap.journal or {}), snap).items()}  # fmt: skip
+                 for t, d in docs_of(self.layout, journal.index_ids(snap.journal or {}), snap).items()}  # fmt: skip
         by_id = {r["id"]: r for r in rows if r["id"] not in patch}
         by_id.update(
             {t: e for t, e in patch.items() if e is not None and (prefix is None or t[:3] == prefix)}
@@ -237,7 +226,7 @@ class TinyStore(Store):
         snap = self._pending()
         if snap is None:
             return found
-        docs = self._docs(journal.index_ids(snap.journal or {}), snap)
+        docs = docs_of(self.layout, journal.index_ids(snap.journal or {}), snap)
         out = [(t, f) for t, f in found if t not in docs]
         out += [
             (t, f)
@@ -257,10 +246,10 @@ class TinyStore(Store):
             before = self.layout.generation_state()
             raw = self._raw(prefix, Snapshot(self.layout))
             if self.layout.generation_state() == before:
-                return self._parse(raw, damaged)
+                return parse_shards(raw, damaged)
         with self._locked():  # writes of many shards kept coming: read under the lock
             raw = self._raw(prefix, Snapshot(self.layout))
-        return self._parse(raw, damaged)
+        return parse_shards(raw, damaged)
 
     def _raw(self, prefix: str | None, snap: Snapshot) -> list[tuple[Path, bytes | None]]:
         prefixes = [prefix] if prefix else list(PREFIXES)
@@ -272,24 +261,7 @@ class TinyStore(Store):
         """Every ticket, one shard in memory at a time (under the lock: no write lands meanwhile)."""
         for p in [prefix] if prefix else list(PREFIXES):
             for path in snap.shard_files(p):
-                yield from self._parse([(path, snap.read_bytes(path))], damaged)
-
-    @staticmethod
-    def _parse(raw: list[tuple[Path, bytes | None]], damaged: list[str] | None) -> Iterator[dict[str, Any]]:
-        from sdcli.store.files import parse_object
-
-        for path, data in raw:
-            if data is None:
-                continue
-            try:
-                table = tickets_of(parse_object(data, path), path)
-            except StoreDamaged as e:
-                if damaged is None:
-                    raise
-                damaged.append(str(e))
-                continue
-            for k in sorted(table, key=number_key):
-                yield table[k]
+                yield from parse_shards([(path, snap.read_bytes(path))], damaged)
 
     def keys(self, prefix: str, key: str, values: list[str]) -> dict[str, int]:
         """value → ticket number of the tickets of prefix whose `key` is one of values (under the
@@ -376,51 +348,32 @@ class TinyStore(Store):
         if dry_run and not self.exists():  # a dry run never creates a store
             return fresh(prefix, docs, key, on_conflict, all_or_nothing)
         at = clock.iso(clock.now())
-        with self._locked() as txn:
+        with self._locked() as txn:  # keys, numbers and every decision under the lock they depend on
             refuse_if_moved(self, txn)
             wanted = [k for k in (key_of(d, key) for d in docs) if k is not None]
             existing = self.keys(prefix, key, wanted) if key and wanted else {}
-            number = first = txn.allocate(prefix, self.warnings)
-            touched: dict[int, dict[str, Any]] = {}  # number → its document in this write
-            for fields in docs:
-                k = key_of(fields, key)
-                n = existing.get(k) if k is not None else None
-                if n is None:
-                    table = txn.tickets(prefix, number)
-                    if str(number) in table:
-                        raise StoreDamaged(
-                            f"{self.layout.shard(prefix, number)} already holds {prefix}{number}; run: sdcli doctor"
-                        )
-                    table[str(number)] = touched[number] = new_doc(
-                        prefix, number, fields, actor, at, at, event
+            first = txn.allocate(prefix, self.warnings)
+            plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event, at=at,
+                               first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns))  # fmt: skip
+            if plan.result.conflicts and all_or_nothing:
+                raise KeyConflict(key or "key", plan.result.conflicts)
+            for n, doc in plan.created.items():
+                table = txn.tickets(prefix, n)
+                if str(n) in table:
+                    raise StoreDamaged(
+                        f"{self.layout.shard(prefix, n)} already holds {prefix}{n}; run: sdcli doctor"
                     )
-                    result.by_doc.append(format_id(prefix, number))
-                    if k is not None:
-                        existing[k] = number
-                    number += 1
-                    continue
-                tid = format_id(prefix, n)
-                result.by_doc.append(None if on_conflict == "fail" else tid)
-                if on_conflict == "skip":
-                    result.skipped.append(tid)
-                elif on_conflict == "fail":
-                    result.conflicts.append(k)  # type: ignore[arg-type]
-                else:
-                    update_in(txn, prefix, n, fields, touched, first, actor, event, at, result)
-            if result.conflicts and all_or_nothing:
-                raise KeyConflict(key or "key", result.conflicts)
-            result.created = [format_id(prefix, n) for n in range(first, number)]
-            for n, doc in touched.items():
-                if n >= first:
-                    self._changed(txn, None, doc)
-                else:  # an update: its references are set again whatever they were
-                    txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
-                    txn.ref_changes[doc["id"]] = refs_of(doc)
-            if number != first:
-                txn.advance(prefix, number)
-            if touched and not dry_run:
+                table[str(n)] = doc
+                self._changed(txn, None, doc)
+            for n, doc in plan.changed.items():  # an update: its references are set again whatever they were
+                txn.tickets(prefix, n)[str(n)] = doc
+                txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+                txn.ref_changes[doc["id"]] = refs_of(doc)
+            if plan.next_number != first:
+                txn.advance(prefix, plan.next_number)
+            if (plan.created or plan.changed) and not dry_run:
                 self._commit(txn)
-        return result
+        return plan.result
 
     # ---- the outbox: in tiny_outbox.py
     def outbox(
@@ -441,36 +394,12 @@ class TinyStore(Store):
     ) -> dict[str, Any]:
         return tiny_outbox.discard(self, item_id, actor=actor, stale_before=stale_before)
 
-    # ---- customer directory
+    # ---- customer directory: in tiny_customers.py
     def customers(self) -> list[dict[str, Any]]:
-        table = (read_json(self.layout.customers) or {}).get("customers", {})
-        if not isinstance(table, dict) or not all(isinstance(c, dict) and isinstance(c.get("name"), str)
-                                                  for c in table.values()):  # fmt: skip
-            raise StoreDamaged(
-                f"{self.layout.customers} is damaged (not a directory of named customers); run: sdcli doctor"
-            )
-        return sorted(table.values(), key=lambda c: c["name"].casefold())
+        return tiny_customers.customers(self)
 
     def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
-        with self._locked() as txn:
-            refuse_if_moved(self, txn)
-            self.customers()  # refuse a damaged directory before changing it
-            db = txn.db(self.layout.customers)
-            data = db.storage.read() or {}
-            table = data.setdefault("customers", {})
-            key = record["name"].casefold()
-            existing = next((k for k, v in table.items() if v["name"].casefold() == key), None)
-            doc_id = existing or str(max((int(k) for k in table if k.isdigit()), default=0) + 1)
-            at = clock.iso(clock.now())
-            before = table.get(doc_id, {})
-            doc = {**before, **record, "updated_at": at, "updated_by": actor}
-            if before:
-                doc["name"] = before["name"]  # the first spelling stays
-            doc.setdefault("created_at", at)
-            table[doc_id] = doc
-            db.storage.write(data)
-            self._commit(txn)
-        return doc
+        return tiny_customers.put_customer(self, record, actor=actor)
 
     # ---- moving (sdcli store copy): in tiny_move.py
     def export_all(self) -> Dump:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -14,9 +14,9 @@ from tinydb.storages import Storage
 
 from sdcli.errors import ConfigError, StoreDamaged
 from sdcli.model import PREFIXES, format_id, parse_id
-from sdcli.store.base import Event, KeyConflict, UpsertResult, key_of, merged, stamp
-from sdcli.store.files import read_json
-from sdcli.store.layout import SHARD_SIZE, Layout
+from sdcli.store.base import KeyConflict, UpsertResult, key_of
+from sdcli.store.files import parse_object, read_json
+from sdcli.store.layout import SHARD_SIZE, Layout, Snapshot
 
 LOCK_TIMEOUT_ENV = "SDCLI_LOCK_TIMEOUT"
 
@@ -154,25 +154,17 @@ def new_meta(layout: Layout, migrations: list[tuple[int, str, Any]]) -> dict[str
             "migrations": [name for _, name, _ in migrations]}  # fmt: skip
 
 
-def update_in(txn: Txn, prefix: str, n: int, fields: dict[str, Any], touched: dict[int, dict[str, Any]],
-               first: int, actor: str, event: Event, at: str, result: UpsertResult) -> None:  # fmt: skip
-    table = txn.tickets(prefix, n)
-    before = table.get(str(n))
-    if not isinstance(before, dict):
-        raise StoreDamaged(f"{txn.layout.shard(prefix, n)}: {prefix}{n} is not a ticket; run: sdcli doctor")
-    change = merged(before, fields)
-    tid = format_id(prefix, n)
-    if change is None:
-        result.unchanged.append(tid)
-        return
-    after, new = change
-    if n < first:  # created in this same write: it stays one 'opened' entry
-        stamp(before, after, {"action": "updated", **event}, actor, at, new)
-        if tid not in result.updated:
-            result.updated.append(tid)
-    else:
-        after["history"] = before["history"]
-    table[str(n)] = touched[n] = after
+def current(txn: Txn, prefix: str, numbers: list[int]) -> dict[int, dict[str, Any]]:
+    """The stored documents of these tickets of prefix (an upsert's updates), read in this unit of work."""
+    out = {}
+    for n in numbers:
+        doc = txn.tickets(prefix, n).get(str(n))
+        if not isinstance(doc, dict):
+            raise StoreDamaged(
+                f"{txn.layout.shard(prefix, n)}: {prefix}{n} is not a ticket; run: sdcli doctor"
+            )
+        out[n] = doc
+    return out
 
 
 def fresh(prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict: str,
@@ -224,3 +216,34 @@ def replace_with(new: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
         doc.update(new)
 
     return apply
+
+
+def parse_shards(raw: list[tuple[Path, bytes | None]], damaged: list[str] | None) -> Iterator[dict[str, Any]]:
+    """The tickets of these shards' bytes, in number order, one shard parsed at a time (a damaged
+    shard is named in `damaged` and skipped when it is given, else raises StoreDamaged)."""
+    for path, data in raw:
+        if data is None:
+            continue
+        try:
+            table = tickets_of(parse_object(data, path), path)
+        except StoreDamaged as e:
+            if damaged is None:
+                raise
+            damaged.append(str(e))
+            continue
+        for k in sorted(table, key=number_key):
+            yield table[k]
+
+
+def docs_of(layout: Layout, ids: list[str], snap: Snapshot) -> dict[str, dict[str, Any] | None]:
+    """The tickets of ids as this state has them (None: no such ticket), each shard read once."""
+    out: dict[str, dict[str, Any] | None] = {}
+    tables: dict[Path, dict[str, Any]] = {}
+    for tid in ids:
+        p, n = parse_id(tid)
+        path = layout.shard(p, n)
+        if path not in tables:
+            tables[path] = tickets_of(snap.read_json(path), path)
+        doc = tables[path].get(str(n))
+        out[format_id(p, n)] = doc if isinstance(doc, dict) else None
+    return out
