@@ -65,6 +65,8 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
     for _ in range(20):
         p = subprocess.Popen([PY, WORKERS, "loop", str(home)], env=env, stdout=subprocess.PIPE, text=True)
         assert p.stdout is not None and p.stdout.readline() == "ready\n"  # the time to start is not counted
+        first = p.stdout.readline().strip()  # a first ticket saved: the kill lands among the writes, however
+        saved.add(first)  # slow a loaded machine makes them (a floor on throughput failed under load)
         time.sleep(rng.uniform(0.05, 0.35))
         os.kill(p.pid, signal.SIGKILL)
         out, _ = p.communicate()
@@ -85,7 +87,7 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
     assert saved <= set(all_ids)
     for tid in noted:
         assert any(h["action"] == "note" for h in store.get(tid)["history"])
-    assert kills == 20 and len(saved) > 20
+    assert kills == 20 and len(saved) >= 20 and all(tid.startswith("INC") for tid in saved)
     store.repair()
     assert store.check() == []
     report(
