@@ -359,6 +359,29 @@ def test_the_fast_email_path_agrees_with_email_validator(value):
     assert fast == slow
 
 
+def test_the_fast_email_paths_special_use_domains_are_email_validators():
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    assert sorted(validate.SPECIAL_USE_DOMAINS) == sorted(SPECIAL_USE_DOMAIN_NAMES)
+    for d in SPECIAL_USE_DOMAINS_SAMPLE:
+        assert validate.plain_email(f"ana@sede.{d}") is None and validate.plain_email(f"ana@{d}") is None
+
+
+def test_a_plain_address_is_checked_without_importing_email_validator():
+    import subprocess
+    import sys
+
+    code = ("import sys; from sdcli import validate; assert validate.email('e', 'Ana@Cliente.PE') == 'Ana@cliente.pe';"
+            "print('email_validator' in sys.modules)")  # fmt: skip
+    assert (
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        == "False\n"
+    )
+
+
+SPECIAL_USE_DOMAINS_SAMPLE = ("test", "localhost", "onion")
+
+
 def test_the_fast_email_path_takes_plain_addresses_and_leaves_the_rest():
     assert validate.plain_email("Ana.B+x@Example.COM") == "Ana.B+x@example.com"
     for other in ("a@xn--bcher-kva.de", "a@b.c1", "x@host.test", "a..b@c.com", "ana@cliente", "a@-b.com"):
