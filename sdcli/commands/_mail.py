@@ -23,6 +23,16 @@ SEND_OPTION = typer.Option(
 )
 
 
+def check_flags(reply: bool, output: str | None, send: bool) -> None:
+    """-o and --send go with --reply, and not together (usage errors, exit 2)."""
+    from sdcli.errors import UsageProblem
+
+    if (output or send) and not reply:
+        raise UsageProblem("reply.needs_reply")
+    if output and send:
+        raise UsageProblem("reply.not_both")
+
+
 def reply(app: Any, doc: dict[str, Any], text: Callable[[str], str] | str, *, kind: str, output: str | None, send: bool,
           record: Callable[[str], dict[str, Any]], as_json: bool) -> None:  # fmt: skip
     """Write the reply (stdout or -o), or send it and then `record(note)` the acknowledgement."""

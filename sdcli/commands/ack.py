@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands._mail import OUTPUT_OPTION, REPLY_OPTION, SEND_OPTION
+from sdcli.commands import _mail
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 
@@ -12,9 +12,9 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str | None = typer.Option(None, "--note", help="e.g. how the reply was sent."),
-    reply: bool = REPLY_OPTION,
-    output: str | None = OUTPUT_OPTION,
-    send: bool = SEND_OPTION,
+    reply: bool = _mail.REPLY_OPTION,
+    output: str | None = _mail.OUTPUT_OPTION,
+    send: bool = _mail.SEND_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record that the customer was sent the incident number (the 15-minute promise).
@@ -26,23 +26,18 @@ def command(
     Example: sdcli ack INC12 --reply --send
     """
     from sdcli import intake, sla
-    from sdcli.errors import RefusedTransition, UsageProblem
+    from sdcli.errors import RefusedTransition
     from sdcli.tickets import check_text
 
     app = app_of(ctx)
     store = app.store()
     note = check_text("note", note, required=False) or None
-    if (output or send) and not reply:
-        raise UsageProblem("reply.needs_reply")
-    if output and send:
-        raise UsageProblem("reply.not_both")
+    _mail.check_flags(reply, output, send)
 
     def record(how: str | None) -> dict:
         return intake.acknowledge(store, ticket_id, actor=app.agent, note=note or how)
 
     if reply:
-        from sdcli.commands._mail import reply as write_reply
-
         doc = store.get(ticket_id)
         if doc.get("kind") != "incident":
             raise RefusedTransition("reply.not_incident", id=doc["id"])
@@ -52,7 +47,7 @@ def command(
             raise RefusedTransition(
                 "reply.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
             )
-        write_reply(app, doc, lambda lang: intake.ack_text(doc, lang, app.home), kind="incident", output=output,
+        _mail.reply(app, doc, lambda lang: intake.ack_text(doc, lang, app.home), kind="incident", output=output,
                     send=send, record=record, as_json=as_json)  # fmt: skip
         return
     doc = record(None)

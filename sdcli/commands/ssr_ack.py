@@ -27,16 +27,13 @@ def ack(
     Example: sdcli ssr ack SSR3 --reply --send
     """
     from sdcli import ssr
-    from sdcli.errors import RefusedTransition, UsageProblem
+    from sdcli.errors import RefusedTransition
     from sdcli.tickets import check_text
 
     a = app_of(ctx)
     store = a.store()
     note = check_text("note", note, required=False) or None
-    if (output or send) and not reply:
-        raise UsageProblem("reply.needs_reply")
-    if output and send:
-        raise UsageProblem("reply.not_both")
+    _mail.check_flags(reply, output, send)
 
     def record(how: str | None) -> dict:
         return ssr.confirm(store, ticket_id, actor=a.agent, note=note or how)
