@@ -10,7 +10,7 @@ import pytest
 from helpers import make_incident
 
 from sdcli.errors import BadTicketId, StoreDamaged, UnknownTicket
-from sdcli.store import files, open_store, parse_id, tiny
+from sdcli.store import files, open_store, parse_id, tiny_prepare
 from sdcli.store.layout import SHARD_SIZE
 
 
@@ -120,10 +120,10 @@ def test_migrations_run_once_in_order(store, monkeypatch):
     make_incident(store)
     ran = []
     monkeypatch.setattr(
-        tiny,
+        tiny_prepare,
         "MIGRATIONS",
         [
-            *tiny.MIGRATIONS,
+            *tiny_prepare.MIGRATIONS,
             (3, "three", lambda s: ran.append((3, s.root))),
             (4, "four", lambda s: ran.append((4, s.root))),
         ],

@@ -276,7 +276,7 @@ def repair(store: TinyStore) -> list[str]:
             aside = path.with_name(f"{path.name}.damaged-{clock.now().strftime('%Y%m%dT%H%M%S')}")
             os.replace(path, aside)
             done.append(f"{path} was damaged: moved to {aside.name}, rebuilt from the tickets")
-        from sdcli.store.tiny import MIGRATIONS
+        from sdcli.store.tiny_prepare import MIGRATIONS
         from sdcli.store.txn import new_meta
 
         if read_json(lay.meta) is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from tinydb.table import Document
 from sdcli import clock
 from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
-from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox
+from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox, tiny_prepare
 from sdcli.store.base import (
     CONFLICTS,
     Change,
@@ -35,7 +35,7 @@ from sdcli.store.base import (
     plan_upsert,
     stamp,
 )
-from sdcli.store.files import atomic_write, dumps, private_dirs, read_json, unwritable
+from sdcli.store.files import dumps, private_dirs, read_json, unwritable
 from sdcli.store.layout import Layout, Snapshot
 from sdcli.store.openindex import CALLER_REFS, REFS, OpenIndex, refs_of
 from sdcli.store.outbox import Queue
@@ -43,31 +43,14 @@ from sdcli.store.query import OpenQuery, Page, fold, id_order, page
 from sdcli.store.tiny_move import refuse_if_moved
 from sdcli.store.txn import (
     Txn,
-    check_meta,
     current,
     docs_of,
     fresh,
     lock_timeout_from_env,
-    new_meta,
     parse_shards,
     replace_with,
     tickets_of,
 )
-
-
-def _index_in_sqlite(store: TinyStore) -> None:
-    """Schema 2: the open index moves from index.json (rewritten whole by every write) into
-    index.sqlite (a row per ticket), with every ticket's references and the site's zone."""
-    store.rebuild_index()
-    if os.path.lexists(store.layout.legacy_index):
-        store.layout.legacy_index.unlink()
-
-
-#: (version it brings the store to, name, function of the store), applied in order under the lock
-MIGRATIONS: list[tuple[int, str, Callable[[TinyStore], None]]] = [
-    (1, "initial-layout", lambda store: None),
-    (2, "open-index-in-sqlite", _index_in_sqlite),
-]
 
 
 class TinyStore(Store):
@@ -118,44 +101,7 @@ class TinyStore(Store):
 
     def _prepare(self) -> dict[str, Any]:
         """Under the lock: create or migrate the store, finish an interrupted write; the meta."""
-        meta = read_json(self.layout.meta)
-        if meta is None:
-            meta = new_meta(self.layout, MIGRATIONS)
-            taken = [format_id(p, n) for p, n in meta["next"].items() if n > 1]
-            if taken:
-                self.warnings.append(
-                    f"{self.layout.meta} was missing: counters recomputed from the tickets (next {', '.join(taken)})"
-                )
-            self.rebuild_index()
-            atomic_write(self.layout.meta, dumps(meta))
-        meta = check_meta(self.layout, meta)
-        schema = meta["schema"]
-        known = MIGRATIONS[-1][0]  # the schema this sdcli writes: that of its last migration
-        if schema > known:
-            raise StoreDamaged(
-                f"{self.layout.meta} is schema {schema}; this sdcli knows {known}: upgrade sdcli"
-            )
-        pending = read_json(self.layout.journal)
-        if pending is not None:  # a write was interrupted after its commit point: finish it
-            journal.finish(self.layout, pending, after=lambda: self._index_from(pending, schema))
-        for version, name, fn in MIGRATIONS:
-            if version > meta["schema"]:
-                fn(self)
-                meta["schema"] = version
-                meta["migrations"].append(name)
-                atomic_write(self.layout.meta, dumps(meta))
-        return meta
-
-    def _index_from(self, pending: dict[str, Any], schema: int) -> None:
-        """The index rows an interrupted write names, derived from its (now renamed) shards."""
-        if schema < 2:  # sdcli 0.1 kept the index in index.json: the migration rebuilds it next
-            return
-        if pending.get("rebuild"):
-            self.rebuild_index()
-            return
-        docs = docs_of(self.layout, journal.index_ids(pending), Snapshot(self.layout))
-        self.index.apply({t: None if d is None else self.vocabulary.index_entry(d) for t, d in docs.items()},
-                         {t: refs_of(d) for t, d in docs.items() if d is not None})  # fmt: skip
+        return tiny_prepare.prepare(self)
 
     def rebuild_index(self) -> None:
         self.index.rebuild(self._scan(None, Snapshot(self.layout), None), self.vocabulary.index_entry)
