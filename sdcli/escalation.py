@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sla, validate
+from sdcli import clock, sla, states, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Localized, Message
@@ -295,10 +295,10 @@ def state(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = 
     }
 
 
-def check_escalable(doc: dict[str, Any]) -> None:
+def check_escalable(doc: dict[str, Any], home: Path | None = None) -> None:
     if doc.get("kind") != "incident":
         raise RefusedTransition("error.escalate_not_incident", id=doc["id"])
-    if doc.get("status") in ("resolved", "closed"):
+    if doc.get("status") not in states.flow("incident", home).escalable:
         raise RefusedTransition("error.escalate_finished", id=doc["id"], status=doc["status"])
 
 
@@ -327,7 +327,7 @@ def record_attempt(
     home: Path | None = None,
 ) -> tuple[dict[str, Any], list[Any]]:
     """Apply one contact attempt to doc (in place). Returns (history event, messages for the agent)."""
-    check_escalable(doc)
+    check_escalable(doc, home)
     ch = check_channel(channel)
     contact = table.contact(contact_name)
     st = state(doc, table, now, home)
@@ -392,9 +392,10 @@ def due_now(
     """Open incidents whose correct level (by time) is above the highest level already attempted,
     the longest due first. Raises ConfigError for a table that cannot be used."""
     table = load_table(home, directory)
+    running = states.flow("incident", home).running
     out = []
     for s in incidents:
-        if s.get("status") != "open" or not s.get("severity"):
+        if s.get("status") not in running or not s.get("severity"):
             continue
         opened = clock.from_iso(s["opened_at"])
         current = correct_level(table, int(s["severity"]), now - opened)

@@ -10,7 +10,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sites, sla, validate
+from sdcli import clock, sites, sla, states, validate
 from sdcli.errors import InvalidValue, MissingAnswers, also_missing
 from sdcli.home import load_data
 from sdcli.i18n import LANGS, Message
@@ -57,6 +57,7 @@ class Context:
     dayfirst: bool = True
     directory: list[dict[str, Any]] = field(default_factory=list)  # the customer directory (known sites)
     notes: list[Any] = field(default_factory=list)
+    home: Path | None = None  # the desk's data files (its severity levels, its incidents' initial state)
 
     def region(self, answers: dict[str, Any]) -> str | None:
         return answers.get("country") or self.known_site(answers).get("country") or self.default_country
@@ -97,7 +98,7 @@ def make_context(
         clock.get_tz(tz)
     first = settings.dayfirst if dayfirst is None else dayfirst
     return Context(countries=known, default_country=default, tz_override=tz, dayfirst=bool(first),
-                   directory=list(directory or []))  # fmt: skip
+                   directory=list(directory or []), home=home)  # fmt: skip
 
 
 def zone_answer(q: Question, raw: dict[str, Any], answers: dict[str, Any], ctx: Context) -> Any:
@@ -130,7 +131,7 @@ def check_all(
     validate.raise_all(problems)
     if missing:
         raise MissingAnswers([q.flags for q in missing], [q.key for q in missing])
-    _check_extra(raw, _keys(questions), EXTRA_KEYS if extra_keys is None else extra_keys)
+    _check_extra(raw, _keys(questions), EXTRA_KEYS if extra_keys is None else extra_keys, ctx.home)
     return answers
 
 
@@ -162,7 +163,7 @@ def walk(
 
 
 def _check_extra(
-    raw: dict[str, Any], known: frozenset[str], allowed: tuple[str, ...] | frozenset[str]
+    raw: dict[str, Any], known: frozenset[str], allowed: tuple[str, ...] | frozenset[str], home: Path | None
 ) -> None:
     """A key that is no question refused by name; the extra keys a document may carry checked."""
     unknown = sorted(k for k in raw if k not in known and k not in allowed and k != UNKNOWN_ANSWERS)
@@ -171,8 +172,9 @@ def _check_extra(
     for k in allowed:  # not stored from here, but a wrong-typed one is a mistake worth naming
         if raw.get(k) is not None:
             validate.text(k, raw[k], limit=200)
-    if raw.get("status") not in (None, "open"):
-        raise InvalidValue("status", raw["status"], "invalid.opened_open")
+    initial = states.flow("incident", home).initial
+    if raw.get("status") not in (None, initial):
+        raise InvalidValue("status", raw["status"], "invalid.opened_open", status=initial)
 
 
 def _with_unknowns(
@@ -196,7 +198,7 @@ def _with_unknowns(
     return out
 
 
-#: keys a --from-file document may carry besides the questions (text each; status only "open")
+#: keys a --from-file document may carry besides the questions (text each; status only the initial one)
 EXTRA_KEYS = ("channel", "received_at", "opened_by", "status")
 
 
@@ -220,7 +222,11 @@ def incident_fields(
     if channel not in CHANNELS:
         raise InvalidValue("channel", channel, "invalid.channel")
     received = received_at or clock.now()
-    fields: dict[str, Any] = {"status": "open", "channel": channel, **stored_answers(answers)}
+    fields: dict[str, Any] = {
+        "status": states.flow("incident", ctx.home).initial,
+        "channel": channel,
+        **stored_answers(answers),
+    }
     fields["timezone"] = ctx.tz_name(answers)
     fields["received_at"] = clock.iso(received)
     if channel == "email":

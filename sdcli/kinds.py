@@ -29,12 +29,16 @@ def _when(tense: str | None) -> Validator:
 
 
 def _severity(k: str, raw: Any, f: Any, answers: dict[str, Any], ctx: Any) -> int:
+    """A level of severity.toml (the desk's, from the context's home): "2" or "2 - High"."""
+    from sdcli.states import levels_text, severities
+
+    levels = severities(getattr(ctx, "home", None))
     try:
         level = int(str(raw).strip().split(" ")[0])
     except ValueError:
-        raise InvalidValue(k, raw, "invalid.severity_number") from None
-    if level not in (1, 2, 3, 4):
-        raise InvalidValue(k, raw, "invalid.severity_number")
+        level = None
+    if level not in levels:
+        raise InvalidValue(k, raw, "invalid.severity_number", levels=levels_text(levels))
     return level
 
 

@@ -74,13 +74,10 @@ def vocabulary(home: Path | None = None) -> Vocabulary:
 def states(kind: str | None = None, home: Path | None = None) -> list[str]:
     """Every state of a kind (of every kind when None), as workflow.toml names them, in order."""
     from sdcli.home import load_data
+    from sdcli.states import reached
 
     flows = load_data("workflow", home)
     out: dict[str, None] = {}
     for k in [kind] if kind else list(PREFIXES.values()):
-        flow = flows.get(k) or {}
-        out.update(dict.fromkeys([flow.get("initial", "")]))
-        for action in (flow.get("actions") or {}).values():
-            out.update(dict.fromkeys([*action.get("from", []), action.get("to", "")]))
-        out.update(dict.fromkeys(flow.get("finished", [])))
-    return [s for s in out if s]
+        out.update(dict.fromkeys(reached(flows.get(k) or {})))
+    return list(out)

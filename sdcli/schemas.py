@@ -21,6 +21,7 @@ from sdcli.shapes import (
     ShapeError,
     Table,
     Text,
+    key_path,
     map_of,
 )
 
@@ -177,9 +178,26 @@ def _workflow() -> Shape:
          "rule": _localized(500)},
         required=["from", "to"],
     )  # fmt: skip
+    from sdcli.states import CLOCKS
+
+    state = Table({"clock": Text(choices=CLOCKS), "escalable": Bool()})
+
+    def described(flow: dict[str, Any], path: str) -> None:
+        """A state's properties name a state the flow reaches; a finished state's clock is stopped."""
+        reached = [flow["initial"], *(a["to"] for a in flow["actions"].values())]
+        for name, props in (flow.get("states") or {}).items():
+            where = key_path(key_path(path, "states"), name)
+            if name not in reached:
+                raise ShapeError(
+                    where, f"no action leads to this state (the states: {', '.join(dict.fromkeys(reached))})"
+                )
+            if name in flow["finished"] and props.get("clock", "stopped") != "stopped":
+                raise ShapeError(key_path(where, "clock"), "a finished state's clock is stopped")
+
     flow = Table(
-        {"initial": Text(limit=100), "finished": ListOf(Text(limit=100)), "actions": map_of(action, min=1)},
-        required=["initial", "finished", "actions"],
+        {"initial": Text(limit=100), "finished": ListOf(Text(limit=100)), "actions": map_of(action, min=1),
+         "states": map_of(state)},
+        required=["initial", "finished", "actions"], then=described,
     )  # fmt: skip
     kinds = ("incident", "ssr", "change")
     return Table({k: flow for k in kinds}, required=kinds)

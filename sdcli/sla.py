@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sdcli import calendars, clock, validate
+from sdcli import calendars, clock, states, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition
 from sdcli.home import load_data
 from sdcli.i18n import Joined, Localized, Message
@@ -253,6 +253,7 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
     by_service = any("service_type" in c for c in terms[1])
     cals: dict[tuple[Any, ...], calendars.Calendar] = {}
     zones: dict[str | None, tzinfo | None] = {}  # imports repeat their few zones, contracts and calendars
+    flow = states.flow("incident", home)
     for doc in docs:
         if doc.get("channel") == "email" and not doc.get("ack_due") and doc.get("opened_at"):
             name = doc.get("timezone")
@@ -261,7 +262,7 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
             doc["ack_due"] = ack_due(clock.from_iso(doc["opened_at"]), zones[name])
         if not doc.get("severity") or doc.get("recovery_due") or not doc.get("opened_at"):
             continue
-        if doc.get("status", "open") not in ("open", "on_hold"):
+        if doc.get("status", flow.initial) not in flow.active:
             continue
         level = int(doc["severity"])
         key = (str(doc.get("customer", "")).casefold() if by_customer else None,
@@ -299,7 +300,7 @@ def classify(
     """Set severity, target and recovery_due on doc (in place); returns the history event."""
     if doc.get("kind") != "incident":
         raise RefusedTransition("error.not_incident", id=doc["id"])
-    if doc.get("status") not in ("open", "on_hold"):
+    if doc.get("status") not in states.flow("incident", home).active:
         raise RefusedTransition("error.cannot_classify", id=doc["id"], status=doc.get("status"))
     reason = validate.text("reason", reason, limit=2000) if reason is not None else None
     hours, kind = target_for(doc, level, home)
@@ -376,18 +377,19 @@ def status_line(doc: dict[str, Any], now: datetime) -> Message:
     return Message("sla.breached", span=clock.humanize(delta), due=When(due, zone))
 
 
-def is_breached(doc: dict[str, Any], now: datetime) -> bool:
+def is_breached(doc: dict[str, Any], now: datetime, home: Path | None = None) -> bool:
+    """Past its deadline with the clock running (a paused or stopped clock does not breach)."""
     due = doc.get("recovery_due")
     return (
         bool(due)
         and not doc.get("sla_paused_at")
-        and doc.get("status") in ("open",)
+        and doc.get("status") in states.flow("incident", home).running
         and clock.from_iso(str(due)) < now
     )
 
 
-def is_due_within(doc: dict[str, Any], now: datetime, window: timedelta) -> bool:
+def is_due_within(doc: dict[str, Any], now: datetime, window: timedelta, home: Path | None = None) -> bool:
     due = doc.get("recovery_due")
-    if not due or doc.get("sla_paused_at") or doc.get("status") != "open":
+    if not due or doc.get("sla_paused_at") or doc.get("status") not in states.flow("incident", home).running:
         return False
     return now <= clock.from_iso(due) <= now + window

@@ -9,7 +9,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sdcli import calendars, clock, kinds, validate
+from sdcli import calendars, clock, kinds, states, validate
 from sdcli.dates import When
 from sdcli.errors import ConfigError, InvalidValue, MissingAnswers, RuleViolation
 from sdcli.home import load_data
@@ -190,7 +190,7 @@ def request_fields(request: dict[str, Any], received: datetime, home: Path | Non
         raise RuleViolation(verdict.refusal())
     return {
         **request,
-        "status": "received",
+        "status": states.flow("ssr", home).initial,
         "received_at": clock.iso(received),
         "notice_hours": round(verdict.notice.total_seconds() / 3600, 2),
     }

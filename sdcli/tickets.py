@@ -55,6 +55,8 @@ def transition(
         doc["status"] = rule["to"]
         if apply:
             apply(doc)
+        if doc["kind"] == "incident":
+            _follow_clock(doc, status, note or action, home)
         event: dict[str, Any] = {"action": action}
         if note:
             event["note"] = note
@@ -63,6 +65,19 @@ def transition(
         return event
 
     return store.update(ticket_id, change, actor=actor, queue=queue)
+
+
+def _follow_clock(doc: dict[str, Any], before: Any, reason: str, home: Path | None) -> None:
+    """The SLA clock follows the states (workflow.toml): a move into a paused state pauses it, one
+    from a paused state into a running one resumes it (hold and resume do it themselves, with
+    their reason and instant: then there is nothing left to do)."""
+    from sdcli import sla, states
+
+    flow = states.flow("incident", home)
+    if doc["status"] in flow.paused and not doc.get("sla_paused_at"):
+        sla.pause(doc, reason, clock.now())
+    elif doc["status"] in flow.running and before in flow.paused and doc.get("sla_paused_at"):
+        sla.unpause(doc, clock.now(), home)
 
 
 def add_note(store: Store, ticket_id: str, text: str, *, actor: str) -> dict[str, Any]:
@@ -96,10 +111,11 @@ class Filters:
     def needs_full_scan(self, finished: frozenset[str]) -> bool:
         return bool(self.text) or self.include_finished or any(s in finished for s in self.status)
 
-    def query(self) -> OpenQuery:
+    def query(self, running: frozenset[str]) -> OpenQuery:
+        """The open index's query; `running`: the incident states whose SLA clock runs (states.py)."""
         statuses = tuple(self.status)
-        if self.recovery_due is not None:  # only an open incident's clock runs out
-            statuses = tuple(s for s in statuses if s == "open") if statuses else ("open",)
+        if self.recovery_due is not None:  # only a running clock runs out
+            statuses = tuple(s for s in statuses if s in running) if statuses else tuple(sorted(running))
             statuses = statuses or ("none",)
         until = self.until + timedelta(microseconds=1) if self.until else None
         return OpenQuery(
@@ -117,7 +133,9 @@ def find_page(
     """Tickets matching filters, sorted and limited, as summaries (or whole with full), and how
     many match in all. The open index answers unless finished tickets are asked for; a full scan
     names unreadable parts in `damaged` (when given) instead of failing."""
-    q = filters.query()
+    from sdcli.states import flow
+
+    q = filters.query(flow("incident", store.home).running)
     if filters.needs_full_scan(store.vocabulary.any_finished):
         docs = store.all_tickets(q.prefix, damaged=damaged)
         if filters.text:
@@ -171,17 +189,20 @@ def build_filters(
     reverse: bool = False,
     limit: int | None = None,
     text: str | None = None,
+    home: Path | None = None,
 ) -> Filters:
-    """Filters from the flags' plain values, validated."""
+    """Filters from the flags' plain values, validated (states and levels: the desk's, in `home`)."""
+    from sdcli.model import states
+    from sdcli.states import levels_text, severities
+
     if kind is not None and kind not in KINDS:
         raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(KINDS))
+    levels = severities(home) if severity else ()
     for s in severity or []:
-        if s not in (1, 2, 3, 4):
-            raise InvalidValue("severity", s, "invalid.severity")
+        if s not in levels:
+            raise InvalidValue("severity", s, "invalid.severity", levels=levels_text(levels))
     if status:
-        from sdcli.model import states
-
-        known = states(kind)
+        known = states(kind, home)
         for name in status:
             if name not in known:
                 raise InvalidValue("status", name, "invalid.use_one_of", choices=", ".join(known))

@@ -140,9 +140,10 @@ def list_kind(
     from sdcli.views.lists import ticket_table
     from sdcli.views.output import emit_rows, row_format
 
+    app = app_reading(ctx)
     rows = find(
-        app_reading(ctx).store(),
-        build_filters(kind=kind, status=status, customer=customer, include_all=include_all),
+        app.store(),
+        build_filters(kind=kind, status=status, customer=customer, include_all=include_all, home=app.home),
         full=True,
     )
     if prepare and row_format(fmt, as_json) != "json":  # JSON keeps the tickets as stored

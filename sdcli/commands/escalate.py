@@ -44,7 +44,7 @@ def command(
     except UnknownTicket:
         raise UnknownTicket("error.not_registered", id=ticket_id.strip().upper()) from None
     table = escalation.load_table(app.home, store.customers())
-    escalation.check_escalable(doc)
+    escalation.check_escalable(doc, app.home)
     now = store.now()  # the store's clock: agents' machines disagree
     name = call or email
     chan = channel or ("email" if email and not call else "phone")

@@ -46,7 +46,7 @@ def command(
 
     app = app_reading(ctx)
     filters = build_filters(kind=kind, status=status, severity=severity, customer=customer, site=site,
-                            since=since, until=until, include_all=not open_only, sort="id")  # fmt: skip
+                            since=since, until=until, include_all=not open_only, sort="id", home=app.home)  # fmt: skip
     damaged: list[str] = []
     docs = find(app.store(), filters, full=True, damaged=damaged)
     chosen = config.setting_value("csv_delimiter", sep) if sep is not None else None

@@ -57,7 +57,7 @@ def command(
     app = app_reading(ctx)
     filters = build_filters(
         kind=kind, status=status, severity=severity, customer=customer, site=site, since=since,
-        until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit, text=search,
+        until=until, include_all=include_all, sort=sort, reverse=reverse, limit=limit, text=search, home=app.home,
     )  # fmt: skip
     explicit_sort = sort != "opened_at"
     if unacked:

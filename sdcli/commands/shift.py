@@ -55,10 +55,8 @@ def command(
             rows = list({r["id"]: r for r in rows}.values())
         emit_rows(rows, ROW_COLUMNS, fmt=shape, as_json=False, quiet=quiet, table=lambda: None)
         return
-    from rich.table import Table
-
     from sdcli.dates import When, agent_zone
-    from sdcli.i18n import render, t, word
+    from sdcli.i18n import render, t
 
     out = console()
     mine = agent_zone()
@@ -66,27 +64,36 @@ def command(
         text(t("shift.at", when=render(When(now.astimezone(mine), getattr(mine, "key", None)))), "bold")
     )
     for key, when_field in SECTIONS:
-        rows = data[key]
-        title = t(f"shift.{key}", within=within)
-        if not rows:
-            out.print(text(t("shift.none", title=title)))
-            continue
-        grid = Table(title=t("shift.count", title=title, n=len(rows)), title_justify="left", expand=False)
-        for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
-            grid.add_column(word("field", col), no_wrap=col not in ("customer", "site"), overflow="ellipsis")
-        for d in rows:
-            when = d.get(when_field)
-            rel = ""
-            if when:
-                delta = clock.from_iso(when) - now
-                span = clock.humanize(delta)
-                rel = t("date.in", span=span) if delta.total_seconds() >= 0 else t("date.ago", span=span)
-            shown = render(When(when, d.get("timezone"), compact=True)) if when else ""
-            grid.add_row(*(text(v) for v in (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
-                                             word("status", d.get("status", "")), shown, rel)))  # fmt: skip
-        style = "red" if key == "breached" and rows else ""
-        out.print(grid, style=style)
+        _section(out, key, when_field, data[key], within, now)
     _failed_updates(out, data["updates_failed"])
+
+
+def _section(out, key: str, when_field: str, rows: list, within: str, now) -> None:
+    """One section as a table of its tickets (its title and "none" when empty)."""
+    from rich.table import Table
+
+    from sdcli import clock
+    from sdcli.dates import When
+    from sdcli.i18n import render, t, word
+
+    title = t(f"shift.{key}", within=within)
+    if not rows:
+        out.print(text(t("shift.none", title=title)))
+        return
+    grid = Table(title=t("shift.count", title=title, n=len(rows)), title_justify="left", expand=False)
+    for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
+        grid.add_column(word("field", col), no_wrap=col not in ("customer", "site"), overflow="ellipsis")
+    for d in rows:
+        when = d.get(when_field)
+        rel = ""
+        if when:
+            delta = clock.from_iso(when) - now
+            span = clock.humanize(delta)
+            rel = t("date.in", span=span) if delta.total_seconds() >= 0 else t("date.ago", span=span)
+        shown = render(When(when, d.get("timezone"), compact=True)) if when else ""
+        grid.add_row(*(text(v) for v in (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
+                                         word("status", d.get("status", "")), shown, rel)))  # fmt: skip
+    out.print(grid, style="red" if key == "breached" else "")
 
 
 def _failed_updates(out, failed: list) -> None:

@@ -11,7 +11,7 @@ from operator import setitem
 from pathlib import Path
 from typing import Any
 
-from sdcli import intake, kinds, sla, validate
+from sdcli import intake, kinds, sla, states, validate
 from sdcli.errors import InvalidValue
 from sdcli.home import load_data
 from sdcli.i18n import Message
@@ -322,7 +322,7 @@ class IncidentRecords:
     ) -> list[tuple[dict[str, Any] | None, list[RowError]]]:
         n = len(table)
         given: dict[str, list[Any]] = {
-            "status": or_default(metas.get("status"), "open", n),
+            "status": or_default(metas.get("status"), states.flow("incident", self.home).initial, n),
             "channel": or_default(metas.get("channel"), "phone", n),
             **answers,
         }
