@@ -5,6 +5,7 @@ yes/no, field names), times in words in the site's zone naming it, phones groupe
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sdcli.i18n import Message, render, t, word
@@ -132,19 +133,22 @@ def classification_text(c: dict[str, Any], doc: dict[str, Any]) -> str:
     return out
 
 
-def severity_text(level: Any) -> str:
+def severity_text(level: Any, home: Path | None = None) -> str:
+    """ "2 (High)": the level and its name in severity.toml (the desk's, in home)."""
     from sdcli import sla
 
     try:
-        return f"{level} ({sla.level_name(int(level))})"
+        return f"{level} ({sla.level_name(int(level), home=home)})"
     except (ValueError, TypeError):
         return str(level)
 
 
-def show_ticket(doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = None) -> None:
+def show_ticket(
+    doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = None, home: Path | None = None
+) -> None:
     from sdcli.views.show import show_ticket as shown
 
-    shown(doc, extra_rows)
+    shown(doc, extra_rows, home)
 
 
 def ticket_table(rows: list[dict[str, Any]], columns: tuple[str, ...], **kw: Any) -> None:

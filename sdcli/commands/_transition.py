@@ -161,11 +161,12 @@ def show_doc(
     """A ticket as JSON, or its fields and timeline (with `extra_rows` of it)."""
     from sdcli.render import show_ticket
 
-    doc = app_of(ctx).store().get(ticket_id)
+    app = app_of(ctx)
+    doc = app.store().get(ticket_id)
     if as_json:
         emit_json(doc)
     else:
-        show_ticket(doc, extra_rows=extra_rows(doc) if extra_rows else [])
+        show_ticket(doc, extra_rows=extra_rows(doc) if extra_rows else [], home=app.home)
 
 
 def site_time(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> str:

@@ -4,6 +4,7 @@ what was added ("escalation attempts +1"), never as the whole list again."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sdcli.i18n import Message, render, t, word
@@ -26,13 +27,17 @@ def field_order(doc: dict[str, Any]) -> list[str]:
     return order
 
 
-def show_ticket(doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = None) -> None:
+def show_ticket(
+    doc: dict[str, Any], extra_rows: list[tuple[str, str]] | None = None, home: Path | None = None
+) -> None:
     from sdcli.views.output import paged
 
-    paged(lambda out: _print(out, doc, extra_rows or []))
+    paged(lambda out: _print(out, doc, extra_rows or [], home))
 
 
-def _print(out: Any, doc: dict[str, Any], extra_rows: list[tuple[str, str]]) -> None:
+def _print(
+    out: Any, doc: dict[str, Any], extra_rows: list[tuple[str, str]], home: Path | None = None
+) -> None:
     from rich.table import Table
 
     from sdcli.intake import load_questionnaire
@@ -51,7 +56,7 @@ def _print(out: Any, doc: dict[str, Any], extra_rows: list[tuple[str, str]]) -> 
         elif key in questions and key not in ("customer", "site"):
             shown = answer_text(value, questions[key], zone=zone)
         elif key == "severity" and value:
-            shown = severity_text(value)
+            shown = severity_text(value, home)
         elif key == "classification" and isinstance(value, dict):
             shown = classification_text(value, doc)
         elif key == "escalation_attempts" and isinstance(value, list):
