@@ -25,7 +25,9 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     severity: int | None = typer.Option(
-        None, "--severity", help="Set this level (1-4); needs --reason unless it is the suggestion."
+        None,
+        "--severity",
+        help="Set this level (severity.toml's: 1-4 as shipped); needs --reason unless it is the suggestion.",
     ),
     reason: str | None = typer.Option(None, "--reason", help="Why this level."),
     impact: str | None = typer.Option(

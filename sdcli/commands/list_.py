@@ -15,7 +15,9 @@ def command(
     ctx: typer.Context,
     kind: str | None = typer.Option(None, "--kind", help="incident, ssr or change."),
     status: list[str] = typer.Option([], "--status", help="Only this status (repeatable)."),
-    severity: list[int] = typer.Option([], "--severity", help="Only this severity 1-4 (repeatable)."),
+    severity: list[int] = typer.Option(
+        [], "--severity", help="Only this severity (severity.toml's levels: 1-4 as shipped; repeatable)."
+    ),
     customer: str | None = typer.Option(None, "--customer", help="Customer name contains this."),
     site: str | None = typer.Option(None, "--site", help="Site contains this."),
     since: str | None = typer.Option(None, "--since", help="Opened since: ISO date or relative (2h, 3d)."),
