@@ -69,10 +69,6 @@ class OpenQuery:
             raise ValueError(f"sort must be one of {SORTS}")
 
     def matches(self, s: dict[str, Any]) -> bool:
-        return self._matches_keys(s) and self._matches_texts(s) and self._matches_clock(s)
-
-    def _matches_keys(self, s: dict[str, Any]) -> bool:
-        """Kind, status, severity and escalation level."""
         if self.prefix is not None and str(s.get("id", ""))[:3] != self.prefix:
             return False
         if self.statuses and s.get("status") not in self.statuses:
@@ -81,20 +77,22 @@ class OpenQuery:
             return False
         if self.classified is not None and bool(s.get("severity")) != self.classified:
             return False
-        return not self.levels_attempted or level_attempted(s) in self.levels_attempted
-
-    def _matches_texts(self, s: dict[str, Any]) -> bool:
         if self.customer is not None and fold(self.customer) not in fold(str(s.get("customer") or "")):
             return False
-        return self.site is None or fold(self.site) in fold(str(s.get("site") or ""))
+        if self.site is not None and fold(self.site) not in fold(str(s.get("site") or "")):
+            return False
+        return self._matches_clock(s)
 
     def _matches_clock(self, s: dict[str, Any]) -> bool:
-        """The instants, and the SLA clock's pause (sla_paused_at: set by every paused state)."""
+        """The instants, the SLA clock's pause (sla_paused_at, which every paused state sets), the
+        escalation level and the acknowledgement."""
         if self.opened is not None and not self.opened.holds(timestamp(s.get("opened_at"))):
             return False
         if self.recovery_due is not None and not self.recovery_due.holds(timestamp(s.get("recovery_due"))):
             return False
         if self.unpaused and s.get("sla_paused_at"):
+            return False
+        if self.levels_attempted and level_attempted(s) not in self.levels_attempted:
             return False
         return not self.ack_pending or bool(s.get("ack_due") and not s.get("acked_at"))
 
