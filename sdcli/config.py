@@ -26,7 +26,7 @@ from sdcli.mail.settings import PASSWORD_KEYS
 from sdcli.mail.settings import SETTINGS as MAIL_SETTINGS
 from sdcli.mail.settings import value as mail_value
 from sdcli.schemas import MAPPING, OPTIONAL, SCHEMAS, known, schema
-from sdcli.shapes import ShapeError, check
+from sdcli.shapes import Ctx, ShapeError
 
 __all__ = ["MAPPING", "OPTIONAL", "SCHEMAS", "check_private", "known", "load", "load_file", "packaged", "parse",
            "schema"]  # fmt: skip
@@ -37,6 +37,11 @@ __all__ = ["MAPPING", "OPTIONAL", "SCHEMAS", "check_private", "known", "load", "
 
 def parse(raw: bytes, path: Path | str, name: str) -> Any:
     """The validated data of a file's bytes (TOML, or JSON for a .json mapping)."""
+    return _checked(raw, path, name)[0]
+
+
+def _checked(raw: bytes, path: Path | str, name: str) -> tuple[Any, dict[str, dict[str, str]]]:
+    """The validated data of a file's bytes, and the normal forms its shape computed."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -54,8 +59,9 @@ def parse(raw: bytes, path: Path | str, name: str) -> Any:
         except (ValueError, RecursionError) as e:  # TOMLDecodeError, an integer of 5,000 digits, [[[[...]]]]
             reason = "nested too deeply" if isinstance(e, RecursionError) else str(e)
             raise ConfigError(f"{path}: is not valid TOML ({reason[:200]})") from None
+    ctx = Ctx("an object" if str(path).endswith(".json") else "a table")
     try:
-        return check(schema(name), data, table="an object" if str(path).endswith(".json") else "a table")
+        return schema(name).fit(data, "", ctx), ctx.normals
     except ShapeError as e:
         raise ConfigError(f"{path}: {e}") from None
 
@@ -77,30 +83,60 @@ def check_private(path: Path, what: str) -> os.stat_result | None:
     return st
 
 
-_FILES: dict[tuple[str, str], tuple[bytes, Any]] = {}  # (name, path) -> (bytes, validated data)
+_FILES: dict[tuple[str, str], tuple[tuple[int, ...], bytes, Any]] = {}  # (name, path) -> (stat, bytes, data)
 
 
 def load_file(path: Path, name: str) -> Any:
-    """The validated data of one file, parsed once per content (a changed file is read again)."""
+    """The validated data of one file, checked once per change of the file: in this process
+    (a changed file is read again) and across runs (sdcli/data_cache.py, in the run's home)."""
+    from sdcli import data_cache
+
+    try:
+        st = os.stat(path)
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+    stamp, settled = data_cache.stamp(st), data_cache.settled(st)
+    hit = _FILES.get((name, str(path)))
+    if hit is not None and settled and hit[0] == stamp:
+        return hit[2]
+    cache = data_cache.DataCache.of(_home())
+    if settled and hit is None:
+        data = cache.get(name, path, stamp)
+        if data is not None:
+            _remember(name, path, (stamp, b"", data))
+            return data
     try:
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as e:
         raise ConfigError(f"cannot read {path}: {e.strerror}") from None
-    hit = _FILES.get((name, str(path)))
-    if hit is not None and hit[0] == raw:
-        return hit[1]
-    data = parse(raw, path, name)
+    if hit is not None and hit[1] == raw:
+        _remember(name, path, (stamp, raw, hit[2]))
+        return hit[2]
+    data, normals = _checked(raw, path, name)
+    _remember(name, path, (stamp, raw, data))
+    if settled:
+        cache.put(name, path, stamp, data, normals)
+    return data
+
+
+def _remember(name: str, path: Path, entry: tuple[tuple[int, ...], bytes, Any]) -> None:
     if len(_FILES) > 256:
         _FILES.clear()
-    _FILES[(name, str(path))] = (raw, data)
-    return data
+    _FILES[(name, str(path))] = entry
+
+
+def _home() -> Path | None:
+    """The home of this run (the root command activates its settings), where the cache lives."""
+    return _ACTIVE[0].home if _ACTIVE else None
 
 
 @cache
 def packaged(name: str) -> Any:
-    """A data file as sdcli ships it, validated."""
+    """A data file as sdcli ships it, validated (its check kept in the run's home: data_cache)."""
     source = resources.files("sdcli.data").joinpath(f"{name}.toml")
+    if isinstance(source, Path) and source.is_file():
+        return load_file(source, name)
     try:
         raw = source.read_bytes()
     except FileNotFoundError:
@@ -156,10 +192,10 @@ class Settings:
     """The settings in force for a run: each from a flag, else its environment variable, else the
     user's config file, else the desk's (config.toml in the home), else its default."""
 
-    __slots__ = ("values", "sources")
+    __slots__ = ("values", "sources", "home")
 
-    def __init__(self, values: dict[str, Any], sources: dict[str, str]) -> None:
-        self.values, self.sources = values, sources
+    def __init__(self, values: dict[str, Any], sources: dict[str, str], home: Path | None = None) -> None:
+        self.values, self.sources, self.home = values, sources, home
 
     def __getattr__(self, name: str) -> Any:
         if name in SETTINGS:
@@ -273,7 +309,7 @@ def settings(home: Path | None = None) -> Settings:
             raise ConfigError("error.config_env", var=var, reason=e.reason) from None
     if len(_SETTINGS) > 64:
         _SETTINGS.clear()
-    out = _SETTINGS[key] = Settings(values, sources)
+    out = _SETTINGS[key] = Settings(values, sources, home)
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from sdcli.shapes import (
     Bool,
     Check,
+    Ctx,
     Int,
     ListOf,
     Number,
@@ -89,6 +90,26 @@ def _hours() -> Check:
     return Check(Text(limit=500), lambda v: None if validate.parse_hours(v) else "expected hours like 24x7 or Mon-Fri 08:00-18:00")  # fmt: skip
 
 
+class _Phone(Shape):
+    """A phone number written +CC... (an escalation contact's), kept as written; when
+    validate.phone takes it, its E.164 form goes to ctx.normals["phone"] (a cached copy of the
+    file then vouches for it). One it refuses is left to the escalation rules, which name the
+    level and the contact."""
+
+    what = "a phone number"
+
+    def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
+        from sdcli import validate
+        from sdcli.errors import InvalidValue
+
+        out = Text(limit=40).fit(value, path, ctx)
+        try:
+            ctx.normals.setdefault("phone", {})[out.strip()] = validate.phone("phone", out)
+        except InvalidValue:
+            pass
+        return out
+
+
 def _unique(key: str) -> Callable[[list[Any]], str | None]:
     def test(items: list[Any]) -> str | None:
         seen: set[Any] = set()
@@ -159,7 +180,7 @@ def _classification() -> Shape:
 
 def _escalation() -> Shape:
     contact = Table(
-        {"name": Text(limit=200), "role": OneOf((Text(empty=True, limit=200), _langs()), what="a text or a table of texts per language (es, en, pt)"), "phone": Text(limit=40),
+        {"name": Text(limit=200), "role": OneOf((Text(empty=True, limit=200), _langs()), what="a text or a table of texts per language (es, en, pt)"), "phone": _Phone(),
          "email": Text(limit=320), "hours": Text(limit=500), "tz": Text(limit=100),
          "channels": ListOf(Text(limit=40)), "team": Text(limit=200)},
         required=["name"],

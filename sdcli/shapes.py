@@ -71,6 +71,9 @@ class Shape:
 class Ctx:
     def __init__(self, table: str = "an object") -> None:
         self.table = table  # how a dict is named in messages ("a table" for TOML files)
+        #: normal forms shapes computed, {kind: {value as written: normal form}} (a cache of the
+        #: checked data keeps them, so that a later run need not compute them again: config.py)
+        self.normals: dict[str, dict[str, str]] = {}
 
 
 def check(shape: Shape, value: Any, path: str = "", *, table: str = "an object") -> Any:

@@ -128,24 +128,10 @@ def check_request(
 
     cat = category(home, raw["category"]) if raw.get("category") else None
     known = sites.countries(home)
-    place = sites.directory_site(directory or [], raw.get("customer"), raw.get("site"))
-    if not raw.get("country") and place.get("country"):
-        raw = {**raw, "country": place["country"]}
-    missing: list[str] = [FLAGS[k] for k in COMMON if not raw.get(k)]
-    code = str(raw.get("country") or "").strip().upper()
-    zone = (
-        tz_name
-        or raw.get("timezone")
-        or (place.get("timezone") if place.get("country", code) == code else None)
-    )
-    zone = zone or sites.only_zone(known, code)
-    if code in known and not zone:
-        missing.append("--tz")
+    raw, zone = _placed(raw, tz_name, directory, known)
     extra_fields = cat["fields"] if cat else []
     details = raw.get("details") or {}
-    missing += [f"--field {f['key']}=..." for f in extra_fields if not str(details.get(f["key"], "")).strip()]
-    if missing:
-        raise MissingAnswers(missing)
+    _refuse_missing(raw, zone, known, extra_fields, details)
     assert cat is not None
     problems = validate.Problems()
     out: dict[str, Any] = {"category": cat["value"], "details": {}}
@@ -162,23 +148,64 @@ def check_request(
         attempt(
             k, lambda k=k: validate.when(k, raw[k], tz, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes)
         )
-    for f in extra_fields:
-        v = details[f["key"]]
-        spec = kinds.Field(f["key"], f.get("kind", "text"), required=True)  # one validator per kind
-        problems.take(
-            out["details"],
-            f["key"],
-            lambda spec=spec, v=v: kinds.check(spec.kind, spec.key, v, spec, {}, None),
-        )
-    unknown = sorted(set(details) - {f["key"] for f in extra_fields})
-    if unknown:
-        problems.items.append(
-            InvalidValue(unknown[0], details[unknown[0]], "invalid.not_a_field_of", what=cat["value"])
-        )
+    _check_details(problems, out["details"], details, extra_fields, cat["value"])
     problems.raise_all()
     validate.window(out["window_start"], out["window_end"], notes=notes)
     out["price"] = price_for(home, out["customer"], cat)
     return out
+
+
+def _placed(
+    raw: dict[str, Any], tz_name: str | None, directory: list[dict[str, Any]] | None, known: dict[str, Any]
+) -> tuple[dict[str, Any], str | None]:
+    """The request with the directory's country for its site when none is given, and the zone
+    its window is read in: --tz, the request's, the directory's site's (in that country), else the
+    country's only zone (None when the country has several)."""
+    from sdcli import sites
+
+    place = sites.directory_site(directory or [], raw.get("customer"), raw.get("site"))
+    if not raw.get("country") and place.get("country"):
+        raw = {**raw, "country": place["country"]}
+    code = str(raw.get("country") or "").strip().upper()
+    zone = (
+        tz_name
+        or raw.get("timezone")
+        or (place.get("timezone") if place.get("country", code) == code else None)
+    )
+    return raw, zone or sites.only_zone(known, code)
+
+
+def _refuse_missing(
+    raw: dict[str, Any], zone: str | None, known: dict[str, Any], extra_fields: list[dict[str, Any]],
+    details: dict[str, Any],
+) -> None:  # fmt: skip
+    """MissingAnswers naming every flag still needed: the common fields, --tz in a known country
+    with several zones, and the category's own fields."""
+    missing: list[str] = [FLAGS[k] for k in COMMON if not raw.get(k)]
+    if str(raw.get("country") or "").strip().upper() in known and not zone:
+        missing.append("--tz")
+    missing += [f"--field {f['key']}=..." for f in extra_fields if not str(details.get(f["key"], "")).strip()]
+    if missing:
+        raise MissingAnswers(missing)
+
+
+def _check_details(
+    problems: validate.Problems, out: dict[str, Any], details: dict[str, Any],
+    extra_fields: list[dict[str, Any]], what: str,
+) -> None:  # fmt: skip
+    """The category's own fields, each by its kind's validator, into `out`; a detail the
+    category does not have is a problem too."""
+    for f in extra_fields:
+        v = details[f["key"]]
+        spec = kinds.Field(f["key"], f.get("kind", "text"), required=True)  # one validator per kind
+        problems.take(
+            out, f["key"], lambda spec=spec, v=v: kinds.check(spec.kind, spec.key, v, spec, {}, None)
+        )
+    unknown = sorted(set(details) - {f["key"] for f in extra_fields})
+    if unknown:
+        problems.items.append(
+            InvalidValue(unknown[0], details[unknown[0]], "invalid.not_a_field_of", what=what)
+        )
 
 
 def request_fields(request: dict[str, Any], received: datetime, home: Path | None = None) -> dict[str, Any]:

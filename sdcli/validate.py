@@ -149,12 +149,25 @@ def _phone(value: str, region: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+#: numbers as written (no region) -> E.164 that a kept check of a data file vouches for (data_cache.py)
+_VOUCHED_PHONES: dict[str, str] = {}
+_E164 = re.compile(r"\+[1-9]\d{5,14}")
+
+
+def vouch_phones(normals: dict[str, str]) -> None:
+    """Numbers a run found valid (as written -> E.164; a form that is not E.164 is not taken)."""
+    _VOUCHED_PHONES.update((k, v) for k, v in normals.items() if isinstance(k, str) and isinstance(v, str)
+                           and _E164.fullmatch(v))  # fmt: skip
+
+
 def phone(field: str, value: Any, region: str | None = None) -> str:
     """A phone number stored as E.164; a national number takes the site's country."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
     if isinstance(value, str) and 0 < len(value.strip()) <= 40:
-        e164 = _phone(value.strip(), region)
+        e164 = (_VOUCHED_PHONES.get(value.strip()) if region is None else None) or _phone(
+            value.strip(), region
+        )
         if e164:
             return e164
     if region:

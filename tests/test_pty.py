@@ -246,3 +246,42 @@ def test_long_listings_in_a_pipe_stream_whole_json_and_rows(home, sdcli):
     assert [d["id"] for d in json.loads(sdcli("list", "--json", "id").stdout)] == [d["id"] for d in data]
     lines = sdcli("list").stdout.splitlines()
     assert len(lines) == 701 and lines[0].startswith("id\tstatus")
+
+
+def _unacked(home, n: int) -> None:
+    """n open email reports, none classified nor acknowledged (in the shift's unacked and
+    unclassified sections, and in list --unacked)."""
+    docs = [{"status": "open", "channel": "email", "customer": f"Cliente {i}", "site": "Lima",
+             "opened_at": f"2026-11-{1 + i % 28:02d}T10:00:00-05:00", "ack_due": f"2026-11-{1 + i % 28:02d}T11:00:00-05:00"}
+            for i in range(n)]  # fmt: skip
+    open_store(home=home).upsert_many(
+        "INC", docs, key=None, on_conflict="skip", actor="t", event={"action": "t"}
+    )
+
+
+def _on_terminal(home, *args: str, rows: int = 20) -> str:
+    env = subprocess_env(home, TERM="xterm", COLUMNS="120", LINES=str(rows), SDCLI_LANG="en")
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", *args], env=env, encoding="utf-8",
+                          timeout=30, dimensions=(rows, 120))  # fmt: skip
+    child.expect(pexpect.EOF)
+    return child.before
+
+
+def test_shift_on_a_terminal_shows_a_screenful_per_section(home, sdcli):
+    _unacked(home, 40)
+    shown = _on_terminal(home, "shift", rows=20)
+    assert "Email reports not acknowledged (40)" in shown and "Not classified yet (40)" in shown
+    assert shown.count("Cliente ") == 2 * 16  # two sections of 40, each a screenful: 20 lines less 4
+    assert shown.count("16 of 40 shown; to see them all: --all-rows") == 2
+    every = _on_terminal(home, "shift", "--all-rows", rows=20)
+    assert every.count("Cliente ") == 2 * 40 and "shown" not in every
+    rows = sdcli("shift").stdout.splitlines()  # a pipe: every row of every section
+    assert len(rows) == 1 + 2 * 40 and sum(r.startswith("unacked\t") for r in rows) == 40
+
+
+def test_list_unacked_on_a_terminal_shows_a_screenful(home, sdcli):
+    _unacked(home, 40)
+    shown = _on_terminal(home, "list", "--unacked", rows=20)
+    assert shown.count("Cliente ") == 16 and "16 of 40 shown; to see them all: --all-rows" in shown
+    assert _on_terminal(home, "list", "--unacked", "--all-rows", rows=20).count("Cliente ") == 40
+    assert len(sdcli("list", "--unacked").stdout.splitlines()) == 1 + 40

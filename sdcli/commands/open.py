@@ -133,7 +133,6 @@ def command(
     --callback "Ana Díaz <ana@acme.pe> +51 1 4117000" --service-type mpls --no-contingency
     """
     from sdcli import drafts, intake, validate
-    from sdcli.errors import DraftDamaged, UnknownDraft
 
     app = app_of(ctx)
     lang_code = session_lang(app, lang)
@@ -149,38 +148,11 @@ def command(
 
     draft = None
     if resume:
-        damaged: list[Any] = []
-        existing = drafts.all_drafts(app.home, damaged, form="incident")
-        if draft_id:
-            draft = drafts.load(app.home, draft_id)
-        elif len(existing) == 1:
-            draft = existing[0]
-        elif not existing and damaged:
-            if len(damaged) == 1:
-                raise DraftDamaged(damaged[0])
-            raise DraftDamaged("error.drafts_damaged", n=len(damaged), first=damaged[0])
-        elif not existing:
-            raise UnknownDraft("error.no_draft", where=str(app.home / "drafts"))
-        elif interactive(app, no_input=no_input):
-            from sdcli.prompts import pick_draft
-
-            draft = drafts.load(
-                app.home, pick_draft([(d.id, d.title) for d in existing], lang_code, app.home)
-            )
-        else:
-            raise UnknownDraft("error.several_drafts", ids=", ".join(d.id for d in existing))
-        for line in damaged:  # left as they are; said, since the agent may miss one
-            warn(line)
-        opts = draft.options
-        chan = channel or opts.get("channel") or chan
-        if received_raw is None:
-            received_raw = opts.get("received_text") or opts.get("received_at")
-        ictx = intake.make_context(app.home, country=country or opts.get("country"), directory=directory,
-                                   dayfirst=dayfirst if dayfirst is not None else opts.get("dayfirst"))  # fmt: skip
-        lang_code = session_lang(app, lang or opts.get("lang"))
-        raw = {**draft.answers, **raw}
-        if tz or opts.get("tz"):
-            raw.setdefault("timezone", tz or opts.get("tz"))
+        draft = _resumable(app, draft_id, lang_code, no_input=no_input)
+        chan, received_raw, ictx, lang_code, raw = _resumed(
+            app, draft, raw, channel=channel, chan=chan, received_raw=received_raw, country=country,
+            tz=tz, dayfirst=dayfirst, lang=lang, directory=directory,
+        )  # fmt: skip
     if interactive(app, no_input=no_input):
         answers, draft = _walk(
             app, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
@@ -196,11 +168,80 @@ def command(
     doc = intake.open_incident(app.store(), fields, actor=app.agent, request_id=rid)
     if draft is not None:
         drafts.remove(app.home, draft)
+    _report(doc, ictx, lang_code, app.home, chan=chan, as_json=as_json)
+
+
+def _resumable(app: Any, draft_id: str | None, lang_code: str, *, no_input: bool) -> Any:
+    """The draft --resume continues: --draft's, the only one, or the one the agent picks on a
+    terminal; none, several in a script, or only damaged ones are refused, naming why. Damaged
+    drafts beside a readable one are left as they are, and said."""
+    from sdcli import drafts
+    from sdcli.errors import DraftDamaged, UnknownDraft
+
+    damaged: list[Any] = []
+    existing = drafts.all_drafts(app.home, damaged, form="incident")
+    if draft_id:
+        draft = drafts.load(app.home, draft_id)
+    elif len(existing) == 1:
+        draft = existing[0]
+    elif not existing and damaged:
+        if len(damaged) == 1:
+            raise DraftDamaged(damaged[0])
+        raise DraftDamaged("error.drafts_damaged", n=len(damaged), first=damaged[0])
+    elif not existing:
+        raise UnknownDraft("error.no_draft", where=str(app.home / "drafts"))
+    elif interactive(app, no_input=no_input):
+        from sdcli.prompts import pick_draft
+
+        draft = drafts.load(app.home, pick_draft([(d.id, d.title) for d in existing], lang_code, app.home))
+    else:
+        raise UnknownDraft("error.several_drafts", ids=", ".join(d.id for d in existing))
+    for line in damaged:  # left as they are; said, since the agent may miss one
+        warn(line)
+    return draft
+
+
+def _resumed(
+    app: Any,
+    draft: Any,
+    raw: dict[str, Any],
+    *,
+    channel: str | None,
+    chan: str,
+    received_raw: str | None,
+    country: str | None,
+    tz: str | None,
+    dayfirst: bool | None,
+    lang: str | None,
+    directory: list[Any],
+) -> tuple[str, str | None, Any, str, dict[str, Any]]:
+    """A resumed draft's options under the flags given now (a flag wins): the channel, the
+    received-at text, the intake context, the language and the answers."""
+    from sdcli import intake
+
+    opts = draft.options
+    chan = channel or opts.get("channel") or chan
+    if received_raw is None:
+        received_raw = opts.get("received_text") or opts.get("received_at")
+    ictx = intake.make_context(app.home, country=country or opts.get("country"), directory=directory,
+                               dayfirst=dayfirst if dayfirst is not None else opts.get("dayfirst"))  # fmt: skip
+    lang_code = session_lang(app, lang or opts.get("lang"))
+    raw = {**draft.answers, **raw}
+    if tz or opts.get("tz"):
+        raw.setdefault("timezone", tz or opts.get("tz"))
+    return chan, received_raw, ictx, lang_code, raw
+
+
+def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: str, as_json: bool) -> None:
+    """The incident opened: as JSON, or its id, the acknowledgement text, the notes on dates
+    read and, for an email report, when its acknowledgement is due."""
+    from sdcli import intake
+
     if as_json:
         emit_json(doc)
         return
     typer.echo(f"{doc['id']}")
-    typer.echo(intake.ack_text(doc, lang_code, app.home))
+    typer.echo(intake.ack_text(doc, lang_code, home))
     for note in ictx.notes:  # a date whose day order decided it, shown back in words
         info(note)
     if chan == "email":

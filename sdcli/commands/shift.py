@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_reading, console, emit_json, text, warn
+from sdcli.ui import JSON_OPTION, app_reading, emit_json, text, warn
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
 #: the columns of `--format tsv|csv` (and of a pipe): a row per ticket per section
@@ -28,10 +28,16 @@ def command(
     as_json: bool = JSON_OPTION,
     fmt: str | None = FORMAT_OPTION,
     quiet: bool = QUIET_OPTION,
+    all_rows: bool = typer.Option(
+        False,
+        "--all-rows",
+        help="On a terminal, every row of each section (else a screenful and how many more).",
+    ),
 ) -> None:
     """One screen for the start of a shift: breached, due soon, unacknowledged, escalations due.
 
-    In a pipe (or --format tsv|csv) one row per ticket and section, with a header.
+    On a terminal each section shows at most a screenful (the count of the rest, and --all-rows
+    to see them all); in a pipe (or --format tsv|csv) one row per ticket and section, with a header.
 
     Example: sdcli shift --within 2h
     """
@@ -55,45 +61,10 @@ def command(
             rows = list({r["id"]: r for r in rows}.values())
         emit_rows(rows, ROW_COLUMNS, fmt=shape, as_json=False, quiet=quiet, table=lambda: None)
         return
-    from sdcli.dates import When, agent_zone
-    from sdcli.i18n import render, t
+    from sdcli.views.shift import show
 
-    out = console()
-    mine = agent_zone()
-    out.print(
-        text(t("shift.at", when=render(When(now.astimezone(mine), getattr(mine, "key", None)))), "bold")
-    )
-    for key, when_field in SECTIONS:
-        _section(out, key, when_field, data[key], within, now)
+    out = show(data, now, within, SECTIONS, all_rows=all_rows)
     _failed_updates(out, data["updates_failed"])
-
-
-def _section(out, key: str, when_field: str, rows: list, within: str, now) -> None:
-    """One section as a table of its tickets (its title and "none" when empty)."""
-    from rich.table import Table
-
-    from sdcli import clock
-    from sdcli.dates import When
-    from sdcli.i18n import render, t, word
-
-    title = t(f"shift.{key}", within=within)
-    if not rows:
-        out.print(text(t("shift.none", title=title)))
-        return
-    grid = Table(title=t("shift.count", title=title, n=len(rows)), title_justify="left", expand=False)
-    for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
-        grid.add_column(word("field", col), no_wrap=col not in ("customer", "site"), overflow="ellipsis")
-    for d in rows:
-        when = d.get(when_field)
-        rel = ""
-        if when:
-            delta = clock.from_iso(when) - now
-            span = clock.humanize(delta)
-            rel = t("date.in", span=span) if delta.total_seconds() >= 0 else t("date.ago", span=span)
-        shown = render(When(when, d.get("timezone"), compact=True)) if when else ""
-        grid.add_row(*(text(v) for v in (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
-                                         word("status", d.get("status", "")), shown, rel)))  # fmt: skip
-    out.print(grid, style="red" if key == "breached" else "")
 
 
 def _failed_updates(out, failed: list) -> None:

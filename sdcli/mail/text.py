@@ -182,28 +182,10 @@ def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] |
         stripped = line.strip()
         if _FORWARD.match(line) and (not _OUTLOOK.match(line) or forward_subject):
             forwarded = True
-            j = i + 1
-            block: list[str] = []
-            while j < len(lines) and (_HEADER.match(lines[j]) or not lines[j].strip()) and len(block) < 12:
-                if lines[j].strip():
-                    block.append(lines[j])
-                elif block:
-                    j += 1
-                    break
-                j += 1
+            i, block = _forward_header(lines, i + 1)
             author = author or _author(block)
-            i = j
             continue
-        if (
-            _OUTLOOK.match(line)
-            or _ATTRIBUTION.match(stripped)
-            or (
-                not forwarded
-                and _HEADER.match(line)
-                and _HEADER.match(lines[i + 1] if i + 1 < len(lines) else "")
-                and re.match(r"^\s*\*?(from|de)\s*:", line, re.I)
-            )
-        ):
+        if _reply_starts(lines, i, forwarded):
             break  # a reply: what follows is the earlier message
         if stripped.startswith(">"):
             i += 1
@@ -212,15 +194,47 @@ def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] |
             signature = "\n".join(lines[i + 1 : i + 12])
             break
         if _SIGNATURE.match(stripped):  # the forwarder's signature: the forwarded text follows
-            j = i + 1
-            while j < len(lines) and not _FORWARD.match(lines[j]):
-                j += 1
+            j = _next_forward(lines, i + 1)
             signature = "\n".join(lines[i + 1 : j])
             i = j
             continue
         out.append(line.rstrip())
         i += 1
     return "\n".join(out).strip("\n"), forwarded, author, signature
+
+
+def _forward_header(lines: list[str], j: int) -> tuple[int, list[str]]:
+    """The header lines of a forwarded message starting at line j (at most 12, up to the blank
+    line after them), and the line its text starts at."""
+    block: list[str] = []
+    while j < len(lines) and (_HEADER.match(lines[j]) or not lines[j].strip()) and len(block) < 12:
+        if lines[j].strip():
+            block.append(lines[j])
+        elif block:
+            return j + 1, block
+        j += 1
+    return j, block
+
+
+def _reply_starts(lines: list[str], i: int, forwarded: bool) -> bool:
+    """Line i starts the earlier message a reply quotes: an Outlook separator, an attribution
+    ("On ... wrote:"), or (outside a forward) a From: header followed by another header."""
+    line = lines[i]
+    if _OUTLOOK.match(line) or _ATTRIBUTION.match(line.strip()):
+        return True
+    return bool(
+        not forwarded
+        and _HEADER.match(line)
+        and _HEADER.match(lines[i + 1] if i + 1 < len(lines) else "")
+        and re.match(r"^\s*\*?(from|de)\s*:", line, re.I)
+    )
+
+
+def _next_forward(lines: list[str], j: int) -> int:
+    """The first line from j that starts a forwarded message (or the end)."""
+    while j < len(lines) and not _FORWARD.match(lines[j]):
+        j += 1
+    return j
 
 
 def body_of(msg: EmailMessage) -> Body:

@@ -161,27 +161,31 @@ def change_text(field: str, old: Any, new: Any, doc: dict[str, Any]) -> str:
     """One field's change: a list as what it gained or lost, else old → new, on one line."""
     zone = doc.get("timezone")
     name = word("field", field)
-    if (
-        isinstance(old, list | type(None))
-        and isinstance(new, list)
-        and (old is None or isinstance(old, list))
-    ):
-        before = old or []
-        added = sum(1 for x in new if x not in before)
-        removed = sum(1 for x in before if x not in new)
-        bits = ([f"+{added}"] if added else []) + ([f"−{removed}"] if removed else [])
-        return f"{name} {' '.join(bits) or '='}"
+    if isinstance(old, list | type(None)) and isinstance(new, list):
+        return f"{name} {_list_change(old or [], new)}"
     if field == "classification":  # told whole among the fields; here what it became
         return f"{name} → {new.get('method', '') if isinstance(new, dict) else '—'}"
     if old is None or old == "":
         return f"{name}: {_short(new, zone, field)}"
     if isinstance(old, dict) and isinstance(new, dict):
-        keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
-        inner = ", ".join(
-            f"{word('field', k)} {_short(old.get(k), zone, k)} → {_short(new.get(k), zone, k)}" for k in keys
-        )
-        return f"{name}: {inner}"
+        return f"{name}: {_dict_change(old, new, zone)}"
     return f"{name}: {_short(old, zone, field)} → {_short(new, zone, field)}"
+
+
+def _list_change(before: list[Any], after: list[Any]) -> str:
+    """What a list gained and lost (+2 −1), or = when neither."""
+    added = sum(1 for x in after if x not in before)
+    removed = sum(1 for x in before if x not in after)
+    bits = ([f"+{added}"] if added else []) + ([f"−{removed}"] if removed else [])
+    return " ".join(bits) or "="
+
+
+def _dict_change(old: dict[str, Any], new: dict[str, Any], zone: str | None) -> str:
+    """The keys of a structured field that changed, each old → new."""
+    keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+    return ", ".join(
+        f"{word('field', k)} {_short(old.get(k), zone, k)} → {_short(new.get(k), zone, k)}" for k in keys
+    )
 
 
 def _short(value: Any, zone: str | None, key: str) -> str:
