@@ -29,7 +29,7 @@ def _statuses(home: Path, _store: Any) -> list[str]:
 
 
 def _contacts(home: Path, _store: Any) -> list[str]:
-    from sdcli.escalation import load_table
+    from sdcli.escalation_table import load_table
 
     return [c.name for lv in load_table(home).levels for c in lv.contacts]
 

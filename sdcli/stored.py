@@ -34,9 +34,9 @@ _LEVEL = Int(1, 99)
 
 @cache
 def shapes() -> dict[str, Shape]:
-    """Structured field → its shape (as escalation.record_attempt, sla.pause, sla.classify and the
+    """Structured field → its shape (as escalation_calls.record_attempt, sla.pause, sla.classify and the
     store's history stamping write it)."""
-    from sdcli.escalation import CHANNELS, OUTCOMES
+    from sdcli.escalation_table import CHANNELS, OUTCOMES
 
     event = Table(
         {"at": IsoTime(), "by": _WHO, "action": Text(limit=100), "note": _NOTE,

@@ -9,7 +9,7 @@ import pytest
 from conftest import subprocess_env
 
 import sdcli.ui as ui
-from sdcli import changes, escalation
+from sdcli import changes, escalation_table
 from sdcli.home import load_data
 
 REQ = ["--site", "Lima HQ", "--country", "PE", "--type", "rack_relocation", "--description", "Move rack to floor 2",
@@ -174,11 +174,12 @@ def test_change_list_and_not_on_incidents(sdcli):
 
 def test_commercial_team_is_only_in_change_routing(sdcli):
     sdcli.json("customer", "add", "Banco Andino", "--account-manager", AM, "--json")
-    table = escalation.parse_table(load_data("escalation"))
+    table = escalation_table.parse_table(load_data("escalation"))
     names = {c.name for lv in table.levels for c in lv.contacts}
     assert "Rita Paz" not in names
     assert all(
-        "sales" not in escalation._all(c.role).lower() and "commercial" not in escalation._all(c.role).lower()
+        "sales" not in escalation_table._all(c.role).lower()
+        and "commercial" not in escalation_table._all(c.role).lower()
         for lv in table.levels
         for c in lv.contacts
     )

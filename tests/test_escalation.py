@@ -9,7 +9,7 @@ import pexpect
 import pytest
 from conftest import subprocess_env
 
-from sdcli import escalation
+from sdcli import escalation, escalation_table
 from sdcli.errors import ConfigError
 from sdcli.home import load_data
 
@@ -22,7 +22,7 @@ def at(minutes: float) -> dict:
 
 @pytest.fixture
 def table():
-    return escalation.load_table()
+    return escalation_table.load_table()
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def table_with(mutate):
 )  # fmt: skip
 def test_table_validation_names_the_entry(mutate, message):
     with pytest.raises(ConfigError) as e:
-        escalation.parse_table(table_with(mutate))
+        escalation_table.parse_table(table_with(mutate))
     assert message in str(e.value)
 
 
@@ -278,7 +278,7 @@ def test_sales_roles_in_es_pt_en_are_refused(role):
     with pytest.raises(
         ConfigError, match="contact 'Pedro': the sales / commercial team is not part of incident resolution"
     ):
-        escalation.parse_table(table_with(add))
+        escalation_table.parse_table(table_with(add))
 
 
 @pytest.mark.parametrize(
@@ -291,7 +291,7 @@ def test_resolution_roles_are_kept(role):
             {"name": "Kam Li", "team": "operations", "role": role, "phone": "+5511999990000"}
         )
 
-    assert escalation.parse_table(table_with(add)).contact("Kam Li").team == "operations"
+    assert escalation_table.parse_table(table_with(add)).contact("Kam Li").team == "operations"
 
 
 @pytest.mark.parametrize(
@@ -309,7 +309,7 @@ def test_every_contact_names_a_team_that_is_not_sales(team, message):
             contact["team"] = team
 
     with pytest.raises(ConfigError) as e:
-        escalation.parse_table(table_with(set_team))
+        escalation_table.parse_table(table_with(set_team))
     assert message in str(e.value)
 
 

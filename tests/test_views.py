@@ -18,7 +18,7 @@ from prompt_toolkit.output.plain_text import PlainTextOutput
 from typer.testing import CliRunner
 
 import sdcli.ui as ui
-from sdcli import escalation
+from sdcli import escalation_table
 from sdcli.store import open_store
 from sdcli.validate import shown_phone
 
@@ -47,7 +47,7 @@ def test_the_escalation_table_at_80_columns_shows_every_phone_and_email_whole(sd
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert max(map(len, lines)) <= 80
-    table = escalation.load_table()
+    table = escalation_table.load_table()
     for level in table.levels:
         for c in level.contacts:
             assert any(shown_phone(c.phone) in line for line in lines), c.phone  # grouped, on one line

@@ -48,46 +48,27 @@ def command(
 
     Example: sdcli classify INC12 --accept-suggestion --json
     """
-    from sdcli import sla
-    from sdcli.errors import InvalidValue, MissingAnswers
+    from sdcli import classifying, sla
+    from sdcli.errors import MissingAnswers
     from sdcli.i18n import Message
     from sdcli.store.base import version
 
     app = app_of(ctx)
     store = app.store()
     lang_code = session_lang(app, lang)
-    doc = store.get(ticket_id)
-    suggestion = sla.suggest(doc, lang_code, app.home)
-    extra: dict[str, Any] = {}
+    doc = store.get(ticket_id)  # a wrong id is told before the flags
+    choice = classifying.choose(severity=severity, reason=reason, impact=impact, urgency=urgency, accept=accept,
+                                home=app.home)  # fmt: skip
     expect: int | None = None
-    if (impact is None) != (urgency is None):
-        raise MissingAnswers(["--urgency" if urgency is None else "--impact"])
-    if impact is not None and urgency is not None:
-        level, method = sla.matrix_level(impact, urgency, app.home), "matrix"
-        extra = {"impact": impact, "urgency": urgency}
-        reason = reason or str(Message("classify.matrix_reason", impact=impact, urgency=urgency))
-    elif severity is not None:
-        level, method = severity, "manual"
-        if level not in sla.levels(app.home):
-            raise InvalidValue("severity", level, "invalid.use_one_of",
-                               choices=", ".join(map(str, sorted(sla.levels(app.home)))))  # fmt: skip
-        if level != suggestion.severity and not (reason or "").strip():
-            raise MissingAnswers([Message("error.reason_needed", level=level, suggested=suggestion.severity)])
-    elif accept:
-        level, method = suggestion.severity, "suggestion"
-    elif interactive(app, no_input=no_input):
-        level, method, reason = _ask(doc, suggestion, lang_code, app.home)
+    if choice is None and interactive(app, no_input=no_input):
+        choice = classifying.Choice(*_ask(doc, sla.suggest(doc, lang_code, app.home), lang_code, app.home))
         expect = version(doc)  # the person decided on this version: a change since refuses the save
-    else:
+    elif choice is None:
         raise MissingAnswers(
             [Message("error.classify_how"), "--severity N --reason TEXT", "--impact X --urgency Y"]
         )
-
-    def change(d: dict[str, Any]) -> dict[str, Any]:
-        return sla.classify(d, level, method=method, reason=reason, suggested=suggestion, home=app.home,
-                            actor=app.agent, extra=extra)  # fmt: skip
-
-    doc = store.update(ticket_id, change, actor=app.agent, expect=expect, queue=queue_of(app))
+    doc = classifying.apply(store, ticket_id, choice, actor=app.agent, home=app.home, expect=expect,
+                            queue=queue_of(app))  # fmt: skip
     if notify_now:
         notify(app, doc["id"])
     if as_json:
@@ -96,11 +77,13 @@ def command(
     from sdcli.dates import When
 
     due = When(doc["recovery_due"], doc.get("timezone")) if doc.get("recovery_due") else "—"
+    level = doc["severity"]
     say("classify.done", id=doc["id"], level=level, name=sla.level_name(level, lang_code, app.home), due=due,
         clock=doc["sla_clock"], hours=f"{doc['sla_target_hours']:g}")  # fmt: skip
 
 
-def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[int, str, str | None]:
+def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[str, int, str | None]:
+    """The levels with their targets, the suggestion marked; (method, level, reason) as chosen."""
     from rich.table import Table
 
     from sdcli import sla
@@ -125,7 +108,7 @@ def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[in
     choices = [(f"{n} {sla.level_name(n, lang, home)}", n) for n in sorted(sla.levels(home))]
     level = select(t("classify.severity"), choices, suggestion.severity)
     if level == suggestion.severity:
-        return level, "suggestion", None
+        return "suggestion", level, None
 
     def needed(v: str) -> None:
         from sdcli.errors import InvalidValue
@@ -134,4 +117,4 @@ def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[in
             raise InvalidValue("reason", v, "classify.reason_required")
 
     reason = line(t("classify.why", level=level, suggested=suggestion.severity), needed, True)
-    return level, "manual", reason.strip()
+    return "manual", level, reason.strip()

@@ -34,7 +34,7 @@ def command(
 
     Example: sdcli escalate INC12 --call "Carla Mendes" --outcome no-answer
     """
-    from sdcli import escalation
+    from sdcli import escalation, escalation_table
     from sdcli.errors import UnknownTicket
 
     app = app_of(ctx)
@@ -43,64 +43,52 @@ def command(
         doc = store.get(ticket_id)
     except UnknownTicket:
         raise UnknownTicket("error.not_registered", id=ticket_id.strip().upper()) from None
-    table = escalation.load_table(app.home, store.customers())
+    table = escalation_table.load_table(app.home, store.customers())
     escalation.check_escalable(doc, app.home)
     now = store.now()  # the store's clock: agents' machines disagree
     name = call or email
     chan = channel or ("email" if email and not call else "phone")
-    if name is None and channel and channel.strip().lower() in escalation.FORBIDDEN:
+    if name is None and channel and channel.strip().lower() in escalation_table.FORBIDDEN:
         escalation.check_channel(channel)  # refused even when no call is recorded
     if name is None and interactive(app, no_input=no_input) and not as_json:
         _loop(app, store, doc, table, notify_now=notify_now)
         return
-    if name is None:
-        st = escalation.state(doc, table, now, app.home)
-        if as_json:
-            emit_json(st)
-        else:
-            from sdcli.views.escalation import show
+    if name is not None:
+        from sdcli.escalation_calls import Call
 
-            show(doc, table, now, app.home)
-        return
-    doc = _record(app, store, doc, table, now, name=name, chan=chan, outcome=outcome, note=note, force=force,
-                  reason=reason, notify_now=notify_now)  # fmt: skip
+        doc = _record(
+            app, doc, table, now, Call(name, chan, outcome, note, force, reason), notify_now=notify_now
+        )
+        if not as_json:
+            return
+    st = escalation.state(doc, table, now, app.home)  # once a run: the JSON or the view is made from it
     if as_json:
-        emit_json(escalation.state(doc, table, now, app.home))
+        emit_json(st)
+    else:
+        from sdcli.views.escalation import show
+
+        show(doc, table, st, now)
 
 
-def _record(app: Any, store: Any, doc: dict[str, Any], table: Any, now: Any, *, name: str, chan: str,
-            outcome: str | None, note: str | None, force: bool = False, reason: str | None = None,
-            expect: int | None = None, notify_now: bool = False) -> dict[str, Any]:  # fmt: skip
+def _record(app: Any, doc: dict[str, Any], table: Any, now: Any, call: Any, *, expect: int | None = None,
+            notify_now: bool = False) -> dict[str, Any]:  # fmt: skip
     """One attempt saved (refused when the ticket changed since `expect`), its advice told."""
-    from sdcli import escalation
-    from sdcli.tickets import check_text
-
-    note = check_text("note", note, required=False) or None
-    messages: list[Any] = []
-
-    def change(d: dict[str, Any]) -> dict[str, Any]:
-        event, msgs = escalation.record_attempt(
-            d, table, contact_name=name, channel=chan, outcome=outcome, note=note, force=force, reason=reason,
-            actor=app.agent, now=now, home=app.home,
-        )  # fmt: skip
-        messages[:] = msgs
-        return event
+    from sdcli.escalation_calls import WARNING, record_call
 
     names = {lv.level: lv.name for lv in table.levels}
-    doc = store.update(doc["id"], change, actor=app.agent, expect=expect, queue=queue_of(app, names.get))
+    doc, advice = record_call(app.store(), doc["id"], table, call, actor=app.agent, now=now, home=app.home,
+                              expect=expect, queue=queue_of(app, names.get))  # fmt: skip
     if notify_now:
         notify(app, doc["id"])
-    for m in messages:
-        (warn if m.key in WARNINGS else info)(m)
+    for a in advice:
+        (warn if a.level == WARNING else info)(a.message)
     return doc
-
-
-#: what an attempt says as a warning: a backup channel, a level to leave, the top reached
-WARNINGS = ("escalate.email_backup", "escalate.move_up", "escalate.last_level", "escalate.failed_top")
 
 
 def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: bool = False) -> None:
     """On a terminal: the table, a call recorded, then "another call?" on the refreshed level."""
+    from sdcli import escalation
+    from sdcli.escalation_calls import Call
     from sdcli.i18n import t
     from sdcli.prompts import confirm
     from sdcli.store.base import version
@@ -108,23 +96,23 @@ def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: 
 
     while True:
         now = store.now()
-        show(doc, table, now, app.home)
-        _advise(doc, table, now, app.home)
-        name, chan, outcome, note = _ask(doc, table, now, app.home)
-        doc = _record(app, store, doc, table, now, name=name, chan=chan, outcome=outcome, note=note,
-                      expect=version(doc), notify_now=notify_now)  # fmt: skip
+        st = escalation.state(doc, table, now, app.home)  # once for what this round shows and offers
+        show(doc, table, st, now)
+        level = table.level(st["active_level"])
+        _advise(level, now)
+        name, chan, outcome, note = _ask(level, now)
+        doc = _record(app, doc, table, now, Call(name, chan, outcome, note), expect=version(doc),
+                      notify_now=notify_now)  # fmt: skip
         if confirm(t("escalate.another"), default=False) is not True:
             return
 
 
-def _advise(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
+def _advise(level: Any, now: Any) -> None:
     """The active level's contacts that are out of hours, with what to do."""
-    from sdcli import escalation
     from sdcli.hours import shown
     from sdcli.i18n import Message
 
-    st = escalation.state(doc, table, now, home)
-    for c in table.level(st["active_level"]).contacts:
+    for c in level.contacts:
         if not c.available(now):
             warn(
                 Message(
@@ -136,14 +124,12 @@ def _advise(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
             )
 
 
-def _ask(doc: dict[str, Any], table: Any, now: Any, home: Any) -> tuple[str, str, str | None, str | None]:
-    from sdcli import escalation
+def _ask(level: Any, now: Any) -> tuple[str, str, str | None, str | None]:
+    from sdcli.escalation_table import OUTCOMES
     from sdcli.i18n import Localized, Message, t, word
     from sdcli.prompts import line, select
     from sdcli.render import phone
 
-    st = escalation.state(doc, table, now, home)
-    level = table.level(st["active_level"])
     choices = [(f"{c.name} ({Localized(c.role).render()}) {phone(c.phone)}" + ("" if c.available(now) else t("escalate.out_of_hours_choice")), c.name)
                for c in level.contacts]  # fmt: skip
     choices += [(t("escalate.email_choice", name=c.name, email=c.email), ("email", c.name))
@@ -153,6 +139,6 @@ def _ask(doc: dict[str, Any], table: Any, now: Any, home: Any) -> tuple[str, str
         warn(Message("escalate.email_backup"))
         note = line(t("escalate.note"), lambda v: None, False)
         return chosen[1], "email", None, note.strip() or None
-    outcome = select(t("escalate.outcome"), [(word("outcome", o), o) for o in escalation.OUTCOMES])
+    outcome = select(t("escalate.outcome"), [(word("outcome", o), o) for o in OUTCOMES])
     note = line(t("escalate.note"), lambda v: None, False)
     return chosen, "phone", outcome, note.strip() or None

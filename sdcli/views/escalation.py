@@ -12,11 +12,9 @@ from sdcli.i18n import Localized, render, t
 from sdcli.ui import console, text
 
 
-def show(doc: dict[str, Any], table: Any, now: datetime, home: Any) -> None:
-    from sdcli import escalation
-
+def show(doc: dict[str, Any], table: Any, st: dict[str, Any], now: datetime) -> None:
+    """The table of `doc` from its escalation state `st` (escalation.state, computed by the caller)."""
     out = console()
-    st = escalation.state(doc, table, now, home)
     for line, style in head_lines(doc, st, now):
         out.print(text(line, style))
     for lv, level in zip(st["levels"], table.levels, strict=True):

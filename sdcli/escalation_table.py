@@ -1,0 +1,213 @@
+"""The escalation table: its levels, their contacts and teams, validated as it is read. No CLI imports.
+
+- the correct level follows the severity and the incident's age (the `after` thresholds, data);
+- by phone; email is a backup that is not monitored 24x7; SMS and WhatsApp are refused;
+- the sales / commercial team is never an escalation contact (by team, by role in es/pt/en, or
+  as an account manager or commercial team of the customer directory).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sdcli import clock, validate
+from sdcli.errors import ConfigError, InvalidValue
+from sdcli.home import load_data
+from sdcli.i18n import Localized, Message
+
+CHANNELS = ("phone", "email")
+FORBIDDEN = {"sms": "SMS", "whatsapp": "WhatsApp"}
+OUTCOMES = ("reached", "no-answer", "busy", "voicemail")
+FAILED = frozenset({"no-answer", "busy", "voicemail"})
+#: the team of every contact (escalation.toml `team`); the sales / commercial team is not one
+TEAMS = ("service_desk", "operations", "engineering", "management")
+SALES_TEAMS = ("sales", "commercial", "comercial", "ventas", "vendas")
+#: the second line: a role or name that says sales, in es/pt/en, singular or plural (the source
+#: calls that team "equipo Comercial y / o Gerente de Cuentas")
+_SALES = re.compile(
+    r"""\b(?:
+        sales | sales(?:person|people|man|men|woman|women)s?
+      | commercial | comercial(?:es)? | comerciais
+      | ventas? | vendas? | vendedor(?:a|es|as)?
+      | pr[eé][\s-]?(?:ventas?|vendas?|sales)
+      | (?:key\s+)?account\s+(?:manager|executive|director|representative|rep)s?
+      | (?:gerente|ejecutiv[oa]|executiv[oa]|gestor(?:a|es|as)?)s?\s+(?:de\s+)?(?:cuenta|conta)s?
+      | (?-i:KAMs?)
+    )\b""",
+    re.I | re.X,
+)
+RULE_SALES = "rule.sales"  # the sales / commercial team is not part of incident resolution
+RULE_CHANNELS = "rule.channels"  # by phone; email is only a backup; SMS and WhatsApp are not used
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: Any  # a text, or a table of texts per language
+    phone: str
+    email: str | None
+    hours: str
+    tz: str
+    level: int
+    team: str
+
+    def available(self, now: datetime) -> bool:
+        spans = validate.parse_hours(self.hours) or []
+        local = now.astimezone(clock.get_tz(self.tz))
+        minute = local.hour * 60 + local.minute
+        return any(day == local.weekday() and start <= minute < end for day, start, end in spans)
+
+    def local_time(self, now: datetime) -> str:
+        """Their clock now, as JSON gives it (English, stable): Tue 09:45 -03."""
+        return now.astimezone(clock.get_tz(self.tz)).strftime("%a %H:%M %Z")
+
+    def shown_time(self, now: datetime, lang: str | None = None) -> str:
+        """Their clock now, in a language, naming their zone: Mar 09:45 São Paulo."""
+        from sdcli.dates import city
+        from sdcli.i18n import template
+
+        local = now.astimezone(clock.get_tz(self.tz))
+        days = (template("date.weekdays", lang) or "Mon Tue Wed Thu Fri Sat Sun").split()
+        return f"{days[local.weekday()]} {local:%H:%M} {city(self.tz)}"
+
+    def as_dict(self, now: datetime) -> dict[str, Any]:
+        return {"name": self.name, "team": self.team, "role": str(Localized(self.role)), "phone": self.phone, "email": self.email,
+                "hours": self.hours, "tz": self.tz, "available_now": self.available(now), "local_time": self.local_time(now)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Level:
+    level: int
+    name: Any  # a text, or a table of texts per language (JSON gives the English one)
+    after: dict[int, int]
+    contacts: tuple[Contact, ...]
+
+
+@dataclass
+class Table:
+    levels: list[Level]
+    max_failed: int = 3
+    by_name: dict[str, Contact] = field(default_factory=dict)
+
+    def level(self, n: int) -> Level:
+        return self.levels[n - 1]
+
+    @property
+    def top(self) -> int:
+        return len(self.levels)
+
+    def contact(self, name: str) -> Contact:
+        c = self.by_name.get(name.strip().casefold())
+        if c is None:
+            matches = [x for k, x in self.by_name.items() if name.strip().casefold() in k]
+            if len(matches) == 1:
+                return matches[0]
+            raise InvalidValue("contact", name, "invalid.contact_unknown",
+                               known=", ".join(x.name for x in self.by_name.values()))  # fmt: skip
+        return c
+
+
+def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -> Contact | None:
+    """One contact of the table; None for one without a phone (not callable)."""
+    cname, role = str(c.get("name", "?")), c.get("role", "")
+    team = str(c.get("team", "")).strip().lower()
+    if team in SALES_TEAMS or _SALES.search(f"{cname} {_all(role)}"):
+        raise ConfigError("error.table_rule", where=where, rule=Message(RULE_SALES))
+    if team not in TEAMS:
+        got = (
+            Message("error.team_unknown", team=repr(c["team"])) if c.get("team") else Message("error.no_team")
+        )
+        raise ConfigError("error.table_team", where=where, got=got, teams=", ".join(TEAMS))
+    for ch in c.get("channels", ["phone", "email"]):
+        if ch in FORBIDDEN:
+            raise ConfigError(
+                "error.table_channel_unused", where=where, channel=repr(ch), rule=Message(RULE_CHANNELS)
+            )
+        if ch not in CHANNELS:
+            raise ConfigError("error.table_channel", where=where, channel=repr(ch))
+    if not c.get("phone"):
+        return None
+    try:
+        phone = validate.phone(f"{where} phone", c["phone"])
+        email = validate.email(f"{where} email", c["email"]) if c.get("email") else None
+        clock.get_tz(c.get("tz", "UTC"))
+    except InvalidValue as e:
+        raise ConfigError(e.message) from None
+    if validate.parse_hours(c.get("hours", "24x7")) is None:
+        raise ConfigError("error.table_hours", where=where, hours=repr(c.get("hours")))
+    for key in (cname.casefold(), phone, (email or "").casefold()):
+        if key and key in sales:
+            raise ConfigError(
+                "error.table_sales_person", where=where, who=sales[key], rule=Message(RULE_SALES)
+            )
+    return Contact(cname, role, phone, email, c.get("hours", "24x7"), c.get("tz", "UTC"), level, team)
+
+
+def _all(texts: Any) -> str:
+    """Every language's text of a name or role (the sales check reads them all)."""
+    return " ".join(map(str, texts.values())) if isinstance(texts, dict) else str(texts)
+
+
+def _sales_staff(directory: list[dict[str, Any]]) -> dict[str, Message]:
+    """Names, phones and emails (casefolded) of the directory's account managers and commercial teams."""
+    out: dict[str, Message] = {}
+    for customer in directory:
+        am = customer.get("account_manager") or {}
+        what = Message("error.is_account_manager", customer=customer.get("name", "?"))
+        for key in (am.get("name"), am.get("phone"), am.get("email")):
+            if key:
+                out.setdefault(str(key).casefold(), what)
+        if customer.get("commercial_team"):
+            out.setdefault(
+                str(customer["commercial_team"]).casefold(),
+                Message("error.is_commercial_team", customer=customer.get("name", "?")),
+            )
+    return out
+
+
+def load_table(home: Path | None = None, directory: list[dict[str, Any]] | None = None) -> Table:
+    """The escalation table, validated (against the customer directory when given); every refusal
+    names the entry."""
+    return parse_table(load_data("escalation", home), directory)
+
+
+def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = None) -> Table:
+    raw_levels = data.get("level", [])
+    if not raw_levels:
+        raise ConfigError("error.table_no_levels")
+    levels: list[Level] = []
+    by_name: dict[str, Contact] = {}
+    sales = _sales_staff(directory or [])
+    for i, raw in enumerate(raw_levels, start=1):
+        name = raw.get("name", f"{i}")
+        where = Message("error.table_level", level=i, name=Localized(name))
+        if int(raw.get("level", i)) != i:
+            raise ConfigError("error.table_order", where=where)
+        if _SALES.search(_all(name)):
+            raise ConfigError("error.table_rule", where=where, rule=Message(RULE_SALES))
+        contacts = []
+        for c in raw.get("contacts", []):
+            contact = _contact(
+                c, Message("error.table_contact", where=where, name=repr(c.get("name", "?"))), i, sales
+            )
+            if contact is not None:
+                contacts.append(contact)
+                by_name[contact.name.casefold()] = contact
+        if not contacts:
+            raise ConfigError("error.table_no_phone", where=where)
+        after = {int(k): int(v) for k, v in raw.get("after", {}).items()}
+        levels.append(Level(i, name, after, tuple(contacts)))
+    for sev in sorted({s for lv in levels for s in lv.after}):
+        prev = None
+        for lv in levels:
+            if sev not in lv.after:
+                continue
+            if prev is not None and lv.after[sev] < prev[1]:
+                raise ConfigError("error.table_backwards", level=lv.level, name=Localized(lv.name), minutes=lv.after[sev],
+                                  severity=sev, before=prev[0], before_minutes=prev[1])  # fmt: skip
+            prev = (lv.level, lv.after[sev])
+    return Table(levels, int(data.get("max_failed_attempts", 3)), by_name)

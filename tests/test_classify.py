@@ -1,0 +1,81 @@
+"""classify through its domain service: the flags' choice checked without the ticket
+(classifying.choose), the suggestion and the reason it needs decided in the store's write from the
+ticket as it is there (classifying.apply)."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdcli import classifying, sla
+from sdcli.errors import InvalidValue, MissingAnswers
+from sdcli.store.records import ChangedMeanwhile
+
+NOW = {"SDCLI_NOW": "2026-12-01T09:00:00-05:00"}
+
+
+def open_incident(sdcli) -> str:
+    doc = sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "Lima", "--country", "PE", "--problem", "link_down",
+                     "--callback", "Ana <ana@acme.pe> 01 4117000", "--service-type", "mpls", "--no-contingency", "--json", env=NOW)  # fmt: skip
+    return doc["id"]
+
+
+def contingency_found(store, inc: str) -> None:
+    """Another agent, meanwhile: the site has a contingency and it works (the suggestion becomes 2)."""
+
+    def change(d):
+        d.update(has_contingency=True, contingency_works=True)
+        return {"action": "note", "note": "the backup link carries the traffic"}
+
+    store.update(inc, change, actor="bea")
+
+
+def test_the_suggestion_and_the_reason_it_needs_are_decided_in_the_write(sdcli, store):
+    inc = open_incident(sdcli)
+    before = store.get(inc)
+    assert sla.suggest(before).severity == 1  # what a copy read before would have said
+    contingency_found(store, inc)
+    with pytest.raises(MissingAnswers) as e:  # level 1 is no longer the suggestion: it needs a reason now
+        classifying.apply(store, inc, classifying.Choice("manual", 1), actor="tester")
+    assert "2" in str(e.value)
+    assert "severity" not in store.get(inc)  # nothing written
+    doc = classifying.apply(store, inc, classifying.Choice("suggestion"), actor="tester")
+    assert (doc["severity"], doc["classification"]["suggested"], doc["classification"]["method"]) == (
+        2,
+        2,
+        "suggestion",
+    )
+    assert doc["history"][-1]["action"] == "classify" and doc["classified_by"] == "tester"
+
+
+def test_a_person_s_choice_is_refused_when_the_ticket_changed_since_they_looked(sdcli, store):
+    from sdcli.store.base import version
+
+    inc = open_incident(sdcli)
+    seen = version(store.get(inc))
+    contingency_found(store, inc)
+    with pytest.raises(ChangedMeanwhile):
+        classifying.apply(store, inc, classifying.Choice("suggestion"), actor="tester", expect=seen)
+    assert "severity" not in store.get(inc)
+
+
+def test_the_flags_choice_is_checked_without_the_ticket():
+    def choose(**kw):
+        flags = {"severity": None, "reason": None, "impact": None, "urgency": None, "accept": False}
+        return classifying.choose(**{**flags, **kw})
+
+    assert choose() is None
+    with pytest.raises(MissingAnswers, match="--urgency"):
+        choose(impact="high")
+    with pytest.raises(InvalidValue):
+        choose(severity=9, reason="x")
+    matrix = choose(impact="medium", urgency="high", severity=4)  # the matrix comes before a level
+    assert (matrix.method, matrix.level, matrix.extra) == (
+        "matrix",
+        2,
+        {"impact": "medium", "urgency": "high"},
+    )
+    assert matrix.reason  # the matrix gives its reason when none is given
+    assert choose(severity=3) == classifying.Choice("manual", 3, None)  # the reason is checked in the write
+    assert choose(accept=True, reason="as suggested") == classifying.Choice(
+        "suggestion", None, "as suggested"
+    )
