@@ -26,6 +26,7 @@ from sdcli.model import PREFIXES, format_id, parse_id, vocabulary
 from sdcli.store import postgres_bulk as bulk
 from sdcli.store import postgres_conn as conn
 from sdcli.store import postgres_outbox as pg_outbox
+from sdcli.store import postgres_query as pg_query
 from sdcli.store import postgres_schema as schema
 from sdcli.store.base import (
     Change,
@@ -44,7 +45,7 @@ from sdcli.store.outbox import Queue
 from sdcli.store.postgres_rows import COLUMNS, NAMES, SELECT_DOC, document, row
 from sdcli.store.postgres_schema import one
 from sdcli.store.postgres_txn import Cursor, Transactions
-from sdcli.store.query import fold
+from sdcli.store.query import OpenQuery, Page, fold
 
 
 class PostgresStore(Transactions, Store):
@@ -97,6 +98,12 @@ class PostgresStore(Transactions, Store):
                 (prefix, prefix, list(PREFIXES)),
             )
             return [loads(s) for (s,) in cur]
+
+    def query_open(self, query: OpenQuery) -> Page:
+        """By SQL over the query columns (schema 5): only the rows shown are read."""
+        self.connection()
+        with self._reading(snapshot=True) as cur:
+            return pg_query.answer(cur, query)
 
     def all_tickets(
         self, prefix: str | None = None, *, damaged: list[str] | None = None
