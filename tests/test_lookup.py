@@ -168,6 +168,7 @@ def test_search_text_is_never_read_as_markup(sdcli, store):
 @pytest.mark.postgres
 def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_server, home):
     from sdcli.store import open_store
+    from sdcli.store.postgres_query import COLUMNS as QUERY_COLUMNS
 
     url = pg_server.fresh_schema()
     store = open_store(url, home=home)
@@ -179,11 +180,16 @@ def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_se
             f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_fold, DROP COLUMN customer_reference_fold,"
             " DROP COLUMN message_id"
         )
+        c.execute(
+            f"ALTER TABLE {schema}.tickets " + ", ".join(f"DROP COLUMN {col}" for col, _ in QUERY_COLUMNS)
+        )
         c.execute(f"DROP TABLE {schema}.outbox")
         c.execute(f"DELETE FROM {schema}.counters WHERE prefix = 'OUT'")
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 3")
     store.close()
-    assert open_store(url, home=home).migrate() == ["reference-folds-indexed", "message-ids-outbox"]
+    assert open_store(url, home=home).migrate() == [
+        "reference-folds-indexed", "message-ids-outbox", "open-query-columns"
+    ]  # fmt: skip
     again = open_store(url, home=home)
     assert again.find_refs("ext-cao-1") == [("INC1", "external_id")]
     assert again.find_refs(" ref-2") == [("INC2", "customer_reference")]

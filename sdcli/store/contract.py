@@ -270,6 +270,7 @@ class StoreContract(OutboxContract):
                 customer=["Telefónica", "ACME", "Globex"][i % 3], severity=[None, 1, 2, 3][i % 4],
                 recovery_due=(at.replace(hour=10 + i % 8)).isoformat() if i % 2 else None,
                 status=["open", "on_hold", "resolved"][i % 3], ack_due=at.isoformat() if i % 7 == 0 else None,
+                site=["Quito", "São Paulo", None][i % 3], sla_paused_at=at.isoformat() if i % 4 == 1 else None,
             ), actor="t", at=at.replace(minute=i))  # fmt: skip
         queries = [
             OpenQuery(), OpenQuery(prefix="INC", limit=5), OpenQuery(customer="telefonica", sort="customer"),
@@ -278,6 +279,9 @@ class StoreContract(OutboxContract):
             OpenQuery(classified=False), OpenQuery(severities=(1, 2), sort="severity", reverse=True, limit=4),
             OpenQuery(ack_pending=True, sort="ack_due"), OpenQuery(sort="id", reverse=True, limit=3),
             OpenQuery(opened=Range(at.replace(minute=10), at.replace(minute=20))),
+            OpenQuery(site="sao", sort="customer", reverse=True), OpenQuery(unpaused=True, sort="status", limit=6),
+            OpenQuery(sort="updated_at", reverse=True, limit=7), OpenQuery(levels_attempted=(0,), limit=0),
+            OpenQuery(prefix="SSR", sort="recovery_due", reverse=True),
         ]  # fmt: skip
         reader = make_store()
         for q in queries:

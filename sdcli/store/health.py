@@ -59,6 +59,22 @@ def check(store: TinyStore) -> list[str]:
 def _examine(store: TinyStore) -> _Found:
     lay, found = store.layout, _Found()
     _files(store.root, found)
+    meta = _meta(store, found)
+    for prefix in PREFIXES:
+        _shards(store, prefix, found)
+    _counters(lay, meta, found)
+    journal = _journal(lay, found)
+    for tmp in found.temps:
+        if journal is None or tmp not in {t for t, _ in _renames_or_empty(lay, journal)}:
+            found.problems.append(f"{tmp}: leftover temporary file from an interrupted write")
+    _index(store, found, journal is None)
+    _customers(lay.customers, found)
+    return found
+
+
+def _meta(store: TinyStore, found: _Found) -> dict[str, Any] | None:
+    """meta.json when it is readable and whole (None, and the problem noted, otherwise)."""
+    lay = store.layout
     meta = _read(lay.meta, found)
     if meta is not None:
         try:
@@ -67,19 +83,21 @@ def _examine(store: TinyStore) -> _Found:
             check_meta(lay, copy.deepcopy(meta))
         except StoreDamaged as e:
             found.damage(lay.meta, e)
-            meta = None
+            return None
     elif lay.meta not in found.damaged and any(lay.shard_files(p) for p in PREFIXES):
         found.problems.append(f"{lay.meta}: missing (its counters can be rebuilt: sdcli doctor --fix)")
+    return meta
+
+
+def _counters(lay: Any, meta: dict[str, Any] | None, found: _Found) -> None:
+    """Counters at or below a ticket's number (ids would be reused), and ids skipped."""
     for prefix in PREFIXES:
-        _shards(store, prefix, found)
-    if meta is not None:
-        for prefix in PREFIXES:
-            nxt = meta["next"].get(prefix, 1)
-            if nxt <= found.highest[prefix]:
-                found.problems.append(
-                    f"{lay.meta}: next {prefix} number {nxt} is not above the highest id "
-                    f"{format_id(prefix, found.highest[prefix])} (ids would be reused)"
-                )
+        nxt = meta["next"].get(prefix, 1) if meta is not None else None
+        if nxt is not None and nxt <= found.highest[prefix]:
+            found.problems.append(
+                f"{lay.meta}: next {prefix} number {nxt} is not above the highest id "
+                f"{format_id(prefix, found.highest[prefix])} (ids would be reused)"
+            )
     for prefix in PREFIXES:
         top = max(found.highest[prefix], (meta["next"].get(prefix, 1) - 1) if meta else 0)
         for lo, hi in _gaps(found.numbers[prefix], top):
@@ -89,6 +107,10 @@ def _examine(store: TinyStore) -> _Found:
                 + (f" to {format_id(prefix, hi)}" if hi > lo else "")
                 + f" are missing (ids are never skipped; shard {' to '.join(shards)} lost?): restore them from a backup"
             )
+
+
+def _journal(lay: Any, found: _Found) -> dict[str, Any] | None:
+    """The journal of an interrupted write, if one is left (noted as a problem)."""
     journal = _read(lay.journal, found)
     if journal is not None:
         try:
@@ -98,12 +120,7 @@ def _examine(store: TinyStore) -> _Found:
             )
         except StoreDamaged as e:
             found.damage(lay.journal, e)
-    for tmp in found.temps:
-        if journal is None or tmp not in {t for t, _ in _renames_or_empty(lay, journal)}:
-            found.problems.append(f"{tmp}: leftover temporary file from an interrupted write")
-    _index(store, found, journal is None)
-    _customers(lay.customers, found)
-    return found
+    return journal
 
 
 def _files(root: Path, found: _Found) -> None:
@@ -268,14 +285,7 @@ def repair(store: TinyStore) -> list[str]:
         return done
     with store._locked(prepare=False):
         found = _examine(store)
-        rebuildable = {lay.index, lay.meta}
-        for path, why in found.damaged.items():
-            if path not in rebuildable:
-                raise StoreDamaged(f"{why} (repair refuses to touch it: restore it from a backup)")
-        for path in sorted(rebuildable & found.damaged.keys()):
-            aside = path.with_name(f"{path.name}.damaged-{clock.now().strftime('%Y%m%dT%H%M%S')}")
-            os.replace(path, aside)
-            done.append(f"{path} was damaged: moved to {aside.name}, rebuilt from the tickets")
+        _set_aside(lay, found, done)
         from sdcli.store.tiny_prepare import MIGRATIONS
         from sdcli.store.txn import new_meta
 
@@ -289,27 +299,47 @@ def repair(store: TinyStore) -> list[str]:
             if tmp not in referenced and os.path.lexists(tmp):
                 tmp.unlink()
                 done.append(f"removed {tmp}")
-        meta = read_json(lay.meta) or {}
-        for prefix in PREFIXES:
-            if meta["next"].get(prefix, 1) <= found.highest[prefix]:
-                meta["next"][prefix] = found.highest[prefix] + 1
-                done.append(f"next {prefix} number set to {found.highest[prefix] + 1}")
-        atomic_write(lay.meta, dumps(meta))
-        kept: dict[str, Any] = {}  # rows of tickets whose shard is lost: the only trace left of them
-        if lay.index not in found.damaged and store.index.exists():
-            for row in store.index.summaries():
-                p, n = parse_id(row["id"])
-                if n not in found.numbers[p] and n // SHARD_SIZE not in _shard_numbers(lay, p):
-                    kept[row["id"]] = row
-        store.rebuild_index()
-        if kept:
-            store.index.apply(kept, {})
+        _raise_counters(lay, found, done)
+        _rebuild_index(store, found)
         done.append("index rebuilt from the tickets")
-        for path in [store.root, *_all_paths(store.root)]:
-            line = _private(path)
-            if line:
-                done.append(line)
+        done.extend(line for path in [store.root, *_all_paths(store.root)] if (line := _private(path)))
     return done
+
+
+def _set_aside(lay: Any, found: _Found, done: list[str]) -> None:
+    """A damaged index or meta.json moved aside (to be rebuilt); any other damaged file refused."""
+    rebuildable = {lay.index, lay.meta}
+    for path, why in found.damaged.items():
+        if path not in rebuildable:
+            raise StoreDamaged(f"{why} (repair refuses to touch it: restore it from a backup)")
+    for path in sorted(rebuildable & found.damaged.keys()):
+        aside = path.with_name(f"{path.name}.damaged-{clock.now().strftime('%Y%m%dT%H%M%S')}")
+        os.replace(path, aside)
+        done.append(f"{path} was damaged: moved to {aside.name}, rebuilt from the tickets")
+
+
+def _raise_counters(lay: Any, found: _Found, done: list[str]) -> None:
+    meta = read_json(lay.meta) or {}
+    for prefix in PREFIXES:
+        if meta["next"].get(prefix, 1) <= found.highest[prefix]:
+            meta["next"][prefix] = found.highest[prefix] + 1
+            done.append(f"next {prefix} number set to {found.highest[prefix] + 1}")
+    atomic_write(lay.meta, dumps(meta))
+
+
+def _rebuild_index(store: TinyStore, found: _Found) -> None:
+    """The index rebuilt from the tickets, keeping the rows of tickets whose shard is lost (the
+    only trace left of them)."""
+    lay = store.layout
+    kept: dict[str, Any] = {}
+    if lay.index not in found.damaged and store.index.exists():
+        for row in store.index.summaries():
+            p, n = parse_id(row["id"])
+            if n not in found.numbers[p] and n // SHARD_SIZE not in _shard_numbers(lay, p):
+                kept[row["id"]] = row
+    store.rebuild_index()
+    if kept:
+        store.index.apply(kept, {})
 
 
 def _shard_numbers(lay: Any, prefix: str) -> set[int]:

@@ -66,15 +66,26 @@ _PREFIXES = frozenset(PREFIXES)
 _RANKS = {p: i for i, p in enumerate(PREFIXES)}
 
 
-def row_of(prefix: str, number: int, s: dict[str, Any]) -> tuple[Any, ...]:
+#: what a query filters and sorts by, in the order keys_of gives them (the open table's columns
+#: between number and summary); PostgreSQL keeps the same keys (postgres_query.py)
+KEYS = ("rank", "status", "severity", "classified", "customer", "customer_fold", "site_fold", "opened_at",
+        "updated_at", "recovery_due", "ack_due", "paused", "ack_pending", "level_attempted")  # fmt: skip
+
+
+def keys_of(prefix: str, s: dict[str, Any]) -> tuple[Any, ...]:
+    """An open ticket's KEYS, from its summary (the reference semantics' own functions)."""
     status = s.get("status")
     return (
-        prefix, number, _RANKS[prefix], status if isinstance(status, str) else None,
+        _RANKS[prefix], status if isinstance(status, str) else None,
         sort_value(s, "severity"), int(bool(s.get("severity"))), sort_value(s, "customer"), fold(str(s.get("customer") or "")), fold(str(s.get("site") or "")),
         timestamp(s.get("opened_at")), timestamp(s.get("updated_at")), timestamp(s.get("recovery_due")),
         timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
-        int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s), dumps(s),
+        int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s),
     )  # fmt: skip
+
+
+def row_of(prefix: str, number: int, s: dict[str, Any]) -> tuple[Any, ...]:
+    return (prefix, number, *keys_of(prefix, s), dumps(s))
 
 
 def refs_of(doc: dict[str, Any]) -> list[tuple[str, str]]:

@@ -2,26 +2,22 @@
 
 Every write is one transaction: a ticket's row is locked for its update, ids are allocated from
 a counter row inside the transaction (never reused), history rows are only ever appended, and
-times are stamped by the server's clock. A write that loses its connection says that nothing
-was saved, unless it lost it during COMMIT: then it reconnects and looks for what it wrote (a
-create by its request id, any other write by its marker) before saying either way.
+times are stamped by the server's clock.
 
 Imported only when a postgresql:// URL is used; the URL is described in postgres_conn.py, the
+connection and transactions (and a COMMIT whose connection dropped) in postgres_txn.py, the
 schema in postgres_schema.py, bulk writes (COPY) in postgres_bulk.py.
 """
 
 from __future__ import annotations
 
 import copy
-import os
 import uuid
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-import psycopg
 from psycopg import errors as pgerr
 
 from sdcli import clock
@@ -30,13 +26,13 @@ from sdcli.model import PREFIXES, format_id, parse_id, vocabulary
 from sdcli.store import postgres_bulk as bulk
 from sdcli.store import postgres_conn as conn
 from sdcli.store import postgres_outbox as pg_outbox
+from sdcli.store import postgres_query as pg_query
 from sdcli.store import postgres_schema as schema
 from sdcli.store.base import (
     Change,
     Dump,
     Event,
     Store,
-    StoreMoved,
     StoreUnavailable,
     UpsertResult,
     guarded,
@@ -48,13 +44,11 @@ from sdcli.store.files import dumps, loads
 from sdcli.store.outbox import Queue
 from sdcli.store.postgres_rows import COLUMNS, NAMES, SELECT_DOC, document, row
 from sdcli.store.postgres_schema import one
-from sdcli.store.query import fold
-
-T = TypeVar("T")
-Cursor = psycopg.Cursor[Any]
+from sdcli.store.postgres_txn import Cursor, Transactions
+from sdcli.store.query import OpenQuery, Page, fold
 
 
-class PostgresStore(Store):
+class PostgresStore(Transactions, Store):
     """Tickets, their history, customers and counters in one PostgreSQL schema."""
 
     scheme = "postgresql"
@@ -63,103 +57,12 @@ class PostgresStore(Store):
         self.target = conn.parse(url)
         super().__init__(url, Path(home), vocabulary(home))
         self.warnings.extend(self.target.warnings)
-        self._conn: psycopg.Connection[Any] | None = None
+        self._conn = None
         self._checked = False
 
     @classmethod
     def from_url(cls, url: str, home: Path) -> PostgresStore:
         return cls(url, home)
-
-    def describe(self) -> str:
-        return self.target.shown
-
-    # ---- the connection
-    def connection(self, *, check: bool = True) -> psycopg.Connection[Any]:
-        """The open connection (made at first use); with `check`, the schema is this sdcli's."""
-        if self._conn is None or self._conn.closed:
-            self._conn = conn.connect(self.target)
-        if check and not self._checked:
-            with self._reading() as cur:
-                schema.check(schema.installed(cur, self.target.schema), self.describe())
-            self._checked = True
-        return self._conn
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
-
-    @contextmanager
-    def _reading(self, *, snapshot: bool = False) -> Iterator[Cursor]:
-        c = self.connection(check=False)
-        with conn.translated(self.describe(), writing=False):
-            if snapshot:  # one committed state for several statements
-                with c.transaction(), c.cursor() as cur:
-                    cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                    yield cur
-            else:
-                with c.cursor() as cur:
-                    yield cur
-
-    def _write(self, work: Callable[[Cursor, datetime], T], landed: Callable[[Cursor], T | None], *,
-               moved_ok: bool = False) -> T:  # fmt: skip
-        """One transaction: `work(cursor, server time)` after the moved mark is checked (and held,
-        so a store being moved waits for the writes under way). A connection lost during COMMIT
-        leaves the outcome unknown: `landed` looks, on a new connection, for what was written."""
-        c = self.connection()
-        shown = self.describe()
-        with conn.translated(shown, writing=True):
-            try:
-                with c.cursor() as cur:
-                    cur.execute("BEGIN")
-                    cur.execute("SELECT value, clock_timestamp() FROM meta WHERE key = 'moved' FOR SHARE")
-                    moved, at = cur.fetchone() or (None, None)
-                    if moved and not moved_ok:
-                        raise StoreMoved(shown, loads(moved))
-                    result = work(cur, self._stamp_time(at))
-            except BaseException:
-                if not c.closed and not c.broken:
-                    c.execute("ROLLBACK")
-                raise
-        try:
-            c.execute("COMMIT")
-        except psycopg.OperationalError as e:  # the outcome is unknown: look
-            return self._after_lost_commit(landed, conn.reason(e))
-        except psycopg.Error:  # refused at the commit (a deferred check): rolled back
-            with conn.translated(shown, writing=True):
-                raise
-        return result
-
-    def _after_lost_commit(self, landed: Callable[[Cursor], T | None], why: str) -> T:
-        self.close()
-        try:
-            with self._reading() as cur:
-                found = landed(cur)
-        except StoreUnavailable:
-            raise StoreUnavailable(
-                f"lost the connection to the store {self.describe()} while saving ({why}) and cannot reconnect: "
-                "whether it was saved is unknown; run the same command again once the store is back (a create "
-                "run again with the same request id finds the ticket it made)"
-            ) from None
-        if found is None:
-            raise StoreUnavailable(
-                f"lost the connection to the store {self.describe()} while saving ({why}); it was not saved: try again"
-            )
-        self.warnings.append(f"the connection to the store dropped while saving ({why}); it was saved")
-        return found
-
-    def _stamp_time(self, server: datetime | None) -> datetime:
-        if os.environ.get(clock.NOW_ENV) or server is None:
-            return clock.now()
-        return server.astimezone()
-
-    def now(self) -> datetime:
-        if os.environ.get(clock.NOW_ENV):
-            return clock.now()
-        self.connection()
-        with self._reading() as cur:
-            cur.execute("SELECT clock_timestamp()")
-            return one(cur)[0].astimezone()
 
     def exists(self) -> bool:
         with self._reading() as cur:
@@ -195,6 +98,12 @@ class PostgresStore(Store):
                 (prefix, prefix, list(PREFIXES)),
             )
             return [loads(s) for (s,) in cur]
+
+    def query_open(self, query: OpenQuery) -> Page:
+        """By SQL over the query columns (schema 5): only the rows shown are read."""
+        self.connection()
+        with self._reading(snapshot=True) as cur:
+            return pg_query.answer(cur, query)
 
     def all_tickets(
         self, prefix: str | None = None, *, damaged: list[str] | None = None
@@ -251,10 +160,6 @@ class PostgresStore(Store):
                     return found
             raise
 
-    def _retry_read(self, read: Callable[[Cursor], T | None]) -> T | None:
-        with self._reading() as cur:
-            return read(cur)
-
     def update(self, ticket_id: str, change: Change, *, actor: str, expect: int | None = None,
                queue: Queue | None = None) -> dict[str, Any]:  # fmt: skip
         prefix, number = parse_id(ticket_id)
@@ -304,23 +209,6 @@ class PostgresStore(Store):
                     dry_run: bool = False) -> UpsertResult:  # fmt: skip
         return bulk.upsert_many(self, prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event,
                                 all_or_nothing=all_or_nothing, dry_run=dry_run)  # fmt: skip
-
-    def marked(
-        self, work: Callable[[Cursor, datetime], T], result: Callable[[], T], *, moved_ok: bool = False
-    ) -> T:
-        """A write with a marker row: after a lost COMMIT, the marker tells whether it landed."""
-        marker = uuid.uuid4().hex
-
-        def marked_work(cur: Cursor, now: datetime) -> T:
-            out = work(cur, now)
-            cur.execute("INSERT INTO writes (request_id) VALUES (%s)", (marker,))
-            return out
-
-        def landed(cur: Cursor) -> T | None:
-            cur.execute("SELECT 1 FROM writes WHERE request_id = %s", (marker,))
-            return result() if cur.fetchone() else None
-
-        return self._write(marked_work, landed, moved_ok=moved_ok)
 
     # ---- the outbox: in postgres_outbox.py
     def outbox(

@@ -54,10 +54,20 @@ def parse(url: str) -> Target:
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     own = {k: v for k, v in query if k in OWN}
-    libpq = [(k, v) for k, v in query if k not in OWN]
+    schema, timeout = _schema(own), _statement_timeout(own)
+    libpq = _libpq_params([(k, v) for k, v in query if k not in OWN], schema, timeout)
+    conninfo, shown = _urls(parts, query, libpq)
+    return Target(conninfo, schema, timeout, shown, tuple(_tls_warnings(parts, dict(query), shown)))
+
+
+def _schema(own: dict[str, str]) -> str:
     schema = own.get("schema", "sdcli") or "sdcli"
     if not schema.replace("_", "").isalnum() or schema[0].isdigit() or len(schema) > 63:
         raise ConfigError(f"store URL: schema {schema!r} must be letters, digits and _ (e.g. schema=sdcli)")
+    return schema
+
+
+def _statement_timeout(own: dict[str, str]) -> float:
     try:
         timeout = float(own.get("statement_timeout", "60"))
     except ValueError:
@@ -66,14 +76,24 @@ def parse(url: str) -> Target:
         raise ConfigError(
             f"store URL: statement_timeout {own['statement_timeout']!r} is not a number of seconds"
         )
+    return timeout
+
+
+def _libpq_params(libpq: list[tuple[str, str]], schema: str, timeout: float) -> list[tuple[str, str]]:
+    """libpq's parameters with sdcli's defaults and session options (added to any `options`)."""
     have = {k for k, _ in libpq}
-    libpq += [(k, v) for k, v in DEFAULTS.items() if k not in have]
+    libpq = libpq + [(k, v) for k, v in DEFAULTS.items() if k not in have]
     ms = lambda s: int(s * 1000)  # noqa: E731
     options = f"-c search_path={schema} -c TimeZone=UTC -c statement_timeout={ms(timeout)} " \
               f"-c lock_timeout={ms(lock_timeout_from_env()) or 1} -c idle_in_transaction_session_timeout=300000"  # fmt: skip
     libpq = [(k, f"{v} {options}" if k == "options" else v) for k, v in libpq]
     if "options" not in have:
         libpq.append(("options", options))
+    return libpq
+
+
+def _urls(parts: Any, query: list[tuple[str, str]], libpq: list[tuple[str, str]]) -> tuple[str, str]:
+    """(what libpq gets, the URL as shown: without its password)."""
     scheme = "postgresql"
     netloc = parts.netloc.rpartition("@")[2]
     user = unquote(parts.username) if parts.username else None
@@ -85,7 +105,7 @@ def parse(url: str) -> Target:
     shown = urlunsplit(
         (scheme, (f"{quote(user, safe='')}@" if user else "") + netloc, parts.path, shown_query, "")
     )
-    return Target(conninfo, schema, timeout, shown, tuple(_tls_warnings(parts, dict(query), shown)))
+    return conninfo, shown
 
 
 def _is_local(host: str) -> bool:

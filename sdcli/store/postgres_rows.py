@@ -9,6 +9,8 @@ from typing import Any
 from sdcli.model import Vocabulary, parse_id, summary
 from sdcli.store.base import key_of, version
 from sdcli.store.files import dumps, loads
+from sdcli.store.postgres_query import COLUMNS as QUERY_COLUMNS
+from sdcli.store.postgres_query import values
 from sdcli.store.query import fold
 
 #: (column, COPY type) of the tickets table, in the order rows are written
@@ -18,7 +20,7 @@ COLUMNS = (
     ("recovery_due", "timestamptz"), ("ack_due", "timestamptz"), ("external_id", "text"),
     ("customer_reference", "text"), ("external_id_fold", "text"), ("customer_reference_fold", "text"),
     ("finished", "bool"), ("version", "int4"), ("updated_at", "timestamptz"),
-    ("summary", "text"), ("doc", "text"), ("message_id", "text"), ("request_id", "text"),
+    ("summary", "text"), ("doc", "text"), ("message_id", "text"), *QUERY_COLUMNS, ("request_id", "text"),
 )  # fmt: skip
 NAMES = ", ".join(c for c, _ in COLUMNS)
 TYPES = [t for _, t in COLUMNS]
@@ -62,14 +64,15 @@ def body(doc: dict[str, Any]) -> str:
 def row(doc: dict[str, Any], vocabulary: Vocabulary, request_id: str | None = None) -> tuple[Any, ...]:
     prefix, number = parse_id(doc["id"])
     finished = vocabulary.is_finished(doc)
+    shown = None if finished else summary(doc)
     return (
         doc["id"], prefix, number, _text(doc.get("kind")), _text(doc.get("status")), _text(doc.get("customer")),
         _text(doc.get("site")), _severity(doc.get("severity")), _instant(doc.get("opened_at")),
         _instant(doc.get("recovery_due")), _instant(doc.get("ack_due")), _text(key_of(doc, "external_id")),
         _text(key_of(doc, "customer_reference")), ref_fold(doc, "external_id"), ref_fold(doc, "customer_reference"),
         finished, version(doc), _instant(doc.get("updated_at")),
-        None if finished else dumps(summary(doc)).decode("utf-8"), body(doc), _text(key_of(doc, "message_id")),
-        request_id,
+        None if shown is None else dumps(shown).decode("utf-8"), body(doc), _text(key_of(doc, "message_id")),
+        *values(prefix, shown), request_id,
     )  # fmt: skip
 
 

@@ -109,12 +109,20 @@ def fill_reference_folds(cur: Any) -> None:
         )
 
 
+def fill_query_columns(cur: Any) -> None:
+    """Listings answered by SQL: the open index's keys as columns (postgres_query.py)."""
+    from sdcli.store.postgres_query import fill
+
+    fill(cur)
+
+
 #: (version, name, SQL or a function of a cursor), applied in order; the schema this sdcli needs is the last one's
 MIGRATIONS: list[tuple[int, str, Any]] = [
     (1, "tickets-history-customers-counters", INITIAL),
     (2, "request-ids-write-markers-moved-mark", REQUESTS),
     (3, "reference-folds-indexed", fill_reference_folds),
     (4, "message-ids-outbox", MAIL),
+    (5, "open-query-columns", fill_query_columns),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
