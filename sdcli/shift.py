@@ -2,46 +2,119 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, escalation, states
+from sdcli import clock, escalation, sla, states
 from sdcli.errors import ConfigError
+from sdcli.escalation_table import Table, load_table
 from sdcli.i18n import Message
 from sdcli.store import Store
-from sdcli.store.query import OpenQuery, Range
+from sdcli.store.query import OpenQuery, Page, Range, id_order, timestamp
+
+#: the view's sections of tickets, in the order the command shows them
+SECTIONS = ("breached", "due_soon", "unacked", "escalation_due", "unclassified", "on_hold", "incomplete")
+_TICK = timedelta(microseconds=1)  # an inclusive upper bound as Range's exclusive one
 
 
-def view(store: Store, now: datetime, within: timedelta, home: Path | None = None) -> dict[str, Any]:
+def view(
+    store: Store, now: datetime, within: timedelta, home: Path | None = None, limit: int | None = None
+) -> dict[str, Any]:
     """Sections of open incidents, each sorted by urgency (most urgent first), each answered
     by the store's open index (the instants of sla.is_breached and sla.is_due_within). The
     states come from workflow.toml (states.py): breaches and escalations where the SLA clock
-    runs, the on_hold section where it is paused, the rest wherever the desk still works."""
+    runs, the on_hold section where it is paused, the rest wherever the desk still works.
 
-    def section(statuses: frozenset[str], **filters: Any) -> list[dict[str, Any]]:
+    With a `limit` each section holds at most that many rows (what a terminal shows) and
+    "counts" says how many each has in all; without, every row."""
+
+    def section(statuses: frozenset[str], **filters: Any) -> Page:
         if not statuses:  # no state of that meaning in this desk's workflow (an empty filter is "any")
-            return []
-        return store.query_open(OpenQuery(prefix="INC", statuses=tuple(sorted(statuses)), **filters)).rows
+            return Page([], 0)
+        return store.query_open(
+            OpenQuery(prefix="INC", statuses=tuple(sorted(statuses)), limit=limit, **filters)
+        )
 
     flow = states.flow("incident", home)
-    soon = now + within + timedelta(microseconds=1)  # due within: now <= due <= now + within
+    soon = now + within + _TICK  # due within: now <= due <= now + within
     problems: list[Message] = []
     try:
-        candidates = section(flow.running, classified=True)
-        escalations = escalation.due_now(now, candidates, home, store.customers())
+        escalations = escalations_due(store, now, home, limit)
     except ConfigError as e:  # the rest of the view still serves; the agent is told why this part is empty
-        escalations, problems = [], [Message("shift.no_escalations", reason=e.message)]
-    return {
-        "now": clock.iso(now),
-        "within": f"{int(within.total_seconds() // 60)}m",
+        escalations, problems = Page([], 0), [Message("shift.no_escalations", reason=e.message)]
+    pages = {
         "breached": section(flow.running, unpaused=True, recovery_due=Range(None, now), sort="recovery_due"),
         "due_soon": section(flow.running, unpaused=True, recovery_due=Range(now, soon), sort="recovery_due"),
         "unacked": section(flow.active, ack_pending=True, sort="ack_due"),
+        "escalation_due": escalations,
         "unclassified": section(flow.active, classified=False, sort="opened_at"),
         "on_hold": section(flow.paused, sort="id"),
-        "incomplete": [s for s in section(flow.active, sort="opened_at") if s.get("missing_answers")],
-        "updates_failed": store.outbox(states=("failed",)),
-        "escalation_due": escalations,
-        "problems": problems,  # Messages: the command shows them, and gives JSON their English text
+        "incomplete": _incomplete(store, flow.active, limit),
     }
+    return {
+        "now": clock.iso(now),
+        "within": f"{int(within.total_seconds() // 60)}m",
+        **{key: pages[key].rows for key in SECTIONS if key != "escalation_due"},
+        "updates_failed": store.outbox(states=("failed",)),
+        "escalation_due": escalations.rows,
+        "problems": problems,  # Messages: the command shows them, and gives JSON their English text
+        "counts": {key: p.total for key, p in pages.items()},  # the command takes it out of JSON
+    }
+
+
+def _incomplete(store: Store, active: frozenset[str], limit: int | None) -> Page:
+    """Active incidents opened without every answer the questionnaire requires, oldest first."""
+    if not active:
+        return Page([], 0)
+    q = OpenQuery(prefix="INC", statuses=tuple(sorted(active)), sort="opened_at")
+    rows = [s for s in store.query_open(q).rows if s.get("missing_answers")]
+    return Page(rows if limit is None else rows[:limit], len(rows))
+
+
+def escalations_due(store: Store, now: datetime, home: Path | None = None, limit: int | None = None) -> Page:
+    """escalation.due_now's answer (its reference) read from the open index: for each severity
+    and each span of age in which the correct level is constant, the running classified
+    incidents opened in that span whose highest level attempted is below it, oldest first;
+    merged by the instant each became due. Raises ConfigError for a table that cannot be used."""
+    table = load_table(home, store.customers())
+    running = tuple(sorted(states.flow("incident", home).running))
+    if not running:
+        return Page([], 0)
+    streams: list[Iterator[tuple[tuple[Any, ...], dict[str, Any]]]] = []
+    total = 0
+    for severity, level, opened in _windows(table, now):
+        q = OpenQuery(prefix="INC", statuses=running, severities=(severity,), classified=True,
+                      levels_attempted=tuple(range(level)), opened=opened, limit=limit)  # fmt: skip
+        found = store.query_open(q)
+        total += found.total
+        streams.append(_due_rows(found.rows, timedelta(minutes=table.level(level).after[severity]), level))
+    rows = (row for _, row in heapq.merge(*streams, key=lambda pair: pair[0]))
+    return Page(list(rows if limit is None else itertools.islice(rows, limit)), total)
+
+
+def _windows(table: Table, now: datetime) -> Iterator[tuple[int, int, Range]]:
+    """(severity, the level correct by time, the opened_at range in which it is) for every level
+    above 1: escalation.correct_level is constant between two consecutive thresholds."""
+    for severity in sorted({s for lv in table.levels for s in lv.after}):
+        points = sorted({lv.after[severity] for lv in table.levels if severity in lv.after})
+        for i, minutes in enumerate(points):
+            level = escalation.correct_level(table, severity, timedelta(minutes=minutes))
+            if level < 2:
+                continue
+            older = now - timedelta(minutes=points[i + 1]) + _TICK if i + 1 < len(points) else None
+            yield severity, level, Range(older, now - timedelta(minutes=minutes) + _TICK)
+
+
+def _due_rows(
+    rows: list[dict[str, Any]], after: timedelta, level: int
+) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """A window's rows (oldest first) with when their level became due, keyed as due_now orders them."""
+    for s in rows:
+        opened = clock.from_iso(s["opened_at"])
+        since = opened + after
+        row = {**s, "next_level_at": sla.site_iso(s, since, opened.tzinfo), "due_level": level}
+        yield (since, timestamp(s["opened_at"]), id_order(s)), row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.ui import JSON_OPTION, app_reading, emit_json, text, warn
+from sdcli.ui import JSON_OPTION, app_reading, text, warn
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
 #: the columns of `--format tsv|csv` (and of a pipe): a row per ticket per section
@@ -42,18 +42,25 @@ def command(
     Example: sdcli shift --within 2h
     """
     from sdcli import clock, shift
+    from sdcli.views.output import emit_rows, row_format
 
     app = app_reading(ctx)
     now = clock.now()
-    data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home)
+    shape = row_format(fmt, as_json)
+    limit = None
+    if shape == "table" and not quiet and not all_rows:  # read only what a screenful shows
+        from sdcli.views.lists import screenful
+
+        limit = screenful()
+    data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home, limit=limit)
+    counts = data.pop("counts")
     for problem in data["problems"]:
         warn(problem)
     data["problems"] = [str(p) for p in data["problems"]]
-    from sdcli.views.output import emit_rows, row_format
-
-    shape = row_format(fmt, as_json)
     if shape == "json" and not quiet:
-        emit_json(data)
+        from sdcli.views.output import stream_json_object
+
+        stream_json_object(data)
         return
     if shape != "table" or quiet:
         rows = [{**d, "section": key, "at": d.get(field)} for key, field in SECTIONS for d in data[key]]
@@ -63,7 +70,7 @@ def command(
         return
     from sdcli.views.shift import show
 
-    out = show(data, now, within, SECTIONS, all_rows=all_rows)
+    out = show(data, now, within, SECTIONS, counts=counts, all_rows=all_rows)
     _failed_updates(out, data["updates_failed"])
 
 

@@ -179,6 +179,29 @@ def stream_json(items: list[Any]) -> None:
     out.flush()
 
 
+def stream_json_object(data: dict[str, Any]) -> None:
+    """emit_json of an object (`--json FIELDS` kept alike) whose lists are written an item at a
+    time by orjson, laid out as json.dumps(indent=2, ensure_ascii=False) lays it out."""
+    import orjson
+
+    data = select(data)
+    out = sys.stdout
+    if not data:
+        out.write("{}\n")
+        return
+    for i, (key, value) in enumerate(data.items()):
+        out.write(("{\n  " if i == 0 else ",\n  ") + orjson.dumps(key).decode("utf-8") + ": ")
+        if not isinstance(value, list) or not value:
+            out.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n  "))
+            continue
+        for j, item in enumerate(value):
+            body = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n    ")
+            out.write(("[\n    " if j == 0 else ",\n    ") + body)
+        out.write("\n  ]")
+    out.write("\n}\n")
+    out.flush()
+
+
 # --------------------------------------------------------------------------- pager
 
 

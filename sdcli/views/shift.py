@@ -17,10 +17,12 @@ def show(
     within: str,
     sections: Iterable[tuple[str, str]],
     *,
+    counts: dict[str, int] | None = None,
     all_rows: bool = False,
 ) -> Any:
     """The shift view's sections ((key, the time each row is shown by)) as tables, each at most a
-    screenful unless `all_rows`; returns the console it printed on."""
+    screenful unless `all_rows` (`counts`: how many rows each section has in all, when the data
+    holds only the first ones); returns the console it printed on."""
     from sdcli.dates import When, agent_zone
     from sdcli.i18n import t
     from sdcli.views.lists import screenful
@@ -32,7 +34,8 @@ def show(
     )
     cap = None if all_rows else screenful()
     for key, when_field in sections:
-        _section(out, key, when_field, data[key], now, title=t(f"shift.{key}", within=within), cap=cap)
+        total = len(data[key]) if counts is None else counts.get(key, len(data[key]))
+        _section(out, key, when_field, data[key], total, now, title=t(f"shift.{key}", within=within), cap=cap)
     return out
 
 
@@ -41,29 +44,30 @@ def _section(
     key: str,
     when_field: str,
     rows: list[dict[str, Any]],
+    total: int,
     now: datetime,
     *,
     title: str,
     cap: int | None,
 ) -> None:
-    """One section: its title with how many rows it has, the first `cap` of them, and (when some
-    are left out) how many are shown and how to see them all."""
+    """One section: its title with how many rows it has (`total`), the first `cap` of `rows`, and
+    (when some are left out) how many are shown and how to see them all."""
     from rich.table import Table
 
     from sdcli.i18n import t, word
 
-    if not rows:
+    if not total:
         out.print(text(t("shift.none", title=title)))
         return
     shown = rows if cap is None else rows[:cap]
-    grid = Table(title=t("shift.count", title=title, n=len(rows)), title_justify="left", expand=False)
+    grid = Table(title=t("shift.count", title=title, n=total), title_justify="left", expand=False)
     for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
         grid.add_column(word("field", col), no_wrap=col not in ("customer", "site"), overflow="ellipsis")
     for d in shown:
         grid.add_row(*(text(v) for v in _cells(d, when_field, now)))
     out.print(grid, style="red" if key == "breached" else "")
-    if len(shown) < len(rows):
-        out.print(text(render(Message("list.more", shown=len(shown), n=len(rows)))))
+    if len(shown) < total:
+        out.print(text(render(Message("list.more", shown=len(shown), n=total))))
 
 
 def _cells(d: dict[str, Any], when_field: str, now: datetime) -> tuple[str, ...]:

@@ -1,0 +1,91 @@
+"""shift read from the index: a screenful per section (a page and its count) is exactly the
+first rows of the full view, and the escalations due equal escalation.due_now's (the reference)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from sdcli import escalation, shift, states
+from sdcli.store.query import OpenQuery
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+STATUSES = ["open", "on_hold", "open", "resolved", "open", "closed", "open"]
+
+
+def ticket(i: int) -> dict:
+    """Mixed states, severities (and none), levels attempted, pauses, acks, missing answers;
+    ages from minutes to days, some opened at the same instant (ties in id order)."""
+    opened = NOW - timedelta(minutes=(37 * i) % 3000 if i % 11 else 120)
+    doc = {
+        "status": STATUSES[i % 7],
+        "customer": f"Cliente {i % 13}",
+        "site": f"Sitio {i % 17}",
+        "country": "BR" if i % 2 else "PE",
+        "timezone": "America/Sao_Paulo" if i % 2 else "America/Lima",
+        "opened_at": opened.astimezone(UTC if i % 3 else datetime.now().astimezone().tzinfo).isoformat(),
+        "recovery_due": (opened + timedelta(hours=1 + i % 6)).isoformat(),
+        "severity": None if i % 9 == 0 else 1 + i % 4,
+        "escalation": {"last_level_attempted": i % 5},
+    }
+    if i % 4 == 0:
+        doc["ack_due"] = (opened + timedelta(minutes=15)).isoformat()
+        if i % 8 == 0:
+            doc["acked_at"] = (opened + timedelta(minutes=5)).isoformat()
+    if i % 10 == 3:
+        doc["sla_paused_at"] = (opened + timedelta(minutes=9)).isoformat()
+    if i % 6 == 1:
+        doc["missing_answers"] = ["site_down"] if i % 12 == 1 else []
+    return {k: v for k, v in doc.items() if v is not None}
+
+
+@pytest.fixture
+def desk(store):
+    store.upsert_many("INC", [ticket(i) for i in range(400)], key=None, on_conflict="skip", actor="t",
+                      event={"imported_from": "test"})  # fmt: skip
+    return store
+
+
+WHEN = [NOW, NOW + timedelta(minutes=47), NOW - timedelta(days=1), NOW + timedelta(days=3)]
+
+
+@pytest.mark.parametrize("now", WHEN)
+def test_escalations_due_from_the_index_equal_due_now(desk, home, now):
+    running = states.flow("incident", home).running
+    candidates = desk.query_open(
+        OpenQuery(prefix="INC", statuses=tuple(sorted(running)), classified=True)
+    ).rows
+    expected = escalation.due_now(now, candidates, home, desk.customers())
+    got = shift.escalations_due(desk, now, home)
+    assert len(expected) > 20 and got.total == len(expected)
+    assert got.rows == expected
+    for limit in (1, 5, 33):
+        page = shift.escalations_due(desk, now, home, limit)
+        assert page.rows == expected[:limit] and page.total == len(expected)
+
+
+@pytest.mark.parametrize("now", WHEN)
+def test_a_paged_shift_is_the_first_rows_of_the_full_one(desk, home, now):
+    full = shift.view(desk, now, timedelta(hours=4), home)
+    assert sum(len(full[k]) for k in shift.SECTIONS) > 100 and full["incomplete"]
+    for limit in (1, 4, 25):
+        paged = shift.view(desk, now, timedelta(hours=4), home, limit=limit)
+        for key in shift.SECTIONS:
+            assert paged[key] == full[key][:limit], key
+            assert paged["counts"][key] == len(full[key]) == full["counts"][key], key
+        assert {k: v for k, v in paged.items() if k not in (*shift.SECTIONS, "counts")} == {
+            k: v for k, v in full.items() if k not in (*shift.SECTIONS, "counts")
+        }
+
+
+def test_shift_json_is_written_as_json_dumps_lays_it_out(sdcli, desk):
+    r = sdcli("shift", "--json", env={"SDCLI_NOW": NOW.isoformat()})
+    data = json.loads(r.stdout)
+    assert r.stdout == json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    assert "counts" not in data and len(data["escalation_due"]) > 20
+    r = sdcli("shift", "--json", "now,incomplete", env={"SDCLI_NOW": NOW.isoformat()})
+    picked = json.loads(r.stdout)
+    assert list(picked) == ["now", "incomplete"] and picked["incomplete"] == data["incomplete"]
+    assert r.stdout == json.dumps(picked, ensure_ascii=False, indent=2) + "\n"
