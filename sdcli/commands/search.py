@@ -15,9 +15,11 @@ def command(
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Find tickets by what the caller says: customer, site, description, a contact's name,
-    e-mail or phone, the customer's reference or the external number. Finished tickets
-    included (--open leaves them out); newest first.
+    """Find tickets by what the caller says: customer, site, contact, references, text.
+
+    The text is looked for in the customer, site, description, a contact's name, e-mail or
+    phone, the customer's reference and the external number. Finished tickets included
+    (--open leaves them out); newest first.
 
     Example: sdcli search telefonica --json
     """
