@@ -6,7 +6,12 @@ from typing import Any
 
 import typer
 
+from sdcli import escalation
 from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
+from sdcli.errors import UnknownTicket
+from sdcli.hours import shown
+from sdcli.i18n import Localized, Message, t, word
+from sdcli.store.base import version
 from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
 
 
@@ -34,9 +39,6 @@ def command(
 
     Example: sdcli escalate INC12 --call "Carla Mendes" --outcome no-answer
     """
-    from sdcli import escalation
-    from sdcli.errors import UnknownTicket
-
     app = app_of(ctx)
     store = app.store()
     try:
@@ -58,7 +60,7 @@ def command(
         if as_json:
             emit_json(st)
         else:
-            from sdcli.views.escalation import show
+            from sdcli.views.escalation import show  # deferred: Rich, not on escalate --json
 
             show(doc, table, now, app.home)
         return
@@ -72,8 +74,7 @@ def _record(app: Any, store: Any, doc: dict[str, Any], table: Any, now: Any, *, 
             outcome: str | None, note: str | None, force: bool = False, reason: str | None = None,
             expect: int | None = None, notify_now: bool = False) -> dict[str, Any]:  # fmt: skip
     """One attempt saved (refused when the ticket changed since `expect`), its advice told."""
-    from sdcli import escalation
-    from sdcli.tickets import check_text
+    from sdcli.tickets import check_text  # deferred: only when an attempt is recorded
 
     note = check_text("note", note, required=False) or None
     messages: list[Any] = []
@@ -101,10 +102,8 @@ WARNINGS = ("escalate.email_backup", "escalate.move_up", "escalate.last_level", 
 
 def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: bool = False) -> None:
     """On a terminal: the table, a call recorded, then "another call?" on the refreshed level."""
-    from sdcli.i18n import t
-    from sdcli.prompts import confirm
-    from sdcli.store.base import version
-    from sdcli.views.escalation import show
+    from sdcli.prompts import confirm  # deferred: questionary, only on a terminal
+    from sdcli.views.escalation import show  # deferred: Rich, not on escalate --json
 
     while True:
         now = store.now()
@@ -119,10 +118,6 @@ def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: 
 
 def _advise(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
     """The active level's contacts that are out of hours, with what to do."""
-    from sdcli import escalation
-    from sdcli.hours import shown
-    from sdcli.i18n import Message
-
     st = escalation.state(doc, table, now, home)
     for c in table.level(st["active_level"]).contacts:
         if not c.available(now):
@@ -137,10 +132,8 @@ def _advise(doc: dict[str, Any], table: Any, now: Any, home: Any) -> None:
 
 
 def _ask(doc: dict[str, Any], table: Any, now: Any, home: Any) -> tuple[str, str, str | None, str | None]:
-    from sdcli import escalation
-    from sdcli.i18n import Localized, Message, t, word
-    from sdcli.prompts import line, select
-    from sdcli.render import phone
+    from sdcli.prompts import line, select  # deferred: questionary, only on a terminal
+    from sdcli.render import phone  # deferred: Rich, only on a terminal
 
     st = escalation.state(doc, table, now, home)
     level = table.level(st["active_level"])

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from sdcli.commands.list_ import COLUMNS
+from sdcli.errors import UsageProblem
+from sdcli.render import ticket_table
+from sdcli.tickets import build_filters, find
 from sdcli.ui import JSON_OPTION, app_reading, emit_json
 
 
@@ -23,10 +27,6 @@ def command(
 
     Example: sdcli search telefonica --json
     """
-    from sdcli.commands.list_ import COLUMNS
-    from sdcli.errors import UsageProblem
-    from sdcli.tickets import build_filters, find
-
     if not text.strip():
         raise UsageProblem("error.empty_search")
 
@@ -36,6 +36,5 @@ def command(
     if as_json:
         emit_json(rows)
         return
-    from sdcli.render import ticket_table
 
     ticket_table(rows, COLUMNS)
