@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock, shift
+from sdcli.i18n import t, word
 from sdcli.ui import JSON_OPTION, app_reading, emit_json, text, warn
-from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION, emit_rows, row_format
 
 #: the columns of `--format tsv|csv` (and of a pipe): a row per ticket per section
 ROW_COLUMNS = ("section", "id", "severity", "status", "customer", "site", "at")
@@ -41,7 +43,6 @@ def command(
 
     Example: sdcli shift --within 2h
     """
-    from sdcli import clock, shift
 
     app = app_reading(ctx)
     now = clock.now()
@@ -49,7 +50,6 @@ def command(
     for problem in data["problems"]:
         warn(problem)
     data["problems"] = [str(p) for p in data["problems"]]
-    from sdcli.views.output import emit_rows, row_format
 
     shape = row_format(fmt, as_json)
     if shape == "json" and not quiet:
@@ -61,7 +61,7 @@ def command(
             rows = list({r["id"]: r for r in rows}.values())
         emit_rows(rows, ROW_COLUMNS, fmt=shape, as_json=False, quiet=quiet, table=lambda: None)
         return
-    from sdcli.views.shift import show
+    from sdcli.views.shift import show  # deferred: Rich, not on shift --json
 
     out = show(data, now, within, SECTIONS, all_rows=all_rows)
     _failed_updates(out, data["updates_failed"])
@@ -69,9 +69,7 @@ def command(
 
 def _failed_updates(out, failed: list) -> None:
     """The customer updates the mail server refused for good: for a person to send again or drop."""
-    from rich.table import Table
-
-    from sdcli.i18n import t, word
+    from rich.table import Table  # deferred: Rich, not on shift --json
 
     title = t("shift.updates_failed")
     if not failed:
@@ -79,7 +77,7 @@ def _failed_updates(out, failed: list) -> None:
         return
     # the title on its own line: a table's title wraps to the table's width
     out.print(text(t("shift.updates_failed_count", title=title, n=len(failed)), "red"))
-    from sdcli.commands.outbox import _error
+    from sdcli.commands.outbox import _error  # deferred: only when updates failed
 
     grid = Table()
     for col in ("n", "ticket", "action", "to", "error"):
