@@ -121,6 +121,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
         lines: list[int] = []
         cells: list[Any] = []
         broken: dict[int, tuple[Any, Any]] = {}
+        seen: dict[str, str] = {}  # one object per distinct text: imports repeat most cells
         try:
             header: list[str] = []
             for header in reader:  # the first line that is not blank
@@ -139,7 +140,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
                     else:
                         row.extend([None] * (width - len(row)))  # type: ignore[list-item]
                 lines.append(reader.line_num)
-                cells.append(row)
+                cells.append(list(map(seen.setdefault, row, row)))
         except csv.Error as e:
             raise InvalidValue(
                 "file", source, "invalid.table_at", fmt=fmt.upper(), line=reader.line_num, reason=str(e)
