@@ -7,7 +7,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,3 +43,30 @@ def compare(
 
 
 SDCLI = [sys.executable, "-m", "sdcli"]
+
+
+def timed(argv: Sequence[str], env: dict[str, str], *, tty: bool = False) -> float:
+    start = time.perf_counter()
+    if tty:  # on a terminal: what an agent sees (Rich tables, a screenful)
+        import pexpect
+
+        child = pexpect.spawn(argv[0], list(argv[1:]), env=env, dimensions=(50, 100), timeout=600)
+        child.expect(pexpect.EOF)
+        child.close()
+    else:
+        done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode != 0:  # a command that fails is not timed
+            print(f"  ({' '.join(argv[2:])}: exit {done.returncode}: {done.stderr.decode()[:100].strip()})")
+            return float("nan")
+    return time.perf_counter() - start
+
+
+def medians(runs: list[Callable[[], float]], rounds: int) -> list[float]:
+    """Median of each run, the runs taken alternately (noise hits every side alike)."""
+    for run in runs:
+        run()
+    times: list[list[float]] = [[] for _ in runs]
+    for _ in range(rounds):
+        for i, run in enumerate(runs):
+            times[i].append(run())
+    return [statistics.median(t) for t in times]

@@ -17,7 +17,6 @@ import argparse
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +25,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench.common import ROOT, SDCLI, env_for
+from bench.common import ROOT, SDCLI, env_for, medians, timed
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 STATUSES = ["open", "on_hold", "resolved", "closed", "open", "closed"]  # 2/3 unfinished
@@ -71,33 +70,6 @@ def build(home: Path, n: int) -> None:
     for start in range(0, n, batch):
         store.upsert_many("INC", [ticket(i) for i in range(start, min(n, start + batch))], key=None,
                           on_conflict="skip", actor="bench", event={"imported_from": "bench"})  # fmt: skip
-
-
-def timed(argv: Sequence[str], env: dict[str, str], *, tty: bool = False) -> float:
-    start = time.perf_counter()
-    if tty:  # on a terminal: what an agent sees (Rich tables, a screenful)
-        import pexpect
-
-        child = pexpect.spawn(argv[0], list(argv[1:]), env=env, dimensions=(50, 100), timeout=600)
-        child.expect(pexpect.EOF)
-        child.close()
-    else:
-        done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        if done.returncode != 0:  # a command that fails is not timed
-            print(f"  ({' '.join(argv[2:])}: exit {done.returncode}: {done.stderr.decode()[:100].strip()})")
-            return float("nan")
-    return time.perf_counter() - start
-
-
-def medians(runs: list[Callable[[], float]], rounds: int) -> list[float]:
-    """Median of each run, the runs taken alternately (noise hits every side alike)."""
-    for run in runs:
-        run()
-    times: list[list[float]] = [[] for _ in runs]
-    for _ in range(rounds):
-        for i, run in enumerate(runs):
-            times[i].append(run())
-    return [statistics.median(t) for t in times]
 
 
 def commands(n: int) -> list[tuple[str, Callable[[int], list[str]], bool]]:
@@ -178,39 +150,6 @@ def imports(tmp: Path, rows: int, big: Path | None) -> None:
         print(f"import {rows:,} rows into the big store: {wall:.2f}s wall {cpu:.2f}s CPU {peak:.0f} MB peak")
 
 
-def startup(tmp: Path, home: Path, rounds: int) -> None:
-    minimal = tmp / "minimal.py"
-    minimal.write_text(
-        "import json, typer\napp = typer.Typer()\n@app.command()\ndef main(ticket: str, as_json: bool = "
-        "typer.Option(False, '--json')):\n    print(json.dumps({'id': ticket}))\napp()\n"
-    )
-    asking = tmp / "asking.py"
-    asking.write_text(
-        "import typer, questionary\napp = typer.Typer()\n@app.command()\ndef main():\n"
-        "    questionary.text('Nombre del cliente').unsafe_ask()\napp()\n"
-    )
-    env = env_for(home)
-    a, b = medians([lambda: timed([*SDCLI, "escalate", "INC1", "--json"], env),
-                    lambda: timed([sys.executable, str(minimal), "INC1", "--json"], env)], rounds)  # fmt: skip
-    print(f"escalate ID --json {a * 1000:.0f}ms ÷ a one-command Typer app {b * 1000:.0f}ms: {a / b:.2f}x")
-
-    def first_prompt(argv: list[str], text: str) -> float:
-        import pexpect
-
-        start = time.perf_counter()
-        child = pexpect.spawn(argv[0], argv[1:], env=env, dimensions=(40, 100), timeout=60)
-        child.expect(text)
-        took = time.perf_counter() - start
-        child.sendcontrol("c")
-        child.close(force=True)
-        return took
-
-    a, b = medians([lambda: first_prompt([*SDCLI, "--lang", "es", "open"], "Nombre del cliente"),
-                    lambda: first_prompt([sys.executable, str(asking)], "Nombre del cliente")], rounds)  # fmt: skip
-    print(f"open to its first prompt {a * 1000:.0f}ms ÷ a Typer command asking one question {b * 1000:.0f}ms: "
-          f"{a / b:.2f}x")  # fmt: skip
-
-
 def disk(store: Path, n: int) -> str:
     """Disk use of a store: shards and index, per 100,000 tickets."""
     files = [p for p in store.rglob("*") if p.is_file()]
@@ -249,6 +188,8 @@ def main() -> None:
         if not args.no_import:
             imports(Path(scratch), 100_000, homes[sizes[-1]] if args.million else None)
         if not args.no_startup:
+            from bench.startup_bench import startup
+
             startup(Path(scratch), homes[100], args.rounds)
 
 

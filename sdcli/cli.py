@@ -11,6 +11,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from sdcli import __version__
+from sdcli.commands import COMMANDS
 from sdcli.errors import SdcliError
 from sdcli.ui import App, env_no_input, one_line
 
@@ -41,11 +42,56 @@ def _crash_report(exc: BaseException, home: Path | None) -> str:
 
 
 class SdcliGroup(TyperGroup):
-    """The error boundary: domain errors become `Error: <one line>` and their exit code."""
+    """The root: the error boundary (domain errors become `Error: <one line>` and their exit
+    code), and a lazy group (Click's documented pattern: list_commands and get_command): the
+    commands are named by the COMMANDS table and each module is imported when it is needed."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _hook_ticket_ids(self)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name in COMMANDS and cmd_name not in self.commands:
+            self.add_command(load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def _summaries(self, ctx: Any, start: str = "") -> list[tuple[str, str]]:
+        """(name, line) of each command starting with `start`, read from the table while the
+        command is not loaded (the root's --help and the completion of a command's name)."""
+        got = []
+        for name in self.list_commands(ctx):
+            cmd = self.commands.get(name)
+            if name.startswith(start) and not (cmd is not None and cmd.hidden):
+                got.append((name, COMMANDS[name][1] if cmd is None else cmd.get_short_help_str()))
+        return got
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        from gettext import gettext
+
+        rows = self._summaries(ctx)
+        if rows:
+            with formatter.section(gettext("Commands")):
+                formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        from typer.core import CompletionItem
+
+        items = [CompletionItem(name, help=line) for name, line in self._summaries(ctx, incomplete)]
+        return items + super(TyperGroup, self).shell_complete(ctx, incomplete)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return self._click_resolve_command(ctx, args)
+        except typer.TyperException as e:  # UsageError: the table's nearest names, as TyperGroup's
+            from difflib import get_close_matches
+
+            matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if matches:
+                e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
+            raise
 
     def invoke(self, ctx: Any) -> Any:
         from sdcli import i18n
@@ -238,16 +284,6 @@ def root(
     i18n.check(code, where)
 
 
-#: the commands, in the order --help lists them: (command name, module under sdcli/commands)
-COMMANDS = [
-    ("open", "open"), ("classify", "classify"), ("escalate", "escalate"), ("show", "show"),
-    ("list", "list_"), ("search", "search"), ("shift", "shift"), ("note", "note"), ("ack", "ack"), ("hold", "hold"),
-    ("resume", "resume"), ("resolve", "resolve"), ("close", "close"), ("reopen", "reopen"),
-    ("import", "import_"), ("export", "export"), ("doctor", "doctor"), ("inbox", "inbox"),
-    ("complete", "complete"),
-]  # fmt: skip
-
-
 class _LazyEpilog(TyperCommand):
     make_epilog: Any = None
 
@@ -260,39 +296,41 @@ class _LazyEpilog(TyperCommand):
         pass
 
 
-#: command groups: (name, module whose `app` is a Typer with subcommands)
-GROUPS = [
-    ("ssr", "ssr"),
-    ("change", "change"),
-    ("customer", "customer"),
-    ("drafts", "drafts"),
-    ("config", "config"),
-    ("store", "store_"),
-    ("db", "db"),
-    ("outbox", "outbox"),
-]
-
-
-def _register() -> None:
+def load(name: str) -> Any:
+    """The Click command (or group) of COMMANDS[name], its module imported now, its ID
+    arguments hooked (_hook_ticket_ids)."""
     import importlib
 
-    for name, module_name in COMMANDS:
-        module = importlib.import_module(f"sdcli.commands.{module_name}")
+    from typer.main import get_command_from_info, get_group_from_info
+    from typer.models import CommandInfo, TyperInfo
+
+    module_name, summary = COMMANDS[name]
+    module = importlib.import_module(f"sdcli.commands.{module_name}")
+    command: Any
+    if hasattr(module, "app"):
+        command = get_group_from_info(TyperInfo(module.app, name=name, short_help=summary),
+                                      pretty_exceptions_short=app.pretty_exceptions_short,
+                                      suggest_commands=app.suggest_commands, rich_markup_mode=app.rich_markup_mode)  # fmt: skip
+    else:
         settings = dict(getattr(module, "SETTINGS", {}))
-        summary = (module.command.__doc__ or "").strip().split("\n", 1)[0]
         settings.setdefault("short_help", summary)  # the root's --help never cuts it
         if hasattr(module, "_epilog"):  # built when --help asks for it, not at every start
             settings["cls"] = type(
                 f"{name}Command", (_LazyEpilog,), {"make_epilog": staticmethod(module._epilog)}
             )
-        app.command(name, **settings)(module.command)
-    for name, module_name in GROUPS:
-        sub = importlib.import_module(f"sdcli.commands.{module_name}").app
-        help_text = sub.info.help if isinstance(sub.info.help, str) else ""
-        app.add_typer(sub, name=name, short_help=" ".join(help_text.split("\n\n", 1)[0].split()) or None)
+        command = get_command_from_info(CommandInfo(name=name, callback=module.command, **settings),
+                                        pretty_exceptions_short=app.pretty_exceptions_short,
+                                        rich_markup_mode=app.rich_markup_mode)  # fmt: skip
+    _hook_ticket_ids(command)
+    return command
 
 
-_register()
+def every_command() -> Any:
+    """The root group with every command loaded (what tests and documentation walk)."""
+    root = typer.main.get_command(app)
+    for name in COMMANDS:
+        root.add_command(load(name), name)  # type: ignore[attr-defined]
+    return root
 
 
 def _bad_text(argv: list[str], environ: Any) -> str | None:

@@ -6,6 +6,9 @@
 - by phone; email is a backup that is not monitored 24x7; SMS and WhatsApp are refused;
 - after 3 consecutive failed calls at a level: leave a voicemail and go to the next level;
 - the sales / commercial team is never an escalation contact.
+
+The table and its checks are escalation_table.py; recording an attempt (its store write and the
+advice for the agent) is escalation_calls.py.
 """
 
 from __future__ import annotations
@@ -19,9 +22,6 @@ from sdcli import clock, sla, states
 from sdcli.errors import InvalidValue, RefusedTransition, RuleViolation
 from sdcli.escalation_table import CHANNELS, FAILED, FORBIDDEN, RULE_CHANNELS, Table, load_table
 from sdcli.i18n import Localized, Message
-
-#: the table (escalation_table.py) is read here; the recording of an attempt is escalation_calls.py
-
 
 # --------------------------------------------------------------------------- state of one incident
 

@@ -5,6 +5,7 @@ No CLI imports: the prompts (sdcli/prompts.py), flags, files and imports all com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -181,21 +182,35 @@ def _with_unknowns(
     questions: list[Question], raw: dict[str, Any], problems: list[InvalidValue]
 ) -> dict[str, Any]:
     """raw with the yes/no questions its unknown_answers names answered UNKNOWN."""
-    listed = raw.get(UNKNOWN_ANSWERS)
+    keys, wrong = listed_unknowns(raw.get(UNKNOWN_ANSWERS), yesno_keys(questions), raw.get)
+    problems += wrong
+    return {**raw, **dict.fromkeys(keys, UNKNOWN)} if keys else raw
+
+
+def yesno_keys(questions: list[Question]) -> frozenset[str]:
+    return frozenset(q.key for q in questions if q.kind == "yesno")
+
+
+def listed_unknowns(
+    listed: Any, yesno: frozenset[str], given: Callable[[str], Any]
+) -> tuple[list[str], list[InvalidValue]]:
+    """The yes/no questions a document's unknown_answers names (a list, or text `a; b`), to be
+    answered UNKNOWN, and what is wrong with it: a key that is no yes/no question, or one the
+    document also answers (`given(key)`: its answer, None when it gives none). The one reading
+    of the list: `sdcli open --from-file` per document, `sdcli import` per row."""
     if listed in (None, "", []):
-        return raw
+        return [], []
     items = listed if isinstance(listed, list) else str(listed).split(";")
-    yesno = {q.key for q in questions if q.kind == "yesno"}
-    out = dict(raw)
-    for item in items:
-        key = str(item).strip()
+    keys: list[str] = []
+    problems: list[InvalidValue] = []
+    for key in (str(x).strip() for x in items if str(x).strip()):
         if key not in yesno:
             problems.append(InvalidValue(UNKNOWN_ANSWERS, listed, "invalid.unknown_answer", key=key))
-        elif out.get(key) in (None, "", UNKNOWN):
-            out[key] = UNKNOWN
+        elif given(key) in (None, "", UNKNOWN):
+            keys.append(key)
         else:
-            problems.append(InvalidValue(key, out[key], "invalid.unknown_and_answered"))
-    return out
+            problems.append(InvalidValue(key, given(key), "invalid.unknown_and_answered"))
+    return keys, problems
 
 
 #: keys a --from-file document may carry besides the questions (text each; status only the initial one)

@@ -82,6 +82,11 @@ class Table:
             return [None] * len(self.cells) if j is None else list(map(itemgetter(j), self.cells))
         return [c.get(name) for c in self.cells]
 
+    def release(self) -> None:
+        """Let the cells go: an import whose rows are validated writes only its documents (the
+        columns, lines and broken rows stay; `row` and `column` have nothing left to give)."""
+        self.cells = []
+
     def row(self, i: int) -> dict[str, Any]:
         """Row i as the file gave it, for reports and the rejects file."""
         if self.by_position:
@@ -112,10 +117,11 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
     if "\x00" in text:
         raise InvalidValue("file", source, "invalid.nul_file")
     if fmt in ("csv", "tsv"):
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(fmt, text))
+        reader = csv.reader(_lines(text), delimiter=delimiter(fmt, text))
         lines: list[int] = []
         cells: list[Any] = []
         broken: dict[int, tuple[Any, Any]] = {}
+        seen: dict[str, str] = {}  # one object per distinct text: imports repeat most cells
         try:
             header: list[str] = []
             for header in reader:  # the first line that is not blank
@@ -134,13 +140,23 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
                     else:
                         row.extend([None] * (width - len(row)))  # type: ignore[list-item]
                 lines.append(reader.line_num)
-                cells.append(row)
+                cells.append(list(map(seen.setdefault, row, row)))
         except csv.Error as e:
             raise InvalidValue(
                 "file", source, "invalid.table_at", fmt=fmt.upper(), line=reader.line_num, reason=str(e)
             ) from None
         return Table(header, lines, cells, broken, spreadsheet=True)
     return _read_json(text, fmt, source)
+
+
+#: a line as io.StringIO(newline="") splits them (\n, \r\n or \r), its end kept
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of text one at a time (a StringIO would first copy the whole text, at up to
+    4 bytes a character)."""
+    return (m.group() for m in _LINE.finditer(text))
 
 
 def _read_json(text: str, fmt: str, source: str) -> Table:

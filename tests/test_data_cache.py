@@ -176,6 +176,7 @@ def test_a_run_with_the_table_kept_does_not_import_phonenumbers(home, sdcli):
 
     from sdcli.store import open_store
 
+    home.mkdir(mode=0o700, exist_ok=True)  # PostgreSQL's store makes no home: the cache needs one
     make_incident(open_store(home=home), opened_at="2026-12-01T00:00:00-03:00", severity=2)
     code = "import runpy, sys; sys.argv = ['sdcli', 'escalate', 'INC1', '--json']; runpy.run_module('sdcli', run_name='__main__', alter_sys=True)"
     probe = f"import atexit, sys; atexit.register(lambda: sys.stderr.write('phonenumbers' in sys.modules and 'PHONENUMBERS' or 'none')); {code}"

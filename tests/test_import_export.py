@@ -476,3 +476,54 @@ def test_any_text_comes_back_from_export_then_import(text, fmt):
     for key in ("customer", "site", "description", "customer_reference"):
         assert fields[key] == text, key
     assert fields["callback_contacts"][0]["name"] == text  # as Name <email> phone, or as JSON
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.text(alphabet="ab,\"\r\n\u2028\x0c;", max_size=6), min_size=3, max_size=3),
+                min_size=1, max_size=6),
+       st.sampled_from(["\n", "\r\n", "\r"]))  # fmt: skip
+def test_csv_is_read_line_by_line_exactly_as_a_stringio_reads_it(rows, end):
+    """The reader takes the text a line at a time (no copy of it all): the same rows and line numbers."""
+    import io
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=end).writerows([["x", "y", "z"], *rows])
+    text = buf.getvalue()
+    want_lines, want_cells = [], []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    for row in reader:
+        if row:
+            want_lines.append(reader.line_num)
+            want_cells.append(row + [None] * (3 - len(row)) if len(row) < 3 else row)
+    got = tables.read_rows(text, "csv", "t.csv")
+    assert (got.lines, got.cells) == (want_lines, want_cells)
+
+
+def test_unknown_answers_listing_an_answered_question_is_refused_by_import_as_by_open(sdcli, home, tmp_path):
+    """One reading of unknown_answers (intake.listed_unknowns): a yes/no question listed as not known
+    and also answered is refused by `open --from-file` and by `import` alike; listed and left empty
+    is "don't know" in both."""
+    doc = {"customer": "ACME", "site": "Lima", "country": "PE", "problem": "link_down", "service_type": "mpls",
+           "callback_contacts": "Ana <ana@acme.pe> 01 4117000", "has_contingency": "yes", "power_now": "yes",
+           "power_outage": "no", "equipment_connected": "yes", "equipment_rebooted": "yes",
+           "unknown_answers": "power_outage"}  # fmt: skip
+    opened = sdcli("open", "--from-file", "-", "--json", input=json.dumps(doc))
+    rows = tmp_path / "rows.csv"
+    rows.write_text(",".join(doc) + "\n" + ",".join(f'"{v}"' for v in doc.values()) + "\n", encoding="utf-8")
+    imported = sdcli("import", str(rows), "--json")
+    assert opened.exit_code == imported.exit_code == 1, (opened.output, imported.output)
+    assert "power_outage" in opened.stderr
+    assert [(e["field"], e["value"]) for e in json.loads(imported.stdout)["errors"]] == [
+        ("power_outage", "no")
+    ]
+    assert not list(open_store(home=home).all_tickets("INC"))  # nothing written by either
+    left = {**doc, "power_outage": ""}
+    by_open = sdcli.json("open", "--from-file", "-", "--json", input=json.dumps(left))
+    rows.write_text(
+        ",".join(left) + "\n" + ",".join(f'"{v}"' for v in left.values()) + "\n", encoding="utf-8"
+    )
+    assert sdcli.json("import", str(rows), "--json")["created"] == 1
+    by_import = max(open_store(home=home).all_tickets("INC"), key=lambda d: int(d["id"][3:]))
+    for d in (by_open, by_import):
+        assert (d["power_outage"], d["unknown_answers"]) == (None, ["power_outage"])

@@ -93,9 +93,7 @@ def test_resolution_reads_the_index_of_references_not_every_ticket(store):
 
 
 def test_every_id_argument_of_every_command_is_hooked_to_the_resolver():
-    import typer
-
-    from sdcli.cli import app
+    from sdcli.cli import every_command  # the lazy root, every command loaded
 
     found = []
 
@@ -107,7 +105,7 @@ def test_every_id_argument_of_every_command_is_hooked_to_the_resolver():
         for name, sub in getattr(cmd, "commands", {}).items():
             walk(sub, f"{path} {name}")
 
-    walk(typer.main.get_command(app), "sdcli")
+    walk(every_command(), "sdcli")
     assert {"sdcli show", "sdcli escalate", "sdcli note", "sdcli ssr schedule", "sdcli change accept"} <= set(
         found
     )

@@ -67,12 +67,13 @@ def test_drafts_and_crash_reports_make_a_private_home_under_umask_000(
 
 def _crash(monkeypatch, message: str = "boom for ana@acme.pe +5114117000") -> None:
     """Make `sdcli list` hit an unexpected error (a bug) whose report holds contact data."""
-    import sdcli.tickets
+    import sdcli.commands.list_ as list_  # the command's own names (imported at its top)
 
     def find(*_a, **_k):
         raise RuntimeError(message)
 
-    monkeypatch.setattr(sdcli.tickets, "find", find)
+    monkeypatch.setattr(list_, "find", find)
+    monkeypatch.setattr(list_, "find_page", find)
 
 
 def test_a_crash_report_is_written_0600_in_the_home_only(sdcli, home, monkeypatch):

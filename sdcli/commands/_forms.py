@@ -8,6 +8,10 @@ from typing import Any
 
 import typer
 
+from sdcli import drafts, intake
+from sdcli.errors import UnknownDraft
+from sdcli.prompts import Walker
+from sdcli.prompts import pick_draft as choose
 from sdcli.ui import say, warn
 
 COMMANDS = {"incident": "open"}  # the command of a form, where its name is not the form's
@@ -15,9 +19,6 @@ COMMANDS = {"incident": "open"}  # the command of a form, where its name is not 
 
 def pick_draft(app: Any, form: str, draft_id: str | None, lang: str) -> Any:
     """The draft of `form` to continue: --draft, else the only one, else the agent's choice."""
-    from sdcli import drafts
-    from sdcli.errors import UnknownDraft
-
     if draft_id:
         draft = drafts.load(app.home, draft_id)
         if draft.form != form:
@@ -31,7 +32,6 @@ def pick_draft(app: Any, form: str, draft_id: str | None, lang: str) -> Any:
         raise UnknownDraft("error.no_draft", where=str(app.home / "drafts"))
     if len(existing) == 1:
         return existing[0]
-    from sdcli.prompts import pick_draft as choose
 
     return drafts.load(app.home, choose([(d.id, d.title) for d in existing], lang, app.home))
 
@@ -46,9 +46,6 @@ def walk_form(
     caller picked it, else with `resume` the one pick_draft finds. A resumed draft's answers are
     shown first. Ctrl-C or Ctrl-D keeps the draft and exits 130. Every form (incident `open`,
     `ssr`, `change`) goes through here."""
-    from sdcli import drafts, intake
-    from sdcli.prompts import Walker
-
     if draft is None and resume:
         draft = pick_draft(app, form, draft_id, lang)
     resume = resume or draft is not None

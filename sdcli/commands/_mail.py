@@ -8,6 +8,8 @@ from typing import Any
 
 import typer
 
+from sdcli.errors import UsageProblem
+from sdcli.i18n import t
 from sdcli.ui import emit_json, say
 
 REPLY_OPTION = typer.Option(
@@ -25,8 +27,6 @@ SEND_OPTION = typer.Option(
 
 def check_flags(reply: bool, output: str | None, send: bool) -> None:
     """-o and --send go with --reply, and not together (usage errors, exit 2)."""
-    from sdcli.errors import UsageProblem
-
     if (output or send) and not reply:
         raise UsageProblem("reply.needs_reply")
     if output and send:
@@ -36,13 +36,12 @@ def check_flags(reply: bool, output: str | None, send: bool) -> None:
 def reply(app: Any, doc: dict[str, Any], text: Callable[[str], str] | str, *, kind: str, output: str | None, send: bool,
           record: Callable[[str], dict[str, Any]], as_json: bool) -> None:  # fmt: skip
     """Write the reply (stdout or -o), or send it and then `record(note)` the acknowledgement."""
-    from sdcli.i18n import t
-    from sdcli.mail import compose, updates
+    from sdcli.mail import compose, updates  # deferred: only with --reply (ack and ssr ack)
 
     lang = updates.customer_lang(doc, app.home, app.store().customers())
     msg = compose.reply(doc, text(lang) if callable(text) else text, lang, app.home, kind=kind)
     if send:
-        from sdcli.mail import smtp
+        from sdcli.mail import smtp  # deferred: only when sending
 
         smtp.send_one(msg, app.home)  # MailError: one line, exit 1, nothing recorded
         done = record(t("reply.sent_note", to=str(msg["To"]), message_id=str(msg["Message-ID"])))
@@ -51,7 +50,7 @@ def reply(app: Any, doc: dict[str, Any], text: Callable[[str], str] | str, *, ki
         else:
             say("reply.sent", id=done["id"], to=str(msg["To"]))
         return
-    from sdcli.outputs import write_text
+    from sdcli.outputs import write_text  # deferred: only with --output
 
     write_text(output or "-", [msg.as_string()])
     if output:

@@ -7,7 +7,12 @@ from typing import Any
 
 import typer
 
-from sdcli.ui import app_of, app_reading, emit_json, say, warn
+from sdcli import clock, validate
+from sdcli.errors import MissingFlag, RefusedTransition, SdcliError
+from sdcli.i18n import Joined, Literal, Message, from_data, t
+from sdcli.model import PREFIXES, parse_id
+from sdcli.ui import app_of, app_reading, emit_json, interactive, say, warn
+from sdcli.views.output import emit_rows, row_format
 
 NOTIFY_OPTION = typer.Option(
     False, "--notify", help="Send the customer's update now (else `sdcli outbox send`)."
@@ -16,17 +21,15 @@ NOTIFY_OPTION = typer.Option(
 
 def queue_of(app: Any, level_name: Callable[[int], Any] | None = None) -> Any:
     """The customer update a change of an incident queues in its write (mail/updates.py)."""
-    from sdcli.mail import updates
+    from sdcli.mail import updates  # deferred: writes only (not show, escalate --json)
 
     return updates.queue_for(app.home, app.store().customers(), level_name)
 
 
 def notify(app: Any, ticket_id: str) -> None:
     """Send now what the change queued for the ticket; a failure leaves it in the outbox."""
-    from sdcli.commands.outbox import STATE_WORDS
-    from sdcli.errors import SdcliError
-    from sdcli.i18n import Joined, Literal, Message, from_data
-    from sdcli.mail import smtp
+    from sdcli.commands.outbox import STATE_WORDS  # deferred: only with --notify
+    from sdcli.mail import smtp  # deferred: only with --notify
 
     store = app.store()
     ids = [i["id"] for i in store.outbox(ticket_id=ticket_id, states=["queued"])]
@@ -55,15 +58,12 @@ def text_or_ask(
     else named as missing."""
     if value is not None:
         return value
-    from sdcli.errors import MissingFlag
-    from sdcli.ui import interactive
 
     if not interactive(app_of(ctx)):
         raise MissingFlag([flag])
     app_of(ctx).store().get(ticket_id)
-    from sdcli.i18n import t
-    from sdcli.prompts import line
-    from sdcli.tickets import check_text
+    from sdcli.prompts import line  # deferred: questionary, only on a terminal
+    from sdcli.tickets import check_text  # deferred: not on show or escalate --json
 
     return line(t(label), lambda v: check_text(field, v), required=True)
 
@@ -78,7 +78,7 @@ def run(
     notify_now: bool = False,
     **kw: Any,
 ) -> dict[str, Any]:
-    from sdcli.tickets import check_text, transition
+    from sdcli.tickets import check_text, transition  # deferred: not on show or escalate --json
 
     app = app_of(ctx)
     if note is not None:
@@ -105,9 +105,6 @@ def move(
     **fields: Any,
 ) -> dict[str, Any]:
     """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event."""
-    from sdcli.errors import RefusedTransition
-    from sdcli.model import PREFIXES, parse_id
-
     if parse_id(ticket_id)[0] != prefix:
         raise RefusedTransition("error.not_of_kind", id=ticket_id, kind=PREFIXES[prefix], prefix=prefix)
     return run(
@@ -136,9 +133,8 @@ def list_kind(
 ) -> None:
     """A kind's `list` sub-command: whole tickets as JSON, rows as TSV/CSV, or a table (`prepare`
     adds its columns)."""
-    from sdcli.tickets import build_filters, find
-    from sdcli.views.lists import ticket_table
-    from sdcli.views.output import emit_rows, row_format
+    from sdcli.tickets import build_filters, find  # deferred: ssr/change list only
+    from sdcli.views.lists import ticket_table  # deferred: Rich tables, ssr/change list only
 
     app = app_reading(ctx)
     rows = find(
@@ -159,7 +155,7 @@ def show_doc(
     extra_rows: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None,
 ) -> None:
     """A ticket as JSON, or its fields and timeline (with `extra_rows` of it)."""
-    from sdcli.render import show_ticket
+    from sdcli.render import show_ticket  # deferred: Rich, show only
 
     app = app_of(ctx)
     doc = app.store().get(ticket_id)
@@ -171,8 +167,6 @@ def show_doc(
 
 def site_time(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> str:
     """A time for a ticket's site, read in the site's zone, not in the past (ISO, as stored)."""
-    from sdcli import clock, validate
-
     doc = app_of(ctx).store().get(ticket_id)
     return validate.when(
         "at", at, clock.get_tz(doc.get("timezone")), dayfirst=dayfirst, tense=validate.FUTURE

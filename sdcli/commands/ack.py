@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import intake, sla
 from sdcli.commands import _mail
+from sdcli.dates import When
+from sdcli.errors import RefusedTransition
+from sdcli.tickets import check_text
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 
@@ -25,10 +29,6 @@ def command(
 
     Example: sdcli ack INC12 --reply --send
     """
-    from sdcli import intake, sla
-    from sdcli.errors import RefusedTransition
-    from sdcli.tickets import check_text
-
     app = app_of(ctx)
     store = app.store()
     note = check_text("note", note, required=False) or None
@@ -42,8 +42,6 @@ def command(
         if doc.get("kind") != "incident":
             raise RefusedTransition("reply.not_incident", id=doc["id"])
         if send and doc.get("acked_at"):
-            from sdcli.dates import When
-
             raise RefusedTransition(
                 "reply.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
             )
@@ -54,7 +52,6 @@ def command(
     if as_json:
         emit_json(doc)
         return
-    from sdcli.dates import When
 
     zone = doc.get("timezone")
     if sla.ack_late(doc):

@@ -6,7 +6,14 @@ from typing import Any
 
 import typer
 
-from sdcli.i18n import Message
+from sdcli import clock
+from sdcli.commands._transition import list_kind, move, show_doc, site_time
+from sdcli.dates import When
+from sdcli.errors import InvalidValue
+from sdcli.i18n import Message, t
+from sdcli.i18n import lang as current
+from sdcli.questionnaire import load_form
+from sdcli.tickets import check_text
 from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, say
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
@@ -61,11 +68,11 @@ def submit(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sdcli import changes
-    from sdcli.commands.open import read_document
-    from sdcli.dates import When
+    from sdcli import changes  # deferred: not needed by change list/show
 
     a = app_of(ctx)
+    from sdcli.commands.open import read_document  # deferred: only with --from-file
+
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
     given = {"customer": customer, "site": site, "type": kind, "description": description, "country": country,
              "window_start": window_start, "window_end": window_end, "project_manager": project_manager}  # fmt: skip
@@ -83,7 +90,7 @@ def submit(
                                     directory=directory)  # fmt: skip
     doc = changes.submit(a.store(), request, actor=a.agent, home=a.home)
     if draft is not None:
-        from sdcli import drafts
+        from sdcli import drafts  # deferred: only after a form walked on a terminal
 
         drafts.remove(a.home, draft)
     if as_json:
@@ -121,10 +128,8 @@ def _ask(
 ) -> tuple[dict[str, Any], Any]:
     """The change form (change.toml's [[question]]) walked on the terminal: each answer checked
     on its line; without a project manager, the directory's routing is checked on that line."""
-    from sdcli import changes, intake
-    from sdcli.commands._forms import walk_form
-    from sdcli.i18n import lang as current
-    from sdcli.questionnaire import load_form
+    from sdcli import changes, intake  # deferred: not needed by change list/show
+    from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
 
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
                                directory=directory)  # fmt: skip
@@ -149,8 +154,6 @@ def _ask(
 def _move(
     ctx: typer.Context, ticket_id: str, action: str, as_json: bool, note: str | None = None, **fields: Any
 ) -> None:
-    from sdcli.commands._transition import move
-
     move(ctx, ticket_id, action, as_json, prefix="CHG", note=note, **fields)
 
 
@@ -182,8 +185,7 @@ def accept(
 
     Example: sdcli change accept CHG3 --by "Rosa Quispe"
     """
-    from sdcli import changes
-    from sdcli.tickets import check_text
+    from sdcli import changes  # deferred: not needed by change list/show
 
     a = app_of(ctx)
     doc = changes.accept(a.store(), ticket_id, check_text("by", by), actor=a.agent, home=a.home)
@@ -205,8 +207,6 @@ def schedule(
 
     Example: sdcli change schedule CHG3 --at "10/12/2026 22:00"
     """
-    from sdcli.commands._transition import site_time
-
     _move(ctx, ticket_id, "schedule", as_json, scheduled_at=site_time(ctx, ticket_id, at, dayfirst))
 
 
@@ -221,8 +221,6 @@ def execute(
 
     Example: sdcli change execute CHG3 --note "rack moved, links up"
     """
-    from sdcli import clock
-
     _move(ctx, ticket_id, "execute", as_json, note=note, executed_at=clock.iso(clock.now()))
 
 
@@ -238,8 +236,6 @@ def cost(
 
     Example: sdcli change cost CHG3 --amount 1200 --currency USD
     """
-    from sdcli.errors import InvalidValue
-
     cur = currency.strip().upper()
     if len(cur) != 3 or not cur.isalpha():
         raise InvalidValue("currency", currency, "invalid.currency")
@@ -268,8 +264,6 @@ def reject(
 
     Example: sdcli change reject CHG3 --reason "too expensive"
     """
-    from sdcli.tickets import check_text
-
     _move(
         ctx, ticket_id, "reject", as_json, note=check_text("reason", reason), rejection_reason=reason.strip()
     )
@@ -303,7 +297,6 @@ def list_(
 
     Example: sdcli change list --status awaiting-acceptance --json
     """
-    from sdcli.commands._transition import list_kind
 
     def owner(r: dict[str, Any]) -> None:
         r["owner"] = (r.get("routing") or {}).get("contact", {}).get("name")
@@ -318,8 +311,6 @@ def show(ctx: typer.Context, ticket_id: str = IDARG, as_json: bool = JSON_OPTION
 
     Example: sdcli change show CHG3
     """
-    from sdcli.commands._transition import show_doc
-
     show_doc(ctx, ticket_id, as_json)
 
 
@@ -329,13 +320,12 @@ def states(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
     Example: sdcli change states
     """
-    from sdcli import changes
+    from sdcli import changes  # deferred: not needed by change list/show
 
     data = changes.states(app_of(ctx).home)
     if as_json:
         emit_json(data)
         return
-    from sdcli.i18n import t
 
     typer.echo(f"{t('change.initial')}: {data['initial']}")
     for action, rule in data["actions"].items():

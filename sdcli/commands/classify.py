@@ -6,7 +6,12 @@ from typing import Any
 
 import typer
 
+from sdcli import classifying, sla
 from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
+from sdcli.dates import When
+from sdcli.errors import InvalidValue, MissingAnswers
+from sdcli.i18n import Localized, Message, render, t
+from sdcli.store.base import version
 from sdcli.ui import (
     JSON_OPTION,
     LANG_OPTION,
@@ -48,10 +53,6 @@ def command(
 
     Example: sdcli classify INC12 --accept-suggestion --json
     """
-    from sdcli import classifying, sla
-    from sdcli.errors import MissingAnswers
-    from sdcli.i18n import Message
-    from sdcli.store.base import version
 
     app = app_of(ctx)
     store = app.store()
@@ -74,7 +75,6 @@ def command(
     if as_json:
         emit_json(doc)
         return
-    from sdcli.dates import When
 
     due = When(doc["recovery_due"], doc.get("timezone")) if doc.get("recovery_due") else "—"
     level = doc["severity"]
@@ -84,11 +84,9 @@ def command(
 
 def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[str, int, str | None]:
     """The levels with their targets, the suggestion marked; (method, level, reason) as chosen."""
-    from rich.table import Table
+    from rich.table import Table  # deferred: only on a terminal (not --json)
 
-    from sdcli import sla
-    from sdcli.i18n import Localized, render, t
-    from sdcli.prompts import line, select
+    from sdcli.prompts import line, select  # deferred: questionary, only on a terminal
 
     out = console()
     table = Table(
@@ -111,7 +109,6 @@ def _ask(doc: dict[str, Any], suggestion: Any, lang: str, home: Any) -> tuple[st
         return "suggestion", level, None
 
     def needed(v: str) -> None:
-        from sdcli.errors import InvalidValue
 
         if not v.strip():
             raise InvalidValue("reason", v, "classify.reason_required")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock
 from sdcli.commands._transition import NOTIFY_OPTION, run
 from sdcli.ui import JSON_OPTION
 
@@ -19,8 +20,6 @@ def command(
 
     Example: sdcli close INC12
     """
-    from sdcli import clock
-
     stamp = clock.iso(clock.now())
     run(
         ctx,

@@ -6,15 +6,22 @@ from typing import Any
 
 import typer
 
+from sdcli import completing, intake
+from sdcli.commands.open import parse_flags
+from sdcli.errors import MissingAnswers
+from sdcli.i18n import Joined, Message, render
+from sdcli.store.base import version
 from sdcli.ui import (
     JSON_OPTION,
     LANG_OPTION,
     NO_INPUT_OPTION,
     app_of,
+    console,
     emit_json,
     interactive,
     say,
     session_lang,
+    text,
     warn,
 )
 
@@ -35,12 +42,6 @@ def command(
 
     Example: sdcli complete INC12 --site "Lima HQ" --callback "Ana Díaz <ana@acme.pe> +51 1 4117000"
     """
-    from sdcli import completing, intake
-    from sdcli.commands.open import parse_flags
-    from sdcli.errors import MissingAnswers
-    from sdcli.i18n import Joined, Message
-    from sdcli.store.base import version
-
     app = app_of(ctx)
     store = app.store()
     lang_code = session_lang(app, lang)
@@ -78,10 +79,7 @@ def command(
 def _ask(doc: dict[str, Any], questions: list[Any], ictx: Any, lang: str, home: Any,
          given: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     """Ask each missing answer (and any it makes apply), saying what an invalid one was."""
-    from sdcli import completing
-    from sdcli.i18n import render
-    from sdcli.prompts import Walker
-    from sdcli.ui import console, text
+    from sdcli.prompts import Walker  # deferred: questionary, only on a terminal
 
     invalid = {e["key"]: e for e in doc.get("missing_answers") or [] if isinstance(e, dict)}
     answers = {q.key: doc[q.key] for q in questions if q.key in doc}

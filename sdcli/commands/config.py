@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import typer
+from rich.table import Table
 
-from sdcli.ui import JSON_OPTION, app_of, emit_json, say
+from sdcli import config
+from sdcli.i18n import t, word
+from sdcli.ui import JSON_OPTION, app_of, console, emit_json, say, text
 
 app = typer.Typer(
     help="Settings: default country, language, time zone, agent name, day order, CSV delimiter, store.\n\n"
@@ -18,8 +21,6 @@ DESK = typer.Option(False, "--desk", help="The desk's file (config.toml in SDCLI
 
 
 def _path(ctx: typer.Context, desk: bool):
-    from sdcli import config
-
     return config.desk_config_path(app_of(ctx).home) if desk else config.user_config_path()
 
 
@@ -29,8 +30,6 @@ def get(ctx: typer.Context, key: str = KEY, as_json: bool = JSON_OPTION) -> None
 
     Example: sdcli config get country
     """
-    from sdcli import config
-
     found = config.settings(app_of(ctx).home)
     if key not in config.SETTINGS:
         config.setting_value(key, "x")  # refused, naming the known ones
@@ -51,8 +50,6 @@ def set_(
 
     Example: sdcli config set country PE
     """
-    from sdcli import config
-
     a = app_of(ctx)
     checked = config.setting_value(key, value, a.home)
     path = _path(ctx, desk)
@@ -67,8 +64,6 @@ def unset(ctx: typer.Context, key: str = KEY, desk: bool = DESK) -> None:
 
     Example: sdcli config unset country
     """
-    from sdcli import config
-
     if key not in config.SETTINGS:
         config.setting_value(key, "x")
     path = _path(ctx, desk)
@@ -82,16 +77,11 @@ def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
     Example: sdcli config list --json
     """
-    from sdcli import config
-    from sdcli.i18n import t, word
-    from sdcli.ui import console, text
-
     found = config.settings(app_of(ctx).home)
     rows = [{"key": k, "value": getattr(found, k), "source": found.source(k)} for k in config.SETTINGS]
     if as_json:
         emit_json(rows)
         return
-    from rich.table import Table
 
     table = Table()
     for col in ("setting", "value", "source"):
@@ -114,9 +104,6 @@ def path(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
     Example: sdcli config path
     """
-    from sdcli import config
-    from sdcli.i18n import t
-
     user, desk = config.user_config_path(), config.desk_config_path(app_of(ctx).home)
     if as_json:
         emit_json({"user": str(user), "desk": str(desk)})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from sdcli.errors import InvalidValue
+from sdcli.render import show_ticket, ticket_table
 from sdcli.ui import JSON_OPTION, app_of, app_reading, emit_json, say
 
 app = typer.Typer(
@@ -44,7 +46,7 @@ def add(
     Example: sdcli customer add "Banco Andino" --account-manager "Rita Paz <rita@example.com> +51 1 4117000"
     --site "Planta Cuiabá=America/Cuiaba"
     """
-    from sdcli.changes import check_customer
+    from sdcli.changes import check_customer  # deferred: not needed by customer list
 
     a = app_of(ctx)
     raw = {"name": name, "project_manager": project_manager, "account_manager": account_manager,
@@ -63,8 +65,6 @@ def list_(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
 
     Example: sdcli customer list --json
     """
-    from sdcli.render import ticket_table
-
     rows = app_reading(ctx).store().customers()
     if as_json:
         emit_json(rows)
@@ -79,9 +79,7 @@ def show(ctx: typer.Context, name: str = typer.Argument(...), as_json: bool = JS
 
     Example: sdcli customer show "Banco Andino"
     """
-    from sdcli.changes import find_customer
-    from sdcli.errors import InvalidValue
-    from sdcli.render import show_ticket
+    from sdcli.changes import find_customer  # deferred: not needed by customer list
 
     record = find_customer(app_of(ctx).store(), name)
     if record is None:

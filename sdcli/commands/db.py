@@ -6,6 +6,7 @@ from typing import Any
 
 import typer
 
+from sdcli.errors import UsageProblem
 from sdcli.ui import JSON_OPTION, app_of, clean, emit_json
 
 app = typer.Typer(
@@ -15,8 +16,6 @@ app = typer.Typer(
 
 
 def _database(store: Any, what: str) -> Any:
-    from sdcli.errors import UsageProblem
-
     if not hasattr(getattr(store, "target", None), "schema"):
         raise UsageProblem(f"{what} is for a PostgreSQL store; {store.describe()} is not one")
     return store

@@ -14,8 +14,9 @@ def command(
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Check the store: valid JSON, index consistent with tickets, unique ids, permissions; on
-    PostgreSQL the connection, the schema version and the login's permissions.
+    """Check the store: valid JSON, index consistent with tickets, unique ids, permissions.
+
+    On PostgreSQL: the connection, the schema version and the login's permissions.
 
     Exits 1 when a problem is found. Example: sdcli doctor --fix
     """

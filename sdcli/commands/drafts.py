@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import drafts
+from sdcli.errors import RefusedTransition
+from sdcli.render import ticket_table
 from sdcli.ui import JSON_OPTION, app_of, app_reading, emit_json, say, warn
 
 app = typer.Typer(help="Forms in progress (incident, SSR, change): who owns each, and discarding one.\n\n"
@@ -22,8 +25,6 @@ def list_(
 
     Example: sdcli drafts list --mine
     """
-    from sdcli import drafts
-
     a = app_reading(ctx)
     damaged: list[object] = []
     found = [d for d in drafts.all_drafts(a.home, damaged) if not mine or d.agent == a.agent]
@@ -31,8 +32,6 @@ def list_(
         emit_json([{"id": d.id, "form": d.form, "owner": d.agent, "started_at": d.started_at,
                     "updated_at": d.updated_at, "answers": d.answers} for d in found])  # fmt: skip
     else:
-        from sdcli.render import ticket_table
-
         rows = [{"id": d.id, "kind": d.form, "opened_by": d.agent, "customer": d.answers.get("customer") or "",
                  "site": d.answers.get("site") or "", "updated_at": d.updated_at} for d in found]  # fmt: skip
         ticket_table(rows, ("id", "kind", "opened_by", "customer", "site", "updated_at"))
@@ -50,9 +49,6 @@ def discard(
 
     Example: sdcli drafts discard D20261201093000ab12
     """
-    from sdcli import drafts
-    from sdcli.errors import RefusedTransition
-
     a = app_of(ctx)
     draft = drafts.load(a.home, draft_id)
     if draft.agent != a.agent and not force:

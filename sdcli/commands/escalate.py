@@ -6,7 +6,14 @@ from typing import Any
 
 import typer
 
+from sdcli import escalation, escalation_table
 from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
+from sdcli.errors import UnknownTicket
+from sdcli.escalation_calls import WARNING, Call, record_call
+from sdcli.escalation_table import OUTCOMES
+from sdcli.hours import shown
+from sdcli.i18n import Localized, Message, t, word
+from sdcli.store.base import version
 from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
 
 
@@ -34,8 +41,6 @@ def command(
 
     Example: sdcli escalate INC12 --call "Carla Mendes" --outcome no-answer
     """
-    from sdcli import escalation, escalation_table
-    from sdcli.errors import UnknownTicket
 
     app = app_of(ctx)
     store = app.store()
@@ -54,8 +59,6 @@ def command(
         _loop(app, store, doc, table, notify_now=notify_now)
         return
     if name is not None:
-        from sdcli.escalation_calls import Call
-
         doc = _record(
             app, doc, table, now, Call(name, chan, outcome, note, force, reason), notify_now=notify_now
         )
@@ -65,7 +68,7 @@ def command(
     if as_json:
         emit_json(st)
     else:
-        from sdcli.views.escalation import show
+        from sdcli.views.escalation import show  # deferred: Rich, not on escalate --json
 
         show(doc, table, st, now)
 
@@ -73,8 +76,6 @@ def command(
 def _record(app: Any, doc: dict[str, Any], table: Any, now: Any, call: Any, *, expect: int | None = None,
             notify_now: bool = False) -> dict[str, Any]:  # fmt: skip
     """One attempt saved (refused when the ticket changed since `expect`), its advice told."""
-    from sdcli.escalation_calls import WARNING, record_call
-
     names = {lv.level: lv.name for lv in table.levels}
     doc, advice = record_call(app.store(), doc["id"], table, call, actor=app.agent, now=now, home=app.home,
                               expect=expect, queue=queue_of(app, names.get))  # fmt: skip
@@ -87,12 +88,8 @@ def _record(app: Any, doc: dict[str, Any], table: Any, now: Any, call: Any, *, e
 
 def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: bool = False) -> None:
     """On a terminal: the table, a call recorded, then "another call?" on the refreshed level."""
-    from sdcli import escalation
-    from sdcli.escalation_calls import Call
-    from sdcli.i18n import t
-    from sdcli.prompts import confirm
-    from sdcli.store.base import version
-    from sdcli.views.escalation import show
+    from sdcli.prompts import confirm  # deferred: questionary, only on a terminal
+    from sdcli.views.escalation import show  # deferred: Rich, not on escalate --json
 
     while True:
         now = store.now()
@@ -109,9 +106,6 @@ def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: 
 
 def _advise(level: Any, now: Any) -> None:
     """The active level's contacts that are out of hours, with what to do."""
-    from sdcli.hours import shown
-    from sdcli.i18n import Message
-
     for c in level.contacts:
         if not c.available(now):
             warn(
@@ -125,10 +119,8 @@ def _advise(level: Any, now: Any) -> None:
 
 
 def _ask(level: Any, now: Any) -> tuple[str, str, str | None, str | None]:
-    from sdcli.escalation_table import OUTCOMES
-    from sdcli.i18n import Localized, Message, t, word
-    from sdcli.prompts import line, select
-    from sdcli.render import phone
+    from sdcli.prompts import line, select  # deferred: questionary, only on a terminal
+    from sdcli.render import phone  # deferred: Rich, only on a terminal
 
     choices = [(f"{c.name} ({Localized(c.role).render()}) {phone(c.phone)}" + ("" if c.available(now) else t("escalate.out_of_hours_choice")), c.name)
                for c in level.contacts]  # fmt: skip

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import config, tables
+from sdcli.errors import StoreDamaged
+from sdcli.outputs import write_text
+from sdcli.tickets import build_filters, find
 from sdcli.ui import app_reading, say, warn
 
 
@@ -39,11 +43,6 @@ def command(
 
     Example: sdcli export --kind incident --since 30d --format csv -o incidents.csv
     """
-    from sdcli import config, tables
-    from sdcli.errors import StoreDamaged
-    from sdcli.outputs import write_text
-    from sdcli.tickets import build_filters, find
-
     app = app_reading(ctx)
     filters = build_filters(kind=kind, status=status, severity=severity, customer=customer, site=site,
                             since=since, until=until, include_all=not open_only, sort="id", home=app.home)  # fmt: skip

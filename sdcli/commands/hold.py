@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock, sla
 from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
 from sdcli.ui import JSON_OPTION
 
@@ -23,8 +24,6 @@ def command(
 
     Example: sdcli hold INC12 --reason awaiting-customer
     """
-    from sdcli import clock, sla
-
     why = text_or_ask(ctx, ticket_id, reason, flag="--reason", field="reason", label="prompt.hold_reason")
     now = clock.now()
     run(

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import sys
+from collections import Counter
+from pathlib import Path
+
 import typer
 
+from sdcli import importing, tables
+from sdcli.errors import UsageProblem
+from sdcli.i18n import Message, render, t
+from sdcli.importing import ImportRejected
+from sdcli.inputs import decode, read_source
 from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, say, warn
 
 
@@ -51,11 +60,6 @@ def command(
 
     Example: sdcli import export.csv --preset servicenow --json
     """
-    from pathlib import Path
-
-    from sdcli import importing, tables
-    from sdcli.errors import UsageProblem
-
     app = app_of(ctx)
     m = importing.load_mapping(preset, mapping, maps, app.home)
     if dayfirst is not None:
@@ -79,12 +83,6 @@ def command(
 
 def _read(source: str, fmt: str | None):
     """The format and the rows of the file (a column named twice warned of)."""
-    from collections import Counter
-
-    from sdcli import tables
-    from sdcli.i18n import Message
-    from sdcli.inputs import decode, read_source
-
     text = decode(read_source(source), source)
     fmt = tables.detect_format(source, fmt, text[:4096])
     table = tables.read_rows(text, fmt, source)
@@ -108,12 +106,9 @@ def _report(plan, dry_run: bool, as_json: bool) -> None:
 def _refuse(plan, dry_run: bool, as_json: bool) -> None:
     """Nothing was written: every bad row named (on stdout too with --json, every count but
     read and rejected at 0), exit 1."""
-    from sdcli.importing import ImportRejected
-
     if as_json:
         emit_json({**dict.fromkeys(plan.summary(), 0), "read": plan.read, "rejected": len(plan.rejected_rows),
                    "dry_run": dry_run, "errors": [e.as_dict() for e in plan.errors]})  # fmt: skip
-    from sdcli.i18n import render, t
 
     for err in plan.errors[:50]:
         typer.echo(f"  {clean(render(err.message()))}", err=True)
@@ -124,14 +119,11 @@ def _refuse(plan, dry_run: bool, as_json: bool) -> None:
 
 def _progress(rows: int):
     """A Rich progress bar of the validation on a terminal; None in a pipe or for small inputs."""
-    import sys
-
     if rows < 2000 or not sys.stderr.isatty():
         return None
-    from rich.progress import Progress
+    from rich.progress import Progress  # deferred: only on a terminal
 
     bar = Progress(transient=True)
-    from sdcli.i18n import t
 
     task = bar.add_task(t("import.validating", n=f"{rows:,}"), total=1.0)
     bar.start()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
+from sdcli.errors import InvalidValue
+from sdcli.i18n import Joined, Literal, Message, render, t
+from sdcli.mail import inbox, read
 from sdcli.ui import JSON_OPTION, app_of, emit_json, info, one_line
 
 
@@ -26,12 +31,6 @@ def command(
 
     Example: sdcli inbox ~/Maildir/desk --json
     """
-    import sys
-
-    from sdcli.errors import InvalidValue
-    from sdcli.i18n import Joined, Literal, Message, render
-    from sdcli.mail import inbox, read
-
     if kind not in (None, "incident", "ssr"):
         raise InvalidValue("kind", kind, "invalid.inbox_kind")
     app = app_of(ctx)
@@ -61,13 +60,9 @@ def command(
 
 def _progress(total: int):
     """A Rich progress bar on a terminal for a large mailbox; None in a pipe or for a few messages."""
-    import sys
-
     if total < 200 or not sys.stderr.isatty():
         return None
-    from rich.progress import Progress
-
-    from sdcli.i18n import t
+    from rich.progress import Progress  # deferred: only on a terminal
 
     bar = Progress(transient=True)
     task = bar.add_task(t("inbox.reading", n=f"{total:,}"), total=total)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from sdcli.tickets import build_filters, find, find_page, sla_filter, unacked_filter
 from sdcli.ui import JSON_OPTION, app_reading
-from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
+from sdcli.views.lists import ESSENTIAL, WIDER, screenful, ticket_table
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION, emit_rows, row_format
 
 #: the columns of `--format tsv|csv` (and of a pipe); a terminal's table chooses by width
 COLUMNS = ("id", "status", "severity", "customer", "site", "opened_at", "problem", "recovery_due")
@@ -54,8 +56,6 @@ def command(
 
     Example: sdcli list --kind incident --severity 1 --since 3d --json id,status,customer
     """
-    from sdcli.tickets import build_filters, find, find_page, sla_filter, unacked_filter
-
     app = app_reading(ctx)
     filters = build_filters(
         kind=kind, status=status, severity=severity, customer=customer, site=site, since=since,
@@ -66,8 +66,6 @@ def command(
         unacked_filter(filters, explicit_sort=explicit_sort)
     if due or breached:
         sla_filter(filters, due=due, breached=breached, explicit_sort=explicit_sort)
-    from sdcli.views.lists import ESSENTIAL, WIDER, screenful, ticket_table
-    from sdcli.views.output import emit_rows, row_format
 
     total = None
     if not quiet and not all_rows and row_format(fmt, as_json) == "table":  # read only what is shown

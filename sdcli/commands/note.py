@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import typer
 
+from sdcli.commands._transition import text_or_ask
+from sdcli.tickets import add_note
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 
@@ -21,11 +25,6 @@ def command(
 
     Example: sdcli note INC12 "Customer confirms the router was rebooted"
     """
-    import sys
-
-    from sdcli.commands._transition import text_or_ask
-    from sdcli.tickets import add_note
-
     app = app_of(ctx)
     if note == "-":
         note = sys.stdin.read()

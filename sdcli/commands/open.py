@@ -6,6 +6,11 @@ from typing import Any
 
 import typer
 
+from sdcli import clock, intake, validate
+from sdcli.dates import When
+from sdcli.errors import DraftDamaged, InvalidValue, UnknownDraft, UsageProblem
+from sdcli.i18n import t
+from sdcli.intake import load_questionnaire
 from sdcli.ui import (
     DAYFIRST_OPTION,
     JSON_OPTION,
@@ -19,13 +24,12 @@ from sdcli.ui import (
     session_lang,
     warn,
 )
+from sdcli.validate import UNKNOWN
 
 SETTINGS = {"context_settings": {"allow_extra_args": True, "ignore_unknown_options": True}}
 
 
 def _epilog() -> str:
-    from sdcli.i18n import t
-    from sdcli.intake import load_questionnaire
 
     lines = [t("open.epilog")]
     for q in load_questionnaire():
@@ -40,8 +44,6 @@ def _epilog() -> str:
 def parse_flags(args: list[str], questions: list[Any]) -> dict[str, Any]:
     """The questionnaire's flags (--customer X, --callback '...' repeated, --no-power,
     --power-unknown...)."""
-    from sdcli.errors import UsageProblem
-    from sdcli.validate import UNKNOWN
 
     by_flag: dict[str, tuple[Any, Any]] = {}
     for q in questions:
@@ -80,8 +82,7 @@ def parse_flags(args: list[str], questions: list[Any]) -> dict[str, Any]:
 
 def read_document(source: str) -> dict[str, Any]:
     """A JSON object from a file or '-' (stdin): UTF-8, within sdcli's bounds (depth, numbers)."""
-    from sdcli.errors import InvalidValue
-    from sdcli.inputs import decode, parse_json, read_source
+    from sdcli.inputs import decode, parse_json, read_source  # deferred: only with --from-file
 
     text = decode(read_source(source, "from-file"), source, "from-file")
     try:
@@ -132,7 +133,7 @@ def command(
     Example: sdcli open --no-input --customer ACME --site "Lima HQ" --country PE --problem link_down
     --callback "Ana Díaz <ana@acme.pe> +51 1 4117000" --service-type mpls --no-contingency
     """
-    from sdcli import drafts, intake, validate
+    from sdcli import drafts, intake  # deferred: complete imports this module (parse_flags), never drafts
 
     app = app_of(ctx)
     lang_code = session_lang(app, lang)
@@ -175,8 +176,7 @@ def _resumable(app: Any, draft_id: str | None, lang_code: str, *, no_input: bool
     """The draft --resume continues: --draft's, the only one, or the one the agent picks on a
     terminal; none, several in a script, or only damaged ones are refused, naming why. Damaged
     drafts beside a readable one are left as they are, and said."""
-    from sdcli import drafts
-    from sdcli.errors import DraftDamaged, UnknownDraft
+    from sdcli import drafts  # deferred: complete imports this module (parse_flags), never drafts
 
     damaged: list[Any] = []
     existing = drafts.all_drafts(app.home, damaged, form="incident")
@@ -191,7 +191,7 @@ def _resumable(app: Any, draft_id: str | None, lang_code: str, *, no_input: bool
     elif not existing:
         raise UnknownDraft("error.no_draft", where=str(app.home / "drafts"))
     elif interactive(app, no_input=no_input):
-        from sdcli.prompts import pick_draft
+        from sdcli.prompts import pick_draft  # deferred: questionary, only on a terminal
 
         draft = drafts.load(app.home, pick_draft([(d.id, d.title) for d in existing], lang_code, app.home))
     else:
@@ -217,7 +217,6 @@ def _resumed(
 ) -> tuple[str, str | None, Any, str, dict[str, Any]]:
     """A resumed draft's options under the flags given now (a flag wins): the channel, the
     received-at text, the intake context, the language and the answers."""
-    from sdcli import intake
 
     opts = draft.options
     chan = channel or opts.get("channel") or chan
@@ -235,7 +234,6 @@ def _resumed(
 def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: str, as_json: bool) -> None:
     """The incident opened: as JSON, or its id, the acknowledgement text, the notes on dates
     read and, for an email report, when its acknowledgement is due."""
-    from sdcli import intake
 
     if as_json:
         emit_json(doc)
@@ -245,8 +243,6 @@ def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: 
     for note in ictx.notes:  # a date whose day order decided it, shown back in words
         info(note)
     if chan == "email":
-        from sdcli.dates import When
-
         say("open.email_report", due=When(doc["ack_due"], doc.get("timezone")), id=doc["id"])
 
 
@@ -255,8 +251,7 @@ def _walk(
 ) -> tuple[dict[str, Any], Any]:
     """The questionnaire walked and reviewed by the forms' shared body (a resumed draft's answers
     shown first), then checked whole."""
-    from sdcli import clock, intake
-    from sdcli.commands._forms import walk_form
+    from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
 
     options = {"lang": lang_code, "channel": chan, "country": country, "tz": tz, "dayfirst": dayfirst,
                "received_at": clock.iso(clock.now()), "received_text": received_raw}  # fmt: skip

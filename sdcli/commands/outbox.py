@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from sdcli.errors import InvalidValue
+from sdcli.i18n import Joined, Message, from_data, render, t, word
+from sdcli.model import format_id, parse_id
+from sdcli.render import ticket_table
+from sdcli.store.outbox import STATES
 from sdcli.ui import JSON_OPTION, app_of, app_reading, emit_json, say, warn
 
 #: an outbox item's state in words (the catalogue's outbox.state.*)
@@ -29,12 +34,6 @@ def list_(
 
     Example: sdcli outbox list --state failed --json
     """
-    from sdcli.errors import InvalidValue
-    from sdcli.i18n import t, word
-    from sdcli.model import format_id, parse_id
-    from sdcli.render import ticket_table
-    from sdcli.store.outbox import STATES
-
     for s in state:
         if s not in STATES:
             raise InvalidValue("state", s, "invalid.outbox_state", states=", ".join(STATES))
@@ -64,8 +63,7 @@ def send(
 
     Example: sdcli outbox send
     """
-    from sdcli.i18n import Joined, Message, word
-    from sdcli.mail import smtp
+    from sdcli.mail import smtp  # deferred: only when sending (not outbox list)
 
     app = app_of(ctx)
     store = app.store()
@@ -98,7 +96,7 @@ def discard(
 
     Example: sdcli outbox discard 7
     """
-    from sdcli.mail import smtp
+    from sdcli.mail import smtp  # deferred: only when sending (not outbox list)
 
     app = app_of(ctx)
     store = app.store()
@@ -111,8 +109,6 @@ def discard(
 
 def _error(item: dict) -> str:
     """Why an update was not sent, in the session's language (the server's own words as it said them)."""
-    from sdcli.i18n import from_data, render
-
     if item.get("why"):
         return render(from_data(item["why"]))
     return str(item.get("last_error") or "")

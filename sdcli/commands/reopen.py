@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock, sla
 from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
-from sdcli.ui import JSON_OPTION
+from sdcli.ui import JSON_OPTION, app_of
 
 
 def command(
@@ -21,9 +22,6 @@ def command(
 
     Example: sdcli reopen INC12 --note "Link down again after 10 minutes"
     """
-
-    from sdcli import clock, sla
-    from sdcli.ui import app_of
 
     note = text_or_ask(ctx, ticket_id, note, flag="--note", field="note", label="prompt.reopen_reason")
     now, home = clock.now(), app_of(ctx).home

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock, sla
 from sdcli.commands._transition import NOTIFY_OPTION, run, text_or_ask
-from sdcli.ui import JSON_OPTION
+from sdcli.ui import JSON_OPTION, app_of
 
 
 def command(
@@ -21,15 +22,10 @@ def command(
 
     Example: sdcli resolve INC12 --note "Power restored at the site; link up"
     """
-    from sdcli import clock
-    from sdcli.ui import app_of
-
     note = text_or_ask(ctx, ticket_id, note, flag="--note", field="note", label="prompt.resolution")
     stamp, home = clock.iso(clock.now()), app_of(ctx).home
 
     def apply(doc: dict) -> None:
-        from sdcli import sla
-
         doc["resolved_at"] = stamp
         doc["resolution"] = str(note).strip()
         sla.on_resolve(doc, clock.from_iso(stamp), home)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock, sla
 from sdcli.commands._transition import NOTIFY_OPTION, run
 from sdcli.ui import JSON_OPTION, app_of
 
@@ -19,8 +20,6 @@ def command(
 
     Example: sdcli resume INC12 --note "customer answered"
     """
-    from sdcli import clock, sla
-
     now, home = clock.now(), app_of(ctx).home
     run(
         ctx,

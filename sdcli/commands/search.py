@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from sdcli.commands.list_ import COLUMNS
+from sdcli.errors import UsageProblem
+from sdcli.render import ticket_table
+from sdcli.tickets import build_filters, find
 from sdcli.ui import JSON_OPTION, app_reading, emit_json
 
 
@@ -15,16 +19,14 @@ def command(
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Find tickets by what the caller says: customer, site, description, a contact's name,
-    e-mail or phone, the customer's reference or the external number. Finished tickets
-    included (--open leaves them out); newest first.
+    """Find tickets by what the caller says: customer, site, contact, references, text.
+
+    The text is looked for in the customer, site, description, a contact's name, e-mail or
+    phone, the customer's reference and the external number. Finished tickets included
+    (--open leaves them out); newest first.
 
     Example: sdcli search telefonica --json
     """
-    from sdcli.commands.list_ import COLUMNS
-    from sdcli.errors import UsageProblem
-    from sdcli.tickets import build_filters, find
-
     if not text.strip():
         raise UsageProblem("error.empty_search")
 
@@ -34,6 +36,5 @@ def command(
     if as_json:
         emit_json(rows)
         return
-    from sdcli.render import ticket_table
 
     ticket_table(rows, COLUMNS)

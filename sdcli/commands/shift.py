@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock, shift
+from sdcli.i18n import t, word
 from sdcli.ui import JSON_OPTION, app_reading, text, warn
-from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
+from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION, emit_rows, row_format, stream_json_object
 
 #: the columns of `--format tsv|csv` (and of a pipe): a row per ticket per section
 ROW_COLUMNS = ("section", "id", "severity", "status", "customer", "site", "at")
@@ -41,15 +43,12 @@ def command(
 
     Example: sdcli shift --within 2h
     """
-    from sdcli import clock, shift
-    from sdcli.views.output import emit_rows, row_format
-
     app = app_reading(ctx)
     now = clock.now()
     shape = row_format(fmt, as_json)
     limit = None
     if shape == "table" and not quiet and not all_rows:  # read only what a screenful shows
-        from sdcli.views.lists import screenful
+        from sdcli.views.lists import screenful  # deferred: Rich, only on a terminal
 
         limit = screenful()
     data = shift.view(app.store(), now, clock.parse_duration(within, field="within"), app.home, limit=limit)
@@ -58,8 +57,6 @@ def command(
         warn(problem)
     data["problems"] = [str(p) for p in data["problems"]]
     if shape == "json" and not quiet:
-        from sdcli.views.output import stream_json_object
-
         stream_json_object(data)
         return
     if shape != "table" or quiet:
@@ -68,7 +65,7 @@ def command(
             rows = list({r["id"]: r for r in rows}.values())
         emit_rows(rows, ROW_COLUMNS, fmt=shape, as_json=False, quiet=quiet, table=lambda: None)
         return
-    from sdcli.views.shift import show
+    from sdcli.views.shift import show  # deferred: Rich, not on shift --json
 
     out = show(data, now, within, SECTIONS, counts=counts, all_rows=all_rows)
     _failed_updates(out, data["updates_failed"])
@@ -76,9 +73,7 @@ def command(
 
 def _failed_updates(out, failed: list) -> None:
     """The customer updates the mail server refused for good: for a person to send again or drop."""
-    from rich.table import Table
-
-    from sdcli.i18n import t, word
+    from rich.table import Table  # deferred: Rich, not on shift --json
 
     title = t("shift.updates_failed")
     if not failed:
@@ -86,7 +81,7 @@ def _failed_updates(out, failed: list) -> None:
         return
     # the title on its own line: a table's title wraps to the table's width
     out.print(text(t("shift.updates_failed_count", title=title, n=len(failed)), "red"))
-    from sdcli.commands.outbox import _error
+    from sdcli.commands.outbox import _error  # deferred: only when updates failed
 
     grid = Table()
     for col in ("n", "ticket", "action", "to", "error"):

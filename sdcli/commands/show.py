@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from sdcli import clock, sla
+from sdcli.commands._transition import show_doc
+from sdcli.i18n import render, t
 from sdcli.ui import JSON_OPTION
 
 
@@ -16,19 +19,16 @@ def command(
 
     Example: sdcli show INC12 --json
     """
-    from sdcli.commands._transition import show_doc
-
     show_doc(ctx, ticket_id, as_json, extra_rows=_sla_row)
 
 
 def _sla_row(doc: dict) -> list[tuple[str, str]]:
     if doc.get("kind") != "incident":
         return []
-    from sdcli import clock, completing, sla
-    from sdcli.i18n import render, t
-
     rows = [(t("show.sla"), render(sla.status_line(doc, clock.now())))]
     if doc.get("missing_answers"):
+        from sdcli import completing  # deferred: not on show --json
+
         lines = [render(line) for line in completing.describe_missing(doc)]
         rows.append((t("show.incomplete"), "\n".join([*lines, t("show.complete_with", id=doc["id"])])))
     return rows

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import csv
+import sys
 from typing import Any
 
 import typer
 
-from sdcli.i18n import Message
+from sdcli import clock
+from sdcli.commands._transition import list_kind, move, show_doc, site_time
+from sdcli.config import current
+from sdcli.dates import When
+from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation, UsageProblem
+from sdcli.i18n import Localized, Message, word
+from sdcli.i18n import t as tr
+from sdcli.questionnaire import load_form
 from sdcli.ui import (
     DAYFIRST_OPTION,
     JSON_OPTION,
     LANG_OPTION,
     NO_INPUT_OPTION,
     app_of,
+    console,
     emit_json,
     info,
     interactive,
     session_lang,
+    text,
 )
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
@@ -28,8 +39,6 @@ IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
 
 
 def _details(fields: list[str]) -> dict[str, str]:
-    from sdcli.errors import UsageProblem
-
     out = {}
     for item in fields:
         k, eq, v = item.partition("=")
@@ -84,19 +93,17 @@ def submit(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sdcli import clock, ssr, validate
-    from sdcli.commands.open import read_document
-    from sdcli.dates import When
+    from sdcli import clock, ssr, validate  # deferred: not needed by ssr list/show
 
     a = app_of(ctx)
     code = session_lang(a, lang)
+    from sdcli.commands.open import read_document  # deferred: only with --from-file
+
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
     given = {"requester": requester, "customer": customer, "site": site, "country": country, "category": category,
              "window_start": start, "window_end": end, "description": description, "timezone": tz}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
     if not isinstance(raw.get("details") or {}, dict):
-        from sdcli.errors import InvalidValue
-
         raise InvalidValue("details", raw["details"], "invalid.details")
     raw["details"] = {**(raw.get("details") or {}), **_details(fields)}
     directory = a.store().customers() if a.store().exists() else []
@@ -115,7 +122,7 @@ def submit(
     )
     doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home)
     if draft is not None:
-        from sdcli import drafts
+        from sdcli import drafts  # deferred: only after a form walked on a terminal
 
         drafts.remove(a.home, draft)
     if as_json:
@@ -140,10 +147,8 @@ def _ask(
 ) -> tuple[dict[str, Any], Any]:  # fmt: skip
     """The SSR form (ssr.toml's [[question]]) walked on the terminal: each answer checked on its
     line, the lead time as soon as the start is given; the answers as the flags give them."""
-    from sdcli import clock, intake, ssr, validate
-    from sdcli.commands._forms import walk_form
-    from sdcli.errors import RuleViolation
-    from sdcli.questionnaire import load_form
+    from sdcli import clock, intake, ssr, validate  # deferred: not needed by ssr list/show
+    from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
 
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
                                directory=directory)  # fmt: skip
@@ -187,8 +192,7 @@ def check(
 
     Example: sdcli ssr check --start "07/12/2026 09:00" --country MX --tz America/Mexico_City --received-at "04/12/2026 16:00"
     """
-    from sdcli import clock, sites, ssr, validate
-    from sdcli.errors import MissingAnswers, RuleViolation
+    from sdcli import clock, sites, ssr, validate  # deferred: not needed by ssr list/show
 
     a = app_of(ctx)
     known = sites.countries(a.home)
@@ -217,8 +221,6 @@ def check(
 def _move(
     ctx: typer.Context, ticket_id: str, action: str, as_json: bool, note: str | None = None, **fields: Any
 ) -> None:
-    from sdcli.commands._transition import move
-
     move(ctx, ticket_id, action, as_json, prefix="SSR", note=note, **fields)
 
 
@@ -234,8 +236,6 @@ def schedule(
 
     Example: sdcli ssr schedule SSR4
     """
-    from sdcli.commands._transition import site_time
-
     _move(
         ctx,
         ticket_id,
@@ -256,8 +256,6 @@ def done(
 
     Example: sdcli ssr done SSR4 --note "route added"
     """
-    from sdcli import clock
-
     _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(clock.now()))
 
 
@@ -283,8 +281,6 @@ def list_(ctx: typer.Context, status: list[str] = typer.Option([], "--status"), 
 
     Example: sdcli ssr list --status received
     """
-    from sdcli.commands._transition import list_kind
-
     list_kind(ctx, "ssr", status=status, customer=customer, include_all=include_all, as_json=as_json, fmt=fmt, quiet=quiet,
               columns=("id", "status", "customer", "site", "category", "window_start"))  # fmt: skip
 
@@ -295,8 +291,6 @@ def show(ctx: typer.Context, ticket_id: str = IDARG, as_json: bool = JSON_OPTION
 
     Example: sdcli ssr show SSR4 --json
     """
-    from sdcli.commands._transition import show_doc
-
     show_doc(ctx, ticket_id, as_json)
 
 
@@ -312,12 +306,8 @@ def invoice(
 
     Example: sdcli ssr invoice --month 2026-11 --customer ACME --csv
     """
-    import csv
-    import sys
-
-    from sdcli import ssr
-    from sdcli.tables import neutralise
-    from sdcli.ui import console, text
+    from sdcli import ssr  # deferred: not needed by ssr list/show
+    from sdcli.tables import neutralise  # deferred: invoice only
 
     docs = list(app_of(ctx).store().all_tickets("SSR"))
     inv = ssr.invoice(docs, month, customer)
@@ -325,8 +315,6 @@ def invoice(
         emit_json(inv)
         return
     if as_csv:
-        from sdcli.config import current
-
         w = csv.writer(sys.stdout, delimiter=current().csv_delimiter, lineterminator="\r\n")
         w.writerow(["customer", "id", "category", "site", "done_at", "amount", "currency"])
         for c in inv["customers"]:
@@ -335,11 +323,9 @@ def invoice(
                          ln["currency"])  # fmt: skip
                 w.writerow([neutralise(str(x)) for x in cells])
         return
-    from rich.table import Table
+    from rich.table import Table  # deferred: Rich, invoice on a terminal only
 
-    from sdcli.i18n import Localized, word
-    from sdcli.i18n import t as tr
-    from sdcli.render import when
+    from sdcli.render import when  # deferred: Rich, invoice on a terminal only
 
     labels = {c["value"]: Localized(c["label"]).render() for c in ssr.catalogue(app_of(ctx).home)["category"]}
     zones = {d["id"]: d.get("timezone") for d in docs}

@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from sdcli.commands import _mail
+from sdcli.dates import When
+from sdcli.errors import RefusedTransition
+from sdcli.tickets import check_text
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 
 IDARG = typer.Argument(..., metavar="ID", help="SSR id.")
@@ -26,9 +29,7 @@ def ack(
 
     Example: sdcli ssr ack SSR3 --reply --send
     """
-    from sdcli import ssr
-    from sdcli.errors import RefusedTransition
-    from sdcli.tickets import check_text
+    from sdcli import ssr  # deferred: ssr list/show import this module too
 
     a = app_of(ctx)
     store = a.store()
@@ -51,6 +52,4 @@ def ack(
     if as_json:
         emit_json(doc)
     else:
-        from sdcli.dates import When
-
         say("reply.confirmed", id=doc["id"], at=When(doc["confirmed_at"], doc.get("timezone")))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from sdcli.errors import UsageProblem
+from sdcli.moving import copy_store
+from sdcli.store import open_store
 from sdcli.ui import JSON_OPTION, app_of, emit_json, info
 
 app = typer.Typer(
@@ -27,10 +30,6 @@ def copy(
 
     Example: sdcli store copy --to 'postgresql://sdcli@db.example/desk?sslmode=verify-full'
     """
-    from sdcli.errors import UsageProblem
-    from sdcli.moving import copy_store
-    from sdcli.store import open_store
-
     app = app_of(ctx)
     if (to is None) == (source is None):
         raise UsageProblem("name one other store: --to URL (from this one) or --from URL (into this one)")

@@ -42,13 +42,17 @@ def import_table(
 ) -> Plan:
     """Validate every row of table, then, if all are valid (or with `partial`, the valid ones),
     write them in ONE store write (`store()` is opened only then). The plan says what was read,
-    created, updated, skipped and rejected; with errors and without `partial` nothing is written."""
-    gc.disable()  # validation allocates millions of small objects and frees none until the end
+    created, updated, skipped and rejected; with errors and without `partial` nothing is written.
+    The table's cells are let go before the write (Table.release), except with on_conflict
+    'fail', whose keys the store refuses are reported with their rows."""
+    gc.disable()  # validation and the write allocate millions of small objects (no cycles), freed at the end
     try:
         plan = plan_import(table, kind=kind, mapping=mapping, home=home, key=key, on_conflict=on_conflict,
                            country=country, tz=tz, progress=progress)  # fmt: skip
+        if on_conflict != "fail":  # only a key refused by the store needs its row again (the rejects)
+            table.release()
+        if not plan.errors or partial:
+            write_plan(store(), plan, kind=kind, actor=actor, source=source, partial=partial, dry_run=dry_run)
     finally:
         gc.enable()
-    if not plan.errors or partial:
-        write_plan(store(), plan, kind=kind, actor=actor, source=source, partial=partial, dry_run=dry_run)
     return plan

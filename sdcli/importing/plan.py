@@ -34,8 +34,8 @@ class Plan:
     on_conflict: str = "skip"
     read: int = 0
     docs: list[dict[str, Any]] = field(default_factory=list)
-    lines: list[int] = field(default_factory=list)  # the line of each doc
-    rows: list[dict[str, Any]] = field(default_factory=list)  # each doc's row, as the file gave it
+    at: list[int] = field(default_factory=list)  # the table row of each doc (no copy of its cells)
+    table: Table | None = None  # the rows as the file gave them, for the reports of refused rows
     skipped: int = 0  # rows whose key an earlier row of the file has (skip)
     merged: int = 0  # rows superseded by a later row with the same key (update)
     errors: list[RowError] = field(default_factory=list)
@@ -76,7 +76,7 @@ def plan_import(
     key = key or mapping.key or (
         "external_id" if "external_id" in mapping.fields or "external_id" in table.columns else "customer_reference"
     )  # fmt: skip
-    plan = Plan(key=key, on_conflict=on_conflict)
+    plan = Plan(key=key, on_conflict=on_conflict, table=table)
     seen: dict[str, int] = {}  # key -> index in plan.docs
     for i, (fields, errs) in enumerate(records.check(table, progress)):
         plan.read += 1
@@ -92,14 +92,13 @@ def plan_import(
                 plan.skipped += 1
             else:  # the last row of a key wins
                 j = seen[k]
-                plan.docs[j], plan.lines[j], plan.rows[j] = fields, table.lines[i], table.row(i)
+                plan.docs[j], plan.at[j] = fields, i
                 plan.merged += 1
             continue
         if k is not None:
             seen[k] = len(plan.docs)
         plan.docs.append(fields)
-        plan.lines.append(table.lines[i])
-        plan.rows.append(table.row(i))
+        plan.at.append(i)
     return plan
 
 
@@ -130,10 +129,14 @@ def write_plan(
 
 
 def _conflicts(plan: Plan, values: list[str]) -> None:
+    if not values:
+        return
     taken = set(values)
-    for doc, line, row in zip(plan.docs, plan.lines, plan.rows, strict=True):
+    assert plan.table is not None
+    for doc, i in zip(plan.docs, plan.at, strict=True):
         k = key_of(doc, plan.key)
         if k in taken:
+            line = plan.table.lines[i]
             err = RowError(line, plan.key or "key", k, Message("invalid.exists"))
             plan.errors.append(err)
-            plan.rejected_rows.append((line, row, f"{err.field}: {err.reason}"))
+            plan.rejected_rows.append((line, plan.table.row(i), f"{err.field}: {err.reason}"))

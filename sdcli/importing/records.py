@@ -11,19 +11,24 @@ from operator import setitem
 from pathlib import Path
 from typing import Any
 
-from sdcli import intake, kinds, sla, states, validate
+from sdcli import intake, kinds, sla, states
 from sdcli.errors import InvalidValue
 from sdcli.home import load_data
-from sdcli.i18n import Message
 from sdcli.importing.cells import ABSENT, NOT_ASKED, Discard, Fail, RowError, each, or_default, texts, where
+from sdcli.importing.faults import (
+    MISSING_ANSWERS,
+    Faults,
+    mark_unknowns,
+    missing_answers,
+    row_errors,
+    unknown_to_null,
+)
 from sdcli.importing.mapping import Mapping
 from sdcli.intake import UNKNOWN_ANSWERS
 from sdcli.questionnaire import MISSING, Step
 from sdcli.tables import Table, unescape_cell
 
-#: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
-#: ticket so that its export imports again without the preset
-MISSING_ANSWERS = "missing_answers"
+__all__ = ["KINDS", "MISSING_ANSWERS", "IncidentRecords"]
 _DROPPED = "store"  # the kind of the fields the store sets
 
 
@@ -47,6 +52,7 @@ class IncidentRecords:
         states = (flow["initial"], *(a["to"] for a in flow["actions"].values()))
         self.schema = kinds.incident_schema(home, tuple(dict.fromkeys(states)))
         self.questions_keys = frozenset(q.key for q in self.questions)
+        self.yesno = intake.yesno_keys(self.questions)
         self.failures = 0
         self.spreadsheet = False
         self.keys = self.questions_keys | frozenset(self.schema.fields)
@@ -106,11 +112,13 @@ class IncidentRecords:
         self.country_column = self.mapping.fields.get("country") or (
             "country" if "country" in table.columns else None
         )
-        faults = _Faults()
-        allowed = self._missing_answers(src.get(MISSING_ANSWERS), faults.problems)
+        faults = Faults()
+        allowed = missing_answers(src.get(MISSING_ANSWERS), self.questions, self._prep(MISSING_ANSWERS), self._fail,
+                                  faults.problems)  # fmt: skip
+        mark_unknowns(src, n, self.yesno, self._prep, faults.problems)
         src.setdefault("country", [None] * n)  # a row without one: --country, the mapping's, the configured
         answers, regions, places = self._walk(src, n, allowed, faults, progress)
-        unknowns = self._unknowns(answers, src.get(UNKNOWN_ANSWERS), faults.problems)
+        unknowns = unknown_to_null(answers, self.yesno, n)
         metas = self._metas(src, places)
         if any(unknowns):
             metas[UNKNOWN_ANSWERS] = [u or ABSENT for u in unknowns]
@@ -130,7 +138,7 @@ class IncidentRecords:
         src: dict[str, list[Any]],
         n: int,
         allowed: list[frozenset[str]] | None,
-        faults: _Faults,
+        faults: Faults,
         progress: Callable[[float], None] | None,
     ) -> tuple[dict[str, list[Any]], list[Any], list[tuple[Any, Any]]]:
         """The questionnaire's steps over every row: each step's answers column, the site's
@@ -152,7 +160,7 @@ class IncidentRecords:
             failures = self.failures
             checked = self._column(step, raw, context)
             if self.failures != failures:
-                self._collect(step, checked, allowed, faults)
+                faults.collect(step, checked, allowed, step.key in self.mapping.not_required)
             answers[step.key] = checked
             if step.key == "country":
                 regions = [default if v is ABSENT else v for v in checked]
@@ -167,23 +175,6 @@ class IncidentRecords:
         if step.kind == "text" and step.key not in self.mapping.values:  # mostly distinct values: one pass
             return texts(raw, answer, frozenset(self.mapping.missing))
         return each(answer, raw, context)
-
-    def _collect(
-        self, step: Step, checked: list[Any], allowed: list[frozenset[str]] | None, faults: _Faults
-    ) -> None:
-        """A step's failed cells: an invalid value, a required answer the row may leave out
-        (relaxed), or one it may not (missing)."""
-        relaxable = step.key in self.mapping.not_required
-        for i, v in enumerate(checked):
-            if type(v) is not Fail:
-                continue
-            checked[i] = ABSENT
-            if v.error is not None:
-                faults.problems.setdefault(i, []).append(v.error)
-            elif relaxable or (allowed is not None and step.key in allowed[i]):
-                faults.relaxed.setdefault(i, []).append(step.key)
-            else:
-                faults.missing.setdefault(i, []).append(step.question)
 
     def _metas(self, src: dict[str, list[Any]], places: list[tuple[Any, Any]]) -> dict[str, list[Any]]:
         """The other stored fields a table gives, each validated by its kind (incident.toml)."""
@@ -207,37 +198,6 @@ class IncidentRecords:
             for name, v in cells.items():
                 if isinstance(v, dict | list) and name not in read:
                     problems.setdefault(i, []).append(InvalidValue(name, v, "invalid.unknown_structured"))
-
-    def _missing_answers(
-        self, column: list[Any] | None, problems: dict[int, list[InvalidValue]]
-    ) -> list[frozenset[str]] | None:
-        """Per row, the required answers its `missing_answers` (an export's) lets it leave out."""
-        if column is None:
-            return None
-        required = {q.key for q in self.questions if q.required}
-        prep = self._prep(MISSING_ANSWERS)
-
-        def parse(v: Any) -> Any:
-            v = prep(v)
-            if v is ABSENT:
-                return frozenset()
-            items = v if isinstance(v, list) else str(v).split(";")
-            # an e-mail's invalid answer is {key, text, reason}
-            items = [x.get("key", "") if isinstance(x, dict) else x for x in items]
-            keys = [str(x).strip() for x in items if str(x).strip()]
-            unknown = [k for k in keys if k not in required]
-            if unknown:
-                return self._fail(
-                    InvalidValue(MISSING_ANSWERS, v, "invalid.not_required_question", key=unknown[0])
-                )
-            return frozenset(keys)
-
-        out = each(parse, column)
-        for i, v in enumerate(out):
-            if type(v) is Fail and v.error is not None:
-                problems.setdefault(i, []).append(v.error)
-                out[i] = frozenset()
-        return out
 
     def _answer(self, step: Step) -> Callable[[Any], Any]:
         """The stored answer to a step of a cell (or of (cell, country) for the zone, of (cell,
@@ -268,28 +228,6 @@ class IncidentRecords:
 
         return answer
 
-    def _unknowns(
-        self, answers: dict[str, list[Any]], column: list[Any] | None, problems: dict[int, list[InvalidValue]]
-    ) -> list[list[str]]:
-        """Per row, the yes/no questions answered "don't know" (a cell such as `unknown`, `no sabe`,
-        or listed in its unknown_answers): their answers become null, the keys the row's list."""
-        yesno = [q.key for q in self.questions if q.kind == "yesno"]
-        out: list[list[str]] = [[] for _ in range(len(next(iter(answers.values()), [])))]
-        listed = [None] * len(out) if column is None else [self._prep(UNKNOWN_ANSWERS)(v) for v in column]
-        for i, cell in enumerate(listed):
-            if cell is ABSENT or cell is None:
-                continue
-            items = cell if isinstance(cell, list) else str(cell).split(";")
-            for key in (str(x).strip() for x in items if str(x).strip()):
-                if key not in yesno:
-                    problems.setdefault(i, []).append(
-                        InvalidValue(UNKNOWN_ANSWERS, cell, "invalid.unknown_answer", key=key)
-                    )
-                elif key in answers and answers[key][i] is ABSENT:
-                    answers[key][i] = validate.UNKNOWN
-        _unknown_to_null(answers, yesno, out)
-        return out
-
     def _meta_of(self, f: kinds.Field) -> Callable[[Any], Any]:
         prep = self._prep(f.key)
         ctx = self.ctx
@@ -318,7 +256,7 @@ class IncidentRecords:
         metas: dict[str, list[Any]],
         regions: list[str],
         failed: set[int],
-        faults: _Faults,
+        faults: Faults,
     ) -> list[tuple[dict[str, Any] | None, list[RowError]]]:
         n = len(table)
         given: dict[str, list[Any]] = {
@@ -340,62 +278,8 @@ class IncidentRecords:
         sla.fill_deadlines((doc for i, doc in enumerate(docs) if i not in failed), self.home)
         out: list[tuple[dict[str, Any] | None, list[RowError]]] = [(doc, []) for doc in docs]
         for i in sorted(failed):
-            out[i] = (None, self._errors(i, table.lines[i], table, metas, faults))
+            out[i] = (None, row_errors(i, table, metas, faults, self.country_column))
         return out
-
-    def _errors(
-        self,
-        i: int,
-        line: int,
-        table: Table,
-        metas: dict[str, list[Any]],
-        faults: _Faults,
-    ) -> list[RowError]:
-        """A bad row's errors, as `sdcli open` would name them."""
-        if i in table.broken:
-            value, reason = table.broken[i]
-            return [RowError(line, "row", value, reason)]
-        bad = list(faults.problems.get(i, []))
-        absent = faults.missing.get(i, [])
-        if bad:  # with the missing answers named as `sdcli open` names them, and why each is missing
-            also = [RowError(line, "missing", q.flags, self._required(q)) for q in absent]
-            return [RowError(line, p.field, p.value, p.reason) for p in bad] + also
-        if absent:
-            return [RowError(line, q.key, "", self._required(q)) for q in absent]
-        return [RowError(line, k, col[i].error.value, col[i].error.reason)
-                for k, col in metas.items() if type(col[i]) is Fail]  # fmt: skip
-
-    def _required(self, q: intake.Question) -> Message:
-        """Why a required answer is missing: for the country, which column (or that there is none)."""
-        if q.key == "country":
-            if self.country_column:
-                return Message("invalid.country_cell", column=self.country_column)
-            return Message("invalid.country_no_column")
-        if q.kind == "zone":
-            return Message("invalid.zone_needed")
-        return Message("invalid.required")
-
-
-def _unknown_to_null(answers: dict[str, list[Any]], yesno: list[str], out: list[list[str]]) -> None:
-    """Each yes/no answer "don't know" stored as null, its key in the row's list."""
-    for key in yesno:
-        col = answers.get(key)
-        if col is None or validate.UNKNOWN not in col:
-            continue
-        for i, v in enumerate(col):
-            if v == validate.UNKNOWN:
-                col[i] = None
-                out[i].append(key)
-
-
-class _Faults:
-    """What is wrong with the rows, by row: invalid values, required answers missing, and the
-    required answers a row may leave out (and does)."""
-
-    def __init__(self) -> None:
-        self.problems: dict[int, list[InvalidValue]] = {}
-        self.missing: dict[int, list[intake.Question]] = {}
-        self.relaxed: dict[int, list[str]] = {}
 
 
 KINDS: dict[str, Callable[..., Any]] = {"incident": IncidentRecords}

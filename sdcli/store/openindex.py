@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -163,24 +163,28 @@ class OpenIndex:
         entries: dict[str, dict[str, Any] | None],
         refs: dict[str, list[tuple[str, str]]],
         new: frozenset[str] = frozenset(),
+        *,
+        docs: Iterable[dict[str, Any]] = (),
+        entry_of: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None,
     ) -> None:
         """Set or drop the rows of these tickets, and set their references, in one transaction
-        (`new`: tickets this write created, which have no references to drop)."""
+        (`new`: tickets this write created, which have no references to drop). `docs`: tickets a
+        bulk write created, whose rows (`entry_of`) and references are made here one at a time,
+        not held for the whole write."""
         with self._db(write=True) as db:
             db.execute("BEGIN IMMEDIATE")
-            drop: list[tuple[str, int]] = []
-            put: list[tuple[Any, ...]] = []
-            for tid, entry in entries.items():
-                p, n = split_id(tid)
-                (drop if entry is None else put).append((p, n) if entry is None else row_of(p, n, entry))
-            db.executemany("DELETE FROM open WHERE prefix = ? AND number = ?", drop)
-            db.executemany(f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * 17)})", put)
+            db.executemany("DELETE FROM open WHERE prefix = ? AND number = ?",
+                           [split_id(tid) for tid, entry in entries.items() if entry is None])  # fmt: skip
+            insert = f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * 17)})"
+            db.executemany(insert, (row_of(*split_id(t), e) for t, e in entries.items() if e is not None))
             if refs:
                 keys = {t: split_id(t) for t in refs}
                 db.executemany("DELETE FROM refs WHERE prefix = ? AND number = ?",
                                [k for t, k in keys.items() if t not in new])  # fmt: skip
                 db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)",
                                [(f, v, fold(v), *keys[t]) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
+            if entry_of is not None:
+                _insert_new(db, insert, docs, entry_of)
             db.execute("COMMIT")
 
     def rebuild(self, docs: Iterable[dict[str, Any]], entry_of: Any) -> None:
@@ -261,6 +265,31 @@ class OpenIndex:
             return 0
         with self._db(write=False) as db:
             return int(db.execute("SELECT count(*) FROM open").fetchone()[0])
+
+
+def _insert_new(
+    db: sqlite3.Connection,
+    insert: str,
+    docs: Iterable[dict[str, Any]],
+    entry_of: Callable[[dict[str, Any]], dict[str, Any] | None],
+) -> None:
+    """The rows and references of tickets just created, in chunks (none has a row to drop)."""
+    rows: list[tuple[Any, ...]] = []
+    pairs: list[tuple[Any, ...]] = []
+    for doc in docs:
+        p, n = split_id(doc["id"])
+        entry = entry_of(doc)
+        if entry is not None:
+            rows.append(row_of(p, n, entry))
+        pairs.extend((f, v, fold(v), p, n) for f, v in refs_of(doc))
+        if len(rows) >= 2000:
+            db.executemany(insert, rows)
+            rows.clear()
+        if len(pairs) >= 2000:
+            db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs)
+            pairs.clear()
+    db.executemany(insert, rows)
+    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs)
 
 
 def _where(q: OpenQuery) -> tuple[str, list[Any]]:

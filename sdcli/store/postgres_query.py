@@ -16,33 +16,13 @@ from sdcli.store.files import loads
 from sdcli.store.openindex import KEYS, keys_of
 from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold
 
-#: (column, COPY type) of each key, in KEYS' order
-COLUMNS = tuple(
-    (f"q_{k}", t)
-    for k, t in zip(
-        KEYS,
-        (
-            "int2",
-            "text",
-            "int8",
-            "int2",
-            "text",
-            "text",
-            "text",
-            "float8",
-            "float8",
-            "float8",
-            "float8",
-            "int2",
-            "int2",
-            "int4",
-        ),
-        strict=True,
-    )  # fmt: skip
-)
+_TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4".split()
+#: (column, type: COPY's and the column's) of each key, in KEYS' order
+COLUMNS = tuple((f"q_{k}", t) for k, t in zip(KEYS, _TYPES, strict=True))
 _SORTED = {"status", "severity", "customer", *TIME_SORTS}
 _BITS = {"int2": 16, "int8": 64, "int4": 32}
-
+#: frozen as applied (a change of the keys is a new migration): text a listing sorts by is
+#: compared by code point (COLLATE "C"), as Python's str is, not by the server's locale
 MIGRATION = """
 ALTER TABLE tickets ADD COLUMN q_rank int2, ADD COLUMN q_status text COLLATE "C", ADD COLUMN q_severity int8,
     ADD COLUMN q_classified int2, ADD COLUMN q_customer text COLLATE "C", ADD COLUMN q_customer_fold text,

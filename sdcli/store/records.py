@@ -205,21 +205,23 @@ class UpsertPlan:
 
 def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str, actor: str,
                 event: Event, at: str, first: int, existing: dict[str, int],
-                fetch: Callable[[list[int]], dict[int, dict[str, Any]]]) -> UpsertPlan:  # fmt: skip
+                fetch: Callable[[list[int]], dict[int, dict[str, Any]]],
+                keys: list[str | None] | None = None) -> UpsertPlan:  # fmt: skip
     """The create-or-update decisions of `Store.upsert_many`, for a backend that found inside
     its write which key values exist (`existing`: key → lowest ticket number with it) and
-    allocated numbers from `first`; `fetch` reads the tickets an update needs. Raises
-    KeyConflict (all_or_nothing is the caller's: it raises on `result.conflicts`)."""
+    allocated numbers from `first`; `fetch` reads the tickets an update needs (`keys`: each
+    document's key_of, when the caller has them). Raises KeyConflict (all_or_nothing is the
+    caller's: it raises on `result.conflicts`)."""
     result = UpsertResult()
     current: dict[int, dict[str, Any]] = {}
+    keys = [key_of(d, key) for d in docs] if keys is None else keys
     if on_conflict == "update":
-        wanted = {existing[k] for k in (key_of(d, key) for d in docs) if k is not None and k in existing}
+        wanted = {existing[k] for k in keys if k is not None and k in existing}
         current = fetch(sorted(wanted)) if wanted else {}
     created: dict[int, dict[str, Any]] = {}
     changed: dict[int, dict[str, Any]] = {}
     number = first
-    for fields in docs:
-        k = key_of(fields, key)
+    for fields, k in zip(docs, keys, strict=True):
         n = existing.get(k) if k is not None else None
         if n is None:
             created[number] = current[number] = new_doc(prefix, number, fields, actor, at, at, event)

@@ -28,6 +28,7 @@ from sdcli.store.base import (
     Event,
     KeyConflict,
     Store,
+    UpsertPlan,
     UpsertResult,
     guarded,
     key_of,
@@ -109,19 +110,21 @@ class TinyStore(Store):
     def _commit(self, txn: Txn) -> None:
         """Every file the unit of work changed, all or nothing, then its index rows. The index
         is opened (and so checked) before anything is staged: a refusal writes nothing."""
-        writes = [(p, dumps(s._data)) for p, s in txn.storages() if s.dirty]
+        # each file's JSON made as it is written (a bulk write's shards are not all held as bytes)
+        writes: list[tuple[Path, Any]] = [(p, _encoded(s._data)) for p, s in txn.storages() if s.dirty]
         shards = sum(1 for p, _ in writes if p.parent != self.root)
         if txn.meta_dirty:
             writes.insert(0, (self.layout.meta, dumps(txn.meta)))
         if shards > 1:  # readers of many shards see the write whole or not at all
             writes.insert(0, (self.layout.generation, os.urandom(8).hex().encode()))
-        ids = sorted(txn.index_changes.keys() | txn.ref_changes.keys())
+        ids = sorted(txn.index_changes.keys() | txn.ref_changes.keys() | {d["id"] for d in txn.new_docs})
         if ids:
             self.index.check_readable()
         for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
             private_dirs(folder)
         journal.commit(self.layout, writes, self.warnings, index=ids,
-                       after=lambda: self.index.apply(txn.index_changes, txn.ref_changes, frozenset(txn.created)))  # fmt: skip
+                       after=lambda: self.index.apply(txn.index_changes, txn.ref_changes, frozenset(txn.created),
+                                                      docs=txn.new_docs, entry_of=self.vocabulary.index_entry))  # fmt: skip
 
     def _changed(self, txn: Txn, before: dict[str, Any] | None, after: dict[str, Any]) -> None:
         """Record the index row and references of a ticket a write changes (before None: it is new)."""
@@ -296,30 +299,36 @@ class TinyStore(Store):
         at = clock.iso(clock.now())
         with self._locked() as txn:  # keys, numbers and every decision under the lock they depend on
             refuse_if_moved(self, txn)
-            wanted = [k for k in (key_of(d, key) for d in docs) if k is not None]
+            keys = [key_of(d, key) for d in docs] if key else None
+            wanted = [k for k in keys or () if k is not None]
             existing = self.keys(prefix, key, wanted) if key and wanted else {}
             first = txn.allocate(prefix, self.warnings)
             plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event, at=at,
-                               first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns))  # fmt: skip
+                               first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns),
+                               keys=keys)  # fmt: skip
             if plan.result.conflicts and all_or_nothing:
                 raise KeyConflict(key or "key", plan.result.conflicts)
-            for n, doc in plan.created.items():
-                table = txn.tickets(prefix, n)
-                if str(n) in table:
-                    raise StoreDamaged(
-                        f"{self.layout.shard(prefix, n)} already holds {prefix}{n}; run: sdcli doctor"
-                    )
-                table[str(n)] = doc
-                self._changed(txn, None, doc)
-            for n, doc in plan.changed.items():  # an update: its references are set again whatever they were
-                txn.tickets(prefix, n)[str(n)] = doc
-                txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
-                txn.ref_changes[doc["id"]] = refs_of(doc)
+            self._write_upsert(txn, prefix, plan)
             if plan.next_number != first:
                 txn.advance(prefix, plan.next_number)
             if (plan.created or plan.changed) and not dry_run:
                 self._commit(txn)
         return plan.result
+
+    def _write_upsert(self, txn: Txn, prefix: str, plan: UpsertPlan) -> None:
+        """An upsert's tickets into their shards; their index rows are made at the commit."""
+        for n, doc in plan.created.items():
+            table = txn.tickets(prefix, n)
+            if str(n) in table:
+                raise StoreDamaged(
+                    f"{self.layout.shard(prefix, n)} already holds {prefix}{n}; run: sdcli doctor"
+                )
+            table[str(n)] = doc
+            txn.new_docs.append(doc)
+        for n, doc in plan.changed.items():  # an update: its references are set again whatever they were
+            txn.tickets(prefix, n)[str(n)] = doc
+            txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
+            txn.ref_changes[doc["id"]] = refs_of(doc)
 
     # ---- the outbox: in tiny_outbox.py
     def outbox(
@@ -370,3 +379,8 @@ class TinyStore(Store):
         from sdcli.store.health import repair
 
         return repair(self)
+
+
+def _encoded(data: Any) -> Iterator[bytes]:
+    """The JSON of a store file, made when the file is written."""
+    yield dumps(data)

@@ -66,6 +66,9 @@ class Txn:
         self.index_changes: dict[str, dict[str, Any] | None] = {}  # ticket → its open-index row
         self.ref_changes: dict[str, list[tuple[str, str]]] = {}  # ticket → its references
         self.created: list[str] = []  # tickets this write creates
+        self.new_docs: list[
+            dict[str, Any]
+        ] = []  # tickets a bulk write creates (index rows made at the commit)
         self.tables: dict[Path, dict[str, Any]] = {}
         self.shards: dict[tuple[str, int], dict[str, Any]] = {}  # (prefix, shard number) → its table
 

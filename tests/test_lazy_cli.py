@@ -1,0 +1,109 @@
+"""The root is a lazy group (issue 17): the command table (sdcli/commands/__init__.py) names every
+command with its line of help, and a command's module is imported only when that command runs,
+shows its own help or completes. Checked in a process of its own: the modules it imported."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import subprocess
+
+from conftest import PY, err, subprocess_env
+
+from sdcli.commands import COMMANDS
+
+#: runs `sdcli ARGS` as the `sdcli` program does, then prints the sdcli modules it imported
+PROBE = """\
+import atexit, json, sys
+atexit.register(lambda: print("MODULES " + json.dumps(sorted(m for m in sys.modules if m.startswith("sdcli")))))
+sys.argv = ["sdcli", *sys.argv[1:]]
+from sdcli.cli import main
+main()
+"""
+
+
+def run(home, *args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    r = subprocess.run([PY, "-c", PROBE, *args], env=subprocess_env(home, **env), capture_output=True,
+                       text=True, timeout=120)  # fmt: skip
+    head, _, modules = r.stdout.rpartition("MODULES ")
+    r.stdout = head
+    return r, set(json.loads(modules))
+
+
+def command_modules(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.startswith("sdcli.commands.")}
+
+
+def test_root_help_lists_every_command_with_its_line_and_imports_no_command(home):
+    r, modules = run(home, "--help")
+    assert r.returncode == 0, r.stderr
+    assert command_modules(modules) == set()
+    listed = r.stdout.partition("Commands:")[2]
+    for name, (_module, line) in COMMANDS.items():
+        assert f"\n  {name} " in listed, name
+        assert " ".join(line.split()[:3]) in " ".join(listed.split()), name  # wrapped, but whole
+    order = [w.split()[0] for w in listed.split("\n  ") if w.strip() and not w.startswith(" ")]
+    assert order[: len(COMMANDS)] == list(COMMANDS)  # the table's order
+
+
+def test_version_and_no_arguments_import_no_command(home):
+    r, modules = run(home, "--version")
+    assert r.returncode == 0 and r.stdout.startswith("sdcli ")
+    assert command_modules(modules) == set()
+    r, modules = run(home)  # no_args_is_help: the root's help
+    assert "Commands:" in r.stdout + r.stderr and command_modules(modules) == set()
+
+
+def test_a_command_s_help_imports_that_command_only(home):
+    r, modules = run(home, "escalate", "--help")
+    assert r.returncode == 0 and "--call" in r.stdout
+    assert "sdcli.commands.escalate" in modules
+    others = {f"sdcli.commands.{m}" for n, (m, _line) in COMMANDS.items() if n != "escalate"}
+    assert command_modules(modules) & others == set()
+    assert not {"sdcli.importing", "sdcli.tables"} & modules  # nor the importer
+
+
+def test_a_group_loads_with_its_sub_commands_and_runs(home):
+    r, modules = run(home, "ssr", "--help")
+    assert r.returncode == 0 and "schedule" in r.stdout and "ack" in r.stdout
+    assert "sdcli.commands.ssr" in modules and "sdcli.commands.open" not in modules
+    r, _ = run(home, "--lang", "en", "ssr", "list", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout) == []
+
+
+def test_a_command_runs_after_it_is_loaded(home):
+    r, modules = run(home, "--lang", "en", "show", "INC9")
+    assert r.returncode == 1  # through the one error boundary: an unknown id is exit 1, one line
+    assert err(r).startswith("Error: no ticket INC9") and len(err(r).splitlines()) == 1
+    assert command_modules(modules) & {"sdcli.commands.open", "sdcli.commands.import_"} == set()
+
+
+def test_a_mistyped_command_is_told_the_nearest_names_of_the_table(home):
+    r, modules = run(home, "opne")
+    assert r.returncode == 2
+    assert "No such command 'opne'. Did you mean 'open', 'reopen'?" in r.stderr
+    assert command_modules(modules) == set()
+
+
+def test_command_names_complete_from_the_table_without_importing_them(home):
+    r, modules = run(home, _SDCLI_COMPLETE="complete_bash", COMP_WORDS="sdcli s", COMP_CWORD="1")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == [n for n in COMMANDS if n.startswith("s")]
+    assert command_modules(modules) == set()
+    r, _ = run(home, _SDCLI_COMPLETE="complete_zsh", _TYPER_COMPLETE_ARGS="sdcli cl")
+    assert '"classify":"Classify an incident' in r.stdout and '"close":"Close a resolved' in r.stdout
+
+
+def test_the_table_s_line_is_the_command_s_own_first_line():
+    """The root's --help shows the table's line without importing the command; it is the
+    first line of the command's docstring (or of a group's help), a whole sentence."""
+    for name, (module_name, line) in COMMANDS.items():
+        module = importlib.import_module(f"sdcli.commands.{module_name}")
+        if hasattr(module, "app"):
+            own = " ".join(inspect.cleandoc(module.app.info.help).split("\n\n", 1)[0].split())
+        else:
+            own = inspect.cleandoc(module.command.__doc__ or "").split("\n", 1)[0]
+        assert line == own, name
+        assert line.endswith("."), name
