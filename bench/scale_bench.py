@@ -95,7 +95,7 @@ def commands(n: int) -> list[tuple[str, Callable[[int], list[str]], bool]]:
 
 def scale(homes: dict[int, Path], rounds: int, only: set[str] | None = None) -> None:
     sizes = sorted(homes)
-    head = "".join(f"{n:>12,}" for n in sizes) + "".join(f"{'÷ 100 at ' + f'{n:,}':>18}" for n in sizes[1:])
+    head = "".join(f"{n:>12,}" for n in sizes) + "".join(f"{'÷ 100 at ' + f'{n:,}':>20}" for n in sizes[1:])
     print(f"{'command':28}{head}")
     for row, (name, _argv, tty) in enumerate(commands(sizes[0])):
         if only is not None and name not in only:
@@ -111,7 +111,7 @@ def scale(homes: dict[int, Path], rounds: int, only: set[str] | None = None) -> 
             )
         got = medians(runs, rounds)
         print(f"{name:28}" + "".join(f"{t * 1000:10.0f}ms" for t in got)
-              + "".join(f"{t / got[0]:17.2f}x" for t in got[1:]), flush=True)  # fmt: skip
+              + "".join(f"{t / got[0]:19.2f}x" for t in got[1:]), flush=True)  # fmt: skip
 
 
 def child_usage(argv: Sequence[str], env: dict[str, str]) -> tuple[float, float, float]:
