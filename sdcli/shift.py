@@ -87,8 +87,8 @@ def escalations_due(store: Store, now: datetime, home: Path | None = None, limit
     streams: list[Iterator[tuple[tuple[Any, ...], dict[str, Any]]]] = []
     total = 0
     for severity, level, opened in _windows(table, now):
-        q = OpenQuery(prefix="INC", statuses=running, severities=(severity,), classified=True,
-                      levels_attempted=tuple(range(level)), opened=opened, limit=limit)  # fmt: skip
+        q = OpenQuery(prefix="INC", statuses=running, severities=(severity,), levels_attempted=tuple(range(level)),
+                      opened=opened, limit=limit)  # fmt: skip
         found = store.query_open(q)
         total += found.total
         streams.append(_due_rows(found.rows, timedelta(minutes=table.level(level).after[severity]), level))
@@ -99,7 +99,8 @@ def escalations_due(store: Store, now: datetime, home: Path | None = None, limit
 def _windows(table: Table, now: datetime) -> Iterator[tuple[int, int, Range]]:
     """(severity, the level correct by time, the opened_at range in which it is) for every level
     above 1: escalation.correct_level is constant between two consecutive thresholds."""
-    for severity in sorted({s for lv in table.levels for s in lv.after}):
+    # a severity of 0 is unclassified: never due
+    for severity in sorted({s for lv in table.levels for s in lv.after if s}):
         points = sorted({lv.after[severity] for lv in table.levels if severity in lv.after})
         for i, minutes in enumerate(points):
             level = escalation.correct_level(table, severity, timedelta(minutes=minutes))
