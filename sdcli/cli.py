@@ -13,7 +13,7 @@ from typer.core import TyperCommand, TyperGroup
 from sdcli import __version__
 from sdcli.commands import COMMANDS
 from sdcli.errors import SdcliError
-from sdcli.ui import App, env_no_input, one_line
+from sdcli.ui import Run, env_no_input, one_line
 
 
 def _crash_report(exc: BaseException, home: Path | None) -> str:
@@ -116,7 +116,7 @@ class SdcliGroup(TyperGroup):
             )
             raise typer.Exit(1) from None
         except Exception as e:
-            where = _crash_report(e, ctx.obj.home if isinstance(ctx.obj, App) else None)
+            where = _crash_report(e, ctx.obj.home if isinstance(ctx.obj, Run) else None)
             bug = i18n.t("error.bug", kind=type(e).__name__, text=one_line(e)[:200], where=where)
             typer.echo(i18n.t("error.prefix", text=bug), err=True)
             raise typer.Exit(1) from None
@@ -163,7 +163,7 @@ def error_line(e: SdcliError) -> str:
 
 
 def _flush_warnings(ctx: Any) -> None:
-    if isinstance(ctx.obj, App):
+    if isinstance(ctx.obj, Run):
         ctx.obj.flush_warnings()
         store = getattr(ctx.obj, "_store", None)
         if store is not None:
@@ -279,7 +279,7 @@ def root(
     config.activate(config.settings(where))  # the config files, once: language, country, day order...
     code = i18n.resolve(lang)
     i18n.use(code, where)
-    ctx.obj = App(home=where, agent=agent_name(), no_input=no_input or env_no_input(), lang=code,
+    ctx.obj = Run(home=where, agent=agent_name(), no_input=no_input or env_no_input(), lang=code,
                   store_url=store, home_typed=getattr(ctx.get_parameter_source("home"), "name", None) == "COMMANDLINE")  # fmt: skip
     i18n.check(code, where)
 

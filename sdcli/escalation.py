@@ -20,7 +20,14 @@ from typing import Any
 
 from sdcli import clock, sla, states
 from sdcli.errors import InvalidValue, RefusedTransition, RuleViolation
-from sdcli.escalation_table import CHANNELS, FAILED, FORBIDDEN, RULE_CHANNELS, Table, load_table
+from sdcli.escalation_table import (
+    CALL_CHANNELS,
+    FAILED,
+    FORBIDDEN,
+    RULE_CHANNELS,
+    EscalationTable,
+    load_table,
+)
 from sdcli.i18n import Localized, Message
 
 # --------------------------------------------------------------------------- state of one incident
@@ -33,7 +40,7 @@ def severity_of(doc: dict[str, Any], home: Path | None = None) -> tuple[int, boo
     return sla.suggest(doc, home=home).severity, False
 
 
-def correct_level(table: Table, severity: int, age: timedelta) -> int:
+def correct_level(table: EscalationTable, severity: int, age: timedelta) -> int:
     minutes = age.total_seconds() / 60
     level = 1
     for lv in table.levels:
@@ -42,7 +49,7 @@ def correct_level(table: Table, severity: int, age: timedelta) -> int:
     return level
 
 
-def next_level_at(table: Table, severity: int, opened: datetime, now: datetime) -> datetime | None:
+def next_level_at(table: EscalationTable, severity: int, opened: datetime, now: datetime) -> datetime | None:
     """When the next level above the current correct one becomes correct by time."""
     current = correct_level(table, severity, now - opened)
     later = [
@@ -78,7 +85,9 @@ class Position:
     active: int  # the level to call: the correct one, or higher after failed calls
 
 
-def position(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = None) -> Position:
+def position(
+    doc: dict[str, Any], table: EscalationTable, now: datetime, home: Path | None = None
+) -> Position:
     severity, classified = severity_of(doc, home)
     opened = clock.from_iso(doc["opened_at"])
     current = correct_level(table, severity, now - opened)
@@ -86,7 +95,9 @@ def position(doc: dict[str, Any], table: Table, now: datetime, home: Path | None
     return Position(severity, classified, opened, current, min(active, table.top))
 
 
-def state(doc: dict[str, Any], table: Table, now: datetime, home: Path | None = None) -> dict[str, Any]:
+def state(
+    doc: dict[str, Any], table: EscalationTable, now: datetime, home: Path | None = None
+) -> dict[str, Any]:
     """current_level (by severity and age), active_level (raised by failed calls), next_level_at:
     what `escalate --json` gives and the table view shows (computed once per run and view)."""
     at = position(doc, table, now, home)
@@ -132,7 +143,7 @@ def check_channel(channel: str) -> str:
     ch = channel.strip().lower()
     if ch in FORBIDDEN:
         raise RuleViolation("error.channel_forbidden", channel=FORBIDDEN[ch], rule=Message(RULE_CHANNELS))
-    if ch not in CHANNELS:
+    if ch not in CALL_CHANNELS:
         raise InvalidValue("channel", channel, "invalid.escalation_channel")
     return ch
 

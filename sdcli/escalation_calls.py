@@ -15,7 +15,7 @@ from typing import Any, Literal
 from sdcli import clock, validate
 from sdcli.errors import InvalidValue, RuleViolation
 from sdcli.escalation import check_channel, check_escalable, consecutive_failures, position
-from sdcli.escalation_table import OUTCOMES, Contact, Table
+from sdcli.escalation_table import OUTCOMES, Contact, EscalationTable
 from sdcli.i18n import Localized, Message
 from sdcli.store import Store
 from sdcli.tickets import check_text
@@ -48,7 +48,7 @@ class Call:
 def record_call(
     store: Store,
     ticket_id: str,
-    table: Table,
+    table: EscalationTable,
     call: Call,
     *,
     actor: str,
@@ -74,7 +74,7 @@ def record_call(
 
 def record_attempt(
     doc: dict[str, Any],
-    table: Table,
+    table: EscalationTable,
     *,
     contact_name: str,
     channel: str,
@@ -126,7 +126,7 @@ def record_attempt(
 
 
 def _after_failure(
-    doc: dict[str, Any], table: Table, contact: Contact, esc: dict[str, Any], event: dict[str, Any]
+    doc: dict[str, Any], table: EscalationTable, contact: Contact, esc: dict[str, Any], event: dict[str, Any]
 ) -> Advice:
     """A failed call: the count at its level, or (at the limit) the next level to call, recorded."""
     fails = consecutive_failures(doc["escalation_attempts"], contact.level)

@@ -19,7 +19,7 @@ from sdcli.errors import ConfigError, InvalidValue
 from sdcli.home import load_data
 from sdcli.i18n import Localized, Message
 
-CHANNELS = ("phone", "email")
+CALL_CHANNELS = ("phone", "email")
 FORBIDDEN = {"sms": "SMS", "whatsapp": "WhatsApp"}
 OUTCOMES = ("reached", "no-answer", "busy", "voicemail")
 FAILED = frozenset({"no-answer", "busy", "voicemail"})
@@ -88,7 +88,7 @@ class Level:
 
 
 @dataclass
-class Table:
+class EscalationTable:
     levels: list[Level]
     max_failed: int = 3
     by_name: dict[str, Contact] = field(default_factory=dict)
@@ -127,7 +127,7 @@ def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -
             raise ConfigError(
                 "error.table_channel_unused", where=where, channel=repr(ch), rule=Message(RULE_CHANNELS)
             )
-        if ch not in CHANNELS:
+        if ch not in CALL_CHANNELS:
             raise ConfigError("error.table_channel", where=where, channel=repr(ch))
     if not c.get("phone"):
         return None
@@ -169,13 +169,13 @@ def _sales_staff(directory: list[dict[str, Any]]) -> dict[str, Message]:
     return out
 
 
-def load_table(home: Path | None = None, directory: list[dict[str, Any]] | None = None) -> Table:
+def load_table(home: Path | None = None, directory: list[dict[str, Any]] | None = None) -> EscalationTable:
     """The escalation table, validated (against the customer directory when given); every refusal
     names the entry."""
     return parse_table(load_data("escalation", home), directory)
 
 
-def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = None) -> Table:
+def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = None) -> EscalationTable:
     raw_levels = data.get("level", [])
     if not raw_levels:
         raise ConfigError("error.table_no_levels")
@@ -210,4 +210,4 @@ def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = N
                 raise ConfigError("error.table_backwards", level=lv.level, name=Localized(lv.name), minutes=lv.after[sev],
                                   severity=sev, before=prev[0], before_minutes=prev[1])  # fmt: skip
             prev = (lv.level, lv.after[sev])
-    return Table(levels, int(data.get("max_failed_attempts", 3)), by_name)
+    return EscalationTable(levels, int(data.get("max_failed_attempts", 3)), by_name)

@@ -16,12 +16,20 @@ from sdcli.errors import InvalidValue, MissingAnswers, also_missing
 from sdcli.home import load_data
 from sdcli.i18n import LANGS, Message
 from sdcli.kinds import check_answer
-from sdcli.questionnaire import KINDS, MISSING, Question, _keys, applies, compiled, load_questionnaire
+from sdcli.questionnaire import (
+    MISSING,
+    QUESTION_KINDS,
+    Question,
+    _keys,
+    applies,
+    compiled,
+    load_questionnaire,
+)
 from sdcli.validate import UNKNOWN
 
 #: re-exported: the languages live in sdcli.i18n, the questions in sdcli.questionnaire
 __all__ = [
-    "KINDS",
+    "QUESTION_KINDS",
     "LANGS",
     "UNKNOWN",
     "Question",
@@ -32,7 +40,7 @@ __all__ = [
 ]
 #: the stored field naming the yes/no questions answered "don't know" (their value is null)
 UNKNOWN_ANSWERS = "unknown_answers"
-CHANNELS = ("phone", "email", "portal")
+REPORT_CHANNELS = ("phone", "email", "portal")
 ACK_WINDOW = sla.ACK_WINDOW  # re-exported: the SLA module owns the acknowledgement deadline
 
 
@@ -234,7 +242,7 @@ def incident_fields(
     received_at: datetime | None = None,
 ) -> dict[str, Any]:
     """The stored document (before the store adds id and history) of a validated intake."""
-    if channel not in CHANNELS:
+    if channel not in REPORT_CHANNELS:
         raise InvalidValue("channel", channel, "invalid.channel")
     received = received_at or clock.now()
     fields: dict[str, Any] = {

@@ -130,10 +130,10 @@ class IncidentSchema:
 
 def incident_schema(home: Path | None = None, states: tuple[str, ...] = ()) -> IncidentSchema:
     """incident.toml (the desk's copy, else the packaged one), each field's kind known."""
-    from sdcli.intake import CHANNELS
+    from sdcli.intake import REPORT_CHANNELS
 
     raw = load_data("incident", home)["field"]
-    choices = {"state": states, "channel": CHANNELS}
+    choices = {"state": states, "channel": REPORT_CHANNELS}
     return IncidentSchema(
         {k: Field(k, kind, choices=tuple(choices.get(kind, ()))) for k, kind in raw.items()}
     )

@@ -13,10 +13,10 @@ from sdcli.errors import ConfigError
 from sdcli.home import load_data
 from sdcli.i18n import Localized
 
-KINDS = kinds.QUESTION_KINDS
+QUESTION_KINDS = kinds.QUESTION_KINDS
 #: kinds only a form beside the questionnaire uses: `details` stands for the fields of the chosen
 #: category (one question each, asked when that category is chosen)
-FORM_KINDS = (*KINDS, "details")
+FORM_KINDS = (*QUESTION_KINDS, "details")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def load_questionnaire(home: Path | None = None) -> list[Question]:
             )  # fmt: skip
         except KeyError as e:
             raise ConfigError("error.questionnaire_lacks", what=str(e)) from None
-        if q.kind not in KINDS:
+        if q.kind not in QUESTION_KINDS:
             raise ConfigError("error.questionnaire_kind", key=q.key, kind=q.kind)
         if q.kind == "yesno" and not q.flag_no:
             raise ConfigError("error.questionnaire_flag_no", key=q.key)

@@ -136,12 +136,12 @@ def _email_labels() -> Table:
 
 
 def _questionnaire() -> Shape:
-    from sdcli.intake import KINDS, LANGS
+    from sdcli.intake import LANGS, QUESTION_KINDS
 
     choice = Table({"value": Text(), **{lang: Text() for lang in LANGS}, "email_labels": _email_labels()},
                    required=["value"])  # fmt: skip
     question = Table(
-        {"key": Text(limit=100), "kind": Text(choices=KINDS), "label": _langs(), "flag": Text(limit=100),
+        {"key": Text(limit=100), "kind": Text(choices=QUESTION_KINDS), "label": _langs(), "flag": Text(limit=100),
          "flag_no": Text(limit=100), "required": Bool(), "when": map_of(ListOf(_ANSWER, min=1)),
          "choices": ListOf(choice, min=1), "email_labels": _email_labels()},
         required=["key", "kind", "label"],

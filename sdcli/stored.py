@@ -36,7 +36,7 @@ _LEVEL = Int(1, 99)
 def shapes() -> dict[str, Shape]:
     """Structured field → its shape (as escalation_calls.record_attempt, sla.pause, sla.classify and the
     store's history stamping write it)."""
-    from sdcli.escalation_table import CHANNELS, OUTCOMES
+    from sdcli.escalation_table import CALL_CHANNELS, OUTCOMES
 
     event = Table(
         {"at": IsoTime(), "by": _WHO, "action": Text(limit=100), "note": _NOTE,
@@ -49,7 +49,7 @@ def shapes() -> dict[str, Shape]:
                   required=["from", "to", "reason"])  # fmt: skip
     owner = Table({"name": _WHO, "level": _LEVEL, "since": IsoTime()}, required=["name", "level", "since"])
     attempt = Table(
-        {"at": IsoTime(), "by": _WHO, "level": _LEVEL, "contact": _WHO, "channel": Text(choices=CHANNELS),
+        {"at": IsoTime(), "by": _WHO, "level": _LEVEL, "contact": _WHO, "channel": Text(choices=CALL_CHANNELS),
          "outcome": Text(choices=(*OUTCOMES, "sent")), "note": _NOTE, "forced_reason": _NOTE},
         required=["at", "by", "level", "contact", "channel", "outcome"],
     )  # fmt: skip

@@ -49,7 +49,7 @@ def detect_format(source: str, explicit: str | None, head: str) -> str:
 
 
 @dataclass
-class Table:
+class Rows:
     """The rows of an input, read once: kept row by row, validated column by column."""
 
     columns: list[str]
@@ -65,7 +65,7 @@ class Table:
         return len(self.lines)
 
     @classmethod
-    def of_dicts(cls, rows: list[dict[str, Any]], first_line: int = 1) -> Table:
+    def of_dicts(cls, rows: list[dict[str, Any]], first_line: int = 1) -> Rows:
         columns: dict[str, None] = {}
         for row in rows:
             columns.update(dict.fromkeys(row))
@@ -112,7 +112,7 @@ def delimiter(fmt: str, text: str | None = None) -> str:
     return chosen
 
 
-def read_rows(text: str, fmt: str, source: str) -> Table:
+def read_rows(text: str, fmt: str, source: str) -> Rows:
     """The rows of a CSV/TSV/JSON/JSONL text."""
     if "\x00" in text:
         raise InvalidValue("file", source, "invalid.nul_file")
@@ -145,7 +145,7 @@ def read_rows(text: str, fmt: str, source: str) -> Table:
             raise InvalidValue(
                 "file", source, "invalid.table_at", fmt=fmt.upper(), line=reader.line_num, reason=str(e)
             ) from None
-        return Table(header, lines, cells, broken, spreadsheet=True)
+        return Rows(header, lines, cells, broken, spreadsheet=True)
     return _read_json(text, fmt, source)
 
 
@@ -159,7 +159,7 @@ def _lines(text: str) -> Iterator[str]:
     return (m.group() for m in _LINE.finditer(text))
 
 
-def _read_json(text: str, fmt: str, source: str) -> Table:
+def _read_json(text: str, fmt: str, source: str) -> Rows:
     """The objects of a JSON array or of JSON lines, one row each."""
     if fmt == "json":
         try:
@@ -190,7 +190,7 @@ def _read_json(text: str, fmt: str, source: str) -> Table:
         objects.append(item)
         if len(columns) > MAX_COLUMNS:
             raise InvalidValue("file", source, "invalid.keys", most=f"{MAX_COLUMNS:,}")
-    return Table(list(columns), [n for n, _ in items], objects, not_objects)
+    return Rows(list(columns), [n for n, _ in items], objects, not_objects)
 
 
 def unescape_cell(value: Any) -> Any:

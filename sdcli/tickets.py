@@ -172,7 +172,7 @@ def _whole(store: Store, rows: list[dict[str, Any]], damaged: list[str] | None) 
     return out
 
 
-KINDS = tuple(PREFIXES.values())
+TICKET_KINDS = tuple(PREFIXES.values())
 
 
 def build_filters(
@@ -195,8 +195,8 @@ def build_filters(
     from sdcli.model import states
     from sdcli.states import levels_text, severities
 
-    if kind is not None and kind not in KINDS:
-        raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(KINDS))
+    if kind is not None and kind not in TICKET_KINDS:
+        raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(TICKET_KINDS))
     levels = severities(home) if severity else ()
     for s in severity or []:
         if s not in levels:

@@ -28,7 +28,7 @@ _CONTROL = re.compile(
 
 
 @dataclass
-class App:
+class Run:
     """What the root command resolved for this run."""
 
     home: Path
@@ -61,17 +61,17 @@ class App:
             self._store.warnings.clear()
 
 
-def app_of(ctx: typer.Context) -> App:
+def app_of(ctx: typer.Context) -> Run:
     root = ctx.find_root()
-    if not isinstance(root.obj, App):  # invoked without the root callback (tests of a sub-app)
+    if not isinstance(root.obj, Run):  # invoked without the root callback (tests of a sub-app)
         from sdcli.home import agent_name, resolve_home
 
-        root.obj = App(home=resolve_home(), agent=agent_name(), no_input=env_no_input())
+        root.obj = Run(home=resolve_home(), agent=agent_name(), no_input=env_no_input())
     return root.obj
 
 
-def app_reading(ctx: typer.Context) -> App:
-    """The run's App for a command that only reads and would print an empty result: a --home
+def app_reading(ctx: typer.Context) -> Run:
+    """The Run of a command that only reads and would print an empty result: a --home
     that does not exist (an embedded store never created there) is a typo, said as such (exit
     1), not "No tickets match". Shared by every read-only listing (list, ssr/change list,
     shift, search, customer list, drafts list, export)."""
@@ -99,7 +99,7 @@ def stdin_is_tty() -> bool:
         return False
 
 
-def interactive(app: App, *, no_input: bool = False) -> bool:
+def interactive(app: Run, *, no_input: bool = False) -> bool:
     """May sdcli prompt? Never under --no-input / SDCLI_NO_INPUT, never without a TTY on stdin."""
     return not (no_input or app.no_input) and stdin_is_tty()
 
@@ -168,11 +168,11 @@ def ticket_argument(ctx: Any, param: Any, value: Any) -> Any:
     """The callback of every ID argument (cli.py hooks it on each parameter named ticket_id):
     an external number or a customer reference becomes the ticket's id (lookup.resolve), said on
     stderr; an ambiguity is refused naming the candidates."""
-    if not isinstance(value, str) or ctx.resilient_parsing or not isinstance(ctx.find_object(App), App):
+    if not isinstance(value, str) or ctx.resilient_parsing or not isinstance(ctx.find_object(Run), Run):
         return value
     from sdcli import lookup
 
-    found = lookup.resolve(ctx.find_object(App).store(), value)
+    found = lookup.resolve(ctx.find_object(Run).store(), value)
     if found.via is not None:
         said = {
             "external_id": "ticket.resolved_external_id",
@@ -182,7 +182,7 @@ def ticket_argument(ctx: Any, param: Any, value: Any) -> Any:
     return found.id
 
 
-def session_lang(app: App, explicit: str | None) -> str:
+def session_lang(app: Run, explicit: str | None) -> str:
     """The language of a command with its own --lang: it becomes the session's (errors included)."""
     from sdcli import i18n
 

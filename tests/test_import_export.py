@@ -246,7 +246,7 @@ def test_a_bad_cell_is_reported_with_its_line_and_the_rest_planned(home):
     rows = [good_row(i) for i in range(300)]
     rows[151]["source_ip"] = "300.1.1.1"
     m = importer.load_mapping(None, None, [], None)
-    plan = importer.plan_import(tables.Table.of_dicts(rows, first_line=2), kind="incident",
+    plan = importer.plan_import(tables.Rows.of_dicts(rows, first_line=2), kind="incident",
                                 mapping=m, home=None, key=None, on_conflict="skip")  # fmt: skip
     assert [str(e) for e in plan.errors] == ["line 153: source_ip: '300.1.1.1': not an IPv4 or IPv6 address"]
     assert len(plan.docs) == 299 and plan.rejected_rows[0][1] == rows[151]
@@ -331,7 +331,7 @@ def test_import_validates_every_row_exactly_like_open(rows):
     from sdcli import intake
 
     records = importer.IncidentRecords(None, importer.load_mapping(None, None, [], None), None, None)
-    table = tables.Table.of_dicts(rows, first_line=2)
+    table = tables.Rows.of_dicts(rows, first_line=2)
     for row, (fields, errors) in zip(rows, records.check(table), strict=True):
         answers, named = reference(row, records.questions, intake.make_context(None))
         SEEN["bad" if answers is None else "good"] = SEEN.get("bad" if answers is None else "good", 0) + 1

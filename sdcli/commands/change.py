@@ -7,7 +7,8 @@ from typing import Any
 import typer
 
 from sdcli import clock
-from sdcli.commands._transition import list_kind, move, show_doc, site_time
+from sdcli.commands._listing import list_kind, show_doc
+from sdcli.commands._workflow import move, site_time
 from sdcli.dates import When
 from sdcli.errors import InvalidValue
 from sdcli.i18n import Message, t

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from sdcli import classifying, sla
-from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
+from sdcli.commands._notify import NOTIFY_OPTION, notify, queue_of
 from sdcli.dates import When
 from sdcli.errors import InvalidValue, MissingAnswers
 from sdcli.i18n import Localized, Message, render, t

@@ -5,7 +5,8 @@ from __future__ import annotations
 import typer
 
 from sdcli import clock
-from sdcli.commands._transition import NOTIFY_OPTION, run
+from sdcli.commands._notify import NOTIFY_OPTION
+from sdcli.commands._workflow import run
 from sdcli.ui import JSON_OPTION
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from sdcli import escalation, escalation_table
-from sdcli.commands._transition import NOTIFY_OPTION, notify, queue_of
+from sdcli.commands._notify import NOTIFY_OPTION, notify, queue_of
 from sdcli.errors import UnknownTicket
 from sdcli.escalation_calls import WARNING, Call, record_call
 from sdcli.escalation_table import OUTCOMES

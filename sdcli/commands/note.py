@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from sdcli.commands._transition import text_or_ask
+from sdcli.commands._workflow import text_or_ask
 from sdcli.tickets import add_note
 from sdcli.ui import JSON_OPTION, app_of, emit_json, say
 

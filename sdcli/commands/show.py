@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from sdcli import clock, sla
-from sdcli.commands._transition import show_doc
+from sdcli.commands._listing import show_doc
 from sdcli.i18n import render, t
 from sdcli.ui import JSON_OPTION
 

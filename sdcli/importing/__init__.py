@@ -15,16 +15,16 @@ from pathlib import Path
 from sdcli.importing.cells import ABSENT, RowError
 from sdcli.importing.mapping import Mapping, load_mapping
 from sdcli.importing.plan import ImportRejected, Plan, plan_import, write_plan
-from sdcli.importing.records import KINDS, MISSING_ANSWERS, IncidentRecords
+from sdcli.importing.records import IMPORTERS, MISSING_ANSWERS, IncidentRecords
 from sdcli.store import Store
-from sdcli.tables import Table
+from sdcli.tables import Rows
 
-__all__ = ["ABSENT", "KINDS", "MISSING_ANSWERS", "ImportRejected", "IncidentRecords", "Mapping", "Plan", "RowError",
+__all__ = ["ABSENT", "IMPORTERS", "MISSING_ANSWERS", "ImportRejected", "IncidentRecords", "Mapping", "Plan", "RowError",
            "import_table", "load_mapping", "plan_import", "write_plan"]  # fmt: skip
 
 
 def import_table(
-    table: Table,
+    table: Rows,
     store: Callable[[], Store],
     *,
     kind: str,
@@ -43,7 +43,7 @@ def import_table(
     """Validate every row of table, then, if all are valid (or with `partial`, the valid ones),
     write them in ONE store write (`store()` is opened only then). The plan says what was read,
     created, updated, skipped and rejected; with errors and without `partial` nothing is written.
-    The table's cells are let go before the write (Table.release), except with on_conflict
+    The table's cells are let go before the write (Rows.release), except with on_conflict
     'fail', whose keys the store refuses are reported with their rows."""
     gc.disable()  # validation and the write allocate millions of small objects (no cycles), freed at the end
     try:

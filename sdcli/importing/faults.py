@@ -12,7 +12,7 @@ from sdcli.errors import InvalidValue
 from sdcli.i18n import Message
 from sdcli.importing.cells import ABSENT, Fail, RowError, each
 from sdcli.questionnaire import Question, Step
-from sdcli.tables import Table
+from sdcli.tables import Rows
 
 #: required answers an import was allowed to leave out (a preset's `not_required`), kept in the
 #: ticket so that its export imports again without the preset
@@ -131,7 +131,7 @@ def unknown_to_null(answers: dict[str, list[Any]], yesno: frozenset[str], n: int
 
 
 def row_errors(
-    i: int, table: Table, metas: dict[str, list[Any]], faults: Faults, country_column: str | None
+    i: int, table: Rows, metas: dict[str, list[Any]], faults: Faults, country_column: str | None
 ) -> list[RowError]:
     """A bad row's errors, as `sdcli open` would name them."""
     line = table.lines[i]

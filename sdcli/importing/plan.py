@@ -12,11 +12,11 @@ from sdcli.errors import InvalidValue, SdcliError
 from sdcli.i18n import Message
 from sdcli.importing.cells import RowError
 from sdcli.importing.mapping import Mapping
-from sdcli.importing.records import KINDS
+from sdcli.importing.records import IMPORTERS
 from sdcli.model import KIND_PREFIX
 from sdcli.store import KeyConflict, Store, UpsertResult
 from sdcli.store.base import CONFLICTS, key_of
-from sdcli.tables import Table
+from sdcli.tables import Rows
 
 
 class ImportRejected(SdcliError):
@@ -35,7 +35,7 @@ class Plan:
     read: int = 0
     docs: list[dict[str, Any]] = field(default_factory=list)
     at: list[int] = field(default_factory=list)  # the table row of each doc (no copy of its cells)
-    table: Table | None = None  # the rows as the file gave them, for the reports of refused rows
+    table: Rows | None = None  # the rows as the file gave them, for the reports of refused rows
     skipped: int = 0  # rows whose key an earlier row of the file has (skip)
     merged: int = 0  # rows superseded by a later row with the same key (update)
     errors: list[RowError] = field(default_factory=list)
@@ -48,7 +48,7 @@ class Plan:
                 "skipped": self.skipped + len(r.skipped) + len(r.unchanged), "merged": self.merged,
                 "rejected": len(self.rejected_rows)}  # fmt: skip
 
-    def reject(self, i: int, table: Table, errs: list[RowError]) -> None:
+    def reject(self, i: int, table: Rows, errs: list[RowError]) -> None:
         self.errors.extend(errs)
         self.rejected_rows.append(
             (table.lines[i], table.row(i), "; ".join(f"{x.field}: {x.reason}" for x in errs))
@@ -56,7 +56,7 @@ class Plan:
 
 
 def plan_import(
-    table: Table,
+    table: Rows,
     *,
     kind: str,
     mapping: Mapping,
@@ -68,11 +68,11 @@ def plan_import(
     progress: Callable[[float], None] | None = None,
 ) -> Plan:
     """Validate every row and resolve the file's own repeated keys; touches no store."""
-    if kind not in KINDS:
-        raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(KINDS))
+    if kind not in IMPORTERS:
+        raise InvalidValue("kind", kind, "invalid.use_one_of", choices=", ".join(IMPORTERS))
     if on_conflict not in CONFLICTS:
         raise InvalidValue("on-conflict", on_conflict, "invalid.on_conflict")
-    records = KINDS[kind](home, mapping, country, tz)
+    records = IMPORTERS[kind](home, mapping, country, tz)
     key = key or mapping.key or (
         "external_id" if "external_id" in mapping.fields or "external_id" in table.columns else "customer_reference"
     )  # fmt: skip

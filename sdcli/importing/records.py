@@ -26,9 +26,9 @@ from sdcli.importing.faults import (
 from sdcli.importing.mapping import Mapping
 from sdcli.intake import UNKNOWN_ANSWERS
 from sdcli.questionnaire import MISSING, Step
-from sdcli.tables import Table, unescape_cell
+from sdcli.tables import Rows, unescape_cell
 
-__all__ = ["KINDS", "MISSING_ANSWERS", "IncidentRecords"]
+__all__ = ["IMPORTERS", "MISSING_ANSWERS", "IncidentRecords"]
 _DROPPED = "store"  # the kind of the fields the store sets
 
 
@@ -63,7 +63,7 @@ class IncidentRecords:
         self.country_column = mapping.fields.get("country")
 
     # ---- columns of the table, mapped
-    def sources(self, table: Table) -> dict[str, list[Any]]:
+    def sources(self, table: Rows) -> dict[str, list[Any]]:
         """The column each field is read from, as the file has it (None where a row has no cell).
 
         A known column by its name; a mapped field from its column (even over a column of its
@@ -102,7 +102,7 @@ class IncidentRecords:
 
     # ---- validation
     def check(
-        self, table: Table, progress: Callable[[float], None] | None = None
+        self, table: Rows, progress: Callable[[float], None] | None = None
     ) -> list[tuple[dict[str, Any] | None, list[RowError]]]:
         """(fields, []) or (None, errors) for every row of the table, in order."""
         n = len(table)
@@ -186,7 +186,7 @@ class IncidentRecords:
             out[k] = each(self._meta_of(f), col, places if f.kind in kinds.PLACED else None)
         return out
 
-    def _unknown_structured(self, table: Table, problems: dict[int, list[InvalidValue]]) -> None:
+    def _unknown_structured(self, table: Rows, problems: dict[int, list[InvalidValue]]) -> None:
         """A JSON row's object or list under a key no field has is refused by name (it would
         otherwise be dropped without a word); plain unknown columns are ignored, as in CSV."""
         if table.by_position:
@@ -251,7 +251,7 @@ class IncidentRecords:
 
     def _rows(
         self,
-        table: Table,
+        table: Rows,
         answers: dict[str, list[Any]],
         metas: dict[str, list[Any]],
         regions: list[str],
@@ -282,4 +282,4 @@ class IncidentRecords:
         return out
 
 
-KINDS: dict[str, Callable[..., Any]] = {"incident": IncidentRecords}
+IMPORTERS: dict[str, Callable[..., Any]] = {"incident": IncidentRecords}

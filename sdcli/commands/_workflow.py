@@ -1,0 +1,90 @@
+"""The shared body of the commands that move a ticket through its workflow (hold, resolve, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from sdcli import clock, validate
+from sdcli.commands._notify import notify, queue_of
+from sdcli.errors import MissingFlag, RefusedTransition
+from sdcli.i18n import t
+from sdcli.model import PREFIXES, parse_id
+from sdcli.ui import app_of, emit_json, interactive, say
+
+
+def text_or_ask(
+    ctx: typer.Context, ticket_id: str, value: str | None, *, flag: str, field: str, label: str
+) -> str:
+    """A command's required text: as given; else asked on a terminal (in the session's language,
+    re-asked while empty; the ticket looked up first, so a wrong id is told before any typing);
+    else named as missing."""
+    if value is not None:
+        return value
+
+    if not interactive(app_of(ctx)):
+        raise MissingFlag([flag])
+    app_of(ctx).store().get(ticket_id)
+    from sdcli.prompts import line  # deferred: questionary, only on a terminal
+    from sdcli.tickets import check_text  # deferred: not on show or escalate --json
+
+    return line(t(label), lambda v: check_text(field, v), required=True)
+
+
+def run(
+    ctx: typer.Context,
+    ticket_id: str,
+    action: str,
+    *,
+    note: str | None,
+    as_json: bool,
+    notify_now: bool = False,
+    **kw: Any,
+) -> dict[str, Any]:
+    from sdcli.tickets import check_text, transition  # deferred: not on show or escalate --json
+
+    app = app_of(ctx)
+    if note is not None:
+        note = check_text("note", note)
+    doc = transition(app.store(), ticket_id, action, actor=app.agent, home=app.home, note=note, queue=queue_of(app),
+                     **kw)  # fmt: skip
+    if notify_now:
+        notify(app, doc["id"])
+    if as_json:
+        emit_json(doc)
+    else:
+        say("ticket.now", id=doc["id"], status=doc["status"])
+    return doc
+
+
+def move(
+    ctx: typer.Context,
+    ticket_id: str,
+    action: str,
+    as_json: bool,
+    *,
+    prefix: str,
+    note: str | None = None,
+    **fields: Any,
+) -> dict[str, Any]:
+    """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event."""
+    if parse_id(ticket_id)[0] != prefix:
+        raise RefusedTransition("error.not_of_kind", id=ticket_id, kind=PREFIXES[prefix], prefix=prefix)
+    return run(
+        ctx,
+        ticket_id,
+        action,
+        note=note,
+        as_json=as_json,
+        apply=lambda d: d.update(fields),
+        extra=fields or None,
+    )
+
+
+def site_time(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> str:
+    """A time for a ticket's site, read in the site's zone, not in the past (ISO, as stored)."""
+    doc = app_of(ctx).store().get(ticket_id)
+    return validate.when(
+        "at", at, clock.get_tz(doc.get("timezone")), dayfirst=dayfirst, tense=validate.FUTURE
+    )
