@@ -107,3 +107,20 @@ def test_the_table_s_line_is_the_command_s_own_first_line():
             own = inspect.cleandoc(module.command.__doc__ or "").split("\n", 1)[0]
         assert line == own, name
         assert line.endswith("."), name
+
+
+#: what `escalate ID --json` leaves out (issue 18 start-up): recording a call, its advice and hours
+NOT_ON_ESCALATE_JSON = {"sdcli.escalation_calls", "sdcli.tickets", "sdcli.views.escalation", "sdcli.prompts"}
+
+
+def test_escalate_json_reads_without_the_call_recording_machinery(home):
+    r, _ = run(home, "--lang", "en", "open", "--no-input", "--customer", "ACME", "--site", "Lima HQ",
+               "--country", "PE", "--problem", "link_down", "--service-type", "mpls", "--callback",
+               "Ana <ana@acme.pe> +51 987654321", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    inc = json.loads(r.stdout)["id"]
+    r, modules = run(home, "--lang", "en", "escalate", inc, "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["active_level"] >= 1  # the state, read whole
+    assert modules & NOT_ON_ESCALATE_JSON == set()
+    assert "sdcli.escalation" in modules and "sdcli.commands.escalate" in modules

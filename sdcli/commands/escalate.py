@@ -9,9 +9,7 @@ import typer
 from sdcli import escalation, escalation_table
 from sdcli.commands._notify import NOTIFY_OPTION, notify, queue_of
 from sdcli.errors import UnknownTicket
-from sdcli.escalation_calls import WARNING, Call, record_call
 from sdcli.escalation_table import OUTCOMES
-from sdcli.hours import shown
 from sdcli.i18n import Localized, Message, t, word
 from sdcli.store.base import version
 from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
@@ -59,6 +57,8 @@ def command(
         _loop(app, store, doc, table, notify_now=notify_now)
         return
     if name is not None:
+        from sdcli.escalation_calls import Call  # deferred: the write machinery, not on escalate --json
+
         doc = _record(
             app, doc, table, now, Call(name, chan, outcome, note, force, reason), notify_now=notify_now
         )
@@ -76,6 +76,8 @@ def command(
 def _record(app: Any, doc: dict[str, Any], table: Any, now: Any, call: Any, *, expect: int | None = None,
             notify_now: bool = False) -> dict[str, Any]:  # fmt: skip
     """One attempt saved (refused when the ticket changed since `expect`), its advice told."""
+    from sdcli.escalation_calls import WARNING, record_call  # deferred: the write machinery, not on --json
+
     names = {lv.level: lv.name for lv in table.levels}
     doc, advice = record_call(app.store(), doc["id"], table, call, actor=app.agent, now=now, home=app.home,
                               expect=expect, queue=queue_of(app, names.get))  # fmt: skip
@@ -88,6 +90,7 @@ def _record(app: Any, doc: dict[str, Any], table: Any, now: Any, call: Any, *, e
 
 def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: bool = False) -> None:
     """On a terminal: the table, a call recorded, then "another call?" on the refreshed level."""
+    from sdcli.escalation_calls import Call  # deferred: the write machinery, not on escalate --json
     from sdcli.prompts import confirm  # deferred: questionary, only on a terminal
     from sdcli.views.escalation import show  # deferred: Rich, not on escalate --json
 
@@ -106,6 +109,8 @@ def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: 
 
 def _advise(level: Any, now: Any) -> None:
     """The active level's contacts that are out of hours, with what to do."""
+    from sdcli.hours import shown  # deferred: only on a terminal
+
     for c in level.contacts:
         if not c.available(now):
             warn(
