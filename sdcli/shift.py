@@ -11,7 +11,7 @@ from typing import Any
 
 from sdcli import clock, escalation, sla, states
 from sdcli.errors import ConfigError
-from sdcli.escalation_table import Table, load_table
+from sdcli.escalation_table import EscalationTable, load_table
 from sdcli.i18n import Message
 from sdcli.store import Store
 from sdcli.store.query import OpenQuery, Page, Range, id_order, timestamp
@@ -96,7 +96,7 @@ def escalations_due(store: Store, now: datetime, home: Path | None = None, limit
     return Page(list(rows if limit is None else itertools.islice(rows, limit)), total)
 
 
-def _windows(table: Table, now: datetime) -> Iterator[tuple[int, int, Range]]:
+def _windows(table: EscalationTable, now: datetime) -> Iterator[tuple[int, int, Range]]:
     """(severity, the level correct by time, the opened_at range in which it is) for every level
     above 1: escalation.correct_level is constant between two consecutive thresholds."""
     # a severity of 0 is unclassified: never due
