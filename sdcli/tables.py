@@ -1,14 +1,13 @@
-"""Tables in and out: CSV, TSV, JSON and JSON lines read into rows, tickets written back as
-spreadsheet-safe CSV, JSON or JSON lines, and an import's rejected rows. No CLI imports.
+"""Tables in: CSV, TSV, JSON and JSON lines read into rows, and the cell conventions both
+directions share (a stored value's text form, a neutralised formula and its inverse). Writing
+tickets and rejected rows out is exporting.py. No CLI imports.
 
-Split from the importer (which maps and validates the rows): reading never validates a
-field, and writing never decides what is written.
+Split from the importer (which maps and validates the rows): reading never validates a field.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from typing import Any
 from sdcli.errors import InvalidValue
 from sdcli.i18n import Message
 from sdcli.inputs import parse_json
-from sdcli.store import dumps
 
 FORMATS = ("csv", "tsv", "json", "jsonl")
 #: more columns than a spreadsheet holds (Excel: 16,384) is not a table of tickets
@@ -200,44 +198,7 @@ def unescape_cell(value: Any) -> Any:
     return value
 
 
-# --------------------------------------------------------------------------- writing
-
-
-def write_rejects(
-    path: Path, fmt: str, columns: list[str], rejected: list[tuple[int, dict[str, Any], str]]
-) -> None:
-    buf = io.StringIO()
-    if fmt in ("csv", "tsv"):
-        w = csv.DictWriter(
-            buf,
-            fieldnames=[*map(neutralise, columns), "line", "reason"],
-            delimiter=delimiter(fmt),
-            extrasaction="ignore",
-        )
-        w.writeheader()  # header cells are the file's own text too: neutralised like the others
-        for line, row, reason in rejected:
-            w.writerow(
-                {**{neutralise(k): neutralise(v) for k, v in row.items()}, "line": line, "reason": reason}
-            )
-    elif fmt == "json":
-        buf.write(
-            json.dumps(
-                [{**row, "line": line, "reason": reason} for line, row, reason in rejected],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        for line, row, reason in rejected:
-            buf.write(json.dumps({**row, "line": line, "reason": reason}, ensure_ascii=False) + "\n")
-    write_output(path, buf.getvalue())
-
-
-def write_output(path: Path | str, text: str) -> None:
-    """text to the file, stream or '-' the user named (see sdcli/outputs.py)."""
-    from sdcli.outputs import write_text
-
-    write_text(str(path), [text])
+# --------------------------------------------------------------------------- cells
 
 
 def neutralise(value: Any) -> Any:
@@ -268,134 +229,3 @@ def cell(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
     return str(value)
-
-
-CSV_SKIP = ("history", "classification", "escalation", "escalation_attempts", "sla_pauses")
-#: the CSV/TSV columns of each kind's export, always these, in this order, with a header even
-#: when there is no row (README: Export columns). `classification_summary`, `escalation_summary`
-#: and `last_note` are read-outs an import ignores; `extra` holds, as JSON, any other stored field.
-EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
-    "incident": (
-        "id", "status", "severity", "customer", "site", "country", "timezone", "problem", "description",
-        "callback_contacts", "local_contacts", "opening_hours", "customer_reference", "service_type",
-        "has_contingency", "contingency_works", "power_now", "power_outage", "raining", "equipment_connected",
-        "equipment_rebooted", "source_ip", "destination_ip", "source_number", "destination_number",
-        "failed_calls", "channel", "opened_at", "opened_by", "received_at", "ack_due", "acked_at",
-        "recovery_due", "sla_clock", "sla_target_hours", "sla_met", "sla_paused_at", "resolved_at",
-        "resolution", "closed_at", "classified_at", "classified_by", "external_id", "impact", "urgency",
-        "category", "subcategory", "symptom", "assignment_group", "assigned_to", "unknown_answers",
-        "missing_answers", "classification_summary", "escalation_summary", "last_note", "extra",
-    ),
-    "ssr": (
-        "id", "status", "customer", "site", "country", "timezone", "category", "details", "requester",
-        "description", "window_start", "window_end", "price", "received_at", "notice_hours", "opened_at",
-        "opened_by", "scheduled_at", "done_at", "last_note", "extra",
-    ),
-    "change": (
-        "id", "status", "customer", "site", "country", "timezone", "type", "description", "window_start",
-        "window_end", "project_manager", "routing", "accepted_by", "accepted_as", "accepted_at",
-        "scheduled_at", "executed_at", "cost", "rejection_reason", "opened_at", "opened_by", "last_note",
-        "extra",
-    ),
-}  # fmt: skip
-#: stored fields whose value is a phone number alone: written as an RFC 3966 tel: URI
-#: (tel:+51-1-4117000), which a spreadsheet keeps as text (no leading + to take for a formula,
-#: no apostrophe shown) and the importer reads back as the number
-PHONE_FIELDS = ("source_number", "destination_number")
-_READOUTS = ("classification_summary", "escalation_summary", "last_note", "extra")
-
-
-def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...]) -> str:
-    """One cell of an export row: the field's text form, a read-out, or the fields not in the columns."""
-    if column == "classification_summary":
-        return classification_summary(doc)
-    if column == "escalation_summary":
-        return escalation_summary(doc)
-    if column == "last_note":
-        return next((str(e["note"]) for e in reversed(doc.get("history") or []) if e.get("note")), "")
-    if column == "extra":
-        rest = {
-            k: v
-            for k, v in doc.items()
-            if k not in columns and k not in CSV_SKIP and k not in ("kind", "updated_at")
-        }
-        return json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else ""
-    value = doc.get(column)
-    if column in PHONE_FIELDS and isinstance(value, str) and value.startswith("+"):
-        return tel_uri(value)
-    return cell(value)
-
-
-def tel_uri(e164: str) -> str:
-    import phonenumbers
-
-    try:
-        return phonenumbers.format_number(
-            phonenumbers.parse(e164, None), phonenumbers.PhoneNumberFormat.RFC3966
-        )
-    except phonenumbers.NumberParseException:
-        return e164
-
-
-def classification_summary(doc: dict[str, Any]) -> str:
-    """How the severity was chosen, in one language-neutral line: manual 2 (suggested 1): reason."""
-    c = doc.get("classification")
-    if not isinstance(c, dict):
-        return ""
-    out = f"{c.get('method', '')} {doc.get('severity') or ''}".strip()
-    if c.get("suggested"):
-        out += f" (suggested {c['suggested']})"
-    if c.get("reason"):
-        out += f": {c['reason']}"
-    return out
-
-
-def escalation_summary(doc: dict[str, Any]) -> str:
-    """Where the escalation stands, in one language-neutral line: level 2; 4 calls, last: ..."""
-    esc = doc.get("escalation") or {}
-    tries = doc.get("escalation_attempts") or []
-    if not esc and not tries:
-        return ""
-    parts = [f"level {esc.get('active_level', 1)}", f"{len(tries)} attempts"]
-    owner = esc.get("owner")
-    if isinstance(owner, dict) and owner.get("name"):
-        parts.append(f"owner {owner['name']} (L{owner.get('level', '')})")
-    if tries:
-        last = tries[-1]
-        parts.append(f"last {last.get('at', '')} {last.get('contact', '')} (L{last.get('level', '')}) "
-                     f"{last.get('channel', '')} {last.get('outcome', '')}")  # fmt: skip
-    return "; ".join(parts)
-
-
-def export_text(
-    docs: list[dict[str, Any]],
-    fmt: str,
-    *,
-    kind: str = "incident",
-    delimiter_: str | None = None,
-    excel: bool = False,
-) -> Iterator[str]:
-    """Tickets as JSON, JSON lines, or CSV/TSV with the kind's fixed columns. `excel`: a UTF-8
-    BOM, `;` between cells and CRLF line ends (what Excel in es/pt expects)."""
-    if fmt in ("json", "jsonl"):
-        if fmt == "json":
-            yield json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
-        else:  # orjson, in chunks of 1,000 tickets: about 8x the stdlib, one document at a time
-            for i in range(0, len(docs), 1000):
-                yield b"".join(dumps(d) + b"\n" for d in docs[i : i + 1000]).decode("utf-8")
-        return
-    if fmt not in ("csv", "tsv"):
-        raise InvalidValue("format", fmt, "invalid.use_one_of", choices="csv, tsv, json, jsonl")
-    columns = EXPORT_COLUMNS.get(kind) or EXPORT_COLUMNS["incident"]
-    sep = "\t" if fmt == "tsv" else (delimiter_ or (";" if excel else delimiter(fmt)))
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
-    if excel:
-        yield "\ufeff"
-    w.writerow(columns)
-    yield buf.getvalue()
-    for d in docs:
-        buf.seek(0)
-        buf.truncate()
-        w.writerow([neutralise(export_cell(d, c, columns)) for c in columns])
-        yield buf.getvalue()

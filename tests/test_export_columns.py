@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import err
 
+from sdcli.exporting import EXPORT_COLUMNS
 from sdcli.store import open_store
-from sdcli.tables import EXPORT_COLUMNS
 
 NOW = {"SDCLI_NOW": "2026-12-01T10:00:00-03:00"}
 BASE = ["open", "--no-input", "--country", "PE", "--callback", "Ana Díaz <ana@acme.pe> 01 4117000", "--json"]

@@ -12,8 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sdcli.ui as ui
+from sdcli import exporting, tables
 from sdcli import importing as importer
-from sdcli import tables
 from sdcli.store import open_store
 
 SNOW = DATA / "servicenow-incident-event-log-sample.csv"
@@ -469,7 +469,7 @@ def test_any_text_comes_back_from_export_then_import(text, fmt):
            "callback_contacts": [{"name": text, "email": "ana@acme.pe", "phone": "+5114117000"}],
            "customer_reference": text, "timezone": "America/Lima", "opened_at": "2026-11-30T10:00:00-05:00",
            "history": [{"at": "2026-11-30T15:00:00+00:00", "by": "t", "action": "opened", "note": text}]}  # fmt: skip
-    exported = "".join(tables.export_text([doc], fmt))
+    exported = "".join(exporting.export_text([doc], fmt))
     records = importer.IncidentRecords(None, importer.load_mapping(None, None, [], None), None, None)
     [(fields, errors)] = records.check(tables.read_rows(exported, fmt, "export"))
     assert errors == [], errors

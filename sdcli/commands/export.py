@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli import config, tables
+from sdcli import config, exporting
 from sdcli.errors import StoreDamaged
 from sdcli.outputs import write_text
 from sdcli.tickets import build_filters, find
@@ -49,7 +49,7 @@ def command(
     damaged: list[str] = []
     docs = find(app.store(), filters, full=True, damaged=damaged)
     chosen = config.setting_value("csv_delimiter", sep) if sep is not None else None
-    write_text(output or "-", tables.export_text(docs, fmt, kind=kind, delimiter_=chosen, excel=excel))
+    write_text(output or "-", exporting.export_text(docs, fmt, kind=kind, delimiter_=chosen, excel=excel))
     if output and output != "-":
         say("export.written", n=len(docs), path=output)
     if damaged:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from sdcli import importing, tables
+from sdcli import exporting, importing, tables
 from sdcli.errors import UsageProblem
 from sdcli.i18n import Message, render, t
 from sdcli.importing import ImportRejected
@@ -77,7 +77,7 @@ def command(
     if plan.errors and not partial:
         _refuse(plan, dry_run, as_json)
     if partial and plan.rejected_rows and not dry_run:
-        tables.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
+        exporting.write_rejects(Path(rejects or ""), fmt, table.columns, plan.rejected_rows)
     _report(plan, dry_run, as_json)
 
 
