@@ -10,7 +10,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TextIO
 
 import typer
 
@@ -165,41 +165,47 @@ STREAM_FROM = 300
 def stream_json(items: list[Any]) -> None:
     """A JSON array written an item at a time by orjson, laid out as emit_json's json.dumps
     (indent 2, UTF-8 text as is): valid JSON however far it has got when read whole."""
-    import orjson
-
     out = sys.stdout
-    if not items:
-        out.write("[]\n")
-        return
-    out.write("[\n")
-    for i, item in enumerate(items):
-        body = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n  ")
-        out.write(("  " if i == 0 else ",\n  ") + body)
-    out.write("\n]\n")
+    _write_array(out, items, "")
+    out.write("\n")
     out.flush()
 
 
 def stream_json_object(data: dict[str, Any]) -> None:
     """emit_json of an object (`--json FIELDS` kept alike) whose lists are written an item at a
     time by orjson, laid out as json.dumps(indent=2, ensure_ascii=False) lays it out."""
-    import orjson
-
     data = select(data)
     out = sys.stdout
     if not data:
         out.write("{}\n")
         return
     for i, (key, value) in enumerate(data.items()):
-        out.write(("{\n  " if i == 0 else ",\n  ") + orjson.dumps(key).decode("utf-8") + ": ")
-        if not isinstance(value, list) or not value:
-            out.write(orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n  "))
-            continue
-        for j, item in enumerate(value):
-            body = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n    ")
-            out.write(("[\n    " if j == 0 else ",\n    ") + body)
-        out.write("\n  ]")
+        out.write(("{\n  " if i == 0 else ",\n  ") + _indented(key, "") + ": ")
+        if isinstance(value, list):
+            _write_array(out, value, "  ")
+        else:
+            out.write(_indented(value, "  "))
     out.write("\n}\n")
     out.flush()
+
+
+def _write_array(out: TextIO, items: list[Any], indent: str) -> None:
+    """A JSON array whose closing bracket is at `indent`, one item at a time (stream_json's and
+    stream_json_object's one writer)."""
+    if not items:
+        out.write("[]")
+        return
+    inner = indent + "  "
+    for i, item in enumerate(items):
+        out.write(("[\n" if i == 0 else ",\n") + inner + _indented(item, inner))
+    out.write("\n" + indent + "]")
+
+
+def _indented(value: Any, indent: str) -> str:
+    """orjson's indent-2 text of a value whose first line is already at `indent`."""
+    import orjson  # deferred: only JSON output pays for it
+
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8").replace("\n", "\n" + indent)
 
 
 # --------------------------------------------------------------------------- pager
