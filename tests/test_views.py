@@ -385,3 +385,26 @@ def test_a_view_that_fits_the_screen_is_not_paged(sdcli, home, pager):
     open_incident(sdcli)
     shown, code = _show_in_a_pty(home, 200, PAGER=str(script))
     assert code == 0 and not got.exists() and "Telefónica del Perú" in shown
+
+
+def test_show_list_and_search_word_a_choice_as_the_desks_questionnaire_does(sdcli, home):
+    """A desk's questionnaire.toml that words a choice its own way is what every view shows,
+    not the packaged wording."""
+    from importlib import resources
+
+    packaged = resources.files("sdcli.data").joinpath("questionnaire.toml").read_text(encoding="utf-8")
+    words = ('es = "Enlace no disponible", en = "Link down", pt = "Link indisponível"',)
+    assert packaged.count(words[0]) == 1
+    home.mkdir(mode=0o700, exist_ok=True)
+    desk = home / "questionnaire.toml"
+    desk.write_text(packaged.replace(words[0], 'es = "Circuito caído", en = "Circuit down", pt = "Circuito caído"'),
+                    encoding="utf-8")  # fmt: skip
+    desk.chmod(0o600)
+    inc = open_incident(sdcli)
+    shown = sdcli("show", inc, env=at(5, SDCLI_LANG="en", **W80))
+    wide = at(5, SDCLI_LANG="en", COLUMNS="200")  # room for the problem column
+    listed = sdcli("list", "--format", "table", env=wide)
+    found = sdcli("search", "Telefónica", env=wide)
+    for r in (shown, listed, found):
+        assert r.exit_code == 0, r.output
+        assert "Circuit down" in r.stdout and "Link down" not in r.stdout, r.stdout

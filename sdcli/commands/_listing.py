@@ -38,7 +38,14 @@ def list_kind(
     if prepare and row_format(fmt, as_json) != "json":  # JSON keeps the tickets as stored
         for r in rows:
             prepare(r)
-    emit_rows(rows, columns, fmt=fmt, as_json=as_json, quiet=quiet, table=lambda: ticket_table(rows, columns))
+    emit_rows(
+        rows,
+        columns,
+        fmt=fmt,
+        as_json=as_json,
+        quiet=quiet,
+        table=lambda: ticket_table(rows, columns, home=app.home),
+    )
 
 
 def show_doc(

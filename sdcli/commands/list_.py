@@ -77,4 +77,4 @@ def command(
     else:
         rows = find(app.store(), filters)
     emit_rows(rows, COLUMNS, fmt=fmt, as_json=as_json, quiet=quiet,
-              table=lambda: ticket_table(rows, ESSENTIAL, wider=WIDER, total=total))  # fmt: skip
+              table=lambda: ticket_table(rows, ESSENTIAL, wider=WIDER, total=total, home=app.home))  # fmt: skip

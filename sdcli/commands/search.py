@@ -32,9 +32,10 @@ def command(
 
     filters = build_filters(kind=kind, include_all=not open_only, sort="opened_at", reverse=True, limit=limit,
                             text=text)  # fmt: skip
-    rows = find(app_reading(ctx).store(), filters)
+    app = app_reading(ctx)
+    rows = find(app.store(), filters)
     if as_json:
         emit_json(rows)
         return
 
-    ticket_table(rows, COLUMNS)
+    ticket_table(rows, COLUMNS, home=app.home)

@@ -4,6 +4,7 @@ line, never wrapped onto the next."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sdcli.i18n import Message, render, word
@@ -26,6 +27,7 @@ def ticket_table(
     none: str = "list.none",
     count: str = "list.count",
     total: int | None = None,
+    home: Path | None = None,
 ) -> None:
     """Rows as a table, one line each; `wider` columns only where the screen has room. With
     `total` above the rows shown, the footer says how many there are and how to see them all."""
@@ -35,7 +37,7 @@ def ticket_table(
     if not rows:
         out.print(text(render(Message(none))))
         return
-    cells = {c: [cell_text(r, c) for r in rows] for c in (*columns, *wider)}
+    cells = {c: [cell_text(r, c, home) for r in rows] for c in (*columns, *wider)}
     chosen = list(columns)
     width = out.width
     for extra in wider:
@@ -86,8 +88,9 @@ def _widths(columns: list[str], cells: dict[str, list[str]], width: int) -> dict
     return out
 
 
-def cell_text(row: dict[str, Any], column: str) -> str:
-    """A table cell: a stored value in words, times compact in the row's zone, on one line."""
+def cell_text(row: dict[str, Any], column: str, home: Path | None = None) -> str:
+    """A table cell: a stored value in words (a choice as the desk's questionnaire words it),
+    times compact in the row's zone, on one line."""
     from sdcli.render import is_time, value_text, when
 
     value = row.get(column)
@@ -96,7 +99,7 @@ def cell_text(row: dict[str, Any], column: str) -> str:
     if column in ("problem", "service_type"):
         from sdcli.intake import load_questionnaire
 
-        q = next((x for x in load_questionnaire() if x.key == column), None)
+        q = next((x for x in load_questionnaire(home) if x.key == column), None)
         return q.choice_label(value) if q else str(value)
     if is_time(value):
         return when(value, row.get("timezone"), compact=True)

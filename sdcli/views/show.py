@@ -16,12 +16,12 @@ SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own 
 _ESCALATION = {"escalation", "escalation_attempts"}
 
 
-def field_order(doc: dict[str, Any]) -> list[str]:
-    """The head fields, then the questionnaire's (and a form's) in their order, then the rest."""
+def field_order(doc: dict[str, Any], home: Path | None = None) -> list[str]:
+    """The head fields, then the desk's questionnaire's (and a form's) in their order, then the rest."""
     from sdcli.intake import load_questionnaire
 
     order = [k for k in HEAD_FIELDS if k in doc]
-    asked = [q.key for q in load_questionnaire()]
+    asked = [q.key for q in load_questionnaire(home)]
     order += [k for k in asked if k in doc and k not in order]
     order += sorted(k for k in doc if k not in order and k not in SKIP)
     return order
@@ -43,13 +43,13 @@ def _print(
     from sdcli.intake import load_questionnaire
     from sdcli.render import answer_text, classification_text, severity_text, value_text
 
-    questions = {q.key: q for q in load_questionnaire()}
+    questions = {q.key: q for q in load_questionnaire(home)}  # the desk's: its choices' words
     zone = doc.get("timezone")
     unknown = set(doc.get("unknown_answers") or [])
     fields = Table(show_header=False, box=None, pad_edge=False)
     fields.add_column("field", style="bold", no_wrap=True)
     fields.add_column("value", overflow="fold")
-    for key in field_order(doc):
+    for key in field_order(doc, home):
         value = doc[key]
         if key in unknown and value is None:
             shown = t("yesno.unknown")
@@ -58,7 +58,7 @@ def _print(
         elif key == "severity" and value:
             shown = severity_text(value, home)
         elif key == "classification" and isinstance(value, dict):
-            shown = classification_text(value, doc)
+            shown = classification_text(value, doc, home)
         elif key == "escalation_attempts" and isinstance(value, list):
             shown = attempts_text(value, zone)
         elif key == "escalation" and isinstance(value, dict):
