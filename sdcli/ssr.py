@@ -56,7 +56,12 @@ class Verdict:
                 "earliest": clock.iso(self.earliest)}  # fmt: skip
 
     def refusal(self) -> Message:
-        return Message("ssr.refused", rule=self.rule, hours=f"{self.notice / timedelta(hours=1):.1f}",
+        """ "refused: " and the shortfall (what a form read from an e-mail is refused for: its
+        outcome line says "refused" once)."""
+        return Message("ssr.refused", reason=self.shortfall())
+
+    def shortfall(self) -> Message:
+        return Message("ssr.too_soon", rule=self.rule, hours=f"{self.notice / timedelta(hours=1):.1f}",
                        earliest=clock.iso(self.earliest), shown=When(self.earliest, self.zone))  # fmt: skip
 
     def acceptance(self) -> Message:

@@ -200,6 +200,9 @@ def test_an_ssr_form_with_too_little_notice_creates_nothing_and_says_why(sdcli, 
     (m,) = report["messages"]
     assert m["outcome"] == "refused" and m["kind"] == "ssr" and m["id"] is None, m
     assert "notice" in m["reason"], m
+    line = sdcli("inbox", str(tmp_path / "ssr.eml"), env=NOW)
+    assert line.exit_code == 0 and line.stdout.count("refused") == 1, line.stdout  # said once
+    assert ": refused: work on a weekday needs 48 hours" in line.stdout, line.stdout
     assert sdcli.json("list", "--json", "--all") == []
     late = {**form, "Inicio": "12/03/2026 10:00", "Fin": "12/03/2026 11:00"}
     (tmp_path / "ok.eml").write_bytes(questionnaire(late, mid="<ssr2@x.pe>"))

@@ -9,6 +9,7 @@ from typing import Any
 
 from sdcli import clock, intake, ssr, validate
 from sdcli.errors import SdcliError
+from sdcli.i18n import Message
 from sdcli.mail import answers, labels, text
 
 
@@ -60,8 +61,13 @@ class SsrForms:
                     raw[k] = validate.when(k, raw[k], tz, dayfirst=True)
             request = ssr.check_request(raw, self.home)
             fields = ssr.request_fields(request, meta["received"], self.home)
-        except SdcliError as e:
-            out.reason = e.message
+        except SdcliError as e:  # the outcome says "refused": a lead-time refusal gives its shortfall
+            refusal = e.message
+            out.reason = (
+                refusal.params["reason"]
+                if isinstance(refusal, Message) and refusal.key == "ssr.refused"
+                else refusal
+            )
             return out, None, None
         fields["opened_at"] = fields["received_at"]
         fields["channel"] = "email"
