@@ -45,6 +45,9 @@ _DMY = re.compile(
     r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*(?:h|hs)?)?$"
 )
 _LEADING_DM = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?(?!\d)")
+#: "GMT-3", "UTC -03:00", "UTC−3": what a person means is the offset as written (-03:00);
+#: dateutil reads "GMT-3" by the POSIX rule, as +03:00, and "UTC -3" as UTC
+_NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)", re.I)
 MAX_SPAN = 100 * 366 * 86400
 
 
@@ -136,6 +139,7 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool] |
         return None
     from dateutil import parser
 
+    text = _NAMED_OFFSET.sub(lambda m: f" {'+' if m[1] == '+' else '-'}{int(m[2]):02d}:{m[3] or '00'}", text)
     yearfirst = text[:4].isdigit()
     try:
         dt = parser.parse(

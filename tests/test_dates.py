@@ -115,6 +115,11 @@ NOW = datetime(2026, 12, 5, 12, 0, tzinfo=LIMA)
         ("2 dic 2026 09:40", datetime(2026, 12, 2, 9, 40)), ("2 de dezembro de 2026 às 09:40", datetime(2026, 12, 2, 9, 40)),
         ("Dec 2 2026 9:40pm", datetime(2026, 12, 2, 21, 40)), ("02.12.26 09h40", datetime(2026, 12, 2, 9, 40)),
         ("2026-12-02T09:40:00-03:00", datetime(2026, 12, 2, 7, 40)),
+        # an offset named as people write it is that offset (dateutil alone reads GMT-3 as +03:00)
+        ("2 dic 2026 09:40 GMT-3", datetime(2026, 12, 2, 7, 40)), ("02/12/2026 09:40 UTC-3", datetime(2026, 12, 2, 7, 40)),
+        ("2 dic 2026 09:40 UTC -03:00", datetime(2026, 12, 2, 7, 40)), ("2 dic 2026 09:40 gmt−3", datetime(2026, 12, 2, 7, 40)),
+        ("2 dic 2026 14:40 UTC+2", datetime(2026, 12, 2, 7, 40)), ("2 dic 2026 12:40 GMT", datetime(2026, 12, 2, 7, 40)),
+        ("2026-12-02 09:40 GMT-0300", datetime(2026, 12, 2, 7, 40)),
     ],
 )  # fmt: skip
 def test_words_and_spans_in_three_languages(typed, meant):
