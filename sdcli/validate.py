@@ -24,8 +24,25 @@ _FALSE = {"n", "no", "false", "0", "nao", "não", "off"}
 #: the third answer to a yes/no question: the caller does not know (stored as null and named in
 #: the ticket's unknown_answers)
 UNKNOWN = "unknown"
-_UNKNOWN = {"unknown", "?", "dk", "don't know", "dont know", "no sabe", "nosabe", "ns", "não sabe", "nao sabe",
-            "ns/nr", "desconocido", "desconhecido", "no se sabe", "não se sabe"}  # fmt: skip
+_UNKNOWN = {"unknown", "?", "dk", "don't know", "dont know", "i don't know", "i dont know", "not sure", "no idea",
+            "no sabe", "nosabe", "ns", "no sé", "no se", "no lo sé", "no lo se", "no sabemos", "ni idea", "no se sabe",
+            "desconocido", "não sabe", "nao sabe", "não sei", "nao sei", "não sabemos", "nao sabemos", "sei lá",
+            "sei la", "não se sabe", "ns/nr", "desconhecido"}  # fmt: skip
+#: "don't know" phrases that also begin an answer that knows ("no se reinició": it was not restarted)
+_UNKNOWN_ONLY_WHOLE = {"no se", "nao se"}
+
+
+def unknown_phrase(text: str) -> str | None:
+    """The "don't know" an answer written in a sentence starts with ('No sé, creo que no' → 'no sé'),
+    else None; what yesno(unknown=True) reads as UNKNOWN."""
+    words = re.findall(r"[\w'/?]+", text.casefold())
+    for n in (4, 3, 2, 1):
+        phrase = " ".join(words[:n])
+        if len(words) >= n and phrase in _UNKNOWN and (n == len(words) or phrase not in _UNKNOWN_ONLY_WHOLE):
+            return phrase
+    return None
+
+
 _CONTACT = re.compile(r"^\s*(?P<name>[^<>]*?)\s*<(?P<email>[^<>]*)>\s*(?P<phone>.*?)\s*$")
 
 

@@ -8,6 +8,7 @@ import json
 import mailbox
 import subprocess
 
+import pytest
 from conftest import PY, err, subprocess_env
 from mail_support import ENGLISH, SPANISH, questionnaire
 
@@ -275,3 +276,20 @@ def test_the_summary_is_in_the_session_language_and_the_json_is_not(sdcli, tmp_p
     report = json.loads(r.stdout)
     assert [m["outcome"] for m in report["messages"]] == ["duplicate", "duplicate", "not_questionnaire"]
     assert report["messages"][2]["reason"] == "a reply on INC1"  # JSON: stable and language-free
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("No sé", None), ("No sabe", None), ("No lo sé, creo que no", None), ("Não sei", None), ("ni idea", None),
+     ("No se reinició", False), ("No, se reinició ayer", False), ("Sí, ya se reinició", True)],
+)  # fmt: skip
+def test_dont_know_written_in_a_message_is_not_stored_as_no(sdcli, tmp_path, written, stored):
+    """A "don't know" written as people write it is unknown (null, named in unknown_answers),
+    never the "No" its first word is; a sentence that starts with "No se" still means no."""
+    answers = {**SPANISH, "¿Se realizó un reinicio en el (los) equipo (s)?": written}
+    (tmp_path / "m.eml").write_bytes(questionnaire(answers, mid="<dk@x.pe>"))
+    (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
+    assert m["outcome"] == "created", m
+    doc = sdcli.json("show", m["id"], "--json")
+    assert doc["equipment_rebooted"] is stored, doc
+    assert ("equipment_rebooted" in (doc.get("unknown_answers") or [])) is (stored is None), doc

@@ -63,7 +63,13 @@ def contacts(text: str) -> list[dict[str, str]] | str:
 
 
 def yes_no(text: str) -> str:
-    """The first word of an answer ('Sí, ya se reinició' → 'sí'), which validation reads."""
+    """What validation reads of a yes/no answer written in a sentence: its "don't know" ('No sé,
+    creo que no' → 'no sé', 'No sabe' → 'no sabe'), else its first word ('Sí, ya se reinició' → 'sí')."""
+    from sdcli import validate
+
+    unknown = validate.unknown_phrase(text)
+    if unknown is not None:
+        return unknown
     words = re.findall(r"\w+", text)
     return words[0] if words else text
 
