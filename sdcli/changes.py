@@ -18,6 +18,7 @@ from sdcli import clock, validate
 from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Message
+from sdcli.model import name_key
 from sdcli.store import Store, parse_id
 from sdcli.tickets import transition, workflow
 
@@ -36,8 +37,8 @@ def find_customer(store: Store, name: str) -> dict[str, Any] | None:
 
 
 def _in_directory(directory: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
-    key = name.strip().casefold()
-    return next((c for c in directory if c["name"].casefold() == key), None)
+    key = name_key(name)
+    return next((c for c in directory if name_key(c["name"]) == key), None)
 
 
 def check_customer(raw: dict[str, Any], home: Path | None = None) -> dict[str, Any]:

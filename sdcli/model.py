@@ -8,7 +8,9 @@ with it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,23 @@ SUMMARY_FIELDS = (
     "sla_paused_at", "escalation", "category", "type", "external_id", "timezone", "updated_at",
     "missing_answers",
 )  # fmt: skip
+
+
+@lru_cache(maxsize=65536)
+def fold(text: str) -> str:
+    """Text as search compares it: case and accents dropped ('Telefónica' → 'telefonica')."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def name_key(text: object) -> str:
+    """A customer's or a site's name as every match of one compares it (a contract, a price, the
+    customer directory, an invoice): case, accents and runs of spaces dropped, as the listings'
+    `--customer` drops them."""
+    return " ".join(fold(str(text or "")).split())
+
 
 _ID_RE = re.compile(r"^\s*(INC|SSR|CHG)-?0*(\d{1,12})\s*$", re.IGNORECASE)
 

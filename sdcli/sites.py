@@ -13,6 +13,7 @@ from typing import Any
 
 from sdcli.errors import InvalidValue
 from sdcli.home import load_data
+from sdcli.model import name_key
 
 
 def countries(home: Path | None = None) -> dict[str, Any]:
@@ -64,17 +65,17 @@ def directory_site(directory: list[dict[str, Any]], customer: Any, site: Any) ->
     """What the customer directory knows of a customer's site: {country, timezone} (empty if nothing)."""
     if not isinstance(customer, str) or not customer.strip():
         return {}
-    name = customer.strip().casefold()
-    record = next((c for c in directory if str(c.get("name", "")).casefold() == name), None)
+    name = name_key(customer)
+    record = next((c for c in directory if name_key(c.get("name")) == name), None)
     if record is None:
         return {}
     out: dict[str, Any] = {}
     if record.get("country"):
         out["country"] = record["country"]
     if isinstance(site, str) and site.strip():
-        key = site.strip().casefold()
+        key = name_key(site)
         for s in record.get("sites") or []:
-            if str(s.get("name", "")).casefold() == key:
+            if name_key(s.get("name")) == key:
                 out.update({k: s[k] for k in ("country", "timezone") if s.get(k)})
     return out
 

@@ -16,6 +16,7 @@ from sdcli import calendars, clock, states, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition
 from sdcli.home import load_data
 from sdcli.i18n import Joined, Localized, Message
+from sdcli.model import name_key
 
 LEVELS_SCALE = {"high": "high", "h": "high", "1": "high", "medium": "medium", "med": "medium", "m": "medium",
                 "2": "medium", "low": "low", "l": "low", "3": "low"}  # fmt: skip
@@ -154,11 +155,11 @@ def desk_terms(home: Path | None) -> Terms:
 def _best_contract(doc: dict[str, Any], contracts: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The contract that applies: customer+service beats customer beats service."""
     best, best_score = None, -1
-    customer = str(doc.get("customer", "")).casefold()
+    customer = name_key(doc.get("customer"))
     for c in contracts:
         score = 0
         if "customer" in c:
-            if str(c["customer"]).casefold() != customer:
+            if name_key(c["customer"]) != customer:
                 continue
             score += 2
         if "service_type" in c:
@@ -265,7 +266,7 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
         if doc.get("status", flow.initial) not in flow.active:
             continue
         level = int(doc["severity"])
-        key = (str(doc.get("customer", "")).casefold() if by_customer else None,
+        key = (name_key(doc.get("customer")) if by_customer else None,
                doc.get("service_type") if by_service else None, level)  # fmt: skip
         if key not in targets:
             targets[key] = target_for(doc, level, home, terms=terms)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -14,6 +15,7 @@ from sdcli.dates import When
 from sdcli.errors import ConfigError, InvalidValue, MissingAnswers, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Localized, Message
+from sdcli.model import name_key
 
 COMMON = ("requester", "customer", "site", "country", "category", "window_start", "window_end", "description")
 FLAGS = {"requester": "--requester", "customer": "--customer", "site": "--site", "country": "--country",
@@ -114,10 +116,7 @@ def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str
     price = dict(cat["price"])
     if home is not None and (home / "contracts.toml").is_file():
         for p in load_data("contracts", home).get("ssr_price", []):
-            if (
-                p.get("category") == cat["value"]
-                and str(p.get("customer", "")).casefold() == customer.casefold()
-            ):
+            if p.get("category") == cat["value"] and name_key(p.get("customer")) == name_key(customer):
                 price = {"amount": float(p["amount"]), "currency": p.get("currency", price["currency"])}
     return {"amount": float(price["amount"]), "currency": str(price["currency"]).upper()}
 
@@ -275,7 +274,9 @@ def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> st
 
 
 def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None) -> dict[str, Any]:
-    """Billable SSRs (done in the month, never cancelled) per customer, with totals per currency."""
+    """Billable SSRs (done in the month, never cancelled) per customer, with totals per currency.
+    A customer written with other case or accents is the same customer (named as most of its
+    SSRs write it)."""
     try:
         year, mon = (int(x) for x in month.split("-"))
         first = date(year, mon, 1)
@@ -291,13 +292,15 @@ def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None)
         local = done.astimezone(tz) if tz else done
         if (local.year, local.month) != (first.year, first.month):
             continue
-        if customer and d["customer"].casefold() != customer.casefold():
+        if customer and name_key(d["customer"]) != name_key(customer):
             continue
-        by_customer.setdefault(d["customer"], []).append(d)
-    for name in sorted(by_customer, key=str.casefold):
+        by_customer.setdefault(name_key(d["customer"]), []).append(d)
+    for key in sorted(by_customer):
+        spellings = Counter(d["customer"] for d in by_customer[key])
+        name = min(spellings, key=lambda s: (-spellings[s], s))  # the spelling most of them use
         lines = []
         totals: dict[str, Decimal] = {}
-        for d in sorted(by_customer[name], key=lambda x: clock.from_iso(x["done_at"])):
+        for d in sorted(by_customer[key], key=lambda x: clock.from_iso(x["done_at"])):
             amount = Decimal(str(d["price"]["amount"])).quantize(Decimal("0.01"))
             cur = d["price"]["currency"]
             totals[cur] = totals.get(cur, Decimal("0")) + amount

@@ -145,3 +145,17 @@ def test_the_servicenow_preset_needs_a_country(sdcli, tmp_path):
     ok = sdcli.json("import", str(snow), "--preset", "servicenow", "--country", "BR", "--tz", "America/Manaus",
                     "--dry-run", "--json")  # fmt: skip
     assert ok["rejected"] == 0 and ok["created"] >= 1
+
+
+def test_the_directory_knows_a_customer_and_its_site_however_their_names_are_written():
+    from sdcli import changes, sites
+
+    directory = [{"name": "Telefónica del Perú", "country": "PE", "project_manager": "Rosa",
+                  "sites": [{"name": "Lima Centro", "country": "PE", "timezone": "America/Lima"}]}]  # fmt: skip
+    for customer, site in (("Telefonica del Peru", "lima centro"), ("TELEFÓNICA  DEL PERÚ", "Lima  Centro")):
+        assert sites.directory_site(directory, customer, site) == {
+            "country": "PE",
+            "timezone": "America/Lima",
+        }
+        assert changes._in_directory(directory, customer) is directory[0]
+    assert changes._in_directory(directory, "Telefónica Chile") is None

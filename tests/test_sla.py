@@ -129,6 +129,23 @@ targets = { "1" = 1 }
     assert sla.target_for({"customer": "ACME", "service_type": "satellite"}, 3, home) == (24.0, "24x7")
 
 
+def test_a_contract_applies_to_its_customer_however_the_name_is_written(home):
+    """Agents type the customer's name with and without accents: the contract in force is the same."""
+    write_contracts(home, '[[contract]]\ncustomer = "Telefónica del Perú"\ntargets = { "1" = 2 }\n')
+    for typed in (
+        "Telefónica del Perú",
+        "Telefonica del Peru",
+        "TELEFÓNICA  DEL PERÚ",
+        " telefonica del perú ",
+    ):
+        assert sla.target_for({"customer": typed, "service_type": "mpls"}, 1, home) == (2.0, "24x7"), typed
+    assert sla.target_for({"customer": "Telefónica Chile", "service_type": "mpls"}, 1, home) == (4.0, "24x7")
+    docs = [{"customer": c, "severity": 1, "opened_at": "2026-12-02T10:00:00-05:00", "timezone": "America/Lima",
+             "country": "PE", "status": "open"} for c in ("Telefonica del Peru", "Telefónica del Perú")]  # fmt: skip
+    sla.fill_deadlines(docs, home)  # an import's deadlines: the same contract for both spellings
+    assert [d["sla_target_hours"] for d in docs] == [2.0, 2.0]
+
+
 def doc_at(opened: datetime, **kw):
     return {"opened_at": opened.isoformat(), "severity": 1, "timezone": str(opened.tzinfo), **kw}
 

@@ -408,3 +408,28 @@ def test_invoice_lines_in_the_order_of_their_instants(sdcli):
         sdcli.json("ssr", "done", ids[-1], "--json", env={"SDCLI_NOW": done})
     (acme,) = sdcli.json("ssr", "invoice", "--month", "2026-11", "--json")["customers"]
     assert [ln["id"] for ln in acme["lines"]] == ids
+
+
+def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the_invoice(home):
+    from sdcli import ssr
+
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(
+        '[[ssr_price]]\ncustomer = "Telefónica del Perú"\ncategory = "dns_change"\namount = 0\ncurrency = "usd"\n'
+    )
+    cat = ssr.category(home, "dns_change")
+    spellings = ["Telefónica del Perú", "Telefonica del Peru", "TELEFÓNICA DEL PERÚ", "Telefónica del Perú"]
+    assert {ssr.price_for(home, name, cat)["amount"] for name in spellings} == {0.0}
+    docs = [{"kind": "ssr", "status": "done", "done_at": f"2026-12-0{i + 1}T12:00:00-05:00", "timezone": "America/Lima",
+             "customer": name, "id": f"SSR{i + 1}", "category": "dns_change", "site": "Lima",
+             "price": ssr.price_for(home, name, cat)} for i, name in enumerate(spellings)]  # fmt: skip
+    (one,) = ssr.invoice(docs, "2026-12")["customers"]
+    assert one["customer"] == "Telefónica del Perú" and [ln["id"] for ln in one["lines"]] == [
+        "SSR1",
+        "SSR2",
+        "SSR3",
+        "SSR4",
+    ]
+    assert one["totals"] == {"USD": 0.0}
+    (asked,) = ssr.invoice(docs, "2026-12", customer="telefonica del peru")["customers"]
+    assert len(asked["lines"]) == 4

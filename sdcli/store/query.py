@@ -7,27 +7,16 @@ SQLite index, PostgreSQL) must answer exactly alike — a property test holds th
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
-from sdcli.model import PREFIXES, parse_id
+from sdcli.model import PREFIXES, fold, parse_id
 
 #: what a listing may sort by; a ticket without the field sorts last, ties in id order
 SORTS = ("opened_at", "id", "severity", "status", "customer", "updated_at", "recovery_due", "ack_due")
 TIME_SORTS = frozenset({"opened_at", "updated_at", "recovery_due", "ack_due"})
 _RANK = {p: i for i, p in enumerate(PREFIXES)}
-
-
-@lru_cache(maxsize=65536)
-def fold(text: str) -> str:
-    """Text as search compares it: case and accents dropped ('Telefónica' → 'telefonica')."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)
