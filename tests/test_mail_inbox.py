@@ -293,3 +293,38 @@ def test_dont_know_written_in_a_message_is_not_stored_as_no(sdcli, tmp_path, wri
     doc = sdcli.json("show", m["id"], "--json")
     assert doc["equipment_rebooted"] is stored, doc
     assert ("equipment_rebooted" in (doc.get("unknown_answers") or [])) is (stored is None), doc
+
+
+@pytest.mark.parametrize(
+    ("sender", "contact_phone", "country"),
+    [("noc@logistica.com.pe", "+51 1 411 7000", "PE"), ("noc@logistica.com.pe", "01 411 7000", "PE"),
+     ("noc@logistica.co", "+52 442 123 4567", None), ("noc@logistica.com.co", "+52 442 123 4567", None),
+     ("noc@logistica.com.co", "+57 601 234 5678", "CO")],
+)  # fmt: skip
+def test_the_senders_domain_gives_the_country_only_when_nothing_in_the_message_says_otherwise(
+    sdcli, tmp_path, sender, contact_phone, country
+):
+    """acme.co is a company anywhere (acme.com.co is Colombian), and a contact's +52 number says
+    the site may be in Mexico: then the country is a missing answer, never assumed."""
+    contacts = "Contactos para devolución / pruebas / cierre (nombre, correo electrónico y teléfono)"
+    answers = {**SPANISH, contacts: f"Pedro Ruiz, pedro@x.com, {contact_phone}"}
+    (tmp_path / "m.eml").write_bytes(questionnaire(answers, mid="<c@x>", sender=f"NOC <{sender}>"))
+    (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
+    doc = sdcli.json("show", m["id"], "--json")
+    assert doc.get("country") == country, doc
+    assert ("country" in [k if isinstance(k, str) else k["key"] for k in doc.get("missing_answers", [])]) is (
+        country is None
+    )
+
+
+def test_a_number_the_message_gives_as_an_answer_is_not_taken_for_the_senders(sdcli, tmp_path):
+    answers = {k: v for k, v in SPANISH.items() if not k.startswith("Contactos")}
+    answers |= {"Descripción del problema (enlace no disponible, servicio lento, degradado, etc.)": "voz",
+                "Número de origen": "+51 1 411 7000", "Número de destino": "+51 1 611 2000"}  # fmt: skip
+    msg = questionnaire(answers, mid="<v@x>").replace(b"Ana\r\n", b"Ana\r\nTel. +51 987 654 321\r\n")
+    assert b"Tel. +51 987 654 321" in msg
+    (tmp_path / "m.eml").write_bytes(msg)
+    (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
+    doc = sdcli.json("show", m["id"], "--json")
+    assert doc["source_number"] == "+5114117000", doc
+    assert [c["phone"] for c in doc["callback_contacts"]] == ["+51987654321"], doc

@@ -5,6 +5,7 @@ first. Nothing is guessed past that: what still fails validation is named, not f
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from sdcli.mail.labels import pick_choice, tokens
@@ -89,12 +90,17 @@ def times(text: str) -> list[str]:
     return [t.strip() for t in re.split(r"[\n;]", text) if t.strip()]
 
 
-def phone_in(text: str, region: str | None) -> str | None:
-    """The first valid phone number in a text (a signature), as E.164."""
+def phone_in(text: str, region: str | None, *, besides: Iterable[str] = ()) -> str | None:
+    """The first valid phone number in a text (a signature), as E.164, other than those `besides`
+    holds (the numbers the message gives as answers: a voice problem's source number is not the
+    sender's)."""
     import phonenumbers
 
+    taken = {phone_in(b, region) for b in besides}
     for match in phonenumbers.PhoneNumberMatcher(text or "", region):
-        return phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        found = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
+        if found not in taken:
+            return found
     return None
 
 
@@ -161,7 +167,22 @@ def _within(part: tuple[str, ...], words: tuple[str, ...]) -> bool:
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
-def country_of(sender: str, known: dict[str, Any]) -> str | None:
-    """A country from the sender's domain (ana@acme.com.pe → PE), when it is one the desk knows."""
-    tld = sender.rpartition(".")[2].upper()
-    return tld if len(tld) == 2 and tld in known else None
+#: country domains used world-wide as generic names: a company.co is not Colombian (company.com.co is)
+_GENERIC_TLDS = {"CO", "IO", "ME", "TV", "AI", "CC", "WS", "FM", "LY", "TO", "GG", "SH", "AC", "AM"}
+
+
+def country_of(sender: str, known: dict[str, Any], contacts: str = "") -> str | None:
+    """A country from the sender's domain (ana@acme.com.pe → PE), when it is one the desk knows,
+    the domain is not one of those used as generic names (acme.co), and no phone number written
+    with its country code in the message's contacts names another country (noc@acme.com.co
+    with a +52 contact: the site may be in Mexico, so it is not assumed)."""
+    labels = sender.rpartition("@")[2].upper().split(".")
+    tld = labels[-1]
+    if len(tld) != 2 or tld not in known or (tld in _GENERIC_TLDS and len(labels) < 3):
+        return None
+    import phonenumbers
+
+    named = {
+        phonenumbers.region_code_for_number(m.number) for m in phonenumbers.PhoneNumberMatcher(contacts, None)
+    }
+    return tld if not named or tld in named else None

@@ -111,7 +111,8 @@ class Reader:
     def incident(self, found: labels.Found, body: text.Body, meta: dict[str, Any]) -> dict[str, Any]:
         raw, texts = answers.raw_answers(self.questions, found.answers)
         name, address = body.author or meta["sender"]
-        country = raw.get("country") or self.country(raw.get("customer"), address)
+        contacts = " ".join(str(raw.get(k) or "") for k in ("callback_contacts", "local_contacts"))
+        country = raw.get("country") or self.country(raw.get("customer"), address, contacts)
         if country:
             raw["country"] = country
         region = str(country or "").upper()
@@ -123,7 +124,8 @@ class Reader:
                 raw["timezone"] = zone
         sender_contact = None
         if "callback_contacts" not in raw and address:
-            phone = answers.phone_in(f"{body.text}\n{body.signature}", region if len(region) == 2 else None)
+            phone = answers.phone_in(f"{body.signature}\n{body.text}", region if len(region) == 2 else None,
+                                     besides=[str(raw[q.key]) for q in self.questions if q.kind == "phone" and raw.get(q.key)])  # fmt: skip
             sender_contact = {
                 "name": name or address.partition("@")[0],
                 "email": address,
@@ -146,14 +148,14 @@ class Reader:
             fields["missing_answers"] = missing
         return fields
 
-    def country(self, customer: Any, address: str) -> str | None:
+    def country(self, customer: Any, address: str, contacts: str = "") -> str | None:
         """The site's country when the message names none: the customer's in the directory, else
         the sender's domain's, else the configured one (else none: it is a missing answer)."""
         if isinstance(customer, str):
             for record in self.directory:
                 if fold(record.get("name", "")) == fold(customer.strip()) and record.get("country"):
                     return str(record["country"])
-        return answers.country_of(address, self.ctx.countries) or self.ctx.default_country
+        return answers.country_of(address, self.ctx.countries, contacts) or self.ctx.default_country
 
 
 def envelope(msg: EmailMessage, raw: read.Raw, now: datetime) -> dict[str, Any]:

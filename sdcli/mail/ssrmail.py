@@ -50,7 +50,7 @@ class SsrForms:
         raw["details"] = {k.partition(".")[2]: v for k, v in form.answers.items() if k.startswith("details.")}
         name, address = body.author or meta["sender"]
         if not raw.get("requester") and address:
-            phone = answers.phone_in(f"{body.text}\n{body.signature}", raw.get("country"))
+            phone = answers.phone_in(f"{body.signature}\n{body.text}", raw.get("country"))
             raw["requester"] = f"{name or address.partition('@')[0]} <{address}> {phone or ''}".strip()
         try:
             known = intake.countries(self.home)["countries"]
