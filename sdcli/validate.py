@@ -153,16 +153,28 @@ def email(field: str, value: Any) -> str:
     raise InvalidValue(field, value, "invalid.email")
 
 
+_EXTENSION = re.compile(
+    r"\b(?:anexo|ramal|interno|int|ext|extensi[oó]n|extens[aã]o|extension)\b\.?\s*#?\s*(\d{1,6})\s*$", re.I
+)
+
+
 @lru_cache(maxsize=65536)
-def _phone(value: str, region: str | None) -> str | None:
+def _phone(value: str, region: str | None, field: str = "phone") -> str | None:
+    """E.164 of a valid number, else None. A number with an extension (anexo 123, ext. 45) is
+    refused: E.164 has no room for one, and storing the switchboard alone would lose who to ask for."""
     import phonenumbers
 
+    written = _EXTENSION.search(value)  # in the words of es/pt/en, which phonenumbers partly knows
+    if written:
+        raise InvalidValue(field, value, "invalid.phone_extension", ext=written[1])
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number):
         return None
+    if number.extension:
+        raise InvalidValue(field, value, "invalid.phone_extension", ext=number.extension)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -183,7 +195,7 @@ def phone(field: str, value: Any, region: str | None = None) -> str:
         value = str(value)
     if isinstance(value, str) and 0 < len(value.strip()) <= 40:
         e164 = (_VOUCHED_PHONES.get(value.strip()) if region is None else None) or _phone(
-            value.strip(), region
+            value.strip(), region, field
         )
         if e164:
             return e164

@@ -154,3 +154,33 @@ def test_the_numbers_of_a_voice_problem_are_grouped_too(sdcli):
     assert (doc["source_number"], doc["destination_number"]) == ("+5114117000", "+51987654321")
     shown = sdcli("show", doc["id"], env={"COLUMNS": "200"}).stdout
     assert "+51 1 4117000" in shown and "+51 987 654 321" in shown and "+5114117000" not in shown
+
+
+@pytest.mark.parametrize(
+    "phone", ["(01) 411-7000 anexo 123", "01 4117000 ext. 45", "01 4117000 ramal 20", "+51 1 4117000 x45"]
+)
+def test_a_phone_with_an_extension_is_refused_not_stored_as_the_switchboard(sdcli, home, phone):
+    """E.164 cannot hold an extension: storing the switchboard alone would lose who to ask for."""
+    flags = [
+        a if a != "Ana Díaz <ana@acme.pe> 01 4117000" else f"Ana Díaz <ana@acme.pe> {phone}" for a in FLAGS
+    ]
+    r = sdcli(
+        *flags, "--no-contingency", "--power", "--no-power-outage", "--equipment-connected", "--rebooted"
+    )
+    assert r.exit_code == 1 and len(err(r).strip().splitlines()) == 1, r.output
+    assert "extension" in err(r) and phone in err(r)
+    assert not (home / "store").exists() or sdcli.json("list", "--json", "--all") == []
+    ok = [
+        a if a != "Ana Díaz <ana@acme.pe> 01 4117000" else "Ana Díaz anexo 123 <ana@acme.pe> 01 4117000"
+        for a in FLAGS
+    ]
+    r = sdcli(
+        *ok,
+        "--no-contingency",
+        "--power",
+        "--no-power-outage",
+        "--equipment-connected",
+        "--rebooted",
+        "--json",
+    )
+    assert r.exit_code == 0 and json.loads(r.stdout)["callback_contacts"][0]["name"] == "Ana Díaz anexo 123"

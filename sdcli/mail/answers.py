@@ -98,6 +98,8 @@ def phone_in(text: str, region: str | None, *, besides: Iterable[str] = ()) -> s
 
     taken = {phone_in(b, region) for b in besides}
     for match in phonenumbers.PhoneNumberMatcher(text or "", region):
+        if match.number.extension:  # a switchboard and an extension: E.164 would keep only the first
+            continue
         found = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         if found not in taken:
             return found
