@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock, validate
-from sdcli.errors import InvalidValue, RefusedTransition, StoreDamaged
+from sdcli.dates import When
+from sdcli.errors import InvalidValue, RefusedTransition, RuleViolation, StoreDamaged
 from sdcli.home import load_data
 from sdcli.i18n import Either, Localized, Message, template
 from sdcli.model import KIND_PREFIX, PREFIXES, summary
@@ -53,8 +54,11 @@ def transition(
             raise RefusedTransition(key, action=Localized(rule.get("label", action)), id=doc["id"], status=status,
                                     allowed=allowed, why=Localized(rule.get("rule", "")))  # fmt: skip
         doc["status"] = rule["to"]
+        scheduled = doc.get("scheduled_at")
         if apply:
             apply(doc)
+        if doc.get("scheduled_at") != scheduled:
+            within_window(doc)
         if doc["kind"] == "incident":
             _follow_clock(doc, status, note or action, home)
         event: dict[str, Any] = {"action": action}
@@ -65,6 +69,18 @@ def transition(
         return event
 
     return store.update(ticket_id, change, actor=actor, queue=queue)
+
+
+def within_window(doc: dict[str, Any]) -> None:
+    """A change or an SSR is scheduled inside the window it was requested (and accepted or
+    checked for its lead time) for: window_start <= scheduled_at < window_end. RuleViolation else."""
+    start, end, at = doc.get("window_start"), doc.get("window_end"), doc.get("scheduled_at")
+    if not (start and end and at):
+        return
+    if not clock.from_iso(start) <= clock.from_iso(at) < clock.from_iso(end):
+        zone = doc.get("timezone")
+        raise RuleViolation("error.outside_window", id=doc["id"], at=When(at, zone), start=When(start, zone),
+                            end=When(end, zone))  # fmt: skip
 
 
 def _follow_clock(doc: dict[str, Any], before: Any, reason: str, home: Path | None) -> None:

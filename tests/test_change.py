@@ -119,9 +119,13 @@ def test_every_allowed_transition_in_history(sdcli):
     cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for a, args in PATH[:3]:
         sdcli.json("change", a, cid, *args, "--json")
-    assert sdcli.json("change", "schedule", cid, "--at", "2026-12-12 22:00", "--json")[
+    assert sdcli.json("change", "schedule", cid, "--at", "2026-12-11 02:00", "--json")[
         "scheduled_at"
-    ].startswith("2026-12-12")
+    ].startswith("2026-12-11T02:00")  # moved, inside the accepted window (10 Dec 22:00 to 11 Dec 04:00)
+    for outside in ("2026-12-12 22:00", "2026-12-10 21:59", "2026-12-11 04:00"):
+        r = sdcli("change", "schedule", cid, "--at", outside)
+        assert r.exit_code == 1 and "outside that window" in r.stderr, r.output
+    assert sdcli.json("show", cid, "--json")["scheduled_at"].startswith("2026-12-11T02:00")  # nothing saved
 
 
 FORBIDDEN = [

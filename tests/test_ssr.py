@@ -433,3 +433,13 @@ def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the
     assert one["totals"] == {"USD": 0.0}
     (asked,) = ssr.invoice(docs, "2026-12", customer="telefonica del peru")["customers"]
     assert len(asked["lines"]) == 4
+
+
+def test_an_ssr_is_scheduled_inside_the_window_its_lead_time_was_checked_for(sdcli):
+    sid = json.loads(file(sdcli, start="2026-12-14 09:00", end="2026-12-14 10:00").stdout)["id"]
+    env = arrived("2026-12-02 09:00", "BR")
+    r = sdcli("ssr", "schedule", sid, "--at", "2026-12-03 09:00", env=env)  # 48 business hours not given
+    assert r.exit_code == 1 and "outside that window" in r.stderr, r.output
+    assert sdcli.json("show", sid, "--json")["status"] != "scheduled"  # the refusal saved nothing
+    doc = sdcli.json("ssr", "schedule", sid, "--at", "2026-12-14 09:30", "--json", env=env)
+    assert doc["status"] == "scheduled" and doc["scheduled_at"].startswith("2026-12-14T09:30")
