@@ -6,7 +6,8 @@ abbreviations (``Lun-Vie``, ``Seg-Sex``, ``Mon-Fri``, ``lunes a viernes``, ``seg
 ``todos los días``, ``todos os dias``, ``daily``), each followed by one or more time ranges
 (``08:00-18:00``, ``8h-18h``, ``8 a 18``, ``08:00 às 12:00 14:00-18:00``); parts separated by
 ``,`` or ``;`` (a part without days takes the days before it). A range past midnight
-(``22:00-06:00``) ends on the next day. Stored as ``Mon-Fri 08:00-18:00, Sat 09:00-13:00``.
+(``22:00-06:00``) ends on the next day; a morning hour to a smaller one written without a
+leading zero is the afternoon, as people say it (``de 8 a 6`` is 08:00-18:00). Stored as ``Mon-Fri 08:00-18:00, Sat 09:00-13:00``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ def parse(value: str | None) -> list[tuple[int, int, int]] | None:
         return [(d, 0, 24 * 60) for d in range(7)]
     spans: list[tuple[int, int, int]] = []
     days: list[int] | None = None
+    ranges: list[tuple[int, int]] | None = []
     for part in re.split(r"[;,]", text):
         part = part.strip()
         if not part:
@@ -64,7 +66,10 @@ def parse(value: str | None) -> list[tuple[int, int, int]] | None:
             days = found
         elif days is None:
             return None
-        ranges = _ranges(rest if found is not None else part)
+        # a part without days goes on the day's ranges: "de 8 a 12 y de 2 a 6" is 14:00-18:00
+        ranges = _ranges(
+            rest if found is not None else part, (ranges or [(0, 0)])[-1][1] if found is None else 0
+        )
         if not ranges:
             return None
         for day in days:
@@ -92,8 +97,10 @@ def _days(part: str) -> tuple[list[int] | None, str]:
     return list(range(first, last + 1)), m["rest"]
 
 
-def _ranges(text: str) -> list[tuple[int, int]] | None:
-    out = []
+def _ranges(text: str, after: int = 0) -> list[tuple[int, int]] | None:
+    """The time ranges of a text; `after`: where the day's previous range ended (a range that
+    would start before it, written as a morning hour without a leading zero, is the afternoon)."""
+    out: list[tuple[int, int]] = []
     pos = 0
     text = text.strip()
     for m in _RANGE.finditer(text):
@@ -103,6 +110,11 @@ def _ranges(text: str) -> list[tuple[int, int]] | None:
         if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 == 24 and m1) or (h2 == 24 and m2):
             return None
         start, end = h1 * 60 + m1, h2 * 60 + m2
+        before = out[-1][1] if out else after
+        if start < before <= start + 12 * 60 and h1 < 12 and not m[1].startswith("0"):
+            start, end = start + 12 * 60, end + 12 * 60 if h2 < 12 else end  # "8 a 12 y 2 a 6": 14-18
+        if end < start <= 12 * 60 and h2 < 12 and not m[3].startswith("0"):
+            end += 12 * 60  # "de 8 a 6", "9:00-5:00": the afternoon, as said; "08:00-06:00" is a night
         if start == end or start >= 24 * 60:
             return None
         out.append((start, end))

@@ -100,7 +100,13 @@ def test_the_suggestion_treats_an_unknown_fact_as_unknown_and_says_so(sdcli):
      ("Seg-Sex 8h-18h; Sáb 9h-13h", "Mon-Fri 08:00-18:00, Sat 09:00-13:00", "Lun-Vie 08:00-18:00, Sáb 09:00-13:00"),
      ("lunes a viernes de 8 a 18", "Mon-Fri 08:00-18:00", "Lun-Vie 08:00-18:00"),
      ("Mon-Fri 08:00-12:00 14:00-18:00", "Mon-Fri 08:00-12:00 14:00-18:00", "Lun-Vie 08:00-12:00 14:00-18:00"),
-     ("24x7", "24x7", "24x7"), ("todos os dias 07:00-22:00", "Mon-Sun 07:00-22:00", "Lun-Dom 07:00-22:00")],
+     ("24x7", "24x7", "24x7"), ("todos os dias 07:00-22:00", "Mon-Sun 07:00-22:00", "Lun-Dom 07:00-22:00"),
+     # as people say them: "8 to 6" is the afternoon, "2 to 6" after a morning too; a leading zero or 22 is a night
+     ("Lun-Vie de 8 a 6", "Mon-Fri 08:00-18:00", "Lun-Vie 08:00-18:00"),
+     ("Lun-Vie de 8 a 12 y de 2 a 6", "Mon-Fri 08:00-12:00 14:00-18:00", "Lun-Vie 08:00-12:00 14:00-18:00"),
+     ("Seg-Sex 9:00-5:00", "Mon-Fri 09:00-17:00", "Lun-Vie 09:00-17:00"),
+     ("Lun-Vie 22 a 6", "Mon 22:00-24:00, Tue-Fri 00:00-06:00 22:00-24:00, Sat 00:00-06:00",
+      "Lun 22:00-24:00, Mar-Vie 00:00-06:00 22:00-24:00, Sáb 00:00-06:00")],
 )  # fmt: skip
 def test_opening_hours_in_three_languages(sdcli, typed, stored, es):
     args = [a if a != "Mon-Fri 08:00-18:00" else typed for a in FLAGS]
