@@ -29,6 +29,7 @@ from sdcli.escalation_table import (
     load_table,
 )
 from sdcli.i18n import Localized, Message
+from sdcli.store.query import id_order, timestamp
 
 # --------------------------------------------------------------------------- state of one incident
 
@@ -153,20 +154,40 @@ def due_now(
     incidents: list[dict[str, Any]],
     home: Path | None = None,
     directory: list[dict[str, Any]] | None = None,
+    documents: dict[str, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Open incidents whose correct level (by time) is above the highest level already attempted,
-    the longest due first. Raises ConfigError for a table that cannot be used."""
+    the longest due first (then the oldest, then in id order). An unclassified incident is due on
+    its suggested severity, as `escalate` calls it (severity_of), suggested from its whole
+    document: `documents` (id → document) when `incidents` are summaries. Raises ConfigError
+    for a table that cannot be used."""
     table = load_table(home, directory)
     running = states.flow("incident", home).running
     out = []
     for s in incidents:
-        if s.get("status") not in running or not s.get("severity"):
+        if s.get("status") not in running:
             continue
-        opened = clock.from_iso(s["opened_at"])
-        current = correct_level(table, int(s["severity"]), now - opened)
-        done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
-        if current > max(done, 1):
-            since = opened + timedelta(minutes=table.level(current).after[int(s["severity"])])
-            shown = sla.site_iso(s, since, opened.tzinfo)
-            out.append((since, {**s, "next_level_at": shown, "due_level": current}))
+        severity = severity_of((documents or {}).get(s["id"], s), home)[0]
+        entry = due_entry(table, s, severity, now)
+        if entry is not None:
+            out.append(entry)
     return [d for _, d in sorted(out, key=lambda x: x[0])]
+
+
+def due_entry(
+    table: EscalationTable, s: dict[str, Any], severity: int, now: datetime
+) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    """(its order in the due list, the row with next_level_at and due_level) of an incident whose
+    correct level by time is above the highest attempted, else None."""
+    opened = clock.from_iso(s["opened_at"])
+    current = correct_level(table, severity, now - opened)
+    done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
+    if current <= max(done, 1):
+        return None
+    since = opened + timedelta(minutes=table.level(current).after[severity])
+    shown = sla.site_iso(s, since, opened.tzinfo)
+    return (since, timestamp(s["opened_at"]), id_order(s)), {
+        **s,
+        "next_level_at": shown,
+        "due_level": current,
+    }

@@ -92,8 +92,26 @@ def escalations_due(store: Store, now: datetime, home: Path | None = None, limit
         found = store.query_open(q)
         total += found.total
         streams.append(_due_rows(found.rows, timedelta(minutes=table.level(level).after[severity]), level))
+    unclassified = _unclassified_due(store, table, running, now, home)
+    total += len(unclassified)
+    streams.append(iter(unclassified))
     rows = (row for _, row in heapq.merge(*streams, key=lambda pair: pair[0]))
     return Page(list(rows if limit is None else itertools.islice(rows, limit)), total)
+
+
+def _unclassified_due(
+    store: Store, table: EscalationTable, running: tuple[str, ...], now: datetime, home: Path | None
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """The running incidents not yet classified that are due on their suggested severity (what
+    `escalate` calls them on), in due order. Each one's answers are read from its document; a desk
+    classifies on intake, so these are the few of the last minutes."""
+    q = OpenQuery(prefix="INC", statuses=running, classified=False, sort="opened_at")
+    out = []
+    for s in store.query_open(q).rows:
+        entry = escalation.due_entry(table, s, escalation.severity_of(store.get(s["id"]), home)[0], now)
+        if entry is not None:
+            out.append(entry)
+    return sorted(out, key=lambda e: e[0])
 
 
 def _windows(table: EscalationTable, now: datetime) -> Iterator[tuple[int, int, Range]]:

@@ -54,12 +54,13 @@ WHEN = [NOW, NOW + timedelta(minutes=47), NOW - timedelta(days=1), NOW + timedel
 @pytest.mark.parametrize("now", WHEN)
 def test_escalations_due_from_the_index_equal_due_now(desk, home, now):
     running = states.flow("incident", home).running
-    candidates = desk.query_open(
-        OpenQuery(prefix="INC", statuses=tuple(sorted(running)), classified=True)
-    ).rows
-    expected = escalation.due_now(now, candidates, home, desk.customers())
+    candidates = desk.query_open(OpenQuery(prefix="INC", statuses=tuple(sorted(running)))).rows
+    documents = {d["id"]: d for d in desk.all_tickets("INC")}  # an unclassified one: its suggestion's answers
+    expected = escalation.due_now(now, candidates, home, desk.customers(), documents)
     got = shift.escalations_due(desk, now, home)
     assert len(expected) > 20 and got.total == len(expected)
+    unclassified = [d for d in expected if not d.get("severity")]
+    assert unclassified or now < NOW, "an unclassified incident is due on its suggested severity"
     assert got.rows == expected
     for limit in (1, 5, 33):
         page = shift.escalations_due(desk, now, home, limit)
@@ -89,3 +90,17 @@ def test_shift_json_is_written_as_json_dumps_lays_it_out(sdcli, desk):
     picked = json.loads(r.stdout)
     assert list(picked) == ["now", "incomplete"] and picked["incomplete"] == data["incomplete"]
     assert r.stdout == json.dumps(picked, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_an_unclassified_incident_is_due_in_shift_as_escalate_calls_it(sdcli):
+    """escalate calls an unclassified incident on its suggested severity: shift says the same."""
+    opened = {"SDCLI_NOW": "2026-12-02T07:00:00-03:00"}
+    doc = sdcli.json("open", "--no-input", "--customer", "Minera Sur", "--site", "Antofagasta", "--country", "CL",
+                     "--tz", "America/Santiago", "--problem", "link_down", "--callback",
+                     "Rosa Vera <rosa@minera.cl> +56 2 2345 6789", "--service-type", "internet", "--no-contingency",
+                     "--power", "--no-power-outage", "--equipment-connected", "--rebooted", "--json", env=opened)  # fmt: skip
+    later = {"SDCLI_NOW": "2026-12-02T10:00:00-03:00"}
+    state = sdcli.json("escalate", doc["id"], "--json", env=later)
+    assert doc.get("severity") is None and state["current_level"] > 1, state
+    (due,) = sdcli.json("shift", "--json", env=later)["escalation_due"]
+    assert due["id"] == doc["id"] and due["due_level"] == state["current_level"]
