@@ -63,6 +63,7 @@ class OutOfRange(ValueError):
 class Reading:
     at: datetime  # aware
     ambiguous: bool = False  # the other day order reads another date (02/12 vs 12/02)
+    swapped: bool = False  # read in the other day order, the only one that is a date (12/13)
     relative: bool = False  # a word or a span (hoy 10:15, 2h): read against now
 
 
@@ -108,8 +109,8 @@ def read(text: str, *, tz: tzinfo, now: datetime, dayfirst: bool = True) -> Read
     parsed = _absolute(text.strip(), dayfirst, now.astimezone(tz).date())
     if parsed is None:
         raise Unreadable(text)
-    dt, ambiguous = parsed
-    return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous)
+    dt, ambiguous, swapped = parsed
+    return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous, swapped=swapped)
 
 
 def _aware(naive: datetime, tz: tzinfo) -> datetime:
@@ -117,11 +118,12 @@ def _aware(naive: datetime, tz: tzinfo) -> datetime:
 
 
 @lru_cache(maxsize=131072)
-def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool] | None:
-    """ISO and d/m/y fast paths (imports repeat timestamps), else dateutil in three languages."""
+def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, bool] | None:
+    """(the date, ambiguous, swapped) by the ISO and d/m/y fast paths (imports repeat timestamps),
+    else dateutil in three languages."""
     if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
         try:
-            return datetime.fromisoformat(text), False
+            return datetime.fromisoformat(text), False, False
         except ValueError:
             pass
     m = _DMY.match(text)
@@ -135,7 +137,7 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool] |
                 dt = datetime(year, month, day, *clock)
             except ValueError:
                 continue
-            return dt, (day, month) == first and _both(a, b, year)
+            return dt, (day, month) == first and _both(a, b, year), (day, month) != first
         return None
     from dateutil import parser
 
@@ -149,8 +151,10 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool] |
     except (ValueError, OverflowError, parser.ParserError):
         return None
     lead = _LEADING_DM.match(text)
-    ambiguous = bool(lead and not yearfirst and _both(int(lead[1]), int(lead[2]), dt.year))
-    return dt, ambiguous
+    if not lead or yearfirst:
+        return dt, False, False
+    a, b = int(lead[1]), int(lead[2])
+    return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a))
 
 
 def _both(a: int, b: int, year: int) -> bool:

@@ -287,6 +287,9 @@ def instant(
     found = reading(field, value, tz, dayfirst=dayfirst, tense=tense, now=now)
     if found.ambiguous and notes is not None:
         notes.append(read_as(field, value, found.at, tz))
+    elif found.swapped and notes is not None:  # 12/13: only month first is a date
+        notes.append(Message("note.read_other_order", field=field, text=value,
+                             when=dates.When(found.at, _name(tz) if tz else None)))  # fmt: skip
     return found.at
 
 

@@ -98,6 +98,28 @@ def test_month_first_when_the_desk_or_the_agent_says_so(sdcli, home):
     ]
 
 
+@pytest.mark.parametrize("order", [[], ["--dayfirst"]])
+def test_an_import_whose_dates_read_in_one_day_order_and_in_both_is_refused(sdcli, home, tmp_path, order):
+    """12/13/2026 only reads month first and 12/01/2026 reads both ways: the column's day order
+    is not known, and reading each value its own way would put 1 Dec in January."""
+    table = tmp_path / "sn.csv"
+    rows = ["customer,site,country,timezone,problem,service_type,callback_contacts,opened_at",
+            *(f"Varejo Sul,Porto Alegre,BR,America/Sao_Paulo,other,mpls,Ana <ana@v.com.br> +55 51 3212 4000,{d} 09:00"
+              for d in ("12/13/2026", "12/01/2026"))]  # fmt: skip
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    later = {"SDCLI_NOW": "2026-12-20T10:00:00-03:00"}
+    r = sdcli("import", str(table), *order, env=later)
+    assert r.exit_code == 1 and "day order is not known" in r.stderr and "--monthfirst" in r.stderr, r.output
+    assert not (home / "store").exists() or sdcli.json("list", "--json", "--all") == []
+    done = sdcli("import", str(table), "--monthfirst", "--json", env=later)
+    assert done.exit_code == 0, done.output
+    opened = sorted(d["opened_at"][:10] for d in sdcli.json("list", "--json", "--all"))
+    assert opened == ["2026-12-01", "2026-12-13"]
+    one_way = tmp_path / "ok.csv"  # every date unambiguous: each has one reading, nothing to refuse
+    one_way.write_text("\n".join([rows[0], rows[1], rows[1].replace("12/13/2026", "12/14/2026")]) + "\n")
+    assert sdcli("import", str(one_way), env=later).exit_code == 0
+
+
 LIMA = ZoneInfo("America/Lima")
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=LIMA)
 

@@ -40,11 +40,26 @@ class RowError:
         return {"line": self.line, "field": self.field, "value": self.value, "reason": str(self.reason)}
 
 
-class Discard(list):  # type: ignore[type-arg]
-    """A list that keeps nothing (an import's notes)."""
+class DayOrders(list):  # type: ignore[type-arg]
+    """An import's notes. It shows no single date's reading, but keeps, per field, one value read
+    in the only day order that makes it a date (12/13/2026) and one that reads either way
+    (12/01/2026): both in one column, the file's day order is not known (see `mixed`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.only: dict[str, str] = {}
+        self.either: dict[str, str] = {}
 
     def append(self, item: Any) -> None:
-        pass
+        key, params = getattr(item, "key", None), getattr(item, "params", {})
+        if key == "note.read_other_order":
+            self.only.setdefault(params["field"], params["text"])
+        elif key == "note.read_as":
+            self.either.setdefault(params["field"], params["text"])
+
+    def mixed(self) -> tuple[str, str, str] | None:
+        """(field, a value of one day order only, a value of either) of the first such column."""
+        return next(((f, v, self.either[f]) for f, v in self.only.items() if f in self.either), None)
 
 
 class _Absent:

@@ -99,6 +99,10 @@ def plan_import(
             seen[k] = len(plan.docs)
         plan.docs.append(fields)
         plan.at.append(i)
+    mixed = records.ctx.notes.mixed()
+    if mixed:  # 12/13/2026 and 12/01/2026 in one column: which day order the file uses is not known
+        field_, only, either = mixed
+        raise ImportRejected("import.day_order_unknown", field=field_, only=only, either=either)
     return plan
 
 

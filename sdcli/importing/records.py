@@ -14,7 +14,7 @@ from typing import Any
 from sdcli import intake, kinds, sla, states
 from sdcli.errors import InvalidValue
 from sdcli.home import load_data
-from sdcli.importing.cells import ABSENT, NOT_ASKED, Discard, Fail, RowError, each, or_default, texts, where
+from sdcli.importing.cells import ABSENT, NOT_ASKED, DayOrders, Fail, RowError, each, or_default, texts, where
 from sdcli.importing.faults import (
     MISSING_ANSWERS,
     Faults,
@@ -46,7 +46,7 @@ class IncidentRecords:
         self.questions = intake.load_questionnaire(home)
         self.steps = intake.compiled(self.questions)
         self.ctx = intake.make_context(home, country=country, tz=tz, dayfirst=mapping.dayfirst)
-        self.ctx.notes = Discard()  # an import does not show each date whose day order decided it
+        self.ctx.notes = DayOrders()  # no date's reading is shown, but a column of two day orders is refused
         self.mapping = mapping
         flow = load_data("workflow", home)["incident"]
         states = (flow["initial"], *(a["to"] for a in flow["actions"].values()))
