@@ -78,7 +78,7 @@ def test_migration_5_fills_the_query_columns_of_tickets_already_stored(pg_server
         c.execute(f"ALTER TABLE {schema}.tickets " + ", ".join(f"DROP COLUMN {col}" for col, _ in COLUMNS))
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 5")
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-query-columns"]
+    assert open_store(url, home=home).migrate() == ["open-query-columns", "open-incomplete-column"]
     again = open_store(url, home=home)
     with again._reading() as cur:
         cur.execute("SELECT count(*) FILTER (WHERE q_rank IS NULL), count(*) FILTER (WHERE q_rank IS NOT NULL), "
