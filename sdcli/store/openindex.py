@@ -50,15 +50,18 @@ CREATE INDEX IF NOT EXISTS open_opened ON open (opened_at, rank, number);
 CREATE INDEX IF NOT EXISTS open_status ON open (status, rank, number, paused);
 CREATE INDEX IF NOT EXISTS open_due ON open (recovery_due, rank, number, status, paused)
     WHERE recovery_due IS NOT NULL;
-CREATE INDEX IF NOT EXISTS open_ack ON open (ack_due, rank, number, status) WHERE ack_pending = 1;
-CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at, rank, number, status) WHERE classified = 0;
-CREATE INDEX IF NOT EXISTS open_incomplete ON open (opened_at, rank, number, status) WHERE incomplete = 1;
+CREATE INDEX IF NOT EXISTS open_ack ON open (ack_due, rank, number, status, ack_pending) WHERE ack_pending = 1;
+CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at, rank, number, status, classified)
+    WHERE classified = 0;
+CREATE INDEX IF NOT EXISTS open_incomplete ON open (opened_at, rank, number, status, incomplete)
+    WHERE incomplete = 1;
 CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, opened_at, rank, number, level_attempted, status, paused);
 CREATE TABLE IF NOT EXISTS refs (
     field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
     PRIMARY KEY (field, value, prefix, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_fold ON refs (fold);
+CREATE INDEX IF NOT EXISTS refs_ticket ON refs (prefix, number);
 """
 
 
@@ -215,10 +218,10 @@ class OpenIndex:
         for doc in docs:
             entries[doc["id"]] = entry_of(doc)
             refs[doc["id"]] = refs_of(doc)
-            if len(entries) >= 20_000:
-                fresh.apply({k: v for k, v in entries.items() if v is not None}, refs)
+            if len(entries) >= 20_000:  # a fresh file: no references to drop (new)
+                fresh.apply({k: v for k, v in entries.items() if v is not None}, refs, frozenset(refs))
                 entries, refs = {}, {}
-        fresh.apply({k: v for k, v in entries.items() if v is not None}, refs)
+        fresh.apply({k: v for k, v in entries.items() if v is not None}, refs, frozenset(refs))
         try:
             os.replace(tmp, self.path)
         except OSError as e:
@@ -248,7 +251,7 @@ class OpenIndex:
             (total,) = db.execute(f"SELECT count(*) FROM {table} WHERE {condition}", args).fetchone()
             if q.limit is not None and q.limit <= 0:
                 return Page([], total)
-            return Page([loads(r[0]) for r in rows(db, q, table, condition, args)], total)
+            return Page([loads(r) for r in rows(db, q, table, condition, args)], total)
 
     def refs(self, value: str) -> list[tuple[str, str]]:
         """(ticket id, field) of every ticket whose reference folds to value's fold."""

@@ -78,26 +78,36 @@ def source(q: OpenQuery) -> str:
     return f"open INDEXED BY {index}"
 
 
-def rows(db: sqlite3.Connection, q: OpenQuery, source: str, where: str, args: list[Any]) -> list[Any]:
-    """page()'s order: the rows with the sort's value by it (ties in id order), then those
-    without it in id order; each part in an index's order (no `IS NULL` term to sort by)."""
+def rows(db: sqlite3.Connection, q: OpenQuery, source: str, where: str, args: list[Any]) -> list[bytes]:
+    """The summaries in page()'s order: those with the sort's value by it (ties in id order),
+    then those without it in id order; each part in an index's order (no `IS NULL` term to sort
+    by). With a limit, the keys are found in the index alone and only the rows shown are read."""
     direction, limit = " DESC" if q.reverse else "", "" if q.limit is None else " LIMIT ?"
-    select = f"SELECT summary FROM {source} WHERE {where}"
+    select = f"SELECT {'summary' if q.limit is None else 'prefix, number'} FROM {source} WHERE {where}"
     if q.sort == "id":
-        order = f"rank{direction}, number{direction}"
-        return db.execute(f"{select} ORDER BY {order}{limit}", [*args, *rest_of(q, [])]).fetchall()
+        ids = db.execute(
+            f"{select} ORDER BY rank{direction}, number{direction}{limit}", [*args, *_left(q, [])]
+        )
+        return _summaries(db, q, ids.fetchall())
     column = q.sort if q.sort in _COLUMNS else "opened_at"
     assert q.sort in TIME_SORTS | _COLUMNS
     order = f"{column}{direction}, rank, number"
-    rows = db.execute(f"{select} AND {column} IS NOT NULL ORDER BY {order}{limit}", [*args, *rest_of(q, [])])
-    got = rows.fetchall()
+    found = db.execute(f"{select} AND {column} IS NOT NULL ORDER BY {order}{limit}", [*args, *_left(q, [])])
+    got = found.fetchall()
     if q.limit is None or len(got) < q.limit:
         rest = db.execute(
-            f"{select} AND {column} IS NULL ORDER BY rank, number{limit}", [*args, *rest_of(q, got)]
+            f"{select} AND {column} IS NULL ORDER BY rank, number{limit}", [*args, *_left(q, got)]
         )
         got += rest.fetchall()
-    return got
+    return _summaries(db, q, got)
 
 
-def rest_of(q: OpenQuery, got: list[Any]) -> list[int]:
+def _left(q: OpenQuery, got: list[Any]) -> list[int]:
     return [] if q.limit is None else [q.limit - len(got)]
+
+
+def _summaries(db: sqlite3.Connection, q: OpenQuery, got: list[Any]) -> list[bytes]:
+    if q.limit is None:
+        return [r[0] for r in got]
+    read = "SELECT summary FROM open WHERE prefix = ? AND number = ?"
+    return [db.execute(read, key).fetchone()[0] for key in got]
