@@ -70,9 +70,11 @@ def _incomplete(store: Store, active: frozenset[str], limit: int | None) -> Page
     """Active incidents opened without every answer the questionnaire requires, oldest first."""
     if not active:
         return Page([], 0)
-    q = OpenQuery(prefix="INC", statuses=tuple(sorted(active)), sort="opened_at")
-    rows = [s for s in store.query_open(q).rows if s.get("missing_answers")]
-    return Page(rows if limit is None else rows[:limit], len(rows))
+    return store.query_open(
+        OpenQuery(
+            prefix="INC", statuses=tuple(sorted(active)), incomplete=True, sort="opened_at", limit=limit
+        )
+    )
 
 
 def escalations_due(store: Store, now: datetime, home: Path | None = None, limit: int | None = None) -> Page:

@@ -78,7 +78,7 @@ def test_migration_5_fills_the_query_columns_of_tickets_already_stored(pg_server
         c.execute(f"ALTER TABLE {schema}.tickets " + ", ".join(f"DROP COLUMN {col}" for col, _ in COLUMNS))
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 5")
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-query-columns"]
+    assert open_store(url, home=home).migrate() == ["open-query-columns", "open-incomplete-column"]
     again = open_store(url, home=home)
     with again._reading() as cur:
         cur.execute("SELECT count(*) FILTER (WHERE q_rank IS NULL), count(*) FILTER (WHERE q_rank IS NOT NULL), "
@@ -97,6 +97,33 @@ def test_migration_5_fills_the_query_columns_of_tickets_already_stored(pg_server
     again.update("INC1", _close, actor="t")  # a write after the migration keeps the columns
     assert "INC1" not in [r["id"] for r in again.query_open(OpenQuery()).rows]
     assert again.query_open(OpenQuery()).total == 26
+
+
+def test_migration_6_fills_the_incomplete_column_of_tickets_already_stored(pg_server, home):
+    url = pg_server.fresh_schema()
+    store = open_store(url, home=home)
+    _tickets(store, 12)
+    for tid, missing in (("INC1", ["site_down"]), ("INC2", []), ("INC3", ["x"]), ("INC5", ["site_down"])):
+        store.update(
+            tid, lambda doc, m=missing: (doc.__setitem__("missing_answers", m), {"action": "t"})[1], actor="t"
+        )
+    schema = url.rpartition("schema=")[2]
+    with pg_server.admin() as c:  # as a schema-5 store had it: no incomplete column
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_incomplete")
+        c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 6")
+    store.close()
+    assert open_store(url, home=home).migrate() == ["open-incomplete-column"]
+    again = open_store(url, home=home)
+    q = OpenQuery(incomplete=True)
+    want = page(q, again.open_summaries())
+    got = again.query_open(q)
+    assert [r["id"] for r in got.rows] == [r["id"] for r in want.rows] == ["INC1", "INC3", "INC5"]
+    assert got.total == 3  # INC2's list is empty: complete
+    with again._reading() as cur:
+        cur.execute("SELECT count(*) FROM tickets WHERE NOT finished AND q_incomplete IS NULL")
+        assert cur.fetchone()[0] == 0
+    again.update("INC1", lambda doc: (doc.pop("missing_answers"), {"action": "complete"})[1], actor="t")
+    assert [r["id"] for r in again.query_open(q).rows] == ["INC3", "INC5"]
 
 
 def _close(doc):
@@ -127,6 +154,10 @@ PLANS = [
         "tickets_q_unclassified",
     ),
     (OpenQuery(sort="id", reverse=True, limit=20), "tickets_q_id"),
+    (
+        OpenQuery(prefix="INC", statuses=("open", "on_hold"), incomplete=True, limit=20),
+        "tickets_q_incomplete",
+    ),
 ]
 
 

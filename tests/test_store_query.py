@@ -33,6 +33,9 @@ def summaries(draw):
             value = draw(maybe(strategy))
             if value is not None:
                 s[key] = value
+        missing = draw(st.sampled_from([None, [], ["site_down"], "", "x"]))
+        if missing is not None:
+            s["missing_answers"] = missing
         level = draw(st.sampled_from([None, 0, 1, 2, 3, "x"]))
         if level is not None:
             s["escalation"] = {"last_level_attempted": level, "active_level": 1}
@@ -58,6 +61,7 @@ queries = st.builds(
     unpaused=st.booleans(),
     ack_pending=st.booleans(),
     levels_attempted=st.lists(st.integers(0, 3), max_size=2).map(tuple),
+    incomplete=st.booleans(),
     sort=st.sampled_from(SORTS),
     reverse=st.booleans(),
     limit=maybe(st.integers(0, 30)),

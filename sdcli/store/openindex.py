@@ -17,15 +17,20 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sdcli.errors import StoreDamaged
 from sdcli.model import PREFIXES, format_id, parse_id
 from sdcli.store.files import dumps, loads, unwritable
-from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold, level_attempted, sort_value, timestamp
+from sdcli.store.openindex_sql import rows, source, where
+from sdcli.store.query import OpenQuery, Page, fold, level_attempted, page, sort_value, timestamp
 
-VERSION = "1"
+#: the shape of the index file; an index of an older shape (OLDER) is rebuilt at the next write
+#: (tiny_prepare.py) and read meanwhile through the reference semantics where its shape lacks a key
+VERSION = "2"
+OLDER = frozenset({"1"})
 #: the references kept per ticket: what callers quote (CALLER_REFS), and the Message-ID of the
 #: e-mail a ticket came from (the key `sdcli inbox` writes by: the same message never twice)
 CALLER_REFS = ("external_id", "customer_reference")
@@ -37,21 +42,27 @@ CREATE TABLE IF NOT EXISTS open (
     prefix TEXT NOT NULL, number INTEGER NOT NULL, rank INTEGER NOT NULL,
     status TEXT, severity INTEGER, classified INTEGER NOT NULL, customer TEXT, customer_fold TEXT, site_fold TEXT,
     opened_at REAL, updated_at REAL, recovery_due REAL, ack_due REAL,
-    paused INTEGER NOT NULL, ack_pending INTEGER NOT NULL, level_attempted INTEGER NOT NULL, summary BLOB NOT NULL,
+    paused INTEGER NOT NULL, ack_pending INTEGER NOT NULL, level_attempted INTEGER NOT NULL, incomplete INTEGER NOT NULL,
+    summary BLOB NOT NULL,
     PRIMARY KEY (prefix, number)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS open_opened ON open (opened_at);
-CREATE INDEX IF NOT EXISTS open_due ON open (recovery_due) WHERE recovery_due IS NOT NULL;
-CREATE INDEX IF NOT EXISTS open_ack ON open (ack_due) WHERE ack_pending = 1;
-CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at) WHERE classified = 0;
-CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, level_attempted, opened_at);
+CREATE INDEX IF NOT EXISTS open_opened ON open (opened_at, rank, number);
+CREATE INDEX IF NOT EXISTS open_status ON open (status, rank, number, paused);
+CREATE INDEX IF NOT EXISTS open_due ON open (recovery_due, rank, number, status, paused)
+    WHERE recovery_due IS NOT NULL;
+CREATE INDEX IF NOT EXISTS open_ack ON open (ack_due, rank, number, status, ack_pending) WHERE ack_pending = 1;
+CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at, rank, number, status, classified)
+    WHERE classified = 0;
+CREATE INDEX IF NOT EXISTS open_incomplete ON open (opened_at, rank, number, status, incomplete)
+    WHERE incomplete = 1;
+CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, opened_at, rank, number, level_attempted, status, paused);
 CREATE TABLE IF NOT EXISTS refs (
     field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
     PRIMARY KEY (field, value, prefix, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_fold ON refs (fold);
+CREATE INDEX IF NOT EXISTS refs_ticket ON refs (prefix, number);
 """
-_COLUMNS = {"opened_at", "updated_at", "recovery_due", "ack_due", "severity", "status", "customer"}
 
 
 def split_id(tid: str) -> tuple[str, int]:
@@ -69,7 +80,7 @@ _RANKS = {p: i for i, p in enumerate(PREFIXES)}
 #: what a query filters and sorts by, in the order keys_of gives them (the open table's columns
 #: between number and summary); PostgreSQL keeps the same keys (postgres_query.py)
 KEYS = ("rank", "status", "severity", "classified", "customer", "customer_fold", "site_fold", "opened_at",
-        "updated_at", "recovery_due", "ack_due", "paused", "ack_pending", "level_attempted")  # fmt: skip
+        "updated_at", "recovery_due", "ack_due", "paused", "ack_pending", "level_attempted", "incomplete")  # fmt: skip
 
 
 def keys_of(prefix: str, s: dict[str, Any]) -> tuple[Any, ...]:
@@ -80,7 +91,7 @@ def keys_of(prefix: str, s: dict[str, Any]) -> tuple[Any, ...]:
         sort_value(s, "severity"), int(bool(s.get("severity"))), sort_value(s, "customer"), fold(str(s.get("customer") or "")), fold(str(s.get("site") or "")),
         timestamp(s.get("opened_at")), timestamp(s.get("updated_at")), timestamp(s.get("recovery_due")),
         timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
-        int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s),
+        int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s), int(bool(s.get("missing_answers"))),
     )  # fmt: skip
 
 
@@ -147,15 +158,23 @@ class OpenIndex:
         )
 
     def check_readable(self) -> None:
-        """Refuse (StoreDamaged) an index that is not ours before a write stages anything."""
+        """Refuse (StoreDamaged) an index that is not ours before a write stages anything (one of
+        an older shape is ours: the write's preparation rebuilds it first)."""
         if not self.exists():
             return
         with self._db(write=False) as db:
-            row = db.execute("SELECT v FROM info WHERE k = 'version'").fetchone()
-        if row is None or row[0] != VERSION:
+            version = _version(db)
+        if version != VERSION and version not in OLDER:
             raise StoreDamaged(
                 f"{self.path} is damaged (not an index of this sdcli); run: sdcli doctor --fix"
             )
+
+    def stale(self) -> bool:
+        """Whether the index is of an older shape (OLDER), to be rebuilt under the store's lock."""
+        if not self.exists():
+            return False
+        with self._db(write=False) as db:
+            return _version(db) in OLDER
 
     # ---- writes (under the store's lock)
     def apply(
@@ -175,7 +194,7 @@ class OpenIndex:
             db.execute("BEGIN IMMEDIATE")
             db.executemany("DELETE FROM open WHERE prefix = ? AND number = ?",
                            [split_id(tid) for tid, entry in entries.items() if entry is None])  # fmt: skip
-            insert = f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * 17)})"
+            insert = f"INSERT OR REPLACE INTO open VALUES ({', '.join('?' * (len(KEYS) + 3))})"
             db.executemany(insert, (row_of(*split_id(t), e) for t, e in entries.items() if e is not None))
             if refs:
                 keys = {t: split_id(t) for t in refs}
@@ -199,10 +218,10 @@ class OpenIndex:
         for doc in docs:
             entries[doc["id"]] = entry_of(doc)
             refs[doc["id"]] = refs_of(doc)
-            if len(entries) >= 20_000:
-                fresh.apply({k: v for k, v in entries.items() if v is not None}, refs)
+            if len(entries) >= 20_000:  # a fresh file: no references to drop (new)
+                fresh.apply({k: v for k, v in entries.items() if v is not None}, refs, frozenset(refs))
                 entries, refs = {}, {}
-        fresh.apply({k: v for k, v in entries.items() if v is not None}, refs)
+        fresh.apply({k: v for k, v in entries.items() if v is not None}, refs, frozenset(refs))
         try:
             os.replace(tmp, self.path)
         except OSError as e:
@@ -218,17 +237,21 @@ class OpenIndex:
         return [loads(r[0]) for r in rows]
 
     def query(self, q: OpenQuery) -> Page:
+        """The page by SQL: the count from an index (covering the filters: no summary read), the
+        rows in the order of the index the query names (_driver), read as far as the limit."""
         if not self.exists():
             return Page([], 0)
-        where, args = _where(q)
-        order = _order(q)
         with self._db(write=False) as db:
-            (total,) = db.execute(f"SELECT count(*) FROM open WHERE {where}", args).fetchone()
-            limit = "" if q.limit is None else f" LIMIT {int(q.limit)}"
-            rows = db.execute(
-                f"SELECT summary FROM open WHERE {where} ORDER BY {order}{limit}", args
-            ).fetchall()
-        return Page([loads(r[0]) for r in rows], total)
+            if _version(db) != VERSION:  # an older shape (rebuilt at the next write): by the reference
+                condition, args = where(replace(q, incomplete=False))
+                found = db.execute(f"SELECT summary FROM open WHERE {condition}", args).fetchall()
+                return page(q, [loads(r[0]) for r in found])
+            condition, args = where(q)
+            table = source(q)
+            (total,) = db.execute(f"SELECT count(*) FROM {table} WHERE {condition}", args).fetchone()
+            if q.limit is not None and q.limit <= 0:
+                return Page([], total)
+            return Page([loads(r) for r in rows(db, q, table, condition, args)], total)
 
     def refs(self, value: str) -> list[tuple[str, str]]:
         """(ticket id, field) of every ticket whose reference folds to value's fold."""
@@ -292,47 +315,6 @@ def _insert_new(
     db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs)
 
 
-def _where(q: OpenQuery) -> tuple[str, list[Any]]:
-    parts: list[str] = ["1"]
-    args: list[Any] = []
-    if q.prefix is not None:
-        parts.append("prefix = ?")
-        args.append(q.prefix)
-    if q.statuses:
-        parts.append(f"status IN ({', '.join('?' * len(q.statuses))})")
-        args.extend(q.statuses)
-    if q.severities:
-        parts.append(f"severity IN ({', '.join('?' * len(q.severities))})")
-        args.extend(q.severities)
-    if q.classified is not None:
-        parts.append(f"classified = {int(q.classified)}")
-    for name, text in (("customer_fold", q.customer), ("site_fold", q.site)):
-        if text is not None:
-            parts.append(f"instr({name}, ?) > 0")
-            args.append(fold(text))
-    for column, rng in (("opened_at", q.opened), ("recovery_due", q.recovery_due)):
-        if rng is not None:
-            parts.append(f"{column} IS NOT NULL")
-            if rng.low is not None:
-                parts.append(f"{column} >= ?")
-                args.append(rng.low.timestamp())
-            if rng.high is not None:
-                parts.append(f"{column} < ?")
-                args.append(rng.high.timestamp())
-    if q.unpaused:
-        parts.append("paused = 0")
-    if q.ack_pending:
-        parts.append("ack_pending = 1")
-    if q.levels_attempted:
-        parts.append(f"level_attempted IN ({', '.join('?' * len(q.levels_attempted))})")
-        args.extend(q.levels_attempted)
-    return " AND ".join(parts), args
-
-
-def _order(q: OpenQuery) -> str:
-    direction = " DESC" if q.reverse else ""
-    if q.sort == "id":
-        return f"rank{direction}, number{direction}"
-    column = q.sort if q.sort in _COLUMNS else "opened_at"
-    assert q.sort in TIME_SORTS | _COLUMNS
-    return f"{column} IS NULL, {column}{direction}, rank, number"
+def _version(db: sqlite3.Connection) -> str | None:
+    row = db.execute("SELECT v FROM info WHERE k = 'version'").fetchone()
+    return None if row is None else str(row[0])

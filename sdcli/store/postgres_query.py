@@ -16,9 +16,10 @@ from sdcli.store.files import loads
 from sdcli.store.openindex import KEYS, keys_of
 from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold
 
-_TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4".split()
+_TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4 int2".split()
 #: (column, type: COPY's and the column's) of each key, in KEYS' order
 COLUMNS = tuple((f"q_{k}", t) for k, t in zip(KEYS, _TYPES, strict=True))
+_COLUMNS_5 = COLUMNS[:14]  # those migration 5 adds (q_rank ... q_level_attempted)
 _SORTED = {"status", "severity", "customer", *TIME_SORTS}
 _BITS = {"int2": 16, "int8": 64, "int4": 32}
 #: frozen as applied (a change of the keys is a new migration): text a listing sorts by is
@@ -35,6 +36,13 @@ CREATE INDEX tickets_q_recovery_due ON tickets (q_recovery_due, q_rank, number)
     WHERE NOT finished AND q_recovery_due IS NOT NULL;
 CREATE INDEX tickets_q_ack_due ON tickets (q_ack_due, q_rank, number) WHERE NOT finished AND q_ack_pending = 1;
 CREATE INDEX tickets_q_unclassified ON tickets (q_opened_at, q_rank, number) WHERE NOT finished AND q_classified = 0;
+"""
+#: migration 6: whether an open ticket lacks answers the questionnaire requires (the shift view's
+#: incomplete section), indexed in its order
+MIGRATION_6 = """
+ALTER TABLE tickets ADD COLUMN q_incomplete int2;
+CREATE INDEX tickets_q_incomplete ON tickets (q_opened_at, q_rank, number) WHERE NOT finished AND q_incomplete = 1;
+UPDATE tickets SET q_incomplete = 0 WHERE NOT finished AND summary IS NOT NULL;
 """
 
 
@@ -61,18 +69,30 @@ def fill(cur: Any) -> None:
     """Migration 5: the columns and indexes, and the keys of the open tickets already stored
     (read in chunks by a server-side cursor, copied to a temporary table, set in one UPDATE)."""
     cur.execute(MIGRATION)
-    names = ", ".join(c for c, _ in COLUMNS)
-    cur.execute(f"CREATE TEMP TABLE q_fill (id text PRIMARY KEY, {', '.join(f'{c} {t}' for c, t in COLUMNS)}) "
+    names = ", ".join(c for c, _ in _COLUMNS_5)
+    cur.execute(f"CREATE TEMP TABLE q_fill (id text PRIMARY KEY, {', '.join(f'{c} {t}' for c, t in _COLUMNS_5)}) "
                 "ON COMMIT DROP")  # fmt: skip
     with cur.connection.cursor(name="sdcli_q_fill") as source:
         source.execute("SELECT id, prefix, summary FROM tickets WHERE NOT finished AND summary IS NOT NULL")
         while chunk := source.fetchmany(20_000):
             with cur.copy(f"COPY q_fill (id, {names}) FROM STDIN (FORMAT BINARY)") as cp:
-                cp.set_types(["text", *(t for _, t in COLUMNS)])
+                cp.set_types(["text", *(t for _, t in _COLUMNS_5)])
                 for tid, prefix, text in chunk:
-                    cp.write_row((tid, *values(prefix, loads(text))))
-    cur.execute(f"UPDATE tickets t SET ({names}) = ({', '.join(f'f.{c}' for c, _ in COLUMNS)}) "
+                    cp.write_row((tid, *values(prefix, loads(text))[: len(_COLUMNS_5)]))
+    cur.execute(f"UPDATE tickets t SET ({names}) = ({', '.join(f'f.{c}' for c, _ in _COLUMNS_5)}) "
                 "FROM q_fill f WHERE t.id = f.id")  # fmt: skip
+
+
+def fill_incomplete(cur: Any) -> None:
+    """Migration 6: the column, its index, and its value for the open tickets already stored (0,
+    and 1 for those whose summary names missing answers: only those summaries are read)."""
+    cur.execute(MIGRATION_6)
+    at = KEYS.index("incomplete")
+    cur.execute("SELECT id, prefix, summary FROM tickets WHERE NOT finished AND summary LIKE %s",
+                ('%"missing_answers"%',))  # fmt: skip
+    ids = [(tid,) for tid, prefix, text in cur.fetchall() if keys_of(prefix, loads(text))[at]]
+    if ids:
+        cur.executemany("UPDATE tickets SET q_incomplete = 1 WHERE id = %s", ids)
 
 
 def where(q: OpenQuery) -> tuple[str, list[Any]]:
@@ -108,6 +128,8 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
         parts.append("q_paused = 0")
     if q.ack_pending:
         parts.append("q_ack_pending = 1")
+    if q.incomplete:
+        parts.append("q_incomplete = 1")
     if q.levels_attempted:
         among("q_level_attempted", q.levels_attempted)
     return " AND ".join(parts), args

@@ -116,6 +116,13 @@ def fill_query_columns(cur: Any) -> None:
     fill(cur)
 
 
+def fill_incomplete(cur: Any) -> None:
+    """The shift view's incomplete section answered by SQL (postgres_query.py)."""
+    from sdcli.store.postgres_query import fill_incomplete
+
+    fill_incomplete(cur)
+
+
 #: (version, name, SQL or a function of a cursor), applied in order; the schema this sdcli needs is the last one's
 MIGRATIONS: list[tuple[int, str, Any]] = [
     (1, "tickets-history-customers-counters", INITIAL),
@@ -123,6 +130,7 @@ MIGRATIONS: list[tuple[int, str, Any]] = [
     (3, "reference-folds-indexed", fill_reference_folds),
     (4, "message-ids-outbox", MAIL),
     (5, "open-query-columns", fill_query_columns),
+    (6, "open-incomplete-column", fill_incomplete),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

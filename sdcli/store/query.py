@@ -49,6 +49,7 @@ class OpenQuery:
     unpaused: bool = False  # the SLA clock runs (not on hold)
     ack_pending: bool = False  # an acknowledgement is due and not recorded
     levels_attempted: tuple[int, ...] = ()  # the highest escalation level called is one of these
+    incomplete: bool = False  # opened without every answer the questionnaire requires (missing_answers)
     sort: str = "opened_at"
     reverse: bool = False
     limit: int | None = None
@@ -74,7 +75,7 @@ class OpenQuery:
 
     def _matches_clock(self, s: dict[str, Any]) -> bool:
         """The instants, the SLA clock's pause (sla_paused_at, which every paused state sets), the
-        escalation level and the acknowledgement."""
+        escalation level, the answers missing and the acknowledgement."""
         if self.opened is not None and not self.opened.holds(timestamp(s.get("opened_at"))):
             return False
         if self.recovery_due is not None and not self.recovery_due.holds(timestamp(s.get("recovery_due"))):
@@ -82,6 +83,8 @@ class OpenQuery:
         if self.unpaused and s.get("sla_paused_at"):
             return False
         if self.levels_attempted and level_attempted(s) not in self.levels_attempted:
+            return False
+        if self.incomplete and not s.get("missing_answers"):
             return False
         return not self.ack_pending or bool(s.get("ack_due") and not s.get("acked_at"))
 

@@ -52,8 +52,12 @@ def prepare(store: TinyStore) -> dict[str, Any]:
     if schema > known:
         raise StoreDamaged(f"{store.layout.meta} is schema {schema}; this sdcli knows {known}: upgrade sdcli")
     pending = read_json(store.layout.journal)
+    stale = schema >= 2 and store.index.stale()  # an index of an older shape: rebuilt whole
     if pending is not None:  # a write was interrupted after its commit point: finish it
-        journal.finish(store.layout, pending, after=lambda: index_from(store, pending, schema))
+        after = store.rebuild_index if stale else lambda: index_from(store, pending, schema)
+        journal.finish(store.layout, pending, after=after)
+    elif stale:
+        store.rebuild_index()
     for version, name, fn in MIGRATIONS:
         if version > meta["schema"]:
             fn(store)
