@@ -67,11 +67,15 @@ class Context:
     directory: list[dict[str, Any]] = field(default_factory=list)  # the customer directory (known sites)
     notes: list[Any] = field(default_factory=list)
     home: Path | None = None  # the desk's data files (its severity levels, its incidents' initial state)
+    #: reads the directory when a site is first looked up (open's first prompt needs no store)
+    directory_of: Callable[[], list[dict[str, Any]]] | None = None
 
     def region(self, answers: dict[str, Any]) -> str | None:
         return answers.get("country") or self.known_site(answers).get("country") or self.default_country
 
     def known_site(self, answers: dict[str, Any]) -> dict[str, Any]:
+        if self.directory_of is not None and answers.get("customer"):  # no customer yet: nothing to look up
+            self.directory, self.directory_of = list(self.directory_of()), None
         if not self.directory:
             return {}
         return sites.directory_site(self.directory, answers.get("customer"), answers.get("site"))
@@ -94,9 +98,10 @@ class Context:
 
 def make_context(
     home: Path | None, *, country: str | None = None, tz: str | None = None, dayfirst: bool | None = None,
-    directory: list[dict[str, Any]] | None = None,
+    directory: list[dict[str, Any]] | None = None, directory_of: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> Context:  # fmt: skip
-    """The context of an intake: the country given (--country), else the configured one, else none."""
+    """The context of an intake: the country given (--country), else the configured one, else none;
+    the customer directory given, or read by `directory_of` when first needed."""
     from sdcli import config
 
     known = countries(home).get("countries", {})
@@ -107,7 +112,7 @@ def make_context(
         clock.get_tz(tz)
     first = settings.dayfirst if dayfirst is None else dayfirst
     return Context(countries=known, default_country=default, tz_override=tz, dayfirst=bool(first),
-                   directory=list(directory or []), home=home)  # fmt: skip
+                   directory=list(directory or []), home=home, directory_of=directory_of)  # fmt: skip
 
 
 def zone_answer(q: Question, raw: dict[str, Any], answers: dict[str, Any], ctx: Context) -> Any:
