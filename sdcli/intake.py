@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sites, sla, states, validate
+from sdcli import clock, sites, validate
 from sdcli.errors import InvalidValue, MissingAnswers, also_missing
 from sdcli.home import load_data
 from sdcli.i18n import LANGS, Message
@@ -41,7 +41,6 @@ __all__ = [
 #: the stored field naming the yes/no questions answered "don't know" (their value is null)
 UNKNOWN_ANSWERS = "unknown_answers"
 REPORT_CHANNELS = ("phone", "email", "portal")
-ACK_WINDOW = sla.ACK_WINDOW  # re-exported: the SLA module owns the acknowledgement deadline
 
 
 def resolve_lang(explicit: str | None = None) -> str:
@@ -186,6 +185,8 @@ def _check_extra(
     for k in allowed:  # not stored from here, but a wrong-typed one is a mistake worth naming
         if raw.get(k) is not None:
             validate.text(k, raw[k], limit=200)
+    from sdcli import states  # deferred: the workflow, read when a ticket is filed (not by the walk)
+
     initial = states.flow("incident", home).initial
     if raw.get("status") not in (None, initial):
         raise InvalidValue("status", raw["status"], "invalid.opened_open", status=initial)
@@ -249,6 +250,8 @@ def incident_fields(
     """The stored document (before the store adds id and history) of a validated intake."""
     if channel not in REPORT_CHANNELS:
         raise InvalidValue("channel", channel, "invalid.channel")
+    from sdcli import sla, states  # deferred: read when a ticket is filed, not before open's first prompt
+
     received = received_at or clock.now()
     fields: dict[str, Any] = {
         "status": states.flow("incident", ctx.home).initial,
