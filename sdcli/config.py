@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -54,6 +53,8 @@ def _checked(raw: bytes, path: Path | str, name: str) -> tuple[Any, dict[str, di
         except ValueError as e:
             raise ConfigError(f"{path}: is not valid JSON ({str(e)[:200]})") from None
     else:
+        import tomllib  # deferred: a file is parsed only when its checked data is not in the cache
+
         try:
             data = tomllib.loads(text)
         except (ValueError, RecursionError) as e:  # TOMLDecodeError, an integer of 5,000 digits, [[[[...]]]]

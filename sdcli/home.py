@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 from pathlib import Path
 from typing import Any
@@ -45,6 +44,8 @@ def agent_name() -> str:
     name = os.environ.get(AGENT_ENV, "").strip() or (current().agent or "")
     if name:
         return name
+    import getpass  # deferred: only without SDCLI_AGENT or a configured agent (it imports termios)
+
     try:
         return getpass.getuser()
     except Exception:  # no passwd entry (containers)

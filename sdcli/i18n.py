@@ -100,10 +100,9 @@ def check(code: str, where: Path | None) -> None:
         old = Path(where) / "messages.toml"
         if old.is_file():
             raise ConfigError("error.messages_moved", path=str(old))
-        for (
-            other
-        ) in LANGS:  # a desk's catalogue that is wrong is told in every session, not only in its language's
-            config.load(f"messages-{other}", where)
+        for other in LANGS:  # a desk's catalogue that is wrong is told in every session, not only in its own
+            if (Path(where) / f"messages-{other}.toml").exists():  # the packaged ones are sdcli's, checked
+                config.load(f"messages-{other}", where)
 
 
 def template(key: str, code: str | None = None) -> str | None:

@@ -11,7 +11,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sites, sla, states, validate
+from sdcli import clock, sites, validate
 from sdcli.errors import InvalidValue, MissingAnswers, also_missing
 from sdcli.home import load_data
 from sdcli.i18n import LANGS, Message
@@ -41,7 +41,6 @@ __all__ = [
 #: the stored field naming the yes/no questions answered "don't know" (their value is null)
 UNKNOWN_ANSWERS = "unknown_answers"
 REPORT_CHANNELS = ("phone", "email", "portal")
-ACK_WINDOW = sla.ACK_WINDOW  # re-exported: the SLA module owns the acknowledgement deadline
 
 
 def resolve_lang(explicit: str | None = None) -> str:
@@ -67,11 +66,15 @@ class Context:
     directory: list[dict[str, Any]] = field(default_factory=list)  # the customer directory (known sites)
     notes: list[Any] = field(default_factory=list)
     home: Path | None = None  # the desk's data files (its severity levels, its incidents' initial state)
+    #: reads the directory when a site is first looked up (open's first prompt needs no store)
+    directory_of: Callable[[], list[dict[str, Any]]] | None = None
 
     def region(self, answers: dict[str, Any]) -> str | None:
         return answers.get("country") or self.known_site(answers).get("country") or self.default_country
 
     def known_site(self, answers: dict[str, Any]) -> dict[str, Any]:
+        if self.directory_of is not None and answers.get("customer"):  # no customer yet: nothing to look up
+            self.directory, self.directory_of = list(self.directory_of()), None
         if not self.directory:
             return {}
         return sites.directory_site(self.directory, answers.get("customer"), answers.get("site"))
@@ -94,9 +97,10 @@ class Context:
 
 def make_context(
     home: Path | None, *, country: str | None = None, tz: str | None = None, dayfirst: bool | None = None,
-    directory: list[dict[str, Any]] | None = None,
+    directory: list[dict[str, Any]] | None = None, directory_of: Callable[[], list[dict[str, Any]]] | None = None,
 ) -> Context:  # fmt: skip
-    """The context of an intake: the country given (--country), else the configured one, else none."""
+    """The context of an intake: the country given (--country), else the configured one, else none;
+    the customer directory given, or read by `directory_of` when first needed."""
     from sdcli import config
 
     known = countries(home).get("countries", {})
@@ -107,7 +111,7 @@ def make_context(
         clock.get_tz(tz)
     first = settings.dayfirst if dayfirst is None else dayfirst
     return Context(countries=known, default_country=default, tz_override=tz, dayfirst=bool(first),
-                   directory=list(directory or []), home=home)  # fmt: skip
+                   directory=list(directory or []), home=home, directory_of=directory_of)  # fmt: skip
 
 
 def zone_answer(q: Question, raw: dict[str, Any], answers: dict[str, Any], ctx: Context) -> Any:
@@ -181,6 +185,8 @@ def _check_extra(
     for k in allowed:  # not stored from here, but a wrong-typed one is a mistake worth naming
         if raw.get(k) is not None:
             validate.text(k, raw[k], limit=200)
+    from sdcli import states  # deferred: the workflow, read when a ticket is filed (not by the walk)
+
     initial = states.flow("incident", home).initial
     if raw.get("status") not in (None, initial):
         raise InvalidValue("status", raw["status"], "invalid.opened_open", status=initial)
@@ -244,6 +250,8 @@ def incident_fields(
     """The stored document (before the store adds id and history) of a validated intake."""
     if channel not in REPORT_CHANNELS:
         raise InvalidValue("channel", channel, "invalid.channel")
+    from sdcli import sla, states  # deferred: read when a ticket is filed, not before open's first prompt
+
     received = received_at or clock.now()
     fields: dict[str, Any] = {
         "status": states.flow("incident", ctx.home).initial,

@@ -55,11 +55,11 @@ def resolve(store: Store, text: str) -> Resolved:
     store's index of references, never every ticket."""
     value = (text or "").strip()
     own = canonical(value)
-    if own is not None:
-        found = _refs(store, value)
-        if not found or _exists(store, own):
+    if own is not None:  # the ticket itself first: reading its shard needs no index (SQLite)
+        if not store.exists() or _exists(store, own):
             return Resolved(own)
-        return _one(value, found)
+        found = _refs(store, value)
+        return _one(value, found) if found else Resolved(own)
     found = _refs(store, value)
     if found:
         return _one(value, found)

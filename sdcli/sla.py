@@ -64,20 +64,25 @@ def facts(doc: dict[str, Any], home: Path | None = None) -> dict[str, Any]:
     """Every intake fact as the classification rules see it: its value; "unknown" when the caller
     did not know (unknown_answers), or when it was not asked because what it depends on is not
     known; "missing" when it was not asked or not answered."""
-    from sdcli.questionnaire import load_questionnaire
-
     unknown = set(doc.get("unknown_answers") or [])
     out: dict[str, Any] = {}
-    for q in load_questionnaire(home):
-        if q.key in unknown:
-            out[q.key] = NOT_KNOWN
-        elif doc.get(q.key) is not None:
-            out[q.key] = doc[q.key]
-        elif any(out.get(dep) == NOT_KNOWN for dep in q.when):
-            out[q.key] = NOT_KNOWN
+    for q in _questions(home):
+        key = q["key"]
+        if key in unknown:
+            out[key] = NOT_KNOWN
+        elif doc.get(key) is not None:
+            out[key] = doc[key]
+        elif any(out.get(dep) == NOT_KNOWN for dep in q.get("when", {})):
+            out[key] = NOT_KNOWN
         else:
-            out[q.key] = MISSING
+            out[key] = MISSING
     return out
+
+
+def _questions(home: Path | None) -> list[dict[str, Any]]:
+    """The questionnaire's questions as the rules read them (key, when, choices): its checked data,
+    not its compiled steps (questionnaire.py and its validators: escalate --json needs neither)."""
+    return list(load_data("questionnaire", home).get("question", []))
 
 
 def suggest(doc: dict[str, Any], lang: str | None = None, home: Path | None = None) -> Suggestion:
@@ -113,11 +118,9 @@ def _fact(key: str, value: Any, home: Path | None) -> Any:
         return Message("classify.not_answered")
     if isinstance(value, bool):
         return Message(f"yesno.{'yes' if value else 'no'}")
-    from sdcli.questionnaire import load_questionnaire
-
-    q = next((x for x in load_questionnaire(home) if x.key == key), None)
-    if q is not None and q.choices:
-        choice = next((c for c in q.choices if c["value"] == value), None)
+    q = next((x for x in _questions(home) if x["key"] == key), None)
+    if q is not None and q.get("choices"):
+        choice = next((c for c in q["choices"] if c["value"] == value), None)
         if choice:
             return Localized({k: v for k, v in choice.items() if k != "value"})
     return value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -136,6 +135,8 @@ def text(value: Any, style: str = "", *, no_wrap: bool | None = None) -> Any:
 def emit_json(data: Any) -> None:
     """Machine output: plain json.dumps to stdout, never through Rich; `--json FIELDS` keeps only
     those keys (of the object, or of each object of a list)."""
+    import json  # deferred: only with --json (not before open's first prompt)
+
     from sdcli.views.output import select
 
     data = select(data)

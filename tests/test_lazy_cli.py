@@ -8,15 +8,17 @@ import importlib
 import inspect
 import json
 import subprocess
+import sys
 
+import pytest
 from conftest import PY, err, subprocess_env
 
 from sdcli.commands import COMMANDS
 
-#: runs `sdcli ARGS` as the `sdcli` program does, then prints the sdcli modules it imported
+#: runs `sdcli ARGS` as the `sdcli` program does, then prints the modules it imported
 PROBE = """\
 import atexit, json, sys
-atexit.register(lambda: print("MODULES " + json.dumps(sorted(m for m in sys.modules if m.startswith("sdcli")))))
+atexit.register(lambda: print("MODULES " + json.dumps(sorted(sys.modules))))
 sys.argv = ["sdcli", *sys.argv[1:]]
 from sdcli.cli import main
 main()
@@ -124,3 +126,71 @@ def test_escalate_json_reads_without_the_call_recording_machinery(home):
     assert json.loads(r.stdout)["active_level"] >= 1  # the state, read whole
     assert modules & NOT_ON_ESCALATE_JSON == set()
     assert "sdcli.escalation" in modules and "sdcli.commands.escalate" in modules
+
+
+#: what a read of one ticket never loads once the data files' checks are cached (issue 18 start-up):
+#: the phone and e-mail validators, the terminal libraries, the questionnaire's compiled steps, the
+#: file store's write side and its open index (SQLite: a canonical id is read from its shard)
+NOT_ON_A_WARM_READ = {"phonenumbers", "email_validator", "rich", "questionary", "prompt_toolkit", "tomllib",
+                      "sqlite3", "sdcli.store.openindex", "sdcli.store.tiny_prepare", "sdcli.questionnaire",
+                      "sdcli.kinds", "sdcli.intake", "getpass"}  # fmt: skip
+
+
+def test_escalate_json_on_a_warm_cache_loads_no_validator_terminal_library_or_write_side(home):
+    r, _ = run(home, "--lang", "en", "open", "--no-input", "--customer", "ACME", "--site", "Lima HQ",
+               "--country", "PE", "--problem", "link_down", "--service-type", "mpls", "--callback",
+               "Ana <ana@acme.pe> +51 987654321", "--json")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    inc = json.loads(r.stdout)["id"]
+    run(home, "--lang", "en", "escalate", inc, "--json")  # checks and caches the escalation table
+    r, modules = run(home, "--lang", "en", "escalate", inc, "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["severity_classified"] is False  # suggested: the questionnaire's facts read
+    assert modules & NOT_ON_A_WARM_READ == set()
+    assert "sdcli.escalation_table" in modules and "sdcli.sla" in modules
+
+
+#: runs `sdcli ARGS` on a terminal; when the first question is drawn, writes the modules imported
+#: by then to the file $PROBE_OUT (the question is then asked as usual)
+PROBE_AT_PROMPT = """\
+import json, os, sys
+from prompt_toolkit.application import Application
+run = Application.run
+def first(self, *args, **kwargs):
+    with open(os.environ["PROBE_OUT"], "w") as f:
+        json.dump(sorted(sys.modules), f)
+    Application.run = run
+    return run(self, *args, **kwargs)
+Application.run = first
+sys.argv = ["sdcli", *sys.argv[1:]]
+from sdcli.cli import main
+main()
+"""
+
+#: what `open` does not load before its first question on a warm cache (issue 18 start-up): the
+#: store (its directory is read once a customer is named), Rich, a TOML parser
+NOT_BEFORE_OPEN_S_FIRST_PROMPT = {"sdcli.store.base", "sdcli.store.tiny", "sdcli.store.postgres", "tinydb",
+                                  "sqlite3", "rich", "getpass", "tomllib"}  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_open_asks_its_first_question_before_loading_the_store(home, tmp_path):
+    import pexpect
+
+    for _ in range(2):  # a store, then the home's cache of the data files (kept once the home exists)
+        r, _ = run(home, "--lang", "en", "open", "--no-input", "--customer", "ACME", "--site", "Lima HQ",
+                   "--country", "PE", "--problem", "link_down", "--service-type", "mpls", "--callback",
+                   "Ana <ana@acme.pe> +51 987654321")  # fmt: skip
+        assert r.returncode == 0, r.stderr
+    out = tmp_path / "modules.json"
+    env = subprocess_env(home, TERM="xterm", PROMPT_TOOLKIT_NO_CPR="1", PROBE_OUT=str(out))
+    child = pexpect.spawn(PY, ["-c", PROBE_AT_PROMPT, "--lang", "en", "open"], env=env, encoding="utf-8",
+                          timeout=30, dimensions=(40, 120))  # fmt: skip
+    child.expect_exact("Customer name")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    modules = set(json.loads(out.read_text()))
+    assert "questionary" in modules and "sdcli.intake" in modules  # it was at the first question
+    assert modules & NOT_BEFORE_OPEN_S_FIRST_PROMPT == set()
+    assert child.exitstatus == 130  # Ctrl-C at the first question: nothing kept, exit 130

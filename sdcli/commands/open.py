@@ -144,8 +144,11 @@ def command(
         raw["timezone"] = tz
     chan = channel or raw.pop("channel", None) or "phone"
     received_raw = received_at or raw.pop("received_at", None)
-    directory = app.store().customers() if app.store().exists() else []
-    ictx = intake.make_context(app.home, country=country, dayfirst=dayfirst, directory=directory)
+
+    def directory() -> list[dict[str, Any]]:  # read once a customer is named, not before the first prompt
+        return app.store().customers() if app.store().exists() else []
+
+    ictx = intake.make_context(app.home, country=country, dayfirst=dayfirst, directory_of=directory)
 
     draft = None
     if resume:
@@ -213,7 +216,7 @@ def _resumed(
     tz: str | None,
     dayfirst: bool | None,
     lang: str | None,
-    directory: list[Any],
+    directory: Any,
 ) -> tuple[str, str | None, Any, str, dict[str, Any]]:
     """A resumed draft's options under the flags given now (a flag wins): the channel, the
     received-at text, the intake context, the language and the answers."""
@@ -222,7 +225,7 @@ def _resumed(
     chan = channel or opts.get("channel") or chan
     if received_raw is None:
         received_raw = opts.get("received_text") or opts.get("received_at")
-    ictx = intake.make_context(app.home, country=country or opts.get("country"), directory=directory,
+    ictx = intake.make_context(app.home, country=country or opts.get("country"), directory_of=directory,
                                dayfirst=dayfirst if dayfirst is not None else opts.get("dayfirst"))  # fmt: skip
     lang_code = session_lang(app, lang or opts.get("lang"))
     raw = {**draft.answers, **raw}

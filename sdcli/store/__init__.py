@@ -12,11 +12,33 @@ from __future__ import annotations
 import os
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from sdcli.errors import ConfigError
-from sdcli.model import PREFIXES, SUMMARY_FIELDS, format_id, parse_id, summary
-from sdcli.store.base import CONFLICTS, Change, Event, KeyConflict, Store, UpsertResult, diff, new_doc
-from sdcli.store.files import atomic_write, dumps, loads, read_json, write_temp
+
+if TYPE_CHECKING:
+    from sdcli.model import PREFIXES, SUMMARY_FIELDS, format_id, parse_id, summary
+    from sdcli.store.base import CONFLICTS, Change, Event, KeyConflict, Store, UpsertResult, diff, new_doc
+    from sdcli.store.files import atomic_write, dumps, loads, read_json, write_temp
+
+#: the names re-exported here, imported when first asked for (PEP 562): a module that needs only
+#: the files' helpers (drafts: atomic_write, dumps) does not load the interface and its records
+_EXPORTS = {
+    "sdcli.model": ("PREFIXES", "SUMMARY_FIELDS", "format_id", "parse_id", "summary"),
+    "sdcli.store.base": ("CONFLICTS", "Change", "Event", "KeyConflict", "Store", "UpsertResult", "diff", "new_doc"),
+    "sdcli.store.files": ("atomic_write", "dumps", "loads", "read_json", "write_temp"),
+}  # fmt: skip
+_FROM = {name: module for module, names in _EXPORTS.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _FROM.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CONFLICTS", "PREFIXES", "SUMMARY_FIELDS", "Change", "Event", "KeyConflict", "Store", "UpsertResult",
@@ -65,6 +87,8 @@ def backend(scheme: str) -> type[Store]:
     else:
         module, _, name = target.partition(":")
         cls = getattr(import_module(module), name)
+    from sdcli.store.base import Store
+
     if not (isinstance(cls, type) and issubclass(cls, Store)):
         raise ConfigError(f"the {scheme}:// store backend is not a sdcli Store")
     return cls

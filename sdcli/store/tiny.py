@@ -12,15 +12,16 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb.table import Document
 
 from sdcli import clock
 from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
-from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox, tiny_prepare
+from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox
 from sdcli.store.base import (
     CONFLICTS,
     Change,
@@ -38,7 +39,6 @@ from sdcli.store.base import (
 )
 from sdcli.store.files import dumps, private_dirs, read_json, unwritable
 from sdcli.store.layout import Layout, Snapshot
-from sdcli.store.openindex import CALLER_REFS, REFS, OpenIndex, refs_of
 from sdcli.store.outbox import Queue
 from sdcli.store.query import OpenQuery, Page, fold, id_order, page
 from sdcli.store.tiny_move import refuse_if_moved
@@ -53,6 +53,9 @@ from sdcli.store.txn import (
     tickets_of,
 )
 
+if TYPE_CHECKING:
+    from sdcli.store.openindex import OpenIndex
+
 
 class TinyStore(Store):
     """Tickets in sharded TinyDB JSON files under one directory."""
@@ -63,7 +66,6 @@ class TinyStore(Store):
         super().__init__(f"tinydb://{root}", Path(home), vocabulary(home))
         self.root = Path(root)
         self.layout = Layout(self.root)
-        self.index = OpenIndex(self.layout.index)
         self.lock_timeout = lock_timeout_from_env() if lock_timeout is None else lock_timeout
 
     @classmethod
@@ -72,6 +74,12 @@ class TinyStore(Store):
         if not path:
             raise ConfigError(f"store URL {url!r} names no directory (e.g. tinydb:///srv/sdcli/store)")
         return cls(Path(path).expanduser().absolute(), home)
+
+    @cached_property
+    def index(self) -> OpenIndex:
+        from sdcli.store.openindex import OpenIndex  # deferred: SQLite, only when the index is read
+
+        return OpenIndex(self.layout.index)
 
     def exists(self) -> bool:
         return self.layout.meta.exists()
@@ -102,6 +110,8 @@ class TinyStore(Store):
 
     def _prepare(self) -> dict[str, Any]:
         """Under the lock: create or migrate the store, finish an interrupted write; the meta."""
+        from sdcli.store import tiny_prepare  # deferred: the write side (it imports the open index)
+
         return tiny_prepare.prepare(self)
 
     def rebuild_index(self) -> None:
@@ -132,6 +142,8 @@ class TinyStore(Store):
             txn.created.append(after["id"])
         if before is None or summary(before) != summary(after):
             txn.index_changes[after["id"]] = self.vocabulary.index_entry(after)
+        from sdcli.store.openindex import refs_of  # deferred: SQLite, the write side
+
         if before is None or refs_of(before) != refs_of(after):
             txn.ref_changes[after["id"]] = refs_of(after)
 
@@ -175,6 +187,8 @@ class TinyStore(Store):
         snap = self._pending()
         if snap is None:
             return found
+        from sdcli.store.openindex import CALLER_REFS, refs_of  # deferred: only while a write is finished
+
         docs = docs_of(self.layout, journal.index_ids(snap.journal or {}), snap)
         out = [(t, f) for t, f in found if t not in docs]
         out += [
@@ -215,6 +229,8 @@ class TinyStore(Store):
     def keys(self, prefix: str, key: str, values: list[str]) -> dict[str, int]:
         """value → ticket number of the tickets of prefix whose `key` is one of values (under the
         lock): from the index for references, else a scan of the shards."""
+        from sdcli.store.openindex import REFS  # deferred: SQLite (an import's keys, under the lock)
+
         if key in REFS:
             return self.index.keys(prefix, key, values)
         wanted, out = set(values), dict[str, int]()
@@ -317,6 +333,8 @@ class TinyStore(Store):
 
     def _write_upsert(self, txn: Txn, prefix: str, plan: UpsertPlan) -> None:
         """An upsert's tickets into their shards; their index rows are made at the commit."""
+        from sdcli.store.openindex import refs_of  # deferred: SQLite, the write side
+
         for n, doc in plan.created.items():
             table = txn.tickets(prefix, n)
             if str(n) in table:
