@@ -119,7 +119,7 @@ def write_plan(
     try:
         plan.result = store.upsert_many(prefix, plan.docs, key=plan.key, on_conflict=plan.on_conflict, actor=actor,
                                         event={"imported_from": source}, all_or_nothing=not partial,
-                                        dry_run=dry_run)  # fmt: skip
+                                        dry_run=dry_run, owned=True)  # fmt: skip
     except KeyConflict as e:
         plan.result = UpsertResult()
         _conflicts(plan, e.values)

@@ -285,8 +285,8 @@ class TinyStore(Store):
         return after
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
-                    actor: str, event: Event, all_or_nothing: bool = True,
-                    dry_run: bool = False) -> UpsertResult:  # fmt: skip
+                    actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False,
+                    owned: bool = False) -> UpsertResult:  # fmt: skip
         if prefix not in PREFIXES:
             raise BadTicketId(f"unknown ticket kind {prefix!r}")
         if on_conflict not in CONFLICTS:
@@ -305,7 +305,7 @@ class TinyStore(Store):
             first = txn.allocate(prefix, self.warnings)
             plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event, at=at,
                                first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns),
-                               keys=keys)  # fmt: skip
+                               keys=keys, owned=owned)  # fmt: skip
             if plan.result.conflicts and all_or_nothing:
                 raise KeyConflict(key or "key", plan.result.conflicts)
             self._write_upsert(txn, prefix, plan)
