@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -60,6 +60,7 @@ class Rows:
 
     def __post_init__(self) -> None:
         self._positions = {name: j for j, name in enumerate(self.columns)}  # a repeated name: the last
+        self._positional: bool | None = None  # by_position, once the cells are let go
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -73,6 +74,8 @@ class Rows:
 
     @property
     def by_position(self) -> bool:
+        if self._positional is not None:
+            return self._positional
         return not self.cells or isinstance(self.cells[0], list)
 
     def column(self, name: str) -> list[Any]:
@@ -82,10 +85,13 @@ class Rows:
             return [None] * len(self.cells) if j is None else list(map(itemgetter(j), self.cells))
         return [c.get(name) for c in self.cells]
 
-    def release(self) -> None:
-        """Let the cells go: an import whose rows are validated writes only its documents (the
-        columns, lines and broken rows stay; `row` and `column` have nothing left to give)."""
-        self.cells = []
+    def release(self, keep: Iterable[int] = ()) -> None:
+        """Let the cells go but those of the rows `keep` (for their reports): an import whose
+        rows are validated writes only its documents (the columns, lines and broken rows stay;
+        `row` gives only the kept rows, `column` nothing)."""
+        self._positional = self.by_position
+        cells = self.cells
+        self.cells = {i: cells[i] for i in keep}  # type: ignore[assignment]  # a row number -> its cells
 
     def row(self, i: int) -> dict[str, Any]:
         """Row i as the file gave it, for reports and the rejects file."""

@@ -276,12 +276,13 @@ def _insert_new(
     """The rows and references of tickets just created, in chunks (none has a row to drop)."""
     rows: list[tuple[Any, ...]] = []
     pairs: list[tuple[Any, ...]] = []
+    fold_once = fold.__wrapped__  # references are mostly distinct: fold's cache would only fill with them
     for doc in docs:
         p, n = split_id(doc["id"])
         entry = entry_of(doc)
         if entry is not None:
             rows.append(row_of(p, n, entry))
-        pairs.extend((f, v, fold(v), p, n) for f, v in refs_of(doc))
+        pairs.extend((f, v, fold_once(v), p, n) for f, v in refs_of(doc))
         if len(rows) >= 2000:
             db.executemany(insert, rows)
             rows.clear()

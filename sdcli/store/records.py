@@ -155,12 +155,13 @@ def merge_counters(*counters: dict[str, int]) -> dict[str, int]:
 
 def new_doc(prefix: str, number: int, fields: dict[str, Any], actor: str, opened: str, stamp: str,
             event: Event | None, *, owned: bool = False, entry: dict[str, Any] | None = None,
-            tid: str | None = None) -> dict[str, Any]:  # fmt: skip
+            alone: list[dict[str, Any]] | None = None, tid: str | None = None) -> dict[str, Any]:  # fmt: skip
     """A ticket as first stored: id, kind, opening and the 'opened' history event.
 
     `owned`: fields is the caller's to give up, and becomes the ticket (no copy: a bulk write
-    holds each document once); `entry`: the 'opened' event already made (one for a whole bulk
-    write; entries are never changed in place); `tid`: the id already formatted."""
+    holds each document once); `entry`: the 'opened' event already made, and `alone` the history
+    of a document that brings none, [entry] (one of each for a whole bulk write: a history and its
+    entries are never changed in place, a change makes a new list); `tid`: the id already formatted."""
     doc = fields if owned else dict(fields)
     earlier = doc.pop("history", None) or []
     doc["id"] = tid or format_id(prefix, number)
@@ -169,7 +170,9 @@ def new_doc(prefix: str, number: int, fields: dict[str, Any], actor: str, opened
         doc["opened_at"] = opened
     doc.setdefault("opened_by", actor)
     doc["updated_at"] = stamp
-    doc["history"] = [*earlier, entry or {"at": stamp, "by": actor, "action": "opened", **(event or {})}]
+    if entry is None:
+        entry = {"at": stamp, "by": actor, "action": "opened", **(event or {})}
+    doc["history"] = [*earlier, entry] if earlier or alone is None else alone
     return doc
 
 
@@ -225,12 +228,15 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
     changed: dict[int, dict[str, Any]] = {}
     number = first
     opened = {"at": at, "by": actor, "action": "opened", **event} if owned else None
+    alone = [opened] if opened is not None else None
     for fields, k in zip(docs, keys, strict=True):
         n = existing.get(k) if k is not None else None
         if n is None:
             tid = format_id(prefix, number)
-            created[number] = current[number] = new_doc(prefix, number, fields, actor, at, at, event, owned=owned,
-                                                        entry=opened, tid=tid)  # fmt: skip
+            created[number] = new_doc(prefix, number, fields, actor, at, at, event, owned=owned, entry=opened,
+                                      alone=alone, tid=tid)  # fmt: skip
+            if on_conflict == "update":  # a later row of its key updates it
+                current[number] = created[number]
             result.by_doc.append(tid)
             if k is not None:
                 existing[k] = number

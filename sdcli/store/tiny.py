@@ -117,7 +117,8 @@ class TinyStore(Store):
             writes.insert(0, (self.layout.meta, dumps(txn.meta)))
         if shards > 1:  # readers of many shards see the write whole or not at all
             writes.insert(0, (self.layout.generation, os.urandom(8).hex().encode()))
-        ids = sorted(txn.index_changes.keys() | txn.ref_changes.keys() | {d["id"] for d in txn.new_docs})
+        changed = txn.index_changes.keys() | txn.ref_changes.keys()  # and the tickets created (none of them)
+        ids = sorted([*changed, *(d["id"] for d in txn.new_docs if d["id"] not in changed)])
         if ids:
             self.index.check_readable()
         for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
