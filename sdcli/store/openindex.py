@@ -273,24 +273,27 @@ def _insert_new(
     docs: Iterable[dict[str, Any]],
     entry_of: Callable[[dict[str, Any]], dict[str, Any] | None],
 ) -> None:
-    """The rows and references of tickets just created, in chunks (none has a row to drop)."""
-    rows: list[tuple[Any, ...]] = []
-    pairs: list[tuple[Any, ...]] = []
+    """The rows and references of tickets just created (none has a row to drop), each made as
+    SQLite takes it: never a list of them (an orjson summary holds a few KiB until it is freed)."""
+    docs = docs if isinstance(docs, list) else list(docs)
     fold_once = fold.__wrapped__  # references are mostly distinct: fold's cache would only fill with them
-    for doc in docs:
-        p, n = split_id(doc["id"])
-        entry = entry_of(doc)
-        if entry is not None:
-            rows.append(row_of(p, n, entry))
-        pairs.extend((f, v, fold_once(v), p, n) for f, v in refs_of(doc))
-        if len(rows) >= 2000:
-            db.executemany(insert, rows)
-            rows.clear()
-        if len(pairs) >= 2000:
-            db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs)
-            pairs.clear()
-    db.executemany(insert, rows)
-    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs)
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for doc in docs:
+            entry = entry_of(doc)
+            if entry is not None:
+                yield row_of(*split_id(doc["id"]), entry)
+
+    def pairs() -> Iterator[tuple[Any, ...]]:
+        for doc in docs:
+            refs = refs_of(doc)
+            if refs:
+                p, n = split_id(doc["id"])
+                for f, v in refs:
+                    yield f, v, fold_once(v), p, n
+
+    db.executemany(insert, rows())
+    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs())
 
 
 def _where(q: OpenQuery) -> tuple[str, list[Any]]:
