@@ -282,13 +282,15 @@ def _insert_new(
         for doc in docs:
             entry = entry_of(doc)
             if entry is not None:
-                yield row_of(*split_id(doc["id"]), entry)
+                tid = doc["id"]  # made by this write: canonical (INC12)
+                yield row_of(tid[:3], int(tid[3:]), entry)
 
     def pairs() -> Iterator[tuple[Any, ...]]:
         for doc in docs:
             refs = refs_of(doc)
             if refs:
-                p, n = split_id(doc["id"])
+                tid = doc["id"]
+                p, n = tid[:3], int(tid[3:])
                 for f, v in refs:
                     yield f, v, fold_once(v), p, n
 
