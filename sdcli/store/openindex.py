@@ -294,8 +294,32 @@ def _insert_new(
                 for f, v in refs:
                     yield f, v, fold_once(v), p, n
 
+    later = _unindexed(db, ("open", "refs")) if len(docs) >= _BULK else []
     db.executemany(insert, rows())
     db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs())
+    for sql in later:  # in the same transaction: a write killed meanwhile leaves the index as it was
+        db.execute(sql)
+
+
+#: a write creating this many tickets in an empty index makes its secondary indexes after the rows
+_BULK = 1000
+#: each table's secondary indexes, as SCHEMA creates them
+_INDEXES = {
+    table: [sql.strip() for sql in SCHEMA.split(";") if sql.strip().startswith("CREATE INDEX") and f" ON {table} (" in sql]
+    for table in ("open", "refs")
+}  # fmt: skip
+
+
+def _unindexed(db: sqlite3.Connection, tables: Iterable[str]) -> list[str]:
+    """Drop the secondary indexes of those tables that are empty (a first bulk write: building an
+    index after the rows costs about half of keeping it while they go in); what makes them again."""
+    later: list[str] = []
+    for table in tables:
+        if db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            for sql in _INDEXES[table]:
+                db.execute(f"DROP INDEX IF EXISTS {sql.split()[5]}")
+                later.append(sql)
+    return later
 
 
 def _where(q: OpenQuery) -> tuple[str, list[Any]]:
