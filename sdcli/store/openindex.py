@@ -245,6 +245,9 @@ class OpenIndex:
             return {}
         out: dict[str, int] = {}
         with self._db(write=False) as db:
+            some = db.execute("SELECT 1 FROM refs WHERE field = ? AND prefix = ? LIMIT 1", (field, prefix))
+            if some.fetchone() is None:
+                return out  # no ticket has one (a first import): the values are not looked up one by one
             db.execute("CREATE TEMP TABLE wanted (value TEXT PRIMARY KEY) WITHOUT ROWID")
             db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((v,) for v in values))
             for value, number in db.execute(
