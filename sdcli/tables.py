@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -58,6 +58,7 @@ class Rows:
 
     def __post_init__(self) -> None:
         self._positions = {name: j for j, name in enumerate(self.columns)}  # a repeated name: the last
+        self._positional: bool | None = None  # by_position, once the cells are let go
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -71,6 +72,8 @@ class Rows:
 
     @property
     def by_position(self) -> bool:
+        if self._positional is not None:
+            return self._positional
         return not self.cells or isinstance(self.cells[0], list)
 
     def column(self, name: str) -> list[Any]:
@@ -80,10 +83,13 @@ class Rows:
             return [None] * len(self.cells) if j is None else list(map(itemgetter(j), self.cells))
         return [c.get(name) for c in self.cells]
 
-    def release(self) -> None:
-        """Let the cells go: an import whose rows are validated writes only its documents (the
-        columns, lines and broken rows stay; `row` and `column` have nothing left to give)."""
-        self.cells = []
+    def release(self, keep: Iterable[int] = ()) -> None:
+        """Let the cells go but those of the rows `keep` (for their reports): an import whose
+        rows are validated writes only its documents (the columns, lines and broken rows stay;
+        `row` gives only the kept rows, `column` nothing)."""
+        self._positional = self.by_position
+        cells = self.cells
+        self.cells = {i: cells[i] for i in keep}  # type: ignore[assignment]  # a row number -> its cells
 
     def row(self, i: int) -> dict[str, Any]:
         """Row i as the file gave it, for reports and the rejects file."""
@@ -149,11 +155,16 @@ def read_rows(text: str, fmt: str, source: str) -> Rows:
 
 #: a line as io.StringIO(newline="") splits them (\n, \r\n or \r), its end kept
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+#: what str.splitlines also ends a line at, and a CSV reader does not
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The lines of text one at a time (a StringIO would first copy the whole text, at up to
-    4 bytes a character)."""
+def _lines(text: str) -> Iterator[str] | list[str]:
+    """The lines of text (a StringIO would first copy the whole text, at up to 4 bytes a
+    character): split in C when the text has no other line breaks than \n and \r (a list of
+    them holds about the text once more, while it is read), else one at a time."""
+    if not any(c in text for c in _OTHER_BREAKS):  # each a scan in C, at memchr's speed
+        return text.splitlines(keepends=True)
     return (m.group() for m in _LINE.finditer(text))
 
 

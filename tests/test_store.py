@@ -274,3 +274,33 @@ def test_an_upsert_update_plans_with_the_shared_planner_inside_the_lock(store):
     again = store.upsert_many("INC", [{"external_id": "B", "customer": "w"}], key="external_id",
                               on_conflict="skip", actor="t", event={})  # fmt: skip
     assert again.skipped == ["INC2"] and again.created == []
+
+
+@pytest.mark.files_only("the embedded store's index file")
+def test_a_first_bulk_write_makes_the_index_indexes_after_its_rows_and_they_answer_alike(store):
+    """An empty index takes a bulk write's rows first and its secondary indexes after (in the same
+    transaction); the indexes are all there, and a later bulk write keeps them as they are."""
+    from sdcli.store.openindex import SCHEMA
+    from sdcli.store.query import OpenQuery, page
+
+    def indexes() -> set[str]:
+        with sqlite3.connect(store.root / "index.sqlite") as db:
+            rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")
+            return {n for (n,) in rows}
+
+    docs = [{"status": "open" if i % 3 else "closed", "customer": f"c{i % 7}", "site": f"s{i}", "severity": i % 5,
+             "opened_at": f"2026-11-{1 + i % 28:02d}T10:00:00-03:00", "external_id": f"E{i}"} for i in range(1500)]  # fmt: skip
+    store.upsert_many("INC", docs[:1200], key="external_id", on_conflict="skip", actor="t", event={})
+    wanted = {line.split()[5] for line in SCHEMA.splitlines() if line.startswith("CREATE INDEX")}
+    assert indexes() == wanted and len(wanted) == 6
+    store.upsert_many("INC", docs, key="external_id", on_conflict="skip", actor="t", event={})  # 300 more
+    assert indexes() == wanted and store.check() == []
+    for q in (OpenQuery(sort="opened_at", limit=20), OpenQuery(severities=(2, 3), limit=5, reverse=True),
+              OpenQuery(classified=False)):  # fmt: skip
+        got, want = store.query_open(q), page(q, store.open_summaries())
+        assert (
+            [r["id"] for r in got.rows] == [r["id"] for r in want.rows]
+            and got.rows
+            and got.total == want.total
+        )
+    assert store.find_refs("e1499") == [("INC1500", "external_id")]

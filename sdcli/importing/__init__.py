@@ -43,13 +43,15 @@ def import_table(
     """Validate every row of table, then, if all are valid (or with `partial`, the valid ones),
     write them in ONE store write (`store()` is opened only then). The plan says what was read,
     created, updated, skipped and rejected; with errors and without `partial` nothing is written.
-    The table's cells are let go before the write (Rows.release), except with on_conflict
-    'fail', whose keys the store refuses are reported with their rows."""
+    The table's cells are let go once validated (Rows.release; but those of refused rows, until
+    they are reported), except with on_conflict 'fail', whose keys the store refuses are
+    reported with their rows."""
     gc.disable()  # validation and the write allocate millions of small objects (no cycles), freed at the end
     try:
+        keep = on_conflict == "fail"  # only a key refused by the store needs its row again (the rejects)
         plan = plan_import(table, kind=kind, mapping=mapping, home=home, key=key, on_conflict=on_conflict,
-                           country=country, tz=tz, progress=progress)  # fmt: skip
-        if on_conflict != "fail":  # only a key refused by the store needs its row again (the rejects)
+                           country=country, tz=tz, progress=progress, release=not keep)  # fmt: skip
+        if not keep:
             table.release()
         if not plan.errors or partial:
             write_plan(store(), plan, kind=kind, actor=actor, source=source, partial=partial, dry_run=dry_run)

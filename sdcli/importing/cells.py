@@ -108,17 +108,24 @@ def each(fn: Callable[[Any], Any], values: list[Any], context: list[Any] | None 
 
 
 def texts(raw: list[Any], answer: Callable[[Any], Any], missing: frozenset[str]) -> list[Any]:
-    """A text question's answers (mostly distinct: one pass, no memo): plain text as the intake
-    takes it (kinds.plain_text), the rest through answer."""
+    """A text question's answers (often mostly distinct: one pass, each text's answer kept as
+    it is met): plain text as the intake takes it (kinds.plain_text), the rest through answer."""
     plain = kinds.plain_text
+    seen: dict[str, Any] = {}
     out = []
     for v in raw:
-        if type(v) is str and v[:1] != "'" and v not in missing:
-            text = plain(v)
-            if text is not None and text not in missing:
-                out.append(text)
-                continue
-        out.append(answer(v))
+        if type(v) is not str:
+            out.append(answer(v))
+            continue
+        got = seen.get(v, seen)
+        if got is seen:
+            got = None
+            if v[:1] != "'" and v not in missing:
+                got = plain(v)
+                if got is not None and got in missing:
+                    got = None
+            seen[v] = got = answer(v) if got is None else got
+        out.append(got)
     return out
 
 

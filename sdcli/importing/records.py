@@ -30,6 +30,8 @@ from sdcli.tables import Rows, unescape_cell
 
 __all__ = ["IMPORTERS", "MISSING_ANSWERS", "IncidentRecords"]
 _DROPPED = "store"  # the kind of the fields the store sets
+#: the errors of every valid row: one list, never changed (not a list per row of 100,000)
+_NO_ERRORS: list[RowError] = []
 
 
 class IncidentRecords:
@@ -55,6 +57,7 @@ class IncidentRecords:
         self.yesno = intake.yesno_keys(self.questions)
         self.failures = 0
         self.spreadsheet = False
+        self.release = False  # check lets the table's cells go once validated (Rows.release)
         self.keys = self.questions_keys | frozenset(self.schema.fields)
         self._dropped = frozenset(self.schema.of_kind(_DROPPED))
         unknown = sorted((set(mapping.fields) | set(mapping.defaults)) - self.keys)
@@ -131,6 +134,9 @@ class IncidentRecords:
             progress(1.0)
         if faults.relaxed or allowed is not None:
             metas[MISSING_ANSWERS] = [faults.relaxed.get(i, ABSENT) for i in range(n)]
+        src.clear()  # the raw columns go before the documents are made
+        if self.release:  # and the cells, but those of the rows refused (their reports)
+            table.release(failed)
         return self._rows(table, answers, metas, regions, failed, faults)
 
     def _walk(
@@ -276,7 +282,7 @@ class IncidentRecords:
             else:
                 deque(map(setitem, docs, repeat(k), col), maxlen=0)
         sla.fill_deadlines((doc for i, doc in enumerate(docs) if i not in failed), self.home)
-        out: list[tuple[dict[str, Any] | None, list[RowError]]] = [(doc, []) for doc in docs]
+        out: list[tuple[dict[str, Any] | None, list[RowError]]] = [(doc, _NO_ERRORS) for doc in docs]
         for i in sorted(failed):
             out[i] = (None, row_errors(i, table, metas, faults, self.country_column))
         return out

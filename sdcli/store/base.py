@@ -150,13 +150,16 @@ class Store(abc.ABC):
         event: Event,
         all_or_nothing: bool = True,
         dry_run: bool = False,
+        owned: bool = False,
     ) -> UpsertResult:
         """ONE write of many tickets, decided inside it: a document whose `key` value no ticket
         of `prefix` has is created; one whose value exists is skipped, updated (only when a
         field changes; the history records it) or refused ('fail': with all_or_nothing nothing
         is written and KeyConflict names them, else the others are written). All or nothing
         against faults. Each ticket's history gets 'opened' or 'updated' with `event`'s keys.
-        A dry run decides the same way and writes nothing."""
+        A dry run decides the same way and writes nothing. `owned`: the caller gives the
+        documents up (it only reads their key afterwards), so a backend may make the tickets it
+        creates of them in place instead of copying each (a bulk import holds them once)."""
 
     def query_open(self, query: OpenQuery) -> Page:
         """The open tickets a listing shows (filtered, sorted, limited) and how many match in

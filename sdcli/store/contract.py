@@ -179,6 +179,17 @@ class StoreContract(OutboxContract):
         assert (again.created, again.updated) == (["INC2"], ["INC1"])
         assert [d["site"] for d in store.all_tickets()] == ["Lima HQ"]
 
+    def test_upsert_of_owned_documents_stores_the_same_tickets(self, make_store: MakeStore) -> None:
+        make_store().create("INC", incident(external_id="E1"), actor="ana")
+        rows = [incident(external_id=k, **x) for k, x in (("E1", {}), ("E2", {"history": [{"action": "x"}]}),
+                                                            ("E3", {}), ("E3", {"site": "b"}))]  # fmt: skip
+        result = make_store().upsert_many("INC", rows, key="external_id", on_conflict="update", actor="imp",
+                                          event={"imported_from": "f"}, owned=True)  # fmt: skip
+        assert (result.created, result.unchanged, result.by_doc) == (["INC2", "INC3"], ["INC1"], ["INC1", "INC2", "INC3", "INC3"])  # fmt: skip
+        second, third = make_store().get("INC2"), make_store().get("INC3")
+        assert [(h["action"], h.get("imported_from")) for h in second["history"]] == [("x", None), ("opened", "f")]  # fmt: skip
+        assert (third["site"], len(third["history"]), [r["external_id"] for r in rows]) == ("b", 1, ["E1", "E2", "E3", "E3"])  # fmt: skip
+
     def test_upsert_of_many_is_whole_in_every_reader(self, make_store: MakeStore) -> None:
         store = make_store()
         result = store.upsert_many("INC", [incident(n=i, status="closed" if i % 4 == 0 else "open") for i in range(450)],

@@ -268,6 +268,9 @@ class OpenIndex:
             return {}
         out: dict[str, int] = {}
         with self._db(write=False) as db:
+            some = db.execute("SELECT 1 FROM refs WHERE field = ? AND prefix = ? LIMIT 1", (field, prefix))
+            if some.fetchone() is None:
+                return out  # no ticket has one (a first import): the values are not looked up one by one
             db.execute("CREATE TEMP TABLE wanted (value TEXT PRIMARY KEY) WITHOUT ROWID")
             db.executemany("INSERT OR IGNORE INTO wanted VALUES (?)", ((v,) for v in values))
             for value, number in db.execute(
@@ -296,23 +299,53 @@ def _insert_new(
     docs: Iterable[dict[str, Any]],
     entry_of: Callable[[dict[str, Any]], dict[str, Any] | None],
 ) -> None:
-    """The rows and references of tickets just created, in chunks (none has a row to drop)."""
-    rows: list[tuple[Any, ...]] = []
-    pairs: list[tuple[Any, ...]] = []
-    for doc in docs:
-        p, n = split_id(doc["id"])
-        entry = entry_of(doc)
-        if entry is not None:
-            rows.append(row_of(p, n, entry))
-        pairs.extend((f, v, fold(v), p, n) for f, v in refs_of(doc))
-        if len(rows) >= 2000:
-            db.executemany(insert, rows)
-            rows.clear()
-        if len(pairs) >= 2000:
-            db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs)
-            pairs.clear()
-    db.executemany(insert, rows)
-    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs)
+    """The rows and references of tickets just created (none has a row to drop), each made as
+    SQLite takes it: never a list of them (an orjson summary holds a few KiB until it is freed)."""
+    docs = docs if isinstance(docs, list) else list(docs)
+    fold_once = fold.__wrapped__  # references are mostly distinct: fold's cache would only fill with them
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for doc in docs:
+            entry = entry_of(doc)
+            if entry is not None:
+                tid = doc["id"]  # made by this write: canonical (INC12)
+                yield row_of(tid[:3], int(tid[3:]), entry)
+
+    def pairs() -> Iterator[tuple[Any, ...]]:
+        for doc in docs:
+            refs = refs_of(doc)
+            if refs:
+                tid = doc["id"]
+                p, n = tid[:3], int(tid[3:])
+                for f, v in refs:
+                    yield f, v, fold_once(v), p, n
+
+    later = _unindexed(db, ("open", "refs")) if len(docs) >= _BULK else []
+    db.executemany(insert, rows())
+    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs())
+    for sql in later:  # in the same transaction: a write killed meanwhile leaves the index as it was
+        db.execute(sql)
+
+
+#: a write creating this many tickets in an empty index makes its secondary indexes after the rows
+_BULK = 1000
+#: each table's secondary indexes, as SCHEMA creates them
+_INDEXES = {
+    table: [sql.strip() for sql in SCHEMA.split(";") if sql.strip().startswith("CREATE INDEX") and f" ON {table} (" in sql]
+    for table in ("open", "refs")
+}  # fmt: skip
+
+
+def _unindexed(db: sqlite3.Connection, tables: Iterable[str]) -> list[str]:
+    """Drop the secondary indexes of those tables that are empty (a first bulk write: building an
+    index after the rows costs about half of keeping it while they go in); what makes them again."""
+    later: list[str] = []
+    for table in tables:
+        if db.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone() is None:
+            for sql in _INDEXES[table]:
+                db.execute(f"DROP INDEX IF EXISTS {sql.split()[5]}")
+                later.append(sql)
+    return later
 
 
 def _version(db: sqlite3.Connection) -> str | None:

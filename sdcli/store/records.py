@@ -154,20 +154,25 @@ def merge_counters(*counters: dict[str, int]) -> dict[str, int]:
 
 
 def new_doc(prefix: str, number: int, fields: dict[str, Any], actor: str, opened: str, stamp: str,
-            event: Event | None) -> dict[str, Any]:  # fmt: skip
-    """A ticket as first stored: id, kind, opening and the 'opened' history event."""
-    doc = dict(fields)
-    doc.pop("history", None)
-    doc["id"] = format_id(prefix, number)
+            event: Event | None, *, owned: bool = False, entry: dict[str, Any] | None = None,
+            alone: list[dict[str, Any]] | None = None, tid: str | None = None) -> dict[str, Any]:  # fmt: skip
+    """A ticket as first stored: id, kind, opening and the 'opened' history event.
+
+    `owned`: fields is the caller's to give up, and becomes the ticket (no copy: a bulk write
+    holds each document once); `entry`: the 'opened' event already made, and `alone` the history
+    of a document that brings none, [entry] (one of each for a whole bulk write: a history and its
+    entries are never changed in place, a change makes a new list); `tid`: the id already formatted."""
+    doc = fields if owned else dict(fields)
+    earlier = doc.pop("history", None) or []
+    doc["id"] = tid or format_id(prefix, number)
     doc["kind"] = PREFIXES[prefix]
     if "opened_at" not in doc:
         doc["opened_at"] = opened
     doc.setdefault("opened_by", actor)
     doc["updated_at"] = stamp
-    doc["history"] = [
-        *fields.get("history", []),
-        {"at": stamp, "by": actor, "action": "opened", **(event or {})},
-    ]
+    if entry is None:
+        entry = {"at": stamp, "by": actor, "action": "opened", **(event or {})}
+    doc["history"] = [*earlier, entry] if earlier or alone is None else alone
     return doc
 
 
@@ -206,12 +211,13 @@ class UpsertPlan:
 def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str, actor: str,
                 event: Event, at: str, first: int, existing: dict[str, int],
                 fetch: Callable[[list[int]], dict[int, dict[str, Any]]],
-                keys: list[str | None] | None = None) -> UpsertPlan:  # fmt: skip
+                keys: list[str | None] | None = None, owned: bool = False) -> UpsertPlan:  # fmt: skip
     """The create-or-update decisions of `Store.upsert_many`, for a backend that found inside
     its write which key values exist (`existing`: key → lowest ticket number with it) and
     allocated numbers from `first`; `fetch` reads the tickets an update needs (`keys`: each
-    document's key_of, when the caller has them). Raises KeyConflict (all_or_nothing is the
-    caller's: it raises on `result.conflicts`)."""
+    document's key_of, when the caller has them; `owned`: the documents a ticket is created from
+    become it, see new_doc). Raises KeyConflict (all_or_nothing is the caller's: it raises on
+    `result.conflicts`)."""
     result = UpsertResult()
     current: dict[int, dict[str, Any]] = {}
     keys = [key_of(d, key) for d in docs] if keys is None else keys
@@ -221,11 +227,17 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
     created: dict[int, dict[str, Any]] = {}
     changed: dict[int, dict[str, Any]] = {}
     number = first
+    opened = {"at": at, "by": actor, "action": "opened", **event} if owned else None
+    alone = [opened] if opened is not None else None
     for fields, k in zip(docs, keys, strict=True):
         n = existing.get(k) if k is not None else None
         if n is None:
-            created[number] = current[number] = new_doc(prefix, number, fields, actor, at, at, event)
-            result.by_doc.append(format_id(prefix, number))
+            tid = format_id(prefix, number)
+            created[number] = new_doc(prefix, number, fields, actor, at, at, event, owned=owned, entry=opened,
+                                      alone=alone, tid=tid)  # fmt: skip
+            if on_conflict == "update":  # a later row of its key updates it
+                current[number] = created[number]
+            result.by_doc.append(tid)
             if k is not None:
                 existing[k] = number
             number += 1
@@ -252,7 +264,7 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
                 after["history"] = before["history"]
                 created[n] = after
             current[n] = after
-    result.created = [format_id(prefix, n) for n in range(first, number)]
+    result.created = [created[n]["id"] for n in range(first, number)]
     return UpsertPlan(result, created, changed, number)
 
 

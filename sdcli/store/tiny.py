@@ -127,7 +127,8 @@ class TinyStore(Store):
             writes.insert(0, (self.layout.meta, dumps(txn.meta)))
         if shards > 1:  # readers of many shards see the write whole or not at all
             writes.insert(0, (self.layout.generation, os.urandom(8).hex().encode()))
-        ids = sorted(txn.index_changes.keys() | txn.ref_changes.keys() | {d["id"] for d in txn.new_docs})
+        changed = txn.index_changes.keys() | txn.ref_changes.keys()  # and the tickets created (none of them)
+        ids = sorted([*changed, *(d["id"] for d in txn.new_docs if d["id"] not in changed)])
         if ids:
             self.index.check_readable()
         for folder in {p.parent for p, _ in writes}:  # a new prefix's shard folder
@@ -301,8 +302,8 @@ class TinyStore(Store):
         return after
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
-                    actor: str, event: Event, all_or_nothing: bool = True,
-                    dry_run: bool = False) -> UpsertResult:  # fmt: skip
+                    actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False,
+                    owned: bool = False) -> UpsertResult:  # fmt: skip
         if prefix not in PREFIXES:
             raise BadTicketId(f"unknown ticket kind {prefix!r}")
         if on_conflict not in CONFLICTS:
@@ -321,7 +322,7 @@ class TinyStore(Store):
             first = txn.allocate(prefix, self.warnings)
             plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event, at=at,
                                first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns),
-                               keys=keys)  # fmt: skip
+                               keys=keys, owned=owned)  # fmt: skip
             if plan.result.conflicts and all_or_nothing:
                 raise KeyConflict(key or "key", plan.result.conflicts)
             self._write_upsert(txn, prefix, plan)

@@ -260,7 +260,8 @@ class SqliteStore(Store):
         return [json.loads(r[0]) for r in rows]
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
-                    actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False) -> UpsertResult:  # fmt: skip
+                    actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False,
+                    owned: bool = False) -> UpsertResult:  # fmt: skip  # owned: a permission, not used here
         assert on_conflict in CONFLICTS
         result = UpsertResult()
         if not docs:
