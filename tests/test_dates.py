@@ -199,3 +199,24 @@ def test_times_on_screens_name_their_zone_and_the_agents(sdcli, monkeypatch):
     assert datetime.fromisoformat(doc["opened_at"]) - datetime.fromisoformat(AFTER["SDCLI_NOW"]) == timedelta(
         0
     )
+
+
+def test_since_and_until_are_the_agents_time_and_a_day_is_the_whole_day(sdcli, home):
+    """An agent in Mexico City on a server in UTC: --since 08:30 is 08:30 of the agent's clock,
+    and --until 01/03/2027 takes in the whole of 1 March, in list and export alike."""
+    sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "Sede", "--country", "MX", "--tz",
+               "America/Mexico_City", "--problem", "link_down", "--service-type", "mpls", "--no-contingency",
+               "--power", "--no-power-outage", "--equipment-connected", "--rebooted", "--callback",
+               "Ana Díaz <ana@acme.mx> +52 55 5100 3003", "--json",
+               env={"SDCLI_NOW": "2027-03-01T07:00:00-06:00"})  # fmt: skip
+    agent = {"TZ": "UTC", "SDCLI_TZ": "America/Mexico_City"}
+
+    def listed(*flags: str) -> list[str]:
+        return [d["id"] for d in sdcli.json("list", "--all", *flags, "--json", env=agent)]
+
+    assert listed("--since", "01/03/2027 08:30") == []  # 07:00 in Mexico City is before it
+    assert listed("--since", "01/03/2027 06:30") == ["INC1"]
+    assert listed("--since", "01/03/2027", "--until", "01/03/2027") == ["INC1"]
+    assert listed("--until", "28/02/2027") == [] and listed("--until", "01/03/2027 06:59") == []
+    exported = sdcli("export", "--format", "jsonl", "--since", "01/03/2027 08:30", env=agent)
+    assert exported.exit_code == 0 and exported.stdout.strip() == ""
