@@ -64,6 +64,7 @@ class Reading:
     at: datetime  # aware
     ambiguous: bool = False  # the other day order reads another date (02/12 vs 12/02)
     swapped: bool = False  # read in the other day order, the only one that is a date (12/13)
+    repeated: bool = False  # a wall time the zone's clocks show twice (the first one is taken)
     relative: bool = False  # a word or a span (hoy 10:15, 2h): read against now
 
 

@@ -7,7 +7,8 @@ validate.py re-exports these (validate.when, validate.instant, ...): callers tak
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from sdcli import clock, dates
@@ -46,10 +47,23 @@ def reading(
         raise InvalidValue(field, value, "invalid.out_of_range") from None
     if not in_range(found.at):
         raise InvalidValue(field, value, "invalid.range")
+    if found.at.tzinfo is zone and not found.relative:
+        found = _on_the_wall(field, value, found, zone)
     if tense == PAST and found.at > now + GRACE:
         raise InvalidValue(field, value, "invalid.future", now=dates.When(now, _name(zone)))
     if tense == FUTURE and found.at < now - GRACE:
         raise InvalidValue(field, value, "invalid.past", now=dates.When(now, _name(zone)))
+    return found
+
+
+def _on_the_wall(field: str, value: str, found: dates.Reading, zone: tzinfo) -> dates.Reading:
+    """A wall time of the zone a daylight-saving change skips does not exist (refused); one it
+    repeats is its first occurrence, flagged so that the agent is told which it took."""
+    naive = found.at.replace(tzinfo=None)
+    if found.at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise InvalidValue(field, value, "invalid.dst_gap", zone=dates.city(_name(zone)) or str(zone))
+    if found.at.replace(fold=1).utcoffset() != found.at.utcoffset():
+        return replace(found, repeated=True)
     return found
 
 
@@ -64,6 +78,9 @@ def instant(
 ) -> datetime:  # fmt: skip
     """A date-time from text (see reading); one whose day order was a guess is told in `notes`."""
     found = reading(field, value, tz, dayfirst=dayfirst, tense=tense, now=now)
+    if found.repeated and notes is not None:  # 23:30 twice, the night the clocks go back
+        notes.append(Message("note.dst_repeated", field=field, text=value,
+                             when=dates.When(found.at, _name(tz) if tz else None)))  # fmt: skip
     if found.ambiguous and notes is not None:
         notes.append(read_as(field, value, found.at, tz))
     elif found.swapped and notes is not None:  # 12/13: only month first is a date
