@@ -64,6 +64,7 @@ class Reading:
     at: datetime  # aware
     ambiguous: bool = False  # the other day order reads another date (02/12 vs 12/02)
     swapped: bool = False  # read in the other day order, the only one that is a date (12/13)
+    repeated: bool = False  # a wall time the zone's clocks show twice (the first one is taken)
     relative: bool = False  # a word or a span (hoy 10:15, 2h): read against now
 
 
@@ -128,17 +129,7 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
             pass
     m = _DMY.match(text)
     if m:
-        a, b, year = int(m[1]), int(m[2]), int(m[3])
-        year += 2000 if len(m[3]) == 2 else 0
-        first = (a, b) if dayfirst else (b, a)
-        clock = (int(m[4] or 0), int(m[5] or 0), int(m[6] or 0))
-        for day, month in (first, first[::-1]):
-            try:
-                dt = datetime(year, month, day, *clock)
-            except ValueError:
-                continue
-            return dt, (day, month) == first and _both(a, b, year), (day, month) != first
-        return None
+        return _dmy(m, dayfirst)
     from dateutil import parser
 
     text = _NAMED_OFFSET.sub(lambda m: f" {'+' if m[1] == '+' else '-'}{int(m[2]):02d}:{m[3] or '00'}", text)
@@ -155,6 +146,21 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
         return dt, False, False
     a, b = int(lead[1]), int(lead[2])
     return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a))
+
+
+def _dmy(m: re.Match[str], dayfirst: bool) -> tuple[datetime, bool, bool] | None:
+    """d/m/y (or m/d/y): in the order asked, else in the other one when only that is a date."""
+    a, b, year = int(m[1]), int(m[2]), int(m[3])
+    year += 2000 if len(m[3]) == 2 else 0
+    first = (a, b) if dayfirst else (b, a)
+    clock = (int(m[4] or 0), int(m[5] or 0), int(m[6] or 0))
+    for day, month in (first, first[::-1]):
+        try:
+            dt = datetime(year, month, day, *clock)
+        except ValueError:
+            continue
+        return dt, (day, month) == first and _both(a, b, year), (day, month) != first
+    return None
 
 
 def _both(a: int, b: int, year: int) -> bool:

@@ -109,12 +109,7 @@ def _ranges(text: str, after: int = 0) -> list[tuple[int, int]] | None:
         h1, m1, h2, m2 = int(m[1]), int(m[2] or 0), int(m[3]), int(m[4] or 0)
         if h1 > 24 or h2 > 24 or m1 > 59 or m2 > 59 or (h1 == 24 and m1) or (h2 == 24 and m2):
             return None
-        start, end = h1 * 60 + m1, h2 * 60 + m2
-        before = out[-1][1] if out else after
-        if start < before <= start + 12 * 60 and h1 < 12 and not m[1].startswith("0"):
-            start, end = start + 12 * 60, end + 12 * 60 if h2 < 12 else end  # "8 a 12 y 2 a 6": 14-18
-        if end < start <= 12 * 60 and h2 < 12 and not m[3].startswith("0"):
-            end += 12 * 60  # "de 8 a 6", "9:00-5:00": the afternoon, as said; "08:00-06:00" is a night
+        start, end = _as_said(m, h1 * 60 + m1, h2 * 60 + m2, out[-1][1] if out else after)
         if start == end or start >= 24 * 60:
             return None
         out.append((start, end))
@@ -122,6 +117,18 @@ def _ranges(text: str, after: int = 0) -> list[tuple[int, int]] | None:
     if _FILLER.sub("", text[pos:]).strip(" ,/") or not out:
         return None
     return out
+
+
+def _as_said(m: re.Match[str], start: int, end: int, before: int) -> tuple[int, int]:
+    """A range as people say it: a morning hour without a leading zero that would start before
+    the day's previous range is the afternoon ("8 a 12 y 2 a 6": 14-18), and so is an end
+    smaller than a morning start ("de 8 a 6", "9:00-5:00"); "08:00-06:00" or "22 a 6" is a night."""
+    h1, h2 = int(m[1]), int(m[3])
+    if start < before <= start + 12 * 60 and h1 < 12 and not m[1].startswith("0"):
+        start, end = start + 12 * 60, end + 12 * 60 if h2 < 12 else end
+    if end < start <= 12 * 60 and h2 < 12 and not m[3].startswith("0"):
+        end += 12 * 60
+    return start, end
 
 
 def canonical(spans: list[tuple[int, int, int]], names: tuple[str, ...] = NAMES) -> str:

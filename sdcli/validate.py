@@ -9,14 +9,24 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import datetime, timedelta, tzinfo
+from datetime import tzinfo
 from functools import lru_cache
 from typing import Any
 
-from sdcli import clock, dates
 from sdcli.errors import InvalidValue, InvalidValues
-from sdcli.i18n import Message
-from sdcli.shapes import in_range, valid_unicode
+from sdcli.instants import (  # noqa: F401  (re-exported: validate.when, validate.instant, ...)
+    FUTURE,
+    GRACE,
+    PAST,
+    WINDOW_WARNING,
+    instant,
+    read_as,
+    reading,
+    received,
+    when,
+    window,
+)
+from sdcli.shapes import valid_unicode
 
 TEXT_LIMIT = 10_000
 _TRUE = {"y", "yes", "true", "1", "s", "si", "sí", "sim", "on"}
@@ -236,84 +246,6 @@ def ip(field: str, value: Any) -> str:
     raise InvalidValue(field, value, "invalid.ip")
 
 
-PAST, FUTURE = "past", "future"  # the tense of a time: what happened (refused in the future), what is planned
-GRACE = timedelta(minutes=1)  # a clock a minute fast is no time in the future
-WINDOW_WARNING = timedelta(days=3)  # a work window longer than this is shown back as a warning
-
-
-def reading(
-    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    now: datetime | None = None,
-) -> dates.Reading:  # fmt: skip
-    """What a person meant by a date and time (sdcli.dates reads it): in the zone tz when the text
-    names none, day first unless the settings say otherwise, within the years sdcli counts in;
-    with tense PAST not after now, with FUTURE not before it."""
-    if not isinstance(value, str):
-        raise InvalidValue(field, value, "invalid.datetime")
-    if dayfirst is None:
-        from sdcli.config import current
-
-        dayfirst = bool(current().dayfirst)
-    now = now or clock.now()
-    zone = tz or now.tzinfo
-    assert zone is not None
-    try:
-        found = dates.read(value, tz=zone, now=now, dayfirst=dayfirst)
-    except dates.OutOfRange:  # 99999999d ago
-        raise InvalidValue(field, value, "invalid.too_long_span") from None
-    except dates.Unreadable:
-        raise InvalidValue(field, value, "invalid.datetime_unread") from None
-    except OverflowError:  # a year dateutil cannot hold
-        raise InvalidValue(field, value, "invalid.out_of_range") from None
-    if not in_range(found.at):
-        raise InvalidValue(field, value, "invalid.range")
-    if tense == PAST and found.at > now + GRACE:
-        raise InvalidValue(field, value, "invalid.future", now=dates.When(now, _name(zone)))
-    if tense == FUTURE and found.at < now - GRACE:
-        raise InvalidValue(field, value, "invalid.past", now=dates.When(now, _name(zone)))
-    return found
-
-
-def _name(tz: tzinfo | None) -> str | None:
-    key = getattr(tz, "key", None)
-    return key if isinstance(key, str) else None
-
-
-def instant(
-    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    notes: list[Any] | None = None, now: datetime | None = None,
-) -> datetime:  # fmt: skip
-    """A date-time from text (see reading); one whose day order was a guess is told in `notes`."""
-    found = reading(field, value, tz, dayfirst=dayfirst, tense=tense, now=now)
-    if found.ambiguous and notes is not None:
-        notes.append(read_as(field, value, found.at, tz))
-    elif found.swapped and notes is not None:  # 12/13: only month first is a date
-        notes.append(Message("note.read_other_order", field=field, text=value,
-                             when=dates.When(found.at, _name(tz) if tz else None)))  # fmt: skip
-    return found.at
-
-
-def received(
-    field: str, value: Any, tz: tzinfo | None, *, dayfirst: bool | None = None, notes: list[Any] | None = None
-) -> datetime:
-    """When a report or a form arrived (--received-at, a file's received_at): the site's time when
-    it names no zone, and never in the future."""
-    return instant(field, value, tz, dayfirst=dayfirst, tense=PAST, notes=notes)
-
-
-def read_as(field: str, value: str, at: datetime, tz: tzinfo | None) -> Message:
-    """ "failed_calls: 02/12/2026 09:40 read as 2 dic 2026 09:40" — a date whose day order decided it."""
-    return Message("note.read_as", field=field, text=value, when=dates.When(at, _name(tz) if tz else None))
-
-
-def when(
-    field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    notes: list[Any] | None = None,
-) -> str:  # fmt: skip
-    """A date-time stored as ISO 8601 with offset; without a zone it takes the site's."""
-    return clock.iso(instant(field, value, tz, dayfirst=dayfirst, tense=tense, notes=notes))
-
-
 def whens(
     field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
     notes: list[Any] | None = None,
@@ -322,17 +254,6 @@ def whens(
     if not items:
         raise InvalidValue(field, value, "invalid.datetimes")
     return [when(field, v, tz, dayfirst=dayfirst, tense=tense, notes=notes) for v in items]
-
-
-def window(start: str, end: str, field: str = "window_end", notes: list[Any] | None = None) -> None:
-    """A work window (ISO instants): its end after its start, and one longer than WINDOW_WARNING
-    told in notes (02/12 typed for 12/02 makes a window of months)."""
-    a, b = clock.from_iso(start), clock.from_iso(end)
-    if b <= a:
-        raise InvalidValue(field, end, "invalid.window_order")
-    if b - a > WINDOW_WARNING and notes is not None:
-        notes.append(Message("note.long_window", length=clock.humanize(b - a), start=dates.When(a, _name(a.tzinfo)),
-                             end=dates.When(b, _name(b.tzinfo))))  # fmt: skip
 
 
 def contact(field: str, value: Any, region: str | None = None) -> dict[str, str]:

@@ -180,7 +180,10 @@ def test_a_run_with_the_table_kept_does_not_import_phonenumbers(home, sdcli):
     make_incident(open_store(home=home), opened_at="2026-12-01T00:00:00-03:00", severity=2)
     code = "import runpy, sys; sys.argv = ['sdcli', 'escalate', 'INC1', '--json']; runpy.run_module('sdcli', run_name='__main__', alter_sys=True)"
     probe = f"import atexit, sys; atexit.register(lambda: sys.stderr.write('phonenumbers' in sys.modules and 'PHONENUMBERS' or 'none')); {code}"
-    runs = [subprocess.run([sys.executable, "-c", probe], env=subprocess_env(home), capture_output=True, text=True)
+    env = subprocess_env(
+        home, SDCLI_NOW="2026-12-02T12:00:00-03:00"
+    )  # one instant: the same age in both runs
+    runs = [subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
             for _ in range(2)]  # fmt: skip
     assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
     assert runs[0].stderr.endswith("PHONENUMBERS")  # the first run checks the table's numbers

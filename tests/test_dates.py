@@ -4,7 +4,7 @@ ago; times in the future or windows in the past refused; a date the day order de
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -199,3 +199,46 @@ def test_times_on_screens_name_their_zone_and_the_agents(sdcli, monkeypatch):
     assert datetime.fromisoformat(doc["opened_at"]) - datetime.fromisoformat(AFTER["SDCLI_NOW"]) == timedelta(
         0
     )
+
+
+def test_since_and_until_are_the_agents_time_and_a_day_is_the_whole_day(sdcli, home):
+    """An agent in Mexico City on a server in UTC: --since 08:30 is 08:30 of the agent's clock,
+    and --until 01/03/2027 takes in the whole of 1 March, in list and export alike."""
+    sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "Sede", "--country", "MX", "--tz",
+               "America/Mexico_City", "--problem", "link_down", "--service-type", "mpls", "--no-contingency",
+               "--power", "--no-power-outage", "--equipment-connected", "--rebooted", "--callback",
+               "Ana Díaz <ana@acme.mx> +52 55 5100 3003", "--json",
+               env={"SDCLI_NOW": "2027-03-01T07:00:00-06:00"})  # fmt: skip
+    agent = {"TZ": "UTC", "SDCLI_TZ": "America/Mexico_City"}
+
+    def listed(*flags: str) -> list[str]:
+        return [d["id"] for d in sdcli.json("list", "--all", *flags, "--json", env=agent)]
+
+    assert listed("--since", "01/03/2027 08:30") == []  # 07:00 in Mexico City is before it
+    assert listed("--since", "01/03/2027 06:30") == ["INC1"]
+    assert listed("--since", "01/03/2027", "--until", "01/03/2027") == ["INC1"]
+    assert listed("--until", "28/02/2027") == [] and listed("--until", "01/03/2027 06:59") == []
+    exported = sdcli("export", "--format", "jsonl", "--since", "01/03/2027 08:30", env=agent)
+    assert exported.exit_code == 0 and exported.stdout.strip() == ""
+
+
+def test_a_wall_time_daylight_saving_skips_is_refused_and_one_it_repeats_is_told():
+    """Santiago: 5 Sep 2027 00:00 jumps to 01:00 (00:30 never happens); 4 Apr 2027 00:00 goes
+    back to 23:00 of the 3rd (23:30 happens twice: the first, -03:00, is taken, and said)."""
+    from sdcli import validate
+    from sdcli.errors import InvalidValue
+
+    santiago, now = ZoneInfo("America/Santiago"), datetime(2027, 9, 6, 10, 0, tzinfo=UTC)
+    with pytest.raises(InvalidValue, match="does not exist in Santiago"):
+        validate.instant("received_at", "05/09/2027 00:30", santiago, now=now)
+    notes: list = []
+    at = validate.instant("received_at", "03/04/2027 23:30", santiago, now=now, notes=notes)
+    assert at.utcoffset() == timedelta(hours=-3) and any("happens twice" in str(n) for n in notes)
+    notes.clear()
+    assert validate.instant(
+        "received_at", "03/04/2027 22:30", santiago, now=now, notes=notes
+    ).utcoffset() == timedelta(hours=-3)
+    assert not any("happens twice" in str(n) for n in notes)
+    assert validate.instant(
+        "received_at", "03/04/2027 23:30 -04:00", santiago, now=now
+    ).utcoffset() == timedelta(hours=-4)

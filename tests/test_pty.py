@@ -271,12 +271,14 @@ def test_shift_on_a_terminal_shows_a_screenful_per_section(home, sdcli):
     _unacked(home, 40)
     shown = _on_terminal(home, "shift", rows=20)
     assert "Email reports not acknowledged (40)" in shown and "Not classified yet (40)" in shown
-    assert shown.count("Cliente ") == 2 * 16  # two sections of 40, each a screenful: 20 lines less 4
-    assert shown.count("16 of 40 shown; to see them all: --all-rows") == 2
+    # three sections of 40 (unclassified for weeks: due on their suggested severity too), each a
+    # screenful: 20 lines less 4
+    assert shown.count("Cliente ") == 3 * 16
+    assert shown.count("16 of 40 shown; to see them all: --all-rows") == 3
     every = _on_terminal(home, "shift", "--all-rows", rows=20)
-    assert every.count("Cliente ") == 2 * 40 and "shown" not in every
+    assert every.count("Cliente ") == 3 * 40 and "shown" not in every
     rows = sdcli("shift").stdout.splitlines()  # a pipe: every row of every section
-    assert len(rows) == 1 + 2 * 40 and sum(r.startswith("unacked\t") for r in rows) == 40
+    assert len(rows) == 1 + 3 * 40 and sum(r.startswith("unacked\t") for r in rows) == 40
 
 
 def test_list_unacked_on_a_terminal_shows_a_screenful(home, sdcli):

@@ -159,3 +159,13 @@ def test_the_directory_knows_a_customer_and_its_site_however_their_names_are_wri
         }
         assert changes._in_directory(directory, customer) is directory[0]
     assert changes._in_directory(directory, "Telefónica Chile") is None
+
+
+def test_mexicos_border_zones_that_keep_us_daylight_saving_are_zones_of_mx():
+    """Matamoros and Ojinaga keep US daylight saving since Mexico dropped it (2022): a site there
+    given America/Mexico_City would be an hour off from March to November."""
+    from sdcli import sites
+
+    known = sites.countries()
+    for zone in ("America/Matamoros", "America/Ojinaga"):
+        assert sites.check_zone("timezone", zone, known, "MX") == zone

@@ -116,23 +116,10 @@ class Reader:
         if country:
             raw["country"] = country
         region = str(country or "").upper()
-        if isinstance(raw.get("timezone"), str):  # "Manaus", "hora de São Paulo": the country's zone
-            raw["timezone"] = answers.zone(raw["timezone"], self.ctx.countries, region)
-        elif "timezone" not in raw:  # a site named by a city its country's zones list: that zone
-            zone = answers.zone_of_site(raw.get("site"), self.ctx.countries, region)
-            if zone:
-                raw["timezone"] = zone
-        sender_contact = None
-        if "callback_contacts" not in raw and address:
-            phone = answers.phone_in(f"{body.signature}\n{body.text}", region if len(region) == 2 else None,
-                                     besides=[str(raw[q.key]) for q in self.questions if q.kind == "phone" and raw.get(q.key)])  # fmt: skip
-            sender_contact = {
-                "name": name or address.partition("@")[0],
-                "email": address,
-                "phone": phone or "",
-            }
-            if phone:
-                raw["callback_contacts"] = [sender_contact]
+        self._zone(raw, region)
+        sender_contact = (
+            self._sender(raw, body, name, address, region) if "callback_contacts" not in raw else None
+        )
         good, missing = completing.check_partial(self.questions, raw, self.ctx, texts)
         if sender_contact and not sender_contact["phone"]:
             taken = completing.invalid_entry("callback_contacts", f"{sender_contact['name']} <{address}>",
@@ -147,6 +134,32 @@ class Reader:
         if missing:
             fields["missing_answers"] = missing
         return fields
+
+    def _zone(self, raw: dict[str, Any], region: str) -> None:
+        """The site's zone a message names ("Manaus", "hora de São Paulo"), or the one of the city
+        its site names when the country lists it."""
+        if isinstance(raw.get("timezone"), str):
+            raw["timezone"] = answers.zone(raw["timezone"], self.ctx.countries, region)
+        elif "timezone" not in raw:
+            zone = answers.zone_of_site(raw.get("site"), self.ctx.countries, region)
+            if zone:
+                raw["timezone"] = zone
+
+    def _sender(
+        self, raw: dict[str, Any], body: text.Body, name: str, address: str, region: str
+    ) -> dict[str, str] | None:
+        """The sender as the callback contact when the message gives none, with the phone number of
+        its signature, else of its text, never one the message gives as an answer (a voice
+        problem's calling number); without a number it is named as a missing answer."""
+        if not address:
+            return None
+        answered = [str(raw[q.key]) for q in self.questions if q.kind == "phone" and raw.get(q.key)]
+        phone = answers.phone_in(f"{body.signature}\n{body.text}", region if len(region) == 2 else None,
+                                 besides=answered)  # fmt: skip
+        sender = {"name": name or address.partition("@")[0], "email": address, "phone": phone or ""}
+        if phone:
+            raw["callback_contacts"] = [sender]
+        return sender
 
     def country(self, customer: Any, address: str, contacts: str = "") -> str | None:
         """The site's country when the message names none: the customer's in the directory, else
