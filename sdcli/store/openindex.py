@@ -55,7 +55,7 @@ CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at, rank, number, s
     WHERE classified = 0;
 CREATE INDEX IF NOT EXISTS open_incomplete ON open (opened_at, rank, number, status, incomplete)
     WHERE incomplete = 1;
-CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, opened_at, rank, number, level_attempted, status, paused);
+CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, status, opened_at, rank, number, level_attempted, paused);
 CREATE TABLE IF NOT EXISTS refs (
     field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
     PRIMARY KEY (field, value, prefix, number)
