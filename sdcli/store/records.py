@@ -249,23 +249,32 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
         elif on_conflict == "fail":
             result.conflicts.append(k)  # type: ignore[arg-type]
         else:
-            before = current[n]
-            change = merged(before, fields)
-            if change is None:
-                result.unchanged.append(tid)
-                continue
-            after, new = change
-            if n < first:
-                stamp(before, after, {"action": "updated", **event}, actor, at, new)
-                if tid not in result.updated:
-                    result.updated.append(tid)
-                changed[n] = after
-            else:  # created in this same write: it stays one 'opened' entry
-                after["history"] = before["history"]
-                created[n] = after
-            current[n] = after
+            _update(fields, n, tid, new_from=first, current=current, created=created, changed=changed,
+                    result=result, event=event, actor=actor, at=at)  # fmt: skip
     result.created = [created[n]["id"] for n in range(first, number)]
     return UpsertPlan(result, created, changed, number)
+
+
+def _update(fields: dict[str, Any], n: int, tid: str, *, new_from: int, current: dict[int, dict[str, Any]],
+            created: dict[int, dict[str, Any]], changed: dict[int, dict[str, Any]], result: UpsertResult,
+            event: Event, actor: str, at: str) -> None:  # fmt: skip
+    """A row whose key ticket n has, under 'update': n changed (its history says so) or unchanged;
+    a ticket this same write created (n >= new_from) keeps its one 'opened' entry."""
+    before = current[n]
+    change = merged(before, fields)
+    if change is None:
+        result.unchanged.append(tid)
+        return
+    after, new = change
+    if n < new_from:
+        stamp(before, after, {"action": "updated", **event}, actor, at, new)
+        if tid not in result.updated:
+            result.updated.append(tid)
+        changed[n] = after
+    else:
+        after["history"] = before["history"]
+        created[n] = after
+    current[n] = after
 
 
 def tickets_to_copy(dump: Dump, existing: dict[str, dict[str, Any]], *, occupied: int, merge: bool,
