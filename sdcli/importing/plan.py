@@ -3,6 +3,7 @@ store write of them (create, update or skip decided inside it). No CLI imports."
 
 from __future__ import annotations
 
+import inspect
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,10 +126,13 @@ def write_plan(
     under on_conflict='fail' become row errors: with `partial` those rows are rejected and the
     others written, else nothing is written."""
     prefix = KIND_PREFIX[kind]
+    # the documents are the store's to keep (no second copy), where the backend takes them so: a
+    # backend from a plugin written before `owned` still imports
+    owned = {"owned": True} if "owned" in inspect.signature(store.upsert_many).parameters else {}
     try:
         plan.result = store.upsert_many(prefix, plan.docs, key=plan.key, on_conflict=plan.on_conflict, actor=actor,
                                         event={"imported_from": source}, all_or_nothing=not partial,
-                                        dry_run=dry_run, owned=True)  # fmt: skip
+                                        dry_run=dry_run, **owned)  # fmt: skip
     except KeyConflict as e:
         plan.result = UpsertResult()
         _conflicts(plan, e.values)
