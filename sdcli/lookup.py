@@ -20,7 +20,6 @@ from typing import Any
 from sdcli.errors import BadTicketId, SdcliError, UnknownTicket
 from sdcli.model import format_id, parse_id
 from sdcli.store import Store
-from sdcli.store.query import fold
 
 #: the fields `search` reads, in the order a match is reported
 SEARCHED = ("customer", "site", "description", "customer_reference", "external_id")
@@ -119,6 +118,8 @@ def _digits(text: str) -> str:
 def matches(doc: dict[str, Any], text: str) -> bool:
     """Does `text` appear (case- and accent-insensitively) in one of the searched fields? A
     number typed with or without its spaces and dashes finds a phone either way."""
+    from sdcli.store.query import fold  # deferred: search only (an ID argument resolves without it)
+
     want = fold(text.strip())
     if not want:
         return True

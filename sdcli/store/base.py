@@ -12,11 +12,10 @@ import abc
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sdcli.model import Vocabulary
 from sdcli.store.outbox import Queue
-from sdcli.store.query import OpenQuery, Page, fold, page
 from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared vocabulary)
     CONFLICTS,
     KEPT,
@@ -43,6 +42,9 @@ from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared
     tickets_to_copy,
     version,
 )
+
+if TYPE_CHECKING:
+    from sdcli.store.query import OpenQuery, Page
 
 
 class Store(abc.ABC):
@@ -165,12 +167,16 @@ class Store(abc.ABC):
         """The open tickets a listing shows (filtered, sorted, limited) and how many match in
         all. This default reads every open summary; a backend with indexes answers alike
         (store/query.py holds the semantics)."""
+        from sdcli.store.query import page  # deferred: listings only (reading one ticket needs none)
+
         return page(query, self.open_summaries(query.prefix))
 
     def find_refs(self, value: str) -> list[tuple[str, str]]:
         """(id, field) of every ticket, finished ones included, whose external_id or
         customer_reference is `value` (case- and accent-insensitive), in id order. This default
         scans every ticket; a backend keeps an index of references."""
+        from sdcli.store.query import fold  # deferred: listings only
+
         target = fold(value.strip())
         return [(d["id"], f) for d in self.all_tickets() for f in ("external_id", "customer_reference")
                 if d.get(f) not in (None, "") and fold(str(d[f]).strip()) == target]  # fmt: skip

@@ -39,8 +39,6 @@ from sdcli.store.base import (
 )
 from sdcli.store.files import dumps, private_dirs, read_json, unwritable
 from sdcli.store.layout import Layout, Snapshot
-from sdcli.store.outbox import Queue
-from sdcli.store.query import OpenQuery, Page, fold, id_order, page
 from sdcli.store.tiny_move import refuse_if_moved
 from sdcli.store.txn import (
     Txn,
@@ -55,6 +53,8 @@ from sdcli.store.txn import (
 
 if TYPE_CHECKING:
     from sdcli.store.openindex import OpenIndex
+    from sdcli.store.outbox import Queue
+    from sdcli.store.query import OpenQuery, Page
 
 
 class TinyStore(Store):
@@ -91,16 +91,12 @@ class TinyStore(Store):
 
         private_dirs(self.root)
         if self.layout.lock.is_symlink():
-            raise StoreDamaged(
-                f"{self.layout.lock} is a symbolic link; sdcli does not follow links in its store"
-            )
+            raise StoreDamaged(f"{self.layout.lock} is a symbolic link; sdcli does not follow links in its store")  # fmt: skip
         lock = FileLock(str(self.layout.lock), timeout=self.lock_timeout, mode=0o600)
         try:
             lock.acquire()
         except Timeout:
-            raise StoreBusy(
-                "error.store_busy", where=str(self.root), seconds=f"{self.lock_timeout:g}"
-            ) from None
+            raise StoreBusy("error.store_busy", where=str(self.root), seconds=f"{self.lock_timeout:g}") from None  # fmt: skip
         except OSError as e:
             raise unwritable(self.layout.lock, e) from None
         try:
@@ -170,6 +166,8 @@ class TinyStore(Store):
         rows = self.index.summaries(prefix)
         if snap is None:
             return rows
+        from sdcli.store.query import id_order  # deferred: listings (here while a write is being finished)
+
         patch = {t: None if d is None else self.vocabulary.index_entry(d)
                  for t, d in docs_of(self.layout, journal.index_ids(snap.journal or {}), snap).items()}  # fmt: skip
         by_id = {r["id"]: r for r in rows if r["id"] not in patch}
@@ -179,9 +177,11 @@ class TinyStore(Store):
         return sorted(by_id.values(), key=id_order)
 
     def query_open(self, query: OpenQuery) -> Page:
-        if self._pending() is not None:  # rare: a write is between its renames and its index rows
-            return page(query, self.open_summaries(query.prefix))
-        return self.index.query(query)
+        if self._pending() is None:
+            return self.index.query(query)
+        from sdcli.store.query import page  # deferred: rare, a write between its renames and its index rows
+
+        return page(query, self.open_summaries(query.prefix))
 
     def find_refs(self, value: str) -> list[tuple[str, str]]:
         found = self.index.refs(value)
@@ -189,6 +189,7 @@ class TinyStore(Store):
         if snap is None:
             return found
         from sdcli.store.openindex import CALLER_REFS, refs_of  # deferred: only while a write is finished
+        from sdcli.store.query import fold, id_order
 
         docs = docs_of(self.layout, journal.index_ids(snap.journal or {}), snap)
         out = [(t, f) for t, f in found if t not in docs]
