@@ -29,7 +29,6 @@ from sdcli.escalation_table import (
     load_table,
 )
 from sdcli.i18n import Localized, Message
-from sdcli.store.query import id_order, timestamp
 
 # --------------------------------------------------------------------------- state of one incident
 
@@ -179,6 +178,8 @@ def due_entry(
 ) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """(its order in the due list, the row with next_level_at and due_level) of an incident whose
     correct level by time is above the highest attempted, else None."""
+    from sdcli.store.query import id_order, timestamp  # deferred: the listings' module, not escalate ID's
+
     opened = clock.from_iso(s["opened_at"])
     current = correct_level(table, severity, now - opened)
     done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
