@@ -527,3 +527,23 @@ def test_unknown_answers_listing_an_answered_question_is_refused_by_import_as_by
     by_import = max(open_store(home=home).all_tickets("INC"), key=lambda d: int(d["id"][3:]))
     for d in (by_open, by_import):
         assert (d["power_outage"], d["unknown_answers"]) == (None, ["power_outage"])
+
+
+def test_importing_an_export_again_creates_nothing_twice_and_says_which_rows_it_cannot_know(
+    sdcli, home, tmp_path
+):
+    """An export has an external_id column, empty for tickets opened here: the rows are known by
+    the customer's reference they do have, and a row with neither is named before it is made again."""
+    base = ["open", "--no-input", "--customer", "Banco Andino", "--site", "Lima HQ", "--country", "PE", "--problem",
+            "link_down", "--callback", "Rosa Quispe <rosa@andino.pe> 987654321", "--service-type", "mpls",
+            "--no-contingency", "--power", "--no-power-outage", "--equipment-connected", "--rebooted"]  # fmt: skip
+    assert sdcli(*base, "--customer-reference", "MS-2291").exit_code == 0
+    assert sdcli(*base).exit_code == 0
+    exported = tmp_path / "x.csv"
+    assert sdcli("export", "--format", "csv", "-o", str(exported)).exit_code == 0
+    for _ in range(2):
+        r = sdcli("import", str(exported), "--json")
+        assert r.exit_code == 0 and json.loads(r.stdout)["skipped"] == 1, r.output
+        assert "1 row has no customer_reference" in r.stderr
+    refs = [d.get("customer_reference") for d in sdcli.json("list", "--json", "--all")]
+    assert refs.count("MS-2291") == 1 and len(refs) == 4  # the reference never twice; the unkeyed row, said

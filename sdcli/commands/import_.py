@@ -93,6 +93,12 @@ def _read(source: str, fmt: str | None):
 
 
 def _report(plan, dry_run: bool, as_json: bool) -> None:
+    if plan.unkeyed:  # on stderr, JSON or not: the next import of the same rows makes them again
+        warn(
+            Message(
+                "import.unkeyed_one" if plan.unkeyed == 1 else "import.unkeyed", n=plan.unkeyed, key=plan.key
+            )
+        )
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
         emit_json({**summary, "errors": [e.as_dict() for e in plan.errors]})

@@ -41,6 +41,7 @@ class Plan:
     table: Rows | None = None  # the rows as the file gave them, for the reports of refused rows
     skipped: int = 0  # rows whose key an earlier row of the file has (skip)
     merged: int = 0  # rows superseded by a later row with the same key (update)
+    unkeyed: int = 0  # valid rows without a key value: another import of them creates them again
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
     result: UpsertResult | None = None  # what the store did (or would do, in a dry run)
@@ -79,18 +80,21 @@ def plan_import(
         raise InvalidValue("on-conflict", on_conflict, "invalid.on_conflict")
     records = IMPORTERS[kind](home, mapping, country, tz)
     records.release = release
-    key = key or mapping.key or (
-        "external_id" if "external_id" in mapping.fields or "external_id" in table.columns else "customer_reference"
-    )  # fmt: skip
-    plan = Plan(key=key, on_conflict=on_conflict, table=table)
-    seen: dict[str, int] = {}  # key -> index in plan.docs
+    plan = Plan(on_conflict=on_conflict, table=table)
+    valid: list[tuple[int, dict[str, Any]]] = []
     for i, (fields, errs) in enumerate(records.check(table, progress)):
         plan.read += 1
         if errs:
             plan.reject(i, table, errs)
-            continue
-        assert fields is not None
+        else:
+            assert fields is not None
+            valid.append((i, fields))
+    plan.key = key = key or mapping.key or _default_key(mapping, table, valid)
+    seen: dict[str, int] = {}  # key -> index in plan.docs
+    for i, fields in valid:
         k = key_of(fields, key)
+        if k is None:
+            plan.unkeyed += 1
         if k is not None and k in seen:
             if on_conflict == "fail":
                 plan.reject(i, table, [RowError(table.lines[i], key, k, Message("invalid.twice"))])
@@ -105,11 +109,22 @@ def plan_import(
             seen[k] = len(plan.docs)
         plan.docs.append(fields)
         plan.at.append(i)
+    valid.clear()
     mixed = records.ctx.notes.mixed()
     if mixed:  # 12/13/2026 and 12/01/2026 in one column: which day order the file uses is not known
         field_, only, either = mixed
         raise ImportRejected("import.day_order_unknown", field=field_, only=only, either=either)
     return plan
+
+
+def _default_key(mapping: Mapping, table: Rows, valid: list[tuple[int, dict[str, Any]]]) -> str:
+    """The reference the rows are known by: the ticket's external number, else the customer's
+    reference, whichever the rows give (an export has both columns, often the first empty)."""
+    for candidate in ("external_id", "customer_reference"):
+        if any(key_of(fields, candidate) is not None for _, fields in valid):
+            return candidate
+    given = "external_id" in mapping.fields or "external_id" in table.columns
+    return "external_id" if given else "customer_reference"
 
 
 def write_plan(
