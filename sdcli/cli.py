@@ -41,6 +41,10 @@ def _crash_report(exc: BaseException, home: Path | None) -> str:
         return i18n.t("error.no_report", text=one_line(e)[:120])
 
 
+#: the program (cli.main), not a test calling the app in-process, freezes what a command loaded
+_FREEZE = False
+
+
 class SdcliGroup(TyperGroup):
     """The root: the error boundary (domain errors become `Error: <one line>` and their exit
     code), and a lazy group (Click's documented pattern: list_commands and get_command): the
@@ -56,6 +60,10 @@ class SdcliGroup(TyperGroup):
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         if cmd_name in COMMANDS and cmd_name not in self.commands:
             self.add_command(load(cmd_name), cmd_name)
+            if _FREEZE:  # the modules just loaded live as long as the process: no collection scans them again
+                import gc
+
+                gc.freeze()
         return super().get_command(ctx, cmd_name)
 
     def _summaries(self, ctx: Any, start: str = "") -> list[tuple[str, str]]:
@@ -351,6 +359,11 @@ def _bad_text(argv: list[str], environ: Any) -> str | None:
 def main() -> None:
     """The `sdcli` program: argv and environment checked, stdin read as strict UTF-8, stdout
     failures turned into one-line errors (see ui.GuardedOutput)."""
+    global _FREEZE
+    _FREEZE = True
+    import gc
+
+    gc.set_threshold(10_000, 10, 10)
     from sdcli import i18n
     from sdcli.ui import GuardedInput, GuardedOutput
 
