@@ -341,21 +341,6 @@ def every_command() -> Any:
     return root
 
 
-def _bad_text(argv: list[str], environ: Any) -> str | None:
-    """An argument or SDCLI_* variable that is not valid UTF-8 (Python hands it over with lone
-    surrogates, which no file, store or terminal accepts later)."""
-    from sdcli.i18n import t
-    from sdcli.shapes import valid_unicode
-
-    for i, arg in enumerate(argv[1:], start=1):
-        if not valid_unicode(arg):
-            return t("error.bad_argument", n=i, text=one_line(arg)[:80])
-    for name, value in environ.items():
-        if name.startswith("SDCLI_") and not valid_unicode(value):
-            return t("error.bad_variable", name=name, text=one_line(value)[:80])
-    return None
-
-
 def main() -> None:
     """The `sdcli` program: argv and environment checked, stdin read as strict UTF-8, stdout
     failures turned into one-line errors (see ui.GuardedOutput)."""
@@ -365,9 +350,9 @@ def main() -> None:
 
     gc.set_threshold(10_000, 10, 10)
     from sdcli import i18n
-    from sdcli.ui import GuardedInput, GuardedOutput
+    from sdcli.ui import GuardedInput, GuardedOutput, bad_text, discard_stdout, flush_out
 
-    problem = _bad_text(sys.argv, os.environ)
+    problem = bad_text(sys.argv, os.environ)
     if problem:
         typer.echo(i18n.t("error.prefix", text=problem), err=True)
         sys.exit(1)
@@ -383,31 +368,11 @@ def main() -> None:
     else:
         code = 0
     finally:
-        late = _flush(out)  # output a command left buffered when it exited early (exit 1 with --json)
+        late = flush_out(out)  # output a command left buffered when it exited early (exit 1 with --json)
         sys.stdout = original
         if out.failed:  # what is still buffered goes nowhere, instead of failing again at exit
-            _discard_stdout(original)
+            discard_stdout(original)
     if late:
         typer.echo(i18n.t("error.prefix", text=late), err=True)
         code = code or 1
     sys.exit(code)
-
-
-def _flush(out: Any) -> str | None:
-    """Flush stdout; the one-line reason when that fails (a closed pipe needs none)."""
-    try:
-        out.flush()
-    except BrokenPipeError:
-        return None
-    except SdcliError as e:
-        return one_line(e.render())
-    return None
-
-
-def _discard_stdout(stream: Any) -> None:
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, stream.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):
-        pass

@@ -270,3 +270,43 @@ class GuardedInput:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)
+
+
+# --------------------------------------------------------------------------- the program's streams (cli.main)
+
+
+def bad_text(argv: list[str], environ: Any) -> str | None:
+    """An argument or SDCLI_* variable that is not valid UTF-8 (Python hands it over with lone
+    surrogates, which no file, store or terminal accepts later)."""
+    from sdcli.i18n import t
+    from sdcli.shapes import valid_unicode
+
+    for i, arg in enumerate(argv[1:], start=1):
+        if not valid_unicode(arg):
+            return t("error.bad_argument", n=i, text=one_line(arg)[:80])
+    for name, value in environ.items():
+        if name.startswith("SDCLI_") and not valid_unicode(value):
+            return t("error.bad_variable", name=name, text=one_line(value)[:80])
+    return None
+
+
+def flush_out(out: Any) -> str | None:
+    """Flush stdout; the one-line reason when that fails (a closed pipe needs none)."""
+    from sdcli.errors import SdcliError
+
+    try:
+        out.flush()
+    except BrokenPipeError:
+        return None
+    except SdcliError as e:
+        return one_line(e.render())
+    return None
+
+
+def discard_stdout(stream: Any) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
