@@ -29,8 +29,7 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
     if q.severities:
         parts.append(f"severity IN ({', '.join('?' * len(q.severities))})")
         args.extend(q.severities)
-    if q.classified is not None:
-        parts.append(f"classified = {int(q.classified)}")
+    parts += [f"{column} = {value}" for column, value in q.flags()]
     for name, text in (("customer_fold", q.customer), ("site_fold", q.site)):
         if text is not None:
             parts.append(f"instr({name}, ?) > 0")
@@ -44,12 +43,6 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
             if rng.high is not None:
                 parts.append(f"{column} < ?")
                 args.append(rng.high.timestamp())
-    if q.unpaused:
-        parts.append("paused = 0")
-    if q.ack_pending:
-        parts.append("ack_pending = 1")
-    if q.incomplete:
-        parts.append("incomplete = 1")
     if q.levels_attempted:
         parts.append(f"level_attempted IN ({', '.join('?' * len(q.levels_attempted))})")
         args.extend(q.levels_attempted)

@@ -111,8 +111,7 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
         among("q_status", tuple(s for s in q.statuses if "\x00" not in s))
     if q.severities:
         among("q_severity", q.severities)
-    if q.classified is not None:
-        parts.append(f"q_classified = {int(q.classified)}")
+    parts += [f"q_{column} = {value}" for column, value in q.flags()]
     for column, text in (("q_customer_fold", q.customer), ("q_site_fold", q.site)):
         if text is not None:
             parts.append(f"strpos({column}, %s) > 0")
@@ -124,12 +123,6 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
                 if bound is not None:
                     parts.append(f"{column} {op} %s")
                     args.append(bound.timestamp())
-    if q.unpaused:
-        parts.append("q_paused = 0")
-    if q.ack_pending:
-        parts.append("q_ack_pending = 1")
-    if q.incomplete:
-        parts.append("q_incomplete = 1")
     if q.levels_attempted:
         among("q_level_attempted", q.levels_attempted)
     return " AND ".join(parts), args

@@ -58,6 +58,18 @@ class OpenQuery:
         if self.sort not in SORTS:
             raise ValueError(f"sort must be one of {SORTS}")
 
+    def flags(self) -> list[tuple[str, int]]:
+        """(column, value) of the 0/1 columns an index answers the flag filters by, named as the
+        embedded index names them (PostgreSQL's query columns put q_ before)."""
+        wanted = [("classified", int(self.classified))] if self.classified is not None else []
+        if self.unpaused:
+            wanted.append(("paused", 0))
+        if self.ack_pending:
+            wanted.append(("ack_pending", 1))
+        if self.incomplete:
+            wanted.append(("incomplete", 1))
+        return wanted
+
     def matches(self, s: dict[str, Any]) -> bool:
         if self.prefix is not None and str(s.get("id", ""))[:3] != self.prefix:
             return False
