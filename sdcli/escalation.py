@@ -178,17 +178,20 @@ def due_entry(
 ) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """(its order in the due list, the row with next_level_at and due_level) of an incident whose
     correct level by time is above the highest attempted, else None."""
-    from sdcli.store.query import id_order, timestamp  # deferred: the listings' module, not escalate ID's
-
     opened = clock.from_iso(s["opened_at"])
     current = correct_level(table, severity, now - opened)
     done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
     if current <= max(done, 1):
         return None
-    since = opened + timedelta(minutes=table.level(current).after[severity])
-    shown = sla.site_iso(s, since, opened.tzinfo)
-    return (since, timestamp(s["opened_at"]), id_order(s)), {
-        **s,
-        "next_level_at": shown,
-        "due_level": current,
-    }
+    return due_row(s, opened, opened + timedelta(minutes=table.level(current).after[severity]), current)
+
+
+def due_row(
+    s: dict[str, Any], opened: datetime, since: datetime, level: int
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """An incident due at `level` since `since`: its order in the due list (longest due first,
+    then the oldest, then in id order) and its row, with when the level came due in its site's zone."""
+    from sdcli.store.query import id_order, timestamp  # deferred: the listings' module, not escalate ID's
+
+    row = {**s, "next_level_at": sla.site_iso(s, since, opened.tzinfo), "due_level": level}
+    return (since, timestamp(s["opened_at"]), id_order(s)), row

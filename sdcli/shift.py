@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, escalation, sla, states
+from sdcli import clock, escalation, states
 from sdcli.errors import ConfigError
 from sdcli.escalation_table import EscalationTable, load_table
 from sdcli.i18n import Message
 from sdcli.store import Store
-from sdcli.store.query import OpenQuery, Page, Range, id_order, timestamp
+from sdcli.store.query import OpenQuery, Page, Range
 
 #: the view's sections of tickets, in the order the command shows them
 SECTIONS = ("breached", "due_soon", "unacked", "escalation_due", "unclassified", "on_hold", "incomplete")
@@ -136,6 +136,4 @@ def _due_rows(
     """A window's rows (oldest first) with when their level became due, keyed as due_now orders them."""
     for s in rows:
         opened = clock.from_iso(s["opened_at"])
-        since = opened + after
-        row = {**s, "next_level_at": sla.site_iso(s, since, opened.tzinfo), "due_level": level}
-        yield (since, timestamp(s["opened_at"]), id_order(s)), row
+        yield escalation.due_row(s, opened, opened + after, level)
