@@ -14,11 +14,10 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, validate
+from sdcli import clock, sites, validate
 from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Message
-from sdcli.model import name_key
 from sdcli.store import Store, parse_id
 from sdcli.tickets import transition, workflow
 
@@ -33,17 +32,10 @@ def types(home: Path | None = None) -> list[dict[str, str]]:
 
 
 def find_customer(store: Store, name: str) -> dict[str, Any] | None:
-    return _in_directory(store.customers(), name)
-
-
-def _in_directory(directory: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
-    key = name_key(name)
-    return next((c for c in directory if name_key(c["name"]) == key), None)
+    return sites.in_directory(store.customers(), name)
 
 
 def check_customer(raw: dict[str, Any], home: Path | None = None) -> dict[str, Any]:
-    from sdcli import sites
-
     name = validate.text("name", raw.get("name"), required=True, limit=200)
     out: dict[str, Any] = {"name": name}
     known = sites.countries(home)
@@ -76,8 +68,6 @@ def check_request(
     """Validate every field of a change request at once. Its window is read in the site's zone
     (--tz, the customer directory's site, else its country's only zone; a country with several
     needs it named) and must not be in the past."""
-    from sdcli import sites
-
     known = sites.countries(home)
     place = sites.directory_site(directory or [], raw.get("customer"), raw.get("site"))
     code = str(raw.get("country") or place.get("country") or "").strip().upper()
@@ -236,7 +226,7 @@ def accept(store: Store, ticket_id: str, who: str, *, actor: str, home: Path | N
     event: dict[str, Any] = {}
 
     def apply(doc: dict[str, Any]) -> None:
-        contact, how = acceptor(doc, _in_directory(directory, doc["customer"]), who)
+        contact, how = acceptor(doc, sites.in_directory(directory, doc["customer"]), who)
         doc["accepted_by"] = {k: contact[k] for k in ("name", "email", "phone") if contact.get(k)}
         doc["accepted_as"] = how
         doc["accepted_at"] = clock.iso(clock.now())

@@ -61,12 +61,17 @@ def check_zone(field: str, value: Any, known: dict[str, Any], code: str | None) 
     return name
 
 
+def in_directory(directory: list[dict[str, Any]], name: str) -> dict[str, Any] | None:
+    """The customer directory's record of a customer, however its name is written (name_key)."""
+    key = name_key(name)
+    return next((c for c in directory if name_key(c.get("name")) == key), None)
+
+
 def directory_site(directory: list[dict[str, Any]], customer: Any, site: Any) -> dict[str, Any]:
     """What the customer directory knows of a customer's site: {country, timezone} (empty if nothing)."""
     if not isinstance(customer, str) or not customer.strip():
         return {}
-    name = name_key(customer)
-    record = next((c for c in directory if name_key(c.get("name")) == name), None)
+    record = in_directory(directory, customer)
     if record is None:
         return {}
     out: dict[str, Any] = {}

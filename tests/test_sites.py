@@ -148,7 +148,7 @@ def test_the_servicenow_preset_needs_a_country(sdcli, tmp_path):
 
 
 def test_the_directory_knows_a_customer_and_its_site_however_their_names_are_written():
-    from sdcli import changes, sites
+    from sdcli import sites
 
     directory = [{"name": "Telefónica del Perú", "country": "PE", "project_manager": "Rosa",
                   "sites": [{"name": "Lima Centro", "country": "PE", "timezone": "America/Lima"}]}]  # fmt: skip
@@ -157,8 +157,8 @@ def test_the_directory_knows_a_customer_and_its_site_however_their_names_are_wri
             "country": "PE",
             "timezone": "America/Lima",
         }
-        assert changes._in_directory(directory, customer) is directory[0]
-    assert changes._in_directory(directory, "Telefónica Chile") is None
+        assert sites.in_directory(directory, customer) is directory[0]
+    assert sites.in_directory(directory, "Telefónica Chile") is None
 
 
 def test_mexicos_border_zones_that_keep_us_daylight_saving_are_zones_of_mx():

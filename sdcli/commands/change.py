@@ -129,7 +129,7 @@ def _ask(
 ) -> tuple[dict[str, Any], Any]:
     """The change form (change.toml's [[question]]) walked on the terminal: each answer checked
     on its line; without a project manager, the directory's routing is checked on that line."""
-    from sdcli import changes, intake  # deferred: not needed by change list/show
+    from sdcli import changes, intake, sites  # deferred: not needed by change list/show
     from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
 
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
@@ -138,7 +138,7 @@ def _ask(
     def routed(pm: Any, answers: dict[str, Any]) -> None:
         if not pm:
             changes.route({"customer": answers.get("customer", "")},
-                          changes._in_directory(directory, str(answers.get("customer", ""))))  # fmt: skip
+                          sites.in_directory(directory, str(answers.get("customer", ""))))  # fmt: skip
 
     given = {k: v for k, v in raw.items() if v not in (None, "", [])}
     options = {

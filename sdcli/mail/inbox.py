@@ -20,11 +20,10 @@ from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, completing, intake
+from sdcli import clock, completing, intake, sites
 from sdcli.errors import SdcliError
 from sdcli.i18n import Joined, Literal, Message
 from sdcli.mail import answers, labels, read, ssrmail, text
-from sdcli.store.query import fold
 
 #: a Date this far past the delivery time is the sender's clock, not the time it was sent
 FUTURE_SLACK = timedelta(minutes=5)
@@ -164,10 +163,9 @@ class Reader:
     def country(self, customer: Any, address: str, contacts: str = "") -> str | None:
         """The site's country when the message names none: the customer's in the directory, else
         the sender's domain's, else the configured one (else none: it is a missing answer)."""
-        if isinstance(customer, str):
-            for record in self.directory:
-                if fold(record.get("name", "")) == fold(customer.strip()) and record.get("country"):
-                    return str(record["country"])
+        record = sites.in_directory(self.directory, customer) if isinstance(customer, str) else None
+        if record and record.get("country"):
+            return str(record["country"])
         return answers.country_of(address, self.ctx.countries, contacts) or self.ctx.default_country
 
 
