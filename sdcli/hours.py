@@ -56,7 +56,7 @@ def parse(value: str | None) -> list[tuple[int, int, int]] | None:
         return [(d, 0, 24 * 60) for d in range(7)]
     spans: list[tuple[int, int, int]] = []
     days: list[int] | None = None
-    ranges: list[tuple[int, int]] | None = []
+    after = 0  # where the days' last range ended: "de 8 a 12 y de 2 a 6" goes on at 14:00-18:00
     for part in re.split(r"[;,]", text):
         part = part.strip()
         if not part:
@@ -66,12 +66,10 @@ def parse(value: str | None) -> list[tuple[int, int, int]] | None:
             days = found
         elif days is None:
             return None
-        # a part without days goes on the day's ranges: "de 8 a 12 y de 2 a 6" is 14:00-18:00
-        ranges = _ranges(
-            rest if found is not None else part, (ranges or [(0, 0)])[-1][1] if found is None else 0
-        )
+        ranges = _ranges(rest, 0) if found is not None else _ranges(part, after)
         if not ranges:
             return None
+        after = ranges[-1][1]
         for day in days:
             for start, end in ranges:
                 if end > start:
