@@ -7,7 +7,6 @@ process would open it). Imported only by tests: it needs pytest.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -25,13 +24,10 @@ from sdcli.store.base import (
     checksum,
     version,
 )
+from sdcli.store.contract_concurrency import ConcurrencyContract, incident
 from sdcli.store.contract_outbox import OutboxContract
 
 MakeStore = Callable[[], Store]
-
-
-def incident(**fields: Any) -> dict[str, Any]:
-    return {"status": "open", "customer": "ACME", "site": "Lima HQ", "problem": "link_down", **fields}
 
 
 def _set(**fields: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
@@ -42,7 +38,7 @@ def _set(**fields: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return change
 
 
-class StoreContract(OutboxContract):
+class StoreContract(OutboxContract, ConcurrencyContract):
     """Ids, updates with history, upsert by key, all-or-nothing bulk writes, open summaries,
     customers and concurrency: the same for every backend."""
 
@@ -209,67 +205,6 @@ class StoreContract(OutboxContract):
         )
         assert again["name"] == "Banco Andino" and again["country"] == "PE" and again["updated_by"] == "bea"
         assert [c["name"] for c in store.customers()] == ["acme", "Banco Andino"]
-
-    def test_concurrent_creates_get_unique_ids_and_none_is_lost(self, make_store: MakeStore) -> None:
-        ids: list[str] = []
-        errors: list[BaseException] = []
-
-        def agent(n: int) -> None:
-            store = make_store()
-            try:
-                for i in range(10):
-                    ids.append(store.create("INC", incident(agent=n, i=i), actor=f"a{n}")["id"])
-            except BaseException as e:  # pragma: no cover - reported below
-                errors.append(e)
-
-        threads = [threading.Thread(target=agent, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == []
-        assert sorted(ids, key=lambda x: int(x[3:])) == [f"INC{n}" for n in range(1, 41)]
-        assert len(list(make_store().all_tickets())) == 40
-
-    def test_concurrent_updates_of_one_ticket_lose_none(self, make_store: MakeStore) -> None:
-        make_store().create("INC", incident(notes=0), actor="t")
-
-        def agent() -> None:
-            store = make_store()
-            for _ in range(10):
-                store.update(
-                    "INC1", lambda d: {"action": "bump", "n": d.update(notes=d["notes"] + 1)}, actor="a"
-                )
-
-        threads = [threading.Thread(target=agent) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        doc = make_store().get("INC1")
-        assert doc["notes"] == 40 and len(doc["history"]) == 41
-
-    def test_concurrent_upserts_of_one_file_create_each_ticket_once(self, make_store: MakeStore) -> None:
-        rows = [incident(external_id=f"E{i}") for i in range(60)]
-        results = []
-
-        def importer() -> None:
-            results.append(
-                make_store().upsert_many(
-                    "INC", rows, key="external_id", on_conflict="skip", actor="i", event={}
-                )
-            )
-
-        threads = [threading.Thread(target=importer) for _ in range(3)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        docs = list(make_store().all_tickets())
-        assert len(docs) == 60 and sorted(d["external_id"] for d in docs) == sorted(
-            r["external_id"] for r in rows
-        )
-        assert sorted(len(r.created) for r in results) == [0, 0, 60]
 
     def test_query_open_answers_as_the_reference_semantics(self, make_store: MakeStore) -> None:
         from sdcli.store.query import OpenQuery, Range, page

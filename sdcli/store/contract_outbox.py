@@ -11,14 +11,11 @@ from typing import Any
 import pytest
 
 from sdcli.store.base import Store
+from sdcli.store.contract_concurrency import incident
 from sdcli.store.outbox import OutboxConflict, UnknownItem
 
 MakeStore = Callable[[], Store]
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
-
-
-def _incident(**fields: Any) -> dict[str, Any]:
-    return {"status": "open", "customer": "ACME", "site": "Lima HQ", "problem": "link_down", **fields}
 
 
 def _resolve(doc: dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +32,7 @@ def _one_update(before: dict[str, Any], after: dict[str, Any], event: dict[str, 
 class OutboxContract:
     def test_a_change_queues_its_messages_in_the_same_write(self, make_store: MakeStore) -> None:
         store = make_store()
-        t = store.create("INC", _incident(), actor="ana")
+        t = store.create("INC", incident(), actor="ana")
         assert store.outbox() == []
         after = store.update(t["id"], _resolve, actor="bea", queue=_one_update)
         (item,) = make_store().outbox()
@@ -59,7 +56,7 @@ class OutboxContract:
         self, make_store: MakeStore
     ) -> None:
         store = make_store()
-        store.create("INC", _incident(), actor="ana")
+        store.create("INC", incident(), actor="ana")
         store.update("INC1", _resolve, actor="bea", queue=_one_update)
         (claimed,) = make_store().outbox_claim(actor="worker", now=NOW + timedelta(days=400))
         assert claimed["state"] == "sending" and claimed["claimed_by"] == "worker" and claimed["claim"]
@@ -83,7 +80,7 @@ class OutboxContract:
         self, make_store: MakeStore
     ) -> None:
         store = make_store()
-        store.create("INC", _incident(), actor="ana")
+        store.create("INC", incident(), actor="ana")
         store.update("INC1", _resolve, actor="bea", queue=_one_update)
         far = NOW + timedelta(days=400)
         (c,) = store.outbox_claim(actor="w", now=far)
@@ -114,7 +111,7 @@ class OutboxContract:
 
     def test_concurrent_claims_take_each_item_once(self, make_store: MakeStore) -> None:
         store = make_store()
-        store.create("INC", _incident(), actor="ana")
+        store.create("INC", incident(), actor="ana")
         for _ in range(12):
             store.update("INC1", lambda d: {"action": "note"}, actor="bea", queue=_one_update)
         got: list[int] = []
@@ -136,14 +133,14 @@ class OutboxContract:
 
     def test_the_message_id_key_finds_the_ticket_a_message_made(self, make_store: MakeStore) -> None:
         store = make_store()
-        first = store.upsert_many("INC", [_incident(message_id="<a@x>"), _incident(message_id="<b@x>"),
-                                          _incident(message_id="<a@x>")],
+        first = store.upsert_many("INC", [incident(message_id="<a@x>"), incident(message_id="<b@x>"),
+                                          incident(message_id="<a@x>")],
                                   key="message_id", on_conflict="skip", actor="inbox", event={})  # fmt: skip
         assert first.by_doc == ["INC1", "INC2", "INC1"] and first.created == ["INC1", "INC2"]
-        again = make_store().upsert_many("INC", [_incident(message_id="<c@x>"), _incident(message_id="<b@x>")],
+        again = make_store().upsert_many("INC", [incident(message_id="<c@x>"), incident(message_id="<b@x>")],
                                          key="message_id", on_conflict="skip", actor="inbox", event={})  # fmt: skip
         assert again.by_doc == ["INC3", "INC2"] and again.skipped == ["INC2"]
         assert make_store().find_refs("<a@x>") == []  # not a number a caller quotes
-        fails = store.upsert_many("INC", [_incident(message_id="<a@x>"), _incident(message_id="<d@x>")],
+        fails = store.upsert_many("INC", [incident(message_id="<a@x>"), incident(message_id="<d@x>")],
                                   key="message_id", on_conflict="fail", actor="i", event={}, all_or_nothing=False)  # fmt: skip
         assert fails.by_doc == [None, "INC4"]
