@@ -3,7 +3,6 @@ Message-ID of the message they came from. Mixed into StoreContract; imported onl
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,7 +10,7 @@ from typing import Any
 import pytest
 
 from sdcli.store.base import Store
-from sdcli.store.contract_concurrency import incident
+from sdcli.store.contract_concurrency import at_once, incident
 from sdcli.store.outbox import OutboxConflict, UnknownItem
 
 MakeStore = Callable[[], Store]
@@ -124,11 +123,7 @@ class OutboxContract:
             except BaseException as e:  # pragma: no cover - reported below
                 errors.append(e)
 
-        threads = [threading.Thread(target=sender, args=(n,)) for n in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        at_once(sender, 4)
         assert errors == [] and sorted(got) == list(range(1, 13))
 
     def test_the_message_id_key_finds_the_ticket_a_message_made(self, make_store: MakeStore) -> None:
