@@ -214,6 +214,11 @@ def test_an_ssr_form_with_too_little_notice_creates_nothing_and_says_why(sdcli, 
         doc["received_at"] == "2026-03-02T09:00:00-05:00"
         and doc["window_start"] == "2026-03-12T10:00:00-05:00"
     )
+    # read again as an incident: one ticket per message, whichever kind it is read as
+    (m,) = sdcli.json("inbox", str(tmp_path / "ok.eml"), "--kind", "incident", "--json", env=NOW)["messages"]
+    assert m["outcome"] == "duplicate" and m["id"] == "SSR1" and m["kind"] == "ssr", m
+    r = sdcli("inbox", str(tmp_path / "ok.eml"), "--kind", "incident", env=NOW)
+    assert r.exit_code == 0 and r.stdout.endswith("ok.eml: duplicate of SSR1\n"), r.output
     (tmp_path / "inc.eml").write_bytes(questionnaire(mid="<inc@x.pe>"))
     (m,) = sdcli.json("inbox", str(tmp_path / "inc.eml"), "--kind", "ssr", "--json", env=NOW)["messages"]
     assert m["outcome"] == "refused" and m["id"] is None and "--category" in m["reason"], m  # no SSR form

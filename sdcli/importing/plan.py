@@ -3,7 +3,6 @@ store write of them (create, update or skip decided inside it). No CLI imports."
 
 from __future__ import annotations
 
-import inspect
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from sdcli.importing.mapping import Mapping
 from sdcli.importing.records import IMPORTERS
 from sdcli.model import KIND_PREFIX
 from sdcli.store import KeyConflict, Store, UpsertResult
-from sdcli.store.base import CONFLICTS, key_of
+from sdcli.store.base import CONFLICTS, key_of, takes
 from sdcli.tables import Rows
 
 
@@ -143,7 +142,7 @@ def write_plan(
     prefix = KIND_PREFIX[kind]
     # the documents are the store's to keep (no second copy), where the backend takes them so: a
     # backend from a plugin written before `owned` still imports
-    owned = {"owned": True} if "owned" in inspect.signature(store.upsert_many).parameters else {}
+    owned = {"owned": True} if takes(store.upsert_many, "owned") else {}
     try:
         plan.result = store.upsert_many(prefix, plan.docs, key=plan.key, on_conflict=plan.on_conflict, actor=actor,
                                         event={"imported_from": source}, all_or_nothing=not partial,

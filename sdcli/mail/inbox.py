@@ -24,6 +24,8 @@ from sdcli import clock, completing, intake, sites
 from sdcli.errors import SdcliError
 from sdcli.i18n import Joined, Literal, Message
 from sdcli.mail import answers, labels, read, ssrmail, text
+from sdcli.model import PREFIXES
+from sdcli.store.base import takes
 
 #: a Date this far past the delivery time is the sender's clock, not the time it was sent
 FUTURE_SLACK = timedelta(minutes=5)
@@ -224,8 +226,10 @@ def process(store: Any, raws: Iterable[read.Raw], *, reader: Reader, actor: str,
 
 def _write(store: Any, prefix: str, items: list[tuple[Outcome, dict[str, Any]]], actor: str) -> None:
     try:
+        # one ticket per message, whichever kind it is read as (a rerun with --kind included)
+        across = {"across": True} if takes(store.upsert_many, "across") else {}
         result = store.upsert_many(prefix, [d for _, d in items], key="message_id", on_conflict="skip",
-                                   actor=actor, event={"channel": "email"})  # fmt: skip
+                                   actor=actor, event={"channel": "email"}, **across)  # fmt: skip
     except SdcliError as e:
         for out, _ in items:
             out.outcome, out.reason, out.missing = "not_saved", e.message, []
@@ -236,5 +240,6 @@ def _write(store: Any, prefix: str, items: list[tuple[Outcome, dict[str, Any]]],
         if tid in created:
             created.discard(tid)
             out.doc = doc
-        else:
+        else:  # of the ticket the message made, of whichever kind
             out.outcome, out.missing = "duplicate", []
+            out.kind = PREFIXES.get((tid or "")[:3], out.kind)

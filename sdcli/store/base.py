@@ -30,6 +30,7 @@ from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared
     UpsertPlan,
     UpsertResult,
     canonical,
+    check_upsert,
     checksum,
     diff,
     guarded,
@@ -45,6 +46,15 @@ from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared
 
 if TYPE_CHECKING:
     from sdcli.store.query import OpenQuery, Page
+
+
+def takes(method: Any, name: str) -> bool:
+    """Whether a backend's method declares the keyword `name`: one a later sdcli added
+    (upsert_many's `owned`, `across`) is passed only where it is, so that a backend from a plugin
+    written before it still works, as it did."""
+    import inspect  # deferred: the writes that pass one only
+
+    return name in inspect.signature(method).parameters
 
 
 class Store(abc.ABC):
@@ -153,6 +163,7 @@ class Store(abc.ABC):
         all_or_nothing: bool = True,
         dry_run: bool = False,
         owned: bool = False,
+        across: bool = False,
     ) -> UpsertResult:
         """ONE write of many tickets, decided inside it: a document whose `key` value no ticket
         of `prefix` has is created; one whose value exists is skipped, updated (only when a
@@ -161,7 +172,10 @@ class Store(abc.ABC):
         against faults. Each ticket's history gets 'opened' or 'updated' with `event`'s keys.
         A dry run decides the same way and writes nothing. `owned`: the caller gives the
         documents up (it only reads their key afterwards), so a backend may make the tickets it
-        creates of them in place instead of copying each (a bulk import holds them once)."""
+        creates of them in place instead of copying each (a bulk import holds them once).
+        `across` (with on_conflict='skip'): the key is unique across every kind, so a document
+        whose value a ticket of another prefix has is skipped too, by_doc naming that ticket
+        (`sdcli inbox`: one ticket per message, whichever kind it was read as)."""
 
     def query_open(self, query: OpenQuery) -> Page:
         """The open tickets a listing shows (filtered, sorted, limited) and how many match in

@@ -139,3 +139,30 @@ class OutboxContract:
         fails = store.upsert_many("INC", [incident(message_id="<a@x>"), incident(message_id="<d@x>")],
                                   key="message_id", on_conflict="fail", actor="i", event={}, all_or_nothing=False)  # fmt: skip
         assert fails.by_doc == [None, "INC4"]
+
+    def test_a_key_unique_across_kinds_names_the_ticket_of_the_other_kind(
+        self, make_store: MakeStore
+    ) -> None:
+        """`across`: one ticket per message whichever kind it was read as; decided inside the write,
+        so two runs at once that read it as different kinds still make one ticket."""
+        store = make_store()
+        store.upsert_many("SSR", [incident(message_id="<s@x>")], key="message_id", on_conflict="skip",
+                          actor="inbox", event={}, across=True)  # fmt: skip
+        got = make_store().upsert_many("INC", [incident(message_id="<s@x>"), incident(message_id="<i@x>")],
+                                       key="message_id", on_conflict="skip", actor="inbox", event={}, across=True)  # fmt: skip
+        assert got.by_doc == ["SSR1", "INC1"] and got.created == ["INC1"] and got.skipped == ["SSR1"]
+        plain = store.upsert_many("INC", [incident(message_id="<s@x>")], key="message_id", on_conflict="skip",
+                                  actor="import", event={})  # fmt: skip
+        assert plain.created == ["INC2"]  # without across a key is a kind's own, as before
+        with pytest.raises(ValueError):
+            store.upsert_many("INC", [incident(message_id="<t@x>")], key="message_id", on_conflict="update",
+                              actor="inbox", event={}, across=True)  # fmt: skip
+        made: list[str] = []
+
+        def reader(n: int) -> None:
+            prefix = ("INC", "SSR")[n % 2]
+            made.extend(make_store().upsert_many(prefix, [incident(message_id="<race@x>")], key="message_id",
+                                                 on_conflict="skip", actor=f"inbox{n}", event={}, across=True).created)  # fmt: skip
+
+        at_once(reader, 4)
+        assert len(made) == 1, made

@@ -206,10 +206,10 @@ class PostgresStore(Transactions, Store):
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
                     actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False,
-                    owned: bool = False) -> UpsertResult:  # fmt: skip
+                    owned: bool = False, across: bool = False) -> UpsertResult:  # fmt: skip
         # `owned` is not used: a transaction retried after a lost connection plans from the documents again
         return bulk.upsert_many(self, prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event,
-                                all_or_nothing=all_or_nothing, dry_run=dry_run)  # fmt: skip
+                                all_or_nothing=all_or_nothing, dry_run=dry_run, across=across)  # fmt: skip
 
     # ---- the outbox: in postgres_outbox.py
     def outbox(

@@ -9,14 +9,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sdcli import clock
-from sdcli.errors import BadTicketId
-from sdcli.model import PREFIXES, parse_id
+from sdcli.model import PREFIXES, format_id, parse_id
 from sdcli.store.base import (
-    CONFLICTS,
     Dump,
     Event,
     KeyConflict,
     UpsertResult,
+    check_upsert,
     key_of,
     merge_counters,
     plan_upsert,
@@ -90,7 +89,8 @@ def _existing(cur: Cursor, prefix: str, docs: list[dict[str, Any]], key: str | N
     if not wanted:
         return {}
     if key in KEY_COLUMNS:  # typed and indexed: the database matches them
-        cur.execute("CREATE TEMP TABLE incoming (k text) ON COMMIT DROP")
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS incoming (k text) ON COMMIT DROP")
+        cur.execute("TRUNCATE incoming")  # filled again for the next prefix (`across`)
         with cur.copy("COPY incoming (k) FROM STDIN (FORMAT BINARY)") as cp:
             cp.set_types(["text"])
             for k in wanted:
@@ -116,22 +116,21 @@ class _DryRun(Exception):
 
 
 def upsert_many(store: PostgresStore, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
-                actor: str, event: Event, all_or_nothing: bool, dry_run: bool) -> UpsertResult:  # fmt: skip
-    if prefix not in PREFIXES:
-        raise BadTicketId(f"unknown ticket kind {prefix!r}")
-    if on_conflict not in CONFLICTS:
-        raise ValueError(f"on_conflict must be one of {CONFLICTS}")
+                actor: str, event: Event, all_or_nothing: bool, dry_run: bool, across: bool = False) -> UpsertResult:  # fmt: skip
+    check_upsert(prefix, on_conflict, key, across)
     if not docs:
         return UpsertResult()
     done: dict[str, UpsertResult] = {}
 
     def work(cur: Cursor, now: datetime) -> UpsertResult:
         if key is not None:  # two imports of one file at once: the second decides after the first
-            cur.execute(
+            cur.execute(  # a key unique across kinds: one lock for every prefix
                 "SELECT pg_advisory_xact_lock(hashtext(%s))",
-                (f"sdcli-upsert:{store.target.schema}:{prefix}",),
+                (f"sdcli-upsert:{store.target.schema}:{'*' if across else prefix}",),
             )
         existing = _existing(cur, prefix, docs, key)
+        elsewhere = {k: format_id(p, n) for p in PREFIXES if across and p != prefix
+                     for k, n in _existing(cur, p, docs, key).items()}  # fmt: skip
         first = allocate(cur, prefix, 0)
         before: dict[int, int] = {}
 
@@ -148,7 +147,8 @@ def upsert_many(store: PostgresStore, prefix: str, docs: list[dict[str, Any]], *
             return found
 
         plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event,
-                           at=clock.iso(now), first=first, existing=existing, fetch=fetch)  # fmt: skip
+                           at=clock.iso(now), first=first, existing=existing, fetch=fetch,
+                           elsewhere=elsewhere)  # fmt: skip
         if plan.result.conflicts and all_or_nothing:
             raise KeyConflict(key or "key", plan.result.conflicts)
         if dry_run:

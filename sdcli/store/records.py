@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sdcli.errors import SdcliError
+from sdcli.errors import BadTicketId, SdcliError
 from sdcli.model import PREFIXES, format_id
 
 Event = dict[str, Any]
@@ -74,6 +74,16 @@ class UpsertResult:
     #: per document given, in order: the ticket it created, updated, left or was skipped for
     #: (None: refused under 'fail')
     by_doc: list[str | None] = field(default_factory=list)
+
+
+def check_upsert(prefix: str, on_conflict: str, key: str | None, across: bool) -> None:
+    """Refuse the arguments of an upsert_many no backend can honour (the caller's mistake)."""
+    if prefix not in PREFIXES:
+        raise BadTicketId(f"unknown ticket kind {prefix!r}")
+    if on_conflict not in CONFLICTS:
+        raise ValueError(f"on_conflict must be one of {CONFLICTS}")
+    if across and (key is None or on_conflict != "skip"):
+        raise ValueError("across needs a key and on_conflict='skip'")
 
 
 def key_of(doc: dict[str, Any], key: str | None) -> str | None:
@@ -211,12 +221,14 @@ class UpsertPlan:
 def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str, actor: str,
                 event: Event, at: str, first: int, existing: dict[str, int],
                 fetch: Callable[[list[int]], dict[int, dict[str, Any]]],
-                keys: list[str | None] | None = None, owned: bool = False) -> UpsertPlan:  # fmt: skip
+                keys: list[str | None] | None = None, owned: bool = False,
+                elsewhere: dict[str, str] | None = None) -> UpsertPlan:  # fmt: skip
     """The create-or-update decisions of `Store.upsert_many`, for a backend that found inside
     its write which key values exist (`existing`: key → lowest ticket number with it) and
     allocated numbers from `first`; `fetch` reads the tickets an update needs (`keys`: each
     document's key_of, when the caller has them; `owned`: the documents a ticket is created from
-    become it, see new_doc). Raises KeyConflict (all_or_nothing is the caller's: it raises on
+    become it, see new_doc; `elsewhere`: key → the id of a ticket of another prefix with it, whose
+    documents are skipped, by_doc naming that ticket: see Store.upsert_many's `across`). Raises KeyConflict (all_or_nothing is the caller's: it raises on
     `result.conflicts`)."""
     result = UpsertResult()
     current: dict[int, dict[str, Any]] = {}
@@ -230,6 +242,10 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
     opened = {"at": at, "by": actor, "action": "opened", **event} if owned else None
     alone = [opened] if opened is not None else None
     for fields, k in zip(docs, keys, strict=True):
+        if elsewhere and k in elsewhere:
+            result.by_doc.append(elsewhere[k])
+            result.skipped.append(elsewhere[k])
+            continue
         n = existing.get(k) if k is not None else None
         if n is None:
             tid = format_id(prefix, number)

@@ -23,7 +23,6 @@ from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, Unkn
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
 from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox
 from sdcli.store.base import (
-    CONFLICTS,
     Change,
     Dump,
     Event,
@@ -31,6 +30,7 @@ from sdcli.store.base import (
     Store,
     UpsertPlan,
     UpsertResult,
+    check_upsert,
     guarded,
     key_of,
     new_doc,
@@ -304,11 +304,8 @@ class TinyStore(Store):
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
                     actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False,
-                    owned: bool = False) -> UpsertResult:  # fmt: skip
-        if prefix not in PREFIXES:
-            raise BadTicketId(f"unknown ticket kind {prefix!r}")
-        if on_conflict not in CONFLICTS:
-            raise ValueError(f"on_conflict must be one of {CONFLICTS}")
+                    owned: bool = False, across: bool = False) -> UpsertResult:  # fmt: skip
+        check_upsert(prefix, on_conflict, key, across)
         result = UpsertResult()
         if not docs:
             return result
@@ -320,10 +317,12 @@ class TinyStore(Store):
             keys = [key_of(d, key) for d in docs] if key else None
             wanted = [k for k in keys or () if k is not None]
             existing = self.keys(prefix, key, wanted) if key and wanted else {}
+            elsewhere = {k: format_id(p, n) for p in PREFIXES if across and key and wanted and p != prefix
+                         for k, n in self.keys(p, key, wanted).items()}  # fmt: skip
             first = txn.allocate(prefix, self.warnings)
             plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event, at=at,
                                first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns),
-                               keys=keys, owned=owned)  # fmt: skip
+                               keys=keys, owned=owned, elsewhere=elsewhere)  # fmt: skip
             if plan.result.conflicts and all_or_nothing:
                 raise KeyConflict(key or "key", plan.result.conflicts)
             self._write_upsert(txn, prefix, plan)

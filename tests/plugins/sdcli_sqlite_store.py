@@ -22,7 +22,6 @@ from sdcli.errors import BadTicketId, StoreBusy, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
 from sdcli.store import outbox
 from sdcli.store.base import (
-    CONFLICTS,
     Change,
     Dump,
     Event,
@@ -30,6 +29,7 @@ from sdcli.store.base import (
     Store,
     StoreMoved,
     UpsertResult,
+    check_upsert,
     guarded,
     key_of,
     merge_counters,
@@ -261,21 +261,27 @@ class SqliteStore(Store):
 
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
                     actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False,
-                    owned: bool = False) -> UpsertResult:  # fmt: skip  # owned: a permission, not used here
-        assert on_conflict in CONFLICTS
+                    owned: bool = False, across: bool = False) -> UpsertResult:  # fmt: skip  # owned: a permission, not used here
+        check_upsert(prefix, on_conflict, key, across)
         result = UpsertResult()
         if not docs:
             return result
         try:
-            return self._upsert(prefix, docs, key, on_conflict, actor, event, all_or_nothing, dry_run, result)
+            return self._upsert(
+                prefix, docs, key, on_conflict, actor, event, all_or_nothing, dry_run, result, across
+            )
         except _DryRun as done:  # decided, then rolled back
             return done.result
 
     def _upsert(self, prefix: str, docs: list[dict[str, Any]], key: str | None, on_conflict: str, actor: str,
-                event: Event, all_or_nothing: bool, dry_run: bool, result: UpsertResult) -> UpsertResult:  # fmt: skip
+                event: Event, all_or_nothing: bool, dry_run: bool, result: UpsertResult,
+                across: bool) -> UpsertResult:  # fmt: skip
         at = clock.iso(clock.now())
         with self._change() as db:
             existing = self._existing(db, prefix, docs, key)
+            for other in (p for p in PREFIXES if across and p != prefix):  # skipped as this kind's would be
+                for k, doc in self._existing(db, other, docs, key).items():
+                    existing.setdefault(k, doc)
             number = first = self._allocate(db, prefix, 0)
             for fields in docs:
                 k = key_of(fields, key)
