@@ -168,24 +168,33 @@ _EXTENSION = re.compile(
 )
 
 
-@lru_cache(maxsize=65536)
 def _phone(value: str, region: str | None, field: str = "phone") -> str | None:
     """E.164 of a valid number, else None. A number with an extension (anexo 123, ext. 45) is
     refused: E.164 has no room for one, and storing the switchboard alone would lose who to ask for."""
+    e164, extension = _parsed_phone(value, region)
+    if extension:
+        raise InvalidValue(field, value, "invalid.phone_extension", ext=extension)
+    return e164
+
+
+@lru_cache(maxsize=65536)
+def _parsed_phone(value: str, region: str | None) -> tuple[str | None, str | None]:
+    """(E.164 or None, the extension written): one parse of a text in a region, whichever field
+    it answers (an import's source and destination numbers are often the same)."""
     import phonenumbers
 
     written = _EXTENSION.search(value)  # in the words of es/pt/en, which phonenumbers partly knows
     if written:
-        raise InvalidValue(field, value, "invalid.phone_extension", ext=written[1])
+        return None, written[1]
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        return None
+        return None, None
     if not phonenumbers.is_valid_number(number):
-        return None
+        return None, None
     if number.extension:
-        raise InvalidValue(field, value, "invalid.phone_extension", ext=number.extension)
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return None, number.extension
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
 #: numbers as written (no region) -> E.164 that a kept check of a data file vouches for (data_cache.py)
