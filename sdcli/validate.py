@@ -42,14 +42,33 @@ _UNKNOWN = {"unknown", "?", "dk", "don't know", "dont know", "i don't know", "i 
 _UNKNOWN_ONLY_WHOLE = {"no se", "nao se"}
 
 
+#: "not sure / don't remember / can't confirm" as a sentence begins in es, pt and en: a negation, the
+#: words that may come between (me, lo, estoy, tengo, ...), then a word of knowing. "No tengo
+#: contingencia" and "No, confirmo que no" are answers (no word of knowing right after), not doubts.
+_DOUBT = re.compile(
+    r"^(?:no|não|nao|not|i'?m not|i am not|we'?re not|(?:i |we )?(?:don'?t|do not|can'?t|cannot|could not|couldn'?t))"
+    r"(?:\s+(?:me|nos|lo|la|le|se|lhe|estoy|estamos|está|esta|estou|tengo|tenemos|tenho|temos|really|for|"
+    r"puedo|podemos|posso|consigo|conseguimos|sabría|sabria|saberia|saberíamos|sabríamos))*"
+    r"\s+(?:segur[oa]s?|cert[oa]s?|certez[ae]|clar[oa]|recuerd[oa]n?|recordamos|acuerd[oa]|acordamos|"
+    r"lembr[oa]|lembramos|sabe|sabemos|saben|sé|sei|idea|ideia|sure|certain|know|remember|recall|"
+    r"confirm\w*|asegur\w*|verific\w*|decir|dizer|say|tell)\b"
+)
+#: what unknown_phrase gives for such a sentence: a "don't know" yesno(unknown=True) reads as UNKNOWN
+_DOUBTED = "not sure"
+
+
 def unknown_phrase(text: str) -> str | None:
-    """The "don't know" an answer written in a sentence starts with ('No sé, creo que no' → 'no sé'),
-    else None; what yesno(unknown=True) reads as UNKNOWN."""
-    words = re.findall(r"[\w'/?]+", text.casefold())
+    """The "don't know" an answer written in a sentence starts with ('No sé, creo que no' → 'no sé';
+    'No estoy seguro', 'Não lembro', 'No puedo confirmar' → 'not sure'), else None; what
+    yesno(unknown=True) reads as UNKNOWN."""
+    folded = text.casefold()
+    words = re.findall(r"[\w'/?]+", folded)
     for n in (4, 3, 2, 1):
         phrase = " ".join(words[:n])
         if len(words) >= n and phrase in _UNKNOWN and (n == len(words) or phrase not in _UNKNOWN_ONLY_WHOLE):
             return phrase
+    if _DOUBT.match(" ".join(folded.replace("\u2019", "'").split())):  # a comma ends it: "No, estoy seguro"
+        return _DOUBTED
     return None
 
 
@@ -92,8 +111,10 @@ def yesno(field: str, value: Any, *, unknown: bool = False) -> bool | str:
             return True
         if word in _FALSE:
             return False
-        if unknown and word in _UNKNOWN:
-            return UNKNOWN
+        if unknown and (
+            word in _UNKNOWN or (word.split()[:1] != [word] and unknown_phrase(word) == _DOUBTED)
+        ):
+            return UNKNOWN  # "no sé", or a sentence of doubt typed whole ("no estoy seguro")
     raise InvalidValue(field, value, "invalid.yesno_unknown" if unknown else "invalid.yesno")
 
 

@@ -190,3 +190,18 @@ def test_a_phone_with_an_extension_is_refused_not_stored_as_the_switchboard(sdcl
         "--json",
     )
     assert r.exit_code == 0 and json.loads(r.stdout)["callback_contacts"][0]["name"] == "Ana Díaz anexo 123"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [("no estoy seguro", "unknown"), ("No recuerdo", "unknown"), ("não tenho certeza", "unknown"),
+     ("I'm not sure", "unknown"), ("no sé", "unknown"), ("no", False), ("não", False), ("sí", True)],
+)  # fmt: skip
+def test_a_doubt_typed_whole_is_dont_know_at_a_prompt_in_a_flag_and_a_file(typed, read):
+    """The same sentences the inbox reads as "don't know" (test_mail_inbox) are it wherever an
+    answer is typed; a sentence that is neither (\"no tengo\") is asked again, never guessed."""
+    from sdcli import validate
+
+    assert validate.yesno("power_outage", typed, unknown=True) == read
+    with pytest.raises(validate.InvalidValue):
+        validate.yesno("power_outage", "no tengo", unknown=True)

@@ -286,7 +286,11 @@ def test_the_summary_is_in_the_session_language_and_the_json_is_not(sdcli, tmp_p
 @pytest.mark.parametrize(
     ("written", "stored"),
     [("No sé", None), ("No sabe", None), ("No lo sé, creo que no", None), ("Não sei", None), ("ni idea", None),
-     ("No se reinició", False), ("No, se reinició ayer", False), ("Sí, ya se reinició", True)],
+     ("No se reinició", False), ("No, se reinició ayer", False), ("Sí, ya se reinició", True),
+     ("No estoy seguro", None), ("No recuerdo", None), ("No me acuerdo", None), ("No sabría decir", None),
+     ("No tengo idea", None), ("No puedo confirmarlo", None), ("Não tenho certeza", None), ("Não lembro", None),
+     ("Não consigo confirmar", None), ("I’m not sure", None), ("No, estoy seguro de que no", False),
+     ("No, confirmo que no", False), ("No tengo idea de por qué, pero no", None)],
 )  # fmt: skip
 def test_dont_know_written_in_a_message_is_not_stored_as_no(sdcli, tmp_path, written, stored):
     """A "don't know" written as people write it is unknown (null, named in unknown_answers),

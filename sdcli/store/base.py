@@ -33,6 +33,7 @@ from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared
     check_upsert,
     checksum,
     diff,
+    found_keys,
     guarded,
     key_of,
     merge_counters,

@@ -9,13 +9,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sdcli import clock
-from sdcli.model import PREFIXES, format_id, parse_id
+from sdcli.model import PREFIXES, parse_id
 from sdcli.store.base import (
     Dump,
     Event,
     KeyConflict,
     UpsertResult,
     check_upsert,
+    found_keys,
     key_of,
     merge_counters,
     plan_upsert,
@@ -128,9 +129,7 @@ def upsert_many(store: PostgresStore, prefix: str, docs: list[dict[str, Any]], *
                 "SELECT pg_advisory_xact_lock(hashtext(%s))",
                 (f"sdcli-upsert:{store.target.schema}:{'*' if across else prefix}",),
             )
-        existing = _existing(cur, prefix, docs, key)
-        elsewhere = {k: format_id(p, n) for p in PREFIXES if across and p != prefix
-                     for k, n in _existing(cur, p, docs, key).items()}  # fmt: skip
+        existing, elsewhere = found_keys(prefix, across, lambda p: _existing(cur, p, docs, key))
         first = allocate(cur, prefix, 0)
         before: dict[int, int] = {}
 

@@ -86,6 +86,15 @@ def check_upsert(prefix: str, on_conflict: str, key: str | None, across: bool) -
         raise ValueError("across needs a key and on_conflict='skip'")
 
 
+def found_keys(
+    prefix: str, across: bool, lookup: Callable[[str], dict[str, int]]
+) -> tuple[dict[str, int], dict[str, str]]:
+    """(existing, elsewhere) of an upsert, inside its write: key → the lowest number of a ticket of
+    prefix with it, and (`across`) key → the id of one of another prefix (`lookup(p)`: the first)."""
+    others = [p for p in PREFIXES if p != prefix] if across else []
+    return lookup(prefix), {k: format_id(p, n) for p in others for k, n in lookup(p).items()}
+
+
 def key_of(doc: dict[str, Any], key: str | None) -> str | None:
     """The text of a document's key field; None when it has none (it is always created)."""
     if key is None:
@@ -228,8 +237,8 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
     allocated numbers from `first`; `fetch` reads the tickets an update needs (`keys`: each
     document's key_of, when the caller has them; `owned`: the documents a ticket is created from
     become it, see new_doc; `elsewhere`: key → the id of a ticket of another prefix with it, whose
-    documents are skipped, by_doc naming that ticket: see Store.upsert_many's `across`). Raises KeyConflict (all_or_nothing is the caller's: it raises on
-    `result.conflicts`)."""
+    documents are skipped, by_doc naming that ticket: see Store.upsert_many's `across`). Raises
+    KeyConflict (all_or_nothing is the caller's: it raises on `result.conflicts`)."""
     result = UpsertResult()
     current: dict[int, dict[str, Any]] = {}
     keys = [key_of(d, key) for d in docs] if keys is None else keys
@@ -239,15 +248,11 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
     created: dict[int, dict[str, Any]] = {}
     changed: dict[int, dict[str, Any]] = {}
     number = first
-    opened = {"at": at, "by": actor, "action": "opened", **event} if owned else None
-    alone = [opened] if opened is not None else None
+    opened, alone = _opened_entry(at, actor, event) if owned else (None, None)
+    elsewhere = elsewhere or {}
     for fields, k in zip(docs, keys, strict=True):
-        if elsewhere and k in elsewhere:
-            result.by_doc.append(elsewhere[k])
-            result.skipped.append(elsewhere[k])
-            continue
-        n = existing.get(k) if k is not None else None
-        if n is None:
+        n = existing.get(k)  # type: ignore[arg-type]  # None (no key) is no key of existing's
+        if n is None and k not in elsewhere:
             tid = format_id(prefix, number)
             created[number] = new_doc(prefix, number, fields, actor, at, at, event, owned=owned, entry=opened,
                                       alone=alone, tid=tid)  # fmt: skip
@@ -258,17 +263,23 @@ def plan_upsert(prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_
                 existing[k] = number
             number += 1
             continue
-        tid = format_id(prefix, n)
+        tid = elsewhere[k] if n is None else format_id(prefix, n)  # type: ignore[index]  # (across: skip)
         result.by_doc.append(None if on_conflict == "fail" else tid)
         if on_conflict == "skip":
             result.skipped.append(tid)
         elif on_conflict == "fail":
             result.conflicts.append(k)  # type: ignore[arg-type]
-        else:
-            _update(fields, n, tid, new_from=first, current=current, created=created, changed=changed,
+        else:  # n is a number here: a key held elsewhere is only ever skipped (across)
+            _update(fields, n, tid, new_from=first, current=current, created=created, changed=changed,  # type: ignore[arg-type]
                     result=result, event=event, actor=actor, at=at)  # fmt: skip
     result.created = [created[n]["id"] for n in range(first, number)]
     return UpsertPlan(result, created, changed, number)
+
+
+def _opened_entry(at: str, actor: str, event: Event) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The 'opened' event of a bulk write's owned documents, and the history of one bringing none."""
+    opened = {"at": at, "by": actor, "action": "opened", **event}
+    return opened, [opened]
 
 
 def _update(fields: dict[str, Any], n: int, tid: str, *, new_from: int, current: dict[int, dict[str, Any]],

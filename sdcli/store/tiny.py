@@ -31,6 +31,7 @@ from sdcli.store.base import (
     UpsertPlan,
     UpsertResult,
     check_upsert,
+    found_keys,
     guarded,
     key_of,
     new_doc,
@@ -316,9 +317,8 @@ class TinyStore(Store):
             refuse_if_moved(self, txn)
             keys = [key_of(d, key) for d in docs] if key else None
             wanted = [k for k in keys or () if k is not None]
-            existing = self.keys(prefix, key, wanted) if key and wanted else {}
-            elsewhere = {k: format_id(p, n) for p in PREFIXES if across and key and wanted and p != prefix
-                         for k, n in self.keys(p, key, wanted).items()}  # fmt: skip
+            existing, elsewhere = (found_keys(prefix, across, lambda p: self.keys(p, key, wanted))
+                                   if key and wanted else ({}, {}))  # fmt: skip
             first = txn.allocate(prefix, self.warnings)
             plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event, at=at,
                                first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns),
