@@ -259,11 +259,12 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
     zones: dict[str | None, tzinfo | None] = {}  # imports repeat their few zones, contracts and calendars
     flow = states.flow("incident", home)
     for doc in docs:
-        if doc.get("channel") == "email" and not doc.get("ack_due") and doc.get("opened_at"):
+        received = doc.get("received_at") or doc.get("opened_at")  # 15 minutes from receipt, as `open` counts
+        if doc.get("channel") == "email" and not doc.get("ack_due") and received:
             name = doc.get("timezone")
             if name not in zones:
                 zones[name] = clock.get_tz(name)
-            doc["ack_due"] = ack_due(clock.from_iso(doc["opened_at"]), zones[name])
+            doc["ack_due"] = ack_due(clock.from_iso(received), zones[name])
         if not doc.get("severity") or doc.get("recovery_due") or not doc.get("opened_at"):
             continue
         if doc.get("status", flow.initial) not in flow.active:

@@ -337,3 +337,21 @@ def test_a_number_the_message_gives_as_an_answer_is_not_taken_for_the_senders(sd
     doc = sdcli.json("show", m["id"], "--json")
     assert doc["source_number"] == "+5114117000", doc
     assert [c["phone"] for c in doc["callback_contacts"]] == ["+51987654321"], doc
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [("enlace caído desde las 8", "link_down"), ("No funciona, enlace caído", "link_down"),
+     ("El enlace no está caído, pero está muy lento", None), ("el enlace no está caído", None),
+     ("Llamadas se cortan, el enlace está caído", None), ("servicio lento", "slow")],
+)  # fmt: skip
+def test_a_problem_written_in_a_sentence_is_the_one_it_names_never_a_guess(sdcli, tmp_path, written, stored):
+    """The problem drives the severity: a sentence naming two problems, or denying the one it
+    names, leaves the answer missing (`sdcli complete` asks it), never the first word that matched."""
+    key = "Descripción del problema (enlace no disponible, servicio lento, degradado, etc.)"
+    (tmp_path / "m.eml").write_bytes(questionnaire({**SPANISH, key: written}, mid="<p@x.pe>"))
+    (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
+    doc = sdcli.json("show", m["id"], "--json")
+    assert doc.get("problem") == stored, doc
+    missing = [e if isinstance(e, str) else e["key"] for e in doc.get("missing_answers", [])]
+    assert ("problem" in missing) is (stored is None), doc

@@ -455,6 +455,20 @@ def test_imported_open_incidents_get_the_deadlines_classify_gives(sdcli, home, s
     assert [d["id"] for d in breached] == [docs["A"]["id"]]
 
 
+def test_an_imported_email_report_is_acknowledged_15_minutes_after_it_was_received(sdcli, store):
+    """Not after it was opened: a report received at 08:50 and opened at 09:00 is due at 09:05,
+    as `open --received-at` counts it, and an acknowledgement at 09:10 is late."""
+    rows = [imported(customer_reference="E", channel="email", received_at="01/12/2026 08:50",
+                     opened_at="01/12/2026 09:00")]  # fmt: skip
+    assert import_rows(sdcli, rows)["created"] == 1
+    (doc,) = store.all_tickets("INC")
+    assert doc["received_at"] == "2026-12-01T08:50:00-05:00" and doc["ack_due"] == "2026-12-01T09:05:00-05:00"
+    acked = sdcli.json("ack", doc["id"], "--json", env={"SDCLI_NOW": "2026-12-01T09:10:00-05:00"})
+    assert (
+        acked["acked_at"] == "2026-12-01T09:10:00-05:00" and acked["ack_due"] == "2026-12-01T09:05:00-05:00"
+    )
+
+
 OPENING = ("24x7", "Mon-Fri 08:00-18:00", "Mon-Sat 07:00-19:00", "Mon-Sun 06:00-24:00")
 STEP = timedelta(minutes=15)
 

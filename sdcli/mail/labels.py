@@ -145,11 +145,17 @@ def question_labels(questions: Iterable[object]) -> Labels:
     return Labels(out)
 
 
+#: words that deny what follows in their clause ("el enlace no está caído", "não está lento")
+_NEGATIONS = frozenset({"no", "nao", "not", "isnt", "ni", "nem", "nunca", "never"})
+
+
 def pick_choice(choices: list[dict[str, object]], text: str) -> str | None:
-    """The choice an answer names: the one whose label or e-mail spelling appears first in it
-    (the longest when several start at one word), None when none does."""
+    """The one choice an answer names by a label or an e-mail spelling; None when it names none,
+    several ("no está caído, pero está lento": which one is not for sdcli to guess; the answer is
+    then missing and `sdcli complete` asks it), or only denies one ("el enlace no está caído")."""
     words = [w for w, _ in tokens(text)]
-    best: tuple[int, int, str] | None = None
+    starts = [m.start() for m in _WORD.finditer(text)]  # the same words, where each begins
+    named: dict[str, bool] = {}  # value -> affirmed somewhere (else only denied)
     for c in choices:
         spellings = [str(v) for k, v in c.items() if isinstance(v, str) and k != "value"]
         spellings.append(str(c["value"]).replace("_", " "))
@@ -160,7 +166,15 @@ def pick_choice(choices: list[dict[str, object]], text: str) -> str | None:
             want = [w for w, _ in tokens(s)]
             for i in range(len(words) - len(want) + 1):
                 if want and words[i : i + len(want)] == want:
-                    rank = (i, -len(want), str(c["value"]))
-                    best = rank if best is None or rank < best else best
-                    break
-    return None if best is None else best[2]
+                    value = str(c["value"])
+                    named[value] = named.get(value, False) or not _denied(text, words, starts, i)
+    affirmed = [v for v, yes in named.items() if yes]
+    return affirmed[0] if len(affirmed) == 1 and len(named) == 1 else None
+
+
+def _denied(text: str, words: list[str], starts: list[int], i: int) -> bool:
+    """Whether a negation stands within the two words before word i, in its clause (no , ; . between)."""
+    for j in (i - 1, i - 2):
+        if j >= 0 and words[j] in _NEGATIONS:
+            return not re.search(r"[,;.:!?]", text[starts[j] : starts[i]])
+    return False
