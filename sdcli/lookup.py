@@ -124,7 +124,21 @@ def matches(doc: dict[str, Any], text: str) -> bool:
     if not want:
         return True
     digits = _digits(want) if not want.strip("+0123456789 -().") else ""
+    dialled = _dialled(want, doc.get("country")) if len(digits) >= 6 else ""
     for value in _texts(doc):
         if want in fold(value) or (len(digits) >= 4 and digits in _digits(value)):
             return True
+        if dialled and dialled in _digits(value):
+            return True
     return False
+
+
+def _dialled(number: str, country: Any) -> str:
+    """The digits of a number as the ticket's country dials it in full: '(01) 411-7000' in PE is
+    5114117000, as stored (E.164), so the national form with its trunk prefix finds it too."""
+    from sdcli.validate import parsed_phone  # deferred: phonenumbers, for searches of a number only
+
+    if not isinstance(country, str):
+        return ""
+    e164, _ext = parsed_phone(number, country.upper())
+    return _digits(e164 or "")

@@ -192,14 +192,14 @@ _EXTENSION = re.compile(
 def _phone(value: str, region: str | None, field: str = "phone") -> str | None:
     """E.164 of a valid number, else None. A number with an extension (anexo 123, ext. 45) is
     refused: E.164 has no room for one, and storing the switchboard alone would lose who to ask for."""
-    e164, extension = _parsed_phone(value, region)
+    e164, extension = parsed_phone(value, region)
     if extension:
         raise InvalidValue(field, value, "invalid.phone_extension", ext=extension)
     return e164
 
 
 @lru_cache(maxsize=65536)
-def _parsed_phone(value: str, region: str | None) -> tuple[str | None, str | None]:
+def parsed_phone(value: str, region: str | None) -> tuple[str | None, str | None]:
     """(E.164 or None, the extension written): one parse of a text in a region, whichever field
     it answers (an import's source and destination numbers are often the same)."""
     import phonenumbers

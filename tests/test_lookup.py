@@ -146,6 +146,25 @@ def test_search_finds_by_every_field_a_caller_quotes_accents_and_case_aside(sdcl
     assert r.exit_code == 2 and "give the words to search for" in err(r)
 
 
+def test_a_number_in_its_national_form_finds_the_phone_stored_in_full(sdcli, store):
+    """The caller reads the number as the intake took it ('(01) 411-7000' in Peru, trunk prefix
+    and all); it is stored as +5114117000, and searching either form finds it, in the ticket's country."""
+    make_incident(
+        store,
+        country="PE",
+        callback_contacts=[{"name": "Ana", "email": "ana@acme.pe", "phone": "+5114117000"}],
+    )
+    make_incident(
+        store, country="CL", callback_contacts=[{"name": "Rosa", "email": "r@m.cl", "phone": "+56224117000"}]
+    )
+
+    def found(text: str) -> list[str]:
+        return _ids(sdcli.json("search", text, "--json"))
+
+    assert found("(01) 411-7000") == ["INC1"] == found("01 4117000") == found("+51 1 411 7000")
+    assert found("(044) 411-7000") == []  # another Peruvian area: not this number
+
+
 def test_list_search_and_customer_filters_ignore_accents(sdcli, store):
     _seed(store)
     assert _ids(sdcli.json("list", "--customer", "telefonica", "--json")) == ["INC1"]
