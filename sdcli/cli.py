@@ -99,6 +99,18 @@ class SdcliGroup(TyperGroup):
             matches = get_close_matches(args[0], self.list_commands(ctx)) if args else []
             if matches:
                 e.message = f"{e.message.rstrip('.')}. Did you mean {', '.join(repr(m) for m in matches)}?"
+            if args:  # said in the session's language (usage.py)
+                e.sdcli_unknown_command = (args[0], [repr(m) for m in matches])  # type: ignore[attr-defined]
+            raise
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except typer.TyperException as e:  # the root's own options: before its callback knows the language
+            from sdcli import i18n
+
+            i18n.use(i18n.resolve_quietly())
+            _usage_error(e)
             raise
 
     def invoke(self, ctx: Any) -> Any:
@@ -114,7 +126,10 @@ class SdcliGroup(TyperGroup):
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
             typer.echo("\n" + i18n.t("error.interrupted"), err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except (typer.Exit, typer.Abort):
+            raise
+        except typer.TyperException as e:
+            _usage_error(e)
             raise
         except BrokenPipeError:
             raise typer.Exit(1) from None
@@ -142,6 +157,24 @@ class SdcliGroup(TyperGroup):
         result = super().invoke(ctx)
         sys.stdout.flush()  # a full disk under `> file` is told here, while it can be an error
         return result
+
+
+def _usage_error(e: Any) -> None:
+    """A usage error (exit 2) said in the session's language, as Click would show it (usage.py);
+    any other of Typer's errors is left to it."""
+    from typer._click.exceptions import UsageError
+
+    if isinstance(e, UsageError):
+        from sdcli import i18n
+        from sdcli.usage import lines
+
+        root = e.ctx.find_root() if e.ctx is not None else None
+        asked = root.params.get("lang") if root is not None else None
+        if asked in i18n.LANGS:  # `sdcli --lang es lista`: before the root's callback set it
+            i18n.use(asked)
+
+        typer.echo("\n".join(lines(e)), err=True)
+        raise typer.Exit(e.exit_code) from None
 
 
 def _hook_ticket_ids(command: Any) -> None:

@@ -190,3 +190,46 @@ def test_json_stays_language_free(sdcli, home):
         "link down; whether there is a contingency is not known"
     )
     assert json.dumps(c, ensure_ascii=False).count("contingência") == 0
+
+
+USAGE_ERRORS = [  # (argv, what the reason says in es) — Click's own errors, every kind of them
+    (["list", "--limit", "abc"], "valor no válido para '--limit': 'abc'; se espera un número entero"),
+    (["list", "--limit", "0"], "valor no válido para '--limit': '0'; se espera 1 o más"),
+    (["list", "--nope"], "no existe la opción --nope"),
+    (["list", "--limit"], "la opción --limit necesita un valor"),
+    (["list", "xyz"], "argumentos de más: xyz"),
+    (["note"], "falta el argumento 'ID'"),
+    (["lista"], "no existe el comando 'lista'; ¿quiso decir 'list'?"),
+    (["--bogus", "list"], "no existe la opción --bogus"),
+]
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_a_usage_error_is_said_in_the_sessions_language_with_exit_2(sdcli, home, lang):
+    """Click's usage errors (a value of the wrong type, an unknown option or command, a missing
+    argument) were English in a Spanish or Portuguese session; the reason, the usage line and the
+    hint are the session's now, by --lang and by SDCLI_LANG alike, and the exit code stays 2."""
+    shown = []
+    for argv, spanish in USAGE_ERRORS:
+        for r in (sdcli("--lang", lang, *argv) if "--bogus" not in argv else sdcli(*argv, env={"SDCLI_LANG": lang}),
+                  sdcli(*argv, env={"SDCLI_LANG": lang})):  # fmt: skip
+            assert r.exit_code == 2, (argv, r.output)
+            text = err(r)
+            assert text.rstrip().splitlines()[-1].startswith("Error: " if lang == "es" else "Erro: "), text
+            if lang == "es":
+                assert spanish in text, (argv, text)
+            shown.append(_notation_aside(text))
+    assert english_in("\n".join(shown), lang) == [], english_in("\n".join(shown), lang)
+    r = sdcli("--lang", lang)  # a language and no command
+    assert (
+        r.exit_code == 2
+        and english_in(err(r).replace("[OPTIONS]", "").replace("COMMAND [ARGS]...", ""), lang) == []
+    )
+    r = sdcli("--lang", "en", "list", "--limit", "abc")
+    assert err(r).rstrip().endswith("Error: invalid value for '--limit': 'abc'; a whole number is expected")
+
+
+def _notation_aside(text: str) -> str:
+    """A usage line's metavars (OPTIONS, ID, TEXT: the notation the help shows too) and the command
+    names quoted (what the agent types) are not English shown to the agent."""
+    return re.sub(r"'(?:list|lista)'|\b[A-Z]{2,}\b", " ", text)

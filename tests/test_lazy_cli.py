@@ -85,7 +85,7 @@ def test_a_command_runs_after_it_is_loaded(home):
 def test_a_mistyped_command_is_told_the_nearest_names_of_the_table(home):
     r, modules = run(home, "opne")
     assert r.returncode == 2
-    assert "No such command 'opne'. Did you mean 'open', 'reopen'?" in r.stderr
+    assert "Error: no such command 'opne'; did you mean 'open', 'reopen'?" in r.stderr
     assert command_modules(modules) == set()
 
 
