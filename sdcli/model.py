@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.errors import BadTicketId
+from sdcli.pauses import escalation_from
 
 PREFIXES = {"INC": "incident", "SSR": "ssr", "CHG": "change"}
 KIND_PREFIX = {kind: prefix for prefix, kind in PREFIXES.items()}
@@ -59,7 +60,14 @@ def format_id(prefix: str, number: int) -> str:
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
+    """A ticket's SUMMARY_FIELDS, and an incident's escalation_from when completed pauses moved
+    its escalation clock's start past opened_at (pauses.escalation_from: summaries carry no pauses)."""
+    out = {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
+    if "sla_pauses" in doc:
+        start = escalation_from(doc)
+        if start is not None:
+            out["escalation_from"] = start
+    return out
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def test_migration_5_fills_the_query_columns_of_tickets_already_stored(pg_server
         c.execute(f"ALTER TABLE {schema}.tickets " + ", ".join(f"DROP COLUMN {col}" for col, _ in COLUMNS))
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 5")
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-query-columns", "open-incomplete-column"]
+    assert open_store(url, home=home).migrate() == ["open-query-columns", "open-incomplete-column",
+                                                   "open-escalation-from-column"]  # fmt: skip
     again = open_store(url, home=home)
     with again._reading() as cur:
         cur.execute("SELECT count(*) FILTER (WHERE q_rank IS NULL), count(*) FILTER (WHERE q_rank IS NOT NULL), "
@@ -108,11 +109,11 @@ def test_migration_6_fills_the_incomplete_column_of_tickets_already_stored(pg_se
             tid, lambda doc, m=missing: (doc.__setitem__("missing_answers", m), {"action": "t"})[1], actor="t"
         )
     schema = url.rpartition("schema=")[2]
-    with pg_server.admin() as c:  # as a schema-5 store had it: no incomplete column
-        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_incomplete")
+    with pg_server.admin() as c:  # as a schema-5 store had it: no incomplete column (nor migration 7's)
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_incomplete, DROP COLUMN q_escalation_from")
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 6")
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-incomplete-column"]
+    assert open_store(url, home=home).migrate() == ["open-incomplete-column", "open-escalation-from-column"]
     again = open_store(url, home=home)
     q = OpenQuery(incomplete=True)
     want = page(q, again.open_summaries())
