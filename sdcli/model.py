@@ -24,7 +24,7 @@ SUMMARY_FIELDS = (
     "id", "kind", "status", "customer", "site", "severity", "opened_at", "channel",
     "service_type", "problem", "customer_reference", "ack_due", "acked_at", "recovery_due",
     "sla_paused_at", "escalation", "category", "type", "external_id", "timezone", "updated_at",
-    "missing_answers",
+    "missing_answers", "escalation_from",
 )  # fmt: skip
 
 
@@ -60,12 +60,15 @@ def format_id(prefix: str, number: int) -> str:
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:
-    """A ticket's SUMMARY_FIELDS, and an incident's escalation_from when completed pauses moved
-    its escalation clock's start past opened_at (pauses.escalation_from: summaries carry no pauses)."""
+    """A ticket's SUMMARY_FIELDS; an incident's escalation_from is made from its SLA pauses (set
+    when completed ones moved its escalation clock's start past opened_at: pauses.escalation_from),
+    a summary's own kept (summaries carry no pauses)."""
     out = {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
     if "sla_pauses" in doc:
         start = escalation_from(doc)
-        if start is not None:
+        if start is None:
+            out.pop("escalation_from", None)
+        else:
             out["escalation_from"] = start
     return out
 

@@ -258,7 +258,7 @@ class OpenIndex:
             if _version(db) != VERSION:  # an older shape (rebuilt at the next write): by the reference
                 condition, args = where(replace(q, incomplete=False, escalation=None))
                 found = db.execute(f"SELECT summary FROM open WHERE {condition}", args).fetchall()
-                return page(q, _older(q, [loads(r[0]) for r in found], tickets))
+                return _older(q, [loads(r[0]) for r in found], tickets)
             condition, args = where(q)
             table = source(q)
             (total,) = db.execute(f"SELECT count(*) FROM {table} WHERE {condition}", args).fetchone()
@@ -365,10 +365,18 @@ def _unindexed(db: sqlite3.Connection, tables: Iterable[str]) -> list[str]:
 Tickets = Callable[[list[str]], dict[str, dict[str, Any] | None]]
 
 
-def _older(q: OpenQuery, found: list[dict[str, Any]], tickets: Tickets | None) -> list[dict[str, Any]]:
-    """The summaries of an index of an older shape as this sdcli makes them, where the query needs
-    what they may lack: escalation_from (version 2 kept none) from the incidents' documents."""
-    if tickets is None or (q.escalation is None and q.sort != "escalation_from"):
+def _older(q: OpenQuery, found: list[dict[str, Any]], tickets: Tickets | None) -> Page:
+    """The page of an index of an older shape, its summaries as this sdcli makes them: an
+    incident's escalation_from (version 2 kept none) from its document, read for every summary
+    the query filters or sorts by it, else for the rows shown."""
+    if q.escalation is not None or q.sort == "escalation_from":
+        return page(q, _fresh(found, tickets))
+    shown = page(q, found)
+    return Page(_fresh(shown.rows, tickets), shown.total)
+
+
+def _fresh(found: list[dict[str, Any]], tickets: Tickets | None) -> list[dict[str, Any]]:
+    if tickets is None:
         return found
     docs = tickets([s["id"] for s in found if str(s.get("id", "")).startswith("INC")])
     return [s if (doc := docs.get(s["id"])) is None else summary(doc) for s in found]

@@ -122,9 +122,9 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
     parts: list[str] = ["NOT finished"]
     args: list[Any] = []
 
-    def among(column: str, options: tuple[Any, ...]) -> None:
-        parts.append(f"{column} = ANY(%s)")
-        args.append(list(options))
+    def among(column: str, options: tuple[Any, ...]) -> None:  # one value: an index gives its order
+        parts.append(f"{column} = %s" if len(options) == 1 else f"{column} = ANY(%s)")
+        args.append(options[0] if len(options) == 1 else list(options))
 
     if q.prefix is not None:
         parts.append("prefix = %s")
