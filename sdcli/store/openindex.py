@@ -17,13 +17,13 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sdcli.errors import StoreDamaged
-from sdcli.model import PREFIXES, format_id, parse_id, summary
+from sdcli.model import PREFIXES, format_id, parse_id
 from sdcli.store.files import dumps, loads, unwritable
+from sdcli.store.openindex_older import Older, Tickets
 from sdcli.store.openindex_sql import rows, source, where
 from sdcli.store.query import (
     OpenQuery,
@@ -31,7 +31,6 @@ from sdcli.store.query import (
     escalation_start,
     fold,
     level_attempted,
-    page,
     sort_value,
     timestamp,
 )
@@ -125,6 +124,7 @@ class OpenIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.older = Older()  # how an index of an older shape is read (what it lacks, read once)
 
     def exists(self) -> bool:
         return os.path.lexists(self.path)
@@ -256,9 +256,7 @@ class OpenIndex:
             return Page([], 0)
         with self._db(write=False) as db:
             if _version(db) != VERSION:  # an older shape (rebuilt at the next write): by the reference
-                condition, args = where(replace(q, incomplete=False, escalation=None))
-                found = db.execute(f"SELECT summary FROM open WHERE {condition}", args).fetchall()
-                return _older(q, [loads(r[0]) for r in found], tickets)
+                return self.older.page(db, q, tickets)
             condition, args = where(q)
             table = source(q)
             (total,) = db.execute(f"SELECT count(*) FROM {table} WHERE {condition}", args).fetchone()
@@ -359,27 +357,6 @@ def _unindexed(db: sqlite3.Connection, tables: Iterable[str]) -> list[str]:
                 db.execute(f"DROP INDEX IF EXISTS {sql.split()[5]}")
                 later.append(sql)
     return later
-
-
-#: the documents of ticket ids as the shards have them (None: no such ticket)
-Tickets = Callable[[list[str]], dict[str, dict[str, Any] | None]]
-
-
-def _older(q: OpenQuery, found: list[dict[str, Any]], tickets: Tickets | None) -> Page:
-    """The page of an index of an older shape, its summaries as this sdcli makes them: an
-    incident's escalation_from (version 2 kept none) from its document, read for every summary
-    the query filters or sorts by it, else for the rows shown."""
-    if q.escalation is not None or q.sort == "escalation_from":
-        return page(q, _fresh(found, tickets))
-    shown = page(q, found)
-    return Page(_fresh(shown.rows, tickets), shown.total)
-
-
-def _fresh(found: list[dict[str, Any]], tickets: Tickets | None) -> list[dict[str, Any]]:
-    if tickets is None:
-        return found
-    docs = tickets([s["id"] for s in found if str(s.get("id", "")).startswith("INC")])
-    return [s if (doc := docs.get(s["id"])) is None else summary(doc) for s in found]
 
 
 def _version(db: sqlite3.Connection) -> str | None:
