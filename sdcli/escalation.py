@@ -115,7 +115,7 @@ def state(
         "severity": severity,
         "severity_classified": at.classified,
         "age_minutes": int(at.age.total_seconds() // 60),
-        "escalation_from": sla.site_iso(doc, at.started, zone),
+        "escalation_from": sla.site_iso(doc, at.started, zone),  # as pauses.escalation_from writes it
         "recovery_due": doc.get("recovery_due"),
         "current_level": at.current,
         "active_level": at.active,

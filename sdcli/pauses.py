@@ -14,6 +14,7 @@ from typing import Any
 
 from sdcli import clock
 from sdcli.calendars import instant
+from sdcli.errors import InvalidValue
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,15 @@ def escalation_clock(doc: dict[str, Any]) -> tuple[datetime, datetime | None]:
 
 
 def escalation_from(doc: dict[str, Any]) -> str | None:
-    """The escalation clock's start as the open index keeps it (in the summary): ISO 8601 in the
-    offset of opened_at, None when no completed pause moved it (it is opened_at)."""
+    """The escalation clock's start as the open index and `escalate --json` give it: ISO 8601 in
+    the site's zone (its offset at that instant; opened_at's without a zone), None when no
+    completed pause moved it (it is opened_at)."""
     if not doc.get("sla_pauses") or not isinstance(doc.get("opened_at"), str):
         return None
     try:
         opened = clock.from_iso(doc["opened_at"])
         start, _ = escalation_clock(doc)
-    except (KeyError, TypeError, ValueError):  # a damaged pause: the index keeps opened_at
+        zone = clock.get_tz(doc.get("timezone")) or opened.tzinfo
+    except (KeyError, TypeError, ValueError, InvalidValue):  # a damaged pause or zone: opened_at
         return None
-    return None if start == opened else clock.iso(start.astimezone(opened.tzinfo))
+    return None if start == opened else clock.iso(start.astimezone(zone))

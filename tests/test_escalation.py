@@ -267,6 +267,8 @@ def test_a_reopened_incident_escalates_on_its_running_time_not_its_days_resolved
     assert st["escalation_from"] == "2026-12-04T07:00:00-05:00"
     assert st["next_level_at"] == "2026-12-04T08:00:00-05:00"
     assert due(sdcli, three_days + 35) == [(inc, 2, "2026-12-04T07:30:00-05:00")]
+    (row,) = sdcli.json("shift", "--json", env=at(three_days + 35))["escalation_due"]
+    assert row["escalation_from"] == st["escalation_from"]  # the same instant, written alike
     r = sdcli("escalate", inc, "--call", "Martin Hale", "--outcome", "busy", env=at(three_days + 35))
     assert r.exit_code == 1 and "above the correct level 2" in r.stderr  # not the director
 
