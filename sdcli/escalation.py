@@ -1,7 +1,8 @@
 """An incident's escalation state and the source's calling rules. No CLI imports.
 
 - escalate only registered incidents, never resolved or closed ones;
-- the correct level follows the severity and the incident's age (thresholds as data);
+- the correct level follows the severity and the incident's age (thresholds as data): its running
+  time, as the SLA clock counts it (time on hold, and resolved before a reopen, excluded);
 - calling above the correct level needs an explicit, recorded reason;
 - by phone; email is a backup that is not monitored 24x7; SMS and WhatsApp are refused;
 - after 3 consecutive failed calls at a level: leave a voicemail and go to the next level;
@@ -18,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sla, states
+from sdcli import clock, pauses, sla, states
 from sdcli.errors import InvalidValue, RefusedTransition, RuleViolation
 from sdcli.escalation_table import (
     CALL_CHANNELS,
@@ -49,11 +50,12 @@ def correct_level(table: EscalationTable, severity: int, age: timedelta) -> int:
     return level
 
 
-def next_level_at(table: EscalationTable, severity: int, opened: datetime, now: datetime) -> datetime | None:
-    """When the next level above the current correct one becomes correct by time."""
-    current = correct_level(table, severity, now - opened)
+def next_level_at(table: EscalationTable, severity: int, started: datetime, now: datetime) -> datetime | None:
+    """When the next level above the current correct one becomes correct by time, the escalation
+    clock running from `started` (opened_at, later by the completed pauses: pauses.escalation_clock)."""
+    current = correct_level(table, severity, now - started)
     later = [
-        opened + timedelta(minutes=lv.after[severity])
+        started + timedelta(minutes=lv.after[severity])
         for lv in table.levels
         if lv.level > current and severity in lv.after
     ]
@@ -80,7 +82,9 @@ class Position:
 
     severity: int
     classified: bool  # False: an unclassified incident escalates on its suggestion
-    opened: datetime
+    started: datetime  # the escalation clock's start: opened_at, later by the completed SLA pauses
+    stopped: datetime | None  # the start of the pause it is in (its age stands still), else None
+    age: timedelta  # the running time: time on hold and resolved before a reopen excluded
     current: int  # the correct level, by severity and age
     active: int  # the level to call: the correct one, or higher after failed calls
 
@@ -89,30 +93,33 @@ def position(
     doc: dict[str, Any], table: EscalationTable, now: datetime, home: Path | None = None
 ) -> Position:
     severity, classified = severity_of(doc, home)
-    opened = clock.from_iso(doc["opened_at"])
-    current = correct_level(table, severity, now - opened)
+    started, stopped = pauses.escalation_clock(doc)
+    age = (now if stopped is None else min(now, stopped)) - started
+    current = correct_level(table, severity, age)
     active = max(current, int(doc.get("escalation", {}).get("active_level", 1)))
-    return Position(severity, classified, opened, current, min(active, table.top))
+    return Position(severity, classified, started, stopped, age, current, min(active, table.top))
 
 
 def state(
     doc: dict[str, Any], table: EscalationTable, now: datetime, home: Path | None = None
 ) -> dict[str, Any]:
-    """current_level (by severity and age), active_level (raised by failed calls), next_level_at:
-    what `escalate --json` gives and the table view shows (computed once per run and view)."""
+    """current_level (by severity and age), active_level (raised by failed calls), next_level_at
+    (none while a pause stands: the clock waits), the age and escalation_from the levels count
+    from: what `escalate --json` gives and the table view shows (computed once per run and view)."""
     at = position(doc, table, now, home)
-    severity, opened = at.severity, at.opened
-    nxt = next_level_at(table, severity, opened, now)
+    severity, zone = at.severity, clock.from_iso(doc["opened_at"]).tzinfo
+    nxt = next_level_at(table, severity, at.started, now) if at.stopped is None else None
     hist = attempts(doc)
     return {
         "id": doc["id"],
         "severity": severity,
         "severity_classified": at.classified,
-        "age_minutes": int((now - opened).total_seconds() // 60),
+        "age_minutes": int(at.age.total_seconds() // 60),
+        "escalation_from": sla.site_iso(doc, at.started, zone),  # as pauses.escalation_from writes it
         "recovery_due": doc.get("recovery_due"),
         "current_level": at.current,
         "active_level": at.active,
-        "next_level_at": sla.site_iso(doc, nxt, opened.tzinfo) if nxt else None,
+        "next_level_at": sla.site_iso(doc, nxt, zone) if nxt else None,
         "owner": doc.get("escalation", {}).get("owner"),
         "levels": [
             {
@@ -156,7 +163,7 @@ def due_now(
     documents: dict[str, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """Open incidents whose correct level (by time) is above the highest level already attempted,
-    the longest due first (then the oldest, then in id order). An unclassified incident is due on
+    the longest due first (then the longest running, then in id order). An unclassified incident is due on
     its suggested severity, as `escalate` calls it (severity_of), suggested from its whole
     document: `documents` (id → document) when `incidents` are summaries. Raises ConfigError
     for a table that cannot be used."""
@@ -178,20 +185,22 @@ def due_entry(
 ) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """(its order in the due list, the row with next_level_at and due_level) of an incident whose
     correct level by time is above the highest attempted, else None."""
-    opened = clock.from_iso(s["opened_at"])
-    current = correct_level(table, severity, now - opened)
+    started, _ = pauses.escalation_clock(s)  # a running incident: no pause stands
+    current = correct_level(table, severity, now - started)
     done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
     if current <= max(done, 1):
         return None
-    return due_row(s, opened, opened + timedelta(minutes=table.level(current).after[severity]), current)
+    return due_row(s, started, started + timedelta(minutes=table.level(current).after[severity]), current)
 
 
 def due_row(
-    s: dict[str, Any], opened: datetime, since: datetime, level: int
+    s: dict[str, Any], started: datetime, since: datetime, level: int
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """An incident due at `level` since `since`: its order in the due list (longest due first,
-    then the oldest, then in id order) and its row, with when the level came due in its site's zone."""
-    from sdcli.store.query import id_order, timestamp  # deferred: the listings' module, not escalate ID's
+    """An incident whose escalation clock started at `started` due at `level` since `since`: its
+    order in the due list (longest due first, then the longest running, then in id order) and its
+    row, with when the level came due in its site's zone."""
+    from sdcli.store.query import id_order  # deferred: the listings' module, not escalate ID's
 
-    row = {**s, "next_level_at": sla.site_iso(s, since, opened.tzinfo), "due_level": level}
-    return (since, timestamp(s["opened_at"]), id_order(s)), row
+    zone = clock.from_iso(s["opened_at"]).tzinfo
+    row = {**s, "next_level_at": sla.site_iso(s, since, zone), "due_level": level}
+    return (since, started.timestamp(), id_order(s)), row

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.errors import BadTicketId
+from sdcli.pauses import escalation_from
 
 PREFIXES = {"INC": "incident", "SSR": "ssr", "CHG": "change"}
 KIND_PREFIX = {kind: prefix for prefix, kind in PREFIXES.items()}
@@ -23,7 +24,7 @@ SUMMARY_FIELDS = (
     "id", "kind", "status", "customer", "site", "severity", "opened_at", "channel",
     "service_type", "problem", "customer_reference", "ack_due", "acked_at", "recovery_due",
     "sla_paused_at", "escalation", "category", "type", "external_id", "timezone", "updated_at",
-    "missing_answers",
+    "missing_answers", "escalation_from",
 )  # fmt: skip
 
 
@@ -59,7 +60,17 @@ def format_id(prefix: str, number: int) -> str:
 
 
 def summary(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
+    """A ticket's SUMMARY_FIELDS; an incident's escalation_from is made from its SLA pauses (set
+    when completed ones moved its escalation clock's start past opened_at: pauses.escalation_from),
+    a summary's own kept (summaries carry no pauses)."""
+    out = {k: doc[k] for k in SUMMARY_FIELDS if k in doc}
+    if "sla_pauses" in doc:
+        start = escalation_from(doc)
+        if start is None:
+            out.pop("escalation_from", None)
+        else:
+            out["escalation_from"] = start
+    return out
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, escalation, states
+from sdcli import clock, escalation, pauses, states
 from sdcli.errors import ConfigError
 from sdcli.escalation_table import EscalationTable, load_table
 from sdcli.i18n import Message
@@ -80,17 +80,18 @@ def _incomplete(store: Store, active: frozenset[str], limit: int | None) -> Page
 def escalations_due(store: Store, now: datetime, home: Path | None = None, limit: int | None = None) -> Page:
     """escalation.due_now's answer (its reference) read from the open index: for each severity
     and each span of age in which the correct level is constant, the running classified
-    incidents opened in that span whose highest level attempted is below it, oldest first;
-    merged by the instant each became due. Raises ConfigError for a table that cannot be used."""
+    incidents whose escalation clock started in that span (escalation_from: opened_at, later by
+    the completed SLA pauses) and whose highest level attempted is below it, the longest running
+    first; merged by the instant each became due. Raises ConfigError for a table that cannot be used."""
     table = load_table(home, store.customers())
     running = tuple(sorted(states.flow("incident", home).running))
     if not running:
         return Page([], 0)
     streams: list[Iterator[tuple[tuple[Any, ...], dict[str, Any]]]] = []
     total = 0
-    for severity, level, opened in _windows(table, now):
+    for severity, level, started in _windows(table, now):
         q = OpenQuery(prefix="INC", statuses=running, severities=(severity,), levels_attempted=tuple(range(level)),
-                      opened=opened, limit=limit)  # fmt: skip
+                      escalation=started, sort="escalation_from", limit=limit)  # fmt: skip
         found = store.query_open(q)
         total += found.total
         streams.append(_due_rows(found.rows, timedelta(minutes=table.level(level).after[severity]), level))
@@ -117,8 +118,8 @@ def _unclassified_due(
 
 
 def _windows(table: EscalationTable, now: datetime) -> Iterator[tuple[int, int, Range]]:
-    """(severity, the level correct by time, the opened_at range in which it is) for every level
-    above 1: escalation.correct_level is constant between two consecutive thresholds."""
+    """(severity, the level correct by time, the range of escalation_from in which it is) for every
+    level above 1: escalation.correct_level is constant between two consecutive thresholds."""
     # a severity of 0 is unclassified: never due
     for severity in sorted({s for lv in table.levels for s in lv.after if s}):
         points = sorted({lv.after[severity] for lv in table.levels if severity in lv.after})
@@ -133,7 +134,8 @@ def _windows(table: EscalationTable, now: datetime) -> Iterator[tuple[int, int, 
 def _due_rows(
     rows: list[dict[str, Any]], after: timedelta, level: int
 ) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """A window's rows (oldest first) with when their level became due, keyed as due_now orders them."""
+    """A window's rows (longest running first) with when their level became due, keyed as due_now
+    orders them."""
     for s in rows:
-        opened = clock.from_iso(s["opened_at"])
-        yield escalation.due_row(s, opened, opened + after, level)
+        started, _ = pauses.escalation_clock(s)
+        yield escalation.due_row(s, started, started + after, level)

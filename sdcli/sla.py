@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sdcli import calendars, clock, states, validate
+from sdcli import calendars, clock, pauses, states, validate
 from sdcli.errors import ConfigError, InvalidValue, RefusedTransition
 from sdcli.home import load_data
 from sdcli.i18n import Joined, Localized, Message
@@ -213,17 +213,13 @@ def due_at(doc: dict[str, Any], home: Path | None = None) -> datetime | None:
 
 def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> datetime | None:
     left = target
-    cur = calendars.instant(clock.from_iso(doc["opened_at"]))
-    pauses = [(clock.from_iso(p["from"]), p.get("to")) for p in doc.get("sla_pauses", [])]
-    for p_from, p_to in sorted(pauses, key=lambda p: p[0]):
-        if p_to is None:
-            return None  # paused now: no deadline until it resumes
-        avail = cal.elapsed(cur, p_from)
+    run = pauses.running(doc)
+    for start, end in run.ran:
+        avail = cal.elapsed(start, end)
         if avail >= left:
-            return cal.add(cur, left)
+            return cal.add(start, left)
         left -= avail
-        cur = max(cur, calendars.instant(clock.from_iso(p_to)))
-    return cal.add(cur, left)
+    return None if run.stopped is not None else cal.add(run.since, left)  # paused now: no deadline yet
 
 
 def _set_due(doc: dict[str, Any], home: Path | None) -> datetime | None:

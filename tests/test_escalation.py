@@ -223,6 +223,56 @@ def test_shift_lists_incidents_whose_next_level_is_due(sdcli):
     assert [d["id"] for d in sdcli.json("shift", "--json", env=at(61))["escalation_due"]] == [inc]
 
 
+def due(sdcli, minutes: float) -> list[tuple[str, int, str]]:
+    """shift's escalations due at T0 + minutes: (id, due level, when it came due)."""
+    rows = sdcli.json("shift", "--json", env=at(minutes))["escalation_due"]
+    return [(d["id"], d["due_level"], d["next_level_at"]) for d in rows]
+
+
+def test_time_on_hold_does_not_age_the_escalation(sdcli):
+    """Six hours on hold: escalate and shift count the running time, not the time since opening."""
+    inc = open_incident(sdcli)  # severity 1 at 07:00 in Lima: level 2 after 30 min, 3 after 60
+    sdcli.json("hold", inc, "--reason", "awaiting-customer", "--json", env=at(10))
+    held = sdcli.json("escalate", inc, "--json", env=at(200))
+    assert (held["age_minutes"], held["current_level"], held["next_level_at"]) == (10, 1, None)  # it waits
+    assert held["escalation_from"] == "2026-12-01T07:00:00-05:00" and due(sdcli, 200) == []
+    sdcli.json("resume", inc, "--json", env=at(370))  # on hold 360 minutes
+    st = sdcli.json("escalate", inc, "--json", env=at(389))  # 29 minutes of running time
+    assert (st["age_minutes"], st["current_level"]) == (29, 1)
+    assert st["escalation_from"] == "2026-12-01T13:00:00-05:00"  # opened_at + 6 h
+    assert st["next_level_at"] == "2026-12-01T13:30:00-05:00" and due(sdcli, 389) == []
+    st = sdcli.json("escalate", inc, "--json", env=at(405))  # 45 minutes: level 2, not 5
+    assert (st["age_minutes"], st["current_level"], st["next_level_at"]) == (
+        45, 2, "2026-12-01T14:00:00-05:00"
+    )  # fmt: skip
+    assert due(sdcli, 405) == [(inc, 2, "2026-12-01T13:30:00-05:00")]
+    r = sdcli("escalate", inc, "--call", "Jorge Ramírez", "--outcome", "busy", env=at(405))
+    assert r.exit_code == 1 and "above the correct level 2" in r.stderr  # level 3 is not due yet
+    assert (
+        sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", "reached", env=at(406)).exit_code == 0
+    )
+    assert due(sdcli, 419) == []  # level 2 attempted; level 3 comes at 60 minutes of running time
+    assert sdcli.json("escalate", inc, "--json", env=at(419))["current_level"] == 2
+    assert sdcli.json("escalate", inc, "--json", env=at(420))["current_level"] == 3
+    assert due(sdcli, 420) == [(inc, 3, "2026-12-01T14:00:00-05:00")]
+
+
+def test_a_reopened_incident_escalates_on_its_running_time_not_its_days_resolved(sdcli):
+    inc = open_incident(sdcli)
+    sdcli.json("resolve", inc, "--note", "looked fixed", "--json", env=at(20))
+    three_days = 3 * 24 * 60
+    sdcli.json("reopen", inc, "--note", "down again", "--json", env=at(three_days + 20))
+    st = sdcli.json("escalate", inc, "--json", env=at(three_days + 35))  # 35 minutes of running time
+    assert (st["age_minutes"], st["current_level"], st["active_level"]) == (35, 2, 2)
+    assert st["escalation_from"] == "2026-12-04T07:00:00-05:00"
+    assert st["next_level_at"] == "2026-12-04T08:00:00-05:00"
+    assert due(sdcli, three_days + 35) == [(inc, 2, "2026-12-04T07:30:00-05:00")]
+    (row,) = sdcli.json("shift", "--json", env=at(three_days + 35))["escalation_due"]
+    assert row["escalation_from"] == st["escalation_from"]  # the same instant, written alike
+    r = sdcli("escalate", inc, "--call", "Martin Hale", "--outcome", "busy", env=at(three_days + 35))
+    assert r.exit_code == 1 and "above the correct level 2" in r.stderr  # not the director
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 def test_escalate_in_a_terminal_highlights_the_level_and_records_the_call(sdcli, home):
     inc = open_incident(sdcli)

@@ -205,7 +205,8 @@ def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_se
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 3")
     store.close()
     assert open_store(url, home=home).migrate() == [
-        "reference-folds-indexed", "message-ids-outbox", "open-query-columns", "open-incomplete-column"
+        "reference-folds-indexed", "message-ids-outbox", "open-query-columns", "open-incomplete-column",
+        "open-escalation-from-column",
     ]  # fmt: skip
     again = open_store(url, home=home)
     assert again.find_refs("ext-cao-1") == [("INC1", "external_id")]

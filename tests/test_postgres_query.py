@@ -78,7 +78,8 @@ def test_migration_5_fills_the_query_columns_of_tickets_already_stored(pg_server
         c.execute(f"ALTER TABLE {schema}.tickets " + ", ".join(f"DROP COLUMN {col}" for col, _ in COLUMNS))
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 5")
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-query-columns", "open-incomplete-column"]
+    assert open_store(url, home=home).migrate() == ["open-query-columns", "open-incomplete-column",
+                                                   "open-escalation-from-column"]  # fmt: skip
     again = open_store(url, home=home)
     with again._reading() as cur:
         cur.execute("SELECT count(*) FILTER (WHERE q_rank IS NULL), count(*) FILTER (WHERE q_rank IS NOT NULL), "
@@ -108,11 +109,11 @@ def test_migration_6_fills_the_incomplete_column_of_tickets_already_stored(pg_se
             tid, lambda doc, m=missing: (doc.__setitem__("missing_answers", m), {"action": "t"})[1], actor="t"
         )
     schema = url.rpartition("schema=")[2]
-    with pg_server.admin() as c:  # as a schema-5 store had it: no incomplete column
-        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_incomplete")
+    with pg_server.admin() as c:  # as a schema-5 store had it: no incomplete column (nor migration 7's)
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_incomplete, DROP COLUMN q_escalation_from")
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 6")
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-incomplete-column"]
+    assert open_store(url, home=home).migrate() == ["open-incomplete-column", "open-escalation-from-column"]
     again = open_store(url, home=home)
     q = OpenQuery(incomplete=True)
     want = page(q, again.open_summaries())
@@ -124,6 +125,53 @@ def test_migration_6_fills_the_incomplete_column_of_tickets_already_stored(pg_se
         assert cur.fetchone()[0] == 0
     again.update("INC1", lambda doc: (doc.pop("missing_answers"), {"action": "complete"})[1], actor="t")
     assert [r["id"] for r in again.query_open(q).rows] == ["INC3", "INC5"]
+
+
+def _held(hours: int):
+    def change(doc):
+        at = datetime.fromisoformat(doc["opened_at"]) + timedelta(minutes=5)
+        doc["sla_pauses"] = [{"from": at.isoformat(), "to": (at + timedelta(hours=hours)).isoformat(),
+                              "reason": "awaiting-customer"}]  # fmt: skip
+        return {"action": "resume"}
+
+    return change
+
+
+def test_migration_7_fills_the_escalation_clock_of_tickets_already_stored(pg_server, home):
+    from sdcli.store.files import dumps, loads
+
+    url = pg_server.fresh_schema()
+    store = open_store(url, home=home)
+    _tickets(store, 12)
+    for tid, hours in (("INC1", 3), ("INC2", 1), ("INC5", 6), ("INC6", 2)):  # INC2 is closed
+        store.update(tid, _held(hours), actor="t")
+    schema = url.rpartition("schema=")[2]
+    with pg_server.admin() as c:  # as a schema-6 store had it: no column, summaries without escalation_from
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_escalation_from")
+        c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 7")
+        for tid, text in c.execute(
+            f"SELECT id, summary FROM {schema}.tickets WHERE summary IS NOT NULL"
+        ).fetchall():
+            shown = loads(text)
+            shown.pop("escalation_from", None)
+            c.execute(f"UPDATE {schema}.tickets SET summary = %s WHERE id = %s", (dumps(shown).decode(), tid))
+    store.close()
+    assert open_store(url, home=home).migrate() == ["open-escalation-from-column"]
+    again = open_store(url, home=home)
+    moved = {s["id"]: s["escalation_from"] for s in again.open_summaries() if "escalation_from" in s}
+    assert moved == {"INC1": "2026-12-01T12:01:00+00:00", "INC5": "2026-12-01T15:06:00+00:00",
+                     "INC6": "2026-12-01T11:07:00+00:00"}  # fmt: skip
+    at = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    for q in (OpenQuery(escalation=Range(at + timedelta(hours=1), None), sort="escalation_from"),
+              OpenQuery(prefix="INC", severities=(1, 2), escalation=Range(None, at + timedelta(hours=4)),
+                        sort="escalation_from", reverse=True)):  # fmt: skip
+        want = page(q, again.open_summaries(q.prefix))
+        got = again.query_open(q)
+        assert (got.total, [r["id"] for r in got.rows]) == (want.total, [r["id"] for r in want.rows]), q
+        assert want.total > 2
+    with again._reading() as cur:
+        cur.execute("SELECT count(*) FROM tickets WHERE NOT finished AND q_escalation_from IS NULL")
+        assert cur.fetchone()[0] == 0
 
 
 def _close(doc):
@@ -158,6 +206,18 @@ PLANS = [
         OpenQuery(prefix="INC", statuses=("open", "on_hold"), incomplete=True, limit=20),
         "tickets_q_incomplete",
     ),
+    (
+        OpenQuery(
+            prefix="INC",
+            statuses=("open",),
+            severities=(1,),
+            levels_attempted=(0, 1),
+            sort="escalation_from",
+            escalation=Range(None, datetime(2026, 12, 2, tzinfo=UTC)),
+            limit=20,
+        ),
+        "tickets_q_escalation",
+    ),  # fmt: skip
 ]
 
 

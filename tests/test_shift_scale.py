@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from sdcli import escalation, shift, states
+from sdcli.escalation_table import load_table
 from sdcli.store.query import OpenQuery
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
@@ -38,6 +39,13 @@ def ticket(i: int) -> dict:
         doc["sla_paused_at"] = (opened + timedelta(minutes=9)).isoformat()
     if i % 6 == 1:
         doc["missing_answers"] = ["site_down"] if i % 12 == 1 else []
+    if i % 5 == 2:  # completed pauses: on hold, and resolved before a reopen (overlapping ones count once)
+        held = opened + timedelta(minutes=5 + i % 7)
+        doc["sla_pauses"] = [{"from": held.isoformat(), "to": (held + timedelta(minutes=(29 * i) % 900)).isoformat(),
+                              "reason": "awaiting-customer"}]  # fmt: skip
+        if i % 3 == 0:
+            doc["sla_pauses"].append({"from": (held + timedelta(minutes=20)).isoformat(),
+                                      "to": (held + timedelta(hours=30)).isoformat(), "reason": "resolved"})  # fmt: skip
     return {k: v for k, v in doc.items() if v is not None}
 
 
@@ -65,6 +73,27 @@ def test_escalations_due_from_the_index_equal_due_now(desk, home, now):
     for limit in (1, 5, 33):
         page = shift.escalations_due(desk, now, home, limit)
         assert page.rows == expected[:limit] and page.total == len(expected)
+
+
+@pytest.mark.parametrize("now", WHEN)
+def test_escalations_due_are_what_escalate_says_of_each_incident(desk, home, now):
+    """Listed exactly when escalate ID's level correct by time (the running time, pauses
+    excluded) is above the highest attempted, at that level; imported pauses reach the index."""
+    table = load_table(home, desk.customers())
+    due = {d["id"]: d for d in shift.escalations_due(desk, now, home).rows}
+    running = states.flow("incident", home).running
+    moved = 0
+    for doc in desk.all_tickets("INC"):
+        if doc["status"] not in running:
+            assert doc["id"] not in due
+            continue
+        st = escalation.state(doc, table, now, home)
+        attempted = doc["escalation"]["last_level_attempted"]
+        assert (doc["id"] in due) == (st["current_level"] > max(attempted, 1)), (doc["id"], st)
+        if doc["id"] in due:
+            assert due[doc["id"]]["due_level"] == st["current_level"]
+        moved += datetime.fromisoformat(st["escalation_from"]) != datetime.fromisoformat(doc["opened_at"])
+    assert moved > 10 and any(d.get("escalation_from") for d in due.values())
 
 
 @pytest.mark.parametrize("now", WHEN)
@@ -104,3 +133,51 @@ def test_an_unclassified_incident_is_due_in_shift_as_escalate_calls_it(sdcli):
     assert doc.get("severity") is None and state["current_level"] > 1, state
     (due,) = sdcli.json("shift", "--json", env=later)["escalation_due"]
     assert due["id"] == doc["id"] and due["due_level"] == state["current_level"]
+
+
+def _as_version_2(path) -> None:
+    """The index as sdcli of index version 2 left it: no escalation_from column, the escalation
+    index on opened_at, summaries without escalation_from."""
+    import sqlite3
+
+    from sdcli.store.files import dumps, loads
+
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX open_escalation")
+    db.execute("ALTER TABLE open DROP COLUMN escalation_from")
+    db.execute(
+        "CREATE INDEX open_escalation ON open (severity, status, opened_at, rank, number, level_attempted, paused)"
+    )
+    rows = db.execute("SELECT prefix, number, summary FROM open").fetchall()
+    for prefix, number, text in rows:
+        s = loads(text)
+        s.pop("escalation_from", None)
+        db.execute("UPDATE open SET summary = ? WHERE prefix = ? AND number = ?", (dumps(s), prefix, number))
+    db.execute("UPDATE info SET v = '2' WHERE k = 'version'")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.files_only("the embedded index's own file format")
+def test_an_index_of_version_2_is_read_alike_and_rebuilt_at_the_next_write(desk, home):
+    import sqlite3
+
+    from sdcli.store.openindex import VERSION
+
+    want = shift.view(desk, NOW, timedelta(hours=4), home)
+    paged = shift.view(desk, NOW, timedelta(hours=4), home, limit=3)
+    assert any(d.get("escalation_from") for d in want["escalation_due"])  # clocks moved by pauses
+    _as_version_2(desk.index.path)
+    assert desk.index.stale() and not any("escalation_from" in s for s in desk.index.summaries())
+    # read through the reference semantics, the incidents' pauses from their documents
+    assert shift.view(desk, NOW, timedelta(hours=4), home) == want
+    assert shift.view(desk, NOW, timedelta(hours=4), home, limit=3) == paged
+    assert desk.get("INC6")["status"] == "closed"
+    desk.update("INC6", lambda doc: {"action": "note", "note": "x"}, actor="t")  # not in the view
+    assert not desk.index.stale()
+    db = sqlite3.connect(desk.index.path)
+    assert db.execute("SELECT v FROM info WHERE k = 'version'").fetchone() == (VERSION,)
+    moved = db.execute("SELECT count(*) FROM open WHERE escalation_from > opened_at").fetchone()[0]
+    assert moved == sum(1 for s in desk.open_summaries("INC") if "escalation_from" in s) > 10
+    db.close()
+    assert shift.view(desk, NOW, timedelta(hours=4), home) == want

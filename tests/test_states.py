@@ -122,7 +122,7 @@ def test_a_desk_state_is_followed_by_the_index_the_sla_and_shift(sdcli, home, mo
     assert ids(sdcli.json("list", "--breached", "--json", env=at(9.5))) == [inc["id"]]
     view = sdcli.json("shift", "--json", env=at(9.5))
     assert ids(view["breached"]) == [inc["id"]] and view["on_hold"] == []
-    assert ids(view["escalation_due"]) == [inc["id"]]  # running again: 9.5 hours old at severity 1
+    assert ids(view["escalation_due"]) == [inc["id"]]  # running again: 4.5 h running, severity 1
 
 
 def test_hold_and_resume_still_pause_once_beside_a_desk_state(sdcli, home):

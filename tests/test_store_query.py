@@ -29,7 +29,8 @@ def summaries(draw):
         for key, strategy in (("status", st.sampled_from(["open", "on_hold", "resolved", "received"])),
                               ("severity", st.sampled_from([1, 2, 3, 4])), ("customer", names), ("site", names),
                               ("opened_at", instants), ("updated_at", instants), ("recovery_due", instants),
-                              ("ack_due", instants), ("acked_at", instants), ("sla_paused_at", instants)):  # fmt: skip
+                              ("ack_due", instants), ("acked_at", instants), ("sla_paused_at", instants),
+                              ("escalation_from", st.one_of(instants, st.sampled_from(["", "x"])))):  # fmt: skip
             value = draw(maybe(strategy))
             if value is not None:
                 s[key] = value
@@ -57,6 +58,7 @@ queries = st.builds(
     customer=maybe(st.sampled_from(["telef", "TELEFÓ", "acme", "cao", "", "sur"])),
     site=maybe(st.sampled_from(["sao", "zeta"])),
     opened=ranges(),
+    escalation=ranges(),
     recovery_due=ranges(),
     unpaused=st.booleans(),
     ack_pending=st.booleans(),

@@ -97,6 +97,29 @@ def test_the_structured_fields_sdcli_writes_import_and_work(sdcli, tmp_path):
     assert sdcli("resume", "INC1").exit_code == 0  # the open pause is closed, the deadline computed
 
 
+def test_imported_pauses_move_the_escalation_clock_in_escalate_and_shift_alike(sdcli, tmp_path):
+    from datetime import datetime
+
+    held = [
+        {
+            "from": "2026-12-01T09:10:00-03:00",
+            "to": "2026-12-01T11:10:00-03:00",
+            "reason": "awaiting-customer",
+        }
+    ]
+    rows = [{**BASE, "customer_reference": "P-1", "severity": 1, "sla_pauses": held},
+            {**BASE, "customer_reference": "P-2", "severity": 1}]  # fmt: skip
+    assert sdcli.json("import", jsonl(tmp_path / "in.jsonl", rows), "--json")["created"] == 2
+    paused, plain = (sdcli.json("escalate", tid, "--json") for tid in ("INC1", "INC2"))  # at 12:00
+    assert (paused["age_minutes"], paused["current_level"]) == (60, 3)  # 3 hours open, 2 on hold
+    assert (plain["age_minutes"], plain["current_level"]) == (180, 4)
+    moved = datetime.fromisoformat("2026-12-01T11:00:00-03:00")
+    assert datetime.fromisoformat(paused["escalation_from"]) == moved
+    due = sdcli.json("shift", "--json")["escalation_due"]
+    assert [(d["id"], d["due_level"]) for d in due] == [("INC2", 4), ("INC1", 3)]  # INC2 due since 11:00
+    assert datetime.fromisoformat(due[1]["escalation_from"]) == moved and "escalation_from" not in due[0]
+
+
 def test_an_unknown_structured_field_is_refused_by_name(sdcli, tmp_path):
     rows = [{**BASE, "customer_reference": "A", "escalations": [{"level": 2}]},
             {**BASE, "customer_reference": "B", "notes_extra": "plain text is ignored, as a CSV column is"}]  # fmt: skip

@@ -28,7 +28,7 @@ def command(
     sort: str = typer.Option(
         "opened_at",
         "--sort",
-        help="opened_at, id, severity, status, customer, updated_at, recovery_due, ack_due.",
+        help="opened_at, id, severity, status, customer, updated_at, recovery_due, ack_due, escalation_from.",
     ),
     reverse: bool = typer.Option(False, "--reverse", help="Reverse the order."),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many."),

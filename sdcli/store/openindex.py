@@ -17,20 +17,28 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from sdcli.errors import StoreDamaged
 from sdcli.model import PREFIXES, format_id, parse_id
 from sdcli.store.files import dumps, loads, unwritable
+from sdcli.store.openindex_older import Older, Tickets
 from sdcli.store.openindex_sql import rows, source, where
-from sdcli.store.query import OpenQuery, Page, fold, level_attempted, page, sort_value, timestamp
+from sdcli.store.query import (
+    OpenQuery,
+    Page,
+    escalation_start,
+    fold,
+    level_attempted,
+    sort_value,
+    timestamp,
+)
 
 #: the shape of the index file; an index of an older shape (OLDER) is rebuilt at the next write
 #: (tiny_prepare.py) and read meanwhile through the reference semantics where its shape lacks a key
-VERSION = "2"
-OLDER = frozenset({"1"})
+VERSION = "3"
+OLDER = frozenset({"1", "2"})
 #: the references kept per ticket: what callers quote (CALLER_REFS), and the Message-ID of the
 #: e-mail a ticket came from (the key `sdcli inbox` writes by: the same message never twice)
 CALLER_REFS = ("external_id", "customer_reference")
@@ -43,7 +51,7 @@ CREATE TABLE IF NOT EXISTS open (
     status TEXT, severity INTEGER, classified INTEGER NOT NULL, customer TEXT, customer_fold TEXT, site_fold TEXT,
     opened_at REAL, updated_at REAL, recovery_due REAL, ack_due REAL,
     paused INTEGER NOT NULL, ack_pending INTEGER NOT NULL, level_attempted INTEGER NOT NULL, incomplete INTEGER NOT NULL,
-    summary BLOB NOT NULL,
+    escalation_from REAL, summary BLOB NOT NULL,
     PRIMARY KEY (prefix, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS open_opened ON open (opened_at, rank, number);
@@ -55,7 +63,8 @@ CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at, rank, number, s
     WHERE classified = 0;
 CREATE INDEX IF NOT EXISTS open_incomplete ON open (opened_at, rank, number, status, incomplete)
     WHERE incomplete = 1;
-CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, status, opened_at, rank, number, level_attempted, paused);
+CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, status, escalation_from, rank, number, level_attempted,
+    paused);
 CREATE TABLE IF NOT EXISTS refs (
     field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
     PRIMARY KEY (field, value, prefix, number)
@@ -80,7 +89,8 @@ _RANKS = {p: i for i, p in enumerate(PREFIXES)}
 #: what a query filters and sorts by, in the order keys_of gives them (the open table's columns
 #: between number and summary); PostgreSQL keeps the same keys (postgres_query.py)
 KEYS = ("rank", "status", "severity", "classified", "customer", "customer_fold", "site_fold", "opened_at",
-        "updated_at", "recovery_due", "ack_due", "paused", "ack_pending", "level_attempted", "incomplete")  # fmt: skip
+        "updated_at", "recovery_due", "ack_due", "paused", "ack_pending", "level_attempted", "incomplete",
+        "escalation_from")  # fmt: skip
 
 
 def keys_of(prefix: str, s: dict[str, Any]) -> tuple[Any, ...]:
@@ -92,6 +102,7 @@ def keys_of(prefix: str, s: dict[str, Any]) -> tuple[Any, ...]:
         timestamp(s.get("opened_at")), timestamp(s.get("updated_at")), timestamp(s.get("recovery_due")),
         timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
         int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s), int(bool(s.get("missing_answers"))),
+        escalation_start(s),
     )  # fmt: skip
 
 
@@ -113,6 +124,7 @@ class OpenIndex:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.older = Older()  # how an index of an older shape is read (what it lacks, read once)
 
     def exists(self) -> bool:
         return os.path.lexists(self.path)
@@ -236,16 +248,15 @@ class OpenIndex:
                               (prefix,)).fetchall()  # fmt: skip
         return [loads(r[0]) for r in rows]
 
-    def query(self, q: OpenQuery) -> Page:
+    def query(self, q: OpenQuery, tickets: Tickets | None = None) -> Page:
         """The page by SQL: the count from an index (covering the filters: no summary read), the
-        rows in the order of the index the query names (_driver), read as far as the limit."""
+        rows in the order of the index the query names (_driver), read as far as the limit.
+        `tickets`: the documents of ids (the shards), for an index of an older shape (below)."""
         if not self.exists():
             return Page([], 0)
         with self._db(write=False) as db:
             if _version(db) != VERSION:  # an older shape (rebuilt at the next write): by the reference
-                condition, args = where(replace(q, incomplete=False))
-                found = db.execute(f"SELECT summary FROM open WHERE {condition}", args).fetchall()
-                return page(q, [loads(r[0]) for r in found])
+                return self.older.page(db, q, tickets)
             condition, args = where(q)
             table = source(q)
             (total,) = db.execute(f"SELECT count(*) FROM {table} WHERE {condition}", args).fetchone()

@@ -10,7 +10,8 @@ from sdcli.model import PREFIXES
 from sdcli.store.query import TIME_SORTS, OpenQuery, fold
 
 _RANKS = {p: i for i, p in enumerate(PREFIXES)}
-_COLUMNS = {"opened_at", "updated_at", "recovery_due", "ack_due", "severity", "status", "customer"}
+_COLUMNS = {"opened_at", "updated_at", "recovery_due", "ack_due", "severity", "status", "customer",
+            "escalation_from"}  # fmt: skip
 
 
 def where(q: OpenQuery) -> tuple[str, list[Any]]:
@@ -34,7 +35,8 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
         if text is not None:
             parts.append(f"instr({name}, ?) > 0")
             args.append(fold(text))
-    for column, rng in (("opened_at", q.opened), ("recovery_due", q.recovery_due)):
+    ranges = (("opened_at", q.opened), ("recovery_due", q.recovery_due), ("escalation_from", q.escalation))
+    for column, rng in ranges:
         if rng is not None:
             parts.append(f"{column} IS NOT NULL")
             if rng.low is not None:
@@ -62,7 +64,7 @@ def source(q: OpenQuery) -> str:
         index = "open_incomplete"
     elif q.classified is False:
         index = "open_unclassified"
-    elif q.severities and q.opened is not None:
+    elif q.severities and q.escalation is not None:
         index = "open_escalation"
     elif q.statuses and q.sort == "id":
         index = "open_status"

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sdcli.store.files import loads
+from sdcli.model import summary
+from sdcli.store.files import dumps, loads
 from sdcli.store.openindex import KEYS, keys_of
 from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold
 
-_TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4 int2".split()
+_TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4 int2 float8".split()
 #: (column, type: COPY's and the column's) of each key, in KEYS' order
 COLUMNS = tuple((f"q_{k}", t) for k, t in zip(KEYS, _TYPES, strict=True))
 _COLUMNS_5 = COLUMNS[:14]  # those migration 5 adds (q_rank ... q_level_attempted)
@@ -43,6 +44,13 @@ MIGRATION_6 = """
 ALTER TABLE tickets ADD COLUMN q_incomplete int2;
 CREATE INDEX tickets_q_incomplete ON tickets (q_opened_at, q_rank, number) WHERE NOT finished AND q_incomplete = 1;
 UPDATE tickets SET q_incomplete = 0 WHERE NOT finished AND summary IS NOT NULL;
+"""
+#: migration 7: when an open incident's escalation clock started (escalation_from: opened_at, later
+#: by its completed SLA pauses), indexed for the shift view's escalation windows by severity
+MIGRATION_7 = """
+ALTER TABLE tickets ADD COLUMN q_escalation_from float8;
+CREATE INDEX tickets_q_escalation ON tickets (q_severity, q_escalation_from, q_rank, number) WHERE NOT finished;
+UPDATE tickets SET q_escalation_from = q_opened_at WHERE NOT finished AND summary IS NOT NULL;
 """
 
 
@@ -95,14 +103,28 @@ def fill_incomplete(cur: Any) -> None:
         cur.executemany("UPDATE tickets SET q_incomplete = 1 WHERE id = %s", ids)
 
 
+def fill_escalation_from(cur: Any) -> None:
+    """Migration 7: the column, its index, and its value for the open tickets already stored
+    (opened_at; for those whose document has SLA pauses, read only those, their summary made
+    again with its escalation_from and the column set from it)."""
+    cur.execute(MIGRATION_7)
+    at = KEYS.index("escalation_from")
+    cur.execute("SELECT id, prefix, doc FROM tickets WHERE NOT finished AND summary IS NOT NULL AND doc LIKE %s",
+                ('%"sla_pauses"%',))  # fmt: skip
+    rows = [(dumps(shown).decode("utf-8"), keys_of(prefix, shown)[at], tid)
+            for tid, prefix, text in cur.fetchall() if "escalation_from" in (shown := summary(loads(text)))]  # fmt: skip
+    if rows:
+        cur.executemany("UPDATE tickets SET summary = %s, q_escalation_from = %s WHERE id = %s", rows)
+
+
 def where(q: OpenQuery) -> tuple[str, list[Any]]:
     """The SQL condition of a query over the open tickets, and its parameters."""
     parts: list[str] = ["NOT finished"]
     args: list[Any] = []
 
-    def among(column: str, options: tuple[Any, ...]) -> None:
-        parts.append(f"{column} = ANY(%s)")
-        args.append(list(options))
+    def among(column: str, options: tuple[Any, ...]) -> None:  # one value: an index gives its order
+        parts.append(f"{column} = %s" if len(options) == 1 else f"{column} = ANY(%s)")
+        args.append(options[0] if len(options) == 1 else list(options))
 
     if q.prefix is not None:
         parts.append("prefix = %s")
@@ -116,7 +138,8 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
         if text is not None:
             parts.append(f"strpos({column}, %s) > 0")
             args.append(fold(text).replace("\x00", ""))
-    for column, rng in (("q_opened_at", q.opened), ("q_recovery_due", q.recovery_due)):
+    for column, rng in (("q_opened_at", q.opened), ("q_recovery_due", q.recovery_due),
+                        ("q_escalation_from", q.escalation)):  # fmt: skip
         if rng is not None:
             parts.append(f"{column} IS NOT NULL")
             for bound, op in ((rng.low, ">="), (rng.high, "<")):

@@ -123,6 +123,13 @@ def fill_incomplete(cur: Any) -> None:
     fill_incomplete(cur)
 
 
+def fill_escalation_from(cur: Any) -> None:
+    """The shift view's escalation windows answered by SQL on the running time (postgres_query.py)."""
+    from sdcli.store.postgres_query import fill_escalation_from
+
+    fill_escalation_from(cur)
+
+
 #: (version, name, SQL or a function of a cursor), applied in order; the schema this sdcli needs is the last one's
 MIGRATIONS: list[tuple[int, str, Any]] = [
     (1, "tickets-history-customers-counters", INITIAL),
@@ -131,6 +138,7 @@ MIGRATIONS: list[tuple[int, str, Any]] = [
     (4, "message-ids-outbox", MAIL),
     (5, "open-query-columns", fill_query_columns),
     (6, "open-incomplete-column", fill_incomplete),
+    (7, "open-escalation-from-column", fill_escalation_from),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -14,8 +14,9 @@ from typing import Any
 from sdcli.model import PREFIXES, fold, parse_id
 
 #: what a listing may sort by; a ticket without the field sorts last, ties in id order
-SORTS = ("opened_at", "id", "severity", "status", "customer", "updated_at", "recovery_due", "ack_due")
-TIME_SORTS = frozenset({"opened_at", "updated_at", "recovery_due", "ack_due"})
+SORTS = ("opened_at", "id", "severity", "status", "customer", "updated_at", "recovery_due", "ack_due",
+         "escalation_from")  # fmt: skip
+TIME_SORTS = frozenset({"opened_at", "updated_at", "recovery_due", "ack_due", "escalation_from"})
 _RANK = {p: i for i, p in enumerate(PREFIXES)}
 
 
@@ -45,6 +46,7 @@ class OpenQuery:
     customer: str | None = None  # contains, case- and accent-insensitive
     site: str | None = None
     opened: Range | None = None
+    escalation: Range | None = None  # escalation_from: when the escalation clock started (escalation_start)
     recovery_due: Range | None = None
     unpaused: bool = False  # the SLA clock runs (not on hold)
     ack_pending: bool = False  # an acknowledgement is due and not recorded
@@ -90,6 +92,8 @@ class OpenQuery:
         escalation level, the answers missing and the acknowledgement."""
         if self.opened is not None and not self.opened.holds(timestamp(s.get("opened_at"))):
             return False
+        if self.escalation is not None and not self.escalation.holds(escalation_start(s)):
+            return False
         if self.recovery_due is not None and not self.recovery_due.holds(timestamp(s.get("recovery_due"))):
             return False
         if self.unpaused and s.get("sla_paused_at"):
@@ -119,6 +123,12 @@ def timestamp(value: Any) -> float | None:
         return None
 
 
+def escalation_start(s: dict[str, Any]) -> float | None:
+    """When a ticket's escalation clock started, as epoch seconds: its escalation_from (set in
+    its summary when completed SLA pauses moved it), else its opened_at."""
+    return timestamp(s.get("escalation_from") or s.get("opened_at"))
+
+
 def level_attempted(s: dict[str, Any]) -> int:
     """The highest escalation level a ticket's calls reached (0: none)."""
     esc = s.get("escalation")
@@ -130,6 +140,8 @@ def sort_value(s: dict[str, Any], sort: str) -> Any:
     """The value a summary sorts by (None: missing, sorted last)."""
     if sort == "id":
         return parse_id(s["id"])[1] if "id" in s else None
+    if sort == "escalation_from":
+        return escalation_start(s)
     if sort in TIME_SORTS:
         return timestamp(s.get(sort))
     value = s.get(sort)

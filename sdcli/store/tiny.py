@@ -179,7 +179,7 @@ class TinyStore(Store):
 
     def query_open(self, query: OpenQuery) -> Page:
         if self._pending() is None:
-            return self.index.query(query)
+            return self.index.query(query, lambda ids: docs_of(self.layout, ids, Snapshot(self.layout)))
         from sdcli.store.query import page  # deferred: rare, a write between its renames and its index rows
 
         return page(query, self.open_summaries(query.prefix))

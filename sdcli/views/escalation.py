@@ -5,7 +5,7 @@ to call now is marked and highlighted. Nothing an agent dials or reads is cut.""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sdcli.i18n import Localized, render, t
@@ -38,7 +38,7 @@ def head_lines(doc: dict[str, Any], st: dict[str, Any], now: datetime) -> list[t
         if st["severity_classified"]
         else t("escalate.suggested_only", severity=st["severity"])
     )
-    age = clock.humanize(now - clock.from_iso(doc["opened_at"]))
+    age = clock.humanize(timedelta(minutes=st["age_minutes"]))  # running time: on hold excluded
     lines = [
         (t("escalate.head", id=doc["id"], customer=doc.get("customer", ""), site=doc.get("site", ""), severity=sev,
            age=age), "bold"),
