@@ -56,10 +56,16 @@ def write_output(path: Path | str, text: str) -> None:
     write_text(str(path), [text])
 
 
-CSV_SKIP = ("history", "classification", "escalation", "escalation_attempts", "sla_pauses")
+#: stored fields a CSV/TSV export leaves out, on purpose: `history` grows with every change and
+#: would outgrow a spreadsheet's cell (32,767 characters in Excel and LibreOffice); an import
+#: starts the copy's own history with the import (`imported_from`), and JSON keeps it whole.
+#: `kind` is the export's own and `updated_at` the store's. Every other stored field goes out.
+CSV_SKIP = ("history", "kind", "updated_at")
 #: the CSV/TSV columns of each kind's export, always these, in this order, with a header even
 #: when there is no row (README: Export columns). `classification_summary`, `escalation_summary`
-#: and `last_note` are read-outs an import ignores; `extra` holds, as JSON, any other stored field.
+#: and `last_note` are read-outs an import ignores; `extra` holds, as one JSON object, every other
+#: stored field (the structured ones too: SLA pauses, escalation, attempts, classification), which
+#: an import reads back through the same validation as a JSON row's (sdcli.importing.cells).
 EXPORT_COLUMNS: dict[str, tuple[str, ...]] = {
     "incident": (
         "id", "status", "severity", "customer", "site", "country", "timezone", "problem", "description",
@@ -100,11 +106,9 @@ def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...]) -> s
     if column == "last_note":
         return next((str(e["note"]) for e in reversed(doc.get("history") or []) if e.get("note")), "")
     if column == "extra":
-        rest = {
-            k: v
-            for k, v in doc.items()
-            if k not in columns and k not in CSV_SKIP and k not in ("kind", "updated_at")
-        }
+        rest = {k: v for k, v in doc.items() if k not in columns and k not in CSV_SKIP}
+        # a JSON object's text starts with {: no spreadsheet runs it as a formula, and the texts
+        # inside it are not at the start of a cell
         return json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else ""
     value = doc.get(column)
     if column in PHONE_FIELDS and isinstance(value, str) and value.startswith("+"):

@@ -80,6 +80,49 @@ class Fail:
     error: InvalidValue | None  # None: a required answer is missing
 
 
+#: the export's column holding, as one JSON object, the stored fields without a column of their own
+EXTRA = "extra"
+
+
+def spread_extra(
+    src: dict[str, list[Any]],
+    column: list[Any] | None,
+    fields: frozenset[str],
+    own: frozenset[str],
+    problems: dict[int, list[InvalidValue]],
+) -> frozenset[str]:
+    """The fields of each row's `extra` cell (a JSON object, as `sdcli export` writes it; a JSON
+    row may give the object itself) put in their own columns of src, so that they are validated
+    like any other cell of theirs; the keys it gave. A cell that is not a JSON object, a key that
+    is no field (`fields`) or one that also has its own column (`own`) is the row's error."""
+    from sdcli.inputs import parse_json
+
+    given: set[str] = set()
+    if column is None:
+        return frozenset()
+    for i, text in enumerate(column):
+        if text is None or text == "":
+            continue
+        try:
+            obj = parse_json(text) if isinstance(text, str) else text
+        except ValueError as e:
+            problems.setdefault(i, []).append(InvalidValue(EXTRA, text, "invalid.json", reason=str(e)))
+            continue
+        if not isinstance(obj, dict):
+            problems.setdefault(i, []).append(InvalidValue(EXTRA, text, "invalid.object"))
+            continue
+        for k, v in obj.items():
+            if k not in fields or k in own:
+                why = "invalid.not_incident_field" if k not in fields else "invalid.extra_own_column"
+                problems.setdefault(i, []).append(InvalidValue(EXTRA, k, why))
+                continue
+            if k not in src:
+                src[k] = [None] * len(column)
+            src[k][i] = v
+            given.add(k)
+    return frozenset(given)
+
+
 def each(fn: Callable[[Any], Any], values: list[Any], context: list[Any] | None = None) -> list[Any]:
     """fn(value) (or fn((value, context))) for every row, computed once per distinct value.
 

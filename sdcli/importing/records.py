@@ -14,7 +14,19 @@ from typing import Any
 from sdcli import intake, kinds, sla, states
 from sdcli.errors import InvalidValue
 from sdcli.home import load_data
-from sdcli.importing.cells import ABSENT, NOT_ASKED, DayOrders, Fail, RowError, each, or_default, texts, where
+from sdcli.importing.cells import (
+    ABSENT,
+    EXTRA,
+    NOT_ASKED,
+    DayOrders,
+    Fail,
+    RowError,
+    each,
+    or_default,
+    spread_extra,
+    texts,
+    where,
+)
 from sdcli.importing.faults import (
     MISSING_ANSWERS,
     Faults,
@@ -58,6 +70,7 @@ class IncidentRecords:
         self.failures = 0
         self.spreadsheet = False
         self.release = False  # check lets the table's cells go once validated (Rows.release)
+        self.from_extra: frozenset[str] = frozenset()  # the fields the table's `extra` cells give
         self.keys = self.questions_keys | frozenset(self.schema.fields)
         self._dropped = frozenset(self.schema.of_kind(_DROPPED))
         unknown = sorted((set(mapping.fields) | set(mapping.defaults)) - self.keys)
@@ -79,7 +92,7 @@ class IncidentRecords:
 
     def _prep(self, k: str) -> Callable[[Any], Any]:
         missing = self.mapping.missing
-        unescape = self.spreadsheet
+        unescape = self.spreadsheet and k not in self.from_extra  # JSON's texts: never neutralised
         vm = self.mapping.values.get(k)
         has_default = k in self.mapping.defaults
         default = self.mapping.defaults.get(k)
@@ -116,6 +129,9 @@ class IncidentRecords:
             "country" if "country" in table.columns else None
         )
         faults = Faults()
+        own = frozenset(k for k in src if k in table.columns or k in self.mapping.fields)
+        extra = table.column(EXTRA) if EXTRA in table.columns else None
+        self.from_extra = spread_extra(src, extra, self.keys, own, faults.problems)
         allowed = missing_answers(src.get(MISSING_ANSWERS), self.questions, self._prep(MISSING_ANSWERS), self._fail,
                                   faults.problems)  # fmt: skip
         mark_unknowns(src, n, self.yesno, self._prep, faults.problems)
@@ -197,7 +213,7 @@ class IncidentRecords:
         otherwise be dropped without a word); plain unknown columns are ignored, as in CSV."""
         if table.by_position:
             return
-        read = set(self.keys) | set(self.mapping.fields.values())
+        read = {*self.keys, *self.mapping.fields.values(), EXTRA}
         for i, cells in enumerate(table.cells):  # once over the cells: linear in the input
             if i in table.broken:
                 continue
