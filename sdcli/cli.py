@@ -356,9 +356,8 @@ def load(name: str) -> Any:
         settings = dict(getattr(module, "SETTINGS", {}))
         settings.setdefault("short_help", summary)  # the root's --help never cuts it
         if hasattr(module, "_epilog"):  # built when --help asks for it, not at every start
-            settings["cls"] = type(
-                f"{name}Command", (_LazyEpilog,), {"make_epilog": staticmethod(module._epilog)}
-            )
+            bases = (_LazyEpilog, *([settings["cls"]] if "cls" in settings else []))  # its own parsing kept
+            settings["cls"] = type(f"{name}Command", bases, {"make_epilog": staticmethod(module._epilog)})
         command = get_command_from_info(CommandInfo(name=name, callback=module.command, **settings),
                                         pretty_exceptions_short=app.pretty_exceptions_short,
                                         rich_markup_mode=app.rich_markup_mode)  # fmt: skip

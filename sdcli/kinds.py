@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sites, stored, validate
+from sdcli import amounts, clock, sites, stored, validate
 from sdcli.errors import ConfigError, InvalidValue
 from sdcli.home import load_data
 
@@ -43,13 +43,11 @@ def _severity(k: str, raw: Any, f: Any, answers: dict[str, Any], ctx: Any) -> in
 
 
 def _target_hours(k: str, raw: Any, f: Any, answers: dict[str, Any], ctx: Any) -> float:
-    try:
-        hours = float(raw) if isinstance(raw, str | int | float) and not isinstance(raw, bool) else -1.0
-    except (ValueError, OverflowError):
-        hours = -1.0
-    if not 0 < hours < 100_000:  # refuses NaN and infinities too
+    """A number of hours as people type it (4, 4.5, 4,5; 1.000 read both ways is refused)."""
+    hours = amounts.read(k, raw, "invalid.hours_number")
+    if not 0 < hours < 100_000:
         raise InvalidValue(k, raw, "invalid.hours_number")
-    return hours
+    return float(hours)
 
 
 def _one_of(message: str) -> Validator:

@@ -154,8 +154,8 @@ def _ask(
 
 def _move(
     ctx: typer.Context, ticket_id: str, action: str, as_json: bool, note: str | None = None, **fields: Any
-) -> None:
-    move(ctx, ticket_id, action, as_json, prefix="CHG", note=note, **fields)
+) -> dict[str, Any]:
+    return move(ctx, ticket_id, action, as_json, prefix="CHG", note=note, **fields)
 
 
 @app.command("send")
@@ -229,7 +229,9 @@ def execute(
 def cost(
     ctx: typer.Context,
     ticket_id: str = IDARG,
-    amount: float = typer.Option(..., "--amount", min=0),
+    amount: str = typer.Option(
+        ..., "--amount", help="1500, 1500.50 or 1.500,50 (1.500 or 1,500 alone read both ways: refused)."
+    ),
     currency: str = typer.Option(..., "--currency", help="ISO 4217 code, e.g. USD, BRL."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -237,12 +239,15 @@ def cost(
 
     Example: sdcli change cost CHG3 --amount 1200 --currency USD
     """
+    from sdcli import amounts  # deferred: not needed by change list/show
+
     cur = currency.strip().upper()
     if len(cur) != 3 or not cur.isalpha():
         raise InvalidValue("currency", currency, "invalid.currency")
-    if amount != amount or amount > 1e12:  # NaN, infinity, beyond any invoice
-        raise InvalidValue("amount", amount, "invalid.out_of_range")
-    _move(ctx, ticket_id, "cost", as_json, cost={"amount": round(amount, 2), "currency": cur})
+    value = amounts.amount("amount", amount)
+    doc = _move(ctx, ticket_id, "cost", as_json, cost={"amount": value, "currency": cur})
+    if not as_json:  # what was stored, as the agent's language writes it
+        say("change.costed", id=doc["id"], amount=amounts.shown(value), currency=cur)
 
 
 @app.command("close")

@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from sdcli import completing, intake
-from sdcli.commands.open import parse_flags
+from sdcli.commands._flags import FlagsCommand, parse_flags
 from sdcli.errors import MissingAnswers
 from sdcli.i18n import Joined, Message, render
 from sdcli.store.base import version
@@ -25,7 +25,7 @@ from sdcli.ui import (
     warn,
 )
 
-SETTINGS = {"context_settings": {"allow_extra_args": True, "ignore_unknown_options": True}}
+SETTINGS = {"context_settings": {"allow_extra_args": True}, "cls": FlagsCommand}  # the questionnaire's flags
 
 
 def command(

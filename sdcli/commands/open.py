@@ -6,9 +6,10 @@ from typing import Any
 
 import typer
 
-from sdcli import clock, intake, validate
+from sdcli import clock, drafts, intake, validate
+from sdcli.commands._flags import FlagsCommand, parse_flags
 from sdcli.dates import When
-from sdcli.errors import DraftDamaged, InvalidValue, UnknownDraft, UsageProblem
+from sdcli.errors import DraftDamaged, InvalidValue, UnknownDraft
 from sdcli.i18n import t
 from sdcli.intake import load_questionnaire
 from sdcli.ui import (
@@ -24,9 +25,9 @@ from sdcli.ui import (
     session_lang,
     warn,
 )
-from sdcli.validate import UNKNOWN
 
-SETTINGS = {"context_settings": {"allow_extra_args": True, "ignore_unknown_options": True}}
+#: the questionnaire's flags are read by _flags (a flag's value is the token after it, whatever it is)
+SETTINGS = {"context_settings": {"allow_extra_args": True}, "cls": FlagsCommand}
 
 
 def _epilog() -> str:
@@ -39,45 +40,6 @@ def _epilog() -> str:
         flags = f"{q.flags}/--{q.flag_unknown}" if q.kind == "yesno" else q.flags
         lines.append(f"  {flags:<46} {q.key}{req}{when}")
     return "\n\n".join(["\b\n" + "\n".join(lines)])
-
-
-def parse_flags(args: list[str], questions: list[Any]) -> dict[str, Any]:
-    """The questionnaire's flags (--customer X, --callback '...' repeated, --no-power,
-    --power-unknown...)."""
-
-    by_flag: dict[str, tuple[Any, Any]] = {}
-    for q in questions:
-        by_flag[q.flag] = (q, True)
-        if q.flag_no:
-            by_flag[q.flag_no] = (q, False)
-        if q.kind == "yesno":
-            by_flag[q.flag_unknown] = (q, UNKNOWN)
-    out: dict[str, Any] = {}
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if not arg.startswith("--"):
-            raise UsageProblem("error.unexpected_argument", text=repr(arg))
-        name, eq, value = arg[2:].partition("=")
-        if name not in by_flag:
-            raise UsageProblem("error.unknown_option", name=name)
-        q, positive = by_flag[name]
-        if q.kind == "yesno":
-            if eq:
-                raise UsageProblem("error.takes_no_value", name=name)
-            out[q.key] = positive
-        else:
-            if not eq:
-                i += 1
-                if i >= len(args):
-                    raise UsageProblem("error.needs_value", name=name)
-                value = args[i]
-            if q.kind in ("contacts", "datetimes"):
-                out.setdefault(q.key, []).append(value)
-            else:
-                out[q.key] = value
-        i += 1
-    return out
 
 
 def read_document(source: str) -> dict[str, Any]:
@@ -133,8 +95,6 @@ def command(
     Example: sdcli open --no-input --customer ACME --site "Lima HQ" --country PE --problem link_down
     --callback "Ana Díaz <ana@acme.pe> +51 1 4117000" --service-type mpls --no-contingency
     """
-    from sdcli import drafts, intake  # deferred: complete imports this module (parse_flags), never drafts
-
     app = app_of(ctx)
     lang_code = session_lang(app, lang)
     questions = intake.load_questionnaire(app.home)
@@ -179,8 +139,6 @@ def _resumable(app: Any, draft_id: str | None, lang_code: str, *, no_input: bool
     """The draft --resume continues: --draft's, the only one, or the one the agent picks on a
     terminal; none, several in a script, or only damaged ones are refused, naming why. Damaged
     drafts beside a readable one are left as they are, and said."""
-    from sdcli import drafts  # deferred: complete imports this module (parse_flags), never drafts
-
     damaged: list[Any] = []
     existing = drafts.all_drafts(app.home, damaged, form="incident")
     if draft_id:
