@@ -110,7 +110,9 @@ class SdcliGroup(TyperGroup):
             from sdcli import i18n
 
             i18n.use(i18n.resolve_quietly())
-            _usage_error(e)
+            from sdcli.usage import show
+
+            show(e)
             raise
 
     def invoke(self, ctx: Any) -> Any:
@@ -129,7 +131,9 @@ class SdcliGroup(TyperGroup):
         except (typer.Exit, typer.Abort):
             raise
         except typer.TyperException as e:
-            _usage_error(e)
+            from sdcli.usage import show
+
+            show(e)
             raise
         except BrokenPipeError:
             raise typer.Exit(1) from None
@@ -157,24 +161,6 @@ class SdcliGroup(TyperGroup):
         result = super().invoke(ctx)
         sys.stdout.flush()  # a full disk under `> file` is told here, while it can be an error
         return result
-
-
-def _usage_error(e: Any) -> None:
-    """A usage error (exit 2) said in the session's language, as Click would show it (usage.py);
-    any other of Typer's errors is left to it."""
-    from typer._click.exceptions import UsageError
-
-    if isinstance(e, UsageError):
-        from sdcli import i18n
-        from sdcli.usage import lines
-
-        root = e.ctx.find_root() if e.ctx is not None else None
-        asked = root.params.get("lang") if root is not None else None
-        if asked in i18n.LANGS:  # `sdcli --lang es lista`: before the root's callback set it
-            i18n.use(asked)
-
-        typer.echo("\n".join(lines(e)), err=True)
-        raise typer.Exit(e.exit_code) from None
 
 
 def _hook_ticket_ids(command: Any) -> None:

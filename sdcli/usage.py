@@ -21,6 +21,25 @@ _EXPECTED = {
 }  # fmt: skip
 
 
+def show(e: Any) -> None:
+    """A usage error (exit 2) said in the session's language, as Click would show it; any other
+    of Typer's errors is left to Typer (returns). `--lang` is read from the root's parameters:
+    `sdcli --lang es lista` fails before the root's callback sets the language."""
+    import typer
+    from typer._click.exceptions import UsageError
+
+    from sdcli import i18n
+
+    if not isinstance(e, UsageError):
+        return
+    root = e.ctx.find_root() if e.ctx is not None else None
+    asked = root.params.get("lang") if root is not None else None
+    if asked in i18n.LANGS:
+        i18n.use(asked)
+    typer.echo("\n".join(lines(e)), err=True)
+    raise typer.Exit(e.exit_code) from None
+
+
 def lines(e: Any) -> list[str]:
     """What a usage error shows on stderr: the usage line and the help hint (when the error
     knows its command), a blank line, and `Error: <reason>`."""
@@ -46,7 +65,9 @@ def reason(e: Any) -> str:
 
     if isinstance(e, ce.NoSuchOption):
         said = t("usage.no_such_option", name=e.option_name)
-        return said + (t("usage.possible", options=", ".join(sorted(e.possibilities))) if e.possibilities else "")
+        return said + (
+            t("usage.possible", options=", ".join(sorted(e.possibilities))) if e.possibilities else ""
+        )
     if isinstance(e, ce.BadOptionUsage):
         key = "usage.takes_no_value" if "does not take" in e.message else "usage.needs_value"
         return t(key, name=e.option_name)
