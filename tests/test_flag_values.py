@@ -47,8 +47,8 @@ def test_a_declared_option_still_takes_its_value_beside_the_questionnaires(sdcli
 @pytest.mark.parametrize(
     ("extra", "said"),
     [
-        (["- sin enlace desde las 8h"], "No such option"),
-        (["-hx"], "No such option"),
+        (["- sin enlace desde las 8h"], "no such option"),
+        (["-hx"], "no such option"),
         (["stray"], "unexpected argument 'stray'"),
         (["--bogus", "3"], "no such option --bogus"),
         (["--description"], "--description needs a value"),
@@ -82,7 +82,7 @@ def test_complete_takes_a_dashed_value(sdcli, store):
     assert doc["description"] == "- revisado 9h" and "description" not in str(doc.get("missing_answers"))
     assert store.get("INC1")["description"] == "- revisado 9h"
     r = sdcli("complete", "INC1", "--no-input", "-hx")
-    assert r.exit_code == 2 and "No such option" in err(r)
+    assert r.exit_code == 2 and "no such option" in err(r)
 
 
 QUESTIONS = load_questionnaire()
