@@ -7,6 +7,7 @@ validate.py re-exports these (validate.when, validate.instant, ...): callers tak
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
@@ -49,11 +50,34 @@ def reading(
         raise InvalidValue(field, value, "invalid.range")
     if found.at.tzinfo is zone and not found.relative:
         found = _on_the_wall(field, value, found, zone)
+    found = _nearest_year(field, value, found, zone, tense, now)
     if tense == PAST and found.at > now + GRACE:
         raise InvalidValue(field, value, "invalid.future", now=dates.When(now, _name(zone)))
     if tense == FUTURE and found.at < now - GRACE:
         raise InvalidValue(field, value, "invalid.past", now=dates.When(now, _name(zone)))
     return found
+
+
+#: a day and a month written without a year (04/01 09:00, 31-12): the year is the nearest one
+_YEARLESS = re.compile(r"^\s*\d{1,2}\s*[/.-]\s*\d{1,2}(?!\d)(?!\s*[/.-]\s*\d)")
+
+
+def _nearest_year(
+    field: str, value: str, found: dates.Reading, zone: tzinfo, tense: str | None, now: datetime
+) -> dates.Reading:
+    """A date written without its year, in the direction the field needs: a planned time on
+    28 Dec that says 04/01 is next January, a failed call on 1 Jan that says 31/12 last December
+    (the calendar year reads them a year off)."""
+    step = {FUTURE: 1, PAST: -1}.get(tense or "")
+    if step is None or found.relative or not _YEARLESS.match(value):
+        return found
+    if (step == 1 and found.at >= now - GRACE) or (step == -1 and found.at <= now + GRACE):
+        return found
+    try:
+        moved = replace(found, at=found.at.replace(year=found.at.year + step))
+    except ValueError:  # 29/02 in a year without one: the reading as it was (refused by its tense)
+        return found
+    return _on_the_wall(field, value, moved, zone) if moved.at.tzinfo is zone else moved
 
 
 def _on_the_wall(field: str, value: str, found: dates.Reading, zone: tzinfo) -> dates.Reading:

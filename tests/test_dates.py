@@ -242,3 +242,32 @@ def test_a_wall_time_daylight_saving_skips_is_refused_and_one_it_repeats_is_told
     assert validate.instant(
         "received_at", "03/04/2027 23:30 -04:00", santiago, now=now
     ).utcoffset() == timedelta(hours=-4)
+
+
+@pytest.mark.parametrize(
+    ("typed", "now", "tense", "read"),
+    [("04/01 09:00", "2026-12-28T10:00:00-05:00", "future", "2027-01-04T09:00:00-05:00"),
+     ("31/12 23:30", "2027-01-01T08:00:00-05:00", "past", "2026-12-31T23:30:00-05:00"),
+     ("04/01 09:00", "2026-12-28T10:00:00-05:00", None, "2026-01-04T09:00:00-05:00"),  # no direction: as read
+     ("30/12 09:00", "2026-12-28T10:00:00-05:00", "future", "2026-12-30T09:00:00-05:00"),  # this year's is ahead
+     ("27/12 09:00", "2026-12-28T10:00:00-05:00", "past", "2026-12-27T09:00:00-05:00")],
+)  # fmt: skip
+def test_a_date_without_its_year_is_the_nearest_one_in_the_fields_direction(typed, now, tense, read):
+    """On 28 Dec a window '04/01' is next January, on 1 Jan a failed call '31/12' last December:
+    the calendar year read them a year off (an SSR check answered 'weekend rule, -8593 h')."""
+    from sdcli import instants
+
+    found = instants.reading("start", typed, ZoneInfo("America/Lima"), dayfirst=True, tense=tense,
+                             now=datetime.fromisoformat(now))  # fmt: skip
+    assert found.at.isoformat() == read
+    with pytest.raises(instants.InvalidValue):  # a year written is the year meant
+        instants.reading("start", "04/01/2026 09:00", ZoneInfo("America/Lima"), dayfirst=True, tense="future",
+                         now=datetime.fromisoformat("2026-12-28T10:00:00-05:00"))  # fmt: skip
+
+
+def test_ssr_check_reads_a_yearless_start_in_late_december_as_next_january(sdcli):
+    r = sdcli("ssr", "check", "--start", "04/01 09:00", "--country", "PE", "--json",
+              env={"SDCLI_NOW": "2026-12-28T10:00:00-05:00"})  # fmt: skip
+    assert r.exit_code == 0, r.output
+    got = json.loads(r.stdout)
+    assert got["accepted"] is True and got["notice_hours"] == 95.0, got  # 28 Dec 10:00 -> Mon 4 Jan 09:00

@@ -207,7 +207,7 @@ def check(
         if received_at
         else clock.now()
     )
-    when = validate.instant("start", start, zone, dayfirst=dayfirst)
+    when = validate.instant("start", start, zone, dayfirst=dayfirst, tense=validate.FUTURE)
     v = ssr.check_lead_time(received, when, code, zone, a.home)
     if as_json:
         emit_json(v.as_dict())
