@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -137,7 +138,9 @@ def spreadsheet_cells(
 
 
 def test_a_spreadsheet_reads_accents_no_formula_and_phones_as_text(sdcli, tmp_path, soffice):
-    open_voice(sdcli)
+    inc = open_voice(sdcli)
+    r = sdcli("hold", inc, "--reason", '=HYPERLINK("http://y")', env=NOW)  # a pause: in `extra`
+    assert r.exit_code == 0, r.output
     out = tmp_path / "excel.csv"
     assert sdcli("export", "--excel", "-o", str(out), env=NOW).exit_code == 0
     [row] = spreadsheet_cells(soffice, out, ";")
@@ -148,6 +151,8 @@ def test_a_spreadsheet_reads_accents_no_formula_and_phones_as_text(sdcli, tmp_pa
     assert row["source_number"] == ("tel:+51-1-4117000", "string", None)  # text, no stray apostrophe
     assert row["destination_number"] == ("tel:+51-987-654-321", "string", None)
     assert row["callback_contacts"][1] == "string" and "Ana Díaz" in row["callback_contacts"][0]
+    assert row["extra"][1] == "string"  # JSON, as text: the formula inside it is not at its start
+    assert json.loads(row["extra"][0])["sla_pauses"][0]["reason"] == '=HYPERLINK("http://y")'
     assert all(formula is None for _shown, _kind, formula in row.values())
     # the same program does evaluate a formula and read a bare +number as a number: the test can fail
     control = tmp_path / "control.csv"

@@ -130,6 +130,21 @@ def test_an_unknown_structured_field_is_refused_by_name(sdcli, tmp_path):
     assert "unknown structured field" in errors[0]["reason"]
 
 
+def test_a_json_row_may_give_extra_as_an_object_checked_like_its_own_fields(sdcli, tmp_path):
+    """As a CSV export's `extra` cell: its fields are read with the same checks, by their name."""
+    pause = FIELDS["sla_pauses"][0]
+    rows = [{**BASE, "customer_reference": "A", "status": "on_hold", "extra": {"sla_pauses": pause}},
+            {**BASE, "customer_reference": "B", "extra": {"sla_pauses": FIELDS["sla_pauses"][1][1][0]}},
+            {**BASE, "customer_reference": "C", "extra": {"escalations": 2}}]  # fmt: skip
+    r = sdcli("import", jsonl(tmp_path / "in.jsonl", rows), "--json")
+    assert r.exit_code == 1
+    errors = json.loads(r.stdout)["errors"]
+    assert [(e["line"], e["field"]) for e in errors] == [(2, "sla_pauses"), (3, "extra")], errors
+    assert "[0].to: is missing" in errors[0]["reason"] and errors[1]["value"] == "escalations"
+    assert sdcli.json("import", jsonl(tmp_path / "a.jsonl", rows[:1]), "--json")["created"] == 1
+    assert sdcli.json("show", "INC1", "--json")["sla_pauses"] == pause
+
+
 @pytest.mark.parametrize("field", [*FIELDS, "opened_by", "status"])
 def test_open_from_file_refuses_a_structured_or_wrong_typed_field_in_one_line(sdcli, tmp_path, field):
     doc = {k: v for k, v in BASE.items() if k != "opened_at"}
