@@ -45,6 +45,8 @@ def lines(e: Any) -> list[str]:
     knows its command), a blank line, and `Error: <reason>`."""
     from sdcli.i18n import t
 
+    if type(e).__name__ == "NoArgsIsHelpError":  # `sdcli` alone: its help, as Click shows it (exit 2)
+        return [e.format_message()]
     out: list[str] = []
     ctx = getattr(e, "ctx", None)
     if ctx is not None:

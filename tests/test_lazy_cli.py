@@ -55,6 +55,7 @@ def test_version_and_no_arguments_import_no_command(home):
     assert command_modules(modules) == set()
     r, modules = run(home)  # no_args_is_help: the root's help
     assert "Commands:" in r.stdout + r.stderr and command_modules(modules) == set()
+    assert r.returncode == 2 and r.stderr.startswith("Usage: sdcli [OPTIONS]") and "Error:" not in r.stderr
 
 
 def test_a_command_s_help_imports_that_command_only(home):
