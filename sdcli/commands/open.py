@@ -7,7 +7,6 @@ from typing import Any
 import typer
 
 from sdcli import clock, intake, validate
-from sdcli.dates import When
 from sdcli.errors import DraftDamaged, InvalidValue, UnknownDraft, UsageProblem
 from sdcli.i18n import t
 from sdcli.intake import load_questionnaire
@@ -246,6 +245,8 @@ def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: 
     for note in ictx.notes:  # a date whose day order decided it, shown back in words
         info(note)
     if chan == "email":
+        from sdcli.dates import When  # deferred: the date reader, not before the first prompt
+
         say("open.email_report", due=When(doc["ack_due"], doc.get("timezone")), id=doc["id"])
 
 
