@@ -211,9 +211,9 @@ def user_config_path() -> Path:
     explicit = os.environ.get(CONFIG_ENV, "").strip()
     if explicit:
         return Path(explicit).expanduser()
-    from platformdirs import user_config_dir
+    from sdcli.home import user_dir
 
-    return Path(user_config_dir("sdcli", appauthor=False)) / "config.toml"
+    return user_dir("config") / "config.toml"
 
 
 def desk_config_path(home: Path) -> Path:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +17,30 @@ def resolve_home(explicit: str | os.PathLike[str] | None = None) -> Path:
     value = explicit or os.environ.get(HOME_ENV)
     if value:
         return Path(value).expanduser()
-    from platformdirs import user_data_dir
+    return user_dir("data")
 
-    return Path(user_data_dir("sdcli", appauthor=False))
+
+#: the XDG variable and the default under the home of each user directory sdcli uses (Linux)
+_XDG = {"data": ("XDG_DATA_HOME", "~/.local/share"), "config": ("XDG_CONFIG_HOME", "~/.config")}
+
+
+def user_dir(kind: str) -> Path:
+    """sdcli's user data or config directory, as platformdirs gives it. On Linux with an absolute
+    $HOME it is the XDG rule ($XDG_..._HOME when absolute, else ~/.local/share or ~/.config, then
+    sdcli), worked out here: importing platformdirs was a tenth of `open`'s start-up. Anywhere
+    else (macOS, Windows, Android, a relative or missing $HOME) platformdirs decides."""
+    var, default = _XDG[kind]
+    home = os.environ.get("HOME", "")
+    android = hasattr(sys, "getandroidapilevel") or (
+        os.environ.get("ANDROID_DATA") == "/data" and os.environ.get("ANDROID_ROOT") == "/system"
+    )
+    if sys.platform == "linux" and not android and posixpath.isabs(home):
+        base = os.environ.get(var, "")
+        return Path(os.path.join(base if posixpath.isabs(base) else os.path.expanduser(default), "sdcli"))
+    import platformdirs  # deferred: only where the XDG rule above is not the platform's
+
+    found = platformdirs.user_data_dir if kind == "data" else platformdirs.user_config_dir
+    return Path(found("sdcli", appauthor=False))
 
 
 def check_home(home: Path) -> None:

@@ -11,11 +11,10 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sites, validate
+from sdcli import clock, validate
 from sdcli.errors import InvalidValue, MissingAnswers, also_missing
 from sdcli.home import load_data
 from sdcli.i18n import LANGS, Message
-from sdcli.kinds import check_answer
 from sdcli.questionnaire import (
     MISSING,
     QUESTION_KINDS,
@@ -77,6 +76,8 @@ class Context:
             self.directory, self.directory_of = list(self.directory_of()), None
         if not self.directory:
             return {}
+        from sdcli import sites  # deferred: the country data's readers, once an answer names a site
+
         return sites.directory_site(self.directory, answers.get("customer"), answers.get("site"))
 
     def tz_name(self, answers: dict[str, Any]) -> str | None:
@@ -89,10 +90,19 @@ class Context:
             return self.tz_override
         if known.get("timezone") and known.get("country", region) == region:
             return known["timezone"]
+        from sdcli import sites  # deferred: the country data's readers, once an answer names a site
+
         return sites.only_zone(self.countries, region)
 
     def tz(self, answers: dict[str, Any]) -> tzinfo | None:
         return clock.get_tz(self.tz_name(answers))
+
+
+def check_answer(q: Any, raw: Any, answers: dict[str, Any], ctx: Any) -> Any:
+    """The stored answer of raw to q (sdcli.kinds.check_answer). Raises InvalidValue."""
+    from sdcli import kinds  # deferred: the validators, loaded by the first answer checked, not before
+
+    return kinds.check_answer(q, raw, answers, ctx)
 
 
 def make_context(

@@ -17,6 +17,7 @@ from typing import Any
 from sdcli import amounts, clock, sites, stored, validate
 from sdcli.errors import ConfigError, InvalidValue
 from sdcli.home import load_data
+from sdcli.questionnaire import QUESTION_KINDS
 
 Validator = Callable[[str, Any, Any, dict[str, Any], Any], Any]
 
@@ -90,9 +91,7 @@ VALIDATORS: dict[str, Validator] = {
     "store": lambda k, raw, f, a, ctx: raw,  # set by the store: read, never kept
     "answer_keys": lambda k, raw, f, a, ctx: raw,  # unknown_answers, missing_answers: checked by the walk
 }
-#: the kinds a question may have (the rest describe stored fields)
-QUESTION_KINDS = ("text", "choice", "yesno", "contacts", "ip", "phone", "datetimes", "country", "zone", "hours",
-                  "contact", "datetime")  # fmt: skip
+__all__ = ["QUESTION_KINDS", "VALIDATORS", "check", "check_answer"]  # QUESTION_KINDS: sdcli.questionnaire's
 #: kinds validated in the site's country or zone
 PLACED = frozenset({"contacts", "phone", "datetimes", "contact", "datetime", "instant", "received"})
 

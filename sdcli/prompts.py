@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sdcli import intake, sites
+from sdcli import intake
 from sdcli.asking import BACK_KEY, SKIPPED, UNKNOWN_KEY, GoBack, _validator, confirm, line, select
 from sdcli.i18n import t
 from sdcli.intake import Question
@@ -84,6 +84,8 @@ class Walker:
         is not: going back passes over it)."""
         if q.kind != "zone":
             return True
+        from sdcli import sites  # deferred: the country data's readers, once an answer names a site
+
         return not intake.zone_answer(q, {}, answers, self.ctx) and sites.several(
             self.ctx.countries, self.ctx.region(answers)
         )
@@ -91,6 +93,8 @@ class Walker:
     def _zone(self, q: Question, answers: dict[str, Any], back: bool = False) -> str | None:
         """The site's zone: asked among its country's zones (with their cities) when it has
         several and neither --tz nor the directory says; else the one there is."""
+        from sdcli import sites  # deferred: the country data's readers, once an answer names a site
+
         known = intake.zone_answer(q, {}, answers, self.ctx)
         if known or not sites.several(self.ctx.countries, self.ctx.region(answers)):
             return known

@@ -8,12 +8,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sdcli import kinds, validate
 from sdcli.errors import ConfigError
 from sdcli.home import load_data
 from sdcli.i18n import Localized
 
-QUESTION_KINDS = kinds.QUESTION_KINDS
+#: the kinds a question may have (sdcli.kinds validates them, and the kinds of stored fields besides);
+#: here, so that reading the questionnaire loads no validator (open's first prompt needs none)
+QUESTION_KINDS = ("text", "choice", "yesno", "contacts", "ip", "phone", "datetimes", "country", "zone", "hours",
+                  "contact", "datetime")  # fmt: skip
 #: kinds only a form beside the questionnaire uses: `details` stands for the fields of the chosen
 #: category (one question each, asked when that category is chosen)
 FORM_KINDS = (*QUESTION_KINDS, "details")
@@ -48,6 +50,8 @@ class Question:
 
     @cached_property
     def index(self) -> dict[str, str]:
+        from sdcli import validate
+
         return validate.choice_index(self.choices)
 
     @property
@@ -141,6 +145,8 @@ class Step:
                 value = ctx.tz_name(place)
             if _empty(value):
                 return MISSING if self.required else None
+        from sdcli import kinds  # deferred: the validators, loaded by the first answer checked
+
         return kinds.check_answer(self.question, value, place, ctx)
 
 

@@ -11,22 +11,39 @@ import ipaddress
 import re
 from datetime import tzinfo
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sdcli.errors import InvalidValue, InvalidValues
-from sdcli.instants import (  # noqa: F401  (re-exported: validate.when, validate.instant, ...)
-    FUTURE,
-    GRACE,
-    PAST,
-    WINDOW_WARNING,
-    instant,
-    read_as,
-    reading,
-    received,
-    when,
-    window,
-)
 from sdcli.shapes import valid_unicode
+
+# re-exported from sdcli.instants when first asked for (validate.when, validate.instant, ...)
+if TYPE_CHECKING:
+    from sdcli.instants import (  # noqa: F401
+        FUTURE,
+        GRACE,
+        PAST,
+        WINDOW_WARNING,
+        instant,
+        read_as,
+        reading,
+        received,
+        when,
+        window,
+    )
+
+#: the names of sdcli.instants this module gives: the date reader (sdcli.dates) is loaded the first
+#: time one is used, not by every import of validate (open's first prompt needs no date)
+_INSTANTS = frozenset({"FUTURE", "GRACE", "PAST", "WINDOW_WARNING", "instant", "read_as", "reading", "received",
+                       "when", "window"})  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in _INSTANTS:
+        from sdcli import instants
+
+        return getattr(instants, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 TEXT_LIMIT = 10_000
 _TRUE = {"y", "yes", "true", "1", "s", "si", "sí", "sim", "on"}
@@ -280,6 +297,8 @@ def whens(
     field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
     notes: list[Any] | None = None,
 ) -> list[str]:  # fmt: skip
+    from sdcli.instants import when
+
     items = _as_list(value, split=";")
     if not items:
         raise InvalidValue(field, value, "invalid.datetimes")

@@ -9,6 +9,7 @@ import inspect
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import BACKEND, PY, err, subprocess_env
@@ -174,7 +175,12 @@ main()
 #: what `open` does not load before its first question on a warm cache (issue 18 start-up): the
 #: store (its directory is read once a customer is named), Rich, a TOML parser
 NOT_BEFORE_OPEN_S_FIRST_PROMPT = {"sdcli.store.base", "sdcli.store.tiny", "sdcli.store.postgres", "tinydb",
-                                  "sqlite3", "rich", "getpass", "tomllib"}  # fmt: skip
+                                  "sqlite3", "rich", "getpass", "tomllib",
+                                  # the validators of later answers and the date reader (the first
+                                  # answer checked loads them), and, on Linux, platformdirs (home.user_dir)
+                                  "sdcli.kinds", "sdcli.dates", "sdcli.instants", "sdcli.sites", "sdcli.model",
+                                  "sdcli.stored", "phonenumbers", "email_validator", "dateutil",
+                                  *(["platformdirs"] if sys.platform == "linux" else [])}  # fmt: skip
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
@@ -216,3 +222,23 @@ def test_the_program_freezes_what_a_command_loaded_and_collects_young_objects_le
     import gc
 
     assert gc.get_threshold()[0] != 10_000  # this process (the tests) left alone
+
+
+@pytest.mark.parametrize(
+    "env",
+    [{}, {"XDG_DATA_HOME": "/x/data", "XDG_CONFIG_HOME": "/x/conf"}, {"XDG_DATA_HOME": "rel", "XDG_CONFIG_HOME": ""},
+     {"HOME": "/home/a/"}, {"HOME": "/"}],
+)  # fmt: skip
+def test_the_user_directories_are_platformdirs_own(env, monkeypatch):
+    """home.user_dir works out the XDG rule on Linux without importing platformdirs: the same
+    directories platformdirs gives, whatever the variables say."""
+    import platformdirs
+
+    from sdcli.home import user_dir
+
+    for var in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    assert user_dir("data") == Path(platformdirs.user_data_dir("sdcli", appauthor=False))
+    assert user_dir("config") == Path(platformdirs.user_config_dir("sdcli", appauthor=False))

@@ -8,7 +8,6 @@ import typer
 
 from sdcli import clock, drafts, intake, validate
 from sdcli.commands._flags import FlagsCommand, parse_flags
-from sdcli.dates import When
 from sdcli.errors import DraftDamaged, InvalidValue, UnknownDraft
 from sdcli.i18n import t
 from sdcli.intake import load_questionnaire
@@ -204,6 +203,8 @@ def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: 
     for note in ictx.notes:  # a date whose day order decided it, shown back in words
         info(note)
     if chan == "email":
+        from sdcli.dates import When  # deferred: the date reader, not before the first prompt
+
         say("open.email_report", due=When(doc["ack_due"], doc.get("timezone")), id=doc["id"])
 
 
