@@ -212,6 +212,8 @@ def due_at(doc: dict[str, Any], home: Path | None = None) -> datetime | None:
 
 
 def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> datetime | None:
+    if not doc.get("sla_pauses"):  # never paused (every import but a round trip): pauses.running's own start
+        return cal.add(calendars.instant(clock.from_iso(doc["opened_at"])), target)
     left = target
     run = pauses.running(doc)
     for start, end in run.ran:

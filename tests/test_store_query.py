@@ -93,3 +93,40 @@ def test_a_limit_takes_the_top_n_exactly_as_sorting_everything_would(docs, sort,
     top = page(OpenQuery(sort=sort, reverse=reverse, limit=limit), rows)
     assert [s["id"] for s in top.rows] == [s["id"] for s in everything.rows[:limit]]
     assert top.total == everything.total == len(rows)
+
+
+def _reference_keys(prefix, s):
+    """The index's keys as the reference semantics' own functions give them (what keys_of inlines)."""
+    from sdcli.model import PREFIXES
+    from sdcli.store.query import escalation_start, level_attempted, sort_value, timestamp
+
+    status = s.get("status")
+    return (list(PREFIXES).index(prefix), status if isinstance(status, str) else None, sort_value(s, "severity"),
+            int(bool(s.get("severity"))), sort_value(s, "customer"), fold(str(s.get("customer") or "")),
+            fold(str(s.get("site") or "")), timestamp(s.get("opened_at")), timestamp(s.get("updated_at")),
+            timestamp(s.get("recovery_due")), timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
+            int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s),
+            int(bool(s.get("missing_answers"))), escalation_start(s))  # fmt: skip
+
+
+odd = st.sampled_from(
+    [True, False, 0, 2.5, "3", [], ["x"], {"a": 1}, "", "not a time", "2026-12-01T09:00:00-03:00"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(summaries(), st.dictionaries(st.sampled_from(["status", "severity", "customer", "site", "opened_at",
+                                                     "updated_at", "recovery_due", "ack_due", "acked_at",
+                                                     "escalation_from", "sla_paused_at"]), odd))  # fmt: skip
+def test_an_index_row_has_the_reference_keys_with_or_without_the_bulk_memo(docs, damage):
+    """keys_of (one ticket's write) and keys_of with a Stamps memo (a bulk write, shared by every
+    ticket of it) both give what query.py's functions give, odd stored values included."""
+    from sdcli.store.openindex import Stamps, keys_of
+
+    stamp = Stamps()
+    stamp.LIMIT = 3  # the memo starts again while the write goes on: the same values
+    for s in [*docs.values(), *({**d, **damage} for d in docs.values()), damage | {"id": "INC1"}]:
+        prefix = s["id"][:3]
+        want = _reference_keys(prefix, s)
+        assert keys_of(prefix, s) == want
+        assert keys_of(prefix, s, stamp) == want

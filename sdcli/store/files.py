@@ -155,11 +155,13 @@ def stage(writes: list[tuple[Path, bytes]]) -> list[tuple[Path, Path]]:
 
 def dumps(data: Any) -> bytes:
     """Compact UTF-8 JSON. orjson (about 8x the stdlib) for every document it can encode;
-    the stdlib for what it refuses (integers beyond 64 bits)."""
-    try:
-        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
-    except TypeError:
-        pass
+    the stdlib for what it refuses (integers beyond 64 bits). A document whose keys are all text
+    (every ticket) is encoded without OPT_NON_STR_KEYS, which costs about a tenth more."""
+    for option in (None, orjson.OPT_NON_STR_KEYS):
+        try:
+            return orjson.dumps(data, option=option)
+        except TypeError:
+            pass
     try:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode(
             "utf-8"

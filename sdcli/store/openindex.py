@@ -28,10 +28,8 @@ from sdcli.store.openindex_sql import rows, source, where
 from sdcli.store.query import (
     OpenQuery,
     Page,
-    escalation_start,
     fold,
     level_attempted,
-    sort_value,
     timestamp,
 )
 
@@ -93,21 +91,44 @@ KEYS = ("rank", "status", "severity", "classified", "customer", "customer_fold",
         "escalation_from")  # fmt: skip
 
 
-def keys_of(prefix: str, s: dict[str, Any]) -> tuple[Any, ...]:
-    """An open ticket's KEYS, from its summary (the reference semantics' own functions)."""
-    status = s.get("status")
+def keys_of(
+    prefix: str, s: dict[str, Any], stamp: Callable[[Any], float | None] = timestamp
+) -> tuple[Any, ...]:
+    """An open ticket's KEYS, from its summary, as the reference semantics' own functions give them
+    (sort_value, fold, timestamp, level_attempted, escalation_start; the same values, inlined:
+    a bulk write makes one per ticket). `stamp`: timestamp, or a memo of it (Stamps)."""
+    get = s.get
+    status, severity, customer = get("status"), get("severity"), get("customer")
+    opened, ack = get("opened_at"), get("ack_due")
     return (
         _RANKS[prefix], status if isinstance(status, str) else None,
-        sort_value(s, "severity"), int(bool(s.get("severity"))), sort_value(s, "customer"), fold(str(s.get("customer") or "")), fold(str(s.get("site") or "")),
-        timestamp(s.get("opened_at")), timestamp(s.get("updated_at")), timestamp(s.get("recovery_due")),
-        timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
-        int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s), int(bool(s.get("missing_answers"))),
-        escalation_start(s),
+        severity if isinstance(severity, int) and not isinstance(severity, bool) else None, int(bool(severity)),
+        None if customer is None or customer == "" else str(customer), fold(str(customer or "")),
+        fold(str(get("site") or "")), stamp(opened), stamp(get("updated_at")), stamp(get("recovery_due")),
+        stamp(ack), int(bool(get("sla_paused_at"))), int(bool(ack and not get("acked_at"))), level_attempted(s),
+        int(bool(get("missing_answers"))), stamp(get("escalation_from") or opened),
     )  # fmt: skip
 
 
-def row_of(prefix: str, number: int, s: dict[str, Any]) -> tuple[Any, ...]:
-    return (prefix, number, *keys_of(prefix, s), dumps(s))
+class Stamps(dict[Any, float | None]):
+    """timestamp of each distinct value once (a bulk write's tickets share their updated_at, and
+    escalation_from is mostly opened_at again): call it like timestamp."""
+
+    def __missing__(self, value: Any) -> float | None:
+        self[value] = got = timestamp(value)
+        return got
+
+    def __call__(self, value: Any) -> float | None:
+        try:
+            return self[value]
+        except TypeError:  # a list or an object where an instant belongs: not one
+            return timestamp(value)
+
+
+def row_of(
+    prefix: str, number: int, s: dict[str, Any], stamp: Callable[[Any], float | None] = timestamp
+) -> tuple[Any, ...]:
+    return (prefix, number, *keys_of(prefix, s, stamp), dumps(s))
 
 
 def refs_of(doc: dict[str, Any]) -> list[tuple[str, str]]:
@@ -314,13 +335,14 @@ def _insert_new(
     SQLite takes it: never a list of them (an orjson summary holds a few KiB until it is freed)."""
     docs = docs if isinstance(docs, list) else list(docs)
     fold_once = fold.__wrapped__  # references are mostly distinct: fold's cache would only fill with them
+    stamp = Stamps()
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for doc in docs:
             entry = entry_of(doc)
             if entry is not None:
                 tid = doc["id"]  # made by this write: canonical (INC12)
-                yield row_of(tid[:3], int(tid[3:]), entry)
+                yield row_of(tid[:3], int(tid[3:]), entry, stamp)
 
     def pairs() -> Iterator[tuple[Any, ...]]:
         for doc in docs:
