@@ -30,7 +30,7 @@ DEFAULT = "en"
 #: the vocabularies a placeholder may name: {value:status} reads catalogue key status.<value>
 VOCABULARIES = frozenset(
     {"field", "status", "kind", "channel", "outcome", "action", "yesno", "section", "clock", "method",
-     "route", "acceptor", "team", "column", "setting", "source", "weekday", "month"}
+     "route", "acceptor", "team", "column", "setting", "source", "weekday", "month", "about"}
 )  # fmt: skip
 
 _session: dict[str, Any] = {"lang": DEFAULT, "home": None}
@@ -203,6 +203,10 @@ class Either(Joined):
 
     def render(self, code: str | None = None) -> str:
         return (template("list.or", code) or " or ").join(str(show(i, code)) for i in self.items)
+
+
+#: what a domain module hands the CLI to show: a Message, a Literal, or several joined
+Shown = Message | Literal | Joined
 
 
 def pick(texts: Any, code: str | None = None) -> str:

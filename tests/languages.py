@@ -10,20 +10,21 @@ from pathlib import Path
 FROZEN = Path(__file__).resolve().parent / "data" / "english_messages.txt"
 #: words of the frozen English texts that are also Spanish or Portuguese words, or names a
 #: Spanish or Portuguese session shows as they are (the source itself says "Service Desk",
-#: "Portal BT", "SLA")
+#: "Portal BT", "SLA"; doctor names the embedded backend, tinydb, as it names PostgreSQL)
 SHARED = frozenset(
     {
         "service", "desk", "portal", "internet", "mpls", "sla", "ssr", "vlan", "dns", "iso", "iana", "json", "csv",
         "utf", "tsv", "total", "error", "use", "min", "data", "tab", "nul", "ipv", "jsonl", "real", "local", "final",
         "normal", "general", "sin", "con", "para", "mar", "dom", "sms", "whatsapp", "backup", "firewall", "rack",
         "circuit", "latam", "hale", "martin", "lead", "manager", "paulo", "sao", "simple", "usd", "brl", "comercial",
-        "enter", "ticket", "tickets", "manual",
+        "enter", "ticket", "tickets", "manual", "tinydb",
     }
 )  # fmt: skip
 #: words of the frozen English that are also words of one language: Portuguese says "sim" (yes), and
 #: Brazilian telecom Portuguese says "site" and "link" (the questionnaire's own labels: "Site do cliente",
-#: "Link indisponível"); a Spanish session showing them would still be caught
-SHARED_IN = {"es": frozenset(), "pt": frozenset({"sim", "nao", "site", "sites", "link"})}
+#: "Link indisponível"), and "execute" is Portuguese's own imperative ("execute: sdcli doctor"); a
+#: Spanish session showing them would still be caught
+SHARED_IN = {"es": frozenset(), "pt": frozenset({"sim", "nao", "site", "sites", "link", "execute"})}
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 #: what a session shows that is not language: commands and flags, addresses, zones, ids, paths
 NOT_WORDS = re.compile(

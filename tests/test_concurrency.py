@@ -77,7 +77,7 @@ def test_sigkill_mid_write_never_loses_a_saved_ticket(home):
             elif line:
                 saved.add(line)
         store = open_store(home=home)
-        damaged = [x for x in store.check() if "damaged" in x or "appears twice" in x]
+        damaged = [x for x in map(str, store.check()) if "damaged" in x or "appears twice" in x]
         assert damaged == []
         for tid in saved:
             store.get(tid)

@@ -47,7 +47,7 @@ def test_every_key_the_code_names_is_in_the_catalogue():
     english = catalogue("en")
     key = re.compile(r"^(?:error|invalid|note|prompt|review|yesno|date|list|show|open|config|draft|sla|classify|"
                      r"escalate|rule|shift|ticket|ack|accept|route|change|customer|export|import|ssr|inbox|incomplete|complete|"
-                     r"reply|update|outbox|mail)\.[a-z0-9_.-]+$")  # fmt: skip
+                     r"reply|update|outbox|mail|doctor|store)\.[a-z0-9_.-]+$")  # fmt: skip
     named = set()
     for path in (ROOT / "sdcli").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

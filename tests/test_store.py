@@ -96,7 +96,7 @@ def test_interrupted_index_write_is_finished_by_readers_and_next_writer(store):
     shard.write_text(json.dumps(data))
     (store.root / "journal.json").write_text(json.dumps({"ids": [t["id"]]}))
     assert store.open_summaries() == []  # a reader patches in memory
-    assert any("interrupted" in p for p in store.check())
+    assert any("interrupted" in str(p) for p in store.check())
     make_incident(store)  # the next writer finishes the index
     assert not (store.root / "journal.json").exists()
     assert [s["id"] for s in store.open_summaries()] == ["INC2"]
@@ -177,8 +177,8 @@ def test_doctor_finds_and_fixes_index_and_counter(store):
     m["next"]["INC"] = 1
     meta.write_text(json.dumps(m))
     problems = store.check()
-    assert any("INC1 is missing" in p for p in problems)
-    assert any("ids would be reused" in p for p in problems)
+    assert any("INC1 is missing" in str(p) for p in problems)
+    assert any("ids would be reused" in str(p) for p in problems)
     store.repair()
     assert store.check() == []
     assert make_incident(store)["id"] == "INC3"

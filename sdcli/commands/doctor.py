@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from sdcli.ui import JSON_OPTION, app_of, clean, emit_json
@@ -24,22 +26,39 @@ def command(
     fixed = store.repair() if fix else []
     problems = store.check()
     about = store.about()
-    if as_json:
+    if as_json:  # language-free: the English line of each problem and repair, as always
         emit_json(
             {
                 "store": store.describe(),
                 "ok": not problems,
-                "problems": problems,
-                "fixed": fixed,
+                "problems": [str(p) for p in problems],
+                "fixed": [str(f) for f in fixed],
                 "about": about,
             }
         )
     else:
-        typer.echo(f"store: {store.describe()} (" + ", ".join(f"{k} {v}" for k, v in about.items()) + ")")
+        from sdcli.i18n import render, t
+
+        where = store.describe()
+        typer.echo(clean(t("doctor.store", where=where, about=_about(about))))
         for line in fixed:
-            typer.echo(f"fixed: {clean(line)}")
+            typer.echo(clean(t("doctor.fixed", text=render(line))))
         for line in problems:
-            typer.echo(f"problem: {clean(line)}")
-        typer.echo(f"{store.describe()}: " + ("ok" if not problems else f"{len(problems)} problem(s)"))
+            typer.echo(clean(t("doctor.problem", text=render(line))))
+        typer.echo(
+            clean(
+                t("doctor.ok", where=where)
+                if not problems
+                else t("doctor.problems", where=where, n=len(problems))
+            )
+        )
     if problems:
         raise typer.Exit(1)
+
+
+def _about(about: dict[str, Any]) -> str:
+    """What the backend said of itself, each item named in the session's language (catalogue
+    about.<name>; an item it does not name, from another backend, as it is)."""
+    from sdcli.i18n import Joined, Message
+
+    return Joined([Message("doctor.about_item", name=k, value=v) for k, v in about.items()], ", ").render()

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from sdcli.i18n import Shown
 from sdcli.model import Vocabulary
 from sdcli.store.outbox import Queue
 from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared vocabulary)
@@ -254,10 +255,11 @@ class Store(abc.ABC):
 
     # ---- health
     @abc.abstractmethod
-    def check(self) -> list[str]:
+    def check(self) -> list[Shown]:
         """Problems found in the store, one line each (empty when healthy), read from one
-        consistent state (writers may be at work)."""
+        consistent state (writers may be at work). Each is a Message (or a plain text, shown
+        as it is): the CLI shows it in the session's language, its str() is English."""
 
     @abc.abstractmethod
-    def repair(self) -> list[str]:
-        """Fix what can be fixed without losing data; what was done, one line each."""
+    def repair(self) -> list[Shown]:
+        """Fix what can be fixed without losing data; what was done, one line each (as check's)."""

@@ -191,17 +191,15 @@ def read_bytes(path: Path) -> bytes | None:
         return None
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise StoreDamaged(
-                f"{path} is a symbolic link; sdcli does not follow links in its store"
-            ) from None
-        raise StoreDamaged(f"cannot read {path}: {e.strerror}") from None
+            raise StoreDamaged("store.symlink", path=str(path)) from None
+        raise StoreDamaged("store.unreadable", path=str(path), reason=str(e.strerror)) from None
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise StoreDamaged(f"{path} is not a regular file")
+            raise StoreDamaged("store.not_regular", path=str(path))
         with os.fdopen(fd, "rb", closefd=False) as f:
             return f.read()
     except OSError as e:
-        raise StoreDamaged(f"cannot read {path}: {e.strerror}") from None
+        raise StoreDamaged("store.unreadable", path=str(path), reason=str(e.strerror)) from None
     finally:
         os.close(fd)
 
@@ -217,9 +215,8 @@ def parse_object(raw: bytes, path: Path) -> dict[str, Any]:
     try:
         data = loads(raw)
     except (ValueError, UnicodeDecodeError) as e:
-        raise StoreDamaged(
-            f"{path} is damaged ({type(e).__name__}: {str(e)[:60]}); it was left as it is, run: sdcli doctor"
-        ) from None
+        reason = f"{type(e).__name__}: {str(e)[:60]}"  # the parser's own words, shown as they are
+        raise StoreDamaged("store.not_json", path=str(path), reason=reason) from None
     if not isinstance(data, dict):
-        raise StoreDamaged(f"{path} is damaged (not a JSON object); run: sdcli doctor")
+        raise StoreDamaged("store.not_object", path=str(path))
     return data

@@ -4,6 +4,9 @@ losing data. No CLI imports.
 The check reads without the lock first; when it finds something it reads again under the
 lock, so a write in flight is never reported as damage. Nothing here follows a symbolic
 link or acts on a path outside the store.
+
+Every problem and repair is a Message (catalogue keys doctor.* and store.*), shown by the CLI in
+the session's language; its str() is the English line (what `sdcli doctor --json` lists).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sdcli import clock
 from sdcli.errors import StoreDamaged
+from sdcli.i18n import Literal, Message, Shown
 from sdcli.model import PREFIXES, format_id, parse_id, summary
 from sdcli.store.files import atomic_write, dumps, read_json
 from sdcli.store.layout import _TEMP, SHARD_SIZE
@@ -28,8 +32,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class _Found:
-    problems: list[str] = field(default_factory=list)
-    damaged: dict[Path, str] = field(default_factory=dict)  # unreadable file → why
+    problems: list[Shown] = field(default_factory=list)
+    damaged: dict[Path, Shown] = field(default_factory=dict)  # unreadable file → why
     highest: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PREFIXES, 0))
     numbers: dict[str, set[int]] = field(default_factory=lambda: {p: set() for p in PREFIXES})
     open_docs: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -42,11 +46,11 @@ class _Found:
         return {t for t in indexed if parse_id(t)[1] not in self.numbers[parse_id(t)[0]]}
 
     def damage(self, path: Path, e: StoreDamaged) -> None:
-        self.damaged[path] = str(e)
-        self.problems.append(str(e))
+        self.damaged[path] = e.message
+        self.problems.append(e.message)
 
 
-def check(store: TinyStore) -> list[str]:
+def check(store: TinyStore) -> list[Shown]:
     if not store.root.is_dir():
         return []
     found = _examine(store)
@@ -66,7 +70,7 @@ def _examine(store: TinyStore) -> _Found:
     journal = _journal(lay, found)
     for tmp in found.temps:
         if journal is None or tmp not in {t for t, _ in _renames_or_empty(lay, journal)}:
-            found.problems.append(f"{tmp}: leftover temporary file from an interrupted write")
+            found.problems.append(Message("doctor.leftover_temp", path=str(tmp)))
     _index(store, found, journal is None)
     _customers(lay.customers, found)
     return found
@@ -85,7 +89,7 @@ def _meta(store: TinyStore, found: _Found) -> dict[str, Any] | None:
             found.damage(lay.meta, e)
             return None
     elif lay.meta not in found.damaged and any(lay.shard_files(p) for p in PREFIXES):
-        found.problems.append(f"{lay.meta}: missing (its counters can be rebuilt: sdcli doctor --fix)")
+        found.problems.append(Message("doctor.meta_missing", path=str(lay.meta)))
     return meta
 
 
@@ -94,19 +98,18 @@ def _counters(lay: Any, meta: dict[str, Any] | None, found: _Found) -> None:
     for prefix in PREFIXES:
         nxt = meta["next"].get(prefix, 1) if meta is not None else None
         if nxt is not None and nxt <= found.highest[prefix]:
+            highest = format_id(prefix, found.highest[prefix])
             found.problems.append(
-                f"{lay.meta}: next {prefix} number {nxt} is not above the highest id "
-                f"{format_id(prefix, found.highest[prefix])} (ids would be reused)"
+                Message("doctor.counter_low", path=str(lay.meta), prefix=prefix, next=nxt, id=highest)
             )
     for prefix in PREFIXES:
         top = max(found.highest[prefix], (meta["next"].get(prefix, 1) - 1) if meta else 0)
         for lo, hi in _gaps(found.numbers[prefix], top):
             shards = sorted({lay.shard(prefix, n).name for n in (lo, hi)})
             found.problems.append(
-                f"{format_id(prefix, lo)}"
-                + (f" to {format_id(prefix, hi)}" if hi > lo else "")
-                + f" are missing (ids are never skipped; shard {' to '.join(shards)} lost?): restore them from a backup"
-            )
+                Message("doctor.ids_missing", ids=_span(format_id(prefix, lo), format_id(prefix, hi)),
+                        shards=_span(shards[0], shards[-1]))
+            )  # fmt: skip
 
 
 def _journal(lay: Any, found: _Found) -> dict[str, Any] | None:
@@ -115,9 +118,7 @@ def _journal(lay: Any, found: _Found) -> dict[str, Any] | None:
     if journal is not None:
         try:
             lay.renames(journal)
-            found.problems.append(
-                f"{lay.journal}: an interrupted write is left to finish (the next write, or sdcli doctor --fix, finishes it)"
-            )
+            found.problems.append(Message("doctor.journal_left", path=str(lay.journal)))
         except StoreDamaged as e:
             found.damage(lay.journal, e)
     return journal
@@ -135,20 +136,20 @@ def _files(root: Path, found: _Found) -> None:
                 continue
             if stat.S_ISLNK(st.st_mode):
                 found.symlinks.append(path)
-                found.problems.append(
-                    f"{path}: a symbolic link inside the store (sdcli never follows it; remove it)"
-                )
+                found.problems.append(Message("doctor.symlink", path=str(path)))
                 continue
             want = 0o700 if stat.S_ISDIR(st.st_mode) else 0o600
             if stat.S_IMODE(st.st_mode) != want:
                 found.problems.append(
-                    f"{path}: permissions {oct(stat.S_IMODE(st.st_mode))}, expected {oct(want)}"
+                    Message("doctor.mode", path=str(path), mode=oct(stat.S_IMODE(st.st_mode)), want=oct(want))
                 )
             if _TEMP.match(name):
                 found.temps.append(path)
     st = os.lstat(root)
     if stat.S_IMODE(st.st_mode) != 0o700:
-        found.problems.append(f"{root}: permissions {oct(stat.S_IMODE(st.st_mode))}, expected 0o700")
+        found.problems.append(
+            Message("doctor.mode", path=str(root), mode=oct(stat.S_IMODE(st.st_mode)), want=oct(0o700))
+        )
 
 
 def _read(path: Path, found: _Found) -> dict[str, Any] | None:
@@ -167,22 +168,21 @@ def _shards(store: TinyStore, prefix: str, found: _Found) -> None:
             continue
         tickets = data.get("tickets", {})
         if not isinstance(tickets, dict):
-            found.damage(path, StoreDamaged(f"{path} is damaged (its tickets are not an object)"))
+            found.damage(path, StoreDamaged("doctor.tickets_not_object", path=str(path)))
             continue
         for key, doc in tickets.items():
             if not key.isdigit() or not isinstance(doc, dict):
-                found.damage(
-                    path, StoreDamaged(f"{path} is damaged (entry {key[:20]!r} is not a numbered ticket)")
-                )
+                found.damage(path, StoreDamaged("doctor.not_numbered", path=str(path), entry=repr(key[:20])))
                 continue
             number = int(key)
             tid = format_id(prefix, number)
             if doc.get("id") != tid:
+                carried = repr(str(doc.get("id"))[:30])
                 found.problems.append(
-                    f"{path}: entry {key} carries id {str(doc.get('id'))[:30]!r}, expected {tid}"
+                    Message("doctor.wrong_id", path=str(path), entry=key, found=carried, id=tid)
                 )
             if lay.shard(prefix, number) != path:
-                found.problems.append(f"{path}: {tid} is in the wrong shard")
+                found.problems.append(Message("doctor.wrong_shard", path=str(path), id=tid))
             found.numbers[prefix].add(number)
             pairs = refs_of(doc)
             if pairs:
@@ -217,35 +217,48 @@ def _index(store: TinyStore, found: _Found, settled: bool) -> None:
     lay = store.layout
     if not store.index.exists():
         if any(lay.shard_files(p) for p in PREFIXES) or lay.legacy_index.exists():
-            found.problems.append(
-                f"{lay.index}: missing (it is rebuilt from the tickets by: sdcli doctor --fix)"
-            )
+            found.problems.append(Message("doctor.index_missing", path=str(lay.index)))
         return
     try:
         store.index.check_readable()
         indexed = {r["id"]: r for r in store.index.summaries()}
         refs = store.index.all_refs()
     except StoreDamaged as e:
-        found.damage(lay.index, e)
+        found.damage(lay.index, _index_damage(lay.index, e))
         return
     if not settled:
         return
     for tid in sorted(found.open_docs.keys() - indexed.keys(), key=_order):
-        found.problems.append(f"index: open ticket {tid} is missing from {lay.index}")
+        found.problems.append(Message("doctor.index_lacks", id=tid, path=str(lay.index)))
     for tid in sorted(indexed.keys() - found.open_docs.keys(), key=_order):
         p, n = parse_id(tid)
         if n not in found.numbers[p]:
-            found.problems.append(
-                f"index: {tid} is listed but no ticket has it (its shard {lay.shard(p, n).name} is missing?)"
-            )
+            found.problems.append(Message("doctor.index_lost", id=tid, shard=lay.shard(p, n).name))
         else:
-            found.problems.append(f"index: {tid} is listed but is not an open ticket")
+            found.problems.append(Message("doctor.index_not_open", id=tid))
     for tid in sorted(found.open_docs.keys() & indexed.keys(), key=_order):
         if indexed[tid] != summary(found.open_docs[tid]):
-            found.problems.append(f"index: the summary of {tid} differs from the ticket")
+            found.problems.append(Message("doctor.index_summary", id=tid))
     for tid in sorted((refs.keys() | found.refs.keys()) - found.lost_refs(refs), key=_order):
         if sorted(refs.get(tid, [])) != sorted(found.refs.get(tid, [])):
-            found.problems.append(f"index: the references of {tid} differ from the ticket")
+            found.problems.append(Message("doctor.index_refs", id=tid))
+
+
+def _index_damage(path: Path, e: StoreDamaged) -> StoreDamaged:
+    """The index's own refusal (openindex words it in English) as a catalogue message: SQLite's
+    reason when SQLite refused the file, else a link or a file that is not this sdcli's index."""
+    import sqlite3
+
+    if isinstance(e.__context__, sqlite3.Error):
+        return StoreDamaged("store.index_damaged", path=str(path), reason=str(e.__context__)[:60])
+    if os.path.islink(path):
+        return StoreDamaged("store.symlink", path=str(path))
+    return StoreDamaged("store.index_foreign", path=str(path))
+
+
+def _span(first: str, last: str) -> Shown:
+    """One id or file name, or the range from the first to the last."""
+    return Message("doctor.range", first=first, last=last) if last != first else Literal(first)
 
 
 def _order(tid: str) -> tuple[str, int]:
@@ -261,26 +274,26 @@ def _customers(path: Path, found: _Found) -> None:
     if not isinstance(table, dict) or not all(
         isinstance(c, dict) and isinstance(c.get("name"), str) for c in table.values()
     ):
-        found.damage(path, StoreDamaged(f"{path} is damaged (not a directory of named customers)"))
+        found.damage(path, StoreDamaged("doctor.customers_damaged", path=str(path)))
         return
     seen: dict[str, str] = {}
     for c in table.values():
         key = c["name"].casefold()
         if key in seen:
-            found.problems.append(f"{path}: customer {c['name']!r} appears twice")
+            found.problems.append(Message("doctor.customer_twice", path=str(path), name=repr(c["name"])))
         seen[key] = c["name"]
 
 
 # --------------------------------------------------------------------------- repair
 
 
-def repair(store: TinyStore) -> list[str]:
+def repair(store: TinyStore) -> list[Shown]:
     """Under the lock: rebuild a damaged or missing index and meta.json (the damaged file kept
     beside it), finish an interrupted write, remove leftover temp files, raise counters below a
     ticket, set modes. A damaged shard, journal or customer directory is refused: it holds data
     that cannot be rebuilt."""
     lay = store.layout
-    done: list[str] = []
+    done: list[Shown] = []
     if not store.root.is_dir():
         return done
     with store._locked(prepare=False):
@@ -292,38 +305,38 @@ def repair(store: TinyStore) -> list[str]:
         if read_json(lay.meta) is None:
             atomic_write(lay.meta, dumps(new_meta(lay, MIGRATIONS)))
             if lay.meta not in found.damaged:
-                done.append(f"{lay.meta} rebuilt from the tickets")
+                done.append(Message("doctor.meta_rebuilt", path=str(lay.meta)))
         store._prepare()  # migrations, an interrupted write finished
         referenced = {t for t, _ in _renames_or_empty(lay, read_json(lay.journal) or {})}
         for tmp in found.temps:
             if tmp not in referenced and os.path.lexists(tmp):
                 tmp.unlink()
-                done.append(f"removed {tmp}")
+                done.append(Message("doctor.removed", path=str(tmp)))
         _raise_counters(lay, found, done)
         _rebuild_index(store, found)
-        done.append("index rebuilt from the tickets")
+        done.append(Message("doctor.index_rebuilt"))
         done.extend(line for path in [store.root, *_all_paths(store.root)] if (line := _private(path)))
     return done
 
 
-def _set_aside(lay: Any, found: _Found, done: list[str]) -> None:
+def _set_aside(lay: Any, found: _Found, done: list[Shown]) -> None:
     """A damaged index or meta.json moved aside (to be rebuilt); any other damaged file refused."""
     rebuildable = {lay.index, lay.meta}
     for path, why in found.damaged.items():
         if path not in rebuildable:
-            raise StoreDamaged(f"{why} (repair refuses to touch it: restore it from a backup)")
+            raise StoreDamaged("doctor.repair_refused", why=why)
     for path in sorted(rebuildable & found.damaged.keys()):
         aside = path.with_name(f"{path.name}.damaged-{clock.now().strftime('%Y%m%dT%H%M%S')}")
         os.replace(path, aside)
-        done.append(f"{path} was damaged: moved to {aside.name}, rebuilt from the tickets")
+        done.append(Message("doctor.set_aside", path=str(path), aside=aside.name))
 
 
-def _raise_counters(lay: Any, found: _Found, done: list[str]) -> None:
+def _raise_counters(lay: Any, found: _Found, done: list[Shown]) -> None:
     meta = read_json(lay.meta) or {}
     for prefix in PREFIXES:
         if meta["next"].get(prefix, 1) <= found.highest[prefix]:
             meta["next"][prefix] = found.highest[prefix] + 1
-            done.append(f"next {prefix} number set to {found.highest[prefix] + 1}")
+            done.append(Message("doctor.counter_raised", prefix=prefix, n=found.highest[prefix] + 1))
     atomic_write(lay.meta, dumps(meta))
 
 
@@ -346,7 +359,7 @@ def _shard_numbers(lay: Any, prefix: str) -> set[int]:
     return {int(p.stem) for p in lay.shard_files(prefix)}
 
 
-def _private(path: Path) -> str | None:
+def _private(path: Path) -> Message | None:
     """A store file 0600 or folder 0700, changed through a descriptor opened without following
     links (a link or a special file planted in the store is never touched)."""
     try:
@@ -366,7 +379,7 @@ def _private(path: Path) -> str | None:
         os.fchmod(fd, want)
     finally:
         os.close(fd)
-    return f"{path}: permissions set to {oct(want)}"
+    return Message("doctor.mode_set", path=str(path), mode=oct(want))
 
 
 def _all_paths(root: Path) -> list[Path]:

@@ -72,13 +72,11 @@ class Layout:
         beside it: a planted journal cannot rename anything outside the store."""
         pairs = journal.get("renames", [])
         if not isinstance(pairs, list):
-            raise StoreDamaged(f"{self.journal} is damaged (renames is not a list); run: sdcli doctor")
+            raise StoreDamaged("store.renames_not_list", path=str(self.journal))
         out = []
         for pair in pairs:
             if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
-                raise StoreDamaged(
-                    f"{self.journal} is damaged (a rename is not two paths); run: sdcli doctor"
-                )
+                raise StoreDamaged("store.rename_not_pair", path=str(self.journal))
             rel = [Path(p) for p in pair]
             tmp, final = (self.root / p for p in rel)
             m = _TEMP.match(tmp.name)
@@ -89,10 +87,7 @@ class Layout:
                 or not m
                 or m["name"] != final.name
             ):
-                raise StoreDamaged(
-                    f"{self.journal} names a path sdcli never writes ({pair[1]!r}); it was left as it is, "
-                    "run: sdcli doctor"
-                )
+                raise StoreDamaged("store.rename_outside", path=str(self.journal), target=repr(pair[1]))
             out.append((tmp, final))
         return out
 

@@ -22,6 +22,7 @@ from psycopg import errors as pgerr
 
 from sdcli import clock
 from sdcli.errors import BadTicketId, UnknownTicket
+from sdcli.i18n import Shown
 from sdcli.model import PREFIXES, format_id, parse_id, vocabulary
 from sdcli.store import postgres_bulk as bulk
 from sdcli.store import postgres_conn as conn
@@ -304,12 +305,12 @@ class PostgresStore(Transactions, Store):
 
         return about(self)
 
-    def check(self) -> list[str]:
+    def check(self) -> list[Shown]:
         from sdcli.store.postgres_health import check
 
         return check(self)
 
-    def repair(self) -> list[str]:
+    def repair(self) -> list[Shown]:
         from sdcli.store.postgres_health import repair
 
         return repair(self)

@@ -1,10 +1,14 @@
 """`sdcli doctor` on a PostgreSQL store: the connection, the schema version, the login's
-permissions, counters above every ticket, history lengths, open flags by the workflow. No CLI imports."""
+permissions, counters above every ticket, history lengths, open flags by the workflow. No CLI imports.
+
+Problems and repairs are Messages (catalogue keys doctor.*): shown in the session's language,
+English in str() (what `sdcli doctor --json` lists)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sdcli.i18n import Message, Shown
 from sdcli.model import PREFIXES, format_id
 from sdcli.store.postgres_rows import SELECT_DOC, document
 from sdcli.store.postgres_schema import GRANTS, NEEDED, SCHEMA_VERSION, one
@@ -24,8 +28,8 @@ def about(store: PostgresStore) -> dict[str, Any]:
             "schema_needed": SCHEMA_VERSION}  # fmt: skip
 
 
-def check(store: PostgresStore) -> list[str]:
-    problems: list[str] = []
+def check(store: PostgresStore) -> list[Shown]:
+    problems: list[Shown] = []
     store.connection()  # refuses a missing, older or newer schema with what to do
     with store._reading(snapshot=True) as cur:
         cur.execute("SELECT current_user")
@@ -36,35 +40,32 @@ def check(store: PostgresStore) -> list[str]:
                 (f"{store.target.schema}.{table}", privilege),
             )
             if not one(cur)[0]:
-                problems.append(f"the login {login} may not {privilege} {table}: run, as the schema's owner: "
-                                f"sdcli db grant {login}")  # fmt: skip
+                problems.append(Message("doctor.may_not", login=login, privilege=privilege, table=table))
         if not problems:  # the data is checked with every privilege there
             problems += _counters(cur) + _versions(cur) + _open_flags(store, cur)
     moved = store.moved_to()
     if moved:
-        problems.append(
-            f"this store was moved to {moved.get('to')} ({moved.get('at')}): it takes no more changes"
-        )
+        problems.append(Message("doctor.moved", to=str(moved.get("to")), at=str(moved.get("at"))))
     return problems
 
 
-def _counters(cur: Any) -> list[str]:
+def _counters(cur: Any) -> list[Shown]:
     cur.execute(
         "SELECT c.prefix, c.next, (SELECT max(number) FROM tickets t WHERE t.prefix = c.prefix) FROM counters c"
     )
     return [
-        f"counter {p}: next {n} is not above {format_id(p, top)}; run: sdcli doctor --fix"
+        Message("doctor.counter_not_above", prefix=p, next=n, id=format_id(p, top))
         for p, n, top in cur.fetchall()
         if top is not None and n <= top
     ]
 
 
-def _versions(cur: Any) -> list[str]:
+def _versions(cur: Any) -> list[Shown]:
     cur.execute(
         "SELECT t.id FROM tickets t WHERE t.version <> (SELECT count(*) FROM history h WHERE h.ticket_id = t.id) "
         "ORDER BY t.id LIMIT 20"
     )
-    return [f"{tid}: its version does not match its history rows" for (tid,) in cur.fetchall()]
+    return [Message("doctor.version_mismatch", id=tid) for (tid,) in cur.fetchall()]
 
 
 def _stale(store: PostgresStore, cur: Any) -> list[str]:
@@ -73,16 +74,15 @@ def _stale(store: PostgresStore, cur: Any) -> list[str]:
             if store.vocabulary.is_finished({"kind": kind, "status": status}) != finished]  # fmt: skip
 
 
-def _open_flags(store: PostgresStore, cur: Any) -> list[str]:
+def _open_flags(store: PostgresStore, cur: Any) -> list[Shown]:
     stale = _stale(store, cur)
-    return [f"{len(stale)} ticket(s) listed as open or finished against the workflow ({', '.join(stale[:5])}); "
-            "run: sdcli doctor --fix"] if stale else []  # fmt: skip
+    return [Message("doctor.open_flags", n=len(stale), ids=", ".join(stale[:5]))] if stale else []
 
 
-def repair(store: PostgresStore) -> list[str]:
+def repair(store: PostgresStore) -> list[Shown]:
     from sdcli.store.postgres_bulk import rewrite
 
-    done: list[str] = []
+    done: list[Shown] = []
 
     def work(cur: Any, now: Any) -> bool:
         for p in PREFIXES:
@@ -92,17 +92,17 @@ def repair(store: PostgresStore) -> list[str]:
                 (p, p, p),
             )
             for (n,) in cur.fetchall():
-                done.append(f"counter {p}: next set to {n}")
+                done.append(Message("doctor.counter_set", prefix=p, n=n))
         stale = _stale(store, cur)
         if stale:
             cur.execute("SELECT 1 FROM tickets WHERE id = ANY(%s) FOR UPDATE", (stale,))
             cur.execute(f"SELECT {SELECT_DOC} FROM tickets t WHERE t.id = ANY(%s)", (stale,))
             for text, entries in cur.fetchall():
                 rewrite(cur, document(text, entries), store.vocabulary)
-            done.append(f"{len(stale)} ticket(s) listed again as open or finished by the workflow")
+            done.append(Message("doctor.open_flags_fixed", n=len(stale)))
         cur.execute("DELETE FROM writes WHERE at < now() - interval '30 days'")
         if cur.rowcount:
-            done.append(f"{cur.rowcount} write marker(s) older than 30 days removed")
+            done.append(Message("doctor.markers_removed", n=cur.rowcount))
         return True
 
     store.marked(work, lambda: True, moved_ok=True)

@@ -53,6 +53,7 @@ from sdcli.store.txn import (
 )
 
 if TYPE_CHECKING:
+    from sdcli.i18n import Shown
     from sdcli.store.openindex import OpenIndex
     from sdcli.store.outbox import Queue
     from sdcli.store.query import OpenQuery, Page
@@ -92,7 +93,7 @@ class TinyStore(Store):
 
         private_dirs(self.root)
         if self.layout.lock.is_symlink():
-            raise StoreDamaged(f"{self.layout.lock} is a symbolic link; sdcli does not follow links in its store")  # fmt: skip
+            raise StoreDamaged("store.symlink", path=str(self.layout.lock))
         lock = FileLock(str(self.layout.lock), timeout=self.lock_timeout, mode=0o600)
         try:
             lock.acquire()
@@ -259,7 +260,7 @@ class TinyStore(Store):
             table = txn.shard(prefix, number)
             if table.contains(doc_id=number):
                 raise StoreDamaged(
-                    f"{self.layout.shard(prefix, number)} already holds {doc['id']}; run: sdcli doctor"
+                    "store.already_holds", path=str(self.layout.shard(prefix, number)), id=doc["id"]
                 )
             table.insert(Document(doc, doc_id=number))
             txn.advance(prefix, number + 1)
@@ -340,7 +341,7 @@ class TinyStore(Store):
             table = txn.tickets(prefix, n)
             if str(n) in table:
                 raise StoreDamaged(
-                    f"{self.layout.shard(prefix, n)} already holds {prefix}{n}; run: sdcli doctor"
+                    "store.already_holds", path=str(self.layout.shard(prefix, n)), id=f"{prefix}{n}"
                 )
             table[str(n)] = doc
             txn.new_docs.append(doc)
@@ -389,12 +390,12 @@ class TinyStore(Store):
         tiny_move.mark_moved(self, target, actor=actor)
 
     # ---- health (sdcli doctor)
-    def check(self) -> list[str]:
+    def check(self) -> list[Shown]:
         from sdcli.store.health import check
 
         return check(self)
 
-    def repair(self) -> list[str]:
+    def repair(self) -> list[Shown]:
         from sdcli.store.health import repair
 
         return repair(self)

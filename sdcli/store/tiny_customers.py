@@ -18,9 +18,7 @@ def customers(store: TinyStore) -> list[dict[str, Any]]:
     table = (read_json(store.layout.customers) or {}).get("customers", {})
     if not isinstance(table, dict) or not all(isinstance(c, dict) and isinstance(c.get("name"), str)
                                               for c in table.values()):  # fmt: skip
-        raise StoreDamaged(
-            f"{store.layout.customers} is damaged (not a directory of named customers); run: sdcli doctor"
-        )
+        raise StoreDamaged("store.customers_damaged", path=str(store.layout.customers))
     return sorted(table.values(), key=lambda c: c["name"].casefold())
 
 

@@ -32,7 +32,7 @@ def _data(store: TinyStore, raw: dict[str, Any] | None) -> dict[str, Any]:
     data = raw or {"next": 1, "items": {}}
     if not (isinstance(data.get("items"), dict) and isinstance(data.get("next"), int)
             and all(isinstance(v, dict) for v in data["items"].values())):  # fmt: skip
-        raise StoreDamaged(f"{store.layout.outbox} is damaged (not an outbox); run: sdcli doctor")
+        raise StoreDamaged("store.outbox_damaged", path=str(store.layout.outbox))
     return data
 
 

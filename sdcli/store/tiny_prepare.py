@@ -50,7 +50,7 @@ def prepare(store: TinyStore) -> dict[str, Any]:
     schema = meta["schema"]
     known = MIGRATIONS[-1][0]  # the schema this sdcli writes: that of its last migration
     if schema > known:
-        raise StoreDamaged(f"{store.layout.meta} is schema {schema}; this sdcli knows {known}: upgrade sdcli")
+        raise StoreDamaged("store.newer_schema", path=str(store.layout.meta), schema=schema, known=known)
     pending = read_json(store.layout.journal)
     stale = schema >= 2 and store.index.stale()  # an index of an older shape: rebuilt whole
     if pending is not None:  # a write was interrupted after its commit point: finish it

@@ -96,7 +96,7 @@ class Txn:
             data = storage.read() or {}
             tickets = data.get("tickets", {})
             if not isinstance(tickets, dict):
-                raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
+                raise StoreDamaged("store.tickets_damaged", path=str(path))
             data["tickets"] = tickets
             storage.write(data)
             self.tables[path] = tickets
@@ -129,7 +129,7 @@ def highest_number(layout: Layout, prefix: str) -> int:
         return 0
     tickets = (read_json(shards[-1]) or {}).get("tickets", {})
     if not isinstance(tickets, dict):
-        raise StoreDamaged(f"{shards[-1]} is damaged (its tickets are not an object); run: sdcli doctor")
+        raise StoreDamaged("store.tickets_damaged", path=str(shards[-1]))
     numbers = [int(k) for k in tickets if k.isdigit()]
     return max(numbers, default=int(shards[-1].stem) * SHARD_SIZE)
 
@@ -138,15 +138,13 @@ def check_meta(layout: Layout, meta: dict[str, Any]) -> dict[str, Any]:
     counters = meta.get("next")
     schema = meta.get("schema")
     if not isinstance(schema, int) or isinstance(schema, bool) or not isinstance(counters, dict):
-        raise StoreDamaged(f"{layout.meta} is damaged (no schema or counters); run: sdcli doctor --fix")
+        raise StoreDamaged("store.meta_shape", path=str(layout.meta))
     for prefix in PREFIXES:
         n = counters.setdefault(prefix, 1)
         if not isinstance(n, int) or isinstance(n, bool) or n < 1:
-            raise StoreDamaged(
-                f"{layout.meta} is damaged (next {prefix} number {n!r}); run: sdcli doctor --fix"
-            )
+            raise StoreDamaged("store.meta_counter", path=str(layout.meta), prefix=prefix, value=repr(n))
     if not isinstance(meta.setdefault("migrations", []), list):
-        raise StoreDamaged(f"{layout.meta} is damaged (migrations is not a list); run: sdcli doctor --fix")
+        raise StoreDamaged("store.meta_migrations", path=str(layout.meta))
     return meta
 
 
@@ -163,9 +161,7 @@ def current(txn: Txn, prefix: str, numbers: list[int]) -> dict[int, dict[str, An
     for n in numbers:
         doc = txn.tickets(prefix, n).get(str(n))
         if not isinstance(doc, dict):
-            raise StoreDamaged(
-                f"{txn.layout.shard(prefix, n)}: {prefix}{n} is not a ticket; run: sdcli doctor"
-            )
+            raise StoreDamaged("store.not_a_ticket", path=str(txn.layout.shard(prefix, n)), id=f"{prefix}{n}")
         out[n] = doc
     return out
 
@@ -199,7 +195,7 @@ def number_key(key: str) -> int:
 def tickets_of(data: dict[str, Any] | None, path: Path) -> dict[str, Any]:
     tickets = (data or {}).get("tickets", {})
     if not isinstance(tickets, dict):
-        raise StoreDamaged(f"{path} is damaged (its tickets are not an object); run: sdcli doctor")
+        raise StoreDamaged("store.tickets_damaged", path=str(path))
     return tickets
 
 
