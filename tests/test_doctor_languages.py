@@ -145,3 +145,18 @@ def test_a_truncated_shard_is_told_in_the_sessions_language_by_doctor_and_every_
     assert refused.exit_code == shown.exit_code == 1 and str(shard) in err(shown)
     _no_english(lang, r, refused, shown)
     assert "is damaged (JSONDecodeError" in sdcli("doctor").stdout
+
+
+@pytest.mark.files_only("the embedded store's SQLite index")
+@pytest.mark.parametrize("lang", ["es", "pt"])
+def test_a_damaged_index_is_told_in_the_sessions_language_by_every_command(sdcli, home, lang):
+    """Not only doctor: list and note on an index.sqlite that is not SQLite say so in the session's language."""
+    assert sdcli(*OPEN).exit_code == 0
+    index = home / "store" / "index.sqlite"
+    index.write_bytes(b"this is not a database" * 200)
+    listed = _runs(sdcli, lang, "list")
+    noted = _runs(sdcli, lang, "note", "INC1", "sigue sin enlace")
+    assert listed.exit_code == noted.exit_code == 1
+    assert str(index) in err(listed) and str(index) in err(noted)
+    _no_english(lang, listed, noted)
+    assert "is damaged" in err(sdcli("list"))

@@ -224,7 +224,7 @@ def _index(store: TinyStore, found: _Found, settled: bool) -> None:
         indexed = {r["id"]: r for r in store.index.summaries()}
         refs = store.index.all_refs()
     except StoreDamaged as e:
-        found.damage(lay.index, _index_damage(lay.index, e))
+        found.damage(lay.index, e)
         return
     if not settled:
         return
@@ -242,18 +242,6 @@ def _index(store: TinyStore, found: _Found, settled: bool) -> None:
     for tid in sorted((refs.keys() | found.refs.keys()) - found.lost_refs(refs), key=_order):
         if sorted(refs.get(tid, [])) != sorted(found.refs.get(tid, [])):
             found.problems.append(Message("doctor.index_refs", id=tid))
-
-
-def _index_damage(path: Path, e: StoreDamaged) -> StoreDamaged:
-    """The index's own refusal (openindex words it in English) as a catalogue message: SQLite's
-    reason when SQLite refused the file, else a link or a file that is not this sdcli's index."""
-    import sqlite3
-
-    if isinstance(e.__context__, sqlite3.Error):
-        return StoreDamaged("store.index_damaged", path=str(path), reason=str(e.__context__)[:60])
-    if os.path.islink(path):
-        return StoreDamaged("store.symlink", path=str(path))
-    return StoreDamaged("store.index_foreign", path=str(path))
 
 
 def _span(first: str, last: str) -> Shown:

@@ -153,7 +153,7 @@ class OpenIndex:
     @contextmanager
     def _db(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         if os.path.islink(self.path):
-            raise StoreDamaged(f"{self.path} is a symbolic link; sdcli does not follow links in its store")
+            raise StoreDamaged("store.symlink", path=str(self.path))
         if write and not self.exists():
             try:
                 os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
@@ -186,9 +186,7 @@ class OpenIndex:
             db.close()
 
     def _damaged(self, e: Exception) -> StoreDamaged:
-        return StoreDamaged(
-            f"{self.path} is damaged ({str(e)[:60]}); it was left as it is, run: sdcli doctor --fix"
-        )
+        return StoreDamaged("store.index_damaged", path=str(self.path), reason=str(e)[:60])
 
     def check_readable(self) -> None:
         """Refuse (StoreDamaged) an index that is not ours before a write stages anything (one of
@@ -198,9 +196,7 @@ class OpenIndex:
         with self._db(write=False) as db:
             version = _version(db)
         if version != VERSION and version not in OLDER:
-            raise StoreDamaged(
-                f"{self.path} is damaged (not an index of this sdcli); run: sdcli doctor --fix"
-            )
+            raise StoreDamaged("store.index_foreign", path=str(self.path))
 
     def stale(self) -> bool:
         """Whether the index is of an older shape (OLDER), to be rebuilt under the store's lock."""
