@@ -59,6 +59,16 @@ class OutOfRange(ValueError):
     "A span too long to count from (99999999d)"
 
 
+class Several(Unreadable):
+    """A text holding more than one date-time, or a number no part of the one read: dateutil keeps
+    the last time of '10:30, 11:45', takes the 11 of '01/12 de 10 a 11' for the year 2011 and
+    the end of '10:30-11:45' for an offset of -11:45"""
+
+
+class NoSuchOffset(Unreadable):
+    "An offset no zone has (-11:45): a number taken for one"
+
+
 @dataclass(frozen=True)
 class Reading:
     at: datetime  # aware
@@ -141,11 +151,62 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
         )  # fmt: skip
     except (ValueError, OverflowError, parser.ParserError):
         return None
+    _check_parts(text, dt, today)
     lead = _LEADING_DM.match(text)
     if not lead or yearfirst:
         return dt, False, False
     a, b = int(lead[1]), int(lead[2])
     return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a))
+
+
+#: the offsets the world's zones use (minutes east of UTC): whole hours from -12 to +14 and these
+_ODD_OFFSETS = frozenset({-570, -210, -150, 210, 270, 330, 345, 390, 525, 570, 630, 765, 825})
+_TRAILING_OFFSET = re.compile(r"(?<=[\d\s])([+\-\u2212])(\d{1,2})(?::?(\d{2}))?\s*$")
+#: a time and then one later on the clock, glued by a dash: a range (10:30-11:45), not an offset
+_GLUED_RANGE = re.compile(r"(\d{1,2}):(\d{2})(?::\d{2})?[\-\u2212\u2013](\d{2}):?(\d{2})\s*$")
+
+
+def _check_parts(text: str, dt: datetime, today: date) -> None:
+    """Every number of the text is a part of the date-time dateutil read (day, month, year, hour,
+    minute, second, offset), once; a year other than this one is written (2025, 02/12/25, dic 25);
+    its offset is one a zone has. Raises Several / NoSuchOffset."""
+    if dt.year != today.year and not _year_written(text, dt.year):
+        raise Several(text)
+    off = dt.utcoffset()
+    if off is not None:
+        minutes = int(off.total_seconds() // 60)
+        glued = _GLUED_RANGE.search(text)
+        if glued and (int(glued[3]), int(glued[4])) > (int(glued[1]), int(glued[2])):
+            raise Several(text)
+        if not (minutes % 60 == 0 and -720 <= minutes <= 840) and minutes not in _ODD_OFFSETS:
+            raise NoSuchOffset(text)
+        m = _TRAILING_OFFSET.search(text)
+        if m and (-1 if m[1] != "+" else 1) * (int(m[2]) * 60 + int(m[3] or 0)) == minutes:
+            text = text[: m.start()]
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if dt.microsecond or any(n >= 10_000 for n in numbers):  # 09:40:00.5, 20261202: no parts to count
+        return
+    hours = {dt.hour, dt.hour - 12 if dt.hour > 12 else dt.hour, 12 if dt.hour in (0, 12) else dt.hour}
+    parts = [{dt.day}, {dt.month}, {dt.year, dt.year % 100}, hours, {dt.minute}, {dt.second}]
+    if not _assign(numbers, parts):
+        raise Several(text)
+
+
+def _year_written(text: str, year: int) -> bool:
+    """Whether the text writes the year: whole, as the third number of a date, or after a month."""
+    if str(year) in text:
+        return True
+    yy = f"{year % 100:02d}"
+    lead = _LEADING_DM.match(text)
+    return bool(lead and lead[3] == yy) or bool(re.search(rf"[^\W\d_]{{3,}}\.?\s+(?:de\s+)?{yy}\b", text))
+
+
+def _assign(numbers: list[int], parts: list[set[int]]) -> bool:
+    """Whether each number can be a different one of the parts."""
+    if not numbers:
+        return True
+    first, rest = numbers[0], numbers[1:]
+    return any(first in p and _assign(rest, parts[:i] + parts[i + 1 :]) for i, p in enumerate(parts))
 
 
 def _dmy(m: re.Match[str], dayfirst: bool) -> tuple[datetime, bool, bool] | None:

@@ -42,6 +42,10 @@ def reading(
         found = dates.read(value, tz=zone, now=now, dayfirst=dayfirst)
     except dates.OutOfRange:  # 99999999d ago
         raise InvalidValue(field, value, "invalid.too_long_span") from None
+    except dates.Several:  # 10:30, 11:45 or 10:30-11:45: dateutil keeps one, or an offset, or a year
+        raise InvalidValue(field, value, "invalid.datetime_several") from None
+    except dates.NoSuchOffset:
+        raise InvalidValue(field, value, "invalid.datetime_offset") from None
     except dates.Unreadable:
         raise InvalidValue(field, value, "invalid.datetime_unread") from None
     except OverflowError:  # a year dateutil cannot hold

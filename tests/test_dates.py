@@ -271,3 +271,33 @@ def test_ssr_check_reads_a_yearless_start_in_late_december_as_next_january(sdcli
     assert r.exit_code == 0, r.output
     got = json.loads(r.stdout)
     assert got["accepted"] is True and got["notice_hours"] == 95.0, got  # 28 Dec 10:00 -> Mon 4 Jan 09:00
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [("01/12 de 10 a 11", "holds more than one time"),  # dateutil: 1 Dec 2011 10:00
+     ("01/12/2026 10:30-11:45", "holds more than one time"),  # dateutil: 10:30 at an offset of -11:45
+     ("01/12 10:30, 11:45", "holds more than one time"),  # dateutil: 11:45 (the first call lost)
+     ("01/12 de 10 a 11h", "holds more than one time"),  # dateutil: 11:00
+     ("01/12/2026 10:30 / 11:45", "holds more than one time"),
+     ("01/12/2026 10:30 -11:45", "has an offset no time zone uses")],
+)  # fmt: skip
+def test_two_times_in_one_answer_are_refused_not_stored_as_one(sdcli, store, typed, reason):
+    """A range or two times typed in one answer were stored as one instant without a word: a
+    failed call "01/12 de 10 a 11" in the year 2011, "10:30-11:45" at 10:30 -11:45 (17:15 in Lima),
+    "10:30, 11:45" as 11:45 alone."""
+    r = sdcli(*VOICE, "--failed-call", typed, env=AFTER)
+    assert r.exit_code == 1 and reason in r.stderr, r.output
+    assert list(store.all_tickets()) == []
+
+
+def test_one_time_with_its_offset_or_a_two_digit_year_is_still_read():
+    for typed, meant in (("01/12/2026 10:00 -03:00", "2026-12-01T10:00:00-03:00"),
+                         ("01/12/2026 10:00-03:00", "2026-12-01T10:00:00-03:00"),
+                         ("2 dic 25 10:00", "2025-12-02T10:00:00-05:00"),
+                         ("02/12/25 9h", "2025-12-02T09:00:00-05:00"),
+                         ("2/12/2026 2:30 p.m.", "2026-12-02T14:30:00-05:00"),
+                         ("2 dic 2026 09:40 +05:45", "2026-12-02T09:40:00+05:45")):  # fmt: skip
+        assert dates.read(typed, tz=LIMA, now=NOW).at.isoformat() == meant, typed
+    with pytest.raises(dates.Several):
+        dates.read("01/12 10 a 11", tz=LIMA, now=NOW)
