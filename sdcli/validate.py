@@ -70,6 +70,9 @@ _DOUBT = re.compile(
     r"lembr[oa]|lembramos|sabe|sabemos|saben|sé|sei|idea|ideia|sure|certain|know|remember|recall|"
     r"confirm\w*|asegur\w*|verific\w*|decir|dizer|say|tell)\b"
 )
+#: "no se" as a clause of its own (then a mark) or before "si" (whether) is "no sé" without its accent;
+#: before a verb it is an answer ("No se reinició": it was not restarted)
+_NO_SE_ALONE = re.compile(r"^no\s+se\s*(?:[,.;:!?\u2026\-\u2013\u2014()]|\s+si\b)")
 #: what unknown_phrase gives for such a sentence: a "don't know" yesno(unknown=True) reads as UNKNOWN
 _DOUBTED = "not sure"
 
@@ -85,6 +88,8 @@ def unknown_phrase(text: str) -> str | None:
         if len(words) >= n and phrase in _UNKNOWN and (n == len(words) or phrase not in _UNKNOWN_ONLY_WHOLE):
             return phrase
     if _DOUBT.match(" ".join(folded.replace("\u2019", "'").split())):  # a comma ends it: "No, estoy seguro"
+        return _DOUBTED
+    if _NO_SE_ALONE.match(folded):  # "No se, creo que sí", "No se si hubo": "no sé" without its accent
         return _DOUBTED
     return None
 

@@ -305,6 +305,22 @@ def test_dont_know_written_in_a_message_is_not_stored_as_no(sdcli, tmp_path, wri
 
 
 @pytest.mark.parametrize(
+    ("written", "stored"),
+    [("No se, creo que sí", None), ("No se si se reinició", None), ("No se. Voy a preguntar", None),
+     ("no se - lo confirmo luego", None), ("No se reinició", False), ("No se sabe", None)],
+)  # fmt: skip
+def test_no_se_without_its_accent_is_dont_know_not_no(sdcli, tmp_path, written, stored):
+    """ "No se, creo que sí" and "No se si se reinició" ("no sé" typed without its accent, as most
+    e-mail is) were stored as No, their first word; "No se reinició" (it was not restarted) is No."""
+    answers = {**SPANISH, "¿Se realizó un reinicio en el (los) equipo (s)?": written}
+    (tmp_path / "m.eml").write_bytes(questionnaire(answers, mid="<nose@x.pe>"))
+    (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
+    doc = sdcli.json("show", m["id"], "--json")
+    assert doc["equipment_rebooted"] is stored, doc
+    assert ("equipment_rebooted" in (doc.get("unknown_answers") or [])) is (stored is None), doc
+
+
+@pytest.mark.parametrize(
     ("sender", "contact_phone", "country"),
     [("noc@logistica.com.pe", "+51 1 411 7000", "PE"), ("noc@logistica.com.pe", "01 411 7000", "PE"),
      ("noc@logistica.co", "+52 442 123 4567", None), ("noc@logistica.com.co", "+52 442 123 4567", None),
