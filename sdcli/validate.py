@@ -171,6 +171,10 @@ _PLAIN_EMAIL = re.compile(
 #: email-validator's SPECIAL_USE_DOMAIN_NAMES, copied so that a plain address is checked without
 #: importing it (about 40 ms at every start); a test holds the copy equal to the library's
 SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+#: its CASE_INSENSITIVE_MAILBOX_NAMES (RFC 2142), which it writes in lower case (NOC@ -> noc@)
+CASE_INSENSITIVE_MAILBOXES = frozenset({"info", "marketing", "sales", "support", "abuse", "noc", "security",
+                                        "postmaster", "hostmaster", "usenet", "news", "webmaster", "www", "uucp",
+                                        "ftp"})  # fmt: skip
 
 
 def plain_email(value: str) -> str | None:
@@ -182,7 +186,8 @@ def plain_email(value: str) -> str | None:
     domain = m.group(1).lower()
     if any(domain == d or domain.endswith("." + d) for d in SPECIAL_USE_DOMAINS):
         return None
-    return value[: m.start(1)] + domain
+    local = value[: m.start(1) - 1]
+    return (local.lower() if local.lower() in CASE_INSENSITIVE_MAILBOXES else local) + "@" + domain
 
 
 @lru_cache(maxsize=65536)
