@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -67,6 +67,18 @@ class Several(Unreadable):
 
 class NoSuchOffset(Unreadable):
     "An offset no zone has (-11:45): a number taken for one"
+
+
+class ZoneName(Unreadable):
+    """A zone named by an abbreviation (BRT, ART, CST): dateutil knows none of them and read the
+    time in the site's zone; several name two offsets (CST: -06 in Mexico, -05 in Cuba)"""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
+
+
+_UTC_NAMES = frozenset({"UTC", "GMT", "UT", "Z"})
 
 
 @dataclass(frozen=True)
@@ -144,11 +156,19 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
 
     text = _NAMED_OFFSET.sub(lambda m: f" {'+' if m[1] == '+' else '-'}{int(m[2]):02d}:{m[3] or '00'}", text)
     yearfirst = text[:4].isdigit()
+
+    def zone(name: str | None, seconds: int | None) -> tzinfo | None:
+        if name is not None and name.upper() not in _UTC_NAMES:
+            raise ZoneName(text, name)
+        return None if seconds is None else timezone(timedelta(seconds=seconds))
+
     try:
         dt = parser.parse(
             text, parserinfo=_info(), dayfirst=dayfirst and not yearfirst, yearfirst=yearfirst,
-            default=datetime.combine(today, time()),
+            default=datetime.combine(today, time()), tzinfos=zone,
         )  # fmt: skip
+    except ZoneName:
+        raise
     except (ValueError, OverflowError, parser.ParserError):
         return None
     _check_parts(text, dt, today)

@@ -44,6 +44,8 @@ def reading(
         raise InvalidValue(field, value, "invalid.too_long_span") from None
     except dates.Several:  # 10:30, 11:45 or 10:30-11:45: dateutil keeps one, or an offset, or a year
         raise InvalidValue(field, value, "invalid.datetime_several") from None
+    except dates.ZoneName as e:  # 10:00 BRT: dateutil read it in the site's zone
+        raise InvalidValue(field, value, "invalid.datetime_zone_name", zone=e.name) from None
     except dates.NoSuchOffset:
         raise InvalidValue(field, value, "invalid.datetime_offset") from None
     except dates.Unreadable:

@@ -301,3 +301,15 @@ def test_one_time_with_its_offset_or_a_two_digit_year_is_still_read():
         assert dates.read(typed, tz=LIMA, now=NOW).at.isoformat() == meant, typed
     with pytest.raises(dates.Several):
         dates.read("01/12 10 a 11", tz=LIMA, now=NOW)
+
+
+@pytest.mark.parametrize("typed", ["02/12/2026 09:40 BRT", "2 dic 2026 09:40 ART", "02/12/2026 09:40 CST"])
+def test_a_zone_named_by_an_abbreviation_is_refused_not_read_as_the_sites(sdcli, store, typed):
+    """dateutil knows no BRT, ART or CST: "09:40 BRT" at a site in Lima was stored as 09:40 Lima
+    (two hours off), with an English warning from the library on stderr."""
+    r = sdcli("--lang", "es", *VOICE, "--failed-call", typed, env=AFTER)
+    assert r.exit_code == 1 and "nombra su huso por una abreviatura" in r.stderr, r.output
+    assert "UnknownTimezoneWarning" not in r.stderr and list(store.all_tickets()) == []
+    r = sdcli("ssr", "check", "--start", typed.replace("02/12", "12/12"), "--country", "PE", env=BEFORE)
+    assert r.exit_code == 1 and "names its zone by an abbreviation" in r.stderr, r.output
+    assert dates.read("02/12/2026 09:40 UTC", tz=LIMA, now=NOW).at.isoformat() == "2026-12-02T09:40:00+00:00"
