@@ -313,3 +313,24 @@ def test_a_zone_named_by_an_abbreviation_is_refused_not_read_as_the_sites(sdcli,
     r = sdcli("ssr", "check", "--start", typed.replace("02/12", "12/12"), "--country", "PE", env=BEFORE)
     assert r.exit_code == 1 and "names its zone by an abbreviation" in r.stderr, r.output
     assert dates.read("02/12/2026 09:40 UTC", tz=LIMA, now=NOW).at.isoformat() == "2026-12-02T09:40:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("typed", "ago"),
+    [("1h 30m", timedelta(hours=1, minutes=30)), ("1h30m", timedelta(hours=1, minutes=30)),
+     ("2h15min", timedelta(hours=2, minutes=15)), ("hace 1 hora y 30 minutos", timedelta(hours=1, minutes=30)),
+     ("hace 1h30", timedelta(hours=1, minutes=30)), ("há 2 dias 3 horas", timedelta(days=2, hours=3)),
+     ("1d 2h ago", timedelta(days=1, hours=2))],
+)  # fmt: skip
+def test_a_span_of_several_parts_means_ago_too(sdcli, typed, ago):
+    """'1h 30m' (as '2h' means two hours ago) was read as the clock time 01:30 today: an e-mail
+    report received an hour and a half ago at noon was stored as received at 01:30, its
+    acknowledgement ten hours late."""
+    doc = sdcli.json(
+        *VOICE, "--failed-call", "ayer", "--channel", "email", "--received-at", typed, "--json", env=AFTER
+    )
+    now = datetime.fromisoformat(AFTER["SDCLI_NOW"])
+    assert datetime.fromisoformat(doc["received_at"]) == now - ago, doc["received_at"]
+    assert (
+        dates.read("1h30", tz=LIMA, now=NOW).at.isoformat() == "2026-12-05T01:30:00-05:00"
+    )  # a clock time, as 14h30
