@@ -85,6 +85,33 @@ class ZoneName(Unreadable):
 _UTC_NAMES = frozenset({"UTC", "GMT", "UT", "Z"})
 
 
+class WrongWeekday(Unreadable):
+    """A weekday that is not the date's ('dom 30/11' when 30 Nov is a Monday): dateutil drops it;
+    one of the two is a slip, and which one is not for sdcli to guess"""
+
+    def __init__(self, text: str, said: int, actual: int) -> None:
+        super().__init__(text)
+        self.said, self.actual = said, actual
+
+
+class Weekday:
+    """A weekday (0 = Monday) as the session's language abbreviates it (Lun, Seg, Mon)."""
+
+    __slots__ = ("n",)
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def render(self, code: str | None = None) -> str:
+        from sdcli.i18n import template
+
+        names = (template("date.weekdays", code) or "Mon Tue Wed Thu Fri Sat Sun").split()
+        return names[self.n] if len(names) == 7 else str(self.n + 1)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
 @dataclass(frozen=True)
 class Reading:
     at: datetime  # aware
@@ -183,6 +210,9 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
     except (ValueError, OverflowError, parser.ParserError):
         return None
     _check_parts(text, dt, today)
+    said = _weekday_named(text)
+    if said is not None and said != dt.weekday():  # dateutil moves a date-less weekday to it, else drops it
+        raise WrongWeekday(text, said, dt.weekday())
     lead = _LEADING_DM.match(text)
     if not lead or yearfirst:
         return dt, False, False
@@ -221,6 +251,16 @@ def _check_parts(text: str, dt: datetime, today: date) -> None:
     parts = [{dt.day}, {dt.month}, {dt.year, dt.year % 100}, hours, {dt.minute}, {dt.second}]
     if not _assign(numbers, parts):
         raise Several(text)
+
+
+def _weekday_named(text: str) -> int | None:
+    """The weekday a text names (domingo, sáb, Seg, Tue), else None."""
+    info = _info()
+    for word in re.findall(r"[^\W\d_]+", text.lower()):
+        n = info.weekday(word)
+        if n is not None:
+            return int(n)
+    return None
 
 
 def _year_written(text: str, year: int) -> bool:

@@ -46,6 +46,9 @@ def reading(
         raise InvalidValue(field, value, "invalid.datetime_several") from None
     except dates.ZoneName as e:  # 10:00 BRT: dateutil read it in the site's zone
         raise InvalidValue(field, value, "invalid.datetime_zone_name", zone=e.name) from None
+    except dates.WrongWeekday as e:  # dom 30/11 when 30 Nov is a Monday: dateutil drops the weekday
+        raise InvalidValue(field, value, "invalid.datetime_weekday", said=dates.Weekday(e.said),
+                           day=dates.Weekday(e.actual)) from None  # fmt: skip
     except dates.NoSuchOffset:
         raise InvalidValue(field, value, "invalid.datetime_offset") from None
     except dates.Unreadable:

@@ -334,3 +334,15 @@ def test_a_span_of_several_parts_means_ago_too(sdcli, typed, ago):
     assert (
         dates.read("1h30", tz=LIMA, now=NOW).at.isoformat() == "2026-12-05T01:30:00-05:00"
     )  # a clock time, as 14h30
+
+
+def test_a_weekday_that_is_not_the_dates_is_refused_not_dropped(sdcli, store):
+    """'domingo 30/11 10:00' (30 Nov 2026 is a Monday) was stored as Monday 30 Nov: dateutil drops
+    a weekday when the date has a day; one of the two is a slip, and sdcli cannot tell which."""
+    r = sdcli("--lang", "es", *VOICE, "--failed-call", "domingo 30/11 10:00", env=AFTER)
+    assert r.exit_code == 1 and "dice Dom, pero esa fecha es Lun" in r.stderr, r.output
+    r = sdcli("--lang", "pt", *VOICE, "--failed-call", "Qua, 1 dez 2026 10h00", env=AFTER)
+    assert r.exit_code == 1 and "diz Qua, mas essa data é Ter" in r.stderr, r.output
+    assert list(store.all_tickets()) == []
+    doc = sdcli.json(*VOICE, "--failed-call", "lunes 30/11 10:00", "--json", env=AFTER)
+    assert doc["failed_calls"] == ["2026-11-30T10:00:00-05:00"]
