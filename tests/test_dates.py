@@ -11,7 +11,7 @@ import pytest
 from intake_keys import SAVE, base_keys, line, rest_keys, run_open
 
 import sdcli.ui as ui
-from sdcli import dates
+from sdcli import date_parts, dates
 
 TYPED = "02/12/2026 09:40"
 DEC_2 = "2026-12-02T09:40:00-05:00"  # at a site in Peru
@@ -299,7 +299,7 @@ def test_one_time_with_its_offset_or_a_two_digit_year_is_still_read():
                          ("2/12/2026 2:30 p.m.", "2026-12-02T14:30:00-05:00"),
                          ("2 dic 2026 09:40 +05:45", "2026-12-02T09:40:00+05:45")):  # fmt: skip
         assert dates.read(typed, tz=LIMA, now=NOW).at.isoformat() == meant, typed
-    with pytest.raises(dates.Several):
+    with pytest.raises(date_parts.Several):
         dates.read("01/12 10 a 11", tz=LIMA, now=NOW)
 
 
