@@ -321,6 +321,26 @@ def test_no_se_without_its_accent_is_dont_know_not_no(sdcli, tmp_path, written, 
 
 
 @pytest.mark.parametrize(
+    ("written", "stored"),
+    [("Internet satelital", None), ("MPLS con backup satelital", None), ("Enlace satelital", "satellite"),
+     ("VSAT", "satellite"), ("Internet dedicado", "internet")],
+)  # fmt: skip
+def test_a_satellite_service_written_as_an_adjective_is_not_stored_as_internet(
+    sdcli, tmp_path, written, stored
+):
+    """ "Internet satelital" was stored as internet (satelital was no spelling of satellite): the
+    rain question, weather-aware suggestions and a per-service contract then missed a satellite
+    link. It names two choices now, so the answer is left for `sdcli complete`."""
+    answers = {**SPANISH, "Tipo de servicio afectado (Satélite, Internet, MPLS, otros)": written}
+    (tmp_path / "m.eml").write_bytes(questionnaire(answers, mid="<sat@x.pe>"))
+    (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
+    doc = sdcli.json("show", m["id"], "--json")
+    assert doc.get("service_type") == stored, doc
+    missing = [k if isinstance(k, str) else k["key"] for k in doc.get("missing_answers") or []]
+    assert ("service_type" in missing) is (stored is None), doc
+
+
+@pytest.mark.parametrize(
     ("sender", "contact_phone", "country"),
     [("noc@logistica.com.pe", "+51 1 411 7000", "PE"), ("noc@logistica.com.pe", "01 411 7000", "PE"),
      ("noc@logistica.co", "+52 442 123 4567", None), ("noc@logistica.com.co", "+52 442 123 4567", None),
