@@ -5,8 +5,9 @@ Read, in this order:
 - words of now and of days, in Spanish, Portuguese and English: ``now``/``ahora``/``agora``;
   ``hoy``/``hoje``/``today``, ``ayer``/``ontem``/``yesterday``, ``anteayer``/``anteontem``,
   ``mañana``/``amanhã``/``tomorrow``, each with an optional time (``hoy 10:15``, ``ontem 14h30``);
-- a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``90 min``, ``hace 2 horas``, ``há 3 dias``, ``2h ago``
-  (always ago, in every path);
+- a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``90 min``, ``hace 2 horas``, ``há 3 dias``, ``2h ago``,
+  and of several parts (``1h 30m``, ``1h30m``, ``hace 1 hora y 30 minutos``, ``hace 1h30``), always ago,
+  in every path (``1h30`` alone is the clock time 01:30, as ``14h30`` is);
 - ISO 8601 (``2026-12-02 09:40``, ``2026-12-02T09:40-03:00``), always, whatever the day order;
 - numbers day first by default (``02/12/2026 09:40`` is 2 December; ``dayfirst=False`` reads
   12 February); a date that only one reading allows (``13/02/2026``) is read that way;
@@ -27,11 +28,16 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
-SPAN = re.compile(
-    r"^(?:hace|h[aá])?\s*(\d+(?:[.,]\d+)?)\s*"
-    r"(m|mins?|minutos?|minutes?|h|hs|hrs?|horas?|hours?|d|dias?|days?|w|sem|semanas?|weeks?)"
-    r"\s*(?:ago|atras)?$"
+from sdcli.date_parts import LEADING_DM, Unreadable, ZoneName, check, zones
+
+_PART = (
+    r"(\d+(?:[.,]\d+)?)\s*"
+    r"(m|mins?|minutos?|minutes?|h|hs|hrs?|horas?|hours?|d|dias?|days?|w|sem|semanas?|weeks?)(?![a-z])"
 )
+#: a span ago: one or more parts (2h, 1h 30m, 1 hora y 30 minutos, 2d 3h), each unit once
+SPAN = re.compile(rf"^(?:(?:hace|h[aá])\s*)?((?:{_PART}\s*(?:,|y|e|and)?\s*)+?)\s*(?:ago|atras)?$")
+#: "hace 1h30": the minutes after the hours without their unit, said only with "hace" / "há"
+_AGO_HOURS_MINUTES = re.compile(r"^(?:hace|h[aá])\s*(\d{1,3})\s*h\s*(\d{2})\s*(?:min)?$")
 _UNIT = {"m": 60, "h": 3600, "d": 86400, "w": 604800, "s": 604800}
 DAYS = {
     "today": 0, "hoy": 0, "hoje": 0, "yesterday": -1, "ayer": -1, "ontem": -1, "anteayer": -2,
@@ -44,15 +50,10 @@ _DAY_WORDS = re.compile(
 _DMY = re.compile(
     r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})(?:[ T,]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?\s*(?:h|hs)?)?$"
 )
-_LEADING_DM = re.compile(r"^(\d{1,2})[-/.](\d{1,2})(?:[-/.](\d{2,4}))?(?!\d)")
 #: "GMT-3", "UTC -03:00", "UTC−3": what a person means is the offset as written (-03:00);
 #: dateutil reads "GMT-3" by the POSIX rule, as +03:00, and "UTC -3" as UTC
 _NAMED_OFFSET = re.compile(r"\b(?:GMT|UTC|UT)\s*([+\-\u2212])\s*(\d{1,2})(?::?(\d{2}))?(?!\d)", re.I)
 MAX_SPAN = 100 * 366 * 86400
-
-
-class Unreadable(ValueError):
-    "A text that is not a date and time"
 
 
 class OutOfRange(ValueError):
@@ -76,10 +77,17 @@ def fold(text: str) -> str:
 
 def span(text: str) -> timedelta | None:
     """'10m', '2h', '3d', '1w', 'hace 2 horas', '2h ago' → the span; None when it is not one."""
-    m = SPAN.match(fold(text))
+    words = fold(text)
+    hm = _AGO_HOURS_MINUTES.match(words)
+    if hm:
+        return timedelta(hours=int(hm[1]), minutes=int(hm[2]))
+    m = SPAN.match(words)
     if not m:
         return None
-    seconds = float(m.group(1).replace(",", ".")) * _UNIT[m.group(2)[0]]
+    parts = [(float(n.replace(",", ".")), unit[0]) for n, unit in re.findall(_PART, m[1])]
+    if len({u for _, u in parts}) < len(parts):  # 2h 3h: no span a person says
+        return None
+    seconds = sum(n * _UNIT[u] for n, u in parts)
     if seconds > MAX_SPAN:
         raise OutOfRange(text)
     return timedelta(seconds=seconds)
@@ -134,14 +142,18 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
 
     text = _NAMED_OFFSET.sub(lambda m: f" {'+' if m[1] == '+' else '-'}{int(m[2]):02d}:{m[3] or '00'}", text)
     yearfirst = text[:4].isdigit()
+
     try:
         dt = parser.parse(
             text, parserinfo=_info(), dayfirst=dayfirst and not yearfirst, yearfirst=yearfirst,
-            default=datetime.combine(today, time()),
+            default=datetime.combine(today, time()), tzinfos=zones(text),
         )  # fmt: skip
+    except ZoneName:
+        raise
     except (ValueError, OverflowError, parser.ParserError):
         return None
-    lead = _LEADING_DM.match(text)
+    check(text, dt, today, _info())
+    lead = LEADING_DM.match(text)
     if not lead or yearfirst:
         return dt, False, False
     a, b = int(lead[1]), int(lead[2])

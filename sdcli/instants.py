@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
-from sdcli import clock, dates
+from sdcli import clock, date_parts, dates
 from sdcli.errors import InvalidValue
 from sdcli.i18n import Message
 from sdcli.shapes import in_range
@@ -42,6 +42,15 @@ def reading(
         found = dates.read(value, tz=zone, now=now, dayfirst=dayfirst)
     except dates.OutOfRange:  # 99999999d ago
         raise InvalidValue(field, value, "invalid.too_long_span") from None
+    except date_parts.Several:  # 10:30, 11:45 or 10:30-11:45: dateutil keeps one, or an offset, or a year
+        raise InvalidValue(field, value, "invalid.datetime_several") from None
+    except date_parts.ZoneName as e:  # 10:00 BRT: dateutil read it in the site's zone
+        raise InvalidValue(field, value, "invalid.datetime_zone_name", zone=e.name) from None
+    except date_parts.WrongWeekday as e:  # dom 30/11 when 30 Nov is a Monday: dateutil drops the weekday
+        raise InvalidValue(field, value, "invalid.datetime_weekday", said=date_parts.Weekday(e.said),
+                           day=date_parts.Weekday(e.actual)) from None  # fmt: skip
+    except date_parts.NoSuchOffset:
+        raise InvalidValue(field, value, "invalid.datetime_offset") from None
     except dates.Unreadable:
         raise InvalidValue(field, value, "invalid.datetime_unread") from None
     except OverflowError:  # a year dateutil cannot hold

@@ -70,6 +70,9 @@ _DOUBT = re.compile(
     r"lembr[oa]|lembramos|sabe|sabemos|saben|sé|sei|idea|ideia|sure|certain|know|remember|recall|"
     r"confirm\w*|asegur\w*|verific\w*|decir|dizer|say|tell)\b"
 )
+#: "no se" as a clause of its own (then a mark) or before "si" (whether) is "no sé" without its accent;
+#: before a verb it is an answer ("No se reinició": it was not restarted)
+_NO_SE_ALONE = re.compile(r"^no\s+se\s*(?:[,.;:!?\u2026\-\u2013\u2014()]|\s+si\b)")
 #: what unknown_phrase gives for such a sentence: a "don't know" yesno(unknown=True) reads as UNKNOWN
 _DOUBTED = "not sure"
 
@@ -85,6 +88,8 @@ def unknown_phrase(text: str) -> str | None:
         if len(words) >= n and phrase in _UNKNOWN and (n == len(words) or phrase not in _UNKNOWN_ONLY_WHOLE):
             return phrase
     if _DOUBT.match(" ".join(folded.replace("\u2019", "'").split())):  # a comma ends it: "No, estoy seguro"
+        return _DOUBTED
+    if _NO_SE_ALONE.match(folded):  # "No se, creo que sí", "No se si hubo": "no sé" without its accent
         return _DOUBTED
     return None
 
@@ -166,6 +171,10 @@ _PLAIN_EMAIL = re.compile(
 #: email-validator's SPECIAL_USE_DOMAIN_NAMES, copied so that a plain address is checked without
 #: importing it (about 40 ms at every start); a test holds the copy equal to the library's
 SPECIAL_USE_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+#: its CASE_INSENSITIVE_MAILBOX_NAMES (RFC 2142), which it writes in lower case (NOC@ -> noc@)
+CASE_INSENSITIVE_MAILBOXES = frozenset({"info", "marketing", "sales", "support", "abuse", "noc", "security",
+                                        "postmaster", "hostmaster", "usenet", "news", "webmaster", "www", "uucp",
+                                        "ftp"})  # fmt: skip
 
 
 def plain_email(value: str) -> str | None:
@@ -177,7 +186,8 @@ def plain_email(value: str) -> str | None:
     domain = m.group(1).lower()
     if any(domain == d or domain.endswith("." + d) for d in SPECIAL_USE_DOMAINS):
         return None
-    return value[: m.start(1)] + domain
+    local = value[: m.start(1) - 1]
+    return (local.lower() if local.lower() in CASE_INSENSITIVE_MAILBOXES else local) + "@" + domain
 
 
 @lru_cache(maxsize=65536)

@@ -11,7 +11,7 @@ import pytest
 from intake_keys import SAVE, base_keys, line, rest_keys, run_open
 
 import sdcli.ui as ui
-from sdcli import dates
+from sdcli import date_parts, dates
 
 TYPED = "02/12/2026 09:40"
 DEC_2 = "2026-12-02T09:40:00-05:00"  # at a site in Peru
@@ -271,3 +271,78 @@ def test_ssr_check_reads_a_yearless_start_in_late_december_as_next_january(sdcli
     assert r.exit_code == 0, r.output
     got = json.loads(r.stdout)
     assert got["accepted"] is True and got["notice_hours"] == 95.0, got  # 28 Dec 10:00 -> Mon 4 Jan 09:00
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [("01/12 de 10 a 11", "holds more than one time"),  # dateutil: 1 Dec 2011 10:00
+     ("01/12/2026 10:30-11:45", "holds more than one time"),  # dateutil: 10:30 at an offset of -11:45
+     ("01/12 10:30, 11:45", "holds more than one time"),  # dateutil: 11:45 (the first call lost)
+     ("01/12 de 10 a 11h", "holds more than one time"),  # dateutil: 11:00
+     ("01/12/2026 10:30 / 11:45", "holds more than one time"),
+     ("01/12/2026 10:30 -11:45", "has an offset no time zone uses")],
+)  # fmt: skip
+def test_two_times_in_one_answer_are_refused_not_stored_as_one(sdcli, store, typed, reason):
+    """A range or two times typed in one answer were stored as one instant without a word: a
+    failed call "01/12 de 10 a 11" in the year 2011, "10:30-11:45" at 10:30 -11:45 (17:15 in Lima),
+    "10:30, 11:45" as 11:45 alone."""
+    r = sdcli(*VOICE, "--failed-call", typed, env=AFTER)
+    assert r.exit_code == 1 and reason in r.stderr, r.output
+    assert list(store.all_tickets()) == []
+
+
+def test_one_time_with_its_offset_or_a_two_digit_year_is_still_read():
+    for typed, meant in (("01/12/2026 10:00 -03:00", "2026-12-01T10:00:00-03:00"),
+                         ("01/12/2026 10:00-03:00", "2026-12-01T10:00:00-03:00"),
+                         ("2 dic 25 10:00", "2025-12-02T10:00:00-05:00"),
+                         ("02/12/25 9h", "2025-12-02T09:00:00-05:00"),
+                         ("2/12/2026 2:30 p.m.", "2026-12-02T14:30:00-05:00"),
+                         ("2 dic 2026 09:40 +05:45", "2026-12-02T09:40:00+05:45")):  # fmt: skip
+        assert dates.read(typed, tz=LIMA, now=NOW).at.isoformat() == meant, typed
+    with pytest.raises(date_parts.Several):
+        dates.read("01/12 10 a 11", tz=LIMA, now=NOW)
+
+
+@pytest.mark.parametrize("typed", ["02/12/2026 09:40 BRT", "2 dic 2026 09:40 ART", "02/12/2026 09:40 CST"])
+def test_a_zone_named_by_an_abbreviation_is_refused_not_read_as_the_sites(sdcli, store, typed):
+    """dateutil knows no BRT, ART or CST: "09:40 BRT" at a site in Lima was stored as 09:40 Lima
+    (two hours off), with an English warning from the library on stderr."""
+    r = sdcli("--lang", "es", *VOICE, "--failed-call", typed, env=AFTER)
+    assert r.exit_code == 1 and "nombra su huso por una abreviatura" in r.stderr, r.output
+    assert "UnknownTimezoneWarning" not in r.stderr and list(store.all_tickets()) == []
+    r = sdcli("ssr", "check", "--start", typed.replace("02/12", "12/12"), "--country", "PE", env=BEFORE)
+    assert r.exit_code == 1 and "names its zone by an abbreviation" in r.stderr, r.output
+    assert dates.read("02/12/2026 09:40 UTC", tz=LIMA, now=NOW).at.isoformat() == "2026-12-02T09:40:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("typed", "ago"),
+    [("1h 30m", timedelta(hours=1, minutes=30)), ("1h30m", timedelta(hours=1, minutes=30)),
+     ("2h15min", timedelta(hours=2, minutes=15)), ("hace 1 hora y 30 minutos", timedelta(hours=1, minutes=30)),
+     ("hace 1h30", timedelta(hours=1, minutes=30)), ("há 2 dias 3 horas", timedelta(days=2, hours=3)),
+     ("1d 2h ago", timedelta(days=1, hours=2))],
+)  # fmt: skip
+def test_a_span_of_several_parts_means_ago_too(sdcli, typed, ago):
+    """'1h 30m' (as '2h' means two hours ago) was read as the clock time 01:30 today: an e-mail
+    report received an hour and a half ago at noon was stored as received at 01:30, its
+    acknowledgement ten hours late."""
+    doc = sdcli.json(
+        *VOICE, "--failed-call", "ayer", "--channel", "email", "--received-at", typed, "--json", env=AFTER
+    )
+    now = datetime.fromisoformat(AFTER["SDCLI_NOW"])
+    assert datetime.fromisoformat(doc["received_at"]) == now - ago, doc["received_at"]
+    assert (
+        dates.read("1h30", tz=LIMA, now=NOW).at.isoformat() == "2026-12-05T01:30:00-05:00"
+    )  # a clock time, as 14h30
+
+
+def test_a_weekday_that_is_not_the_dates_is_refused_not_dropped(sdcli, store):
+    """'domingo 30/11 10:00' (30 Nov 2026 is a Monday) was stored as Monday 30 Nov: dateutil drops
+    a weekday when the date has a day; one of the two is a slip, and sdcli cannot tell which."""
+    r = sdcli("--lang", "es", *VOICE, "--failed-call", "domingo 30/11 10:00", env=AFTER)
+    assert r.exit_code == 1 and "dice Dom, pero esa fecha es Lun" in r.stderr, r.output
+    r = sdcli("--lang", "pt", *VOICE, "--failed-call", "Qua, 1 dez 2026 10h00", env=AFTER)
+    assert r.exit_code == 1 and "diz Qua, mas essa data é Ter" in r.stderr, r.output
+    assert list(store.all_tickets()) == []
+    doc = sdcli.json(*VOICE, "--failed-call", "lunes 30/11 10:00", "--json", env=AFTER)
+    assert doc["failed_calls"] == ["2026-11-30T10:00:00-05:00"]

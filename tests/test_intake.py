@@ -361,8 +361,14 @@ def test_the_fast_email_path_agrees_with_email_validator(value):
 
 def test_the_fast_email_paths_special_use_domains_are_email_validators():
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
+    from email_validator.rfc_constants import CASE_INSENSITIVE_MAILBOX_NAMES
 
     assert sorted(validate.SPECIAL_USE_DOMAINS) == sorted(SPECIAL_USE_DOMAIN_NAMES)
+    assert validate.CASE_INSENSITIVE_MAILBOXES == set(CASE_INSENSITIVE_MAILBOX_NAMES)
+    assert (
+        validate.plain_email("NOC@Acme.PE") == "noc@acme.pe"
+        and validate.plain_email("Ana@acme.pe") == "Ana@acme.pe"
+    )
     for d in validate.SPECIAL_USE_DOMAINS:
         assert validate.plain_email(f"ana@sede.{d}") is None and validate.plain_email(f"ana@{d}") is None
 

@@ -152,16 +152,50 @@ def zone(text: str, known: dict[str, Any], code: str) -> str:
     return found.pop() if len(found) == 1 else text.strip()
 
 
-def zone_of_site(site: Any, known: dict[str, Any], code: str) -> str | None:
+def zone_of_site(site: Any, known: dict[str, Any], code: str, contacts: str = "") -> str | None:
     """The zone of a site whose name holds one city its country lists (a country of several
-    zones); None when it names none, or cities of two zones."""
+    zones); None when it names none, cities of two zones, or when the contacts' phone numbers
+    are all at another offset (a city's name is also a neighbourhood's: "Loja Campo Grande RJ"
+    with a (21) number is in Rio de Janeiro, not in Campo Grande, an hour behind)."""
     from sdcli import sites
 
     if not isinstance(site, str) or sites.only_zone(known, code) or len(sites.zones(known, code)) < 2:
         return None
     words = tuple(w for w, _ in tokens(site))
     found = {z for z, cities in _cities(known, code) for c in cities if c and _within(c, words)}
-    return found.pop() if len(found) == 1 else None
+    if len(found) != 1:
+        return None
+    zone = found.pop()
+    dialled = _phone_zones(contacts, code)
+    return zone if not dialled or any(_same_clock(zone, z) for z in dialled) else None
+
+
+def _phone_zones(text: str, code: str) -> set[str]:
+    """The zones of the geographic phone numbers a text holds (a Brazilian area code's, a Mexican
+    one's), by phonenumbers' time-zone data; none for mobiles or numbers without a place."""
+    import phonenumbers
+    from phonenumbers import timezone as phone_zones
+
+    found: set[str] = set()
+    for m in phonenumbers.PhoneNumberMatcher(text or "", code if len(code) == 2 else None):
+        found.update(
+            z for z in phone_zones.time_zones_for_number(m.number) if "/" in z and not z.startswith("Etc/")
+        )
+    return found
+
+
+def _same_clock(a: str, b: str) -> bool:
+    """Whether two zones read the same time in January and in July of this year."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        za, zb = ZoneInfo(a), ZoneInfo(b)
+    except (ZoneInfoNotFoundError, ValueError):
+        return True  # a zone the system does not know contradicts nothing
+    year = datetime.now().year
+    return all(datetime(year, m, 15, 12, tzinfo=za).utcoffset() == datetime(year, m, 15, 12, tzinfo=zb).utcoffset()
+               for m in (1, 7))  # fmt: skip
 
 
 def _within(part: tuple[str, ...], words: tuple[str, ...]) -> bool:

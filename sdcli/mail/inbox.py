@@ -117,10 +117,12 @@ class Reader:
         if country:
             raw["country"] = country
         region = str(country or "").upper()
-        self._zone(raw, region)
         sender_contact = (
             self._sender(raw, body, name, address, region) if "callback_contacts" not in raw else None
         )
+        if sender_contact:  # the sender's number (its signature's) says where the site's people are too
+            contacts = f"{contacts} {sender_contact['phone']}"
+        self._zone(raw, region, contacts)
         good, missing = completing.check_partial(self.questions, raw, self.ctx, texts)
         if sender_contact and not sender_contact["phone"]:
             taken = completing.invalid_entry("callback_contacts", f"{sender_contact['name']} <{address}>",
@@ -136,13 +138,13 @@ class Reader:
             fields["missing_answers"] = missing
         return fields
 
-    def _zone(self, raw: dict[str, Any], region: str) -> None:
+    def _zone(self, raw: dict[str, Any], region: str, contacts: str = "") -> None:
         """The site's zone a message names ("Manaus", "hora de São Paulo"), or the one of the city
-        its site names when the country lists it."""
+        its site names when the country lists it and the contacts' numbers do not say otherwise."""
         if isinstance(raw.get("timezone"), str):
             raw["timezone"] = answers.zone(raw["timezone"], self.ctx.countries, region)
         elif "timezone" not in raw:
-            zone = answers.zone_of_site(raw.get("site"), self.ctx.countries, region)
+            zone = answers.zone_of_site(raw.get("site"), self.ctx.countries, region, contacts)
             if zone:
                 raw["timezone"] = zone
 
