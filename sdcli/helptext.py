@@ -15,6 +15,7 @@ put back after: the tree stays English for the next page and for the tests that 
 from __future__ import annotations
 
 import inspect
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,7 +54,10 @@ def language(ctx: Any) -> str:
     if asked in i18n.LANGS:
         return str(asked)
     run = ctx.find_root().obj
-    return run.lang if isinstance(run, Run) and run.lang else i18n.resolve_quietly(fresh=True)
+    if isinstance(run, Run) and run.lang:
+        return run.lang
+    variable = os.environ.get("SDCLI_LANG", "").strip().lower()[:2]  # it wins over the config files:
+    return variable if variable in i18n.LANGS else i18n.resolve_quietly(fresh=True)  # they need not be read
 
 
 def command_path(ctx: Any) -> str:
