@@ -69,11 +69,12 @@ class SdcliGroup(TyperGroup):
     def _summaries(self, ctx: Any, start: str = "") -> list[tuple[str, str]]:
         """(name, line) of each command starting with `start`, read from the table while the
         command is not loaded (the root's --help and the completion of a command's name)."""
-        got = []
+        got, said = [], ctx.meta.get("sdcli.summaries") or {}  # translated (helptext.translated)
         for name in self.list_commands(ctx):
             cmd = self.commands.get(name)
             if name.startswith(start) and not (cmd is not None and cmd.hidden):
-                got.append((name, COMMANDS[name][1] if cmd is None else cmd.get_short_help_str()))
+                line = COMMANDS[name][1] if cmd is None else cmd.get_short_help_str()
+                got.append((name, said.get(name) or line))
         return got
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
@@ -152,9 +153,11 @@ class SdcliGroup(TyperGroup):
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         if ctx.parent is None:  # the root: `--json FIELDS` read once for every command
+            from sdcli import i18n
             from sdcli.views.output import take_json_fields
 
             args = take_json_fields(list(args))
+            ctx.meta["sdcli.lang"] = i18n.asked(args)  # the language of this invocation's --help
         return super().parse_args(ctx, args)
 
     def _run(self, ctx: Any) -> Any:
@@ -197,23 +200,19 @@ def _flush_warnings(ctx: Any) -> None:
             store.close()  # a database connection ends with the command
 
 
-def _plain_metavars() -> None:
-    """Help that names values as a person would: ID, TEXT, N (not {ID}, <list[str]>, <int>)."""
+def _help_display() -> None:
+    """Help that names values as a person would: ID, TEXT, N (not {ID}, <list[str]>, <int>); help
+    pages and the completion's descriptions in the help's language (sdcli/helptext.py, imported
+    when one is made: the English texts stay where they are written)."""
     from typer import core
+    from typer._click.core import Command
 
     def usage(self: Any) -> str:
         name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
         return name + ("..." if self.nargs != 1 else "")
 
-    words = {
-        "<str>": "TEXT",
-        "<list[str]>": "TEXT",
-        "<int>": "N",
-        "<int range>": "N",
-        "<list[int]>": "N",
-        "<float>": "N",
-        "<Path>": "PATH",
-    }
+    words = {"<str>": "TEXT", "<list[str]>": "TEXT", "<int>": "N", "<int range>": "N", "<list[int]>": "N",
+             "<float>": "N", "<Path>": "PATH"}  # fmt: skip
     for cls in (core.TyperOption, core.TyperArgument):
         shown = cls.display_type
 
@@ -227,9 +226,20 @@ def _plain_metavars() -> None:
 
         cls.display_type = display  # type: ignore[method-assign]
     core.TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
+    for owner, name in ((Command, "get_help"), (Command, "shell_complete"), (TyperGroup, "shell_complete"),
+                        (SdcliGroup, "shell_complete")):  # fmt: skip
+        english = owner.__dict__[name]
+
+        def localized(self: Any, ctx: Any, *args: Any, _english: Any = english) -> Any:
+            from sdcli.helptext import translated
+
+            with translated(self, ctx):
+                return _english(self, ctx, *args)
+
+        setattr(owner, name, localized)
 
 
-_plain_metavars()
+_help_display()
 
 ENVIRONMENT = """\b
 Environment:

@@ -309,9 +309,10 @@ def t_in(code: str | None, key: str, /, **params: Any) -> str:
 # --------------------------------------------------------------------------- the session's language
 
 
-def resolve(explicit: str | None = None) -> str:
+def resolve(explicit: str | None = None, *, fresh: bool = False) -> str:
     """--lang, else SDCLI_LANG, else the config files' `lang`, else the locale, else English.
-    Raises InvalidValue for a language sdcli does not speak."""
+    Raises InvalidValue for a language sdcli does not speak. `fresh`: the settings read now, not
+    those a run activated (a help shown before this run's root command did)."""
     import locale
     import os
 
@@ -323,7 +324,7 @@ def resolve(explicit: str | None = None) -> str:
         if code not in LANGS:
             raise InvalidValue("lang", explicit, "invalid.lang")
         return code
-    configured = config.current().lang
+    configured = (config.settings() if fresh else config.current()).lang
     if configured:
         return str(configured)
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
@@ -337,12 +338,27 @@ def resolve(explicit: str | None = None) -> str:
     return loc[:2].lower() if loc[:2].lower() in LANGS else DEFAULT
 
 
-def resolve_quietly() -> str:
+def asked(args: list[str]) -> str | None:
+    """The language a command line names with `--lang X` (the last one, on the root or a command),
+    read before any command parsed it: what that invocation's --help is shown in."""
+    code = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = arg[7:] if arg[:7] == "--lang=" else ""
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        if value.strip().lower()[:2] in LANGS:
+            code = value.strip().lower()[:2]
+    return code
+
+
+def resolve_quietly(*, fresh: bool = False) -> str:
     """The session's language before the root command ran (an error in a setting: English)."""
     from sdcli.errors import SdcliError
 
     try:
-        return resolve()
+        return resolve(fresh=fresh)
     except SdcliError:
         return DEFAULT
 

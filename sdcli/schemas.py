@@ -342,6 +342,12 @@ def _english() -> dict[str, str]:
     )
 
 
+def _reference() -> Shape:
+    """The command reference in a language (help-es.toml, help-pt.toml): per command path, its texts."""
+    text = Text(limit=4000)
+    return map_of(Table({"help": text, "short": text, "epilog": text, "params": map_of(text)}))
+
+
 def _localized(limit: int = 500) -> OneOf:
     """A text of the desk's data: one text, or a table of texts per language (es, en, pt)."""
     return OneOf((Text(limit=limit), _langs()), what="a text or a table of texts per language (es, en, pt)")
@@ -386,7 +392,7 @@ SCHEMAS: dict[str, Callable[[], Shape]] = {
     "questionnaire": _questionnaire, "incident": _incident, "severity": _severity, "classification": _classification,
     "escalation": _escalation, "workflow": _workflow, "ssr": _ssr, "change": _change,
     "countries": _countries, "contracts": _contracts, "config": _settings, MAPPING: _mapping,
-    **{f"messages-{lang}": _catalogue(lang) for lang in ("es", "en", "pt")},
+    **{f"messages-{lang}": _catalogue(lang) for lang in ("es", "en", "pt")}, "help-es": _reference, "help-pt": _reference,
 }  # fmt: skip
 
 

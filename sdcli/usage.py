@@ -43,6 +43,7 @@ def show(e: Any) -> None:
 def lines(e: Any) -> list[str]:
     """What a usage error shows on stderr: the usage line and the help hint (when the error
     knows its command), a blank line, and `Error: <reason>`."""
+    from sdcli.helptext import notation
     from sdcli.i18n import t
 
     if type(e).__name__ == "NoArgsIsHelpError":  # `sdcli` alone: its help, as Click shows it (exit 2)
@@ -50,7 +51,7 @@ def lines(e: Any) -> list[str]:
     out: list[str] = []
     ctx = getattr(e, "ctx", None)
     if ctx is not None:
-        pieces = " ".join(ctx.command.collect_usage_pieces(ctx))
+        pieces = notation(" ".join(ctx.command.collect_usage_pieces(ctx)))  # [OPCIONES] as the help says
         out.append(t("usage.usage", command=ctx.command_path, pieces=pieces).rstrip())
         if ctx.command.get_help_option(ctx) is not None:
             out.append(t("usage.try", command=f"{ctx.command_path} {ctx.help_option_names[0]}"))

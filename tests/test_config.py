@@ -84,7 +84,7 @@ def test_every_packaged_data_file_has_a_schema_and_passes_it():
 
     assert set(PACKAGED) == {"questionnaire", "severity", "classification", "escalation", "workflow", "ssr",
                              "change", "countries", "incident", "messages-es", "messages-en", "messages-pt",
-                             "preset-servicenow"}  # fmt: skip
+                             "preset-servicenow", "help-es", "help-pt"}  # fmt: skip
     for name in PACKAGED:
         assert config.packaged(name) == packaged(name), name
     assert config.load("contracts") == {}  # no packaged copy: an absent contracts.toml is empty

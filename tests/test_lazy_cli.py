@@ -242,3 +242,15 @@ def test_the_user_directories_are_platformdirs_own(env, monkeypatch):
         monkeypatch.setenv(var, value)
     assert user_dir("data") == Path(platformdirs.user_data_dir("sdcli", appauthor=False))
     assert user_dir("config") == Path(platformdirs.user_config_dir("sdcli", appauthor=False))
+
+
+def test_the_translated_help_is_read_only_for_a_help_page(home):
+    """The command reference in Spanish or Portuguese (sdcli/helptext.py, help-es.toml) is loaded
+    when a help page is made, never by an ordinary command in that language."""
+    r, modules = run(home, "--lang", "es", "list", "--json")
+    assert r.returncode == 0, r.stderr
+    assert "sdcli.helptext" not in modules
+    r, modules = run(home, "--lang", "es", "list", "-h")
+    assert r.returncode == 0 and "Opciones:" in r.stdout and "sdcli.helptext" in modules
+    r, modules = run(home, "--version", SDCLI_LANG="es")
+    assert r.returncode == 0 and "sdcli.helptext" not in modules
