@@ -4,7 +4,8 @@ imports), and how instants are shown in words. No CLI imports.
 Read, in this order:
 - words of now and of days, in Spanish, Portuguese and English: ``now``/``ahora``/``agora``;
   ``hoy``/``hoje``/``today``, ``ayer``/``ontem``/``yesterday``, ``anteayer``/``anteontem``,
-  ``mañana``/``amanhã``/``tomorrow``, each with an optional time (``hoy 10:15``, ``ontem 14h30``);
+  ``mañana``/``amanhã``/``tomorrow``, each with a time (``hoy 10:15``, ``ontem 14h30``), or alone
+  where the field is a day (``--since ayer``);
 - a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``90 min``, ``hace 2 horas``, ``há 3 dias``, ``2h ago``,
   and of several parts (``1h 30m``, ``1h30m``, ``hace 1 hora y 30 minutos``, ``hace 1h30``), always ago,
   in every path (``1h30`` alone is the clock time 01:30, as ``14h30`` is);
@@ -14,9 +15,11 @@ Read, in this order:
 - anything else python-dateutil reads, with month names in the three languages
   (``2 dic 2026 09:40``, ``2 de dezembro de 2026 às 09:40``, ``Dec 2 2026 9:40pm``).
 
-A time without a zone is in the zone given (the site's). A Reading says whether the other day
-order would have read another date (``ambiguous``): the review and the confirmations then show
-it back in words.
+A time without a zone is in the zone given (the site's); a time alone is today's. A Reading says
+whether the other day order would have read another date (``ambiguous``): the review and the
+confirmations then show it back in words; and whether the text gave the day and the time of day
+(``day``, ``clock``): what it leaves out is not guessed here (sdcli.instants refuses it where the
+field is an instant).
 """
 
 from __future__ import annotations
@@ -67,6 +70,8 @@ class Reading:
     swapped: bool = False  # read in the other day order, the only one that is a date (12/13)
     repeated: bool = False  # a wall time the zone's clocks show twice (the first one is taken)
     relative: bool = False  # a word or a span (hoy 10:15, 2h): read against now
+    day: bool = True  # the text names the day (02/12, lunes, hoy), or only a time (10:00: today)
+    clock: bool = True  # the text gives the time of day (not 02/12, hoy, lunes: those are midnight)
 
 
 def fold(text: str) -> str:
@@ -107,19 +112,19 @@ def read(text: str, *, tz: tzinfo, now: datetime, dayfirst: bool = True) -> Read
     if m and m["day"] in DAYS:
         local = now.astimezone(tz)
         day = local.date() + timedelta(days=DAYS[m["day"]])
-        if m["h"] is None:
-            at = local.timetz().replace(tzinfo=None)
-        else:
-            try:
-                at = time(int(m["h"]), int(m["m"] or 0))
-            except ValueError:
-                raise Unreadable(text) from None
+        if m["h"] is None:  # a day without its time: midnight, said so (clock=False)
+            return Reading(_aware(datetime.combine(day, time()), tz), relative=True, clock=False)
+        try:
+            at = time(int(m["h"]), int(m["m"] or 0))
+        except ValueError:
+            raise Unreadable(text) from None
         return Reading(_aware(datetime.combine(day, at), tz), relative=True)
     parsed = _absolute(text.strip(), dayfirst, now.astimezone(tz).date())
     if parsed is None:
         raise Unreadable(text)
-    dt, ambiguous, swapped = parsed
-    return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous, swapped=swapped)
+    dt, ambiguous, swapped, dated, clocked = parsed
+    return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous, swapped=swapped, day=dated,
+                   clock=clocked)  # fmt: skip
 
 
 def _aware(naive: datetime, tz: tzinfo) -> datetime:
@@ -127,17 +132,18 @@ def _aware(naive: datetime, tz: tzinfo) -> datetime:
 
 
 @lru_cache(maxsize=131072)
-def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, bool] | None:
-    """(the date, ambiguous, swapped) by the ISO and d/m/y fast paths (imports repeat timestamps),
-    else dateutil in three languages."""
+def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, bool, bool, bool] | None:
+    """(the date, ambiguous, swapped, the day given, the time of day given) by the ISO and d/m/y
+    fast paths (imports repeat timestamps), else dateutil in three languages."""
     if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
         try:
-            return datetime.fromisoformat(text), False, False
+            return datetime.fromisoformat(text), False, False, True, len(text.strip()) > 10
         except ValueError:
             pass
     m = _DMY.match(text)
     if m:
-        return _dmy(m, dayfirst)
+        dmy = _dmy(m, dayfirst)
+        return None if dmy is None else (*dmy, True, m[4] is not None)
     from dateutil import parser
 
     text = _NAMED_OFFSET.sub(lambda m: f" {'+' if m[1] == '+' else '-'}{int(m[2]):02d}:{m[3] or '00'}", text)
@@ -153,11 +159,26 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
     except (ValueError, OverflowError, parser.ParserError):
         return None
     check(text, dt, today, _info())
+    day, clock = _given(text, dayfirst and not yearfirst, yearfirst)
     lead = LEADING_DM.match(text)
     if not lead or yearfirst:
-        return dt, False, False
+        return dt, False, False, day, clock
     a, b = int(lead[1]), int(lead[2])
-    return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a))
+    return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a)), day, clock
+
+
+def _given(text: str, dayfirst: bool, yearfirst: bool) -> tuple[bool, bool]:
+    """Whether dateutil found in text the day (a day of the month or a weekday; a time alone is
+    today's) and the time of day: what it does not find it takes from its default (today at
+    midnight) without a word, so 'diciembre' or '12/2026' is today's day and '2 dic' midnight."""
+    from dateutil import parser
+
+    found = parser.parser(_info())._parse(text, dayfirst=dayfirst, yearfirst=yearfirst)
+    res = found[0] if isinstance(found, tuple) else found
+    if res is None:  # not expected once parse() has read it: take the reading as whole
+        return True, True
+    dated = res.year is not None or res.month is not None
+    return res.day is not None or res.weekday is not None or not dated, res.hour is not None
 
 
 def _dmy(m: re.Match[str], dayfirst: bool) -> tuple[datetime, bool, bool] | None:

@@ -24,11 +24,13 @@ WINDOW_WARNING = timedelta(days=3)  # a work window longer than this is shown ba
 
 def reading(
     field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, day: bool = False,
 ) -> dates.Reading:  # fmt: skip
     """What a person meant by a date and time (sdcli.dates reads it): in the zone tz when the text
     names none, day first unless the settings say otherwise, within the years sdcli counts in;
-    with tense PAST not after now, with FUTURE not before it."""
+    with tense PAST not after now, with FUTURE not before it. It names its day (not 'diciembre',
+    '12/2026': dateutil gives them today's) and, unless the field means a day (`day`: --since),
+    its time of day (not '02/12', 'ayer': midnight or now's clock would be a guess)."""
     if not isinstance(value, str):
         raise InvalidValue(field, value, "invalid.datetime")
     if dayfirst is None:
@@ -55,6 +57,10 @@ def reading(
         raise InvalidValue(field, value, "invalid.datetime_unread") from None
     except OverflowError:  # a year dateutil cannot hold
         raise InvalidValue(field, value, "invalid.out_of_range") from None
+    if not found.day:
+        raise InvalidValue(field, value, "invalid.datetime_no_day")
+    if not found.clock and not day:
+        raise InvalidValue(field, value, "invalid.datetime_no_time")
     if not in_range(found.at):
         raise InvalidValue(field, value, "invalid.range")
     if found.at.tzinfo is zone and not found.relative:
