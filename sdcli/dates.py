@@ -6,7 +6,8 @@ Read, in this order:
   ``hoy``/``hoje``/``today``, ``ayer``/``ontem``/``yesterday``, ``anteayer``/``anteontem``,
   ``mañana``/``amanhã``/``tomorrow``, each with a time (``hoy 10:15``, ``ontem 14h30``), or alone
   where the field is a day (``--since ayer``);
-- a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``90 min``, ``hace 2 horas``, ``há 3 dias``, ``2h ago``,
+- a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``30 seg``, ``90 min``, ``2 semanas``, ``hace 2 horas``,
+  ``há 3 dias``, ``2h ago``,
   and of several parts (``1h 30m``, ``1h30m``, ``hace 1 hora y 30 minutos``, ``hace 1h30``), always ago,
   in every path (``1h30`` alone is the clock time 01:30, as ``14h30`` is);
 - ISO 8601 (``2026-12-02 09:40``, ``2026-12-02T09:40-03:00``), always, whatever the day order;
@@ -33,15 +34,20 @@ from typing import Any
 
 from sdcli.date_parts import LEADING_DM, Unreadable, ZoneName, check, zones
 
-_PART = (
-    r"(\d+(?:[.,]\d+)?)\s*"
-    r"(m|mins?|minutos?|minutes?|h|hs|hrs?|horas?|hours?|d|dias?|days?|w|sem|semanas?|weeks?)(?![a-z])"
-)
+#: the units of a span and their seconds, in es/pt/en (folded: días → dias); "seg" is seconds here,
+#: never segunda-feira, and "s" seconds, never a clock's (dateutil reads "30 s" as 00:00:30 today)
+_UNITS = {
+    **dict.fromkeys(("s", "seg", "segs", "segundo", "segundos", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minuto", "minutos", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hs", "hr", "hrs", "hora", "horas", "hour", "hours"), 3600),
+    **dict.fromkeys(("d", "dia", "dias", "day", "days"), 86400),
+    **dict.fromkeys(("w", "sem", "semana", "semanas", "week", "weeks"), 604800),
+}
+_PART = r"(\d+(?:[.,]\d+)?)\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\.?(?![a-z])"
 #: a span ago: one or more parts (2h, 1h 30m, 1 hora y 30 minutos, 2d 3h), each unit once
 SPAN = re.compile(rf"^(?:(?:hace|h[aá])\s*)?((?:{_PART}\s*(?:,|y|e|and)?\s*)+?)\s*(?:ago|atras)?$")
 #: "hace 1h30": the minutes after the hours without their unit, said only with "hace" / "há"
 _AGO_HOURS_MINUTES = re.compile(r"^(?:hace|h[aá])\s*(\d{1,3})\s*h\s*(\d{2})\s*(?:min)?$")
-_UNIT = {"m": 60, "h": 3600, "d": 86400, "w": 604800, "s": 604800}
 DAYS = {
     "today": 0, "hoy": 0, "hoje": 0, "yesterday": -1, "ayer": -1, "ontem": -1, "anteayer": -2,
     "anteontem": -2, "tomorrow": 1, "manana": 1, "amanha": 1,
@@ -89,10 +95,10 @@ def span(text: str) -> timedelta | None:
     m = SPAN.match(words)
     if not m:
         return None
-    parts = [(float(n.replace(",", ".")), unit[0]) for n, unit in re.findall(_PART, m[1])]
+    parts = [(float(n.replace(",", ".")), _UNITS[unit]) for n, unit in re.findall(_PART, m[1])]
     if len({u for _, u in parts}) < len(parts):  # 2h 3h: no span a person says
         return None
-    seconds = sum(n * _UNIT[u] for n, u in parts)
+    seconds = sum(n * u for n, u in parts)
     if seconds > MAX_SPAN:
         raise OutOfRange(text)
     return timedelta(seconds=seconds)

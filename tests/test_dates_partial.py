@@ -1,9 +1,11 @@
-"""A date-time that leaves out its day or its time of day: dateutil fills what a text leaves out
-from today at midnight without a word ('diciembre' is today's day in December, '02/12' midnight)."""
+"""A date-time that leaves out its day or its time of day, and spans in Spanish and Portuguese
+units: dateutil fills what a text leaves out from today at midnight without a word ('diciembre'
+is today's day in December, '02/12' midnight), and read '30 seg' (seconds) as Monday the 30th."""
 
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 from test_dates import AFTER, BEFORE, CHANGE, VOICE
@@ -80,3 +82,19 @@ def test_since_a_day_is_the_whole_day_and_the_time_a_day_word_is_given_with_is_k
     ]
     assert listed == []
     assert opened["failed_calls"] == ["2026-12-03T08:00:00-05:00"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "ago"),
+    [("30 seg", timedelta(seconds=30)), ("30 segundos", timedelta(seconds=30)), ("30 s", timedelta(seconds=30)),
+     ("hace 45 seg", timedelta(seconds=45)), ("10 seg atrás", timedelta(seconds=10)),
+     ("2 semanas", timedelta(weeks=2)), ("3 días", timedelta(days=3)), ("2 hs.", timedelta(hours=2)),
+     ("5 min.", timedelta(minutes=5)), ("há 1 semana", timedelta(weeks=1)), ("2 horas 30 min", timedelta(hours=2, minutes=30))],
+)  # fmt: skip
+def test_a_span_in_spanish_or_portuguese_units_is_a_span_not_a_date(sdcli, typed, ago):
+    """On Monday 30 Nov '30 seg' (seconds) was read as 'Monday the 30th' at 00:00, and '30 s' as
+    00:00:30 today: an e-mail report received half a minute ago stored as received at midnight."""
+    monday = {"SDCLI_NOW": "2026-11-30T12:00:00-05:00"}
+    doc = sdcli.json(*VOICE, "--failed-call", "30/11/2026 10:00", "--channel", "email", "--received-at", typed,
+                     "--json", env=monday)  # fmt: skip
+    assert datetime.fromisoformat(doc["received_at"]) == datetime.fromisoformat(monday["SDCLI_NOW"]) - ago
