@@ -133,10 +133,8 @@ def yesno(field: str, value: Any, *, unknown: bool = False) -> bool | str:
             return True
         if word in _FALSE:
             return False
-        if unknown and (
-            word in _UNKNOWN or (word.split()[:1] != [word] and unknown_phrase(word) == _DOUBTED)
-        ):
-            return UNKNOWN  # "no sé", or a sentence of doubt typed whole ("no estoy seguro")
+        if unknown and word and unknown_phrase(word) is not None:  # as e-mail reads it: "No sé si hubo"
+            return UNKNOWN
     raise InvalidValue(field, value, "invalid.yesno_unknown" if unknown else "invalid.yesno")
 
 
