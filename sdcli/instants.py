@@ -129,11 +129,17 @@ def instant(
 
 
 def received(
-    field: str, value: Any, tz: tzinfo | None, *, dayfirst: bool | None = None, notes: list[Any] | None = None
+    field: str,
+    value: Any,
+    tz: tzinfo | None,
+    *,
+    dayfirst: bool | None = None,
+    notes: list[Any] | None = None,
+    now: datetime | None = None,
 ) -> datetime:
     """When a report or a form arrived (--received-at, a file's received_at): the site's time when
     it names no zone, and never in the future."""
-    return instant(field, value, tz, dayfirst=dayfirst, tense=PAST, notes=notes)
+    return instant(field, value, tz, dayfirst=dayfirst, tense=PAST, notes=notes, now=now)
 
 
 def read_as(field: str, value: str, at: datetime, tz: tzinfo | None) -> Message:
@@ -143,10 +149,10 @@ def read_as(field: str, value: str, at: datetime, tz: tzinfo | None) -> Message:
 
 def when(
     field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    notes: list[Any] | None = None,
+    notes: list[Any] | None = None, now: datetime | None = None,
 ) -> str:  # fmt: skip
     """A date-time stored as ISO 8601 with offset; without a zone it takes the site's."""
-    return clock.iso(instant(field, value, tz, dayfirst=dayfirst, tense=tense, notes=notes))
+    return clock.iso(instant(field, value, tz, dayfirst=dayfirst, tense=tense, notes=notes, now=now))
 
 
 def window(start: str, end: str, field: str = "window_end", notes: list[Any] | None = None) -> None:

@@ -58,7 +58,9 @@ class SsrForms:
             tz = clock.get_tz(known[code]["tz"]) if code in known else None
             for k in ("window_start", "window_end"):  # written day first, in the site's zone
                 if raw.get(k):
-                    raw[k] = validate.when(k, raw[k], tz, dayfirst=True)
+                    raw[k] = validate.when(
+                        k, raw[k], tz, dayfirst=True, now=meta["received"]
+                    )  # its sender's "mañana"
             request = ssr.check_request(raw, self.home)
             fields = ssr.request_fields(request, meta["received"], self.home)
         except SdcliError as e:  # the outcome says "refused": a lead-time refusal gives its shortfall
