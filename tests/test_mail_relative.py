@@ -50,3 +50,22 @@ def test_an_ssr_window_in_words_is_counted_from_the_messages_receipt(sdcli, tmp_
         "inbox", str(tmp_path / "ssr.eml"), "--json", env={"SDCLI_NOW": "2026-11-24T08:00:00-05:00"}
     )["messages"]
     assert m["outcome"] == "refused" and "notice" in str(m["reason"]), m
+
+
+def test_an_ssr_form_from_a_country_of_several_zones_is_read_in_its_sites(sdcli, tmp_path):
+    """An SSR form from Brazil (Mexico, Argentina, Chile) stopped the inbox with "unexpected
+    KeyError: 'tz'" (the window was read in a country's one zone, which those have not); the window
+    is read by the SSR rules now, in the zone of the city the site names, else refused asking it."""
+    form = {"Solicitante": "Ana <ana@acme.com.br> +55 92 98765 4321", "Cliente": "Acme BR", "País": "BR",
+            "Sitio": "Loja Manaus Centro", "Categoría": "Respaldo de configuración", "Device": "rtr-01",
+            "Inicio": "12/03/2026 10:00", "Fin": "12/03/2026 11:00", "Descripción": "respaldo"}  # fmt: skip
+    now = {"SDCLI_NOW": "2026-03-02T15:00:00+00:00"}
+    (tmp_path / "a.eml").write_bytes(questionnaire(form, mid="<br1@x.pe>"))
+    (tmp_path / "b.eml").write_bytes(questionnaire({**form, "Sitio": "Loja Centro"}, mid="<br2@x.pe>"))
+    first, second = sdcli.json("inbox", str(tmp_path / "a.eml"), str(tmp_path / "b.eml"), "--json", env=now)[
+        "messages"
+    ]
+    assert first["outcome"] == "created", first
+    doc = sdcli.json("show", first["id"], "--json")
+    assert doc["timezone"] == "America/Manaus" and doc["window_start"] == "2026-03-12T10:00:00-04:00", doc
+    assert second["outcome"] == "refused" and "--tz" in str(second["reason"]), second
