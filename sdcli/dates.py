@@ -69,6 +69,11 @@ class OutOfRange(ValueError):
     "A span too long to count from (99999999d)"
 
 
+class ClockOrHours(Unreadable):
+    """'10.30 hs', '8,15 h': hours with two decimals under 60 are how a clock time is written
+    (10.30 hs is half past ten in Argentina), not 10.3 hours ago; which one is not for sdcli to guess"""
+
+
 @dataclass(frozen=True)
 class Reading:
     at: datetime  # aware
@@ -87,7 +92,8 @@ def fold(text: str) -> str:
 
 
 def span(text: str) -> timedelta | None:
-    """'10m', '2h', '3d', '1w', 'hace 2 horas', '2h ago' → the span; None when it is not one."""
+    """'10m', '2h', '3d', '1w', 'hace 2 horas', '2h ago' → the span; None when it is not one.
+    Raises ClockOrHours for '10.30 hs' (a clock time or hours), OutOfRange for a span too long."""
     words = fold(text)
     hm = _AGO_HOURS_MINUTES.match(words)
     if hm:
@@ -95,7 +101,10 @@ def span(text: str) -> timedelta | None:
     m = SPAN.match(words)
     if not m:
         return None
-    parts = [(float(n.replace(",", ".")), _UNITS[unit]) for n, unit in re.findall(_PART, m[1])]
+    found = re.findall(_PART, m[1])
+    if any(_UNITS[unit] == 3600 and re.fullmatch(r"\d{1,2}[.,][0-5]\d", n) for n, unit in found):
+        raise ClockOrHours(text)
+    parts = [(float(n.replace(",", ".")), _UNITS[unit]) for n, unit in found]
     if len({u for _, u in parts}) < len(parts):  # 2h 3h: no span a person says
         return None
     seconds = sum(n * u for n, u in parts)

@@ -98,3 +98,19 @@ def test_a_span_in_spanish_or_portuguese_units_is_a_span_not_a_date(sdcli, typed
     doc = sdcli.json(*VOICE, "--failed-call", "30/11/2026 10:00", "--channel", "email", "--received-at", typed,
                      "--json", env=monday)  # fmt: skip
     assert datetime.fromisoformat(doc["received_at"]) == datetime.fromisoformat(monday["SDCLI_NOW"]) - ago
+
+
+@pytest.mark.parametrize("typed", ["10.30 hs", "8,15 h", "hace 1.30 hs", "2,25 horas"])
+def test_hours_with_two_decimals_are_refused_not_read_as_a_span(sdcli, store, typed):
+    """'10.30 hs' (half past ten, as Argentina writes it) was stored as 10.3 hours ago: a failed
+    call at 10:30 recorded at 01:42 on a report typed at noon."""
+    r = sdcli("--lang", "es", *VOICE, "--failed-call", typed, env=AFTER)
+    assert r.exit_code == 1 and "se lee como una hora del día" in r.stderr, r.output
+    assert list(store.all_tickets()) == []
+    r = sdcli("shift", "--within", typed)
+    assert r.exit_code == 1 and "reads as a time of day" in r.stderr and "a bug" not in r.stderr, r.output
+    doc = sdcli.json(*VOICE, "--failed-call", "10:30", "--received-at", "1,5 horas", "--json", env=AFTER)
+    assert (
+        doc["failed_calls"] == ["2026-12-05T10:30:00-05:00"]
+        and doc["received_at"] == "2026-12-05T10:30:00-05:00"
+    )
