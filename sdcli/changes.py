@@ -18,6 +18,7 @@ from sdcli import clock, sites, validate
 from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Message
+from sdcli.model import name_key
 from sdcli.store import Store, parse_id
 from sdcli.tickets import transition, workflow
 
@@ -168,17 +169,18 @@ def _reach(contact: dict[str, Any]) -> set[str]:
 
 
 def _said(who: str) -> set[str]:
-    """What --by may give: a name, an email, or 'Name <email> phone'."""
+    """What --by may give: a name, an email, or 'Name <email> phone' (names by model.name_key:
+    'Rosa Diaz' is Rosa Díaz)."""
     text = who.strip()
-    out = {text.casefold()}
+    out = {text.casefold(), name_key(text)}
     if "<" in text and ">" in text:
         name, rest = text.split("<", 1)
-        out |= {name.strip().casefold(), rest.split(">", 1)[0].strip().casefold()}
+        out |= {name_key(name), rest.split(">", 1)[0].strip().casefold()}
     return out - {""}
 
 
 def _names(contact: dict[str, Any], said: set[str]) -> bool:
-    return bool(said & (_reach(contact) | {str(contact.get("name", "")).strip().casefold()}))
+    return bool(said & (_reach(contact) | {name_key(contact.get("name", ""))}))
 
 
 def customer_side(doc: dict[str, Any], customer: dict[str, Any] | None) -> list[tuple[dict[str, Any], str]]:
@@ -215,6 +217,12 @@ def acceptor(doc: dict[str, Any], customer: dict[str, Any] | None, who: str) -> 
         hint = Message("accept.contacts_are", known=known) if known else \
             Message("accept.none_known", customer=repr(doc.get("customer", "")))  # fmt: skip
         raise RuleViolation("error.accept_not_contact", who=who.strip(), rule=Message(RULE_ACCEPT), hint=hint)
+    people = {frozenset(_reach(c)) or name_key(c.get("name", "")) for c, _ in ours}
+    if len(people) > 1:  # two people by one name: the acceptance would be recorded from one by chance
+        named = ", ".join(
+            dict.fromkeys(f"{c.get('name', '')} <{c.get('email') or c.get('phone', '')}>" for c, _ in ours)
+        )
+        raise RuleViolation("error.accept_ambiguous", who=who.strip(), matches=named)
     return ours[0]
 
 

@@ -43,6 +43,8 @@ def parse_duration(text: str, *, field: str = "duration") -> timedelta:
         found = dates.span(text or "")
     except dates.OutOfRange:  # '99999999999d' is no span a desk counts (and overflows a date)
         raise InvalidValue(field, text, "invalid.too_long_span") from None
+    except dates.ClockOrHours:  # '1.30h': an hour and a half, or 1.3 hours
+        raise InvalidValue(field, text, "invalid.clock_or_hours") from None
     if found is None:
         raise InvalidValue(field, text, "invalid.duration")
     return found

@@ -4,8 +4,10 @@ imports), and how instants are shown in words. No CLI imports.
 Read, in this order:
 - words of now and of days, in Spanish, Portuguese and English: ``now``/``ahora``/``agora``;
   ``hoy``/``hoje``/``today``, ``ayer``/``ontem``/``yesterday``, ``anteayer``/``anteontem``,
-  ``mañana``/``amanhã``/``tomorrow``, each with an optional time (``hoy 10:15``, ``ontem 14h30``);
-- a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``90 min``, ``hace 2 horas``, ``há 3 dias``, ``2h ago``,
+  ``mañana``/``amanhã``/``tomorrow``, each with a time (``hoy 10:15``, ``ontem 14h30``), or alone
+  where the field is a day (``--since ayer``);
+- a span ago: ``10m``, ``2h``, ``3d``, ``1w``, ``30 seg``, ``90 min``, ``2 semanas``, ``hace 2 horas``,
+  ``há 3 dias``, ``2h ago``,
   and of several parts (``1h 30m``, ``1h30m``, ``hace 1 hora y 30 minutos``, ``hace 1h30``), always ago,
   in every path (``1h30`` alone is the clock time 01:30, as ``14h30`` is);
 - ISO 8601 (``2026-12-02 09:40``, ``2026-12-02T09:40-03:00``), always, whatever the day order;
@@ -14,9 +16,11 @@ Read, in this order:
 - anything else python-dateutil reads, with month names in the three languages
   (``2 dic 2026 09:40``, ``2 de dezembro de 2026 às 09:40``, ``Dec 2 2026 9:40pm``).
 
-A time without a zone is in the zone given (the site's). A Reading says whether the other day
-order would have read another date (``ambiguous``): the review and the confirmations then show
-it back in words.
+A time without a zone is in the zone given (the site's); a time alone is today's. A Reading says
+whether the other day order would have read another date (``ambiguous``): the review and the
+confirmations then show it back in words; and whether the text gave the day and the time of day
+(``day``, ``clock``): what it leaves out is not guessed here (sdcli.instants refuses it where the
+field is an instant).
 """
 
 from __future__ import annotations
@@ -30,15 +34,20 @@ from typing import Any
 
 from sdcli.date_parts import LEADING_DM, Unreadable, ZoneName, check, zones
 
-_PART = (
-    r"(\d+(?:[.,]\d+)?)\s*"
-    r"(m|mins?|minutos?|minutes?|h|hs|hrs?|horas?|hours?|d|dias?|days?|w|sem|semanas?|weeks?)(?![a-z])"
-)
+#: the units of a span and their seconds, in es/pt/en (folded: días → dias); "seg" is seconds here,
+#: never segunda-feira, and "s" seconds, never a clock's (dateutil reads "30 s" as 00:00:30 today)
+_UNITS = {
+    **dict.fromkeys(("s", "seg", "segs", "segundo", "segundos", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("m", "min", "mins", "minuto", "minutos", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hs", "hr", "hrs", "hora", "horas", "hour", "hours"), 3600),
+    **dict.fromkeys(("d", "dia", "dias", "day", "days"), 86400),
+    **dict.fromkeys(("w", "sem", "semana", "semanas", "week", "weeks"), 604800),
+}
+_PART = r"(\d+(?:[.,]\d+)?)\s*(" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")\.?(?![a-z])"
 #: a span ago: one or more parts (2h, 1h 30m, 1 hora y 30 minutos, 2d 3h), each unit once
 SPAN = re.compile(rf"^(?:(?:hace|h[aá])\s*)?((?:{_PART}\s*(?:,|y|e|and)?\s*)+?)\s*(?:ago|atras)?$")
 #: "hace 1h30": the minutes after the hours without their unit, said only with "hace" / "há"
 _AGO_HOURS_MINUTES = re.compile(r"^(?:hace|h[aá])\s*(\d{1,3})\s*h\s*(\d{2})\s*(?:min)?$")
-_UNIT = {"m": 60, "h": 3600, "d": 86400, "w": 604800, "s": 604800}
 DAYS = {
     "today": 0, "hoy": 0, "hoje": 0, "yesterday": -1, "ayer": -1, "ontem": -1, "anteayer": -2,
     "anteontem": -2, "tomorrow": 1, "manana": 1, "amanha": 1,
@@ -60,6 +69,11 @@ class OutOfRange(ValueError):
     "A span too long to count from (99999999d)"
 
 
+class ClockOrHours(Unreadable):
+    """'10.30 hs', '8,15 h': hours with two decimals under 60 are how a clock time is written
+    (10.30 hs is half past ten in Argentina), not 10.3 hours ago; which one is not for sdcli to guess"""
+
+
 @dataclass(frozen=True)
 class Reading:
     at: datetime  # aware
@@ -67,6 +81,8 @@ class Reading:
     swapped: bool = False  # read in the other day order, the only one that is a date (12/13)
     repeated: bool = False  # a wall time the zone's clocks show twice (the first one is taken)
     relative: bool = False  # a word or a span (hoy 10:15, 2h): read against now
+    day: bool = True  # the text names the day (02/12, lunes, hoy), or only a time (10:00: today)
+    clock: bool = True  # the text gives the time of day (not 02/12, hoy, lunes: those are midnight)
 
 
 def fold(text: str) -> str:
@@ -76,7 +92,8 @@ def fold(text: str) -> str:
 
 
 def span(text: str) -> timedelta | None:
-    """'10m', '2h', '3d', '1w', 'hace 2 horas', '2h ago' → the span; None when it is not one."""
+    """'10m', '2h', '3d', '1w', 'hace 2 horas', '2h ago' → the span; None when it is not one.
+    Raises ClockOrHours for '10.30 hs' (a clock time or hours), OutOfRange for a span too long."""
     words = fold(text)
     hm = _AGO_HOURS_MINUTES.match(words)
     if hm:
@@ -84,10 +101,13 @@ def span(text: str) -> timedelta | None:
     m = SPAN.match(words)
     if not m:
         return None
-    parts = [(float(n.replace(",", ".")), unit[0]) for n, unit in re.findall(_PART, m[1])]
+    found = re.findall(_PART, m[1])
+    if any(_UNITS[unit] == 3600 and re.fullmatch(r"\d{1,2}[.,][0-5]\d", n) for n, unit in found):
+        raise ClockOrHours(text)
+    parts = [(float(n.replace(",", ".")), _UNITS[unit]) for n, unit in found]
     if len({u for _, u in parts}) < len(parts):  # 2h 3h: no span a person says
         return None
-    seconds = sum(n * _UNIT[u] for n, u in parts)
+    seconds = sum(n * u for n, u in parts)
     if seconds > MAX_SPAN:
         raise OutOfRange(text)
     return timedelta(seconds=seconds)
@@ -107,19 +127,19 @@ def read(text: str, *, tz: tzinfo, now: datetime, dayfirst: bool = True) -> Read
     if m and m["day"] in DAYS:
         local = now.astimezone(tz)
         day = local.date() + timedelta(days=DAYS[m["day"]])
-        if m["h"] is None:
-            at = local.timetz().replace(tzinfo=None)
-        else:
-            try:
-                at = time(int(m["h"]), int(m["m"] or 0))
-            except ValueError:
-                raise Unreadable(text) from None
+        if m["h"] is None:  # a day without its time: midnight, said so (clock=False)
+            return Reading(_aware(datetime.combine(day, time()), tz), relative=True, clock=False)
+        try:
+            at = time(int(m["h"]), int(m["m"] or 0))
+        except ValueError:
+            raise Unreadable(text) from None
         return Reading(_aware(datetime.combine(day, at), tz), relative=True)
     parsed = _absolute(text.strip(), dayfirst, now.astimezone(tz).date())
     if parsed is None:
         raise Unreadable(text)
-    dt, ambiguous, swapped = parsed
-    return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous, swapped=swapped)
+    dt, ambiguous, swapped, dated, clocked = parsed
+    return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous, swapped=swapped, day=dated,
+                   clock=clocked)  # fmt: skip
 
 
 def _aware(naive: datetime, tz: tzinfo) -> datetime:
@@ -127,17 +147,18 @@ def _aware(naive: datetime, tz: tzinfo) -> datetime:
 
 
 @lru_cache(maxsize=131072)
-def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, bool] | None:
-    """(the date, ambiguous, swapped) by the ISO and d/m/y fast paths (imports repeat timestamps),
-    else dateutil in three languages."""
+def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, bool, bool, bool] | None:
+    """(the date, ambiguous, swapped, the day given, the time of day given) by the ISO and d/m/y
+    fast paths (imports repeat timestamps), else dateutil in three languages."""
     if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
         try:
-            return datetime.fromisoformat(text), False, False
+            return datetime.fromisoformat(text), False, False, True, len(text.strip()) > 10
         except ValueError:
             pass
     m = _DMY.match(text)
     if m:
-        return _dmy(m, dayfirst)
+        dmy = _dmy(m, dayfirst)
+        return None if dmy is None else (*dmy, True, m[4] is not None)
     from dateutil import parser
 
     text = _NAMED_OFFSET.sub(lambda m: f" {'+' if m[1] == '+' else '-'}{int(m[2]):02d}:{m[3] or '00'}", text)
@@ -153,11 +174,26 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
     except (ValueError, OverflowError, parser.ParserError):
         return None
     check(text, dt, today, _info())
+    day, clock = _given(text, dayfirst and not yearfirst, yearfirst)
     lead = LEADING_DM.match(text)
     if not lead or yearfirst:
-        return dt, False, False
+        return dt, False, False, day, clock
     a, b = int(lead[1]), int(lead[2])
-    return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a))
+    return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a)), day, clock
+
+
+def _given(text: str, dayfirst: bool, yearfirst: bool) -> tuple[bool, bool]:
+    """Whether dateutil found in text the day (a day of the month or a weekday; a time alone is
+    today's) and the time of day: what it does not find it takes from its default (today at
+    midnight) without a word, so 'diciembre' or '12/2026' is today's day and '2 dic' midnight."""
+    from dateutil import parser
+
+    found = parser.parser(_info())._parse(text, dayfirst=dayfirst, yearfirst=yearfirst)
+    res = found[0] if isinstance(found, tuple) else found
+    if res is None:  # not expected once parse() has read it: take the reading as whole
+        return True, True
+    dated = res.year is not None or res.month is not None
+    return res.day is not None or res.weekday is not None or not dated, res.hour is not None
 
 
 def _dmy(m: re.Match[str], dayfirst: bool) -> tuple[datetime, bool, bool] | None:

@@ -18,6 +18,7 @@ from sdcli import clock, validate
 from sdcli.errors import ConfigError, InvalidValue
 from sdcli.home import load_data
 from sdcli.i18n import Localized, Message
+from sdcli.model import name_key
 
 CALL_CHANNELS = ("phone", "email")
 FORBIDDEN = {"sms": "SMS", "whatsapp": "WhatsApp"}
@@ -91,7 +92,7 @@ class Level:
 class EscalationTable:
     levels: list[Level]
     max_failed: int = 3
-    by_name: dict[str, Contact] = field(default_factory=dict)
+    by_name: dict[str, list[Contact]] = field(default_factory=dict)  # model.name_key(name) → its contacts
 
     def level(self, n: int) -> Level:
         return self.levels[n - 1]
@@ -101,14 +102,20 @@ class EscalationTable:
         return len(self.levels)
 
     def contact(self, name: str) -> Contact:
-        c = self.by_name.get(name.strip().casefold())
-        if c is None:
-            matches = [x for k, x in self.by_name.items() if name.strip().casefold() in k]
-            if len(matches) == 1:
-                return matches[0]
-            raise InvalidValue("contact", name, "invalid.contact_unknown",
-                               known=", ".join(x.name for x in self.by_name.values()))  # fmt: skip
-        return c
+        """The contact a name picks: its whole name, else a part of one, compared without case or
+        accents ('lucia' is Lucía Ferreyra, as people type it); a name that picks two contacts is
+        refused naming them (the call would be recorded against one of them by chance)."""
+        key = name_key(name)
+        matches = self.by_name.get(key) or [
+            x for k, xs in self.by_name.items() if key and key in k for x in xs
+        ]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise InvalidValue("contact", name, "invalid.contact_ambiguous",
+                               matches=", ".join(f"{x.name} ({x.level})" for x in matches))  # fmt: skip
+        raise InvalidValue("contact", name, "invalid.contact_unknown",
+                           known=", ".join(x.name for xs in self.by_name.values() for x in xs))  # fmt: skip
 
 
 def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -> Contact | None:
@@ -139,7 +146,7 @@ def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -
         raise ConfigError(e.message) from None
     if validate.parse_hours(c.get("hours", "24x7")) is None:
         raise ConfigError("error.table_hours", where=where, hours=repr(c.get("hours")))
-    for key in (cname.casefold(), phone, (email or "").casefold()):
+    for key in (name_key(cname), phone, (email or "").casefold()):
         if key and key in sales:
             raise ConfigError(
                 "error.table_sales_person", where=where, who=sales[key], rule=Message(RULE_SALES)
@@ -153,17 +160,18 @@ def _all(texts: Any) -> str:
 
 
 def _sales_staff(directory: list[dict[str, Any]]) -> dict[str, Message]:
-    """Names, phones and emails (casefolded) of the directory's account managers and commercial teams."""
+    """Names (model.name_key), phones and emails (casefolded) of the directory's account managers and
+    commercial teams."""
     out: dict[str, Message] = {}
     for customer in directory:
         am = customer.get("account_manager") or {}
         what = Message("error.is_account_manager", customer=customer.get("name", "?"))
-        for key in (am.get("name"), am.get("phone"), am.get("email")):
+        for key in (name_key(am.get("name")), am.get("phone"), str(am.get("email") or "").casefold()):
             if key:
-                out.setdefault(str(key).casefold(), what)
+                out.setdefault(str(key), what)
         if customer.get("commercial_team"):
             out.setdefault(
-                str(customer["commercial_team"]).casefold(),
+                name_key(customer["commercial_team"]),
                 Message("error.is_commercial_team", customer=customer.get("name", "?")),
             )
     return out
@@ -180,7 +188,7 @@ def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = N
     if not raw_levels:
         raise ConfigError("error.table_no_levels")
     levels: list[Level] = []
-    by_name: dict[str, Contact] = {}
+    by_name: dict[str, list[Contact]] = {}
     sales = _sales_staff(directory or [])
     for i, raw in enumerate(raw_levels, start=1):
         name = raw.get("name", f"{i}")
@@ -196,7 +204,7 @@ def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = N
             )
             if contact is not None:
                 contacts.append(contact)
-                by_name[contact.name.casefold()] = contact
+                by_name.setdefault(name_key(contact.name), []).append(contact)
         if not contacts:
             raise ConfigError("error.table_no_phone", where=where)
         after = {int(k): int(v) for k, v in raw.get("after", {}).items()}

@@ -24,11 +24,13 @@ WINDOW_WARNING = timedelta(days=3)  # a work window longer than this is shown ba
 
 def reading(
     field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    now: datetime | None = None,
+    now: datetime | None = None, day: bool = False,
 ) -> dates.Reading:  # fmt: skip
     """What a person meant by a date and time (sdcli.dates reads it): in the zone tz when the text
     names none, day first unless the settings say otherwise, within the years sdcli counts in;
-    with tense PAST not after now, with FUTURE not before it."""
+    with tense PAST not after now, with FUTURE not before it. It names its day (not 'diciembre',
+    '12/2026': dateutil gives them today's) and, unless the field means a day (`day`: --since),
+    its time of day (not '02/12', 'ayer': midnight or now's clock would be a guess)."""
     if not isinstance(value, str):
         raise InvalidValue(field, value, "invalid.datetime")
     if dayfirst is None:
@@ -49,12 +51,18 @@ def reading(
     except date_parts.WrongWeekday as e:  # dom 30/11 when 30 Nov is a Monday: dateutil drops the weekday
         raise InvalidValue(field, value, "invalid.datetime_weekday", said=date_parts.Weekday(e.said),
                            day=date_parts.Weekday(e.actual)) from None  # fmt: skip
+    except dates.ClockOrHours:  # 10.30 hs: half past ten, or 10.3 hours ago
+        raise InvalidValue(field, value, "invalid.clock_or_hours") from None
     except date_parts.NoSuchOffset:
         raise InvalidValue(field, value, "invalid.datetime_offset") from None
     except dates.Unreadable:
         raise InvalidValue(field, value, "invalid.datetime_unread") from None
     except OverflowError:  # a year dateutil cannot hold
         raise InvalidValue(field, value, "invalid.out_of_range") from None
+    if not found.day:
+        raise InvalidValue(field, value, "invalid.datetime_no_day")
+    if not found.clock and not day:
+        raise InvalidValue(field, value, "invalid.datetime_no_time")
     if not in_range(found.at):
         raise InvalidValue(field, value, "invalid.range")
     if found.at.tzinfo is zone and not found.relative:
@@ -123,11 +131,17 @@ def instant(
 
 
 def received(
-    field: str, value: Any, tz: tzinfo | None, *, dayfirst: bool | None = None, notes: list[Any] | None = None
+    field: str,
+    value: Any,
+    tz: tzinfo | None,
+    *,
+    dayfirst: bool | None = None,
+    notes: list[Any] | None = None,
+    now: datetime | None = None,
 ) -> datetime:
     """When a report or a form arrived (--received-at, a file's received_at): the site's time when
     it names no zone, and never in the future."""
-    return instant(field, value, tz, dayfirst=dayfirst, tense=PAST, notes=notes)
+    return instant(field, value, tz, dayfirst=dayfirst, tense=PAST, notes=notes, now=now)
 
 
 def read_as(field: str, value: str, at: datetime, tz: tzinfo | None) -> Message:
@@ -137,10 +151,10 @@ def read_as(field: str, value: str, at: datetime, tz: tzinfo | None) -> Message:
 
 def when(
     field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    notes: list[Any] | None = None,
+    notes: list[Any] | None = None, now: datetime | None = None,
 ) -> str:  # fmt: skip
     """A date-time stored as ISO 8601 with offset; without a zone it takes the site's."""
-    return clock.iso(instant(field, value, tz, dayfirst=dayfirst, tense=tense, notes=notes))
+    return clock.iso(instant(field, value, tz, dayfirst=dayfirst, tense=tense, notes=notes, now=now))
 
 
 def window(start: str, end: str, field: str = "window_end", notes: list[Any] | None = None) -> None:

@@ -67,6 +67,9 @@ class Context:
     home: Path | None = None  # the desk's data files (its severity levels, its incidents' initial state)
     #: reads the directory when a site is first looked up (open's first prompt needs no store)
     directory_of: Callable[[], list[dict[str, Any]]] | None = None
+    #: what "ayer", "hoy 09:15" and "hace 2 horas" are read against: an e-mail's receipt (the
+    #: sender's now, not the inbox run's), else the clock
+    now: datetime | None = None
 
     def region(self, answers: dict[str, Any]) -> str | None:
         return answers.get("country") or self.known_site(answers).get("country") or self.default_country

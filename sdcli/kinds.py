@@ -24,7 +24,8 @@ Validator = Callable[[str, Any, Any, dict[str, Any], Any], Any]
 
 def _when(tense: str | None) -> Validator:
     def check(k: str, raw: Any, f: Any, answers: dict[str, Any], ctx: Any) -> Any:
-        return validate.when(k, raw, ctx.tz(answers), dayfirst=ctx.dayfirst, tense=tense, notes=ctx.notes)
+        return validate.when(k, raw, ctx.tz(answers), dayfirst=ctx.dayfirst, tense=tense, notes=ctx.notes,
+                             now=getattr(ctx, "now", None))  # fmt: skip
 
     return check
 
@@ -70,7 +71,13 @@ VALIDATORS: dict[str, Validator] = {
     "ip": lambda k, raw, f, a, ctx: validate.ip(k, raw),
     "phone": lambda k, raw, f, a, ctx: validate.phone(k, raw, ctx.region(a)),
     "datetimes": lambda k, raw, f, a, ctx: validate.whens(  # failed calls: site time, never in the future
-        k, raw, ctx.tz(a), dayfirst=ctx.dayfirst, tense=validate.PAST, notes=ctx.notes
+        k,
+        raw,
+        ctx.tz(a),
+        dayfirst=ctx.dayfirst,
+        tense=validate.PAST,
+        notes=ctx.notes,
+        now=getattr(ctx, "now", None),
     ),
     "country": lambda k, raw, f, a, ctx: validate.country(k, raw, ctx.countries),
     "contact": lambda k, raw, f, a, ctx: validate.contact(k, raw, ctx.region(a)),
@@ -82,7 +89,9 @@ VALIDATORS: dict[str, Validator] = {
     "severity": _severity,
     "instant": _when(None),
     "received": lambda k, raw, f, a, ctx: clock.iso(
-        validate.received(k, raw, ctx.tz(a), dayfirst=ctx.dayfirst, notes=ctx.notes)
+        validate.received(
+            k, raw, ctx.tz(a), dayfirst=ctx.dayfirst, notes=ctx.notes, now=getattr(ctx, "now", None)
+        )
     ),
     "short_text": lambda k, raw, f, a, ctx: validate.text(k, raw, limit=2000),
     "target_hours": _target_hours,

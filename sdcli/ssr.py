@@ -123,11 +123,12 @@ def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str
 
 def check_request(
     raw: dict[str, Any], home: Path | None, *, tz_name: str | None = None, dayfirst: bool | None = None,
-    notes: list[Any] | None = None, directory: list[dict[str, Any]] | None = None,
+    notes: list[Any] | None = None, directory: list[dict[str, Any]] | None = None, now: datetime | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Every field of the form is required; all missing ones are named at once. The window is read
     in the site's zone (--tz, the directory's site, else its country's only zone: a country with
-    several needs it named) and must not be in the past."""
+    several needs it named) and must not be in the past (`now`: its words, "mañana 09:00", are
+    read against it; an e-mail's receipt, else the clock)."""
     from sdcli import sites
 
     cat = category(home, raw["category"]) if raw.get("category") else None
@@ -150,7 +151,10 @@ def check_request(
         attempt(k, lambda k=k: validate.text(k, raw[k], required=True))
     for k in ("window_start", "window_end"):
         attempt(
-            k, lambda k=k: validate.when(k, raw[k], tz, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes)
+            k,
+            lambda k=k: validate.when(
+                k, raw[k], tz, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes, now=now
+            ),
         )
     _check_details(problems, out["details"], details, extra_fields, cat["value"])
     problems.raise_all()

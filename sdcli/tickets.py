@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -106,16 +105,12 @@ def add_note(store: Store, ticket_id: str, text: str, *, actor: str) -> dict[str
     return store.update(ticket_id, change, actor=actor)
 
 
-_TIME_OF_DAY = re.compile(r"\d\s*(?::|h\b|hs\b|am\b|pm\b|T\d)", re.I)
-
-
 def _bound(name: str, text: str, *, end: bool = False) -> datetime:
     """A --since/--until bound as the agent means it: in the agent's own zone (the `tz` setting,
     the zone every screen's "your time" is in) when it names none; a day without a time is the
     whole day (`--until 01/03/2027` takes in 1 March)."""
-    found = validate.reading(name, text, dates.agent_zone())
-    day_only = not found.relative and not _TIME_OF_DAY.search(text)
-    if end and day_only:  # the last instant of that day
+    found = validate.reading(name, text, dates.agent_zone(), day=True)
+    if end and not found.clock:  # the last instant of that day
         zone = found.at.tzinfo
         assert zone is not None
         return calendars.at_wall(found.at.date(), 24 * 60, zone) - timedelta(microseconds=1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -133,10 +133,8 @@ def yesno(field: str, value: Any, *, unknown: bool = False) -> bool | str:
             return True
         if word in _FALSE:
             return False
-        if unknown and (
-            word in _UNKNOWN or (word.split()[:1] != [word] and unknown_phrase(word) == _DOUBTED)
-        ):
-            return UNKNOWN  # "no sé", or a sentence of doubt typed whole ("no estoy seguro")
+        if unknown and word and unknown_phrase(word) is not None:  # as e-mail reads it: "No sé si hubo"
+            return UNKNOWN
     raise InvalidValue(field, value, "invalid.yesno_unknown" if unknown else "invalid.yesno")
 
 
@@ -305,14 +303,14 @@ def ip(field: str, value: Any) -> str:
 
 def whens(
     field: str, value: Any, tz: tzinfo | None = None, *, dayfirst: bool | None = None, tense: str | None = None,
-    notes: list[Any] | None = None,
+    notes: list[Any] | None = None, now: datetime | None = None,
 ) -> list[str]:  # fmt: skip
     from sdcli.instants import when
 
     items = _as_list(value, split=";")
     if not items:
         raise InvalidValue(field, value, "invalid.datetimes")
-    return [when(field, v, tz, dayfirst=dayfirst, tense=tense, notes=notes) for v in items]
+    return [when(field, v, tz, dayfirst=dayfirst, tense=tense, notes=notes, now=now) for v in items]
 
 
 def contact(field: str, value: Any, region: str | None = None) -> dict[str, str]:

@@ -205,3 +205,42 @@ def test_a_doubt_typed_whole_is_dont_know_at_a_prompt_in_a_flag_and_a_file(typed
     assert validate.yesno("power_outage", typed, unknown=True) == read
     with pytest.raises(validate.InvalidValue):
         validate.yesno("power_outage", "no tengo", unknown=True)
+
+
+DOUBTS = ["No sé si hubo", "No sé, creo que sí", "No sé. Voy a preguntar", "Não sei se houve", "Não sei, acho que sim",
+          "No lo sé, creo que no", "No sabe si funciona", "No se si hubo", "No estoy seguro", "I don't know if it did",
+          "no sé.", "Não sei."]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "written", [*DOUBTS, "No se reinició", "No, estoy seguro de que no", "Sí, ya se reinició"]
+)
+def test_a_doubt_is_read_by_one_rule_in_e_mail_and_every_other_path(written):
+    """At the prompt's line, in files and imports 'No sé si hubo' (with its accent) was refused
+    while e-mail read it as "don't know": one rule (validate.unknown_phrase) for both now."""
+    from sdcli import validate
+    from sdcli.errors import InvalidValue
+    from sdcli.mail.answers import yes_no
+
+    mailed = validate.yesno("power_outage", yes_no(written), unknown=True)
+    try:
+        typed = validate.yesno("power_outage", written, unknown=True)
+    except InvalidValue:
+        typed = None
+    assert (mailed == validate.UNKNOWN) is (typed == validate.UNKNOWN) is (written in DOUBTS), (mailed, typed)
+
+
+def test_a_sentence_of_doubt_in_a_file_or_an_import_is_dont_know(sdcli, store, tmp_path):
+    doc = {"customer": "ACME", "site": "Lima HQ", "country": "PE", "problem": "link_down", "service_type": "mpls",
+           "callback_contacts": "Ana <ana@acme.pe> 01 4117000", "power_outage": "No sé si hubo",
+           "equipment_rebooted": "Não sei, acho que sim"}  # fmt: skip
+    opened = sdcli.json("open", "--from-file", "-", "--json", input=json.dumps(doc))
+    assert opened["power_outage"] is None and opened["equipment_rebooted"] is None
+    assert set(opened["unknown_answers"]) == {"power_outage", "equipment_rebooted"}
+    rows = tmp_path / "rows.csv"
+    rows.write_text("customer,site,country,problem,service_type,callback_contacts,power_outage\n"
+                    "ACME,Lima,PE,link_down,mpls,Ana <ana@acme.pe> 01 4117000,\"No sé, creo que no\"\n",
+                    encoding="utf-8")  # fmt: skip
+    assert sdcli.json("import", str(rows), "--json")["created"] == 1
+    imported = max(store.all_tickets("INC"), key=lambda d: int(d["id"][3:]))
+    assert imported["power_outage"] is None and imported["unknown_answers"] == ["power_outage"]

@@ -135,7 +135,7 @@ FORBIDDEN = [
     (3, ("execute", []), "executed only after the customer accepts"),
     (4, ("cost", ["--amount", "1", "--currency", "USD"]), "cost is informed after the work is executed"),
     (1, ("accept", ["--by", "x"]), "it is routed"),
-    (2, ("schedule", ["--at", "2026-12-10"]), "it is awaiting-acceptance"),
+    (2, ("schedule", ["--at", "2026-12-10 09:00"]), "it is awaiting-acceptance"),
     (5, ("reject", ["--reason", "x"]), "it is executed"),
     (5, ("cancel", []), "it is executed"),
     (6, ("execute", []), "it is costed"),

@@ -128,7 +128,7 @@ NOW = datetime(2026, 12, 5, 12, 0, tzinfo=LIMA)
     ("typed", "meant"),
     [
         ("hoy 10:15", datetime(2026, 12, 5, 10, 15)), ("hoje 10h15", datetime(2026, 12, 5, 10, 15)),
-        ("today 10:15", datetime(2026, 12, 5, 10, 15)), ("ayer", datetime(2026, 12, 4, 12, 0)),
+        ("today 10:15", datetime(2026, 12, 5, 10, 15)), ("ayer 12:00", datetime(2026, 12, 4, 12, 0)),
         ("ontem 14:30", datetime(2026, 12, 4, 14, 30)), ("yesterday 8:05", datetime(2026, 12, 4, 8, 5)),
         ("anteayer 9:00", datetime(2026, 12, 3, 9, 0)), ("now", datetime(2026, 12, 5, 12, 0)),
         ("ahora", datetime(2026, 12, 5, 12, 0)), ("10m", datetime(2026, 12, 5, 11, 50)),
@@ -158,7 +158,7 @@ def test_a_span_means_ago_in_a_failed_call_too(sdcli):
 
 def test_a_received_or_failed_call_time_in_the_future_is_refused(sdcli, home, store):
     for flag, value in (("--failed-call", "mañana 10:00"), ("--received-at", "06/12/2026 09:00")):
-        r = sdcli(*VOICE, "--failed-call", "ayer", flag, value, env=AFTER)
+        r = sdcli(*VOICE, "--failed-call", "ayer 10:00", flag, value, env=AFTER)
         assert r.exit_code == 1 and "is in the future (it is now 5 Dec 2026 12:00 Lima -05" in r.stderr, (
             r.stderr
         )
@@ -179,7 +179,8 @@ def test_a_window_in_the_past_is_refused_and_a_long_one_is_told(sdcli):
 def test_an_unreadable_date_says_what_is_read(sdcli):
     r = sdcli(*VOICE, "--failed-call", "el martes que viene", env=AFTER)
     assert (
-        r.exit_code == 1 and "e.g. 02/12/2026 09:40, 2026-12-02 09:40, today 10:15, yesterday, 2h" in r.stderr
+        r.exit_code == 1
+        and "e.g. 02/12/2026 09:40, 2026-12-02 09:40, today 10:15, yesterday 14:30, 2h" in r.stderr
     )
     r = sdcli("list", "--since", "99999999d")
     assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "longer than 100 years" in r.stderr
@@ -327,7 +328,15 @@ def test_a_span_of_several_parts_means_ago_too(sdcli, typed, ago):
     report received an hour and a half ago at noon was stored as received at 01:30, its
     acknowledgement ten hours late."""
     doc = sdcli.json(
-        *VOICE, "--failed-call", "ayer", "--channel", "email", "--received-at", typed, "--json", env=AFTER
+        *VOICE,
+        "--failed-call",
+        "ayer 10:00",
+        "--channel",
+        "email",
+        "--received-at",
+        typed,
+        "--json",
+        env=AFTER,
     )
     now = datetime.fromisoformat(AFTER["SDCLI_NOW"])
     assert datetime.fromisoformat(doc["received_at"]) == now - ago, doc["received_at"]

@@ -123,7 +123,11 @@ class Reader:
         if sender_contact:  # the sender's number (its signature's) says where the site's people are too
             contacts = f"{contacts} {sender_contact['phone']}"
         self._zone(raw, region, contacts)
-        good, missing = completing.check_partial(self.questions, raw, self.ctx, texts)
+        self.ctx.now = meta["received"]  # "ayer 10:30" in a message is the day before it was sent
+        try:
+            good, missing = completing.check_partial(self.questions, raw, self.ctx, texts)
+        finally:
+            self.ctx.now = None
         if sender_contact and not sender_contact["phone"]:
             taken = completing.invalid_entry("callback_contacts", f"{sender_contact['name']} <{address}>",
                                              Message("inbox.sender_no_phone"))  # fmt: skip

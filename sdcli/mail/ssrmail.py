@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, intake, ssr, validate
+from sdcli import intake, ssr
 from sdcli.errors import SdcliError
 from sdcli.i18n import Message
 from sdcli.mail import answers, labels, text
@@ -55,11 +55,11 @@ class SsrForms:
         try:
             known = intake.countries(self.home)["countries"]
             code = str(raw.get("country", "")).strip().upper()
-            tz = clock.get_tz(known[code]["tz"]) if code in known else None
-            for k in ("window_start", "window_end"):  # written day first, in the site's zone
-                if raw.get(k):
-                    raw[k] = validate.when(k, raw[k], tz, dayfirst=True)
-            request = ssr.check_request(raw, self.home)
+            zone = answers.zone_of_site(raw.get("site"), known, code, str(raw.get("requester") or ""))
+            if zone:  # a country of several zones: the one of the city the site names ("Manaus")
+                raw["timezone"] = zone
+            # the window written day first, in the site's zone, its words ("mañana 10:00") the sender's
+            request = ssr.check_request(raw, self.home, dayfirst=True, now=meta["received"])
             fields = ssr.request_fields(request, meta["received"], self.home)
         except SdcliError as e:  # the outcome says "refused": a lead-time refusal gives its shortfall
             refusal = e.message
