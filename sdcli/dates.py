@@ -74,6 +74,20 @@ class ClockOrHours(Unreadable):
     (10.30 hs is half past ten in Argentina), not 10.3 hours ago; which one is not for sdcli to guess"""
 
 
+class HoursOrClock(Unreadable):
+    """'14h', '10 hs', '8 horas' alone: the time of day as Brazil and Argentina write it (às 14h, a las
+    10 hs), or that many hours ago; which one is not for sdcli to guess ('hace 14h', '14:00' are
+    each one). 24h and more can only be a span."""
+
+    def __init__(self, text: str, hours: int) -> None:
+        super().__init__(text)
+        self.hours = hours
+
+
+#: whole hours alone, without hace / há / ago: a time of day or a span (HoursOrClock)
+_BARE_HOURS = re.compile(r"^(?:a las|as|at)?\s*(\d{1,2})\s*(?:h|hs|hr|hrs|hora|horas)\.?$")
+
+
 @dataclass(frozen=True)
 class Reading:
     at: datetime  # aware
@@ -120,6 +134,9 @@ def read(text: str, *, tz: tzinfo, now: datetime, dayfirst: bool = True) -> Read
     words = fold(text)
     if words in NOW:
         return Reading(now, relative=True)
+    bare = _BARE_HOURS.match(words)
+    if bare and int(bare[1]) <= 23:
+        raise HoursOrClock(text, int(bare[1]))
     ago = span(words)
     if ago is not None:
         return Reading(now - ago, relative=True)

@@ -51,6 +51,10 @@ def reading(
     except date_parts.WrongWeekday as e:  # dom 30/11 when 30 Nov is a Monday: dateutil drops the weekday
         raise InvalidValue(field, value, "invalid.datetime_weekday", said=date_parts.Weekday(e.said),
                            day=date_parts.Weekday(e.actual)) from None  # fmt: skip
+    except dates.HoursOrClock as e:  # 14h: two in the afternoon, or 14 hours ago
+        raise InvalidValue(
+            field, value, "invalid.hours_or_clock", n=e.hours, clock=f"{e.hours:02d}:00"
+        ) from None
     except dates.ClockOrHours:  # 10.30 hs: half past ten, or 10.3 hours ago
         raise InvalidValue(field, value, "invalid.clock_or_hours") from None
     except date_parts.NoSuchOffset:

@@ -105,7 +105,7 @@ def test_list_filters(sdcli, home):
         "INC2",
         "INC1",
     ]
-    assert len(sdcli.json("list", "--since", "1h", "--json")) == 3
+    assert len(sdcli.json("list", "--since", "hace 1h", "--json")) == 3
     assert sdcli.json("list", "--until", "2000-01-01", "--json") == []
     r = sdcli("list", "--since", "yesterdayish")
     assert r.exit_code == 1 and "since" in r.stderr

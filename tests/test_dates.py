@@ -132,7 +132,7 @@ NOW = datetime(2026, 12, 5, 12, 0, tzinfo=LIMA)
         ("ontem 14:30", datetime(2026, 12, 4, 14, 30)), ("yesterday 8:05", datetime(2026, 12, 4, 8, 5)),
         ("anteayer 9:00", datetime(2026, 12, 3, 9, 0)), ("now", datetime(2026, 12, 5, 12, 0)),
         ("ahora", datetime(2026, 12, 5, 12, 0)), ("10m", datetime(2026, 12, 5, 11, 50)),
-        ("2h", datetime(2026, 12, 5, 10, 0)), ("hace 2 horas", datetime(2026, 12, 5, 10, 0)),
+        ("hace 2h", datetime(2026, 12, 5, 10, 0)), ("hace 2 horas", datetime(2026, 12, 5, 10, 0)),
         ("há 3 dias", datetime(2026, 12, 2, 12, 0)), ("2h ago", datetime(2026, 12, 5, 10, 0)),
         ("2 dic 2026 09:40", datetime(2026, 12, 2, 9, 40)), ("2 de dezembro de 2026 às 09:40", datetime(2026, 12, 2, 9, 40)),
         ("Dec 2 2026 9:40pm", datetime(2026, 12, 2, 21, 40)), ("02.12.26 09h40", datetime(2026, 12, 2, 9, 40)),
@@ -149,7 +149,7 @@ def test_words_and_spans_in_three_languages(typed, meant):
 
 
 def test_a_span_means_ago_in_a_failed_call_too(sdcli):
-    doc = sdcli.json(*VOICE, "--failed-call", "2h", "--received-at", "10m", "--json", env=AFTER)
+    doc = sdcli.json(*VOICE, "--failed-call", "hace 2h", "--received-at", "10m", "--json", env=AFTER)
     assert (
         doc["failed_calls"] == ["2026-12-05T10:00:00-05:00"]
         and doc["received_at"] == "2026-12-05T11:50:00-05:00"
@@ -355,3 +355,17 @@ def test_a_weekday_that_is_not_the_dates_is_refused_not_dropped(sdcli, store):
     assert list(store.all_tickets()) == []
     doc = sdcli.json(*VOICE, "--failed-call", "lunes 30/11 10:00", "--json", env=AFTER)
     assert doc["failed_calls"] == ["2026-11-30T10:00:00-05:00"]
+
+
+@pytest.mark.parametrize("typed", ["14h", "10 hs", "10hs.", "8 horas", "às 14h", "a las 10 hs", "2h", "0h"])
+def test_whole_hours_alone_are_refused_as_a_time_of_day_or_hours_ago(sdcli, typed):
+    """'14h' is two in the afternoon as Brazil writes it (às 14h) and '10 hs' ten o'clock in
+    Argentina; alone they were read as 14 and 10 hours ago. They are refused now, naming both
+    readings; 'hace 14h', '14h ago', '14:00' and '36h' (only a span) are each one."""
+    with pytest.raises(dates.HoursOrClock):
+        dates.read(typed, tz=LIMA, now=NOW)
+    r = sdcli(*VOICE, "--failed-call", typed, "--json", env=AFTER)
+    assert r.exit_code == 1 and "hours ago" in r.stderr and "hace " in r.stderr, r.output
+    assert sdcli.json("list", "--json") == []  # nothing saved
+    for one in ("hace 14h", "14h ago", "há 14h", "36h", "14:00", "14h30"):
+        dates.read(one, tz=LIMA, now=NOW)  # each is one reading

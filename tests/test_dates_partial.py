@@ -88,7 +88,7 @@ def test_since_a_day_is_the_whole_day_and_the_time_a_day_word_is_given_with_is_k
     ("typed", "ago"),
     [("30 seg", timedelta(seconds=30)), ("30 segundos", timedelta(seconds=30)), ("30 s", timedelta(seconds=30)),
      ("hace 45 seg", timedelta(seconds=45)), ("10 seg atrás", timedelta(seconds=10)),
-     ("2 semanas", timedelta(weeks=2)), ("3 días", timedelta(days=3)), ("2 hs.", timedelta(hours=2)),
+     ("2 semanas", timedelta(weeks=2)), ("3 días", timedelta(days=3)), ("hace 2 hs.", timedelta(hours=2)),
      ("5 min.", timedelta(minutes=5)), ("há 1 semana", timedelta(weeks=1)), ("2 horas 30 min", timedelta(hours=2, minutes=30))],
 )  # fmt: skip
 def test_a_span_in_spanish_or_portuguese_units_is_a_span_not_a_date(sdcli, typed, ago):
