@@ -670,3 +670,34 @@ def test_a_damaged_extra_cell_is_a_row_error_and_nothing_is_written(sdcli, tmp_p
     assert [row["customer_reference"] for row in refused] == [f"R-{n}" for n in range(len(DAMAGED_EXTRA))]
     [copy] = sdcli.json("--store", other, "list", "--all", "--json")
     assert len(sdcli.json("--store", other, "show", copy["id"], "--json")["sla_pauses"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("column", "cell"),
+    [("received_at", "ayer 10:30"), ("received_at", "hace 2 horas"), ("opened_at", "hoy 09:00"),
+     ("failed_calls", "ontem 14:30")],
+)  # fmt: skip
+def test_a_word_relative_to_now_in_a_file_is_a_row_error_not_the_day_of_the_import(
+    sdcli, home, tmp_path, column, cell
+):
+    """A file does not say when it was written: 'ayer 10:30' in it was the day before the import
+    ran (a nightly import of Friday's export put Friday's reports on Sunday). Such a cell is a row
+    error naming its field; nothing is written, and the same instant written out imports."""
+    blank = dict.fromkeys(("channel", "received_at", "opened_at", "source_number", "destination_number",
+                           "failed_calls"), "")  # fmt: skip
+    rows = [{**good_row(i), **blank} for i in range(3)]
+    if column == "failed_calls":
+        rows[1].update(
+            problem="voice", source_number="+52 55 5100 3003", destination_number="+52 55 5100 3004"
+        )
+    if column == "received_at":
+        rows[1]["channel"] = "email"
+    rows[1][column] = cell
+    path = tmp_path / "in.csv"
+    write_csv(path, rows)
+    r = sdcli("import", str(path))
+    assert r.exit_code == 1 and f"line 3: {column}" in r.stderr and "relative to now" in r.stderr, r.output
+    assert not (home / "store").exists() or list(open_store(home=home).all_tickets()) == []
+    rows[1][column] = "30/11/2026 10:30"
+    write_csv(path, rows)
+    assert sdcli("import", str(path), env={"SDCLI_NOW": "2026-12-05T12:00:00-06:00"}).exit_code == 0

@@ -43,7 +43,11 @@ class RowError:
 class DayOrders(list):  # type: ignore[type-arg]
     """An import's notes. It shows no single date's reading, but keeps, per field, one value read
     in the only day order that makes it a date (12/13/2026) and one that reads either way
-    (12/01/2026): both in one column, the file's day order is not known (see `mixed`)."""
+    (12/01/2026): both in one column, the file's day order is not known (see `mixed`). Its
+    instants are `absolute`: a file does not say when it was written, so 'ayer 10:30' or 'hace 2
+    horas' in it is refused (read against the import's run, it moved with the day of the import)."""
+
+    absolute = True
 
     def __init__(self) -> None:
         super().__init__()
