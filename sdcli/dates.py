@@ -97,6 +97,7 @@ class Reading:
     relative: bool = False  # a word or a span (hoy 10:15, 2h): read against now
     day: bool = True  # the text names the day (02/12, lunes, hoy), or only a time (10:00: today)
     clock: bool = True  # the text gives the time of day (not 02/12, hoy, lunes: those are midnight)
+    dated: bool = True  # the text names a date of the calendar (not 10:00 or lunes 10:00: read against today)
 
 
 def fold(text: str) -> str:
@@ -154,9 +155,9 @@ def read(text: str, *, tz: tzinfo, now: datetime, dayfirst: bool = True) -> Read
     parsed = _absolute(text.strip(), dayfirst, now.astimezone(tz).date())
     if parsed is None:
         raise Unreadable(text)
-    dt, ambiguous, swapped, dated, clocked = parsed
+    dt, ambiguous, swapped, dated, clocked, calendar = parsed
     return Reading(dt if dt.tzinfo is not None else _aware(dt, tz), ambiguous=ambiguous, swapped=swapped, day=dated,
-                   clock=clocked)  # fmt: skip
+                   clock=clocked, dated=calendar)  # fmt: skip
 
 
 def _aware(naive: datetime, tz: tzinfo) -> datetime:
@@ -164,18 +165,19 @@ def _aware(naive: datetime, tz: tzinfo) -> datetime:
 
 
 @lru_cache(maxsize=131072)
-def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, bool, bool, bool] | None:
-    """(the date, ambiguous, swapped, the day given, the time of day given) by the ISO and d/m/y
+def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, bool, bool, bool, bool] | None:
+    """(the date, ambiguous, swapped, the day given, the time of day given, a date of the calendar
+    given: not a time or a weekday alone) by the ISO and d/m/y
     fast paths (imports repeat timestamps), else dateutil in three languages."""
     if text[:4].isdigit() and len(text) >= 10 and text[4] == "-":
         try:
-            return datetime.fromisoformat(text), False, False, True, len(text.strip()) > 10
+            return datetime.fromisoformat(text), False, False, True, len(text.strip()) > 10, True
         except ValueError:
             pass
     m = _DMY.match(text)
     if m:
         dmy = _dmy(m, dayfirst)
-        return None if dmy is None else (*dmy, True, m[4] is not None)
+        return None if dmy is None else (*dmy, True, m[4] is not None, True)
     from dateutil import parser
 
     text = _NAMED_OFFSET.sub(lambda m: f" {'+' if m[1] == '+' else '-'}{int(m[2]):02d}:{m[3] or '00'}", text)
@@ -191,15 +193,22 @@ def _absolute(text: str, dayfirst: bool, today: date) -> tuple[datetime, bool, b
     except (ValueError, OverflowError, parser.ParserError):
         return None
     check(text, dt, today, _info())
-    day, clock = _given(text, dayfirst and not yearfirst, yearfirst)
+    day, clock, calendar = _given(text, dayfirst and not yearfirst, yearfirst)
     lead = LEADING_DM.match(text)
     if not lead or yearfirst:
-        return dt, False, False, day, clock
+        return dt, False, False, day, clock, calendar
     a, b = int(lead[1]), int(lead[2])
-    return dt, _both(a, b, dt.year), (dt.day, dt.month) != ((a, b) if dayfirst else (b, a)), day, clock
+    return (
+        dt,
+        _both(a, b, dt.year),
+        (dt.day, dt.month) != ((a, b) if dayfirst else (b, a)),
+        day,
+        clock,
+        calendar,
+    )
 
 
-def _given(text: str, dayfirst: bool, yearfirst: bool) -> tuple[bool, bool]:
+def _given(text: str, dayfirst: bool, yearfirst: bool) -> tuple[bool, bool, bool]:
     """Whether dateutil found in text the day (a day of the month or a weekday; a time alone is
     today's) and the time of day: what it does not find it takes from its default (today at
     midnight) without a word, so 'diciembre' or '12/2026' is today's day and '2 dic' midnight."""
@@ -208,9 +217,10 @@ def _given(text: str, dayfirst: bool, yearfirst: bool) -> tuple[bool, bool]:
     found = parser.parser(_info())._parse(text, dayfirst=dayfirst, yearfirst=yearfirst)
     res = found[0] if isinstance(found, tuple) else found
     if res is None:  # not expected once parse() has read it: take the reading as whole
-        return True, True
+        return True, True, True
     dated = res.year is not None or res.month is not None
-    return res.day is not None or res.weekday is not None or not dated, res.hour is not None
+    calendar = dated or res.day is not None
+    return res.day is not None or res.weekday is not None or not dated, res.hour is not None, calendar
 
 
 def _dmy(m: re.Match[str], dayfirst: bool) -> tuple[datetime, bool, bool] | None:
