@@ -280,7 +280,8 @@ def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> st
 def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None) -> dict[str, Any]:
     """Billable SSRs (done in the month, never cancelled) per customer, with totals per currency.
     A customer written with other case or accents is the same customer (named as most of its
-    SSRs write it)."""
+    SSRs write it). The month and each line's done_at are the site's: done on 31 Dec 23:30 in
+    Lima is December's, and its line says so (not 2027-01-01T04:30:00+00:00)."""
     try:
         year, mon = (int(x) for x in month.split("-"))
         first = date(year, mon, 1)
@@ -298,7 +299,7 @@ def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None)
             continue
         if customer and name_key(d["customer"]) != name_key(customer):
             continue
-        by_customer.setdefault(name_key(d["customer"]), []).append(d)
+        by_customer.setdefault(name_key(d["customer"]), []).append({**d, "done_at": clock.iso(local)})
     for key in sorted(by_customer):
         spellings = Counter(d["customer"] for d in by_customer[key])
         name = min(spellings, key=lambda s: (-spellings[s], s))  # the spelling most of them use

@@ -209,9 +209,12 @@ def email(field: str, value: Any) -> str:
     raise InvalidValue(field, value, "invalid.email")
 
 
-_EXTENSION = re.compile(
-    r"\b(?:anexo|ramal|interno|int|ext|extensi[oó]n|extens[aã]o|extension)\b\.?\s*#?\s*(\d{1,6})\s*$", re.I
+#: the words (and their abbreviations) es/pt/en write before an extension: anexo, anx., ramal,
+#: r., interno, int., ext., extensión, extensão
+EXTENSION_WORD = (
+    r"\b(?:anexo|anx|ramal|r|interno|int|ext|extensi[oó]n|extens[aã]o|extension)\b\.?:?\s*#?\s*(\d{1,6})"
 )
+_EXTENSION = re.compile(EXTENSION_WORD + r"\s*$", re.I)
 
 
 def _phone(value: str, region: str | None, field: str = "phone") -> str | None:

@@ -421,3 +421,18 @@ def test_a_problem_written_in_a_sentence_is_the_one_it_names_never_a_guess(sdcli
     assert doc.get("problem") == stored, doc
     missing = [e if isinstance(e, str) else e["key"] for e in doc.get("missing_answers", [])]
     assert ("problem" in missing) is (stored is None), doc
+
+
+@pytest.mark.parametrize(
+    "signed", ["Tel. (01) 411-7000 ramal 20", "Tel. 01 411-7000 interno 45", "Tel. (01) 411-7000, ramal 20",
+               "Tel. (01) 411-7000 - int. 45", "Tel. (01) 411-7000 anx. 123", "Fone (01) 411-7000 r. 20"],
+)  # fmt: skip
+def test_a_signature_phone_with_an_extension_is_not_stored_as_the_switchboard_alone(sdcli, tmp_path, signed):
+    """The intake refuses 'ramal 20' (E.164 has no room for it); a signature's number with one
+    was stored as the switchboard alone, losing who to ask for: now the sender has no phone."""
+    answers = {k: v for k, v in SPANISH.items() if not k.startswith("Contactos")}
+    msg = questionnaire(answers, mid="<x@x>").replace(b"Ana\r\n", f"Ana\r\n{signed}\r\n".encode())
+    (tmp_path / "m.eml").write_bytes(msg)
+    (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
+    doc = sdcli.json("show", m["id"], "--json")
+    assert "+5114117000" not in [c.get("phone") for c in doc.get("callback_contacts") or []], doc

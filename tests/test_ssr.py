@@ -443,3 +443,19 @@ def test_an_ssr_is_scheduled_inside_the_window_its_lead_time_was_checked_for(sdc
     assert sdcli.json("show", sid, "--json")["status"] != "scheduled"  # the refusal saved nothing
     doc = sdcli.json("ssr", "schedule", sid, "--at", "2026-12-14 09:30", "--json", env=env)
     assert doc["status"] == "scheduled" and doc["scheduled_at"].startswith("2026-12-14T09:30")
+
+
+def test_an_invoice_line_is_dated_in_the_sites_zone_the_month_it_is_billed_in(sdcli):
+    """An SSR done on 31 Dec at 23:30 in Lima is December's; its line said done_at
+    2027-01-01T04:30:00+00:00 (the clock's UTC), a January date on December's invoice."""
+    sid = json.loads(
+        file(sdcli, form=in_country("PE"), received="2026-12-01 09:00", start="2026-12-14 09:00",
+             end="2026-12-14 10:00").stdout
+    )["id"]  # fmt: skip
+    sdcli.json("ssr", "schedule", sid, "--json")
+    sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": "2027-01-01T04:30:00+00:00"})
+    (acme,) = sdcli.json("ssr", "invoice", "--month", "2026-12", "--json")["customers"]
+    assert [ln["done_at"] for ln in acme["lines"]] == ["2026-12-31T23:30:00-05:00"]
+    rows = list(csv.DictReader(sdcli("ssr", "invoice", "--month", "2026-12", "--csv").stdout.splitlines()))
+    assert [r["done_at"] for r in rows] == ["2026-12-31T23:30:00-05:00"]
+    assert sdcli.json("ssr", "invoice", "--month", "2027-01", "--json")["customers"] == []

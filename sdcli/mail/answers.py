@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from sdcli.mail.labels import pick_choice, tokens
+from sdcli.validate import EXTENSION_WORD
 
 _EMAIL = re.compile(r"[^\s<>()\[\],;:\"']*@[^\s<>()\[\],;\"']*")
 _PHONE = re.compile(r"(?<![\w@])\+?\(?\d[\d\s().\-/]{5,}\d(?![\w@])")
+_EXTENSION_AFTER = re.compile(r"\s*[,;/\-–(]?\s*" + EXTENSION_WORD, re.I)
 _FIELD_WORDS = re.compile(
     r"(?i)\b(nombre|name|nome|correo(\s+electr[oó]nico)?|e-?mail|tel[eé]fono|telefone|tel|phone|fone|"
     r"cel(ular)?|m[oó]vil|mobile)\b\s*[:.]?"
@@ -97,8 +99,11 @@ def phone_in(text: str, region: str | None, *, besides: Iterable[str] = ()) -> s
     import phonenumbers
 
     taken = {phone_in(b, region) for b in besides}
-    for match in phonenumbers.PhoneNumberMatcher(text or "", region):
-        if match.number.extension:  # a switchboard and an extension: E.164 would keep only the first
+    text = text or ""
+    for match in phonenumbers.PhoneNumberMatcher(text, region):
+        # a switchboard and an extension (ext. 45, or ramal 20 / interno 45 / anexo 123, which the
+        # matcher leaves after the number): E.164 would keep only the switchboard
+        if match.number.extension or _EXTENSION_AFTER.match(text, match.end):
             continue
         found = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
         if found not in taken:
