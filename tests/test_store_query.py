@@ -130,3 +130,4 @@ def test_an_index_row_has_the_reference_keys_with_or_without_the_bulk_memo(docs,
         want = _reference_keys(prefix, s)
         assert keys_of(prefix, s) == want
         assert keys_of(prefix, s, stamp) == want
+        assert len(stamp) <= stamp.LIMIT

@@ -112,9 +112,14 @@ def keys_of(
 
 class Stamps(dict[Any, float | None]):
     """timestamp of each distinct value once (a bulk write's tickets share their updated_at, and
-    escalation_from is mostly opened_at again): call it like timestamp."""
+    escalation_from is mostly opened_at again): call it like timestamp. Bounded: it starts
+    again past LIMIT values (a million tickets' deadlines are not all held)."""
+
+    LIMIT = 50_000
 
     def __missing__(self, value: Any) -> float | None:
+        if len(self) >= self.LIMIT:
+            self.clear()
         self[value] = got = timestamp(value)
         return got
 
