@@ -123,9 +123,9 @@ def instant(
 ) -> datetime:  # fmt: skip
     """A date-time from text (see reading); one whose day order was a guess is told in `notes`."""
     found = reading(field, value, tz, dayfirst=dayfirst, tense=tense, now=now)
-    if (found.relative or not found.dated) and getattr(
-        notes, "absolute", False
-    ):  # a file's 'ayer 10:30', '10:00'
+    # an import's notes (importing.cells.DayOrders): a file's 'ayer 10:30' or '10:00' says no date
+    from_file = getattr(notes, "absolute", False)
+    if from_file and (found.relative or not found.dated):
         raise InvalidValue(field, value, "invalid.relative_in_file")
     if found.repeated and notes is not None:  # 23:30 twice, the night the clocks go back
         notes.append(Message("note.dst_repeated", field=field, text=value,
