@@ -97,16 +97,29 @@ def keys_of(
     """An open ticket's KEYS, from its summary, as the reference semantics' own functions give them
     (sort_value, fold, timestamp, level_attempted, escalation_start; the same values, inlined:
     a bulk write makes one per ticket). `stamp`: timestamp, or a memo of it (Stamps)."""
+    if type(stamp) is Stamps:
+        try:  # the memo's lookup itself (in C); __missing__ runs only for a value not met yet
+            return _keys(prefix, s, stamp.__getitem__)
+        except TypeError:  # a list or an object where an instant belongs (unhashable): not one
+            stamp = timestamp
+    return _keys(prefix, s, stamp)
+
+
+def _keys(prefix: str, s: dict[str, Any], stamp: Callable[[Any], float | None]) -> tuple[Any, ...]:
     get = s.get
-    status, severity, customer = get("status"), get("severity"), get("customer")
+    status, severity, customer, site = get("status"), get("severity"), get("customer"), get("site")
     opened, ack = get("opened_at"), get("ack_due")
+    if type(status) is not str and not isinstance(status, str):
+        status = None
+    if type(severity) is not int and (not isinstance(severity, int) or isinstance(severity, bool)):
+        severity = None
+    shown = customer if type(customer) is str else None if customer is None else str(customer)
     return (
-        _RANKS[prefix], status if isinstance(status, str) else None,
-        severity if isinstance(severity, int) and not isinstance(severity, bool) else None, int(bool(severity)),
-        None if customer is None or customer == "" else str(customer), fold(str(customer or "")),
-        fold(str(get("site") or "")), stamp(opened), stamp(get("updated_at")), stamp(get("recovery_due")),
-        stamp(ack), int(bool(get("sla_paused_at"))), int(bool(ack and not get("acked_at"))), level_attempted(s),
-        int(bool(get("missing_answers"))), stamp(get("escalation_from") or opened),
+        _RANKS[prefix], status, severity, 1 if get("severity") else 0, shown or None,
+        fold(shown if customer else ""), fold(site if type(site) is str else str(site or "")), stamp(opened),
+        stamp(get("updated_at")), stamp(get("recovery_due")), stamp(ack), 1 if get("sla_paused_at") else 0,
+        1 if ack and not get("acked_at") else 0, 0 if get("escalation") is None else level_attempted(s),
+        1 if get("missing_answers") else 0, stamp(get("escalation_from") or opened),
     )  # fmt: skip
 
 
@@ -123,7 +136,7 @@ class Stamps(dict[Any, float | None]):
         self[value] = got = timestamp(value)
         return got
 
-    def __call__(self, value: Any) -> float | None:
+    def __call__(self, value: Any) -> float | None:  # keys_of looks up the memo itself
         try:
             return self[value]
         except TypeError:  # a list or an object where an instant belongs: not one
