@@ -118,9 +118,14 @@ class StoreDamaged(SdcliError):
 class StoreUnwritable(SdcliError):
     "The store cannot be written (read-only, full disk, permissions)"
 
-    def __init__(self, what: str, outcome: str = "nothing was changed") -> None:
-        self.what = what  # "cannot write PATH: REASON"
-        super().__init__(f"{what}; {outcome}")
+    def __init__(self, what: Any, outcome: Any = None) -> None:
+        """what: "cannot write PATH: REASON" (a Message, or a text shown as it is); outcome: what
+        became of the write (default: nothing was changed)."""
+        self.what: Message | Literal = what if isinstance(what, Message) else message(what)
+        done = Message("store.nothing_changed") if outcome is None else outcome
+        super().__init__(
+            "store.what_outcome", what=self.what, outcome=done if isinstance(done, Message) else message(done)
+        )
 
 
 class ConfigError(SdcliError):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sdcli.errors import OutputUnwritable, StoreUnwritable
+from sdcli.i18n import Message
 
 
 def write_text(target: str, chunks: Iterable[str]) -> None:
@@ -36,18 +37,16 @@ def write_text(target: str, chunks: Iterable[str]) -> None:
         raise _failed(target, e) from None
     if st is not None and not stat.S_ISREG(st.st_mode):
         if not (stat.S_ISFIFO(st.st_mode) or stat.S_ISCHR(st.st_mode)):
-            kind = (
-                "a directory"
-                if stat.S_ISDIR(st.st_mode)
-                else "not a regular file, a FIFO or a character device"
-            )
-            raise OutputUnwritable(f"cannot write {target}: it is {kind}")
+            kind = "store.is_directory" if stat.S_ISDIR(st.st_mode) else "store.not_output"
+            raise OutputUnwritable("store.cannot_write", path=target, reason=Message(kind))
         _stream(real, target, chunks)
         return
     try:
         atomic_write(real, (c.encode("utf-8") for c in chunks))
     except StoreUnwritable as e:
-        raise OutputUnwritable(f"{e.what}; nothing was written") from None
+        raise OutputUnwritable(
+            "store.what_outcome", what=e.what, outcome=Message("store.nothing_written")
+        ) from None
 
 
 def _stream(path: Path, target: str, chunks: Iterable[str]) -> None:
@@ -69,4 +68,4 @@ def _stream(path: Path, target: str, chunks: Iterable[str]) -> None:
 def _failed(target: str, e: OSError) -> OutputUnwritable:
     from sdcli.store.files import unwritable
 
-    return OutputUnwritable(unwritable(Path(target), e).what)
+    return OutputUnwritable(unwritable(target, e).what)

@@ -225,7 +225,9 @@ class GuardedOutput:
             from sdcli.store.files import unwritable
 
             self.failed = True
-            raise OutputUnwritable(unwritable(Path("standard output"), e).what) from None
+            from sdcli.i18n import Message
+
+            raise OutputUnwritable(unwritable(Message("store.standard_output"), e).what) from None
 
     def write(self, text: str) -> int:
         return self._guard("write", text)

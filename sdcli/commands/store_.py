@@ -7,7 +7,7 @@ import typer
 from sdcli.errors import UsageProblem
 from sdcli.moving import copy_store
 from sdcli.store import open_store
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info
+from sdcli.ui import JSON_OPTION, app_of, emit_json, info, warn
 
 app = typer.Typer(
     help="The store itself: move a desk's queue to another store.\n\n"
@@ -40,7 +40,7 @@ def copy(
         done = copy_store(src, dst, actor=app.agent, merge=merge)
     finally:
         for line in other.warnings:
-            info(f"Warning: {line}")
+            warn(line)
         other.close()
     if as_json:
         emit_json(done.as_dict())

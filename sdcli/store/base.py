@@ -70,7 +70,7 @@ class Store(abc.ABC):
         self.home = home
         self.vocabulary = vocabulary
         #: what a write finished in spite of a fault after its commit point, for the agent
-        self.warnings: list[str] = []
+        self.warnings: list[Any] = []  # Messages (or texts shown as they are)
 
     @classmethod
     @abc.abstractmethod

@@ -20,18 +20,24 @@ from typing import Any
 import orjson
 
 from sdcli.errors import StoreDamaged, StoreUnwritable
+from sdcli.i18n import Literal, Message
 
+#: the catalogue's words for the reasons a write fails most (others: the system's own words)
 _REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EROFS: "the file system is read-only",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
-    errno.EDQUOT: "disk quota exceeded",
+    errno.ENOSPC: "store.disk_full",
+    errno.EROFS: "store.read_only",
+    errno.EACCES: "store.permission_denied",
+    errno.EPERM: "store.permission_denied",
+    errno.EDQUOT: "store.quota_exceeded",
 }
 
 
-def unwritable(path: Path, e: OSError) -> StoreUnwritable:
-    return StoreUnwritable(f"cannot write {path}: {_REASONS.get(e.errno or 0, e.strerror or str(e))}")
+def unwritable(path: Path | str | Message, e: OSError) -> StoreUnwritable:
+    """The refusal of a write that failed (path: a file, or a Message naming what was written)."""
+    key = _REASONS.get(e.errno or 0)
+    reason = Message(key) if key else Literal(e.strerror or str(e))
+    shown = path if isinstance(path, Message) else str(path)
+    return StoreUnwritable(Message("store.cannot_write", path=shown, reason=reason))
 
 
 def fsync_dir(path: Path) -> None:
@@ -63,7 +69,9 @@ def private_dirs(path: Path) -> None:
         except OSError as e:
             raise unwritable(d, e) from None
     if not Path(path).is_dir():
-        raise StoreUnwritable(f"cannot write {path}: not a directory")
+        raise StoreUnwritable(
+            Message("store.cannot_write", path=str(path), reason=Message("store.not_directory"))
+        )
 
 
 def temp_name(path: Path) -> Path:

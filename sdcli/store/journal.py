@@ -20,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.errors import StoreDamaged, StoreUnwritable
+from sdcli.i18n import Message
 from sdcli.store.files import atomic_write, discard, dumps, fsync_dir, stage, unwritable
 from sdcli.store.layout import Layout
-
-FINISHED_LATER = "the change is saved; the next write finishes it (or run: sdcli doctor --fix)"
 
 
 @contextmanager
@@ -49,7 +48,7 @@ def interrupts_deferred() -> Iterator[Callable[[], bool]]:
 def commit(
     layout: Layout,
     writes: list[tuple[Path, bytes]],
-    warnings: list[str],
+    warnings: list[Any],
     *,
     index: list[str] | None = None,
     after: Callable[[], None] | None = None,
@@ -81,11 +80,11 @@ def commit(
         try:
             finish(layout, pending, after=after)
         except StoreUnwritable as e:
-            warnings.append(f"{e.what}; {FINISHED_LATER}")
+            warnings.append(Message("store.finished_later", what=e.what))
         except StoreDamaged as e:
-            warnings.append(f"{e}; {FINISHED_LATER}")
+            warnings.append(Message("store.finished_later", what=e.message))
         if interrupted():
-            warnings.append("interrupted while saving, after the change was saved: it is saved")
+            warnings.append(Message("store.interrupted_saved"))
 
 
 def finish(layout: Layout, journal: dict[str, Any], *, after: Callable[[], None] | None = None) -> None:

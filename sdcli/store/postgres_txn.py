@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import psycopg
 
 from sdcli import clock
+from sdcli.i18n import Message
 from sdcli.store import postgres_conn as conn
 from sdcli.store import postgres_schema as schema
 from sdcli.store.base import StoreMoved, StoreUnavailable
@@ -33,7 +34,7 @@ class Transactions:
     """The connection and transaction machinery PostgresStore is built on."""
 
     target: conn.Target
-    warnings: list[str]
+    warnings: list[Any]
     _conn: psycopg.Connection[Any] | None = None
     _checked: bool = False
 
@@ -112,7 +113,7 @@ class Transactions:
             raise StoreUnavailable(
                 f"lost the connection to the store {self.describe()} while saving ({why}); it was not saved: try again"
             )
-        self.warnings.append(f"the connection to the store dropped while saving ({why}); it was saved")
+        self.warnings.append(Message("store.dropped_saved", why=why))
         return found
 
     def _stamp_time(self, server: datetime | None) -> datetime:

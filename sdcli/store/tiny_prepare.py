@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from sdcli.errors import StoreDamaged
+from sdcli.i18n import Message
 from sdcli.model import format_id
 from sdcli.store import journal
 from sdcli.store.files import atomic_write, dumps, read_json
@@ -42,7 +43,7 @@ def prepare(store: TinyStore) -> dict[str, Any]:
         taken = [format_id(p, n) for p, n in meta["next"].items() if n > 1]
         if taken:
             store.warnings.append(
-                f"{store.layout.meta} was missing: counters recomputed from the tickets (next {', '.join(taken)})"
+                Message("store.meta_missing", path=str(store.layout.meta), taken=", ".join(taken))
             )
         store.rebuild_index()
         atomic_write(store.layout.meta, dumps(meta))

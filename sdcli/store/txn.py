@@ -13,6 +13,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from sdcli.errors import ConfigError, StoreDamaged
+from sdcli.i18n import Message
 from sdcli.model import PREFIXES, format_id, parse_id
 from sdcli.store.base import KeyConflict, UpsertResult, key_of
 from sdcli.store.files import parse_object, read_json
@@ -103,17 +104,15 @@ class Txn:
         self.shards[(prefix, number // SHARD_SIZE)] = self.tables[path]
         return self.tables[path]
 
-    def allocate(self, prefix: str, warnings: list[str]) -> int:
+    def allocate(self, prefix: str, warnings: list[Any]) -> int:
         """The next number of prefix: the counter, never at or below a ticket that exists (a
         meta.json restored from an old backup is caught here, not trusted)."""
         counters = self.meta["next"]
         number = counters.get(prefix, 1)
         highest = highest_number(self.layout, prefix)
         if number <= highest:
-            warnings.append(
-                f"{self.layout.meta}: the next {prefix} number was {number}, but {format_id(prefix, highest)} "
-                f"exists; continuing at {format_id(prefix, highest + 1)}"
-            )
+            warnings.append(Message("store.counter_behind", path=str(self.layout.meta), prefix=prefix, number=number,
+                                    highest=format_id(prefix, highest), next=format_id(prefix, highest + 1)))  # fmt: skip
             number = highest + 1
         return number
 
