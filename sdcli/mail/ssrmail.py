@@ -54,7 +54,9 @@ class SsrForms:
             raw["requester"] = f"{name or address.partition('@')[0]} <{address}> {phone or ''}".strip()
         try:
             known = intake.countries(self.home)["countries"]
-            code = str(raw.get("country", "")).strip().upper()
+            code = answers.country_code(raw.get("country"), known)
+            if code in known:  # "País: Perú": the code, as the form's other answers are read by it
+                raw["country"] = code
             zone = answers.zone_of_site(raw.get("site"), known, code, str(raw.get("requester") or ""))
             if zone:  # a country of several zones: the one of the city the site names ("Manaus")
                 raw["timezone"] = zone
