@@ -65,6 +65,20 @@ def _validator(
     return run
 
 
+#: columns a question's line keeps free for the answer typed after it
+ANSWER_ROOM = 12
+
+
+def fits(label: str, *hints: str) -> bool:
+    """Whether the back hint still fits on the question's line, with room left for the answer
+    (else it is left out, not wrapped mid-word on an 80-column terminal: the shorter questions
+    around it show it)."""
+    import shutil
+
+    shown = len(label) + sum(len(h) + 1 for h in hints) + len(t("prompt.back_hint")) + 4  # "? " and spaces
+    return shown + ANSWER_ROOM <= shutil.get_terminal_size((80, 24)).columns
+
+
 def line(
     label: str,
     check: Callable[[str], Any],
@@ -79,9 +93,9 @@ def line(
     With `back`, `<` alone raises GoBack."""
     import questionary
 
-    hints = ([t("prompt.enter_takes", value=accept)] if accept else []) + (
-        [t("prompt.back_hint")] if back else []
-    )
+    hints = [t("prompt.enter_takes", value=accept)] if accept else []
+    if back and fits(label, *hints):
+        hints.append(t("prompt.back_hint"))
     extra: dict[str, Any] = {"instruction": " ".join(hints)} if hints else {}
     raw = questionary.text(
         label, default=default, validate=_validator(check, required, accept, check_empty, back), **extra
@@ -99,7 +113,9 @@ def select(label: str, choices: list[tuple[str, Any]], default: Any = None, back
 
     options = [questionary.Choice(title, value) for title, value in choices]
     start = next((c for c in options if c.value == default), None) if default is not None else None
-    hint = t("prompt.arrows") + (" " + t("prompt.back_hint") if back else "")
+    hint = t("prompt.arrows") + (
+        " " + t("prompt.back_hint") if back and fits(label, t("prompt.arrows")) else ""
+    )
     asked = questionary.select(label, choices=options, default=start, instruction=hint)
     if back:
         keys = KeyBindings()
@@ -127,7 +143,7 @@ def confirm(message: str, *, default: Any = None, unknown: bool = False, back: b
         y, n = "y", "n"
     keys_hint = f"{y.upper() if default is True else y}/{n.upper() if default is False else n}"
     hint = t("prompt.yesno_unknown", keys=keys_hint, unknown=UNKNOWN_KEY) if unknown else f"({keys_hint}) "
-    if back:
+    if back and fits(message, hint):
         hint += t("prompt.back_hint") + " "
     given: list[Any] = []  # the answer, once a key gives it
     again: list[bool] = []  # Enter without an answer: the question is asked again, with how to answer

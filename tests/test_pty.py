@@ -287,3 +287,27 @@ def test_list_unacked_on_a_terminal_shows_a_screenful(home, sdcli):
     assert shown.count("Cliente ") == 16 and "16 of 40 shown; to see them all: --all-rows" in shown
     assert _on_terminal(home, "list", "--unacked", "--all-rows", rows=20).count("Cliente ") == 40
     assert len(sdcli("list", "--unacked").stdout.splitlines()) == 1 + 40
+
+
+@pytest.mark.parametrize("columns", [80, 160])
+def test_the_back_hint_never_wraps_a_question_on_the_agents_terminal(home, columns):
+    """At 80 columns the hint `(< vuelve atrás)` is left out of a question it would wrap mid-word
+    (`(< vuelve at` / `rás)`), kept on the shorter ones; on a wide terminal every question has it."""
+    env = subprocess_env(home, TERM="xterm", COLUMNS=str(columns), LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "--lang", "es", "open"], env=env, encoding="utf-8",
+                          timeout=20, dimensions=(40, columns))  # fmt: skip
+    child.expect_exact("Nombre del cliente")
+    child.expect_exact("(< vuelve atrás)")  # a short question: the hint is there
+    child.send("Minera Sur\r")
+    answer(child, "Sitio del cliente", "Arequipa\r")
+    answer(child, "País del sitio", "Perú\r")
+    answer(child, "Descripción del problema", DOWN + "\r")
+    child.expect_exact("Detalle del problema (texto libre) (opcional, Enter para omitir)")
+    child.send("lento\r")
+    child.expect_exact("1. Nombre")  # the next question: what the detail's prompt drew is in before
+    drawn = child.before  # the hint's words, however the terminal was told to wrap them
+    assert ("vuelve" in drawn) is (columns > 80), drawn
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
