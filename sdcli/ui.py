@@ -132,6 +132,36 @@ def text(value: Any, style: str = "", *, no_wrap: bool | None = None) -> Any:
     return Text("" if value is None else clean(value), style=style, no_wrap=no_wrap)
 
 
+def hanging(line: str, width: int, indent: int = 4) -> list[str]:
+    """A line too long for the terminal folded at its ' · ' separators (within a part, between
+    words), each line after the first indented `indent` more than the first: an entry's going on
+    is seen at a glance, where the terminal's own wrap starts it again at column 0."""
+    import textwrap
+
+    from rich.cells import cell_len
+
+    if cell_len(line) <= width:
+        return [line]
+    lead = " " * (len(line) - len(line.lstrip(" ")))
+    pad = lead + " " * indent
+    parts = line.strip().split(" · ")
+    lines = [lead + parts[0]]
+    for part in parts[1:]:
+        if cell_len(lines[-1]) + 3 + cell_len(part) <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(f"{pad}· {part}")
+    out: list[str] = []
+    for one in lines:
+        if cell_len(one) <= width:
+            out.append(one)
+            continue
+        first = " " * (len(one) - len(one.lstrip(" ")))
+        out += textwrap.wrap(one.strip(), max(width, 20), initial_indent=first, subsequent_indent=pad,
+                             break_long_words=False, break_on_hyphens=False)  # fmt: skip
+    return out
+
+
 def emit_json(data: Any) -> None:
     """Machine output: plain json.dumps to stdout, never through Rich; `--json FIELDS` keeps only
     those keys (of the object, or of each object of a list)."""

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sdcli.i18n import Localized, render, t
-from sdcli.ui import console, text
+from sdcli.ui import console, hanging, text
 
 
 def show(doc: dict[str, Any], table: Any, st: dict[str, Any], now: datetime) -> None:
@@ -82,8 +82,9 @@ def contact_lines(c: Any, now: datetime, width: int, *, bold: bool = False) -> l
     free = t("escalate.in_hours") if c.available(now) else t("escalate.off_hours")
     from sdcli import hours
 
-    lines.append((t("escalate.when_line", available=free, hours=hours.shown(c.hours), theirs=c.shown_time(now),
-                    mine=mine(now, c.tz)), "" if c.available(now) else "yellow"))  # fmt: skip
+    when = t("escalate.when_line", available=free, hours=hours.shown(c.hours), theirs=c.shown_time(now),
+             mine=mine(now, c.tz))  # fmt: skip
+    lines += [(one, "" if c.available(now) else "yellow") for one in hanging(when, width)]
     return lines
 
 

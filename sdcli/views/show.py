@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.i18n import Message, render, t, word
-from sdcli.ui import text
+from sdcli.ui import hanging, text
 
 HEAD_FIELDS = ("id", "kind", "status", "severity", "customer", "site", "opened_at", "opened_by", "channel")
 SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own row (show.incomplete)
@@ -78,7 +78,8 @@ def _print(
     else:
         out.print(text(t("show.timeline"), "bold"))
     for line in timeline_lines(doc):
-        out.print(text(line))
+        for one in hanging(line, out.width):
+            out.print(text(one), no_wrap=False, overflow="fold")
 
 
 def attempts_text(attempts: list[dict[str, Any]], zone: str | None) -> str:
