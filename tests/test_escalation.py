@@ -406,3 +406,23 @@ def test_escalations_due_are_ordered_by_instant_not_by_text(sdcli):
     due = sdcli.json("shift", "--json", env={"SDCLI_NOW": "2026-12-01T12:55:00+00:00"})["escalation_due"]
     assert [d["id"] for d in due] == [first, second]
     assert [d["next_level_at"] for d in due] == ["2026-12-01T09:30:00-03:00", "2026-12-01T07:50:00-05:00"]
+
+
+def test_calls_below_the_level_due_name_that_level_and_record_no_move(sdcli):
+    """Severity 1 at 2h10: level 4 is correct. Three failed calls to the shift lead (level 2)
+    used to say "then call level 3" and record "moved up to level 3" while level 4 was the
+    one to call; now every such call names the level to call, and no move is recorded."""
+    inc = open_incident(sdcli)
+    for i, outcome in enumerate(("no-answer", "busy", "voicemail")):
+        r = sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", outcome, env=at(130 + i))
+        assert r.exit_code == 0, r.output
+        assert "Level 4 (Service Operations Manager) is the level to call now" in r.stderr, r.stderr
+        assert "Lucía Ferreyra" in r.stderr
+        assert "level 3" not in r.stderr and "more before moving up" not in r.stderr
+    doc = sdcli.json("show", inc, "--json")
+    assert not any("moved_to_level" in e for e in doc["history"])
+    st = sdcli.json("escalate", inc, "--json", env=at(140))
+    assert (st["current_level"], st["active_level"]) == (4, 4)
+    r = sdcli("escalate", inc, "--call", "Lucía", "--outcome", "no-answer", env=at(141))
+    assert r.exit_code == 0, r.output
+    assert "1 consecutive failed call(s) at level 4" in r.stderr  # a call at the level: as before
