@@ -426,3 +426,26 @@ def test_calls_below_the_level_due_name_that_level_and_record_no_move(sdcli):
     r = sdcli("escalate", inc, "--call", "Lucía", "--outcome", "no-answer", env=at(141))
     assert r.exit_code == 0, r.output
     assert "1 consecutive failed call(s) at level 4" in r.stderr  # a call at the level: as before
+
+
+def test_a_contact_is_not_in_hours_on_a_public_holiday_of_their_country(sdcli, table):
+    """Hours that are not 24x7 are not kept on a public holiday of the contact's country (the
+    country of their zone), as the SLA's business hours are not: on Tuesday 8 Dec 2026 at 11:00
+    (Inmaculada Concepción in Argentina, a working day in Mexico) Lucía Ferreyra in Buenos Aires
+    was shown "in hours"; on Christmas every Mon-Fri contact was."""
+    lucia, jorge = table.contact("Lucía Ferreyra"), table.contact("Jorge Ramírez")
+    tuesday = datetime.fromisoformat("2026-12-08T11:00:00-03:00")  # 08:00 in Mexico City
+    assert not lucia.available(tuesday) and jorge.available(tuesday)
+    assert lucia.available(datetime.fromisoformat("2026-12-09T11:00:00-03:00"))  # the day after
+    christmas = datetime.fromisoformat("2026-12-25T11:00:00-06:00")  # a Friday, everywhere a holiday
+    assert [c.name for lv in table.levels for c in lv.contacts if c.available(christmas)] == [
+        "Service Desk Latam", "Carla Mendes"]  # fmt: skip
+    inc = open_incident(sdcli)
+    env = {"SDCLI_NOW": christmas.isoformat()}
+    st = sdcli.json("escalate", inc, "--json", env=env)
+    shown = {c["name"]: c["available_now"] for lv in st["levels"] for c in lv["contacts"]}
+    assert shown == {"Service Desk Latam": True, "Carla Mendes": True, "Jorge Ramírez": False,
+                     "Lucía Ferreyra": False, "Martin Hale": False}  # fmt: skip
+    r = sdcli("--lang", "es", "escalate", inc, env=env)
+    assert r.exit_code == 0, r.output
+    assert "hoy es feriado allí" in " ".join(r.stdout.split())
