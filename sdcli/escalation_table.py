@@ -70,8 +70,7 @@ class Contact:
     def holiday(self, now: datetime) -> bool:
         """Is it, on their date, a public holiday of their country that their hours do not keep
         (hours that are not 24x7)?"""
-        spans = validate.parse_hours(self.hours) or []
-        if not self.country or (len(spans) == 7 and all((a, b) == (0, 24 * 60) for _, a, b in spans)):
+        if not self.country or _always(validate.parse_hours(self.hours) or []):
             return False
         from sdcli.calendars import is_holiday  # deferred: the holidays library, for a contact in hours
 
@@ -161,8 +160,11 @@ def _contact(
         clock.get_tz(c.get("tz", "UTC"))
     except InvalidValue as e:
         raise ConfigError(e.message) from None
-    if validate.parse_hours(c.get("hours", "24x7")) is None:
+    spans = validate.parse_hours(c.get("hours", "24x7"))
+    if spans is None:
         raise ConfigError("error.table_hours", where=where, hours=repr(c.get("hours")))
+    if not c.get("tz") and not _always(spans):  # hours are kept on the contact's clock: never UTC by default
+        raise ConfigError("error.table_no_tz", where=where, hours=repr(c.get("hours")))
     for key in (name_key(cname), phone, (email or "").casefold()):
         if key and key in sales:
             raise ConfigError(
@@ -170,6 +172,11 @@ def _contact(
             )
     tz = c.get("tz", "UTC")
     return Contact(cname, role, phone, email, c.get("hours", "24x7"), tz, level, team, zones.get(tz))
+
+
+def _always(spans: list[tuple[int, int, int]]) -> bool:
+    """Hours that are every minute of every day (24x7)."""
+    return len(spans) == 7 and all((a, b) == (0, 24 * 60) for _, a, b in spans)
 
 
 def _all(texts: Any) -> str:

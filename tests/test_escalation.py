@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pexpect
 import pytest
-from conftest import subprocess_env
+from conftest import err, subprocess_env
 
 from sdcli import escalation, escalation_table
 from sdcli.errors import ConfigError
@@ -449,3 +449,35 @@ def test_a_contact_is_not_in_hours_on_a_public_holiday_of_their_country(sdcli, t
     r = sdcli("--lang", "es", "escalate", inc, env=env)
     assert r.exit_code == 0, r.output
     assert "hoy es feriado allí" in " ".join(r.stdout.split())
+
+
+def test_a_contact_with_hours_but_no_zone_is_refused_not_read_in_utc(sdcli, home):
+    """A desk's contact "Mon-Fri 08:00-18:00" without `tz` was read in UTC: a manager in Lima was
+    "in hours" from 03:00 their time and out of hours from 13:00; the table is refused now, naming
+    the contact. A 24x7 contact needs no zone to be in hours."""
+
+    def add(d):
+        d["level"][2]["contacts"].append(
+            {
+                "name": "Rosa Vera",
+                "team": "operations",
+                "phone": "+5114117000",
+                "hours": "Lun-Vie 08:00-18:00",
+            }
+        )
+
+    with pytest.raises(ConfigError, match="contact 'Rosa Vera': hours 'Lun-Vie 08:00-18:00' without a tz"):
+        escalation_table.parse_table(table_with(add))
+    inc = open_incident(sdcli)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (home / "escalation.toml").write_text(
+        '[[level]]\nname = "Desk"\ncontacts = [{name = "Rosa Vera", phone = "+5114117000", team = "service_desk",'
+        ' hours = "Mon-Fri 08:00-18:00"}]\n'
+    )
+    (home / "escalation.toml").chmod(0o600)
+    r = sdcli("--lang", "es", "escalate", inc, "--json")
+    assert r.exit_code == 1 and "Rosa Vera" in err(r) and "sin tz" in err(r), r.output
+    (home / "escalation.toml").write_text(
+        '[[level]]\nname = "Desk"\ncontacts = [{name = "Rosa Vera", phone = "+5114117000", team = "service_desk"}]\n'
+    )
+    assert sdcli.json("escalate", inc, "--json")["levels"][0]["contacts"][0]["available_now"] is True
