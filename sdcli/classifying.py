@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import sla
-from sdcli.errors import InvalidValue, MissingAnswers
+from sdcli.errors import InvalidValue, MissingAnswers, UsageProblem
 from sdcli.i18n import Message
 from sdcli.store import Store
 
@@ -26,6 +26,8 @@ class Choice:
     level: int | None = None  # None: the suggestion, as the write finds it
     reason: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # the matrix's impact and urgency, recorded
+    flag: str = field(default="", compare=False)  # how the level was given (--severity 2, ...), for a refusal
+    accept: bool = False  # --accept-suggestion given as well: the write refuses another level
 
 
 def choose(
@@ -37,20 +39,25 @@ def choose(
     accept: bool,
     home: Path | None = None,
 ) -> Choice | None:
-    """The choice the flags make (the matrix before a level, a level before the suggestion),
-    checked without the ticket; None when they make none."""
+    """The choice the flags make, checked without the ticket; None when they make none. Two
+    levels that disagree are refused, naming both (neither is dropped silently): a level and the
+    matrix here, the suggestion and another level in the write (apply), which knows the suggestion."""
     if (impact is None) != (urgency is None):
         raise MissingAnswers(["--urgency" if urgency is None else "--impact"])
+    if severity is not None and severity not in sla.levels(home):
+        raise InvalidValue("severity", severity, "invalid.use_one_of",
+                           choices=", ".join(map(str, sorted(sla.levels(home)))))  # fmt: skip
     if impact is not None and urgency is not None:
+        level = sla.matrix_level(impact, urgency, home)
+        flag = f"--impact {impact} --urgency {urgency}"
+        if severity is not None and severity != level:
+            raise UsageProblem(
+                "error.classify_disagree", one=f"--severity {severity}", other=flag, level=level
+            )
         why = reason or str(Message("classify.matrix_reason", impact=impact, urgency=urgency))
-        return Choice(
-            "matrix", sla.matrix_level(impact, urgency, home), why, {"impact": impact, "urgency": urgency}
-        )
+        return Choice("matrix", level, why, {"impact": impact, "urgency": urgency}, flag, accept)
     if severity is not None:
-        if severity not in sla.levels(home):
-            raise InvalidValue("severity", severity, "invalid.use_one_of",
-                               choices=", ".join(map(str, sorted(sla.levels(home)))))  # fmt: skip
-        return Choice("manual", severity, reason)
+        return Choice("manual", severity, reason, flag=f"--severity {severity}", accept=accept)
     if accept:
         return Choice("suggestion", None, reason)
     return None
@@ -72,6 +79,9 @@ def apply(
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         suggestion = sla.suggest(doc, home=home)
         level = suggestion.severity if choice.level is None else choice.level
+        if choice.accept and level != suggestion.severity:
+            raise UsageProblem("error.classify_disagree", level=level, other=choice.flag,
+                               one=Message("error.accept_level", level=suggestion.severity))  # fmt: skip
         if choice.method == "manual" and level != suggestion.severity and not (choice.reason or "").strip():
             raise MissingAnswers([Message("error.reason_needed", level=level, suggested=suggestion.severity)])
         return sla.classify(doc, level, method=choice.method, reason=choice.reason, suggested=suggestion, home=home,

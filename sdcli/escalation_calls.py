@@ -119,10 +119,21 @@ def record_attempt(
     if outcome == "reached":
         esc["owner"] = {"name": contact.name, "level": contact.level, "since": clock.iso(now)}
         advice.append(Advice(INFO, Message("escalate.owner", name=contact.name, level=contact.level)))
-    elif ch == "phone":
+    elif ch == "phone" and contact.level >= at.active:
         advice.append(_after_failure(doc, table, contact, esc, event))
+    if contact.level < at.active:  # failures here move nothing: the level to call is already above
+        advice.append(_below(table, contact, at.active))
     doc["escalation"] = esc
     return event, advice
+
+
+def _below(table: EscalationTable, contact: Contact, active: int) -> Advice:
+    """A call to a level below the one to call now (the correct one by time, or higher after
+    failed calls): that level and its contacts, as a warning."""
+    level = table.level(active)
+    who = ", ".join(f"{c.name} {validate.shown_phone(c.phone)}" for c in level.contacts)
+    return Advice(WARNING, Message("escalate.below_level", level=contact.level, active=active,
+                                   name=Localized(level.name), contacts=who))  # fmt: skip
 
 
 def _after_failure(

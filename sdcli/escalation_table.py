@@ -55,12 +55,26 @@ class Contact:
     tz: str
     level: int
     team: str
+    country: str | None = None  # of their zone (countries.toml): whose public holidays they keep
 
     def available(self, now: datetime) -> bool:
+        """In their hours now, on their clock; hours that are not 24x7 are not kept on a public
+        holiday of their country (as the SLA's business hours are not)."""
         spans = validate.parse_hours(self.hours) or []
         local = now.astimezone(clock.get_tz(self.tz))
         minute = local.hour * 60 + local.minute
-        return any(day == local.weekday() and start <= minute < end for day, start, end in spans)
+        if not any(day == local.weekday() and start <= minute < end for day, start, end in spans):
+            return False
+        return not self.holiday(now)
+
+    def holiday(self, now: datetime) -> bool:
+        """Is it, on their date, a public holiday of their country that their hours do not keep
+        (hours that are not 24x7)?"""
+        if not self.country or _always(validate.parse_hours(self.hours) or []):
+            return False
+        from sdcli.calendars import is_holiday  # deferred: the holidays library, for a contact in hours
+
+        return is_holiday(now.astimezone(clock.get_tz(self.tz)).date(), self.country)
 
     def local_time(self, now: datetime) -> str:
         """Their clock now, as JSON gives it (English, stable): Tue 09:45 -03."""
@@ -118,7 +132,9 @@ class EscalationTable:
                            known=", ".join(x.name for xs in self.by_name.values() for x in xs))  # fmt: skip
 
 
-def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -> Contact | None:
+def _contact(
+    c: dict[str, Any], where: Any, level: int, sales: dict[str, Any], zones: dict[str, str]
+) -> Contact | None:
     """One contact of the table; None for one without a phone (not callable)."""
     cname, role = str(c.get("name", "?")), c.get("role", "")
     team = str(c.get("team", "")).strip().lower()
@@ -144,14 +160,23 @@ def _contact(c: dict[str, Any], where: Any, level: int, sales: dict[str, Any]) -
         clock.get_tz(c.get("tz", "UTC"))
     except InvalidValue as e:
         raise ConfigError(e.message) from None
-    if validate.parse_hours(c.get("hours", "24x7")) is None:
+    spans = validate.parse_hours(c.get("hours", "24x7"))
+    if spans is None:
         raise ConfigError("error.table_hours", where=where, hours=repr(c.get("hours")))
+    if not c.get("tz") and not _always(spans):  # hours are kept on the contact's clock: never UTC by default
+        raise ConfigError("error.table_no_tz", where=where, hours=repr(c.get("hours")))
     for key in (name_key(cname), phone, (email or "").casefold()):
         if key and key in sales:
             raise ConfigError(
                 "error.table_sales_person", where=where, who=sales[key], rule=Message(RULE_SALES)
             )
-    return Contact(cname, role, phone, email, c.get("hours", "24x7"), c.get("tz", "UTC"), level, team)
+    tz = c.get("tz", "UTC")
+    return Contact(cname, role, phone, email, c.get("hours", "24x7"), tz, level, team, zones.get(tz))
+
+
+def _always(spans: list[tuple[int, int, int]]) -> bool:
+    """Hours that are every minute of every day (24x7)."""
+    return len(spans) == 7 and all((a, b) == (0, 24 * 60) for _, a, b in spans)
 
 
 def _all(texts: Any) -> str:
@@ -180,16 +205,29 @@ def _sales_staff(directory: list[dict[str, Any]]) -> dict[str, Message]:
 def load_table(home: Path | None = None, directory: list[dict[str, Any]] | None = None) -> EscalationTable:
     """The escalation table, validated (against the customer directory when given); every refusal
     names the entry."""
-    return parse_table(load_data("escalation", home), directory)
+    return parse_table(load_data("escalation", home), directory, home)
 
 
-def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = None) -> EscalationTable:
+def _countries_of_zones(home: Path | None) -> dict[str, str]:
+    """IANA zone → the country (countries.toml) it is a zone of: a contact's public holidays."""
+    out: dict[str, str] = {}
+    for code, country in load_data("countries", home)["countries"].items():
+        for zone in [country.get("tz"), *(z.get("tz") for z in country.get("zones", []))]:
+            if zone:
+                out.setdefault(zone, code)
+    return out
+
+
+def parse_table(
+    data: dict[str, Any], directory: list[dict[str, Any]] | None = None, home: Path | None = None
+) -> EscalationTable:
     raw_levels = data.get("level", [])
     if not raw_levels:
         raise ConfigError("error.table_no_levels")
     levels: list[Level] = []
     by_name: dict[str, list[Contact]] = {}
     sales = _sales_staff(directory or [])
+    zones = _countries_of_zones(home)
     for i, raw in enumerate(raw_levels, start=1):
         name = raw.get("name", f"{i}")
         where = Message("error.table_level", level=i, name=Localized(name))
@@ -200,7 +238,7 @@ def parse_table(data: dict[str, Any], directory: list[dict[str, Any]] | None = N
         contacts = []
         for c in raw.get("contacts", []):
             contact = _contact(
-                c, Message("error.table_contact", where=where, name=repr(c.get("name", "?"))), i, sales
+                c, Message("error.table_contact", where=where, name=repr(c.get("name", "?"))), i, sales, zones
             )
             if contact is not None:
                 contacts.append(contact)

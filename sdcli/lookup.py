@@ -115,6 +115,11 @@ def _digits(text: str) -> str:
     return "".join(c for c in text if c.isdigit())
 
 
+def _compact(text: str) -> str:
+    """Letters and digits only: the marks between the parts of a reference dropped."""
+    return "".join(c for c in text if c.isalnum())
+
+
 def matches(doc: dict[str, Any], text: str) -> bool:
     """Does `text` appear (case- and accent-insensitively) in one of the searched fields? A
     number typed with or without its spaces and dashes finds a phone either way."""
@@ -125,8 +130,12 @@ def matches(doc: dict[str, Any], text: str) -> bool:
         return True
     digits = _digits(want) if not want.strip("+0123456789 -().") else ""
     dialled = _dialled(want, doc.get("country")) if len(digits) >= 6 else ""
+    # a reference as a caller reads it ("CS 8812" for CS-8812/2026): its letters and digits
+    compact = _compact(want) if not digits and any(c.isdigit() for c in want) else ""
     for value in _texts(doc):
         if want in fold(value) or (len(digits) >= 4 and digits in _digits(value)):
+            return True
+        if len(compact) >= 4 and compact in _compact(fold(value)):
             return True
         if dialled and dialled in _digits(value):
             return True

@@ -5,9 +5,10 @@ ticket as it is there (classifying.apply)."""
 from __future__ import annotations
 
 import pytest
+from conftest import err
 
 from sdcli import classifying, sla
-from sdcli.errors import InvalidValue, MissingAnswers
+from sdcli.errors import InvalidValue, MissingAnswers, UsageProblem
 from sdcli.store.records import ChangedMeanwhile
 
 NOW = {"SDCLI_NOW": "2026-12-01T09:00:00-05:00"}
@@ -68,7 +69,9 @@ def test_the_flags_choice_is_checked_without_the_ticket():
         choose(impact="high")
     with pytest.raises(InvalidValue):
         choose(severity=9, reason="x")
-    matrix = choose(impact="medium", urgency="high", severity=4)  # the matrix comes before a level
+    with pytest.raises(UsageProblem, match="--severity 4 and --impact medium --urgency high"):
+        choose(impact="medium", urgency="high", severity=4)  # two levels: neither is dropped silently
+    matrix = choose(impact="medium", urgency="high", severity=2)  # the same level twice: the matrix's
     assert (matrix.method, matrix.level, matrix.extra) == (
         "matrix",
         2,
@@ -79,3 +82,24 @@ def test_the_flags_choice_is_checked_without_the_ticket():
     assert choose(accept=True, reason="as suggested") == classifying.Choice(
         "suggestion", None, "as suggested"
     )
+
+
+def test_two_levels_given_at_once_are_refused_not_one_dropped(sdcli):
+    """`classify --severity 4 --reason "the customer says it is minor" --impact high --urgency high`
+    stored severity 1 (4 h instead of 72 h) with that reason; and `--accept-suggestion --severity 2`
+    stored 2 where 3 was suggested. Two levels that disagree are refused now, naming both, and
+    nothing is saved; when they agree the level is taken."""
+    inc = sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "Lima", "--country", "PE", "--problem",
+                     "slow", "--source-ip", "10.0.0.1", "--destination-ip", "10.0.0.2", "--callback",
+                     "Ana <ana@acme.pe> 01 4117000", "--service-type", "mpls", "--no-contingency", "--json")["id"]  # fmt: skip
+    r = sdcli("--lang", "es", "classify", inc, "--severity", "4", "--reason", "el cliente dice que es leve",
+              "--impact", "high", "--urgency", "high")  # fmt: skip
+    assert r.exit_code == 2 and "--severity 4" in err(r) and "(nivel 1)" in err(r), r.output
+    r = sdcli("classify", inc, "--accept-suggestion", "--severity", "2", "--reason", "x")
+    assert r.exit_code == 2 and "--accept-suggestion (level 3) and --severity 2" in err(r), r.output
+    r = sdcli("classify", inc, "--accept-suggestion", "--impact", "low", "--urgency", "low")
+    assert r.exit_code == 2 and "--accept-suggestion (level 3)" in err(r), r.output
+    assert "severity" not in sdcli.json("show", inc, "--json")
+    assert sdcli.json("classify", inc, "--accept-suggestion", "--severity", "3", "--json")["severity"] == 3
+    doc = sdcli.json("classify", inc, "--severity", "1", "--impact", "high", "--urgency", "high", "--json")
+    assert (doc["severity"], doc["classification"]["method"], doc["sla_target_hours"]) == (1, "matrix", 4.0)

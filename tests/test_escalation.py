@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import pexpect
 import pytest
-from conftest import subprocess_env
+from conftest import err, subprocess_env
 
 from sdcli import escalation, escalation_table
 from sdcli.errors import ConfigError
@@ -406,3 +406,78 @@ def test_escalations_due_are_ordered_by_instant_not_by_text(sdcli):
     due = sdcli.json("shift", "--json", env={"SDCLI_NOW": "2026-12-01T12:55:00+00:00"})["escalation_due"]
     assert [d["id"] for d in due] == [first, second]
     assert [d["next_level_at"] for d in due] == ["2026-12-01T09:30:00-03:00", "2026-12-01T07:50:00-05:00"]
+
+
+def test_calls_below_the_level_due_name_that_level_and_record_no_move(sdcli):
+    """Severity 1 at 2h10: level 4 is correct. Three failed calls to the shift lead (level 2)
+    used to say "then call level 3" and record "moved up to level 3" while level 4 was the
+    one to call; now every such call names the level to call, and no move is recorded."""
+    inc = open_incident(sdcli)
+    for i, outcome in enumerate(("no-answer", "busy", "voicemail")):
+        r = sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", outcome, env=at(130 + i))
+        assert r.exit_code == 0, r.output
+        assert "Level 4 (Service Operations Manager) is the level to call now" in r.stderr, r.stderr
+        assert "Lucía Ferreyra" in r.stderr
+        assert "level 3" not in r.stderr and "more before moving up" not in r.stderr
+    doc = sdcli.json("show", inc, "--json")
+    assert not any("moved_to_level" in e for e in doc["history"])
+    st = sdcli.json("escalate", inc, "--json", env=at(140))
+    assert (st["current_level"], st["active_level"]) == (4, 4)
+    r = sdcli("escalate", inc, "--call", "Lucía", "--outcome", "no-answer", env=at(141))
+    assert r.exit_code == 0, r.output
+    assert "1 consecutive failed call(s) at level 4" in r.stderr  # a call at the level: as before
+
+
+def test_a_contact_is_not_in_hours_on_a_public_holiday_of_their_country(sdcli, table):
+    """Hours that are not 24x7 are not kept on a public holiday of the contact's country (the
+    country of their zone), as the SLA's business hours are not: on Tuesday 8 Dec 2026 at 11:00
+    (Inmaculada Concepción in Argentina, a working day in Mexico) Lucía Ferreyra in Buenos Aires
+    was shown "in hours"; on Christmas every Mon-Fri contact was."""
+    lucia, jorge = table.contact("Lucía Ferreyra"), table.contact("Jorge Ramírez")
+    tuesday = datetime.fromisoformat("2026-12-08T11:00:00-03:00")  # 08:00 in Mexico City
+    assert not lucia.available(tuesday) and jorge.available(tuesday)
+    assert lucia.available(datetime.fromisoformat("2026-12-09T11:00:00-03:00"))  # the day after
+    christmas = datetime.fromisoformat("2026-12-25T11:00:00-06:00")  # a Friday, everywhere a holiday
+    assert [c.name for lv in table.levels for c in lv.contacts if c.available(christmas)] == [
+        "Service Desk Latam", "Carla Mendes"]  # fmt: skip
+    inc = open_incident(sdcli)
+    env = {"SDCLI_NOW": christmas.isoformat()}
+    st = sdcli.json("escalate", inc, "--json", env=env)
+    shown = {c["name"]: c["available_now"] for lv in st["levels"] for c in lv["contacts"]}
+    assert shown == {"Service Desk Latam": True, "Carla Mendes": True, "Jorge Ramírez": False,
+                     "Lucía Ferreyra": False, "Martin Hale": False}  # fmt: skip
+    r = sdcli("--lang", "es", "escalate", inc, env=env)
+    assert r.exit_code == 0, r.output
+    assert "hoy es feriado allí" in " ".join(r.stdout.split())
+
+
+def test_a_contact_with_hours_but_no_zone_is_refused_not_read_in_utc(sdcli, home):
+    """A desk's contact "Mon-Fri 08:00-18:00" without `tz` was read in UTC: a manager in Lima was
+    "in hours" from 03:00 their time and out of hours from 13:00; the table is refused now, naming
+    the contact. A 24x7 contact needs no zone to be in hours."""
+
+    def add(d):
+        d["level"][2]["contacts"].append(
+            {
+                "name": "Rosa Vera",
+                "team": "operations",
+                "phone": "+5114117000",
+                "hours": "Lun-Vie 08:00-18:00",
+            }
+        )
+
+    with pytest.raises(ConfigError, match="contact 'Rosa Vera': hours 'Lun-Vie 08:00-18:00' without a tz"):
+        escalation_table.parse_table(table_with(add))
+    inc = open_incident(sdcli)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (home / "escalation.toml").write_text(
+        '[[level]]\nname = "Desk"\ncontacts = [{name = "Rosa Vera", phone = "+5114117000", team = "service_desk",'
+        ' hours = "Mon-Fri 08:00-18:00"}]\n'
+    )
+    (home / "escalation.toml").chmod(0o600)
+    r = sdcli("--lang", "es", "escalate", inc, "--json")
+    assert r.exit_code == 1 and "Rosa Vera" in err(r) and "sin tz" in err(r), r.output
+    (home / "escalation.toml").write_text(
+        '[[level]]\nname = "Desk"\ncontacts = [{name = "Rosa Vera", phone = "+5114117000", team = "service_desk"}]\n'
+    )
+    assert sdcli.json("escalate", inc, "--json")["levels"][0]["contacts"][0]["available_now"] is True

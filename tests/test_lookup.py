@@ -211,3 +211,21 @@ def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_se
     again = open_store(url, home=home)
     assert again.find_refs("ext-cao-1") == [("INC1", "external_id")]
     assert again.find_refs(" ref-2") == [("INC2", "customer_reference")]
+
+
+def test_a_reference_quoted_without_its_dashes_or_with_spaces_is_found(sdcli, store):
+    """A caller reads their ticket "CS-8812/2026" as "CS 8812" or "cs8812": search said no ticket
+    matched (the agent then opened the incident again); letters and digits are compared without
+    the marks between them now. Plain words and numbers keep their rules."""
+    make_incident(store, customer="Minera Sur", customer_reference="CS-8812/2026")
+    make_incident(store, customer="Banco Sur", external_id="SN-000777", status="closed")
+    make_incident(store, customer="Otra", site="Av. Brasil 1500")
+
+    def found(text: str) -> list[str]:
+        return _ids(sdcli.json("search", text, "--json"))
+
+    assert found("CS 8812") == ["INC1"] == found("cs8812") == found("CS-8812-2026") == found("cs.8812/2026")
+    assert found("sn 000777") == ["INC2"] == found("SN000777")
+    assert found("av brasil 1500") == ["INC3"]
+    assert found("cs 8813") == [] and found("sn 0007778") == []
+    assert _ids(sdcli.json("list", "--search", "cs8812", "--json")) == ["INC1"]

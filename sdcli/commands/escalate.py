@@ -109,7 +109,7 @@ def _loop(app: Any, store: Any, doc: dict[str, Any], table: Any, *, notify_now: 
 
 def _advise(level: Any, now: Any) -> None:
     """The active level's contacts that are out of hours, with what to do."""
-    from sdcli.hours import shown  # deferred: only on a terminal
+    from sdcli.views.escalation import hours_text  # deferred: only on a terminal
 
     for c in level.contacts:
         if not c.available(now):
@@ -117,7 +117,7 @@ def _advise(level: Any, now: Any) -> None:
                 Message(
                     "escalate.out_of_hours_advice",
                     name=c.name,
-                    hours=shown(c.hours),
+                    hours=hours_text(c, now),
                     theirs=c.shown_time(now),
                 )
             )

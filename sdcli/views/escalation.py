@@ -80,12 +80,19 @@ def contact_lines(c: Any, now: datetime, width: int, *, bold: bool = False) -> l
         if mail:
             lines.append((f"    {mail}", style))
     free = t("escalate.in_hours") if c.available(now) else t("escalate.off_hours")
-    from sdcli import hours
-
-    when = t("escalate.when_line", available=free, hours=hours.shown(c.hours), theirs=c.shown_time(now),
+    when = t("escalate.when_line", available=free, hours=hours_text(c, now), theirs=c.shown_time(now),
              mine=mine(now, c.tz))  # fmt: skip
     lines += [(one, "" if c.available(now) else "yellow") for one in hanging(when, width)]
     return lines
+
+
+def hours_text(c: Any, now: datetime) -> str:
+    """A contact's hours in the session's language, saying so when today is a public holiday of
+    their country (hours that are not 24x7 are not kept on one)."""
+    from sdcli import hours
+
+    shown = hours.shown(c.hours)
+    return t("escalate.holiday_hours", hours=shown) if c.holiday(now) else shown
 
 
 def mine(now: datetime, theirs: str | None = None) -> str:
