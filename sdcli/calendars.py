@@ -26,12 +26,19 @@ def holidays(country: str | None, year: int) -> frozenset[date]:
     """The public holidays of a country in a year (the `holidays` library); none if unknown."""
     if not country:
         return frozenset()
+    from sdcli import holiday_cache
+
+    days = holiday_cache.kept(country, year)
+    if days is not None:
+        return days
     import holidays as library
 
     try:
-        return frozenset(library.country_holidays(country, years=year).keys())
+        days = frozenset(library.country_holidays(country, years=year).keys())
     except (NotImplementedError, KeyError):
-        return frozenset()
+        days = frozenset()
+    holiday_cache.keep(country, year, days)
+    return days
 
 
 def is_holiday(day: date, country: str | None) -> bool:
