@@ -28,6 +28,7 @@ def _kept(home):
 
 
 def test_holidays_are_kept_private_and_read_back_the_same(sdcli, home):
+    home.mkdir(parents=True, exist_ok=True)  # a desk's home (a store elsewhere, PostgreSQL, creates none)
     tid = sdcli.json(*OPEN)["id"]
     assert _available(sdcli, tid) == EXPECTED
     files = _kept(home)
@@ -52,6 +53,7 @@ def holiday_cache_days(home, country: str) -> frozenset[date]:
 
 
 def test_a_damaged_or_shared_cache_is_not_trusted(sdcli, home):
+    home.mkdir(parents=True, exist_ok=True)
     tid = sdcli.json(*OPEN)["id"]
     assert _available(sdcli, tid) == EXPECTED
     files = _kept(home)
