@@ -23,8 +23,8 @@ SHARED = frozenset(
 #: words of the frozen English that are also words of one language: Portuguese says "sim" (yes), and
 #: Brazilian telecom Portuguese says "site" and "link" (the questionnaire's own labels: "Site do cliente",
 #: "Link indisponível"), and "execute" is Portuguese's own imperative ("execute: sdcli doctor"); a
-#: Spanish session showing them would still be caught
-SHARED_IN = {"es": frozenset(), "pt": frozenset({"sim", "nao", "site", "sites", "link", "execute"})}
+#: Spanish session showing them would still be caught; Spanish's "red" is the network
+SHARED_IN = {"es": frozenset({"red"}), "pt": frozenset({"sim", "nao", "site", "sites", "link", "execute"})}
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 #: what a session shows that is not language: commands and flags, addresses, zones, ids, paths
 NOT_WORDS = re.compile(

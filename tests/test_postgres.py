@@ -272,7 +272,7 @@ def test_a_commit_whose_answer_is_lost_finds_what_it_saved(sdcli, home, pg_serve
 
 def test_tls_is_never_silently_plain_text_to_another_machine(home):
     def warned(url: str) -> list[str]:
-        return open_store(url, home=home).warnings  # parsed only: nothing is connected
+        return [str(w) for w in open_store(url, home=home).warnings]  # parsed only: nothing is connected
 
     assert warned("postgresql://sdcli@db.example.com/desk")[0].startswith(
         "the store postgresql://sdcli@db.example.com/desk is on another machine (db.example.com) and reached in "

@@ -80,8 +80,7 @@ def backend(scheme: str) -> type[Store]:
         if not found:
             known = sorted({*BUILTIN, *(ep.name for ep in entry_points(group=ENTRY_POINTS))})
             raise ConfigError(
-                f"no store backend for {scheme}:// (known: {', '.join(known)}; others come from packages "
-                f"that register a {ENTRY_POINTS!r} entry point)"
+                "store.no_backend", scheme=scheme, known=", ".join(known), group=repr(ENTRY_POINTS)
             )
         cls = found[0].load()
     else:
@@ -90,7 +89,7 @@ def backend(scheme: str) -> type[Store]:
     from sdcli.store.base import Store
 
     if not (isinstance(cls, type) and issubclass(cls, Store)):
-        raise ConfigError(f"the {scheme}:// store backend is not a sdcli Store")
+        raise ConfigError("store.not_a_store", scheme=scheme)
     return cls
 
 
@@ -99,5 +98,5 @@ def open_store(url: str | None = None, *, home: Path) -> Store:
     url = resolve_url(url, home)
     scheme, sep, _rest = url.partition("://")
     if not sep or not scheme:
-        raise ConfigError(f"store URL {url!r} has no scheme (e.g. tinydb:///srv/sdcli/store)")
+        raise ConfigError("store.no_scheme", url=repr(url))
     return backend(scheme.lower()).from_url(url, Path(home))

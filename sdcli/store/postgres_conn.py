@@ -27,6 +27,7 @@ import psycopg
 from psycopg import errors as pgerr
 
 from sdcli.errors import ConfigError, SdcliError, StoreBusy, StoreUnwritable
+from sdcli.i18n import Literal, Message
 from sdcli.store.base import StoreUnavailable
 from sdcli.store.txn import lock_timeout_from_env
 
@@ -47,7 +48,7 @@ class Target:
     schema: str
     statement_timeout: float
     shown: str  # the URL without its password
-    warnings: tuple[str, ...]
+    warnings: tuple[Message, ...]
 
 
 def parse(url: str) -> Target:
@@ -63,7 +64,7 @@ def parse(url: str) -> Target:
 def _schema(own: dict[str, str]) -> str:
     schema = own.get("schema", "sdcli") or "sdcli"
     if not schema.replace("_", "").isalnum() or schema[0].isdigit() or len(schema) > 63:
-        raise ConfigError(f"store URL: schema {schema!r} must be letters, digits and _ (e.g. schema=sdcli)")
+        raise ConfigError("store.url_schema", schema=repr(schema))
     return schema
 
 
@@ -73,9 +74,7 @@ def _statement_timeout(own: dict[str, str]) -> float:
     except ValueError:
         timeout = -1
     if not 0 < timeout <= 86400:
-        raise ConfigError(
-            f"store URL: statement_timeout {own['statement_timeout']!r} is not a number of seconds"
-        )
+        raise ConfigError("store.url_statement_timeout", value=repr(own["statement_timeout"]))
     return timeout
 
 
@@ -117,21 +116,18 @@ def _is_local(host: str) -> bool:
         return False
 
 
-def _tls_warnings(parts: Any, query: dict[str, str], shown: str) -> list[str]:
+def _tls_warnings(parts: Any, query: dict[str, str], shown: str) -> list[Message]:
     hosts = [h for h in (query.get("host") or parts.hostname or "").split(",") if h] or [""]
     remote = [h for h in hosts if not _is_local(h)]
     mode = query.get("sslmode", "prefer")
     if not remote or mode == "verify-full" or (mode == "require" and query.get("tls_unverified") == "accept"):
         return []
     how = (
-        "in plain text"
+        Message("postgres.plain_text")
         if mode in ("disable", "allow", "prefer")
-        else f"without verifying the server (sslmode={mode})"
+        else Message("postgres.unverified", mode=mode)
     )
-    return [
-        f"the store {shown} is on another machine ({remote[0]}) and reached {how}: customer data crosses the "
-        f"network that way; use sslmode=verify-full (with sslrootcert=FILE), or sslmode=require&tls_unverified=accept"
-    ]
+    return [Message("postgres.not_private", store=shown, host=remote[0], how=how)]
 
 
 def reason(e: BaseException) -> str:
@@ -146,39 +142,45 @@ def connect(target: Target) -> psycopg.Connection[Any]:
     except psycopg.OperationalError as e:
         text = reason(e)
         if "password authentication failed" in text or "no password supplied" in text:
-            raise StoreUnavailable(f"the store {target.shown} refused the login: {text}") from None
-        raise StoreUnavailable(f"cannot connect to the store {target.shown}: {text}") from None
+            raise StoreUnavailable(
+                "postgres.login_refused", store=target.shown, reason=Literal(text)
+            ) from None
+        raise StoreUnavailable("postgres.cannot_connect", store=target.shown, reason=Literal(text)) from None
     except psycopg.Error as e:
-        raise StoreUnavailable(f"cannot connect to the store {target.shown}: {reason(e)}") from None
+        raise StoreUnavailable(
+            "postgres.cannot_connect", store=target.shown, reason=Literal(reason(e))
+        ) from None
 
 
 @contextmanager
 def translated(shown: str, *, writing: bool) -> Iterator[None]:
     """psycopg's errors as sdcli's one-line ones (a write says that nothing was saved)."""
-    outcome = "; nothing was saved" if writing else ""
+    saved = Message("postgres.nothing_saved")
+    outcome = Message("postgres.then", outcome=saved) if writing else Literal("")
     try:
         yield
     except SdcliError:
         raise
     except pgerr.LockNotAvailable:
         raise StoreBusy(
-            f"the store {shown} is busy: another agent's write held the ticket for "
-            f"{lock_timeout_from_env():g}s{outcome}; try again"
+            "postgres.busy", store=shown, seconds=f"{lock_timeout_from_env():g}", outcome=outcome
         ) from None
     except pgerr.QueryCanceled as e:
         raise StoreBusy(
-            f"the store {shown} did not finish in time ({reason(e)}){outcome}; try again"
+            "postgres.too_slow", store=shown, reason=Literal(reason(e)), outcome=outcome
         ) from None
     except pgerr.UndefinedTable:
-        raise StoreUnavailable(
-            f"the store {shown} has no sdcli schema: create it with: sdcli db migrate"
-        ) from None
+        raise StoreUnavailable("postgres.no_schema", store=shown) from None
     except pgerr.InsufficientPrivilege as e:
         raise StoreUnwritable(
-            f"the store {shown} refused: {reason(e)} (ask the desk's database administrator for: sdcli db grant)",
-            outcome.removeprefix("; ") or "nothing was read",
+            Message("postgres.refused", store=shown, reason=Literal(reason(e))),
+            saved if writing else Message("postgres.nothing_read"),
         ) from None
     except psycopg.OperationalError as e:
-        raise StoreUnavailable(f"lost the connection to the store {shown} ({reason(e)}){outcome}") from None
+        raise StoreUnavailable(
+            "postgres.lost", store=shown, reason=Literal(reason(e)), outcome=outcome
+        ) from None
     except psycopg.Error as e:
-        raise StoreUnavailable(f"the store {shown} failed: {reason(e)}{outcome}") from None
+        raise StoreUnavailable(
+            "postgres.failed", store=shown, reason=Literal(reason(e)), outcome=outcome
+        ) from None

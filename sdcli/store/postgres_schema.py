@@ -170,9 +170,7 @@ def installed(cur: Any, schema: str) -> int | None:
                 "FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = %s", (schema,))  # fmt: skip
     barred, login = cur.fetchone()
     if barred:
-        raise StoreUnavailable(
-            f"the login {login} may not use the schema {schema}: run, as the schema's owner: sdcli db grant {login}"
-        )
+        raise StoreUnavailable("postgres.may_not_use", login=login, schema=schema)
     cur.execute("SELECT to_regclass(%s)", (f"{schema}.migrations",))
     table = one(cur)[0]
     if table is None:
@@ -183,15 +181,11 @@ def installed(cur: Any, schema: str) -> int | None:
 
 def check(version: int | None, shown: str) -> None:
     if version is None:
-        raise StoreUnavailable(f"the store {shown} has no sdcli schema: create it with: sdcli db migrate")
+        raise StoreUnavailable("postgres.no_schema", store=shown)
     if version < SCHEMA_VERSION:
-        raise StoreUnavailable(
-            f"the store {shown} has schema {version}; this sdcli needs {SCHEMA_VERSION}: run: sdcli db migrate"
-        )
+        raise StoreUnavailable("postgres.schema_older", store=shown, version=version, needed=SCHEMA_VERSION)
     if version > SCHEMA_VERSION:
-        raise StoreDamaged(
-            f"the store {shown} has schema {version}, newer than this sdcli knows ({SCHEMA_VERSION}): upgrade sdcli"
-        )
+        raise StoreDamaged("postgres.schema_newer", store=shown, version=version, known=SCHEMA_VERSION)
 
 
 def migrate(conn: Any, schema: str, shown: str, upto: int | None = None) -> list[str]:

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import psycopg
 
 from sdcli import clock
-from sdcli.i18n import Message
+from sdcli.i18n import Literal, Message
 from sdcli.store import postgres_conn as conn
 from sdcli.store import postgres_schema as schema
 from sdcli.store.base import StoreMoved, StoreUnavailable
@@ -104,16 +104,10 @@ class Transactions:
             with self._reading() as cur:
                 found = landed(cur)
         except StoreUnavailable:
-            raise StoreUnavailable(
-                f"lost the connection to the store {self.describe()} while saving ({why}) and cannot reconnect: "
-                "whether it was saved is unknown; run the same command again once the store is back (a create "
-                "run again with the same request id finds the ticket it made)"
-            ) from None
+            raise StoreUnavailable("postgres.lost_unknown", store=self.describe(), why=Literal(why)) from None
         if found is None:
-            raise StoreUnavailable(
-                f"lost the connection to the store {self.describe()} while saving ({why}); it was not saved: try again"
-            )
-        self.warnings.append(Message("store.dropped_saved", why=why))
+            raise StoreUnavailable("postgres.lost_not_saved", store=self.describe(), why=Literal(why))
+        self.warnings.append(Message("store.dropped_saved", why=Literal(why)))
         return found
 
     def _stamp_time(self, server: datetime | None) -> datetime:
