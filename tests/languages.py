@@ -17,7 +17,7 @@ SHARED = frozenset(
         "utf", "tsv", "total", "error", "use", "min", "data", "tab", "nul", "ipv", "jsonl", "real", "local", "final",
         "normal", "general", "sin", "con", "para", "mar", "dom", "sms", "whatsapp", "backup", "firewall", "rack",
         "circuit", "latam", "hale", "martin", "lead", "manager", "paulo", "sao", "simple", "usd", "brl", "comercial",
-        "enter", "ticket", "tickets", "manual", "tinydb",
+        "enter", "ticket", "tickets", "manual", "tinydb", "url",
     }
 )  # fmt: skip
 #: words of the frozen English that are also words of one language: Portuguese says "sim" (yes), and

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sdcli.errors import BadTicketId, SdcliError
+from sdcli.i18n import Message
 from sdcli.model import PREFIXES, format_id
 
 Event = dict[str, Any]
@@ -39,10 +40,14 @@ class StoreMoved(SdcliError):
 
     def __init__(self, where: str, moved: dict[str, Any]) -> None:
         self.target = moved.get("to", "?")
-        super().__init__(
-            f"{where} was moved to {self.target} ({moved.get('at', '?')}, by {moved.get('by', '?')}) and takes "
-            f"no more changes: point sdcli at the new store (--store or SDCLI_STORE={self.target})"
-        )
+        super().__init__("store.moved", where=where, target=self.target, at=moved.get("at", "?"),
+                         by=moved.get("by", "?"))  # fmt: skip
+
+
+def first_of(values: list[str], most: int = 5) -> Any:
+    """The first values of a list, then how many more ("INC1, INC2 and 3 more")."""
+    shown = ", ".join(values[:most])
+    return Message("store.and_more", shown=shown, n=len(values) - most) if len(values) > most else shown
 
 
 class StoreConflict(SdcliError):
@@ -58,8 +63,7 @@ class KeyConflict(SdcliError):
 
     def __init__(self, key: str, values: list[str]) -> None:
         self.key, self.values = key, values
-        shown = ", ".join(values[:5]) + (f" and {len(values) - 5} more" if len(values) > 5 else "")
-        super().__init__(f"{len(values)} {key} value(s) already exist: {shown}; nothing was written")
+        super().__init__("store.keys_exist", n=len(values), key=key, shown=first_of(values))
 
 
 @dataclass
@@ -309,14 +313,8 @@ def tickets_to_copy(dump: Dump, existing: dict[str, dict[str, Any]], *, occupied
     """The tickets of `dump` an `import_all` writes into a store holding `existing` (by id) and
     `occupied` tickets and customers in all: refusals as StoreConflict, before anything is written."""
     if occupied and not merge:
-        raise StoreConflict(
-            f"{where} already holds {occupied} ticket(s) or customer(s): copy into an empty store, or "
-            f"pass --merge to add to them"
-        )
+        raise StoreConflict("store.copy_not_empty", where=where, n=occupied)
     differ = [d["id"] for d in dump.tickets if d["id"] in existing and existing[d["id"]] != d]
     if differ:
-        shown = ", ".join(differ[:5]) + (f" and {len(differ) - 5} more" if len(differ) > 5 else "")
-        raise StoreConflict(
-            f"{len(differ)} ticket(s) in {where} differ from the copy's: {shown}; nothing was copied"
-        )
+        raise StoreConflict("store.copy_differs", n=len(differ), where=where, shown=first_of(differ))
     return [d for d in dump.tickets if d["id"] not in existing]

@@ -74,7 +74,7 @@ class TinyStore(Store):
     def from_url(cls, url: str, home: Path) -> TinyStore:
         path = url.partition("://")[2]
         if not path:
-            raise ConfigError(f"store URL {url!r} names no directory (e.g. tinydb:///srv/sdcli/store)")
+            raise ConfigError("store.url_no_directory", url=repr(url))
         return cls(Path(path).expanduser().absolute(), home)
 
     @cached_property
