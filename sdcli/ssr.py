@@ -113,12 +113,28 @@ def check_lead_time(
 
 
 def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str, Any]:
-    price = dict(cat["price"])
+    """The customer's price of a category (contracts.toml's [[ssr_price]], else the catalogue's),
+    its currency an ISO 4217 code (a desk file naming another is refused, naming the key)."""
+    from sdcli import money
+
+    values = [c["value"] for c in catalogue(home)["category"]]
+    where = f"ssr.toml: category[{values.index(cat['value'])}].price.currency"
+    price = {
+        "amount": float(cat["price"]["amount"]),
+        "currency": money.configured(cat["price"]["currency"], where, home),
+    }
     if home is not None and (home / "contracts.toml").is_file():
-        for p in load_data("contracts", home).get("ssr_price", []):
+        for i, p in enumerate(load_data("contracts", home).get("ssr_price", [])):
             if p.get("category") == cat["value"] and name_key(p.get("customer")) == name_key(customer):
-                price = {"amount": float(p["amount"]), "currency": p.get("currency", price["currency"])}
-    return {"amount": float(price["amount"]), "currency": str(price["currency"]).upper()}
+                cur = (
+                    money.configured(
+                        p["currency"], f"{home / 'contracts.toml'}: ssr_price[{i}].currency", home
+                    )
+                    if "currency" in p
+                    else price["currency"]
+                )
+                price = {"amount": float(p["amount"]), "currency": cur}
+    return price
 
 
 def check_request(

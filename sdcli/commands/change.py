@@ -10,7 +10,6 @@ from sdcli import clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import move, site_time
 from sdcli.dates import When
-from sdcli.errors import InvalidValue
 from sdcli.i18n import Message, t
 from sdcli.i18n import lang as current
 from sdcli.questionnaire import load_form
@@ -232,20 +231,25 @@ def cost(
     amount: str = typer.Option(
         ..., "--amount", help="1500, 1500.50 or 1.500,50 (1.500 or 1,500 alone read both ways: refused)."
     ),
-    currency: str = typer.Option(..., "--currency", help="ISO 4217 code, e.g. USD, BRL."),
+    currency: str = typer.Option(
+        ..., "--currency", help="ISO 4217 code, e.g. USD, BRL, PEN (S/, soles, R$, reais are read as theirs)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Inform the cost of an executed change (the source: cost is informed afterwards).
 
     Example: sdcli change cost CHG3 --amount 1200 --currency USD
     """
-    from sdcli import amounts  # deferred: not needed by change list/show
+    from sdcli import amounts, money  # deferred: not needed by change list/show
 
-    cur = currency.strip().upper()
-    if len(cur) != 3 or not cur.isalpha():
-        raise InvalidValue("currency", currency, "invalid.currency")
+    notes: list[Any] = []
+    a = app_of(ctx)
+    cur = money.currency("currency", currency, a.home, country=lambda: a.store().get(ticket_id).get("country"),
+                         notes=notes)  # fmt: skip
     value = amounts.amount("amount", amount)
     doc = _move(ctx, ticket_id, "cost", as_json, cost={"amount": value, "currency": cur})
+    for note in notes:
+        info(note)
     if not as_json:  # what was stored, as the agent's language writes it
         say("change.costed", id=doc["id"], amount=amounts.shown(value), currency=cur)
 
