@@ -179,6 +179,24 @@ def check_request(
     return out
 
 
+#: the keys an SSR form's JSON (--from-file) may hold
+FORM_KEYS = (*COMMON, "details", "timezone", "received_at")
+
+
+def refuse_unknown_keys(raw: dict[str, Any]) -> None:
+    """A key of a form's JSON that no field reads is refused, never dropped: a "price" of 500
+    BRL was left out and the catalogue's 60 USD stored in its place."""
+    unknown = sorted(k for k in raw if k not in FORM_KEYS)
+    if unknown:
+        k = unknown[0]
+        reason = (
+            "invalid.price_not_from_form"
+            if k in ("price", "amount", "currency")
+            else "invalid.not_a_form_key"
+        )
+        raise InvalidValue(k, raw[k], reason, known=", ".join(FORM_KEYS))
+
+
 def _placed(
     raw: dict[str, Any], tz_name: str | None, directory: list[dict[str, Any]] | None, known: dict[str, Any]
 ) -> tuple[dict[str, Any], str | None]:

@@ -114,3 +114,47 @@ def test_a_desk_list_of_currencies_is_checked_and_may_add_a_code(home):
     assert money.currency("currency", "xcg", home) == "XCG"
     with pytest.raises(InvalidValue):
         money.currency("currency", "BRL", home)  # the desk's list is the list
+
+
+SSR_FORM = {"requester": "Ana <ana@acme.com.br> +55 11 98765-4321", "customer": "ACME", "site": "SP-01", "country": "BR",
+            "timezone": "America/Sao_Paulo", "category": "dns_change", "details": {"record": "www", "value": "1.2.3.4"},
+            "window_start": "2026-12-14 09:00", "window_end": "2026-12-14 10:00", "description": "dns"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [({"price": {"amount": 500, "currency": "BRL"}}, "is not taken from the form: an SSR's price"),
+     ({"currency": "BRL"}, "is not taken from the form"), ({"windows_end": "2026-12-14 11:00"}, "unknown key")],
+)  # fmt: skip
+def test_an_ssr_json_key_no_field_reads_is_refused_not_dropped(sdcli, tmp_path, store, extra, said):
+    import json
+
+    form = tmp_path / "ssr.json"
+    form.write_text(json.dumps({**SSR_FORM, **extra}))
+    r = sdcli("ssr", "--from-file", str(form), "--json", env={"SDCLI_NOW": "2026-12-01T09:00:00-03:00"})
+    assert said in one_error(r) and f"{next(iter(extra))}:" in one_error(r)
+    assert list(store.all_tickets("SSR")) == []  # nothing stored with the catalogue's 60 USD
+    form.write_text(json.dumps({**SSR_FORM, "received_at": "2026-12-01 08:00"}))
+    doc = sdcli.json(
+        "ssr", "--from-file", str(form), "--json", env={"SDCLI_NOW": "2026-12-01T09:00:00-03:00"}
+    )
+    assert doc["price"] == {"amount": 60.0, "currency": "USD"} and doc["received_at"].startswith(
+        "2026-12-01T08:00"
+    )
+
+
+def test_a_change_json_with_a_cost_is_refused_not_dropped(sdcli, tmp_path, store):
+    import json
+
+    from test_change import REQ
+
+    request = {"customer": "Banco Andino", "site": "Lima HQ", "country": "PE", "type": "rack_relocation",
+               "description": "Move rack", "window_start": REQ[REQ.index("--window-start") + 1],
+               "window_end": REQ[REQ.index("--window-end") + 1], "project_manager": PM}  # fmt: skip
+    form = tmp_path / "chg.json"
+    form.write_text(json.dumps({**request, "cost": {"amount": 1200, "currency": "PEN"}}))
+    line = one_error(sdcli("change", "--from-file", str(form), "--json"))
+    assert line.startswith("Error: cost: ") and "informed once it is executed" in line
+    assert list(store.all_tickets("CHG")) == []
+    form.write_text(json.dumps(request))
+    assert sdcli.json("change", "--from-file", str(form), "--json")["routing"]["to"] == "project_manager"

@@ -74,6 +74,7 @@ def submit(
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
+    changes.refuse_unknown_keys(raw)
     given = {"customer": customer, "site": site, "type": kind, "description": description, "country": country,
              "window_start": window_start, "window_end": window_end, "project_manager": project_manager}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})

@@ -101,6 +101,7 @@ def submit(
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
+    ssr.refuse_unknown_keys(raw)
     given = {"requester": requester, "customer": customer, "site": site, "country": country, "category": category,
              "window_start": start, "window_end": end, "description": description, "timezone": tz}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
