@@ -112,9 +112,14 @@ def check_lead_time(
 # --------------------------------------------------------------------------- requests
 
 
-def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str, Any]:
+def price_for(
+    home: Path | None, customer: str, cat: dict[str, Any], warnings: list[Any] | None = None
+) -> dict[str, Any]:
     """The customer's price of a category (contracts.toml's [[ssr_price]], else the catalogue's),
-    its currency an ISO 4217 code (a desk file naming another is refused, naming the key)."""
+    its currency an ISO 4217 code (a desk file naming another is refused, naming the key). A
+    contract's price without a currency keeps meaning what it always did, the catalogue's
+    currency, and `warnings` says so (a Brazilian customer's 45.50 was priced in USD without a word);
+    two prices of one customer and category are refused, naming both."""
     from sdcli import money
 
     values = [c["value"] for c in catalogue(home)["category"]]
@@ -123,28 +128,39 @@ def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str
         "amount": float(cat["price"]["amount"]),
         "currency": money.configured(cat["price"]["currency"], where, home),
     }
-    if home is not None and (home / "contracts.toml").is_file():
-        for i, p in enumerate(load_data("contracts", home).get("ssr_price", [])):
-            if p.get("category") == cat["value"] and name_key(p.get("customer")) == name_key(customer):
-                cur = (
-                    money.configured(
-                        p["currency"], f"{home / 'contracts.toml'}: ssr_price[{i}].currency", home
-                    )
-                    if "currency" in p
-                    else price["currency"]
-                )
-                price = {"amount": float(p["amount"]), "currency": cur}
-    return price
+    if home is None or not (home / "contracts.toml").is_file():
+        return price
+    path = home / "contracts.toml"
+    found = [(i, p) for i, p in enumerate(load_data("contracts", home).get("ssr_price", []))
+             if p.get("category") == cat["value"] and name_key(p.get("customer")) == name_key(customer)]  # fmt: skip
+    if len(found) > 1:
+        raise ConfigError("error.ssr_price_twice", path=str(path), first=found[0][0], second=found[1][0],
+                          customer=customer, category=cat["value"])  # fmt: skip
+    if not found:
+        return price
+    i, p = found[0]
+    if "currency" in p:
+        return {
+            "amount": float(p["amount"]),
+            "currency": money.configured(p["currency"], f"{path}: ssr_price[{i}].currency", home),
+        }
+    if warnings is not None:
+        warnings.append(
+            Message("note.price_without_currency", path=str(path), i=i, currency=price["currency"])
+        )
+    return {"amount": float(p["amount"]), "currency": price["currency"]}
 
 
 def check_request(
     raw: dict[str, Any], home: Path | None, *, tz_name: str | None = None, dayfirst: bool | None = None,
     notes: list[Any] | None = None, directory: list[dict[str, Any]] | None = None, now: datetime | None = None,
+    warnings: list[Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Every field of the form is required; all missing ones are named at once. The window is read
     in the site's zone (--tz, the directory's site, else its country's only zone: a country with
     several needs it named) and must not be in the past (`now`: its words, "mañana 09:00", are
-    read against it; an e-mail's receipt, else the clock)."""
+    read against it; an e-mail's receipt, else the clock). `warnings` gets what the agent must be
+    told even in a script (--json): a contract's price taken in the catalogue's currency."""
     from sdcli import sites
 
     cat = category(home, raw["category"]) if raw.get("category") else None
@@ -175,7 +191,7 @@ def check_request(
     _check_details(problems, out["details"], details, extra_fields, cat["value"])
     problems.raise_all()
     validate.window(out["window_start"], out["window_end"], notes=notes)
-    out["price"] = price_for(home, out["customer"], cat)
+    out["price"] = price_for(home, out["customer"], cat, warnings)
     return out
 
 

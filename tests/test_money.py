@@ -158,3 +158,35 @@ def test_a_change_json_with_a_cost_is_refused_not_dropped(sdcli, tmp_path, store
     assert list(store.all_tickets("CHG")) == []
     form.write_text(json.dumps(request))
     assert sdcli.json("change", "--from-file", str(form), "--json")["routing"]["to"] == "project_manager"
+
+
+def test_a_contract_price_without_a_currency_keeps_its_meaning_and_says_it(sdcli, home):
+    from test_ssr import file
+
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "contracts.toml"
+    path.write_text('[[ssr_price]]\ncustomer = "ACME"\ncategory = "static_route"\namount = 45.5\n')
+    r = file(sdcli)
+    assert r.exit_code == 0, r.output
+    assert sdcli.json("ssr", "show", "SSR1", "--json")["price"] == {"amount": 45.5, "currency": "USD"}
+    assert f"{path}: ssr_price[0] names no currency: priced in the catalogue's USD, as before" in err(r)
+    path.write_text(  # a contract naming its currency: no word needed
+        '[[ssr_price]]\ncustomer = "ACME"\ncategory = "static_route"\namount = 45.5\ncurrency = "BRL"\n'
+    )
+    r = file(sdcli, start="2026-12-15 09:00", end="2026-12-15 10:00")
+    assert r.exit_code == 0 and "names no currency" not in err(r)
+    assert sdcli.json("ssr", "show", "SSR2", "--json")["price"] == {"amount": 45.5, "currency": "BRL"}
+
+
+def test_two_contract_prices_of_one_customer_and_category_are_refused(sdcli, home, store):
+    from test_ssr import file
+
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "contracts.toml"
+    path.write_text(
+        '[[ssr_price]]\ncustomer = "ACME"\ncategory = "static_route"\namount = 45.5\ncurrency = "BRL"\n'
+        '[[ssr_price]]\ncustomer = "acme"\ncategory = "static_route"\namount = 10\ncurrency = "USD"\n'
+    )
+    line = one_error(file(sdcli))
+    assert line == f"Error: {path}: ssr_price[0] and ssr_price[1] both price static_route for ACME: keep one"
+    assert list(store.all_tickets("SSR")) == []

@@ -29,6 +29,7 @@ from sdcli.ui import (
     interactive,
     session_lang,
     text,
+    warn,
 )
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
@@ -113,8 +114,9 @@ def submit(
     if interactive(a, no_input=no_input):
         raw, draft = _ask(a, raw, code, directory, dayfirst, received_at, resume, draft_id)
     notes: list[Any] = []
+    warnings: list[Any] = []  # told on stderr, --json or not
     request = ssr.check_request(raw, a.home, tz_name=raw.get("timezone"), dayfirst=dayfirst, notes=notes,
-                                directory=directory)  # fmt: skip
+                                directory=directory, warnings=warnings)  # fmt: skip
     received_raw = received_at or raw.get("received_at")
     site_tz = clock.get_tz(request.get("timezone"))
     received = (
@@ -123,6 +125,8 @@ def submit(
         else clock.now()
     )
     doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home)
+    for warning in warnings:
+        warn(warning)
     if draft is not None:
         from sdcli import drafts  # deferred: only after a form walked on a terminal
 
