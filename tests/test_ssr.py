@@ -411,7 +411,7 @@ def test_invoice_lines_in_the_order_of_their_instants(sdcli):
 
 
 def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the_invoice(home):
-    from sdcli import ssr
+    from sdcli import invoices, ssr
 
     home.mkdir(parents=True, exist_ok=True)
     (home / "contracts.toml").write_text(
@@ -423,7 +423,7 @@ def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the
     docs = [{"kind": "ssr", "status": "done", "done_at": f"2026-12-0{i + 1}T12:00:00-05:00", "timezone": "America/Lima",
              "customer": name, "id": f"SSR{i + 1}", "category": "dns_change", "site": "Lima",
              "price": ssr.price_for(home, name, cat)} for i, name in enumerate(spellings)]  # fmt: skip
-    (one,) = ssr.invoice(docs, "2026-12")["customers"]
+    (one,) = invoices.invoice(docs, "2026-12")["customers"]
     assert one["customer"] == "Telefónica del Perú" and [ln["id"] for ln in one["lines"]] == [
         "SSR1",
         "SSR2",
@@ -431,7 +431,7 @@ def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the
         "SSR4",
     ]
     assert one["totals"] == {"USD": 0.0}
-    (asked,) = ssr.invoice(docs, "2026-12", customer="telefonica del peru")["customers"]
+    (asked,) = invoices.invoice(docs, "2026-12", customer="telefonica del peru")["customers"]
     assert len(asked["lines"]) == 4
 
 
@@ -459,3 +459,43 @@ def test_an_invoice_line_is_dated_in_the_sites_zone_the_month_it_is_billed_in(sd
     rows = list(csv.DictReader(sdcli("ssr", "invoice", "--month", "2026-12", "--csv").stdout.splitlines()))
     assert [r["done_at"] for r in rows] == ["2026-12-31T23:30:00-05:00"]
     assert sdcli.json("ssr", "invoice", "--month", "2027-01", "--json")["customers"] == []
+
+
+# --------------------------------------------------------------------------- a weekday window running into the weekend
+
+
+def test_a_friday_night_window_into_saturday_is_told_not_silently_weekday_work(sdcli):
+    """The source asks 5 days for "servicios de fin de semana" and 48 business hours otherwise, and
+    does not say which a window from Friday 23:00 into Saturday follows: it is judged by its start,
+    as before, and the weekend part's notice is said (stderr, --json too) and stored."""
+    r = file(sdcli, start="2026-12-04 23:00", end="2026-12-05 03:00", received="2026-12-02 09:00")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["notice_hours"] == 62.0 and doc["weekend_from"] == "2026-12-05T00:00:00-03:00"
+    assert doc["weekend_notice_hours"] == 63.0
+    assert "Warning: the window runs into the weekend on 5 Dec 2026 00:00 São Paulo -03" in r.stderr
+    assert "that part had 63.0 h of notice, and weekend work needs 5 days" in r.stderr
+    assert "judged by its start" in r.stderr
+    check = ["ssr", "check", "--country", "BR", "--tz", "America/Sao_Paulo", "--received-at", "2026-12-02 09:00",
+             "--start", "2026-12-04 23:00"]  # fmt: skip
+    env = arrived("2026-12-02 09:00")
+    r = sdcli(*check, "--end", "2026-12-05 03:00", "--json", env=env)
+    assert r.exit_code == 0 and json.loads(r.stdout)["weekend_notice_hours"] == 63.0
+    assert "runs into the weekend" in r.stderr
+    r = sdcli(*check, env=env)  # without its end, the start alone: as before
+    assert r.exit_code == 0 and "weekend" not in r.stderr.replace("weekday", "")
+
+
+@pytest.mark.parametrize(
+    ("received", "end", "weekend_from"),
+    [("2026-11-28 09:00", "2026-12-05 03:00", "2026-12-05T00:00:00-03:00"),  # 6 days: both rules met
+     ("2026-12-02 09:00", "2026-12-05 00:00", None),  # ends at Saturday's midnight: no weekend part
+     ("2026-12-02 09:00", "2026-12-04 23:59", None)],
+)  # fmt: skip
+def test_a_window_with_enough_notice_for_its_weekend_part_or_none_is_not_warned(
+    sdcli, received, end, weekend_from
+):
+    r = file(sdcli, start="2026-12-04 23:00", end=end, received=received)
+    assert r.exit_code == 0, r.output
+    assert "runs into the weekend" not in r.stderr
+    assert json.loads(r.stdout).get("weekend_from") == weekend_from

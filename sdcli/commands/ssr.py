@@ -124,7 +124,7 @@ def submit(
         if received_raw
         else clock.now()
     )
-    doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home)
+    doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home, warnings=warnings)
     for warning in warnings:
         warn(warning)
     if draft is not None:
@@ -186,6 +186,9 @@ def _ask(
 def check(
     ctx: typer.Context,
     start: str = typer.Option(..., "--start", help="The requested execution start."),
+    end: str | None = typer.Option(
+        None, "--end", help="The requested end: a window running into the weekend is told."
+    ),
     country: str = typer.Option(..., "--country", help="The site's country."),
     received_at: str | None = typer.Option(
         None, "--received-at", help="When the form arrived (default now)."
@@ -213,15 +216,23 @@ def check(
         else clock.now()
     )
     when = validate.instant("start", start, zone, dayfirst=dayfirst, tense=validate.FUTURE)
-    v = ssr.check_lead_time(received, when, code, zone, a.home)
+    until = validate.instant("end", end, zone, dayfirst=dayfirst, tense=validate.FUTURE) if end else None
+    if until is not None:
+        validate.window(clock.iso(when), clock.iso(until), "end")
+    v = ssr.check_lead_time(received, when, code, zone, a.home, end=until)
+    caveat = v.caveat()
     if as_json:
         emit_json(v.as_dict())
+        if caveat is not None:
+            warn(caveat)
         if not v.accepted:
             raise typer.Exit(1)
         return
     if not v.accepted:
         raise RuleViolation(v.refusal())
     info(v.acceptance())
+    if caveat is not None:
+        warn(caveat)
 
 
 def _move(
@@ -312,11 +323,11 @@ def invoice(
 
     Example: sdcli ssr invoice --month 2026-11 --customer ACME --csv
     """
-    from sdcli import ssr  # deferred: not needed by ssr list/show
+    from sdcli import invoices, ssr  # deferred: not needed by ssr list/show
     from sdcli.tables import neutralise  # deferred: invoice only
 
     docs = list(app_of(ctx).store().all_tickets("SSR"))
-    inv = ssr.invoice(docs, month, customer)
+    inv = invoices.invoice(docs, month, customer)
     if as_json:
         emit_json(inv)
         return
