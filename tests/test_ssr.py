@@ -499,3 +499,57 @@ def test_a_window_with_enough_notice_for_its_weekend_part_or_none_is_not_warned(
     assert r.exit_code == 0, r.output
     assert "runs into the weekend" not in r.stderr
     assert json.loads(r.stdout).get("weekend_from") == weekend_from
+
+
+# --------------------------------------------------------------------------- the month an SSR is billed in
+
+
+PE_FORM = [*in_country("PE")[:6], "--country", "PE", *FORM[10:]]
+
+
+def test_work_done_on_the_30th_marked_done_on_the_1st_is_not_billed_in_the_next_month(sdcli):
+    """`ssr done` stored the time it was typed: work done on 30 Nov at 23:30 in Lima, marked done the
+    next morning, was on December's invoice and missing from November's. Now is refused in another
+    month than the window; --at says when the work was done."""
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
+    morning = {"SDCLI_NOW": "2026-12-01T08:00:00-05:00"}
+    r = sdcli("ssr", "done", sid, env=morning)
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    assert "window was 30 Nov 2026 22:00 Lima -05" in r.stderr and "to 30 Nov 2026 23:30 Lima -05" in r.stderr
+    assert (
+        'and it is 2026-12 now: the invoice bills the month the work was done, so say when (--at "30/11/2026 23:30"'
+        in r.stderr
+    )
+    assert sdcli.json("ssr", "show", sid, "--json", env=morning)["status"] == "scheduled"
+    r = sdcli("ssr", "done", sid, "--at", "19/11/2026 09:00", env=morning)  # before the form arrived: no
+    assert r.exit_code == 1 and "before the SSR was received" in r.stderr
+    r = sdcli("ssr", "done", sid, "--at", "02/12/2026 09:00", env=morning)
+    assert r.exit_code == 1 and "future" in r.stderr
+    doc = sdcli.json("ssr", "done", sid, "--at", "30/11/2026 23:30", "--json", env=morning)
+    assert doc["done_at"] == "2026-11-30T23:30:00-05:00" and doc["status"] == "done"
+    (nov,) = sdcli.json("ssr", "invoice", "--month", "2026-11", "--json", env=morning)["customers"]
+    assert [ln["id"] for ln in nov["lines"]] == [sid]
+    assert sdcli.json("ssr", "invoice", "--month", "2026-12", "--json", env=morning)["customers"] == []
+
+
+def test_marked_done_now_in_the_windows_month_or_said_so(sdcli):
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
+    doc = sdcli.json(
+        "ssr", "done", sid, "--at", "now", "--json", env={"SDCLI_NOW": "2026-12-01T08:00:00-05:00"}
+    )
+    assert doc["done_at"] == "2026-12-01T08:00:00-05:00"  # rescheduled work, said by the agent
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
+    doc = sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": "2026-11-30T23:40:00-05:00"})
+    assert doc["done_at"] == "2026-11-30T23:40:00-05:00"  # the same month: now, as before

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from sdcli import clock
+from sdcli import calendars, clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import move, site_time
 from sdcli.config import current
@@ -267,13 +267,27 @@ def done(
     ctx: typer.Context,
     ticket_id: str = IDARG,
     note: str | None = typer.Option(None, "--note"),
+    at: str | None = typer.Option(
+        None, "--at", help="When the work was done (default now; site time): the month it is billed in."
+    ),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Mark a scheduled SSR done; it is billed on the invoice of that month.
+    """Mark a scheduled SSR done; it is billed on the invoice of the month it was done.
+
+    Without --at it is done now, refused when now is in another month than its window.
 
     Example: sdcli ssr done SSR4 --note "route added"
     """
-    _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(clock.now()))
+    from sdcli import ssr, validate  # deferred: not needed by ssr list/show
+
+    doc = app_of(ctx).store().get(ticket_id)
+    when = None
+    if doc.get("kind") == "ssr":
+        tz = clock.get_tz(doc.get("timezone"))
+        given = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST) if at else None
+        when = calendars.local(ssr.done_at(doc, given, clock.now(), app_of(ctx).home), tz)
+    _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(when or clock.now()))
 
 
 @app.command("cancel")
