@@ -59,8 +59,11 @@ class SsrForms:
             if zone:  # a country of several zones: the one of the city the site names ("Manaus")
                 raw["timezone"] = zone
             # the window written day first, in the site's zone, its words ("mañana 10:00") the sender's
-            request = ssr.check_request(raw, self.home, dayfirst=True, now=meta["received"])
-            fields = ssr.request_fields(request, meta["received"], self.home)
+            warnings: list[Any] = []  # said with the message's line (a weekend part short of notice)
+            request = ssr.check_request(
+                raw, self.home, dayfirst=True, now=meta["received"], warnings=warnings
+            )
+            fields = ssr.request_fields(request, meta["received"], self.home, warnings)
         except SdcliError as e:  # the outcome says "refused": a lead-time refusal gives its shortfall
             refusal = e.message
             out.reason = (
@@ -74,5 +77,5 @@ class SsrForms:
         fields["message_id"] = meta["message_id"]
         fields["email"] = {**meta["email"], "lang": form.lang, "attachments": body.attachments,
                            "forwarded": body.forwarded, "html_only": body.html_only}  # fmt: skip
-        out.outcome = "created"
+        out.outcome, out.warnings = "created", warnings
         return out, "SSR", fields
