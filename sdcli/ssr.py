@@ -326,34 +326,6 @@ def file_request(
     return store.create("SSR", request_fields(request, received, home, warnings), actor=actor, at=received)
 
 
-def done_at(doc: dict[str, Any], at: datetime | None, now: datetime, home: Path | None = None) -> datetime:
-    """When an SSR's work was done: `at` (--at), else now. Its month (the site's) is the invoice
-    that bills it, so "now" is refused when it falls in another month than the SSR's window or
-    schedule (done on 30 Nov at 23:30, marked done on 1 Dec, was billed in December): the agent
-    says when. A time before the form was received is refused. An SSR that may not be done
-    (cancelled, done) is left to the workflow's refusal."""
-    from sdcli.tickets import workflow
-
-    tz = clock.get_tz(doc.get("timezone"))
-    if doc.get("status") not in workflow("ssr", home)["actions"]["done"]["from"]:
-        return at or now
-
-    def month(value: Any) -> str:
-        return f"{calendars.local(clock.from_iso(value) if isinstance(value, str) else value, tz):%Y-%m}"
-
-    if at is not None:
-        if doc.get("received_at") and at < clock.from_iso(doc["received_at"]):
-            raise InvalidValue("at", clock.iso(calendars.local(at, tz)), "invalid.done_before_received",
-                               received=When(doc["received_at"], doc.get("timezone")))  # fmt: skip
-        return at
-    planned = [doc[k] for k in ("window_start", "window_end", "scheduled_at") if doc.get(k)]
-    if planned and month(now) not in {month(v) for v in planned}:
-        raise RuleViolation("ssr.done_when", id=doc["id"], start=When(doc["window_start"], doc.get("timezone")),
-                            end=When(doc["window_end"], doc.get("timezone")), month=month(now),
-                            suggest=f"{calendars.local(clock.from_iso(doc['window_end']), tz):%d/%m/%Y %H:%M}")  # fmt: skip
-    return now
-
-
 def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:
     """Record that the desk confirmed receipt of an SSR to the customer (its SSR id)."""
     from sdcli.errors import RefusedTransition

@@ -59,6 +59,10 @@ def transition(
             apply(doc)
         if doc.get("scheduled_at") != scheduled:
             within_window(doc)
+            if doc["kind"] == "ssr":
+                from sdcli import ssr_work
+
+                ssr_work.check_schedule(doc, home)
         if doc["kind"] == "incident":
             _follow_clock(doc, status, note or action, home)
         event: dict[str, Any] = {"action": action}

@@ -486,6 +486,26 @@ def test_a_friday_night_window_into_saturday_is_told_not_silently_weekday_work(s
     assert r.exit_code == 0 and "weekend" not in r.stderr.replace("weekday", "")
 
 
+def test_scheduled_into_its_weekend_part_it_is_weekend_work_and_needs_its_notice(sdcli):
+    """Accepted as weekday work by its Friday 23:00 start, then scheduled at Saturday 01:00: that is
+    weekend work, with 64 h of notice where the source asks 5 days. Refused; before midnight is fine."""
+    r = file(sdcli, start="2026-12-04 23:00", end="2026-12-05 03:00", received="2026-12-02 09:00")
+    sid = json.loads(r.stdout)["id"]
+    env = {"SDCLI_NOW": "2026-12-02T10:00:00-03:00"}
+    r = sdcli("ssr", "schedule", sid, "--at", "05/12/2026 01:00", env=env)
+    assert r.exit_code == 1 and r.stderr.startswith(
+        f"Error: {sid} scheduled at 5 Dec 2026 01:00 São Paulo -03"
+    )
+    assert "is weekend work, which needs 5 days of notice, and the form gave 64.0 h" in r.stderr
+    assert sdcli.json("ssr", "show", sid, "--json", env=env)["status"] == "received"
+    doc = sdcli.json("ssr", "schedule", sid, "--at", "04/12/2026 23:30", "--json", env=env)
+    assert doc["status"] == "scheduled" and doc["scheduled_at"] == "2026-12-04T23:30:00-03:00"
+    r = file(sdcli, start="2026-12-04 23:00", end="2026-12-05 03:00", received="2026-11-28 09:00")
+    sid = json.loads(r.stdout)["id"]  # six days ahead: the weekend part has its notice
+    doc = sdcli.json("ssr", "schedule", sid, "--at", "05/12/2026 01:00", "--json", env=env)
+    assert doc["scheduled_at"] == "2026-12-05T01:00:00-03:00"
+
+
 @pytest.mark.parametrize(
     ("received", "end", "weekend_from"),
     [("2026-11-28 09:00", "2026-12-05 03:00", "2026-12-05T00:00:00-03:00"),  # 6 days: both rules met

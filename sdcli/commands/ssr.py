@@ -279,14 +279,14 @@ def done(
 
     Example: sdcli ssr done SSR4 --note "route added"
     """
-    from sdcli import ssr, validate  # deferred: not needed by ssr list/show
+    from sdcli import ssr_work, validate  # deferred: not needed by ssr list/show
 
     doc = app_of(ctx).store().get(ticket_id)
     when = None
     if doc.get("kind") == "ssr":
         tz = clock.get_tz(doc.get("timezone"))
         given = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST) if at else None
-        when = calendars.local(ssr.done_at(doc, given, clock.now(), app_of(ctx).home), tz)
+        when = calendars.local(ssr_work.done_at(doc, given, clock.now(), app_of(ctx).home), tz)
     _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(when or clock.now()))
 
 
