@@ -9,7 +9,7 @@ from typing import Any
 
 from sdcli import calendars, clock
 from sdcli.dates import When
-from sdcli.errors import InvalidValue, RuleViolation
+from sdcli.errors import RuleViolation
 from sdcli.ssr import notice_rules
 
 
@@ -35,9 +35,9 @@ def done_at(doc: dict[str, Any], at: datetime | None, now: datetime, home: Path 
     """When an SSR's work was done: `at` (--at), else now. Its month (the site's) is the invoice
     that bills it, so "now" is refused when it falls in another month than the SSR's window or
     schedule (done on 30 Nov at 23:30, marked done on 1 Dec, was billed in December): the agent
-    says when. A time before the form was received is refused. An SSR that may not be done
-    (cancelled, done) is left to the workflow's refusal."""
-    from sdcli.tickets import workflow
+    says when. A time before the window's start is refused (not_before_window). An SSR that may
+    not be done (cancelled, done) is left to the workflow's refusal."""
+    from sdcli.tickets import not_before_window, workflow
 
     tz = clock.get_tz(doc.get("timezone"))
     if doc.get("status") not in workflow("ssr", home)["actions"]["done"]["from"]:
@@ -47,10 +47,9 @@ def done_at(doc: dict[str, Any], at: datetime | None, now: datetime, home: Path 
         return f"{calendars.local(clock.from_iso(value) if isinstance(value, str) else value, tz):%Y-%m}"
 
     if at is not None:
-        if doc.get("received_at") and at < clock.from_iso(doc["received_at"]):
-            raise InvalidValue("at", clock.iso(calendars.local(at, tz)), "invalid.done_before_received",
-                               received=When(doc["received_at"], doc.get("timezone")))  # fmt: skip
+        not_before_window(doc, at)
         return at
+    not_before_window(doc, now)
     planned = [doc[k] for k in ("window_start", "window_end", "scheduled_at") if doc.get(k)]
     if planned and month(now) not in {month(v) for v in planned}:
         raise RuleViolation("ssr.done_when", id=doc["id"], start=When(doc["window_start"], doc.get("timezone")),

@@ -87,6 +87,16 @@ def within_window(doc: dict[str, Any]) -> None:
                             end=When(end, zone))  # fmt: skip
 
 
+def not_before_window(doc: dict[str, Any], at: datetime) -> None:
+    """Work done (an SSR) or executed (a change) at `at` is not before the window the customer
+    asked for (and accepted): marked done at 10:00 for a window from 22:00 it was recorded as done
+    without a word (the wrong id, or work the customer did not ask for then). RuleViolation."""
+    if doc.get("window_start") and at < clock.from_iso(doc["window_start"]):
+        zone = doc.get("timezone")
+        raise RuleViolation("error.before_window", id=doc["id"], at=When(at, zone),
+                            start=When(doc["window_start"], zone))  # fmt: skip
+
+
 def _follow_clock(doc: dict[str, Any], before: Any, reason: str, home: Path | None) -> None:
     """The SLA clock follows the states (workflow.toml): a move into a paused state pauses it, one
     from a paused state into a running one resumes it (hold and resume do it themselves, with

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import err
-from test_change import CB, PATH, PM, new_change
+from test_change import CB, PATH, PM, new_change, step
 
 import sdcli.ui as ui
 from sdcli import money
@@ -17,14 +17,16 @@ from sdcli.errors import ConfigError, InvalidValue
 @pytest.fixture(autouse=True)
 def no_tty(monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
-    monkeypatch.setenv("SDCLI_NOW", "2026-12-01T10:00:00-05:00")
+    monkeypatch.setenv(
+        "SDCLI_NOW", "2026-12-01T10:00:00-05:00"
+    )  # the change's work: 10 Dec 22:00 to 11 Dec 04:00
 
 
 def executed(sdcli) -> str:
     """A change of a site in Peru, executed: its cost may be informed."""
     cid = new_change(sdcli, "Banco Andino", "--project-manager", PM, "--callback", CB)["id"]
     for action, args in PATH[:4]:
-        sdcli.json("change", action, cid, *args, "--json")
+        step(sdcli, action, cid, args)
     return cid
 
 

@@ -545,8 +545,11 @@ def test_work_done_on_the_30th_marked_done_on_the_1st_is_not_billed_in_the_next_
         in r.stderr
     )
     assert sdcli.json("ssr", "show", sid, "--json", env=morning)["status"] == "scheduled"
-    r = sdcli("ssr", "done", sid, "--at", "19/11/2026 09:00", env=morning)  # before the form arrived: no
-    assert r.exit_code == 1 and "before the SSR was received" in r.stderr
+    r = sdcli("ssr", "done", sid, "--at", "30/11/2026 21:00", env=morning)  # before its window: no
+    assert r.exit_code == 1 and "was requested for a window from 30 Nov 2026 22:00 Lima -05" in r.stderr
+    assert "30 Nov 2026 21:00 Lima -05" in r.stderr and "is before it" in r.stderr
+    r = sdcli("ssr", "done", sid, env={"SDCLI_NOW": "2026-11-30T10:00:00-05:00"})  # nor now, before it
+    assert r.exit_code == 1 and "is before it" in r.stderr
     r = sdcli("ssr", "done", sid, "--at", "02/12/2026 09:00", env=morning)
     assert r.exit_code == 1 and "future" in r.stderr
     doc = sdcli.json("ssr", "done", sid, "--at", "30/11/2026 23:30", "--json", env=morning)

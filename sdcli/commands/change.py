@@ -216,13 +216,33 @@ def execute(
     ctx: typer.Context,
     ticket_id: str = IDARG,
     note: str | None = typer.Option(None, "--note"),
+    at: str | None = typer.Option(None, "--at", help="When the work was done (default now; site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Record that the scheduled work was executed (refused before acceptance).
+    """Record that the scheduled work was executed (refused before acceptance, or before its window).
 
     Example: sdcli change execute CHG3 --note "rack moved, links up"
     """
-    _move(ctx, ticket_id, "execute", as_json, note=note, executed_at=clock.iso(clock.now()))
+    from sdcli import validate  # deferred: not needed by change list/show
+    from sdcli.model import parse_id
+    from sdcli.tickets import not_before_window
+
+    doc = (
+        app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "CHG" else {}
+    )  # else refused as such
+    tz = clock.get_tz(doc.get("timezone"))
+    when = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST) if at else clock.now()
+    if doc.get("status") == "scheduled":  # else the workflow's refusal
+        not_before_window(doc, when)
+    _move(
+        ctx,
+        ticket_id,
+        "execute",
+        as_json,
+        note=note,
+        executed_at=clock.iso(when.astimezone(tz) if tz else when),
+    )
 
 
 @app.command("cost")

@@ -280,8 +280,11 @@ def done(
     Example: sdcli ssr done SSR4 --note "route added"
     """
     from sdcli import ssr_work, validate  # deferred: not needed by ssr list/show
+    from sdcli.model import parse_id
 
-    doc = app_of(ctx).store().get(ticket_id)
+    doc = (
+        app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "SSR" else {}
+    )  # else refused as such
     when = None
     if doc.get("kind") == "ssr":
         tz = clock.get_tz(doc.get("timezone"))
