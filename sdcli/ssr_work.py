@@ -56,3 +56,16 @@ def done_at(doc: dict[str, Any], at: datetime | None, now: datetime, home: Path 
                             end=When(doc["window_end"], doc.get("timezone")), month=month(now),
                             suggest=f"{calendars.local(clock.from_iso(doc['window_end']), tz):%d/%m/%Y %H:%M}")  # fmt: skip
     return now
+
+
+def check_start_ahead(doc: dict[str, Any], now: datetime) -> None:
+    """Scheduled without --at, an SSR is scheduled at its requested start: refused once that start
+    has passed (a window that ended on 30 Nov was "scheduled" on 5 Dec without a word). Inside
+    the window, --at names a time still ahead; after it, another window is a new request."""
+    if not (doc.get("window_start") and doc.get("window_end")) or now < clock.from_iso(doc["window_start"]):
+        return
+    zone = doc.get("timezone")
+    key = "ssr.schedule_started" if now < clock.from_iso(doc["window_end"]) else "ssr.schedule_ended"
+    raise RuleViolation(
+        key, id=doc["id"], start=When(doc["window_start"], zone), end=When(doc["window_end"], zone)
+    )

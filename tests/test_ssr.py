@@ -194,7 +194,7 @@ def test_states_and_invoice(sdcli, home):
     )
     ids = [__import__("json").loads(r.stdout)["id"] for r in ids]
     for i, sid in enumerate(ids):
-        sdcli.json("ssr", "schedule", sid, "--json")
+        sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-02T09:00:00-03:00"})
         if i < 3:
             sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": f"2026-11-{20 + i}T12:00:00-03:00"})
     sdcli.json("ssr", "cancel", ids[3], "--json")
@@ -404,7 +404,7 @@ def test_invoice_lines_in_the_order_of_their_instants(sdcli):
                 ).stdout
             )["id"]
         )
-        sdcli.json("ssr", "schedule", ids[-1], "--json")
+        sdcli.json("ssr", "schedule", ids[-1], "--json", env=arrived("2026-11-01 09:05"))
         sdcli.json("ssr", "done", ids[-1], "--json", env={"SDCLI_NOW": done})
     (acme,) = sdcli.json("ssr", "invoice", "--month", "2026-11", "--json")["customers"]
     assert [ln["id"] for ln in acme["lines"]] == ids
@@ -452,7 +452,7 @@ def test_an_invoice_line_is_dated_in_the_sites_zone_the_month_it_is_billed_in(sd
         file(sdcli, form=in_country("PE"), received="2026-12-01 09:00", start="2026-12-14 09:00",
              end="2026-12-14 10:00").stdout
     )["id"]  # fmt: skip
-    sdcli.json("ssr", "schedule", sid, "--json")
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-12-01T09:05:00-05:00"})
     sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": "2027-01-01T04:30:00+00:00"})
     (acme,) = sdcli.json("ssr", "invoice", "--month", "2026-12", "--json")["customers"]
     assert [ln["done_at"] for ln in acme["lines"]] == ["2026-12-31T23:30:00-05:00"]
@@ -576,3 +576,24 @@ def test_marked_done_now_in_the_windows_month_or_said_so(sdcli):
     sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
     doc = sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": "2026-11-30T23:40:00-05:00"})
     assert doc["done_at"] == "2026-11-30T23:40:00-05:00"  # the same month: now, as before
+
+
+def test_scheduling_at_a_requested_start_that_has_passed_is_refused(sdcli):
+    """`ssr schedule` without --at schedules the requested start: on 5 Dec an SSR whose window ended on
+    30 Nov became "scheduled" without a word. Refused now; inside the window --at names a time ahead."""
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    r = sdcli("ssr", "schedule", sid, env={"SDCLI_NOW": "2026-12-05T10:00:00-05:00"})
+    assert (
+        r.exit_code == 1
+        and "to 30 Nov 2026 23:30 Lima -05" in r.stderr
+        and "which is over: it cannot be" in r.stderr
+    )
+    during = {"SDCLI_NOW": "2026-11-30T22:30:00-05:00"}
+    r = sdcli("ssr", "schedule", sid, env=during)
+    assert r.exit_code == 1 and "which has begun: schedule it at a time still ahead" in r.stderr
+    assert sdcli.json("ssr", "show", sid, "--json", env=during)["status"] == "received"
+    doc = sdcli.json("ssr", "schedule", sid, "--at", "30/11/2026 23:00", "--json", env=during)
+    assert doc["status"] == "scheduled" and doc["scheduled_at"] == "2026-11-30T23:00:00-05:00"

@@ -253,6 +253,15 @@ def schedule(
 
     Example: sdcli ssr schedule SSR4
     """
+    if not at:
+        from sdcli import ssr_work  # deferred: not needed by ssr list/show
+        from sdcli.model import parse_id
+
+        doc = (
+            app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "SSR" else {}
+        )  # else refused as such
+        if doc.get("status") == "received":  # scheduled at its requested start
+            ssr_work.check_start_ahead(doc, clock.now())
     _move(
         ctx,
         ticket_id,
