@@ -28,6 +28,22 @@ FLAGS = {"customer": "--customer", "site": "--site", "type": "--type", "descript
          "timezone": "--tz"}  # fmt: skip
 
 
+#: the keys a change request's JSON (--from-file) may hold
+FORM_KEYS = (*REQUIRED, "country", "timezone", "project_manager", "callback_contacts")
+
+
+def refuse_unknown_keys(raw: dict[str, Any]) -> None:
+    """A key of a request's JSON that no field reads is refused, never dropped (a "cost" given
+    with the request was left out without a word)."""
+    unknown = sorted(k for k in raw if k not in FORM_KEYS)
+    if unknown:
+        k = unknown[0]
+        reason = (
+            "invalid.cost_not_from_form" if k in ("cost", "amount", "currency") else "invalid.not_a_form_key"
+        )
+        raise InvalidValue(k, raw[k], reason, known=", ".join(FORM_KEYS))
+
+
 def types(home: Path | None = None) -> list[dict[str, str]]:
     return list(load_data("change", home)["type"])
 

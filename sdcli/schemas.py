@@ -292,6 +292,29 @@ def _countries() -> Shape:
     )  # fmt: skip
 
 
+def _currencies() -> Shape:
+    """currencies.toml: ISO 4217 codes and names, the words agents write for them, and the
+    currency of each country; every word and country names a listed code."""
+    code = Check(Text(limit=3), lambda k: None if len(k) == 3 and k.isascii() and k.isalpha() and k.isupper()
+                 else "expected a three-letter ISO 4217 code in capitals", what="a currency code")  # fmt: skip
+    country = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else "expected a two-letter ISO code in capitals",
+                    what="a country code")  # fmt: skip
+
+    def listed(data: dict[str, Any], path: str) -> None:
+        for part in ("words", "countries"):
+            for key, value in (data.get(part) or {}).items():
+                for c in [value] if isinstance(value, str) else value:
+                    if c not in data["codes"]:
+                        raise ShapeError(key_path(key_path(path, part), key), f"{c} is not one of the codes")
+
+    return Table(
+        {"codes": map_of(Text(limit=200), keys=code, min=1),
+         "words": map_of(OneOf((code, ListOf(code, min=2)), what="a code or a list of codes"), keys=Text(limit=20)),
+         "countries": map_of(code, keys=country)},
+        required=["codes"], then=listed,
+    )  # fmt: skip
+
+
 def _localized(limit: int = 500) -> OneOf:
     """A text of the desk's data: one text, or a table of texts per language (es, en, pt)."""
     return OneOf((Text(limit=limit), _langs()), what="a text or a table of texts per language (es, en, pt)")
@@ -335,7 +358,7 @@ def _mapping() -> Shape:
 SCHEMAS: dict[str, Callable[[], Shape]] = {
     "questionnaire": _questionnaire, "incident": _incident, "severity": _severity, "classification": _classification,
     "escalation": _escalation, "workflow": _workflow, "ssr": _ssr, "change": _change,
-    "countries": _countries, "contracts": _contracts, "config": _settings, MAPPING: _mapping,
+    "countries": _countries, "currencies": _currencies, "contracts": _contracts, "config": _settings, MAPPING: _mapping,
     **{f"messages-{lang}": catalogue(lang) for lang in ("es", "en", "pt")}, "help-es": reference, "help-pt": reference,
 }  # fmt: skip
 

@@ -1,11 +1,9 @@
-"""Simple Service Requests: catalogue, the lead-time rule, pricing, the monthly invoice. No CLI imports."""
+"""Simple Service Requests: catalogue, the lead-time rule, pricing (the monthly invoice: invoices.py). No CLI imports."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -52,10 +50,32 @@ class Verdict:
     notice: timedelta  # notice as the rule counts it
     earliest: datetime  # the earliest start that would be accepted, in the site's zone
     zone: str | None = None
+    #: a weekday start whose window runs into the weekend: when it does, the notice until then,
+    #: and the notice the weekend rule asks (the source does not say which rule such a window follows)
+    weekend_from: datetime | None = None
+    weekend_notice: timedelta | None = None
+    weekend_need: timedelta | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"accepted": self.accepted, "rule": str(self.rule), "notice_hours": round(self.notice.total_seconds() / 3600, 2),
-                "earliest": clock.iso(self.earliest)}  # fmt: skip
+                "earliest": clock.iso(self.earliest), **self.weekend_fields()}  # fmt: skip
+
+    def weekend_fields(self) -> dict[str, Any]:
+        """What is stored of a window's weekend part: when it begins, and the notice until then."""
+        if self.weekend_from is None or self.weekend_notice is None:
+            return {}
+        return {"weekend_from": clock.iso(calendars.local(self.weekend_from, clock.get_tz(self.zone))),
+                "weekend_notice_hours": round(self.weekend_notice / timedelta(hours=1), 2)}  # fmt: skip
+
+    def caveat(self) -> Message | None:
+        """Accepted by the weekday rule while its weekend part has less notice than the weekend
+        rule asks: said, never silently decided (the agent confirms that part with the customer)."""
+        if not self.accepted or self.weekend_from is None or self.weekend_notice is None:
+            return None
+        if self.weekend_need is None or self.weekend_notice >= self.weekend_need:
+            return None
+        return Message("ssr.weekend_part", at=When(self.weekend_from, self.zone),
+                       hours=f"{self.weekend_notice / timedelta(hours=1):.1f}", days=f"{self.weekend_need / timedelta(days=1):g}")  # fmt: skip
 
     def refusal(self) -> Message:
         """ "refused: " and the shortfall (what a form read from an e-mail is refused for: its
@@ -83,13 +103,16 @@ def notice_rules(home: Path | None = None) -> tuple[timedelta, timedelta]:
 
 
 def check_lead_time(
-    received: datetime, start: datetime, country: str, tz: Any, home: Path | None = None
-) -> Verdict:
+    received: datetime, start: datetime, country: str, tz: Any, home: Path | None = None,
+    end: datetime | None = None,
+) -> Verdict:  # fmt: skip
     """The source's lead-time rule, on instants (README: Simple Service Requests).
 
     A start on a Saturday or Sunday (the site's local date) needs 5 days of real time since
     receipt; a start on any other day, public holidays included, needs 48 hours counted over
     the site country's business days (whole days, Monday to Friday, not public holidays).
+    A weekday start whose window (to `end`) runs into the weekend is judged by its start, and the
+    verdict keeps the notice its weekend part had (Verdict.caveat: the source leaves it open).
     """
     need, need_weekend = notice_rules(home)
     days = calendars.business_days(tz, country)
@@ -106,29 +129,69 @@ def check_lead_time(
         notice = days.elapsed(received, start)
         ok = notice >= need
         rule = Message("ssr.rule_weekday", hours=f"{need / timedelta(hours=1):g}")
-    return Verdict(ok, rule, notice, calendars.local(earliest, tz), getattr(tz, "key", None))
+    verdict = Verdict(ok, rule, notice, calendars.local(earliest, tz), getattr(tz, "key", None))
+    weekend = days.first_on(start, calendars.WEEKEND)
+    if end is not None and start < weekend < calendars.instant(end):
+        verdict.weekend_from, verdict.weekend_notice, verdict.weekend_need = (
+            weekend,
+            weekend - received,
+            need_weekend,
+        )
+    return verdict
 
 
 # --------------------------------------------------------------------------- requests
 
 
-def price_for(home: Path | None, customer: str, cat: dict[str, Any]) -> dict[str, Any]:
-    price = dict(cat["price"])
-    if home is not None and (home / "contracts.toml").is_file():
-        for p in load_data("contracts", home).get("ssr_price", []):
-            if p.get("category") == cat["value"] and name_key(p.get("customer")) == name_key(customer):
-                price = {"amount": float(p["amount"]), "currency": p.get("currency", price["currency"])}
-    return {"amount": float(price["amount"]), "currency": str(price["currency"]).upper()}
+def price_for(
+    home: Path | None, customer: str, cat: dict[str, Any], warnings: list[Any] | None = None
+) -> dict[str, Any]:
+    """The customer's price of a category (contracts.toml's [[ssr_price]], else the catalogue's),
+    its currency an ISO 4217 code (a desk file naming another is refused, naming the key). A
+    contract's price without a currency keeps meaning what it always did, the catalogue's
+    currency, and `warnings` says so (a Brazilian customer's 45.50 was priced in USD without a word);
+    two prices of one customer and category are refused, naming both."""
+    from sdcli import money
+
+    values = [c["value"] for c in catalogue(home)["category"]]
+    where = f"ssr.toml: category[{values.index(cat['value'])}].price.currency"
+    price = {
+        "amount": float(cat["price"]["amount"]),
+        "currency": money.configured(cat["price"]["currency"], where, home),
+    }
+    if home is None or not (home / "contracts.toml").is_file():
+        return price
+    path = home / "contracts.toml"
+    found = [(i, p) for i, p in enumerate(load_data("contracts", home).get("ssr_price", []))
+             if p.get("category") == cat["value"] and name_key(p.get("customer")) == name_key(customer)]  # fmt: skip
+    if len(found) > 1:
+        raise ConfigError("error.ssr_price_twice", path=str(path), first=found[0][0], second=found[1][0],
+                          customer=customer, category=cat["value"])  # fmt: skip
+    if not found:
+        return price
+    i, p = found[0]
+    if "currency" in p:
+        return {
+            "amount": float(p["amount"]),
+            "currency": money.configured(p["currency"], f"{path}: ssr_price[{i}].currency", home),
+        }
+    if warnings is not None:
+        warnings.append(
+            Message("note.price_without_currency", path=str(path), i=i, currency=price["currency"])
+        )
+    return {"amount": float(p["amount"]), "currency": price["currency"]}
 
 
 def check_request(
     raw: dict[str, Any], home: Path | None, *, tz_name: str | None = None, dayfirst: bool | None = None,
     notes: list[Any] | None = None, directory: list[dict[str, Any]] | None = None, now: datetime | None = None,
+    warnings: list[Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
     """Every field of the form is required; all missing ones are named at once. The window is read
     in the site's zone (--tz, the directory's site, else its country's only zone: a country with
     several needs it named) and must not be in the past (`now`: its words, "mañana 09:00", are
-    read against it; an e-mail's receipt, else the clock)."""
+    read against it; an e-mail's receipt, else the clock). `warnings` gets what the agent must be
+    told even in a script (--json): a contract's price taken in the catalogue's currency."""
     from sdcli import sites
 
     cat = category(home, raw["category"]) if raw.get("category") else None
@@ -159,8 +222,26 @@ def check_request(
     _check_details(problems, out["details"], details, extra_fields, cat["value"])
     problems.raise_all()
     validate.window(out["window_start"], out["window_end"], notes=notes)
-    out["price"] = price_for(home, out["customer"], cat)
+    out["price"] = price_for(home, out["customer"], cat, warnings)
     return out
+
+
+#: the keys an SSR form's JSON (--from-file) may hold
+FORM_KEYS = (*COMMON, "details", "timezone", "received_at")
+
+
+def refuse_unknown_keys(raw: dict[str, Any]) -> None:
+    """A key of a form's JSON that no field reads is refused, never dropped: a "price" of 500
+    BRL was left out and the catalogue's 60 USD stored in its place."""
+    unknown = sorted(k for k in raw if k not in FORM_KEYS)
+    if unknown:
+        k = unknown[0]
+        reason = (
+            "invalid.price_not_from_form"
+            if k in ("price", "amount", "currency")
+            else "invalid.not_a_form_key"
+        )
+        raise InvalidValue(k, raw[k], reason, known=", ".join(FORM_KEYS))
 
 
 def _placed(
@@ -216,25 +297,33 @@ def _check_details(
         )
 
 
-def request_fields(request: dict[str, Any], received: datetime, home: Path | None = None) -> dict[str, Any]:
+def request_fields(
+    request: dict[str, Any], received: datetime, home: Path | None = None, warnings: list[Any] | None = None
+) -> dict[str, Any]:
     """The stored SSR of a checked request received at `received`; RuleViolation when the lead
-    time (counted from its receipt) refuses it."""
+    time (counted from its receipt) refuses it. A weekend part with less notice than the weekend
+    rule asks goes to `warnings` (and its notice is stored: weekend_from, weekend_notice_hours)."""
     tz = clock.get_tz(request.get("timezone"))
-    verdict = check_lead_time(received, clock.from_iso(request["window_start"]), request["country"], tz, home)
+    verdict = check_lead_time(received, clock.from_iso(request["window_start"]), request["country"], tz, home,
+                              end=clock.from_iso(request["window_end"]))  # fmt: skip
     if not verdict.accepted:
         raise RuleViolation(verdict.refusal())
+    if warnings is not None and verdict.caveat() is not None:
+        warnings.append(verdict.caveat())
     return {
         **request,
         "status": states.flow("ssr", home).initial,
         "received_at": clock.iso(received),
         "notice_hours": round(verdict.notice.total_seconds() / 3600, 2),
+        **verdict.weekend_fields(),
     }
 
 
 def file_request(
-    store: Any, request: dict[str, Any], received: datetime, *, actor: str, home: Path | None = None
-) -> dict[str, Any]:
-    return store.create("SSR", request_fields(request, received, home), actor=actor, at=received)
+    store: Any, request: dict[str, Any], received: datetime, *, actor: str, home: Path | None = None,
+    warnings: list[Any] | None = None,
+) -> dict[str, Any]:  # fmt: skip
+    return store.create("SSR", request_fields(request, received, home, warnings), actor=actor, at=received)
 
 
 def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:
@@ -272,46 +361,3 @@ def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> st
             price=price,
         )
     )
-
-
-# --------------------------------------------------------------------------- invoice
-
-
-def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None) -> dict[str, Any]:
-    """Billable SSRs (done in the month, never cancelled) per customer, with totals per currency.
-    A customer written with other case or accents is the same customer (named as most of its
-    SSRs write it). The month and each line's done_at are the site's: done on 31 Dec 23:30 in
-    Lima is December's, and its line says so (not 2027-01-01T04:30:00+00:00)."""
-    try:
-        year, mon = (int(x) for x in month.split("-"))
-        first = date(year, mon, 1)
-    except (ValueError, OverflowError):
-        raise InvalidValue("month", month, "invalid.month") from None
-    out: dict[str, Any] = {"month": f"{first:%Y-%m}", "customers": []}
-    by_customer: dict[str, list[dict[str, Any]]] = {}
-    for d in docs:
-        if d.get("kind") != "ssr" or d.get("status") != "done" or not d.get("done_at"):
-            continue
-        done = clock.from_iso(d["done_at"])
-        tz = clock.get_tz(d.get("timezone"))
-        local = done.astimezone(tz) if tz else done
-        if (local.year, local.month) != (first.year, first.month):
-            continue
-        if customer and name_key(d["customer"]) != name_key(customer):
-            continue
-        by_customer.setdefault(name_key(d["customer"]), []).append({**d, "done_at": clock.iso(local)})
-    for key in sorted(by_customer):
-        spellings = Counter(d["customer"] for d in by_customer[key])
-        name = min(spellings, key=lambda s: (-spellings[s], s))  # the spelling most of them use
-        lines = []
-        totals: dict[str, Decimal] = {}
-        for d in sorted(by_customer[key], key=lambda x: clock.from_iso(x["done_at"])):
-            amount = Decimal(str(d["price"]["amount"])).quantize(Decimal("0.01"))
-            cur = d["price"]["currency"]
-            totals[cur] = totals.get(cur, Decimal("0")) + amount
-            lines.append({"id": d["id"], "category": d["category"], "site": d["site"], "done_at": d["done_at"],
-                          "amount": float(amount), "currency": cur})  # fmt: skip
-        out["customers"].append(
-            {"customer": name, "lines": lines, "totals": {c: float(v) for c, v in sorted(totals.items())}}
-        )
-    return out

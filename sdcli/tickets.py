@@ -59,6 +59,10 @@ def transition(
             apply(doc)
         if doc.get("scheduled_at") != scheduled:
             within_window(doc)
+            if doc["kind"] == "ssr":
+                from sdcli import ssr_work
+
+                ssr_work.check_schedule(doc, home)
         if doc["kind"] == "incident":
             _follow_clock(doc, status, note or action, home)
         event: dict[str, Any] = {"action": action}
@@ -81,6 +85,16 @@ def within_window(doc: dict[str, Any]) -> None:
         zone = doc.get("timezone")
         raise RuleViolation("error.outside_window", id=doc["id"], at=When(at, zone), start=When(start, zone),
                             end=When(end, zone))  # fmt: skip
+
+
+def not_before_window(doc: dict[str, Any], at: datetime) -> None:
+    """Work done (an SSR) or executed (a change) at `at` is not before the window the customer
+    asked for (and accepted): marked done at 10:00 for a window from 22:00 it was recorded as done
+    without a word (the wrong id, or work the customer did not ask for then). RuleViolation."""
+    if doc.get("window_start") and at < clock.from_iso(doc["window_start"]):
+        zone = doc.get("timezone")
+        raise RuleViolation("error.before_window", id=doc["id"], at=When(at, zone),
+                            start=When(doc["window_start"], zone))  # fmt: skip
 
 
 def _follow_clock(doc: dict[str, Any], before: Any, reason: str, home: Path | None) -> None:

@@ -80,12 +80,20 @@ def test_missing_fields_named_at_once(sdcli, home, store):
 PATH = [("send", []), ("accept", ["--by", "Rosa Quispe"]), ("schedule", ["--at", "2026-12-10 22:00"]),
         ("execute", ["--note", "done"]), ("cost", ["--amount", "1200", "--currency", "usd"]), ("close", [])]  # fmt: skip
 STATE_AFTER = ["awaiting-acceptance", "accepted", "scheduled", "executed", "costed", "closed"]
+#: the work is executed inside its window (from 10 Dec 22:00), then costed and closed
+AFTER = {"SDCLI_NOW": "2026-12-10T23:00:00-05:00"}
+
+
+def step(sdcli, action: str, cid: str, args: list[str]) -> dict:
+    return sdcli.json(
+        "change", action, cid, *args, "--json", env=AFTER if action in ("execute", "cost", "close") else None
+    )
 
 
 def test_every_allowed_transition_in_history(sdcli):
     cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for (action, args), state in zip(PATH, STATE_AFTER, strict=True):
-        doc = sdcli.json("change", action, cid, *args, "--json")
+        doc = step(sdcli, action, cid, args)
         assert doc["status"] == state, action
     assert (
         doc["cost"] == {"amount": 1200.0, "currency": "USD"} and doc["accepted_by"]["name"] == "Rosa Quispe"
@@ -112,7 +120,7 @@ def test_every_allowed_transition_in_history(sdcli):
     ):
         cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
         for a, args in PATH[: from_path - 1]:
-            sdcli.json("change", a, cid, *args, "--json")
+            step(sdcli, a, cid, args)
         args = ["--reason", "no budget"]
         doc = sdcli.json("change", action, cid, *args, "--json")
         assert doc["status"] == ("rejected" if action == "reject" else "cancelled")
@@ -148,7 +156,7 @@ FORBIDDEN = [
 def test_each_forbidden_transition_is_refused(sdcli, done, refused, part):
     cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
     for a, args in PATH[: done - 1]:
-        sdcli.json("change", a, cid, *args, "--json")
+        step(sdcli, a, cid, args)
     before = sdcli.json("change", "show", cid, "--json")
     r = sdcli("change", refused[0], cid, *refused[1])
     assert r.exit_code == 1 and part in r.stderr, r.stderr
@@ -271,3 +279,23 @@ def test_without_any_customer_contact_the_refusal_says_how_to_add_one(sdcli):
     cid = to_awaiting(sdcli)
     r = sdcli("change", "accept", cid, "--by", "Rosa Quispe")
     assert r.exit_code == 1 and "--callback" in r.stderr and "--contact" in r.stderr
+
+
+def test_executed_before_its_window_is_refused_and_said_when_with_at(sdcli):
+    """Marked executed on 1 Dec at 10:00 for work accepted for 10 Dec 22:00: it was stored as
+    executed nine days early without a word (another change's id, or work the customer did not ask
+    for then). Refused; --at says when it was done, inside or after the window."""
+    cid = new_change(sdcli, "A", "--project-manager", PM, "--callback", CB)["id"]
+    for a, args in PATH[:3]:
+        step(sdcli, a, cid, args)
+    r = sdcli("change", "execute", cid)
+    assert r.exit_code == 1 and r.stderr.startswith(
+        f"Error: {cid} was requested for a window from 10 Dec 2026 22:00"
+    )
+    assert "1 Dec 2026 10:00 Lima -05" in r.stderr and "say when with --at" in r.stderr
+    assert sdcli.json("change", "show", cid, "--json")["status"] == "scheduled"
+    morning = {"SDCLI_NOW": "2026-12-11T09:00:00-05:00"}
+    r = sdcli("change", "execute", cid, "--at", "10/12/2026 21:00", env=morning)
+    assert r.exit_code == 1 and "is before it" in r.stderr
+    doc = sdcli.json("change", "execute", cid, "--at", "11/12/2026 03:30", "--json", env=morning)
+    assert doc["status"] == "executed" and doc["executed_at"] == "2026-12-11T03:30:00-05:00"

@@ -83,7 +83,7 @@ def test_every_packaged_data_file_has_a_schema_and_passes_it():
     from sdcli import config
 
     assert set(PACKAGED) == {"questionnaire", "severity", "classification", "escalation", "workflow", "ssr",
-                             "change", "countries", "incident", "messages-es", "messages-en", "messages-pt",
+                             "change", "countries", "currencies", "incident", "messages-es", "messages-en", "messages-pt",
                              "preset-servicenow", "help-es", "help-pt"}  # fmt: skip
     for name in PACKAGED:
         assert config.packaged(name) == packaged(name), name

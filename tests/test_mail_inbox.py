@@ -67,7 +67,8 @@ def test_the_summary_names_what_each_message_became_and_json_says_the_same(sdcli
         "not_questionnaire",
     ]
     assert report["messages"][1] == {"source": paths[1], "outcome": "duplicate", "kind": "incident", "id": "INC2",
-                                     "message_id": "<b@x.pe>", "missing": [], "lang": "es", "reason": None}  # fmt: skip
+                                     "message_id": "<b@x.pe>", "missing": [], "lang": "es", "reason": None,
+                                     "warnings": []}  # fmt: skip
     assert report["counts"] == {"duplicate": 3, "not_questionnaire": 1}
 
 
@@ -436,3 +437,22 @@ def test_a_signature_phone_with_an_extension_is_not_stored_as_the_switchboard_al
     (m,) = sdcli.json("inbox", str(tmp_path / "m.eml"), "--json", env=NOW)["messages"]
     doc = sdcli.json("show", m["id"], "--json")
     assert "+5114117000" not in [c.get("phone") for c in doc.get("callback_contacts") or []], doc
+
+
+def test_an_emailed_ssr_whose_window_runs_into_the_weekend_is_said_with_its_line(sdcli, tmp_path):
+    """Monday's form for Friday 23:00 to Saturday 02:00 in Lima: weekday work by its start (110 h of
+    notice), its Saturday part with 111 h where weekend work needs 5 days: filed, and said."""
+    form = {"Solicitante": "Ana Díaz <ana.diaz@andinatel.com.pe> +51 1 411 7000", "Cliente": "Andina Telecom",
+            "Sitio": "Lima", "País": "PE", "Categoría": "Respaldo de configuración", "Device": "rtr-lima-01",
+            "Inicio": "06/03/2026 23:00", "Fin": "07/03/2026 02:00", "Descripción": "respaldo"}  # fmt: skip
+    (tmp_path / "ssr.eml").write_bytes(questionnaire(form, mid="<wk@x.pe>"))
+    r = sdcli("inbox", str(tmp_path / "ssr.eml"), "--json", env=NOW)
+    assert r.exit_code == 0, r.output
+    (m,) = json.loads(r.stdout)["messages"]
+    assert m["outcome"] == "created" and m["id"] == "SSR1"
+    assert len(m["warnings"]) == 1 and "that part had 111.0 h of notice" in m["warnings"][0]
+    assert "Warning: SSR1: the window runs into the weekend on 7 Mar 2026 00:00 Lima -05" in err(r)
+    doc = sdcli.json("show", "SSR1", "--json")
+    assert doc["weekend_from"] == "2026-03-07T00:00:00-05:00" and doc["weekend_notice_hours"] == 111.0
+    r = sdcli("inbox", str(tmp_path / "ssr.eml"), env=NOW)  # read again: a duplicate, nothing to say
+    assert r.exit_code == 0 and "duplicate of SSR1" in r.stdout and "Warning" not in err(r)

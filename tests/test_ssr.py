@@ -194,7 +194,7 @@ def test_states_and_invoice(sdcli, home):
     )
     ids = [__import__("json").loads(r.stdout)["id"] for r in ids]
     for i, sid in enumerate(ids):
-        sdcli.json("ssr", "schedule", sid, "--json")
+        sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-02T09:00:00-03:00"})
         if i < 3:
             sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": f"2026-11-{20 + i}T12:00:00-03:00"})
     sdcli.json("ssr", "cancel", ids[3], "--json")
@@ -404,14 +404,14 @@ def test_invoice_lines_in_the_order_of_their_instants(sdcli):
                 ).stdout
             )["id"]
         )
-        sdcli.json("ssr", "schedule", ids[-1], "--json")
+        sdcli.json("ssr", "schedule", ids[-1], "--json", env=arrived("2026-11-01 09:05"))
         sdcli.json("ssr", "done", ids[-1], "--json", env={"SDCLI_NOW": done})
     (acme,) = sdcli.json("ssr", "invoice", "--month", "2026-11", "--json")["customers"]
     assert [ln["id"] for ln in acme["lines"]] == ids
 
 
 def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the_invoice(home):
-    from sdcli import ssr
+    from sdcli import invoices, ssr
 
     home.mkdir(parents=True, exist_ok=True)
     (home / "contracts.toml").write_text(
@@ -423,7 +423,7 @@ def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the
     docs = [{"kind": "ssr", "status": "done", "done_at": f"2026-12-0{i + 1}T12:00:00-05:00", "timezone": "America/Lima",
              "customer": name, "id": f"SSR{i + 1}", "category": "dns_change", "site": "Lima",
              "price": ssr.price_for(home, name, cat)} for i, name in enumerate(spellings)]  # fmt: skip
-    (one,) = ssr.invoice(docs, "2026-12")["customers"]
+    (one,) = invoices.invoice(docs, "2026-12")["customers"]
     assert one["customer"] == "Telefónica del Perú" and [ln["id"] for ln in one["lines"]] == [
         "SSR1",
         "SSR2",
@@ -431,7 +431,7 @@ def test_a_customer_written_with_other_accents_is_one_customer_in_prices_and_the
         "SSR4",
     ]
     assert one["totals"] == {"USD": 0.0}
-    (asked,) = ssr.invoice(docs, "2026-12", customer="telefonica del peru")["customers"]
+    (asked,) = invoices.invoice(docs, "2026-12", customer="telefonica del peru")["customers"]
     assert len(asked["lines"]) == 4
 
 
@@ -452,10 +452,148 @@ def test_an_invoice_line_is_dated_in_the_sites_zone_the_month_it_is_billed_in(sd
         file(sdcli, form=in_country("PE"), received="2026-12-01 09:00", start="2026-12-14 09:00",
              end="2026-12-14 10:00").stdout
     )["id"]  # fmt: skip
-    sdcli.json("ssr", "schedule", sid, "--json")
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-12-01T09:05:00-05:00"})
     sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": "2027-01-01T04:30:00+00:00"})
     (acme,) = sdcli.json("ssr", "invoice", "--month", "2026-12", "--json")["customers"]
     assert [ln["done_at"] for ln in acme["lines"]] == ["2026-12-31T23:30:00-05:00"]
     rows = list(csv.DictReader(sdcli("ssr", "invoice", "--month", "2026-12", "--csv").stdout.splitlines()))
     assert [r["done_at"] for r in rows] == ["2026-12-31T23:30:00-05:00"]
     assert sdcli.json("ssr", "invoice", "--month", "2027-01", "--json")["customers"] == []
+
+
+# --------------------------------------------------------------------------- a weekday window running into the weekend
+
+
+def test_a_friday_night_window_into_saturday_is_told_not_silently_weekday_work(sdcli):
+    """The source asks 5 days for "servicios de fin de semana" and 48 business hours otherwise, and
+    does not say which a window from Friday 23:00 into Saturday follows: it is judged by its start,
+    as before, and the weekend part's notice is said (stderr, --json too) and stored."""
+    r = file(sdcli, start="2026-12-04 23:00", end="2026-12-05 03:00", received="2026-12-02 09:00")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["notice_hours"] == 62.0 and doc["weekend_from"] == "2026-12-05T00:00:00-03:00"
+    assert doc["weekend_notice_hours"] == 63.0
+    assert "Warning: the window runs into the weekend on 5 Dec 2026 00:00 São Paulo -03" in r.stderr
+    assert "that part had 63.0 h of notice, and weekend work needs 5 days" in r.stderr
+    assert "judged by its start" in r.stderr
+    check = ["ssr", "check", "--country", "BR", "--tz", "America/Sao_Paulo", "--received-at", "2026-12-02 09:00",
+             "--start", "2026-12-04 23:00"]  # fmt: skip
+    env = arrived("2026-12-02 09:00")
+    r = sdcli(*check, "--end", "2026-12-05 03:00", "--json", env=env)
+    assert r.exit_code == 0 and json.loads(r.stdout)["weekend_notice_hours"] == 63.0
+    assert "runs into the weekend" in r.stderr
+    r = sdcli(*check, env=env)  # without its end, the start alone: as before
+    assert r.exit_code == 0 and "weekend" not in r.stderr.replace("weekday", "")
+
+
+def test_scheduled_into_its_weekend_part_it_is_weekend_work_and_needs_its_notice(sdcli):
+    """Accepted as weekday work by its Friday 23:00 start, then scheduled at Saturday 01:00: that is
+    weekend work, with 64 h of notice where the source asks 5 days. Refused; before midnight is fine."""
+    r = file(sdcli, start="2026-12-04 23:00", end="2026-12-05 03:00", received="2026-12-02 09:00")
+    sid = json.loads(r.stdout)["id"]
+    env = {"SDCLI_NOW": "2026-12-02T10:00:00-03:00"}
+    r = sdcli("ssr", "schedule", sid, "--at", "05/12/2026 01:00", env=env)
+    assert r.exit_code == 1 and r.stderr.startswith(
+        f"Error: {sid} scheduled at 5 Dec 2026 01:00 São Paulo -03"
+    )
+    assert "is weekend work, which needs 5 days of notice, and the form gave 64.0 h" in r.stderr
+    assert sdcli.json("ssr", "show", sid, "--json", env=env)["status"] == "received"
+    doc = sdcli.json("ssr", "schedule", sid, "--at", "04/12/2026 23:30", "--json", env=env)
+    assert doc["status"] == "scheduled" and doc["scheduled_at"] == "2026-12-04T23:30:00-03:00"
+    r = file(sdcli, start="2026-12-04 23:00", end="2026-12-05 03:00", received="2026-11-28 09:00")
+    sid = json.loads(r.stdout)["id"]  # six days ahead: the weekend part has its notice
+    doc = sdcli.json("ssr", "schedule", sid, "--at", "05/12/2026 01:00", "--json", env=env)
+    assert doc["scheduled_at"] == "2026-12-05T01:00:00-03:00"
+
+
+@pytest.mark.parametrize(
+    ("received", "end", "weekend_from"),
+    [("2026-11-28 09:00", "2026-12-05 03:00", "2026-12-05T00:00:00-03:00"),  # 6 days: both rules met
+     ("2026-12-02 09:00", "2026-12-05 00:00", None),  # ends at Saturday's midnight: no weekend part
+     ("2026-12-02 09:00", "2026-12-04 23:59", None)],
+)  # fmt: skip
+def test_a_window_with_enough_notice_for_its_weekend_part_or_none_is_not_warned(
+    sdcli, received, end, weekend_from
+):
+    r = file(sdcli, start="2026-12-04 23:00", end=end, received=received)
+    assert r.exit_code == 0, r.output
+    assert "runs into the weekend" not in r.stderr
+    assert json.loads(r.stdout).get("weekend_from") == weekend_from
+
+
+# --------------------------------------------------------------------------- the month an SSR is billed in
+
+
+PE_FORM = [*in_country("PE")[:6], "--country", "PE", *FORM[10:]]
+
+
+def test_work_done_on_the_30th_marked_done_on_the_1st_is_not_billed_in_the_next_month(sdcli):
+    """`ssr done` stored the time it was typed: work done on 30 Nov at 23:30 in Lima, marked done the
+    next morning, was on December's invoice and missing from November's. Now is refused in another
+    month than the window; --at says when the work was done."""
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
+    morning = {"SDCLI_NOW": "2026-12-01T08:00:00-05:00"}
+    r = sdcli("ssr", "done", sid, env=morning)
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    assert "window was 30 Nov 2026 22:00 Lima -05" in r.stderr and "to 30 Nov 2026 23:30 Lima -05" in r.stderr
+    assert (
+        'and it is 2026-12 now: the invoice bills the month the work was done, so say when (--at "30/11/2026 23:30"'
+        in r.stderr
+    )
+    assert sdcli.json("ssr", "show", sid, "--json", env=morning)["status"] == "scheduled"
+    r = sdcli("ssr", "done", sid, "--at", "30/11/2026 21:00", env=morning)  # before its window: no
+    assert r.exit_code == 1 and "was requested for a window from 30 Nov 2026 22:00 Lima -05" in r.stderr
+    assert "30 Nov 2026 21:00 Lima -05" in r.stderr and "is before it" in r.stderr
+    r = sdcli("ssr", "done", sid, env={"SDCLI_NOW": "2026-11-30T10:00:00-05:00"})  # nor now, before it
+    assert r.exit_code == 1 and "is before it" in r.stderr
+    r = sdcli("ssr", "done", sid, "--at", "02/12/2026 09:00", env=morning)
+    assert r.exit_code == 1 and "future" in r.stderr
+    doc = sdcli.json("ssr", "done", sid, "--at", "30/11/2026 23:30", "--json", env=morning)
+    assert doc["done_at"] == "2026-11-30T23:30:00-05:00" and doc["status"] == "done"
+    (nov,) = sdcli.json("ssr", "invoice", "--month", "2026-11", "--json", env=morning)["customers"]
+    assert [ln["id"] for ln in nov["lines"]] == [sid]
+    assert sdcli.json("ssr", "invoice", "--month", "2026-12", "--json", env=morning)["customers"] == []
+
+
+def test_marked_done_now_in_the_windows_month_or_said_so(sdcli):
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
+    doc = sdcli.json(
+        "ssr", "done", sid, "--at", "now", "--json", env={"SDCLI_NOW": "2026-12-01T08:00:00-05:00"}
+    )
+    assert doc["done_at"] == "2026-12-01T08:00:00-05:00"  # rescheduled work, said by the agent
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
+    doc = sdcli.json("ssr", "done", sid, "--json", env={"SDCLI_NOW": "2026-11-30T23:40:00-05:00"})
+    assert doc["done_at"] == "2026-11-30T23:40:00-05:00"  # the same month: now, as before
+
+
+def test_scheduling_at_a_requested_start_that_has_passed_is_refused(sdcli):
+    """`ssr schedule` without --at schedules the requested start: on 5 Dec an SSR whose window ended on
+    30 Nov became "scheduled" without a word. Refused now; inside the window --at names a time ahead."""
+    r = file(
+        sdcli, form=PE_FORM, start="2026-11-30 22:00", end="2026-11-30 23:30", received="2026-11-20 10:00"
+    )
+    sid = json.loads(r.stdout)["id"]
+    r = sdcli("ssr", "schedule", sid, env={"SDCLI_NOW": "2026-12-05T10:00:00-05:00"})
+    assert (
+        r.exit_code == 1
+        and "to 30 Nov 2026 23:30 Lima -05" in r.stderr
+        and "which is over: it cannot be" in r.stderr
+    )
+    during = {"SDCLI_NOW": "2026-11-30T22:30:00-05:00"}
+    r = sdcli("ssr", "schedule", sid, env=during)
+    assert r.exit_code == 1 and "which has begun: schedule it at a time still ahead" in r.stderr
+    assert sdcli.json("ssr", "show", sid, "--json", env=during)["status"] == "received"
+    doc = sdcli.json("ssr", "schedule", sid, "--at", "30/11/2026 23:00", "--json", env=during)
+    assert doc["status"] == "scheduled" and doc["scheduled_at"] == "2026-11-30T23:00:00-05:00"

@@ -10,7 +10,6 @@ from sdcli import clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import move, site_time
 from sdcli.dates import When
-from sdcli.errors import InvalidValue
 from sdcli.i18n import Message, t
 from sdcli.i18n import lang as current
 from sdcli.questionnaire import load_form
@@ -75,6 +74,7 @@ def submit(
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
+    changes.refuse_unknown_keys(raw)
     given = {"customer": customer, "site": site, "type": kind, "description": description, "country": country,
              "window_start": window_start, "window_end": window_end, "project_manager": project_manager}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
@@ -216,13 +216,33 @@ def execute(
     ctx: typer.Context,
     ticket_id: str = IDARG,
     note: str | None = typer.Option(None, "--note"),
+    at: str | None = typer.Option(None, "--at", help="When the work was done (default now; site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Record that the scheduled work was executed (refused before acceptance).
+    """Record that the scheduled work was executed (refused before acceptance, or before its window).
 
     Example: sdcli change execute CHG3 --note "rack moved, links up"
     """
-    _move(ctx, ticket_id, "execute", as_json, note=note, executed_at=clock.iso(clock.now()))
+    from sdcli import validate  # deferred: not needed by change list/show
+    from sdcli.model import parse_id
+    from sdcli.tickets import not_before_window
+
+    doc = (
+        app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "CHG" else {}
+    )  # else refused as such
+    tz = clock.get_tz(doc.get("timezone"))
+    when = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST) if at else clock.now()
+    if doc.get("status") == "scheduled":  # else the workflow's refusal
+        not_before_window(doc, when)
+    _move(
+        ctx,
+        ticket_id,
+        "execute",
+        as_json,
+        note=note,
+        executed_at=clock.iso(when.astimezone(tz) if tz else when),
+    )
 
 
 @app.command("cost")
@@ -232,20 +252,25 @@ def cost(
     amount: str = typer.Option(
         ..., "--amount", help="1500, 1500.50 or 1.500,50 (1.500 or 1,500 alone read both ways: refused)."
     ),
-    currency: str = typer.Option(..., "--currency", help="ISO 4217 code, e.g. USD, BRL."),
+    currency: str = typer.Option(
+        ..., "--currency", help="ISO 4217 code, e.g. USD, BRL, PEN (S/, soles, R$, reais are read as theirs)."
+    ),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Inform the cost of an executed change (the source: cost is informed afterwards).
 
     Example: sdcli change cost CHG3 --amount 1200 --currency USD
     """
-    from sdcli import amounts  # deferred: not needed by change list/show
+    from sdcli import amounts, money  # deferred: not needed by change list/show
 
-    cur = currency.strip().upper()
-    if len(cur) != 3 or not cur.isalpha():
-        raise InvalidValue("currency", currency, "invalid.currency")
+    notes: list[Any] = []
+    a = app_of(ctx)
+    cur = money.currency("currency", currency, a.home, country=lambda: a.store().get(ticket_id).get("country"),
+                         notes=notes)  # fmt: skip
     value = amounts.amount("amount", amount)
     doc = _move(ctx, ticket_id, "cost", as_json, cost={"amount": value, "currency": cur})
+    for note in notes:
+        info(note)
     if not as_json:  # what was stored, as the agent's language writes it
         say("change.costed", id=doc["id"], amount=amounts.shown(value), currency=cur)
 

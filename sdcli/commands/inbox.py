@@ -9,7 +9,7 @@ import typer
 from sdcli.errors import InvalidValue
 from sdcli.i18n import Joined, Literal, Message, render, t
 from sdcli.mail import inbox, read
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info, one_line
+from sdcli.ui import JSON_OPTION, app_of, emit_json, info, one_line, warn
 
 
 def command(
@@ -46,9 +46,14 @@ def command(
         counts[o.outcome] = counts.get(o.outcome, 0) + 1
     if as_json:
         emit_json({"messages": [o.as_dict() for o in outcomes], "counts": counts})
+        for o in outcomes:
+            for w in o.warnings:  # on stderr, JSON or not
+                warn(Message("inbox.warning", id=o.id, text=w))
     else:
         for o in outcomes:
             typer.echo(one_line(render(o.line())))
+            for w in o.warnings:
+                warn(Message("inbox.warning", id=o.id, text=w))
         parts = [Message(inbox.COUNT_KEYS[k], n=n) for k, n in sorted(counts.items())]
         info(Joined(parts) if parts else Message("inbox.no_messages"))
     if any(o.outcome in ("unreadable", "not_saved") for o in outcomes):

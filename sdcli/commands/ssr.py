@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from sdcli import clock
+from sdcli import calendars, clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import move, site_time
 from sdcli.config import current
@@ -29,6 +29,7 @@ from sdcli.ui import (
     interactive,
     session_lang,
     text,
+    warn,
 )
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
 
@@ -101,6 +102,7 @@ def submit(
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
+    ssr.refuse_unknown_keys(raw)
     given = {"requester": requester, "customer": customer, "site": site, "country": country, "category": category,
              "window_start": start, "window_end": end, "description": description, "timezone": tz}  # fmt: skip
     raw.update({k: v for k, v in given.items() if v is not None})
@@ -112,8 +114,9 @@ def submit(
     if interactive(a, no_input=no_input):
         raw, draft = _ask(a, raw, code, directory, dayfirst, received_at, resume, draft_id)
     notes: list[Any] = []
+    warnings: list[Any] = []  # told on stderr, --json or not
     request = ssr.check_request(raw, a.home, tz_name=raw.get("timezone"), dayfirst=dayfirst, notes=notes,
-                                directory=directory)  # fmt: skip
+                                directory=directory, warnings=warnings)  # fmt: skip
     received_raw = received_at or raw.get("received_at")
     site_tz = clock.get_tz(request.get("timezone"))
     received = (
@@ -121,7 +124,9 @@ def submit(
         if received_raw
         else clock.now()
     )
-    doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home)
+    doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home, warnings=warnings)
+    for warning in warnings:
+        warn(warning)
     if draft is not None:
         from sdcli import drafts  # deferred: only after a form walked on a terminal
 
@@ -181,6 +186,9 @@ def _ask(
 def check(
     ctx: typer.Context,
     start: str = typer.Option(..., "--start", help="The requested execution start."),
+    end: str | None = typer.Option(
+        None, "--end", help="The requested end: a window running into the weekend is told."
+    ),
     country: str = typer.Option(..., "--country", help="The site's country."),
     received_at: str | None = typer.Option(
         None, "--received-at", help="When the form arrived (default now)."
@@ -208,15 +216,23 @@ def check(
         else clock.now()
     )
     when = validate.instant("start", start, zone, dayfirst=dayfirst, tense=validate.FUTURE)
-    v = ssr.check_lead_time(received, when, code, zone, a.home)
+    until = validate.instant("end", end, zone, dayfirst=dayfirst, tense=validate.FUTURE) if end else None
+    if until is not None:
+        validate.window(clock.iso(when), clock.iso(until), "end")
+    v = ssr.check_lead_time(received, when, code, zone, a.home, end=until)
+    caveat = v.caveat()
     if as_json:
         emit_json(v.as_dict())
+        if caveat is not None:
+            warn(caveat)
         if not v.accepted:
             raise typer.Exit(1)
         return
     if not v.accepted:
         raise RuleViolation(v.refusal())
     info(v.acceptance())
+    if caveat is not None:
+        warn(caveat)
 
 
 def _move(
@@ -237,6 +253,15 @@ def schedule(
 
     Example: sdcli ssr schedule SSR4
     """
+    if not at:
+        from sdcli import ssr_work  # deferred: not needed by ssr list/show
+        from sdcli.model import parse_id
+
+        doc = (
+            app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "SSR" else {}
+        )  # else refused as such
+        if doc.get("status") == "received":  # scheduled at its requested start
+            ssr_work.check_start_ahead(doc, clock.now())
     _move(
         ctx,
         ticket_id,
@@ -251,13 +276,30 @@ def done(
     ctx: typer.Context,
     ticket_id: str = IDARG,
     note: str | None = typer.Option(None, "--note"),
+    at: str | None = typer.Option(
+        None, "--at", help="When the work was done (default now; site time): the month it is billed in."
+    ),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Mark a scheduled SSR done; it is billed on the invoice of that month.
+    """Mark a scheduled SSR done; it is billed on the invoice of the month it was done.
+
+    Without --at it is done now, refused when now is in another month than its window.
 
     Example: sdcli ssr done SSR4 --note "route added"
     """
-    _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(clock.now()))
+    from sdcli import ssr_work, validate  # deferred: not needed by ssr list/show
+    from sdcli.model import parse_id
+
+    doc = (
+        app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "SSR" else {}
+    )  # else refused as such
+    when = None
+    if doc.get("kind") == "ssr":
+        tz = clock.get_tz(doc.get("timezone"))
+        given = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST) if at else None
+        when = calendars.local(ssr_work.done_at(doc, given, clock.now(), app_of(ctx).home), tz)
+    _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(when or clock.now()))
 
 
 @app.command("cancel")
@@ -307,11 +349,11 @@ def invoice(
 
     Example: sdcli ssr invoice --month 2026-11 --customer ACME --csv
     """
-    from sdcli import ssr  # deferred: not needed by ssr list/show
+    from sdcli import invoices, ssr  # deferred: not needed by ssr list/show
     from sdcli.tables import neutralise  # deferred: invoice only
 
     docs = list(app_of(ctx).store().all_tickets("SSR"))
-    inv = ssr.invoice(docs, month, customer)
+    inv = invoices.invoice(docs, month, customer)
     if as_json:
         emit_json(inv)
         return

@@ -50,10 +50,14 @@ class Outcome:
     lang: str | None = None
     reason: Any = None  # a Message (or a Literal): shown in the session's language, English in JSON
     doc: dict[str, Any] | None = field(default=None, repr=False)
+    #: what the agent must be told of a ticket made (an SSR's weekend part short of notice, a
+    #: contract's price without a currency): Messages, on stderr after the line, in JSON as English
+    warnings: list[Any] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         out = {k: v for k, v in self.__dict__.items() if k != "doc"}
         out["reason"] = None if self.reason is None else str(self.reason)  # English: JSON is language-free
+        out["warnings"] = [str(w) for w in self.warnings]
         return out
 
     def line(self) -> Message:
@@ -238,7 +242,7 @@ def _write(store: Any, prefix: str, items: list[tuple[Outcome, dict[str, Any]]],
                                    actor=actor, event={"channel": "email"}, **across)  # fmt: skip
     except SdcliError as e:
         for out, _ in items:
-            out.outcome, out.reason, out.missing = "not_saved", e.message, []
+            out.outcome, out.reason, out.missing, out.warnings = "not_saved", e.message, [], []
         return
     created = set(result.created)
     for (out, doc), tid in zip(items, result.by_doc, strict=True):
@@ -247,5 +251,5 @@ def _write(store: Any, prefix: str, items: list[tuple[Outcome, dict[str, Any]]],
             created.discard(tid)
             out.doc = doc
         else:  # of the ticket the message made, of whichever kind
-            out.outcome, out.missing = "duplicate", []
+            out.outcome, out.missing, out.warnings = "duplicate", [], []
             out.kind = PREFIXES.get((tid or "")[:3], out.kind)

@@ -49,20 +49,23 @@ class SsrForms:
         raw: dict[str, Any] = {k: v for k, v in form.answers.items() if not k.startswith("details.") and v}
         raw["details"] = {k.partition(".")[2]: v for k, v in form.answers.items() if k.startswith("details.")}
         name, address = body.author or meta["sender"]
-        if not raw.get("requester") and address:
-            phone = answers.phone_in(f"{body.signature}\n{body.text}", raw.get("country"))
-            raw["requester"] = f"{name or address.partition('@')[0]} <{address}> {phone or ''}".strip()
         try:
             known = intake.countries(self.home)["countries"]
             code = answers.country_code(raw.get("country"), known)
             if code in known:  # "País: Perú": the code, as the form's other answers are read by it
                 raw["country"] = code
+            if not raw.get("requester") and address:  # the sender, with their signature's number
+                phone = answers.phone_in(f"{body.signature}\n{body.text}", raw.get("country"))
+                raw["requester"] = f"{name or address.partition('@')[0]} <{address}> {phone or ''}".strip()
             zone = answers.zone_of_site(raw.get("site"), known, code, str(raw.get("requester") or ""))
             if zone:  # a country of several zones: the one of the city the site names ("Manaus")
                 raw["timezone"] = zone
             # the window written day first, in the site's zone, its words ("mañana 10:00") the sender's
-            request = ssr.check_request(raw, self.home, dayfirst=True, now=meta["received"])
-            fields = ssr.request_fields(request, meta["received"], self.home)
+            warnings: list[Any] = []  # said with the message's line (a weekend part short of notice)
+            request = ssr.check_request(
+                raw, self.home, dayfirst=True, now=meta["received"], warnings=warnings
+            )
+            fields = ssr.request_fields(request, meta["received"], self.home, warnings)
         except SdcliError as e:  # the outcome says "refused": a lead-time refusal gives its shortfall
             refusal = e.message
             out.reason = (
@@ -76,5 +79,5 @@ class SsrForms:
         fields["message_id"] = meta["message_id"]
         fields["email"] = {**meta["email"], "lang": form.lang, "attachments": body.attachments,
                            "forwarded": body.forwarded, "html_only": body.html_only}  # fmt: skip
-        out.outcome = "created"
+        out.outcome, out.warnings = "created", warnings
         return out, "SSR", fields
