@@ -221,13 +221,17 @@ def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> dat
         if avail >= left:
             return cal.add(start, left)
         left -= avail
-    return None if run.stopped is not None else cal.add(run.since, left)  # paused now: no deadline yet
+    if run.stopped is not None:  # paused now: a deadline only if it ran out before the pause
+        return cal.add(run.since, left) if cal.elapsed(run.since, run.stopped) >= left else None
+    return cal.add(run.since, left)
 
 
 def _set_due(doc: dict[str, Any], home: Path | None) -> datetime | None:
     due = due_at(doc, home)
     if due is not None:
         doc["recovery_due"] = site_iso(doc, due)
+    elif doc.get("sla_paused_at"):  # paused before the target was reached: no deadline until it runs again
+        doc.pop("recovery_due", None)
     return due
 
 
@@ -325,9 +329,13 @@ def classify(
 
 
 def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
+    """Stop the clock. A deadline still ahead goes (it moves by the pause, set again at resume); one
+    already passed stays: the target was missed while the clock ran, and a hold does not hide it."""
     doc.setdefault("sla_pauses", []).append({"from": clock.iso(at), "to": None, "reason": reason})
     doc["sla_paused_at"] = clock.iso(at)
-    doc.pop("recovery_due", None)
+    due = doc.get("recovery_due")
+    if not (isinstance(due, str) and due and clock.from_iso(due) <= at):
+        doc.pop("recovery_due", None)
 
 
 def _end_pause(doc: dict[str, Any], at: datetime) -> None:
@@ -368,6 +376,12 @@ def status_line(doc: dict[str, Any], now: datetime) -> Message:
     if not doc.get("severity"):
         return Message("sla.unclassified", id=doc["id"])
     if doc.get("sla_paused_at"):
+        due = doc.get("recovery_due")
+        if due and clock.from_iso(str(due)) <= clock.from_iso(
+            str(doc["sla_paused_at"])
+        ):  # breached, then held
+            return Message("sla.breached_paused", span=clock.humanize(clock.from_iso(str(due)) - now),
+                           due=When(due, zone), since=When(doc["sla_paused_at"], zone))  # fmt: skip
         return Message("sla.paused", since=When(doc["sla_paused_at"], zone))
     if "sla_met" in doc:
         return Message("sla.met" if doc["sla_met"] else "sla.missed")

@@ -510,3 +510,30 @@ def test_business_clock_counts_real_time_inside_the_sites_hours(case, hours, qua
     assert counted(country, hours, opened, due - STEP) == target - STEP  # reached at, not after, the deadline
     end = opened + later * STEP
     assert sla.clock_for(doc, "business").elapsed(opened, end) == counted(country, hours, opened, end)
+
+
+def test_a_hold_after_the_deadline_keeps_the_breach_in_sight(sdcli):
+    """Held after its deadline passed (the clock ran out, then the customer was waited on): the
+    missed deadline stays stored and shown, `show` says breached and paused, resume keeps it, and
+    the target is missed. A hold before the deadline still takes it away until the clock runs."""
+    inc = cli_open(sdcli, **at(0))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))  # due 13:00
+    held = sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(5))
+    assert held["recovery_due"] == "2026-12-01T13:00:00-05:00" and held["status"] == "on_hold"
+    shown = " ".join(sdcli("show", inc["id"], env={**at(6), "COLUMNS": "200"}).stdout.split())
+    assert "breached 2h 00m ago (was due 1 Dec 2026 13:00" in shown and "paused since" in shown, shown
+    spanish = " ".join(
+        sdcli("--lang", "es", "show", inc["id"], env={**at(6), "COLUMNS": "200"}).stdout.split()
+    )
+    assert "incumplido hace 2h 00m" in spanish and "en pausa desde" in spanish
+    again = sdcli.json("classify", inc["id"], "--severity", "4", "--reason", "the customer says minor", "--json",
+                       env=at(6))  # fmt: skip
+    assert "recovery_due" not in again  # 72 h not run out yet: no deadline while paused
+    again = sdcli.json(
+        "classify", inc["id"], "--severity", "1", "--reason", "whole site down", "--json", env=at(6)
+    )
+    assert again["recovery_due"] == "2026-12-01T13:00:00-05:00"  # run out before the hold, as it was
+    resumed = sdcli.json("resume", inc["id"], "--json", env=at(7))
+    assert resumed["recovery_due"] == "2026-12-01T13:00:00-05:00"
+    assert [d["id"] for d in sdcli.json("list", "--breached", "--json", env=at(7))] == [inc["id"]]
+    assert sdcli.json("resolve", inc["id"], "--note", "x", "--json", env=at(8))["sla_met"] is False
