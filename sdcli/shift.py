@@ -25,7 +25,8 @@ def view(
     store: Store, now: datetime, within: timedelta, home: Path | None = None, limit: int | None = None
 ) -> dict[str, Any]:
     """Sections of open incidents, each sorted by urgency (most urgent first), each answered
-    by the store's open index (the instants of sla.is_breached and sla.is_due_within). The
+    by the store's open index (breached: due before now, due soon: now to now + within, both with
+    the clock running). The
     states come from workflow.toml (states.py): breaches and escalations where the SLA clock
     runs, the on_hold section where it is paused, the rest wherever the desk still works.
 

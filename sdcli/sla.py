@@ -392,21 +392,3 @@ def status_line(doc: dict[str, Any], now: datetime) -> Message:
     if delta.total_seconds() >= 0:
         return Message("sla.left", span=clock.humanize(delta), due=When(due, zone))
     return Message("sla.breached", span=clock.humanize(delta), due=When(due, zone))
-
-
-def is_breached(doc: dict[str, Any], now: datetime, home: Path | None = None) -> bool:
-    """Past its deadline with the clock running (a paused or stopped clock does not breach)."""
-    due = doc.get("recovery_due")
-    return (
-        bool(due)
-        and not doc.get("sla_paused_at")
-        and doc.get("status") in states.flow("incident", home).running
-        and clock.from_iso(str(due)) < now
-    )
-
-
-def is_due_within(doc: dict[str, Any], now: datetime, window: timedelta, home: Path | None = None) -> bool:
-    due = doc.get("recovery_due")
-    if not due or doc.get("sla_paused_at") or doc.get("status") not in states.flow("incident", home).running:
-        return False
-    return now <= clock.from_iso(due) <= now + window

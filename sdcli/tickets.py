@@ -275,8 +275,9 @@ def unacked_filter(filters: Filters, *, explicit_sort: bool = False) -> None:
 
 
 def sla_filter(filters: Filters, *, due: str | None, breached: bool, explicit_sort: bool = False) -> None:
-    """Incidents due within a window and/or breached (paused ones are neither): the same
-    instants as sla.is_breached (due before now) and sla.is_due_within (now to now + window)."""
+    """Incidents due within a window and/or breached, with the clock running (a paused one is
+    neither: its deadline is in the on-hold section): breached is due before now, due within is
+    now to now + window, the same instants as shift's sections."""
     now = clock.now()
     filters.kind = "incident"
     window = clock.parse_duration(due, field="due") if due else None
