@@ -87,7 +87,7 @@ def check_request(
     needs it named) and must not be in the past."""
     known = sites.countries(home)
     place = sites.directory_site(directory or [], raw.get("customer"), raw.get("site"))
-    code = str(raw.get("country") or place.get("country") or "").strip().upper()
+    code = sites.country_code(raw.get("country") or place.get("country"), known)
     zone = (
         tz or raw.get("timezone") or (place.get("timezone") if place.get("country", code) == code else None)
     )

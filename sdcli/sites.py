@@ -21,6 +21,17 @@ def countries(home: Path | None = None) -> dict[str, Any]:
     return load_data("countries", home)["countries"]
 
 
+def country_code(text: Any, known: dict[str, Any]) -> str:
+    """The code of the country a request names ("PE", "pe", "Perú", "Brasil"), else its text in
+    capitals (refused with the other answers, by validate.country's rule)."""
+    from sdcli.validate import country_named
+
+    code = str(text or "").strip().upper()
+    if code in known or not code:
+        return code
+    return country_named(str(text), known) or code
+
+
 def zones(known: dict[str, Any], code: str | None) -> list[tuple[str, str]]:
     """(IANA zone, main cities) of a country, in the order countries.toml gives them."""
     country = known.get(code or "") or {}

@@ -255,7 +255,7 @@ def _placed(
     place = sites.directory_site(directory or [], raw.get("customer"), raw.get("site"))
     if not raw.get("country") and place.get("country"):
         raw = {**raw, "country": place["country"]}
-    code = str(raw.get("country") or "").strip().upper()
+    code = sites.country_code(raw.get("country"), known)
     zone = (
         tz_name
         or raw.get("timezone")
@@ -271,7 +271,9 @@ def _refuse_missing(
     """MissingAnswers naming every flag still needed: the common fields, --tz in a known country
     with several zones, and the category's own fields."""
     missing: list[str] = [FLAGS[k] for k in COMMON if not raw.get(k)]
-    if str(raw.get("country") or "").strip().upper() in known and not zone:
+    from sdcli import sites
+
+    if sites.country_code(raw.get("country"), known) in known and not zone:
         missing.append("--tz")
     missing += [f"--field {f['key']}=..." for f in extra_fields if not str(details.get(f["key"], "")).strip()]
     if missing:

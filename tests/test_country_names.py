@@ -70,3 +70,24 @@ def test_the_desks_country_setting_takes_a_name(sdcli):
         *OPEN[:-1], "--site", "Bogotá", "--callback", "Ana <ana@andina.co> +57 601 2345678", "--json"
     )
     assert doc["country"] == "CO" and doc["timezone"] == "America/Bogota"
+
+
+SSR = ["ssr", "--requester", "Ana <ana@andina.pe> +51 1 4117000", "--customer", "Andina", "--site", "Lima HQ",
+       "--category", "static_route", "--field", "prefix=10.9.0.0/16", "--field", "next_hop=10.0.0.1",
+       "--description", "nueva sede", "--start", "2026-12-14 09:00", "--end", "2026-12-14 10:00",
+       "--received-at", "2026-12-01 09:00", "--json"]  # fmt: skip
+CHANGE = ["change", "--no-input", "--customer", "Andina", "--site", "Arequipa", "--type", "rack_relocation",
+          "--description", "mover rack", "--window-start", "15/12/2026 10:00", "--window-end", "15/12/2026 12:00",
+          "--callback", "Ana Díaz <ana@andina.pe> 054 221100", "--project-manager", "Luis <luis@andina.pe> 054 221101",
+          "--json"]  # fmt: skip
+
+
+@pytest.mark.parametrize("given", ["Perú", "peru"])
+def test_an_ssr_and_a_change_name_their_country_and_get_its_only_zone(sdcli, given):
+    """The SSR and change forms read the window in the country's zone: a name gave none (the zone
+    of a country is found by its code), so the request was refused for a missing zone."""
+    ssr = sdcli.json(*SSR, "--country", given, env={"SDCLI_NOW": "2026-12-01T09:00:00-05:00"})
+    assert ssr["country"] == "PE" and ssr["window_start"] == "2026-12-14T09:00:00-05:00"
+    change = sdcli.json(*CHANGE, "--country", given, env={"SDCLI_NOW": "2026-12-01T09:00:00-05:00"})
+    assert change["country"] == "PE" and change["timezone"] == "America/Lima"
+    assert change["window_start"] == "2026-12-15T10:00:00-05:00"

@@ -208,17 +208,6 @@ def _within(part: tuple[str, ...], words: tuple[str, ...]) -> bool:
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
-def country_code(text: Any, known: dict[str, Any]) -> str:
-    """The code of the country a message names ("PE", "Perú", "Brasil"), else its text in capitals
-    (refused with the answers, by the questionnaire's own rule)."""
-    from sdcli.validate import country_named
-
-    code = str(text or "").strip().upper()
-    if code in known or not code:
-        return code
-    return country_named(str(text), known) or code
-
-
 #: country domains used world-wide as generic names: a company.co is not Colombian (company.com.co is)
 _GENERIC_TLDS = {"CO", "IO", "ME", "TV", "AI", "CC", "WS", "FM", "LY", "TO", "GG", "SH", "AC", "AM"}
 

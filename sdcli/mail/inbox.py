@@ -120,7 +120,7 @@ class Reader:
         country = raw.get("country") or self.country(raw.get("customer"), address, contacts)
         if country:
             raw["country"] = country
-        region = answers.country_code(country, self.ctx.countries)
+        region = sites.country_code(country, self.ctx.countries)
         sender_contact = (
             self._sender(raw, body, name, address, region) if "callback_contacts" not in raw else None
         )

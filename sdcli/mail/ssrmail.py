@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sdcli import intake, ssr
+from sdcli import intake, sites, ssr
 from sdcli.errors import SdcliError
 from sdcli.i18n import Message
 from sdcli.mail import answers, labels, text
@@ -51,7 +51,7 @@ class SsrForms:
         name, address = body.author or meta["sender"]
         try:
             known = intake.countries(self.home)["countries"]
-            code = answers.country_code(raw.get("country"), known)
+            code = sites.country_code(raw.get("country"), known)
             if code in known:  # "País: Perú": the code, as the form's other answers are read by it
                 raw["country"] = code
             if not raw.get("requester") and address:  # the sender, with their signature's number
