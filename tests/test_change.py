@@ -6,7 +6,7 @@ import sys
 
 import pexpect
 import pytest
-from conftest import subprocess_env
+from conftest import err, subprocess_env
 
 import sdcli.ui as ui
 from sdcli import changes, escalation_table
@@ -289,7 +289,7 @@ def test_executed_before_its_window_is_refused_and_said_when_with_at(sdcli):
     for a, args in PATH[:3]:
         step(sdcli, a, cid, args)
     r = sdcli("change", "execute", cid)
-    assert r.exit_code == 1 and r.stderr.startswith(
+    assert r.exit_code == 1 and err(r).startswith(
         f"Error: {cid} was requested for a window from 10 Dec 2026 22:00"
     )
     assert "1 Dec 2026 10:00 Lima -05" in r.stderr and "say when with --at" in r.stderr

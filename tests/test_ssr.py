@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import err
 from dst_cases import local_midnight, receipts, zone
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -493,9 +494,7 @@ def test_scheduled_into_its_weekend_part_it_is_weekend_work_and_needs_its_notice
     sid = json.loads(r.stdout)["id"]
     env = {"SDCLI_NOW": "2026-12-02T10:00:00-03:00"}
     r = sdcli("ssr", "schedule", sid, "--at", "05/12/2026 01:00", env=env)
-    assert r.exit_code == 1 and r.stderr.startswith(
-        f"Error: {sid} scheduled at 5 Dec 2026 01:00 São Paulo -03"
-    )
+    assert r.exit_code == 1 and err(r).startswith(f"Error: {sid} scheduled at 5 Dec 2026 01:00 São Paulo -03")
     assert "is weekend work, which needs 5 days of notice, and the form gave 64.0 h" in r.stderr
     assert sdcli.json("ssr", "show", sid, "--json", env=env)["status"] == "received"
     doc = sdcli.json("ssr", "schedule", sid, "--at", "04/12/2026 23:30", "--json", env=env)
@@ -538,7 +537,7 @@ def test_work_done_on_the_30th_marked_done_on_the_1st_is_not_billed_in_the_next_
     sdcli.json("ssr", "schedule", sid, "--json", env={"SDCLI_NOW": "2026-11-20T10:05:00-05:00"})
     morning = {"SDCLI_NOW": "2026-12-01T08:00:00-05:00"}
     r = sdcli("ssr", "done", sid, env=morning)
-    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    assert r.exit_code == 1 and err(r).count("\n") == 1
     assert "window was 30 Nov 2026 22:00 Lima -05" in r.stderr and "to 30 Nov 2026 23:30 Lima -05" in r.stderr
     assert (
         'and it is 2026-12 now: the invoice bills the month the work was done, so say when (--at "30/11/2026 23:30"'
