@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sdcli import intake, validate
+from sdcli import clock, intake, validate
 from sdcli.errors import InvalidValue, RefusedTransition
 from sdcli.i18n import Literal, Message, as_data, from_data
 
@@ -87,6 +87,29 @@ def context_of(doc: dict[str, Any], home: Path | None) -> intake.Context:
     return intake.make_context(home, country=doc.get("country"), tz=doc.get("timezone"))
 
 
+#: the answers an incident's recovery target and its clock are made of (the contract of its customer and
+#: service, the site's opening hours, zone and country's holidays: sla.target_for, sla.clock_for)
+DEADLINE_KEYS = frozenset({"customer", "service_type", "opening_hours", "timezone", "country"})
+
+
+def _refresh_deadlines(doc: dict[str, Any], answered: dict[str, Any], home: Path | None) -> None:
+    """Deadlines made before an answer they depend on was known, made again from the answers now:
+    a classified incident's target, clock and recovery_due (as classify sets them), and both
+    deadlines written in the site's zone once it is known."""
+    from sdcli import sla, states  # deferred: only when an answer is saved
+
+    if not DEADLINE_KEYS.intersection(answered):
+        return
+    if doc.get("ack_due"):  # the same instant, in the site's zone
+        doc["ack_due"] = sla.site_iso(doc, clock.from_iso(str(doc["ack_due"])))
+    if not doc.get("severity") or doc.get("status") not in states.flow("incident", home).active:
+        return
+    doc["sla_target_hours"], doc["sla_clock"] = sla.target_for(doc, int(doc["severity"]), home)
+    due = sla.due_at(doc, home)
+    if due is not None:
+        doc["recovery_due"] = sla.site_iso(doc, due)
+
+
 def complete(store: Any, ticket_id: str, given: dict[str, Any], *, actor: str, home: Path | None,
              expect: int | None = None) -> dict[str, Any]:  # fmt: skip
     """Save `given` answers (each validated; an invalid one refuses them all) and what remains."""
@@ -112,6 +135,10 @@ def complete(store: Any, ticket_id: str, given: dict[str, Any], *, actor: str, h
                 checked[key] = value
         validate.raise_all(problems)
         doc.update(checked)
+        zone = None if doc.get("timezone") else ctx.tz_name(doc)  # a country of one zone, now known
+        if zone:
+            doc["timezone"] = checked["timezone"] = zone
+        _refresh_deadlines(doc, checked, home)
         remaining = still_missing(doc, questions, ctx, checked)
         if remaining:
             doc["missing_answers"] = remaining

@@ -222,3 +222,33 @@ def test_change_goes_back_at_its_first_question_and_from_its_type(home, tty):
     doc = open_store(home=home).get("CHG1")
     assert doc["type"] == "rack_relocation" and doc["site"] == "Antofagasta"
     assert doc["project_manager"]["name"] == "Rosa Vera"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_a_resumed_ssr_form_keeps_when_it_was_received(home):
+    """`ssr --received-at "30/11/2026 10:00"` interrupted and resumed: the form was stored as
+    received when it was resumed (its lead time counted from then), the draft's time not read."""
+    child = spawn(home, "ssr", "--received-at", "30/11/2026 10:00")
+    answer(child, "Customer", "ACME\r")
+    answer(child, "Site", "Lima HQ\r")
+    answer(child, "Country of the site", "PE\r")
+    child.expect_exact("Requester")
+    child.send("\x03")
+    child.expect_exact("Resume with: sdcli ssr --resume")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    child = spawn(home, "ssr", "--resume")
+    answer(child, "Requester", "Ana Díaz <ana@acme.pe> 01 4117000\r")
+    answer(child, "Static route", DOWN * 2 + "\r")
+    answer(child, "prefix", "10.9.0.0/16\r")
+    answer(child, "next_hop", "10.0.0.1\r")
+    answer(child, "Execution window start", "14/12/2026 09:00\r")
+    answer(child, "Execution window end", "14/12/2026 10:00\r")
+    answer(child, "Description", "new branch\r")
+    answer(child, "What now?", "\r")
+    child.expect_exact("SSR1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert open_store(home=home).get("SSR1")["received_at"] == "2026-11-30T10:00:00-05:00"

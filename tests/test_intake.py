@@ -429,6 +429,35 @@ def test_a_contact_given_before_ctrl_c_is_kept_for_resume(home):
     assert list((home / "drafts").glob("*.json")) == []
 
 
+def test_a_received_at_in_words_is_read_against_when_the_intake_began(home, sdcli, monkeypatch):
+    """`--received-at "hace 10 minutos"` at 10:00 is 09:50: read again when the incident was saved
+    (the call's end) or resumed two hours later it became 11:50, with its acknowledgement due at
+    12:05 though it was due at 10:05; `ayer 09:40` resumed the next day moved a day."""
+    monkeypatch.setenv("SDCLI_NOW", "2026-12-02T10:00:00-05:00")
+    keys = base_keys("link_down", "mpls")
+    r = run_open([*keys[:5], CTRL_C], ["--received-at", "hace 10 minutos", "--channel", "email"])
+    assert r.exit_code == 130, r.output
+    monkeypatch.setenv("SDCLI_NOW", "2026-12-02T12:00:00-05:00")
+    r = run_open([*keys[5:], *rest_keys("mpls"), SAVE], ["--resume"])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert (doc["received_at"], doc["ack_due"]) == ("2026-12-02T09:50:00-05:00", "2026-12-02T10:05:00-05:00")
+    assert doc["opened_at"] == "2026-12-02T09:50:00-05:00"
+    monkeypatch.setenv("SDCLI_NOW", "2026-12-02T10:00:00-05:00")
+    r = run_open([*keys[:5], CTRL_C], ["--received-at", "ayer 09:40", "--channel", "email"])
+    assert r.exit_code == 130, r.output
+    monkeypatch.setenv("SDCLI_NOW", "2026-12-03T08:00:00-05:00")
+    flags = ["--callback", "Ana Díaz <ana@acme.pe> 01 4117000", "--service-type", "mpls", "--no-contingency",
+             "--power", "--no-power-outage", "--equipment-connected", "--rebooted"]  # fmt: skip
+    late = sdcli.json("open", "--resume", "--no-input", *flags, "--json")
+    assert late["received_at"] == "2026-12-01T09:40:00-05:00", late
+    monkeypatch.setenv("SDCLI_NOW", "2026-12-03T08:00:00-05:00")  # a received-at given now: read now
+    r = run_open([*keys[:5], CTRL_C], ["--channel", "email"])
+    assert r.exit_code == 130, r.output
+    now = sdcli.json("open", "--resume", "--no-input", *flags, "--received-at", "hace 5 minutos", "--json")
+    assert now["received_at"] == "2026-12-03T07:55:00-05:00", now
+
+
 def test_a_desks_condition_changes_open_from_file_and_import_alike(home, sdcli, tmp_path, monkeypatch):
     """One walk of the questionnaire: a desk's questionnaire.toml asks the source IP on link_down
     instead of on slow; open (flags), open --from-file and import accept and refuse alike."""

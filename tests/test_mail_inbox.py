@@ -456,3 +456,34 @@ def test_an_emailed_ssr_whose_window_runs_into_the_weekend_is_said_with_its_line
     assert doc["weekend_from"] == "2026-03-07T00:00:00-05:00" and doc["weekend_notice_hours"] == 111.0
     r = sdcli("inbox", str(tmp_path / "ssr.eml"), env=NOW)  # read again: a duplicate, nothing to say
     assert r.exit_code == 0 and "duplicate of SSR1" in r.stdout and "Warning" not in err(r)
+
+
+def test_completing_what_decides_the_target_moves_the_recovery_deadline(sdcli, home, tmp_path):
+    """A contract for the customer's satellite service gives 2 h, not the default 4 h: an incident
+    classified before its service type was known kept 4 h and a deadline two hours late once the
+    answer was completed; a site's zone completed later kept the deadline in another offset."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(
+        '[[contract]]\ncustomer = "Andina Telecom"\nservice_type = "satellite"\ntargets = { "1" = 2 }\n'
+        'clock = { "1" = "business" }\n'
+    )
+    answers = {k: v for k, v in SPANISH.items() if not k.startswith("Tipo de servicio")}
+    (tmp_path / "a.eml").write_bytes(questionnaire(answers))
+    sdcli.json("inbox", str(tmp_path / "a.eml"), "--json", env=NOW)
+    doc = sdcli.json("classify", "INC1", "--severity", "1", "--reason", "sin enlace", "--json", env=NOW)
+    assert (doc["sla_target_hours"], doc["recovery_due"]) == (4.0, "2026-03-02T13:00:00-05:00")
+    done = sdcli.json("complete", "INC1", "--service-type", "satellite", "--no-input", "--json", env=NOW)
+    # received Mon 2 Mar 09:00 Lima; 2 business hours (Mon-Fri 08:00-18:00) of the contract
+    assert (done["sla_target_hours"], done["sla_clock"]) == (2.0, "business")
+    assert done["recovery_due"] == "2026-03-02T11:00:00-05:00"
+    changes = done["history"][-1]["changes"]
+    assert changes["recovery_due"] == ["2026-03-02T13:00:00-05:00", "2026-03-02T11:00:00-05:00"]
+    assert sdcli.json("show", "INC1", "--json")["recovery_due"] == "2026-03-02T11:00:00-05:00"
+    no_country = {k: v for k, v in ENGLISH.items() if k != "Country"}
+    (tmp_path / "b.eml").write_bytes(questionnaire(no_country, mid="<b@nw.example>", sender="j@nw.example"))
+    sdcli.json("inbox", str(tmp_path / "b.eml"), "--json", env=NOW)
+    doc = sdcli.json("classify", "INC2", "--severity", "2", "--reason", "x", "--json", env=NOW)
+    assert doc["timezone"] is None and doc["recovery_due"] == "2026-03-02T22:00:00+00:00"  # no zone yet
+    done = sdcli.json("complete", "INC2", "--country", "PE", "--no-input", "--json", env=NOW)
+    assert done["timezone"] == "America/Lima" and done["recovery_due"] == "2026-03-02T17:00:00-05:00"
+    assert done["ack_due"] == "2026-03-02T09:15:00-05:00"

@@ -207,6 +207,27 @@ def test_notify_sends_at_once_and_the_directory_language_is_used_without_a_messa
     assert [i["state"] for i in sdcli.json("outbox", "list", "--all", "--json")] == ["sent"]
 
 
+def test_the_directory_language_is_the_customers_however_the_ticket_writes_its_name(sdcli, home, tmp_path):
+    """The directory gave the ticket its country and zone for "Telecom Sao Paulo" (the directory
+    compares names without accents or extra spaces), but its language was matched by case alone:
+    the Brazilian customer's updates and acknowledgement went out in English."""
+    r = sdcli(
+        "customer", "add", "Telecom São Paulo", "--customer-lang", "pt", "--site", "Matriz=America/Sao_Paulo"
+    )
+    assert r.exit_code == 0, r.output
+    doc = sdcli.json("open", "--no-input", "--customer", "telecom  sao paulo", "--site", "Matriz", "--problem",
+                     "link_down", "--callback", "Ana <ana@tsp.com.br> +55 11 4004 0001", "--service-type", "mpls",
+                     "--no-contingency", "--lang", "en", "--json", env=NOW)  # fmt: skip
+    assert (doc["country"], doc["timezone"]) == ("BR", "America/Sao_Paulo")
+    sdcli.json("classify", "INC1", "--severity", "3", "--reason", "lento", "--json", env=NOW)
+    (item,) = sdcli.json("outbox", "list", "--json")
+    assert item["lang"] == "pt" and "O seu incidente INC1 (Matriz)" in item["text"], item
+    write_mail_toml(home, free_port())
+    r = sdcli("ack", "INC1", "--reply", "-o", str(tmp_path / "ack.eml"), env=NOW)
+    assert r.exit_code == 0, r.output
+    assert "Content-Language: pt" in (tmp_path / "ack.eml").read_text()
+
+
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # loopback, a test password
 def test_the_password_comes_from_the_environment_and_is_never_stored_in_a_file(
     sdcli, home, spanish, monkeypatch

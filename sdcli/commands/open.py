@@ -110,6 +110,7 @@ def command(
     ictx = intake.make_context(app.home, country=country, dayfirst=dayfirst, directory_of=directory)
 
     draft = None
+    received_given = received_raw is not None  # to this run: on a resumed draft, read against now
     if resume:
         draft = _resumable(app, draft_id, lang_code, no_input=no_input)
         chan, received_raw, ictx, lang_code, raw = _resumed(
@@ -123,7 +124,8 @@ def command(
     else:
         answers = intake.check_all(questions, {k: v for k, v in raw.items() if v is not None}, ictx)
     received = (  # read once the site is known: a time without a zone is the site's
-        validate.received("received-at", received_raw, ictx.tz(answers), dayfirst=ictx.dayfirst, notes=ictx.notes)
+        validate.received("received-at", received_raw, ictx.tz(answers), dayfirst=ictx.dayfirst, notes=ictx.notes,
+                          now=None if resume and received_given else _began(draft))
         if received_raw else None
     )  # fmt: skip
     fields = intake.incident_fields(answers, ictx, channel=chan, received_at=received)
@@ -132,6 +134,14 @@ def command(
     if draft is not None:
         drafts.remove(app.home, draft)
     _report(doc, ictx, lang_code, app.home, chan=chan, as_json=as_json)
+
+
+def _began(draft: Any) -> Any:
+    """When the intake began (its draft's start: the call), what the words of --received-at
+    ("hace 10 minutos", "ayer 09:40") are read against, not the save after the walk nor a resume
+    hours later; None (now) without a draft."""
+    began = draft.options.get("received_at") if draft is not None else None
+    return clock.from_iso(began) if began else None
 
 
 def _resumable(app: Any, draft_id: str | None, lang_code: str, *, no_input: bool) -> Any:

@@ -154,26 +154,32 @@ def _ask(
     """The SSR form (ssr.toml's [[question]]) walked on the terminal: each answer checked on its
     line, the lead time as soon as the start is given; the answers as the flags give them."""
     from sdcli import clock, intake, ssr, validate  # deferred: not needed by ssr list/show
-    from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
+    from sdcli.commands._forms import pick_draft, walk_form  # deferred: questionary, only on a terminal
 
+    draft, began = pick_draft(a, "ssr", draft_id, lang) if resume else None, None
+    if draft is not None and received_at is None and draft.options.get("received_text"):  # as given then
+        received_at, began = draft.options["received_text"], clock.from_iso(draft.started_at)
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
                                directory=directory)  # fmt: skip
     given = {k: v for k, v in raw.items() if k != "details" and v not in (None, "")}
     given.update({f"details.{k}": v for k, v in (raw.get("details") or {}).items()})
 
+    def received(zone: Any) -> Any:
+        return (validate.instant("received-at", received_at, zone, dayfirst=ictx.dayfirst, tense=validate.PAST,
+                                 now=began) if received_at else clock.now())  # fmt: skip
+
     def lead_time(start: str, answers: dict[str, Any]) -> None:
         zone = ictx.tz(answers)
-        received = (validate.instant("received-at", received_at, zone, dayfirst=ictx.dayfirst, tense=validate.PAST)
-                    if received_at else clock.now())  # fmt: skip
-        verdict = ssr.check_lead_time(received, clock.from_iso(start), answers["country"], zone, a.home)
+        verdict = ssr.check_lead_time(received(zone), clock.from_iso(start), answers["country"], zone, a.home)
         if not verdict.accepted:
             raise RuleViolation(verdict.refusal())
 
     options = {"lang": lang, "country": raw.get("country"), "tz": raw.get("timezone"), "dayfirst": dayfirst,
                "received_text": received_at}  # fmt: skip
-    answers, draft = walk_form(a, "ssr", load_form("ssr", a.home), given, ictx, lang, resume=resume,
+    answers, draft = walk_form(a, "ssr", load_form("ssr", a.home), given, ictx, lang, resume=resume, draft=draft,
                                draft_id=draft_id, options=options, checks={"window_start": lead_time})  # fmt: skip
-    out: dict[str, Any] = {"details": {}}
+    first = {"received_at": clock.iso(received(ictx.tz(answers)))} if began else {}  # a resumed draft's
+    out: dict[str, Any] = {"details": {}, **first}
     for k, v in answers.items():
         if k.startswith("details."):
             out["details"][k.partition(".")[2]] = v

@@ -29,11 +29,11 @@ def customer_lang(
     mail_lang = (doc.get("email") or {}).get("lang")
     if mail_lang:
         return str(mail_lang)
-    name = str(doc.get("customer") or "").casefold()
-    for record in directory or []:
-        if record.get("name", "").casefold() == name and record.get("lang"):
-            return str(record["lang"])
-    from sdcli import i18n
+    from sdcli import i18n, sites
+
+    record = sites.in_directory(directory or [], str(doc.get("customer") or ""))  # as its country and zone
+    if record is not None and record.get("lang"):
+        return str(record["lang"])
 
     return i18n.resolve(None)  # the desk's language: SDCLI_LANG, the config file's lang, the locale
 
