@@ -91,3 +91,17 @@ def test_an_ssr_and_a_change_name_their_country_and_get_its_only_zone(sdcli, giv
     change = sdcli.json(*CHANGE, "--country", given, env={"SDCLI_NOW": "2026-12-01T09:00:00-05:00"})
     assert change["country"] == "PE" and change["timezone"] == "America/Lima"
     assert change["window_start"] == "2026-12-15T10:00:00-05:00"
+
+
+def test_a_customer_filed_again_in_another_spelling_is_the_same_record(sdcli):
+    """`customer add "Telecom Sao Paulo" --customer-lang es` after "Telecom São Paulo" (pt) added a
+    second record, and every lookup (which compares names without case or accents) kept finding
+    the first: the change was ignored without a word. One record now, its first spelling kept."""
+    first = sdcli.json(
+        "customer", "add", "Telecom São Paulo", "--country", "BR", "--customer-lang", "pt", "--json"
+    )
+    again = sdcli.json("customer", "add", "telecom  sao paulo", "--customer-lang", "es", "--json")
+    assert again["name"] == first["name"] == "Telecom São Paulo" and again["lang"] == "es"
+    listed = sdcli.json("customer", "list", "--json")
+    assert [c["name"] for c in listed] == ["Telecom São Paulo"] and listed[0]["lang"] == "es"
+    assert listed[0]["country"] == "BR"  # what the second filing did not give is kept

@@ -23,7 +23,7 @@ from psycopg import errors as pgerr
 from sdcli import clock
 from sdcli.errors import BadTicketId, UnknownTicket
 from sdcli.i18n import Shown
-from sdcli.model import PREFIXES, format_id, parse_id, vocabulary
+from sdcli.model import PREFIXES, format_id, name_key, parse_id, vocabulary
 from sdcli.store import postgres_bulk as bulk
 from sdcli.store import postgres_conn as conn
 from sdcli.store import postgres_outbox as pg_outbox
@@ -240,10 +240,13 @@ class PostgresStore(Transactions, Store):
         return sorted(docs, key=lambda c: c["name"].casefold())
 
     def put_customer(self, record: dict[str, Any], *, actor: str) -> dict[str, Any]:
-        key = record["name"].casefold()
+        wanted = name_key(record["name"])  # as every lookup of the directory compares names
         out: dict[str, Any] = {}
 
         def work(cur: Cursor, now: datetime) -> dict[str, Any]:
+            # a record filed before names were compared so (keyed by casefold: "telecom são paulo")
+            cur.execute("SELECT key, doc FROM customers")
+            key = next((k for k, d in cur.fetchall() if name_key(loads(d).get("name")) == wanted), wanted)
             cur.execute("INSERT INTO customers VALUES (%s, '{}') ON CONFLICT (key) DO NOTHING", (key,))
             cur.execute("SELECT doc FROM customers WHERE key = %s FOR UPDATE", (key,))
             before = loads(one(cur)[0])

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from sdcli import clock
 from sdcli.errors import StoreDamaged
+from sdcli.model import name_key
 from sdcli.store.files import read_json
 from sdcli.store.tiny_move import refuse_if_moved
 
@@ -29,8 +30,8 @@ def put_customer(store: TinyStore, record: dict[str, Any], *, actor: str) -> dic
         db = txn.db(store.layout.customers)
         data = db.storage.read() or {}
         table = data.setdefault("customers", {})
-        key = record["name"].casefold()
-        existing = next((k for k, v in table.items() if v["name"].casefold() == key), None)
+        key = name_key(record["name"])  # as every lookup of the directory compares names
+        existing = next((k for k, v in table.items() if name_key(v["name"]) == key), None)
         doc_id = existing or str(max((int(k) for k in table if k.isdigit()), default=0) + 1)
         at = clock.iso(clock.now())
         before = table.get(doc_id, {})
