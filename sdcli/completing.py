@@ -111,8 +111,9 @@ def _refresh_deadlines(doc: dict[str, Any], answered: dict[str, Any], home: Path
 
 
 def complete(store: Any, ticket_id: str, given: dict[str, Any], *, actor: str, home: Path | None,
-             expect: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """Save `given` answers (each validated; an invalid one refuses them all) and what remains."""
+             expect: int | None = None, queue: Any = None) -> dict[str, Any]:  # fmt: skip
+    """Save `given` answers (each validated; an invalid one refuses them all) and what remains;
+    `queue`: the customer update of the write (a deadline the answers moved is told again)."""
     questions = intake.load_questionnaire(home)
     by_key = {q.key: q for q in questions}
     unknown = [k for k in given if k not in by_key]
@@ -146,4 +147,4 @@ def complete(store: Any, ticket_id: str, given: dict[str, Any], *, actor: str, h
             doc.pop("missing_answers", None)
         return {"action": "complete", "answered": sorted(checked)}
 
-    return store.update(ticket_id, change, actor=actor, expect=expect)
+    return store.update(ticket_id, change, actor=actor, expect=expect, queue=queue)

@@ -479,6 +479,11 @@ def test_completing_what_decides_the_target_moves_the_recovery_deadline(sdcli, h
     changes = done["history"][-1]["changes"]
     assert changes["recovery_due"] == ["2026-03-02T13:00:00-05:00", "2026-03-02T11:00:00-05:00"]
     assert sdcli.json("show", "INC1", "--json")["recovery_due"] == "2026-03-02T11:00:00-05:00"
+    told = [i for i in sdcli.json("outbox", "list", "--json") if i["ticket"] == "INC1"]
+    assert [i["action"] for i in told] == ["classify", "classify"]  # the new deadline is told too
+    assert "11:00" in json.dumps(told[-1], ensure_ascii=False) and "13:00" in json.dumps(
+        told[0], ensure_ascii=False
+    )
     no_country = {k: v for k, v in ENGLISH.items() if k != "Country"}
     (tmp_path / "b.eml").write_bytes(questionnaire(no_country, mid="<b@nw.example>", sender="j@nw.example"))
     sdcli.json("inbox", str(tmp_path / "b.eml"), "--json", env=NOW)

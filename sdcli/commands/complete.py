@@ -8,6 +8,7 @@ import typer
 
 from sdcli import completing, intake
 from sdcli.commands._flags import FlagsCommand, parse_flags
+from sdcli.commands._notify import queue_of
 from sdcli.errors import MissingAnswers
 from sdcli.i18n import Joined, Message, render
 from sdcli.store.base import version
@@ -60,7 +61,8 @@ def command(
     if not given:
         say("complete.nothing_missing", id=doc["id"])
         return
-    doc = completing.complete(store, doc["id"], given, actor=app.agent, home=app.home, expect=expect)
+    doc = completing.complete(store, doc["id"], given, actor=app.agent, home=app.home, expect=expect,
+                              queue=queue_of(app))  # fmt: skip
     left = completing.missing_keys(doc)
     if as_json:
         emit_json(doc)

@@ -42,6 +42,12 @@ def action_of(before: dict[str, Any], after: dict[str, Any], event: dict[str, An
     action = _ACTION_OF.get(str(event.get("action")))
     if action:
         return action
+    if (
+        event.get("action") == "complete"
+        and after.get("severity")
+        and after.get("recovery_due") != before.get("recovery_due")
+    ):  # an answer completed moved the deadline the classify update gave: the customer is told it again
+        return "classify"
     if event.get("action") == "escalation-attempt":
         was = (before.get("escalation") or {}).get("active_level") or 1
         now = (after.get("escalation") or {}).get("active_level") or 1
