@@ -66,7 +66,7 @@ def _validator(
 
 
 #: columns a question's line keeps free for the answer typed after it
-ANSWER_ROOM = 12
+ANSWER_ROOM = 16
 
 
 def fits(label: str, *hints: str) -> bool:

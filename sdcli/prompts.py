@@ -29,7 +29,9 @@ class Walker:
         on_answer: Callable[[dict[str, Any]], None],
         pending: dict[str, Any] | None = None,
         checks: dict[str, Callable[[Any, dict[str, Any]], None]] | None = None,
+        form: str = "incident",
     ) -> None:
+        self.form = form  # what the review names: the incident, the service request, the change request
         self.questions = questions
         self.ctx = ctx
         self.lang = lang
@@ -197,13 +199,17 @@ class Walker:
                 return j
         return None
 
+    def _of(self, key: str) -> str:
+        """The catalogue key of a review's words for this form (review.title_ssr; the incident's own)."""
+        return key if self.form == "incident" else f"{key}_{self.form}"
+
     def review(self, answers: dict[str, Any]) -> dict[str, Any]:
         """Show every answer; let the agent change any before saving. Returns the final answers."""
         while True:
             self.walk(answers)
             self.show(answers)
             action = select(
-                t("review.what_now"), [(t("review.save"), "save"), (t("review.change"), "change")]
+                t("review.what_now"), [(t(self._of("review.save")), "save"), (t("review.change"), "change")]
             )
             if action == "save":
                 return {k: v for k, v in answers.items() if v is not None and self._applies(k, answers)}
@@ -268,7 +274,7 @@ class Walker:
     def show(self, answers: dict[str, Any]) -> None:
         from rich.table import Table
 
-        table = Table(title=t("review.title"), title_justify="left", show_header=False)
+        table = Table(title=t(self._of("review.title")), title_justify="left", show_header=False)
         table.add_column("question", style="bold")
         table.add_column("answer", overflow="fold")
         for q in self.questions:

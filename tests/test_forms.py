@@ -198,6 +198,9 @@ def test_ssr_goes_back_from_a_choice_and_a_line_keeping_the_answers(home, tty):
     ]  # fmt: skip
     r = run_form("ssr", keys)
     assert r.exit_code == 0, r.output
+    assert (
+        "Review of the service request" in r.output and "incident" not in r.output
+    )  # the review names its form
     doc = open_store(home=home).get("SSR1")
     assert doc["customer"] == "ACME" and doc["country"] == "PE" and doc["requester"]["phone"] == "+5114117000"
     assert doc["details"] == {"prefix": "10.9.0.0/16", "next_hop": "10.0.0.1"}
@@ -219,6 +222,7 @@ def test_change_goes_back_at_its_first_question_and_from_its_type(home, tty):
     r = run_form("change", keys)
     assert r.exit_code == 0, r.output
     assert "This is the first question: there is nothing before it." in r.output
+    assert "Review of the change request" in r.output and "incident" not in r.output
     doc = open_store(home=home).get("CHG1")
     assert doc["type"] == "rack_relocation" and doc["site"] == "Antofagasta"
     assert doc["project_manager"]["name"] == "Rosa Vera"

@@ -64,7 +64,9 @@ def walk_form(
         draft.pending = dict(walker.pending)
         drafts.save(app.home, draft)
 
-    walker = Walker(questions, ictx, lang, app.home, on_answer, pending=draft.pending, checks=checks)
+    walker = Walker(
+        questions, ictx, lang, app.home, on_answer, pending=draft.pending, checks=checks, form=form
+    )
     try:
         if resume and prefilled:
             walker.show(prefilled)  # what was captured before the interruption, first
