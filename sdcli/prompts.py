@@ -217,7 +217,9 @@ class Walker:
             try:
                 key = select(t("review.which"), [(f"{q.text(self.lang)}: {self._shown(q, answers)[:40]}", q.key)
                                                  for q in asked], back=True)  # fmt: skip
-                question = next(x for x in self.questions if x.key == key)
+                question = next(
+                    x for x in asked if x.key == key
+                )  # the one that applies (a key two categories share)
                 if question.kind == "contacts":
                     self._edit_contacts(question, answers)
                     continue
@@ -263,8 +265,8 @@ class Walker:
             self.on_answer(answers)
 
     def _applies(self, key: str, answers: dict[str, Any]) -> bool:
-        q = next((x for x in self.questions if x.key == key), None)
-        return q is None or intake.applies(q, answers)
+        same = [x for x in self.questions if x.key == key]  # two categories may ask the same field (device)
+        return not same or any(intake.applies(x, answers) for x in same)
 
     def _shown(self, q: Question, answers: dict[str, Any]) -> str:
         return answer_text(

@@ -256,3 +256,18 @@ def test_a_resumed_ssr_form_keeps_when_it_was_received(home):
     child.close()
     assert child.exitstatus == 0
     assert open_store(home=home).get("SSR1")["received_at"] == "2026-11-30T10:00:00-05:00"
+
+
+def test_a_field_two_categories_share_is_kept_for_the_one_chosen(home, tty):
+    """The port/VLAN change and the configuration backup both ask for the device: saving a backup
+    form dropped its device (the answer was judged by the other category's question), and the
+    agent was told `--field device=...` was missing after typing it."""
+    keys = [
+        line("ACME"), line("Lima HQ"), KILL_LINE + line("PE"), line("Ana Díaz <ana@acme.pe> 01 4117000"),
+        DOWN * 5 + "\r",  # configuration backup
+        line("rtr-lima-01"), line("15/12/2026 22:00"), line("15/12/2026 23:30"), line("monthly backup"), SAVE,
+    ]  # fmt: skip
+    r = run_form("ssr", keys)
+    assert r.exit_code == 0, r.output
+    doc = open_store(home=home).get("SSR1")
+    assert doc["category"] == "configuration_backup" and doc["details"] == {"device": "rtr-lima-01"}
