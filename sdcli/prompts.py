@@ -103,7 +103,7 @@ class Walker:
         from sdcli import clock, dates
 
         now = clock.now()
-        choices = [(f"{cities} ({zone}, {dates.offset(now.astimezone(clock.get_tz(zone)))})", zone)
+        choices = [(_fit(cities, f"({zone}, {dates.offset(now.astimezone(clock.get_tz(zone)))})"), zone)
                    for zone, cities in sites.zones(self.ctx.countries, self.ctx.region(answers))]  # fmt: skip
         return select(q.text(self.lang), choices, answers.get(q.key), back)  # type: ignore[no-any-return]
 
@@ -287,3 +287,20 @@ class Walker:
 
 def pick_draft(titles: list[tuple[str, str]], lang: str, home: Path | None) -> str:
     return select(t("prompt.which_draft"), [(title, value) for value, title in titles])  # type: ignore[no-any-return]
+
+
+def _fit(cities: str, zone: str) -> str:
+    """A zone's choice on one line of the terminal: its first cities (up to where they fit, then
+    "…"), then the zone and its offset, which a line cut at the edge hid (São Paulo's ten cities)."""
+    import shutil
+
+    room = shutil.get_terminal_size((80, 24)).columns - 4 - len(zone) - 1  # " » " before, " " between
+    if len(cities) <= room:
+        return f"{cities} {zone}"
+    shown = ""
+    for city in cities.split(", "):
+        more = f"{shown}, {city}" if shown else city
+        if len(more) + 3 > room:  # ", …"
+            break
+        shown = more
+    return f"{shown or cities[: max(room - 2, 1)]}, … {zone}"

@@ -271,3 +271,28 @@ def test_a_field_two_categories_share_is_kept_for_the_one_chosen(home, tty):
     assert r.exit_code == 0, r.output
     doc = open_store(home=home).get("SSR1")
     assert doc["category"] == "configuration_backup" and doc["details"] == {"device": "rtr-lima-01"}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_a_zone_choice_fits_the_terminal_with_its_zone_and_offset(home):
+    """São Paulo's ten cities ran past 80 columns, and the line cut at the edge hid its zone and
+    offset (the one thing to check): the cities that fit, then "…", then the zone."""
+    from conftest import subprocess_env
+
+    env = subprocess_env(home, TERM="xterm", COLUMNS="80", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", **NOW_ENV)
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "ssr"], env=env, encoding="utf-8", timeout=20,
+                          dimensions=(40, 80))  # fmt: skip
+    for prompt, keys in (
+        ("Customer", "ACME\r"),
+        ("Site", "Loja Centro\r"),
+        ("Country of the site", "\x15BR\r"),
+    ):
+        child.expect_exact(prompt)
+        child.send(keys)
+    child.expect_exact("Time zone of the site")
+    child.expect_exact("(America/Manaus, -04)")  # the second choice: the first is drawn by now
+    drawn = child.before
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "São Paulo, Rio de Janeiro, Brasília, … (America/Sao_Paulo, -03)" in drawn, drawn
