@@ -79,6 +79,20 @@ def fits(label: str, *hints: str) -> bool:
     return shown + ANSWER_ROOM <= shutil.get_terminal_size((80, 24)).columns
 
 
+def _wrap_refusals(app: Any) -> None:
+    """Let the line under a question that says why an answer is refused wrap to the terminal's
+    width: prompt_toolkit gives it one line, and a refusal that says what to do ("Rio Net has no
+    project manager nor account manager: give --project-manager 'Name <email> phone', or add one:
+    sdcli customer add ...") was cut at column 80."""
+    from prompt_toolkit.filters import to_filter
+
+    for window in app.layout.find_all_windows():
+        text = getattr(window.content, "text", None)
+        if getattr(text, "__qualname__", "").startswith("ValidationToolbar."):
+            window.height = None
+            window.wrap_lines = to_filter(True)
+
+
 def line(
     label: str,
     check: Callable[[str], Any],
@@ -97,9 +111,11 @@ def line(
     if back and fits(label, *hints):
         hints.append(t("prompt.back_hint"))
     extra: dict[str, Any] = {"instruction": " ".join(hints)} if hints else {}
-    raw = questionary.text(
+    asked = questionary.text(
         label, default=default, validate=_validator(check, required, accept, check_empty, back), **extra
-    ).unsafe_ask()
+    )
+    _wrap_refusals(asked.application)
+    raw = asked.unsafe_ask()
     if _is_back(raw, back):
         raise GoBack
     return raw if raw.strip() else accept

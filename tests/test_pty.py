@@ -311,3 +311,31 @@ def test_the_back_hint_never_wraps_a_question_on_the_agents_terminal(home, colum
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 130
+
+
+def test_a_long_refusal_under_a_question_is_drawn_whole_at_80_columns(home):
+    """The line under a question that says why an answer is refused was one line, cut at the
+    terminal's edge: 'Rio Net has no project manager nor account manager: give --project-mana'.
+    It wraps now, down to what to do ('sdcli customer add ... --account-manager ...')."""
+    import re
+
+    env = subprocess_env(home, TERM="xterm", COLUMNS="80", LINES="40", PROMPT_TOOLKIT_NO_CPR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "--lang", "en", "change"], env=env, encoding="utf-8",
+                          timeout=20, dimensions=(40, 80))  # fmt: skip
+    answer(child, "Customer", "Rio Net\r")
+    answer(child, "Site", "Loja Centro\r")
+    answer(child, "Country of the site", "\x15PE\r")
+    child.expect_exact("project manager")
+    child.send("\r")  # none known: the routing rule refuses, saying what to do
+    child.expect_exact("account manager")
+    seen = ""
+    try:
+        for _ in range(2):  # the refusal names a 'Name <email> phone' twice: its last words, drawn
+            child.expect("phone'", timeout=5)
+            seen += child.before + str(child.after)
+    finally:
+        drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\n", "", seen)
+        child.sendcontrol("c")
+        child.expect(pexpect.EOF)
+        child.close()
+    assert "sdcli customer add 'Rio Net' --account-manager" in drawn, drawn[-600:]
