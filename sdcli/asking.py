@@ -86,7 +86,8 @@ def _wrap_refusals(app: Any) -> None:
     sdcli customer add ...") was cut at column 80."""
     from prompt_toolkit.filters import to_filter
 
-    for window in app.layout.find_all_windows():
+    layout = getattr(app, "layout", None)
+    for window in layout.find_all_windows() if layout is not None else ():
         text = getattr(window.content, "text", None)
         if getattr(text, "__qualname__", "").startswith("ValidationToolbar."):
             window.height = None
@@ -114,7 +115,7 @@ def line(
     asked = questionary.text(
         label, default=default, validate=_validator(check, required, accept, check_empty, back), **extra
     )
-    _wrap_refusals(asked.application)
+    _wrap_refusals(getattr(asked, "application", None))
     raw = asked.unsafe_ask()
     if _is_back(raw, back):
         raise GoBack
