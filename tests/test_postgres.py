@@ -69,7 +69,7 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
     open_store(old, home=home).migrate(upto=1)
     r = sdcli("--store", old, "note", "INC1", "x")
     assert r.exit_code == 1 and err(r).count("\n") == 1
-    assert "has schema 1; this sdcli needs 7: run: sdcli db migrate" in err(r)
+    assert "has schema 1; this sdcli needs 8: run: sdcli db migrate" in err(r)
     assert sdcli("--store", old, "db", "migrate").stdout.startswith(
         "applied: request-ids-write-markers-moved-mark"
     )
@@ -91,7 +91,7 @@ def test_every_command_names_a_store_that_is_not_the_default(sdcli, pg_url, home
     assert not sdcli("list").stderr  # the default store: nothing said
     r = sdcli("--store", pg_url, "doctor")
     assert r.exit_code == 0, r.output
-    assert "backend postgresql" in r.stdout and "schema 7" in r.stdout and "login postgres" in r.stdout
+    assert "backend postgresql" in r.stdout and "schema 8" in r.stdout and "login postgres" in r.stdout
 
 
 def test_startup_of_the_default_store_does_not_import_psycopg(home):

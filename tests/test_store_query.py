@@ -38,8 +38,11 @@ def summaries(draw):
         if missing is not None:
             s["missing_answers"] = missing
         level = draw(st.sampled_from([None, 0, 1, 2, 3, "x"]))
-        if level is not None:
-            s["escalation"] = {"last_level_attempted": level, "active_level": 1}
+        if level is not None:  # failed calls raise the active level past the highest attempted
+            s["escalation"] = {"last_level_attempted": level,
+                               "active_level": draw(st.sampled_from([1, 2, 3, 4, 0, -1, "x", None, True]))}  # fmt: skip
+            if s["escalation"]["active_level"] is None:
+                del s["escalation"]["active_level"]
         out.append(s)
     return {s["id"]: s for s in out}  # one per id
 
@@ -63,6 +66,8 @@ queries = st.builds(
     unpaused=st.booleans(),
     ack_pending=st.booleans(),
     levels_attempted=st.lists(st.integers(0, 3), max_size=2).map(tuple),
+    active_levels=st.lists(st.integers(1, 4), max_size=3).map(tuple),
+    owed=st.booleans(),
     incomplete=st.booleans(),
     sort=st.sampled_from(SORTS),
     reverse=st.booleans(),
@@ -98,7 +103,14 @@ def test_a_limit_takes_the_top_n_exactly_as_sorting_everything_would(docs, sort,
 def _reference_keys(prefix, s):
     """The index's keys as the reference semantics' own functions give them (what keys_of inlines)."""
     from sdcli.model import PREFIXES
-    from sdcli.store.query import escalation_start, level_attempted, sort_value, timestamp
+    from sdcli.store.query import (
+        active_level,
+        escalation_start,
+        level_attempted,
+        level_owed,
+        sort_value,
+        timestamp,
+    )
 
     status = s.get("status")
     return (list(PREFIXES).index(prefix), status if isinstance(status, str) else None, sort_value(s, "severity"),
@@ -106,7 +118,7 @@ def _reference_keys(prefix, s):
             fold(str(s.get("site") or "")), timestamp(s.get("opened_at")), timestamp(s.get("updated_at")),
             timestamp(s.get("recovery_due")), timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
             int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s),
-            int(bool(s.get("missing_answers"))), escalation_start(s))  # fmt: skip
+            int(bool(s.get("missing_answers"))), escalation_start(s), active_level(s), int(level_owed(s)))  # fmt: skip
 
 
 odd = st.sampled_from(
@@ -117,7 +129,7 @@ odd = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(summaries(), st.dictionaries(st.sampled_from(["status", "severity", "customer", "site", "opened_at",
                                                      "updated_at", "recovery_due", "ack_due", "acked_at",
-                                                     "escalation_from", "sla_paused_at"]), odd))  # fmt: skip
+                                                     "escalation_from", "sla_paused_at", "escalation"]), odd))  # fmt: skip
 def test_an_index_row_has_the_reference_keys_with_or_without_the_bulk_memo(docs, damage):
     """keys_of (one ticket's write) and keys_of with a Stamps memo (a bulk write, shared by every
     ticket of it) both give what query.py's functions give, odd stored values included."""

@@ -130,6 +130,13 @@ def fill_escalation_from(cur: Any) -> None:
     fill_escalation_from(cur)
 
 
+def fill_active_level(cur: Any) -> None:
+    """The shift view's escalations owed by failed calls answered by SQL (postgres_query.py)."""
+    from sdcli.store.postgres_query import fill_active_level
+
+    fill_active_level(cur)
+
+
 #: (version, name, SQL or a function of a cursor), applied in order; the schema this sdcli needs is the last one's
 MIGRATIONS: list[tuple[int, str, Any]] = [
     (1, "tickets-history-customers-counters", INITIAL),
@@ -139,6 +146,7 @@ MIGRATIONS: list[tuple[int, str, Any]] = [
     (5, "open-query-columns", fill_query_columns),
     (6, "open-incomplete-column", fill_incomplete),
     (7, "open-escalation-from-column", fill_escalation_from),
+    (8, "open-active-level-columns", fill_active_level),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -51,6 +51,10 @@ class OpenQuery:
     unpaused: bool = False  # the SLA clock runs (not on hold)
     ack_pending: bool = False  # an acknowledgement is due and not recorded
     levels_attempted: tuple[int, ...] = ()  # the highest escalation level called is one of these
+    active_levels: tuple[
+        int, ...
+    ] = ()  # the level to call (escalation's active_level: 1, or raised) is one of these
+    owed: bool = False  # an active level raised (by failed calls) above every level called: level_owed
     incomplete: bool = False  # opened without every answer the questionnaire requires (missing_answers)
     sort: str = "opened_at"
     reverse: bool = False
@@ -70,6 +74,8 @@ class OpenQuery:
             wanted.append(("ack_pending", 1))
         if self.incomplete:
             wanted.append(("incomplete", 1))
+        if self.owed:
+            wanted.append(("owed", 1))
         return wanted
 
     def matches(self, s: dict[str, Any]) -> bool:
@@ -99,6 +105,10 @@ class OpenQuery:
         if self.unpaused and s.get("sla_paused_at"):
             return False
         if self.levels_attempted and level_attempted(s) not in self.levels_attempted:
+            return False
+        if self.active_levels and active_level(s) not in self.active_levels:
+            return False
+        if self.owed and not level_owed(s):
             return False
         if self.incomplete and not s.get("missing_answers"):
             return False
@@ -134,6 +144,20 @@ def level_attempted(s: dict[str, Any]) -> int:
     esc = s.get("escalation")
     level = esc.get("last_level_attempted", 0) if isinstance(esc, dict) else 0
     return level if isinstance(level, int) and not isinstance(level, bool) else 0
+
+
+def active_level(s: dict[str, Any]) -> int:
+    """The escalation level to call as the ticket records it (active_level: raised past the
+    correct one by failed calls, escalation_calls.py); 1 when it records none (or none above 0)."""
+    esc = s.get("escalation")
+    level = esc.get("active_level", 1) if isinstance(esc, dict) else 1
+    return level if isinstance(level, int) and not isinstance(level, bool) and level > 1 else 1
+
+
+def level_owed(s: dict[str, Any]) -> bool:
+    """Whether the active level is above every level called and above the first: a level owed
+    whatever the time (3 failed calls at a level: the next one is to be called)."""
+    return active_level(s) > max(level_attempted(s), 1)
 
 
 def sort_value(s: dict[str, Any], sort: str) -> Any:
