@@ -28,6 +28,7 @@ from sdcli.store.openindex_sql import rows, source, where
 from sdcli.store.query import (
     OpenQuery,
     Page,
+    Stamps,
     active_level,
     fold,
     level_attempted,
@@ -132,26 +133,6 @@ def _keys(prefix: str, s: dict[str, Any], stamp: Callable[[Any], float | None]) 
         1 if ack and not get("acked_at") else 0, attempted, 1 if get("missing_answers") else 0,
         stamp(get("escalation_from") or opened), active, 1 if active > attempted and active > 1 else 0,
     )  # fmt: skip
-
-
-class Stamps(dict[Any, float | None]):
-    """timestamp of each distinct value once (a bulk write's tickets share their updated_at, and
-    escalation_from is mostly opened_at again): call it like timestamp. Bounded: it starts
-    again past LIMIT values (a million tickets' deadlines are not all held)."""
-
-    LIMIT = 50_000
-
-    def __missing__(self, value: Any) -> float | None:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[value] = got = timestamp(value)
-        return got
-
-    def __call__(self, value: Any) -> float | None:  # keys_of looks up the memo itself
-        try:
-            return self[value]
-        except TypeError:  # a list or an object where an instant belongs: not one
-            return timestamp(value)
 
 
 def row_of(

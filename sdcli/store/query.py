@@ -133,6 +133,26 @@ def timestamp(value: Any) -> float | None:
         return None
 
 
+class Stamps(dict[Any, float | None]):
+    """timestamp of each distinct value once (a bulk write's tickets share their updated_at, and
+    escalation_from is mostly opened_at again): call it like timestamp. Bounded: it starts
+    again past LIMIT values (a million tickets' deadlines are not all held)."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, value: Any) -> float | None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[value] = got = timestamp(value)
+        return got
+
+    def __call__(self, value: Any) -> float | None:  # keys_of looks up the memo itself
+        try:
+            return self[value]
+        except TypeError:  # a list or an object where an instant belongs: not one
+            return timestamp(value)
+
+
 def escalation_start(s: dict[str, Any]) -> float | None:
     """When a ticket's escalation clock started, as epoch seconds: its escalation_from (set in
     its summary when completed SLA pauses moved it), else its opened_at."""
