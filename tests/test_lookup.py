@@ -206,7 +206,7 @@ def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_se
     store.close()
     assert open_store(url, home=home).migrate() == [
         "reference-folds-indexed", "message-ids-outbox", "open-query-columns", "open-incomplete-column",
-        "open-escalation-from-column",
+        "open-escalation-from-column", "open-active-level-columns",
     ]  # fmt: skip
     again = open_store(url, home=home)
     assert again.find_refs("ext-cao-1") == [("INC1", "external_id")]

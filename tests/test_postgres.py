@@ -55,13 +55,14 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
     )
     r = sdcli("--store", url, "db", "migrate")
     assert r.exit_code == 0, r.output
-    assert r.stdout.splitlines()[:7] == ["applied: tickets-history-customers-counters",
+    assert r.stdout.splitlines()[:8] == ["applied: tickets-history-customers-counters",
                                          "applied: request-ids-write-markers-moved-mark",
                                          "applied: reference-folds-indexed",
                                          "applied: message-ids-outbox",
                                          "applied: open-query-columns",
                                          "applied: open-incomplete-column",
-                                         "applied: open-escalation-from-column"]  # fmt: skip
+                                         "applied: open-escalation-from-column",
+                                         "applied: open-active-level-columns"]  # fmt: skip
     assert "(up to date)" in sdcli("--store", url, "db", "migrate").stdout
     assert sdcli("--store", url, "list").exit_code == 0
 
@@ -79,7 +80,7 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
             f"INSERT INTO {url.rpartition('schema=')[2]}.migrations (version, name) VALUES (99, 'future')"
         )
     r = sdcli("--store", url, "list")
-    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (7): upgrade sdcli" in err(r)
+    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (8): upgrade sdcli" in err(r)
 
 
 def test_every_command_names_a_store_that_is_not_the_default(sdcli, pg_url, home, monkeypatch):
