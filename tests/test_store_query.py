@@ -143,3 +143,33 @@ def test_an_index_row_has_the_reference_keys_with_or_without_the_bulk_memo(docs,
         assert keys_of(prefix, s) == want
         assert keys_of(prefix, s, stamp) == want
         assert len(stamp) <= stamp.LIMIT
+
+
+typed_refs = st.sampled_from(["SN-000777", "sn 000777", "SN000777", "CS-1", "cs1", "CS 1", "Ção-7", "cao7", "ABC",
+                              "abc", "A-B-C", "12", "1-2", "---", " cs-1 ", "INC-45", "inc45"])  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.integers(1, 30), st.tuples(maybe(typed_refs), maybe(typed_refs)), max_size=12),
+       typed_refs, st.booleans())  # fmt: skip
+def test_the_index_finds_a_reference_as_the_reference_semantics_do(tmp_path_factory, tickets, typed, bulk):
+    """OpenIndex.refs (by its fold or compact column; a one-ticket write or a bulk one) lists
+    exactly the references query.ref_matches holds to be the one typed."""
+    from sdcli.store.openindex import CALLER_REFS
+    from sdcli.store.query import ref_matches
+
+    index = OpenIndex(tmp_path_factory.mktemp("ix") / "index.sqlite")
+    docs = [
+        {"id": f"INC{n}", **{f: v for f, v in zip(CALLER_REFS, pair, strict=True) if v}}
+        for n, pair in tickets.items()
+    ]
+    if bulk:
+        index.apply({}, {}, docs=docs, entry_of=lambda doc: None)
+    else:
+        index.apply({}, {d["id"]: [(f, d[f]) for f in CALLER_REFS if f in d] for d in docs}, frozenset())
+    want = [(d["id"], f) for d in docs for f in CALLER_REFS if f in d and ref_matches(d[f], typed)]
+    got = index.refs(typed)
+    assert sorted(got, key=lambda x: (int(x[0][3:]), x[1])) == sorted(
+        want, key=lambda x: (int(x[0][3:]), x[1])
+    )
+    assert [int(t[3:]) for t, _ in got] == sorted(int(t[3:]) for t, _ in got)  # in id order

@@ -30,8 +30,10 @@ from sdcli.store.query import (
     Page,
     Stamps,
     active_level,
+    compact,
     fold,
     level_attempted,
+    ref_key,
     timestamp,
 )
 
@@ -67,10 +69,12 @@ CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, status, escalation
     paused, active_level);
 CREATE INDEX IF NOT EXISTS open_owed ON open (opened_at, rank, number, status, classified, paused, owed) WHERE owed = 1;
 CREATE TABLE IF NOT EXISTS refs (
-    field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
+    field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, compact TEXT NOT NULL, prefix TEXT NOT NULL,
+    number INTEGER NOT NULL,
     PRIMARY KEY (field, value, prefix, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_fold ON refs (fold);
+CREATE INDEX IF NOT EXISTS refs_compact ON refs (compact);
 CREATE INDEX IF NOT EXISTS refs_ticket ON refs (prefix, number);
 """
 
@@ -239,8 +243,8 @@ class OpenIndex:
                 keys = {t: split_id(t) for t in refs}
                 db.executemany("DELETE FROM refs WHERE prefix = ? AND number = ?",
                                [k for t, k in keys.items() if t not in new])  # fmt: skip
-                db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)",
-                               [(f, v, fold(v), *keys[t]) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
+                db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+                               [(f, v, fold(v), compact(v), *keys[t]) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
             if entry_of is not None:
                 _insert_new(db, insert, docs, entry_of)
             db.execute("COMMIT")
@@ -292,12 +296,18 @@ class OpenIndex:
             return Page([loads(r) for r in rows(db, q, table, condition, args)], total)
 
     def refs(self, value: str) -> list[tuple[str, str]]:
-        """(ticket id, field) of every ticket whose reference folds to value's fold."""
+        """(ticket id, field) of every ticket whose reference is value as query.ref_key compares it
+        (its fold, or its compact form: a number read out without its marks), each by its column;
+        an index of an older shape (no compact column) by the reference's function, until rebuilt."""
         if not self.exists():
             return []
+        how, key = ref_key(value)
         with self._db(write=False) as db:
-            rows = db.execute("SELECT prefix, number, field FROM refs WHERE fold = ? AND field IN (?, ?) "
-                              "ORDER BY prefix, number", (fold(value.strip()), *CALLER_REFS)).fetchall()  # fmt: skip
+            if how == "compact" and _version(db) != VERSION:
+                db.create_function("compact", 1, compact, deterministic=True)
+                how = "compact(value)"
+            rows = db.execute(f"SELECT prefix, number, field FROM refs WHERE {how} = ? AND field IN (?, ?) "
+                              "ORDER BY prefix, number", (key, *CALLER_REFS)).fetchall()  # fmt: skip
         return [(format_id(p, n), f) for p, n, f in rows]
 
     def keys(self, prefix: str, field: str, values: Iterable[str]) -> dict[str, int]:
@@ -357,11 +367,12 @@ def _insert_new(
                 tid = doc["id"]
                 p, n = tid[:3], int(tid[3:])
                 for f, v in refs:
-                    yield f, v, fold_once(v), p, n
+                    folded = fold_once(v)
+                    yield f, v, folded, "".join(c for c in folded if c.isalnum()), p, n
 
     later = _unindexed(db, ("open", "refs")) if len(docs) >= _BULK else []
     db.executemany(insert, rows())
-    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs())
+    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?, ?)", pairs())
     for sql in later:  # in the same transaction: a write killed meanwhile leaves the index as it was
         db.execute(sql)
 

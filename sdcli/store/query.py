@@ -123,6 +123,28 @@ class Page:
     total: int
 
 
+def compact(text: str) -> str:
+    """A reference as a caller reads it out: folded, its letters and digits only, the marks
+    between them dropped ('SN-000777', 'sn 000777' → 'sn000777')."""
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def ref_key(typed: str) -> tuple[str, str]:
+    """How a typed reference is compared with the stored ones: ("compact", its compact form) when
+    that has a digit (a number read out with or without its marks), else ("fold", its fold)."""
+    short = compact(typed)
+    if any(c.isdigit() for c in short):
+        return "compact", short
+    return "fold", fold(typed.strip())
+
+
+def ref_matches(stored: str, typed: str) -> bool:
+    """Whether a stored reference is the one typed (ref_key): every match is listed, so two
+    references with one compact form are an ambiguity, never one of them picked."""
+    how, key = ref_key(typed)
+    return (compact(stored) if how == "compact" else fold(stored.strip())) == key
+
+
 def timestamp(value: Any) -> float | None:
     """An ISO 8601 instant as epoch seconds; None for a missing or unreadable one."""
     if not isinstance(value, str) or not value:
