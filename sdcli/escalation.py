@@ -162,35 +162,70 @@ def due_now(
     directory: list[dict[str, Any]] | None = None,
     documents: dict[str, dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Open incidents whose correct level (by time) is above the highest level already attempted,
-    the longest due first (then the longest running, then in id order). An unclassified incident is due on
-    its suggested severity, as `escalate` calls it (severity_of), suggested from its whole
-    document: `documents` (id → document) when `incidents` are summaries. Raises ConfigError
-    for a table that cannot be used."""
+    """Open incidents whose owed level (owed_levels: the correct one by time, or the active one
+    failed calls raised) is above the highest level already attempted, the longest due first
+    (then the longest running, then in id order). An unclassified incident is due on its
+    suggested severity, as `escalate` calls it (severity_of), suggested from its whole document:
+    `documents` (id → document) when `incidents` are summaries (a level owed by failed calls is
+    due since the last of them, read from the document's attempts). Raises ConfigError for a
+    table that cannot be used."""
     table = load_table(home, directory)
     running = states.flow("incident", home).running
     out = []
     for s in incidents:
         if s.get("status") not in running:
             continue
-        severity = severity_of((documents or {}).get(s["id"], s), home)[0]
-        entry = due_entry(table, s, severity, now)
+        doc = (documents or {}).get(s["id"], s)
+        entry = due_entry(table, s, severity_of(doc, home)[0], now, doc)
         if entry is not None:
             out.append(entry)
     return [d for _, d in sorted(out, key=lambda x: x[0])]
 
 
-def due_entry(
+def owed_levels(
     table: EscalationTable, s: dict[str, Any], severity: int, now: datetime
+) -> tuple[datetime, int, int]:
+    """(the escalation clock's start, the level correct by time, the active level) of a running
+    incident: the level owed is the higher of the two, as `escalate` calls it (Position.active):
+    the source's 3 failed calls at a level raise the active level (escalation_calls.py) whatever
+    the time. Read from its summary as the open index keeps it (query.active_level)."""
+    from sdcli.store.query import active_level  # deferred: the listings' module, not escalate ID's
+
+    started, _ = pauses.escalation_clock(s)  # a running incident: no pause stands
+    return started, correct_level(table, severity, now - started), min(active_level(s), table.top)
+
+
+def due_entry(
+    table: EscalationTable, s: dict[str, Any], severity: int, now: datetime, doc: dict[str, Any] | None = None
 ) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
     """(its order in the due list, the row with next_level_at and due_level) of an incident whose
-    correct level by time is above the highest attempted, else None."""
-    started, _ = pauses.escalation_clock(s)  # a running incident: no pause stands
-    current = correct_level(table, severity, now - started)
-    done = int((s.get("escalation") or {}).get("last_level_attempted", 0))
-    if current <= max(done, 1):
+    owed level (owed_levels) is above the highest attempted, else None. A level correct by time
+    came due at its threshold; one owed by failed calls at the last failed call below it (in
+    `doc`, the incident's document: a summary holds no attempts; without one, the clock's start)."""
+    from sdcli.store.query import level_attempted
+
+    started, by_time, active = owed_levels(table, s, severity, now)
+    done = max(level_attempted(s), 1)
+    if active > by_time:
+        return None if active <= done else due_row(s, started, owed_since(doc or s, active, started), active)
+    if by_time <= done:
         return None
-    return due_row(s, started, started + timedelta(minutes=table.level(current).after[severity]), current)
+    return due_row(s, started, started + timedelta(minutes=table.level(by_time).after[severity]), by_time)
+
+
+def owed_since(doc: dict[str, Any], level: int, started: datetime) -> datetime:
+    """When failed calls made `level` owed: the last failed phone call at the level below it (else
+    the last attempt recorded; with none, the escalation clock's start)."""
+    tried = attempts(doc)
+    failed = [a for a in tried if a.get("level") == level - 1 and a.get("channel") == "phone"
+              and a.get("outcome") in FAILED]  # fmt: skip
+    instants = []
+    for a in failed or tried:
+        try:
+            instants.append(clock.from_iso(a["at"]))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return max(instants) if instants else started
 
 
 def due_row(

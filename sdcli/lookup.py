@@ -7,8 +7,10 @@ Resolution of an ID argument (README: Finding a ticket), in this order:
    spelled like a canonical id never hides the desk's own ticket.
 2. Anything else — ``INC0000045``, ``INC-45``, ``CS-8812`` — is first looked up in the store's
    index of references (``external_id`` and ``customer_reference``, case- and
-   accent-insensitive, finished tickets included): one ticket is the answer; several are an
-   ambiguity naming them; none falls back to reading it as an id (``INC0000045`` → ``INC45``).
+   accent-insensitive, and without the marks between letters and digits when it has a digit:
+   ``SN 000777`` is ``SN-000777``, query.ref_key; finished tickets included): one ticket is the
+   answer; several (references alike without their marks too) are an ambiguity naming them; none
+   falls back to reading it as an id (``INC0000045`` → ``INC45``).
 """
 
 from __future__ import annotations

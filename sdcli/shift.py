@@ -82,8 +82,10 @@ def escalations_due(store: Store, now: datetime, home: Path | None = None, limit
     """escalation.due_now's answer (its reference) read from the open index: for each severity
     and each span of age in which the correct level is constant, the running classified
     incidents whose escalation clock started in that span (escalation_from: opened_at, later by
-    the completed SLA pauses) and whose highest level attempted is below it, the longest running
-    first; merged by the instant each became due. Raises ConfigError for a table that cannot be used."""
+    the completed SLA pauses), whose highest level attempted is below it and whose active level
+    is not above it, the longest running first; the incidents owed a level above that by failed
+    calls (_owed_by_calls); merged by the instant each became due. Raises ConfigError for a
+    table that cannot be used."""
     table = load_table(home, store.customers())
     running = tuple(sorted(states.flow("incident", home).running))
     if not running:
@@ -91,14 +93,19 @@ def escalations_due(store: Store, now: datetime, home: Path | None = None, limit
     streams: list[Iterator[tuple[tuple[Any, ...], dict[str, Any]]]] = []
     total = 0
     for severity, level, started in _windows(table, now):
+        # an active level above this one (failed calls raised it) is owed instead: _owed_by_calls
+        active = tuple(range(1, level + 1)) if level < table.top else ()
         q = OpenQuery(prefix="INC", statuses=running, severities=(severity,), levels_attempted=tuple(range(level)),
-                      escalation=started, sort="escalation_from", limit=limit)  # fmt: skip
+                      active_levels=active, escalation=started, sort="escalation_from", limit=limit)  # fmt: skip
         found = store.query_open(q)
         total += found.total
         streams.append(_due_rows(found.rows, timedelta(minutes=table.level(level).after[severity]), level))
-    unclassified = _unclassified_due(store, table, running, now, home)
-    total += len(unclassified)
-    streams.append(iter(unclassified))
+    for extra in (
+        _unclassified_due(store, table, running, now, home),
+        _owed_by_calls(store, table, running, now),
+    ):
+        total += len(extra)
+        streams.append(iter(extra))
     rows = (row for _, row in heapq.merge(*streams, key=lambda pair: pair[0]))
     return Page(list(rows if limit is None else itertools.islice(rows, limit)), total)
 
@@ -112,8 +119,26 @@ def _unclassified_due(
     q = OpenQuery(prefix="INC", statuses=running, classified=False, sort="opened_at")
     out = []
     for s in store.query_open(q).rows:
-        entry = escalation.due_entry(table, s, escalation.severity_of(store.get(s["id"]), home)[0], now)
+        doc = store.get(s["id"])
+        entry = escalation.due_entry(table, s, escalation.severity_of(doc, home)[0], now, doc)
         if entry is not None:
+            out.append(entry)
+    return sorted(out, key=lambda e: e[0])
+
+
+def _owed_by_calls(
+    store: Store, table: EscalationTable, running: tuple[str, ...], now: datetime
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """The running classified incidents whose active level, raised by failed calls, is above
+    every level called (the index's owed column) and above the level correct by time (the
+    windows list the others), in due order: each one due since its last failed call, read from
+    its document. A desk calls the next level at once, so these are few."""
+    q = OpenQuery(prefix="INC", statuses=running, classified=True, owed=True, sort="opened_at")
+    out = []
+    for s in store.query_open(q).rows:
+        severity = escalation.severity_of(s)[0]
+        _, by_time, active = escalation.owed_levels(table, s, severity, now)
+        if active > by_time and (entry := escalation.due_entry(table, s, severity, now, store.get(s["id"]))):
             out.append(entry)
     return sorted(out, key=lambda e: e[0])
 

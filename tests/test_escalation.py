@@ -223,6 +223,33 @@ def test_shift_lists_incidents_whose_next_level_is_due(sdcli):
     assert [d["id"] for d in sdcli.json("shift", "--json", env=at(61))["escalation_due"]] == [inc]
 
 
+def test_shift_lists_the_next_level_owed_after_three_failed_calls(sdcli):
+    """The source: after 3 consecutive failed calls at a level, leave a voicemail and contact the
+    next level. escalate records that level as the one to call; shift listed the incident only
+    once time made a level correct above the highest called, so the owed call went unlisted."""
+    inc = open_incident(sdcli)  # severity 1 at 07:00 in Lima: level 2 after 30 min, 3 after 60
+    for minute in (35, 36, 38):
+        sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", "no-answer", env=at(minute))
+    st = sdcli.json("escalate", inc, "--json", env=at(40))
+    assert (st["current_level"], st["active_level"]) == (2, 3)
+    assert due(sdcli, 40) == [(inc, 3, "2026-12-01T07:38:00-05:00")]  # since the third failed call
+    r = sdcli("shift", env=at(40))
+    assert r.exit_code == 0 and inc in r.stdout
+    sdcli("escalate", inc, "--call", "Jorge Ramírez", "--outcome", "reached", env=at(41))
+    assert due(sdcli, 45) == []  # the owed level was called
+    assert due(sdcli, 61) == []  # and level 3 by time is the one reached
+    assert due(sdcli, 121) == [(inc, 4, "2026-12-01T09:00:00-05:00")]
+
+
+def test_a_failed_call_at_a_level_below_the_active_one_owes_nothing_more(sdcli):
+    """Calls at level 1 while level 2 is correct move nothing; the owed level stays 2, by time."""
+    inc = open_incident(sdcli)
+    for minute in (35, 36, 37):
+        sdcli("escalate", inc, "--call", "Service Desk Latam", "--outcome", "busy", env=at(minute))
+    assert sdcli.json("escalate", inc, "--json", env=at(40))["active_level"] == 2
+    assert due(sdcli, 40) == [(inc, 2, "2026-12-01T07:30:00-05:00")]
+
+
 def due(sdcli, minutes: float) -> list[tuple[str, int, str]]:
     """shift's escalations due at T0 + minutes: (id, due level, when it came due)."""
     rows = sdcli.json("shift", "--json", env=at(minutes))["escalation_due"]

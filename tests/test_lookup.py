@@ -195,7 +195,7 @@ def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_se
     with pg_server.admin() as c:  # as a schema-2 store had them: no fold columns, no outbox
         c.execute(
             f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_fold, DROP COLUMN customer_reference_fold,"
-            " DROP COLUMN message_id"
+            " DROP COLUMN message_id, DROP COLUMN external_id_compact, DROP COLUMN customer_reference_compact"
         )
         c.execute(
             f"ALTER TABLE {schema}.tickets " + ", ".join(f"DROP COLUMN {col}" for col, _ in QUERY_COLUMNS)
@@ -206,7 +206,7 @@ def test_postgresql_migration_fills_the_folds_of_references_already_stored(pg_se
     store.close()
     assert open_store(url, home=home).migrate() == [
         "reference-folds-indexed", "message-ids-outbox", "open-query-columns", "open-incomplete-column",
-        "open-escalation-from-column",
+        "open-escalation-from-column", "open-active-level-columns", "reference-compacts-indexed",
     ]  # fmt: skip
     again = open_store(url, home=home)
     assert again.find_refs("ext-cao-1") == [("INC1", "external_id")]
@@ -229,3 +229,87 @@ def test_a_reference_quoted_without_its_dashes_or_with_spaces_is_found(sdcli, st
     assert found("av brasil 1500") == ["INC3"]
     assert found("cs 8813") == [] and found("sn 0007778") == []
     assert _ids(sdcli.json("list", "--search", "cs8812", "--json")) == ["INC1"]
+
+
+def test_an_id_argument_takes_a_reference_read_without_its_marks(sdcli, store):
+    """A caller reading "SN 000777" or "SN000777" for SN-000777 (or "cs8812/2026" for
+    CS-8812/2026) was refused by show, note, escalate...: every ID argument compares the
+    references without the marks between their letters and digits too, by the index."""
+    make_incident(store, customer="Minera Sur", customer_reference="CS-8812/2026")
+    make_incident(store, customer="Banco Sur", external_id="SN-000777", status="closed")
+    for typed in ("SN000777", "SN 000777", "sn.000777", " sn-000777 "):
+        r = sdcli("show", typed, "--json")
+        assert r.exit_code == 0 and '"id": "INC2"' in r.stdout, (typed, r.output)
+        assert err(r).strip() == f"{typed.strip()} is the external number of INC2."
+    r = sdcli("note", "cs8812/2026", "called back")
+    assert r.exit_code == 0 and err(r).splitlines()[0] == "cs8812/2026 is the customer's reference of INC1."
+    assert sdcli("show", "CS 8812 2026", "--json").exit_code == 0
+    r = sdcli("show", "CS-8812")  # a part of the reference is not the reference
+    assert r.exit_code == 1 and "nor the external number or reference of one" in err(r)
+
+
+def test_references_alike_without_their_marks_are_an_ambiguity_never_one_of_them(sdcli, store):
+    make_incident(store, customer_reference="CS-1")
+    make_incident(store, external_id="CS 1")
+    make_incident(store, customer_reference="cs1")
+    make_incident(store, customer_reference="CS-2")
+    for typed in ("CS1", "CS-1", "cs 1"):
+        r = sdcli("show", typed)
+        assert r.exit_code == 1 and r.stdout == ""
+        assert err(r) == f"Error: {typed} names 3 tickets: INC1, INC2, INC3; give the ticket's id\n"
+    assert sdcli.json("show", "cs2", "--json")["id"] == "INC4"
+
+
+def test_a_reference_without_its_marks_is_read_from_the_index_not_every_ticket(store):
+    for n in range(5):
+        make_incident(store, external_id=f"EXT-{n}")
+
+    def scan(*a, **k):
+        raise AssertionError("find_refs read every ticket")
+
+    store.all_tickets = scan
+    assert lookup.resolve(store, "ext 3") == lookup.Resolved("INC4", "external_id")
+    assert lookup.resolve(store, "EXT3") == lookup.Resolved("INC4", "external_id")
+
+
+@pytest.mark.files_only("the embedded index's own file format")
+def test_an_index_of_version_3_finds_a_reference_without_its_marks_until_rebuilt(store):
+    import sqlite3
+
+    make_incident(store, external_id="SN-000777")
+    make_incident(store, customer_reference="CS-8812/2026")
+    db = sqlite3.connect(store.index.path)  # as version 3 left it: no compact column
+    db.execute("DROP INDEX refs_compact")
+    db.execute("ALTER TABLE refs DROP COLUMN compact")
+    db.execute("UPDATE info SET v = '3' WHERE k = 'version'")
+    db.commit()
+    db.close()
+    assert store.index.stale()
+    assert lookup.resolve(store, "sn 000777") == lookup.Resolved("INC1", "external_id")
+    assert lookup.resolve(store, "cs-8812/2026") == lookup.Resolved("INC2", "customer_reference")
+    make_incident(store, customer_reference="SN000777")  # the next write rebuilds it
+    assert not store.index.stale()
+    with pytest.raises(lookup.AmbiguousReference):
+        lookup.resolve(store, "SN 000777")
+
+
+@pytest.mark.postgres
+def test_postgresql_migration_fills_the_compact_references_already_stored(pg_server, home):
+    from sdcli.store import open_store
+
+    url = pg_server.fresh_schema()
+    store = open_store(url, home=home)
+    make_incident(store, external_id="SN-000777")
+    make_incident(store, customer_reference="CS-8812/2026")
+    schema = url.rpartition("schema=")[2]
+    with pg_server.admin() as c:  # as a schema-8 store had them: no compact columns
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_compact, "
+                  "DROP COLUMN customer_reference_compact")  # fmt: skip
+        c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 9")
+    store.close()
+    assert open_store(url, home=home).migrate() == ["reference-compacts-indexed"]
+    again = open_store(url, home=home)
+    assert again.find_refs("sn000777") == [("INC1", "external_id")]
+    assert again.find_refs("CS 8812 2026") == [("INC2", "customer_reference")]
+    make_incident(again, customer_reference="sn 000777")
+    assert again.find_refs("SN-000777") == [("INC1", "external_id"), ("INC3", "customer_reference")]

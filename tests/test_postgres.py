@@ -55,13 +55,15 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
     )
     r = sdcli("--store", url, "db", "migrate")
     assert r.exit_code == 0, r.output
-    assert r.stdout.splitlines()[:7] == ["applied: tickets-history-customers-counters",
+    assert r.stdout.splitlines()[:9] == ["applied: tickets-history-customers-counters",
                                          "applied: request-ids-write-markers-moved-mark",
                                          "applied: reference-folds-indexed",
                                          "applied: message-ids-outbox",
                                          "applied: open-query-columns",
                                          "applied: open-incomplete-column",
-                                         "applied: open-escalation-from-column"]  # fmt: skip
+                                         "applied: open-escalation-from-column",
+                                         "applied: open-active-level-columns",
+                                         "applied: reference-compacts-indexed"]  # fmt: skip
     assert "(up to date)" in sdcli("--store", url, "db", "migrate").stdout
     assert sdcli("--store", url, "list").exit_code == 0
 
@@ -69,7 +71,7 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
     open_store(old, home=home).migrate(upto=1)
     r = sdcli("--store", old, "note", "INC1", "x")
     assert r.exit_code == 1 and err(r).count("\n") == 1
-    assert "has schema 1; this sdcli needs 7: run: sdcli db migrate" in err(r)
+    assert "has schema 1; this sdcli needs 9: run: sdcli db migrate" in err(r)
     assert sdcli("--store", old, "db", "migrate").stdout.startswith(
         "applied: request-ids-write-markers-moved-mark"
     )
@@ -79,7 +81,7 @@ def test_db_migrate_creates_the_schema_and_a_start_refuses_other_versions(sdcli,
             f"INSERT INTO {url.rpartition('schema=')[2]}.migrations (version, name) VALUES (99, 'future')"
         )
     r = sdcli("--store", url, "list")
-    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (7): upgrade sdcli" in err(r)
+    assert r.exit_code == 1 and "has schema 99, newer than this sdcli knows (9): upgrade sdcli" in err(r)
 
 
 def test_every_command_names_a_store_that_is_not_the_default(sdcli, pg_url, home, monkeypatch):
@@ -91,7 +93,7 @@ def test_every_command_names_a_store_that_is_not_the_default(sdcli, pg_url, home
     assert not sdcli("list").stderr  # the default store: nothing said
     r = sdcli("--store", pg_url, "doctor")
     assert r.exit_code == 0, r.output
-    assert "backend postgresql" in r.stdout and "schema 7" in r.stdout and "login postgres" in r.stdout
+    assert "backend postgresql" in r.stdout and "schema 9" in r.stdout and "login postgres" in r.stdout
 
 
 def test_startup_of_the_default_store_does_not_import_psycopg(home):

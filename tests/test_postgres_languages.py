@@ -16,7 +16,7 @@ from sdcli.store.postgres_conn import parse
 SAID = {
     "es": {"error": "Error: ", "connect": "no se puede conectar con el almacén {store}: ",
            "no_schema": "el almacén {store} no tiene el esquema de sdcli: créelo con: sdcli db migrate",
-           "older": "el almacén {store} tiene el esquema 1; este sdcli necesita el 7: ejecute: sdcli db migrate",
+           "older": "el almacén {store} tiene el esquema 1; este sdcli necesita el 9: ejecute: sdcli db migrate",
            "may_not": "el usuario {login} no puede usar el esquema {schema}: ejecute, como dueño del esquema: "
                       "sdcli db grant {login}",
            "refused": "el almacén {store} se negó: ", "ask": " (pida al administrador de la base de datos de la "
@@ -26,7 +26,7 @@ SAID = {
                     "llega a él en texto plano: "},
     "pt": {"error": "Erro: ", "connect": "não é possível conectar ao armazenamento {store}: ",
            "no_schema": "o armazenamento {store} não tem o esquema do sdcli: crie-o com: sdcli db migrate",
-           "older": "o armazenamento {store} tem o esquema 1; este sdcli precisa do 7: execute: sdcli db migrate",
+           "older": "o armazenamento {store} tem o esquema 1; este sdcli precisa do 9: execute: sdcli db migrate",
            "may_not": "o usuário {login} não pode usar o esquema {schema}: execute, como dono do esquema: "
                       "sdcli db grant {login}",
            "refused": "o armazenamento {store} recusou: ", "ask": " (peça ao administrador do banco de dados da "

@@ -76,10 +76,14 @@ def test_migration_5_fills_the_query_columns_of_tickets_already_stored(pg_server
     schema = url.rpartition("schema=")[2]
     with pg_server.admin() as c:  # as a schema-4 store had them: no query columns
         c.execute(f"ALTER TABLE {schema}.tickets " + ", ".join(f"DROP COLUMN {col}" for col, _ in COLUMNS))
+        c.execute(
+            f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_compact, DROP COLUMN customer_reference_compact"
+        )
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 5")
     store.close()
     assert open_store(url, home=home).migrate() == ["open-query-columns", "open-incomplete-column",
-                                                   "open-escalation-from-column"]  # fmt: skip
+                                                   "open-escalation-from-column", "open-active-level-columns",
+                                                   "reference-compacts-indexed"]  # fmt: skip
     again = open_store(url, home=home)
     with again._reading() as cur:
         cur.execute("SELECT count(*) FILTER (WHERE q_rank IS NULL), count(*) FILTER (WHERE q_rank IS NOT NULL), "
@@ -109,11 +113,16 @@ def test_migration_6_fills_the_incomplete_column_of_tickets_already_stored(pg_se
             tid, lambda doc, m=missing: (doc.__setitem__("missing_answers", m), {"action": "t"})[1], actor="t"
         )
     schema = url.rpartition("schema=")[2]
-    with pg_server.admin() as c:  # as a schema-5 store had it: no incomplete column (nor migration 7's)
-        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_incomplete, DROP COLUMN q_escalation_from")
+    with pg_server.admin() as c:  # as a schema-5 store had it: no incomplete column (nor migration 7's, 8's)
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_incomplete, DROP COLUMN q_escalation_from, "
+                  "DROP COLUMN q_active_level, DROP COLUMN q_owed")  # fmt: skip
+        c.execute(
+            f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_compact, DROP COLUMN customer_reference_compact"
+        )
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 6")
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-incomplete-column", "open-escalation-from-column"]
+    assert open_store(url, home=home).migrate() == ["open-incomplete-column", "open-escalation-from-column",
+                                                   "open-active-level-columns", "reference-compacts-indexed"]  # fmt: skip
     again = open_store(url, home=home)
     q = OpenQuery(incomplete=True)
     want = page(q, again.open_summaries())
@@ -147,7 +156,11 @@ def test_migration_7_fills_the_escalation_clock_of_tickets_already_stored(pg_ser
         store.update(tid, _held(hours), actor="t")
     schema = url.rpartition("schema=")[2]
     with pg_server.admin() as c:  # as a schema-6 store had it: no column, summaries without escalation_from
-        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_escalation_from")
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_escalation_from, DROP COLUMN q_active_level, "
+                  "DROP COLUMN q_owed")  # fmt: skip
+        c.execute(
+            f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_compact, DROP COLUMN customer_reference_compact"
+        )
         c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 7")
         for tid, text in c.execute(
             f"SELECT id, summary FROM {schema}.tickets WHERE summary IS NOT NULL"
@@ -156,7 +169,9 @@ def test_migration_7_fills_the_escalation_clock_of_tickets_already_stored(pg_ser
             shown.pop("escalation_from", None)
             c.execute(f"UPDATE {schema}.tickets SET summary = %s WHERE id = %s", (dumps(shown).decode(), tid))
     store.close()
-    assert open_store(url, home=home).migrate() == ["open-escalation-from-column"]
+    assert open_store(url, home=home).migrate() == [
+        "open-escalation-from-column", "open-active-level-columns", "reference-compacts-indexed",
+    ]  # fmt: skip
     again = open_store(url, home=home)
     moved = {s["id"]: s["escalation_from"] for s in again.open_summaries() if "escalation_from" in s}
     assert moved == {"INC1": "2026-12-01T12:01:00+00:00", "INC5": "2026-12-01T15:06:00+00:00",
@@ -172,6 +187,51 @@ def test_migration_7_fills_the_escalation_clock_of_tickets_already_stored(pg_ser
     with again._reading() as cur:
         cur.execute("SELECT count(*) FROM tickets WHERE NOT finished AND q_escalation_from IS NULL")
         assert cur.fetchone()[0] == 0
+
+
+def _raised(active: int, attempted: int):
+    def change(doc):
+        doc["escalation"] = {"active_level": active, "last_level_attempted": attempted}
+        return {"action": "escalation-attempt"}
+
+    return change
+
+
+def test_migration_8_fills_the_active_level_of_tickets_already_stored(pg_server, home):
+    url = pg_server.fresh_schema()
+    store = open_store(url, home=home)
+    _tickets(store, 12)
+    for tid, active, attempted in (
+        ("INC1", 3, 2),
+        ("INC2", 3, 2),
+        ("INC3", 2, 2),
+        ("INC5", 2, 1),
+        ("INC6", 1, 0),
+    ):
+        store.update(tid, _raised(active, attempted), actor="t")  # INC2 is closed
+    schema = url.rpartition("schema=")[2]
+    with pg_server.admin() as c:  # as a schema-7 store had it: no active_level nor owed columns
+        c.execute(f"ALTER TABLE {schema}.tickets DROP COLUMN q_active_level, DROP COLUMN q_owed")
+        c.execute(
+            f"ALTER TABLE {schema}.tickets DROP COLUMN external_id_compact, DROP COLUMN customer_reference_compact"
+        )
+        c.execute(f"DELETE FROM {schema}.migrations WHERE version >= 8")
+    store.close()
+    assert open_store(url, home=home).migrate() == ["open-active-level-columns", "reference-compacts-indexed"]
+    again = open_store(url, home=home)
+    for q in (OpenQuery(owed=True), OpenQuery(prefix="INC", active_levels=(1, 2), sort="id"),
+              OpenQuery(active_levels=(3,), owed=True)):  # fmt: skip
+        want = page(q, again.open_summaries(q.prefix))
+        got = again.query_open(q)
+        assert (got.total, [r["id"] for r in got.rows]) == (want.total, [r["id"] for r in want.rows]), q
+    assert [r["id"] for r in again.query_open(OpenQuery(owed=True)).rows] == ["INC1", "INC5"]
+    with again._reading() as cur:
+        cur.execute(
+            "SELECT count(*) FROM tickets WHERE NOT finished AND (q_active_level IS NULL OR q_owed IS NULL)"
+        )
+        assert cur.fetchone()[0] == 0
+    again.update("INC5", _raised(2, 2), actor="t")  # the owed level called
+    assert [r["id"] for r in again.query_open(OpenQuery(owed=True)).rows] == ["INC1"]
 
 
 def _close(doc):
@@ -218,6 +278,10 @@ PLANS = [
         ),
         "tickets_q_escalation",
     ),  # fmt: skip
+    (
+        OpenQuery(prefix="INC", statuses=("open",), classified=True, owed=True, sort="opened_at", limit=20),
+        "tickets_q_owed",
+    ),
 ]
 
 

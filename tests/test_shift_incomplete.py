@@ -158,7 +158,8 @@ def _name(q: OpenQuery) -> str:
 def test_every_shift_query_is_served_by_its_index_and_counted_from_it_alone(desk, home):
     queries = _queries(home)
     assert len(queries) > 8 and {_name(q) for q in queries.values()} == {
-        "open_due", "open_ack", "open_escalation", "open_unclassified", "open_status", "open_incomplete"
+        "open_due", "open_ack", "open_escalation", "open_unclassified", "open_status", "open_incomplete",
+        "open_owed",
     }  # fmt: skip
     db = sqlite3.connect(desk.index.path)
     for key, q in queries.items():

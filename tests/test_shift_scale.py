@@ -31,6 +31,14 @@ def ticket(i: int) -> dict:
         "severity": None if i % 9 == 0 else 1 + i % 4,
         "escalation": {"last_level_attempted": i % 5},
     }
+    if i % 7 in (2, 4):  # three failed calls at the highest level called: the next one is owed
+        called = max(i % 5, 1)
+        doc["escalation"]["active_level"] = called + 1
+        doc["escalation"]["last_level_attempted"] = called
+        doc["escalation_attempts"] = [
+            {"at": (opened + timedelta(minutes=3 + k + i % 13)).isoformat(), "by": "t", "level": called,
+             "contact": "X", "channel": "phone", "outcome": "no-answer"} for k in range(3)
+        ]  # fmt: skip
     if i % 4 == 0:
         doc["ack_due"] = (opened + timedelta(minutes=15)).isoformat()
         if i % 8 == 0:
@@ -82,18 +90,21 @@ def test_escalations_due_are_what_escalate_says_of_each_incident(desk, home, now
     table = load_table(home, desk.customers())
     due = {d["id"]: d for d in shift.escalations_due(desk, now, home).rows}
     running = states.flow("incident", home).running
-    moved = 0
+    moved = by_calls = 0
     for doc in desk.all_tickets("INC"):
         if doc["status"] not in running:
             assert doc["id"] not in due
             continue
         st = escalation.state(doc, table, now, home)
         attempted = doc["escalation"]["last_level_attempted"]
-        assert (doc["id"] in due) == (st["current_level"] > max(attempted, 1)), (doc["id"], st)
+        # the level owed: the correct one by time, or the one failed calls raised (active_level)
+        assert (doc["id"] in due) == (st["active_level"] > max(attempted, 1)), (doc["id"], st)
         if doc["id"] in due:
-            assert due[doc["id"]]["due_level"] == st["current_level"]
+            assert due[doc["id"]]["due_level"] == st["active_level"]
+            by_calls += st["active_level"] > st["current_level"]
         moved += datetime.fromisoformat(st["escalation_from"]) != datetime.fromisoformat(doc["opened_at"])
     assert moved > 10 and any(d.get("escalation_from") for d in due.values())
+    assert by_calls > 3  # listed for a level only failed calls made owed
 
 
 @pytest.mark.parametrize("now", WHEN)
@@ -179,5 +190,45 @@ def test_an_index_of_version_2_is_read_alike_and_rebuilt_at_the_next_write(desk,
     assert db.execute("SELECT v FROM info WHERE k = 'version'").fetchone() == (VERSION,)
     moved = db.execute("SELECT count(*) FROM open WHERE escalation_from > opened_at").fetchone()[0]
     assert moved == sum(1 for s in desk.open_summaries("INC") if "escalation_from" in s) > 10
+    db.close()
+    assert shift.view(desk, NOW, timedelta(hours=4), home) == want
+
+
+def _as_version_3(path) -> None:
+    """The index as sdcli of index version 3 left it: no active_level nor owed columns."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    for name in ("open_escalation", "open_owed"):
+        db.execute(f"DROP INDEX {name}")
+    db.execute("ALTER TABLE open DROP COLUMN active_level")
+    db.execute("ALTER TABLE open DROP COLUMN owed")
+    db.execute("CREATE INDEX open_escalation ON open (severity, status, escalation_from, rank, number, "
+               "level_attempted, paused)")  # fmt: skip
+    db.execute("UPDATE info SET v = '3' WHERE k = 'version'")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.files_only("the embedded index's own file format")
+def test_an_index_of_version_3_lists_the_levels_owed_by_calls_and_is_rebuilt_at_the_next_write(desk, home):
+    import sqlite3
+
+    from sdcli.store.openindex import VERSION
+
+    want = shift.view(desk, NOW, timedelta(hours=4), home)
+    paged = shift.view(desk, NOW, timedelta(hours=4), home, limit=3)
+    owed = [d for d in want["escalation_due"] if d["due_level"] > escalation.state(
+        desk.get(d["id"]), load_table(home, desk.customers()), NOW, home)["current_level"]]  # fmt: skip
+    assert len(owed) > 3
+    _as_version_3(desk.index.path)
+    assert desk.index.stale()
+    assert shift.view(desk, NOW, timedelta(hours=4), home) == want  # read by the reference semantics
+    assert shift.view(desk, NOW, timedelta(hours=4), home, limit=3) == paged
+    desk.update("INC6", lambda doc: {"action": "note", "note": "x"}, actor="t")
+    assert not desk.index.stale()
+    db = sqlite3.connect(desk.index.path)
+    assert db.execute("SELECT v FROM info WHERE k = 'version'").fetchone() == (VERSION,)
+    assert db.execute("SELECT count(*) FROM open WHERE owed = 1").fetchone()[0] >= len(owed)
     db.close()
     assert shift.view(desk, NOW, timedelta(hours=4), home) == want

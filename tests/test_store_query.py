@@ -38,8 +38,11 @@ def summaries(draw):
         if missing is not None:
             s["missing_answers"] = missing
         level = draw(st.sampled_from([None, 0, 1, 2, 3, "x"]))
-        if level is not None:
-            s["escalation"] = {"last_level_attempted": level, "active_level": 1}
+        if level is not None:  # failed calls raise the active level past the highest attempted
+            s["escalation"] = {"last_level_attempted": level,
+                               "active_level": draw(st.sampled_from([1, 2, 3, 4, 0, -1, "x", None, True]))}  # fmt: skip
+            if s["escalation"]["active_level"] is None:
+                del s["escalation"]["active_level"]
         out.append(s)
     return {s["id"]: s for s in out}  # one per id
 
@@ -63,6 +66,8 @@ queries = st.builds(
     unpaused=st.booleans(),
     ack_pending=st.booleans(),
     levels_attempted=st.lists(st.integers(0, 3), max_size=2).map(tuple),
+    active_levels=st.lists(st.integers(1, 4), max_size=3).map(tuple),
+    owed=st.booleans(),
     incomplete=st.booleans(),
     sort=st.sampled_from(SORTS),
     reverse=st.booleans(),
@@ -98,7 +103,14 @@ def test_a_limit_takes_the_top_n_exactly_as_sorting_everything_would(docs, sort,
 def _reference_keys(prefix, s):
     """The index's keys as the reference semantics' own functions give them (what keys_of inlines)."""
     from sdcli.model import PREFIXES
-    from sdcli.store.query import escalation_start, level_attempted, sort_value, timestamp
+    from sdcli.store.query import (
+        active_level,
+        escalation_start,
+        level_attempted,
+        level_owed,
+        sort_value,
+        timestamp,
+    )
 
     status = s.get("status")
     return (list(PREFIXES).index(prefix), status if isinstance(status, str) else None, sort_value(s, "severity"),
@@ -106,7 +118,7 @@ def _reference_keys(prefix, s):
             fold(str(s.get("site") or "")), timestamp(s.get("opened_at")), timestamp(s.get("updated_at")),
             timestamp(s.get("recovery_due")), timestamp(s.get("ack_due")), int(bool(s.get("sla_paused_at"))),
             int(bool(s.get("ack_due") and not s.get("acked_at"))), level_attempted(s),
-            int(bool(s.get("missing_answers"))), escalation_start(s))  # fmt: skip
+            int(bool(s.get("missing_answers"))), escalation_start(s), active_level(s), int(level_owed(s)))  # fmt: skip
 
 
 odd = st.sampled_from(
@@ -117,7 +129,7 @@ odd = st.sampled_from(
 @settings(max_examples=200, deadline=None)
 @given(summaries(), st.dictionaries(st.sampled_from(["status", "severity", "customer", "site", "opened_at",
                                                      "updated_at", "recovery_due", "ack_due", "acked_at",
-                                                     "escalation_from", "sla_paused_at"]), odd))  # fmt: skip
+                                                     "escalation_from", "sla_paused_at", "escalation"]), odd))  # fmt: skip
 def test_an_index_row_has_the_reference_keys_with_or_without_the_bulk_memo(docs, damage):
     """keys_of (one ticket's write) and keys_of with a Stamps memo (a bulk write, shared by every
     ticket of it) both give what query.py's functions give, odd stored values included."""
@@ -131,3 +143,33 @@ def test_an_index_row_has_the_reference_keys_with_or_without_the_bulk_memo(docs,
         assert keys_of(prefix, s) == want
         assert keys_of(prefix, s, stamp) == want
         assert len(stamp) <= stamp.LIMIT
+
+
+typed_refs = st.sampled_from(["SN-000777", "sn 000777", "SN000777", "CS-1", "cs1", "CS 1", "Ção-7", "cao7", "ABC",
+                              "abc", "A-B-C", "12", "1-2", "---", " cs-1 ", "INC-45", "inc45"])  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.integers(1, 30), st.tuples(maybe(typed_refs), maybe(typed_refs)), max_size=12),
+       typed_refs, st.booleans())  # fmt: skip
+def test_the_index_finds_a_reference_as_the_reference_semantics_do(tmp_path_factory, tickets, typed, bulk):
+    """OpenIndex.refs (by its fold or compact column; a one-ticket write or a bulk one) lists
+    exactly the references query.ref_matches holds to be the one typed."""
+    from sdcli.store.openindex import CALLER_REFS
+    from sdcli.store.query import ref_matches
+
+    index = OpenIndex(tmp_path_factory.mktemp("ix") / "index.sqlite")
+    docs = [
+        {"id": f"INC{n}", **{f: v for f, v in zip(CALLER_REFS, pair, strict=True) if v}}
+        for n, pair in tickets.items()
+    ]
+    if bulk:
+        index.apply({}, {}, docs=docs, entry_of=lambda doc: None)
+    else:
+        index.apply({}, {d["id"]: [(f, d[f]) for f in CALLER_REFS if f in d] for d in docs}, frozenset())
+    want = [(d["id"], f) for d in docs for f in CALLER_REFS if f in d and ref_matches(d[f], typed)]
+    got = index.refs(typed)
+    assert sorted(got, key=lambda x: (int(x[0][3:]), x[1])) == sorted(
+        want, key=lambda x: (int(x[0][3:]), x[1])
+    )
+    assert [int(t[3:]) for t, _ in got] == sorted(int(t[3:]) for t, _ in got)  # in id order

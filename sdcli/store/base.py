@@ -189,13 +189,13 @@ class Store(abc.ABC):
 
     def find_refs(self, value: str) -> list[tuple[str, str]]:
         """(id, field) of every ticket, finished ones included, whose external_id or
-        customer_reference is `value` (case- and accent-insensitive), in id order. This default
-        scans every ticket; a backend keeps an index of references."""
-        from sdcli.store.query import fold  # deferred: listings only
+        customer_reference is `value` (case and accents aside, and the marks between its letters
+        and digits: query.ref_matches), in id order. This default scans every ticket; a backend
+        keeps an index of references."""
+        from sdcli.store.query import ref_matches  # deferred: listings only
 
-        target = fold(value.strip())
         return [(d["id"], f) for d in self.all_tickets() for f in ("external_id", "customer_reference")
-                if d.get(f) not in (None, "") and fold(str(d[f]).strip()) == target]  # fmt: skip
+                if d.get(f) not in (None, "") and ref_matches(str(d[f]), value)]  # fmt: skip
 
     # ---- the outbox (store/outbox.py holds the decisions)
     @abc.abstractmethod

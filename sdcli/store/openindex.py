@@ -28,15 +28,19 @@ from sdcli.store.openindex_sql import rows, source, where
 from sdcli.store.query import (
     OpenQuery,
     Page,
+    Stamps,
+    active_level,
+    compact,
     fold,
     level_attempted,
+    ref_key,
     timestamp,
 )
 
 #: the shape of the index file; an index of an older shape (OLDER) is rebuilt at the next write
 #: (tiny_prepare.py) and read meanwhile through the reference semantics where its shape lacks a key
-VERSION = "3"
-OLDER = frozenset({"1", "2"})
+VERSION = "4"
+OLDER = frozenset({"1", "2", "3"})
 #: the references kept per ticket: what callers quote (CALLER_REFS), and the Message-ID of the
 #: e-mail a ticket came from (the key `sdcli inbox` writes by: the same message never twice)
 CALLER_REFS = ("external_id", "customer_reference")
@@ -49,7 +53,7 @@ CREATE TABLE IF NOT EXISTS open (
     status TEXT, severity INTEGER, classified INTEGER NOT NULL, customer TEXT, customer_fold TEXT, site_fold TEXT,
     opened_at REAL, updated_at REAL, recovery_due REAL, ack_due REAL,
     paused INTEGER NOT NULL, ack_pending INTEGER NOT NULL, level_attempted INTEGER NOT NULL, incomplete INTEGER NOT NULL,
-    escalation_from REAL, summary BLOB NOT NULL,
+    escalation_from REAL, active_level INTEGER NOT NULL, owed INTEGER NOT NULL, summary BLOB NOT NULL,
     PRIMARY KEY (prefix, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS open_opened ON open (opened_at, rank, number);
@@ -62,12 +66,15 @@ CREATE INDEX IF NOT EXISTS open_unclassified ON open (opened_at, rank, number, s
 CREATE INDEX IF NOT EXISTS open_incomplete ON open (opened_at, rank, number, status, incomplete)
     WHERE incomplete = 1;
 CREATE INDEX IF NOT EXISTS open_escalation ON open (severity, status, escalation_from, rank, number, level_attempted,
-    paused);
+    paused, active_level);
+CREATE INDEX IF NOT EXISTS open_owed ON open (opened_at, rank, number, status, classified, paused, owed) WHERE owed = 1;
 CREATE TABLE IF NOT EXISTS refs (
-    field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, prefix TEXT NOT NULL, number INTEGER NOT NULL,
+    field TEXT NOT NULL, value TEXT NOT NULL, fold TEXT NOT NULL, compact TEXT NOT NULL, prefix TEXT NOT NULL,
+    number INTEGER NOT NULL,
     PRIMARY KEY (field, value, prefix, number)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_fold ON refs (fold);
+CREATE INDEX IF NOT EXISTS refs_compact ON refs (compact);
 CREATE INDEX IF NOT EXISTS refs_ticket ON refs (prefix, number);
 """
 
@@ -88,14 +95,15 @@ _RANKS = {p: i for i, p in enumerate(PREFIXES)}
 #: between number and summary); PostgreSQL keeps the same keys (postgres_query.py)
 KEYS = ("rank", "status", "severity", "classified", "customer", "customer_fold", "site_fold", "opened_at",
         "updated_at", "recovery_due", "ack_due", "paused", "ack_pending", "level_attempted", "incomplete",
-        "escalation_from")  # fmt: skip
+        "escalation_from", "active_level", "owed")  # fmt: skip
 
 
 def keys_of(
     prefix: str, s: dict[str, Any], stamp: Callable[[Any], float | None] = timestamp
 ) -> tuple[Any, ...]:
     """An open ticket's KEYS, from its summary, as the reference semantics' own functions give them
-    (sort_value, fold, timestamp, level_attempted, escalation_start; the same values, inlined:
+    (sort_value, fold, timestamp, level_attempted, escalation_start, active_level, level_owed; the
+    same values, inlined:
     a bulk write makes one per ticket). `stamp`: timestamp, or a memo of it (Stamps)."""
     if type(stamp) is Stamps:
         try:  # the memo's lookup itself (in C); __missing__ runs only for a value not met yet
@@ -108,39 +116,27 @@ def keys_of(
 def _keys(prefix: str, s: dict[str, Any], stamp: Callable[[Any], float | None]) -> tuple[Any, ...]:
     get = s.get
     status, severity, customer, site = get("status"), get("severity"), get("customer"), get("site")
-    opened, ack = get("opened_at"), get("ack_due")
+    opened, ack, esc = get("opened_at"), get("ack_due"), get("escalation")
     if type(status) is not str and not isinstance(status, str):
         status = None
     if type(severity) is not int and (not isinstance(severity, int) or isinstance(severity, bool)):
         severity = None
     shown = customer if type(customer) is str else None if customer is None else str(customer)
+    if esc is None:
+        attempted, active = 0, 1
+    elif type(esc) is dict:  # as escalate writes it: its two levels read once
+        attempted, active = esc.get("last_level_attempted", 0), esc.get("active_level", 1)
+        attempted = attempted if type(attempted) is int else level_attempted(s)
+        active = (active if active > 1 else 1) if type(active) is int else active_level(s)
+    else:
+        attempted, active = level_attempted(s), active_level(s)
     return (
         _RANKS[prefix], status, severity, 1 if get("severity") else 0, shown or None,
         fold(shown if customer else ""), fold(site if type(site) is str else str(site or "")), stamp(opened),
         stamp(get("updated_at")), stamp(get("recovery_due")), stamp(ack), 1 if get("sla_paused_at") else 0,
-        1 if ack and not get("acked_at") else 0, 0 if get("escalation") is None else level_attempted(s),
-        1 if get("missing_answers") else 0, stamp(get("escalation_from") or opened),
+        1 if ack and not get("acked_at") else 0, attempted, 1 if get("missing_answers") else 0,
+        stamp(get("escalation_from") or opened), active, 1 if active > attempted and active > 1 else 0,
     )  # fmt: skip
-
-
-class Stamps(dict[Any, float | None]):
-    """timestamp of each distinct value once (a bulk write's tickets share their updated_at, and
-    escalation_from is mostly opened_at again): call it like timestamp. Bounded: it starts
-    again past LIMIT values (a million tickets' deadlines are not all held)."""
-
-    LIMIT = 50_000
-
-    def __missing__(self, value: Any) -> float | None:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[value] = got = timestamp(value)
-        return got
-
-    def __call__(self, value: Any) -> float | None:  # keys_of looks up the memo itself
-        try:
-            return self[value]
-        except TypeError:  # a list or an object where an instant belongs: not one
-            return timestamp(value)
 
 
 def row_of(
@@ -247,8 +243,8 @@ class OpenIndex:
                 keys = {t: split_id(t) for t in refs}
                 db.executemany("DELETE FROM refs WHERE prefix = ? AND number = ?",
                                [k for t, k in keys.items() if t not in new])  # fmt: skip
-                db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)",
-                               [(f, v, fold(v), *keys[t]) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
+                db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?, ?)",
+                               [(f, v, fold(v), compact(v), *keys[t]) for t, pairs in refs.items() for f, v in pairs])  # fmt: skip
             if entry_of is not None:
                 _insert_new(db, insert, docs, entry_of)
             db.execute("COMMIT")
@@ -300,12 +296,18 @@ class OpenIndex:
             return Page([loads(r) for r in rows(db, q, table, condition, args)], total)
 
     def refs(self, value: str) -> list[tuple[str, str]]:
-        """(ticket id, field) of every ticket whose reference folds to value's fold."""
+        """(ticket id, field) of every ticket whose reference is value as query.ref_key compares it
+        (its fold, or its compact form: a number read out without its marks), each by its column;
+        an index of an older shape (no compact column) by the reference's function, until rebuilt."""
         if not self.exists():
             return []
+        how, key = ref_key(value)
         with self._db(write=False) as db:
-            rows = db.execute("SELECT prefix, number, field FROM refs WHERE fold = ? AND field IN (?, ?) "
-                              "ORDER BY prefix, number", (fold(value.strip()), *CALLER_REFS)).fetchall()  # fmt: skip
+            if how == "compact" and _version(db) != VERSION:
+                db.create_function("compact", 1, compact, deterministic=True)
+                how = "compact(value)"
+            rows = db.execute(f"SELECT prefix, number, field FROM refs WHERE {how} = ? AND field IN (?, ?) "
+                              "ORDER BY prefix, number", (key, *CALLER_REFS)).fetchall()  # fmt: skip
         return [(format_id(p, n), f) for p, n, f in rows]
 
     def keys(self, prefix: str, field: str, values: Iterable[str]) -> dict[str, int]:
@@ -365,11 +367,12 @@ def _insert_new(
                 tid = doc["id"]
                 p, n = tid[:3], int(tid[3:])
                 for f, v in refs:
-                    yield f, v, fold_once(v), p, n
+                    folded = fold_once(v)
+                    yield f, v, folded, "".join(c for c in folded if c.isalnum()), p, n
 
     later = _unindexed(db, ("open", "refs")) if len(docs) >= _BULK else []
     db.executemany(insert, rows())
-    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?)", pairs())
+    db.executemany("INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?, ?, ?)", pairs())
     for sql in later:  # in the same transaction: a write killed meanwhile leaves the index as it was
         db.execute(sql)
 

@@ -3,7 +3,8 @@ by the reference semantics over its summaries, given what its shape lacks. No CL
 
 Version 1 had no incomplete column (its summaries name missing_answers); version 2 had no
 escalation_from, in its column or its summaries: that one comes from the incidents' documents
-(the shards), the SLA pauses of each read once a process and only the start kept.
+(the shards), the SLA pauses of each read once a process and only the start kept. Version 3 had
+no active_level nor owed columns (its summaries' escalation names the active level).
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ class Older:
         """The page as this sdcli's index gives it: for a query by the escalation clock, every open
         incident's start read first (once: a shift asks a window per severity and level); for
         any other, the rows shown given theirs."""
-        condition, args = where(replace(q, incomplete=False, escalation=None))  # columns every shape has
+        # the columns every shape has (version 3 had no active_level nor owed: their summaries name them)
+        condition, args = where(replace(q, incomplete=False, escalation=None, active_levels=(), owed=False))
         found = [loads(r[0]) for r in db.execute(f"SELECT summary FROM open WHERE {condition}", args)]
         if tickets is None:
             return page(q, found)

@@ -45,9 +45,10 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
             if rng.high is not None:
                 parts.append(f"{column} < ?")
                 args.append(rng.high.timestamp())
-    if q.levels_attempted:
-        parts.append(f"level_attempted IN ({', '.join('?' * len(q.levels_attempted))})")
-        args.extend(q.levels_attempted)
+    for column, levels in (("level_attempted", q.levels_attempted), ("active_level", q.active_levels)):
+        if levels:
+            parts.append(f"{column} IN ({', '.join('?' * len(levels))})")
+            args.extend(levels)
     return " AND ".join(parts), args
 
 
@@ -62,6 +63,8 @@ def source(q: OpenQuery) -> str:
         index = "open_ack"
     elif q.incomplete:
         index = "open_incomplete"
+    elif q.owed:
+        index = "open_owed"
     elif q.classified is False:
         index = "open_unclassified"
     elif q.severities and q.escalation is not None:

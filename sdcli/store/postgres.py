@@ -46,7 +46,7 @@ from sdcli.store.outbox import Queue
 from sdcli.store.postgres_rows import COLUMNS, NAMES, SELECT_DOC, document, row
 from sdcli.store.postgres_schema import one
 from sdcli.store.postgres_txn import Cursor, Transactions
-from sdcli.store.query import OpenQuery, Page, fold
+from sdcli.store.query import OpenQuery, Page, ref_key
 
 
 class PostgresStore(Transactions, Store):
@@ -118,14 +118,15 @@ class PostgresStore(Transactions, Store):
         return (document(text, entries) for text, entries in rows)
 
     def find_refs(self, value: str) -> list[tuple[str, str]]:
-        """By the indexed fold columns (schema 3), never a scan."""
-        target = fold(value.strip())
+        """By the indexed fold columns (schema 3), or compact ones (schema 9: a number read out
+        without its marks, query.ref_key), never a scan."""
+        how, target = ref_key(value)
         self.connection()
         with self._reading() as cur:
             cur.execute(
-                "SELECT id, field FROM (SELECT prefix, number, id, 'external_id' AS field FROM tickets "
-                "WHERE external_id_fold = %s UNION ALL SELECT prefix, number, id, 'customer_reference' FROM tickets "
-                "WHERE customer_reference_fold = %s) found ORDER BY prefix, number, field",
+                f"SELECT id, field FROM (SELECT prefix, number, id, 'external_id' AS field FROM tickets "
+                f"WHERE external_id_{how} = %s UNION ALL SELECT prefix, number, id, 'customer_reference' "
+                f"FROM tickets WHERE customer_reference_{how} = %s) found ORDER BY prefix, number, field",
                 (target, target),
             )
             return [(tid, field) for tid, field in cur.fetchall()]

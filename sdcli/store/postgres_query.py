@@ -17,7 +17,7 @@ from sdcli.store.files import dumps, loads
 from sdcli.store.openindex import KEYS, keys_of
 from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold
 
-_TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4 int2 float8".split()
+_TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4 int2 float8 int4 int2".split()
 #: (column, type: COPY's and the column's) of each key, in KEYS' order
 COLUMNS = tuple((f"q_{k}", t) for k, t in zip(KEYS, _TYPES, strict=True))
 _COLUMNS_5 = COLUMNS[:14]  # those migration 5 adds (q_rank ... q_level_attempted)
@@ -51,6 +51,14 @@ MIGRATION_7 = """
 ALTER TABLE tickets ADD COLUMN q_escalation_from float8;
 CREATE INDEX tickets_q_escalation ON tickets (q_severity, q_escalation_from, q_rank, number) WHERE NOT finished;
 UPDATE tickets SET q_escalation_from = q_opened_at WHERE NOT finished AND summary IS NOT NULL;
+"""
+
+#: migration 8: the level to call (escalation's active_level, raised by failed calls) and whether it
+#: is owed above every level called (the shift view's escalations owed whatever the time), indexed
+MIGRATION_8 = """
+ALTER TABLE tickets ADD COLUMN q_active_level int4, ADD COLUMN q_owed int2;
+CREATE INDEX tickets_q_owed ON tickets (q_opened_at, q_rank, number) WHERE NOT finished AND q_owed = 1;
+UPDATE tickets SET q_active_level = 1, q_owed = 0 WHERE NOT finished AND summary IS NOT NULL;
 """
 
 
@@ -117,6 +125,19 @@ def fill_escalation_from(cur: Any) -> None:
         cur.executemany("UPDATE tickets SET summary = %s, q_escalation_from = %s WHERE id = %s", rows)
 
 
+def fill_active_level(cur: Any) -> None:
+    """Migration 8: the columns, their index, and their values for the open tickets already stored
+    (1 and 0; for those whose summary names an active level, read only those, set from it)."""
+    cur.execute(MIGRATION_8)
+    active, owed = KEYS.index("active_level"), KEYS.index("owed")
+    cur.execute("SELECT id, prefix, summary FROM tickets WHERE NOT finished AND summary LIKE %s",
+                ('%"active_level"%',))  # fmt: skip
+    rows = [(k[active], k[owed], tid) for tid, prefix, text in cur.fetchall()
+            if (k := values(prefix, loads(text)))[active] != 1 or k[owed]]  # fmt: skip
+    if rows:
+        cur.executemany("UPDATE tickets SET q_active_level = %s, q_owed = %s WHERE id = %s", rows)
+
+
 def where(q: OpenQuery) -> tuple[str, list[Any]]:
     """The SQL condition of a query over the open tickets, and its parameters."""
     parts: list[str] = ["NOT finished"]
@@ -148,6 +169,8 @@ def where(q: OpenQuery) -> tuple[str, list[Any]]:
                     args.append(bound.timestamp())
     if q.levels_attempted:
         among("q_level_attempted", q.levels_attempted)
+    if q.active_levels:
+        among("q_active_level", q.active_levels)
     return " AND ".join(parts), args
 
 

@@ -11,7 +11,7 @@ from sdcli.store.base import key_of, version
 from sdcli.store.files import dumps, loads
 from sdcli.store.postgres_query import COLUMNS as QUERY_COLUMNS
 from sdcli.store.postgres_query import values
-from sdcli.store.query import fold
+from sdcli.store.query import compact, fold
 
 #: (column, COPY type) of the tickets table, in the order rows are written
 COLUMNS = (
@@ -19,6 +19,7 @@ COLUMNS = (
     ("customer", "text"), ("site", "text"), ("severity", "int4"), ("opened_at", "timestamptz"),
     ("recovery_due", "timestamptz"), ("ack_due", "timestamptz"), ("external_id", "text"),
     ("customer_reference", "text"), ("external_id_fold", "text"), ("customer_reference_fold", "text"),
+    ("external_id_compact", "text"), ("customer_reference_compact", "text"),
     ("finished", "bool"), ("version", "int4"), ("updated_at", "timestamptz"),
     ("summary", "text"), ("doc", "text"), ("message_id", "text"), *QUERY_COLUMNS, ("request_id", "text"),
 )  # fmt: skip
@@ -56,6 +57,12 @@ def ref_fold(doc: dict[str, Any], field: str) -> str | None:
     return None if value is None else fold(value.strip())
 
 
+def ref_compact(doc: dict[str, Any], field: str) -> str | None:
+    """A reference without the marks between its letters and digits (query.compact): indexed."""
+    value = _text(key_of(doc, field))
+    return None if value is None else compact(value)
+
+
 def body(doc: dict[str, Any]) -> str:
     """The document without its history (kept in place as its length: the key order stays)."""
     return dumps({k: (len(v) if k == "history" else v) for k, v in doc.items()}).decode("utf-8")
@@ -70,6 +77,7 @@ def row(doc: dict[str, Any], vocabulary: Vocabulary, request_id: str | None = No
         _text(doc.get("site")), _severity(doc.get("severity")), _instant(doc.get("opened_at")),
         _instant(doc.get("recovery_due")), _instant(doc.get("ack_due")), _text(key_of(doc, "external_id")),
         _text(key_of(doc, "customer_reference")), ref_fold(doc, "external_id"), ref_fold(doc, "customer_reference"),
+        ref_compact(doc, "external_id"), ref_compact(doc, "customer_reference"),
         finished, version(doc), _instant(doc.get("updated_at")),
         None if shown is None else dumps(shown).decode("utf-8"), body(doc), _text(key_of(doc, "message_id")),
         *values(prefix, shown), request_id,

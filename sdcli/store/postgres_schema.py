@@ -109,6 +109,29 @@ def fill_reference_folds(cur: Any) -> None:
         )
 
 
+REFERENCE_COMPACTS = """
+ALTER TABLE tickets ADD COLUMN external_id_compact text, ADD COLUMN customer_reference_compact text;
+CREATE INDEX tickets_external_id_compact ON tickets (external_id_compact) WHERE external_id_compact IS NOT NULL;
+CREATE INDEX tickets_customer_reference_compact ON tickets (customer_reference_compact)
+    WHERE customer_reference_compact IS NOT NULL;
+"""
+
+
+def fill_reference_compacts(cur: Any) -> None:
+    """The compact forms of the references already stored (query.compact: the one lookups use)."""
+    from sdcli.store.query import compact
+
+    cur.execute(REFERENCE_COMPACTS)
+    cur.execute("SELECT id, external_id, customer_reference FROM tickets "
+                "WHERE external_id IS NOT NULL OR customer_reference IS NOT NULL")  # fmt: skip
+    rows = [(None if e is None else compact(e), None if c is None else compact(c), tid)
+            for tid, e, c in cur.fetchall()]  # fmt: skip
+    if rows:
+        cur.executemany(
+            "UPDATE tickets SET external_id_compact = %s, customer_reference_compact = %s WHERE id = %s", rows
+        )
+
+
 def fill_query_columns(cur: Any) -> None:
     """Listings answered by SQL: the open index's keys as columns (postgres_query.py)."""
     from sdcli.store.postgres_query import fill
@@ -130,6 +153,13 @@ def fill_escalation_from(cur: Any) -> None:
     fill_escalation_from(cur)
 
 
+def fill_active_level(cur: Any) -> None:
+    """The shift view's escalations owed by failed calls answered by SQL (postgres_query.py)."""
+    from sdcli.store.postgres_query import fill_active_level
+
+    fill_active_level(cur)
+
+
 #: (version, name, SQL or a function of a cursor), applied in order; the schema this sdcli needs is the last one's
 MIGRATIONS: list[tuple[int, str, Any]] = [
     (1, "tickets-history-customers-counters", INITIAL),
@@ -139,6 +169,8 @@ MIGRATIONS: list[tuple[int, str, Any]] = [
     (5, "open-query-columns", fill_query_columns),
     (6, "open-incomplete-column", fill_incomplete),
     (7, "open-escalation-from-column", fill_escalation_from),
+    (8, "open-active-level-columns", fill_active_level),
+    (9, "reference-compacts-indexed", fill_reference_compacts),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -51,6 +51,10 @@ class OpenQuery:
     unpaused: bool = False  # the SLA clock runs (not on hold)
     ack_pending: bool = False  # an acknowledgement is due and not recorded
     levels_attempted: tuple[int, ...] = ()  # the highest escalation level called is one of these
+    active_levels: tuple[
+        int, ...
+    ] = ()  # the level to call (escalation's active_level: 1, or raised) is one of these
+    owed: bool = False  # an active level raised (by failed calls) above every level called: level_owed
     incomplete: bool = False  # opened without every answer the questionnaire requires (missing_answers)
     sort: str = "opened_at"
     reverse: bool = False
@@ -70,6 +74,8 @@ class OpenQuery:
             wanted.append(("ack_pending", 1))
         if self.incomplete:
             wanted.append(("incomplete", 1))
+        if self.owed:
+            wanted.append(("owed", 1))
         return wanted
 
     def matches(self, s: dict[str, Any]) -> bool:
@@ -100,6 +106,10 @@ class OpenQuery:
             return False
         if self.levels_attempted and level_attempted(s) not in self.levels_attempted:
             return False
+        if self.active_levels and active_level(s) not in self.active_levels:
+            return False
+        if self.owed and not level_owed(s):
+            return False
         if self.incomplete and not s.get("missing_answers"):
             return False
         return not self.ack_pending or bool(s.get("ack_due") and not s.get("acked_at"))
@@ -113,6 +123,28 @@ class Page:
     total: int
 
 
+def compact(text: str) -> str:
+    """A reference as a caller reads it out: folded, its letters and digits only, the marks
+    between them dropped ('SN-000777', 'sn 000777' → 'sn000777')."""
+    return "".join(c for c in fold(text) if c.isalnum())
+
+
+def ref_key(typed: str) -> tuple[str, str]:
+    """How a typed reference is compared with the stored ones: ("compact", its compact form) when
+    that has a digit (a number read out with or without its marks), else ("fold", its fold)."""
+    short = compact(typed)
+    if any(c.isdigit() for c in short):
+        return "compact", short
+    return "fold", fold(typed.strip())
+
+
+def ref_matches(stored: str, typed: str) -> bool:
+    """Whether a stored reference is the one typed (ref_key): every match is listed, so two
+    references with one compact form are an ambiguity, never one of them picked."""
+    how, key = ref_key(typed)
+    return (compact(stored) if how == "compact" else fold(stored.strip())) == key
+
+
 def timestamp(value: Any) -> float | None:
     """An ISO 8601 instant as epoch seconds; None for a missing or unreadable one."""
     if not isinstance(value, str) or not value:
@@ -121,6 +153,26 @@ def timestamp(value: Any) -> float | None:
         return datetime.fromisoformat(value).timestamp()
     except ValueError:
         return None
+
+
+class Stamps(dict[Any, float | None]):
+    """timestamp of each distinct value once (a bulk write's tickets share their updated_at, and
+    escalation_from is mostly opened_at again): call it like timestamp. Bounded: it starts
+    again past LIMIT values (a million tickets' deadlines are not all held)."""
+
+    LIMIT = 50_000
+
+    def __missing__(self, value: Any) -> float | None:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[value] = got = timestamp(value)
+        return got
+
+    def __call__(self, value: Any) -> float | None:  # keys_of looks up the memo itself
+        try:
+            return self[value]
+        except TypeError:  # a list or an object where an instant belongs: not one
+            return timestamp(value)
 
 
 def escalation_start(s: dict[str, Any]) -> float | None:
@@ -134,6 +186,20 @@ def level_attempted(s: dict[str, Any]) -> int:
     esc = s.get("escalation")
     level = esc.get("last_level_attempted", 0) if isinstance(esc, dict) else 0
     return level if isinstance(level, int) and not isinstance(level, bool) else 0
+
+
+def active_level(s: dict[str, Any]) -> int:
+    """The escalation level to call as the ticket records it (active_level: raised past the
+    correct one by failed calls, escalation_calls.py); 1 when it records none (or none above 0)."""
+    esc = s.get("escalation")
+    level = esc.get("active_level", 1) if isinstance(esc, dict) else 1
+    return level if isinstance(level, int) and not isinstance(level, bool) and level > 1 else 1
+
+
+def level_owed(s: dict[str, Any]) -> bool:
+    """Whether the active level is above every level called and above the first: a level owed
+    whatever the time (3 failed calls at a level: the next one is to be called)."""
+    return active_level(s) > max(level_attempted(s), 1)
 
 
 def sort_value(s: dict[str, Any], sort: str) -> Any:

@@ -191,7 +191,7 @@ class TinyStore(Store):
         if snap is None:
             return found
         from sdcli.store.openindex import CALLER_REFS, refs_of  # deferred: only while a write is finished
-        from sdcli.store.query import fold, id_order
+        from sdcli.store.query import id_order, ref_matches
 
         docs = docs_of(self.layout, journal.index_ids(snap.journal or {}), snap)
         out = [(t, f) for t, f in found if t not in docs]
@@ -200,7 +200,7 @@ class TinyStore(Store):
             for t, d in docs.items()
             if d is not None
             for f, v in refs_of(d)
-            if f in CALLER_REFS and fold(v.strip()) == fold(value.strip())
+            if f in CALLER_REFS and ref_matches(v, value)
         ]
         return sorted(set(out), key=lambda x: id_order({"id": x[0]}))
 
