@@ -173,3 +173,12 @@ def test_the_index_finds_a_reference_as_the_reference_semantics_do(tmp_path_fact
         want, key=lambda x: (int(x[0][3:]), x[1])
     )
     assert [int(t[3:]) for t, _ in got] == sorted(int(t[3:]) for t, _ in got)  # in id order
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_compact_keeps_the_letters_and_digits_of_the_fold_exactly(text):
+    """compact (made by translate or one regex, for speed) is the fold's str.isalnum characters."""
+    from sdcli.store.query import compact
+
+    assert compact(text) == "".join(c for c in fold(text) if c.isalnum())

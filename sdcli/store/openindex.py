@@ -31,6 +31,7 @@ from sdcli.store.query import (
     Stamps,
     active_level,
     compact,
+    compact_folded,
     fold,
     level_attempted,
     ref_key,
@@ -368,7 +369,7 @@ def _insert_new(
                 p, n = tid[:3], int(tid[3:])
                 for f, v in refs:
                     folded = fold_once(v)
-                    yield f, v, folded, "".join(c for c in folded if c.isalnum()), p, n
+                    yield f, v, folded, compact_folded(folded), p, n
 
     later = _unindexed(db, ("open", "refs")) if len(docs) >= _BULK else []
     db.executemany(insert, rows())
