@@ -98,14 +98,19 @@ def fill_reference_folds(cur: Any) -> None:
     """The folds of the references already stored (Python's fold: the one lookups use)."""
     from sdcli.store.query import fold
 
-    cur.execute(REFERENCE_FOLDS)
+    _fill_references(cur, REFERENCE_FOLDS, "fold", lambda v: fold(v.strip()))
+
+
+def _fill_references(cur: Any, ddl: str, suffix: str, of: Any) -> None:
+    """Add the columns `ddl` makes, filled for the references already stored (`of` each one)."""
+    cur.execute(ddl)
     cur.execute("SELECT id, external_id, customer_reference FROM tickets "
                 "WHERE external_id IS NOT NULL OR customer_reference IS NOT NULL")  # fmt: skip
-    rows = [(None if e is None else fold(e.strip()), None if c is None else fold(c.strip()), tid)
-            for tid, e, c in cur.fetchall()]  # fmt: skip
+    rows = [(None if e is None else of(e), None if c is None else of(c), tid) for tid, e, c in cur.fetchall()]
     if rows:
         cur.executemany(
-            "UPDATE tickets SET external_id_fold = %s, customer_reference_fold = %s WHERE id = %s", rows
+            f"UPDATE tickets SET external_id_{suffix} = %s, customer_reference_{suffix} = %s WHERE id = %s",
+            rows,
         )
 
 
@@ -121,15 +126,7 @@ def fill_reference_compacts(cur: Any) -> None:
     """The compact forms of the references already stored (query.compact: the one lookups use)."""
     from sdcli.store.query import compact
 
-    cur.execute(REFERENCE_COMPACTS)
-    cur.execute("SELECT id, external_id, customer_reference FROM tickets "
-                "WHERE external_id IS NOT NULL OR customer_reference IS NOT NULL")  # fmt: skip
-    rows = [(None if e is None else compact(e), None if c is None else compact(c), tid)
-            for tid, e, c in cur.fetchall()]  # fmt: skip
-    if rows:
-        cur.executemany(
-            "UPDATE tickets SET external_id_compact = %s, customer_reference_compact = %s WHERE id = %s", rows
-        )
+    _fill_references(cur, REFERENCE_COMPACTS, "compact", compact)
 
 
 def fill_query_columns(cur: Any) -> None:
