@@ -303,6 +303,9 @@ def test_each_change_the_customer_hears_of_queues_one_update_in_their_language(s
     assert "Plazo de recuperación: 2 mar 2026 17:00 Lima -05." in texts[0]  # the site's clock, in words
     assert "fue escalado al nivel 3 (Gerente del Service Desk)" in texts[2]
     assert "queda en espera de su respuesta: esperando acceso al sitio" in texts[3]
+    assert (
+        "Retomamos el trabajo" in texts[4] and "Plazo de recuperación: 2 mar 2026 17:00 Lima -05." in texts[4]
+    )
     assert "fue cerrado" in texts[6]
 
 

@@ -98,6 +98,8 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     text = compose.reply_text(f"update.{action}", lang, home, **values)
     if not text.strip():
         return None
+    if action == "resume" and values["recovery_due"]:  # the clock runs again: the deadline the hold moved
+        text = f"{text} {compose.reply_text('update.resume_due', lang, home, **values)}".rstrip()
     signature = compose.reply_text("signature", lang, home)
     if signature:
         text = f"{text}\n\n-- \n{signature}"
