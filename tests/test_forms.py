@@ -296,3 +296,36 @@ def test_a_zone_choice_fits_the_terminal_with_its_zone_and_offset(home):
     child.expect(pexpect.EOF)
     child.close()
     assert "São Paulo, Rio de Janeiro, Brasília, … (America/Sao_Paulo, -03)" in drawn, drawn
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
+def test_a_resumed_ssr_form_was_received_when_it_began(home):
+    """An SSR form begun on a call at 09:00, interrupted and resumed at 15:00 the same day, was
+    stored as received at 15:00 (its lead time counted six hours short); it was received at 09:00."""
+
+    def run(now: str, *args: str) -> pexpect.spawn:
+        env = subprocess_env(
+            home, TERM="xterm", COLUMNS="120", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", SDCLI_NOW=now
+        )
+        return pexpect.spawn(sys.executable, ["-m", "sdcli", "--lang", "en", "ssr", *args], env=env, encoding="utf-8",
+                             timeout=20, dimensions=(40, 120))  # fmt: skip
+
+    child = run("2026-12-01T09:00:00-05:00")
+    answer(child, "Customer", "ACME\r")
+    answer(child, "Site", "Lima HQ\r")
+    answer(child, "Country of the site", "PE\r")
+    child.expect_exact("Requester")
+    child.send("\x03")
+    child.expect(pexpect.EOF)
+    child.close()
+    child = run("2026-12-01T15:00:00-05:00", "--resume")
+    for prompt, keys in (("Requester", "Ana Díaz <ana@acme.pe> 01 4117000\r"), ("Static route", DOWN * 2 + "\r"),
+                         ("prefix", "10.9.0.0/16\r"), ("next_hop", "10.0.0.1\r"),
+                         ("Execution window start", "14/12/2026 09:00\r"), ("Execution window end", "14/12/2026 10:00\r"),
+                         ("Description", "new branch\r"), ("What now?", "\r")):  # fmt: skip
+        answer(child, prompt, keys)
+    child.expect_exact("SSR1")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert open_store(home=home).get("SSR1")["received_at"] == "2026-12-01T09:00:00-05:00"

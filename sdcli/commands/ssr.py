@@ -157,8 +157,8 @@ def _ask(
     from sdcli.commands._forms import pick_draft, walk_form  # deferred: questionary, only on a terminal
 
     draft, began = pick_draft(a, "ssr", draft_id, lang) if resume else None, None
-    if draft is not None and received_at is None and draft.options.get("received_text"):  # as given then
-        received_at, began = draft.options["received_text"], clock.from_iso(draft.started_at)
+    if draft is not None and received_at is None:  # received when the form began (the call), as given then
+        received_at, began = draft.options.get("received_text"), clock.from_iso(draft.started_at)
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
                                directory=directory)  # fmt: skip
     given = {k: v for k, v in raw.items() if k != "details" and v not in (None, "")}
@@ -166,7 +166,7 @@ def _ask(
 
     def received(zone: Any) -> Any:
         return (validate.instant("received-at", received_at, zone, dayfirst=ictx.dayfirst, tense=validate.PAST,
-                                 now=began) if received_at else clock.now())  # fmt: skip
+                                 now=began) if received_at else began or clock.now())  # fmt: skip
 
     def lead_time(start: str, answers: dict[str, Any]) -> None:
         zone = ictx.tz(answers)
