@@ -102,12 +102,8 @@ def _refresh_deadlines(doc: dict[str, Any], answered: dict[str, Any], home: Path
         return
     if doc.get("ack_due"):  # the same instant, in the site's zone
         doc["ack_due"] = sla.site_iso(doc, clock.from_iso(str(doc["ack_due"])))
-    if not doc.get("severity") or doc.get("status") not in states.flow("incident", home).active:
-        return
-    doc["sla_target_hours"], doc["sla_clock"] = sla.target_for(doc, int(doc["severity"]), home)
-    due = sla.due_at(doc, home)
-    if due is not None:
-        doc["recovery_due"] = sla.site_iso(doc, due)
+    if doc.get("severity") and doc.get("status") in states.flow("incident", home).active:
+        sla.retarget(doc, home)
 
 
 def complete(store: Any, ticket_id: str, given: dict[str, Any], *, actor: str, home: Path | None,

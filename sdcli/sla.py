@@ -226,6 +226,19 @@ def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> dat
     return cal.add(run.since, left)
 
 
+def retarget(doc: dict[str, Any], home: Path | None = None) -> None:
+    """A classified incident's target, clock and recovery_due made from its answers now: the
+    contract of its customer and service for its severity, its site's calendar (classify, and an
+    answer completed later that they depend on)."""
+    doc["sla_target_hours"], doc["sla_clock"] = target_for(doc, int(doc["severity"]), home)
+    _set_due(doc, home)
+
+
+def _ran_out_by(due: Any, at: datetime) -> bool:
+    """Whether a stored deadline had passed at `at` (a clock stopped after it: breached, then held)."""
+    return isinstance(due, str) and bool(due) and clock.from_iso(due) <= at
+
+
 def _set_due(doc: dict[str, Any], home: Path | None) -> datetime | None:
     due = due_at(doc, home)
     if due is not None:
@@ -310,12 +323,9 @@ def classify(
     if doc.get("status") not in states.flow("incident", home).active:
         raise RefusedTransition("error.cannot_classify", id=doc["id"], status=doc.get("status"))
     reason = validate.text("reason", reason, limit=2000) if reason is not None else None
-    hours, kind = target_for(doc, level, home)
     previous = doc.get("severity")
     doc["severity"] = level
-    doc["sla_target_hours"] = hours
-    doc["sla_clock"] = kind
-    _set_due(doc, home)
+    retarget(doc, home)
     doc["classified_by"] = actor
     doc["classified_at"] = clock.iso(clock.now())
     doc["classification"] = {"method": method, "suggested": suggested.severity if suggested else None,
@@ -333,8 +343,7 @@ def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
     already passed stays: the target was missed while the clock ran, and a hold does not hide it."""
     doc.setdefault("sla_pauses", []).append({"from": clock.iso(at), "to": None, "reason": reason})
     doc["sla_paused_at"] = clock.iso(at)
-    due = doc.get("recovery_due")
-    if not (isinstance(due, str) and due and clock.from_iso(due) <= at):
+    if not _ran_out_by(doc.get("recovery_due"), at):
         doc.pop("recovery_due", None)
 
 
@@ -377,11 +386,9 @@ def status_line(doc: dict[str, Any], now: datetime) -> Message:
         return Message("sla.unclassified", id=doc["id"])
     if doc.get("sla_paused_at"):
         due = doc.get("recovery_due")
-        if due and clock.from_iso(str(due)) <= clock.from_iso(
-            str(doc["sla_paused_at"])
-        ):  # breached, then held
+        if _ran_out_by(due, clock.from_iso(str(doc["sla_paused_at"]))):  # breached, then held
             return Message("sla.breached_paused", span=clock.humanize(clock.from_iso(str(due)) - now),
-                           due=When(due, zone), since=When(doc["sla_paused_at"], zone))  # fmt: skip
+                           due=When(str(due), zone), since=When(doc["sla_paused_at"], zone))  # fmt: skip
         return Message("sla.paused", since=When(doc["sla_paused_at"], zone))
     if "sla_met" in doc:
         return Message("sla.met" if doc["sla_met"] else "sla.missed")
