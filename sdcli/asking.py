@@ -69,14 +69,19 @@ def _validator(
 ANSWER_ROOM = 16
 
 
+def columns() -> int:
+    """The terminal's width a question is drawn in (80 when it cannot be known)."""
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
 def fits(label: str, *hints: str) -> bool:
     """Whether the back hint still fits on the question's line, with room left for the answer
     (else it is left out, not wrapped mid-word on an 80-column terminal: the shorter questions
     around it show it)."""
-    import shutil
-
     shown = len(label) + sum(len(h) + 1 for h in hints) + len(t("prompt.back_hint")) + 4  # "? " and spaces
-    return shown + ANSWER_ROOM <= shutil.get_terminal_size((80, 24)).columns
+    return shown + ANSWER_ROOM <= columns()
 
 
 def _wrap_refusals(app: Any) -> None:

@@ -121,11 +121,9 @@ class StoreUnwritable(SdcliError):
     def __init__(self, what: Any, outcome: Any = None) -> None:
         """what: "cannot write PATH: REASON" (a Message, or a text shown as it is); outcome: what
         became of the write (default: nothing was changed)."""
-        self.what: Message | Literal = what if isinstance(what, Message) else message(what)
-        done = Message("store.nothing_changed") if outcome is None else outcome
-        super().__init__(
-            "store.what_outcome", what=self.what, outcome=done if isinstance(done, Message) else message(done)
-        )
+        self.what: Message | Literal = message(what)
+        done = Message("store.nothing_changed") if outcome is None else message(outcome)
+        super().__init__("store.what_outcome", what=self.what, outcome=done)
 
 
 class ConfigError(SdcliError):

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import intake
-from sdcli.asking import BACK_KEY, SKIPPED, UNKNOWN_KEY, GoBack, _validator, confirm, line, select
+from sdcli.asking import BACK_KEY, SKIPPED, UNKNOWN_KEY, GoBack, _validator, columns, confirm, line, select
 from sdcli.i18n import t
 from sdcli.intake import Question
 from sdcli.render import answer_text
@@ -292,9 +292,7 @@ def pick_draft(titles: list[tuple[str, str]], lang: str, home: Path | None) -> s
 def _fit(cities: str, zone: str) -> str:
     """A zone's choice on one line of the terminal: its first cities (up to where they fit, then
     "…"), then the zone and its offset, which a line cut at the edge hid (São Paulo's ten cities)."""
-    import shutil
-
-    room = shutil.get_terminal_size((80, 24)).columns - 4 - len(zone) - 1  # " » " before, " " between
+    room = columns() - 4 - len(zone) - 1  # " » " before, " " between
     if len(cities) <= room:
         return f"{cities} {zone}"
     shown = ""

@@ -24,12 +24,21 @@ def countries(home: Path | None = None) -> dict[str, Any]:
 def country_code(text: Any, known: dict[str, Any]) -> str:
     """The code of the country a request names ("PE", "pe", "Perú", "Brasil"), else its text in
     capitals (refused with the other answers, by validate.country's rule)."""
-    from sdcli.validate import country_named
-
     code = str(text or "").strip().upper()
     if code in known or not code:
         return code
     return country_named(str(text), known) or code
+
+
+def country_named(text: str, known: dict[str, Any]) -> str | None:
+    """The code of the one country whose name is text (compared as names are: model.name_key)."""
+    wanted = name_key(text)
+    found = [
+        code
+        for code, c in known.items()
+        if isinstance(c, dict) and wanted and name_key(c.get("name")) == wanted
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def zones(known: dict[str, Any], code: str | None) -> list[tuple[str, str]]:

@@ -315,26 +315,12 @@ def country(field: str, value: Any, known: dict[str, Any]) -> str:
     """A site's country: its code (PE, pe), or its name as countries.toml gives it, case, accents
     and spaces aside (Perú, PERU, Mexico, brasil: a form or a file names it so)."""
     if isinstance(value, str):
-        code = value.strip().upper()
+        from sdcli.sites import country_code
+
+        code = country_code(value, known)
         if code in known:
             return code
-        named = country_named(value, known)
-        if named is not None:
-            return named
     raise InvalidValue(field, value, "invalid.country", known=", ".join(sorted(known)))
-
-
-def country_named(text: str, known: dict[str, Any]) -> str | None:
-    """The code of the one country whose name is text (compared as names are: model.name_key)."""
-    from sdcli.model import name_key
-
-    wanted = name_key(text)
-    found = [
-        code
-        for code, c in known.items()
-        if isinstance(c, dict) and wanted and name_key(c.get("name")) == wanted
-    ]
-    return found[0] if len(found) == 1 else None
 
 
 def _as_list(value: Any, *, split: str) -> list[Any]:

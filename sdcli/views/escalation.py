@@ -79,10 +79,11 @@ def contact_lines(c: Any, now: datetime, width: int, *, bold: bool = False) -> l
         lines.append((dial, style))
         if mail:
             lines.append((f"    {mail}", style))
-    free = t("escalate.in_hours") if c.available(now) else t("escalate.off_hours")
+    available = c.available(now)
+    free = t("escalate.in_hours") if available else t("escalate.off_hours")
     when = t("escalate.when_line", available=free, hours=hours_text(c, now), theirs=c.shown_time(now),
              mine=mine(now, c.tz))  # fmt: skip
-    lines += [(one, "" if c.available(now) else "yellow") for one in hanging(when, width)]
+    lines += [(one, "" if available else "yellow") for one in hanging(when, width)]
     return lines
 
 
