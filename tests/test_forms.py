@@ -18,12 +18,12 @@ DOWN, KILL = "\x1b[B", "\x15"
 NOW = "2026-12-02T15:00:00-03:00"  # a Wednesday
 
 
-def spawn(home, *args: str) -> pexpect.spawn:
+def spawn(home, *args: str, now: str = NOW, columns: int = 120) -> pexpect.spawn:
     env = subprocess_env(
-        home, TERM="xterm", COLUMNS="120", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", SDCLI_NOW=NOW
+        home, TERM="xterm", COLUMNS=str(columns), LINES="40", PROMPT_TOOLKIT_NO_CPR="1", SDCLI_NOW=now
     )
     return pexpect.spawn(sys.executable, ["-m", "sdcli", "--lang", "en", *args], env=env, encoding="utf-8",
-                         timeout=20, dimensions=(40, 120))  # fmt: skip
+                         timeout=20, dimensions=(40, columns))  # fmt: skip
 
 
 def answer(child: pexpect.spawn, prompt: str, keys: str) -> None:
@@ -277,11 +277,7 @@ def test_a_field_two_categories_share_is_kept_for_the_one_chosen(home, tty):
 def test_a_zone_choice_fits_the_terminal_with_its_zone_and_offset(home):
     """São Paulo's ten cities ran past 80 columns, and the line cut at the edge hid its zone and
     offset (the one thing to check): the cities that fit, then "…", then the zone."""
-    from conftest import subprocess_env
-
-    env = subprocess_env(home, TERM="xterm", COLUMNS="80", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", **NOW_ENV)
-    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "ssr"], env=env, encoding="utf-8", timeout=20,
-                          dimensions=(40, 80))  # fmt: skip
+    child = spawn(home, "ssr", columns=80)
     for prompt, keys in (
         ("Customer", "ACME\r"),
         ("Site", "Loja Centro\r"),
@@ -303,14 +299,7 @@ def test_a_resumed_ssr_form_was_received_when_it_began(home):
     """An SSR form begun on a call at 09:00, interrupted and resumed at 15:00 the same day, was
     stored as received at 15:00 (its lead time counted six hours short); it was received at 09:00."""
 
-    def run(now: str, *args: str) -> pexpect.spawn:
-        env = subprocess_env(
-            home, TERM="xterm", COLUMNS="120", LINES="40", PROMPT_TOOLKIT_NO_CPR="1", SDCLI_NOW=now
-        )
-        return pexpect.spawn(sys.executable, ["-m", "sdcli", "--lang", "en", "ssr", *args], env=env, encoding="utf-8",
-                             timeout=20, dimensions=(40, 120))  # fmt: skip
-
-    child = run("2026-12-01T09:00:00-05:00")
+    child = spawn(home, "ssr", now="2026-12-01T09:00:00-05:00")
     answer(child, "Customer", "ACME\r")
     answer(child, "Site", "Lima HQ\r")
     answer(child, "Country of the site", "PE\r")
@@ -318,7 +307,7 @@ def test_a_resumed_ssr_form_was_received_when_it_began(home):
     child.send("\x03")
     child.expect(pexpect.EOF)
     child.close()
-    child = run("2026-12-01T15:00:00-05:00", "--resume")
+    child = spawn(home, "ssr", "--resume", now="2026-12-01T15:00:00-05:00")
     for prompt, keys in (("Requester", "Ana Díaz <ana@acme.pe> 01 4117000\r"), ("Static route", DOWN * 2 + "\r"),
                          ("prefix", "10.9.0.0/16\r"), ("next_hop", "10.0.0.1\r"),
                          ("Execution window start", "14/12/2026 09:00\r"), ("Execution window end", "14/12/2026 10:00\r"),
