@@ -1,7 +1,7 @@
 """Listings on PostgreSQL read only what they show: `query_open`'s filters, sort, limit and count
 answered by SQL over typed query columns of the tickets table (schema 5). No CLI imports.
 
-The columns hold the open index's keys (`openindex.keys_of`: the same functions the reference
+The columns hold the open index's keys (`openindex_keys.keys_of`: the same functions the reference
 semantics in query.py use, computed from the ticket's summary when it is written), NULL for a
 finished ticket. Partial indexes on the open tickets serve the sorts listings and the shift view
 use (opened, SLA due, acknowledgement due, unclassified, id), so `list --limit 20` reads 20 rows
@@ -14,7 +14,7 @@ from typing import Any
 
 from sdcli.model import summary
 from sdcli.store.files import dumps, loads
-from sdcli.store.openindex import KEYS, keys_of
+from sdcli.store.openindex_keys import KEYS, keys_of
 from sdcli.store.query import TIME_SORTS, OpenQuery, Page, fold
 
 _TYPES = "int2 text int8 int2 text text text float8 float8 float8 float8 int2 int2 int4 int2 float8 int4 int2".split()
