@@ -10,7 +10,7 @@ from typing import Any
 import typer
 from typer.core import TyperCommand, TyperGroup
 
-from sdcli import __version__
+from sdcli import __version__, help_display
 from sdcli.commands import COMMANDS
 from sdcli.errors import SdcliError
 from sdcli.ui import Run, env_no_input, one_line
@@ -200,46 +200,7 @@ def _flush_warnings(ctx: Any) -> None:
             store.close()  # a database connection ends with the command
 
 
-def _help_display() -> None:
-    """Help that names values as a person would: ID, TEXT, N (not {ID}, <list[str]>, <int>); help
-    pages and the completion's descriptions in the help's language (sdcli/helptext.py, imported
-    when one is made: the English texts stay where they are written)."""
-    from typer import core
-    from typer._click.core import Command
-
-    def usage(self: Any) -> str:
-        name = self.display_name_raw if self.required else f"[{self.display_name_raw}]"
-        return name + ("..." if self.nargs != 1 else "")
-
-    words = {"<str>": "TEXT", "<list[str]>": "TEXT", "<int>": "N", "<int range>": "N", "<list[int]>": "N",
-             "<float>": "N", "<Path>": "PATH"}  # fmt: skip
-    for cls in (core.TyperOption, core.TyperArgument):
-        shown = cls.display_type
-
-        def display(self: Any, ctx: Any, _shown: Any = shown) -> str:
-            if self.param_type_name == "argument":
-                return ""
-            if self.metavar:
-                return str(self.metavar)
-            got = _shown(self, ctx)
-            return words.get(got, got)
-
-        cls.display_type = display  # type: ignore[method-assign]
-    core.TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
-    for owner, name in ((Command, "get_help"), (Command, "shell_complete"), (TyperGroup, "shell_complete"),
-                        (SdcliGroup, "shell_complete")):  # fmt: skip
-        english = owner.__dict__[name]
-
-        def localized(self: Any, ctx: Any, *args: Any, _english: Any = english) -> Any:
-            from sdcli.helptext import translated
-
-            with translated(self, ctx):
-                return _english(self, ctx, *args)
-
-        setattr(owner, name, localized)
-
-
-_help_display()
+help_display.install(SdcliGroup)
 
 ENVIRONMENT = """\b
 Environment:

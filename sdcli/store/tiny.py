@@ -21,21 +21,16 @@ from tinydb.table import Document
 from sdcli import clock
 from sdcli.errors import BadTicketId, ConfigError, StoreBusy, StoreDamaged, UnknownTicket
 from sdcli.model import PREFIXES, format_id, parse_id, summary, vocabulary
-from sdcli.store import journal, tiny_customers, tiny_move, tiny_outbox
+from sdcli.store import journal, tiny_bulk, tiny_customers, tiny_move, tiny_outbox
 from sdcli.store.base import (
     Change,
     Dump,
     Event,
-    KeyConflict,
     Store,
-    UpsertPlan,
     UpsertResult,
-    check_upsert,
-    found_keys,
     guarded,
     key_of,
     new_doc,
-    plan_upsert,
     stamp,
 )
 from sdcli.store.files import dumps, private_dirs, read_json, unwritable
@@ -43,9 +38,7 @@ from sdcli.store.layout import Layout, Snapshot
 from sdcli.store.tiny_move import refuse_if_moved
 from sdcli.store.txn import (
     Txn,
-    current,
     docs_of,
-    fresh,
     lock_timeout_from_env,
     parse_shards,
     replace_with,
@@ -304,51 +297,12 @@ class TinyStore(Store):
         self._changed(txn, before, after)
         return after
 
+    # ---- bulk writes (sdcli import, the inbox): in tiny_bulk.py
     def upsert_many(self, prefix: str, docs: list[dict[str, Any]], *, key: str | None, on_conflict: str,
                     actor: str, event: Event, all_or_nothing: bool = True, dry_run: bool = False,
                     owned: bool = False, across: bool = False) -> UpsertResult:  # fmt: skip
-        check_upsert(prefix, on_conflict, key, across)
-        result = UpsertResult()
-        if not docs:
-            return result
-        if dry_run and not self.exists():  # a dry run never creates a store
-            return fresh(prefix, docs, key, on_conflict, all_or_nothing)
-        at = clock.iso(clock.now())
-        with self._locked() as txn:  # keys, numbers and every decision under the lock they depend on
-            refuse_if_moved(self, txn)
-            keys = [key_of(d, key) for d in docs] if key else None
-            wanted = [k for k in keys or () if k is not None]
-            existing, elsewhere = (found_keys(prefix, across, lambda p: self.keys(p, key, wanted))
-                                   if key and wanted else ({}, {}))  # fmt: skip
-            first = txn.allocate(prefix, self.warnings)
-            plan = plan_upsert(prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event, at=at,
-                               first=first, existing=existing, fetch=lambda ns: current(txn, prefix, ns),
-                               keys=keys, owned=owned, elsewhere=elsewhere)  # fmt: skip
-            if plan.result.conflicts and all_or_nothing:
-                raise KeyConflict(key or "key", plan.result.conflicts)
-            self._write_upsert(txn, prefix, plan)
-            if plan.next_number != first:
-                txn.advance(prefix, plan.next_number)
-            if (plan.created or plan.changed) and not dry_run:
-                self._commit(txn)
-        return plan.result
-
-    def _write_upsert(self, txn: Txn, prefix: str, plan: UpsertPlan) -> None:
-        """An upsert's tickets into their shards; their index rows are made at the commit."""
-        from sdcli.store.openindex import refs_of  # deferred: SQLite, the write side
-
-        for n, doc in plan.created.items():
-            table = txn.tickets(prefix, n)
-            if str(n) in table:
-                raise StoreDamaged(
-                    "store.already_holds", path=str(self.layout.shard(prefix, n)), id=f"{prefix}{n}"
-                )
-            table[str(n)] = doc
-            txn.new_docs.append(doc)
-        for n, doc in plan.changed.items():  # an update: its references are set again whatever they were
-            txn.tickets(prefix, n)[str(n)] = doc
-            txn.index_changes[doc["id"]] = self.vocabulary.index_entry(doc)
-            txn.ref_changes[doc["id"]] = refs_of(doc)
+        return tiny_bulk.upsert_many(self, prefix, docs, key=key, on_conflict=on_conflict, actor=actor, event=event,
+                                     all_or_nothing=all_or_nothing, dry_run=dry_run, owned=owned, across=across)  # fmt: skip
 
     # ---- the outbox: in tiny_outbox.py
     def outbox(
