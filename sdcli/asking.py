@@ -77,11 +77,33 @@ def columns() -> int:
 
 
 def fits(label: str, *hints: str) -> bool:
-    """Whether the back hint still fits on the question's line, with room left for the answer
-    (else it is left out, not wrapped mid-word on an 80-column terminal: the shorter questions
-    around it show it)."""
-    shown = len(label) + sum(len(h) + 1 for h in hints) + len(t("prompt.back_hint")) + 4  # "? " and spaces
+    """Whether the back hint still fits on the question's (last) line, with room left for the
+    answer (else it is left out, not wrapped mid-word on an 80-column terminal: the shorter
+    questions around it show it)."""
+    last = label.rsplit("\n", 1)[-1]
+    shown = len(last) + sum(len(h) + 1 for h in hints) + len(t("prompt.back_hint")) + 4  # "? " and spaces
     return shown + ANSWER_ROOM <= columns()
+
+
+def folded(label: str) -> str:
+    """A question too long for the terminal's line folded between words, the lines after the first
+    indented under it: the terminal's own wrap cut it mid-word ("(opcional, E" / "nter para
+    omitir)")."""
+    width = columns()
+    if 2 * len(label) + 2 + ANSWER_ROOM <= width:  # surely fits (a cell is at most two columns)
+        return label
+    from rich.cells import cell_len
+
+    from sdcli.ui import hanging
+
+    if cell_len(label) + 2 + ANSWER_ROOM <= width:
+        return label
+    lines = hanging(label, width - 2, indent=2)
+    if len(lines) > 1 and cell_len(lines[-1]) + 2 + ANSWER_ROOM > width:  # the answer's room on the last line
+        lines[-1:] = ["  " + x for x in hanging(lines[-1].strip(), width - 4 - ANSWER_ROOM, indent=0)]
+    elif len(lines) == 1:  # it fits, but with no room for the answer: its end goes down
+        lines = hanging(label, width - 2 - ANSWER_ROOM, indent=2)
+    return "\n".join(lines)
 
 
 def _wrap_refusals(app: Any) -> None:
@@ -113,6 +135,7 @@ def line(
     With `back`, `<` alone raises GoBack."""
     import questionary
 
+    label = folded(label)
     hints = [t("prompt.enter_takes", value=accept)] if accept else []
     if back and fits(label, *hints):
         hints.append(t("prompt.back_hint"))
@@ -133,6 +156,7 @@ def select(label: str, choices: list[tuple[str, Any]], default: Any = None, back
     import questionary
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
+    label = folded(label)
     options = [questionary.Choice(title, value) for title, value in choices]
     start = next((c for c in options if c.value == default), None) if default is not None else None
     hint = t("prompt.arrows") + (
@@ -159,6 +183,7 @@ def confirm(message: str, *, default: Any = None, unknown: bool = False, back: b
     from questionary.question import Question as Asked
     from questionary.styles import merge_styles_default
 
+    message = folded(message)
     words: dict[Any, str] = {True: t("yesno.yes"), False: t("yesno.no"), UNKNOWN: t("yesno.unknown")}
     y, n = words[True][:1].lower() or "y", words[False][:1].lower() or "n"
     if y == n:

@@ -55,3 +55,22 @@ def test_a_history_entry_goes_on_indented(sdcli):
     assert max(map(len, lines)) <= 80
     rest = lines[start + 1 : start + 3]
     assert rest and all(x.startswith("    · ") for x in rest), lines[start:]
+
+
+def test_a_question_longer_than_the_line_is_folded_between_words(monkeypatch):
+    """The terminal wrapped a long question mid-word ("(opcional, E" / "nter para omitir)"); it is
+    folded between words, the lines after the first indented, room left for the answer on the last."""
+    from sdcli.asking import ANSWER_ROOM, folded
+
+    monkeypatch.setenv("COLUMNS", "80")
+    for label in ("Horarios de apertura del lugar (p. ej. 24x7, Lun-Vie 08:00-18:00) (opcional, Enter para omitir)",
+                  "Incidente interno (número de ticket del cliente) (opcional, Enter para omitir)"):  # fmt: skip
+        lines = folded(label).split("\n")
+        assert len(lines) == 2 and lines[1].startswith("  ") and not lines[1].startswith("   ")
+        assert all(len(x) + 2 <= 80 for x in lines) and len(lines[-1]) + 2 + ANSWER_ROOM <= 80
+        assert " ".join(x.strip() for x in lines) == label  # nothing lost or reordered
+    assert folded("Nombre del cliente") == "Nombre del cliente"
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "\n" not in folded(
+        "Incidente interno (número de ticket del cliente) (opcional, Enter para omitir)"
+    )
