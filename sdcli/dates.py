@@ -348,6 +348,18 @@ class When:
         return self.render("en")
 
 
+def customer_time(value: datetime | str, zone: str | None, lang: str | None) -> str:
+    """An instant as a customer reads it (their acknowledgement, their updates): in the site's zone
+    only, in their language; never "· 12:22 your time" (that is the agent's clock), and without a
+    site zone, at the instant's own offset."""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    from sdcli import clock
+
+    tz = clock.get_tz(zone) if zone else None
+    own = tz if tz is not None else at.tzinfo
+    return When(at, zone if tz is not None else None, agent=own).render(lang)
+
+
 def agent_zone() -> tzinfo:
     """The agent's own zone: the `tz` setting, else the machine's."""
     from sdcli import clock, config

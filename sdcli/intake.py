@@ -280,15 +280,11 @@ def incident_fields(
 
 def ack_text(doc: dict[str, Any], lang: str | None = None, home: Path | None = None) -> str:
     """The acknowledgement sent to the customer: the incident number and when it was registered."""
+    from sdcli.dates import customer_time
     from sdcli.i18n import render
 
-    opened = clock.from_iso(doc["opened_at"])
-    tz = clock.get_tz(doc.get("timezone"))
-    if tz:
-        opened = opened.astimezone(tz)
-    return render(
-        Message("open.ack", id=doc["id"], opened=opened.strftime("%Y-%m-%d %H:%M %Z").strip()), lang
-    )
+    opened = customer_time(clock.from_iso(doc["opened_at"]), doc.get("timezone"), lang)
+    return render(Message("open.ack", id=doc["id"], opened=opened), lang)
 
 
 def open_incident(

@@ -316,6 +316,29 @@ def test_open_prints_id_and_ack_text_in_the_language(home, sdcli, monkeypatch):
     assert r.exit_code == 1 and "es, en or pt" in err(r)
 
 
+def test_the_acknowledgement_says_when_in_the_sites_words_not_an_abbreviation(home, sdcli, monkeypatch):
+    """The customer's acknowledgement said "(2026-12-03 06:22 CST)" for a site in Mexico City (CST is
+    also China's and Cuba's), where every other customer text says "3 dic 2026 06:22 Ciudad de
+    México -06"; one form for both, and never the agent's clock ("· 12:22 su hora") to a customer."""
+    from sdcli.intake import ack_text
+
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
+    args = [a if a != "PE" else "MX" for a in flag_args()]
+    args = [*args[:args.index("--callback")], "--tz", "America/Mexico_City", "--callback", "Ana Díaz <ana@acme.mx> 55 1234 5678",
+            "--local-contact", "Luis Soto <luis@acme.mx> 55 8765 4321", *args[args.index("--opening-hours"):]]  # fmt: skip
+    r = sdcli(
+        "open", *args, "--lang", "es", env={"SDCLI_NOW": "2026-12-03T06:22:00-06:00", "SDCLI_TZ": "UTC"}
+    )
+    assert r.exit_code == 0, r.output
+    ack = r.stdout.splitlines()[1]
+    assert "(3 dic 2026 06:22 Ciudad de México -06)" in ack and "CST" not in ack, ack
+    no_zone = {
+        "id": "INC9",
+        "opened_at": "2026-12-03T07:22:00-05:00",
+    }  # a ticket of an old version, no site zone
+    assert "(3 Dec 2026 07:22 -05)" in ack_text(no_zone, "en") and "your time" not in ack_text(no_zone, "en")
+
+
 def test_received_at_relative_and_ack_due(home, sdcli, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
     doc = sdcli.json("open", *flag_args(), "--channel", "email", "--received-at", "10m", "--json")

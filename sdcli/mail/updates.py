@@ -75,10 +75,9 @@ def _when(value: Any, zone: str | None, lang: str) -> str:
     """An instant as the customer reads it: in the site's zone only, in their language."""
     if not value:
         return ""
-    from sdcli import clock
-    from sdcli.dates import When
+    from sdcli.dates import customer_time
 
-    return When(value, zone, agent=clock.get_tz(zone)).render(lang)
+    return customer_time(value, zone, lang)
 
 
 def _in(value: Any, lang: str) -> str:
