@@ -44,6 +44,9 @@ _SALES = re.compile(
 RULE_SALES = "rule.sales"  # the sales / commercial team is not part of incident resolution
 RULE_CHANNELS = "rule.channels"  # by phone; email is only a backup; SMS and WhatsApp are not used
 
+#: the weekdays of `local_time` (JSON: English whatever the locale)
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
 
 @dataclass(frozen=True)
 class Contact:
@@ -77,8 +80,12 @@ class Contact:
         return is_holiday(now.astimezone(clock.get_tz(self.tz)).date(), self.country)
 
     def local_time(self, now: datetime) -> str:
-        """Their clock now, as JSON gives it (English, stable): Tue 09:45 -03."""
-        return now.astimezone(clock.get_tz(self.tz)).strftime("%a %H:%M %Z")
+        """Their clock now, as JSON gives it (English, stable): Tue 09:45 -03, the offset always
+        (never an abbreviation: Mexico City's "CST" is China's and Cuba's too)."""
+        from sdcli.dates import offset
+
+        local = now.astimezone(clock.get_tz(self.tz))
+        return f"{_DAYS[local.weekday()]} {local:%H:%M} {offset(local)}"
 
     def shown_time(self, now: datetime, lang: str | None = None) -> str:
         """Their clock now, in a language, naming their zone: Mar 09:45 São Paulo."""
