@@ -179,13 +179,40 @@ def info(message: Any) -> None:
     rendered in the session's language."""
     from sdcli.i18n import render
 
-    typer.echo(clean(render(message)), err=True)
+    typer.echo(on_terminal(clean(render(message))), err=True)
 
 
 def warn(message: Any) -> None:
     from sdcli.i18n import render, t
 
-    typer.echo(clean(t("error.warning", text=render(message))), err=True)
+    typer.echo(on_terminal(clean(t("error.warning", text=render(message)))), err=True)
+
+
+def on_terminal(line: str) -> str:
+    """A diagnostic line as stderr shows it: on a terminal, a line longer than it folded between
+    words with the rest indented (the terminal's wrap cut "[24x7, 24" / " h]" mid-word); anywhere
+    else one line, as scripts read it."""
+    if len(line) < 40 or not _stderr_is_tty():
+        return line
+    import shutil
+
+    width = shutil.get_terminal_size((80, 24)).columns
+    if "\u2007" in line:  # the glue below: such a line is folded as it is
+        kept = line
+    else:  # "24 h", "15 min" are not parted: the space glued (a figure space), given back after
+        kept = _WITH_UNIT.sub("\\1\u2007\\2", line)
+    folded = "\n".join(part for one in kept.split("\n") for part in hanging(one, width, indent=2))
+    return folded if kept is line else folded.replace("\u2007", " ")
+
+
+_WITH_UNIT = re.compile(r"(\d) (h|min|d|s|ms|%|MB|GB)\b")
+
+
+def _stderr_is_tty() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        return False
 
 
 def say(key: str, /, **params: Any) -> None:

@@ -347,3 +347,35 @@ def test_a_long_refusal_under_a_question_is_drawn_whole_at_80_columns(home):
         child.expect(pexpect.EOF)
         child.close()
     assert "sdcli customer add 'Rio Net' --account-manager" in drawn, drawn[-600:]
+
+
+def test_a_long_line_on_stderr_is_folded_between_words_on_a_terminal(home, sdcli):
+    """`classify` said "… recuperación para 4 dic 2026 07:22 Lima -05 [24x7, 24" and the terminal put
+    " h]" on the next line; on a terminal the line is folded between words (a number kept with its
+    unit) and the rest indented, and a pipe still gets it whole on one line."""
+    import re
+
+    doc = sdcli.json("open", "--no-input", "--customer", "Minera Andina SAC", "--site", "Sede Arequipa - Planta Cerro Verde",
+                     "--country", "PE", "--problem", "slow", "--callback", "Jorge Quispe <jq@minera.pe> 987 654 321",
+                     "--service-type", "internet", "--no-contingency", "--source-ip", "10.1.1.1",
+                     "--destination-ip", "8.8.8.8", "--json", env={"SDCLI_NOW": "2026-12-03T07:22:00-05:00"})  # fmt: skip
+    env = subprocess_env(
+        home,
+        TERM="xterm",
+        COLUMNS="80",
+        LINES="40",
+        SDCLI_LANG="es",
+        SDCLI_TZ="America/Lima",
+        SDCLI_NOW="2026-12-03T07:22:00-05:00",
+    )
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "classify", doc["id"], "--severity", "3", "--reason", "lento"],
+                          env=env, encoding="utf-8", timeout=20, dimensions=(40, 80))  # fmt: skip
+    child.expect(pexpect.EOF)
+    child.close()
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", child.before)
+    assert child.exitstatus == 0, drawn
+    lines = [x for x in drawn.splitlines() if x.strip()]
+    assert all(len(x) <= 80 for x in lines), lines
+    assert "07:22 Lima -05 [24x7,\n  24 h]" in drawn, drawn
+    piped = sdcli("classify", doc["id"], "--severity", "2", "--reason", "alto", env={"SDCLI_LANG": "es"})
+    assert re.search(r"recuperación para .*\[24x7, 8 h\]$", piped.stderr.splitlines()[-1]), piped.stderr
