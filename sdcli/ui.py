@@ -136,28 +136,41 @@ def hanging(line: str, width: int, indent: int = 4) -> list[str]:
     """A line too long for the terminal folded at its ' · ' separators (within a part, between
     words), each line after the first indented `indent` more than the first: an entry's going on
     is seen at a glance, where the terminal's own wrap starts it again at column 0."""
+    from rich.cells import cell_len
+
+    if cell_len(line) <= width and "\n" not in line:
+        return [line]
+    lead = " " * (len(line) - len(line.lstrip(" ")))
+    return folded_parts(lead, line.strip().split(" · "), width, indent)
+
+
+def folded_parts(lead: str, parts: list[str], width: int, indent: int = 4) -> list[str]:
+    """Parts of one entry on lines of the terminal's width: joined by ' · ' while they fit, each
+    line after the first indented; a part's own lines (a note typed on several) kept as typed,
+    under it, and never read as separators (a ' · ' typed in a note is the note's)."""
     import textwrap
 
     from rich.cells import cell_len
 
-    if cell_len(line) <= width:
-        return [line]
-    lead = " " * (len(line) - len(line.lstrip(" ")))
     pad = lead + " " * indent
-    parts = line.strip().split(" · ")
-    lines = [lead + parts[0]]
-    for part in parts[1:]:
-        if cell_len(lines[-1]) + 3 + cell_len(part) <= width:
-            lines[-1] += " · " + part
+    rows: list[str] = []
+    for n, part in enumerate(parts):
+        first, *more = part.split("\n")
+        if n == 0:
+            rows.append(lead + first)
+        elif cell_len(rows[-1]) + 3 + cell_len(first) <= width:
+            rows[-1] += " · " + first
         else:
-            lines.append(f"{pad}· {part}")
+            rows.append(f"{pad}· {first}")
+        rows += [f"{pad}  {m}" for m in more]
     out: list[str] = []
-    for one in lines:
+    for one in rows:
         if cell_len(one) <= width:
             out.append(one)
             continue
         first = " " * (len(one) - len(one.lstrip(" ")))
-        out += textwrap.wrap(one.strip(), max(width, 20), initial_indent=first, subsequent_indent=pad,
+        under = pad + "  " if one.lstrip().startswith("· ") else pad  # a part's words under its first
+        out += textwrap.wrap(one.strip(), max(width, 20), initial_indent=first, subsequent_indent=under,
                              break_long_words=False, break_on_hyphens=False)  # fmt: skip
     return out
 

@@ -74,3 +74,19 @@ def test_a_question_longer_than_the_line_is_folded_between_words(monkeypatch):
     assert "\n" not in folded(
         "Incidente interno (número de ticket del cliente) (opcional, Enter para omitir)"
     )
+
+
+def test_a_note_typed_on_several_lines_is_shown_as_typed(sdcli):
+    """`show` joined a note's own lines into one paragraph (textwrap made its newlines spaces) and
+    read a ' · ' the agent typed as a separator of sdcli's, starting a line there; a note is shown
+    as typed, its lines under it, folded between words only where a line is longer than the terminal."""
+    tid = _incident(sdcli)
+    note = ("Se revisó el enlace con el cliente y se acordó lo siguiente para la ventana de mañana por la tarde:\n"
+            "  1. reinicio\n  2. cambio de puerto · probado")  # fmt: skip
+    assert sdcli("note", tid, note, env=at(1)).exit_code == 0
+    lines = sdcli("show", tid, env=at(2)).stdout.splitlines()
+    assert max(map(len, lines)) <= 80
+    start = next(n for n, x in enumerate(lines) if "Se revisó el enlace" in x)
+    after = lines[start + 1 : start + 4]
+    assert after[0].strip().startswith("ventana de mañana") and after[0].startswith("      ")
+    assert after[1].endswith("  1. reinicio") and after[2].endswith("  2. cambio de puerto · probado"), after

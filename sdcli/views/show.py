@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.i18n import Message, render, t, word
-from sdcli.ui import hanging, text
+from sdcli.ui import folded_parts, text
 
 HEAD_FIELDS = ("id", "kind", "status", "severity", "customer", "site", "opened_at", "opened_by", "channel")
 SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own row (show.incomplete)
@@ -77,8 +77,8 @@ def _print(
         out.print(text(t("show.timeline_in", zone=city(zone)), "bold"))
     else:
         out.print(text(t("show.timeline"), "bold"))
-    for line in timeline_lines(doc):
-        for one in hanging(line, out.width):
+    for head, parts in timeline_parts(doc):
+        for one in folded_parts("", [f"{head}  {parts[0] if parts else ''}", *parts[1:]], out.width):
             out.print(text(one), no_wrap=False, overflow="fold")
 
 
@@ -113,23 +113,29 @@ def call_text(a: dict[str, Any], zone: str | None) -> str:
     return line
 
 
-def timeline_lines(doc: dict[str, Any]) -> list[str]:
-    """An event a line, its time in the site's clock (named once, in the title)."""
+def timeline_parts(doc: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """An event an entry: its time in the site's clock (named once, in the title) and who, then
+    the parts of what it did (event_parts)."""
     from sdcli.dates import city
     from sdcli.render import when
 
     zone = doc.get("timezone")
     named = f" {city(zone)}" if zone else ""
-    lines = []
+    entries = []
     for ev in doc.get("history", []):
         at = when(ev.get("at", ""), zone, compact=True)
         at = at[: -len(named)] if named and at.endswith(named) else at
-        lines.append(f"{at}  {ev.get('by', '')}  {event_text(ev, doc)}")
-    return lines
+        entries.append((f"{at}  {ev.get('by', '')}", event_parts(ev, doc)))
+    return entries
 
 
 def event_text(ev: dict[str, Any], doc: dict[str, Any]) -> str:
     """What an event did, on one line."""
+    return " · ".join(event_parts(ev, doc))
+
+
+def event_parts(ev: dict[str, Any], doc: dict[str, Any]) -> list[str]:
+    """What an event did, part by part (a note as it was typed, its lines too)."""
     from sdcli.render import value_text
 
     zone = doc.get("timezone")
@@ -155,7 +161,7 @@ def event_text(ev: dict[str, Any], doc: dict[str, Any]) -> str:
                 parts.append(f"{word('field', field)} +{len(change['added'])}")
             elif isinstance(change, list) and len(change) == 2:  # [old, new], as every store before wrote it
                 parts.append(change_text(field, change[0], change[1], doc))
-    return " · ".join(p for p in parts if p)
+    return [p for p in parts if p]
 
 
 def change_text(field: str, old: Any, new: Any, doc: dict[str, Any]) -> str:
