@@ -89,8 +89,8 @@ def record_attempt(
     """Apply one contact attempt to doc (in place). Returns (history event, advice for the agent)."""
     check_escalable(doc, home)
     ch = check_channel(channel)
-    contact = table.contact(contact_name)
     at = position(doc, table, now, home)
+    contact = table.contact(contact_name, at.active)  # a person at two levels: the entry being called
     advice: list[Advice] = []
     if contact.level > at.active:
         if not force or not (reason or "").strip():

@@ -122,14 +122,19 @@ class EscalationTable:
     def top(self) -> int:
         return len(self.levels)
 
-    def contact(self, name: str) -> Contact:
+    def contact(self, name: str, level: int | None = None) -> Contact:
         """The contact a name picks: its whole name, else a part of one, compared without case or
         accents ('lucia' is Lucía Ferreyra, as people type it); a name that picks two contacts is
-        refused naming them (the call would be recorded against one of them by chance)."""
+        refused naming them (the call would be recorded against one of them by chance). One person
+        the table lists at several levels is their entry at `level` (the level being called), else
+        the nearest below it, else the lowest above it."""
         key = name_key(name)
         matches = self.by_name.get(key) or [
             x for k, xs in self.by_name.items() if key and key in k for x in xs
         ]
+        if len({name_key(x.name) for x in matches}) == 1 and len(matches) > 1 and level is not None:
+            below = [x for x in matches if x.level <= level]
+            return max(below, key=lambda x: x.level) if below else min(matches, key=lambda x: x.level)
         if len(matches) == 1:
             return matches[0]
         if matches:

@@ -509,3 +509,25 @@ def test_a_contact_with_hours_but_no_zone_is_refused_not_read_in_utc(sdcli, home
         '[[level]]\nname = "Desk"\ncontacts = [{name = "Rosa Vera", phone = "+5114117000", team = "service_desk"}]\n'
     )
     assert sdcli.json("escalate", inc, "--json")["levels"][0]["contacts"][0]["available_now"] is True
+
+
+def test_a_person_the_table_lists_at_two_levels_is_called_at_the_level_due(sdcli, home):
+    """Carla Mendes listed as shift lead (level 2) and as the manager (level 3): `--call "Carla Mendes"`
+    was refused as naming two contacts, though her whole name was given, and no call of the level
+    due could be recorded (nor so the three failed calls that move it on). The entry at the level
+    being called is taken; at level 3 it is the manager's."""
+    from pathlib import Path
+
+    import sdcli as package
+
+    packaged = (Path(package.__file__).parent / "data" / "escalation.toml").read_text(encoding="utf-8")
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    (home / "escalation.toml").write_text(packaged.replace("Jorge Ramírez", "Carla Mendes"), encoding="utf-8")
+    (home / "escalation.toml").chmod(0o600)
+    inc = open_incident(sdcli)
+    r = sdcli("escalate", inc, "--call", "Carla Mendes", "--outcome", "no-answer", "--no-input", env=at(40))
+    assert r.exit_code == 0, r.output
+    r = sdcli("escalate", inc, "--call", "carla mendes", "--outcome", "busy", "--no-input", env=at(70))
+    assert r.exit_code == 0, r.output
+    calls = sdcli.json("show", inc, "--json")["escalation_attempts"]
+    assert [(c["contact"], c["level"]) for c in calls] == [("Carla Mendes", 2), ("Carla Mendes", 3)]
