@@ -492,3 +492,48 @@ def test_completing_what_decides_the_target_moves_the_recovery_deadline(sdcli, h
     done = sdcli.json("complete", "INC2", "--country", "PE", "--no-input", "--json", env=NOW)
     assert done["timezone"] == "America/Lima" and done["recovery_due"] == "2026-03-02T17:00:00-05:00"
     assert done["ack_due"] == "2026-03-02T09:15:00-05:00"
+
+
+def test_complete_tells_the_customer_a_new_deadline_only_when_there_is_one(sdcli, home, tmp_path):
+    """`complete` queued a second "classified" e-mail when the deadline only changed its zone
+    (22:00 UTC is 17:00 Lima: the same instant, re-zoned), and one saying "Recovery due by ." when
+    the completed answer gave a target that had not run out by the hold (no deadline while on hold).
+    The customer is told again only of a deadline that moved; a classification on hold says the
+    clock is paused."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(
+        '[[contract]]\ncustomer = "Andina Telecom"\nservice_type = "satellite"\ntargets = { "1" = 12 }\n'
+    )
+    answers = {k: v for k, v in SPANISH.items() if not k.startswith("Tipo de servicio")}
+    (tmp_path / "a.eml").write_bytes(questionnaire(answers))
+    sdcli.json("inbox", str(tmp_path / "a.eml"), "--json", env=NOW)
+    doc = sdcli.json("classify", "INC1", "--severity", "1", "--reason", "sin enlace", "--json", env=NOW)
+    assert doc["recovery_due"] == "2026-03-02T13:00:00-05:00"  # 4 h: the default target
+    later = {"SDCLI_NOW": "2026-03-02T19:00:00+00:00"}  # 14:00 Lima: the 4 h ran out at 13:00
+    assert sdcli("hold", "INC1", "--reason", "esperando al cliente", env=later).exit_code == 0
+    done = sdcli.json("complete", "INC1", "--service-type", "satellite", "--no-input", "--json", env=later)
+    assert done["sla_target_hours"] == 12.0 and "recovery_due" not in done  # 12 h had not run out: paused
+    told = [i for i in sdcli.json("outbox", "list", "--json") if i["ticket"] == "INC1"]
+    assert [i["action"] for i in told] == ["classify", "hold"], told
+    assert all("due by ." not in json.dumps(i) and "recuperación: ." not in json.dumps(i) for i in told)
+    no_country = {k: v for k, v in ENGLISH.items() if k != "Country"}
+    (tmp_path / "b.eml").write_bytes(questionnaire(no_country, mid="<b@nw.example>", sender="j@nw.example"))
+    sdcli.json("inbox", str(tmp_path / "b.eml"), "--json", env=NOW)
+    sdcli.json("classify", "INC2", "--severity", "2", "--reason", "x", "--json", env=NOW)
+    done = sdcli.json("complete", "INC2", "--country", "PE", "--no-input", "--json", env=NOW)
+    assert done["recovery_due"] == "2026-03-02T17:00:00-05:00"  # 22:00 UTC, the same instant in Lima
+    told = [i for i in sdcli.json("outbox", "list", "--json") if i["ticket"] == "INC2"]
+    assert [i["action"] for i in told] == ["classify"], told
+
+
+def test_a_classification_while_on_hold_says_the_clock_is_paused(sdcli, home, tmp_path):
+    """An incident classified while on hold before its target ran out has no deadline yet: the
+    customer was told "Recovery due by ."; they are told the clock is paused, the deadline to come."""
+    (tmp_path / "a.eml").write_bytes(questionnaire(ENGLISH))
+    sdcli.json("inbox", str(tmp_path / "a.eml"), "--json", env=NOW)
+    assert sdcli("hold", "INC1", "--reason", "awaiting-customer", env=NOW).exit_code == 0
+    doc = sdcli.json("classify", "INC1", "--severity", "2", "--reason", "x", "--json", env=NOW)
+    assert "recovery_due" not in doc
+    (told,) = [i for i in sdcli.json("outbox", "list", "--json") if i["action"] == "classify"]
+    text = json.dumps(told, ensure_ascii=False)
+    assert "clock is paused" in text and "due by ." not in text, text

@@ -45,9 +45,11 @@ def action_of(before: dict[str, Any], after: dict[str, Any], event: dict[str, An
     if (
         event.get("action") == "complete"
         and after.get("severity")
-        and after.get("recovery_due") != before.get("recovery_due")
+        and after.get("recovery_due")
+        and _instant(after.get("recovery_due")) != _instant(before.get("recovery_due"))
     ):  # an answer completed moved the deadline the classify update gave: the customer is told it again
-        return "classify"
+        return "classify"  # (the same instant in another zone is no news, and a deadline gone while on
+    #                        hold is told when work resumes, with the deadline then: update.resume_due)
     if event.get("action") == "escalation-attempt":
         was = (before.get("escalation") or {}).get("active_level") or 1
         now = (after.get("escalation") or {}).get("active_level") or 1
@@ -69,6 +71,16 @@ def _values(doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | 
         "level_name": _in(level_name(level), lang) if level and level_name else "",
         "reason": event.get("note", ""), "resolution": doc.get("resolution", ""), "note": event.get("note", ""),
     }  # fmt: skip
+
+
+def _instant(value: Any) -> Any:
+    """A stored deadline as the instant it names (its text, where it is not one)."""
+    from sdcli import clock
+
+    try:
+        return clock.from_iso(value) if isinstance(value, str) and value else value
+    except ValueError:
+        return value
 
 
 def _when(value: Any, zone: str | None, lang: str) -> str:
@@ -94,7 +106,10 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     if not to:
         return None
     values = _values(doc, event, lang, home, level_name)
-    text = compose.reply_text(f"update.{action}", lang, home, **values)
+    paused = action == "classify" and not values["recovery_due"]  # classified on hold: no deadline yet
+    text = compose.reply_text(
+        "update.classify_paused" if paused else f"update.{action}", lang, home, **values
+    )
     if not text.strip():
         return None
     if action == "resume" and values["recovery_due"]:  # the clock runs again: the deadline the hold moved
