@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sdcli import amounts
+from sdcli.amounts import Written
 from sdcli.errors import ConfigError, InvalidValue
 from sdcli.home import load_data
 from sdcli.i18n import Message
@@ -79,16 +82,12 @@ def minor_unit(code: str, home: Path | None = None) -> int:
 def amount(field: str, value: Any, code: str, home: Path | None = None) -> float:
     """An amount of `code` as people type it (amounts.amount): more decimals than the currency
     has are refused, naming the currency and its unit."""
-    from sdcli import amounts
-
     return amounts.amount(field, value, code, minor_unit(code, home))
 
 
 def configured_amount(value: Any, code: str, where: str, home: Path | None = None) -> float:
     """An amount written in a data file (a price of ssr.toml, of contracts.toml) in `code`, or
     ConfigError naming the file and the key when it has more decimals than the currency has."""
-    from sdcli import amounts
-
     digits = minor_unit(code, home)
     if not amounts.fits(float(value), digits):
         raise ConfigError(
@@ -100,14 +99,10 @@ def configured_amount(value: Any, code: str, where: str, home: Path | None = Non
 def decimals(value: float, code: str, home: Path | None = None) -> int:
     """The decimals a stored amount of `code` is shown with: its currency's, or more where an older
     version stored more (100.5 CLP is shown as it is, never rounded away: doctor reports it)."""
-    from decimal import Decimal
-
     exponent = Decimal(str(value)).normalize().as_tuple().exponent
     return max(minor_unit(code, home), -exponent if isinstance(exponent, int) else 0)
 
 
-def shown(value: float, code: str, home: Path | None = None) -> Any:
+def shown(value: float, code: str, home: Path | None = None) -> Written:
     """A stored amount of `code` to show back: its currency's decimals, the session's writing."""
-    from sdcli import amounts
-
     return amounts.shown(value, decimals(value, code, home))

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from sdcli import amounts, money
 from sdcli.i18n import Message, Shown
 
 #: the stored fields that hold an amount and its currency
@@ -19,8 +20,6 @@ class MoneyCheck:
     """The desk's list of currencies, read once for a whole store."""
 
     def __init__(self, home: Path | None) -> None:
-        from sdcli import money
-
         self.home, data = home, money.table(home)
         self.codes: dict[str, str] = data["codes"]
         self.words: dict[str, Any] = data.get("words", {})
@@ -34,8 +33,6 @@ class MoneyCheck:
         return out
 
     def _of(self, tid: str, name: str, value: dict[str, Any]) -> list[Shown]:
-        from sdcli import amounts, money
-
         code = value.get("currency")
         if not (isinstance(code, str) and code in self.codes):
             read = self._reads_as(code)
@@ -55,8 +52,6 @@ class MoneyCheck:
 
     def _reads_as(self, code: Any) -> str | None:
         """The one code sdcli reads the stored text as today ("SOL" → PEN, "R$" → BRL), if any."""
-        from sdcli import money
-
         if not isinstance(code, str):
             return None
         if code.strip().upper() in self.codes and code.strip().isascii():
