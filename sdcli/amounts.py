@@ -88,14 +88,30 @@ def _ambiguous(field: str, value: Any, whole: str, frac: str) -> InvalidValue:
                         decimal=Written(f"{whole}.{short}"), decimal_form=Written(f"{whole}.{written}"))  # fmt: skip
 
 
-def amount(field: str, value: Any) -> float:
-    """A cost as stored: read as people type it, from 0 to MOST, rounded to cents."""
+def amount(field: str, value: Any, currency: str, digits: int) -> float:
+    """A cost as stored: read as people type it, from 0 to MOST, with no more decimals than its
+    currency has (`digits`, ISO 4217's minor unit: 100.50 CLP is refused, naming CLP and its 0;
+    100.00 CLP is 100). Never rounded: 10.505 USD is no amount of dollars."""
     got = read(field, value)
     if not 0 <= got <= MOST:
         raise InvalidValue(field, value, "invalid.out_of_range")
-    return float(got.quantize(Decimal("0.01")))
+    if not fits(got, digits):
+        raise InvalidValue(field, value, decimals_reason(digits), currency=currency, digits=digits)
+    return float(got.quantize(Decimal(1).scaleb(-digits)))
 
 
-def shown(value: float) -> Written:
-    """A stored amount to show back: two decimals, in the session's writing (1500,00 in Spanish)."""
-    return Written(f"{value:.2f}")
+def fits(value: Decimal | float, digits: int) -> bool:
+    """Whether `value` has no more decimals than `digits` (a float as it prints: 45.5 has one)."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return exact == exact.quantize(Decimal(1).scaleb(-digits))
+
+
+def decimals_reason(digits: int) -> str:
+    """The catalogue key that refuses an amount with more decimals than its currency has."""
+    return "invalid.amount_whole" if digits == 0 else "invalid.amount_decimals"
+
+
+def shown(value: float, digits: int = 2) -> Written:
+    """A stored amount to show back with its currency's decimals, in the session's writing
+    (1500,00 USD in Spanish, 1500 CLP)."""
+    return Written(f"{value:.{digits}f}")

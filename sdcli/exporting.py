@@ -16,7 +16,7 @@ from typing import Any
 
 from sdcli.errors import InvalidValue
 from sdcli.store import dumps
-from sdcli.tables import cell, delimiter, neutralise
+from sdcli.tables import cell, decimal_mark, delimiter, neutralise
 
 
 def write_rejects(
@@ -97,8 +97,9 @@ PHONE_FIELDS = ("source_number", "destination_number")
 _READOUTS = ("classification_summary", "escalation_summary", "last_note", "extra")
 
 
-def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...]) -> str:
-    """One cell of an export row: the field's text form, a read-out, or the fields not in the columns."""
+def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...], mark: str = ".") -> str:
+    """One cell of an export row: the field's text form (a number with the decimal `mark`), a
+    read-out, or the fields not in the columns (JSON: its numbers as JSON writes them)."""
     if column == "classification_summary":
         return classification_summary(doc)
     if column == "escalation_summary":
@@ -113,7 +114,7 @@ def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...]) -> s
     value = doc.get(column)
     if column in PHONE_FIELDS and isinstance(value, str) and value.startswith("+"):
         return tel_uri(value)
-    return cell(value)
+    return cell(value, mark)
 
 
 def tel_uri(e164: str) -> str:
@@ -166,7 +167,8 @@ def export_text(
     excel: bool = False,
 ) -> Iterator[str]:
     """Tickets as JSON, JSON lines, or CSV/TSV with the kind's fixed columns. `excel`: a UTF-8
-    BOM, `;` between cells and CRLF line ends (what Excel in es/pt expects)."""
+    BOM, `;` between cells and CRLF line ends (what Excel in es/pt expects); between cells
+    separated by `;` a number has a decimal comma (tables.decimal_mark)."""
     if fmt in ("json", "jsonl"):
         if fmt == "json":
             yield json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
@@ -178,6 +180,7 @@ def export_text(
         raise InvalidValue("format", fmt, "invalid.use_one_of", choices="csv, tsv, json, jsonl")
     columns = EXPORT_COLUMNS.get(kind) or EXPORT_COLUMNS["incident"]
     sep = "\t" if fmt == "tsv" else (delimiter_ or (";" if excel else delimiter(fmt)))
+    mark = decimal_mark(sep)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
     if excel:
@@ -187,5 +190,5 @@ def export_text(
     for d in docs:
         buf.seek(0)
         buf.truncate()
-        w.writerow([neutralise(export_cell(d, c, columns)) for c in columns])
+        w.writerow([neutralise(export_cell(d, c, columns, mark)) for c in columns])
         yield buf.getvalue()

@@ -6,18 +6,22 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
-from sdcli import clock
+from sdcli import clock, money
 from sdcli.errors import InvalidValue
 from sdcli.model import name_key
 
 
-def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None) -> dict[str, Any]:
+def invoice(
+    docs: list[dict[str, Any]], month: str, customer: str | None = None, home: Path | None = None
+) -> dict[str, Any]:
     """Billable SSRs (done in the month, never cancelled) per customer, with totals per currency.
     A customer written with other case or accents is the same customer (named as most of its
     SSRs write it). The month and each line's done_at are the site's: done on 31 Dec 23:30 in
-    Lima is December's, and its line says so (not 2027-01-01T04:30:00+00:00)."""
+    Lima is December's, and its line says so (not 2027-01-01T04:30:00+00:00). Amounts keep their
+    currency's decimals (ISO 4217: 2 for USD, none for CLP), never rounded away."""
     try:
         year, mon = (int(x) for x in month.split("-"))
         first = date(year, mon, 1)
@@ -42,8 +46,9 @@ def invoice(docs: list[dict[str, Any]], month: str, customer: str | None = None)
         lines = []
         totals: dict[str, Decimal] = {}
         for d in sorted(by_customer[key], key=lambda x: clock.from_iso(x["done_at"])):
-            amount = Decimal(str(d["price"]["amount"])).quantize(Decimal("0.01"))
             cur = d["price"]["currency"]
+            exact = d["price"]["amount"]
+            amount = Decimal(str(exact)).quantize(Decimal(1).scaleb(-money.decimals(exact, cur, home)))
             totals[cur] = totals.get(cur, Decimal("0")) + amount
             lines.append({"id": d["id"], "category": d["category"], "site": d["site"], "done_at": d["done_at"],
                           "amount": float(amount), "currency": cur})  # fmt: skip

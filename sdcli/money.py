@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from sdcli import amounts
+from sdcli.amounts import Written
 from sdcli.errors import ConfigError, InvalidValue
 from sdcli.home import load_data
 from sdcli.i18n import Message
@@ -68,3 +71,38 @@ def configured(value: Any, where: str, home: Path | None = None) -> str:
     if code not in codes or not code.isascii():
         raise ConfigError("error.currency_in_file", where=where, value=repr(value))
     return code
+
+
+def minor_unit(code: str, home: Path | None = None) -> int:
+    """The decimals an amount in `code` may have: ISO 4217's minor unit (CLP 0, USD 2, KWD 3), as
+    currencies.toml's [minor_units] lists it; 2 for a code it does not list."""
+    return int(table(home).get("minor_units", {}).get(code, 2))
+
+
+def amount(field: str, value: Any, code: str, home: Path | None = None) -> float:
+    """An amount of `code` as people type it (amounts.amount): more decimals than the currency
+    has are refused, naming the currency and its unit."""
+    return amounts.amount(field, value, code, minor_unit(code, home))
+
+
+def configured_amount(value: Any, code: str, where: str, home: Path | None = None) -> float:
+    """An amount written in a data file (a price of ssr.toml, of contracts.toml) in `code`, or
+    ConfigError naming the file and the key when it has more decimals than the currency has."""
+    digits = minor_unit(code, home)
+    if not amounts.fits(float(value), digits):
+        raise ConfigError(
+            "error.amount_in_file", where=where, value=repr(value), currency=code, digits=digits
+        )
+    return float(value)
+
+
+def decimals(value: float, code: str, home: Path | None = None) -> int:
+    """The decimals a stored amount of `code` is shown with: its currency's, or more where an older
+    version stored more (100.5 CLP is shown as it is, never rounded away: doctor reports it)."""
+    exponent = Decimal(str(value)).normalize().as_tuple().exponent
+    return max(minor_unit(code, home), -exponent if isinstance(exponent, int) else 0)
+
+
+def shown(value: float, code: str, home: Path | None = None) -> Written:
+    """A stored amount of `code` to show back: its currency's decimals, the session's writing."""
+    return amounts.shown(value, decimals(value, code, home))

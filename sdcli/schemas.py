@@ -293,8 +293,9 @@ def _countries() -> Shape:
 
 
 def _currencies() -> Shape:
-    """currencies.toml: ISO 4217 codes and names, the words agents write for them, and the
-    currency of each country; every word and country names a listed code."""
+    """currencies.toml: ISO 4217 codes and names, the words agents write for them, the currency
+    of each country and the minor units that are not 2; every word, country and unit names a
+    listed code."""
     code = Check(Text(limit=3), lambda k: None if len(k) == 3 and k.isascii() and k.isalpha() and k.isupper()
                  else "expected a three-letter ISO 4217 code in capitals", what="a currency code")  # fmt: skip
     country = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else "expected a two-letter ISO code in capitals",
@@ -306,11 +307,16 @@ def _currencies() -> Shape:
                 for c in [value] if isinstance(value, str) else value:
                     if c not in data["codes"]:
                         raise ShapeError(key_path(key_path(path, part), key), f"{c} is not one of the codes")
+        for key in data.get("minor_units") or {}:
+            if key not in data["codes"]:
+                raise ShapeError(
+                    key_path(key_path(path, "minor_units"), key), f"{key} is not one of the codes"
+                )
 
     return Table(
         {"codes": map_of(Text(limit=200), keys=code, min=1),
          "words": map_of(OneOf((code, ListOf(code, min=2)), what="a code or a list of codes"), keys=Text(limit=20)),
-         "countries": map_of(code, keys=country)},
+         "countries": map_of(code, keys=country), "minor_units": map_of(Int(0, 4), keys=code)},
         required=["codes"], then=listed,
     )  # fmt: skip
 

@@ -150,14 +150,16 @@ def price_for(
     its currency an ISO 4217 code (a desk file naming another is refused, naming the key). A
     contract's price without a currency keeps meaning what it always did, the catalogue's
     currency, and `warnings` says so (a Brazilian customer's 45.50 was priced in USD without a word);
-    two prices of one customer and category are refused, naming both."""
+    two prices of one customer and category are refused, naming both, and so is an amount with
+    more decimals than its currency has (45000.5 CLP), naming the key."""
     from sdcli import money
 
     values = [c["value"] for c in catalogue(home)["category"]]
-    where = f"ssr.toml: category[{values.index(cat['value'])}].price.currency"
+    where = f"ssr.toml: category[{values.index(cat['value'])}].price"
+    code = money.configured(cat["price"]["currency"], f"{where}.currency", home)
     price = {
-        "amount": float(cat["price"]["amount"]),
-        "currency": money.configured(cat["price"]["currency"], where, home),
+        "amount": money.configured_amount(cat["price"]["amount"], code, f"{where}.amount", home),
+        "currency": code,
     }
     if home is None or not (home / "contracts.toml").is_file():
         return price
@@ -171,15 +173,13 @@ def price_for(
         return price
     i, p = found[0]
     if "currency" in p:
-        return {
-            "amount": float(p["amount"]),
-            "currency": money.configured(p["currency"], f"{path}: ssr_price[{i}].currency", home),
-        }
-    if warnings is not None:
+        code = money.configured(p["currency"], f"{path}: ssr_price[{i}].currency", home)
+    elif warnings is not None:
         warnings.append(
             Message("note.price_without_currency", path=str(path), i=i, currency=price["currency"])
         )
-    return {"amount": float(p["amount"]), "currency": price["currency"]}
+    amount = money.configured_amount(p["amount"], code, f"{path}: ssr_price[{i}].amount", home)
+    return {"amount": amount, "currency": code}
 
 
 def check_request(
@@ -346,9 +346,13 @@ def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None) 
 
 
 def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> str:
+    from sdcli import money
+
     cat = category(home, doc["category"])
     texts = catalogue(home)["confirmation"]
-    price = f"{doc['price']['amount']:.2f} {doc['price']['currency']}"
+    price = (
+        f"{money.shown(doc['price']['amount'], doc['price']['currency'], home)} {doc['price']['currency']}"
+    )
     zone = doc.get("timezone")
     start = When(doc["window_start"], zone, agent=clock.get_tz(zone)).render(
         lang

@@ -222,12 +222,22 @@ def neutralise(value: Any) -> Any:
     return value
 
 
-def cell(value: Any) -> str:
-    """The text form of a stored value in a CSV cell (the importer reads it back)."""
+def decimal_mark(sep: str) -> str:
+    """The decimal mark of the numbers of a table whose cells `sep` separates: a comma between
+    cells separated by ; (what Excel and LibreOffice in Spanish and Portuguese write and read:
+    60.00 there is 6000 or a text), else a point. JSON keeps its numbers."""
+    return "," if sep == ";" else "."
+
+
+def cell(value: Any, mark: str = ".") -> str:
+    """The text form of a stored value in a CSV cell (the importer reads it back), a number
+    with the table's decimal `mark`."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return str(value).replace(".", mark)
     if (
         isinstance(value, list)
         and value

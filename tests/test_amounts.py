@@ -97,12 +97,14 @@ def test_every_one_to_three_digits_before_a_mark_and_three_after_is_refused(whol
             amounts.read("amount", f"{whole}{mark}{frac:03d}")
 
 
-def test_an_amount_is_stored_in_cents_within_range():
-    assert amounts.amount("amount", "1.234,567") == 1234.57
+def test_an_amount_is_stored_in_its_currencys_decimals_within_range():
+    assert amounts.amount("amount", "1.234,56", "USD", 2) == 1234.56
+    with pytest.raises(InvalidValue, match="more decimals than USD has"):  # never rounded to cents
+        amounts.amount("amount", "1.234,567", "USD", 2)
     with pytest.raises(InvalidValue, match="out of range|out_of_range"):
-        amounts.amount("amount", "-1,5")
+        amounts.amount("amount", "-1,5", "USD", 2)
     with pytest.raises(InvalidValue):
-        amounts.amount("amount", "1.000.000.000.000,01")
+        amounts.amount("amount", "1.000.000.000.000,01", "USD", 2)
 
 
 # --------------------------------------------------------------------------- through the CLI

@@ -110,13 +110,15 @@ _NS = {
 
 
 def spreadsheet_cells(
-    soffice: str, csv_path: Path, sep: str
+    soffice: str, csv_path: Path, sep: str, language: int | None = None
 ) -> list[dict[str, tuple[str, str | None, str | None]]]:
-    """The sheet LibreOffice makes of a CSV: per row, column -> (shown text, value type, formula)."""
+    """The sheet LibreOffice makes of a CSV: per row, column -> (shown text, value type, formula);
+    `language` the locale it reads numbers in (3082 Spanish of Spain, 1046 Portuguese of Brazil)."""
     work = csv_path.parent / "lo"
     work.mkdir(exist_ok=True)
     env = {**os.environ, "HOME": str(work)}  # its profile in the test's directory
     options = f"CSV:{ord(sep)},34,76,1"  # separator, quote ", UTF-8, from line 1
+    options += f",,{language}" if language else ""  # no column formats; the numbers' language
     done = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{work}/profile", "--infilter=" + options,
                            "--convert-to", "fods", "--outdir", str(work), str(csv_path)],
                           capture_output=True, text=True, env=env, timeout=180, check=False)  # fmt: skip

@@ -261,18 +261,18 @@ def cost(
 
     Example: sdcli change cost CHG3 --amount 1200 --currency USD
     """
-    from sdcli import amounts, money  # deferred: not needed by change list/show
+    from sdcli import money  # deferred: not needed by change list/show
 
     notes: list[Any] = []
     a = app_of(ctx)
     cur = money.currency("currency", currency, a.home, country=lambda: a.store().get(ticket_id).get("country"),
                          notes=notes)  # fmt: skip
-    value = amounts.amount("amount", amount)
+    value = money.amount("amount", amount, cur, a.home)
     doc = _move(ctx, ticket_id, "cost", as_json, cost={"amount": value, "currency": cur})
     for note in notes:
         info(note)
     if not as_json:  # what was stored, as the agent's language writes it
-        say("change.costed", id=doc["id"], amount=amounts.shown(value), currency=cur)
+        say("change.costed", id=doc["id"], amount=money.shown(value, cur, a.home), currency=cur)
 
 
 @app.command("close")

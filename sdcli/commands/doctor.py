@@ -20,6 +20,9 @@ def command(
 
     On PostgreSQL: the connection, the schema version and the login's permissions.
 
+    On both: money older versions stored that is no ISO 4217 currency (SOL, R$) or has more
+    decimals than its currency; --fix leaves it, and each line says what to do.
+
     Exits 1 when a problem is found. Example: sdcli doctor --fix
     """
     store = app_of(ctx).store()

@@ -355,21 +355,24 @@ def invoice(
 
     Example: sdcli ssr invoice --month 2026-11 --customer ACME --csv
     """
-    from sdcli import invoices, ssr  # deferred: not needed by ssr list/show
-    from sdcli.tables import neutralise  # deferred: invoice only
+    from sdcli import invoices, money, ssr  # deferred: not needed by ssr list/show
+    from sdcli.tables import decimal_mark, neutralise  # deferred: invoice only
 
+    home = app_of(ctx).home
     docs = list(app_of(ctx).store().all_tickets("SSR"))
-    inv = invoices.invoice(docs, month, customer)
+    inv = invoices.invoice(docs, month, customer, home)
     if as_json:
         emit_json(inv)
         return
-    if as_csv:
-        w = csv.writer(sys.stdout, delimiter=current().csv_delimiter, lineterminator="\r\n")
+    if as_csv:  # an amount as the table's numbers are written: 60,00 between cells separated by ;
+        sep = current().csv_delimiter
+        w = csv.writer(sys.stdout, delimiter=sep, lineterminator="\r\n")
         w.writerow(["customer", "id", "category", "site", "done_at", "amount", "currency"])
         for c in inv["customers"]:
             for ln in c["lines"]:
-                cells: tuple[Any, ...] = (c["customer"], ln["id"], ln["category"], ln["site"], ln["done_at"], f"{ln['amount']:.2f}",
-                         ln["currency"])  # fmt: skip
+                figure = str(money.shown(ln["amount"], ln["currency"], home)).replace(".", decimal_mark(sep))
+                cells: tuple[Any, ...] = (c["customer"], ln["id"], ln["category"], ln["site"], ln["done_at"], figure,
+                                          ln["currency"])  # fmt: skip
                 w.writerow([neutralise(str(x)) for x in cells])
         return
     from rich.table import Table  # deferred: Rich, invoice on a terminal only
@@ -387,11 +390,16 @@ def invoice(
             grid.add_column(word("field", col), justify="right" if col == "amount" else "left")
         for ln in c["lines"]:
             cells = (ln["id"], labels.get(ln["category"], ln["category"]), ln["site"],
-                     when(ln["done_at"], zones.get(ln["id"]), compact=True), f"{ln['amount']:.2f} {ln['currency']}")  # fmt: skip
+                     when(ln["done_at"], zones.get(ln["id"]), compact=True),
+                     f"{money.shown(ln['amount'], ln['currency'], home).render()} {ln['currency']}")  # fmt: skip
             grid.add_row(*(text(x) for x in cells))
         for cur, total in c["totals"].items():
             grid.add_row(
-                text(tr("ssr.total")), text(""), text(""), text(""), text(f"{total:.2f} {cur}", "bold")
+                text(tr("ssr.total")),
+                text(""),
+                text(""),
+                text(""),
+                text(f"{money.shown(total, cur, home).render()} {cur}", "bold"),
             )
         out.print(grid)
 

@@ -23,6 +23,7 @@ from sdcli.errors import StoreDamaged
 from sdcli.i18n import Literal, Message, Shown
 from sdcli.model import PREFIXES, format_id, parse_id, summary
 from sdcli.store.files import atomic_write, dumps, read_json
+from sdcli.store.health_money import MoneyCheck
 from sdcli.store.layout import _TEMP, SHARD_SIZE
 from sdcli.store.openindex import refs_of
 
@@ -64,8 +65,9 @@ def _examine(store: TinyStore) -> _Found:
     lay, found = store.layout, _Found()
     _files(store.root, found)
     meta = _meta(store, found)
+    money = MoneyCheck(store.home)  # a currency no ISO code, a decimal too many: reported, never repaired
     for prefix in PREFIXES:
-        _shards(store, prefix, found)
+        _shards(store, prefix, found, money)
     _counters(lay, meta, found)
     journal = _journal(lay, found)
     for tmp in found.temps:
@@ -160,7 +162,7 @@ def _read(path: Path, found: _Found) -> dict[str, Any] | None:
         return None
 
 
-def _shards(store: TinyStore, prefix: str, found: _Found) -> None:
+def _shards(store: TinyStore, prefix: str, found: _Found, money: MoneyCheck) -> None:
     lay = store.layout
     for path in lay.shard_files(prefix):
         data = _read(path, found)
@@ -190,6 +192,7 @@ def _shards(store: TinyStore, prefix: str, found: _Found) -> None:
             found.highest[prefix] = max(found.highest[prefix], number)
             if not store.vocabulary.is_finished(doc):
                 found.open_docs[tid] = doc
+            found.problems += money.problems(tid, doc)
 
 
 def _gaps(numbers: set[int], top: int) -> list[tuple[int, int]]:

@@ -1,5 +1,6 @@
 """`sdcli doctor` on a PostgreSQL store: the connection, the schema version, the login's
-permissions, counters above every ticket, history lengths, open flags by the workflow. No CLI imports.
+permissions, counters above every ticket, history lengths, open flags by the workflow, and the
+money older versions stored (health_money: reported, never repaired). No CLI imports.
 
 Problems and repairs are Messages (catalogue keys doctor.*): shown in the session's language,
 English in str() (what `sdcli doctor --json` lists)."""
@@ -9,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sdcli.i18n import Message, Shown
-from sdcli.model import PREFIXES, format_id
+from sdcli.model import PREFIXES, format_id, parse_id
 from sdcli.store.postgres_rows import SELECT_DOC, document
 from sdcli.store.postgres_schema import GRANTS, NEEDED, SCHEMA_VERSION, one
 
@@ -42,7 +43,7 @@ def check(store: PostgresStore) -> list[Shown]:
             if not one(cur)[0]:
                 problems.append(Message("doctor.may_not", login=login, privilege=privilege, table=table))
         if not problems:  # the data is checked with every privilege there
-            problems += _counters(cur) + _versions(cur) + _open_flags(store, cur)
+            problems += _counters(cur) + _versions(cur) + _open_flags(store, cur) + _money(store, cur)
     moved = store.moved_to()
     if moved:
         problems.append(Message("doctor.moved", to=str(moved.get("to")), at=str(moved.get("at"))))
@@ -77,6 +78,16 @@ def _stale(store: PostgresStore, cur: Any) -> list[str]:
 def _open_flags(store: PostgresStore, cur: Any) -> list[Shown]:
     stale = _stale(store, cur)
     return [Message("doctor.open_flags", n=len(stale), ids=", ".join(stale[:5]))] if stale else []
+
+
+def _money(store: PostgresStore, cur: Any) -> list[Shown]:
+    """What the embedded store's check says of the money older versions stored (health_money)."""
+    from sdcli.store.health_money import FIELDS, money_problems
+
+    picks = ", ".join(f"t.doc::jsonb -> '{f}'" for f in FIELDS)
+    cur.execute(f"SELECT t.id, {picks} FROM tickets t WHERE t.prefix <> 'INC'")
+    rows = sorted(cur.fetchall(), key=lambda r: (list(PREFIXES).index(parse_id(r[0])[0]), parse_id(r[0])[1]))
+    return money_problems(store.home, ((r[0], dict(zip(FIELDS, r[1:], strict=True))) for r in rows))
 
 
 def repair(store: PostgresStore) -> list[Shown]:
