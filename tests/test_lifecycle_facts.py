@@ -80,3 +80,60 @@ def test_an_import_keeps_a_life_in_order(sdcli, home, tmp_path):
         "2026-03-02T09:50:00-05:00", "2026-03-02T09:58:00-05:00", "2026-03-02T11:00:00-05:00",
         "2026-03-02T13:59:00-05:00")  # fmt: skip
     assert json.loads(sdcli("export", "--format", "json", env=NOW).stdout)[0]["closed_at"] == doc["closed_at"]
+
+
+def filed_change(sdcli) -> None:
+    """A rack move in Lima for the night of 10 December, filed on 1 December and sent."""
+    on_1 = {"SDCLI_NOW": "2026-12-01T10:00:00-05:00"}
+    assert sdcli("customer", "add", "Banco Andino", "--project-manager", "Luis Paz <luis@bandino.pe> +51 1 4117001",
+                 env=on_1).exit_code == 0  # fmt: skip
+    r = sdcli("change", "--no-input", "--customer", "Banco Andino", "--site", "Lima HQ", "--country", "PE",
+              "--type", "rack_relocation", "--description", "Move rack", "--window-start", "10/12/2026 22:00",
+              "--window-end", "11/12/2026 04:00", "--callback", "Rosa Quispe <rosa@bandino.pe> +51 1 4117002",
+              env=on_1)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert sdcli("change", "send", "CHG1", env=on_1).exit_code == 0
+
+
+def test_a_change_is_not_recorded_as_executed_before_the_customer_accepted_it(sdcli, home):
+    """The acceptance came at 01:00 during the window; `execute --at 23:00` the next morning
+    stored the work as done two hours before the customer accepted it (the source: executed only
+    after acceptance), without a word. It is refused now, naming the acceptance, and nothing is
+    saved; `accept --at` records an acceptance given before it was typed."""
+    filed_change(sdcli)
+    at_1 = {"SDCLI_NOW": "2026-12-11T01:00:00-05:00"}
+    assert sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", env=at_1).exit_code == 0
+    assert sdcli("change", "schedule", "CHG1", "--at", "11/12/2026 01:30", env=at_1).exit_code == 0
+    morning = {"SDCLI_NOW": "2026-12-11T09:00:00-05:00"}
+    r = sdcli("change", "execute", "CHG1", "--at", "10/12/2026 23:00", env=morning)
+    assert r.exit_code == 1, r.output
+    assert "CHG1 was accepted by the customer at 11 Dec 2026 01:00 Lima -05" in err(r), err(r)
+    assert "and 10 Dec 2026 23:00 Lima -05" in err(r), err(r)
+    doc = open_store(home=home).get("CHG1")
+    assert doc["status"] == "scheduled" and "executed_at" not in doc
+    assert sdcli("change", "execute", "CHG1", "--at", "11/12/2026 02:10", env=morning).exit_code == 0
+    assert open_store(home=home).get("CHG1")["executed_at"] == "2026-12-11T02:10:00-05:00"
+
+
+def test_change_accept_at_says_when_the_customer_accepted(sdcli, home):
+    """Accepted on the phone at 21:00, typed at 23:30: `accept --at` keeps 21:00 (not in the
+    future, nor before the request was filed), and the work done from 22:00 is executed after it."""
+    filed_change(sdcli)
+    late = {"SDCLI_NOW": "2026-12-10T23:30:00-05:00"}
+    for at, why in (("11/12/2026 01:00", "is in the future"), ("30/11/2026 09:00", "is before")):
+        r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", at, env=late)
+        assert r.exit_code != 0 and why in err(r), err(r)
+        assert open_store(home=home).get("CHG1")["status"] == "awaiting-acceptance"
+    r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "10/12/2026 21:00", env=late)
+    assert r.exit_code == 0, r.output
+    assert open_store(home=home).get("CHG1")["accepted_at"] == "2026-12-10T21:00:00-05:00"
+    assert sdcli("change", "schedule", "CHG1", "--at", "10/12/2026 23:45", env=late).exit_code == 0
+    r = sdcli(
+        "change",
+        "execute",
+        "CHG1",
+        "--at",
+        "10/12/2026 22:30",
+        env={"SDCLI_NOW": "2026-12-11T08:00:00-05:00"},
+    )
+    assert r.exit_code == 0, r.output
