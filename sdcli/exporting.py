@@ -97,8 +97,10 @@ PHONE_FIELDS = ("source_number", "destination_number")
 _READOUTS = ("classification_summary", "escalation_summary", "last_note", "extra")
 
 
-def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...]) -> str:
-    """One cell of an export row: the field's text form, a read-out, or the fields not in the columns."""
+def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...], *, comma: bool = False) -> str:
+    """One cell of an export row: the field's text form, a read-out, or the fields not in the
+    columns. `comma`: a decimal number written with a decimal comma (a spreadsheet in es/pt: `4.5` is a
+    text there, or may become a date; `4,5` a number), which the importer reads back the same."""
     if column == "classification_summary":
         return classification_summary(doc)
     if column == "escalation_summary":
@@ -113,6 +115,8 @@ def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...]) -> s
     value = doc.get(column)
     if column in PHONE_FIELDS and isinstance(value, str) and value.startswith("+"):
         return tel_uri(value)
+    if comma and isinstance(value, float):
+        return cell(value).replace(".", ",")
     return cell(value)
 
 
@@ -166,7 +170,7 @@ def export_text(
     excel: bool = False,
 ) -> Iterator[str]:
     """Tickets as JSON, JSON lines, or CSV/TSV with the kind's fixed columns. `excel`: a UTF-8
-    BOM, `;` between cells and CRLF line ends (what Excel in es/pt expects)."""
+    BOM, `;` between cells, CRLF line ends and decimal commas (what Excel in es/pt expects)."""
     if fmt in ("json", "jsonl"):
         if fmt == "json":
             yield json.dumps(docs, ensure_ascii=False, indent=2) + "\n"
@@ -187,5 +191,5 @@ def export_text(
     for d in docs:
         buf.seek(0)
         buf.truncate()
-        w.writerow([neutralise(export_cell(d, c, columns)) for c in columns])
+        w.writerow([neutralise(export_cell(d, c, columns, comma=excel)) for c in columns])
         yield buf.getvalue()
