@@ -10,11 +10,13 @@ account manager or commercial team.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from sdcli import clock, sites, validate
+from sdcli.dates import When
 from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Message
@@ -242,8 +244,17 @@ def acceptor(doc: dict[str, Any], customer: dict[str, Any] | None, who: str) -> 
     return ours[0]
 
 
-def accept(store: Store, ticket_id: str, who: str, *, actor: str, home: Path | None = None) -> dict[str, Any]:
-    """Record the customer's acceptance, from a contact of the customer."""
+def accept(
+    store: Store,
+    ticket_id: str,
+    who: str,
+    *,
+    actor: str,
+    home: Path | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
+    """Record the customer's acceptance, from a contact of the customer, given at `at` (default
+    now; not before the request was filed)."""
     if parse_id(ticket_id)[0] != "CHG":
         raise RefusedTransition("error.not_of_kind", id=ticket_id, kind="change", prefix="CHG")
     directory = store.customers()
@@ -253,7 +264,11 @@ def accept(store: Store, ticket_id: str, who: str, *, actor: str, home: Path | N
         contact, how = acceptor(doc, sites.in_directory(directory, doc["customer"]), who)
         doc["accepted_by"] = {k: contact[k] for k in ("name", "email", "phone") if contact.get(k)}
         doc["accepted_as"] = how
-        doc["accepted_at"] = clock.iso(clock.now())
+        when = at or clock.now()
+        if when < clock.from_iso(doc["opened_at"]):
+            raise InvalidValue("at", clock.iso(when), "invalid.before_other", other="opened_at",
+                               when=When(doc["opened_at"], doc.get("timezone")))  # fmt: skip
+        doc["accepted_at"] = clock.iso(when)
         event.update(accepted_by=contact.get("name") or contact.get("email"), accepted_as=how)
 
     return transition(store, ticket_id, "accept", actor=actor, home=home, apply=apply, extra=event)

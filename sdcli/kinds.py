@@ -87,7 +87,8 @@ VALIDATORS: dict[str, Validator] = {
     "state": _one_of("invalid.use_one_of"),
     "channel": _one_of("invalid.channel"),
     "severity": _severity,
-    "instant": _when(None),
+    "instant": _when(None),  # a deadline (recovery_due, ack_due): it may be ahead
+    "happened": _when(validate.PAST),  # a time of the ticket's life (opened, acked, resolved): never ahead
     "received": lambda k, raw, f, a, ctx: clock.iso(
         validate.received(
             k, raw, ctx.tz(a), dayfirst=ctx.dayfirst, notes=ctx.notes, now=getattr(ctx, "now", None)
@@ -102,7 +103,8 @@ VALIDATORS: dict[str, Validator] = {
 }
 __all__ = ["QUESTION_KINDS", "VALIDATORS", "check", "check_answer"]  # QUESTION_KINDS: sdcli.questionnaire's
 #: kinds validated in the site's country or zone
-PLACED = frozenset({"contacts", "phone", "datetimes", "contact", "datetime", "instant", "received"})
+PLACED = frozenset({"contacts", "phone", "datetimes", "contact", "datetime", "instant", "happened",
+                    "received"})  # fmt: skip
 
 
 def check(kind: str, key: str, raw: Any, spec: Any, answers: dict[str, Any], ctx: Any) -> Any:

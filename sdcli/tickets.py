@@ -90,11 +90,16 @@ def within_window(doc: dict[str, Any]) -> None:
 def not_before_window(doc: dict[str, Any], at: datetime) -> None:
     """Work done (an SSR) or executed (a change) at `at` is not before the window the customer
     asked for (and accepted): marked done at 10:00 for a window from 22:00 it was recorded as done
-    without a word (the wrong id, or work the customer did not ask for then). RuleViolation."""
+    without a word (the wrong id, or work the customer did not ask for then). Nor before the
+    customer accepted it (a change accepted at 01:00 in its window was recorded as executed at
+    23:00, before the acceptance the source requires first). RuleViolation."""
+    zone = doc.get("timezone")
     if doc.get("window_start") and at < clock.from_iso(doc["window_start"]):
-        zone = doc.get("timezone")
         raise RuleViolation("error.before_window", id=doc["id"], at=When(at, zone),
                             start=When(doc["window_start"], zone))  # fmt: skip
+    if doc.get("accepted_at") and at < clock.from_iso(doc["accepted_at"]):
+        raise RuleViolation("error.before_acceptance", id=doc["id"], at=When(at, zone),
+                            accepted=When(doc["accepted_at"], zone))  # fmt: skip
 
 
 def _follow_clock(doc: dict[str, Any], before: Any, reason: str, home: Path | None) -> None:

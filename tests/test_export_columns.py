@@ -161,3 +161,37 @@ def test_a_spreadsheet_reads_accents_no_formula_and_phones_as_text(sdcli, tmp_pa
     control.write_text("a;b\r\n=1+1;+5114117000\r\n", encoding="utf-8")
     [c] = spreadsheet_cells(soffice, control, ";")
     assert c["a"][2] is not None and c["b"][1] == "float"
+
+
+@pytest.mark.parametrize("language", [3082, 1046], ids=["es-ES", "pt-BR"])
+def test_excel_decimals_are_numbers_where_a_comma_is_the_decimal_mark(
+    sdcli, home, tmp_path, soffice, language, another_store
+):
+    """`--excel` is for Excel in Spanish or Portuguese, where the decimal mark is a comma: a
+    recovery target of 4.5 hours written `4.5` was a text there (LibreOffice in es-ES and pt-BR;
+    Excel may take it for a date), no number a report could add. It is written `4,5`,
+    a number in both, and the importer reads it back as 4.5 hours."""
+    source = tmp_path / "in.csv"
+    source.write_text("customer_reference;customer;site;country;problem;service_type;has_contingency;"
+                      "callback_contacts;opened_at;severity;sla_target_hours\r\n"
+                      "CR-1;ACME;Lima HQ;PE;link_down;mpls;no;Ana Díaz <ana@acme.pe> +51 1 4117000;"
+                      "01/12/2026 08:00;2;4,5\r\n", encoding="utf-8")  # fmt: skip
+    r = sdcli("import", str(source), env=NOW)
+    assert r.exit_code == 0, r.output
+    out = tmp_path / "excel.csv"
+    assert sdcli("export", "--excel", "-o", str(out), env=NOW).exit_code == 0
+    [row] = spreadsheet_cells(soffice, out, ";", language)
+    assert row["sla_target_hours"][1] == "float", row["sla_target_hours"]
+    assert row["severity"][1] == "float"
+    assert row["opened_at"] == (
+        "2026-12-01T08:00:00-05:00",
+        "string",
+        None,
+    )  # ISO with its offset: as written
+    plain = rows_of(sdcli("export", env=NOW).stdout)  # without --excel: the point, for scripts
+    assert dict(zip(plain[0], plain[1], strict=True))["sla_target_hours"] == "4.5"
+    other = another_store()
+    r = sdcli("--store", other, "import", str(out), env=NOW)
+    assert r.exit_code == 0, r.output
+    [after] = open_store(other, home=home).all_tickets()
+    assert after["sla_target_hours"] == 4.5

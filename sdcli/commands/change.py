@@ -177,6 +177,8 @@ def accept(
         help="The customer's contact who accepted: name or email (a callback contact of the"
         " change, or a contact of the customer in the directory).",
     ),
+    at: str | None = typer.Option(None, "--at", help="When the customer accepted (default now; site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record the customer's acceptance (nothing is executed before it).
@@ -189,7 +191,8 @@ def accept(
     from sdcli import changes  # deferred: not needed by change list/show
 
     a = app_of(ctx)
-    doc = changes.accept(a.store(), ticket_id, check_text("by", by), actor=a.agent, home=a.home)
+    when = _past(ctx, ticket_id, at, dayfirst) if at else None
+    doc = changes.accept(a.store(), ticket_id, check_text("by", by), actor=a.agent, home=a.home, at=when)
     if as_json:
         emit_json(doc)
     else:
@@ -243,6 +246,16 @@ def execute(
         note=note,
         executed_at=clock.iso(when.astimezone(tz) if tz else when),
     )
+
+
+def _past(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> Any:
+    """A time that happened at a change's site (--at): read in its zone, not in the future."""
+    from sdcli import validate  # deferred: not needed by change list/show
+    from sdcli.model import parse_id
+
+    doc = app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "CHG" else {}
+    tz = clock.get_tz(doc.get("timezone"))
+    return validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST)
 
 
 @app.command("cost")

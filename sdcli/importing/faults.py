@@ -130,6 +130,37 @@ def unknown_to_null(answers: dict[str, list[Any]], yesno: frozenset[str], n: int
     return out
 
 
+#: (earlier, later) times of an incident's life: the later is never before the earlier (a row
+#: resolved the day before it was opened, closed before it was resolved, acknowledged before the
+#: report arrived, was stored as the file said; an SLA report counted a negative time)
+LIFE_ORDER = (("opened_at", "acked_at"), ("received_at", "acked_at"), ("opened_at", "classified_at"),
+              ("opened_at", "resolved_at"), ("opened_at", "closed_at"), ("resolved_at", "closed_at"))  # fmt: skip
+
+
+def out_of_order(
+    metas: dict[str, list[Any]],
+    cells: dict[str, list[Any]],
+    zones: list[Any],
+    problems: dict[int, list[InvalidValue]],
+) -> None:
+    """Each row whose times of its life go backwards (LIFE_ORDER) gets the later one's error (its
+    cell as the file gives it), naming the earlier and when it is, in the row's site zone."""
+    from sdcli import clock
+    from sdcli.dates import When
+
+    for earlier, later in LIFE_ORDER:
+        a, b = metas.get(earlier), metas.get(later)
+        if a is None or b is None:
+            continue
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if type(x) is str and type(y) is str and clock.from_iso(y) < clock.from_iso(x):
+                when = When(x, zones[i])
+                given = cells[later][i] if later in cells else y
+                problems.setdefault(i, []).append(
+                    InvalidValue(later, given, "invalid.before_other", other=earlier, when=when)
+                )
+
+
 def row_errors(
     i: int, table: Rows, metas: dict[str, list[Any]], faults: Faults, country_column: str | None
 ) -> list[RowError]:

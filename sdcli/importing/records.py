@@ -32,6 +32,7 @@ from sdcli.importing.faults import (
     Faults,
     mark_unknowns,
     missing_answers,
+    out_of_order,
     row_errors,
     unknown_to_null,
 )
@@ -139,6 +140,7 @@ class IncidentRecords:
         answers, regions, places = self._walk(src, n, allowed, faults, progress)
         unknowns = unknown_to_null(answers, self.yesno, n)
         metas = self._metas(src, places)
+        out_of_order(metas, src, [zone for _country, zone in places], faults.problems)
         if any(unknowns):
             metas[UNKNOWN_ANSWERS] = [u or ABSENT for u in unknowns]
         self._unknown_structured(table, faults.problems)
