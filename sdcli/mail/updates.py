@@ -88,6 +88,17 @@ def _in(value: Any, lang: str) -> str:
     return i18n.pick(value, lang) if isinstance(value, dict) else str(i18n.show(value, lang))
 
 
+def _key(action: str, event: dict[str, Any]) -> str:
+    """The catalogue's text of an update: a hold tells the customer it waits for them only when its
+    reason says so (pauses.waits_on_customer); another hold (a vendor, an access window) says it
+    is on hold and why (update.hold_other)."""
+    from sdcli.pauses import waits_on_customer
+
+    if action == "hold" and not waits_on_customer(event.get("note")):
+        return "update.hold_other"
+    return f"update.{action}"
+
+
 def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
            level_name: Callable[[int], Any] | None = None) -> dict[str, Any] | None:  # fmt: skip
     """The outbox message of an update (None: the desk's text for it is empty, or nobody to tell)."""
@@ -95,7 +106,7 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     if not to:
         return None
     values = _values(doc, event, lang, home, level_name)
-    text = compose.reply_text(f"update.{action}", lang, home, **values)
+    text = compose.reply_text(_key(action, event), lang, home, **values)
     if not text.strip():
         return None
     if action == "resume" and values["recovery_due"]:  # the clock runs again: the deadline the hold moved
