@@ -21,6 +21,14 @@ def countries(home: Path | None = None) -> dict[str, Any]:
     return load_data("countries", home)["countries"]
 
 
+def country_lang(code: Any, home: Path | None = None) -> str | None:
+    """The language a site's country reads (countries.toml's [languages]: pt for BR, es for the
+    Spanish-speaking ones), None for a country it lists in none (the desk's language then)."""
+    listed = load_data("countries", home).get("languages") or {}
+    wanted = str(code or "").strip().upper()
+    return next((lang for lang, codes in listed.items() if wanted and wanted in codes), None)
+
+
 def country_code(text: Any, known: dict[str, Any]) -> str:
     """The code of the country a request names ("PE", "pe", "Perú", "Brasil"), else its text in
     capitals (refused with the other answers, by validate.country's rule)."""

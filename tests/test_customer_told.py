@@ -5,6 +5,7 @@ is written to in the language of their site's country."""
 from __future__ import annotations
 
 import pytest
+from conftest import err
 
 AT = {"SDCLI_NOW": "2026-03-02T15:10:00+00:00"}
 CALLBACK = "Ana Díaz <ana.diaz@example.com> +51 1 4117000"
@@ -79,3 +80,67 @@ def test_a_hold_after_the_deadline_names_the_customer_only_when_the_reason_does(
     assert (
         "breached" in flat and "(on hold: awaiting-vendor)" in flat and "waiting on the customer" not in flat
     )
+
+
+# ---- the customer's language
+
+
+@pytest.mark.parametrize(
+    ("country", "tz", "lang", "words"),
+    [
+        ("BR", "America/Manaus", "pt", "foi classificado"),
+        ("AR", "America/Argentina/Cordoba", "es", "fue clasificado"),
+        ("MX", "America/Mexico_City", "es", "fue clasificado"),
+        ("PT", "Europe/Lisbon", "pt", "foi classificado"),
+        ("US", "America/New_York", "en", "was classified"),  # the desk's language (en here)
+        ("GB", None, "en", "was classified"),
+    ],
+)
+def test_a_phone_ticket_outside_the_directory_is_written_in_its_sites_countrys_language(
+    sdcli, country, tz, lang, words
+):
+    args = ["open", "--no-input", "--customer", "Nova Rede", "--site", "Matriz", "--country", country,
+            "--problem", "link_down", "--callback", CALLBACK, "--service-type", "mpls", "--json"]  # fmt: skip
+    if tz:
+        args += ["--tz", tz]
+    inc = sdcli.json(*args, env=AT)["id"]
+    assert sdcli("classify", inc, "--severity", "2", "--reason", "sin servicio", env=AT).exit_code == 0
+    update = _last_update(sdcli)
+    assert update["lang"] == lang and words in update["text"], update
+
+
+def test_the_desks_language_is_kept_for_a_country_that_speaks_neither(sdcli, home):
+    home.mkdir(exist_ok=True)
+    (home / "config.toml").write_text('lang = "es"\n', encoding="utf-8")
+    args = ["open", "--no-input", "--customer", "Nova Rede", "--site", "NY", "--country", "US", "--tz",
+            "America/New_York", "--problem", "link_down", "--callback", CALLBACK,
+            "--service-type", "mpls", "--json"]  # fmt: skip
+    inc = sdcli.json(*args, env=AT)["id"]
+    assert sdcli("classify", inc, "--severity", "2", "--reason", "sin servicio", env=AT).exit_code == 0
+    assert _last_update(sdcli)["lang"] == "es"
+
+
+def test_the_directorys_language_wins_over_the_country_and_the_message_over_both(sdcli):
+    r = sdcli("customer", "add", "Nova Rede", "--customer-lang", "en")
+    assert r.exit_code == 0, r.output
+    args = ["open", "--no-input", "--customer", "nova rede", "--site", "Manaus", "--country", "BR", "--tz",
+            "America/Manaus", "--problem", "link_down", "--callback", CALLBACK,
+            "--service-type", "mpls", "--json"]  # fmt: skip
+    inc = sdcli.json(*args, env=AT)["id"]
+    assert sdcli("classify", inc, "--severity", "2", "--reason", "sin servicio", env=AT).exit_code == 0
+    assert _last_update(sdcli)["lang"] == "en"
+
+
+def test_an_imported_ticket_of_a_brazilian_site_is_written_to_in_portuguese(sdcli, tmp_path):
+    rows = tmp_path / "rows.json"
+    rows.write_text(
+        '[{"customer": "Nova Rede", "site": "Manaus", "country": "BR", "timezone": "America/Manaus",'
+        ' "problem": "link_down", "service_type": "mpls", "status": "open", "channel": "phone", "opened_at": "2026-03-02T14:00:00+00:00",'
+        ' "callback_contacts": [{"name": "Ana", "email": "ana@example.com", "phone": "+55 92 3333 4444"}]}]',
+        encoding="utf-8",
+    )
+    r = sdcli("import", str(rows), env=AT)
+    assert r.exit_code == 0, r.output + err(r)
+    assert sdcli("classify", "INC1", "--severity", "2", "--reason", "sin servicio", env=AT).exit_code == 0
+    update = _last_update(sdcli)
+    assert update["lang"] == "pt" and "foi classificado" in update["text"], update

@@ -24,8 +24,10 @@ _ACTION_OF = {"classify": "classify", "reclassify": "classify", "hold": "hold", 
 def customer_lang(
     doc: dict[str, Any], home: Path | None, directory: list[dict[str, Any]] | None = None
 ) -> str:
-    """The language to write to a ticket's customer in: the labels their message used, else the
-    customer's in the directory, else the desk's default ([desk] lang, else sdcli's)."""
+    """The language to write to a ticket's customer in, one rule for every ticket however it came
+    (open, inbox, import): the labels their message used, else the customer's in the directory
+    (--customer-lang), else the language of the site's country (countries.toml's [languages]),
+    else the desk's default ([desk] lang, else sdcli's)."""
     mail_lang = (doc.get("email") or {}).get("lang")
     if mail_lang:
         return str(mail_lang)
@@ -34,7 +36,9 @@ def customer_lang(
     record = sites.in_directory(directory or [], str(doc.get("customer") or ""))  # as its country and zone
     if record is not None and record.get("lang"):
         return str(record["lang"])
-
+    spoken = sites.country_lang(doc.get("country") or (record or {}).get("country"), home)
+    if spoken:
+        return spoken
     return i18n.resolve(None)  # the desk's language: SDCLI_LANG, the config file's lang, the locale
 
 
