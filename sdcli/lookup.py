@@ -5,8 +5,9 @@ Resolution of an ID argument (README: Finding a ticket), in this order:
 
 1. The desk's canonical id (``INC45``, any case, also written ``INC-45`` or ``INC 45``) names
    that ticket when it exists — a reference spelled like a canonical id never hides the desk's
-   own ticket; when another ticket's external number or customer reference matches it too, the
-   caller is told which was taken and how to name the other (Resolved.also).
+   own ticket; written otherwise than the desk writes it (``inc45``, ``INC-45``), when another
+   ticket's external number or customer reference matches it too, the caller is told which was
+   taken and how to name the other (Resolved.also). ``INC45`` itself opens no index.
 2. Anything else — ``INC0000045``, ``INC-45``, ``CS-8812`` — is first looked up in the store's
    index of references (``external_id`` and ``customer_reference``, case- and
    accent-insensitive, and without the marks between letters and digits when it has a digit:
@@ -64,6 +65,8 @@ def resolve(store: Store, text: str) -> Resolved:
     own = canonical(value)
     if own is not None:  # the ticket itself first
         spelled = None if value.upper() == own else "id"
+        if value == own and (not store.exists() or _exists(store, own)):
+            return Resolved(own)  # as the desk writes it: its shard read, no index opened (SQLite)
         if not store.exists():
             return Resolved(own, spelled)
         found = _refs(store, value)
