@@ -29,6 +29,22 @@ def country_lang(code: Any, home: Path | None = None) -> str | None:
     return next((lang for lang, codes in listed.items() if wanted and wanted in codes), None)
 
 
+def in_language(cities: str, code: str | None = None, home: Path | None = None) -> str:
+    """A zone's cities ("New York, Miami") as a language names them (countries.toml's [exonyms]:
+    Nueva York in es), each city without a name of its own there as it is."""
+    from sdcli.i18n import lang
+
+    names = load_data("countries", home).get("exonyms") or {}
+    wanted = code or lang()
+    return ", ".join((names.get(c.strip()) or {}).get(wanted, c.strip()) for c in cities.split(","))
+
+
+def names_of(city: str, home: Path | None = None) -> list[str]:
+    """A city and its names in the other languages ([exonyms]): what a message may call it."""
+    names = (load_data("countries", home).get("exonyms") or {}).get(city.strip()) or {}
+    return list(dict.fromkeys([city.strip(), *names.values()]))
+
+
 def country_code(text: Any, known: dict[str, Any]) -> str:
     """The code of the country a request names ("PE", "pe", "Perú", "Brasil"), else its text in
     capitals (refused with the other answers, by validate.country's rule)."""
