@@ -276,18 +276,20 @@ def _info() -> Any:
 # --------------------------------------------------------------------------- showing instants
 
 
-def city(zone: str | None) -> str:
-    """How a zone is named on screens: its main city (countries.toml), else the last part of its
-    IANA name (America/Argentina/Buenos_Aires → Buenos Aires)."""
+def city(zone: str | None, code: str | None = None) -> str:
+    """How a zone is named on screens, in a language (default: the session's): its main city
+    (countries.toml), else the last part of its IANA name (America/Argentina/Buenos_Aires →
+    Buenos Aires), by its name there when it has one (Europe/London → Londres in es: [exonyms])."""
     if not zone:
         return ""
     from sdcli.home import load_data
+    from sdcli.sites import in_language
 
     for country in load_data("countries")["countries"].values():
         for z in country.get("zones", []):
             if z["tz"] == zone:
-                return z["cities"].split(",")[0].strip()
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+                return in_language(z["cities"].split(",")[0], code)
+    return in_language(zone.rsplit("/", 1)[-1].replace("_", " "), code)
 
 
 def words(dt: datetime, code: str | None = None, *, year: bool = True, seconds: bool = False) -> str:
@@ -332,7 +334,7 @@ class When:
 
         tz = clock.get_tz(self.zone) if self.zone else None
         local = self.at.astimezone(tz) if tz is not None else self.at
-        place = city(self.zone) if self.zone else ""
+        place = city(self.zone, code) if self.zone else ""
         if self.compact:
             this_year = local.year == clock.now().astimezone(local.tzinfo).year
             return " ".join(x for x in (words(local, code, year=not this_year), place or offset(local)) if x)

@@ -20,6 +20,8 @@ from sdcli.store import atomic_write, dumps
 _ID = re.compile(r"^D\d{14}[0-9a-f]{4}$")
 #: the forms a draft can belong to (options.form; none: the incident questionnaire, as before)
 FORMS = ("incident", "ssr", "change")
+#: the command that resumes a form's draft (sdcli COMMAND --resume --draft ID)
+COMMANDS = {"incident": "open", "ssr": "ssr", "change": "change"}
 
 
 @dataclass
@@ -109,11 +111,16 @@ def read(path: Path) -> Draft:
     return Draft(**data)
 
 
-def load(home: Path, draft_id: str) -> Draft:
+def load(home: Path, draft_id: str, *, form: str | None = None) -> Draft:
+    """The draft of that id; with `form`, refused when it is a draft of another form (naming its
+    kind and the command that resumes it): `open --resume --draft` of an SSR's draft."""
     did = draft_id.strip()
     if not _ID.match(did):
         raise UnknownDraft("error.draft_id", text=repr(draft_id))
-    return read(_dir(home) / f"{did}.json")
+    draft = read(_dir(home) / f"{did}.json")
+    if form is not None and draft.form != form:
+        raise UnknownDraft("error.draft_of_kind", id=draft.id, form=draft.form, command=COMMANDS[draft.form])
+    return draft
 
 
 def all_drafts(home: Path, damaged: list[Any] | None = None, *, form: str | None = None) -> list[Draft]:

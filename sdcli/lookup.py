@@ -3,8 +3,11 @@ reference, or words of it. No CLI imports.
 
 Resolution of an ID argument (README: Finding a ticket), in this order:
 
-1. The desk's canonical id (``INC45``, any case) names that ticket when it exists — a reference
-   spelled like a canonical id never hides the desk's own ticket.
+1. The desk's canonical id (``INC45``, any case, also written ``INC-45`` or ``INC 45``) names
+   that ticket when it exists — a reference spelled like a canonical id never hides the desk's
+   own ticket; written otherwise than the desk writes it (``inc45``, ``INC-45``), when another
+   ticket's external number or customer reference matches it too, the caller is told which was
+   taken and how to name the other (Resolved.also). ``INC45`` itself opens no index.
 2. Anything else — ``INC0000045``, ``INC-45``, ``CS-8812`` — is first looked up in the store's
    index of references (``external_id`` and ``customer_reference``, case- and
    accent-insensitive, and without the marks between letters and digits when it has a digit:
@@ -15,6 +18,7 @@ Resolution of an ID argument (README: Finding a ticket), in this order:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -39,16 +43,19 @@ class Resolved:
 
     id: str
     via: str | None = None  # external_id, customer_reference, or "id" (a non-canonical spelling)
+    also: tuple[tuple[str, str], ...] = ()  # (id, field) of other tickets whose reference matched too
+
+
+#: a canonical id as a caller writes it: INC45, inc45, INC-45, INC 45 (no leading zero: INC0000045
+#: is another system's number, found as a reference first)
+_CANONICAL = re.compile(r"^(INC|SSR|CHG)(?:\s*-\s*|\s+)?([1-9]\d{0,11})$", re.IGNORECASE)
 
 
 def canonical(text: str) -> str | None:
-    """The canonical id `text` is (INC45 for 'inc45'), None when it is not spelled canonically."""
-    try:
-        prefix, number = parse_id(text)
-    except BadTicketId:
-        return None
-    tid = format_id(prefix, number)
-    return tid if text.strip().upper() == tid else None
+    """The canonical id `text` is (INC45 for 'inc45', 'INC-45', 'INC 45'), None when it is not
+    spelled as one."""
+    m = _CANONICAL.match((text or "").strip()) if isinstance(text, str) else None
+    return format_id(m.group(1).upper(), int(m.group(2))) if m else None
 
 
 def resolve(store: Store, text: str) -> Resolved:
@@ -56,11 +63,17 @@ def resolve(store: Store, text: str) -> Resolved:
     store's index of references, never every ticket."""
     value = (text or "").strip()
     own = canonical(value)
-    if own is not None:  # the ticket itself first: reading its shard needs no index (SQLite)
-        if not store.exists() or _exists(store, own):
-            return Resolved(own)
+    if own is not None:  # the ticket itself first
+        spelled = None if value.upper() == own else "id"
+        if value == own and (not store.exists() or _exists(store, own)):
+            return Resolved(own)  # as the desk writes it: its shard read, no index opened (SQLite)
+        if not store.exists():
+            return Resolved(own, spelled)
         found = _refs(store, value)
-        return _one(value, found) if found else Resolved(own)
+        if _exists(store, own):
+            also = tuple((tid, field) for tid, field in found.items() if tid != own)
+            return Resolved(own, spelled, also)
+        return _one(value, found) if found else Resolved(own, spelled)
     found = _refs(store, value)
     if found:
         return _one(value, found)

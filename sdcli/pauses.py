@@ -65,3 +65,27 @@ def escalation_from(doc: dict[str, Any]) -> str | None:
     except (KeyError, TypeError, ValueError, InvalidValue):  # a damaged pause or zone: opened_at
         return None
     return None if start == opened else clock.iso(start.astimezone(zone))
+
+
+#: the words that name the customer in a hold's reason, folded (es, en, pt): the packaged
+#: examples are awaiting-customer, "esperando al cliente", "aguardando o cliente"
+_CUSTOMER = frozenset({"customer", "customers", "client", "clients", "cliente", "clientes", "clienta"})
+
+
+def waits_on_customer(reason: Any) -> bool:
+    """Whether a hold's reason says the incident waits on the customer (it names them:
+    awaiting-customer, "esperando respuesta del cliente"); any other reason (a vendor, a site
+    access window, parts) is a hold the customer is not asked to act on."""
+    import re
+
+    from sdcli.model import fold
+
+    return not _CUSTOMER.isdisjoint(re.findall(r"[^\W_]+", fold(str(reason or ""))))
+
+
+def open_reason(doc: dict[str, Any]) -> str:
+    """The reason of the pause the clock stands in (the last one not ended), "" when none."""
+    for p in reversed(doc.get("sla_pauses") or []):
+        if isinstance(p, dict) and p.get("to") is None:
+            return str(p.get("reason") or "")
+    return ""

@@ -103,7 +103,8 @@ class Walker:
         from sdcli import clock, dates
 
         now = clock.now()
-        choices = [(_fit(cities, f"({zone}, {dates.offset(now.astimezone(clock.get_tz(zone)))})"), zone)
+        choices = [(_fit(sites.in_language(cities, self.lang, self.home),  # London: Londres in es
+                         f"({zone}, {dates.offset(now.astimezone(clock.get_tz(zone)))})"), zone)
                    for zone, cities in sites.zones(self.ctx.countries, self.ctx.region(answers))]  # fmt: skip
         return select(q.text(self.lang), choices, answers.get(q.key), back)  # type: ignore[no-any-return]
 

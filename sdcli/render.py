@@ -70,7 +70,7 @@ def answer_text(value: Any, q: Any = None, lang: str | None = None, *, zone: str
     if kind == "zone":
         from sdcli.dates import city
 
-        return f"{city(value)} ({value})"
+        return f"{city(value, lang)} ({value})"
     return value_text(value, zone=zone)
 
 

@@ -286,8 +286,12 @@ def _countries() -> Shape:
             raise ShapeError("default_country", "moved to the config file: sdcli config set country CODE "
                                                 "(no country is taken without it)")  # fmt: skip
 
+    lang = Text(choices=("es", "en", "pt"))
+    languages = map_of(ListOf(code), keys=lang)  # the language a country's customers read
+    exonyms = map_of(map_of(Text(limit=200), keys=lang), keys=Text(limit=200))  # a city's name per language
     return Table(
-        {"default_country": Text(limit=2), "countries": map_of(country, keys=code, min=1)},
+        {"default_country": Text(limit=2), "countries": map_of(country, keys=code, min=1), "languages": languages,
+         "exonyms": exonyms},
         required=["countries"], then=moved,
     )  # fmt: skip
 

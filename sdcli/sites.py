@@ -21,6 +21,30 @@ def countries(home: Path | None = None) -> dict[str, Any]:
     return load_data("countries", home)["countries"]
 
 
+def country_lang(code: Any, home: Path | None = None) -> str | None:
+    """The language a site's country reads (countries.toml's [languages]: pt for BR, es for the
+    Spanish-speaking ones), None for a country it lists in none (the desk's language then)."""
+    listed = load_data("countries", home).get("languages") or {}
+    wanted = str(code or "").strip().upper()
+    return next((lang for lang, codes in listed.items() if wanted and wanted in codes), None)
+
+
+def in_language(cities: str, code: str | None = None, home: Path | None = None) -> str:
+    """A zone's cities ("New York, Miami") as a language names them (countries.toml's [exonyms]:
+    Nueva York in es), each city without a name of its own there as it is."""
+    from sdcli.i18n import lang
+
+    names = load_data("countries", home).get("exonyms") or {}
+    wanted = code or lang()
+    return ", ".join((names.get(c.strip()) or {}).get(wanted, c.strip()) for c in cities.split(","))
+
+
+def names_of(city: str, home: Path | None = None) -> list[str]:
+    """A city and its names in the other languages ([exonyms]): what a message may call it."""
+    names = (load_data("countries", home).get("exonyms") or {}).get(city.strip()) or {}
+    return list(dict.fromkeys([city.strip(), *names.values()]))
+
+
 def country_code(text: Any, known: dict[str, Any]) -> str:
     """The code of the country a request names ("PE", "pe", "Perú", "Brasil"), else its text in
     capitals (refused with the other answers, by validate.country's rule)."""

@@ -386,10 +386,11 @@ def status_line(doc: dict[str, Any], now: datetime) -> Message:
         return Message("sla.unclassified", id=doc["id"])
     if doc.get("sla_paused_at"):
         due = doc.get("recovery_due")
+        other = "" if pauses.waits_on_customer(reason := pauses.open_reason(doc)) else "_other"  # says so?
         if _ran_out_by(due, clock.from_iso(str(doc["sla_paused_at"]))):  # breached, then held
-            return Message("sla.breached_paused", span=clock.humanize(clock.from_iso(str(due)) - now),
-                           due=When(str(due), zone), since=When(doc["sla_paused_at"], zone))  # fmt: skip
-        return Message("sla.paused", since=When(doc["sla_paused_at"], zone))
+            return Message(f"sla.breached_paused{other}", span=clock.humanize(clock.from_iso(str(due)) - now),
+                           due=When(str(due), zone), since=When(doc["sla_paused_at"], zone), reason=reason)  # fmt: skip
+        return Message(f"sla.paused{other}", since=When(doc["sla_paused_at"], zone), reason=reason)
     if "sla_met" in doc:
         return Message("sla.met" if doc["sla_met"] else "sla.missed")
     due = doc.get("recovery_due")

@@ -244,12 +244,15 @@ def ticket_argument(ctx: Any, param: Any, value: Any) -> Any:
     from sdcli import lookup
 
     found = lookup.resolve(ctx.find_object(Run).store(), value)
-    if found.via is not None:
+    if found.via is not None and not found.also:
         said = {
             "external_id": "ticket.resolved_external_id",
             "customer_reference": "ticket.resolved_customer_reference",
         }
         say(said.get(found.via, "ticket.resolved_id"), text=value.strip(), id=found.id)
+    also = {"external_id": "ticket.also_external_id", "customer_reference": "ticket.also_customer_reference"}
+    for other, field in found.also:  # its own id won: the ticket whose reference matched too, named
+        say(also.get(field, "ticket.also_external_id"), text=value.strip(), id=found.id, other=other)
     return found.id
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pexpect
 import pytest
-from conftest import subprocess_env
+from conftest import err, subprocess_env
 from intake_keys import KILL_LINE, SAVE, base_keys, line, rest_keys, select
 from intake_keys import run_open as run_open_keys
 
@@ -90,6 +90,31 @@ def test_drafts_list_names_the_owner_and_discard_guards_another_agents(sdcli, ho
     assert sdcli("drafts", "discard", theirs.id, "--force").exit_code == 0
     assert [d.id for d in drafts.all_drafts(home)] == [mine.id]
     assert [d.id for d in drafts.all_drafts(home, form="incident")] == []
+
+
+@pytest.mark.parametrize(
+    ("draft_form", "command", "resumed_by"),
+    [("ssr", ["open"], "ssr"), ("change", ["open"], "change"), ("incident", ["ssr"], "open"),
+     ("incident", ["change"], "open"), ("change", ["ssr"], "change"), ("ssr", ["change"], "ssr")],
+)  # fmt: skip
+def test_resume_refuses_a_draft_of_another_form_naming_its_kind_and_its_command(
+    sdcli, home, draft_form, command, resumed_by
+):
+    from sdcli import drafts
+
+    kept = drafts.new(home, "tester", {"form": draft_form})
+    kept.answers = {"customer": "ACME", "site": "Lima HQ"}
+    drafts.save(home, kept)
+    r = sdcli("--lang", "en", *command, "--resume", "--draft", kept.id, "--no-input")
+    kind = {"incident": "incident", "ssr": "ssr", "change": "change"}[draft_form]
+    assert r.exit_code == 1 and r.stdout == "", r.output
+    assert err(r) == (f"Error: {kept.id} is a draft of the {kind} form, not of this one: "
+                      f"resume it with sdcli {resumed_by} --resume --draft {kept.id}\n")  # fmt: skip
+    r = sdcli("--lang", "es", *command, "--resume", "--draft", kept.id, "--no-input")
+    assert r.exit_code == 1 and "es un borrador del formulario de" in err(r)
+    assert f"sdcli {resumed_by} --resume --draft {kept.id}" in err(r)
+    assert [d.id for d in drafts.all_drafts(home)] == [kept.id]  # left as it was
+    assert drafts.load(home, kept.id).answers == {"customer": "ACME", "site": "Lima HQ"}
 
 
 def test_drafts_are_sorted_by_instant_not_by_the_text_of_their_time(home):

@@ -64,8 +64,15 @@ def test_an_ambiguous_reference_is_refused_naming_the_candidates(sdcli, store):
 def test_precedence_canonical_id_then_reference_then_the_id_read_leniently(sdcli, store):
     make_incident(store, customer_reference="INC2")  # INC1, a reference spelled like an id
     make_incident(store, customer_reference="INC9")  # INC2
-    r = sdcli("show", "INC2", "--json")  # INC2 exists: the desk's id wins
+    r = sdcli(
+        "show", "INC2", "--json"
+    )  # INC2 exists: the desk's id wins (as written by the desk: no index read)
     assert r.exit_code == 0 and '"id": "INC2"' in r.stdout and err(r) == ""
+    r = sdcli("show", "inc2", "--json")  # written otherwise: INC1's reference is named
+    assert r.exit_code == 0 and '"id": "INC2"' in r.stdout
+    assert (
+        err(r) == "inc2 is taken as INC2; INC1's customer reference matches it too: give INC1 for that one.\n"
+    )
     r = sdcli("show", "INC9", "--json")  # no INC9: the reference
     assert r.exit_code == 0 and '"id": "INC2"' in r.stdout and "reference of INC2" in err(r)
     r = sdcli("show", "INC-0001", "--json")  # no reference: read as an id, and said so
@@ -78,6 +85,31 @@ def test_precedence_canonical_id_then_reference_then_the_id_read_leniently(sdcli
     )
     r = sdcli("show", "INC77")
     assert r.exit_code == 1 and "INC77" in err(r)
+
+
+@pytest.mark.parametrize("typed", ["INC-2", "inc2", "INC 2", "Inc - 2"])
+def test_the_desks_own_id_however_written_wins_over_another_tickets_external_number(sdcli, store, typed):
+    make_incident(store, external_id="INC2")  # INC1: imported, its old system's number is INC2
+    make_incident(store)  # INC2, the desk's own
+    r = sdcli("show", typed, "--json")
+    assert r.exit_code == 0 and '"id": "INC2"' in r.stdout, r.output
+    assert err(r) == (
+        f"{typed} is taken as INC2; INC1's external number matches it too: give INC1 for that one.\n"
+    )
+    r = sdcli("--lang", "es", "note", typed, "llamé")
+    assert r.exit_code == 0 and "el número externo de INC1 también coincide: indique INC1" in err(r)
+    assert store.get("INC2")["history"][-1]["note"] == "llamé" and len(store.get("INC1")["history"]) == 1
+    r = sdcli("show", "INC1", "--json")  # the other, by its id: no notice (no ticket's reference is INC1)
+    assert r.exit_code == 0 and '"id": "INC1"' in r.stdout and err(r) == ""
+
+
+def test_an_id_written_with_a_space_or_dash_is_read_as_the_id_when_nothing_else_matches(sdcli, store):
+    make_incident(store)
+    for typed in ("INC 1", "inc-1"):
+        r = sdcli("show", typed, "--json")
+        assert r.exit_code == 0 and '"id": "INC1"' in r.stdout and err(r) == f"{typed} is read as INC1.\n"
+    r = sdcli("show", "INC 7")
+    assert r.exit_code == 1 and "INC7" in err(r), r.output
 
 
 def test_resolution_reads_the_index_of_references_not_every_ticket(store):

@@ -302,7 +302,8 @@ def test_each_change_the_customer_hears_of_queues_one_update_in_their_language(s
     assert "fue clasificado con severidad 2 (Alta)" in texts[0]
     assert "Plazo de recuperación: 2 mar 2026 17:00 Lima -05." in texts[0]  # the site's clock, in words
     assert "fue escalado al nivel 3 (Gerente del Service Desk)" in texts[2]
-    assert "queda en espera de su respuesta: esperando acceso al sitio" in texts[3]
+    # the site's access window: on hold, not waiting for the customer's answer
+    assert "queda en espera: esperando acceso al sitio" in texts[3] and "de su respuesta" not in texts[3]
     assert (
         "Retomamos el trabajo" in texts[4] and "Plazo de recuperación: 2 mar 2026 17:00 Lima -05." in texts[4]
     )

@@ -14,16 +14,11 @@ from sdcli.prompts import Walker
 from sdcli.prompts import pick_draft as choose
 from sdcli.ui import say, warn
 
-COMMANDS = {"incident": "open"}  # the command of a form, where its name is not the form's
-
 
 def pick_draft(app: Any, form: str, draft_id: str | None, lang: str) -> Any:
     """The draft of `form` to continue: --draft, else the only one, else the agent's choice."""
     if draft_id:
-        draft = drafts.load(app.home, draft_id)
-        if draft.form != form:
-            raise UnknownDraft("error.draft_of_form", id=draft.id, form=draft.form)
-        return draft
+        return drafts.load(app.home, draft_id, form=form)
     damaged: list[Any] = []
     existing = drafts.all_drafts(app.home, damaged, form=form)
     for line in damaged:
@@ -76,7 +71,7 @@ def walk_form(
         if prefilled or walker.pending:
             draft.answers, draft.pending = dict(prefilled), dict(walker.pending)
             drafts.save(app.home, draft)
-            say("form.interrupted_kept", id=draft.id, n=len(draft.answers), command=COMMANDS.get(form, form))
+            say("form.interrupted_kept", id=draft.id, n=len(draft.answers), command=drafts.COMMANDS[form])
         else:
             say("open.interrupted_nothing")
         raise typer.Exit(130) from None

@@ -68,9 +68,11 @@ def submit(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sdcli import changes  # deferred: not needed by change list/show
+    from sdcli import changes, drafts  # deferred: not needed by change list/show
 
     a = app_of(ctx)
+    if resume and draft_id:  # a draft of another form is refused, on a terminal or not
+        drafts.load(a.home, draft_id, form="change")
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
@@ -91,8 +93,6 @@ def submit(
                                     directory=directory)  # fmt: skip
     doc = changes.submit(a.store(), request, actor=a.agent, home=a.home)
     if draft is not None:
-        from sdcli import drafts  # deferred: only after a form walked on a terminal
-
         drafts.remove(a.home, draft)
     if as_json:
         emit_json(doc)

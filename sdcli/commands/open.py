@@ -151,7 +151,7 @@ def _resumable(app: Any, draft_id: str | None, lang_code: str, *, no_input: bool
     damaged: list[Any] = []
     existing = drafts.all_drafts(app.home, damaged, form="incident")
     if draft_id:
-        draft = drafts.load(app.home, draft_id)
+        draft = drafts.load(app.home, draft_id, form="incident")
     elif len(existing) == 1:
         draft = existing[0]
     elif not existing and damaged:

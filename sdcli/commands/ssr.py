@@ -95,10 +95,12 @@ def submit(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sdcli import clock, ssr, validate  # deferred: not needed by ssr list/show
+    from sdcli import clock, drafts, ssr, validate  # deferred: not needed by ssr list/show
 
     a = app_of(ctx)
     code = session_lang(a, lang)
+    if resume and draft_id:  # a draft of another form is refused, on a terminal or not
+        drafts.load(a.home, draft_id, form="ssr")
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
@@ -128,8 +130,6 @@ def submit(
     for warning in warnings:
         warn(warning)
     if draft is not None:
-        from sdcli import drafts  # deferred: only after a form walked on a terminal
-
         drafts.remove(a.home, draft)
     if as_json:
         emit_json(doc)

@@ -145,7 +145,8 @@ def raw_answers(questions: list[Any], found: dict[str, str]) -> tuple[dict[str, 
 def _cities(known: dict[str, Any], code: str) -> list[tuple[str, list[tuple[str, ...]]]]:
     from sdcli import sites
 
-    return [(zone, [tuple(w for w, _ in tokens(c)) for c in cities.split(",") if c.strip()])
+    # a city by any of its names (Nueva York for New York: sites.names_of)
+    return [(zone, [tuple(w for w, _ in tokens(n)) for c in cities.split(",") if c.strip() for n in sites.names_of(c)])
             for zone, cities in sites.zones(known, code)]  # fmt: skip
 
 

@@ -24,8 +24,10 @@ _ACTION_OF = {"classify": "classify", "reclassify": "classify", "hold": "hold", 
 def customer_lang(
     doc: dict[str, Any], home: Path | None, directory: list[dict[str, Any]] | None = None
 ) -> str:
-    """The language to write to a ticket's customer in: the labels their message used, else the
-    customer's in the directory, else the desk's default ([desk] lang, else sdcli's)."""
+    """The language to write to a ticket's customer in, one rule for every ticket however it came
+    (open, inbox, import): the labels their message used, else the customer's in the directory
+    (--customer-lang), else the language of the site's country (countries.toml's [languages]),
+    else the desk's default ([desk] lang, else sdcli's)."""
     mail_lang = (doc.get("email") or {}).get("lang")
     if mail_lang:
         return str(mail_lang)
@@ -34,7 +36,9 @@ def customer_lang(
     record = sites.in_directory(directory or [], str(doc.get("customer") or ""))  # as its country and zone
     if record is not None and record.get("lang"):
         return str(record["lang"])
-
+    spoken = sites.country_lang(doc.get("country") or (record or {}).get("country"), home)
+    if spoken:
+        return spoken
     return i18n.resolve(None)  # the desk's language: SDCLI_LANG, the config file's lang, the locale
 
 
@@ -99,6 +103,20 @@ def _in(value: Any, lang: str) -> str:
     return i18n.pick(value, lang) if isinstance(value, dict) else str(i18n.show(value, lang))
 
 
+def _key(action: str, event: dict[str, Any], values: dict[str, Any]) -> str:
+    """The catalogue's text of an update: a hold tells the customer it waits for them only when its
+    reason says so (pauses.waits_on_customer); another hold (a vendor, an access window) says it
+    is on hold and why (update.hold_other); a classification while on hold, with no deadline yet,
+    says the clock is paused (update.classify_paused)."""
+    from sdcli.pauses import waits_on_customer
+
+    if action == "hold" and not waits_on_customer(event.get("note")):
+        return "update.hold_other"
+    if action == "classify" and not values["recovery_due"]:
+        return "update.classify_paused"
+    return f"update.{action}"
+
+
 def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
            level_name: Callable[[int], Any] | None = None) -> dict[str, Any] | None:  # fmt: skip
     """The outbox message of an update (None: the desk's text for it is empty, or nobody to tell)."""
@@ -106,10 +124,7 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     if not to:
         return None
     values = _values(doc, event, lang, home, level_name)
-    paused = action == "classify" and not values["recovery_due"]  # classified on hold: no deadline yet
-    text = compose.reply_text(
-        "update.classify_paused" if paused else f"update.{action}", lang, home, **values
-    )
+    text = compose.reply_text(_key(action, event, values), lang, home, **values)
     if not text.strip():
         return None
     if action == "resume" and values["recovery_due"]:  # the clock runs again: the deadline the hold moved
