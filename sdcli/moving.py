@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sdcli.errors import StoreDamaged, UsageProblem
+from sdcli.model import name_key
 from sdcli.store import Store
 from sdcli.store.base import checksum
 
@@ -50,8 +51,8 @@ def verify(dump: Any, target: Store) -> None:
     got = target.export_all()
     by_id = {d["id"]: d for d in got.tickets}
     missing = [d["id"] for d in dump.tickets if d["id"] not in by_id]
-    names = {c["name"].casefold(): c for c in got.customers}
-    mine = [names.get(c["name"].casefold()) for c in dump.customers]
+    names = {name_key(c["name"]): c for c in got.customers}  # as the copy saved them (directory.merge_in)
+    mine = [names.get(name_key(c["name"])) for c in dump.customers]
     problems = []
     if missing:
         problems.append(f"{len(missing)} ticket(s) missing ({', '.join(missing[:5])})")
