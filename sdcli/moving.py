@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sdcli.errors import StoreDamaged, UsageProblem
+from sdcli.i18n import Joined, Message
+from sdcli.model import name_key
 from sdcli.store import Store
 from sdcli.store.base import checksum
 
@@ -32,7 +34,7 @@ class Copied:
 
 def copy_store(source: Store, target: Store, *, actor: str, merge: bool = False) -> Copied:
     if source.describe() == target.describe():
-        raise UsageProblem(f"the source and the target are the same store ({source.describe()})")
+        raise UsageProblem("store.same_store", where=source.describe())
     source.mark_moved(target.describe(), actor=actor)
     try:
         dump = source.export_all()
@@ -50,21 +52,18 @@ def verify(dump: Any, target: Store) -> None:
     got = target.export_all()
     by_id = {d["id"]: d for d in got.tickets}
     missing = [d["id"] for d in dump.tickets if d["id"] not in by_id]
-    names = {c["name"].casefold(): c for c in got.customers}
-    mine = [names.get(c["name"].casefold()) for c in dump.customers]
-    problems = []
+    names = {name_key(c["name"]): c for c in got.customers}  # as the copy saved them (directory.merge_in)
+    mine = [names.get(name_key(c["name"])) for c in dump.customers]
+    problems: list[Message] = []
     if missing:
-        problems.append(f"{len(missing)} ticket(s) missing ({', '.join(missing[:5])})")
+        problems.append(Message("store.copy_missing", n=len(missing), ids=", ".join(missing[:5])))
     elif checksum([by_id[d["id"]] for d in dump.tickets]) != checksum(dump.tickets):
         differ = [d["id"] for d in dump.tickets if by_id[d["id"]] != d]
-        problems.append(f"{len(differ)} ticket(s) differ ({', '.join(differ[:5])})")
+        problems.append(Message("store.copy_differ", n=len(differ), ids=", ".join(differ[:5])))
     if None in mine:
-        problems.append("customers missing")
+        problems.append(Message("store.copy_no_customers"))
     low = [p for p, n in dump.counters.items() if got.counters.get(p, 1) < n]
     if low:
-        problems.append(f"counters below the source's ({', '.join(low)})")
+        problems.append(Message("store.copy_counters_low", prefixes=", ".join(low)))
     if problems:
-        raise StoreDamaged(
-            f"the copy in {target.describe()} does not match the source: {'; '.join(problems)}; "
-            "the source stays the live store"
-        )
+        raise StoreDamaged("store.copy_mismatch", where=target.describe(), problems=Joined(problems, "; "))

@@ -7,6 +7,7 @@ from typing import Any
 import typer
 
 from sdcli.errors import UsageProblem
+from sdcli.i18n import t
 from sdcli.ui import JSON_OPTION, app_of, clean, emit_json
 
 app = typer.Typer(
@@ -17,7 +18,7 @@ app = typer.Typer(
 
 def _database(store: Any, what: str) -> Any:
     if not hasattr(getattr(store, "target", None), "schema"):
-        raise UsageProblem(f"{what} is for a PostgreSQL store; {store.describe()} is not one")
+        raise UsageProblem("db.postgres_only", what=what, where=store.describe())
     return store
 
 
@@ -35,11 +36,12 @@ def migrate(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
         emit_json({"store": store.describe(), "applied": applied, **about})
         return
     for name in applied:
-        typer.echo(f"applied: {name}")
-    typer.echo(
-        f"{store.describe()}: schema {about.get('schema', 'up to date')}"
-        + ("" if applied else " (up to date)")
-    )
+        typer.echo(clean(t("db.applied", name=name)))
+    where, schema = store.describe(), about.get("schema")
+    if schema is None:  # a backend that migrates itself (the embedded one)
+        typer.echo(clean(t("db.up_to_date", where=where)))
+    else:
+        typer.echo(clean(t("db.schema" if applied else "db.schema_current", where=where, schema=schema)))
 
 
 @app.command("status")
@@ -53,8 +55,8 @@ def status(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
     if as_json:
         emit_json(about)
         return
-    for key, value in about.items():
-        typer.echo(f"{key}: {clean(value)}")
+    for key, value in about.items():  # each item named in the session's language (catalogue about.*)
+        typer.echo(clean(t("db.status_item", name=key, value=value)))
 
 
 @app.command("grant")
@@ -85,4 +87,4 @@ def log(
         emit_json(rows)
         return
     for r in rows:
-        typer.echo(clean(f"{r['at']}  {r['by']} (login {r['login']})  {r['action']}"))
+        typer.echo(clean(t("db.log_line", at=r["at"], by=r["by"], login=r["login"], action=r["action"])))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import typer
 
 from sdcli.errors import UsageProblem
+from sdcli.i18n import t
 from sdcli.moving import copy_store
 from sdcli.store import open_store
-from sdcli.ui import JSON_OPTION, app_of, emit_json, info, warn
+from sdcli.ui import JSON_OPTION, app_of, clean, emit_json, say, warn
 
 app = typer.Typer(
     help="The store itself: move a desk's queue to another store.\n\n"
@@ -32,7 +33,7 @@ def copy(
     """
     app = app_of(ctx)
     if (to is None) == (source is None):
-        raise UsageProblem("name one other store: --to URL (from this one) or --from URL (into this one)")
+        raise UsageProblem("store.name_one")
     here = app.store()
     other = open_store(to or source, home=app.home)
     try:
@@ -46,6 +47,6 @@ def copy(
         emit_json(done.as_dict())
         return
     counters = ", ".join(f"{p} {n}" for p, n in done.counters.items())
-    typer.echo(f"copied {done.tickets} tickets and {done.customers} customers to {done.target} "
-               f"(next numbers: {counters}); verified, sha256 {done.checksum[:16]}")  # fmt: skip
-    info(f"{done.source} is marked moved to {done.target} and refuses writes from now on")
+    typer.echo(clean(t("store.copied", tickets=done.tickets, customers=done.customers, target=done.target,
+                       counters=counters, checksum=done.checksum[:16])))  # fmt: skip
+    say("store.marked_moved", source=done.source, target=done.target)

@@ -267,12 +267,9 @@ def _customers(path: Path, found: _Found) -> None:
     ):
         found.damage(path, StoreDamaged("doctor.customers_damaged", path=str(path)))
         return
-    seen: dict[str, str] = {}
-    for c in table.values():
-        key = c["name"].casefold()
-        if key in seen:
-            found.problems.append(Message("doctor.customer_twice", path=str(path), name=repr(c["name"])))
-        seen[key] = c["name"]
+    from sdcli.store.directory import same_names
+
+    found.problems += same_names(table.values(), str(path))  # as every lookup compares names
 
 
 # --------------------------------------------------------------------------- repair

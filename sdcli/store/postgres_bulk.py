@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sdcli import clock
-from sdcli.model import PREFIXES, parse_id
+from sdcli.model import PREFIXES, name_key, parse_id
 from sdcli.store.base import (
     Dump,
     Event,
@@ -23,6 +23,7 @@ from sdcli.store.base import (
     tickets_to_copy,
     version,
 )
+from sdcli.store.directory import merge_in
 from sdcli.store.files import dumps, loads
 from sdcli.store.postgres_rows import (
     HISTORY,
@@ -203,10 +204,23 @@ def import_all(store: PostgresStore, dump: Dump, *, actor: str, merge: bool) -> 
                 "WHERE prefix = %s)) WHERE prefix = %s",
                 (max([dump.counters.get(p, 1), *(n + 1 for n in numbers)]), p, p),
             )
-        for c in dump.customers:
-            cur.execute("INSERT INTO customers VALUES (%s, %s) ON CONFLICT (key) DO NOTHING",
-                        (c["name"].casefold(), dumps(c).decode("utf-8")))  # fmt: skip
+        _add_customers(cur, store, dump, at=clock.iso(now), actor=actor)
         cur.execute("UPDATE meta SET value = NULL WHERE key = 'moved'")
         return True
 
     store.marked(work, lambda: True, moved_ok=True)
+
+
+def _add_customers(cur: Cursor, store: PostgresStore, dump: Dump, *, at: str, actor: str) -> None:
+    """The copy's customers saved as put_customer saves one (directory.merge_in), under the
+    import's lock of the table; a new one keyed by its name_key, as put_customer keys it."""
+    cur.execute("SELECT key, doc FROM customers")
+    have = {k: loads(d) for k, d in cur.fetchall()}
+    changed, added, warnings = merge_in(have, dump.customers, at=at, actor=actor)
+    store.warnings.extend(warnings)
+    for key, doc in changed.items():
+        cur.execute("UPDATE customers SET doc = %s WHERE key = %s", (dumps(doc).decode("utf-8"), key))
+    for doc in added:
+        cur.execute(
+            "INSERT INTO customers VALUES (%s, %s)", (name_key(doc["name"]), dumps(doc).decode("utf-8"))
+        )

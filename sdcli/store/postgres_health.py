@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sdcli.i18n import Message, Shown
 from sdcli.model import PREFIXES, format_id, parse_id
+from sdcli.store.files import loads
 from sdcli.store.postgres_rows import SELECT_DOC, document
 from sdcli.store.postgres_schema import GRANTS, NEEDED, SCHEMA_VERSION, one
 
@@ -44,6 +45,7 @@ def check(store: PostgresStore) -> list[Shown]:
                 problems.append(Message("doctor.may_not", login=login, privilege=privilege, table=table))
         if not problems:  # the data is checked with every privilege there
             problems += _counters(cur) + _versions(cur) + _open_flags(store, cur) + _money(store, cur)
+            problems += _customers(cur)
     moved = store.moved_to()
     if moved:
         problems.append(Message("doctor.moved", to=str(moved.get("to")), at=str(moved.get("at"))))
@@ -59,6 +61,13 @@ def _counters(cur: Any) -> list[Shown]:
         for p, n, top in cur.fetchall()
         if top is not None and n <= top
     ]
+
+
+def _customers(cur: Any) -> list[Shown]:
+    from sdcli.store.directory import same_names
+
+    cur.execute("SELECT doc FROM customers ORDER BY key")
+    return same_names((loads(d) for (d,) in cur.fetchall()), "customers")
 
 
 def _versions(cur: Any) -> list[Shown]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sdcli import clock
 from sdcli.model import PREFIXES, parse_id
 from sdcli.store.base import Dump, StoreMoved, merge_counters, tickets_to_copy
+from sdcli.store.directory import merge_in
 from sdcli.store.files import read_json
 from sdcli.store.layout import Snapshot
 from sdcli.store.txn import Txn, highest_number
@@ -59,19 +60,22 @@ def import_all(store: TinyStore, dump: Dump, *, actor: str, merge: bool) -> None
         txn.meta["next"] = merge_counters(txn.meta["next"], dump.counters, on_disk)
         txn.meta.pop("moved", None)
         txn.meta_dirty = True
-        _add_customers(txn, store, dump.customers, {c["name"].casefold() for c in customers})
+        _add_customers(txn, store, dump, actor=actor)
         store._commit(txn)
 
 
-def _add_customers(txn: Txn, store: TinyStore, records: list[dict[str, Any]], have: set[str]) -> None:
-    missing = [c for c in records if c["name"].casefold() not in have]
-    if not missing:
-        return
+def _add_customers(txn: Txn, store: TinyStore, dump: Dump, *, actor: str) -> None:
+    """The copy's customers saved as put_customer saves one (directory.merge_in)."""
     db = txn.db(store.layout.customers)
     data = db.storage.read() or {}
     table = data.setdefault("customers", {})
+    changed, added, warnings = merge_in(table, dump.customers, at=clock.iso(store.now()), actor=actor)
+    store.warnings.extend(warnings)
+    if not changed and not added:
+        return
+    table.update(changed)
     n = max((int(k) for k in table if k.isdigit()), default=0)
-    for record in missing:
+    for record in added:
         n += 1
         table[str(n)] = record
     db.storage.write(data)
