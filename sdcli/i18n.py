@@ -152,6 +152,14 @@ class Message:
         return hash(self.key)
 
 
+class Notice(Message):
+    """A finding of `sdcli doctor` that is no fault of the store: data an older version stored that
+    the desk corrects by hand or leaves (a currency no ISO code, a second spelling of a customer).
+    Shown, never repaired by --fix, and it does not fail the check (exit 0)."""
+
+    __slots__ = ()
+
+
 class Literal:
     """A text that is not in the catalogue (a file's path, an OS reason, a desk's own words):
     shown as it is in every language."""

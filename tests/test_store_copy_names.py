@@ -76,13 +76,14 @@ def _file_twice(store) -> None:
 def test_doctor_reports_directory_records_every_lookup_takes_for_one(sdcli, store):
     _file_twice(store)
     r = sdcli("doctor")
-    assert r.exit_code == 1, r.output
+    assert r.exit_code == 1, r.output  # one customer written twice (a lost race): a problem of the store
     problems = [line for line in r.stdout.splitlines() if line.startswith("problem:")]
-    assert len(problems) == 2, r.stdout
-    same = next(p for p in problems if "Sao" in p)
+    notices = [line for line in r.stdout.splitlines() if line.startswith("notice:")]
+    assert len(problems) == 1 and "'ACME' appears twice" in problems[0], r.stdout
+    # a second spelling an older version kept: a notice (the desk's to tidy; no lookup finds it)
+    (same,) = notices
     assert repr(SAO) in same and repr(SAO_PLAIN) in same and "one customer" in same, same
-    assert any("'ACME' appears twice" in p for p in problems), problems
     pt = sdcli("--lang", "pt", "doctor")
     assert "são um só para cada busca" in pt.stdout, pt.stdout
-    listed = json.loads(sdcli("doctor", "--json").stdout)["problems"]
-    assert len(listed) == 2 and any(repr(SAO) in p for p in listed)
+    report = json.loads(sdcli("doctor", "--json").stdout)
+    assert len(report["problems"]) == 1 and [repr(SAO) in n for n in report["notices"]] == [True]

@@ -20,14 +20,19 @@ def command(
 
     On PostgreSQL: the connection, the schema version and the login's permissions.
 
-    On both: money older versions stored that is no ISO 4217 currency (SOL, R$) or has more
-    decimals than its currency; --fix leaves it, and each line says what to do.
+    On both: notices of data older versions stored, to correct by hand: money in no ISO 4217
+    currency (SOL, R$) or with more decimals than its currency, a customer's second spelling;
+    --fix leaves them, each line says what to do, and they do not fail the check.
 
-    Exits 1 when a problem is found. Example: sdcli doctor --fix
+    Exits 1 when a problem is found (notices alone: 0). Example: sdcli doctor --fix
     """
+    from sdcli.i18n import Notice
+
     store = app_of(ctx).store()
     fixed = store.repair() if fix else []
-    problems = store.check()
+    found = store.check()
+    problems = [p for p in found if not isinstance(p, Notice)]
+    notices = [p for p in found if isinstance(p, Notice)]  # data to correct by hand: shown, exit 0
     about = store.about()
     if as_json:  # language-free: the English line of each problem and repair, as always
         emit_json(
@@ -35,6 +40,7 @@ def command(
                 "store": store.describe(),
                 "ok": not problems,
                 "problems": [str(p) for p in problems],
+                "notices": [str(n) for n in notices],
                 "fixed": [str(f) for f in fixed],
                 "about": about,
             }
@@ -48,13 +54,14 @@ def command(
             typer.echo(clean(t("doctor.fixed", text=render(line))))
         for line in problems:
             typer.echo(clean(t("doctor.problem", text=render(line))))
-        typer.echo(
-            clean(
-                t("doctor.ok", where=where)
-                if not problems
-                else t("doctor.problems", where=where, n=len(problems))
-            )
-        )
+        for line in notices:
+            typer.echo(clean(t("doctor.notice", text=render(line))))
+        if problems:
+            typer.echo(clean(t("doctor.problems", where=where, n=len(problems))))
+        elif notices:
+            typer.echo(clean(t("doctor.ok_notices", where=where, n=len(notices))))
+        else:
+            typer.echo(clean(t("doctor.ok", where=where)))
     if problems:
         raise typer.Exit(1)
 

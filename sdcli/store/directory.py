@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sdcli.i18n import Message, Shown
+from sdcli.i18n import Message, Notice, Shown
 from sdcli.model import name_key
 
 #: what a put of a record stamps, not what it says of the customer
@@ -69,6 +69,6 @@ def same_names(records: Iterable[dict[str, Any]], where: str) -> list[Shown]:
             problems.append(Message("doctor.customer_twice", path=where, name=repr(name)))
         else:
             problems.append(
-                Message("doctor.customer_same", path=where, name=repr(seen[key]), other=repr(name))
+                Notice("doctor.customer_same", path=where, name=repr(seen[key]), other=repr(name))
             )
     return problems

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import amounts, money
-from sdcli.i18n import Message, Shown
+from sdcli.i18n import Notice, Shown
 
 #: the stored fields that hold an amount and its currency
 FIELDS = ("price", "cost")
@@ -38,15 +38,15 @@ class MoneyCheck:
             read = self._reads_as(code)
             field = f"{name}.currency"
             if read:
-                return [Message("doctor.currency_reads_as", id=tid, field=field, value=repr(code), code=read)]
-            return [Message("doctor.currency_not_iso", id=tid, field=field, value=repr(code))]
+                return [Notice("doctor.currency_reads_as", id=tid, field=field, value=repr(code), code=read)]
+            return [Notice("doctor.currency_not_iso", id=tid, field=field, value=repr(code))]
         amount, digits = value.get("amount"), money.minor_unit(code, self.home)
         if (
             isinstance(amount, int | float)
             and not isinstance(amount, bool)
             and not amounts.fits(amount, digits)
         ):
-            return [Message("doctor.amount_decimals", id=tid, field=f"{name}.amount", value=amount,
+            return [Notice("doctor.amount_decimals", id=tid, field=f"{name}.amount", value=amount,
                             currency=code, digits=digits)]  # fmt: skip
         return []
 
