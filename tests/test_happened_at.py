@@ -181,3 +181,16 @@ def test_a_refused_time_is_told_in_the_sessions_language(sdcli, home):
     inc = email_report(sdcli)
     r = sdcli("--lang", "es", "ack", inc, "--reply", "--at", "01/12/2026 09:05", env=at("09:30"))
     assert r.exit_code == 2 and "--at" in err(r) and "records" not in err(r), err(r)
+
+
+def test_show_tells_a_pauses_end_as_the_sites_clock_like_its_start(sdcli, home):
+    """`to` of an SLA pause was printed as raw ISO (2026-12-01T04:00:00-05:00) beside a `from`
+    in words: a value named `to` was read as a route of a change, whatever it held."""
+    inc = opened(sdcli)
+    sdcli.json("hold", inc, "--reason", "awaiting-customer", "--json", env=at("03:00"))
+    sdcli.json("resume", inc, "--json", env=at("04:00"))
+    out = " ".join(sdcli("show", inc, env=at("05:00")).stdout.split())
+    assert "from=1 Dec 2026 03:00 Lima -05, to=1 Dec 2026 04:00 Lima -05" in out, out
+    assert "T04:00" not in out, out
+    out = " ".join(sdcli("--lang", "es", "show", inc, env=at("05:00")).stdout.split())
+    assert "desde=1 dic 2026 03:00 Lima -05, a=1 dic 2026 04:00 Lima -05" in out and "T04:00" not in out, out
