@@ -1,5 +1,5 @@
-"""When a step of an incident's life happened, told after the fact (`resolve`, `ack`, `hold`,
-`resume`, `close`, `reopen --at`): read in the site's zone and not in the future (validate.instant,
+"""When a step of a ticket's life happened, told after the fact (`resolve`, `ack`, `hold`,
+`resume`, `close`, `reopen`, `ssr ack --at`): read in the site's zone and not in the future (validate.instant,
 tense PAST), and never before the step it follows (a fix at 03:00 typed at 08:00 is judged by
 03:00; one typed as 01:30 for an incident opened at 02:00 is refused). No CLI imports."""
 
@@ -19,6 +19,7 @@ _STEPS = {"opened_at": "ticket.step_opened", "received_at": "ticket.step_receive
 #: what each action follows: the ticket's own times, and whether the SLA clock's pauses too
 FOLLOWS: dict[str, tuple[tuple[str, ...], bool]] = {
     "ack": (("received_at", "opened_at"), False),  # the number it gives exists once opened
+    "confirm": (("received_at", "opened_at"), False),  # an SSR's receipt (ssr ack)
     "hold": (("opened_at", "received_at"), True),
     "resume": (("opened_at", "received_at"), True),
     "resolve": (("opened_at", "received_at"), True),
@@ -38,7 +39,12 @@ def read(value: str, zone_name: str | None, *, dayfirst: bool | None = None) -> 
 def earlier_steps(doc: dict[str, Any], action: str) -> list[tuple[Any, str]]:
     """(how it is named, ISO instant) of each step of doc's life `action` follows."""
     fields, pauses = FOLLOWS[action]
-    out: list[tuple[Any, str]] = [(Message(_STEPS[f]), doc[f]) for f in fields if isinstance(doc.get(f), str)]
+    form = doc.get("kind") == "ssr"  # an SSR's report is its form
+    out: list[tuple[Any, str]] = [
+        (Message("ticket.step_form_received" if form and f == "received_at" else _STEPS[f]), doc[f])
+        for f in fields
+        if isinstance(doc.get(f), str)
+    ]
     if pauses:
         for p in doc.get("sla_pauses") or []:
             if isinstance(p.get("from"), str) and p.get("reason") != "resolved":  # that one is the resolve

@@ -194,3 +194,33 @@ def test_show_tells_a_pauses_end_as_the_sites_clock_like_its_start(sdcli, home):
     assert "T04:00" not in out, out
     out = " ".join(sdcli("--lang", "es", "show", inc, env=at("05:00")).stdout.split())
     assert "desde=1 dic 2026 03:00 Lima -05, a=1 dic 2026 04:00 Lima -05" in out and "T04:00" not in out, out
+
+
+SSR_FORM = ["ssr", "--requester", "Ana <ana@acme.pe> 01 4117000", "--customer", "ACME", "--site", "Lima HQ",
+            "--country", "PE", "--category", "static_route", "--field", "prefix=10.9.0.0/16",
+            "--field", "next_hop=10.0.0.1", "--description", "new branch", "--start", "14/12/2026 09:00",
+            "--end", "14/12/2026 10:00", "--received-at", "01/12/2026 09:00", "--json"]  # fmt: skip
+
+
+def test_ssr_ack_at_records_when_the_receipt_was_confirmed(sdcli, home):
+    sid = sdcli.json(*SSR_FORM, env=at("09:02"))["id"]
+    r = sdcli("ssr", "ack", sid, "--at", "01/12/2026 08:50", env=at("09:30"))
+    assert r.exit_code == 1 and "is before the form's arrival (1 Dec 2026 09:00 Lima -05)" in err(r), err(r)
+    r = sdcli("ssr", "ack", sid, "--reply", "--at", "01/12/2026 09:05", env=at("09:30"))
+    assert r.exit_code == 2 and "--at" in err(r), err(r)
+    r = sdcli("ssr", "ack", sid, "--at", "01/12/2026 09:05", env=at("09:30"))
+    assert r.exit_code == 0 and "receipt confirmed at 1 Dec 2026 09:05 Lima -05" in err(r), err(r)
+    assert stored(home, sid)["confirmed_at"] == "2026-12-01T09:05:00-05:00"
+
+
+def test_ssr_ack_refusals_are_in_the_sessions_language(sdcli, home):
+    """They were English text whatever the session's language ('INC1 is not an SSR')."""
+    inc = opened(sdcli)
+    r = sdcli("--lang", "es", "ssr", "ack", inc, env=at("09:30"))
+    assert r.exit_code == 1 and f"{inc} no es una SSR" in err(r), err(r)
+    sid = sdcli.json(*SSR_FORM, env=at("09:02"))["id"]
+    assert sdcli("ssr", "ack", sid, env=at("09:10")).exit_code == 0
+    r = sdcli("--lang", "pt", "ssr", "ack", sid, env=at("09:30"))
+    assert r.exit_code == 1 and f"a recepção de {sid} já foi confirmada em 1 dez 2026 09:10 Lima -05" in err(
+        r
+    )

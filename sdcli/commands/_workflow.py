@@ -109,8 +109,7 @@ def happened_at(
 
     doc = app_of(ctx).store().get(ticket_id)
     when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst)
-    if doc.get("kind") == "incident":
-        happened.not_before(doc, action, when)
+    happened.not_before(doc, action, when)  # a ticket of another kind is refused by the action
     return when
 
 
