@@ -36,11 +36,13 @@ def read_source(source: str, what: str = "file") -> bytes:
 
 
 def decode(data: bytes, source: str, what: str = "file") -> str:
-    """UTF-8 text (with or without a BOM); anything else is refused, naming the offset."""
+    """UTF-8 text (with or without a BOM); anything else is refused, naming the byte and its
+    offset and how to save the file as UTF-8 (a spreadsheet's plain CSV is Windows-1252)."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InvalidValue(what, source, "invalid.not_utf8", offset=e.start) from None
+        byte = f"{data[e.start]:02X}" if e.start < len(data) else "??"
+        raise InvalidValue(what, source, "invalid.not_utf8_file", byte=byte, offset=e.start) from None
 
 
 def parse_json(text: str | bytes) -> Any:

@@ -295,10 +295,14 @@ def open_incident(
     return store.create("INC", fields, actor=actor, at=at, request_id=request_id)
 
 
-def acknowledge(store: Any, ticket_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:
+def acknowledge(
+    store: Any, ticket_id: str, *, actor: str, note: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """Record the acknowledgement of an e-mail report, sent at `at` (default now; not before the
+    report arrived nor before the incident, whose number it gives, was opened: happened.py)."""
     from sdcli.errors import RefusedTransition
 
-    stamp = clock.iso(clock.now())
+    stamp = clock.iso(at or clock.now())
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if doc.get("kind") != "incident":
@@ -309,6 +313,10 @@ def acknowledge(store: Any, ticket_id: str, *, actor: str, note: str | None = No
             raise RefusedTransition(
                 "error.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
             )
+        if at is not None:
+            from sdcli import happened
+
+            happened.not_before(doc, "ack", at)
         doc["acked_at"] = stamp
         event: dict[str, Any] = {"action": "ack"}
         if note:

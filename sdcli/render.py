@@ -80,6 +80,8 @@ def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -
         return ""
     if isinstance(value, bool):
         return word("yesno", value)
+    if is_time(value):  # whatever its key: a pause's `to` is a time, not a change's route
+        return when(value, zone)
     if key in _WORDS and isinstance(value, str):
         return word(_WORDS[key], value)
     if key == "routing" and isinstance(value, dict) and isinstance(value.get("contact"), dict):
@@ -92,8 +94,6 @@ def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -
         return hours.shown(value)
     if key in ("phone", "source_number", "destination_number"):
         return phone(value)
-    if is_time(value):
-        return when(value, zone)
     if isinstance(value, list):
         return "\n".join(value_text(v, zone=zone, key=key) for v in value)
     if isinstance(value, dict):

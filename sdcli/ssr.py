@@ -328,18 +328,26 @@ def file_request(
     return store.create("SSR", request_fields(request, received, home, warnings), actor=actor, at=received)
 
 
-def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None) -> dict[str, Any]:
-    """Record that the desk confirmed receipt of an SSR to the customer (its SSR id)."""
+def confirm(
+    store: Any, ticket_id: str, *, actor: str, note: str | None = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """Record that the desk confirmed receipt of an SSR to the customer (its SSR id), at `at`
+    (default now; not before the form arrived: happened.py)."""
+    from sdcli import happened
     from sdcli.errors import RefusedTransition
 
-    at = clock.iso(clock.now())
+    stamp = clock.iso(at or clock.now())
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if doc.get("kind") != "ssr":
-            raise RefusedTransition(f"{doc['id']} is not an SSR")
+            raise RefusedTransition("reply.not_ssr", id=doc["id"])
         if doc.get("confirmed_at"):
-            raise RefusedTransition(f"{doc['id']}'s receipt was already confirmed at {doc['confirmed_at']}")
-        doc["confirmed_at"] = at
+            raise RefusedTransition(
+                "error.already_confirmed", id=doc["id"], at=When(doc["confirmed_at"], doc.get("timezone"))
+            )
+        if at is not None:
+            happened.not_before(doc, "confirm", at)
+        doc["confirmed_at"] = stamp
         return {"action": "confirm", **({"note": note} if note else {})}
 
     return store.update(ticket_id, change, actor=actor)

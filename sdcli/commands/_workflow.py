@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import typer
@@ -40,13 +41,27 @@ def run(
     note: str | None,
     as_json: bool,
     notify_now: bool = False,
+    at: datetime | None = None,
     **kw: Any,
 ) -> dict[str, Any]:
+    """Move the ticket through `action`; `at`: when it happened (--at), refused before a step of
+    its life it follows (happened.not_before), checked in the write that records it."""
     from sdcli.tickets import check_text, transition  # deferred: not on show or escalate --json
 
     app = app_of(ctx)
     if note is not None:
         note = check_text("note", note)
+    if at is not None:
+        from sdcli import happened
+
+        inner = kw.pop("apply", None)
+
+        def apply(doc: dict[str, Any]) -> None:
+            happened.not_before(doc, action, at)
+            if inner is not None:
+                inner(doc)
+
+        kw["apply"] = apply
     doc = transition(app.store(), ticket_id, action, actor=app.agent, home=app.home, note=note, queue=queue_of(app),
                      **kw)  # fmt: skip
     if notify_now:
@@ -80,6 +95,22 @@ def move(
         apply=lambda d: d.update(fields),
         extra=fields or None,
     )
+
+
+def happened_at(
+    ctx: typer.Context, ticket_id: str, action: str, at: str | None, dayfirst: bool | None
+) -> datetime | None:
+    """--at of a step that already happened: in the ticket's site zone unless it names an offset,
+    not in the future (happened.read), nor before a step it follows (told before any typing; `run`
+    checks it again in the write); None when not given."""
+    if at is None:
+        return None
+    from sdcli import happened
+
+    doc = app_of(ctx).store().get(ticket_id)
+    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst)
+    happened.not_before(doc, action, when)  # a ticket of another kind is refused by the action
+    return when
 
 
 def site_time(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> str:

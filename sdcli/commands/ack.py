@@ -1,4 +1,4 @@
-"""sdcli ack ID [--reply [-o FILE.eml | --send]]"""
+"""sdcli ack ID [--at TIME | --reply [-o FILE.eml | --send]]"""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import typer
 
 from sdcli import intake, sla
 from sdcli.commands import _mail
+from sdcli.commands._workflow import happened_at
 from sdcli.dates import When
-from sdcli.errors import RefusedTransition
+from sdcli.errors import RefusedTransition, UsageProblem
 from sdcli.tickets import check_text
-from sdcli.ui import JSON_OPTION, app_of, emit_json, say
+from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, app_of, emit_json, say
 
 
 def command(
@@ -19,6 +20,10 @@ def command(
     reply: bool = _mail.REPLY_OPTION,
     output: str | None = _mail.OUTPUT_OPTION,
     send: bool = _mail.SEND_OPTION,
+    at: str | None = typer.Option(
+        None, "--at", help="When the customer was told, e.g. by phone (default now; site time)."
+    ),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Record that the customer was sent the incident number (the 15-minute promise).
@@ -26,6 +31,8 @@ def command(
     With --reply, the acknowledgement is written as a reply to the customer's message (To the
     sender, Re: the subject [INC12], threaded, in the customer's language, text and HTML):
     to stdout or -o FILE.eml; --send sends it and records the ack only once the server took it.
+    --at records an acknowledgement given earlier (by phone at 09:05, typed at 09:30): its
+    lateness is judged by that time.
 
     Example: sdcli ack INC12 --reply --send
     """
@@ -33,9 +40,12 @@ def command(
     store = app.store()
     note = check_text("note", note, required=False) or None
     _mail.check_flags(reply, output, send)
+    if at is not None and reply:
+        raise UsageProblem("reply.not_with_at")
+    when = happened_at(ctx, ticket_id, "ack", at, dayfirst)
 
     def record(how: str | None) -> dict:
-        return intake.acknowledge(store, ticket_id, actor=app.agent, note=note or how)
+        return intake.acknowledge(store, ticket_id, actor=app.agent, note=note or how, at=when)
 
     if reply:
         doc = store.get(ticket_id)

@@ -1,4 +1,4 @@
-"""sdcli close ID"""
+"""sdcli close ID [--at TIME]"""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import typer
 
 from sdcli import clock
 from sdcli.commands._notify import NOTIFY_OPTION
-from sdcli.commands._workflow import run
-from sdcli.ui import JSON_OPTION
+from sdcli.commands._workflow import happened_at, run
+from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION
 
 
 def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str | None = typer.Option(None, "--note", help="Optional closing note."),
+    at: str | None = typer.Option(None, "--at", help="When it was closed (default now; site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -21,7 +23,8 @@ def command(
 
     Example: sdcli close INC12
     """
-    stamp = clock.iso(clock.now())
+    when = happened_at(ctx, ticket_id, "close", at, dayfirst)
+    stamp = clock.iso(when or clock.now())
     run(
         ctx,
         ticket_id,
@@ -30,4 +33,5 @@ def command(
         as_json=as_json,
         notify_now=notify_now,
         apply=lambda d: d.__setitem__("closed_at", stamp),
+        at=when,
     )

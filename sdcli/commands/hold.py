@@ -1,4 +1,4 @@
-"""sdcli hold ID --reason TEXT"""
+"""sdcli hold ID --reason TEXT [--at TIME]"""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import typer
 
 from sdcli import clock, sla
 from sdcli.commands._notify import NOTIFY_OPTION
-from sdcli.commands._workflow import run, text_or_ask
-from sdcli.ui import JSON_OPTION
+from sdcli.commands._workflow import happened_at, run, text_or_ask
+from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION
 
 
 def command(
@@ -18,6 +18,8 @@ def command(
         "--reason",
         help="Why the clock stops, e.g. awaiting-customer (asked on a terminal when left out).",
     ),
+    at: str | None = typer.Option(None, "--at", help="When the clock stopped (default now; site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -25,8 +27,9 @@ def command(
 
     Example: sdcli hold INC12 --reason awaiting-customer
     """
+    when = happened_at(ctx, ticket_id, "hold", at, dayfirst)
     why = text_or_ask(ctx, ticket_id, reason, flag="--reason", field="reason", label="prompt.hold_reason")
-    now = clock.now()
+    now = when or clock.now()
     run(
         ctx,
         ticket_id,
@@ -35,4 +38,5 @@ def command(
         as_json=as_json,
         notify_now=notify_now,
         apply=lambda d: sla.pause(d, why.strip(), now),
+        at=when,
     )

@@ -1,4 +1,4 @@
-"""sdcli resolve ID --note TEXT"""
+"""sdcli resolve ID --note TEXT [--at TIME]"""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import typer
 
 from sdcli import clock, sla
 from sdcli.commands._notify import NOTIFY_OPTION
-from sdcli.commands._workflow import run, text_or_ask
-from sdcli.ui import JSON_OPTION, app_of
+from sdcli.commands._workflow import happened_at, run, text_or_ask
+from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, app_of
 
 
 def command(
@@ -16,19 +16,26 @@ def command(
     note: str | None = typer.Option(
         None, "--note", help="What fixed it (asked on a terminal when left out)."
     ),
+    at: str | None = typer.Option(
+        None, "--at", help="When it was fixed (default now; site time): the SLA is judged by it."
+    ),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Mark an incident resolved; this stops its SLA clock.
 
-    Example: sdcli resolve INC12 --note "Power restored at the site; link up"
+    --at gives the time it was fixed, when that was before now: the target is judged by it.
+
+    Example: sdcli resolve INC12 --note "Power restored at the site; link up" --at "01/12/2026 03:10"
     """
+    when = happened_at(ctx, ticket_id, "resolve", at, dayfirst)
     note = text_or_ask(ctx, ticket_id, note, flag="--note", field="note", label="prompt.resolution")
-    stamp, home = clock.iso(clock.now()), app_of(ctx).home
+    stamp, home = clock.iso(when or clock.now()), app_of(ctx).home
 
     def apply(doc: dict) -> None:
         doc["resolved_at"] = stamp
         doc["resolution"] = str(note).strip()
         sla.on_resolve(doc, clock.from_iso(stamp), home)
 
-    run(ctx, ticket_id, "resolve", note=note, as_json=as_json, notify_now=notify_now, apply=apply)
+    run(ctx, ticket_id, "resolve", note=note, as_json=as_json, notify_now=notify_now, apply=apply, at=when)

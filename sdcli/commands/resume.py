@@ -1,4 +1,4 @@
-"""sdcli resume ID"""
+"""sdcli resume ID [--at TIME]"""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import typer
 
 from sdcli import clock, sla
 from sdcli.commands._notify import NOTIFY_OPTION
-from sdcli.commands._workflow import run
-from sdcli.ui import JSON_OPTION, app_of
+from sdcli.commands._workflow import happened_at, run
+from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, app_of
 
 
 def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str | None = typer.Option(None, "--note", help="Optional note."),
+    at: str | None = typer.Option(None, "--at", help="When the clock ran again (default now; site time)."),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -21,7 +23,8 @@ def command(
 
     Example: sdcli resume INC12 --note "customer answered"
     """
-    now, home = clock.now(), app_of(ctx).home
+    when = happened_at(ctx, ticket_id, "resume", at, dayfirst)
+    now, home = when or clock.now(), app_of(ctx).home
     run(
         ctx,
         ticket_id,
@@ -30,4 +33,5 @@ def command(
         as_json=as_json,
         notify_now=notify_now,
         apply=lambda d: sla.unpause(d, now, home),
+        at=when,
     )

@@ -1,0 +1,69 @@
+"""When a step of a ticket's life happened, told after the fact (`resolve`, `ack`, `hold`,
+`resume`, `close`, `reopen`, `ssr ack --at`): read in the site's zone and not in the future (validate.instant,
+tense PAST), and never before the step it follows (a fix at 03:00 typed at 08:00 is judged by
+03:00; one typed as 01:30 for an incident opened at 02:00 is refused). No CLI imports."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sdcli import clock, validate
+from sdcli.dates import When
+from sdcli.errors import RuleViolation
+from sdcli.i18n import Message
+
+#: the stored times a step cannot come before, and how a refusal names each
+_STEPS = {"opened_at": "ticket.step_opened", "received_at": "ticket.step_received",
+          "resolved_at": "ticket.step_resolved", "closed_at": "ticket.step_closed"}  # fmt: skip
+#: what each action follows: the ticket's own times, and whether the SLA clock's pauses too
+FOLLOWS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "ack": (("received_at", "opened_at"), False),  # the number it gives exists once opened
+    "confirm": (("received_at", "opened_at"), False),  # an SSR's receipt (ssr ack)
+    "hold": (("opened_at", "received_at"), True),
+    "resume": (("opened_at", "received_at"), True),
+    "resolve": (("opened_at", "received_at"), True),
+    "close": (("opened_at", "received_at", "resolved_at"), True),
+    "reopen": (("opened_at", "received_at", "resolved_at", "closed_at"), True),
+}
+
+
+def read(value: str, zone_name: str | None, *, dayfirst: bool | None = None) -> datetime:
+    """A time given with --at for a ticket of the site zone `zone_name`: its wall clock unless
+    the text names an offset, not in the future; returned in the site's zone."""
+    tz: tzinfo | None = clock.get_tz(zone_name)
+    found = validate.instant("at", value, tz, dayfirst=dayfirst, tense=validate.PAST)
+    return found.astimezone(tz) if tz else found
+
+
+def earlier_steps(doc: dict[str, Any], action: str) -> list[tuple[Any, str]]:
+    """(how it is named, ISO instant) of each step of doc's life `action` follows."""
+    fields, pauses = FOLLOWS[action]
+    form = doc.get("kind") == "ssr"  # an SSR's report is its form
+    out: list[tuple[Any, str]] = [
+        (Message("ticket.step_form_received" if form and f == "received_at" else _STEPS[f]), doc[f])
+        for f in fields
+        if isinstance(doc.get(f), str)
+    ]
+    if pauses:
+        for p in doc.get("sla_pauses") or []:
+            if isinstance(p.get("from"), str) and p.get("reason") != "resolved":  # that one is the resolve
+                out.append((Message("ticket.step_hold"), p["from"]))
+            if isinstance(p.get("to"), str):
+                key = "ticket.step_reopen" if p.get("reason") == "resolved" else "ticket.step_resume"
+                out.append((Message(key), p["to"]))
+    return out
+
+
+def not_before(doc: dict[str, Any], action: str, at: datetime) -> None:
+    """Refuse `at` for `action` when it is before a step it follows, naming the latest such step
+    (the first listed of two at one instant: a report is opened when it was received;
+    compared as instants; RuleViolation, exit 1)."""
+    late = [(clock.from_iso(iso), name, iso) for name, iso in earlier_steps(doc, action)]
+    before = [s for s in late if at < s[0]]
+    if before:
+        _, name, iso = max(before, key=lambda s: s[0])
+        zone = doc.get("timezone")
+        raise RuleViolation(
+            "error.before_step", id=doc["id"], at=When(at, zone), step=name, when=When(iso, zone)
+        )

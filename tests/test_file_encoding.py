@@ -1,0 +1,42 @@
+"""A file that is not UTF-8 (a spreadsheet's plain CSV, saved in Windows-1252 / Latin-1) is
+refused saying what to do, in the session's language: it named a byte offset and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import err
+
+from sdcli.store import open_store
+
+ROW = ("customer;site;country;problem;service_type;has_contingency;callback_contacts;opened_at\n"
+       "Telefónica Perú;San Isidro;PE;link_down;mpls;no;Ana Díaz <ana@acme.pe> +51 1 4117000;01/12/2026 09:50\n")  # fmt: skip
+NOW = {"SDCLI_NOW": "2026-12-01T14:00:00-05:00"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", ("byte 0xF3 at offset", "save it as UTF-8", "'CSV UTF-8'", "iconv -f cp1252 -t utf-8")),
+        (
+            "es",
+            ("byte 0xF3 en la posición", "guárdelo como UTF-8", "'CSV UTF-8'", "iconv -f cp1252 -t utf-8"),
+        ),
+        ("pt", ("byte 0xF3 na posição", "salve-o como UTF-8", "'CSV UTF-8'", "iconv -f cp1252 -t utf-8")),
+    ],
+)
+def test_a_latin1_csv_is_refused_saying_how_to_save_it(sdcli, home, tmp_path, lang, said):
+    path = tmp_path / "desk.csv"
+    path.write_bytes(ROW.encode("cp1252"))
+    r = sdcli("--lang", lang, "import", str(path), env=NOW)
+    assert r.exit_code == 1, r.output
+    assert err(r).count("\n") == 1 and all(s in err(r) for s in said), err(r)
+    assert not (home / "store").exists() or list(open_store(home=home).all_tickets()) == []
+
+
+def test_the_same_file_saved_as_utf8_imports(sdcli, home, tmp_path):
+    path = tmp_path / "desk.csv"
+    path.write_text(ROW, encoding="utf-8-sig")  # Excel's 'CSV UTF-8' writes a BOM
+    r = sdcli("import", str(path), "--json", env=NOW)
+    assert r.exit_code == 0, err(r)
+    (doc,) = open_store(home=home).all_tickets()
+    assert doc["customer"] == "Telefónica Perú"
