@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sdcli import sla
+from sdcli import sla, suggesting
 from sdcli.errors import InvalidValue, MissingAnswers, UsageProblem
 from sdcli.i18n import Message
 from sdcli.store import Store
@@ -77,7 +77,7 @@ def apply(
     person looked at); returns the ticket as saved."""
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
-        suggestion = sla.suggest(doc, home=home)
+        suggestion = suggesting.suggest(doc, home=home)
         level = suggestion.severity if choice.level is None else choice.level
         if choice.accept and level != suggestion.severity:
             raise UsageProblem("error.classify_disagree", level=level, other=choice.flag,

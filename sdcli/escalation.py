@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, pauses, sla, states
+from sdcli import clock, pauses, sla, states, suggesting
 from sdcli.errors import InvalidValue, RefusedTransition, RuleViolation
 from sdcli.escalation_table import (
     CALL_CHANNELS,
@@ -38,7 +38,7 @@ def severity_of(doc: dict[str, Any], home: Path | None = None) -> tuple[int, boo
     """(severity, classified?) — an unclassified incident escalates on its suggestion."""
     if doc.get("severity"):
         return int(doc["severity"]), True
-    return sla.suggest(doc, home=home).severity, False
+    return suggesting.suggest(doc, home=home).severity, False
 
 
 def correct_level(table: EscalationTable, severity: int, age: timedelta) -> int:

@@ -117,11 +117,11 @@ def classification_text(c: dict[str, Any], doc: dict[str, Any], home: Path | Non
     """How a severity was chosen, in the session's language: the method, the suggestion and its
     reasons (told again from the ticket's answers when they still give that suggestion; else as
     stored), and the agent's own reason. The rules and the answers' words are the desk's (home)."""
-    from sdcli import sla
+    from sdcli import suggesting
 
     reasons: Any = "; ".join(map(str, c.get("reasons") or []))
     try:
-        now = sla.suggest(doc, home=home)
+        now = suggesting.suggest(doc, home=home)
         if now.severity == c.get("suggested"):
             reasons = "; ".join(render(m) for m in now.messages)
     except Exception:  # a desk's rules that cannot be read: the stored words

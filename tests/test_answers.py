@@ -85,9 +85,9 @@ def test_the_suggestion_treats_an_unknown_fact_as_unknown_and_says_so(sdcli):
     r = sdcli("--lang", "es", "show", doc["id"], env={"COLUMNS": "300"})
     assert "no se sabe si hay una contingencia" in r.stdout and "tiene contingencia = no sabe" in r.stdout
     works = sdcli.json(*FLAGS, "--contingency", "--contingency-works-unknown", "--json")
-    from sdcli import sla
+    from sdcli import suggesting
 
-    s = sla.suggest(works)
+    s = suggesting.suggest(works)
     assert s.severity == 1 and s.unknown == ["contingency_works"]
     assert "not known: contingency_works (the rules that need it were not applied)" in [
         str(m) for m in s.messages

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from conftest import err
 
-from sdcli import classifying, sla
+from sdcli import classifying, suggesting
 from sdcli.errors import InvalidValue, MissingAnswers, UsageProblem
 from sdcli.store.records import ChangedMeanwhile
 
@@ -33,7 +33,7 @@ def contingency_found(store, inc: str) -> None:
 def test_the_suggestion_and_the_reason_it_needs_are_decided_in_the_write(sdcli, store):
     inc = open_incident(sdcli)
     before = store.get(inc)
-    assert sla.suggest(before).severity == 1  # what a copy read before would have said
+    assert suggesting.suggest(before).severity == 1  # what a copy read before would have said
     contingency_found(store, inc)
     with pytest.raises(MissingAnswers) as e:  # level 1 is no longer the suggestion: it needs a reason now
         classifying.apply(store, inc, classifying.Choice("manual", 1), actor="tester")

@@ -15,7 +15,7 @@ from helpers import make_incident
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sdcli import sla, validate
+from sdcli import sla, suggesting, validate
 
 SP = ZoneInfo("America/Sao_Paulo")
 MX = ZoneInfo("America/Mexico_City")
@@ -36,7 +36,7 @@ MX = ZoneInfo("America/Mexico_City")
     ],
 )
 def test_each_suggestion_rule(answers, level):
-    s = sla.suggest(answers, "en")
+    s = suggesting.suggest(answers, "en")
     assert s.severity == level
     assert s.reasons and s.reasons[0]
 
@@ -44,7 +44,7 @@ def test_each_suggestion_rule(answers, level):
 def test_suggestion_reason_is_in_the_language():
     from sdcli.i18n import render
 
-    s = sla.suggest({"problem": "link_down", "has_contingency": False})
+    s = suggesting.suggest({"problem": "link_down", "has_contingency": False})
     assert (
         render(s.messages[0], "es")
         == "enlace caído y sin contingencia (problema = Enlace no disponible, tiene contingencia = no)"

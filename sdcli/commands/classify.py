@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from sdcli import classifying, sla
+from sdcli import classifying, sla, suggesting
 from sdcli.commands._notify import NOTIFY_OPTION, notify, queue_of
 from sdcli.dates import When
 from sdcli.errors import InvalidValue, MissingAnswers
@@ -62,7 +62,9 @@ def command(
                                 home=app.home)  # fmt: skip
     expect: int | None = None
     if choice is None and interactive(app, no_input=no_input):
-        choice = classifying.Choice(*_ask(doc, sla.suggest(doc, lang_code, app.home), lang_code, app.home))
+        choice = classifying.Choice(
+            *_ask(doc, suggesting.suggest(doc, lang_code, app.home), lang_code, app.home)
+        )
         expect = version(doc)  # the person decided on this version: a change since refuses the save
     elif choice is None:
         raise MissingAnswers(
