@@ -375,6 +375,9 @@ def test_a_long_line_on_stderr_is_folded_between_words_on_a_terminal(home, sdcli
     drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", child.before)
     assert child.exitstatus == 0, drawn
     lines = [x for x in drawn.splitlines() if x.strip()]
+    lines = lines[
+        next(n for n, x in enumerate(lines) if x.startswith("INC1:")) :
+    ]  # (PostgreSQL: "store: URL" first)
     assert all(len(x) <= 80 for x in lines), lines
     assert "07:22 Lima -05 [24x7,\n  24 h]" in drawn, drawn
     piped = sdcli("classify", doc["id"], "--severity", "2", "--reason", "alto", env={"SDCLI_LANG": "es"})
