@@ -99,6 +99,13 @@ def _report(plan, dry_run: bool, as_json: bool) -> None:
                 "import.unkeyed_one" if plan.unkeyed == 1 else "import.unkeyed", n=plan.unkeyed, key=plan.key
             )
         )
+    for note in plan.notes:  # rows of one key merged by their order columns: ties, rows without one
+        warn(note)
+    if plan.older:
+        columns = ", ".join(plan.orders.columns)
+        warn(
+            Message("import.older_one" if plan.older == 1 else "import.older", n=plan.older, columns=columns)
+        )
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:
         emit_json({**summary, "errors": [e.as_dict() for e in plan.errors]})
