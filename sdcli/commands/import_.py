@@ -27,7 +27,9 @@ def command(
     ),
     maps: list[str] = typer.Option([], "--map", help="field=column (repeatable)."),
     mapping: str | None = typer.Option(
-        None, "--mapping", help="A TOML/JSON file: [fields], [values.FIELD], defaults, dayfirst."
+        None,
+        "--mapping",
+        help="A TOML/JSON file: [fields], [values.FIELD], defaults, dayfirst, order (columns ordering a key's events).",
     ),
     preset: str | None = typer.Option(None, "--preset", help="A known export layout: servicenow."),
     dayfirst: bool | None = typer.Option(
