@@ -106,6 +106,17 @@ def test_a_stored_ticket_without_an_order_is_updated_by_the_file(sdcli, tmp_path
     assert tickets(sdcli)["INC0000045"]["status"] == "open"
 
 
+def test_order_columns_the_file_lacks_are_left_out(sdcli, tmp_path):
+    header, rows = snow_rows()
+    gone = header.index("sys_updated_at")
+    events = [[c for n, c in enumerate(r) if n != gone] for r in rows if r[0] == "INC0000045"]
+    path = write(tmp_path / "no-time.csv", [c for n, c in enumerate(header) if n != gone], events[::-1])
+    r = snow(sdcli, path)
+    assert r.exit_code == 0, r.output
+    doc = tickets(sdcli)["INC0000045"]
+    assert (doc["status"], doc["event_order"]) == ("closed", {"sys_mod_count": 4})
+
+
 def log(path, rows: list[dict]) -> str:
     with path.open("w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -4,7 +4,8 @@ whatever order the file has them in. No CLI imports.
 
 A column whose every cell is a whole number is compared as numbers; any other column as dates
 and times, read like the file's other dates (day order, the site's zone when the text names
-none). A row without a cell in one of the columns has no order: it is merged in file order. The
+none). A column the file does not have is left out of the order; a row without a cell in one of
+the others has no order: it is merged in file order. The
 order a ticket was last imported at is kept in its `event_order` field ({column: value}), so
 that an update from an older event does not overwrite a newer stored state."""
 
@@ -33,7 +34,7 @@ class Orders:
 
     def __init__(self, columns: Iterable[str], table: Rows, *, missing: tuple[str, ...], dayfirst: bool | None,
                  notes: list[Any] | None = None) -> None:  # fmt: skip
-        self.columns = tuple(columns)
+        self.columns = tuple(c for c in dict.fromkeys(columns) if c in table.columns)  # the file's own
         self.errors: dict[int, list[RowError]] = {}
         self._cells: list[list[Any]] = []
         for column in self.columns:

@@ -87,6 +87,8 @@ def plan_import(
     records.release = release
     plan = Plan(on_conflict=on_conflict, table=table)
     orders = _orders(mapping, table, records.ctx) if mapping.order else None
+    if orders is not None and not orders.columns:  # the file has none of them: file order
+        orders = None
     if orders is not None and orders.errors:
         records.release = False  # a row refused for its order cell is reported with its cells
     valid: list[tuple[int, dict[str, Any]]] = []
