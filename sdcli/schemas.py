@@ -361,7 +361,8 @@ def _mapping() -> Shape:
         {"kind": Text(limit=40), "key": Text(limit=100), "on_conflict": Text(choices=("skip", "update", "fail")),
          "dayfirst": Bool(), "not_required": ListOf(Text(limit=100)), "missing": ListOf(Text(empty=True, limit=100)),
          "defaults": map_of(_SCALAR), "fields": map_of(Text(limit=1000)),
-         "values": map_of(map_of(_SCALAR))},
+         "values": map_of(map_of(_SCALAR)),
+         "order": OneOf((Text(limit=1000), ListOf(Text(limit=1000))), what="a column or a list of columns")},
     )  # fmt: skip
 
 

@@ -69,6 +69,12 @@ def shapes() -> dict[str, Shape]:
         "escalation_attempts": ListOf(attempt),
         "classification": classification,
         "sla_clock": Text(choices=("24x7", "business")),
+        # an import's order columns (importing.order): {column: a whole number or an instant}
+        "event_order": map_of(
+            OneOf((Int(), IsoTime()), what="a whole number or an ISO 8601 date and time with offset"),
+            keys=Text(limit=1000),
+            min=1,
+        ),
         "email": Table(
             {
                 "from": Text(empty=True, limit=2000),

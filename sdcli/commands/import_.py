@@ -27,7 +27,9 @@ def command(
     ),
     maps: list[str] = typer.Option([], "--map", help="field=column (repeatable)."),
     mapping: str | None = typer.Option(
-        None, "--mapping", help="A TOML/JSON file: [fields], [values.FIELD], defaults, dayfirst."
+        None,
+        "--mapping",
+        help="A TOML/JSON file: [fields], [values.FIELD], defaults, dayfirst, order (columns ordering a key's events).",
     ),
     preset: str | None = typer.Option(None, "--preset", help="A known export layout: servicenow."),
     dayfirst: bool | None = typer.Option(
@@ -98,6 +100,13 @@ def _report(plan, dry_run: bool, as_json: bool) -> None:
             Message(
                 "import.unkeyed_one" if plan.unkeyed == 1 else "import.unkeyed", n=plan.unkeyed, key=plan.key
             )
+        )
+    for note in plan.notes:  # rows of one key merged by their order columns: ties, rows without one
+        warn(note)
+    if plan.older:
+        columns = ", ".join(plan.orders.columns)
+        warn(
+            Message("import.older_one" if plan.older == 1 else "import.older", n=plan.older, columns=columns)
         )
     summary = {**plan.summary(), "dry_run": dry_run}
     if as_json:

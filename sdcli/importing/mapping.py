@@ -22,6 +22,8 @@ class Mapping:
     key: str | None = None
     on_conflict: str | None = None
     kind: str | None = None
+    #: the columns rows of one key are merged in the order of (the first compared first), if any
+    order: tuple[str, ...] = ()
 
 
 def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], home: Path | None) -> Mapping:
@@ -45,6 +47,7 @@ def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], 
         defaults=dict(raw.get("defaults", {})), missing=tuple(raw.get("missing", [""])),
         not_required=frozenset(raw.get("not_required", [])), dayfirst=raw.get("dayfirst"),
         key=raw.get("key"), on_conflict=raw.get("on_conflict"), kind=raw.get("kind"),
+        order=_columns(raw.get("order", ())),
     )  # fmt: skip
     for item in maps:
         target, eq, column = item.partition("=")
@@ -52,3 +55,8 @@ def load_mapping(preset: str | None, mapping_file: str | None, maps: list[str], 
             raise UsageProblem("error.map_pair", text=repr(item))
         m.fields[target.strip()] = column.strip()
     return m
+
+
+def _columns(order: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """A mapping's `order`: one column or a list of them."""
+    return (order,) if isinstance(order, str) else tuple(order)

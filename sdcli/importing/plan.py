@@ -13,6 +13,8 @@ from sdcli.errors import InvalidValue, SdcliError
 from sdcli.i18n import Message
 from sdcli.importing.cells import RowError
 from sdcli.importing.mapping import Mapping
+from sdcli.importing.merging import drop_older, merge_ordered
+from sdcli.importing.order import Order, Orders
 from sdcli.importing.records import IMPORTERS
 from sdcli.model import KIND_PREFIX
 from sdcli.store import KeyConflict, Store, UpsertResult
@@ -44,6 +46,10 @@ class Plan:
     errors: list[RowError] = field(default_factory=list)
     rejected_rows: list[tuple[int, dict[str, Any], str]] = field(default_factory=list)
     result: UpsertResult | None = None  # what the store did (or would do, in a dry run)
+    orders: Orders | None = None  # the mapping's order columns read, if it names them
+    kept_orders: list[Order | None] = field(default_factory=list)  # the order of each doc (with orders)
+    older: int = 0  # rows not written: an older event than their stored ticket's (update, with orders)
+    notes: list[Message] = field(default_factory=list)  # warnings: ties of order, rows without one
 
     def summary(self) -> dict[str, int]:
         r = self.result or UpsertResult()
@@ -80,15 +86,38 @@ def plan_import(
     records = IMPORTERS[kind](home, mapping, country, tz)
     records.release = release
     plan = Plan(on_conflict=on_conflict, table=table)
+    orders = _orders(mapping, table, records.ctx) if mapping.order else None
+    if orders is not None and not orders.columns:  # the file has none of them: file order
+        orders = None
+    if orders is not None and orders.errors:
+        records.release = False  # a row refused for its order cell is reported with its cells
     valid: list[tuple[int, dict[str, Any]]] = []
     for i, (fields, errs) in enumerate(records.check(table, progress)):
         plan.read += 1
+        if orders is not None and i in orders.errors:
+            errs = [*errs, *orders.errors[i]]
         if errs:
             plan.reject(i, table, errs)
         else:
             assert fields is not None
             valid.append((i, fields))
     plan.key = key = key or mapping.key or _default_key(mapping, table, valid)
+    if orders is None:
+        _merge(plan, valid, table, key, on_conflict)
+    else:
+        merge_ordered(plan, valid, table, key, on_conflict, orders)
+    valid.clear()
+    mixed = records.ctx.notes.mixed()
+    if mixed:  # 12/13/2026 and 12/01/2026 in one column: which day order the file uses is not known
+        field_, only, either = mixed
+        raise ImportRejected("import.day_order_unknown", field=field_, only=only, either=either)
+    return plan
+
+
+def _merge(
+    plan: Plan, valid: list[tuple[int, dict[str, Any]]], table: Rows, key: str, on_conflict: str
+) -> None:
+    """The file's rows of one key in file order: the first kept (skip, fail) or the last (update)."""
     seen: dict[str, int] = {}  # key -> index in plan.docs
     for i, fields in valid:
         k = key_of(fields, key)
@@ -108,12 +137,10 @@ def plan_import(
             seen[k] = len(plan.docs)
         plan.docs.append(fields)
         plan.at.append(i)
-    valid.clear()
-    mixed = records.ctx.notes.mixed()
-    if mixed:  # 12/13/2026 and 12/01/2026 in one column: which day order the file uses is not known
-        field_, only, either = mixed
-        raise ImportRejected("import.day_order_unknown", field=field_, only=only, either=either)
-    return plan
+
+
+def _orders(mapping: Mapping, table: Rows, ctx: Any) -> Orders:
+    return Orders(mapping.order, table, missing=mapping.missing, dayfirst=ctx.dayfirst, notes=ctx.notes)
 
 
 def _default_key(mapping: Mapping, table: Rows, valid: list[tuple[int, dict[str, Any]]]) -> str:
@@ -143,6 +170,8 @@ def write_plan(
     # the documents are the store's to keep (no second copy), where the backend takes them so: a
     # backend from a plugin written before `owned` still imports
     owned = {"owned": True} if takes(store.upsert_many, "owned") else {}
+    if plan.orders is not None and plan.on_conflict == "update" and plan.key:
+        drop_older(store, plan, prefix)
     try:
         plan.result = store.upsert_many(prefix, plan.docs, key=plan.key, on_conflict=plan.on_conflict, actor=actor,
                                         event={"imported_from": source}, all_or_nothing=not partial,
