@@ -1,24 +1,20 @@
 """Rows of one key merged in the order of their events (a mapping's `order` columns, see
-importing.order), in the file and against the store. No CLI imports."""
+importing.order), in the file. Against the store it is the store's write that decides, under its
+lock: a row of an older event than the stored ticket's `event_order` leaves it (store/records.py,
+older_event). No CLI imports."""
 
 from __future__ import annotations
 
-from array import array
 from typing import TYPE_CHECKING, Any
 
 from sdcli.i18n import Joined, Message
 from sdcli.importing.cells import RowError
-from sdcli.importing.order import ORDER_FIELD, Order, Orders, later
-from sdcli.store import Store
+from sdcli.importing.order import ORDER_FIELD, Orders, later
 from sdcli.store.base import key_of
 from sdcli.tables import Rows
 
 if TYPE_CHECKING:
     from sdcli.importing.plan import Plan
-
-#: at most this many stored tickets are read one by one; more are found in one scan of the kind
-_ONE_BY_ONE = 50
-_REFS = ("external_id", "customer_reference")  # the keys the store finds by its index of references
 
 
 def merge_ordered(plan: Plan, valid: list[tuple[int, dict[str, Any]]], table: Rows, key: str, on_conflict: str,
@@ -70,68 +66,3 @@ def merge_ordered(plan: Plan, valid: list[tuple[int, dict[str, Any]]], table: Ro
         plan.docs.append(fields)
         plan.at.append(i)
         kept.append(order)
-
-
-def drop_older(store: Store, plan: Plan, prefix: str) -> None:
-    """Under on_conflict 'update': the rows whose stored ticket was imported from a later event
-    (its `event_order`) are not written (counted skipped, and in `older`). A stored ticket without
-    an order, or with one of other columns, is updated as without orders."""
-    orders, key = plan.orders, plan.key
-    assert orders is not None and key is not None
-    wanted: dict[str, int] = {}
-    for j, (doc, order) in enumerate(zip(plan.docs, plan.kept_orders, strict=True)):
-        k = key_of(doc, key)
-        if order is not None and k is not None:
-            wanted[k] = j
-    if not wanted:
-        return
-    stored = _stored_orders(store, prefix, key, wanted, orders)
-    older = {
-        j
-        for k, j in wanted.items()
-        if stored.get(k) is not None and later(plan.kept_orders[j], stored[k]) is False
-    }
-    if not older:
-        return
-    keep = [j for j in range(len(plan.docs)) if j not in older]
-    plan.docs = [plan.docs[j] for j in keep]
-    plan.at = array("l", (plan.at[j] for j in keep))
-    plan.kept_orders = [plan.kept_orders[j] for j in keep]
-    plan.skipped += len(older)
-    plan.older += len(older)
-
-
-def _stored_orders(
-    store: Store, prefix: str, key: str, wanted: dict[str, int], orders: Orders
-) -> dict[str, Order | None]:
-    """key -> the order of the stored ticket of `prefix` the store updates for it (its lowest
-    number), for the keys some ticket has: by the index of references when the key is one."""
-    out: dict[str, Order | None] = {}
-    ids: dict[str, str] = {}  # ticket id -> key
-    if key in _REFS:
-        for k in wanted:
-            found = [t for t, f in store.find_refs(k) if f == key and _of(t, prefix)]
-            for t in found:
-                ids.setdefault(t, k)
-        if not ids:
-            return out
-        if len(ids) <= _ONE_BY_ONE:
-            for t in sorted(ids, key=_number):
-                doc = store.get(t)
-                got = key_of(doc, key)
-                if got is not None and got in wanted and got not in out:
-                    out[got] = orders.of_ticket(doc)
-            return out
-    for doc in store.all_tickets(prefix):  # in id order: the first of a key is the one updated
-        got = key_of(doc, key)
-        if got is not None and got in wanted and got not in out:
-            out[got] = orders.of_ticket(doc)
-    return out
-
-
-def _of(ticket_id: str, prefix: str) -> bool:
-    return ticket_id.startswith(prefix) and ticket_id[len(prefix) :].isdigit()
-
-
-def _number(ticket_id: str) -> int:
-    return int("".join(c for c in ticket_id if c.isdigit()) or 0)

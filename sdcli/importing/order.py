@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 from sdcli import clock
 from sdcli.errors import InvalidValue
 from sdcli.importing.cells import RowError
+from sdcli.store import records
 from sdcli.tables import Rows
 
-ORDER_FIELD = "event_order"
+ORDER_FIELD = records.ORDER_FIELD  # one name, the store's: its upsert compares it (records.older_event)
 #: the zone a date-time is read in before its row's site is known: one naming none is a wall time
 _WALL = timezone(timedelta(0), "wall")
 
@@ -81,26 +82,6 @@ class Orders:
             c: clock.iso(v) if isinstance(v, datetime) else v
             for c, v in zip(self.columns, order, strict=True)
         }
-
-    def of_ticket(self, ticket: dict[str, Any]) -> Order | None:
-        """The order a stored ticket was imported at, if it has one of these columns' kinds."""
-        kept = ticket.get(ORDER_FIELD)
-        if not isinstance(kept, dict):
-            return None
-        out = []
-        for c in self.columns:
-            v = kept.get(c)
-            if isinstance(v, str):
-                try:
-                    v = datetime.fromisoformat(v)
-                except ValueError:
-                    return None
-                if v.tzinfo is None:
-                    return None
-            elif isinstance(v, bool) or not isinstance(v, int):
-                return None
-            out.append(v)
-        return tuple(out)
 
 
 def later(new: Order | None, kept: Order | None) -> bool | None:

@@ -13,7 +13,7 @@ from sdcli.errors import InvalidValue, SdcliError
 from sdcli.i18n import Message
 from sdcli.importing.cells import RowError
 from sdcli.importing.mapping import Mapping
-from sdcli.importing.merging import drop_older, merge_ordered
+from sdcli.importing.merging import merge_ordered
 from sdcli.importing.order import Order, Orders
 from sdcli.importing.records import IMPORTERS
 from sdcli.model import KIND_PREFIX
@@ -54,7 +54,7 @@ class Plan:
     def summary(self) -> dict[str, int]:
         r = self.result or UpsertResult()
         return {"read": self.read, "created": len(r.created), "updated": len(r.updated),
-                "skipped": self.skipped + len(r.skipped) + len(r.unchanged), "merged": self.merged,
+                "skipped": self.skipped + len(r.skipped) + len(r.unchanged) + len(r.older), "merged": self.merged,
                 "rejected": len(self.rejected_rows)}  # fmt: skip
 
     def reject(self, i: int, table: Rows, errs: list[RowError]) -> None:
@@ -170,9 +170,7 @@ def write_plan(
     # the documents are the store's to keep (no second copy), where the backend takes them so: a
     # backend from a plugin written before `owned` still imports
     owned = {"owned": True} if takes(store.upsert_many, "owned") else {}
-    if plan.orders is not None and plan.on_conflict == "update" and plan.key:
-        drop_older(store, plan, prefix)
-    try:
+    try:  # under 'update', a row of an older event than its stored ticket's is left: the store decides
         plan.result = store.upsert_many(prefix, plan.docs, key=plan.key, on_conflict=plan.on_conflict, actor=actor,
                                         event={"imported_from": source}, all_or_nothing=not partial,
                                         dry_run=dry_run, **owned)  # fmt: skip
@@ -180,6 +178,7 @@ def write_plan(
         plan.result = UpsertResult()
         _conflicts(plan, e.values)
         return plan.result
+    plan.older = len(plan.result.older)
     _conflicts(plan, plan.result.conflicts)
     return plan.result
 

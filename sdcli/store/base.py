@@ -40,6 +40,7 @@ from sdcli.store.records import (  # noqa: F401 (re-exported: the store's shared
     merge_counters,
     merged,
     new_doc,
+    older_event,
     plan_upsert,
     stamp,
     tickets_to_copy,

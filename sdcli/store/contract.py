@@ -175,6 +175,25 @@ class StoreContract(OutboxContract, ConcurrencyContract):
         assert (again.created, again.updated) == (["INC2"], ["INC1"])
         assert [d["site"] for d in store.all_tickets()] == ["Lima HQ"]
 
+    def test_upsert_leaves_a_ticket_of_a_later_event(self, make_store: MakeStore) -> None:
+        """Under 'update' a document of an older event (`event_order`) than the stored ticket's
+        leaves it, decided in the write against the ticket as it is then; a later one, or one
+        without an order, updates it."""
+        store = make_store()
+        at = {"sys_updated_at": "2026-03-05T12:00:00-03:00", "sys_mod_count": 4}
+        store.create("INC", incident(external_id="S1", status="resolved", event_order=at), actor="imp")
+        older = {"sys_updated_at": "2026-03-05T11:00:00-03:00", "sys_mod_count": 9}
+        r = store.upsert_many("INC", [incident(external_id="S1", status="open", event_order=older)], key="external_id",
+                              on_conflict="update", actor="imp", event={})  # fmt: skip
+        assert (r.older, r.updated, store.get("INC1")["status"]) == (["INC1"], [], "resolved")
+        newer = {"sys_updated_at": "2026-03-05T14:00:00-02:00", "sys_mod_count": 5}  # 13:00 -03: later
+        r = store.upsert_many("INC", [incident(external_id="S1", status="closed", event_order=newer)], key="external_id",
+                              on_conflict="update", actor="imp", event={})  # fmt: skip
+        assert (r.older, r.updated, store.get("INC1")["status"]) == ([], ["INC1"], "closed")
+        r = store.upsert_many("INC", [incident(external_id="S1", status="open")], key="external_id",
+                              on_conflict="update", actor="imp", event={})  # fmt: skip
+        assert (r.older, store.get("INC1")["status"]) == ([], "open")  # no order: as without orders
+
     def test_upsert_of_owned_documents_stores_the_same_tickets(self, make_store: MakeStore) -> None:
         make_store().create("INC", incident(external_id="E1"), actor="ana")
         rows = [incident(external_id=k, **x) for k, x in (("E1", {}), ("E2", {"history": [{"action": "x"}]}),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sdcli.errors import BadTicketId, SdcliError
@@ -75,6 +76,9 @@ class UpsertResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    #: under 'update': tickets left as they are because their stored `event_order` is a later
+    #: event than the document's (an older event log imported after a newer one)
+    older: list[str] = field(default_factory=list)
     #: per document given, in order: the ticket it created, updated, left or was skipped for
     #: (None: refused under 'fail')
     by_doc: list[str | None] = field(default_factory=list)
@@ -290,8 +294,13 @@ def _update(fields: dict[str, Any], n: int, tid: str, *, new_from: int, current:
             created: dict[int, dict[str, Any]], changed: dict[int, dict[str, Any]], result: UpsertResult,
             event: Event, actor: str, at: str) -> None:  # fmt: skip
     """A row whose key ticket n has, under 'update': n changed (its history says so) or unchanged;
-    a ticket this same write created (n >= new_from) keeps its one 'opened' entry."""
+    a ticket this same write created (n >= new_from) keeps its one 'opened' entry. A document of an
+    older event than the stored ticket's (`event_order`, older_event) leaves it: decided here, under
+    the write's lock, against the ticket as it is now."""
     before = current[n]
+    if n < new_from and older_event(fields.get(ORDER_FIELD), before.get(ORDER_FIELD)):
+        result.older.append(tid)
+        return
     change = merged(before, fields)
     if change is None:
         result.unchanged.append(tid)
@@ -306,6 +315,39 @@ def _update(fields: dict[str, Any], n: int, tid: str, *, new_from: int, current:
         after["history"] = before["history"]
         created[n] = after
     current[n] = after
+
+
+#: a ticket's order among the events of its source (an import's `order` columns): {column: value}
+ORDER_FIELD = "event_order"
+
+
+def older_event(new: Any, kept: Any) -> bool:
+    """Whether `new` (an event_order) names an earlier event than `kept`: both of the same columns,
+    compared in turn (whole numbers as numbers, ISO 8601 times with an offset as instants). False
+    when either has none or they cannot be compared: the document updates the ticket, as without
+    orders."""
+    if not isinstance(new, dict) or not isinstance(kept, dict) or list(new) != list(kept) or not new:
+        return False
+    a, b = [], []
+    for column in new:
+        x, y = _order_value(new[column]), _order_value(kept[column])
+        if x is None or y is None or type(x) is not type(y):
+            return False
+        a.append(x)
+        b.append(y)
+    return a < b
+
+
+def _order_value(v: Any) -> Any:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        try:
+            at = datetime.fromisoformat(v)
+        except ValueError:
+            return None
+        return at if at.tzinfo is not None else None
+    return None
 
 
 def tickets_to_copy(dump: Dump, existing: dict[str, dict[str, Any]], *, occupied: int, merge: bool,

@@ -35,6 +35,7 @@ from sdcli.store.base import (
     merge_counters,
     merged,
     new_doc,
+    older_event,
     stamp,
     tickets_to_copy,
 )
@@ -302,6 +303,11 @@ class SqliteStore(Store):
                 elif on_conflict == "fail":
                     result.conflicts.append(k)  # type: ignore[arg-type]
                 else:
+                    if parse_id(current["id"])[1] < first and older_event(
+                        fields.get("event_order"), current.get("event_order")
+                    ):  # an older event than the stored ticket's: left, decided in this write
+                        result.older.append(current["id"])
+                        continue
                     change = merged(current, fields)
                     if change is None:
                         result.unchanged.append(current["id"])
