@@ -190,6 +190,10 @@ class StoreContract(OutboxContract, ConcurrencyContract):
         r = store.upsert_many("INC", [incident(external_id="S1", status="closed", event_order=newer)], key="external_id",
                               on_conflict="update", actor="imp", event={})  # fmt: skip
         assert (r.older, r.updated, store.get("INC1")["status"]) == ([], ["INC1"], "closed")
+        listed = {"sys_updated_on": "2016-02-29T01:23:00-03:00", "sys_mod_count": 0}  # a list export's names
+        r = store.upsert_many("INC", [incident(external_id="S1", status="new", event_order=listed)], key="external_id",
+                              on_conflict="update", actor="imp", event={})  # fmt: skip
+        assert (r.older, store.get("INC1")["status"]) == (["INC1"], "closed")  # by the column both have
         r = store.upsert_many("INC", [incident(external_id="S1", status="open")], key="external_id",
                               on_conflict="update", actor="imp", event={})  # fmt: skip
         assert (r.older, store.get("INC1")["status"]) == ([], "open")  # no order: as without orders

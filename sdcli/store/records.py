@@ -322,14 +322,18 @@ ORDER_FIELD = "event_order"
 
 
 def older_event(new: Any, kept: Any) -> bool:
-    """Whether `new` (an event_order) names an earlier event than `kept`: both of the same columns,
-    compared in turn (whole numbers as numbers, ISO 8601 times with an offset as instants). False
-    when either has none or they cannot be compared: the document updates the ticket, as without
-    orders."""
-    if not isinstance(new, dict) or not isinstance(kept, dict) or list(new) != list(kept) or not new:
+    """Whether `new` (an event_order) names an earlier event than `kept`: the columns both have,
+    in `new`'s order, compared in turn (whole numbers as numbers, ISO 8601 times with an offset as
+    instants) — a list export names the update time `sys_updated_on` where an event log says
+    `sys_updated_at`, and both have `sys_mod_count`. False when either has none, they share no
+    column or cannot be compared: the document updates the ticket, as without orders."""
+    if not isinstance(new, dict) or not isinstance(kept, dict):
+        return False
+    common = [c for c in new if c in kept]
+    if not common:
         return False
     a, b = [], []
-    for column in new:
+    for column in common:
         x, y = _order_value(new[column]), _order_value(kept[column])
         if x is None or y is None or type(x) is not type(y):
             return False
