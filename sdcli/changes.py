@@ -15,8 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, sites, validate
-from sdcli.dates import When
+from sdcli import clock, happened, sites, validate
 from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Message
@@ -265,9 +264,7 @@ def accept(
         doc["accepted_by"] = {k: contact[k] for k in ("name", "email", "phone") if contact.get(k)}
         doc["accepted_as"] = how
         when = at or clock.now()
-        if when < clock.from_iso(doc["opened_at"]):
-            raise InvalidValue("at", clock.iso(when), "invalid.before_other", other="opened_at",
-                               when=When(doc["opened_at"], doc.get("timezone")))  # fmt: skip
+        happened.not_before(doc, "accept", when)  # as every --at: naming the step, in the session's words
         doc["accepted_at"] = clock.iso(when)
         event.update(accepted_by=contact.get("name") or contact.get("email"), accepted_as=how)
 

@@ -20,6 +20,7 @@ _STEPS = {"opened_at": "ticket.step_opened", "received_at": "ticket.step_receive
 FOLLOWS: dict[str, tuple[tuple[str, ...], bool]] = {
     "ack": (("received_at", "opened_at"), False),  # the number it gives exists once opened
     "confirm": (("received_at", "opened_at"), False),  # an SSR's receipt (ssr ack)
+    "accept": (("received_at", "opened_at"), False),  # a change's acceptance (change accept --at)
     "hold": (("opened_at", "received_at"), True),
     "resume": (("opened_at", "received_at"), True),
     "resolve": (("opened_at", "received_at"), True),

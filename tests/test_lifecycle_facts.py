@@ -123,7 +123,10 @@ def test_change_accept_at_says_when_the_customer_accepted(sdcli, home):
     for at, why in (("11/12/2026 01:00", "is in the future"), ("30/11/2026 09:00", "is before")):
         r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", at, env=late)
         assert r.exit_code != 0 and why in err(r), err(r)
+        assert "same row" not in err(r)  # the import's words were used: it names the step as every --at
         assert open_store(home=home).get("CHG1")["status"] == "awaiting-acceptance"
+    r = sdcli("--lang", "es", "change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "30/11/2026 09:00", env=late)
+    assert "la misma fila" not in err(r) and "30 nov 2026 09:00" in err(r), err(r)
     r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "10/12/2026 21:00", env=late)
     assert r.exit_code == 0, r.output
     assert open_store(home=home).get("CHG1")["accepted_at"] == "2026-12-10T21:00:00-05:00"
