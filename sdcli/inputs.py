@@ -36,8 +36,14 @@ def read_source(source: str, what: str = "file") -> bytes:
 
 
 def decode(data: bytes, source: str, what: str = "file") -> str:
-    """UTF-8 text (with or without a BOM); anything else is refused, naming the byte and its
-    offset and how to save the file as UTF-8 (a spreadsheet's plain CSV is Windows-1252)."""
+    """UTF-8 text (with or without a BOM), or UTF-16 with its BOM (Excel's "Unicode Text": the
+    mark says which, no guess); anything else is refused, naming the byte and its offset and how
+    to save the file as UTF-8 (a spreadsheet's plain CSV is Windows-1252)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as e:
+            raise InvalidValue(what, source, "invalid.not_utf16_file", offset=e.start) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

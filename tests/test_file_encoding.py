@@ -40,3 +40,21 @@ def test_the_same_file_saved_as_utf8_imports(sdcli, home, tmp_path):
     assert r.exit_code == 0, err(r)
     (doc,) = open_store(home=home).all_tickets()
     assert doc["customer"] == "Telefónica Perú"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_file_with_its_mark_imports_as_the_same_rows(sdcli, home, tmp_path, encoding):
+    """Excel's "Unicode Text" is UTF-16 with its byte-order mark: it was refused as "probably
+    Windows-1252", and the iconv -f cp1252 the message advised made a file of NUL bytes. The mark
+    says the encoding (no guess): it is read, each fact as the UTF-8 file gives it."""
+    path = tmp_path / "desk.csv"
+    text = ROW
+    path.write_bytes(("\ufeff" + text).encode(encoding) if encoding.endswith("be") else text.encode(encoding))
+    r = sdcli("import", str(path), "--json", env=NOW)
+    assert r.exit_code == 0, err(r)
+    (doc,) = open_store(home=home).all_tickets()
+    assert (doc["customer"], doc["callback_contacts"][0]["name"]) == ("Telefónica Perú", "Ana Díaz")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\xff\xfe" + text.encode("utf-16-le")[:-1])  # cut in the middle of a character
+    r = sdcli("--lang", "es", "import", str(broken), env=NOW)
+    assert r.exit_code == 1 and "UTF-16" in err(r) and "CSV UTF-8" in err(r), err(r)

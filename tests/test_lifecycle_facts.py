@@ -125,7 +125,18 @@ def test_change_accept_at_says_when_the_customer_accepted(sdcli, home):
         assert r.exit_code != 0 and why in err(r), err(r)
         assert "same row" not in err(r)  # the import's words were used: it names the step as every --at
         assert open_store(home=home).get("CHG1")["status"] == "awaiting-acceptance"
-    r = sdcli("--lang", "es", "change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "30/11/2026 09:00", env=late)
+    r = sdcli(
+        "--lang",
+        "es",
+        "change",
+        "accept",
+        "CHG1",
+        "--by",
+        "Rosa Quispe",
+        "--at",
+        "30/11/2026 09:00",
+        env=late,
+    )
     assert "la misma fila" not in err(r) and "30 nov 2026 09:00" in err(r), err(r)
     r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "10/12/2026 21:00", env=late)
     assert r.exit_code == 0, r.output
