@@ -99,8 +99,25 @@ def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -
     if isinstance(value, dict):
         if {"name", "email", "phone"} & value.keys():
             return contact_text(value)
+        if key in ("price", "cost") and value.keys() == {"amount", "currency"}:
+            return money_text(value)
         return ", ".join(f"{word('field', k)}={value_text(v, zone=zone, key=k)}" for k, v in value.items())
+    if isinstance(value, float):  # 129.0 hours as 129, 4.5 as the session writes it (4,5 in es and pt)
+        from sdcli.amounts import Written
+
+        return Written(f"{value:.6f}".rstrip("0").rstrip(".")).render()
     return str(value)
+
+
+def money_text(value: dict[str, Any]) -> str:
+    """An amount and its currency as the session writes them (45,50 BRL in Spanish and Portuguese,
+    the currency's decimals); one an older version stored that is no number, as it is."""
+    amount, code = value.get("amount"), value.get("currency")
+    if not isinstance(amount, int | float) or isinstance(amount, bool) or not isinstance(code, str):
+        return f"{amount} {code}"
+    from sdcli import money
+
+    return f"{money.shown(amount, code).render()} {code}"
 
 
 def routing_text(r: dict[str, Any]) -> str:

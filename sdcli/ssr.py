@@ -358,9 +358,8 @@ def confirmation(doc: dict[str, Any], lang: str, home: Path | None = None) -> st
 
     cat = category(home, doc["category"])
     texts = catalogue(home)["confirmation"]
-    price = (
-        f"{money.shown(doc['price']['amount'], doc['price']['currency'], home)} {doc['price']['currency']}"
-    )
+    amount = money.shown(doc["price"]["amount"], doc["price"]["currency"], home).render(lang)
+    price = f"{amount} {doc['price']['currency']}"  # as the customer's language writes it: 45,50 BRL
     zone = doc.get("timezone")
     start = When(doc["window_start"], zone, agent=clock.get_tz(zone)).render(
         lang

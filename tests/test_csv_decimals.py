@@ -110,3 +110,31 @@ def test_an_export_between_semicolons_writes_its_numbers_with_a_decimal_comma_an
     assert r.exit_code == 0, r.output + err(r)
     [after] = open_store(other, home=home).all_tickets()
     assert after["sla_target_hours"] == 6.5
+
+
+def test_a_price_told_to_the_customer_and_shown_is_written_as_their_language_writes_it(sdcli, home, tmp_path):
+    """The Portuguese confirmation said "O custo (45.50 BRL)" and `ssr show` "valor=45.5, moeda=BRL":
+    an amount is written with the language's decimal mark and its currency's decimals."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(
+        '[[ssr_price]]\ncustomer = "ACME"\ncategory = "dns_change"\namount = 45.5\ncurrency = "BRL"\n'
+    )
+    (home / "config.toml").write_text('mail_from = "BT Service Desk <desk@example.com>"\n')
+    (home / "config.toml").chmod(0o600)
+    dns = ["--requester", "Ana <ana@acme.com.br> +55 11 98765-4321", "--customer", "ACME", "--site", "SP-02",
+           "--country", "BR", "--tz", "America/Sao_Paulo", "--category", "dns_change", "--field", "record=www",
+           "--field", "value=1.2.3.4", "--description", "dns"]  # fmt: skip
+    r = file(sdcli, form=dns, received="2026-11-01 09:00", start="2026-11-10 09:00", end="2026-11-10 10:00")
+    assert r.exit_code == 0, r.output
+    sid = json.loads(r.stdout)["id"]
+    eml = tmp_path / "ack.eml"
+    r = sdcli("ssr", "ack", sid, "--reply", "-o", str(eml), env={"SDCLI_NOW": "2026-11-01T10:00:00-03:00"})
+    assert r.exit_code == 0, r.output
+    from email import message_from_bytes, policy
+
+    body = message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert "45,50 BRL" in body and "45.50" not in body, body
+    shown = sdcli("--lang", "pt", "ssr", "show", sid).stdout
+    assert "45,50 BRL" in shown and "valor=45" not in shown, shown
+    assert "horas de antecedência  129 " in shown  # a number of hours as Portuguese writes it (was 129.0)
+    assert "45.50 BRL" in sdcli("--lang", "en", "ssr", "show", sid).stdout

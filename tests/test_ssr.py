@@ -114,7 +114,7 @@ def test_filing_confirms_the_id_and_price(sdcli):
     )
     assert r.exit_code == 0, r.output
     first, text = r.stdout.splitlines()[:2]
-    assert first == "SSR1" and "SSR1" in text and "80.00 USD" in text and text.startswith("Confirmamos")
+    assert first == "SSR1" and "SSR1" in text and "80,00 USD" in text and text.startswith("Confirmamos")
     doc = sdcli.json("ssr", "show", "SSR1", "--json")
     assert doc["status"] == "received" and doc["details"] == {"prefix": "10.9.0.0/16", "next_hop": "10.0.0.1"}
     assert "SSR1" in sdcli("ssr", "list").stdout and doc["category"] in sdcli("ssr", "list").stdout
