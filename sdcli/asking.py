@@ -106,6 +106,22 @@ def folded(label: str) -> str:
     return "\n".join(lines)
 
 
+def fitted(title: str) -> str:
+    """A choice on one line of the terminal (a choice is never wrapped: the edge cut "(solo
+    respaldo: n"): an e-mail address in it left out first (the table above shows it), then its
+    end cut between words, with "…" to say so."""
+    room = columns() - 4  # " » " before it
+    if len(title) <= room:
+        return title
+    import re
+
+    title = re.sub(r" <[^<>\s]+@[^<>\s]+>", "", title)
+    if len(title) <= room:
+        return title
+    cut = title[: room - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut[room // 2 :] else cut) + "…"
+
+
 def _wrap_refusals(app: Any) -> None:
     """Let the line under a question that says why an answer is refused wrap to the terminal's
     width: prompt_toolkit gives it one line, and a refusal that says what to do ("Rio Net has no
@@ -157,7 +173,7 @@ def select(label: str, choices: list[tuple[str, Any]], default: Any = None, back
     from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 
     label = folded(label)
-    options = [questionary.Choice(title, value) for title, value in choices]
+    options = [questionary.Choice(fitted(title), value) for title, value in choices]
     start = next((c for c in options if c.value == default), None) if default is not None else None
     hint = t("prompt.arrows") + (
         " " + t("prompt.back_hint") if back and fits(label, t("prompt.arrows")) else ""

@@ -382,3 +382,29 @@ def test_a_long_line_on_stderr_is_folded_between_words_on_a_terminal(home, sdcli
     assert "07:22 Lima -05 [24x7,\n  24 h]" in drawn, drawn
     piped = sdcli("classify", doc["id"], "--severity", "2", "--reason", "alto", env={"SDCLI_LANG": "es"})
     assert re.search(r"recuperación para .*\[24x7, 8 h\]$", piped.stderr.splitlines()[-1]), piped.stderr
+
+
+def test_a_choice_longer_than_the_line_fits_it_without_the_address(home, sdcli):
+    """At 80 columns the e-mail choice of the escalation ran past the edge and was cut there
+    ("Correo a Service Desk Latam <servicedesk.latam@example.com> (solo respaldo: n"): the address
+    (in the table above) is left out, so the choice is whole on its line."""
+    import re
+
+    doc = sdcli.json("open", "--no-input", "--customer", "Minera Andina SAC", "--site", "Arequipa", "--country", "PE",
+                     "--problem", "slow", "--callback", "Jorge Quispe <jq@minera.pe> 987 654 321",
+                     "--service-type", "internet", "--no-contingency", "--source-ip", "10.1.1.1",
+                     "--destination-ip", "8.8.8.8", "--json")  # fmt: skip
+    assert sdcli("classify", doc["id"], "--severity", "3", "--reason", "lento").exit_code == 0
+    env = subprocess_env(
+        home, TERM="xterm", COLUMNS="80", LINES="60", SDCLI_LANG="es", PROMPT_TOOLKIT_NO_CPR="1"
+    )
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "escalate", doc["id"]], env=env, encoding="utf-8",
+                          timeout=20, dimensions=(60, 80))  # fmt: skip
+    child.expect_exact("Correo a Service Desk Latam")  # the e-mail choice, then its end drawn
+    child.expect_exact("24x7)")
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", "Correo a Service Desk Latam" + child.before + "24x7)")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    line = next(x for x in drawn.splitlines() if "Correo a Service Desk Latam" in x)
+    assert line.strip() == "Correo a Service Desk Latam (solo respaldo: no se vigila 24x7)", line
