@@ -44,7 +44,9 @@ def _checked(raw: bytes, path: Path | str, name: str) -> tuple[Any, dict[str, di
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ConfigError(f"{path}: is not UTF-8 text (invalid byte at offset {e.start})") from None
+        from sdcli.inputs import not_utf8
+
+        raise ConfigError("error.config_file", file=str(path), reason=not_utf8(e)) from None
     if str(path).endswith(".json"):
         from sdcli.inputs import parse_json
 

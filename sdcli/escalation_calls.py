@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sdcli import clock, validate
+from sdcli import clock, happened, validate
 from sdcli.errors import InvalidValue, RuleViolation
 from sdcli.escalation import check_channel, check_escalable, consecutive_failures, position
 from sdcli.escalation_table import OUTCOMES, Contact, EscalationTable
@@ -35,7 +35,8 @@ class Advice:
 
 @dataclass(frozen=True)
 class Call:
-    """One attempt as the agent gives it: whom, how, with what result."""
+    """One attempt as the agent gives it: whom, how, with what result, and when it was made when
+    that was before it is recorded (`escalate --at`; else the write's `now`)."""
 
     contact: str
     channel: str = "phone"
@@ -43,6 +44,7 @@ class Call:
     note: str | None = None
     force: bool = False
     reason: str | None = None
+    at: datetime | None = None
 
 
 def record_call(
@@ -58,13 +60,19 @@ def record_call(
     queue: Any = None,
 ) -> tuple[dict[str, Any], list[Advice]]:
     """One attempt saved in one write (refused when the ticket changed since `expect`, the version
-    a person looked at); returns the ticket as saved and the advice for the agent."""
+    a person looked at); returns the ticket as saved and the advice for the agent. A call made
+    earlier (call.at) is decided at that time (the level correct then, the failures before it) and
+    refused, in the write, before a step it follows (happened.not_before: the opening, a pause's
+    ends, the previous call)."""
     note = check_text("note", call.note, required=False) or None
     advice: list[Advice] = []
+    made = call.at or now
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
+        if call.at is not None:
+            happened.not_before(doc, "escalate", call.at)
         event, told = record_attempt(doc, table, contact_name=call.contact, channel=call.channel, outcome=call.outcome,
-                                     note=note, force=call.force, reason=call.reason, actor=actor, now=now, home=home)  # fmt: skip
+                                     note=note, force=call.force, reason=call.reason, actor=actor, now=made, home=home)  # fmt: skip
         advice[:] = told  # a retried write tells what its last run decided
         return event
 
@@ -86,7 +94,8 @@ def record_attempt(
     now: datetime,
     home: Path | None = None,
 ) -> tuple[dict[str, Any], list[Advice]]:
-    """Apply one contact attempt to doc (in place). Returns (history event, advice for the agent)."""
+    """Apply one contact attempt made at `now` to doc (in place): the level correct then, the
+    failures before it. Returns (history event, advice for the agent)."""
     check_escalable(doc, home)
     ch = check_channel(channel)
     at = position(doc, table, now, home)

@@ -1,5 +1,5 @@
 """When a step of a ticket's life happened, told after the fact (`resolve`, `ack`, `hold`,
-`resume`, `close`, `reopen`, `ssr ack --at`): read in the site's zone and not in the future (validate.instant,
+`resume`, `close`, `reopen`, `ssr ack --at`, an escalation call's `escalate --at`): read in the site's zone and not in the future (validate.instant,
 tense PAST), and never before the step it follows (a fix at 03:00 typed at 08:00 is judged by
 03:00; one typed as 01:30 for an incident opened at 02:00 is refused). No CLI imports."""
 
@@ -26,6 +26,9 @@ FOLLOWS: dict[str, tuple[tuple[str, ...], bool]] = {
     "resolve": (("opened_at", "received_at"), True),
     "close": (("opened_at", "received_at", "resolved_at"), True),
     "reopen": (("opened_at", "received_at", "resolved_at", "closed_at"), True),
+    # a call: after the opening (registered before escalated), the pauses (the escalation clock
+    # stood still in them) and the previous call (the consecutive failures count in that order)
+    "escalate": (("opened_at", "received_at"), True),
 }
 
 
@@ -53,6 +56,9 @@ def earlier_steps(doc: dict[str, Any], action: str) -> list[tuple[Any, str]]:
             if isinstance(p.get("to"), str):
                 key = "ticket.step_reopen" if p.get("reason") == "resolved" else "ticket.step_resume"
                 out.append((Message(key), p["to"]))
+    if action == "escalate":
+        out += [(Message("ticket.step_attempt"), a["at"]) for a in doc.get("escalation_attempts") or []
+                if isinstance(a.get("at"), str)]  # fmt: skip
     return out
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.errors import InvalidValue
+from sdcli.i18n import Message
 from sdcli.shapes import valid_unicode
 
 #: JSON deeper than this is refused (a ticket's deepest field, a history change of a contact
@@ -47,8 +48,16 @@ def decode(data: bytes, source: str, what: str = "file") -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        byte = f"{data[e.start]:02X}" if e.start < len(data) else "??"
-        raise InvalidValue(what, source, "invalid.not_utf8_file", byte=byte, offset=e.start) from None
+        raise InvalidValue(what, source, not_utf8(e)) from None
+
+
+def not_utf8(e: UnicodeDecodeError) -> Message:
+    """Why text is not UTF-8 and what to do: the byte and its offset, save it as UTF-8 or convert
+    it with iconv. The one reason of every reader: a CSV or JSON file, a desk file in the home
+    (config.py), text piped to stdin (ui.GuardedInput)."""
+    data = e.object
+    byte = f"{data[e.start]:02X}" if e.start < len(data) else "??"
+    return Message("invalid.not_utf8_file", byte=byte, offset=e.start)
 
 
 def parse_json(text: str | bytes) -> Any:

@@ -328,8 +328,9 @@ class GuardedInput:
             return getattr(self._stream, method)(*args)
         except UnicodeDecodeError as e:
             from sdcli.errors import InvalidValue
+            from sdcli.inputs import not_utf8
 
-            raise InvalidValue("stdin", "-", "invalid.not_utf8", offset=e.start) from None
+            raise InvalidValue("stdin", "-", not_utf8(e)) from None
 
     def read(self, *args: Any) -> str:
         return self._guard("read", *args)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import err
 
+from sdcli.i18n import t_in
 from sdcli.store import open_store
 
 ROW = ("customer;site;country;problem;service_type;has_contingency;callback_contacts;opened_at\n"
@@ -58,3 +59,51 @@ def test_a_utf16_file_with_its_mark_imports_as_the_same_rows(sdcli, home, tmp_pa
     broken.write_bytes(b"\xff\xfe" + text.encode("utf-16-le")[:-1])  # cut in the middle of a character
     r = sdcli("--lang", "es", "import", str(broken), env=NOW)
     assert r.exit_code == 1 and "UTF-16" in err(r) and "CSV UTF-8" in err(r), err(r)
+
+
+# ---------------------------------------------------------------- desk files and text piped to stdin
+
+#: what each language's one line says to do (the message `import` gives a CSV, reused)
+SAID = {"en": ("byte 0xED at offset", "save it as UTF-8", "iconv -f cp1252 -t utf-8"),
+        "es": ("byte 0xED en la posición", "guárdelo como UTF-8", "iconv -f cp1252 -t utf-8"),
+        "pt": ("byte 0xED na posição", "salve-o como UTF-8", "iconv -f cp1252 -t utf-8")}  # fmt: skip
+OPEN = ["open", "--no-input", "--customer", "ACME", "--site", "Lima", "--country", "PE", "--problem", "link_down",
+        "--callback", "Ana <ana@acme.pe> 01 4117000", "--service-type", "mpls", "--no-contingency", "--json"]  # fmt: skip
+#: a desk file in Windows-1252 (Notepad's "ANSI"): `Ramírez`'s `í` is byte 0xED
+DESK = {
+    "escalation": (["escalate", "INC1", "--json"], "# contacto: Jorge Ramírez\nmax_failed_attempts = 3\n"),
+    "severity": (["classify", "INC1", "--accept-suggestion"], "# revisado por Jorge Ramírez\n"),
+    "contracts": (["classify", "INC1", "--accept-suggestion"], "# firmado por Jorge Ramírez\n"),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt"])
+@pytest.mark.parametrize("name", sorted(DESK))
+def test_a_desk_file_saved_as_windows_1252_is_refused_saying_how_to_save_it(sdcli, home, lang, name):
+    assert sdcli(*OPEN, env=NOW).exit_code == 0
+    args, text = DESK[name]
+    path = home / f"{name}.toml"
+    home.mkdir(parents=True, exist_ok=True)  # on PostgreSQL the store is not in it
+    path.write_bytes(text.encode("cp1252"))
+    r = sdcli("--lang", lang, *args, env=NOW)
+    assert r.exit_code == 1 and err(r).count("\n") == 1, err(r)
+    assert err(r).startswith(t_in(lang, "error.prefix", text=f"{path}: ")), err(r)  # the file named
+    assert all(s in err(r) for s in SAID[lang]), err(r)
+    if lang != "en":
+        assert "save it" not in err(r) and "is not" not in err(r), err(r)
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "pt"])
+def test_a_note_piped_in_windows_1252_is_refused_saying_how_to_convert_it(sdcli, home, lang):
+    import subprocess
+
+    from conftest import PY, subprocess_env
+
+    assert sdcli(*OPEN, env=NOW).exit_code == 0
+    p = subprocess.run([PY, "-m", "sdcli", "--lang", lang, "note", "INC1", "-"], input="Jorge Ramírez llamó".encode("cp1252"),
+                       capture_output=True, env=subprocess_env(home), timeout=120)  # fmt: skip
+    said = err(p.stderr.decode("utf-8"))
+    assert p.returncode == 1 and said.count("\n") == 1, said
+    assert all(s in said for s in SAID[lang]), said
+    doc = sdcli.json("show", "INC1", "--json")
+    assert [h["action"] for h in doc["history"]] == ["opened"]

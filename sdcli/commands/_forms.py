@@ -1,5 +1,7 @@
 """The shared body of an interactive form beside the incident questionnaire (SSR, change): the
-draft it keeps, --resume, the walk and the review by the one walker (sdcli.prompts.Walker)."""
+draft it keeps, --resume, the walk and the review by the one walker (sdcli.prompts.Walker). The
+draft --resume continues is found here for every form (incident `open` too), on a terminal or
+not; questionary is imported only to walk or to choose."""
 
 from __future__ import annotations
 
@@ -9,26 +11,41 @@ from typing import Any
 import typer
 
 from sdcli import drafts, intake
-from sdcli.errors import UnknownDraft
-from sdcli.prompts import Walker
-from sdcli.prompts import pick_draft as choose
-from sdcli.ui import say, warn
+from sdcli.errors import DraftDamaged, UnknownDraft
+from sdcli.ui import interactive, say, warn
 
 
-def pick_draft(app: Any, form: str, draft_id: str | None, lang: str) -> Any:
-    """The draft of `form` to continue: --draft, else the only one, else the agent's choice."""
-    if draft_id:
-        return drafts.load(app.home, draft_id, form=form)
+def resumable(app: Any, form: str, draft_id: str | None, lang: str, *, no_input: bool = False) -> Any:
+    """The draft of `form` --resume continues: --draft's, the only one, or the one the agent picks
+    on a terminal; none, several in a script, or only damaged ones are refused, naming why.
+    Damaged drafts beside a readable one are left as they are, and said."""
     damaged: list[Any] = []
     existing = drafts.all_drafts(app.home, damaged, form=form)
-    for line in damaged:
-        warn(line)
-    if not existing:
+    if draft_id:
+        draft = drafts.load(app.home, draft_id, form=form)
+    elif len(existing) == 1:
+        draft = existing[0]
+    elif not existing and damaged:
+        if len(damaged) == 1:
+            raise DraftDamaged(damaged[0])
+        raise DraftDamaged("error.drafts_damaged", n=len(damaged), first=damaged[0])
+    elif not existing:
         raise UnknownDraft("error.no_draft", where=str(app.home / "drafts"))
-    if len(existing) == 1:
-        return existing[0]
+    elif interactive(app, no_input=no_input):
+        from sdcli.prompts import pick_draft  # deferred: questionary, only on a terminal
 
-    return drafts.load(app.home, choose([(d.id, d.title) for d in existing], lang, app.home))
+        draft = drafts.load(app.home, pick_draft([(d.id, d.title) for d in existing], lang, app.home))
+    else:
+        raise UnknownDraft("error.several_drafts", ids=", ".join(d.id for d in existing))
+    for line in damaged:  # left as they are; said, since the agent may miss one
+        warn(line)
+    return draft
+
+
+def answered(draft: Any) -> dict[str, Any]:
+    """A resumed draft's answers as a script's run takes them (the flags given go over them):
+    those it has, checked as they were given."""
+    return {k: v for k, v in draft.answers.items() if v is not None}
 
 
 def walk_form(
@@ -38,11 +55,13 @@ def walk_form(
 ) -> tuple[dict[str, Any], Any]:  # fmt: skip
     """The form's answers after the walk and the review (flags given are pre-filled, checked
     first), and its draft (removed by the caller once the ticket is filed): `draft` when the
-    caller picked it, else with `resume` the one pick_draft finds. A resumed draft's answers are
+    caller picked it, else with `resume` the one `resumable` finds. A resumed draft's answers are
     shown first. Ctrl-C or Ctrl-D keeps the draft and exits 130. Every form (incident `open`,
     `ssr`, `change`) goes through here."""
+    from sdcli.prompts import Walker  # deferred: questionary, only on a terminal
+
     if draft is None and resume:
-        draft = pick_draft(app, form, draft_id, lang)
+        draft = resumable(app, form, draft_id, lang)
     resume = resume or draft is not None
     if draft is not None:
         raw = {**draft.answers, **raw}

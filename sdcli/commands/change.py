@@ -71,8 +71,12 @@ def submit(
     from sdcli import changes, drafts  # deferred: not needed by change list/show
 
     a = app_of(ctx)
-    if resume and draft_id:  # a draft of another form is refused, on a terminal or not
-        drafts.load(a.home, draft_id, form="change")
+    draft = None
+    if resume:  # on a terminal or not: a draft of another form, none or several in a script, refused
+        from sdcli.commands._forms import resumable  # deferred: only with --resume
+
+        draft = resumable(a, "change", draft_id, current(), no_input=no_input)
+        dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
@@ -83,11 +87,12 @@ def submit(
     if callbacks:
         raw["callback_contacts"] = callbacks
     directory = a.store().customers() if a.store().exists() else []
-    draft = None
     if interactive(a, no_input=no_input) and (resume or any(not raw.get(k) for k in changes.REQUIRED)):
-        raw, draft = _ask(
-            a, {**raw, **({"timezone": tz} if tz else {})}, directory, dayfirst, resume, draft_id
-        )
+        raw, draft = _ask(a, {**raw, **({"timezone": tz} if tz else {})}, directory, dayfirst, draft)
+    elif draft is not None:  # a script resuming it: the draft's answers, the flags over them
+        from sdcli.commands._forms import answered
+
+        raw = {**answered(draft), **raw}
     notes: list[Any] = []
     request = changes.check_request(raw, a.home, tz or raw.get("timezone"), dayfirst=dayfirst, notes=notes,
                                     directory=directory)  # fmt: skip
@@ -124,8 +129,7 @@ def _ask(
     raw: dict[str, Any],
     directory: list[Any],
     dayfirst: bool | None,
-    resume: bool,
-    draft_id: str | None,
+    draft: Any,
 ) -> tuple[dict[str, Any], Any]:
     """The change form (change.toml's [[question]]) walked on the terminal: each answer checked
     on its line; without a project manager, the directory's routing is checked on that line."""
@@ -147,8 +151,8 @@ def _ask(
         "tz": raw.get("timezone"),
         "dayfirst": dayfirst,
     }
-    answers, draft = walk_form(a, "change", load_form("change", a.home), given, ictx, current(), resume=resume,
-                               draft_id=draft_id, options=options, checks={"project_manager": routed})  # fmt: skip
+    answers, draft = walk_form(a, "change", load_form("change", a.home), given, ictx, current(), resume=draft is not None,
+                               draft_id=None, options=options, checks={"project_manager": routed}, draft=draft)  # fmt: skip
     return {**{k: v for k, v in raw.items() if k not in answers}, **answers}, draft
 
 

@@ -8,11 +8,11 @@ import typer
 
 from sdcli import escalation, escalation_table
 from sdcli.commands._notify import NOTIFY_OPTION, notify, queue_of
-from sdcli.errors import UnknownTicket
+from sdcli.errors import UnknownTicket, UsageProblem
 from sdcli.escalation_table import OUTCOMES
 from sdcli.i18n import Localized, Message, t, word
 from sdcli.store.base import version
-from sdcli.ui import JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
+from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, warn
 
 
 def command(
@@ -31,13 +31,20 @@ def command(
     note: str | None = typer.Option(None, "--note", help="What was said or tried."),
     force: bool = typer.Option(False, "--force", help="Call above the correct level (needs --reason)."),
     reason: str | None = typer.Option(None, "--reason", help="Why a level is skipped (recorded)."),
+    at: str | None = typer.Option(
+        None, "--at", help="When the call was made (default now; site time): the level is judged by it."
+    ),
+    dayfirst: bool | None = DAYFIRST_OPTION,
     no_input: bool = NO_INPUT_OPTION,
     notify_now: bool = NOTIFY_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the escalation table for an incident, with the level due now; record each attempt.
 
-    Example: sdcli escalate INC12 --call "Carla Mendes" --outcome no-answer
+    --at gives the time a call was made, when that was before now: the level correct then and the
+    failed calls before it decide, as if it had been recorded at once.
+
+    Example: sdcli escalate INC12 --call "Carla Mendes" --outcome no-answer --at "01/12/2026 03:10"
     """
 
     app = app_of(ctx)
@@ -50,6 +57,9 @@ def command(
     escalation.check_escalable(doc, app.home)
     now = store.now()  # the store's clock: agents' machines disagree
     name = call or email
+    if at is not None and name is None:
+        raise UsageProblem("error.at_needs_call")
+    made = _made_at(doc, at, dayfirst)
     chan = channel or ("email" if email and not call else "phone")
     if name is None and channel and channel.strip().lower() in escalation_table.FORBIDDEN:
         escalation.check_channel(channel)  # refused even when no call is recorded
@@ -60,7 +70,7 @@ def command(
         from sdcli.escalation_calls import Call  # deferred: the write machinery, not on escalate --json
 
         doc = _record(
-            app, doc, table, now, Call(name, chan, outcome, note, force, reason), notify_now=notify_now
+            app, doc, table, now, Call(name, chan, outcome, note, force, reason, made), notify_now=notify_now
         )
         if not as_json:
             return
@@ -71,6 +81,19 @@ def command(
         from sdcli.views.escalation import show  # deferred: Rich, not on escalate --json
 
         show(doc, table, st, now)
+
+
+def _made_at(doc: dict[str, Any], at: str | None, dayfirst: bool | None) -> Any:
+    """--at: when the call was made, in the site's zone unless it names an offset; refused in the
+    future or before a step it follows (the opening, a pause's ends, the previous call: told at
+    once, checked again in the write); None without it."""
+    if at is None:
+        return None
+    from sdcli import happened  # deferred: only with --at
+
+    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst)
+    happened.not_before(doc, "escalate", when)
+    return when
 
 
 def _record(app: Any, doc: dict[str, Any], table: Any, now: Any, call: Any, *, expect: int | None = None,

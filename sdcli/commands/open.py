@@ -8,7 +8,7 @@ import typer
 
 from sdcli import clock, drafts, intake, validate
 from sdcli.commands._flags import FlagsCommand, parse_flags
-from sdcli.errors import DraftDamaged, InvalidValue, UnknownDraft
+from sdcli.errors import InvalidValue
 from sdcli.i18n import t
 from sdcli.intake import load_questionnaire
 from sdcli.ui import (
@@ -22,7 +22,6 @@ from sdcli.ui import (
     interactive,
     say,
     session_lang,
-    warn,
 )
 
 #: the questionnaire's flags are read by _flags (a flag's value is the token after it, whatever it is)
@@ -112,7 +111,9 @@ def command(
     draft = None
     received_given = received_raw is not None  # to this run: on a resumed draft, read against now
     if resume:
-        draft = _resumable(app, draft_id, lang_code, no_input=no_input)
+        from sdcli.commands._forms import resumable  # deferred: only with --resume
+
+        draft = resumable(app, "incident", draft_id, lang_code, no_input=no_input)
         chan, received_raw, ictx, lang_code, raw = _resumed(
             app, draft, raw, channel=channel, chan=chan, received_raw=received_raw, country=country,
             tz=tz, dayfirst=dayfirst, lang=lang, directory=directory,
@@ -142,33 +143,6 @@ def _began(draft: Any) -> Any:
     hours later; None (now) without a draft."""
     began = draft.options.get("received_at") if draft is not None else None
     return clock.from_iso(began) if began else None
-
-
-def _resumable(app: Any, draft_id: str | None, lang_code: str, *, no_input: bool) -> Any:
-    """The draft --resume continues: --draft's, the only one, or the one the agent picks on a
-    terminal; none, several in a script, or only damaged ones are refused, naming why. Damaged
-    drafts beside a readable one are left as they are, and said."""
-    damaged: list[Any] = []
-    existing = drafts.all_drafts(app.home, damaged, form="incident")
-    if draft_id:
-        draft = drafts.load(app.home, draft_id, form="incident")
-    elif len(existing) == 1:
-        draft = existing[0]
-    elif not existing and damaged:
-        if len(damaged) == 1:
-            raise DraftDamaged(damaged[0])
-        raise DraftDamaged("error.drafts_damaged", n=len(damaged), first=damaged[0])
-    elif not existing:
-        raise UnknownDraft("error.no_draft", where=str(app.home / "drafts"))
-    elif interactive(app, no_input=no_input):
-        from sdcli.prompts import pick_draft  # deferred: questionary, only on a terminal
-
-        draft = drafts.load(app.home, pick_draft([(d.id, d.title) for d in existing], lang_code, app.home))
-    else:
-        raise UnknownDraft("error.several_drafts", ids=", ".join(d.id for d in existing))
-    for line in damaged:  # left as they are; said, since the agent may miss one
-        warn(line)
-    return draft
 
 
 def _resumed(

@@ -93,8 +93,12 @@ def submit(
 
     a = app_of(ctx)
     code = session_lang(a, lang)
-    if resume and draft_id:  # a draft of another form is refused, on a terminal or not
-        drafts.load(a.home, draft_id, form="ssr")
+    draft = None
+    if resume:  # on a terminal or not: a draft of another form, none or several in a script, refused
+        from sdcli.commands._forms import resumable  # deferred: only with --resume
+
+        draft = resumable(a, "ssr", draft_id, code, no_input=no_input)
+        dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
@@ -106,19 +110,25 @@ def submit(
         raise InvalidValue("details", raw["details"], "invalid.details")
     raw["details"] = {**(raw.get("details") or {}), **_details(fields)}
     directory = a.store().customers() if a.store().exists() else []
-    draft = None
     if interactive(a, no_input=no_input):
-        raw, draft = _ask(a, raw, code, directory, dayfirst, received_at, resume, draft_id)
+        raw, draft = _ask(a, raw, code, directory, dayfirst, received_at, draft)
+    elif draft is not None:  # a script resuming it: the draft's answers, the flags over them
+        raw = _resumed(draft, raw)
     notes: list[Any] = []
     warnings: list[Any] = []  # told on stderr, --json or not
     request = ssr.check_request(raw, a.home, tz_name=raw.get("timezone"), dayfirst=dayfirst, notes=notes,
                                 directory=directory, warnings=warnings)  # fmt: skip
-    received_raw = received_at or raw.get("received_at")
+    began = clock.from_iso(draft.started_at) if resume and draft is not None and received_at is None else None
+    received_raw = (
+        received_at
+        or raw.get("received_at")
+        or (draft.options.get("received_text") if began and draft is not None else None)
+    )
     site_tz = clock.get_tz(request.get("timezone"))
-    received = (
-        validate.received("received-at", received_raw, site_tz, dayfirst=dayfirst, notes=notes)
+    received = (  # a resumed form was received when it began (the call), its words read against then
+        validate.received("received-at", received_raw, site_tz, dayfirst=dayfirst, notes=notes, now=began)
         if received_raw
-        else clock.now()
+        else began or clock.now()
     )
     doc = ssr.file_request(a.store(), request, received, actor=a.agent, home=a.home, warnings=warnings)
     for warning in warnings:
@@ -141,16 +151,35 @@ def submit(
         info(note)
 
 
+def _resumed(draft: Any, raw: dict[str, Any]) -> dict[str, Any]:
+    """A draft's answers as the flags give them, the flags given now over them (a field too)."""
+    from sdcli.commands._forms import answered  # deferred: only with --resume
+
+    out = _as_given(answered(draft))
+    return {**out, **raw, "details": {**out["details"], **(raw.get("details") or {})}}
+
+
+def _as_given(answers: dict[str, Any]) -> dict[str, Any]:
+    """The form's answers (a category's fields as details.KEY) as the flags give them."""
+    out: dict[str, Any] = {"details": {}}
+    for k, v in answers.items():
+        if k.startswith("details."):
+            out["details"][k.partition(".")[2]] = v
+        elif k != "category_fields":
+            out[k] = v
+    return out
+
+
 def _ask(
     a: Any, raw: dict[str, Any], lang: str, directory: list[Any], dayfirst: bool | None, received_at: str | None,
-    resume: bool, draft_id: str | None,
+    draft: Any,
 ) -> tuple[dict[str, Any], Any]:  # fmt: skip
     """The SSR form (ssr.toml's [[question]]) walked on the terminal: each answer checked on its
     line, the lead time as soon as the start is given; the answers as the flags give them."""
     from sdcli import clock, intake, ssr, validate  # deferred: not needed by ssr list/show
-    from sdcli.commands._forms import pick_draft, walk_form  # deferred: questionary, only on a terminal
+    from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
 
-    draft, began = pick_draft(a, "ssr", draft_id, lang) if resume else None, None
+    began = None
     if draft is not None and received_at is None:  # received when the form began (the call), as given then
         received_at, began = draft.options.get("received_text"), clock.from_iso(draft.started_at)
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
@@ -170,16 +199,10 @@ def _ask(
 
     options = {"lang": lang, "country": raw.get("country"), "tz": raw.get("timezone"), "dayfirst": dayfirst,
                "received_text": received_at}  # fmt: skip
-    answers, draft = walk_form(a, "ssr", load_form("ssr", a.home), given, ictx, lang, resume=resume, draft=draft,
-                               draft_id=draft_id, options=options, checks={"window_start": lead_time})  # fmt: skip
+    answers, draft = walk_form(a, "ssr", load_form("ssr", a.home), given, ictx, lang, resume=draft is not None,
+                               draft=draft, draft_id=None, options=options, checks={"window_start": lead_time})  # fmt: skip
     first = {"received_at": clock.iso(received(ictx.tz(answers)))} if began else {}  # a resumed draft's
-    out: dict[str, Any] = {"details": {}, **first}
-    for k, v in answers.items():
-        if k.startswith("details."):
-            out["details"][k.partition(".")[2]] = v
-        elif k != "category_fields":
-            out[k] = v
-    return out, draft
+    return {**first, **_as_given(answers)}, draft
 
 
 @app.command("check")
