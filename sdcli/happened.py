@@ -32,11 +32,14 @@ FOLLOWS: dict[str, tuple[tuple[str, ...], bool]] = {
 }
 
 
-def read(value: str, zone_name: str | None, *, dayfirst: bool | None = None) -> datetime:
+def read(
+    value: str, zone_name: str | None, *, dayfirst: bool | None = None, notes: list[Any] | None = None
+) -> datetime:
     """A time given with --at for a ticket of the site zone `zone_name`: its wall clock unless
-    the text names an offset, not in the future; returned in the site's zone."""
+    the text names an offset, not in the future; returned in the site's zone. `notes`: how a
+    date whose day order was a guess was read (02/12: 2 December), to say back."""
     tz: tzinfo | None = clock.get_tz(zone_name)
-    found = validate.instant("at", value, tz, dayfirst=dayfirst, tense=validate.PAST)
+    found = validate.instant("at", value, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
     return found.astimezone(tz) if tz else found
 
 

@@ -224,3 +224,19 @@ def test_ssr_ack_refusals_are_in_the_sessions_language(sdcli, home):
     assert r.exit_code == 1 and f"a recepção de {sid} já foi confirmada em 1 dez 2026 09:10 Lima -05" in err(
         r
     )
+
+
+def test_a_time_whose_day_order_decided_it_is_said_back(sdcli, home):
+    """`hold --at "01/12/2026 03:10"` said only "INC1 is now on_hold.": a date that reads two ways
+    was never said back as `--received-at`'s is, so a month-first setting stored 12 January
+    without a word. The reading is told (the field, the text, the date in words)."""
+    inc = opened(sdcli, "02:00")
+    r = sdcli("hold", inc, "--reason", "awaiting-vendor", "--at", "01/12/2026 03:10", env=at("08:00"))
+    assert r.exit_code == 0, r.output
+    assert "01/12/2026 03:10 read as 1 Dec 2026 03:10 Lima -05" in err(r), err(r)
+    r = sdcli("--lang", "es", "resume", inc, "--at", "01/12/2026 04:10", env=at("08:00"))
+    assert r.exit_code == 0 and "01/12/2026 04:10 leído como 1 dic 2026 04:10 Lima -05" in err(r), err(r)
+    r = sdcli(
+        "resolve", inc, "--note", "ok", "--at", "2026-12-01 05:00", env=at("08:00")
+    )  # ISO: nothing to say
+    assert r.exit_code == 0 and "read as" not in err(r), err(r)

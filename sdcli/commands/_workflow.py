@@ -12,7 +12,7 @@ from sdcli.commands._notify import notify, queue_of
 from sdcli.errors import MissingFlag, RefusedTransition
 from sdcli.i18n import t
 from sdcli.model import PREFIXES, parse_id
-from sdcli.ui import app_of, emit_json, interactive, say
+from sdcli.ui import app_of, emit_json, info, interactive, say
 
 
 def text_or_ask(
@@ -108,8 +108,11 @@ def happened_at(
     from sdcli import happened
 
     doc = app_of(ctx).store().get(ticket_id)
-    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst)
+    notes: list[Any] = []
+    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst, notes=notes)
     happened.not_before(doc, action, when)  # a ticket of another kind is refused by the action
+    for note in notes:  # 02/12/2026 read as 2 December: said back, as every date of a guessed order
+        info(note)
     return when
 
 
