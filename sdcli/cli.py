@@ -13,7 +13,7 @@ from typer.core import TyperCommand, TyperGroup
 from sdcli import __version__, help_display
 from sdcli.commands import COMMANDS
 from sdcli.errors import SdcliError
-from sdcli.ui import Run, env_no_input, one_line
+from sdcli.ui import Run, env_no_input, flush_after, one_line
 
 
 def _crash_report(exc: BaseException, home: Path | None) -> str:
@@ -120,8 +120,11 @@ class SdcliGroup(TyperGroup):
         from sdcli import i18n
 
         i18n.use(i18n.resolve_quietly())  # until the root command knows the session's language
+        ok = False
         try:
-            return self._run(ctx)
+            result = self._run(ctx)
+            ok = True
+            return result
         except SdcliError as e:
             _flush_warnings(ctx)
             typer.echo(error_line(e), err=True)
@@ -129,7 +132,8 @@ class SdcliGroup(TyperGroup):
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
             typer.echo("\n" + i18n.t("error.interrupted"), err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort) as e:
+            ok = isinstance(e, typer.Exit) and e.exit_code == 0
             raise
         except typer.TyperException as e:
             from sdcli.usage import show
@@ -149,6 +153,7 @@ class SdcliGroup(TyperGroup):
             typer.echo(i18n.t("error.prefix", text=bug), err=True)
             raise typer.Exit(1) from None
         finally:
+            flush_after(ok)  # how a flag's date was read: said after a success only
             _flush_warnings(ctx)
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:

@@ -195,6 +195,22 @@ def info(message: Any) -> None:
     typer.echo(on_terminal(clean(render(message))), err=True)
 
 
+#: what is said once the command has succeeded (how a flag's date was read): a refusal stays one line
+_AFTER: list[Any] = []
+
+
+def after_success(message: Any) -> None:
+    """Say `message` on stderr once the command succeeds (cli.py); never before its one-line error."""
+    _AFTER.append(message)
+
+
+def flush_after(ok: bool) -> None:
+    """The messages kept for a success: said when the command succeeded, dropped otherwise."""
+    kept, _AFTER[:] = list(_AFTER), []
+    for message in kept if ok else ():
+        info(message)
+
+
 def warn(message: Any) -> None:
     from sdcli.i18n import render, t
 

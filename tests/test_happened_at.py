@@ -231,6 +231,8 @@ def test_a_time_whose_day_order_decided_it_is_said_back(sdcli, home):
     was never said back as `--received-at`'s is, so a month-first setting stored 12 January
     without a word. The reading is told (the field, the text, the date in words)."""
     inc = opened(sdcli, "02:00")
+    r = sdcli("hold", inc, "--reason", "awaiting-vendor", "--at", "01/12/2026 01:10", env=at("08:00"))
+    assert r.exit_code == 1 and err(r).count("\n") == 1, err(r)  # refused: its one line, no reading before
     r = sdcli("hold", inc, "--reason", "awaiting-vendor", "--at", "01/12/2026 03:10", env=at("08:00"))
     assert r.exit_code == 0, r.output
     assert "01/12/2026 03:10 read as 1 Dec 2026 03:10 Lima -05" in err(r), err(r)

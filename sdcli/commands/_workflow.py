@@ -12,7 +12,7 @@ from sdcli.commands._notify import notify, queue_of
 from sdcli.errors import MissingFlag, RefusedTransition
 from sdcli.i18n import t
 from sdcli.model import PREFIXES, parse_id
-from sdcli.ui import app_of, emit_json, info, interactive, say
+from sdcli.ui import after_success, app_of, emit_json, interactive, say
 
 
 def text_or_ask(
@@ -111,14 +111,24 @@ def happened_at(
     notes: list[Any] = []
     when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst, notes=notes)
     happened.not_before(doc, action, when)  # a ticket of another kind is refused by the action
-    for note in notes:  # 02/12/2026 read as 2 December: said back, as every date of a guessed order
-        info(note)
+    told(notes)
     return when
+
+
+def told(notes: list[Any]) -> None:
+    """How a flag's date that reads two ways was read (02/12/2026: 2 December), said back on
+    stderr once the command succeeded, as every date of a guessed day order is (a refusal stays
+    its one line)."""
+    for note in notes:
+        after_success(note)
 
 
 def site_time(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> str:
     """A time for a ticket's site, read in the site's zone, not in the past (ISO, as stored)."""
     doc = app_of(ctx).store().get(ticket_id)
-    return validate.when(
-        "at", at, clock.get_tz(doc.get("timezone")), dayfirst=dayfirst, tense=validate.FUTURE
+    notes: list[Any] = []
+    got = validate.when(
+        "at", at, clock.get_tz(doc.get("timezone")), dayfirst=dayfirst, tense=validate.FUTURE, notes=notes
     )
+    told(notes)
+    return got

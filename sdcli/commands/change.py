@@ -8,7 +8,7 @@ import typer
 
 from sdcli import clock
 from sdcli.commands._listing import list_kind, show_doc
-from sdcli.commands._workflow import move, site_time
+from sdcli.commands._workflow import move, site_time, told
 from sdcli.dates import When
 from sdcli.i18n import Message, t
 from sdcli.i18n import lang as current
@@ -239,7 +239,13 @@ def execute(
         app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "CHG" else {}
     )  # else refused as such
     tz = clock.get_tz(doc.get("timezone"))
-    when = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST) if at else clock.now()
+    notes: list[Any] = []
+    when = (
+        validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
+        if at
+        else clock.now()
+    )
+    told(notes)
     if doc.get("status") == "scheduled":  # else the workflow's refusal
         not_before_window(doc, when)
     _move(
@@ -259,7 +265,10 @@ def _past(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) ->
 
     doc = app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "CHG" else {}
     tz = clock.get_tz(doc.get("timezone"))
-    return validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST)
+    notes: list[Any] = []
+    got = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
+    told(notes)
+    return got
 
 
 @app.command("cost")

@@ -90,9 +90,12 @@ def _made_at(doc: dict[str, Any], at: str | None, dayfirst: bool | None) -> Any:
     if at is None:
         return None
     from sdcli import happened  # deferred: only with --at
+    from sdcli.commands._workflow import told
 
-    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst)
+    notes: list[Any] = []
+    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst, notes=notes)
     happened.not_before(doc, "escalate", when)
+    told(notes)
     return when
 
 

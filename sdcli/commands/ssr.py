@@ -8,7 +8,7 @@ import typer
 
 from sdcli import calendars, clock
 from sdcli.commands._listing import list_kind, show_doc
-from sdcli.commands._workflow import move, site_time
+from sdcli.commands._workflow import move, site_time, told
 from sdcli.dates import When
 from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation, UsageProblem
 from sdcli.i18n import Message
@@ -233,13 +233,21 @@ def check(
     if not name:
         raise MissingAnswers(["--tz"])
     zone = clock.get_tz(name)
+    notes: list[Any] = []
     received = (
-        validate.instant("received-at", received_at, zone, dayfirst=dayfirst, tense=validate.PAST)
+        validate.instant(
+            "received-at", received_at, zone, dayfirst=dayfirst, tense=validate.PAST, notes=notes
+        )
         if received_at
         else clock.now()
     )
-    when = validate.instant("start", start, zone, dayfirst=dayfirst, tense=validate.FUTURE)
-    until = validate.instant("end", end, zone, dayfirst=dayfirst, tense=validate.FUTURE) if end else None
+    when = validate.instant("start", start, zone, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes)
+    until = (
+        validate.instant("end", end, zone, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes)
+        if end
+        else None
+    )
+    told(notes)
     if until is not None:
         validate.window(clock.iso(when), clock.iso(until), "end")
     v = ssr.check_lead_time(received, when, code, zone, a.home, end=until)
@@ -320,7 +328,13 @@ def done(
     when = None
     if doc.get("kind") == "ssr":
         tz = clock.get_tz(doc.get("timezone"))
-        given = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST) if at else None
+        notes: list[Any] = []
+        given = (
+            validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
+            if at
+            else None
+        )
+        told(notes)
         when = calendars.local(ssr_work.done_at(doc, given, clock.now(), app_of(ctx).home), tz)
     _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(when or clock.now()))
 
