@@ -98,7 +98,7 @@ def record_attempt(
     failures before it. Returns (history event, advice for the agent)."""
     check_escalable(doc, home)
     ch = check_channel(channel)
-    at = position(doc, table, now, home)
+    at = position(as_of(doc, now), table, now, home)  # a call made earlier: the severity it had then
     contact = table.contact(contact_name, at.active)  # a person at two levels: the entry being called
     advice: list[Advice] = []
     if contact.level > at.active:
@@ -125,6 +125,8 @@ def record_attempt(
                              "channel": ch, "outcome": outcome}  # fmt: skip
     if note:
         event["note"] = note
+    if abs((clock.now() - now).total_seconds()) > 60:  # made earlier (--at): the history says when
+        event["made_at"] = clock.iso(now)
     if outcome == "reached":
         esc["owner"] = {"name": contact.name, "level": contact.level, "since": clock.iso(now)}
         advice.append(Advice(INFO, Message("escalate.owner", name=contact.name, level=contact.level)))
@@ -134,6 +136,26 @@ def record_attempt(
         advice.append(_below(table, contact, at.active))
     doc["escalation"] = esc
     return event, advice
+
+
+def as_of(doc: dict[str, Any], at: datetime) -> dict[str, Any]:
+    """The incident as its severity was at `at` (a call recorded later, escalate --at): each
+    classification after `at` undone by its history's change (severity: [before, after]); the
+    document itself when none came after."""
+    severity, undone = doc.get("severity"), False
+    for entry in reversed(doc.get("history") or []):
+        change = (entry.get("changes") or {}).get("severity")
+        if not (isinstance(change, list) and len(change) == 2 and isinstance(entry.get("at"), str)):
+            continue
+        if clock.from_iso(entry["at"]) <= at:
+            break
+        severity, undone = change[0], True
+    if not undone:
+        return doc
+    past = {k: v for k, v in doc.items() if k != "severity"}
+    if severity:
+        past["severity"] = severity
+    return past
 
 
 def _below(table: EscalationTable, contact: Contact, active: int) -> Advice:

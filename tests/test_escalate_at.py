@@ -113,3 +113,24 @@ def test_at_needs_a_call_to_record(sdcli, home):
     r = sdcli("escalate", inc, "--at", "01/12/2026 02:40", "--json", env=at("03:00"))
     assert r.exit_code == 2 and "--call" in err(r), err(r)
     assert "escalation_attempts" not in stored(home, inc)
+
+
+def test_a_call_made_earlier_is_judged_by_the_severity_it_had_then_and_shown_then(sdcli, home):
+    """Severity 4 at 02:00, reclassified 1 at 03:30: a call to level 3 made at 02:50 was taken
+    without --force (judged by severity 1), and the right level-1 call at 02:40 was told to call
+    level 2; the timeline showed both at 03:40, when they were typed. The severity at the call's
+    time decides, and the timeline says when it was made."""
+    inc = sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "Lima HQ", "--country", "PE", "--problem",
+                     "link_down", "--callback", "Ana <ana@acme.pe> 01 4117000", "--service-type", "mpls",
+                     "--no-contingency", "--json", env=at("02:00"))["id"]  # fmt: skip
+    sdcli.json("classify", inc, "--severity", "4", "--reason", "x", "--json", env=at("02:00"))
+    sdcli.json("classify", inc, "--severity", "1", "--reason", "y", "--json", env=at("03:30"))
+    r = call(sdcli, inc, "Service Desk Latam", "no-answer", "02:40", "03:40")
+    assert r.exit_code == 0 and "level to call now" not in err(r), err(r)
+    r = call(sdcli, inc, "Jorge Ramírez", "no-answer", "02:50", "03:40")
+    assert r.exit_code == 1 and "above the correct level 1" in err(r), err(r)
+    assert [a["level"] for a in stored(home, inc)["escalation_attempts"]] == [1]
+    shown = sdcli("show", inc).stdout
+    lines = shown.splitlines()
+    n = next(i for i, x in enumerate(lines) if "called Service Desk Latam" in x and x.startswith("1 Dec"))
+    assert lines[n].startswith("1 Dec 03:40") and "made 1 Dec 02:40" in lines[n + 1], lines[n:]

@@ -142,6 +142,12 @@ def event_parts(ev: dict[str, Any], doc: dict[str, Any]) -> list[str]:
     action = ev.get("action", "")
     if action == "escalation-attempt":
         parts = [call_text(ev, zone)]
+        if ev.get("made_at"):  # recorded later than it was made (escalate --at)
+            from sdcli.render import when
+
+            parts.append(
+                render(Message("show.ev_made_at", when=when(str(ev["made_at"]), zone, compact=True)))
+            )
         if ev.get("moved_to_level"):
             parts.append(render(Message("show.ev_moved", level=ev["moved_to_level"])))
         skip = _ESCALATION
