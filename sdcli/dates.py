@@ -278,18 +278,14 @@ def _info() -> Any:
 
 def city(zone: str | None, code: str | None = None) -> str:
     """How a zone is named on screens, in a language (default: the session's): its main city
-    (countries.toml), else the last part of its IANA name (America/Argentina/Buenos_Aires →
-    Buenos Aires), by its name there when it has one (Europe/London → Londres in es: [exonyms])."""
+    (countries.toml: an entry's first city, or the city of a zone it stands for: America/Belem →
+    Belém), else the last part of its IANA name (America/Argentina/Buenos_Aires → Buenos Aires),
+    by its name there when it has one (Europe/London → Londres in es: [exonyms])."""
     if not zone:
         return ""
-    from sdcli.home import load_data
-    from sdcli.sites import in_language
+    from sdcli.sites import city_of, in_language
 
-    for country in load_data("countries")["countries"].values():
-        for z in country.get("zones", []):
-            if z["tz"] == zone:
-                return in_language(z["cities"].split(",")[0], code)
-    return in_language(zone.rsplit("/", 1)[-1].replace("_", " "), code)
+    return in_language(city_of(zone) or zone.rsplit("/", 1)[-1].replace("_", " "), code)
 
 
 def words(dt: datetime, code: str | None = None, *, year: bool = True, seconds: bool = False) -> str:

@@ -222,11 +222,13 @@ def load_table(home: Path | None = None, directory: list[dict[str, Any]] | None 
 
 def _countries_of_zones(home: Path | None) -> dict[str, str]:
     """IANA zone → the country (countries.toml) it is a zone of: a contact's public holidays."""
+    from sdcli import sites
+
     out: dict[str, str] = {}
-    for code, country in load_data("countries", home)["countries"].items():
-        for zone in [country.get("tz"), *(z.get("tz") for z in country.get("zones", []))]:
-            if zone:
-                out.setdefault(zone, code)
+    known = load_data("countries", home)["countries"]
+    for code in known:
+        for zone in sites.accepted(known, code):  # a zone an entry stands for too (America/Recife: BR)
+            out.setdefault(zone, code)
     return out
 
 

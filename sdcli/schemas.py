@@ -269,15 +269,24 @@ def _change() -> Shape:
 def _countries() -> Shape:
     code = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else "expected a two-letter ISO code in capitals",
                  what="a country code")  # fmt: skip
-    zone = Table({"tz": _zone(), "cities": Text(limit=500)}, required=["tz", "cities"])
+    stands_for = Table({"tz": _zone(), "city": Text(limit=200)}, required=["tz", "city"])  # the same clock
+    zone = Table({"tz": _zone(), "cities": Text(limit=500), "offered": Bool(), "also": ListOf(stands_for, min=1)},
+                 required=["tz", "cities"])  # fmt: skip
 
     def one_way(country: dict[str, Any], path: str) -> None:
         if ("tz" in country) == ("zones" in country):
             raise ShapeError(path, "give tz (one zone) or zones (several), not both or neither")
+        entries = country.get("zones", [])
+        if entries and sum(1 for z in entries if z.get("offered", True)) < 2:
+            raise ShapeError(key_path(path, "zones"), "offer at least two zones (offered = false hides one)")
+        seen: set[str] = set()
+        for z in [t for e in entries for t in [e["tz"], *(a["tz"] for a in e.get("also", []))]]:
+            if z in seen:
+                raise ShapeError(key_path(path, "zones"), f"tz {z!r} appears twice")
+            seen.add(z)
 
     country = Table(
-        {"name": Text(limit=200), "tz": _zone(), "cities": Text(limit=500),
-         "zones": Check(ListOf(zone, min=2), _unique("tz"))},
+        {"name": Text(limit=200), "tz": _zone(), "cities": Text(limit=500), "zones": ListOf(zone, min=2)},
         then=one_way,
     )  # fmt: skip
 

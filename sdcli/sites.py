@@ -65,14 +65,38 @@ def country_named(text: str, known: dict[str, Any]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def zones(known: dict[str, Any], code: str | None) -> list[tuple[str, str]]:
-    """(IANA zone, main cities) of a country, in the order countries.toml gives them."""
+def _entries(known: dict[str, Any], code: str | None) -> list[dict[str, Any]]:
     country = known.get(code or "") or {}
     if "zones" in country:
-        return [(z["tz"], z["cities"]) for z in country["zones"]]
+        return list(country["zones"])
     if country.get("tz"):
-        return [(country["tz"], country.get("cities", ""))]
+        return [{"tz": country["tz"], "cities": country.get("cities", "")}]
     return []
+
+
+def zones(known: dict[str, Any], code: str | None) -> list[tuple[str, str]]:
+    """(IANA zone, main cities) of a country, in the order countries.toml gives them: the choice
+    of its clocks (an entry with `offered = false` is another's clock today, and not in it)."""
+    return [(z["tz"], z["cities"]) for z in _entries(known, code) if z.get("offered", True)]
+
+
+def accepted(known: dict[str, Any], code: str | None) -> dict[str, str]:
+    """Every IANA zone of a country a site may be given → the city that names it on screens: its
+    entries (their first city) and the zones each stands for (`also`: the same clock since 2020)."""
+    out: dict[str, str] = {}
+    for entry in _entries(known, code):
+        out[entry["tz"]] = entry.get("cities", "").split(",")[0].strip()
+        out.update({z["tz"]: z["city"] for z in entry.get("also", [])})
+    return out
+
+
+def city_of(zone: str, home: Path | None = None) -> str | None:
+    """The city countries.toml names a zone by (a country of several zones'), None if none."""
+    known = countries(home)
+    for code, country in known.items():
+        if "zones" in country and zone in (found := accepted(known, code)):
+            return found[zone] or None
+    return None
 
 
 def only_zone(known: dict[str, Any], code: str | None) -> str | None:
@@ -86,13 +110,14 @@ def several(known: dict[str, Any], code: str | None) -> bool:
 
 
 def check_zone(field: str, value: Any, known: dict[str, Any], code: str | None) -> str:
-    """An IANA zone; for a country whose zones are listed, one of them."""
+    """An IANA zone; for a country whose zones are listed, one of them or of the zones they stand
+    for (America/Monterrey, Mexico City's clock: kept as given). A refusal names the choices."""
     from sdcli import clock
 
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue(field, value, "invalid.zone")
     name = value.strip()
-    listed = [z for z, _ in zones(known, code)]
+    listed = accepted(known, code)
     match = next((z for z in listed if z.casefold() == name.casefold()), None)
     if match:
         return match
@@ -101,7 +126,8 @@ def check_zone(field: str, value: Any, known: dict[str, Any], code: str | None) 
     except InvalidValue:
         raise InvalidValue(field, value, "invalid.zone") from None
     if listed:
-        raise InvalidValue(field, value, "invalid.zone_of", country=code, zones=", ".join(listed))
+        choices = ", ".join(z for z, _ in zones(known, code))
+        raise InvalidValue(field, value, "invalid.zone_of", country=code, zones=choices)
     return name
 
 
@@ -141,7 +167,7 @@ def site_entry(raw: str, known: dict[str, Any]) -> dict[str, str]:
     clock.get_tz(zone)
     out = {"name": name.strip(), "timezone": zone}
     for code in known:
-        listed = {z.casefold(): z for z, _ in zones(known, code)}
+        listed = {z.casefold(): z for z in accepted(known, code)}
         if zone.casefold() in listed:
             out["timezone"] = listed[zone.casefold()]
             out["country"] = code
