@@ -153,6 +153,11 @@ def _cities(known: dict[str, Any], code: str) -> list[tuple[str, list[tuple[str,
 def zone(text: str, known: dict[str, Any], code: str) -> str:
     """The zone an answer names: a zone of the country, or one of the cities it lists ("Manaus",
     "hora de São Paulo"); else the text itself, for validation to refuse naming the zones."""
+    from sdcli import sites
+
+    given = {z.casefold(): z for z in sites.accepted(known, code)}.get(text.strip().casefold())
+    if given:  # a zone's own name (America/Monterrey): kept as written, not a city it lists
+        return given
     words = tuple(w for w, _ in tokens(text))
     found = {z for z, cities in _cities(known, code) for c in cities if c and _within(c, words)}
     return found.pop() if len(found) == 1 else text.strip()
