@@ -75,7 +75,7 @@ class Verdict:
         if self.weekend_need is None or self.weekend_notice >= self.weekend_need:
             return None
         return Message("ssr.weekend_part", at=When(self.weekend_from, self.zone),
-                       hours=f"{self.weekend_notice / timedelta(hours=1):.1f}", days=f"{self.weekend_need / timedelta(days=1):g}")  # fmt: skip
+                       hours=_hours(self.weekend_notice), days=f"{self.weekend_need / timedelta(days=1):g}")  # fmt: skip
 
     def refusal(self) -> Message:
         """ "refused: " and the shortfall (what a form read from an e-mail is refused for: its
@@ -83,11 +83,18 @@ class Verdict:
         return Message("ssr.refused", reason=self.shortfall())
 
     def shortfall(self) -> Message:
-        return Message("ssr.too_soon", rule=self.rule, hours=f"{self.notice / timedelta(hours=1):.1f}",
+        return Message("ssr.too_soon", rule=self.rule, hours=_hours(self.notice),
                        earliest=clock.iso(self.earliest), shown=When(self.earliest, self.zone))  # fmt: skip
 
     def acceptance(self) -> Message:
-        return Message("ssr.accepted", rule=self.rule, hours=f"{self.notice.total_seconds() / 3600:.1f}")
+        return Message("ssr.accepted", rule=self.rule, hours=_hours(self.notice))
+
+
+def _hours(span: timedelta) -> Any:
+    """Hours of notice as the session writes them: 26.0 h, 26,0 h in Spanish and Portuguese."""
+    from sdcli.amounts import Written
+
+    return Written(f"{span / timedelta(hours=1):.1f}")
 
 
 def notice_rules(home: Path | None = None) -> tuple[timedelta, timedelta]:

@@ -138,3 +138,12 @@ def test_a_price_told_to_the_customer_and_shown_is_written_as_their_language_wri
     assert "45,50 BRL" in shown and "valor=45" not in shown, shown
     assert "horas de antecedência  129 " in shown  # a number of hours as Portuguese writes it (was 129.0)
     assert "45.50 BRL" in sdcli("--lang", "en", "ssr", "show", sid).stdout
+
+
+@pytest.mark.parametrize(("lang", "said"), [("es", "anticipación dada 24,5 h"), ("pt", "antecedência dada 24,5 h"),
+                                            ("en", "notice given 24.5 h")])  # fmt: skip
+def test_an_ssr_checks_hours_of_notice_are_written_as_the_language_writes_them(sdcli, lang, said):
+    """`ssr check` said "anticipación dada 24.5 h" in Spanish: hours with the language's decimal mark."""
+    r = sdcli("--lang", lang, "ssr", "check", "--country", "PE", "--start", "02/12/2026 09:30",
+              env={"SDCLI_NOW": "2026-12-01T09:00:00-05:00"})  # fmt: skip
+    assert r.exit_code == 1 and said in err(r), err(r)
