@@ -119,7 +119,9 @@ class SdcliGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         from sdcli import i18n
 
-        i18n.use(i18n.resolve_quietly())  # until the root command knows the session's language
+        # until the root command knows the session's language: this command line's --lang, else
+        # the settings' (SDCLI_LANG when a config file cannot be read, so its error is told in it)
+        i18n.use(ctx.meta.get("sdcli.lang") or i18n.resolve_quietly())
         ok = False
         try:
             result = self._run(ctx)

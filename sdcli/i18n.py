@@ -362,13 +362,17 @@ def asked(args: list[str]) -> str | None:
 
 
 def resolve_quietly(*, fresh: bool = False) -> str:
-    """The session's language before the root command ran (an error in a setting: English)."""
+    """The session's language before the root command ran (a setting file that cannot be read:
+    SDCLI_LANG's, else English, so that its error is still told in the language asked for)."""
+    import os
+
     from sdcli.errors import SdcliError
 
     try:
         return resolve(fresh=fresh)
     except SdcliError:
-        return DEFAULT
+        env = os.environ.get("SDCLI_LANG", "").strip().lower()[:2]
+        return env if env in LANGS else DEFAULT
 
 
 # --------------------------------------------------------------------------- messages kept as data

@@ -107,3 +107,22 @@ def test_a_note_piped_in_windows_1252_is_refused_saying_how_to_convert_it(sdcli,
     assert all(s in said for s in SAID[lang]), said
     doc = sdcli.json("show", "INC1", "--json")
     assert [h["action"] for h in doc["history"]] == ["opened"]
+
+
+@pytest.mark.parametrize(("how", "lang"), [("flag", "pt"), ("env", "es")])
+def test_a_config_file_that_is_not_utf8_is_refused_in_the_language_asked_for(sdcli, home, how, lang):
+    """The home's config.toml in Windows-1252 was refused in English even with `--lang pt` or
+    SDCLI_LANG=es: the language is read from that very file, which cannot be read; the command
+    line's and the environment's still say it."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_bytes('lang = "en"\nagent = "José"\n'.encode("cp1252"))
+    (home / "config.toml").chmod(0o600)
+    import subprocess
+
+    from conftest import PY, subprocess_env
+
+    args, env = (["--lang", lang, "list"], {}) if how == "flag" else (["list"], {"SDCLI_LANG": lang})
+    p = subprocess.run([PY, "-m", "sdcli", *args], capture_output=True, text=True, timeout=120,
+                       env=subprocess_env(home, **env))  # fmt: skip  # a process of its own: no settings read before
+    said = [x.replace("0xED", "0xE9") for x in SAID[lang]]  # é, not í
+    assert p.returncode == 1 and all(s in err(p.stderr) for s in said), p.stderr
