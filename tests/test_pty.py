@@ -408,3 +408,28 @@ def test_a_choice_longer_than_the_line_fits_it_without_the_address(home, sdcli):
     child.close()
     line = next(x for x in drawn.splitlines() if "Correo a Service Desk Latam" in x)
     assert line.strip() == "Correo a Service Desk Latam (solo respaldo: no se vigila 24x7)", line
+
+
+def test_an_out_of_hours_contact_is_marked_within_the_line(home, sdcli):
+    """At 80 columns Lucía Ferreyra's choice ran past the edge and its "— fuera de horario" was cut
+    off: the role (named in the table above) is left out, so the mark is seen."""
+    import re
+
+    opened = {"SDCLI_NOW": "2026-12-05T09:00:00-03:00"}  # a Saturday: the manager in Buenos Aires is off
+    doc = sdcli.json("open", "--no-input", "--customer", "ACME", "--site", "Centro", "--country", "AR",
+                     "--tz", "America/Argentina/Buenos_Aires", "--problem", "slow", "--callback",
+                     "Ana <ana@acme.com.ar> +54 11 4321 5678", "--service-type", "internet", "--no-contingency",
+                     "--source-ip", "10.1.1.1", "--destination-ip", "8.8.8.8", "--json", env=opened)  # fmt: skip
+    assert sdcli("classify", doc["id"], "--severity", "2", "--reason", "alto", env=opened).exit_code == 0
+    env = subprocess_env(home, TERM="xterm", COLUMNS="80", LINES="60", SDCLI_LANG="es", PROMPT_TOOLKIT_NO_CPR="1",
+                         SDCLI_NOW="2026-12-05T14:00:00-03:00")  # fmt: skip
+    child = pexpect.spawn(sys.executable, ["-m", "sdcli", "escalate", doc["id"]], env=env, encoding="utf-8",
+                          timeout=20, dimensions=(60, 80))  # fmt: skip
+    child.expect_exact("nivel 4")  # the question: level 4 is due after 4 h at severity 2
+    child.expect_exact("fuera de horario")
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\r", "", child.before + "fuera de horario")
+    child.sendcontrol("c")
+    child.expect(pexpect.EOF)
+    child.close()
+    line = next(x for x in drawn.splitlines() if "Lucía Ferreyra" in x)
+    assert line.strip().endswith("Lucía Ferreyra +54 11 5200-4004 — fuera de horario"), line

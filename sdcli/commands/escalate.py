@@ -150,11 +150,18 @@ def _advise(level: Any, now: Any) -> None:
 
 
 def _ask(level: Any, now: Any) -> tuple[str, str, str | None, str | None]:
+    from sdcli.asking import columns
     from sdcli.prompts import line, select  # deferred: questionary, only on a terminal
     from sdcli.render import phone  # deferred: Rich, only on a terminal
 
-    choices = [(f"{c.name} ({Localized(c.role).render()}) {phone(c.phone)}" + ("" if c.available(now) else t("escalate.out_of_hours_choice")), c.name)
-               for c in level.contacts]  # fmt: skip
+    def title(c: Any) -> str:
+        """Name, role, phone and the out-of-hours mark; the role left out where the line is too
+        short for all (the mark is what must be seen: the table above names the role)."""
+        mark = "" if c.available(now) else t("escalate.out_of_hours_choice")
+        whole = f"{c.name} ({Localized(c.role).render()}) {phone(c.phone)}{mark}"
+        return whole if len(whole) <= columns() - 4 else f"{c.name} {phone(c.phone)}{mark}"
+
+    choices = [(title(c), c.name) for c in level.contacts]
     choices += [(t("escalate.email_choice", name=c.name, email=c.email), ("email", c.name))
                 for c in level.contacts if c.email]  # fmt: skip
     chosen = select(t("escalate.call_whom", level=level.level, name=Localized(level.name)), choices)
