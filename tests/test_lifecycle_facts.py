@@ -151,3 +151,16 @@ def test_change_accept_at_says_when_the_customer_accepted(sdcli, home):
         env={"SDCLI_NOW": "2026-12-11T08:00:00-05:00"},
     )
     assert r.exit_code == 0, r.output
+
+
+def test_an_acceptance_is_told_once_in_the_timeline(sdcli, home):
+    """`change show` listed `accepted_as` twice on the accept line: as the event's field and as
+    its change. A field the changes tell is told once, as a change."""
+    filed_change(sdcli)
+    at_1 = {"SDCLI_NOW": "2026-12-11T01:00:00-05:00"}
+    assert sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", env=at_1).exit_code == 0
+    shown = sdcli("change", "show", "CHG1", env=at_1).stdout
+    lines = shown.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("11 Dec 01:00"))
+    entry = [lines[start]] + [x for x in lines[start + 1 : start + 6] if x.startswith("    ")]
+    assert " ".join(entry).count("accepted_as") + " ".join(entry).count("accepted as") == 1, entry

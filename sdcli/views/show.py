@@ -156,8 +156,9 @@ def event_parts(ev: dict[str, Any], doc: dict[str, Any]) -> list[str]:
         if ev.get("note"):
             parts.append(str(ev["note"]))
         skip = set()
-        for k, v in ev.items():
-            if k not in ("at", "by", "action", "note", "changes"):
+        changed = ev.get("changes") if action != "opened" and isinstance(ev.get("changes"), dict) else {}
+        for k, v in ev.items():  # a field the changes tell too is told once, as a change
+            if k not in ("at", "by", "action", "note", "changes") and k not in changed:
                 parts.append(f"{word('field', k)}: {value_text(v, zone=zone, key=k)}".replace("\n", "; "))
     if action != "opened":
         for field, change in (ev.get("changes") or {}).items():
