@@ -12,8 +12,9 @@ import sys
 import pexpect
 import pytest
 from conftest import PY, err, subprocess_env
-from test_forms import spawn
+from test_forms import run_form, spawn
 
+import sdcli.ui as ui
 from sdcli import drafts
 from sdcli.store import open_store
 
@@ -112,8 +113,6 @@ def test_another_agent_s_draft_is_refused_without_force(sdcli, home, form, answe
 
 
 def test_another_agent_s_draft_on_a_terminal_is_refused_before_the_walk(sdcli, home, monkeypatch):
-    import sdcli.ui as ui
-
     draft = made(home, agent="ana")
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
     r = sdcli("ssr", "--resume", env={**ENV, "SDCLI_AGENT": "bot"})
@@ -174,3 +173,10 @@ def test_a_form_being_walked_is_not_resumed_by_a_script_meanwhile(home):
     assert child.exitstatus == 130 and [d.id for d in drafts.all_drafts(home)] == [draft.id]
     p = subprocess.run(cmd, env=subprocess_env(home, **ENV), capture_output=True, text=True, timeout=60)
     assert p.returncode == 1 and "--site" in err(p.stderr), p.stderr  # freed: resumed, its answers used
+
+
+def test_a_form_left_before_its_first_answer_leaves_no_draft_nor_lock(home, monkeypatch):
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+    r = run_form("ssr", [])  # the input ends at the first question
+    assert r.exit_code == 130 and "nothing was typed" in r.output, r.output
+    assert list((home / "drafts").iterdir()) == []

@@ -108,6 +108,7 @@ def walk_form(
             drafts.save(app.home, draft)
             say("form.interrupted_kept", id=draft.id, n=len(draft.answers), command=drafts.COMMANDS[form])
         else:
+            drafts.remove(app.home, draft)  # its lock: no draft was kept
             say("open.interrupted_nothing")
         raise typer.Exit(130) from None
     ictx.notes.clear()  # the review showed every date in words
