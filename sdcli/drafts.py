@@ -197,7 +197,8 @@ def take(
     draft needs `force`, as `drafts discard` does."""
     held = claim(home, draft_id)
     try:
-        if not (_dir(home) / f"{draft_id}.json").exists():
+        if not (_dir(home) / f"{draft_id}.json").exists():  # its lock made again here: gone with it
+            remove(home, Draft(draft_id, agent, "", ""))
             raise UnknownDraft("error.draft.gone", id=draft_id)
         draft = load(home, draft_id, form=form)
         if draft.agent != agent and not force:
