@@ -2,6 +2,10 @@
 
 A draft is read back only through `read`, which checks its shape: a corrupt or hand-edited
 draft is a one-line refusal naming the file, never a crash of `open --resume`.
+
+A run that walks or resumes a draft holds it (`claim`, `take`): a lock on `<id>.lock` beside it,
+so one run at a time uses a draft (three scripts resuming it file one ticket). The system frees
+the lock when the run ends, however it ends: a killed run leaves nothing to free by hand.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import clock
-from sdcli.errors import DraftDamaged, UnknownDraft
+from sdcli.errors import DraftDamaged, DraftInUse, RefusedTransition, UnknownDraft
 from sdcli.store import atomic_write, dumps
 
 _ID = re.compile(r"^D\d{14}[0-9a-f]{4}$")
@@ -144,7 +148,62 @@ def all_drafts(home: Path, damaged: list[Any] | None = None, *, form: str | None
 
 
 def remove(home: Path, draft: Draft) -> None:
+    """The draft gone, then its lock: a run that claims it meanwhile finds no draft (`take`)."""
     try:
         (_dir(home) / f"{draft.id}.json").unlink()
     except FileNotFoundError:
         pass
+    try:
+        (_dir(home) / f"{draft.id}.lock").unlink()
+    except OSError:  # gone already, or held open where a held file cannot be removed: harmless
+        pass
+
+
+class Claim:
+    """This run's hold on a draft; `release` frees it (the run's end does anyway)."""
+
+    def __init__(self, lock: Any) -> None:
+        self._lock = lock
+
+    def release(self) -> None:
+        if self._lock.is_locked:
+            self._lock.release(force=True)
+
+
+def claim(home: Path, draft_id: str) -> Claim:
+    """Hold the draft `draft_id` for this run, or DraftInUse when another run holds it (it is
+    freed when that run ends: never taken over while it lives, --force or not)."""
+    from filelock import FileLock, Timeout
+
+    from sdcli.home import private_dir
+    from sdcli.store.files import unwritable
+
+    path = private_dir(_dir(home)) / f"{draft_id}.lock"
+    lock = FileLock(str(path), timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise DraftInUse("error.draft.in_use", id=draft_id) from None
+    except OSError as e:
+        raise unwritable(path, e) from None
+    return Claim(lock)
+
+
+def take(
+    home: Path, draft_id: str, *, agent: str, force: bool = False, form: str | None = None
+) -> tuple[Draft, Claim]:
+    """The draft `draft_id` held by this run and read again under the hold (another run may have
+    saved or discarded it meanwhile: refused, nothing to file), with its claim. Another agent's
+    draft needs `force`, as `drafts discard` does."""
+    held = claim(home, draft_id)
+    try:
+        if not (_dir(home) / f"{draft_id}.json").exists():  # its lock made again here: gone with it
+            remove(home, Draft(draft_id, agent, "", ""))
+            raise UnknownDraft("error.draft.gone", id=draft_id)
+        draft = load(home, draft_id, form=form)
+        if draft.agent != agent and not force:
+            raise RefusedTransition("error.draft.of_another", id=draft.id, owner=draft.agent)
+        return draft, held
+    except BaseException:
+        held.release()
+        raise

@@ -140,3 +140,7 @@ class OutputUnwritable(SdcliError):
 
 class DraftDamaged(SdcliError):
     "A saved draft cannot be read; it is left as it is"
+
+
+class DraftInUse(SdcliError):
+    "Another run holds the draft (resuming or walking it); freed when that run ends"

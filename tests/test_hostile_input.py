@@ -193,7 +193,7 @@ def test_a_good_draft_resumes_beside_a_damaged_one_which_is_named(sdcli, home):
     (home / "drafts" / "D20261201080000abcd.json").write_text(
         json.dumps({**GOOD_DRAFT, "id": "D20261201080000abcd", "answers": {k: v for k, v in DOC.items()}})
     )
-    r = sdcli("open", "--resume", "--no-input", "--json")
+    r = sdcli("open", "--resume", "--no-input", "--json", env={"SDCLI_AGENT": "ana"})  # her draft
     assert r.exit_code == 0, r.output
     assert "Warning: draft" in err(r) and "D20261201090000abcd.json is damaged" in err(r)
     assert json.loads(r.stdout)["customer"] == "ACME"

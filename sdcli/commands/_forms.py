@@ -12,13 +12,17 @@ import typer
 
 from sdcli import drafts, intake
 from sdcli.errors import DraftDamaged, UnknownDraft
-from sdcli.ui import interactive, say, warn
+from sdcli.ui import app_of, interactive, say, warn
 
 
-def resumable(app: Any, form: str, draft_id: str | None, lang: str, *, no_input: bool = False) -> Any:
+def resumable(
+    ctx: Any, form: str, draft_id: str | None, lang: str, *, no_input: bool = False, force: bool = False
+) -> Any:
     """The draft of `form` --resume continues: --draft's, the only one, or the one the agent picks
     on a terminal; none, several in a script, or only damaged ones are refused, naming why.
-    Damaged drafts beside a readable one are left as they are, and said."""
+    Damaged drafts beside a readable one are left as they are, and said. The draft is held by
+    this run until it ends (`hold`): another agent's needs --force."""
+    app = app_of(ctx)
     damaged: list[Any] = []
     existing = drafts.all_drafts(app.home, damaged, form=form)
     if draft_id:
@@ -39,6 +43,16 @@ def resumable(app: Any, form: str, draft_id: str | None, lang: str, *, no_input:
         raise UnknownDraft("error.several_drafts", ids=", ".join(d.id for d in existing))
     for line in damaged:  # left as they are; said, since the agent may miss one
         warn(line)
+    return hold(ctx, draft.id, form=form, force=force)
+
+
+def hold(ctx: Any, draft_id: str, *, form: str | None = None, force: bool = False) -> Any:
+    """The draft held by this run (read again under the hold) until the command ends, however it
+    ends: its ticket saved and the draft removed, or the save refused or interrupted and the
+    draft kept for the next try. Another run holding it refuses this one, naming it (exit 1)."""
+    app = app_of(ctx)
+    draft, held = drafts.take(app.home, draft_id, agent=app.agent, force=force, form=form)
+    ctx.call_on_close(held.release)
     return draft
 
 
@@ -49,7 +63,7 @@ def answered(draft: Any) -> dict[str, Any]:
 
 
 def walk_form(
-    app: Any, form: str, questions: list[Any], raw: dict[str, Any], ictx: Any, lang: str, *, resume: bool,
+    ctx: Any, form: str, questions: list[Any], raw: dict[str, Any], ictx: Any, lang: str, *, resume: bool,
     draft_id: str | None, options: dict[str, Any], checks: dict[str, Callable[[Any, dict[str, Any]], None]],
     draft: Any = None,
 ) -> tuple[dict[str, Any], Any]:  # fmt: skip
@@ -60,8 +74,9 @@ def walk_form(
     `ssr`, `change`) goes through here."""
     from sdcli.prompts import Walker  # deferred: questionary, only on a terminal
 
+    app = app_of(ctx)
     if draft is None and resume:
-        draft = resumable(app, form, draft_id, lang)
+        draft = resumable(ctx, form, draft_id, lang)
     resume = resume or draft is not None
     if draft is not None:
         raw = {**draft.answers, **raw}
@@ -70,8 +85,9 @@ def walk_form(
         if q.key in raw and intake.applies(q, prefilled):
             value = raw[q.key]
             prefilled[q.key] = value if value is None else intake.check_answer(q, value, prefilled, ictx)
-    if draft is None:
+    if draft is None:  # held from its first answer: no other run resumes a form being walked
         draft = drafts.new(app.home, app.agent, {**options, "form": form})
+        ctx.call_on_close(drafts.claim(app.home, draft.id).release)
 
     def on_answer(answers: dict[str, Any]) -> None:
         draft.answers = dict(answers)
@@ -92,6 +108,7 @@ def walk_form(
             drafts.save(app.home, draft)
             say("form.interrupted_kept", id=draft.id, n=len(draft.answers), command=drafts.COMMANDS[form])
         else:
+            drafts.remove(app.home, draft)  # its lock: no draft was kept
             say("open.interrupted_nothing")
         raise typer.Exit(130) from None
     ictx.notes.clear()  # the review showed every date in words

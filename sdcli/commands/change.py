@@ -54,6 +54,7 @@ def submit(
     dayfirst: bool | None = DAYFIRST_OPTION,
     resume: bool = typer.Option(False, "--resume", help="Continue the form an interruption left (a draft)."),
     draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
+    force: bool = typer.Option(False, "--force", help="With --resume: continue another agent's draft."),
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -75,7 +76,7 @@ def submit(
     if resume:  # on a terminal or not: a draft of another form, none or several in a script, refused
         from sdcli.commands._forms import resumable  # deferred: only with --resume
 
-        draft = resumable(a, "change", draft_id, current(), no_input=no_input)
+        draft = resumable(ctx, "change", draft_id, current(), no_input=no_input, force=force)
         dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
@@ -88,7 +89,7 @@ def submit(
         raw["callback_contacts"] = callbacks
     directory = a.store().customers() if a.store().exists() else []
     if interactive(a, no_input=no_input) and (resume or any(not raw.get(k) for k in changes.REQUIRED)):
-        raw, draft = _ask(a, {**raw, **({"timezone": tz} if tz else {})}, directory, dayfirst, draft)
+        raw, draft = _ask(ctx, {**raw, **({"timezone": tz} if tz else {})}, directory, dayfirst, draft)
     elif draft is not None:  # a script resuming it: the draft's answers, the flags over them
         from sdcli.commands._forms import answered
 
@@ -125,7 +126,7 @@ def submit(
 
 
 def _ask(
-    a: Any,
+    ctx: Any,
     raw: dict[str, Any],
     directory: list[Any],
     dayfirst: bool | None,
@@ -136,6 +137,7 @@ def _ask(
     from sdcli import changes, intake, sites  # deferred: not needed by change list/show
     from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
 
+    a = app_of(ctx)
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
                                directory=directory)  # fmt: skip
 
@@ -151,7 +153,7 @@ def _ask(
         "tz": raw.get("timezone"),
         "dayfirst": dayfirst,
     }
-    answers, draft = walk_form(a, "change", load_form("change", a.home), given, ictx, current(), resume=draft is not None,
+    answers, draft = walk_form(ctx, "change", load_form("change", a.home), given, ictx, current(), resume=draft is not None,
                                draft_id=None, options=options, checks={"project_manager": routed}, draft=draft)  # fmt: skip
     return {**{k: v for k, v in raw.items() if k not in answers}, **answers}, draft
 

@@ -53,5 +53,6 @@ def discard(
     draft = drafts.load(a.home, draft_id)
     if draft.agent != a.agent and not force:
         raise RefusedTransition("error.draft_of_another", id=draft.id, owner=draft.agent)
+    ctx.call_on_close(drafts.claim(a.home, draft.id).release)  # not while another run walks or files it
     drafts.remove(a.home, draft)
     say("draft.discarded", id=draft.id, owner=draft.agent)

@@ -77,6 +77,7 @@ def command(
     lang: str | None = LANG_OPTION,
     resume: bool = typer.Option(False, "--resume", help="Continue a draft left by an interrupted intake."),
     draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
+    force: bool = typer.Option(False, "--force", help="With --resume: continue another agent's draft."),
     request_id: str | None = typer.Option(
         None, "--request-id", help="Run again with the same id: finds the incident a first run saved."
     ),
@@ -113,14 +114,14 @@ def command(
     if resume:
         from sdcli.commands._forms import resumable  # deferred: only with --resume
 
-        draft = resumable(app, "incident", draft_id, lang_code, no_input=no_input)
+        draft = resumable(ctx, "incident", draft_id, lang_code, no_input=no_input, force=force)
         chan, received_raw, ictx, lang_code, raw = _resumed(
             app, draft, raw, channel=channel, chan=chan, received_raw=received_raw, country=country,
             tz=tz, dayfirst=dayfirst, lang=lang, directory=directory,
         )  # fmt: skip
     if interactive(app, no_input=no_input):
         answers, draft = _walk(
-            app, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
+            ctx, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
         )
     else:
         answers = intake.check_all(questions, {k: v for k, v in raw.items() if v is not None}, ictx)
@@ -193,7 +194,7 @@ def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: 
 
 
 def _walk(
-    app, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
+    ctx, questions, raw, ictx, lang_code, draft, chan, received_raw, country, tz, dayfirst
 ) -> tuple[dict[str, Any], Any]:
     """The questionnaire walked and reviewed by the forms' shared body (a resumed draft's answers
     shown first), then checked whole."""
@@ -201,6 +202,6 @@ def _walk(
 
     options = {"lang": lang_code, "channel": chan, "country": country, "tz": tz, "dayfirst": dayfirst,
                "received_at": clock.iso(clock.now()), "received_text": received_raw}  # fmt: skip
-    final, draft = walk_form(app, "incident", questions, raw, ictx, lang_code, resume=draft is not None,
+    final, draft = walk_form(ctx, "incident", questions, raw, ictx, lang_code, resume=draft is not None,
                              draft_id=None, options=options, checks={}, draft=draft)  # fmt: skip
     return intake.check_all(questions, final, ictx), draft

@@ -75,6 +75,7 @@ def submit(
     lang: str | None = LANG_OPTION,
     resume: bool = typer.Option(False, "--resume", help="Continue the form an interruption left (a draft)."),
     draft_id: str | None = typer.Option(None, "--draft", help="With --resume: which draft."),
+    force: bool = typer.Option(False, "--force", help="With --resume: continue another agent's draft."),
     no_input: bool = NO_INPUT_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -97,7 +98,7 @@ def submit(
     if resume:  # on a terminal or not: a draft of another form, none or several in a script, refused
         from sdcli.commands._forms import resumable  # deferred: only with --resume
 
-        draft = resumable(a, "ssr", draft_id, code, no_input=no_input)
+        draft = resumable(ctx, "ssr", draft_id, code, no_input=no_input, force=force)
         dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
@@ -111,7 +112,7 @@ def submit(
     raw["details"] = {**(raw.get("details") or {}), **_details(fields)}
     directory = a.store().customers() if a.store().exists() else []
     if interactive(a, no_input=no_input):
-        raw, draft = _ask(a, raw, code, directory, dayfirst, received_at, draft)
+        raw, draft = _ask(ctx, raw, code, directory, dayfirst, received_at, draft)
     elif draft is not None:  # a script resuming it: the draft's answers, the flags over them
         raw = _resumed(draft, raw)
     notes: list[Any] = []
@@ -156,6 +157,8 @@ def _resumed(draft: Any, raw: dict[str, Any]) -> dict[str, Any]:
     from sdcli.commands._forms import answered  # deferred: only with --resume
 
     out = _as_given(answered(draft))
+    if raw.get("category") not in (None, out.get("category")):  # another category: not its fields
+        out["details"] = {}
     return {**out, **raw, "details": {**out["details"], **(raw.get("details") or {})}}
 
 
@@ -171,7 +174,7 @@ def _as_given(answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def _ask(
-    a: Any, raw: dict[str, Any], lang: str, directory: list[Any], dayfirst: bool | None, received_at: str | None,
+    ctx: Any, raw: dict[str, Any], lang: str, directory: list[Any], dayfirst: bool | None, received_at: str | None,
     draft: Any,
 ) -> tuple[dict[str, Any], Any]:  # fmt: skip
     """The SSR form (ssr.toml's [[question]]) walked on the terminal: each answer checked on its
@@ -179,7 +182,7 @@ def _ask(
     from sdcli import clock, intake, ssr, validate  # deferred: not needed by ssr list/show
     from sdcli.commands._forms import walk_form  # deferred: questionary, only on a terminal
 
-    began = None
+    a, began = app_of(ctx), None
     if draft is not None and received_at is None:  # received when the form began (the call), as given then
         received_at, began = draft.options.get("received_text"), clock.from_iso(draft.started_at)
     ictx = intake.make_context(a.home, country=raw.get("country"), tz=raw.get("timezone"), dayfirst=dayfirst,
@@ -199,7 +202,7 @@ def _ask(
 
     options = {"lang": lang, "country": raw.get("country"), "tz": raw.get("timezone"), "dayfirst": dayfirst,
                "received_text": received_at}  # fmt: skip
-    answers, draft = walk_form(a, "ssr", load_form("ssr", a.home), given, ictx, lang, resume=draft is not None,
+    answers, draft = walk_form(ctx, "ssr", load_form("ssr", a.home), given, ictx, lang, resume=draft is not None,
                                draft=draft, draft_id=None, options=options, checks={"window_start": lead_time})  # fmt: skip
     first = {"received_at": clock.iso(received(ictx.tz(answers)))} if began else {}  # a resumed draft's
     return {**first, **_as_given(answers)}, draft

@@ -156,7 +156,8 @@ def event_parts(ev: dict[str, Any], doc: dict[str, Any]) -> list[str]:
         if ev.get("note"):
             parts.append(str(ev["note"]))
         skip = set()
-        changed = ev.get("changes") if action != "opened" and isinstance(ev.get("changes"), dict) else {}
+        changes = ev.get("changes")
+        changed: dict[str, Any] = changes if action != "opened" and isinstance(changes, dict) else {}
         for k, v in ev.items():  # a field the changes tell too is told once, as a change
             if k not in ("at", "by", "action", "note", "changes") and k not in changed:
                 parts.append(f"{word('field', k)}: {value_text(v, zone=zone, key=k)}".replace("\n", "; "))
