@@ -85,11 +85,15 @@ def walk_form(
         if q.key in raw and intake.applies(q, prefilled):
             value = raw[q.key]
             prefilled[q.key] = value if value is None else intake.check_answer(q, value, prefilled, ictx)
-    if draft is None:  # held from its first answer: no other run resumes a form being walked
+    fresh = draft is None
+    if draft is None:  # held from its first answer (saved then): no other run resumes a form being walked
         draft = drafts.new(app.home, app.agent, {**options, "form": form})
-        ctx.call_on_close(drafts.claim(app.home, draft.id).release)
 
     def on_answer(answers: dict[str, Any]) -> None:
+        nonlocal fresh
+        if fresh:  # claimed before it is first saved (filelock is imported then, not before the first prompt)
+            ctx.call_on_close(drafts.claim(app.home, draft.id).release)
+            fresh = False
         draft.answers = dict(answers)
         draft.pending = dict(walker.pending)
         drafts.save(app.home, draft)
