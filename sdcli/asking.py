@@ -94,7 +94,7 @@ def folded(label: str) -> str:
         return label
     from rich.cells import cell_len
 
-    from sdcli.ui import hanging
+    from sdcli.folding import hanging
 
     if cell_len(label) + 2 + ANSWER_ROOM <= width:
         return label

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sdcli.ui import hanging
+from sdcli.folding import hanging
 
 T0 = datetime.fromisoformat("2026-12-03T04:52:00-05:00")  # a Thursday, 09:52 UTC
 W80 = {"COLUMNS": "80", "LINES": "40", "SDCLI_LANG": "es", "TZ": "UTC"}

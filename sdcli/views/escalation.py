@@ -8,8 +8,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sdcli.folding import hanging
 from sdcli.i18n import Localized, render, t
-from sdcli.ui import console, hanging, text
+from sdcli.ui import console, text
 
 
 def show(doc: dict[str, Any], table: Any, st: dict[str, Any], now: datetime) -> None:

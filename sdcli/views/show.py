@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sdcli.folding import folded_parts
 from sdcli.i18n import Message, render, t, word
-from sdcli.ui import folded_parts, text
+from sdcli.ui import text
 
 HEAD_FIELDS = ("id", "kind", "status", "severity", "customer", "site", "opened_at", "opened_by", "channel")
 SKIP = {"history", "updated_at", "missing_answers"}  # missing_answers: its own row (show.incomplete)
