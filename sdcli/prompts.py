@@ -275,14 +275,25 @@ class Walker:
         )
 
     def show(self, answers: dict[str, Any]) -> None:
+        from rich.cells import cell_len
         from rich.table import Table
 
+        from sdcli.folding import glued, kept
+
+        rows = [(q.text(self.lang), self._shown(q, answers)) for q in self.questions
+                if q.key in answers and intake.applies(q, answers)]  # fmt: skip
+        width = console().width
+        # the questions take up to half the width, less where an answer's longest word (an
+        # address) needs more; the answers the rest, each folded between words, never inside a
+        # phone number (the table's own wrap split "+55 81" from "99876-5432", and addresses)
+        word = max((cell_len(w) for _, shown in rows for w in (glued(shown) or shown).split()), default=0)
+        ask = min(max((cell_len(label) for label, _ in rows), default=0), max(20, (width - 7) // 2))
+        ask = max(16, min(ask, width - 7 - word))
         table = Table(title=t(self._of("review.title")), title_justify="left", show_header=False)
-        table.add_column("question", style="bold")
+        table.add_column("question", style="bold", max_width=ask)
         table.add_column("answer", overflow="fold")
-        for q in self.questions:
-            if q.key in answers and intake.applies(q, answers):
-                table.add_row(text(q.text(self.lang)), text(self._shown(q, answers)))
+        for label, shown in rows:
+            table.add_row(text(label), text(kept(shown, width - 7 - ask)))
         console().print(table)
 
 

@@ -182,18 +182,30 @@ def on_terminal(line: str) -> str:
         return line
     import shutil
 
-    from sdcli.folding import hanging
+    from sdcli.folding import GLUE, glued, hanging
 
     width = shutil.get_terminal_size((80, 24)).columns
-    if "\u2007" in line:  # the glue below: such a line is folded as it is
-        kept = line
-    else:  # "24 h", "15 min" are not parted: the space glued (a figure space), given back after
-        kept = _WITH_UNIT.sub("\\1\u2007\\2", line)
+    glue = glued(line)  # "24 h", "+55 81 99876-5432" are not parted (glued, given back after)
+    kept = line if glue is None else glue
     folded = "\n".join(part for one in kept.split("\n") for part in hanging(one, width, indent=2))
-    return folded if kept is line else folded.replace("\u2007", " ")
+    return folded if glue is None else folded.replace(GLUE, " ")
 
 
-_WITH_UNIT = re.compile(r"(\d) (h|min|d|s|ms|%|MB|GB)\b")
+def on_screen(line: str) -> str:
+    """A text for the customer as stdout shows it (the acknowledgement `open` prints): on a
+    terminal folded between words, never inside a date or a phone number (the terminal's wrap cut
+    "Portal B" / "T"); anywhere else one line, as scripts read it."""
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):  # replaced or closed
+        tty = False
+    if len(line) < 40 or not tty:
+        return line
+    import shutil
+
+    from sdcli.folding import kept
+
+    return kept(line, shutil.get_terminal_size((80, 24)).columns)
 
 
 def _stderr_is_tty() -> bool:

@@ -92,6 +92,10 @@ def test_open_in_a_terminal_end_to_end_with_a_wrong_email(home):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+    # the acknowledgement is folded between words for the terminal (its own wrap cut "Portal B" / "T")
+    ack = [x for x in ("Estimado cliente" + child.before).replace("\r", "").splitlines() if x.strip()]
+    assert len(ack) > 1 and all(len(x) <= 120 for x in ack), ack
+    assert "Portal BT." in " ".join(ack) and "Service Desk citando este número." in " ".join(ack), ack
     check_stored(home)
     assert not list((home / "drafts").glob("*.json"))
 

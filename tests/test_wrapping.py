@@ -90,3 +90,53 @@ def test_a_note_typed_on_several_lines_is_shown_as_typed(sdcli):
     after = lines[start + 1 : start + 4]
     assert after[0].strip().startswith("ventana de mañana") and after[0].startswith("      ")
     assert after[1].endswith("  1. reinicio") and after[2].endswith("  2. cambio de puerto · probado"), after
+
+
+def test_a_value_is_folded_between_words_never_inside_a_phone_number_or_a_date():
+    """A table's own wrap split "+55 81" from "99876-5432" (two numbers to dial) and "3 dez" from
+    "2026 12:32"; kept() folds between the other words, and loses or reorders nothing."""
+    from sdcli.folding import kept
+
+    contact = "João Silva <joao.silva@gpa.com.br> +55 81 99876-5432"
+    for width in range(20, len(contact)):
+        lines = kept(contact, width).split("\n")
+        assert "+55 81 99876-5432" in lines, (width, lines)
+        assert " ".join(lines) == contact
+    pause = "desde=3 dez 2026 12:32 São Paulo -03, a=3 dez 2026 14:05 São Paulo -03, motivo=cliente"
+    for width in range(22, len(pause)):
+        lines = kept(pause, width).split("\n")
+        assert all(x.count("dez") == x.count("2026") for x in lines), (width, lines)
+        assert " ".join(lines) == pause
+    two = "Ana Díaz <a@b.pe>\n+51 1 4117000"  # its own lines kept
+    assert kept(two, 14) == "Ana Díaz\n<a@b.pe>\n+51 1 4117000"
+    assert kept(contact, 80) == contact
+    glued = "un\u2007texto\u2007con su propio espacio de cifra, tal cual"  # typed: folded as it is
+    assert kept(glued, 20).replace("\n", " ") == glued
+
+
+def test_show_and_the_review_never_part_a_phone_number(sdcli, monkeypatch):
+    """At 80 columns `show` gave "João Silva <joao.silva@gpa.com.br> +55 81" and "99876-5432" on
+    the next line; the review before saving could do the same in its narrower column."""
+    from sdcli import ui
+    from tests.intake_keys import ENTER, KILL_LINE, PROBLEM, SAVE, SERVICE, line, run_open, select, yes
+
+    doc = sdcli.json("open", "--no-input", "--customer", "Supermercados Pão de Açúcar", "--site", "Loja Recife",
+                     "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "link_down", "--callback",
+                     "João Silva <joao.silva@gpa.com.br> (81) 99876-5432", "--service-type", "mpls",
+                     "--no-contingency", "--power", "--json", env={"SDCLI_LANG": "pt"})  # fmt: skip
+    for columns in ("80", "64"):
+        shown = sdcli("show", doc["id"], env={"COLUMNS": columns, "SDCLI_LANG": "pt"}).stdout.splitlines()
+        assert max(map(len, shown)) <= int(columns)
+        assert [x for x in shown if "+55" in x][0].strip().endswith("+55 81 99876-5432"), shown
+    keys = [line("ACME Perú"), line("Lima HQ"), KILL_LINE + line("PE"), select(PROBLEM["link_down"]), ENTER,
+            line("Ana María Díaz Fernández"), line("ana.maria.diaz@acme-peru.com.pe"), line("01 4117000"),
+            yes(False), ENTER, ENTER, ENTER, select(SERVICE["mpls"]), yes(False), yes(True), yes(False), yes(True),
+            yes(True), SAVE]  # fmt: skip
+    monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
+    for columns in ("64", "88"):  # at 64 the table cut the address mid-word; at 88 it parted "+51 1"
+        monkeypatch.setenv("COLUMNS", columns)
+        r = run_open(keys, env={"SDCLI_LANG": "es", "COLUMNS": columns})
+        assert r.exit_code == 0, r.output
+        review = r.stdout.splitlines()
+        assert any("+51 1 4117000" in x for x in review), r.stdout
+        assert any("<ana.maria.diaz@acme-peru.com.pe>" in x for x in review), r.stdout

@@ -20,6 +20,7 @@ from sdcli.ui import (
     emit_json,
     info,
     interactive,
+    on_screen,
     say,
     session_lang,
 )
@@ -184,7 +185,7 @@ def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: 
         emit_json(doc)
         return
     typer.echo(f"{doc['id']}")
-    typer.echo(intake.ack_text(doc, lang_code, home))
+    typer.echo(on_screen(intake.ack_text(doc, lang_code, home)))
     for note in ictx.notes:  # a date whose day order decided it, shown back in words
         info(note)
     if chan == "email":

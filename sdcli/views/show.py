@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sdcli.folding import folded_parts
+from sdcli.folding import folded_parts, kept
 from sdcli.i18n import Message, render, t, word
 from sdcli.ui import text
 
@@ -47,9 +47,7 @@ def _print(
     questions = {q.key: q for q in load_questionnaire(home)}  # the desk's: its choices' words
     zone = doc.get("timezone")
     unknown = set(doc.get("unknown_answers") or [])
-    fields = Table(show_header=False, box=None, pad_edge=False)
-    fields.add_column("field", style="bold", no_wrap=True)
-    fields.add_column("value", overflow="fold")
+    rows: list[tuple[str, str]] = []
     for key in field_order(doc, home):
         value = doc[key]
         if key in unknown and value is None:
@@ -66,9 +64,15 @@ def _print(
             shown = escalation_text(value, zone)
         else:
             shown = value_text(value, zone=zone, key=key)
-        fields.add_row(text(word("field", key)), text(shown))
-    for label, value in extra_rows:
-        fields.add_row(text(label), text(value))
+        rows.append((word("field", key), shown))
+    from rich.cells import cell_len
+
+    fields = Table(show_header=False, box=None, pad_edge=False)
+    fields.add_column("field", style="bold", no_wrap=True)
+    fields.add_column("value", overflow="fold")
+    room = out.width - max((cell_len(label) for label, _ in [*rows, *extra_rows]), default=0) - 2
+    for label, value in [*rows, *extra_rows]:  # folded between words, never inside a phone number
+        fields.add_row(text(label), text(kept(value, room)))
     out.print(fields)
     out.print()
     zone = doc.get("timezone")
