@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
+from datetime import datetime, tzinfo
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -97,13 +100,16 @@ PHONE_FIELDS = ("source_number", "destination_number")
 _READOUTS = ("classification_summary", "escalation_summary", "last_note", "extra")
 
 
-def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...], mark: str = ".") -> str:
-    """One cell of an export row: the field's text form (a number with the decimal `mark`), a
-    read-out, or the fields not in the columns (JSON: its numbers as JSON writes them)."""
+def export_cell(
+    doc: dict[str, Any], column: str, columns: tuple[str, ...], mark: str = ".", zone: tzinfo | None = None
+) -> str:
+    """One cell of an export row: the field's text form (a number with the decimal `mark`; an
+    instant on the site's clock, `zone`), a read-out, or the fields not in the columns (JSON: its
+    numbers as JSON writes them, its values as stored)."""
     if column == "classification_summary":
         return classification_summary(doc)
     if column == "escalation_summary":
-        return escalation_summary(doc)
+        return escalation_summary(doc, zone)
     if column == "last_note":
         return next((str(e["note"]) for e in reversed(doc.get("history") or []) if e.get("note")), "")
     if column == "extra":
@@ -114,7 +120,38 @@ def export_cell(doc: dict[str, Any], column: str, columns: tuple[str, ...], mark
     value = doc.get(column)
     if column in PHONE_FIELDS and isinstance(value, str) and value.startswith("+"):
         return tel_uri(value)
+    if type(value) is str and zone is not None:
+        return on_site_clock(value, zone)
+    if zone is not None and type(value) is list and all(type(v) is str for v in value):  # failed_calls
+        value = [on_site_clock(v, zone) for v in value]
     return cell(value, mark)
+
+
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)")
+
+
+def on_site_clock(value: str, zone: tzinfo) -> str:
+    """A stored instant as the site's clock gave it (the same instant, with the site's offset
+    then); any other text as it is. A ticket's times were stored on the clock of the machine
+    that recorded each (opened at 08:00-05:00 in Lima, acknowledged at 09:39-06:00 on a desk in
+    Mexico City), and a spreadsheet's reader compares the hours they read: 1 h 24 late, not 2 h 24."""
+    if not _INSTANT.fullmatch(value):
+        return value
+    try:
+        return datetime.fromisoformat(value).astimezone(zone).isoformat()
+    except ValueError:
+        return value
+
+
+@lru_cache(maxsize=256)
+def site_zone(name: Any) -> tzinfo | None:
+    """The zone a ticket's export row is written in (its site's), None where it names none known."""
+    from sdcli.clock import get_tz
+
+    try:
+        return get_tz(name) if isinstance(name, str) else None
+    except InvalidValue:
+        return None
 
 
 def tel_uri(e164: str) -> str:
@@ -141,7 +178,7 @@ def classification_summary(doc: dict[str, Any]) -> str:
     return out
 
 
-def escalation_summary(doc: dict[str, Any]) -> str:
+def escalation_summary(doc: dict[str, Any], zone: tzinfo | None = None) -> str:
     """Where the escalation stands, in one language-neutral line: level 2; 4 calls, last: ..."""
     esc = doc.get("escalation") or {}
     tries = doc.get("escalation_attempts") or []
@@ -153,7 +190,12 @@ def escalation_summary(doc: dict[str, Any]) -> str:
         parts.append(f"owner {owner['name']} (L{owner.get('level', '')})")
     if tries:
         last = tries[-1]
-        parts.append(f"last {last.get('at', '')} {last.get('contact', '')} (L{last.get('level', '')}) "
+        at = (
+            on_site_clock(last["at"], zone)
+            if zone is not None and isinstance(last.get("at"), str)
+            else last.get("at", "")
+        )
+        parts.append(f"last {at} {last.get('contact', '')} (L{last.get('level', '')}) "
                      f"{last.get('channel', '')} {last.get('outcome', '')}")  # fmt: skip
     return "; ".join(parts)
 
@@ -190,5 +232,6 @@ def export_text(
     for d in docs:
         buf.seek(0)
         buf.truncate()
-        w.writerow([neutralise(export_cell(d, c, columns, mark)) for c in columns])
+        zone = site_zone(d.get("timezone"))  # every time of a row on its site's clock
+        w.writerow([neutralise(export_cell(d, c, columns, mark, zone)) for c in columns])
         yield buf.getvalue()

@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -52,7 +53,7 @@ def test_columns_are_fixed_start_with_id_and_a_header_comes_with_no_rows(sdcli):
     assert row["destination_number"] == "tel:+51-987-654-321"
     assert row["classification_summary"] == "manual 2 (suggested 3): key customer"
     assert row["escalation_summary"].startswith(
-        "level 1; 1 attempts; last 2026-12-01T10:00:00-03:00 Service Desk Latam"
+        "level 1; 1 attempts; last 2026-12-01T08:00:00-05:00 Service Desk Latam"  # on the site's clock
     )
     assert row["last_note"] == "called back at 10:05"
     assert dict(zip(header, second, strict=True))["source_ip"] == "10.0.0.1"
@@ -195,3 +196,36 @@ def test_excel_decimals_are_numbers_where_a_comma_is_the_decimal_mark(
     assert r.exit_code == 0, r.output
     [after] = open_store(other, home=home).all_tickets()
     assert after["sla_target_hours"] == 4.5
+
+
+def test_every_time_of_a_row_is_on_the_sites_clock(sdcli, tmp_path):
+    """A Lima incident reported at 08:00 and acknowledged from a desk in Mexico City was exported
+    as ack_due 2026-12-03T08:15:00-05:00 and acked_at 2026-12-03T09:39:00-06:00: read in a
+    spreadsheet, 1 h 24 late instead of 2 h 24. Every time of a row is on its site's clock (the
+    same instants: an import of the file reads them back unchanged)."""
+    doc = sdcli.json("open", "--no-input", "--customer", "Banco Lima", "--site", "Sede Central", "--country", "PE",
+                     "--problem", "voice", "--service-type", "internet", "--callback", "Ana Díaz <ana@acme.pe> 01 4117000",
+                     "--source-number", "01 4117000", "--destination-number", "01 4117001", "--failed-call",
+                     "2026-12-03T07:10:00-06:00", "--channel", "email", "--received-at", "2026-12-03T08:00:00-05:00",
+                     "--json", env={"SDCLI_NOW": "2026-12-03T08:30:00-06:00"})  # fmt: skip
+    assert sdcli("ack", doc["id"], env={"SDCLI_NOW": "2026-12-03T09:39:00-06:00"}).exit_code == 0
+    stored = sdcli.json("show", doc["id"], "--json")
+    assert stored["acked_at"] == "2026-12-03T09:39:00-06:00"  # as recorded: the desk's clock
+    r = sdcli("export", env={"SDCLI_NOW": "2026-12-03T10:00:00-06:00"})
+    assert r.exit_code == 0, r.output
+    header, row = rows_of(r.stdout)
+    got = dict(zip(header, row, strict=True))
+    assert got["received_at"] == "2026-12-03T08:00:00-05:00" and got["ack_due"] == "2026-12-03T08:15:00-05:00"
+    assert got["acked_at"] == "2026-12-03T10:39:00-05:00"  # 09:39 in Mexico City
+    assert got["failed_calls"] == "2026-12-03T08:10:00-05:00"
+    assert got["opened_at"] == "2026-12-03T08:00:00-05:00"
+    offsets = {v[-6:] for k, v in got.items() if k.endswith(("_at", "_due")) and v}
+    assert offsets == {"-05:00"}, got
+    path = tmp_path / "out.csv"
+    path.write_text(r.stdout, encoding="utf-8")
+    copy = tmp_path / "copy"
+    r = sdcli("--home", str(copy), "import", str(path), "--json")
+    assert r.exit_code == 0, r.output
+    (again,) = sdcli.json("--home", str(copy), "export", "--format", "json")
+    for k in ("acked_at", "ack_due", "opened_at", "received_at"):  # the same instants
+        assert datetime.fromisoformat(again[k]) == datetime.fromisoformat(stored[k]), k

@@ -6,6 +6,7 @@ import csv
 import functools
 import io
 import json
+from datetime import UTC, datetime
 
 import pytest
 from conftest import DATA, err
@@ -239,14 +240,28 @@ COMPARE_SKIP = {"id", "history", "updated_at"}
 
 
 def comparable(docs):
-    return [{k: v for k, v in d.items() if k not in COMPARE_SKIP} for d in docs]
+    """The documents as facts: an instant compared as one, whatever the clock it is written on (a CSV
+    export gives every time of a row on its site's clock)."""
+    return [{k: instants(v) for k, v in d.items() if k not in COMPARE_SKIP} for d in docs]
+
+
+def instants(value):
+    from sdcli.exporting import _INSTANT
+
+    if isinstance(value, str) and _INSTANT.fullmatch(value):
+        return datetime.fromisoformat(value).astimezone(UTC)
+    if isinstance(value, list):
+        return [instants(v) for v in value]
+    if isinstance(value, dict):
+        return {k: instants(v) for k, v in value.items()}
+    return value
 
 
 def shift_of(sdcli, store: str | None, now: dict[str, str]) -> dict:
     """`shift --json` of a store, its rows without updated_at (an import's own time)."""
     shift = sdcli.json(*(("--store", store) if store else ()), "shift", "--json", env=now)
-    return {k: [{f: v for f, v in row.items() if f != "updated_at"} for row in rows] if isinstance(rows, list) else rows
-            for k, rows in shift.items()}  # fmt: skip
+    return {k: [{f: instants(v) for f, v in row.items() if f != "updated_at"} for row in rows] if isinstance(rows, list)
+            else rows for k, rows in shift.items()}  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl"])
