@@ -198,7 +198,7 @@ def test_excel_decimals_are_numbers_where_a_comma_is_the_decimal_mark(
     assert after["sla_target_hours"] == 4.5
 
 
-def test_every_time_of_a_row_is_on_the_sites_clock(sdcli, tmp_path):
+def test_every_time_of_a_row_is_on_the_sites_clock(sdcli, tmp_path, another_store):
     """A Lima incident reported at 08:00 and acknowledged from a desk in Mexico City was exported
     as ack_due 2026-12-03T08:15:00-05:00 and acked_at 2026-12-03T09:39:00-06:00: read in a
     spreadsheet, 1 h 24 late instead of 2 h 24. Every time of a row is on its site's clock (the
@@ -223,9 +223,9 @@ def test_every_time_of_a_row_is_on_the_sites_clock(sdcli, tmp_path):
     assert offsets == {"-05:00"}, got
     path = tmp_path / "out.csv"
     path.write_text(r.stdout, encoding="utf-8")
-    copy = tmp_path / "copy"
-    r = sdcli("--home", str(copy), "import", str(path), "--json")
+    copy = another_store()
+    r = sdcli("--store", copy, "import", str(path), "--json")
     assert r.exit_code == 0, r.output
-    (again,) = sdcli.json("--home", str(copy), "export", "--format", "json")
+    (again,) = sdcli.json("--store", copy, "export", "--format", "json")
     for k in ("acked_at", "ack_due", "opened_at", "received_at"):  # the same instants
         assert datetime.fromisoformat(again[k]) == datetime.fromisoformat(stored[k]), k
