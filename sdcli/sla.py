@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli import calendars, clock, pauses, states, validate
-from sdcli.errors import ConfigError, InvalidValue, RefusedTransition
+from sdcli.errors import ConfigError, InvalidValue, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Localized, Message
 from sdcli.model import name_key
@@ -152,8 +152,13 @@ def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> dat
 def retarget(doc: dict[str, Any], home: Path | None = None) -> None:
     """A classified incident's target, clock and recovery_due made from its answers now: the
     contract of its customer and service for its severity, its site's calendar (classify, and an
-    answer completed later that they depend on)."""
-    doc["sla_target_hours"], doc["sla_clock"] = target_for(doc, int(doc["severity"]), home)
+    answer completed later that they depend on). Business hours are the site's: without its zone
+    (an e-mailed report from a country of several) they would be counted on the machine's clock,
+    so such a target is refused until the zone is given (RuleViolation); a 24x7 one needs none."""
+    hours, kind = target_for(doc, int(doc["severity"]), home)
+    if kind == "business" and not doc.get("timezone"):
+        raise RuleViolation("error.business_clock_no_zone", id=doc["id"])
+    doc["sla_target_hours"], doc["sla_clock"] = hours, kind
     _set_due(doc, home)
 
 

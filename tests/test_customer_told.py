@@ -144,3 +144,26 @@ def test_an_imported_ticket_of_a_brazilian_site_is_written_to_in_portuguese(sdcl
     assert sdcli("classify", "INC1", "--severity", "2", "--reason", "sin servicio", env=AT).exit_code == 0
     update = _last_update(sdcli)
     assert update["lang"] == "pt" and "foi classificado" in update["text"], update
+
+
+@pytest.mark.parametrize(
+    ("lang", "told"),
+    [
+        ("es", "fue reabierto: volvió a caer. Plazo de recuperación: 2 mar 2026 22:10 Lima -05."),
+        ("en", "was reopened: volvió a caer. Recovery due by 2 Mar 2026 22:10 Lima -05."),
+        ("pt", "foi reaberto: volvió a caer. Prazo de recuperação: 2 mar 2026 22:10 Lima -05."),
+    ],
+)
+def test_a_reopens_update_says_the_recovery_deadline_the_time_resolved_moved(sdcli, lang, told):
+    """Classified with recovery by 18:10, resolved at 12:10 and reopened at 16:10: the deadline moved
+    four hours (the time resolved does not count), but the reopen's update said only "reopened", so
+    the customer kept 18:10 and took the incident for breached at 18:11."""
+    sdcli("customer", "add", "Andina", "--customer-lang", lang)
+    tid = _opened(sdcli)
+    r = sdcli("resolve", tid, "--note", "cambio de ONT", env={"SDCLI_NOW": "2026-03-02T17:10:00+00:00"})
+    assert r.exit_code == 0, r.output
+    r = sdcli("reopen", tid, "--note", "volvió a caer", env={"SDCLI_NOW": "2026-03-02T21:10:00+00:00"})
+    assert r.exit_code == 0, r.output
+    assert sdcli.json("show", tid, "--json")["recovery_due"] == "2026-03-02T22:10:00-05:00"
+    update = _last_update(sdcli)
+    assert update["action"] == "reopen" and told in update["text"], update["text"]

@@ -165,7 +165,7 @@ class Reader:
         if not address:
             return None
         answered = [str(raw[q.key]) for q in self.questions if q.kind == "phone" and raw.get(q.key)]
-        phone = answers.phone_in(f"{body.signature}\n{body.text}", region if len(region) == 2 else None,
+        phone = answers.phone_in(body.writer_text(), region if len(region) == 2 else None,
                                  besides=answered)  # fmt: skip
         sender = {"name": name or address.partition("@")[0], "email": address, "phone": phone or ""}
         if phone:

@@ -55,7 +55,7 @@ class SsrForms:
             if code in known:  # "País: Perú": the code, as the form's other answers are read by it
                 raw["country"] = code
             if not raw.get("requester") and address:  # the sender, with their signature's number
-                phone = answers.phone_in(f"{body.signature}\n{body.text}", raw.get("country"))
+                phone = answers.phone_in(body.writer_text(), raw.get("country"))
                 raw["requester"] = f"{name or address.partition('@')[0]} <{address}> {phone or ''}".strip()
             zone = answers.zone_of_site(raw.get("site"), known, code, str(raw.get("requester") or ""))
             if zone:  # a country of several zones: the one of the city the site names ("Manaus")

@@ -45,24 +45,32 @@ class Body:
     author: tuple[str, str] | None = None  # (name, address) of a forwarded message's writer
     attachments: list[str] = field(default_factory=list)
     signature: str = ""  # the cut signature (a phone number may be found there)
+    forward_start: int = 0  # where in text the forwarded message begins (the forwarder's note before)
+
+    def writer_text(self) -> str:
+        """Where the writer's phone number is looked for: their signature, then their text (of a
+        forwarded message, its writer's part: the forwarder's number is not theirs)."""
+        own = self.text[self.forward_start :] if self.author else self.text
+        return f"{self.signature}\n{own}"
 
 
 def decode(part: Message) -> str:
-    """A text part's content as text: its charset (Latin-1 read as Windows-1252), else UTF-8,
-    undecodable bytes replaced, never an error."""
+    """A text part's content as text: in the first of its charset (Latin-1 read as Windows-1252,
+    whose superset it is), UTF-8 and Windows-1252 that reads its bytes whole, never an error. A
+    client that declares UTF-8 and sends Windows-1252 (`Cañete` as byte 0xF1) is read as written:
+    replacing the bytes turned the labels with an accent into no labels, and the answers after
+    them ran into the one before."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         payload = str(part.get_payload() or "").encode("utf-8", "replace")
     charset = (part.get_content_charset() or "").lower()
-    if not charset or charset in _LATIN:
+    declared = () if not charset or charset in _LATIN else (charset,)
+    for candidate in (*declared, "utf-8", "cp1252"):
         try:
-            return payload.decode("utf-8")
-        except UnicodeDecodeError:
-            return payload.decode("cp1252", errors="replace")
-    try:
-        return payload.decode(charset, errors="replace")
-    except LookupError:
-        return payload.decode("utf-8", errors="replace")
+            return payload.decode(candidate)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return payload.decode("cp1252", errors="replace")  # the five bytes Windows-1252 leaves undefined
 
 
 class _HtmlText(HTMLParser):
@@ -170,19 +178,28 @@ def _author(block: list[str]) -> tuple[str, str] | None:
     return None
 
 
-def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] | None, str]:
-    """(the sender's own text, forwarded?, the forwarded message's author, the signature cut)."""
+def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] | None, str, int]:
+    """(the sender's own text, forwarded?, the forwarded message's author, the signature cut, where
+    in that text the forwarded message starts: 0 when nothing is forwarded).
+
+    A forward starts at a client's forward line ("---------- Forwarded message ---------"), and
+    under a forward's subject ("RV:", "Fwd:", "ENC:") also at Outlook's: a line of underscores
+    (or nothing) then a header block from "De:"/"From:"; elsewhere such a block starts the message a
+    reply quotes. A signature above a forward is the forwarder's: the forwarded text is read on."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     forward_subject = bool(_FWD_SUBJECT.match(subject or ""))
     out: list[str] = []
-    forwarded, author, signature = False, None, ""
+    forwarded, author, signature, start = False, None, "", 0
     i = 0
     while i < len(lines):
         line = lines[i]
         stripped = line.strip()
-        if _FORWARD.match(line) and (not _OUTLOOK.match(line) or forward_subject):
+        at = _forward_at(lines, i, forward_subject, forwarded)
+        if at is not None:
+            if not forwarded:  # what came before was the forwarder's, their signature too
+                start, signature = len("\n".join(out)), ""
             forwarded = True
-            i, block = _forward_header(lines, i + 1)
+            i, block = _forward_header(lines, at)
             author = author or _author(block)
             continue
         if _reply_starts(lines, i, forwarded):
@@ -190,17 +207,48 @@ def own_text(text: str, subject: str = "") -> tuple[str, bool, tuple[str, str] |
         if stripped.startswith(">"):
             i += 1
             continue
-        if _SIGNATURE.match(stripped) and not forwarded:
-            signature = "\n".join(lines[i + 1 : i + 12])
-            break
-        if _SIGNATURE.match(stripped):  # the forwarder's signature: the forwarded text follows
-            j = _next_forward(lines, i + 1)
-            signature = "\n".join(lines[i + 1 : j])
-            i = j
+        if _SIGNATURE.match(stripped):
+            j = _next_forward(lines, i + 1, forward_subject, forwarded)
+            signature = "\n".join(lines[i + 1 : i + 12 if j is None and not forwarded else j])
+            if j is None:
+                break
+            i = j  # a forwarder's signature: the forwarded message follows
             continue
         out.append(line.rstrip())
         i += 1
-    return "\n".join(out).strip("\n"), forwarded, author, signature
+    own = "\n".join(out)
+    kept = own.strip("\n")
+    return kept, forwarded, author, signature, max(0, start - (len(own) - len(own.lstrip("\n"))))
+
+
+#: Outlook's rule above the header block of the message it forwards or quotes
+_RULE = re.compile(r"^_{8,}$")
+_FROM = re.compile(r"^\s*\*?(from|de)\s*:", re.IGNORECASE)
+
+
+def _header_block(lines: list[str], j: int) -> bool:
+    """Line j starts a block of mail headers: a From/De header followed by another header."""
+    return (
+        j + 1 < len(lines)
+        and bool(_FROM.match(lines[j]))
+        and bool(_HEADER.match(lines[j]))
+        and bool(_HEADER.match(lines[j + 1]))
+    )
+
+
+def _forward_at(lines: list[str], i: int, forward_subject: bool, forwarded: bool) -> int | None:
+    """Where the header lines of a forwarded message start, when one starts at line i (else None)."""
+    line = lines[i]
+    if _FORWARD.match(line) and (not _OUTLOOK.match(line) or forward_subject):
+        return i + 1
+    if not forward_subject or forwarded:
+        return None
+    j = i
+    if _RULE.match(line.strip()):
+        j += 1
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+    return j if _header_block(lines, j) else None
 
 
 def _forward_header(lines: list[str], j: int) -> tuple[int, list[str]]:
@@ -222,19 +270,15 @@ def _reply_starts(lines: list[str], i: int, forwarded: bool) -> bool:
     line = lines[i]
     if _OUTLOOK.match(line) or _ATTRIBUTION.match(line.strip()):
         return True
-    return bool(
-        not forwarded
-        and _HEADER.match(line)
-        and _HEADER.match(lines[i + 1] if i + 1 < len(lines) else "")
-        and re.match(r"^\s*\*?(from|de)\s*:", line, re.I)
-    )
+    return not forwarded and _header_block(lines, i)
 
 
-def _next_forward(lines: list[str], j: int) -> int:
-    """The first line from j that starts a forwarded message (or the end)."""
-    while j < len(lines) and not _FORWARD.match(lines[j]):
-        j += 1
-    return j
+def _next_forward(lines: list[str], j: int, forward_subject: bool, forwarded: bool) -> int | None:
+    """The first line from j that starts a forwarded message (None: none does)."""
+    for k in range(j, len(lines)):
+        if _forward_at(lines, k, forward_subject, forwarded) is not None:
+            return k
+    return None
 
 
 def body_of(msg: EmailMessage) -> Body:
@@ -242,11 +286,13 @@ def body_of(msg: EmailMessage) -> Body:
 
     subject = header(msg, "Subject")
     text, html_only, names, attached = _parts(msg)
-    own, forwarded, author, signature = own_text(text, subject)
+    own, forwarded, author, signature, start = own_text(text, subject)
     for inner in attached:  # a message forwarded as an attachment: its text is the form
         inner_body = body_of(inner)
+        if not forwarded:
+            start = len(own) + 2 if own.strip() else 0
         own = f"{own}\n\n{inner_body.text}".strip()
         forwarded = True
         found = getaddresses([header(inner, "From")])
         author = author or (found[0] if found and "@" in found[0][1] else None)
-    return Body(own, html_only, forwarded, author, names, signature)
+    return Body(own, html_only, forwarded, author, names, signature, start)

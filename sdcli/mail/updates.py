@@ -127,8 +127,9 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     text = compose.reply_text(_key(action, event, values), lang, home, **values)
     if not text.strip():
         return None
-    if action == "resume" and values["recovery_due"]:  # the clock runs again: the deadline the hold moved
-        text = f"{text} {compose.reply_text('update.resume_due', lang, home, **values)}".rstrip()
+    if action in ("resume", "reopen") and values["recovery_due"]:  # the clock runs again: the deadline
+        # the hold, or the time resolved, moved (the customer's last one is no longer it)
+        text = f"{text} {compose.reply_text(f'update.{action}_due', lang, home, **values)}".rstrip()
     signature = compose.reply_text("signature", lang, home)
     if signature:
         text = f"{text}\n\n-- \n{signature}"
