@@ -83,6 +83,26 @@ def waits_on_customer(reason: Any) -> bool:
     return not _CUSTOMER.isdisjoint(re.findall(r"[^\W_]+", fold(str(reason or ""))))
 
 
+#: what else a reason that only says the incident waits on the customer is made of (folded):
+#: awaiting-customer, "esperando respuesta del cliente", "aguardando o cliente"
+_WAITING = _CUSTOMER | frozenset({
+    "awaiting", "waiting", "wait", "pending", "for", "the", "an", "answer", "reply", "response",
+    "esperando", "espera", "pendiente", "respuesta", "del", "de", "al", "el", "la", "su",
+    "aguardando", "aguarda", "pendente", "resposta", "do", "da", "o", "a", "sua",
+})  # fmt: skip
+
+
+def only_waits_on_customer(reason: Any) -> bool:
+    """Whether a hold's reason says nothing but that it waits on the customer (awaiting-customer):
+    the customer is told it waits for their answer, not the desk's code for it."""
+    import re
+
+    from sdcli.model import fold
+
+    words = set(re.findall(r"[^\W_]+", fold(str(reason or ""))))
+    return not _CUSTOMER.isdisjoint(words) and words <= _WAITING
+
+
 def open_reason(doc: dict[str, Any]) -> str:
     """The reason of the pause the clock stands in (the last one not ended), "" when none."""
     for p in reversed(doc.get("sla_pauses") or []):

@@ -27,9 +27,11 @@ def _last_update(sdcli) -> dict:
 @pytest.mark.parametrize(
     ("reason", "lang", "told", "not_told"),
     [
-        ("awaiting-customer", "en", "is waiting for your answer: awaiting-customer", "is on hold:"),
-        ("esperando respuesta del cliente", "es", "queda en espera de su respuesta", "en espera: esperando"),
-        ("aguardando o cliente", "pt", "aguarda a sua resposta: aguardando o cliente", "está em espera:"),
+        ("awaiting-customer", "en", "is waiting for your answer. The recovery clock", ": awaiting-customer"),
+        ("esperando respuesta del cliente", "es", "queda en espera de su respuesta.", "en espera: esperando"),
+        ("esperando que el cliente confirme el acceso", "es", "de su respuesta: esperando que el cliente confirme",
+         "en espera: esperando"),
+        ("aguardando o cliente", "pt", "aguarda a sua resposta.", ": aguardando"),
         ("esperando al proveedor satelital", "es", "queda en espera: esperando al proveedor satelital",
          "de su respuesta"),
         ("awaiting-vendor", "en", "is on hold: awaiting-vendor", "waiting for your answer"),
@@ -80,6 +82,31 @@ def test_a_hold_after_the_deadline_names_the_customer_only_when_the_reason_does(
     assert (
         "breached" in flat and "(on hold: awaiting-vendor)" in flat and "waiting on the customer" not in flat
     )
+
+
+@pytest.mark.parametrize(
+    ("when", "classified", "stops"),
+    [
+        ("2026-03-02T16:10:00+00:00", True, True),  # an hour in: the 8 h deadline is ahead, and stops
+        ("2026-03-03T15:10:00+00:00", True, False),  # a day in: it had run out, nothing stops it
+        ("2026-03-02T16:10:00+00:00", False, False),  # not classified: there is no deadline yet
+    ],
+)
+@pytest.mark.parametrize("reason", ["awaiting-vendor", "awaiting-customer"])
+def test_a_hold_says_the_deadline_stops_only_when_one_is_ahead(sdcli, when, classified, stops, reason):
+    """A hold told "The recovery clock is paused until then" of an incident not classified yet (no
+    deadline) and of one whose deadline had already passed: neither is true."""
+    if classified:
+        inc = _opened(sdcli, "--lang", "en")
+    else:
+        inc = sdcli.json("open", "--no-input", "--customer", "Andina", "--site", "Lima HQ", "--country", "PE",
+                         "--problem", "link_down", "--callback", CALLBACK, "--service-type", "mpls", "--lang", "en",
+                         "--json", env=AT)["id"]  # fmt: skip
+    sdcli("customer", "add", "Andina", "--customer-lang", "en")
+    assert sdcli("hold", inc, "--reason", reason, env={"SDCLI_NOW": when}).exit_code == 0
+    update = _last_update(sdcli)
+    assert update["action"] == "hold"
+    assert ("The recovery clock is paused" in update["text"]) is stops, update["text"]
 
 
 # ---- the customer's language

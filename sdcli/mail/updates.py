@@ -87,6 +87,16 @@ def _instant(value: Any) -> Any:
         return value
 
 
+def _deadline_stops(before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether a hold stops a deadline still ahead (the one before the hold, which a paused clock
+    leaves unset): "the recovery clock is paused" told of an incident with no deadline yet, or
+    of one whose deadline had already passed, is not true."""
+    from datetime import datetime
+
+    due, since = _instant(before.get("recovery_due")), _instant(after.get("sla_paused_at"))
+    return isinstance(due, datetime) and isinstance(since, datetime) and due > since
+
+
 def _when(value: Any, zone: str | None, lang: str) -> str:
     """An instant as the customer reads it: in the site's zone only, in their language."""
     if not value:
@@ -108,17 +118,20 @@ def _key(action: str, event: dict[str, Any], values: dict[str, Any]) -> str:
     reason says so (pauses.waits_on_customer); another hold (a vendor, an access window) says it
     is on hold and why (update.hold_other); a classification while on hold, with no deadline yet,
     says the clock is paused (update.classify_paused)."""
-    from sdcli.pauses import waits_on_customer
+    from sdcli.pauses import only_waits_on_customer, waits_on_customer
 
     if action == "hold" and not waits_on_customer(event.get("note")):
         return "update.hold_other"
+    if action == "hold" and only_waits_on_customer(event.get("note")):
+        return "update.hold_plain"  # "queda en espera de su respuesta", not ": awaiting-customer"
     if action == "classify" and not values["recovery_due"]:
         return "update.classify_paused"
     return f"update.{action}"
 
 
 def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, home: Path | None,
-           level_name: Callable[[int], Any] | None = None) -> dict[str, Any] | None:  # fmt: skip
+           level_name: Callable[[int], Any] | None = None, before: dict[str, Any] | None = None,
+           ) -> dict[str, Any] | None:  # fmt: skip
     """The outbox message of an update (None: the desk's text for it is empty, or nobody to tell)."""
     to = compose.recipients(doc)
     if not to:
@@ -130,6 +143,13 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     if action in ("resume", "reopen") and values["recovery_due"]:  # the clock runs again: the deadline
         # the hold, or the time resolved, moved (the customer's last one is no longer it)
         text = f"{text} {compose.reply_text(f'update.{action}_due', lang, home, **values)}".rstrip()
+    if action == "hold" and _deadline_stops(before or doc, doc):  # not for no deadline yet, or one past
+        key = (
+            "update.hold_other_due"
+            if _key(action, event, values) == "update.hold_other"
+            else "update.hold_due"
+        )
+        text = f"{text} {compose.reply_text(key, lang, home, **values)}".rstrip()
     signature = compose.reply_text("signature", lang, home)
     if signature:
         text = f"{text}\n\n-- \n{signature}"
@@ -154,7 +174,9 @@ def queue_for(home: Path | None, directory: list[dict[str, Any]] | None = None,
         action = action_of(before, after, event)
         if action is None:
             return []
-        message = render(action, after, event, customer_lang(after, home, directory), home, level_name)
+        message = render(
+            action, after, event, customer_lang(after, home, directory), home, level_name, before
+        )
         return [message] if message else []
 
     return queue
