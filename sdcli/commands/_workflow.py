@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -81,20 +82,21 @@ def move(
     *,
     prefix: str,
     note: str | None = None,
+    check: Callable[[dict[str, Any]], Any] | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
-    """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event."""
+    """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event.
+    `check`: a refusal of the ticket as the write finds it, once the workflow allows the action
+    (the time a step happened against the steps it follows: never against a copy read before)."""
     if parse_id(ticket_id)[0] != prefix:
         raise RefusedTransition("error.not_of_kind", id=ticket_id, kind=PREFIXES[prefix], prefix=prefix)
-    return run(
-        ctx,
-        ticket_id,
-        action,
-        note=note,
-        as_json=as_json,
-        apply=lambda d: d.update(fields),
-        extra=fields or None,
-    )
+
+    def apply(doc: dict[str, Any]) -> None:
+        if check is not None:
+            check(doc)
+        doc.update(fields)
+
+    return run(ctx, ticket_id, action, note=note, as_json=as_json, apply=apply, extra=fields or None)
 
 
 def happened_at(

@@ -248,16 +248,8 @@ def execute(
         else clock.now()
     )
     told(notes)
-    if doc.get("status") == "scheduled":  # else the workflow's refusal
-        not_before_window(doc, when)
-    _move(
-        ctx,
-        ticket_id,
-        "execute",
-        as_json,
-        note=note,
-        executed_at=clock.iso(when.astimezone(tz) if tz else when),
-    )
+    _move(ctx, ticket_id, "execute", as_json, note=note, check=lambda d: not_before_window(d, when),
+          executed_at=clock.iso(when.astimezone(tz) if tz else when))  # fmt: skip
 
 
 def _past(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> Any:

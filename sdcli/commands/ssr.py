@@ -328,18 +328,15 @@ def done(
     doc = (
         app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "SSR" else {}
     )  # else refused as such
-    when = None
-    if doc.get("kind") == "ssr":
-        tz = clock.get_tz(doc.get("timezone"))
-        notes: list[Any] = []
-        given = (
-            validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
-            if at
-            else None
-        )
-        told(notes)
-        when = calendars.local(ssr_work.done_at(doc, given, clock.now(), app_of(ctx).home), tz)
-    _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(when or clock.now()))
+    tz = clock.get_tz(doc.get("timezone"))
+    notes: list[Any] = []
+    given = (
+        validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes) if at else None
+    )
+    told(notes)
+    now = clock.now()
+    _move(ctx, ticket_id, "done", as_json, note=note, check=lambda d: ssr_work.check_done(d, given, now),
+          done_at=clock.iso(calendars.local(given or now, tz)))  # fmt: skip
 
 
 @app.command("cancel")
