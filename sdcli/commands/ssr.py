@@ -232,11 +232,11 @@ def check(
     a = app_of(ctx)
     known = sites.countries(a.home)
     code = validate.country("country", country, known)
-    name = sites.check_zone("tz", tz, known, code) if tz else sites.only_zone(known, code)
+    notes: list[Any] = []
+    name = sites.check_zone("tz", tz, known, code, notes) if tz else sites.only_zone(known, code)
     if not name:
         raise MissingAnswers(["--tz"])
     zone = clock.get_tz(name)
-    notes: list[Any] = []
     received = (
         validate.instant(
             "received-at", received_at, zone, dayfirst=dayfirst, tense=validate.PAST, notes=notes
