@@ -75,9 +75,11 @@ def submit(
     draft = None
     if resume:  # on a terminal or not: a draft of another form, none or several in a script, refused
         from sdcli.commands._forms import resumable  # deferred: only with --resume
+        from sdcli.ui import session_lang
 
         draft = resumable(ctx, "change", draft_id, current(), no_input=no_input, force=force)
         dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
+        session_lang(a, draft.options.get("lang"))  # the form goes on in the language it was filled in
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}

@@ -100,6 +100,7 @@ def submit(
 
         draft = resumable(ctx, "ssr", draft_id, code, no_input=no_input, force=force)
         dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
+        code = session_lang(a, lang or draft.options.get("lang"))  # the customer's, chosen when it began
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
