@@ -136,6 +136,7 @@ def test_the_desks_own_currency_units_are_shown_in_every_view(sdcli, home):
     import sdcli as package
 
     cid = executed(sdcli)
+    home.mkdir(parents=True, exist_ok=True)  # on PostgreSQL the store is not in it
     text = (Path(package.__file__).parent / "data" / "currencies.toml").read_text(encoding="utf-8")
     (home / "currencies.toml").write_text(text.replace("[minor_units]\n", "[minor_units]\nCOP = 0\n"))
     (home / "currencies.toml").chmod(0o600)
