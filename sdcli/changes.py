@@ -107,7 +107,7 @@ def check_request(
     attempt("description", lambda: validate.text("description", raw["description"], required=True))
     country = attempt("country", lambda: validate.country("country", code, known))
     if country:
-        attempt("timezone", lambda: sites.check_zone("timezone", zone, known, country))
+        attempt("timezone", lambda: sites.check_zone("timezone", zone, known, country, notes))
     site_tz = clock.get_tz(out.get("timezone"))
     for k in ("window_start", "window_end"):
         attempt(

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sdcli.errors import ConfigError
+from sdcli.i18n import Message
 from sdcli.mail.settings import PASSWORD_KEYS
 from sdcli.mail.settings import SETTINGS as MAIL_SETTINGS
 from sdcli.mail.settings import value as mail_value
@@ -53,15 +54,15 @@ def _checked(raw: bytes, path: Path | str, name: str) -> tuple[Any, dict[str, di
         try:
             data = parse_json(text)
         except ValueError as e:
-            raise ConfigError(f"{path}: is not valid JSON ({str(e)[:200]})") from None
+            raise ConfigError("error.config_not_json", file=str(path), reason=str(e)[:200]) from None
     else:
         import tomllib  # deferred: a file is parsed only when its checked data is not in the cache
 
         try:
             data = tomllib.loads(text)
         except (ValueError, RecursionError) as e:  # TOMLDecodeError, an integer of 5,000 digits, [[[[...]]]]
-            reason = "nested too deeply" if isinstance(e, RecursionError) else str(e)
-            raise ConfigError(f"{path}: is not valid TOML ({reason[:200]})") from None
+            reason = Message("error.config_nested") if isinstance(e, RecursionError) else str(e)[:200]
+            raise ConfigError("error.config_not_toml", file=str(path), reason=reason) from None
     ctx = Ctx("an object" if str(path).endswith(".json") else "a table")
     try:
         return schema(name).fit(data, "", ctx), ctx.normals
@@ -69,21 +70,29 @@ def _checked(raw: bytes, path: Path | str, name: str) -> tuple[Any, dict[str, di
         raise ConfigError(f"{path}: {e}") from None
 
 
+#: what check_private refuses, as a refusal names it
+PRIVATE = {"home directory": "error.private_home", "desk configuration file": "error.private_desk_file",
+           "configuration file": "error.private_config_file"}  # fmt: skip
+
+
 def check_private(path: Path, what: str) -> os.stat_result | None:
     """Refuse a home, or a desk file in it, that group or others may write (they could plant
-    a configuration). None when it does not exist."""
+    a configuration); `what`: one of PRIVATE. None when it does not exist."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         return None
     except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+        raise unreadable(path, e) from None
     if st.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        raise ConfigError(
-            f"{path}: the {what} is writable by group or others (mode {stat.S_IMODE(st.st_mode):04o}), so another "
-            f"user could change the desk's configuration; fix it with: chmod go-w {path}"
-        )
+        raise ConfigError("error.config_not_private", file=str(path), what=Message(PRIVATE[what]),
+                          mode=f"{stat.S_IMODE(st.st_mode):04o}")  # fmt: skip
     return st
+
+
+def unreadable(path: Path, e: OSError) -> ConfigError:
+    """A desk or configuration file that cannot be read, and the system's reason."""
+    return ConfigError("error.config_unreadable", file=str(path), reason=e.strerror or str(e))
 
 
 _FILES: dict[tuple[str, str], tuple[tuple[int, ...], bytes, Any]] = {}  # (name, path) -> (stat, bytes, data)
@@ -97,7 +106,7 @@ def load_file(path: Path, name: str) -> Any:
     try:
         st = os.stat(path)
     except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+        raise unreadable(path, e) from None
     stamp, settled = data_cache.stamp(st), data_cache.settled(st)
     hit = _FILES.get((name, str(path)))
     if hit is not None and settled and hit[0] == stamp:
@@ -112,7 +121,7 @@ def load_file(path: Path, name: str) -> Any:
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as e:
-        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+        raise unreadable(path, e) from None
     if hit is not None and hit[1] == raw:
         _remember(name, path, (stamp, raw, hit[2]))
         return hit[2]
@@ -153,7 +162,7 @@ def load(name: str, home: Path | None = None) -> Any:
     """Desk data `name`: <home>/<name>.toml when the desk has one (it must be private), else the
     packaged one; validated either way."""
     if not known(name):
-        raise ConfigError(f"no desk data file is called {name}.toml")
+        raise ConfigError("error.no_desk_file", name=name)
     if home is not None:
         override = Path(home) / f"{name}.toml"
         if check_private(Path(home), "home directory") is not None:

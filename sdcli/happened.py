@@ -1,14 +1,16 @@
 """When a step of a ticket's life happened, told after the fact (`resolve`, `ack`, `hold`,
-`resume`, `close`, `reopen`, `ssr ack --at`, an escalation call's `escalate --at`): read in the site's zone and not in the future (validate.instant,
-tense PAST), and never before the step it follows (a fix at 03:00 typed at 08:00 is judged by
-03:00; one typed as 01:30 for an incident opened at 02:00 is refused). No CLI imports."""
+`resume`, `close`, `reopen`, `ssr ack --at`, `change accept --at` (not before `change send`), an
+escalation call's `escalate --at`): read in the site's zone and not in the future (the commands'
+one --at reader, commands/_workflow.flag_time), and never before the step it follows (a fix at
+03:00 typed at 08:00 is judged by 03:00; one typed as 01:30 for an incident opened at 02:00 is
+refused). No CLI imports."""
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import datetime
 from typing import Any
 
-from sdcli import clock, validate
+from sdcli import clock
 from sdcli.dates import When
 from sdcli.errors import RuleViolation
 from sdcli.i18n import Message
@@ -30,17 +32,9 @@ FOLLOWS: dict[str, tuple[tuple[str, ...], bool]] = {
     # stood still in them) and the previous call (the consecutive failures count in that order)
     "escalate": (("opened_at", "received_at"), True),
 }
-
-
-def read(
-    value: str, zone_name: str | None, *, dayfirst: bool | None = None, notes: list[Any] | None = None
-) -> datetime:
-    """A time given with --at for a ticket of the site zone `zone_name`: its wall clock unless
-    the text names an offset, not in the future; returned in the site's zone. `notes`: how a
-    date whose day order was a guess was read (02/12: 2 December), to say back."""
-    tz: tzinfo | None = clock.get_tz(zone_name)
-    found = validate.instant("at", value, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
-    return found.astimezone(tz) if tz else found
+#: the steps of the history an action follows, and how a refusal names each: a change is
+#: accepted once it was sent for acceptance (`change send`, which takes no --at: its event's time)
+EVENTS: dict[str, dict[str, str]] = {"accept": {"send": "ticket.step_sent"}}
 
 
 def earlier_steps(doc: dict[str, Any], action: str) -> list[tuple[Any, str]]:
@@ -59,6 +53,9 @@ def earlier_steps(doc: dict[str, Any], action: str) -> list[tuple[Any, str]]:
             if isinstance(p.get("to"), str):
                 key = "ticket.step_reopen" if p.get("reason") == "resolved" else "ticket.step_resume"
                 out.append((Message(key), p["to"]))
+    named = EVENTS.get(action, {})
+    out += [(Message(named[h["action"]]), h["at"]) for h in doc.get("history") or []
+            if h.get("action") in named and isinstance(h.get("at"), str)]  # fmt: skip
     if action == "escalate":
         out += [(Message("ticket.step_attempt"), a["at"]) for a in doc.get("escalation_attempts") or []
                 if isinstance(a.get("at"), str)]  # fmt: skip

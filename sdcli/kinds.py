@@ -82,7 +82,9 @@ VALIDATORS: dict[str, Validator] = {
     "country": lambda k, raw, f, a, ctx: validate.country(k, raw, ctx.countries),
     "contact": lambda k, raw, f, a, ctx: validate.contact(k, raw, ctx.region(a)),
     "datetime": _when(validate.FUTURE),  # a requested window: site time, in the future
-    "zone": lambda k, raw, f, a, ctx: sites.check_zone(k, raw, ctx.countries, ctx.region(a)),
+    "zone": lambda k, raw, f, a, ctx: sites.check_zone(
+        k, raw, ctx.countries, ctx.region(a), getattr(ctx, "notes", None)
+    ),
     # an incident's other stored fields (incident.toml)
     "state": _one_of("invalid.use_one_of"),
     "channel": _one_of("invalid.channel"),

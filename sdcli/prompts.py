@@ -271,7 +271,12 @@ class Walker:
 
     def _shown(self, q: Question, answers: dict[str, Any]) -> str:
         return answer_text(
-            answers[q.key], q, self.lang, zone=self.ctx.tz_name(answers), countries=self.ctx.countries
+            answers[q.key],
+            q,
+            self.lang,
+            zone=self.ctx.tz_name(answers),
+            countries=self.ctx.countries,
+            home=self.home,
         )
 
     def show(self, answers: dict[str, Any]) -> None:

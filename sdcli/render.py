@@ -48,8 +48,9 @@ def contact_text(c: dict[str, Any]) -> str:
 
 
 def answer_text(value: Any, q: Any = None, lang: str | None = None, *, zone: str | None = None,
-                countries: dict[str, Any] | None = None) -> str:  # fmt: skip
-    """An intake answer as the review and `show` give it, in the session's language."""
+                countries: dict[str, Any] | None = None, home: Path | None = None) -> str:  # fmt: skip
+    """An intake answer as the review and `show` give it, in the session's language (`home`: the
+    desk's, whose data files word it: its currencies' decimals)."""
     from sdcli.validate import UNKNOWN
 
     kind = getattr(q, "kind", None)
@@ -71,11 +72,14 @@ def answer_text(value: Any, q: Any = None, lang: str | None = None, *, zone: str
         from sdcli.dates import city
 
         return f"{city(value, lang)} ({value})"
-    return value_text(value, zone=zone)
+    return value_text(value, zone=zone, home=home)
 
 
-def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -> str:
-    """Any stored value: contacts with grouped phones, times in words, words of vocabularies."""
+def value_text(
+    value: Any, *, zone: str | None = None, key: str | None = None, home: Path | None = None
+) -> str:
+    """Any stored value: contacts with grouped phones, times in words, words of vocabularies,
+    money with the decimals of the desk's currencies (`home`: the one the command uses)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -95,13 +99,15 @@ def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -
     if key in ("phone", "source_number", "destination_number"):
         return phone(value)
     if isinstance(value, list):
-        return "\n".join(value_text(v, zone=zone, key=key) for v in value)
+        return "\n".join(value_text(v, zone=zone, key=key, home=home) for v in value)
     if isinstance(value, dict):
         if {"name", "email", "phone"} & value.keys():
             return contact_text(value)
         if key in ("price", "cost") and value.keys() == {"amount", "currency"}:
-            return money_text(value)
-        return ", ".join(f"{word('field', k)}={value_text(v, zone=zone, key=k)}" for k, v in value.items())
+            return money_text(value, home)
+        return ", ".join(
+            f"{word('field', k)}={value_text(v, zone=zone, key=k, home=home)}" for k, v in value.items()
+        )
     if isinstance(value, float):  # 129.0 hours as 129, 4.5 as the session writes it (4,5 in es and pt)
         from sdcli.amounts import Written
 
@@ -109,15 +115,16 @@ def value_text(value: Any, *, zone: str | None = None, key: str | None = None) -
     return str(value)
 
 
-def money_text(value: dict[str, Any]) -> str:
+def money_text(value: dict[str, Any], home: Path | None = None) -> str:
     """An amount and its currency as the session writes them (45,50 BRL in Spanish and Portuguese,
-    the currency's decimals); one an older version stored that is no number, as it is."""
+    the currency's decimals in the desk's currencies.toml under `home`, as money.py reads them);
+    one an older version stored that is no number, as it is."""
     amount, code = value.get("amount"), value.get("currency")
     if not isinstance(amount, int | float) or isinstance(amount, bool) or not isinstance(code, str):
         return f"{amount} {code}"
     from sdcli import money
 
-    return f"{money.shown(amount, code).render()} {code}"
+    return f"{money.shown(amount, code, home).render()} {code}"
 
 
 def routing_text(r: dict[str, Any]) -> str:

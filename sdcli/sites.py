@@ -109,10 +109,15 @@ def several(known: dict[str, Any], code: str | None) -> bool:
     return len(zones(known, code)) > 1
 
 
-def check_zone(field: str, value: Any, known: dict[str, Any], code: str | None) -> str:
+def check_zone(
+    field: str, value: Any, known: dict[str, Any], code: str | None, notes: list[Any] | None = None
+) -> str:
     """An IANA zone; for a country whose zones are listed, one of them or of the zones they stand
-    for (America/Monterrey, Mexico City's clock: kept as given). A refusal names the choices."""
-    from sdcli import clock
+    for (America/Monterrey, Mexico City's clock: kept as given), or another name the tz database
+    keeps for one (US/Eastern, Brazil/East: stored as that zone, America/New_York, told in `notes`).
+    A refusal names the choices."""
+    from sdcli import clock, zonenames
+    from sdcli.i18n import Message
 
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue(field, value, "invalid.zone")
@@ -126,6 +131,11 @@ def check_zone(field: str, value: Any, known: dict[str, Any], code: str | None) 
     except InvalidValue:
         raise InvalidValue(field, value, "invalid.zone") from None
     if listed:
+        same = zonenames.same_zone(name, list(listed), code)
+        if same is not None:
+            if notes is not None:
+                notes.append(Message("note.zone_stored", field=field, text=name, zone=same))
+            return same
         choices = ", ".join(z for z, _ in zones(known, code))
         raise InvalidValue(field, value, "invalid.zone_of", country=code, zones=choices)
     return name
@@ -166,10 +176,13 @@ def site_entry(raw: str, known: dict[str, Any]) -> dict[str, str]:
     zone = zone.strip()
     clock.get_tz(zone)
     out = {"name": name.strip(), "timezone": zone}
+    from sdcli import zonenames
+
     for code in known:
         listed = {z.casefold(): z for z in accepted(known, code)}
-        if zone.casefold() in listed:
-            out["timezone"] = listed[zone.casefold()]
+        same = listed.get(zone.casefold()) or zonenames.same_zone(zone, list(listed.values()), code)
+        if same:  # a name the tz database keeps for one of its zones: stored as that zone
+            out["timezone"] = same
             out["country"] = code
             break
     return out

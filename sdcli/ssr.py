@@ -214,7 +214,7 @@ def check_request(
 
     country = attempt("country", lambda: validate.country("country", raw["country"], known))
     if country and zone:
-        attempt("timezone", lambda: sites.check_zone("timezone", zone, known, country))
+        attempt("timezone", lambda: sites.check_zone("timezone", zone, known, country, notes))
     tz = clock.get_tz(out.get("timezone"))
     attempt("requester", lambda: validate.contact("requester", raw["requester"], country))
     for k in ("customer", "site", "description"):

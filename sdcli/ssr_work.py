@@ -31,31 +31,28 @@ def check_schedule(doc: dict[str, Any], home: Path | None = None) -> None:
                             weekend=When(days.first_on(start, calendars.WEEKEND), zone))  # fmt: skip
 
 
-def done_at(doc: dict[str, Any], at: datetime | None, now: datetime, home: Path | None = None) -> datetime:
-    """When an SSR's work was done: `at` (--at), else now. Its month (the site's) is the invoice
-    that bills it, so "now" is refused when it falls in another month than the SSR's window or
-    schedule (done on 30 Nov at 23:30, marked done on 1 Dec, was billed in December): the agent
-    says when. A time before the window's start is refused (not_before_window). An SSR that may
-    not be done (cancelled, done) is left to the workflow's refusal."""
-    from sdcli.tickets import not_before_window, workflow
+def check_done(doc: dict[str, Any], at: datetime | None, now: datetime) -> None:
+    """An SSR's work done at `at` (--at), else now, checked as the write that marks it done finds
+    it. Its month (the site's) is the invoice that bills it, so "now" is refused when it falls in
+    another month than the SSR's window or schedule (done on 30 Nov at 23:30, marked done on 1 Dec,
+    was billed in December): the agent says when. A time before the window's start is refused
+    (not_before_window). RuleViolation."""
+    from sdcli.tickets import not_before_window
 
     tz = clock.get_tz(doc.get("timezone"))
-    if doc.get("status") not in workflow("ssr", home)["actions"]["done"]["from"]:
-        return at or now
 
     def month(value: Any) -> str:
         return f"{calendars.local(clock.from_iso(value) if isinstance(value, str) else value, tz):%Y-%m}"
 
     if at is not None:
         not_before_window(doc, at)
-        return at
+        return
     not_before_window(doc, now)
     planned = [doc[k] for k in ("window_start", "window_end", "scheduled_at") if doc.get(k)]
     if planned and month(now) not in {month(v) for v in planned}:
         raise RuleViolation("ssr.done_when", id=doc["id"], start=When(doc["window_start"], doc.get("timezone")),
                             end=When(doc["window_end"], doc.get("timezone")), month=month(now),
                             suggest=f"{calendars.local(clock.from_iso(doc['window_end']), tz):%d/%m/%Y %H:%M}")  # fmt: skip
-    return now
 
 
 def check_start_ahead(doc: dict[str, Any], now: datetime) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import random
 import tomllib
 from importlib import resources
@@ -382,3 +383,46 @@ def _refusal(name: str, file: str, data: dict) -> str | None:
     except ConfigError as e:
         return f"Error: {one_line(e)}"
     return None
+
+
+@pytest.mark.parametrize(
+    ("lang", "toml_says", "private_says"),
+    [
+        (
+            "es",
+            "no es TOML válido (",
+            "el archivo de configuración de la mesa puede ser modificado por el grupo",
+        ),
+        ("pt", "não é TOML válido (", "o arquivo de configuração da central pode ser alterado pelo grupo"),
+        ("en", "is not valid TOML (", "the desk configuration file is writable by group or others"),
+    ],
+)
+def test_a_broken_or_unprivate_desk_file_is_told_in_the_sessions_language(sdcli, home, lang, toml_says,
+                                                                          private_says):  # fmt: skip
+    """A desk file that is no TOML, or one others may write, was refused in English in a Spanish or
+    Portuguese session (the not-UTF-8 refusal was not): each is in the language of --lang or
+    SDCLI_LANG now, naming the file, the parser's words and the fix as before."""
+    inc = open_incident(sdcli)
+    word = {"es": "Error", "pt": "Erro", "en": "Error"}[lang]
+
+    def refused(r) -> str:
+        lines = err(r).strip().splitlines()
+        assert r.exit_code == 1 and len(lines) == 1 and lines[0].startswith(f"{word}: "), r.output
+        return lines[0]
+
+    path = write(home, "escalation", "level = [")
+    line = refused(sdcli("--lang", lang, "escalate", inc, "--json", env=NOW))
+    assert line.startswith(f"{word}: {path}: {toml_says}"), line
+    write(home, "escalation", "x = " + "[" * 3000 + "]" * 3000)
+    nested = {"es": "(anidado demasiado hondo)", "pt": "(aninhado fundo demais)", "en": "(nested too deeply)"}
+    assert nested[lang] in refused(sdcli("escalate", inc, "--json", env={**NOW, "SDCLI_LANG": lang}))
+    write(home, "escalation", toml(packaged("escalation")))
+    os.chmod(path, 0o666)
+    line = refused(sdcli("escalate", inc, "--json", env={**NOW, "SDCLI_LANG": lang}))
+    assert line.startswith(f"{word}: {path}: {private_says}") and "0666" in line, line
+    assert line.endswith(f": chmod go-w {path}"), line
+    os.chmod(path, 0o600)
+    settings = write(home, "config", "lang = [")  # the settings file: its language is not read from it
+    os.chmod(settings, 0o600)
+    line = refused(sdcli("list", env={"SDCLI_LANG": lang}))
+    assert line.startswith(f"{word}: {settings}: {toml_says}"), line

@@ -107,3 +107,31 @@ def test_several_drafts_in_a_script_are_refused_naming_them_and_draft_picks_one(
 def test_resume_without_a_draft_is_refused(sdcli, home, form):
     r = sdcli(form, "--resume", "--no-input", env=LATER)
     assert r.exit_code == 1 and "no draft to resume" in err(r), err(r)
+
+
+def test_a_resumed_ssr_confirms_in_the_language_the_form_was_filled_for(sdcli, home, monkeypatch):
+    """A form begun with `--lang es` (the customer's language, chosen when the call began) and
+    resumed by a script of an English session: the confirmation for the customer came in English.
+    It is in the draft's language now; a --lang given to the resume still wins."""
+    draft = interrupted(monkeypatch, home, "ssr", SSR_KEYS, ["--lang", "es"])
+    assert draft.options["lang"] == "es"
+    r = sdcli("ssr", "--resume", "--no-input", "--description", "backup", env=LATER)  # SDCLI_LANG=en
+    assert r.exit_code == 0, r.output
+    assert "Confirmamos la recepción de su Solicitud" in r.stdout and "We confirm" not in r.stdout, r.stdout
+    interrupted(monkeypatch, home, "ssr", SSR_KEYS, ["--lang", "es"])
+    r = sdcli("ssr", "--resume", "--no-input", "--lang", "pt", "--description", "backup", env=LATER)
+    assert r.exit_code == 0 and "Confirmamos o recebimento" in r.stdout, r.stdout
+
+
+def test_a_resumed_change_goes_on_in_the_language_its_form_was_filled_in(sdcli, home, monkeypatch):
+    """A change form walked in Spanish and resumed from an English session answered in English:
+    it goes on in the draft's language, as `open --resume` does."""
+    with monkeypatch.context() as m:
+        m.setattr(ui, "stdin_is_tty", lambda: True)
+        r = run_form("--lang", CHANGE_KEYS, ["es", "change"])
+    assert r.exit_code == 130, r.output
+    (draft,) = drafts.all_drafts(home, form="change")
+    assert draft.options["lang"] == "es"
+    r = sdcli("change", "--resume", "--window-end", "15/12/2026 10:00", "--description", "d", env=LATER)
+    assert r.exit_code == 0, r.output
+    assert "Encaminado al" in r.output and "Routed to" not in r.output, r.output

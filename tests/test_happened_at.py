@@ -242,3 +242,22 @@ def test_a_time_whose_day_order_decided_it_is_said_back(sdcli, home):
         "resolve", inc, "--note", "ok", "--at", "2026-12-01 05:00", env=at("08:00")
     )  # ISO: nothing to say
     assert r.exit_code == 0 and "read as" not in err(r), err(r)
+
+
+def test_every_at_reader_is_the_one_flag_time(sdcli):
+    """Each --at reader repeated a notes list, validate.instant(..., notes=notes) and told(notes):
+    a reader that forgot one said nothing of a day order it guessed. They all call
+    commands/_workflow.flag_time now; and a guessed day order is still said back."""
+    import inspect
+
+    from sdcli.commands import _workflow, change, escalate, ssr
+
+    readers = [change.accept, change.execute, ssr.done, ssr.check, _workflow.site_time, _workflow.happened_at,
+               escalate._made_at]  # fmt: skip
+    for f in readers:
+        body = inspect.getsource(f)
+        assert "validate.instant(" not in body and "validate.when(" not in body, f.__qualname__
+        assert "flag_time(" in body or "ticket_time(" in body or "happened_at(" in body, f.__qualname__
+    inc = opened(sdcli)
+    r = sdcli("resolve", inc, "--note", "x", "--at", "01/12/2026 03:00", env=at("08:00"))
+    assert r.exit_code == 0 and "at: 01/12/2026 03:00 read as 1 Dec 2026 03:00" in err(r), err(r)

@@ -164,3 +164,30 @@ def test_an_acceptance_is_told_once_in_the_timeline(sdcli, home):
     start = next(i for i, x in enumerate(lines) if x.startswith("11 Dec 01:00"))
     entry = [lines[start]] + [x for x in lines[start + 1 : start + 6] if x.startswith("    ")]
     assert " ".join(entry).count("accepted_as") + " ".join(entry).count("accepted as") == 1, entry
+
+
+def test_a_change_is_not_accepted_before_it_was_sent_to_the_customer(sdcli, home):
+    """Filed on 1 December, sent to the customer on the 5th: `accept --at 03/12/2026` recorded
+    an acceptance two days before the customer had the request (a wrong fact, told as true in
+    `show` and the reports). It is refused naming the sending, in the session's language, nothing
+    saved; an acceptance after the sending is kept."""
+    on_1 = {"SDCLI_NOW": "2026-12-01T10:00:00-05:00"}
+    assert sdcli("customer", "add", "Banco Andino", "--project-manager", "Luis Paz <luis@bandino.pe> +51 1 4117001",
+                 env=on_1).exit_code == 0  # fmt: skip
+    r = sdcli("change", "--no-input", "--customer", "Banco Andino", "--site", "Lima HQ", "--country", "PE",
+              "--type", "rack_relocation", "--description", "Move rack", "--window-start", "10/12/2026 22:00",
+              "--window-end", "11/12/2026 04:00", "--callback", "Rosa Quispe <rosa@bandino.pe> +51 1 4117002",
+              env=on_1)  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert sdcli("change", "send", "CHG1", env={"SDCLI_NOW": "2026-12-05T10:00:00-05:00"}).exit_code == 0
+    later = {"SDCLI_NOW": "2026-12-07T09:00:00-05:00"}
+    r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "03/12/2026 09:00", env=later)
+    assert r.exit_code == 1, r.output
+    assert "is before the sending for acceptance (5 Dec 2026 10:00 Lima -05" in err(r), err(r)
+    r = sdcli("--lang", "es", "change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "03/12/2026 09:00",
+              env=later)  # fmt: skip
+    assert r.exit_code == 1 and "el envío para aceptación fue el 5 dic 2026 10:00" in err(r), err(r)
+    assert open_store(home=home).get("CHG1")["status"] == "awaiting-acceptance"
+    r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "05/12/2026 11:00", env=later)
+    assert r.exit_code == 0, r.output
+    assert open_store(home=home).get("CHG1")["accepted_at"] == "2026-12-05T11:00:00-05:00"

@@ -127,3 +127,23 @@ def test_a_catalogue_price_with_more_decimals_than_its_currency_is_refused_namin
     line = one_error(file(sdcli))
     assert "ssr.toml: category[" in line and "].price.amount: 80.5 has more decimals than PYG has (0," in line
     assert list(store.all_tickets("SSR")) == []
+
+
+def test_the_desks_own_currency_units_are_shown_in_every_view(sdcli, home):
+    """A desk whose currencies.toml (in its home) keeps Colombian pesos whole (COP = 0): `change
+    cost` said 150000 COP, but `change show` showed the cost from the packaged file, 150000.00 COP
+    in its row and on the timeline. Every view reads the desk's file, as the cost was read."""
+    import sdcli as package
+
+    cid = executed(sdcli)
+    home.mkdir(parents=True, exist_ok=True)  # on PostgreSQL the store is not in it
+    text = (Path(package.__file__).parent / "data" / "currencies.toml").read_text(encoding="utf-8")
+    (home / "currencies.toml").write_text(text.replace("[minor_units]\n", "[minor_units]\nCOP = 0\n"))
+    (home / "currencies.toml").chmod(0o600)
+    r = sdcli("change", "cost", cid, "--amount", "150000", "--currency", "COP")
+    assert r.exit_code == 0 and "150000 COP" in r.output, r.output
+    r = sdcli("change", "show", cid)
+    shown = r.stdout
+    assert r.exit_code == 0, r.output
+    assert "150000 COP" in shown and "150000.00" not in shown, shown
+    assert any(line.strip().startswith("cost") and "150000 COP" in line for line in shown.splitlines()), shown

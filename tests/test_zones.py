@@ -169,3 +169,52 @@ def test_a_desks_zones_are_checked(sdcli, home, body, says):
     _desk_countries(home, body)
     r = sdcli(*OPEN[:-1], "--country", "XX", "--tz", "America/Lima", env=NOW)
     assert r.exit_code == 1 and "countries.toml" in err(r) and says in err(r), err(r)
+
+
+ZONE_TAB = Path("/usr/share/zoneinfo/zone.tab")
+BACKWARD = [("US", "US/Eastern", "America/New_York"), ("BR", "Brazil/East", "America/Sao_Paulo"),
+            ("AR", "America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+            ("MX", "Mexico/General", "America/Mexico_City"), ("CL", "Chile/Continental", "America/Santiago"),
+            ("US", "US/Michigan", "America/Detroit")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "given", "stored"), BACKWARD, ids=[g for _, g, _ in BACKWARD])
+def test_a_backward_zone_name_is_stored_as_its_zone_and_told(sdcli, store, code, given, stored):
+    """US/Eastern, Brazil/East, America/Buenos_Aires...: names the tz database keeps for a zone (its
+    `backward` links, what older systems and exports write) were refused as "not a time zone of
+    US". Accepted now, stored as the zone's name (one clock has one name in the store, the
+    listings and the reports), and the agent is told which name was stored."""
+    r = sdcli(*OPEN[:-1], "--country", code, "--tz", given, env=NOW)
+    assert r.exit_code == 0, r.output
+    assert f"{given} is stored as {stored}" in err(r), err(r)
+    (doc,) = store.all_tickets("INC")
+    assert doc["timezone"] == stored
+    assert sites.check_zone("tz", given, KNOWN, code) == stored
+    r = sdcli("--lang", "es", *OPEN[:-1], "--country", code, "--tz", given, env=NOW)
+    assert f"{given} se guarda como {stored}" in err(r), err(r)
+
+
+def test_a_backward_name_of_another_countrys_zone_is_still_refused(sdcli, store):
+    r = sdcli(*OPEN[:-1], "--country", "MX", "--tz", "US/Eastern", env=NOW)
+    assert r.exit_code == 1 and "is not a time zone of MX (use one of America/Mexico_City," in err(r), err(r)
+    r = sdcli(*OPEN[:-1], "--country", "AR", "--tz", "Brazil/East", env=NOW)
+    assert r.exit_code == 1 and "is not a time zone of AR" in err(r), err(r)
+    if ZONE_TAB.exists():  # a link today (to America/Panama), but the zone of the Cayman Islands
+        assert "is not a time zone of PA" in err(
+            sdcli(*OPEN[:-1], "--country", "PA", "--tz", "America/Cayman")
+        )
+    assert list(store.all_tickets("INC")) == []
+
+
+def test_the_directory_a_change_and_an_ssr_take_a_backward_zone_name(sdcli, store):
+    added = sdcli.json("customer", "add", "Norte", "--site", "Planta=Mexico/General", "--json")
+    assert added["sites"] == [{"name": "Planta", "timezone": "America/Mexico_City", "country": "MX"}]
+    r = sdcli("change", "--no-input", "--customer", "Sul", "--site", "Loja", "--country", "BR", "--tz", "Brazil/East",
+              "--type", "rack_relocation", "--description", "d", "--window-start", "10/12/2026 22:00",
+              "--window-end", "11/12/2026 02:00", "--project-manager", "Pia <pia@sul.com.br> +55 11 2345 6789",
+              env=NOW)  # fmt: skip
+    assert r.exit_code == 0 and "Brazil/East is stored as America/Sao_Paulo" in err(r), r.output
+    assert store.get("CHG1")["timezone"] == "America/Sao_Paulo"
+    r = sdcli("ssr", "check", "--country", "AR", "--tz", "America/Buenos_Aires", "--start", "21/12/2026 09:00",
+              env=NOW)  # fmt: skip
+    assert r.exit_code == 0 and "is stored as America/Argentina/Buenos_Aires" in err(r), r.output

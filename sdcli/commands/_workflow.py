@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from typing import Any, overload
 
 import typer
 
@@ -81,38 +82,69 @@ def move(
     *,
     prefix: str,
     note: str | None = None,
+    check: Callable[[dict[str, Any]], Any] | None = None,
     **fields: Any,
 ) -> dict[str, Any]:
-    """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event."""
+    """An action of a kind's sub-commands (ssr, change): set `fields`, record them in the event.
+    `check`: a refusal of the ticket as the write finds it, once the workflow allows the action
+    (the time a step happened against the steps it follows: never against a copy read before)."""
     if parse_id(ticket_id)[0] != prefix:
         raise RefusedTransition("error.not_of_kind", id=ticket_id, kind=PREFIXES[prefix], prefix=prefix)
-    return run(
-        ctx,
-        ticket_id,
-        action,
-        note=note,
-        as_json=as_json,
-        apply=lambda d: d.update(fields),
-        extra=fields or None,
-    )
+
+    def apply(doc: dict[str, Any]) -> None:
+        if check is not None:
+            check(doc)
+        doc.update(fields)
+
+    return run(ctx, ticket_id, action, note=note, as_json=as_json, apply=apply, extra=fields or None)
 
 
 def happened_at(
     ctx: typer.Context, ticket_id: str, action: str, at: str | None, dayfirst: bool | None
 ) -> datetime | None:
     """--at of a step that already happened: in the ticket's site zone unless it names an offset,
-    not in the future (happened.read), nor before a step it follows (told before any typing; `run`
+    not in the future (flag_time), nor before a step it follows (told before any typing; `run`
     checks it again in the write); None when not given."""
     if at is None:
         return None
     from sdcli import happened
 
     doc = app_of(ctx).store().get(ticket_id)
-    notes: list[Any] = []
-    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst, notes=notes)
+    when = flag_time("at", at, clock.get_tz(doc.get("timezone")), dayfirst, validate.PAST, site=True)
     happened.not_before(doc, action, when)  # a ticket of another kind is refused by the action
-    told(notes)
     return when
+
+
+@overload
+def flag_time(
+    name: str, text: str, zone: tzinfo | None, dayfirst: bool | None, tense: str, *, site: bool = False
+) -> datetime: ...
+@overload
+def flag_time(
+    name: str, text: str | None, zone: tzinfo | None, dayfirst: bool | None, tense: str, *, site: bool = False
+) -> datetime | None: ...
+def flag_time(
+    name: str, text: str | None, zone: tzinfo | None, dayfirst: bool | None, tense: str, *, site: bool = False
+) -> datetime | None:
+    """A time a flag gives (--at, --start, --received-at): read in `zone` unless it names an offset,
+    in `tense` (validate.PAST: never ahead; FUTURE: never past); `site`: returned in that zone. A
+    date whose day order was a guess is said back once the command succeeded (told). None when
+    the flag was not given. Every command's --at reader is this one."""
+    if text is None:
+        return None
+    notes: list[Any] = []
+    found = validate.instant(name, text, zone, dayfirst=dayfirst, tense=tense, notes=notes)
+    told(notes)
+    return found.astimezone(zone) if site and zone else found
+
+
+def ticket_time(
+    ctx: typer.Context, ticket_id: str, at: str | None, dayfirst: bool | None, tense: str, *, prefix: str
+) -> tuple[dict[str, Any], datetime | None]:
+    """A ticket of `prefix`'s kind ({} for another id: its action refuses it as such) and the
+    time its --at gives, read in the ticket's site zone (flag_time; None without --at)."""
+    doc = app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == prefix else {}
+    return doc, flag_time("at", at, clock.get_tz(doc.get("timezone")), dayfirst, tense)
 
 
 def told(notes: list[Any]) -> None:
@@ -126,9 +158,4 @@ def told(notes: list[Any]) -> None:
 def site_time(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> str:
     """A time for a ticket's site, read in the site's zone, not in the past (ISO, as stored)."""
     doc = app_of(ctx).store().get(ticket_id)
-    notes: list[Any] = []
-    got = validate.when(
-        "at", at, clock.get_tz(doc.get("timezone")), dayfirst=dayfirst, tense=validate.FUTURE, notes=notes
-    )
-    told(notes)
-    return got
+    return clock.iso(flag_time("at", at, clock.get_tz(doc.get("timezone")), dayfirst, validate.FUTURE))

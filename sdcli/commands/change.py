@@ -8,7 +8,7 @@ import typer
 
 from sdcli import clock
 from sdcli.commands._listing import list_kind, show_doc
-from sdcli.commands._workflow import move, site_time, told
+from sdcli.commands._workflow import move, site_time, ticket_time
 from sdcli.dates import When
 from sdcli.i18n import Message, t
 from sdcli.i18n import lang as current
@@ -75,9 +75,11 @@ def submit(
     draft = None
     if resume:  # on a terminal or not: a draft of another form, none or several in a script, refused
         from sdcli.commands._forms import resumable  # deferred: only with --resume
+        from sdcli.ui import session_lang
 
         draft = resumable(ctx, "change", draft_id, current(), no_input=no_input, force=force)
         dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
+        session_lang(a, draft.options.get("lang"))  # the form goes on in the language it was filled in
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
@@ -197,7 +199,9 @@ def accept(
     from sdcli import changes  # deferred: not needed by change list/show
 
     a = app_of(ctx)
-    when = _past(ctx, ticket_id, at, dayfirst) if at else None
+    from sdcli import validate  # deferred: not needed by change list/show
+
+    when = ticket_time(ctx, ticket_id, at, dayfirst, validate.PAST, prefix="CHG")[1] if at else None
     doc = changes.accept(a.store(), ticket_id, check_text("by", by), actor=a.agent, home=a.home, at=when)
     if as_json:
         emit_json(doc)
@@ -234,43 +238,12 @@ def execute(
     Example: sdcli change execute CHG3 --note "rack moved, links up"
     """
     from sdcli import validate  # deferred: not needed by change list/show
-    from sdcli.model import parse_id
     from sdcli.tickets import not_before_window
 
-    doc = (
-        app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "CHG" else {}
-    )  # else refused as such
-    tz = clock.get_tz(doc.get("timezone"))
-    notes: list[Any] = []
-    when = (
-        validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
-        if at
-        else clock.now()
-    )
-    told(notes)
-    if doc.get("status") == "scheduled":  # else the workflow's refusal
-        not_before_window(doc, when)
-    _move(
-        ctx,
-        ticket_id,
-        "execute",
-        as_json,
-        note=note,
-        executed_at=clock.iso(when.astimezone(tz) if tz else when),
-    )
-
-
-def _past(ctx: typer.Context, ticket_id: str, at: str, dayfirst: bool | None) -> Any:
-    """A time that happened at a change's site (--at): read in its zone, not in the future."""
-    from sdcli import validate  # deferred: not needed by change list/show
-    from sdcli.model import parse_id
-
-    doc = app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "CHG" else {}
-    tz = clock.get_tz(doc.get("timezone"))
-    notes: list[Any] = []
-    got = validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
-    told(notes)
-    return got
+    doc, given = ticket_time(ctx, ticket_id, at, dayfirst, validate.PAST, prefix="CHG")
+    tz, when = clock.get_tz(doc.get("timezone")), given or clock.now()
+    _move(ctx, ticket_id, "execute", as_json, note=note, check=lambda d: not_before_window(d, when),
+          executed_at=clock.iso(when.astimezone(tz) if tz else when))  # fmt: skip
 
 
 @app.command("cost")

@@ -89,13 +89,11 @@ def _made_at(doc: dict[str, Any], at: str | None, dayfirst: bool | None) -> Any:
     once, checked again in the write); None without it."""
     if at is None:
         return None
-    from sdcli import happened  # deferred: only with --at
-    from sdcli.commands._workflow import told
+    from sdcli import clock, happened, validate  # deferred: only with --at
+    from sdcli.commands._workflow import flag_time
 
-    notes: list[Any] = []
-    when = happened.read(at, doc.get("timezone"), dayfirst=dayfirst, notes=notes)
+    when = flag_time("at", at, clock.get_tz(doc.get("timezone")), dayfirst, validate.PAST, site=True)
     happened.not_before(doc, "escalate", when)
-    told(notes)
     return when
 
 

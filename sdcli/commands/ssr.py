@@ -8,7 +8,7 @@ import typer
 
 from sdcli import calendars, clock
 from sdcli.commands._listing import list_kind, show_doc
-from sdcli.commands._workflow import move, site_time, told
+from sdcli.commands._workflow import flag_time, move, site_time, ticket_time, told
 from sdcli.dates import When
 from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation, UsageProblem
 from sdcli.i18n import Message
@@ -100,6 +100,7 @@ def submit(
 
         draft = resumable(ctx, "ssr", draft_id, code, no_input=no_input, force=force)
         dayfirst = draft.options.get("dayfirst") if dayfirst is None else dayfirst
+        code = session_lang(a, lang or draft.options.get("lang"))  # the customer's, chosen when it began
     from sdcli.commands.open import read_document  # deferred: only with --from-file
 
     raw: dict[str, Any] = read_document(from_file) if from_file else {}
@@ -232,25 +233,15 @@ def check(
     a = app_of(ctx)
     known = sites.countries(a.home)
     code = validate.country("country", country, known)
-    name = sites.check_zone("tz", tz, known, code) if tz else sites.only_zone(known, code)
+    notes: list[Any] = []  # the zone stored for an older name of it (US/Eastern)
+    name = sites.check_zone("tz", tz, known, code, notes) if tz else sites.only_zone(known, code)
     if not name:
         raise MissingAnswers(["--tz"])
-    zone = clock.get_tz(name)
-    notes: list[Any] = []
-    received = (
-        validate.instant(
-            "received-at", received_at, zone, dayfirst=dayfirst, tense=validate.PAST, notes=notes
-        )
-        if received_at
-        else clock.now()
-    )
-    when = validate.instant("start", start, zone, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes)
-    until = (
-        validate.instant("end", end, zone, dayfirst=dayfirst, tense=validate.FUTURE, notes=notes)
-        if end
-        else None
-    )
     told(notes)
+    zone = clock.get_tz(name)
+    received = flag_time("received-at", received_at, zone, dayfirst, validate.PAST) or clock.now()
+    when = flag_time("start", start, zone, dayfirst, validate.FUTURE)
+    until = flag_time("end", end, zone, dayfirst, validate.FUTURE)
     if until is not None:
         validate.window(clock.iso(when), clock.iso(until), "end")
     v = ssr.check_lead_time(received, when, code, zone, a.home, end=until)
@@ -323,23 +314,11 @@ def done(
     Example: sdcli ssr done SSR4 --note "route added"
     """
     from sdcli import ssr_work, validate  # deferred: not needed by ssr list/show
-    from sdcli.model import parse_id
 
-    doc = (
-        app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "SSR" else {}
-    )  # else refused as such
-    when = None
-    if doc.get("kind") == "ssr":
-        tz = clock.get_tz(doc.get("timezone"))
-        notes: list[Any] = []
-        given = (
-            validate.instant("at", at, tz, dayfirst=dayfirst, tense=validate.PAST, notes=notes)
-            if at
-            else None
-        )
-        told(notes)
-        when = calendars.local(ssr_work.done_at(doc, given, clock.now(), app_of(ctx).home), tz)
-    _move(ctx, ticket_id, "done", as_json, note=note, done_at=clock.iso(when or clock.now()))
+    doc, given = ticket_time(ctx, ticket_id, at, dayfirst, validate.PAST, prefix="SSR")
+    tz, now = clock.get_tz(doc.get("timezone")), clock.now()
+    _move(ctx, ticket_id, "done", as_json, note=note, check=lambda d: ssr_work.check_done(d, given, now),
+          done_at=clock.iso(calendars.local(given or now, tz)))  # fmt: skip
 
 
 @app.command("cancel")

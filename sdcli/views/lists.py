@@ -103,4 +103,4 @@ def cell_text(row: dict[str, Any], column: str, home: Path | None = None) -> str
         return q.choice_label(value) if q else str(value)
     if is_time(value):
         return when(value, row.get("timezone"), compact=True)
-    return value_text(value, zone=row.get("timezone"), key=column).replace("\n", "; ")
+    return value_text(value, zone=row.get("timezone"), key=column, home=home).replace("\n", "; ")

@@ -53,7 +53,7 @@ def _print(
         if key in unknown and value is None:
             shown = t("yesno.unknown")
         elif key in questions and key not in ("customer", "site"):
-            shown = answer_text(value, questions[key], zone=zone)
+            shown = answer_text(value, questions[key], zone=zone, home=home)
         elif key == "severity" and value:
             shown = severity_text(value, home)
         elif key == "classification" and isinstance(value, dict):
@@ -63,7 +63,7 @@ def _print(
         elif key == "escalation" and isinstance(value, dict):
             shown = escalation_text(value, zone)
         else:
-            shown = value_text(value, zone=zone, key=key)
+            shown = value_text(value, zone=zone, key=key, home=home)
         rows.append((word("field", key), shown))
     from rich.cells import cell_len
 
@@ -82,7 +82,7 @@ def _print(
         out.print(text(t("show.timeline_in", zone=city(zone)), "bold"))
     else:
         out.print(text(t("show.timeline"), "bold"))
-    for head, parts in timeline_parts(doc):
+    for head, parts in timeline_parts(doc, home):
         for one in folded_parts("", [f"{head}  {parts[0] if parts else ''}", *parts[1:]], out.width):
             out.print(text(one), no_wrap=False, overflow="fold")
 
@@ -118,7 +118,7 @@ def call_text(a: dict[str, Any], zone: str | None) -> str:
     return line
 
 
-def timeline_parts(doc: dict[str, Any]) -> list[tuple[str, list[str]]]:
+def timeline_parts(doc: dict[str, Any], home: Path | None = None) -> list[tuple[str, list[str]]]:
     """An event an entry: its time in the site's clock (named once, in the title) and who, then
     the parts of what it did (event_parts)."""
     from sdcli.dates import city
@@ -130,17 +130,18 @@ def timeline_parts(doc: dict[str, Any]) -> list[tuple[str, list[str]]]:
     for ev in doc.get("history", []):
         at = when(ev.get("at", ""), zone, compact=True)
         at = at[: -len(named)] if named and at.endswith(named) else at
-        entries.append((f"{at}  {ev.get('by', '')}", event_parts(ev, doc)))
+        entries.append((f"{at}  {ev.get('by', '')}", event_parts(ev, doc, home)))
     return entries
 
 
-def event_text(ev: dict[str, Any], doc: dict[str, Any]) -> str:
+def event_text(ev: dict[str, Any], doc: dict[str, Any], home: Path | None = None) -> str:
     """What an event did, on one line."""
-    return " · ".join(event_parts(ev, doc))
+    return " · ".join(event_parts(ev, doc, home))
 
 
-def event_parts(ev: dict[str, Any], doc: dict[str, Any]) -> list[str]:
-    """What an event did, part by part (a note as it was typed, its lines too)."""
+def event_parts(ev: dict[str, Any], doc: dict[str, Any], home: Path | None = None) -> list[str]:
+    """What an event did, part by part (a note as it was typed, its lines too; money in the
+    decimals of the desk's currencies, under `home`)."""
     from sdcli.render import value_text
 
     zone = doc.get("timezone")
@@ -165,7 +166,9 @@ def event_parts(ev: dict[str, Any], doc: dict[str, Any]) -> list[str]:
         changed: dict[str, Any] = changes if action != "opened" and isinstance(changes, dict) else {}
         for k, v in ev.items():  # a field the changes tell too is told once, as a change
             if k not in ("at", "by", "action", "note", "changes") and k not in changed:
-                parts.append(f"{word('field', k)}: {value_text(v, zone=zone, key=k)}".replace("\n", "; "))
+                parts.append(
+                    f"{word('field', k)}: {value_text(v, zone=zone, key=k, home=home)}".replace("\n", "; ")
+                )
     if action != "opened":
         for field, change in (ev.get("changes") or {}).items():
             if field in skip:
@@ -173,11 +176,11 @@ def event_parts(ev: dict[str, Any], doc: dict[str, Any]) -> list[str]:
             if isinstance(change, dict) and isinstance(change.get("added"), list):  # a list appended to
                 parts.append(f"{word('field', field)} +{len(change['added'])}")
             elif isinstance(change, list) and len(change) == 2:  # [old, new], as every store before wrote it
-                parts.append(change_text(field, change[0], change[1], doc))
+                parts.append(change_text(field, change[0], change[1], doc, home))
     return [p for p in parts if p]
 
 
-def change_text(field: str, old: Any, new: Any, doc: dict[str, Any]) -> str:
+def change_text(field: str, old: Any, new: Any, doc: dict[str, Any], home: Path | None = None) -> str:
     """One field's change: a list as what it gained or lost, else old → new, on one line."""
     zone = doc.get("timezone")
     name = word("field", field)
@@ -186,10 +189,10 @@ def change_text(field: str, old: Any, new: Any, doc: dict[str, Any]) -> str:
     if field == "classification":  # told whole among the fields; here what it became
         return f"{name} → {new.get('method', '') if isinstance(new, dict) else '—'}"
     if old is None or old == "":
-        return f"{name}: {_short(new, zone, field)}"
+        return f"{name}: {_short(new, zone, field, home)}"
     if isinstance(old, dict) and isinstance(new, dict):
-        return f"{name}: {_dict_change(old, new, zone)}"
-    return f"{name}: {_short(old, zone, field)} → {_short(new, zone, field)}"
+        return f"{name}: {_dict_change(old, new, zone, home)}"
+    return f"{name}: {_short(old, zone, field, home)} → {_short(new, zone, field, home)}"
 
 
 def _list_change(before: list[Any], after: list[Any]) -> str:
@@ -200,15 +203,16 @@ def _list_change(before: list[Any], after: list[Any]) -> str:
     return " ".join(bits) or "="
 
 
-def _dict_change(old: dict[str, Any], new: dict[str, Any], zone: str | None) -> str:
+def _dict_change(old: dict[str, Any], new: dict[str, Any], zone: str | None, home: Path | None = None) -> str:
     """The keys of a structured field that changed, each old → new."""
     keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
     return ", ".join(
-        f"{word('field', k)} {_short(old.get(k), zone, k)} → {_short(new.get(k), zone, k)}" for k in keys
+        f"{word('field', k)} {_short(old.get(k), zone, k, home)} → {_short(new.get(k), zone, k, home)}"
+        for k in keys
     )
 
 
-def _short(value: Any, zone: str | None, key: str) -> str:
+def _short(value: Any, zone: str | None, key: str, home: Path | None = None) -> str:
     """A value in an event's line: a contact by name, a time compact, on one line."""
     from sdcli.render import is_time, value_text, when
 
@@ -216,4 +220,4 @@ def _short(value: Any, zone: str | None, key: str) -> str:
         return str(value["name"])
     if is_time(value):
         return when(value, zone, compact=True)
-    return (value_text(value, zone=zone, key=key) or "—").replace("\n", "; ")
+    return (value_text(value, zone=zone, key=key, home=home) or "—").replace("\n", "; ")
