@@ -22,6 +22,7 @@ from sdcli.ui import (
     emit_json,
     info,
     interactive,
+    on_screen,
     session_lang,
     warn,
 )
@@ -141,7 +142,7 @@ def submit(
         emit_json(doc)
         return
     typer.echo(doc["id"])
-    typer.echo(ssr.confirmation(doc, code, a.home))
+    typer.echo(on_screen(ssr.confirmation(doc, code, a.home)))
     info(
         Message(
             "ssr.window",
