@@ -145,7 +145,7 @@ class Calendar:
         if self.always:
             return start + amount
         if not any(self.spans):
-            raise ConfigError("a business calendar with no business hours")
+            raise ConfigError("error.calendar_no_hours")
         left = amount
         day = self.day_of(start)
         for _ in range(_SEARCH_DAYS):
@@ -157,7 +157,7 @@ class Calendar:
                     return lo + left
                 left -= b - lo
             day += timedelta(days=1)
-        raise ConfigError("a business calendar with no business time within ten years")
+        raise ConfigError("error.calendar_no_time")
 
 
 def always(tz: tzinfo | None) -> Calendar:

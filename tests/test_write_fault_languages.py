@@ -87,3 +87,26 @@ journal.os.replace = replace
     assert r.returncode == 0 and r.stdout.splitlines()[0] == "INC1", r.stderr
     assert SAID[lang]["saved"] in r.stderr and SAID[lang]["full"] in r.stderr, r.stderr
     assert english_in(err(r.stderr).replace(str(home), " "), lang) == [], r.stderr
+
+
+@pytest.mark.files_only("SDCLI_LOCK_TIMEOUT is the embedded store's lock")
+@pytest.mark.parametrize(("lang", "said"), [("es", "no es un número de segundos"), ("pt", "não é um número de segundos")])
+def test_a_bad_lock_timeout_and_a_calendar_without_business_time_are_told_in_the_sessions_language(
+    sdcli, lang, said
+):
+    """SDCLI_LOCK_TIMEOUT=diez and a business calendar with no business hours were refused in
+    English in a Spanish or Portuguese session."""
+    assert sdcli(*OPEN).exit_code == 0
+    r = sdcli("--lang", lang, "note", "INC1", "hola", env={"SDCLI_LOCK_TIMEOUT": "diez"})
+    assert r.exit_code == 1 and said in err(r) and "'diez'" in err(r), r.output
+    assert not english_in(err(r)), err(r)
+    from datetime import UTC, datetime, timedelta
+
+    from sdcli.calendars import from_spans
+    from sdcli.errors import ConfigError
+
+    with pytest.raises(ConfigError) as e:
+        from_spans(UTC, [], "PE").add(datetime(2026, 12, 3, tzinfo=UTC), timedelta(hours=4))
+    shown = e.value.render(lang)
+    assert "calendário útil" in shown or "calendario hábil" in shown, shown
+    assert e.value.render("en").startswith("a business calendar with no business hours")

@@ -31,7 +31,7 @@ def lock_timeout_from_env() -> float:
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and 0 <= value <= 86400):
-        raise ConfigError(f"{LOCK_TIMEOUT_ENV}: {raw[:40]!r} is not a number of seconds (0 to 86400)")
+        raise ConfigError("error.lock_timeout_value", env=LOCK_TIMEOUT_ENV, value=repr(raw[:40]))
     return value
 
 
