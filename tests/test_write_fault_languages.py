@@ -90,7 +90,9 @@ journal.os.replace = replace
 
 
 @pytest.mark.files_only("SDCLI_LOCK_TIMEOUT is the embedded store's lock")
-@pytest.mark.parametrize(("lang", "said"), [("es", "no es un número de segundos"), ("pt", "não é um número de segundos")])
+@pytest.mark.parametrize(
+    ("lang", "said"), [("es", "no es un número de segundos"), ("pt", "não é um número de segundos")]
+)
 def test_a_bad_lock_timeout_and_a_calendar_without_business_time_are_told_in_the_sessions_language(
     sdcli, lang, said
 ):
