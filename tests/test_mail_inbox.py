@@ -537,3 +537,23 @@ def test_a_classification_while_on_hold_says_the_clock_is_paused(sdcli, home, tm
     (told,) = [i for i in sdcli.json("outbox", "list", "--json") if i["action"] == "classify"]
     text = json.dumps(told, ensure_ascii=False)
     assert "clock is paused" in text and "due by ." not in text, text
+
+
+def test_an_mbox_from_lines_time_is_on_this_machines_clock(home, tmp_path):
+    """The mbox "From " line's time (ctime, as the delivery agent beside the mailbox writes it, on
+    its clock) was read as UTC: on a desk in Lima a report delivered at 09:40 was received at 04:40,
+    its 15-minute acknowledgement already five hours late. A From line naming its zone keeps it."""
+    body = questionnaire(mid="<fl@x.pe>", date=None)
+    box = (b"From ana.diaz@andinatel.com.pe Mon Mar  2 09:40:00 2026\n" + body + b"\n"
+           b"From ana.diaz@andinatel.com.pe Mon Mar  2 09:50:00 2026 -0300\n"
+           + questionnaire(mid="<fl2@x.pe>", date=None) + b"\n")  # fmt: skip
+    (tmp_path / "desk.mbox").write_bytes(box)
+    env = subprocess_env(home, TZ="America/Lima", SDCLI_NOW="2026-03-02T10:00:00-05:00")
+    r = subprocess.run([PY, "-m", "sdcli", "inbox", str(tmp_path / "desk.mbox")], env=env, capture_output=True,
+                       text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    shown = [json.loads(subprocess.run([PY, "-m", "sdcli", "show", t, "--json"], env=env, capture_output=True,
+                                       text=True, timeout=60).stdout) for t in ("INC1", "INC2")]  # fmt: skip
+    assert shown[0]["received_at"] == "2026-03-02T09:40:00-05:00", shown[0]
+    assert shown[0]["ack_due"] == "2026-03-02T09:55:00-05:00"
+    assert shown[1]["received_at"] == "2026-03-02T07:50:00-05:00"  # 09:50 at -03:00, as the line says

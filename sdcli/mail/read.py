@@ -3,7 +3,8 @@ cur/, left as they are), or one message on stdin (a delivery agent's pipe). No C
 
 Each message is parsed by the standard library's `email` package (policy `default`). Its
 delivery time is what the mailbox knows — the newest Received header, the Maildir file's name,
-the mbox "From " line — else the file's time, else now (a message piped in is being delivered).
+the mbox "From " line (its ctime on this machine's clock, as the delivery agent beside the mailbox
+wrote it) — else the file's time, else now (a message piped in is being delivered).
 """
 
 from __future__ import annotations
@@ -92,8 +93,9 @@ def _mbox(path: Path, data: bytes) -> Iterator[Raw]:
             start, when = i + 1, None
             m = _FROM_LINE.match(line)
             if m:
-                try:
-                    when = dateparser.parse(m.group("date").decode("ascii", "replace")).replace(tzinfo=UTC)
+                try:  # ctime, on the delivering machine's clock: this one's, unless it names a zone
+                    said = dateparser.parse(m.group("date").decode("ascii", "replace"))
+                    when = said if said.tzinfo is not None else said.astimezone()
                 except (ValueError, OverflowError):
                     when = None
     if start is not None:
