@@ -2,7 +2,8 @@
 the ticket's write before it is sent, so the customer gets one e-mail and one ack is recorded;
 the others are refused before anything goes out. Real processes and a real SMTP server on
 loopback (aiosmtpd) that holds the first message until the test lets it go: the window is
-widened by the server, not by a clock. Runs on the test backend (SDCLI_TEST_BACKEND)."""
+widened by the server, not by a clock. And --notify's claim, which takes what a change queued
+only as `outbox send` would. Runs on the test backend (SDCLI_TEST_BACKEND)."""
 
 from __future__ import annotations
 
@@ -138,3 +139,30 @@ def test_a_sender_killed_midway_holds_the_claim_until_it_goes_stale(sdcli, held,
     doc = sdcli.json("show", incident, "--json")
     assert [(h["action"], h["by"]) for h in doc["history"]][1:] == [("reply_sending", "ana"),
                                                                    ("reply_sending", "bea"), ("ack", "bea")]  # fmt: skip
+
+
+def test_notify_leaves_an_update_a_send_deferred_to_its_retry_and_one_it_gave_up_on(sdcli, home, incident):
+    """--notify names what the ticket has queued, but the claim takes them as `outbox send` does,
+    in its write: not one a send just deferred (its retry is not due) nor one it gave up on."""
+    now = {"SDCLI_NOW": NOW}
+    with SmtpServer() as srv:
+        write_mail_toml(home, srv.port)
+        assert sdcli("resolve", incident, "--note", "módem cambiado", env=now).exit_code == 0
+        srv.handler.reply_rcpt = "451 4.3.0 try again later"
+        assert sdcli("outbox", "send", env=now).exit_code == 0
+        srv.handler.reply_rcpt = None
+        r = sdcli("reopen", incident, "--note", "volvió a caer", "--notify", env=now)
+        assert r.exit_code == 0 and "update sent to ana.diaz@andinatel.com.pe" in err(r), r.output
+        (msg,) = srv.messages  # the reopen's only
+        assert "volvió a caer" in msg.get_body(("plain",)).get_content()
+        items = sdcli.json("outbox", "list", "--all", "--json")
+        assert [(i["action"], i["state"], i["attempts"]) for i in items] == [("resolve", "queued", 1),
+                                                                          ("reopen", "sent", 1)]  # fmt: skip
+        srv.handler.reply_rcpt = "550 5.7.1 relaying denied"
+        assert sdcli("outbox", "send", env={"SDCLI_NOW": LATER}).exit_code == 0  # the resolve's: given up on
+        srv.handler.reply_rcpt = None
+        r = sdcli("resolve", incident, "--note", "otra vez", "--notify", env={"SDCLI_NOW": LATER})
+        assert r.exit_code == 0 and len(srv.messages) == 2, r.output
+        items = sdcli.json("outbox", "list", "--all", "--json")
+        assert [(i["action"], i["state"]) for i in items] == [("resolve", "failed"), ("reopen", "sent"),
+                                                             ("resolve", "sent")]  # fmt: skip
