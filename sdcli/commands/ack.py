@@ -30,8 +30,7 @@ def command(
 
     With --reply, the acknowledgement is written as a reply to the customer's message (To the
     sender, Re: the subject [INC12], threaded, in the customer's language, text and HTML):
-    to stdout or -o FILE.eml; --send sends it and records the ack only once the server took it
-    (claimed first: another agent's --send meanwhile is refused, nothing sent twice).
+    to stdout or -o FILE.eml; --send sends it and records the ack only once the server took it.
     --at records an acknowledgement given earlier (by phone at 09:05, typed at 09:30): its
     lateness is judged by that time.
 
