@@ -295,14 +295,17 @@ def open_incident(
     return store.create("INC", fields, actor=actor, at=at, request_id=request_id)
 
 
-def acknowledge(
-    store: Any, ticket_id: str, *, actor: str, note: str | None = None, at: datetime | None = None
-) -> dict[str, Any]:
+def acknowledge(store: Any, ticket_id: str, *, actor: str, note: str | None = None, at: datetime | None = None,
+                claim: int | None = None) -> dict[str, Any]:  # fmt: skip
     """Record the acknowledgement of an e-mail report, sent at `at` (default now; not before the
-    report arrived nor before the incident, whose number it gives, was opened: happened.py)."""
+    report arrived nor before the incident, whose number it gives, was opened: happened.py).
+    `claim`: the reply this acknowledgement sent (replies.claim); without it, one that another
+    agent is sending right now refuses it (replies.py), in the write."""
+    from sdcli import replies
     from sdcli.errors import RefusedTransition
 
     stamp = clock.iso(at or clock.now())
+    now = store.now()
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if doc.get("kind") != "incident":
@@ -313,6 +316,8 @@ def acknowledge(
             raise RefusedTransition(
                 "error.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
             )
+        if claim is None:
+            replies.check(doc, now, "error.reply_being_sent")
         if at is not None:
             from sdcli import happened
 

@@ -335,15 +335,15 @@ def file_request(
     return store.create("SSR", request_fields(request, received, home, warnings), actor=actor, at=received)
 
 
-def confirm(
-    store: Any, ticket_id: str, *, actor: str, note: str | None = None, at: datetime | None = None
-) -> dict[str, Any]:
+def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None, at: datetime | None = None,
+            claim: int | None = None) -> dict[str, Any]:  # fmt: skip
     """Record that the desk confirmed receipt of an SSR to the customer (its SSR id), at `at`
-    (default now; not before the form arrived: happened.py)."""
-    from sdcli import happened
+    (default now; not before the form arrived: happened.py). `claim`: as intake.acknowledge's."""
+    from sdcli import happened, replies
     from sdcli.errors import RefusedTransition
 
     stamp = clock.iso(at or clock.now())
+    now = store.now()
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
         if doc.get("kind") != "ssr":
@@ -352,6 +352,8 @@ def confirm(
             raise RefusedTransition(
                 "error.already_confirmed", id=doc["id"], at=When(doc["confirmed_at"], doc.get("timezone"))
             )
+        if claim is None:
+            replies.check(doc, now, "error.reply_being_sent")
         if at is not None:
             happened.not_before(doc, "confirm", at)
         doc["confirmed_at"] = stamp

@@ -66,7 +66,9 @@ def test_a_refused_or_unreachable_server_is_one_line_exit_1_and_no_ack(sdcli, se
     assert r.exit_code == 1, r.output
     assert err(r).startswith("Error: cannot reach the mail server 127.0.0.1:") and err(r).count("\n") == 1
     doc = sdcli.json("show", spanish, "--json")
-    assert "acked_at" not in doc and [h["action"] for h in doc["history"]] == ["opened"]
+    assert "acked_at" not in doc  # each attempt claimed the reply, and released it saying why it did not go
+    assert [h["action"] for h in doc["history"]] == ["opened", *["reply_sending", "reply_failed"] * 2]
+    assert "cannot reach the mail server" in doc["history"][-1]["note"]
 
 
 def test_a_reply_written_to_a_file_records_nothing_until_the_agent_says_so(sdcli, spanish, tmp_path, home):

@@ -1,5 +1,5 @@
-"""What `ack --reply` and `ssr ack --reply` share: the reply written out, or sent and only then
-recorded."""
+"""What `ack --reply` and `ssr ack --reply` share: the reply written out, or claimed, sent and
+only then recorded."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from sdcli.errors import UsageProblem
+from sdcli.errors import SdcliError, UsageProblem
 from sdcli.i18n import t
 from sdcli.ui import emit_json, say
 
@@ -33,23 +33,40 @@ def check_flags(reply: bool, output: str | None, send: bool) -> None:
         raise UsageProblem("reply.not_both")
 
 
-def reply(app: Any, doc: dict[str, Any], text: Callable[[str], str] | str, *, kind: str, output: str | None, send: bool,
-          record: Callable[[str], dict[str, Any]], as_json: bool) -> None:  # fmt: skip
-    """Write the reply (stdout or -o), or send it and then `record(note)` the acknowledgement."""
+def reply(app: Any, doc: dict[str, Any], text: Callable[[dict[str, Any], str], str], *, kind: str,
+          output: str | None, send: bool, refuse: Callable[[dict[str, Any]], None],
+          record: Callable[[str, int], dict[str, Any]], as_json: bool) -> None:  # fmt: skip
+    """Write the reply (stdout or -o), or send it: claimed in the ticket's write first
+    (`refuse(ticket)` there: the kind, already acknowledged), then sent, then `record(note,
+    claim)`; a send the server refused or could not take releases the claim, recording no ack
+    (sdcli/replies.py)."""
     from sdcli.mail import compose, updates  # deferred: only with --reply (ack and ssr ack)
 
-    lang = updates.customer_lang(doc, app.home, app.store().customers())
-    msg = compose.reply(doc, text(lang) if callable(text) else text, lang, app.home, kind=kind)
+    def message(ticket: dict[str, Any]) -> Any:
+        lang = updates.customer_lang(ticket, app.home, app.store().customers())
+        return compose.reply(ticket, text(ticket, lang), lang, app.home, kind=kind)
+
     if send:
+        from sdcli import replies
         from sdcli.mail import smtp  # deferred: only when sending
 
-        smtp.send_one(msg, app.home)  # MailError: one line, exit 1, nothing recorded
-        done = record(t("reply.sent_note", to=str(msg["To"]), message_id=str(msg["Message-ID"])))
+        store = app.store()
+        smtp.server(app.home)  # a desk without a server (or its password) claims nothing
+        claimed, mine = replies.claim(store, doc["id"], actor=app.agent, refuse=refuse)
+        try:
+            msg = message(claimed)
+            smtp.send_one(msg, app.home)  # MailError: one line, exit 1, no ack
+        except SdcliError as e:
+            replies.release(store, claimed["id"], mine, actor=app.agent, reason=e.render())
+            raise
+        done = record(t("reply.sent_note", to=str(msg["To"]), message_id=str(msg["Message-ID"])), mine)
         if as_json:
             emit_json(done)
         else:
             say("reply.sent", id=done["id"], to=str(msg["To"]))
         return
+    refuse(doc)
+    msg = message(doc)
     from sdcli.outputs import write_text  # deferred: only with --output
 
     write_text(output or "-", [msg.as_string()])

@@ -33,10 +33,12 @@ def notify(app: Any, ticket_id: str) -> None:
     if not ids:
         return
     try:
-        done, stopped = smtp.send_outbox(store, app.home, actor=app.agent, now=store.now(), ids=ids)
+        done, stopped = smtp.send_outbox(store, app.home, actor=app.agent, now=store.now(), ids=ids, due=True)
     except SdcliError as e:
         warn(Message("outbox.notify_failed", reason=e.message))
         return
+    if not done:  # decided in the claim: another send has it, deferred it or gave up on it
+        warn(Message("outbox.notify_not_now"))
     for item in done:
         if item["state"] == "sent":
             say("outbox.notify_sent", to=Joined(item.get("to", [])))

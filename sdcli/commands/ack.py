@@ -44,19 +44,21 @@ def command(
         raise UsageProblem("reply.not_with_at")
     when = happened_at(ctx, ticket_id, "ack", at, dayfirst)
 
-    def record(how: str | None) -> dict:
-        return intake.acknowledge(store, ticket_id, actor=app.agent, note=note or how, at=when)
+    def record(how: str | None, claim: int | None = None) -> dict:
+        return intake.acknowledge(store, ticket_id, actor=app.agent, note=note or how, at=when, claim=claim)
 
     if reply:
-        doc = store.get(ticket_id)
-        if doc.get("kind") != "incident":
-            raise RefusedTransition("reply.not_incident", id=doc["id"])
-        if send and doc.get("acked_at"):
-            raise RefusedTransition(
-                "reply.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
-            )
-        _mail.reply(app, doc, lambda lang: intake.ack_text(doc, lang, app.home), kind="incident", output=output,
-                    send=send, record=record, as_json=as_json)  # fmt: skip
+
+        def refuse(doc: dict) -> None:  # inside the claim's write with --send
+            if doc.get("kind") != "incident":
+                raise RefusedTransition("reply.not_incident", id=doc["id"])
+            if send and doc.get("acked_at"):
+                raise RefusedTransition(
+                    "reply.already_acked", id=doc["id"], at=When(doc["acked_at"], doc.get("timezone"))
+                )
+
+        _mail.reply(app, store.get(ticket_id), lambda doc, lang: intake.ack_text(doc, lang, app.home),
+                    kind="incident", output=output, send=send, refuse=refuse, record=record, as_json=as_json)  # fmt: skip
         return
     doc = record(None)
     if as_json:

@@ -29,7 +29,6 @@ def command(
     """
     when = happened_at(ctx, ticket_id, "hold", at, dayfirst)
     why = text_or_ask(ctx, ticket_id, reason, flag="--reason", field="reason", label="prompt.hold_reason")
-    now = when or clock.now()
     run(
         ctx,
         ticket_id,
@@ -37,6 +36,8 @@ def command(
         note=why,
         as_json=as_json,
         notify_now=notify_now,
-        apply=lambda d: sla.pause(d, why.strip(), now),
+        apply=lambda d: sla.pause(
+            d, why.strip(), when or clock.now()
+        ),  # now: in the write, after those before it
         at=when,
     )

@@ -24,7 +24,7 @@ def command(
     Example: sdcli resume INC12 --note "customer answered"
     """
     when = happened_at(ctx, ticket_id, "resume", at, dayfirst)
-    now, home = when or clock.now(), app_of(ctx).home
+    home = app_of(ctx).home
     run(
         ctx,
         ticket_id,
@@ -32,6 +32,6 @@ def command(
         note=note,
         as_json=as_json,
         notify_now=notify_now,
-        apply=lambda d: sla.unpause(d, now, home),
+        apply=lambda d: sla.unpause(d, when or clock.now(), home),  # now: in the write, after those before it
         at=when,
     )

@@ -279,22 +279,13 @@ def schedule(
 
     Example: sdcli ssr schedule SSR4
     """
-    if not at:
-        from sdcli import ssr_work  # deferred: not needed by ssr list/show
-        from sdcli.model import parse_id
+    if at:
+        _move(ctx, ticket_id, "schedule", as_json, scheduled_at=site_time(ctx, ticket_id, at, dayfirst))
+        return
+    from sdcli import ssr_work  # deferred: not needed by ssr list/show
 
-        doc = (
-            app_of(ctx).store().get(ticket_id) if parse_id(ticket_id)[0] == "SSR" else {}
-        )  # else refused as such
-        if doc.get("status") == "received":  # scheduled at its requested start
-            ssr_work.check_start_ahead(doc, clock.now())
-    _move(
-        ctx,
-        ticket_id,
-        "schedule",
-        as_json,
-        **({"scheduled_at": site_time(ctx, ticket_id, at, dayfirst)} if at else {}),
-    )
+    # at its requested start: still ahead, as the write finds the SSR (its window) and its clock
+    _move(ctx, ticket_id, "schedule", as_json, check=lambda d: ssr_work.check_start_ahead(d, clock.now()))
 
 
 @app.command("done")

@@ -45,17 +45,19 @@ def ack(
         raise UsageProblem("reply.not_with_at")
     when = happened_at(ctx, ticket_id, "confirm", at, dayfirst)
 
-    def record(how: str | None) -> dict:
-        return ssr.confirm(store, ticket_id, actor=a.agent, note=note or how, at=when)
+    def record(how: str | None, claim: int | None = None) -> dict:
+        return ssr.confirm(store, ticket_id, actor=a.agent, note=note or how, at=when, claim=claim)
 
     if reply:
-        doc = store.get(ticket_id)
-        if doc.get("kind") != "ssr":
-            raise RefusedTransition("reply.not_ssr", id=doc["id"])
-        if send and doc.get("confirmed_at"):
-            raise RefusedTransition("reply.already_confirmed", id=doc["id"])
-        _mail.reply(a, doc, lambda lang: ssr.confirmation(doc, lang, a.home), kind="ssr", output=output, send=send,
-                    record=record, as_json=as_json)  # fmt: skip
+
+        def refuse(doc: dict) -> None:  # inside the claim's write with --send
+            if doc.get("kind") != "ssr":
+                raise RefusedTransition("reply.not_ssr", id=doc["id"])
+            if send and doc.get("confirmed_at"):
+                raise RefusedTransition("reply.already_confirmed", id=doc["id"])
+
+        _mail.reply(a, store.get(ticket_id), lambda doc, lang: ssr.confirmation(doc, lang, a.home), kind="ssr",
+                    output=output, send=send, refuse=refuse, record=record, as_json=as_json)  # fmt: skip
         return
     doc = record(None)
     if as_json:

@@ -175,15 +175,25 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def send_outbox(store: Any, home: Path | None, *, actor: str, now: datetime,
-                ids: Iterable[int] | None = None) -> tuple[list[dict[str, Any]], MailError | None]:  # fmt: skip
-    """Send what is due (or the items named): claimed first, each outcome recorded after the
-    server's answer. Returns each item as it ended, and why the run stopped early when the
-    server could not be reached (the items not attempted are queued again, as they were)."""
+def send_outbox(store: Any, home: Path | None, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
+                due: bool = False) -> tuple[list[dict[str, Any]], MailError | None]:  # fmt: skip
+    """Send what is due (or the items named; with `due`, those of them that are due: --notify):
+    claimed first, each outcome recorded after the server's answer. Returns each item as it
+    ended, and why the run stopped early when the server could not be reached (the items not
+    attempted are queued again, as they were)."""
+    from sdcli.store.base import takes  # deferred: the outbox's sends only
+
     srv = server(home)  # a desk without a server claims nothing
     compose.desk_address(home)
+    if due and not takes(store.outbox_claim, "due"):
+        return [], None  # a backend from before `due` claims nothing so: `sdcli outbox send` will
+    chosen = {"due": True} if due else {}
     items = store.outbox_claim(
-        actor=actor, now=now, ids=ids, stale_before=now - LEASE if ids is not None else None
+        actor=actor,
+        now=now,
+        ids=ids,
+        stale_before=now - LEASE if ids is not None and not due else None,
+        **chosen,
     )
     conn = Connection(srv)
     done: list[dict[str, Any]] = []

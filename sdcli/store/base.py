@@ -207,10 +207,11 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def outbox_claim(self, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
-                     stale_before: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+                     stale_before: datetime | None = None, due: bool = False) -> list[dict[str, Any]]:  # fmt: skip
         """In one write, claim the items a send takes (outbox.claimable): each is claimed by
         exactly one caller, also under concurrent claims. Returns them claimed (state sending,
-        with the `claim` token that finishing them needs)."""
+        with the `claim` token that finishing them needs). `due` (with ids): the named items
+        only if queued and due, decided in the write (a backend from before it: smtp.py)."""
 
     @abc.abstractmethod
     def outbox_finish(self, item_id: int, claim: str, *, actor: str, state: str, fields: dict[str, Any],

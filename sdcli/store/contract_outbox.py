@@ -126,6 +126,43 @@ class OutboxContract:
         at_once(sender, 4)
         assert errors == [] and sorted(got) == list(range(1, 13))
 
+    def test_named_items_claimed_as_due_are_taken_only_as_a_claim_of_what_is_due_takes_them(
+        self, make_store: MakeStore
+    ) -> None:
+        """`due` (--notify: what a change queued, by number): decided in the claim's write, never
+        an item a concurrent send deferred to its retry, gave up on, or is sending (stale or not)."""
+        store = make_store()
+        store.create("INC", incident(), actor="ana")
+        for _ in range(4):
+            store.update("INC1", lambda d: {"action": "note"}, actor="bea", queue=_one_update)
+        far = NOW + timedelta(days=400)
+        c = {i["id"]: i["claim"] for i in store.outbox_claim(actor="send", now=far)}
+        later = (far + timedelta(minutes=5)).isoformat()
+        store.outbox_finish(1, c[1], actor="send", state="queued", fields={"attempts": 1, "next_at": later})
+        store.outbox_finish(2, c[2], actor="send", state="failed", fields={"last_error": "550 no such user"})
+        store.outbox_finish(4, c[4], actor="send", state="queued", fields={})  # not attempted: due as it was
+        stale = datetime.now(UTC) + timedelta(hours=1)  # item 3 is still being sent, its claim "stale"
+        taken = make_store().outbox_claim(
+            actor="notify", now=far, ids=[1, 2, 3, 4], due=True, stale_before=stale
+        )
+        assert [i["id"] for i in taken] == [4]
+        assert make_store().outbox_claim(actor="notify", now=far, ids=[1, 2, 3, 4], due=True) == []
+        (retry,) = make_store().outbox_claim(
+            actor="notify", now=far + timedelta(minutes=6), ids=[1, 2], due=True
+        )
+        assert retry["id"] == 1 and retry["claimed_by"] == "notify"
+        for _ in range(6):
+            store.update("INC1", lambda d: {"action": "note"}, actor="bea", queue=_one_update)
+        got: list[int] = []
+
+        def notifier(n: int) -> None:
+            got.extend(
+                i["id"] for i in make_store().outbox_claim(actor=f"n{n}", now=far, ids=range(5, 11), due=True)
+            )
+
+        at_once(notifier, 3)
+        assert sorted(got) == list(range(5, 11))  # each once
+
     def test_the_message_id_key_finds_the_ticket_a_message_made(self, make_store: MakeStore) -> None:
         store = make_store()
         first = store.upsert_many("INC", [incident(message_id="<a@x>"), incident(message_id="<b@x>"),

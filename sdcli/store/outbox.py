@@ -56,14 +56,17 @@ def _before(a: Any, b: datetime) -> bool:
         return True
 
 
-def claimable(item: Item, now: datetime, ids: frozenset[int] | None, stale_before: datetime | None) -> bool:
+def claimable(item: Item, now: datetime, ids: frozenset[int] | None, stale_before: datetime | None,
+              due: bool = False) -> bool:  # fmt: skip
     """Whether a claim at `now` takes the item: without ids, a queued item that is due; with
-    ids, a named item that is queued or failed, or sending under a claim older than stale_before."""
+    ids, a named item that is queued or failed, or sending under a claim older than stale_before;
+    with ids and `due` (--notify: what a change just queued), a named item only as a claim
+    without ids takes it (queued and due: never one a send deferred, gave up on or is sending)."""
     state = item.get("state")
-    if ids is None:
-        return state == "queued" and _before(item.get("next_at"), now)
-    if item.get("id") not in ids:
+    if ids is not None and item.get("id") not in ids:
         return False
+    if ids is None or due:
+        return state == "queued" and _before(item.get("next_at"), now)
     if state in ("queued", "failed"):
         return True
     return state == "sending" and stale_before is not None and _before(item.get("claimed_at"), stale_before)

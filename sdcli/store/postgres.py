@@ -220,8 +220,8 @@ class PostgresStore(Transactions, Store):
         return pg_outbox.items(self, states, ticket_id)
 
     def outbox_claim(self, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
-                     stale_before: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
-        return pg_outbox.claim(self, actor=actor, now=now, ids=ids, stale_before=stale_before)
+                     stale_before: datetime | None = None, due: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+        return pg_outbox.claim(self, actor=actor, now=now, ids=ids, stale_before=stale_before, due=due)
 
     def outbox_finish(self, item_id: int, claim: str, *, actor: str, state: str, fields: dict[str, Any],
                       event: Event | None = None) -> dict[str, Any]:  # fmt: skip

@@ -47,7 +47,7 @@ def items(store: PostgresStore, states: Iterable[str] | None, ticket_id: str | N
 
 
 def claim(store: PostgresStore, *, actor: str, now: datetime, ids: Iterable[int] | None,
-          stale_before: datetime | None) -> list[dict[str, Any]]:  # fmt: skip
+          stale_before: datetime | None, due: bool = False) -> list[dict[str, Any]]:  # fmt: skip
     wanted = None if ids is None else frozenset(ids)
     taken: list[dict[str, Any]] = []
 
@@ -59,7 +59,7 @@ def claim(store: PostgresStore, *, actor: str, now: datetime, ids: Iterable[int]
             cur.execute("SELECT doc FROM outbox WHERE id = ANY(%s) ORDER BY id FOR UPDATE", (sorted(wanted),))
         for (text,) in cur.fetchall():
             item = loads(text)
-            if outbox.claimable(item, now, wanted, stale_before):
+            if outbox.claimable(item, now, wanted, stale_before, due):
                 done = outbox.claim(item, actor=actor, at=clock.iso(at))
                 cur.execute("UPDATE outbox SET state = %s, next_at = %s, doc = %s WHERE id = %s", _row(done))
                 taken.append(done)

@@ -69,7 +69,8 @@ def add(
 
 
 def claim(store: TinyStore, *, actor: str, now: datetime, ids: Iterable[int] | None,
-          stale_before: datetime | None) -> list[dict[str, Any]]:  # fmt: skip
+          stale_before: datetime | None, due: bool = False) -> list[dict[str, Any]]:  # fmt: skip
+    """In one write: the items outbox.claimable takes (`due`: see it), claimed."""
     if not store.layout.outbox.exists():
         return []
     wanted = None if ids is None else frozenset(ids)
@@ -79,7 +80,7 @@ def claim(store: TinyStore, *, actor: str, now: datetime, ids: Iterable[int] | N
         at = clock.iso(clock.now())
         taken = []
         for key, item in sorted(data["items"].items(), key=lambda kv: kv[1]["id"]):
-            if outbox.claimable(item, now, wanted, stale_before):
+            if outbox.claimable(item, now, wanted, stale_before, due):
                 data["items"][key] = outbox.claim(item, actor=actor, at=at)
                 taken.append(data["items"][key])
         if taken:

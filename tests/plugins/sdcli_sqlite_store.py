@@ -205,13 +205,13 @@ class SqliteStore(Store):
         return outbox.selected(docs, states, ticket_id)
 
     def outbox_claim(self, *, actor: str, now: datetime, ids: Iterable[int] | None = None,
-                     stale_before: datetime | None = None) -> list[dict[str, Any]]:  # fmt: skip
+                     stale_before: datetime | None = None, due: bool = False) -> list[dict[str, Any]]:  # fmt: skip
         wanted = None if ids is None else frozenset(ids)
         taken = []
         with self._change() as db:
             for (raw,) in db.execute("SELECT doc FROM outbox ORDER BY id").fetchall():
                 item = json.loads(raw)
-                if outbox.claimable(item, now, wanted, stale_before):
+                if outbox.claimable(item, now, wanted, stale_before, due):
                     done = outbox.claim(item, actor=actor, at=clock.iso(clock.now()))
                     self._put_item(db, done)
                     taken.append(done)
