@@ -223,6 +223,8 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
         kind = doc["sla_clock"]
         if kind not in ("24x7", "business"):
             continue
+        if kind == "business" and not doc.get("timezone"):  # counted on the machine's clock, not the
+            continue  # site's: no deadline until the zone is given (sdcli complete ID --tz), as classify
         ckey = (kind, doc.get("timezone"), doc.get("opening_hours"), doc.get("country"))
         if ckey not in cals:
             cals[ckey] = clock_for(doc, kind, home)

@@ -101,3 +101,30 @@ def test_completing_an_answer_that_makes_the_target_business_hours_needs_the_zon
     assert r.exit_code == 0, r.output
     doc = sdcli.json("show", tid, "--json")
     assert (doc["sla_clock"], doc["recovery_due"]) == ("business", "2026-03-03T14:00:00-03:00")
+
+
+def test_an_import_row_without_its_zone_gets_no_business_hours_deadline_until_it_is_given(
+    sdcli, home, tmp_path
+):
+    """An import allowed to leave the zone out (a mapping's not_required) counted a business-hours
+    target on the machine's clock, as classify did: the row is imported without a recovery deadline,
+    and `complete --tz` gives it on the site's own clock."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(CONTRACT, encoding="utf-8")
+    (tmp_path / "map.toml").write_text('not_required = ["timezone"]\n', encoding="utf-8")
+    (tmp_path / "rows.csv").write_text(
+        "customer,site,country,problem,service_type,callback_contacts,severity,opened_at,customer_reference\n"
+        "LogMais Transportes,Campinas - Galpão 3,BR,degraded,internet,"
+        "Roberto Lima <roberto.lima@logmais.com.br> +55 19 3251 7788,3,2026-03-02T16:00:00-03:00,LM-1\n",
+        encoding="utf-8",
+    )
+    r = sdcli(
+        "import", str(tmp_path / "rows.csv"), "--mapping", str(tmp_path / "map.toml"), "--json", env=NOW
+    )
+    assert r.exit_code == 0, r.output
+    doc = sdcli.json("show", "INC1", "--json")
+    assert doc["severity"] == 3 and "recovery_due" not in doc and "timezone" in doc["missing_answers"], doc
+    r = sdcli("complete", "INC1", "--tz", "America/Sao_Paulo", env=NOW)
+    assert r.exit_code == 0, r.output
+    doc = sdcli.json("show", "INC1", "--json")
+    assert doc["sla_clock"] == "business" and doc["recovery_due"] == "2026-03-03T14:00:00-03:00", doc
