@@ -66,6 +66,14 @@ def test_a_message_declared_utf8_written_in_windows_1252_is_read_as_written(sdcl
         {"name": "Jorge Muñoz", "email": "jorge.munoz@cafetal.com.co", "phone": "+576015550123"}
     ]
     assert "missing_answers" not in doc, doc.get("missing_answers")
+    # the same form in UTF-8, under it one footer line in Windows-1252 (Outlook's signature): the
+    # whole mail was read as Windows-1252 for that one byte, every accented label mojibake
+    # ("DescripciÃ³n"), and the report dropped as no questionnaire
+    footer = "\n--\nJorge Muñoz · Cafetal del Sur\n".encode("cp1252")
+    mixed = head.replace("<cp@", "<cp2@").encode("ascii") + body.encode("utf-8") + footer
+    doc = _inbox(sdcli, tmp_path, mixed)
+    assert doc["site"] == "Bodega Cañete, Cundinamarca" and doc["problem"] == "link_down", doc
+    assert doc["callback_contacts"][0]["name"] == "Jorge Muñoz"
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ signature — and a forwarded message's own text kept, with its author. No CLI i
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
@@ -55,22 +56,36 @@ class Body:
 
 
 def decode(part: Message) -> str:
-    """A text part's content as text: in the first of its charset (Latin-1 read as Windows-1252,
-    whose superset it is), UTF-8 and Windows-1252 that reads its bytes whole, never an error. A
-    client that declares UTF-8 and sends Windows-1252 (`Cañete` as byte 0xF1) is read as written:
-    replacing the bytes turned the labels with an accent into no labels, and the answers after
-    them ran into the one before."""
+    """A text part's content as text, never an error: in its declared charset when that is neither
+    UTF-8 nor Latin-1 and reads its bytes whole; else as UTF-8, each byte that is not UTF-8 read as
+    Windows-1252 (Latin-1's superset). A client that declares UTF-8 and sends Windows-1252
+    (`Cañete` as byte 0xF1) is read as written, and so is one Outlook footer line in Windows-1252
+    under a UTF-8 form: replacing the bytes turned the labels with an accent into no labels, and
+    reading the whole mail as Windows-1252 for one byte made every accented label mojibake."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         payload = str(part.get_payload() or "").encode("utf-8", "replace")
     charset = (part.get_content_charset() or "").lower()
-    declared = () if not charset or charset in _LATIN else (charset,)
-    for candidate in (*declared, "utf-8", "cp1252"):
+    if (
+        charset
+        and charset not in _LATIN
+        and charset.replace("_", "-") not in ("utf-8", "utf8", "us-ascii", "ascii")
+    ):
         try:
-            return payload.decode(candidate)
+            return payload.decode(charset)
         except (UnicodeDecodeError, LookupError):
-            continue
-    return payload.decode("cp1252", errors="replace")  # the five bytes Windows-1252 leaves undefined
+            pass
+    return payload.decode("utf-8", errors=_AS_CP1252)
+
+
+def _as_cp1252(e: UnicodeError) -> tuple[str, int]:
+    """The bytes UTF-8 cannot read, read as Windows-1252 (U+FFFD for the five it leaves undefined)."""
+    assert isinstance(e, UnicodeDecodeError)
+    return e.object[e.start : e.end].decode("cp1252", errors="replace"), e.end
+
+
+_AS_CP1252 = "sdcli.mail.cp1252"
+codecs.register_error(_AS_CP1252, _as_cp1252)
 
 
 class _HtmlText(HTMLParser):
