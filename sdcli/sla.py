@@ -125,12 +125,16 @@ def site_iso(doc: dict[str, Any], at: datetime, default: tzinfo | None = None) -
 
 
 def due_at(doc: dict[str, Any], home: Path | None = None) -> datetime | None:
-    """When the recovery target is reached (UTC), counting from opened_at and skipping pauses."""
+    """When the recovery target is reached (UTC), counting from opened_at and skipping pauses;
+    None for business hours of a site whose zone is not known (they would be counted on the
+    machine's clock: a resolve judged met or missed by them, a resume telling the customer them)."""
     if not doc.get("severity"):
         return None
     hours, kind = doc.get("sla_target_hours"), doc.get("sla_clock")
     if hours is None or kind is None:
         hours, kind = target_for(doc, int(doc["severity"]), home)
+    if kind == "business" and not doc.get("timezone"):
+        return None
     return _due(doc, clock_for(doc, kind, home), timedelta(hours=float(hours)))
 
 

@@ -124,7 +124,38 @@ def test_an_import_row_without_its_zone_gets_no_business_hours_deadline_until_it
     assert r.exit_code == 0, r.output
     doc = sdcli.json("show", "INC1", "--json")
     assert doc["severity"] == 3 and "recovery_due" not in doc and "timezone" in doc["missing_answers"], doc
-    r = sdcli("complete", "INC1", "--tz", "America/Sao_Paulo", env=NOW)
+    # a hold and a resume meanwhile: no deadline counted on the machine's clock, none told
+    assert sdcli("hold", "INC1", "--reason", "esperando al proveedor", env=NOW).exit_code == 0
+    later = {"SDCLI_NOW": "2026-03-02T20:00:00+00:00"}
+    assert sdcli("resume", "INC1", env=later).exit_code == 0
+    doc = sdcli.json("show", "INC1", "--json")
+    assert "recovery_due" not in doc, doc
+    r = sdcli("complete", "INC1", "--tz", "America/Sao_Paulo", env=later)
     assert r.exit_code == 0, r.output
     doc = sdcli.json("show", "INC1", "--json")
-    assert doc["sla_clock"] == "business" and doc["recovery_due"] == "2026-03-03T14:00:00-03:00", doc
+    # Mon 16:00-16:30 and 17:00-18:00 (the half hour held excluded), Tue 08:00-14:30
+    assert doc["sla_clock"] == "business" and doc["recovery_due"] == "2026-03-03T14:30:00-03:00", doc
+
+
+def test_a_resolve_before_the_zone_is_known_is_not_judged_by_the_machines_clock(sdcli, home, tmp_path):
+    """Resolved at 13:30 on the site's clock (16:30 UTC), within its 8 business hours (due 14:00
+    there): judged on the machine's clock (due 16:00 UTC) the target was recorded missed."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(CONTRACT, encoding="utf-8")
+    (tmp_path / "map.toml").write_text('not_required = ["timezone"]\n', encoding="utf-8")
+    (tmp_path / "rows.csv").write_text(
+        "customer,site,country,problem,service_type,callback_contacts,severity,opened_at,customer_reference\n"
+        "LogMais Transportes,Campinas - Galpão 3,BR,degraded,internet,"
+        "Roberto Lima <roberto.lima@logmais.com.br> +55 19 3251 7788,3,2026-03-02T16:00:00-03:00,LM-1\n",
+        encoding="utf-8",
+    )
+    assert (
+        sdcli(
+            "import", str(tmp_path / "rows.csv"), "--mapping", str(tmp_path / "map.toml"), env=NOW
+        ).exit_code
+        == 0
+    )
+    r = sdcli("resolve", "INC1", "--note", "fixed", env={"SDCLI_NOW": "2026-03-03T16:30:00+00:00"})
+    assert r.exit_code == 0, r.output
+    doc = sdcli.json("show", "INC1", "--json")
+    assert "sla_met" not in doc and "recovery_due" not in doc, doc
