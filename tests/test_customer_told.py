@@ -194,3 +194,28 @@ def test_a_reopens_update_says_the_recovery_deadline_the_time_resolved_moved(sdc
     assert sdcli.json("show", tid, "--json")["recovery_due"] == "2026-03-02T22:10:00-05:00"
     update = _last_update(sdcli)
     assert update["action"] == "reopen" and told in update["text"], update["text"]
+
+
+def test_a_reopen_or_resume_after_the_deadline_ran_out_gives_no_deadline(sdcli):
+    """Classified with recovery by 18:10 Lima, resolved after it at 20:00 and reopened at 21:00: the
+    update told "Recovery due by 19:10" (the hour resolved added) at 21:00, after that time."""
+    sdcli("customer", "add", "Andina", "--customer-lang", "en")
+    tid = _opened(sdcli)
+    assert (
+        sdcli("resolve", tid, "--note", "ONT", env={"SDCLI_NOW": "2026-03-03T01:00:00+00:00"}).exit_code == 0
+    )
+    assert (
+        sdcli("reopen", tid, "--note", "again", env={"SDCLI_NOW": "2026-03-03T02:00:00+00:00"}).exit_code == 0
+    )
+    update = _last_update(sdcli)
+    assert update["action"] == "reopen" and "was reopened: again." in update["text"], update["text"]
+    assert "Recovery due" not in update["text"], update["text"]
+    assert (
+        sdcli(
+            "hold", tid, "--reason", "awaiting-vendor", env={"SDCLI_NOW": "2026-03-03T02:10:00+00:00"}
+        ).exit_code
+        == 0
+    )
+    assert sdcli("resume", tid, env={"SDCLI_NOW": "2026-03-03T02:20:00+00:00"}).exit_code == 0
+    update = _last_update(sdcli)
+    assert update["action"] == "resume" and "Recovery due" not in update["text"], update["text"]

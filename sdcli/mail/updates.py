@@ -87,6 +87,17 @@ def _instant(value: Any) -> Any:
         return value
 
 
+def _ahead(due: Any) -> bool:
+    """Whether a deadline is still ahead as the customer reads of it (one that ran out before a
+    hold or a resolve is no deadline to give them: "Plazo de recuperación: 13:00" told at 16:00)."""
+    from datetime import datetime
+
+    from sdcli import clock
+
+    at = _instant(due)
+    return isinstance(at, datetime) and at > clock.now()
+
+
 def _deadline_stops(before: dict[str, Any], after: dict[str, Any]) -> bool:
     """Whether a hold stops a deadline still ahead (the one before the hold, which a paused clock
     leaves unset): "the recovery clock is paused" told of an incident with no deadline yet, or
@@ -140,7 +151,9 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     text = compose.reply_text(_key(action, event, values), lang, home, **values)
     if not text.strip():
         return None
-    if action in ("resume", "reopen") and values["recovery_due"]:  # the clock runs again: the deadline
+    if action in ("resume", "reopen") and _ahead(
+        doc.get("recovery_due")
+    ):  # the clock runs again: the deadline
         # the hold, or the time resolved, moved (the customer's last one is no longer it)
         text = f"{text} {compose.reply_text(f'update.{action}_due', lang, home, **values)}".rstrip()
     if action == "hold" and _deadline_stops(before or doc, doc):  # not for no deadline yet, or one past
