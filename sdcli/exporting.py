@@ -113,7 +113,7 @@ def export_cell(
     if column == "last_note":
         return next((str(e["note"]) for e in reversed(doc.get("history") or []) if e.get("note")), "")
     if column == "extra":
-        rest = {k: v for k, v in doc.items() if k not in columns and k not in CSV_SKIP}
+        rest = {k: _on_clock(v, zone) for k, v in doc.items() if k not in columns and k not in CSV_SKIP}
         # a JSON object's text starts with {: no spreadsheet runs it as a formula, and the texts
         # inside it are not at the start of a cell
         return json.dumps(rest, ensure_ascii=False, sort_keys=True) if rest else ""
@@ -141,6 +141,20 @@ def on_site_clock(value: str, zone: tzinfo) -> str:
         return datetime.fromisoformat(value).astimezone(zone).isoformat()
     except ValueError:
         return value
+
+
+def _on_clock(value: Any, zone: tzinfo | None) -> Any:
+    """A stored value with every instant in it on the site's clock (the extra column's pauses,
+    calls, classification): the same instants, the row's one clock."""
+    if zone is None:
+        return value
+    if type(value) is str:
+        return on_site_clock(value, zone)
+    if type(value) is list:
+        return [_on_clock(v, zone) for v in value]
+    if type(value) is dict:
+        return {k: _on_clock(v, zone) for k, v in value.items()}
+    return value
 
 
 @lru_cache(maxsize=256)

@@ -38,9 +38,8 @@ def kept(value: str, width: int) -> str:
         if cell_len(one) <= width or glue is None:
             out.append(one)
             continue
-        parts = textwrap.wrap(
-            glue, width, break_long_words=False, break_on_hyphens=False, drop_whitespace=True
-        )
+        parts = textwrap.wrap(glue, width, break_long_words=False, break_on_hyphens=False, expand_tabs=False,
+                              replace_whitespace=False)  # a tab typed stays one  # fmt: skip
         out += [part.replace(GLUE, " ") for part in parts] or [one]
     return "\n".join(out)
 

@@ -209,6 +209,13 @@ def test_every_time_of_a_row_is_on_the_sites_clock(sdcli, tmp_path, another_stor
                      "2026-12-03T07:10:00-06:00", "--channel", "email", "--received-at", "2026-12-03T08:00:00-05:00",
                      "--json", env={"SDCLI_NOW": "2026-12-03T08:30:00-06:00"})  # fmt: skip
     assert sdcli("ack", doc["id"], env={"SDCLI_NOW": "2026-12-03T09:39:00-06:00"}).exit_code == 0
+    assert (
+        sdcli(
+            "hold", doc["id"], "--reason", "proveedor", env={"SDCLI_NOW": "2026-12-03T09:45:00-06:00"}
+        ).exit_code
+        == 0
+    )
+    assert sdcli("resume", doc["id"], env={"SDCLI_NOW": "2026-12-03T09:50:00-06:00"}).exit_code == 0
     stored = sdcli.json("show", doc["id"], "--json")
     assert stored["acked_at"] == "2026-12-03T09:39:00-06:00"  # as recorded: the desk's clock
     r = sdcli("export", env={"SDCLI_NOW": "2026-12-03T10:00:00-06:00"})
@@ -221,6 +228,8 @@ def test_every_time_of_a_row_is_on_the_sites_clock(sdcli, tmp_path, another_stor
     assert got["opened_at"] == "2026-12-03T08:00:00-05:00"
     offsets = {v[-6:] for k, v in got.items() if k.endswith(("_at", "_due")) and v}
     assert offsets == {"-05:00"}, got
+    (pause,) = json.loads(got["extra"])["sla_pauses"]  # the extra column's instants too
+    assert (pause["from"], pause["to"]) == ("2026-12-03T10:45:00-05:00", "2026-12-03T10:50:00-05:00"), pause
     path = tmp_path / "out.csv"
     path.write_text(r.stdout, encoding="utf-8")
     copy = another_store()

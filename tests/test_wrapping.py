@@ -110,6 +110,8 @@ def test_a_value_is_folded_between_words_never_inside_a_phone_number_or_a_date()
     two = "Ana Díaz <a@b.pe>\n+51 1 4117000"  # its own lines kept
     assert kept(two, 14) == "Ana Díaz\n<a@b.pe>\n+51 1 4117000"
     assert kept(contact, 80) == contact
+    tabbed = "se probó\treinicio y cambio de puerto del equipo, sin resultado"  # a tab typed stays one
+    assert "\t" in kept(tabbed, 24) and kept(tabbed, 24).replace("\n", " ") == tabbed
     glued = "un\u2007texto\u2007con su propio espacio de cifra, tal cual"  # typed: folded as it is
     assert kept(glued, 20).replace("\n", " ") == glued
 
