@@ -82,8 +82,8 @@ def test_an_import_keeps_a_life_in_order(sdcli, home, tmp_path):
     assert json.loads(sdcli("export", "--format", "json", env=NOW).stdout)[0]["closed_at"] == doc["closed_at"]
 
 
-def filed_change(sdcli) -> None:
-    """A rack move in Lima for the night of 10 December, filed on 1 December and sent."""
+def filed_change(sdcli, sent: str = "2026-12-01T10:00:00-05:00") -> None:
+    """A rack move in Lima for the night of 10 December, filed on 1 December and sent (`sent`)."""
     on_1 = {"SDCLI_NOW": "2026-12-01T10:00:00-05:00"}
     assert sdcli("customer", "add", "Banco Andino", "--project-manager", "Luis Paz <luis@bandino.pe> +51 1 4117001",
                  env=on_1).exit_code == 0  # fmt: skip
@@ -92,7 +92,7 @@ def filed_change(sdcli) -> None:
               "--window-end", "11/12/2026 04:00", "--callback", "Rosa Quispe <rosa@bandino.pe> +51 1 4117002",
               env=on_1)  # fmt: skip
     assert r.exit_code == 0, r.output
-    assert sdcli("change", "send", "CHG1", env=on_1).exit_code == 0
+    assert sdcli("change", "send", "CHG1", env={"SDCLI_NOW": sent}).exit_code == 0
 
 
 def test_a_change_is_not_recorded_as_executed_before_the_customer_accepted_it(sdcli, home):
@@ -171,15 +171,7 @@ def test_a_change_is_not_accepted_before_it_was_sent_to_the_customer(sdcli, home
     an acceptance two days before the customer had the request (a wrong fact, told as true in
     `show` and the reports). It is refused naming the sending, in the session's language, nothing
     saved; an acceptance after the sending is kept."""
-    on_1 = {"SDCLI_NOW": "2026-12-01T10:00:00-05:00"}
-    assert sdcli("customer", "add", "Banco Andino", "--project-manager", "Luis Paz <luis@bandino.pe> +51 1 4117001",
-                 env=on_1).exit_code == 0  # fmt: skip
-    r = sdcli("change", "--no-input", "--customer", "Banco Andino", "--site", "Lima HQ", "--country", "PE",
-              "--type", "rack_relocation", "--description", "Move rack", "--window-start", "10/12/2026 22:00",
-              "--window-end", "11/12/2026 04:00", "--callback", "Rosa Quispe <rosa@bandino.pe> +51 1 4117002",
-              env=on_1)  # fmt: skip
-    assert r.exit_code == 0, r.output
-    assert sdcli("change", "send", "CHG1", env={"SDCLI_NOW": "2026-12-05T10:00:00-05:00"}).exit_code == 0
+    filed_change(sdcli, sent="2026-12-05T10:00:00-05:00")
     later = {"SDCLI_NOW": "2026-12-07T09:00:00-05:00"}
     r = sdcli("change", "accept", "CHG1", "--by", "Rosa Quispe", "--at", "03/12/2026 09:00", env=later)
     assert r.exit_code == 1, r.output
