@@ -69,7 +69,7 @@ def test_link_down_with_working_contingency(home):
         "has_contingency": True,
         "contingency_works": True,
     }
-    assert "raining" not in doc and "source_ip" not in doc
+    assert doc["raining"] is False and "source_ip" not in doc
     assert r.stdout.splitlines()[-2] == doc["id"] == "INC1"
     assert "INC1" in r.stdout.splitlines()[-1]
     assert not (home / "drafts").exists() or not list((home / "drafts").iterdir())
@@ -99,6 +99,16 @@ def test_voice_with_failed_call_times_in_site_zone(home):
     doc = only(home)
     assert doc["source_number"] == "+5114117000" and doc["destination_number"] == "+5511987654321"
     assert doc["failed_calls"] == ["2026-11-30T09:15:00-05:00", "2026-11-30T10:40:00-03:00"]
+
+
+@pytest.mark.parametrize("service", ["mpls", "internet", "other"])
+def test_rain_is_asked_for_every_service(home, service):
+    """The source asks it of every incident (PRODUCT.md: a plain yes/no), not only of satellite."""
+    r = run_open([*base_keys("link_down", service), *rest_keys(service, raining=True), SAVE])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc["raining"] is True and doc["service_type"] == service
+    assert doc["equipment_connected"] is True and doc["equipment_rebooted"] is True
 
 
 def test_satellite_asks_about_rain(home):
@@ -160,7 +170,7 @@ def flag_args(problem="link_down") -> list[str]:
         "--description", "Sin servicio desde las 8", "--callback", "Ana Díaz <ana@acme.pe> 01 4117000",
         "--local-contact", "Luis Soto <luis@acme.pe> +51 987 654 321", "--opening-hours", "Mon-Fri 08:00-18:00",
         "--customer-reference", "ACME-4411", "--service-type", "MPLS", "--contingency", "--contingency-works",
-        "--power", "--no-power-outage", "--equipment-connected", "--rebooted",
+        "--power", "--no-power-outage", "--not-raining", "--equipment-connected", "--rebooted",
     ]  # fmt: skip
 
 
