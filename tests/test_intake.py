@@ -297,7 +297,7 @@ def test_unknown_flag_is_usage_error(sdcli):
 def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
     base = ["open", "--customer", "A", "--site", "B", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other",
-            "--service-type", "internet", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
+            "--description", "sin enlace", "--service-type", "internet", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
     first = sdcli.json(*base, "--channel", "email", "--received-at", "2026-12-01T09:00:00-03:00")
     assert (
         first["ack_due"] == "2026-12-01T09:15:00-03:00" and first["opened_at"] == "2026-12-01T09:00:00-03:00"

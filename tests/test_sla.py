@@ -404,7 +404,7 @@ def test_resolving_on_hold_after_the_deadline_is_missed(sdcli):
 
 
 def email_report(sdcli, when: str) -> dict:
-    return sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other",
+    return sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other", "--description", "x",
                       "--service-type", "internet", "--callback", "Bo <bo@b.com> +55 11 98765-4321", "--channel", "email",
                       "--json", env={"SDCLI_NOW": when})  # fmt: skip
 

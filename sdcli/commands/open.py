@@ -34,11 +34,16 @@ def _epilog() -> str:
     lines = [t("open.epilog")]
     for q in load_questionnaire():
         req = " " + t("open.required") if q.required else ""
-        conditions = ", ".join(f"{k}={'/'.join(map(str, v))}" for k, v in q.when.items())
-        when = "  " + t("open.only_if", conditions=conditions) if q.when else ""
+        if q.required_when:
+            req = " " + t("open.required_if", conditions=_conditions(q.required_when))
+        when = "  " + t("open.only_if", conditions=_conditions(q.when)) if q.when else ""
         flags = f"{q.flags}/--{q.flag_unknown}" if q.kind == "yesno" else q.flags
         lines.append(f"  {flags:<46} {q.key}{req}{when}")
     return "\n\n".join(["\b\n" + "\n".join(lines)])
+
+
+def _conditions(when: dict[str, list[Any]]) -> str:
+    return ", ".join(f"{k}={'/'.join(map(str, v))}" for k, v in when.items())
 
 
 def read_document(source: str) -> dict[str, Any]:
