@@ -282,12 +282,17 @@ def incident_fields(
 
 
 def ack_text(doc: dict[str, Any], lang: str | None = None, home: Path | None = None) -> str:
-    """The acknowledgement sent to the customer: the incident number and when it was registered."""
+    """The acknowledgement sent to the customer: the incident number, and the time of their report
+    (when it arrived: the incident is opened as of then, the SLA counts from it; registered later,
+    the text never says it was registered then). `opened` is that time in the site's zone (the
+    name a desk's own text of it already uses)."""
     from sdcli.dates import customer_time
     from sdcli.i18n import render
 
-    opened = customer_time(clock.from_iso(doc["opened_at"]), doc.get("timezone"), lang)
-    return render(Message("open.ack", id=doc["id"], opened=opened), lang)
+    reported = customer_time(
+        clock.from_iso(doc.get("received_at") or doc["opened_at"]), doc.get("timezone"), lang
+    )
+    return render(Message("open.ack", id=doc["id"], opened=reported), lang)
 
 
 def open_incident(

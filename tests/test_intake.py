@@ -313,15 +313,17 @@ def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch
     assert r.exit_code == 1 and "already acknowledged" in err(r)
 
 
-def test_open_prints_id_and_ack_text_in_the_language(home, sdcli, monkeypatch):
+def test_open_prints_id_and_ack_text_in_the_customers_language(home, sdcli, monkeypatch):
+    """The acknowledgement is the customer's text: a Peruvian site's is Spanish whatever the
+    agent's session (test_ack_text.py: the customer's language by the updates' rule)."""
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
-    for lang, word in (("es", "Estimado cliente"), ("en", "Dear customer"), ("pt", "Prezado cliente")):
+    for lang in ("es", "en", "pt"):
         r = sdcli("open", *flag_args(), "--lang", lang)
         assert r.exit_code == 0, r.output
         first, ack = r.stdout.splitlines()[:2]
-        assert first.startswith("INC") and ack.startswith(word) and first in ack
+        assert first.startswith("INC") and ack.startswith("Estimado cliente") and first in ack
     r = sdcli("open", *flag_args(), env={"SDCLI_LANG": "pt"})
-    assert "Prezado" in r.stdout
+    assert "Estimado" in r.stdout and "Prezado" not in r.stdout
     r = sdcli("open", *flag_args(), "--lang", "fr")
     assert r.exit_code == 1 and "es, en or pt" in err(r)
 
@@ -341,12 +343,14 @@ def test_the_acknowledgement_says_when_in_the_sites_words_not_an_abbreviation(ho
     )
     assert r.exit_code == 0, r.output
     ack = r.stdout.splitlines()[1]
-    assert "(3 dic 2026 06:22 Ciudad de México -06)" in ack and "CST" not in ack, ack
+    assert "del 3 dic 2026 06:22 Ciudad de México -06 quedó" in ack and "CST" not in ack, ack
     no_zone = {
         "id": "INC9",
         "opened_at": "2026-12-03T07:22:00-05:00",
     }  # a ticket of an old version, no site zone
-    assert "(3 Dec 2026 07:22 -05)" in ack_text(no_zone, "en") and "your time" not in ack_text(no_zone, "en")
+    assert "of 3 Dec 2026 07:22 -05 is" in ack_text(no_zone, "en") and "your time" not in ack_text(
+        no_zone, "en"
+    )
 
 
 def test_received_at_relative_and_ack_due(home, sdcli, monkeypatch):
