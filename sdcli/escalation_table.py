@@ -28,7 +28,8 @@ FAILED = frozenset({"no-answer", "busy", "voicemail"})
 TEAMS = ("service_desk", "operations", "engineering", "management")
 SALES_TEAMS = ("sales", "commercial", "comercial", "ventas", "vendas")
 #: the second line: a role or name that says sales, in es/pt/en, singular or plural (the source
-#: calls that team "equipo Comercial y / o Gerente de Cuentas")
+#: calls that team "equipo Comercial y / o Gerente de Cuentas", and names the customer's
+#: "Gerente de Relacionamiento" beside it)
 _SALES = re.compile(
     r"""\b(?:
         sales | sales(?:person|people|man|men|woman|women)s?
@@ -37,6 +38,10 @@ _SALES = re.compile(
       | pr[eé][\s-]?(?:ventas?|vendas?|sales)
       | (?:key\s+)?account\s+(?:manager|executive|director|representative|rep)s?
       | (?:gerente|ejecutiv[oa]|executiv[oa]|gestor(?:a|es|as)?)s?\s+(?:de\s+)?(?:cuenta|conta)s?
+      | relacionamientos? | relacionamentos?
+      | (?:gerente|ejecutiv[oa]|executiv[oa]|gestor(?:a|es|as)?|director(?:a|es|as)?|diretor(?:a|es|as)?)s?
+        \s+(?:(?:de|da|das|del)\s+)?(?:relaci[oó]n(?:es)?|rela[cç][oõ]es)
+      | (?:customer\s+|client\s+)?relation(?:ship)?s?\s+(?:manager|executive|director|lead|owner|representative|rep)s?
       | (?-i:KAMs?)
     )\b""",
     re.I | re.X,

@@ -21,6 +21,7 @@ from sdcli.questionnaire import (
     Question,
     _keys,
     applies,
+    blank,
     compiled,
     load_questionnaire,
 )
@@ -164,19 +165,21 @@ def check_all(
 def walk(
     questions: list[Question], raw: dict[str, Any], ctx: Context, not_required: frozenset[str] = frozenset()
 ) -> tuple[dict[str, Any], list[InvalidValue], list[Question]]:
-    """Every applicable answer validated: (answers, invalid ones, required ones not given).
+    """Every answer given validated: (answers, invalid ones, required ones not given).
 
-    The one walk of the questionnaire: its steps, each asked only where its conditions hold (the
-    import walks the same steps column by column); check_all raises what it finds,
-    completing.check_partial keeps it."""
+    The one walk of the questionnaire: its steps, each required only where its conditions hold,
+    and each answer given kept, whether its question applies or not: a condition decides what is
+    asked, never what is dropped (the import walks the same steps column by column); check_all
+    raises what it finds, completing.check_partial keeps it."""
     answers: dict[str, Any] = {}
     problems: list[InvalidValue] = []
     missing: list[Question] = []
     for step in compiled(questions):
-        if not step.applies(answers):
-            continue
+        value = raw.get(step.key)
+        if step.conditional and not step.applies(answers) and blank(value):
+            continue  # not asked, and no answer given
         try:
-            checked = step.answer(raw.get(step.key), answers, ctx)
+            checked = step.answer(value, answers, ctx, step.requires(answers))
         except InvalidValue as e:
             problems.append(e)
             continue
@@ -279,12 +282,17 @@ def incident_fields(
 
 
 def ack_text(doc: dict[str, Any], lang: str | None = None, home: Path | None = None) -> str:
-    """The acknowledgement sent to the customer: the incident number and when it was registered."""
+    """The acknowledgement sent to the customer: the incident number, and the time of their report
+    (when it arrived: the incident is opened as of then, the SLA counts from it; registered later,
+    the text never says it was registered then). `opened` is that time in the site's zone (the
+    name a desk's own text of it already uses)."""
     from sdcli.dates import customer_time
     from sdcli.i18n import render
 
-    opened = customer_time(clock.from_iso(doc["opened_at"]), doc.get("timezone"), lang)
-    return render(Message("open.ack", id=doc["id"], opened=opened), lang)
+    reported = customer_time(
+        clock.from_iso(doc.get("received_at") or doc["opened_at"]), doc.get("timezone"), lang
+    )
+    return render(Message("open.ack", id=doc["id"], opened=reported), lang)
 
 
 def open_incident(

@@ -42,14 +42,16 @@ class Walker:
         self.checks = dict(checks or {})  # key → a rule checked on the answer's line (raises SdcliError)
 
     # ---- one question
-    def _label(self, q: Question) -> str:
+    def _label(self, q: Question, required: bool | None = None) -> str:
         label = q.text(self.lang)
-        return label if q.required or q.kind == "yesno" else f"{label} ({t('prompt.optional')})"
+        required = q.required if required is None else required
+        return label if required or q.kind == "yesno" else f"{label} ({t('prompt.optional')})"
 
     def ask(self, q: Question, answers: dict[str, Any], back: bool = True) -> Any:
         """The answer to q, its current answer the default. `<` raises GoBack (with `back`)."""
         current = answers.get(q.key)
         region = self.ctx.region(answers)
+        required = q.required_for(answers) or q.required  # required_when: by the earlier answers
         if q.kind == "choice":
             return select(q.text(self.lang), [(q.choice_label(c["value"], self.lang), c["value"]) for c in q.choices],
                           current, back)  # fmt: skip
@@ -69,9 +71,15 @@ class Walker:
             "" if current is None else answer_text(current) if isinstance(current, dict) else str(current)
         )
         accept = (self.ctx.region(answers) or "") if q.kind == "country" and not default else ""
-        empty = not q.required and q.key in self.checks  # an empty answer may be refused by the form's rule
+        empty = not required and q.key in self.checks  # an empty answer may be refused by the form's rule
         raw = line(
-            self._label(q), lambda v: self._check(q, v, answers), q.required, default, accept, empty, back
+            self._label(q, required),
+            lambda v: self._check(q, v, answers),
+            required,
+            default,
+            accept,
+            empty,
+            back,
         )
         return self._check(q, raw, answers) if raw.strip() else SKIPPED
 
@@ -173,7 +181,9 @@ class Walker:
         i = 0
         while i < len(self.questions):
             q = self.questions[i]
-            if not intake.applies(q, answers) or (q.key in answers and q.key not in again):
+            if not intake.applies(q, answers) or (
+                q.key in answers and q.key not in again and not self._lacks(q, answers)
+            ):
                 i += 1
                 continue
             try:
@@ -191,6 +201,11 @@ class Walker:
             self.on_answer(answers)
             i += 1
         return answers
+
+    def _lacks(self, q: Question, answers: dict[str, Any]) -> bool:
+        """Whether q, left without an answer, is now required (the review changed the answer its
+        `required_when` names: problem changed to other asks for the description)."""
+        return answers.get(q.key) is None and q.required_for(answers)
 
     def _before(self, i: int, answers: dict[str, Any]) -> int | None:
         """The index of the last question before i that was put to the agent, if any."""

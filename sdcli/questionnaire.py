@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sdcli.errors import ConfigError
+from sdcli.errors import ConfigError, InvalidValue
 from sdcli.home import load_data
 from sdcli.i18n import Localized
 
@@ -30,9 +30,18 @@ class Question:
     flag_no: str | None = None
     required: bool = False
     when: dict[str, list[Any]] = field(default_factory=dict)
+    #: required (where it applies) only if every named earlier answer is one of the listed values
+    required_when: dict[str, list[Any]] = field(default_factory=dict)
     choices: list[dict[str, Any]] = field(default_factory=list)
     #: other spellings of the label an e-mail may use, per language (mail/labels.py)
     email_labels: dict[str, list[str]] = field(default_factory=dict)
+
+    def required_for(self, answers: dict[str, Any]) -> bool:
+        """Whether it must be answered, given the earlier answers (`required`, or `required_when`'s
+        conditions holding), where it applies."""
+        return applies(self, answers) and (
+            self.required or bool(self.required_when) and _holds(self.required_when.items(), answers)
+        )
 
     def text(self, lang: str | None = None) -> str:
         if isinstance(self.label, str):  # a form's label: a key of the message catalogue
@@ -76,6 +85,7 @@ def load_questionnaire(home: Path | None = None) -> list[Question]:
                 key=raw["key"], kind=raw["kind"], label=dict(raw["label"]), flag=raw.get("flag", raw["key"].replace("_", "-")),
                 flag_no=raw.get("flag_no"), required=bool(raw.get("required", False)),
                 when={k: list(v) for k, v in raw.get("when", {}).items()}, choices=list(raw.get("choices", [])),
+                required_when={k: list(v) for k, v in raw.get("required_when", {}).items()},
                 email_labels={k: list(v) for k, v in raw.get("email_labels", {}).items()},
             )  # fmt: skip
         except KeyError as e:
@@ -86,7 +96,7 @@ def load_questionnaire(home: Path | None = None) -> list[Question]:
             raise ConfigError("error.questionnaire_flag_no", key=q.key)
         if q.kind == "choice" and not q.choices:
             raise ConfigError("error.questionnaire_choices", key=q.key)
-        for dep in q.when:
+        for dep in (*q.when, *q.required_when):
             if dep not in seen:
                 raise ConfigError("error.questionnaire_order", key=q.key, dep=dep)
         seen.add(q.key)
@@ -109,10 +119,20 @@ def _empty(value: Any) -> bool:
     return value is None or value == "" or value == []
 
 
+def blank(value: Any) -> bool:
+    """Whether value gives no answer: none, empty, or only spaces."""
+    return _empty(value) or (isinstance(value, str) and not value.strip())
+
+
 @dataclass(frozen=True, eq=False)
 class Step:
     """One question of a questionnaire, compiled: the rules of its answer, in ONE place for every
     way an incident comes in (`sdcli open` asking, flags, --from-file and import's columns).
+
+    Its conditions decide when it is asked (`when`) and required (`required`, `required_when`),
+    never whether an answer given is kept: an answer to a question that does not apply is
+    validated by its kind and stored like any other (`sdcli open --no-contingency
+    --contingency-fails` keeps both).
 
     `place` is what places an answer: the earlier answers (their country and zone), or, in an
     import, the row's country and zone."""
@@ -122,20 +142,38 @@ class Step:
     kind: str
     when: tuple[tuple[str, tuple[Any, ...]], ...]
     required: bool
+    required_when: tuple[tuple[str, tuple[Any, ...]], ...] = ()
 
     @property
     def deps(self) -> tuple[str, ...]:
-        return tuple(dep for dep, _allowed in self.when)
+        """The earlier answers its conditions (when it applies, when it is required) name."""
+        return tuple(dict.fromkeys(dep for dep, _allowed in (*self.when, *self.required_when)))
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.when or self.required_when)
+
+    @property
+    def may_be_required(self) -> bool:
+        """Whether some earlier answers make it required."""
+        return self.required or bool(self.required_when)
 
     def applies(self, answers: dict[str, Any]) -> bool:
         """Whether it is asked, given the earlier answers its conditions name."""
-        return all(answers.get(dep) in allowed for dep, allowed in self.when)
+        return _holds(self.when, answers)
 
-    def answer(self, value: Any, place: dict[str, Any], ctx: Any) -> Any:
+    def requires(self, answers: dict[str, Any]) -> bool:
+        """Whether it must be answered, given the earlier answers (Question.required_for)."""
+        return _holds(self.when, answers) and (
+            self.required or bool(self.required_when) and _holds(self.required_when, answers)
+        )
+
+    def answer(self, value: Any, place: dict[str, Any], ctx: Any, required: bool | None = None) -> Any:
         """The stored answer of value (None: an optional answer left out, or the zone of a site
-        with no country yet), or MISSING. A left-out country is the run's (--country, the
-        directory's, the configured); a left-out zone what the site's place gives (--tz, the
-        directory's, the country's only zone). Raises InvalidValue."""
+        with no country yet), or MISSING (`required`: whether it must be answered, by default
+        whether it always must). A left-out country is the run's (--country, the directory's, the
+        configured); a left-out zone what the site's place gives (--tz, the directory's, the
+        country's only zone). Raises InvalidValue."""
         if _empty(value):
             if self.kind == "country":
                 value = ctx.region(place)
@@ -144,10 +182,19 @@ class Step:
                     return None  # no country: named as such, not as a missing zone
                 value = ctx.tz_name(place)
             if _empty(value):
-                return MISSING if self.required else None
+                return MISSING if (self.required if required is None else required) else None
+        if (
+            required and not self.required and blank(value)
+        ):  # required here: refused as the always-required are
+            raise InvalidValue(self.key, value, "invalid.required")
         from sdcli import kinds  # deferred: the validators, loaded by the first answer checked
 
         return kinds.check_answer(self.question, value, place, ctx)
+
+
+def _holds(conditions: Any, answers: dict[str, Any]) -> bool:
+    """Whether every named earlier answer is one of its listed values ((key, values) pairs)."""
+    return all(answers.get(dep) in allowed for dep, allowed in conditions)
 
 
 _COMPILED: dict[int, Any] = {}  # id(questionnaire) -> (questionnaire, its steps, keys)
@@ -160,7 +207,14 @@ def compiled(questions: list[Question]) -> tuple[Step, ...]:
         if len(_COMPILED) > 64:
             _COMPILED.clear()
         steps = tuple(
-            Step(q, q.key, q.kind, tuple((d, tuple(v)) for d, v in q.when.items()), q.required)
+            Step(
+                q,
+                q.key,
+                q.kind,
+                tuple((d, tuple(v)) for d, v in q.when.items()),
+                q.required,
+                tuple((d, tuple(v)) for d, v in q.required_when.items()),
+            )
             for q in questions
         )
         keys = frozenset(q.key for q in questions)
@@ -174,7 +228,8 @@ def _keys(questions: list[Question]) -> frozenset[str]:
 
 
 def applies(q: Question, answers: dict[str, Any]) -> bool:
-    return all(answers.get(dep) in allowed for dep, allowed in q.when.items())
+    """Whether q is asked, given the earlier answers (a condition never drops an answer given)."""
+    return _holds(q.when.items(), answers)
 
 
 def load_form(name: str, home: Path | None = None) -> list[Question]:

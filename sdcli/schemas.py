@@ -144,7 +144,7 @@ def _questionnaire() -> Shape:
     question = Table(
         {"key": Text(limit=100), "kind": Text(choices=QUESTION_KINDS), "label": _langs(), "flag": Text(limit=100),
          "flag_no": Text(limit=100), "required": Bool(), "when": map_of(ListOf(_ANSWER, min=1)),
-         "choices": ListOf(choice, min=1), "email_labels": _email_labels()},
+         "required_when": map_of(ListOf(_ANSWER, min=1)), "choices": ListOf(choice, min=1), "email_labels": _email_labels()},
         required=["key", "kind", "label"],
     )  # fmt: skip
     return Table({"question": Check(ListOf(question, min=1), _unique("key"))}, required=["question"])

@@ -91,10 +91,13 @@ class Verdict:
 
 
 def _hours(span: timedelta) -> Any:
-    """Hours of notice as the session writes them: 26.0 h, 26,0 h in Spanish and Portuguese."""
+    """Hours of notice as the session writes them: 26.0 h, 26,0 h in Spanish and Portuguese;
+    rounded down to the tenth (119.98 h is 119.9 h: a notice short of the rule is never
+    quoted as the rule's own 120.0 h)."""
     from sdcli.amounts import Written
 
-    return Written(f"{span / timedelta(hours=1):.1f}")
+    tenths = span // timedelta(minutes=6)  # whole tenths of an hour, exactly (no float rounding up)
+    return Written(f"{tenths / 10:.1f}")
 
 
 def notice_rules(home: Path | None = None) -> tuple[timedelta, timedelta]:

@@ -46,9 +46,7 @@ def base_keys(
 
 
 def rest_keys(service: str, *, raining: bool = False) -> list[str]:
-    keys = [yes(True), yes(False)]  # power now, power outage
-    if service == "satellite":
-        keys.append(yes(raining))
+    keys = [yes(True), yes(False), yes(raining)]  # power now, power outage, raining (asked for every service)
     keys += [yes(True), yes(True)]  # equipment connected, rebooted
     return keys
 

@@ -104,7 +104,7 @@ def test_an_import_whose_dates_read_in_one_day_order_and_in_both_is_refused(sdcl
     is not known, and reading each value its own way would put 1 Dec in January."""
     table = tmp_path / "sn.csv"
     rows = ["customer,site,country,timezone,problem,service_type,callback_contacts,opened_at",
-            *(f"Varejo Sul,Porto Alegre,BR,America/Sao_Paulo,other,mpls,Ana <ana@v.com.br> +55 51 3212 4000,{d} 09:00"
+            *(f"Varejo Sul,Porto Alegre,BR,America/Sao_Paulo,link_down,mpls,Ana <ana@v.com.br> +55 51 3212 4000,{d} 09:00"
               for d in ("12/13/2026", "12/01/2026"))]  # fmt: skip
     table.write_text("\n".join(rows) + "\n", encoding="utf-8")
     later = {"SDCLI_NOW": "2026-12-20T10:00:00-03:00"}

@@ -345,7 +345,12 @@ def test_escalate_in_a_terminal_highlights_the_level_and_records_the_call(sdcli,
     "role",
     ["Gerente de Cuentas", "Account Managers", "Vendedor", "Vendedora", "Account Executive", "Ejecutivo de Cuenta",
      "Executivo de Contas", "Preventa", "KAM", "Ejecutivas de Cuentas", "Gestor de Contas", "Pré-vendas", "Presales",
-     "Key Account Manager", "Equipo Comercial", "Vendas"],
+     "Key Account Manager", "Equipo Comercial", "Vendas",
+     # the source's "Gerente de Relacionamiento" (a relationship manager is commercial too)
+     "Gerente de Relacionamiento", "gerente de relacionamiento", "Gerente de Relacionamento", "Gestora de Relacionamento",
+     "Ejecutivo de Relacionamiento", "Gerente de Relaciones", "Gerente de Relación con Clientes",
+     "Gerente de Relacion con el Cliente", "Gerente de Relações", "Gerente de Relacoes com Clientes",
+     "Relationship Manager", "Client Relationship Managers", "Customer Relations Manager", "RELATIONSHIP MANAGER"],
 )  # fmt: skip
 def test_sales_roles_in_es_pt_en_are_refused(role):
     def add(d):
@@ -361,7 +366,15 @@ def test_sales_roles_in_es_pt_en_are_refused(role):
 
 @pytest.mark.parametrize(
     "role",
-    ["Service Desk", "Shift Lead", "Service Operations Manager", "Head of Service", "Gerente de Proyecto"],
+    [
+        "Service Desk",
+        "Shift Lead",
+        "Service Operations Manager",
+        "Head of Service",
+        "Gerente de Proyecto",
+        "Ingeniero de Red",
+        "Network Relay Engineer",
+    ],
 )
 def test_resolution_roles_are_kept(role):
     def add(d):

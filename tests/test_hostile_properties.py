@@ -114,7 +114,7 @@ def test_import_of_arbitrary_bytes_never_crashes(sdcli, tmp_path_factory, raw):
 def test_open_with_hostile_flags_stores_exactly_or_refuses_clearly(sdcli, tmp_path_factory, customer, site):
     TRIED["flags"] = TRIED.get("flags", 0) + 1
     home = tmp_path_factory.mktemp("o") / "home"
-    r = sdcli("--home", str(home), "open", "--no-input", "--customer", customer, "--site", site, "--country", "PE", "--problem", "other",
+    r = sdcli("--home", str(home), "open", "--no-input", "--customer", customer, "--site", site, "--country", "PE", "--problem", "other", "--description", "x",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
     if r.exit_code == 2:  # a value that is one of the command's own flags (--site --no-input): a usage error
         assert any(v.startswith("-") for v in (customer, site)), r.output
@@ -171,7 +171,7 @@ def test_markup_and_escapes_are_shown_literally_everywhere(sdcli, home):
 
 
 def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
-    base = ["open", "--no-input", "--site", "S", "--country", "PE", "--problem", "other", "--service-type", "mpls",
+    base = ["open", "--no-input", "--site", "S", "--country", "PE", "--problem", "other", "--description", "x", "--service-type", "mpls",
             "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321"]  # fmt: skip
     r = sdcli(*base, "--customer", "x" * 1_000_000)
     assert r.exit_code == 1 and "longer than 10000 characters" in err(r) and len(err(r)) < 400
@@ -185,7 +185,7 @@ def test_very_long_fields_and_nul_bytes_refused_clearly(sdcli, home):
 @pytest.mark.parametrize("name", ["with space", "ñandú/ção", "-dash", "a'quote\"dq", "..", "x" * 100])
 def test_odd_paths_for_home_and_output(sdcli, tmp_path, name):
     home = tmp_path / name / "home"
-    r = sdcli(f"--home={home}", "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
+    r = sdcli(f"--home={home}", "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other", "--description", "x",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
     assert r.exit_code == 0, r.output
     out = tmp_path / name / "out put.csv"

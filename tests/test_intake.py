@@ -69,7 +69,7 @@ def test_link_down_with_working_contingency(home):
         "has_contingency": True,
         "contingency_works": True,
     }
-    assert "raining" not in doc and "source_ip" not in doc
+    assert doc["raining"] is False and "source_ip" not in doc
     assert r.stdout.splitlines()[-2] == doc["id"] == "INC1"
     assert "INC1" in r.stdout.splitlines()[-1]
     assert not (home / "drafts").exists() or not list((home / "drafts").iterdir())
@@ -99,6 +99,16 @@ def test_voice_with_failed_call_times_in_site_zone(home):
     doc = only(home)
     assert doc["source_number"] == "+5114117000" and doc["destination_number"] == "+5511987654321"
     assert doc["failed_calls"] == ["2026-11-30T09:15:00-05:00", "2026-11-30T10:40:00-03:00"]
+
+
+@pytest.mark.parametrize("service", ["mpls", "internet", "other"])
+def test_rain_is_asked_for_every_service(home, service):
+    """The source asks it of every incident (PRODUCT.md: a plain yes/no), not only of satellite."""
+    r = run_open([*base_keys("link_down", service), *rest_keys(service, raining=True), SAVE])
+    assert r.exit_code == 0, r.output
+    doc = only(home)
+    assert doc["raining"] is True and doc["service_type"] == service
+    assert doc["equipment_connected"] is True and doc["equipment_rebooted"] is True
 
 
 def test_satellite_asks_about_rain(home):
@@ -160,7 +170,7 @@ def flag_args(problem="link_down") -> list[str]:
         "--description", "Sin servicio desde las 8", "--callback", "Ana Díaz <ana@acme.pe> 01 4117000",
         "--local-contact", "Luis Soto <luis@acme.pe> +51 987 654 321", "--opening-hours", "Mon-Fri 08:00-18:00",
         "--customer-reference", "ACME-4411", "--service-type", "MPLS", "--contingency", "--contingency-works",
-        "--power", "--no-power-outage", "--equipment-connected", "--rebooted",
+        "--power", "--no-power-outage", "--not-raining", "--equipment-connected", "--rebooted",
     ]  # fmt: skip
 
 
@@ -287,7 +297,7 @@ def test_unknown_flag_is_usage_error(sdcli):
 def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch):
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
     base = ["open", "--customer", "A", "--site", "B", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other",
-            "--service-type", "internet", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
+            "--description", "sin enlace", "--service-type", "internet", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json"]  # fmt: skip
     first = sdcli.json(*base, "--channel", "email", "--received-at", "2026-12-01T09:00:00-03:00")
     assert (
         first["ack_due"] == "2026-12-01T09:15:00-03:00" and first["opened_at"] == "2026-12-01T09:00:00-03:00"
@@ -303,15 +313,17 @@ def test_email_report_has_ack_deadline_and_unacked_list(home, sdcli, monkeypatch
     assert r.exit_code == 1 and "already acknowledged" in err(r)
 
 
-def test_open_prints_id_and_ack_text_in_the_language(home, sdcli, monkeypatch):
+def test_open_prints_id_and_ack_text_in_the_customers_language(home, sdcli, monkeypatch):
+    """The acknowledgement is the customer's text: a Peruvian site's is Spanish whatever the
+    agent's session (test_ack_text.py: the customer's language by the updates' rule)."""
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: False)
-    for lang, word in (("es", "Estimado cliente"), ("en", "Dear customer"), ("pt", "Prezado cliente")):
+    for lang in ("es", "en", "pt"):
         r = sdcli("open", *flag_args(), "--lang", lang)
         assert r.exit_code == 0, r.output
         first, ack = r.stdout.splitlines()[:2]
-        assert first.startswith("INC") and ack.startswith(word) and first in ack
+        assert first.startswith("INC") and ack.startswith("Estimado cliente") and first in ack
     r = sdcli("open", *flag_args(), env={"SDCLI_LANG": "pt"})
-    assert "Prezado" in r.stdout
+    assert "Estimado" in r.stdout and "Prezado" not in r.stdout
     r = sdcli("open", *flag_args(), "--lang", "fr")
     assert r.exit_code == 1 and "es, en or pt" in err(r)
 
@@ -331,12 +343,14 @@ def test_the_acknowledgement_says_when_in_the_sites_words_not_an_abbreviation(ho
     )
     assert r.exit_code == 0, r.output
     ack = r.stdout.splitlines()[1]
-    assert "(3 dic 2026 06:22 Ciudad de México -06)" in ack and "CST" not in ack, ack
+    assert "del 3 dic 2026 06:22 Ciudad de México -06 quedó" in ack and "CST" not in ack, ack
     no_zone = {
         "id": "INC9",
         "opened_at": "2026-12-03T07:22:00-05:00",
     }  # a ticket of an old version, no site zone
-    assert "(3 Dec 2026 07:22 -05)" in ack_text(no_zone, "en") and "your time" not in ack_text(no_zone, "en")
+    assert "of 3 Dec 2026 07:22 -05 is" in ack_text(no_zone, "en") and "your time" not in ack_text(
+        no_zone, "en"
+    )
 
 
 def test_received_at_relative_and_ack_due(home, sdcli, monkeypatch):

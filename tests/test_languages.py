@@ -164,7 +164,7 @@ def test_a_desk_overrides_a_message_and_a_wrong_key_is_named(sdcli, home):
     home.mkdir(parents=True, exist_ok=True)
     (home / "messages-es.toml").write_text('[open]\nack = "Hola: su incidente es {id}."\n', encoding="utf-8")
     r = sdcli("--lang", "es", "open", "--no-input", "--customer", "A", "--site", "B", "--country", "PE", "--problem",
-              "other", "--service-type", "mpls", "--callback", "Ana <ana@acme.pe> 01 4117000")  # fmt: skip
+              "other", "--description", "x", "--service-type", "mpls", "--callback", "Ana <ana@acme.pe> 01 4117000")  # fmt: skip
     assert r.exit_code == 0 and r.stdout.splitlines()[1] == "Hola: su incidente es INC1."
     assert "Faltan" not in r.stdout
     (home / "messages-es.toml").write_text('[open]\nakc = "x"\n', encoding="utf-8")

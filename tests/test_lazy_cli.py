@@ -188,6 +188,8 @@ def test_open_asks_its_first_question_before_loading_the_store(home, tmp_path):
     import pexpect
 
     home.mkdir(mode=0o700, parents=True)  # the data files' cache is kept in the home
+    # an English-speaking customer: the acknowledgement (in the customer's language) caches English's catalogue
+    assert run(home, "customer", "add", "ACME", "--customer-lang", "en")[0].returncode == 0
     for _ in range(2):  # a store, then the home's cache of the data files
         r, _ = run(home, "--lang", "en", "open", "--no-input", "--customer", "ACME", "--site", "Lima HQ",
                    "--country", "PE", "--problem", "link_down", "--service-type", "mpls", "--callback",

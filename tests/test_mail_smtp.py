@@ -44,7 +44,7 @@ def test_ack_reply_send_arrives_threaded_in_spanish_and_is_recorded_only_then(sd
     assert msg["Content-Language"] == "es" and msg["Auto-Submitted"] == "auto-replied"
     assert msg["Message-ID"].endswith("@desk.example.com>")
     body = text_of(msg)
-    assert "registramos su incidente con el número INC1" in body and "Dear customer" not in body
+    assert "quedó registrado con el número INC1" in body and "Dear customer" not in body
     html = msg.get_body(("html",)).get_content()
     assert 'lang="es"' in html and "INC1" in html
     doc = sdcli.json("show", spanish, "--json")
@@ -81,7 +81,7 @@ def test_a_reply_written_to_a_file_records_nothing_until_the_agent_says_so(sdcli
     from email.parser import BytesParser
 
     msg = BytesParser(policy=policy.default).parsebytes(out.read_bytes())
-    assert msg["In-Reply-To"] == ORIGINAL and "registramos su incidente" in text_of(msg)
+    assert msg["In-Reply-To"] == ORIGINAL and "quedó registrado con el número" in text_of(msg)
     assert "acked_at" not in sdcli.json("show", spanish, "--json")
     r = sdcli("ack", spanish, "--reply", env=NOW)  # to stdout
     assert r.exit_code == 0 and "Subject: Re: " in r.stdout and "In-Reply-To: " + ORIGINAL in r.stdout, (

@@ -58,6 +58,7 @@ def second_half(child: pexpect.spawn, *, wrong_email: bool) -> None:
     answer(child, "¿Tiene energía en el sitio", "s")  # sí
     child.expect_exact("Sí")
     answer(child, "¿Hubo un corte de energía", "n")
+    answer(child, "¿Está lloviendo o ha llovido allí?", "n")  # asked for every service
     answer(child, "¿Están todos los equipos conectados?", "y")
     answer(child, "¿Se realizó un reinicio", "y")
     answer(child, "Dirección IP origen", "192.0.2.10\r")

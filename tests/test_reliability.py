@@ -57,7 +57,7 @@ def import_file(path: Path, rows: int) -> None:
             ]
         )
         for i in range(rows):
-            w.writerow([f"IMP-{i}", f"Imported {i % 50}", f"Site {i}", "MX", "America/Mexico_City", "other", "internet",
+            w.writerow([f"IMP-{i}", f"Imported {i % 50}", f"Site {i}", "MX", "America/Mexico_City", "link_down", "internet",
                         f"Eva {i % 40} <eva{i % 40}@cliente.mx> 55 5100 {3000 + i % 40}"])  # fmt: skip
 
 
@@ -207,7 +207,7 @@ def test_a_really_full_small_filesystem(sdcli, tmp_path):
         pytest.skip("mount not permitted here")
     try:
         home = point / "home"
-        r = sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
+        r = sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other", "--description", "x",
                   "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321", "--json")  # fmt: skip
         assert r.exit_code == 0, r.output
         fd = os.open(point / "fill", os.O_WRONLY | os.O_CREAT, 0o600)  # fill the disk to the last block
@@ -242,7 +242,7 @@ def test_a_read_only_store_reads_but_refuses_writes(sdcli, tmp_path):
         pytest.skip("mount not permitted here")
     try:
         home = point / "home"
-        sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other",
+        sdcli("--home", str(home), "open", "--no-input", "--customer", "A", "--site", "S", "--country", "PE", "--problem", "other", "--description", "x",
               "--service-type", "mpls", "--callback", "Ana <ana@acme.com.br> +55 11 98765-4321")  # fmt: skip
         assert subprocess.run(["mount", "-o", "remount,ro", str(point)]).returncode == 0
         assert sdcli.json("--home", str(home), "show", "INC1", "--json")["customer"] == "A"

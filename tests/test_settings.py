@@ -12,7 +12,7 @@ from conftest import err
 
 import sdcli.ui as ui
 
-OPEN = ["open", "--no-input", "--customer", "ACME", "--site", "Lima", "--problem", "other", "--service-type", "mpls",
+OPEN = ["open", "--no-input", "--customer", "ACME", "--site", "Lima", "--problem", "other", "--description", "x", "--service-type", "mpls",
         "--callback", "Ana <ana@acme.pe> +51 1 4117000", "--json"]  # fmt: skip
 
 

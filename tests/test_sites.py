@@ -106,7 +106,7 @@ def test_change_windows_are_read_in_the_sites_zone_not_the_machines(sdcli):
     assert r.exit_code == 1 and "--tz" in err(r)
 
 
-ROWS = "customer,site,problem,service_type,callback_contacts\nACME,Lima,other,mpls,Ana <ana@acme.pe> 01 4117000\n"
+ROWS = "customer,site,problem,service_type,callback_contacts\nACME,Lima,link_down,mpls,Ana <ana@acme.pe> 01 4117000\n"
 
 
 def test_an_import_takes_a_country_or_names_the_column(sdcli, tmp_path, store):
@@ -123,7 +123,7 @@ def test_an_import_takes_a_country_or_names_the_column(sdcli, tmp_path, store):
     mapping.write_text('[defaults]\ncountry = "PE"\n', encoding="utf-8")
     assert sdcli.json("import", str(path), "--mapping", str(mapping), "--dry-run", "--json")["created"] == 1
     (tmp_path / "pais.csv").write_text("customer,site,pais,problem,service_type,callback_contacts\n"
-                                       "ACME,Lima,,other,mpls,Ana <ana@acme.pe> 01 4117000\n", encoding="utf-8")  # fmt: skip
+                                       "ACME,Lima,,link_down,mpls,Ana <ana@acme.pe> 01 4117000\n", encoding="utf-8")  # fmt: skip
     r = sdcli("import", str(tmp_path / "pais.csv"), "--map", "country=pais")
     assert (
         r.exit_code == 1

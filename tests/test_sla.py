@@ -280,7 +280,7 @@ def test_due_and_breached_lists_and_shift(sdcli, home):
     sdcli.json("classify", b["id"], "--severity", "2", "--reason", "r", "--json", env=at(1))  # due +9h
     c = cli_open(sdcli, **at(2))  # not classified
     email = sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo",
-                       "--problem", "other", "--service-type", "internet",
+                       "--problem", "other", "--description", "x", "--service-type", "internet",
                        "--callback", "Bo <bo@b.com> +55 11 98765-4321", "--channel", "email", "--json", env=at(4.9))  # fmt: skip
     assert [d["id"] for d in sdcli.json("list", "--due", "2h", "--json", env=at(3))] == [a["id"]]
     assert sdcli.json("list", "--breached", "--json", env=at(3)) == []
@@ -404,7 +404,7 @@ def test_resolving_on_hold_after_the_deadline_is_missed(sdcli):
 
 
 def email_report(sdcli, when: str) -> dict:
-    return sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other",
+    return sdcli.json("open", "--no-input", "--customer", "B", "--site", "S", "--country", "BR", "--tz", "America/Sao_Paulo", "--problem", "other", "--description", "x",
                       "--service-type", "internet", "--callback", "Bo <bo@b.com> +55 11 98765-4321", "--channel", "email",
                       "--json", env={"SDCLI_NOW": when})  # fmt: skip
 

@@ -596,3 +596,13 @@ def test_scheduling_at_a_requested_start_that_has_passed_is_refused(sdcli):
     assert sdcli.json("ssr", "show", sid, "--json", env=during)["status"] == "received"
     doc = sdcli.json("ssr", "schedule", sid, "--at", "30/11/2026 23:00", "--json", env=during)
     assert doc["status"] == "scheduled" and doc["scheduled_at"] == "2026-11-30T23:00:00-05:00"
+
+
+def test_a_refused_notice_is_never_quoted_as_the_rules_own_figure(sdcli):
+    """119.98 h before a Saturday start was quoted "anticipación dada 120,0 h" beside the rule of
+    5 days (120 h) it falls short of: a notice is rounded down."""
+    now = {"SDCLI_NOW": "2026-12-07T09:00:00-05:00"}
+    r = sdcli("--lang", "es", "ssr", "check", "--start", "12/12/2026 08:59", "--country", "PE", env=now)
+    assert r.exit_code == 1 and "anticipación dada 119,9 h" in err(r) and "120,0" not in err(r), err(r)
+    r = sdcli("ssr", "check", "--start", "12/12/2026 09:00", "--country", "PE", env=now)
+    assert r.exit_code == 0 and "120.0 h" in r.output, r.output

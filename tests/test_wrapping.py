@@ -132,8 +132,8 @@ def test_show_and_the_review_never_part_a_phone_number(sdcli, monkeypatch):
         assert [x for x in shown if "+55" in x][0].strip().endswith("+55 81 99876-5432"), shown
     keys = [line("ACME Perú"), line("Lima HQ"), KILL_LINE + line("PE"), select(PROBLEM["link_down"]), ENTER,
             line("Ana María Díaz Fernández"), line("ana.maria.diaz@acme-peru.com.pe"), line("01 4117000"),
-            yes(False), ENTER, ENTER, ENTER, select(SERVICE["mpls"]), yes(False), yes(True), yes(False), yes(True),
-            yes(True), SAVE]  # fmt: skip
+            yes(False), ENTER, ENTER, ENTER, select(SERVICE["mpls"]), yes(False), yes(True), yes(False), yes(False),
+            yes(True), yes(True), SAVE]  # fmt: skip
     monkeypatch.setattr(ui, "stdin_is_tty", lambda: True)
     for columns in ("64", "88"):  # at 64 the table cut the address mid-word; at 88 it parted "+51 1"
         monkeypatch.setenv("COLUMNS", columns)

@@ -34,11 +34,16 @@ def _epilog() -> str:
     lines = [t("open.epilog")]
     for q in load_questionnaire():
         req = " " + t("open.required") if q.required else ""
-        conditions = ", ".join(f"{k}={'/'.join(map(str, v))}" for k, v in q.when.items())
-        when = "  " + t("open.only_if", conditions=conditions) if q.when else ""
+        if q.required_when:
+            req = " " + t("open.required_if", conditions=_conditions(q.required_when))
+        when = "  " + t("open.only_if", conditions=_conditions(q.when)) if q.when else ""
         flags = f"{q.flags}/--{q.flag_unknown}" if q.kind == "yesno" else q.flags
         lines.append(f"  {flags:<46} {q.key}{req}{when}")
     return "\n\n".join(["\b\n" + "\n".join(lines)])
+
+
+def _conditions(when: dict[str, list[Any]]) -> str:
+    return ", ".join(f"{k}={'/'.join(map(str, v))}" for k, v in when.items())
 
 
 def read_document(source: str) -> dict[str, Any]:
@@ -136,7 +141,7 @@ def command(
     doc = intake.open_incident(app.store(), fields, actor=app.agent, request_id=rid)
     if draft is not None:
         drafts.remove(app.home, draft)
-    _report(doc, ictx, lang_code, app.home, chan=chan, as_json=as_json)
+    _report(doc, ictx, app, chan=chan, as_json=as_json)
 
 
 def _began(draft: Any) -> Any:
@@ -177,21 +182,29 @@ def _resumed(
     return chan, received_raw, ictx, lang_code, raw
 
 
-def _report(doc: dict[str, Any], ictx: Any, lang_code: str, home: Any, *, chan: str, as_json: bool) -> None:
-    """The incident opened: as JSON, or its id, the acknowledgement text, the notes on dates
-    read and, for an email report, when its acknowledgement is due."""
+def _report(doc: dict[str, Any], ictx: Any, app: Any, *, chan: str, as_json: bool) -> None:
+    """The incident opened: as JSON, or its id, the acknowledgement text (in the customer's
+    language), the notes on dates read and, for an email report, when its acknowledgement is due."""
 
     if as_json:
         emit_json(doc)
         return
     typer.echo(f"{doc['id']}")
-    typer.echo(on_screen(intake.ack_text(doc, lang_code, home)))
+    typer.echo(on_screen(intake.ack_text(doc, _customer_lang(doc, app), app.home)))
     for note in ictx.notes:  # a date whose day order decided it, shown back in words
         info(note)
     if chan == "email":
         from sdcli.dates import When  # deferred: the date reader, not before the first prompt
 
         say("open.email_report", due=When(doc["ack_due"], doc.get("timezone")), id=doc["id"])
+
+
+def _customer_lang(doc: dict[str, Any], app: Any) -> str:
+    """The customer's language, by the one rule their updates and `ack --reply` go out in (the
+    acknowledgement is their text, whatever the agent's session is in)."""
+    from sdcli.mail import updates  # deferred: read once the incident is saved
+
+    return updates.customer_lang(doc, app.home, app.store().customers())
 
 
 def _walk(

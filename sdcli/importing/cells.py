@@ -176,23 +176,27 @@ def texts(raw: list[Any], answer: Callable[[Any], Any], missing: frozenset[str])
     return out
 
 
-def where(step: Any, answers: dict[str, list[Any]], raw: list[Any]) -> list[Any]:
-    """raw where the step applies (step.applies on each distinct combination of the earlier answers
-    its conditions name), NOT_ASKED elsewhere."""
+def where(
+    step: Any, answers: dict[str, list[Any]], raw: list[Any], given: Callable[[Any], bool]
+) -> list[Any]:
+    """raw where the step is required (step.requires on each distinct combination of the earlier
+    answers its conditions name) and where a cell gives an answer (`given`: kept, whether the
+    step applies or not, as intake.walk keeps it); NOT_ASKED elsewhere."""
     deps = step.deps
     cols = [answers.get(dep) for dep in deps]
-    if any(col is None for col in cols):  # an answer no row gives
-        return [NOT_ASKED] * len(raw)
+    n = len(raw)
+    if any(col is None for col in cols):  # an answer no row gives: as if each row left it out
+        cols = [[ABSENT] * n if col is None else col for col in cols]
     combos: list[Any] = cols[0] if len(cols) == 1 else list(zip(*cols, strict=True))  # type: ignore[assignment, arg-type]
     try:
         memo = {
-            c: step.applies(dict(zip(deps, (c,) if len(cols) == 1 else c, strict=True))) for c in set(combos)
+            c: step.requires(dict(zip(deps, (c,) if len(cols) == 1 else c, strict=True))) for c in set(combos)
         }
-        asked = list(map(memo.__getitem__, combos))
+        needed = list(map(memo.__getitem__, combos))
     except TypeError:  # answers that are lists or objects
-        asked = [step.applies({dep: col[i] for dep, col in zip(deps, cols, strict=True)})  # type: ignore[index]
-                 for i in range(len(raw))]  # fmt: skip
-    return [v if ok else NOT_ASKED for v, ok in zip(raw, asked, strict=True)]
+        needed = [step.requires({dep: col[i] for dep, col in zip(deps, cols, strict=True)})  # type: ignore[index]
+                  for i in range(n)]  # fmt: skip
+    return [v if ok or given(v) else NOT_ASKED for v, ok in zip(raw, needed, strict=True)]
 
 
 def or_default(col: list[Any] | None, default: Any, n: int) -> list[Any]:

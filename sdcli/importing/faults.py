@@ -55,7 +55,7 @@ def missing_answers(
     """Per row, the required answers its `missing_answers` (an export's) lets it leave out."""
     if column is None:
         return None
-    required = {q.key for q in questions if q.required}
+    required = {q.key for q in questions if q.required or q.required_when}
 
     def parse(v: Any) -> Any:
         v = prep(v)

@@ -38,7 +38,7 @@ from sdcli.importing.faults import (
 )
 from sdcli.importing.mapping import Mapping
 from sdcli.intake import UNKNOWN_ANSWERS
-from sdcli.questionnaire import MISSING, Step
+from sdcli.questionnaire import MISSING, Step, blank
 from sdcli.tables import Rows, unescape_cell
 
 __all__ = ["IMPORTERS", "MISSING_ANSWERS", "IncidentRecords"]
@@ -117,6 +117,19 @@ class IncidentRecords:
 
         return prep
 
+    def _gives(self, k: str) -> Callable[[Any], bool]:
+        """Whether a cell of field k gives an answer (what the intake takes as given: neither
+        missing, empty nor blank)."""
+        prep = self._prep(k)
+
+        def gives(v: Any) -> bool:
+            if v is None or v is ABSENT or v is NOT_ASKED:
+                return False
+            given = prep(v)
+            return given is not ABSENT and not blank(given)
+
+        return gives
+
     # ---- validation
     def check(
         self, table: Rows, progress: Callable[[float], None] | None = None
@@ -175,11 +188,11 @@ class IncidentRecords:
             if progress:
                 progress(done / len(self.steps))
             raw = src.get(step.key)
-            if raw is None and not step.required:
+            if raw is None and not step.may_be_required:
                 continue
             raw = [ABSENT] * n if raw is None else raw
-            if step.when:
-                raw = where(step, answers, raw)
+            if step.conditional:  # required where its conditions hold; an answer given kept everywhere
+                raw = where(step, answers, raw, self._gives(step.key))
             context = regions if step.kind == "zone" else places if step.kind in kinds.PLACED else None
             failures = self.failures
             checked = self._column(step, raw, context)
@@ -230,6 +243,7 @@ class IncidentRecords:
         default = {"country": ctx.default_country}
         prep = self._prep(step.key)
         is_zone = step.kind == "zone"
+        required = step.may_be_required
 
         def answer(item: Any) -> Any:
             v, at = item if type(item) is tuple else (item, None)
@@ -242,8 +256,8 @@ class IncidentRecords:
                 place = {"country": at[0], "timezone": at[1]}
             else:
                 place = default
-            try:
-                out = step.answer(None if v is ABSENT else v, place, ctx)
+            try:  # a cell left where it is not required gives an answer (where): none is MISSING
+                out = step.answer(None if v is ABSENT else v, place, ctx, required)
             except InvalidValue as e:
                 return self._fail(e)
             if out is MISSING:
