@@ -41,7 +41,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["customer_reference", "customer", "site", "country", "timezone", "problem", "service_type", "callback_contacts",
+        w.writerow(["customer_reference", "customer", "site", "country", "timezone", "problem", "description", "service_type", "callback_contacts",
                     "has_contingency", "power_now", "source_ip", "destination_ip", "source_number",
                     "destination_number", "failed_calls", "opened_at", "status", "severity"])  # fmt: skip
         for i in range(rows):
@@ -57,7 +57,8 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
             voice = problem == "voice"
             day = 1 + i % 28
             w.writerow([
-                f"CR-{i:06d}", f"Customer {c}", f"Site {rng.randrange(20000)}", country, ZONES[country], problem, rng.choice(SERVICES),
+                f"CR-{i:06d}", f"Customer {c}", f"Site {rng.randrange(20000)}", country, ZONES[country], problem,
+                "Router reboots every hour" if problem == "other" else "", rng.choice(SERVICES),
                 f"Contact {c} <contact{c}@customer{c}.example.com> {phone}", rng.choice(["yes", "no"]),
                 rng.choice(["yes", "no"]),
                 f"10.{rng.randrange(256)}.{rng.randrange(256)}.1" if slow else "",

@@ -58,21 +58,10 @@ def test_twenty_agents_on_one_queue_lose_no_write(home, pg_url, tmp_path, monkey
 
 
 def _csv(path: Path, rows: int) -> Path:
-    """The import bench's table, each row of problem "other" described (the description it
-    requires; bench/import_bench.py's rows do not carry one)."""
-    import csv
-
+    """The import bench's table (its rows of problem "other" described, as they must be)."""
     from bench.import_bench import generate
 
     generate(path, rows)
-    with path.open(newline="", encoding="utf-8") as f:
-        table = list(csv.DictReader(f))
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.DictWriter(f, fieldnames=[*table[0], "description"])
-        w.writeheader()
-        w.writerows(
-            {**row, "description": "sin servicio" if row["problem"] == "other" else ""} for row in table
-        )
     return path
 
 
