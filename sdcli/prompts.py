@@ -30,8 +30,12 @@ class Walker:
         pending: dict[str, Any] | None = None,
         checks: dict[str, Callable[[Any, dict[str, Any]], None]] | None = None,
         form: str = "incident",
+        given: frozenset[str] = frozenset(),
     ) -> None:
         self.form = form  # what the review names: the incident, the service request, the change request
+        # answers given by flag or file: kept (and shown) whether their question applies or not, as
+        # without a terminal; an answer the walk took is dropped when the agent changes its premise
+        self.given = given
         self.questions = questions
         self.ctx = ctx
         self.lang = lang
@@ -228,8 +232,8 @@ class Walker:
                 t("review.what_now"), [(t(self._of("review.save")), "save"), (t("review.change"), "change")]
             )
             if action == "save":
-                return {k: v for k, v in answers.items() if v is not None and self._applies(k, answers)}
-            asked = [q for q in self.questions if q.key in answers and intake.applies(q, answers)]
+                return {k: v for k, v in answers.items() if v is not None and self._kept(k, answers)}
+            asked = self._reviewed(answers)
             try:
                 key = select(t("review.which"), [(f"{q.text(self.lang)}: {self._shown(q, answers)[:40]}", q.key)
                                                  for q in asked], back=True)  # fmt: skip
@@ -284,6 +288,18 @@ class Walker:
         same = [x for x in self.questions if x.key == key]  # two categories may ask the same field (device)
         return not same or any(intake.applies(x, answers) for x in same)
 
+    def _kept(self, key: str, answers: dict[str, Any]) -> bool:
+        return key in self.given or self._applies(key, answers)
+
+    def _reviewed(self, answers: dict[str, Any]) -> list[Question]:
+        """The questions the review shows: those answered that apply, and those given by flag or
+        file (kept whether they apply or not), each key once."""
+        out: dict[str, Question] = {}
+        for q in self.questions:
+            if q.key in answers and q.key not in out and (intake.applies(q, answers) or q.key in self.given):
+                out[q.key] = q
+        return list(out.values())
+
     def _shown(self, q: Question, answers: dict[str, Any]) -> str:
         return answer_text(
             answers[q.key],
@@ -300,8 +316,7 @@ class Walker:
 
         from sdcli.folding import glued, kept
 
-        rows = [(q.text(self.lang), self._shown(q, answers)) for q in self.questions
-                if q.key in answers and intake.applies(q, answers)]  # fmt: skip
+        rows = [(q.text(self.lang), self._shown(q, answers)) for q in self._reviewed(answers)]
         width = console().width
         # the questions take up to half the width, less where an answer's longest word (an
         # address) needs more; the answers the rest, each folded between words, never inside a

@@ -111,3 +111,26 @@ def test_the_review_drops_answers_whose_premise_the_agent_changed(home, tty):
     (doc,) = open_store(home=home).all_tickets()
     assert doc["problem"] == "link_down" and doc["contingency_works"] is False
     assert "source_ip" not in doc and "destination_ip" not in doc
+
+
+def test_on_a_terminal_an_answer_given_by_flag_is_kept_and_never_asked_again(home, tty):
+    """On a terminal a flag answering a question whose premise was not answered yet was dropped
+    before the walk: `open --source-ip … --destination-ip …` asked both IPs again once the agent
+    chose "slow", and with a problem that never asks them stored neither, without a word. Given by
+    flag, an answer is kept and shown in the review, whether its question applies or not."""
+    flags = ["--source-ip", "10.1.1.1", "--destination-ip", "10.2.2.2"]
+    keys = [*base_keys("slow", "mpls"), *rest_keys("mpls"), SAVE]  # no keys for the IPs: not asked
+    r = run_open(keys, flags)
+    assert r.exit_code == 0, r.output
+    (doc,) = open_store(home=home).all_tickets()
+    assert (doc["problem"], doc["source_ip"], doc["destination_ip"]) == ("slow", "10.1.1.1", "10.2.2.2")
+    keys = [*base_keys("link_down", "mpls"), *rest_keys("mpls"), SAVE]
+    r = run_open(keys, flags)
+    assert r.exit_code == 0, r.output
+    second = [d for d in open_store(home=home).all_tickets() if d["id"] == "INC2"][0]
+    assert (second["problem"], second["source_ip"], second["destination_ip"]) == (
+        "link_down",
+        "10.1.1.1",
+        "10.2.2.2",
+    )
+    assert "10.1.1.1" in r.stdout  # shown in the review before saving
