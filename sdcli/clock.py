@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
+from typing import Any
 
 from sdcli.errors import InvalidValue
 
 NOW_ENV = "SDCLI_NOW"  # fixes "now" (ISO 8601 with offset) for demos and tests
+#: a stored instant's text: ISO 8601 date and time with its offset (as iso() writes it)
+_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)")
+
+
+def is_instant(value: Any) -> bool:
+    """Whether a stored value is an instant's text (what views show in words, exports re-clock)."""
+    return isinstance(value, str) and _INSTANT.fullmatch(value) is not None
 
 
 def now() -> datetime:

@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sdcli.clock import is_instant
 from sdcli.errors import InvalidValue
 from sdcli.store import dumps
 from sdcli.tables import cell, decimal_mark, delimiter, neutralise
@@ -120,14 +120,7 @@ def export_cell(
     value = doc.get(column)
     if column in PHONE_FIELDS and isinstance(value, str) and value.startswith("+"):
         return tel_uri(value)
-    if type(value) is str and zone is not None:
-        return on_site_clock(value, zone)
-    if zone is not None and type(value) is list and all(type(v) is str for v in value):  # failed_calls
-        value = [on_site_clock(v, zone) for v in value]
-    return cell(value, mark)
-
-
-_INSTANT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)")
+    return cell(_on_clock(value, zone), mark)  # failed_calls: each of its times
 
 
 def on_site_clock(value: str, zone: tzinfo) -> str:
@@ -135,7 +128,7 @@ def on_site_clock(value: str, zone: tzinfo) -> str:
     then); any other text as it is. A ticket's times were stored on the clock of the machine
     that recorded each (opened at 08:00-05:00 in Lima, acknowledged at 09:39-06:00 on a desk in
     Mexico City), and a spreadsheet's reader compares the hours they read: 1 h 24 late, not 2 h 24."""
-    if not _INSTANT.fullmatch(value):
+    if not is_instant(value):
         return value
     try:
         return datetime.fromisoformat(value).astimezone(zone).isoformat()
@@ -204,12 +197,7 @@ def escalation_summary(doc: dict[str, Any], zone: tzinfo | None = None) -> str:
         parts.append(f"owner {owner['name']} (L{owner.get('level', '')})")
     if tries:
         last = tries[-1]
-        at = (
-            on_site_clock(last["at"], zone)
-            if zone is not None and isinstance(last.get("at"), str)
-            else last.get("at", "")
-        )
-        parts.append(f"last {at} {last.get('contact', '')} (L{last.get('level', '')}) "
+        parts.append(f"last {_on_clock(last.get('at', ''), zone)} {last.get('contact', '')} (L{last.get('level', '')}) "
                      f"{last.get('channel', '')} {last.get('outcome', '')}")  # fmt: skip
     return "; ".join(parts)
 

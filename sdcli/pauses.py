@@ -76,11 +76,16 @@ def waits_on_customer(reason: Any) -> bool:
     """Whether a hold's reason says the incident waits on the customer (it names them:
     awaiting-customer, "esperando respuesta del cliente"); any other reason (a vendor, a site
     access window, parts) is a hold the customer is not asked to act on."""
+    return not _CUSTOMER.isdisjoint(_words(reason))
+
+
+def _words(reason: Any) -> set[str]:
+    """A hold's reason as the folded words it is made of (awaiting-customer: awaiting, customer)."""
     import re
 
     from sdcli.model import fold
 
-    return not _CUSTOMER.isdisjoint(re.findall(r"[^\W_]+", fold(str(reason or ""))))
+    return set(re.findall(r"[^\W_]+", fold(str(reason or ""))))
 
 
 #: what else a reason that only says the incident waits on the customer is made of (folded):
@@ -95,11 +100,7 @@ _WAITING = _CUSTOMER | frozenset({
 def only_waits_on_customer(reason: Any) -> bool:
     """Whether a hold's reason says nothing but that it waits on the customer (awaiting-customer):
     the customer is told it waits for their answer, not the desk's code for it."""
-    import re
-
-    from sdcli.model import fold
-
-    words = set(re.findall(r"[^\W_]+", fold(str(reason or ""))))
+    words = _words(reason)
     return not _CUSTOMER.isdisjoint(words) and words <= _WAITING
 
 

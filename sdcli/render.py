@@ -4,13 +4,11 @@ yes/no, field names), times in words in the site's zone naming it, phones groupe
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from sdcli.i18n import Message, render, t, word
 
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)$")
 #: fields whose values are words of a vocabulary
 _WORDS = {"status": "status", "kind": "kind", "channel": "channel", "sla_clock": "clock", "outcome": "outcome",
           "accepted_as": "acceptor", "to": "route", "method": "method", "team": "team"}  # fmt: skip
@@ -19,7 +17,9 @@ _KEYS = ("unknown_answers", "missing_answers")
 
 
 def is_time(value: Any) -> bool:
-    return isinstance(value, str) and bool(_ISO.match(value))
+    from sdcli.clock import is_instant
+
+    return is_instant(value)
 
 
 def when(value: str, zone: str | None = None, *, compact: bool = False) -> str:

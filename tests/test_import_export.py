@@ -246,9 +246,9 @@ def comparable(docs):
 
 
 def instants(value):
-    from sdcli.exporting import _INSTANT
+    from sdcli.clock import is_instant
 
-    if isinstance(value, str) and _INSTANT.fullmatch(value):
+    if is_instant(value):
         return datetime.fromisoformat(value).astimezone(UTC)
     if isinstance(value, list):
         return [instants(v) for v in value]

@@ -78,17 +78,15 @@ def walk_form(
     if draft is None and resume:
         draft = resumable(ctx, form, draft_id, lang)
     resume = resume or draft is not None
-    given = frozenset(
-        k for k, v in raw.items() if v is not None
-    )  # by flag or file: kept, as without a terminal
+    # answers given by flag or file: kept whether their question applies or not, as without a terminal
+    given = frozenset(k for k, v in raw.items() if v is not None)
     if draft is not None:
         raw = {**draft.answers, **raw}
     prefilled: dict[str, Any] = {}
-    for q in questions:  # each given answer checked; one whose question does not apply (yet) is kept too
-        if q.key in raw and (q.key not in prefilled or intake.applies(q, prefilled)):
-            if q.key in given or intake.applies(q, prefilled):
-                value = raw[q.key]
-                prefilled[q.key] = value if value is None else intake.check_answer(q, value, prefilled, ictx)
+    for q in questions:  # each answer checked; a given one whose question does not apply (yet) kept too
+        if q.key in raw and (intake.applies(q, prefilled) or (q.key in given and q.key not in prefilled)):
+            value = raw[q.key]
+            prefilled[q.key] = value if value is None else intake.check_answer(q, value, prefilled, ictx)
     fresh = draft is None
     if draft is None:  # held from its first answer (saved then): no other run resumes a form being walked
         draft = drafts.new(app.home, app.agent, {**options, "form": form})

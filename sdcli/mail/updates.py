@@ -148,21 +148,19 @@ def render(action: str, doc: dict[str, Any], event: dict[str, Any], lang: str, h
     if not to:
         return None
     values = _values(doc, event, lang, home, level_name)
-    text = compose.reply_text(_key(action, event, values), lang, home, **values)
+    key = _key(action, event, values)
+    text = compose.reply_text(key, lang, home, **values)
     if not text.strip():
         return None
-    if action in ("resume", "reopen") and _ahead(
-        doc.get("recovery_due")
-    ):  # the clock runs again: the deadline
-        # the hold, or the time resolved, moved (the customer's last one is no longer it)
-        text = f"{text} {compose.reply_text(f'update.{action}_due', lang, home, **values)}".rstrip()
-    if action == "hold" and _deadline_stops(before or doc, doc):  # not for no deadline yet, or one past
-        key = (
-            "update.hold_other_due"
-            if _key(action, event, values) == "update.hold_other"
-            else "update.hold_due"
-        )
-        text = f"{text} {compose.reply_text(key, lang, home, **values)}".rstrip()
+    # the clock runs again: the deadline the hold, or the time resolved, moved (the customer's last
+    # one is no longer it); a hold says the clock stops only for a deadline still ahead
+    due = None
+    if action in ("resume", "reopen") and _ahead(doc.get("recovery_due")):
+        due = f"update.{action}_due"
+    elif action == "hold" and _deadline_stops(before or doc, doc):
+        due = "update.hold_other_due" if key == "update.hold_other" else "update.hold_due"
+    if due is not None:
+        text = f"{text} {compose.reply_text(due, lang, home, **values)}".rstrip()
     signature = compose.reply_text("signature", lang, home)
     if signature:
         text = f"{text}\n\n-- \n{signature}"
