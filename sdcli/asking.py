@@ -57,12 +57,20 @@ def _validator(
         try:
             check(value)
         except InvalidValue as e:
-            return render(e.reason)
+            return refusal(render(e.reason))
         except SdcliError as e:  # a rule of the form (an SSR's lead time) refuses it on its line
-            return e.render()
+            return refusal(e.render())
         return True
 
     return run
+
+
+def refusal(text: str) -> str:
+    """Why an answer is refused, folded between words for the line under the question (its own
+    wrap cut "indique la línea di" / "recta"), never inside a phone number or a date."""
+    from sdcli.folding import kept
+
+    return kept(text, columns() - 1)
 
 
 #: columns a question's line keeps free for the answer typed after it

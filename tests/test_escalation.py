@@ -79,6 +79,16 @@ def test_json_view_has_levels_and_fields(sdcli):
     assert st["age_minutes"] == 45 and st["severity"] == 1
 
 
+def test_a_level_a_severity_never_reaches_by_time_says_so(sdcli):
+    """Level 5 has no time for severity 2 (its `after` leaves it out): the table said "L5 Head of
+    Service · after —" ("a los —"); it says in words that time never reaches it at this severity."""
+    inc = open_incident(sdcli, severity="2")
+    shown = sdcli("escalate", inc, env=at(10)).stdout
+    assert "L5 Head of Service · not reached by time at this severity" in shown
+    assert "L2 Shift Lead · after 60 min" in shown and "—\n" not in shown
+    assert sdcli.json("escalate", inc, "--json", env=at(10))["levels"][4]["after_minutes"] is None
+
+
 def test_third_failed_call_moves_to_the_next_level(sdcli):
     inc = open_incident(sdcli)
     for i, outcome in enumerate(("no-answer", "busy")):

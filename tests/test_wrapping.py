@@ -76,6 +76,28 @@ def test_a_question_longer_than_the_line_is_folded_between_words(monkeypatch):
     )
 
 
+def test_a_refusal_under_a_question_is_folded_between_words(monkeypatch):
+    """The line under a question saying why an answer is refused was wrapped by the terminal
+    mid-word at 80 columns ("indique la línea di" / "recta"); it is folded between words now,
+    nothing lost, and on a wide terminal it is one line."""
+    from sdcli import i18n, validate
+    from sdcli.asking import _validator
+
+    i18n.use("es")
+    try:
+        check = _validator(lambda raw: validate.phone("phone", raw, "PE"), required=True)
+        monkeypatch.setenv("COLUMNS", "80")
+        said = check("054 215 330 anexo 12")
+        assert isinstance(said, str) and "\n" in said
+        lines = said.split("\n")
+        assert all(len(x) <= 79 for x in lines), lines
+        assert any(x.endswith("línea") for x in lines)  # the fold falls between words
+        monkeypatch.setenv("COLUMNS", "200")
+        assert check("054 215 330 anexo 12") == " ".join(lines)
+    finally:
+        i18n.use("en")
+
+
 def test_a_note_typed_on_several_lines_is_shown_as_typed(sdcli):
     """`show` joined a note's own lines into one paragraph (textwrap made its newlines spaces) and
     read a ' · ' the agent typed as a separator of sdcli's, starting a line there; a note is shown

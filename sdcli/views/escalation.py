@@ -57,8 +57,12 @@ def level_lines(lv: dict[str, Any], level: Any, now: datetime, width: int) -> li
     """A level's block: its head line, then each contact's lines."""
     style = "bold reverse" if lv["active"] else ""
     mark = t("escalate.now") if lv["active"] else (t("escalate.correct") if lv["correct"] else " ")
-    after = "—" if lv["after_minutes"] is None else t("escalate.minutes", n=lv["after_minutes"])
-    head = t("escalate.level_head", mark=mark, level=lv["level"], name=Localized(level.name), after=after)
+    name = Localized(level.name)
+    if lv["after_minutes"] is None:  # a severity this level's `after` leaves out: never reached by time
+        head = t("escalate.level_head_untimed", mark=mark, level=lv["level"], name=name)
+    else:
+        after = t("escalate.minutes", n=lv["after_minutes"])
+        head = t("escalate.level_head", mark=mark, level=lv["level"], name=name, after=after)
     if lv["attempts"]:
         head += " · " + t("escalate.tried_head", n=len(lv["attempts"]), fails=lv["consecutive_failures"])
     lines = [(head, style)]
