@@ -90,6 +90,8 @@ def value_text(
         return word(_WORDS[key], value)
     if key == "routing" and isinstance(value, dict) and isinstance(value.get("contact"), dict):
         return routing_text(value)
+    if key == "sla_pauses" and isinstance(value, dict) and is_time(value.get("from")):
+        return pause_text(value, zone)
     if key in _KEYS and isinstance(value, list):
         return ", ".join(word("field", v) for v in value)
     if key == "opening_hours" and isinstance(value, str):
@@ -125,6 +127,19 @@ def money_text(value: dict[str, Any], home: Path | None = None) -> str:
     from sdcli import money
 
     return f"{money.shown(amount, code, home).render()} {code}"
+
+
+def pause_text(p: dict[str, Any], zone: str | None = None) -> str:
+    """A pause of the SLA clock in words: "3 dic 13:18 Lima → 15:02 · reason", or "since …, still
+    running" ("from=…, to=, reason=…" before: an open pause's empty end read as a missing value)."""
+    start, end, reason = when(p["from"], zone), p.get("to"), p.get("reason")
+    if isinstance(end, str) and is_time(end):
+        out = t("show.pause", start=start, end=when(end, zone))
+    else:
+        out = t("show.pause_running", start=start)
+    if reason == "resolved":  # the pause a resolve makes: the state's word
+        reason = word("status", reason)
+    return f"{out} · {reason}" if reason else out
 
 
 def routing_text(r: dict[str, Any]) -> str:

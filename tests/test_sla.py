@@ -220,6 +220,23 @@ def test_pause_and_resume_move_the_deadline_by_the_pause(sdcli):
     assert resolved["sla_met"] is False
 
 
+def test_show_tells_each_pause_in_words(sdcli):
+    """`show` gave a pause as "from=1 Dec 2026 10:00 …, to=, reason=awaiting-customer": its keys
+    and an empty end. It says now when it began, when it ended or that it is still running, and
+    why; a resolve's pause by its state's word."""
+    inc = cli_open(sdcli, **at(0))
+    sdcli.json("classify", inc["id"], "--accept-suggestion", "--json", env=at(0))
+    sdcli.json("hold", inc["id"], "--reason", "awaiting-customer", "--json", env=at(1))
+    shown = " ".join(sdcli("show", inc["id"], env=at(1.5)).stdout.split())  # a table's folds as spaces
+    assert "since 1 Dec 2026 10:00 Lima -05 · 15:00 your time, still running · awaiting-customer" in shown
+    assert "to=" not in shown and "from=" not in shown
+    sdcli.json("resume", inc["id"], "--json", env=at(2.5))
+    shown = " ".join(sdcli("--lang", "es", "show", inc["id"], env=at(3)).stdout.split())
+    assert "1 dic 2026 10:00 Lima -05 · 15:00 su hora → 1 dic 2026 11:30 Lima -05" in shown
+    assert "en curso" not in shown
+    assert "desde=" not in shown and "a=," not in shown
+
+
 def test_reclassification_recomputes_from_the_original_opening(sdcli):
     inc = cli_open(sdcli, **at(0))
     first = sdcli.json(
