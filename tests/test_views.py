@@ -72,6 +72,24 @@ def test_list_at_80_columns_is_one_line_a_row(sdcli):
     assert "problem" in wide[0] and "opened_at" in wide[0] and "sucursal número 2" in wide[3]
 
 
+def test_a_cut_column_keeps_what_tells_its_rows_apart(sdcli):
+    """At 80 columns three sites "Agencia Miraflores 1/2/3" read "Agencia Mirafl…" alike (and the
+    customers "… sucursal número 0/1/2" too): where texts that differ would read the same cut,
+    they are cut in their middle, the end that tells them apart kept."""
+    for i in range(3):
+        open_incident(sdcli, customer=f"Telefónica del Perú S.A.A. sucursal número {i}",
+                      site=f"Agencia Miraflores, San Isidro {i}")  # fmt: skip
+    open_incident(sdcli, customer="Minera Sur", site="Planta Concentradora Cerro Verde Arequipa")
+    lines = sdcli("list", "--format", "table", env=at(1, **W80)).stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    rows = lines[1:4]
+    assert len(set(rows)) == 3 and all("…" in row for row in rows)
+    for i, row in enumerate(rows):
+        assert row.count(f"… {i}") == 2, row  # the customer's and the site's last word kept
+    alone = lines[4]  # no other site reads like it: cut at its end
+    assert "Planta Concentr" in alone and "…" in alone and "Arequipa" not in alone
+
+
 def test_show_after_nine_calls_is_under_60_lines_and_each_call_one_line(sdcli):
     inc = open_incident(sdcli)
     for minute, name in enumerate(["Carla Mendes"] * 3 + ["Jorge Ramírez"] * 3 + ["Lucía Ferreyra"] * 3):

@@ -49,6 +49,9 @@ def ticket_table(
         table.add_column(
             word("field", _HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=widths[c]
         )
+    for c in chosen:
+        if c in _SHRINK:
+            cells[c] = cut(cells[c], widths[c])
     for i in range(len(rows)):
         table.add_row(*(text(cells[c][i], no_wrap=True) for c in chosen))
     out.print(table)
@@ -57,6 +60,45 @@ def ticket_table(
         out.print(text(render(Message("list.more", shown=n, n=total))))
         return
     out.print(text(render(Message(f"{count}_one" if n == 1 else count, n=n))))
+
+
+def cut(values: list[str], width: int) -> list[str]:
+    """A column's texts cut to width with …: at their end, but where texts that differ would read
+    the same cut so ("Agencia Mirafl…" for Agencia Miraflores 1, 2 and 3), in their middle, the
+    end that tells them apart kept ("Agencia M…ores 1"). Texts of wide characters are left to the
+    table's own cut (it measures cells)."""
+    from rich.cells import cell_len
+
+    def end_cut(v: str) -> str:
+        return v if len(v) <= width else v[: width - 1] + "…"
+
+    shown = [end_cut(v) for v in values]
+    if width < 8:
+        return shown
+    texts: dict[str, set[str]] = {}
+    for v, s in zip(values, shown, strict=True):
+        texts.setdefault(s, set()).add(v)
+    out = []
+    for v, s in zip(values, shown, strict=True):
+        alike = texts[s]
+        if len(alike) < 2 or v == s or cell_len(v) != len(v):
+            out.append(s)
+            continue
+        keep = _telling_end(v, alike, width // 2)
+        out.append(v[: width - 1 - keep] + "…" + v[len(v) - keep :])
+    return out
+
+
+def _telling_end(v: str, alike: set[str], most: int) -> int:
+    """How many of v's last characters tell it apart from the other texts (at most `most`),
+    taken back to the space before their word where that fits (" 1", " Norte")."""
+    keep = 1
+    while keep < most and any(o != v and o.endswith(v[-keep:]) for o in alike):
+        keep += 1
+    space = v.rfind(" ", 0, len(v) - keep + 1)
+    if space > 0 and len(v) - space <= most:
+        keep = len(v) - space
+    return keep
 
 
 def screenful() -> int:
