@@ -90,6 +90,21 @@ def test_a_cut_column_keeps_what_tells_its_rows_apart(sdcli):
     assert "Planta Concentr" in alone and "…" in alone and "Arequipa" not in alone
 
 
+def test_shift_at_80_columns_is_a_line_a_row_telling_rows_apart(sdcli):
+    """`shift` wrapped a long customer over four lines of a boxed table ("Banco / Andino / del /
+    Sur"), so a screenful of rows took four screens, and cut "Agencia Mirafl…" alike for three
+    sites: a row is one line now, cut as `list` cuts, the end that tells rows apart kept."""
+    for i in range(3):
+        open_incident(sdcli, customer="Banco Andino del Sur Sociedad Anónima Abierta",
+                      site=f"Agencia Miraflores, San Isidro {i}")  # fmt: skip
+    lines = sdcli("shift", "--format", "table", env=at(60, **W80)).stdout.splitlines()
+    rows = [line for line in lines if line.startswith("INC")]  # due soon, and their escalations due
+    assert len(rows) == 6 and all(len(line) <= 80 for line in lines), lines
+    for n, row in enumerate(rows):
+        assert row.startswith(f"INC{n % 3 + 1} ") and f"… {n % 3}" in row and "Banco Andino" in row, row
+    assert not any(line.strip() in ("Sur", "del") for line in lines)
+
+
 def test_show_after_nine_calls_is_under_60_lines_and_each_call_one_line(sdcli):
     inc = open_incident(sdcli)
     for minute, name in enumerate(["Carla Mendes"] * 3 + ["Jorge Ramírez"] * 3 + ["Lucía Ferreyra"] * 3):

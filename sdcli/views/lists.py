@@ -70,7 +70,7 @@ def cut(values: list[str], width: int) -> list[str]:
     from rich.cells import cell_len
 
     def end_cut(v: str) -> str:
-        return v if len(v) <= width else v[: width - 1] + "…"
+        return v if len(v) <= width else v[: width - 1].rstrip() + "…"
 
     shown = [end_cut(v) for v in values]
     if width < 8:
@@ -85,7 +85,7 @@ def cut(values: list[str], width: int) -> list[str]:
             out.append(s)
             continue
         keep = _telling_end(v, alike, width // 2)
-        out.append(v[: width - 1 - keep] + "…" + v[len(v) - keep :])
+        out.append(v[: width - 1 - keep].rstrip() + "…" + v[len(v) - keep :])
     return out
 
 

@@ -55,19 +55,45 @@ def _section(
     from rich.table import Table
 
     from sdcli.i18n import t, word
+    from sdcli.views.lists import _HEADERS, cut
 
     if not total:
         out.print(text(t("shift.none", title=title)))
         return
     shown = rows if cap is None else rows[:cap]
-    grid = Table(title=t("shift.count", title=title, n=total), title_justify="left", expand=False)
-    for col in ("id", "sev", "customer", "site", "status", when_field, "in"):
-        grid.add_column(word("field", col), no_wrap=col not in ("customer", "site"), overflow="ellipsis")
-    for d in shown:
-        grid.add_row(*(text(v) for v in _cells(d, when_field, now)))
+    grid = Table(title=t("shift.count", title=title, n=total), title_justify="left", expand=False, box=None,
+                 pad_edge=False, header_style="bold underline")  # fmt: skip
+    heads = [
+        word("field", _HEADERS.get(c, c))
+        for c in ("id", "sev", "customer", "site", "status", when_field, "in")
+    ]
+    columns = [list(c) for c in zip(*(_cells(d, when_field, now) for d in shown), strict=True)]
+    widths = _widths(heads, columns, out.width)
+    for j, head in enumerate(heads):
+        grid.add_column(head, no_wrap=True, overflow="ellipsis", width=widths[j])
+    for j in _NAMES:  # a row a line, as in `list` (a wrapped customer took four): cut, telling rows apart
+        columns[j] = cut(columns[j], widths[j])
+    for i in range(len(shown)):
+        grid.add_row(*(text(col[i]) for col in columns))
     out.print(grid, style="red" if key == "breached" else "")
     if len(shown) < total:
         out.print(text(render(Message("list.more", shown=len(shown), n=total))))
+
+
+#: the columns cut to fit the screen (customer, site); the others are shown whole
+_NAMES = (2, 3)
+
+
+def _widths(heads: list[str], columns: list[list[str]], width: int) -> list[int]:
+    """Each column's width in a table `width` wide (two spaces between columns): the others whole,
+    customer and site sharing what is left in proportion to their text (at least 6 each)."""
+    natural = [max([len(h), *map(len, col)]) for h, col in zip(heads, columns, strict=True)]
+    room = width - 2 * (len(heads) - 1) - sum(w for j, w in enumerate(natural) if j not in _NAMES)
+    wanted = sum(natural[j] for j in _NAMES)
+    if wanted > room:
+        for j in _NAMES:
+            natural[j] = max(6, room * natural[j] // max(wanted, 1))
+    return natural
 
 
 def _cells(d: dict[str, Any], when_field: str, now: datetime) -> tuple[str, ...]:
@@ -84,5 +110,5 @@ def _cells(d: dict[str, Any], when_field: str, now: datetime) -> tuple[str, ...]
         span = clock.humanize(delta)
         rel = t("date.in", span=span) if delta.total_seconds() >= 0 else t("date.ago", span=span)
     shown = render(When(when, d.get("timezone"), compact=True)) if when else ""
-    return (d["id"], d.get("severity") or "", d.get("customer", ""), d.get("site", ""),
+    return (str(d["id"]), str(d.get("severity") or ""), str(d.get("customer") or ""), str(d.get("site") or ""),
             word("status", d.get("status", "")), shown, rel)  # fmt: skip
