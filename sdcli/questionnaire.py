@@ -47,7 +47,11 @@ class Question:
         if isinstance(self.label, str):  # a form's label: a key of the message catalogue
             from sdcli.i18n import Message
 
-            return Message(self.label, field=self.key.rpartition(".")[2]).render(lang)
+            field = self.key.rpartition(".")[2]
+            asked = Message(self.label, field=field).render(lang)
+            if asked == field:  # a field's English name is its key: "circuit_id" asked as "Circuit id"
+                asked = field.replace("_", " ")
+            return asked[:1].upper() + asked[1:]  # a category's field asked by its name ("id del circuito")
         return Localized(self.label).render(lang) or self.key
 
     def choice_label(self, value: Any, lang: str | None = None) -> str:

@@ -606,3 +606,16 @@ def test_a_refused_notice_is_never_quoted_as_the_rules_own_figure(sdcli):
     assert r.exit_code == 1 and "anticipación dada 119,9 h" in err(r) and "120,0" not in err(r), err(r)
     r = sdcli("ssr", "check", "--start", "12/12/2026 09:00", "--country", "PE", env=now)
     assert r.exit_code == 0 and "120.0 h" in r.output, r.output
+
+
+def test_a_categorys_field_is_asked_as_a_question_not_as_its_key():
+    """A category's own fields were asked by their bare name: "circuit_id" in English, "id del
+    circuito" in Spanish; they are asked as a question's label reads, capitalised, no underscore."""
+    from sdcli.questionnaire import load_form
+
+    asked = {q.key: q for q in load_form("ssr")}
+    circuit, bandwidth = asked["details.circuit_id"], asked["details.new_bandwidth"]
+    assert (circuit.text("en"), circuit.text("es"), circuit.text("pt")) == (
+        "Circuit id", "Id del circuito", "Id do circuito")  # fmt: skip
+    assert bandwidth.text("en") == "New bandwidth" and bandwidth.text("es") == "Nuevo ancho de banda"
+    assert asked["customer"].text("es") == "Cliente"  # a label that is a question: as written

@@ -129,6 +129,10 @@ def test_a_value_is_folded_between_words_never_inside_a_phone_number_or_a_date()
         lines = kept(pause, width).split("\n")
         assert all(x.count("dez") == x.count("2026") for x in lines), (width, lines)
         assert " ".join(lines) == pause
+    window = "7 dic 2026 22:00 Lima -05 · 8 dic 03:00 su hora"  # the review parted "8 dic" from "03:00"
+    for width in range(20, len(window)):
+        lines = kept(window, width).split("\n")
+        assert any("8 dic 03:00" in x for x in lines) and " ".join(lines) == window, (width, lines)
     two = "Ana Díaz <a@b.pe>\n+51 1 4117000"  # its own lines kept
     assert kept(two, 14) == "Ana Díaz\n<a@b.pe>\n+51 1 4117000"
     assert kept(contact, 80) == contact
