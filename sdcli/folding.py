@@ -7,9 +7,10 @@ import re
 
 #: what a fold never parts, glued by a figure space while a line is folded (given back after):
 #: a number and its unit ("24 h"), a phone number grouped for dialling ("+55 81 99876-5432",
-#: split at its space it reads as two numbers), a date and its time ("3 dez 2026 12:32", "8 dic 03:00")
+#: split at its space it reads as two numbers), an amount and its currency ("150,00 USD"), a date
+#: and its time ("3 dez 2026 12:32", "8 dic 03:00")
 GLUE = "\u2007"
-_UNIT = re.compile(r"(\d) (h|min|d|s|ms|%|MB|GB)\b")
+_UNIT = re.compile(r"(\d) (h|min|d|s|ms|%|MB|GB|[A-Z]{3})\b")  # [A-Z]{3}: a currency (150,00 USD)
 _WHOLE = re.compile(r"\+\d+(?:[ -]\d+)+(?: ext\. \d+)?|\b\d{1,2} [^\W\d_]{3,5}\.?(?: \d{4})? \d{1,2}:\d{2}\b")
 
 

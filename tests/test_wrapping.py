@@ -133,6 +133,10 @@ def test_a_value_is_folded_between_words_never_inside_a_phone_number_or_a_date()
     for width in range(20, len(window)):
         lines = kept(window, width).split("\n")
         assert any("8 dic 03:00" in x for x in lines) and " ".join(lines) == window, (width, lines)
+    cost = "El costo (150,00 USD) figurará en la factura de fin de mes."  # "150,00" / "USD" parted
+    for width in range(12, len(cost)):
+        lines = kept(cost, width).split("\n")
+        assert any("150,00 USD" in x for x in lines) and " ".join(lines) == cost, (width, lines)
     two = "Ana Díaz <a@b.pe>\n+51 1 4117000"  # its own lines kept
     assert kept(two, 14) == "Ana Díaz\n<a@b.pe>\n+51 1 4117000"
     assert kept(contact, 80) == contact

@@ -9,13 +9,13 @@ import typer
 from sdcli import clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import move, site_time, ticket_time
-from sdcli.dates import When
 from sdcli.i18n import Message, t
 from sdcli.i18n import lang as current
 from sdcli.questionnaire import load_form
 from sdcli.tickets import check_text
 from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION, NO_INPUT_OPTION, app_of, emit_json, info, interactive, say
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
+from sdcli.window_text import Window
 
 app = typer.Typer(
     help="Change requests: planned work, routed to the right owner, executed after acceptance.\n\n"
@@ -118,8 +118,7 @@ def submit(
     info(
         Message(
             "change.window",
-            start=When(doc["window_start"], doc["timezone"]),
-            end=When(doc["window_end"], doc["timezone"]),
+            window=Window(doc["window_start"], doc["window_end"], doc["timezone"]),
         )
     )
     for note in notes:

@@ -9,7 +9,6 @@ import typer
 from sdcli import calendars, clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import flag_time, move, site_time, ticket_time, told
-from sdcli.dates import When
 from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation, UsageProblem
 from sdcli.i18n import Message
 from sdcli.questionnaire import load_form
@@ -27,6 +26,7 @@ from sdcli.ui import (
     warn,
 )
 from sdcli.views.output import FORMAT_OPTION, QUIET_OPTION
+from sdcli.window_text import Window
 
 app = typer.Typer(
     help="Simple Service Requests: lead-time rules, states and the monthly invoice.\n\n"
@@ -146,8 +146,7 @@ def submit(
     info(
         Message(
             "ssr.window",
-            start=When(doc["window_start"], doc["timezone"]),
-            end=When(doc["window_end"], doc["timezone"]),
+            window=Window(doc["window_start"], doc["window_end"], doc["timezone"]),
         )
     )
     for note in notes:
