@@ -14,7 +14,7 @@ from sdcli.ui import console, text
 ESSENTIAL = ("id", "severity", "status", "customer", "site", "recovery_due")
 WIDER = ("problem", "opened_at")
 #: short headers where the field's name would take a column's width
-_HEADERS = {"severity": "sev", "recovery_due": "due"}
+HEADERS = {"severity": "sev", "recovery_due": "due"}
 #: columns cut with … when the screen is narrow (the others are shown whole)
 _SHRINK = {"customer", "site", "problem", "name", "category", "owner", "description", "type"}
 
@@ -46,9 +46,7 @@ def ticket_table(
     widths = _widths(chosen, cells, width)
     table = Table(box=None, pad_edge=False, expand=False, header_style="bold underline")
     for c in chosen:
-        table.add_column(
-            word("field", _HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=widths[c]
-        )
+        table.add_column(word("field", HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=widths[c])
     for c in chosen:
         if c in _SHRINK:
             cells[c] = cut(cells[c], widths[c])
@@ -111,7 +109,7 @@ def _needed(columns: list[str], cells: dict[str, list[str]]) -> int:
     """The width the columns take shown whole (the shrinking ones at up to 24 characters)."""
     total = 0
     for c in columns:
-        w = max([len(word("field", _HEADERS.get(c, c))), *map(len, cells[c])])
+        w = max([len(word("field", HEADERS.get(c, c))), *map(len, cells[c])])
         total += (min(w, 24) if c in _SHRINK else w) + 2
     return total
 
@@ -119,7 +117,7 @@ def _needed(columns: list[str], cells: dict[str, list[str]]) -> int:
 def _widths(columns: list[str], cells: dict[str, list[str]], width: int) -> dict[str, int]:
     """Each column's width: the essential ones whole, the shrinking ones sharing what is left
     (in proportion to their text, at least 6 characters each)."""
-    natural = {c: max([len(word("field", _HEADERS.get(c, c))), *map(len, cells[c])]) for c in columns}
+    natural = {c: max([len(word("field", HEADERS.get(c, c))), *map(len, cells[c])]) for c in columns}
     room = width - 2 * (len(columns) - 1) - sum(w for c, w in natural.items() if c not in _SHRINK)
     shrink = [c for c in columns if c in _SHRINK]
     wanted = sum(natural[c] for c in shrink)

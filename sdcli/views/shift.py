@@ -55,7 +55,7 @@ def _section(
     from rich.table import Table
 
     from sdcli.i18n import t, word
-    from sdcli.views.lists import _HEADERS, cut
+    from sdcli.views.lists import HEADERS, cut
 
     if not total:
         out.print(text(t("shift.none", title=title)))
@@ -64,7 +64,7 @@ def _section(
     grid = Table(title=t("shift.count", title=title, n=total), title_justify="left", expand=False, box=None,
                  pad_edge=False, header_style="bold underline")  # fmt: skip
     heads = [
-        word("field", _HEADERS.get(c, c))
+        word("field", HEADERS.get(c, c))
         for c in ("id", "sev", "customer", "site", "status", when_field, "in")
     ]
     columns = [list(c) for c in zip(*(_cells(d, when_field, now) for d in shown), strict=True)]
