@@ -352,6 +352,8 @@ def test_a_long_refusal_under_a_question_is_drawn_whole_at_80_columns(home):
         child.expect(pexpect.EOF)
         child.close()
     assert "sdcli customer add 'Rio Net' --account-manager" in drawn, drawn[-600:]
+    # asked on a terminal, the answer is typed on this line: the refusal says so, not a flag to give
+    assert "type one here ('Name <email> phone')" in drawn and "--project-manager" not in drawn, drawn[-600:]
 
 
 def test_a_long_line_on_stderr_is_folded_between_words_on_a_terminal(home, sdcli):

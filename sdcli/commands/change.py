@@ -9,6 +9,7 @@ import typer
 from sdcli import clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import move, site_time, ticket_time
+from sdcli.errors import RuleViolation
 from sdcli.i18n import Message, t
 from sdcli.i18n import lang as current
 from sdcli.questionnaire import load_form
@@ -143,9 +144,13 @@ def _ask(
                                directory=directory)  # fmt: skip
 
     def routed(pm: Any, answers: dict[str, Any]) -> None:
-        if not pm:
-            changes.route({"customer": answers.get("customer", "")},
-                          sites.in_directory(directory, str(answers.get("customer", ""))))  # fmt: skip
+        if pm:
+            return
+        customer = str(answers.get("customer", ""))
+        try:
+            changes.route({"customer": customer}, sites.in_directory(directory, customer))
+        except RuleViolation:  # said for this line: the answer is typed here, not given by a flag
+            raise RuleViolation("error.no_route_asked", customer=customer, quoted=repr(customer)) from None
 
     given = {k: v for k, v in raw.items() if v not in (None, "", [])}
     options = {
