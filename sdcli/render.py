@@ -130,13 +130,15 @@ def money_text(value: dict[str, Any], home: Path | None = None) -> str:
 
 
 def pause_text(p: dict[str, Any], zone: str | None = None) -> str:
-    """A pause of the SLA clock in words: "3 dic 13:18 Lima → 15:02 · reason", or "since …, still
+    """A pause of the SLA clock in words: "3 dic 2026 13:18 → 15:02 Lima -05 · reason", or "since …, still
     running" ("from=…, to=, reason=…" before: an open pause's empty end read as a missing value)."""
-    start, end, reason = when(p["from"], zone), p.get("to"), p.get("reason")
-    if isinstance(end, str) and is_time(end):
-        out = t("show.pause", start=start, end=when(end, zone))
+    end, reason = p.get("to"), p.get("reason")
+    if isinstance(end, str) and is_time(end):  # one span, as a window of work is said
+        from sdcli.window_text import Window
+
+        out = render(Window(p["from"], end, zone))
     else:
-        out = t("show.pause_running", start=start)
+        out = t("show.pause_running", start=when(p["from"], zone))
     if reason == "resolved":  # the pause a resolve makes: the state's word
         reason = word("status", reason)
     return f"{out} · {reason}" if reason else out

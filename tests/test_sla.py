@@ -232,7 +232,7 @@ def test_show_tells_each_pause_in_words(sdcli):
     assert "to=" not in shown and "from=" not in shown
     sdcli.json("resume", inc["id"], "--json", env=at(2.5))
     shown = " ".join(sdcli("--lang", "es", "show", inc["id"], env=at(3)).stdout.split())
-    assert "1 dic 2026 10:00 Lima -05 · 15:00 su hora → 1 dic 2026 11:30 Lima -05" in shown
+    assert "1 dic 2026 10:00 → 11:30 Lima -05 · 15:00 → 16:30 su hora · awaiting-customer" in shown
     assert "en curso" not in shown
     assert "desde=" not in shown and "a=," not in shown
 
