@@ -41,8 +41,8 @@ def test_ssr_bad_ip_re_asked_lead_time_refused_before_the_description_then_resum
         child, "Requester", "Ana Díaz <ana@acme.pe> 01 4117000\r"
     )  # national: the country is known already
     answer(child, "Static route", DOWN * 2 + "\r")
-    answer(child, "prefix", "10.9.0.0/16\r")
-    answer(child, "next_hop", "10.0.0.999\r")
+    answer(child, "Prefix", "10.9.0.0/16\r")
+    answer(child, "Next hop", "10.0.0.999\r")
     child.expect_exact("not an IPv4 or IPv6 address")  # on its line: fixed there, nothing lost
     child.send(KILL + "10.0.0.1\r")
     answer(child, "Execution window start", "03/12/2026 09:00\r")
@@ -270,8 +270,8 @@ def test_a_resumed_ssr_form_keeps_when_it_was_received(home):
     child = spawn(home, "ssr", "--resume")
     answer(child, "Requester", "Ana Díaz <ana@acme.pe> 01 4117000\r")
     answer(child, "Static route", DOWN * 2 + "\r")
-    answer(child, "prefix", "10.9.0.0/16\r")
-    answer(child, "next_hop", "10.0.0.1\r")
+    answer(child, "Prefix", "10.9.0.0/16\r")
+    answer(child, "Next hop", "10.0.0.1\r")
     answer(child, "Execution window start", "14/12/2026 09:00\r")
     answer(child, "Execution window end", "14/12/2026 10:00\r")
     answer(child, "Description", "new branch\r")
@@ -334,7 +334,7 @@ def test_a_resumed_ssr_form_was_received_when_it_began(home):
     child.close()
     child = spawn(home, "ssr", "--resume", now="2026-12-01T15:00:00-05:00")
     for prompt, keys in (("Requester", "Ana Díaz <ana@acme.pe> 01 4117000\r"), ("Static route", DOWN * 2 + "\r"),
-                         ("prefix", "10.9.0.0/16\r"), ("next_hop", "10.0.0.1\r"),
+                         ("Prefix", "10.9.0.0/16\r"), ("Next hop", "10.0.0.1\r"),
                          ("Execution window start", "14/12/2026 09:00\r"), ("Execution window end", "14/12/2026 10:00\r"),
                          ("Description", "new branch\r"), ("What now?", "\r")):  # fmt: skip
         answer(child, prompt, keys)
