@@ -136,8 +136,9 @@ def _compact(text: str) -> str:
 
 
 def matches(doc: dict[str, Any], text: str) -> bool:
-    """Does `text` appear (case- and accent-insensitively) in one of the searched fields? A
-    number typed with or without its spaces and dashes finds a phone either way."""
+    """Does `text` appear (case- and accent-insensitively) in one of the searched fields, or,
+    when it is several words, each of its words (but the particles: de, la, do...) in one of
+    them? A number typed with or without its spaces and dashes finds a phone either way."""
     from sdcli.store.query import fold  # deferred: search only (an ID argument resolves without it)
 
     want = fold(text.strip())
@@ -147,14 +148,39 @@ def matches(doc: dict[str, Any], text: str) -> bool:
     dialled = _dialled(want, doc.get("country")) if len(digits) >= 6 else ""
     # a reference as a caller reads it ("CS 8812" for CS-8812/2026): its letters and digits
     compact = _compact(want) if not digits and any(c.isdigit() for c in want) else ""
-    for value in _texts(doc):
-        if want in fold(value) or (len(digits) >= 4 and digits in _digits(value)):
+    texts = [fold(value) for value in _texts(doc)]
+    for value in texts:
+        if want in value or (len(digits) >= 4 and digits in _digits(value)):
             return True
-        if len(compact) >= 4 and compact in _compact(fold(value)):
+        if len(compact) >= 4 and compact in _compact(value):
             return True
         if dialled and dialled in _digits(value):
             return True
-    return False
+    words = _words(want) if not digits else []
+    return bool(words) and all(any(_has(value, w) for value in texts) for w in words)
+
+
+def _has(value: str, word: str) -> bool:
+    """A word of a search in a field's folded text; a number (2345-6780) by its digits."""
+    if word in value:
+        return True
+    number = _digits(word) if not word.strip("+0123456789-().") else ""
+    return len(number) >= 4 and number in _digits(value)
+
+
+#: the little words between the words of a name ("Banco de la Nación", "Loja do Açaí"): a caller
+#: says them or not ("Banco Nación"), so a search of several words does not ask for them
+_PARTICLES = frozenset("de del la las el los lo da das do dos di du y e".split())
+
+
+def _words(folded: str) -> list[str]:
+    """The words a search of several words finds each of, in any field and any order: a caller's
+    "Banco Nación" is "Banco de la Nación", "Peñalolén Banco de la Nación" names its site and its
+    customer. None for a single word (the whole text was looked for already)."""
+    words = folded.replace(",", " ").split()
+    if len(words) < 2:
+        return []
+    return [w for w in words if w not in _PARTICLES]
 
 
 def _dialled(number: str, country: Any) -> str:

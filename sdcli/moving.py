@@ -18,7 +18,7 @@ from typing import Any
 from sdcli.errors import StoreDamaged, UsageProblem
 from sdcli.i18n import Joined, Message
 from sdcli.model import name_key
-from sdcli.store import Store
+from sdcli.store import Store, outbox
 from sdcli.store.base import checksum
 
 
@@ -31,6 +31,8 @@ class Copied:
     counters: dict[str, int]
     checksum: str
     merged: bool
+    updates: int = 0  # the outbox's items (customer updates)
+    waiting: int = 0  # of them, those not sent nor discarded yet
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -47,8 +49,9 @@ def copy_store(source: Store, target: Store, *, actor: str, merge: bool = False)
         source.mark_moved(None, actor=actor)
         raise
     verify(dump, target)  # the copy is in: the source stays marked, whatever this finds
+    waiting = sum(1 for i in dump.outbox if i.get("state") not in outbox.FINAL)
     return Copied(source.describe(), target.describe(), len(dump.tickets), len(dump.customers), dump.counters,
-                  checksum(dump.tickets, dump.customers), merge)  # fmt: skip
+                  checksum(dump.tickets, dump.customers), merge, len(dump.outbox), waiting)  # fmt: skip
 
 
 def _later(copied: dict[str, Any], now: dict[str, Any]) -> bool:
@@ -59,7 +62,7 @@ def _later(copied: dict[str, Any], now: dict[str, Any]) -> bool:
 
 def verify(dump: Any, target: Store) -> None:
     """The target, read back, holds every ticket of the dump equal (or changed since by a write
-    of an agent already working there), its customers, its counters (or more). Raises
+    of an agent already working there), its customers, its outbox's items, its counters (or more). Raises
     StoreDamaged naming what does not match; the source stays marked moved."""
     got = target.export_all()
     by_id = {d["id"]: d for d in got.tickets}
@@ -75,6 +78,10 @@ def verify(dump: Any, target: Store) -> None:
             problems.append(Message("store.copy_differ", n=len(differ), ids=", ".join(differ[:5])))
     if None in mine:
         problems.append(Message("store.copy_no_customers"))
+    lost = outbox.missing(dump.outbox, got.outbox)
+    if lost:
+        problems.append(Message("store.copy_outbox_missing", n=len(lost),
+                                ids=", ".join(str(i.get("id")) for i in lost[:5])))  # fmt: skip
     low = [p for p, n in dump.counters.items() if got.counters.get(p, 1) < n]
     if low:
         problems.append(Message("store.copy_counters_low", prefixes=", ".join(low)))

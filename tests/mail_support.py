@@ -67,11 +67,14 @@ class Recorder:
     def __init__(self) -> None:
         self.received: list[tuple[str, list[str], EmailMessage]] = []
         self.reply_rcpt: str | None = None
+        self.refused: set[str] = set()  # these recipients only answered 550 (the others taken)
         self.lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reply_rcpt:
             return self.reply_rcpt
+        if address in self.refused:
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

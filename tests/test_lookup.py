@@ -178,6 +178,24 @@ def test_search_finds_by_every_field_a_caller_quotes_accents_and_case_aside(sdcl
     assert r.exit_code == 2 and "give the words to search for" in err(r)
 
 
+def test_a_search_of_several_words_finds_each_of_them_particles_aside(sdcli, store):
+    """A caller says "Banco Nación" for "Banco de la Nación", names the site with the customer, or
+    gives the contact with the number: "No tickets match" sent the agent to open a second incident."""
+    make_incident(store, customer="Banco de la Nación", site="Agencia Peñalolén", callback_contacts=[
+        {"name": "José Núñez", "email": "jose@bn.cl", "phone": "+56223456789"}])  # fmt: skip
+    make_incident(store, customer="Banco del Sur", site="Loja do Açaí")
+    make_incident(store, customer="Nación Seguros", site="Lima")
+
+    def found(text: str) -> list[str]:
+        return _ids(sdcli.json("search", text, "--json"))
+
+    assert found("Banco Nación") == ["INC1"] == found("nacion banco de la") == found("peñalolen banco")
+    assert found("banco de la nacion") == ["INC1"] == found("Núñez 2345-6789")
+    assert found("loja açaí") == ["INC2"] == found("Banco Sur Açaí")
+    assert found("banco nacion seguros") == [] and found("banco xyz") == []
+    assert sorted(found("nacion")) == ["INC1", "INC3"]  # one word: as before
+
+
 def test_a_number_in_its_national_form_finds_the_phone_stored_in_full(sdcli, store):
     """The caller reads the number as the intake took it ('(01) 411-7000' in Peru, trunk prefix
     and all); it is stored as +5114117000, and searching either form finds it, in the ticket's country."""

@@ -9,8 +9,8 @@ from typing import Any
 import typer
 
 from sdcli.errors import SdcliError, UsageProblem
-from sdcli.i18n import t
-from sdcli.ui import emit_json, say
+from sdcli.i18n import Literal, Message, t
+from sdcli.ui import emit_json, say, warn
 
 REPLY_OPTION = typer.Option(
     False, "--reply", help="Write the reply to the customer's message (stdout, or -o FILE.eml)."
@@ -55,15 +55,23 @@ def reply(app: Any, doc: dict[str, Any], text: Callable[[dict[str, Any], str], s
         claimed, mine = replies.claim(store, doc["id"], actor=app.agent, refuse=refuse)
         try:
             msg = message(claimed)
-            smtp.send_one(msg, app.home)  # MailError: one line, exit 1, no ack
+            refused = smtp.send_one(msg, app.home)  # MailError: one line, exit 1, no ack
         except SdcliError as e:
             replies.release(store, claimed["id"], mine, actor=app.agent, reason=e.render())
             raise
-        done = record(t("reply.sent_note", to=str(msg["To"]), message_id=str(msg["Message-ID"])), mine)
+        # the recipients the server refused while the others took it did not get it: never "sent to" them
+        from email.utils import getaddresses
+
+        to = ", ".join(smtp.delivered([a for _, a in getaddresses([str(msg["To"])])], refused))
+        note = t("reply.sent_note", to=to, message_id=str(msg["Message-ID"]))
+        note = "; ".join([note, *(t("mail.refused_note", to=a, said=said) for a, said in refused.items())])
+        done = record(note, mine)
+        for address, said in refused.items():
+            warn(Message("reply.refused_some", id=done["id"], to=address, said=Literal(said)))
         if as_json:
             emit_json(done)
         else:
-            say("reply.sent", id=done["id"], to=str(msg["To"]))
+            say("reply.sent", id=done["id"], to=to)
         return
     refuse(doc)
     msg = message(doc)

@@ -41,7 +41,9 @@ def notify(app: Any, ticket_id: str) -> None:
         warn(Message("outbox.notify_not_now"))
     for item in done:
         if item["state"] == "sent":
-            say("outbox.notify_sent", to=Joined(item.get("to", [])))
+            say("outbox.notify_sent", to=Joined(item.get("delivered_to") or item.get("to", [])))
+            for address, said in (item.get("refused") or {}).items():  # the others got it; not these
+                warn(Message("reply.refused_some", id=ticket_id, to=address, said=Literal(said)))
         else:
             why = from_data(item["why"]) if item.get("why") else Literal(str(item.get("last_error") or ""))
             warn(Message("outbox.notify_item_failed", reason=why, state=Message(STATE_WORDS[item["state"]])))

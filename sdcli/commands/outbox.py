@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from sdcli.errors import InvalidValue
-from sdcli.i18n import Joined, Message, from_data, render, t, word
+from sdcli.i18n import Joined, Literal, Message, from_data, render, t, word
 from sdcli.model import format_id, parse_id
 from sdcli.render import ticket_table
 from sdcli.store.outbox import STATES
@@ -78,7 +78,9 @@ def send(
                 "action": word("event", item.get("action", "")),
             }
             if item["state"] == "sent":
-                say("outbox.sent", **shown, to=Joined(item.get("to", [])))
+                say("outbox.sent", **shown, to=Joined(item.get("delivered_to") or item.get("to", [])))
+                for address, said in (item.get("refused") or {}).items():  # the others got it; not these
+                    warn(Message("outbox.refused_some", **shown, to=address, said=Literal(said)))
             else:
                 warn(Message("outbox.not_sent", **shown, state=Message(STATE_WORDS[item["state"]]),
                              error=_error(item) or Message("outbox.not_attempted")))  # fmt: skip

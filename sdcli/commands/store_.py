@@ -49,4 +49,6 @@ def copy(
     counters = ", ".join(f"{p} {n}" for p, n in done.counters.items())
     typer.echo(clean(t("store.copied", tickets=done.tickets, customers=done.customers, target=done.target,
                        counters=counters, checksum=done.checksum[:16])))  # fmt: skip
+    if done.updates:
+        typer.echo(clean(t("store.copied_outbox", n=done.updates, waiting=done.waiting)))
     say("store.marked_moved", source=done.source, target=done.target)

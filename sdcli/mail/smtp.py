@@ -87,6 +87,17 @@ def _code_error(srv: Server, code: int, text: Any, what: str) -> MailError:
                      said=Literal(" ".join(said.split())[:200]), temporary=code < 500)  # fmt: skip
 
 
+def _said(code: Any, text: Any) -> str:
+    """A server's answer in one line: 550 5.1.1 mailbox unavailable."""
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return " ".join(f"{code} {said}".split())[:200]
+
+
+def delivered(to: Iterable[str], refused: dict[str, str]) -> list[str]:
+    """The addresses a message went to: those the server did not refuse."""
+    return [a for a in to if a not in refused]
+
+
 class Connection:
     """One SMTP session for a run's messages, opened at the first send."""
 
@@ -116,7 +127,9 @@ class Connection:
                             connection=True) from None  # fmt: skip
         return smtp
 
-    def send(self, msg: EmailMessage) -> None:
+    def send(self, msg: EmailMessage) -> dict[str, str]:
+        """Send `msg`; the recipients the server refused while it took the message for the others
+        (address → its answer: they do not get it, and nobody bounces it), else {}."""
         if self.smtp is None:
             self.smtp = self._open()
         srv = self.srv
@@ -137,8 +150,7 @@ class Connection:
             raise MailError(
                 "mail.lost", server=srv.shown, reason=Literal(_reason(e)), temporary=True, connection=True
             ) from None
-        if refused:
-            return  # accepted for the others: the refused ones are the server's to bounce
+        return {str(a): _said(code, text) for a, (code, text) in (refused or {}).items()}
 
     def close(self) -> None:
         if self.smtp is not None:
@@ -154,11 +166,12 @@ def _reason(e: BaseException) -> str:
     return " ".join(str(text).split())[:200]
 
 
-def send_one(msg: EmailMessage, home: Path | None) -> None:
-    """One message, now (sdcli ack --reply --send). Raises MailError, ConfigError."""
+def send_one(msg: EmailMessage, home: Path | None) -> dict[str, str]:
+    """One message, now (sdcli ack --reply --send); the recipients refused while the others took
+    it (Connection.send). Raises MailError, ConfigError."""
     conn = Connection(server(home))
     try:
-        conn.send(msg)
+        return conn.send(msg)
     finally:
         conn.close()
 
@@ -207,7 +220,7 @@ def send_outbox(store: Any, home: Path | None, *, actor: str, now: datetime, ids
                 continue
             attempts = int(item.get("attempts", 0)) + 1
             try:
-                conn.send(message_of(item, home))
+                refused = conn.send(message_of(item, home))
             except MailError as e:
                 late = clock.iso(now + backoff(attempts))
                 give_up = not e.temporary or attempts >= MAX_ATTEMPTS
@@ -222,10 +235,15 @@ def send_outbox(store: Any, home: Path | None, *, actor: str, now: datetime, ids
                 if e.connection:
                     stopped = e
                 continue
+            to = delivered(item["to"], refused)
             event = {"action": "update_sent", "update": item.get("action"), "outbox": item["id"],
-                     "to": list(item["to"]), "message_id": item["message_id"]}  # fmt: skip
-            done.append(store.outbox_finish(item["id"], item["claim"], actor=actor, state="sent",
-                                            fields={"attempts": attempts, "last_error": None, "why": None}, event=event))  # fmt: skip
+                     "to": to, "message_id": item["message_id"]}  # fmt: skip
+            sent: dict[str, Any] = {"attempts": attempts, "last_error": None, "why": None}
+            if refused:  # sent to the others only: said, in the item and the ticket's history
+                event["refused"] = sent["refused"] = refused
+                sent["delivered_to"] = to
+            done.append(store.outbox_finish(item["id"], item["claim"], actor=actor, state="sent", fields=sent,
+                                            event=event))  # fmt: skip
     finally:
         conn.close()
     return done, stopped

@@ -163,6 +163,32 @@ class OutboxContract:
         at_once(notifier, 3)
         assert sorted(got) == list(range(5, 11))  # each once
 
+    def test_a_whole_store_moved_in_brings_its_outbox_numbered_after_the_own(
+        self, make_store: MakeStore
+    ) -> None:
+        from sdcli.store.base import Dump
+
+        store = make_store()
+        store.create("INC", incident(), actor="ana")
+        store.update("INC1", _resolve, actor="bea", queue=_one_update)
+        dump = make_store().export_all()
+        assert [(i["id"], i["ticket"], i["state"]) for i in dump.outbox] == [(1, "INC1", "queued")]
+        theirs = {**dump.outbox[0], "ticket": "INC7", "subject": "INC7 resolve", "state": "failed"}
+        store.import_all(
+            Dump([{**dump.tickets[0], "id": "INC7"}], [], {"INC": 8}, [theirs]), actor="t", merge=True
+        )
+        got = make_store().outbox()
+        assert [(i["id"], i["ticket"], i["state"]) for i in got] == [
+            (1, "INC1", "queued"),
+            (2, "INC7", "failed"),
+        ]
+        store.import_all(
+            Dump([], [], {}, [{**dump.outbox[0], "state": "discarded"}, theirs]), actor="t", merge=True
+        )
+        assert [i["state"] for i in make_store().outbox()] == ["discarded", "failed"]  # the same ones, once
+        store.update("INC1", lambda d: {"action": "note"}, actor="bea", queue=_one_update)
+        assert [i["id"] for i in make_store().outbox()] == [1, 2, 3]
+
     def test_the_message_id_key_finds_the_ticket_a_message_made(self, make_store: MakeStore) -> None:
         store = make_store()
         first = store.upsert_many("INC", [incident(message_id="<a@x>"), incident(message_id="<b@x>"),

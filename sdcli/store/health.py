@@ -75,7 +75,19 @@ def _examine(store: TinyStore) -> _Found:
             found.problems.append(Message("doctor.leftover_temp", path=str(tmp)))
     _index(store, found, journal is None)
     _customers(lay.customers, found)
+    _outbox(store, found)
     return found
+
+
+def _outbox(store: TinyStore, found: _Found) -> None:
+    from sdcli.store.tiny_outbox import problems
+
+    damaged, low = problems(store, _read(store.layout.outbox, found))
+    if damaged is not None:
+        found.damaged[store.layout.outbox] = damaged
+        found.problems.append(damaged)
+    if low is not None:
+        found.problems.append(low)
 
 
 def _meta(store: TinyStore, found: _Found) -> dict[str, Any] | None:
@@ -301,6 +313,10 @@ def repair(store: TinyStore) -> list[Shown]:
                 tmp.unlink()
                 done.append(Message("doctor.removed", path=str(tmp)))
         _raise_counters(lay, found, done)
+        from sdcli.store.tiny_outbox import raise_counter
+
+        if line := raise_counter(store):
+            done.append(line)
         _rebuild_index(store, found)
         done.append(Message("doctor.index_rebuilt"))
         done.extend(line for path in [store.root, *_all_paths(store.root)] if (line := _private(path)))

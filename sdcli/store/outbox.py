@@ -122,3 +122,46 @@ def selected(items: Iterable[Item], states: Iterable[str] | None, ticket_id: str
 
 def unknown(number: int, where: str) -> UnknownItem:
     return UnknownItem(f"no outbox item {number} in {where}")
+
+
+# ---- copying an outbox into another store (sdcli store copy: Store.import_all)
+def identity(item: Item) -> tuple[Any, ...]:
+    """What makes two stores' items the same update: its Message-ID (made once, by the write
+    that queued it), else its ticket, queueing instant, action and subject."""
+    mid = item.get("message_id")
+    if isinstance(mid, str) and mid:
+        return ("message_id", mid)
+    return ("queued", item.get("ticket"), item.get("queued_at"), item.get("action"), item.get("subject"))
+
+
+def to_copy(
+    items: Iterable[Item], existing: Iterable[Item], next_number: int
+) -> tuple[list[Item], list[Item], int]:
+    """What an import_all writes of another store's outbox `items` into one holding `existing`
+    and numbering from `next_number`: (the items it adds, the existing items it replaces, its next
+    number). Into an empty outbox the items keep their numbers; beside existing ones they are
+    numbered after them, in their order. An update both hold is copied once: the target's item
+    stays, unless the other store has since sent or discarded it while the target's still waits
+    (it would go to the customer a second time): then it takes the other store's state."""
+    have = {identity(i): i for i in existing}
+    renumber = bool(have)
+    added: list[Item] = []
+    replaced: list[Item] = []
+    n = next_number
+    for item in sorted(items, key=lambda i: int(i["id"])):
+        same = have.get(identity(item))
+        if same is not None:
+            if item.get("state") in FINAL and same.get("state") in ("queued", "failed"):
+                replaced.append({**item, "id": same["id"]})
+            continue
+        if renumber:
+            item = {**item, "id": n}
+        added.append(item)
+        n = max(n, int(item["id"]) + 1)
+    return added, replaced, n
+
+
+def missing(items: Iterable[Item], target: Iterable[Item]) -> list[Item]:
+    """The items a copy's target does not hold (by identity): read back after the copy."""
+    held = {identity(i) for i in target}
+    return [i for i in items if identity(i) not in held]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sdcli import clock
 from sdcli.model import PREFIXES, name_key, parse_id
+from sdcli.store import postgres_outbox as outbox
 from sdcli.store.base import (
     Dump,
     Event,
@@ -179,12 +180,15 @@ def export_all(store: PostgresStore) -> Dump:
         customers = sorted((loads(d) for (d,) in cur.fetchall()), key=lambda c: c["name"].casefold())
         cur.execute("SELECT prefix, next FROM counters")
         counters = {p: int(n) for p, n in cur.fetchall()}
-    return Dump(tickets, customers, merge_counters(counters))
+        items = outbox.everything(cur)
+    return Dump(tickets, customers, merge_counters(counters), items)
 
 
 def import_all(store: PostgresStore, dump: Dump, *, actor: str, merge: bool) -> None:
     def work(cur: Cursor, now: datetime) -> bool:
-        cur.execute("LOCK TABLE tickets, customers, counters IN EXCLUSIVE MODE")  # no other write meanwhile
+        cur.execute(
+            "LOCK TABLE tickets, customers, counters, outbox IN EXCLUSIVE MODE"
+        )  # no other write meanwhile
         cur.execute("SELECT (SELECT count(*) FROM tickets) + (SELECT count(*) FROM customers)")
         occupied = int(one(cur)[0])
         existing: dict[str, dict[str, Any]] = {}
@@ -205,6 +209,7 @@ def import_all(store: PostgresStore, dump: Dump, *, actor: str, merge: bool) -> 
                 (max([dump.counters.get(p, 1), *(n + 1 for n in numbers)]), p, p),
             )
         _add_customers(cur, store, dump, at=clock.iso(now), actor=actor)
+        outbox.copy_in(cur, dump.outbox)
         cur.execute("UPDATE meta SET value = NULL WHERE key = 'moved'")
         return True
 

@@ -1,5 +1,5 @@
 """`sdcli doctor` on a PostgreSQL store: the connection, the schema version, the login's
-permissions, counters above every ticket, history lengths, open flags by the workflow, and the
+permissions, counters above every ticket and outbox item, history lengths, open flags by the workflow, and the
 money older versions stored (health_money: reported, never repaired). No CLI imports.
 
 Problems and repairs are Messages (catalogue keys doctor.*): shown in the session's language,
@@ -56,11 +56,16 @@ def _counters(cur: Any) -> list[Shown]:
     cur.execute(
         "SELECT c.prefix, c.next, (SELECT max(number) FROM tickets t WHERE t.prefix = c.prefix) FROM counters c"
     )
-    return [
+    found: list[Shown] = [
         Message("doctor.counter_not_above", prefix=p, next=n, id=format_id(p, top))
         for p, n, top in cur.fetchall()
-        if top is not None and n <= top
+        if top is not None and n <= top and p in PREFIXES
     ]
+    cur.execute("SELECT c.next, (SELECT max(id) FROM outbox) FROM counters c WHERE c.prefix = 'OUT'")
+    for n, top in cur.fetchall():  # a new customer update would be refused: its number is taken
+        if top is not None and n <= top:
+            found.append(Message("doctor.outbox_counter_low", path="outbox", next=n, n=top))
+    return found
 
 
 def _customers(cur: Any) -> list[Shown]:
@@ -113,6 +118,11 @@ def repair(store: PostgresStore) -> list[Shown]:
             )
             for (n,) in cur.fetchall():
                 done.append(Message("doctor.counter_set", prefix=p, n=n))
+        cur.execute(
+            "UPDATE counters SET next = (SELECT max(id) + 1 FROM outbox) WHERE prefix = 'OUT' "
+            "AND next <= (SELECT coalesce(max(id), 0) FROM outbox) RETURNING next"
+        )
+        done.extend(Message("doctor.outbox_counter_raised", n=n) for (n,) in cur.fetchall())
         stale = _stale(store, cur)
         if stale:
             cur.execute("SELECT 1 FROM tickets WHERE id = ANY(%s) FOR UPDATE", (stale,))

@@ -106,3 +106,24 @@ def discard(
         return done
 
     return store.marked(work, lambda: out)
+
+
+def everything(cur: Cursor) -> list[dict[str, Any]]:
+    """Every item, by number (Store.export_all, inside its snapshot)."""
+    cur.execute("SELECT doc FROM outbox ORDER BY id")
+    return [loads(d) for (d,) in cur.fetchall()]
+
+
+def copy_in(cur: Cursor, items: list[dict[str, Any]]) -> None:
+    """Another store's items written in (Store.import_all, under its lock: outbox.to_copy)."""
+    if not items:
+        return
+    cur.execute("SELECT next FROM counters WHERE prefix = 'OUT' FOR UPDATE")
+    first = int(one(cur)[0])
+    added, replaced, nxt = outbox.to_copy(items, everything(cur), first)
+    for item in added:
+        cur.execute("INSERT INTO outbox (state, next_at, doc, id, ticket_id) VALUES (%s, %s, %s, %s, %s)",
+                    (*_row(item), item["ticket"]))  # fmt: skip
+    for item in replaced:
+        cur.execute("UPDATE outbox SET state = %s, next_at = %s, doc = %s WHERE id = %s", _row(item))
+    cur.execute("UPDATE counters SET next = GREATEST(next, %s) WHERE prefix = 'OUT'", (nxt,))

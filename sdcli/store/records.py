@@ -168,11 +168,13 @@ def checksum(tickets: Iterable[dict[str, Any]], customers: Iterable[dict[str, An
 @dataclass
 class Dump:
     """Everything a store holds, as it is: whole tickets (history included) in id order, the
-    customer directory and the next number of each prefix (`Store.export_all`/`import_all`)."""
+    customer directory, the next number of each prefix (`Store.export_all`/`import_all`) and the
+    outbox's items by number (the customer updates queued, sent or given up: store/outbox.py)."""
 
     tickets: list[dict[str, Any]]
     customers: list[dict[str, Any]]
     counters: dict[str, int]
+    outbox: list[dict[str, Any]] = field(default_factory=list)
 
 
 def merge_counters(*counters: dict[str, int]) -> dict[str, int]:

@@ -43,7 +43,10 @@ def export_all(store: TinyStore) -> Dump:
     highest = {
         p: max((parse_id(d["id"])[1] for d in tickets if d["id"].startswith(p)), default=0) for p in PREFIXES
     }
-    return Dump(tickets, store.customers(), merge_counters(counters, {p: n + 1 for p, n in highest.items()}))
+    from sdcli.store.tiny_outbox import items  # deferred: tiny_outbox imports this module
+
+    return Dump(tickets, store.customers(), merge_counters(counters, {p: n + 1 for p, n in highest.items()}),
+                items(store, None, None))  # fmt: skip
 
 
 def import_all(store: TinyStore, dump: Dump, *, actor: str, merge: bool) -> None:
@@ -61,7 +64,22 @@ def import_all(store: TinyStore, dump: Dump, *, actor: str, merge: bool) -> None
         txn.meta.pop("moved", None)
         txn.meta_dirty = True
         _add_customers(txn, store, dump, actor=actor)
+        _add_outbox(txn, store, dump)
         store._commit(txn)
+
+
+def _add_outbox(txn: Txn, store: TinyStore, dump: Dump) -> None:
+    """The copy's customer updates, in the outbox file of this write (outbox.to_copy)."""
+    if not dump.outbox:
+        return
+    from sdcli.store import outbox
+    from sdcli.store.tiny_outbox import _table
+
+    db, data = _table(store, txn)
+    added, replaced, data["next"] = outbox.to_copy(dump.outbox, data["items"].values(), data["next"])
+    for item in (*added, *replaced):
+        data["items"][str(item["id"])] = item
+    db.storage.write(data)  # as copied: the old sent ones leave at the next write (KEEP_DAYS)
 
 
 def _add_customers(txn: Txn, store: TinyStore, dump: Dump, *, actor: str) -> None:

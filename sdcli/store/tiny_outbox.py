@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from sdcli import clock
 from sdcli.errors import StoreDamaged
+from sdcli.i18n import Message
 from sdcli.model import parse_id
 from sdcli.store import outbox
 from sdcli.store.base import Event, stamp
-from sdcli.store.files import read_json
+from sdcli.store.files import atomic_write, dumps, read_json
 from sdcli.store.tiny_move import refuse_if_moved
 from sdcli.store.txn import Txn, replace_with
 
@@ -28,10 +29,25 @@ if TYPE_CHECKING:
 KEEP_DAYS = 30
 
 
+def whole(data: Any) -> bool:
+    """Whether `data` is an outbox: its next number, and items each filed under its own number,
+    for a ticket, in a state of the outbox's (a claim, a finish or a discard finds an item by its
+    number: one filed under another would be taken for it)."""
+    items = data.get("items") if isinstance(data, dict) else None
+    return (isinstance(items, dict) and type(data.get("next")) is int
+            and all(isinstance(v, dict) and type(v.get("id")) is int and k == str(v["id"])
+                    and isinstance(v.get("ticket"), str) and v.get("state") in outbox.STATES
+                    for k, v in items.items()))  # fmt: skip
+
+
+def top(data: dict[str, Any]) -> int:
+    """The highest number an item of the (whole) outbox has, 0 for none."""
+    return max((v["id"] for v in data["items"].values()), default=0)
+
+
 def _data(store: TinyStore, raw: dict[str, Any] | None) -> dict[str, Any]:
     data = raw or {"next": 1, "items": {}}
-    if not (isinstance(data.get("items"), dict) and isinstance(data.get("next"), int)
-            and all(isinstance(v, dict) for v in data["items"].values())):  # fmt: skip
+    if not whole(data):
         raise StoreDamaged("store.outbox_damaged", path=str(store.layout.outbox))
     return data
 
@@ -61,6 +77,7 @@ def add(
 ) -> None:
     """Queue messages of a ticket's write, in that write (its txn)."""
     db, data = _table(store, txn)
+    data["next"] = max(data["next"], top(data) + 1)  # a counter left low never replaces a queued update
     for message in messages:
         n = data["next"]
         data["items"][str(n)] = outbox.new_item(n, ticket_id, message, actor=actor, at=at)
@@ -131,3 +148,28 @@ def discard(store: TinyStore, item_id: int, *, actor: str, stale_before: datetim
         _write(db, data, clock.from_iso(at))
         store._commit(txn)
     return done
+
+
+# ---- sdcli doctor
+def problems(store: TinyStore, raw: Any) -> tuple[Message | None, Message | None]:
+    """What doctor says of the outbox file's content `raw` (read already; None: no file): the
+    damage that makes it no outbox (repair refuses it: it holds updates not sent), and a next
+    number not above an item's (repair raises it)."""
+    path = str(store.layout.outbox)
+    if raw is None:
+        return None, None
+    if not whole(raw):
+        return Message("doctor.outbox_damaged", path=path), None
+    if raw["next"] <= top(raw):
+        return None, Message("doctor.outbox_counter_low", path=path, next=raw["next"], n=top(raw))
+    return None, None
+
+
+def raise_counter(store: TinyStore) -> Message | None:
+    """Under the store's lock (doctor --fix): the next number raised above every item's."""
+    raw = read_json(store.layout.outbox)
+    if raw is None or not whole(raw) or raw["next"] > top(raw):
+        return None
+    raw["next"] = top(raw) + 1
+    atomic_write(store.layout.outbox, dumps(raw))
+    return Message("doctor.outbox_counter_raised", n=raw["next"])

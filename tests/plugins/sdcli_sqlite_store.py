@@ -369,7 +369,7 @@ class SqliteStore(Store):
     def export_all(self) -> Dump:
         with self._read() as db:
             counters = dict(db.execute("SELECT prefix, next FROM counters").fetchall())
-        return Dump(list(self.all_tickets()), self.customers(), merge_counters(counters))
+        return Dump(list(self.all_tickets()), self.customers(), merge_counters(counters), self.outbox())
 
     def import_all(self, dump: Dump, *, actor: str, merge: bool = False) -> None:
         existing = {d["id"]: d for d in self.all_tickets()}
@@ -388,6 +388,11 @@ class SqliteStore(Store):
             for c in dump.customers:
                 db.execute("INSERT OR IGNORE INTO customers VALUES (?, ?)",
                            (c["name"].casefold(), json.dumps(c, ensure_ascii=False)))  # fmt: skip
+            held = [json.loads(r[0]) for r in db.execute("SELECT doc FROM outbox")]
+            (nxt,) = db.execute("SELECT coalesce(max(id), 0) + 1 FROM outbox").fetchone()
+            added, replaced, _ = outbox.to_copy(dump.outbox, held, nxt)
+            for item in (*added, *replaced):
+                self._put_item(db, item)
             db.execute("DELETE FROM moved")
 
     def moved_to(self) -> dict[str, Any] | None:
