@@ -124,6 +124,15 @@ def site_iso(doc: dict[str, Any], at: datetime, default: tzinfo | None = None) -
     return clock.iso(calendars.local(at, site_tz(doc, default)))
 
 
+def on_site_clock(doc: dict[str, Any], at: datetime | None = None) -> str:
+    """An instant of a ticket's life (`at`, else now) as stored: on its site's clock, as its
+    deadlines and --at times are (the machine's offset would mix two in one ticket's JSON, and a
+    reader of it would misread the site's hour); at's own offset when the site's zone is not known.
+    Every step a ticket records (ack, hold, resume, resolve, close, reopen, calls...) writes this."""
+    when = at if at is not None else clock.now()
+    return site_iso(doc, when, when.tzinfo)
+
+
 def due_at(doc: dict[str, Any], home: Path | None = None) -> datetime | None:
     """When the recovery target is reached (UTC), counting from opened_at and skipping pauses;
     None for business hours of a site whose zone is not known (they would be counted on the
@@ -261,7 +270,7 @@ def classify(
     doc["severity"] = level
     retarget(doc, home)
     doc["classified_by"] = actor
-    doc["classified_at"] = clock.iso(clock.now())
+    doc["classified_at"] = on_site_clock(doc)
     doc["classification"] = {"method": method, "suggested": suggested.severity if suggested else None,
                              "reasons": suggested.reasons if suggested else [], **(extra or {})}  # fmt: skip
     if reason:
@@ -275,8 +284,8 @@ def classify(
 def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
     """Stop the clock. A deadline still ahead goes (it moves by the pause, set again at resume); one
     already passed stays: the target was missed while the clock ran, and a hold does not hide it."""
-    doc.setdefault("sla_pauses", []).append({"from": clock.iso(at), "to": None, "reason": reason})
-    doc["sla_paused_at"] = clock.iso(at)
+    doc.setdefault("sla_pauses", []).append({"from": on_site_clock(doc, at), "to": None, "reason": reason})
+    doc["sla_paused_at"] = on_site_clock(doc, at)
     if not _ran_out_by(doc.get("recovery_due"), at):
         doc.pop("recovery_due", None)
 
@@ -284,7 +293,7 @@ def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
 def _end_pause(doc: dict[str, Any], at: datetime) -> None:
     for p in doc.get("sla_pauses", []):
         if p.get("to") is None:
-            p["to"] = clock.iso(at)
+            p["to"] = on_site_clock(doc, at)
     doc.pop("sla_paused_at", None)
 
 
@@ -306,7 +315,9 @@ def on_reopen(doc: dict[str, Any], at: datetime, home: Path | None = None) -> No
     since = doc.get("resolved_at")
     _end_pause(doc, clock.from_iso(since) if since else at)  # a pause a resolve left open (older tickets)
     if since:
-        doc.setdefault("sla_pauses", []).append({"from": since, "to": clock.iso(at), "reason": "resolved"})
+        doc.setdefault("sla_pauses", []).append(
+            {"from": since, "to": on_site_clock(doc, at), "reason": "resolved"}
+        )
     doc.pop("sla_met", None)
     _set_due(doc, home)
 
