@@ -133,16 +133,23 @@ def on_site_clock(doc: dict[str, Any], at: datetime | None = None) -> str:
     return site_iso(doc, when, when.tzinfo)
 
 
+def waits_for_zone(doc: dict[str, Any], kind: str) -> bool:
+    """Whether a target on `kind` of clock waits for the site's zone: business hours of a site
+    whose zone is not known would be counted on the machine's clock (a resolve judged met or
+    missed by them, a resume telling the customer them), so no deadline until it is given
+    (sdcli complete ID --tz); a 24x7 clock counts every hour whatever the zone."""
+    return kind == "business" and not doc.get("timezone")
+
+
 def due_at(doc: dict[str, Any], home: Path | None = None) -> datetime | None:
     """When the recovery target is reached (UTC), counting from opened_at and skipping pauses;
-    None for business hours of a site whose zone is not known (they would be counted on the
-    machine's clock: a resolve judged met or missed by them, a resume telling the customer them)."""
+    None while it waits for the site's zone (waits_for_zone)."""
     if not doc.get("severity"):
         return None
     hours, kind = doc.get("sla_target_hours"), doc.get("sla_clock")
     if hours is None or kind is None:
         hours, kind = target_for(doc, int(doc["severity"]), home)
-    if kind == "business" and not doc.get("timezone"):
+    if waits_for_zone(doc, kind):
         return None
     return _due(doc, clock_for(doc, kind, home), timedelta(hours=float(hours)))
 
@@ -165,11 +172,11 @@ def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> dat
 def retarget(doc: dict[str, Any], home: Path | None = None) -> None:
     """A classified incident's target, clock and recovery_due made from its answers now: the
     contract of its customer and service for its severity, its site's calendar (classify, and an
-    answer completed later that they depend on). Business hours are the site's: without its zone
-    (an e-mailed report from a country of several) they would be counted on the machine's clock,
-    so such a target is refused until the zone is given (RuleViolation); a 24x7 one needs none."""
+    answer completed later that they depend on). A target that waits for the site's zone (an
+    e-mailed report from a country of several: waits_for_zone) is refused until the zone is given
+    (RuleViolation)."""
     hours, kind = target_for(doc, int(doc["severity"]), home)
-    if kind == "business" and not doc.get("timezone"):
+    if waits_for_zone(doc, kind):
         raise RuleViolation("error.business_clock_no_zone", id=doc["id"])
     doc["sla_target_hours"], doc["sla_clock"] = hours, kind
     _set_due(doc, home)
@@ -236,8 +243,8 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
         kind = doc["sla_clock"]
         if kind not in ("24x7", "business"):
             continue
-        if kind == "business" and not doc.get("timezone"):  # counted on the machine's clock, not the
-            continue  # site's: no deadline until the zone is given (sdcli complete ID --tz), as classify
+        if waits_for_zone(doc, kind):  # no deadline until the zone is given, as classify
+            continue
         ckey = (kind, doc.get("timezone"), doc.get("opening_hours"), doc.get("country"))
         if ckey not in cals:
             cals[ckey] = clock_for(doc, kind, home)
