@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from sdcli.errors import ConfigError
 
-WHOLE_DAY = (0, 24 * 60)
+DAY = 24 * 60  # minutes
+WHOLE_DAY = (0, DAY)
 WEEKDAYS = frozenset(range(5))
 WEEKEND = frozenset({5, 6})
 _SEARCH_DAYS = 3660  # ten years: a calendar with no counted time in them is refused
@@ -84,6 +85,8 @@ def at_wall(day: date, minute: int, tz: tzinfo) -> datetime:
 class Calendar:
     """Counts time inside spans of each weekday (local wall times), skipping public holidays.
 
+    A span past midnight (22:00-06:00: end above 1440) belongs to the day it starts: a working
+    Thursday's night shift is counted whole when Friday is a holiday, a holiday's night not at all.
     `always` counts every second, holidays included (a 24x7 clock)."""
 
     tz: tzinfo
@@ -113,8 +116,26 @@ class Calendar:
                 return t if i == 0 else self.start_of(day + timedelta(days=i))
         raise ValueError("no weekday given")
 
+    def first_day(self, t: datetime) -> date:
+        """The first local date whose spans may reach t: the day before t's when a span runs past
+        midnight (that night's shift belongs to the day it began)."""
+        day = self.day_of(t)
+        return day - timedelta(days=1) if any(b > DAY for d in self.spans for _, b in d) else day
+
+    def counts(self, t: datetime) -> bool:
+        """Whether an instant is inside a counted span."""
+        t = instant(t)
+        if self.always:
+            return True
+        day, last = self.first_day(t), self.day_of(t)
+        while day <= last:
+            if any(a <= t < b for a, b in self.windows(day)):
+                return True
+            day += timedelta(days=1)
+        return False
+
     def windows(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The counted spans of a local date, as UTC instants."""
+        """The counted spans of a local date (one past midnight ends the next day), as UTC instants."""
         if self.always:
             return [(self.start_of(day), self.start_of(day + timedelta(days=1)))]
         if is_holiday(day, self.country):
@@ -130,7 +151,7 @@ class Calendar:
         if self.always:
             return end - start
         total = timedelta(0)
-        day, last = self.day_of(start), self.day_of(end)
+        day, last = self.first_day(start), self.day_of(end)
         while day <= last:
             for a, b in self.windows(day):
                 lo, hi = max(a, start), min(b, end)
@@ -147,7 +168,7 @@ class Calendar:
         if not any(self.spans):
             raise ConfigError("error.calendar_no_hours")
         left = amount
-        day = self.day_of(start)
+        day = self.first_day(start)
         for _ in range(_SEARCH_DAYS):
             for a, b in self.windows(day):
                 lo = max(a, start)
@@ -166,10 +187,24 @@ def always(tz: tzinfo | None) -> Calendar:
 
 
 def from_spans(tz: tzinfo | None, spans: Iterable[tuple[int, int, int]], country: str | None) -> Calendar:
-    """(weekday, start minute, end minute) spans, skipping the public holidays of country."""
-    days: list[list[tuple[int, int]]] = [[] for _ in range(7)]
+    """(weekday, start minute, end minute) spans, skipping the public holidays of country. A span
+    to midnight followed by the next day's from midnight (how opening hours store 22:00-06:00:
+    sdcli.hours) is one night, of the day it starts."""
+    days: list[set[tuple[int, int]]] = [set() for _ in range(7)]
     for day, start, end in spans:
-        days[day].append((start, end))
+        days[day].add((start, end))
+    nights = [
+        (day, start, end)
+        for day in range(7)
+        for start, to in days[day]
+        if to == DAY and 0 < start
+        for begin, end in days[(day + 1) % 7]
+        if begin == 0 and end < DAY
+    ]
+    for day, start, end in nights:
+        days[day].discard((start, DAY))
+        days[day].add((start, DAY + end))
+        days[(day + 1) % 7].discard((0, end))
     return Calendar(tz or UTC, tuple(tuple(sorted(d)) for d in days), country)
 
 

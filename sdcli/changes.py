@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sdcli import clock, happened, sites, validate
+from sdcli import clock, happened, sites, sla, validate
 from sdcli.errors import InvalidValue, MissingAnswers, RefusedTransition, RuleViolation
 from sdcli.home import load_data
 from sdcli.i18n import Message
@@ -265,7 +265,7 @@ def accept(
         doc["accepted_as"] = how
         when = at or clock.now()
         happened.not_before(doc, "accept", when)  # as every --at: naming the step, in the session's words
-        doc["accepted_at"] = clock.iso(when)
+        doc["accepted_at"] = sla.on_site_clock(doc, when)
         event.update(accepted_by=contact.get("name") or contact.get("email"), accepted_as=how)
 
     return transition(store, ticket_id, "accept", actor=actor, home=home, apply=apply, extra=event)

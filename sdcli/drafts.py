@@ -5,7 +5,9 @@ draft is a one-line refusal naming the file, never a crash of `open --resume`.
 
 A run that walks or resumes a draft holds it (`claim`, `take`): a lock on `<id>.lock` beside it,
 so one run at a time uses a draft (three scripts resuming it file one ticket). The system frees
-the lock when the run ends, however it ends: a killed run leaves nothing to free by hand.
+the lock when the run ends, however it ends: a killed run leaves nothing to free by hand. Who
+holds it and since when is written beside it (`<id>.held`), read only while the lock is held
+(`holder`: `drafts list` and a second run's refusal say it).
 """
 
 from __future__ import annotations
@@ -153,26 +155,42 @@ def remove(home: Path, draft: Draft) -> None:
         (_dir(home) / f"{draft.id}.json").unlink()
     except FileNotFoundError:
         pass
-    try:
-        (_dir(home) / f"{draft.id}.lock").unlink()
-    except OSError:  # gone already, or held open where a held file cannot be removed: harmless
-        pass
+    for name in (f"{draft.id}.held", f"{draft.id}.lock"):
+        try:
+            (_dir(home) / name).unlink()
+        except OSError:  # gone already, or held open where a held file cannot be removed: harmless
+            pass
 
 
 class Claim:
-    """This run's hold on a draft; `release` frees it (the run's end does anyway)."""
+    """This run's hold on a draft; `release` frees it (the run's end does anyway), its holder's
+    record first."""
 
-    def __init__(self, lock: Any) -> None:
-        self._lock = lock
+    def __init__(self, lock: Any, held: Path | None = None) -> None:
+        self._lock, self._held = lock, held
 
     def release(self) -> None:
         if self._lock.is_locked:
+            if self._held is not None:
+                self._held.unlink(missing_ok=True)
             self._lock.release(force=True)
 
 
-def claim(home: Path, draft_id: str) -> Claim:
-    """Hold the draft `draft_id` for this run, or DraftInUse when another run holds it (it is
-    freed when that run ends: never taken over while it lives, --force or not)."""
+@dataclass(frozen=True)
+class Holder:
+    """The run holding a draft: its agent and since when (None when its record is not readable)."""
+
+    by: str | None = None
+    since: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"by": self.by, "since": self.since}
+
+
+def claim(home: Path, draft_id: str, agent: str | None = None) -> Claim:
+    """Hold the draft `draft_id` for this run (of `agent`: written beside it, for `holder`), or
+    DraftInUse naming who holds it when another run does (it is freed when that run ends: never
+    taken over while it lives, --force or not)."""
     from filelock import FileLock, Timeout
 
     from sdcli.home import private_dir
@@ -183,10 +201,57 @@ def claim(home: Path, draft_id: str) -> Claim:
     try:
         lock.acquire()
     except Timeout:
-        raise DraftInUse("error.draft.in_use", id=draft_id) from None
+        raise _in_use(draft_id, _record(home, draft_id)) from None
     except OSError as e:
         raise unwritable(path, e) from None
-    return Claim(lock)
+    held = path.with_suffix(".held")
+    try:
+        atomic_write(held, dumps({"by": agent, "since": clock.iso(clock.now())}))
+    except OSError:  # the hold stands without its record: said as "another run"
+        held.unlink(missing_ok=True)
+    return Claim(lock, held)
+
+
+def holder(home: Path, draft_id: str) -> Holder | None:
+    """Who holds the draft right now (a live run's claim), None when no run does. Asked by taking
+    the lock for an instant: a run claiming it in that instant would be told it is in use."""
+    from filelock import FileLock, Timeout
+
+    path = _dir(home) / f"{draft_id}.lock"
+    if not path.exists():
+        return None
+    lock = FileLock(str(path), timeout=0, mode=0o600)
+    try:
+        lock.acquire()
+    except Timeout:
+        return _record(home, draft_id)
+    except OSError:  # cannot be asked (a read-only drafts folder): said as not in use
+        return None
+    lock.release(force=True)
+    return None
+
+
+def _record(home: Path, draft_id: str) -> Holder:
+    from sdcli.errors import StoreDamaged
+    from sdcli.inputs import parse_json
+    from sdcli.store.files import read_bytes
+
+    try:
+        data = parse_json(read_bytes(_dir(home) / f"{draft_id}.held") or b"{}")
+    except (OSError, ValueError, StoreDamaged):  # a damaged or vanished record: still a run holding it
+        return Holder()
+    if not isinstance(data, dict):
+        return Holder()
+    by, since = data.get("by"), data.get("since")
+    return Holder(by if isinstance(by, str) else None, since if clock.is_instant(since) else None)
+
+
+def _in_use(draft_id: str, who: Holder) -> DraftInUse:
+    from sdcli.dates import When
+
+    if who.by and who.since:
+        return DraftInUse("error.draft.in_use_by", id=draft_id, by=who.by, since=When(who.since))
+    return DraftInUse("error.draft.in_use", id=draft_id)
 
 
 def take(
@@ -195,7 +260,7 @@ def take(
     """The draft `draft_id` held by this run and read again under the hold (another run may have
     saved or discarded it meanwhile: refused, nothing to file), with its claim. Another agent's
     draft needs `force`, as `drafts discard` does."""
-    held = claim(home, draft_id)
+    held = claim(home, draft_id, agent)
     try:
         if not (_dir(home) / f"{draft_id}.json").exists():  # its lock made again here: gone with it
             remove(home, Draft(draft_id, agent, "", ""))

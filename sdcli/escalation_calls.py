@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from sdcli import clock, happened, validate
+from sdcli import clock, happened, sla, validate
 from sdcli.errors import InvalidValue, RuleViolation
 from sdcli.escalation import check_channel, check_escalable, consecutive_failures, position
 from sdcli.escalation_table import OUTCOMES, Contact, EscalationTable
@@ -111,7 +111,7 @@ def record_attempt(
         advice.append(Advice(WARNING, Message("escalate.email_backup")))
     elif outcome not in OUTCOMES:
         raise InvalidValue("outcome", outcome or "", "invalid.use_one_of", choices=", ".join(OUTCOMES))
-    entry: dict[str, Any] = {"at": clock.iso(now), "by": actor, "level": contact.level, "contact": contact.name,
+    entry: dict[str, Any] = {"at": sla.on_site_clock(doc, now), "by": actor, "level": contact.level, "contact": contact.name,
                              "channel": ch, "outcome": outcome}  # fmt: skip
     if note:
         entry["note"] = note
@@ -126,9 +126,9 @@ def record_attempt(
     if note:
         event["note"] = note
     if abs((clock.now() - now).total_seconds()) > 60:  # made earlier (--at): the history says when
-        event["made_at"] = clock.iso(now)
+        event["made_at"] = sla.on_site_clock(doc, now)
     if outcome == "reached":
-        esc["owner"] = {"name": contact.name, "level": contact.level, "since": clock.iso(now)}
+        esc["owner"] = {"name": contact.name, "level": contact.level, "since": sla.on_site_clock(doc, now)}
         advice.append(Advice(INFO, Message("escalate.owner", name=contact.name, level=contact.level)))
     elif ch == "phone" and contact.level >= at.active:
         advice.append(_after_failure(doc, table, contact, esc, event))

@@ -67,13 +67,13 @@ class Contact:
 
     def available(self, now: datetime) -> bool:
         """In their hours now, on their clock; hours that are not 24x7 are not kept on a public
-        holiday of their country (as the SLA's business hours are not)."""
+        holiday of their country, a night shift by the day it starts, as the SLA's business hours
+        are (sdcli.calendars: on call Thursday night, still at 02:00 on a Friday holiday)."""
+        from sdcli import calendars  # deferred: the holidays library, for a contact in hours
+
         spans = validate.parse_hours(self.hours) or []
-        local = now.astimezone(clock.get_tz(self.tz))
-        minute = local.hour * 60 + local.minute
-        if not any(day == local.weekday() and start <= minute < end for day, start, end in spans):
-            return False
-        return not self.holiday(now)
+        country = None if _always(spans) else self.country
+        return calendars.from_spans(clock.get_tz(self.tz), spans, country).counts(now)
 
     def holiday(self, now: datetime) -> bool:
         """Is it, on their date, a public holiday of their country that their hours do not keep

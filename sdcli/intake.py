@@ -275,7 +275,7 @@ def incident_fields(
         **stored_answers(answers),
     }
     fields["timezone"] = ctx.tz_name(answers)
-    fields["received_at"] = clock.iso(received)
+    fields["received_at"] = sla.on_site_clock(fields, received)
     if channel == "email":
         fields["ack_due"] = sla.ack_due(received, ctx.tz(answers))
     return fields
@@ -309,10 +309,10 @@ def acknowledge(store: Any, ticket_id: str, *, actor: str, note: str | None = No
     report arrived nor before the incident, whose number it gives, was opened: happened.py).
     `claim`: the reply this acknowledgement sent (replies.claim); without it, one that another
     agent is sending right now refuses it (replies.py), in the write."""
-    from sdcli import replies
+    from sdcli import replies, sla
     from sdcli.errors import RefusedTransition
 
-    stamp = clock.iso(at or clock.now())
+    acked = at or clock.now()
     now = store.now()
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
@@ -330,7 +330,7 @@ def acknowledge(store: Any, ticket_id: str, *, actor: str, note: str | None = No
             from sdcli import happened
 
             happened.not_before(doc, "ack", at)
-        doc["acked_at"] = stamp
+        doc["acked_at"] = sla.on_site_clock(doc, acked)
         event: dict[str, Any] = {"action": "ack"}
         if note:
             event["note"] = note

@@ -124,16 +124,32 @@ def site_iso(doc: dict[str, Any], at: datetime, default: tzinfo | None = None) -
     return clock.iso(calendars.local(at, site_tz(doc, default)))
 
 
+def on_site_clock(doc: dict[str, Any], at: datetime | None = None) -> str:
+    """An instant of a ticket's life (`at`, else now) as stored: on its site's clock, as its
+    deadlines and --at times are (the machine's offset would mix two in one ticket's JSON, and a
+    reader of it would misread the site's hour); at's own offset when the site's zone is not known.
+    Every step a ticket records (ack, hold, resume, resolve, close, reopen, calls...) writes this."""
+    when = at if at is not None else clock.now()
+    return site_iso(doc, when, when.tzinfo)
+
+
+def waits_for_zone(doc: dict[str, Any], kind: str) -> bool:
+    """Whether a target on `kind` of clock waits for the site's zone: business hours of a site
+    whose zone is not known would be counted on the machine's clock (a resolve judged met or
+    missed by them, a resume telling the customer them), so no deadline until it is given
+    (sdcli complete ID --tz); a 24x7 clock counts every hour whatever the zone."""
+    return kind == "business" and not doc.get("timezone")
+
+
 def due_at(doc: dict[str, Any], home: Path | None = None) -> datetime | None:
     """When the recovery target is reached (UTC), counting from opened_at and skipping pauses;
-    None for business hours of a site whose zone is not known (they would be counted on the
-    machine's clock: a resolve judged met or missed by them, a resume telling the customer them)."""
+    None while it waits for the site's zone (waits_for_zone)."""
     if not doc.get("severity"):
         return None
     hours, kind = doc.get("sla_target_hours"), doc.get("sla_clock")
     if hours is None or kind is None:
         hours, kind = target_for(doc, int(doc["severity"]), home)
-    if kind == "business" and not doc.get("timezone"):
+    if waits_for_zone(doc, kind):
         return None
     return _due(doc, clock_for(doc, kind, home), timedelta(hours=float(hours)))
 
@@ -156,11 +172,11 @@ def _due(doc: dict[str, Any], cal: calendars.Calendar, target: timedelta) -> dat
 def retarget(doc: dict[str, Any], home: Path | None = None) -> None:
     """A classified incident's target, clock and recovery_due made from its answers now: the
     contract of its customer and service for its severity, its site's calendar (classify, and an
-    answer completed later that they depend on). Business hours are the site's: without its zone
-    (an e-mailed report from a country of several) they would be counted on the machine's clock,
-    so such a target is refused until the zone is given (RuleViolation); a 24x7 one needs none."""
+    answer completed later that they depend on). A target that waits for the site's zone (an
+    e-mailed report from a country of several: waits_for_zone) is refused until the zone is given
+    (RuleViolation)."""
     hours, kind = target_for(doc, int(doc["severity"]), home)
-    if kind == "business" and not doc.get("timezone"):
+    if waits_for_zone(doc, kind):
         raise RuleViolation("error.business_clock_no_zone", id=doc["id"])
     doc["sla_target_hours"], doc["sla_clock"] = hours, kind
     _set_due(doc, home)
@@ -227,8 +243,8 @@ def fill_deadlines(docs: Iterable[dict[str, Any]], home: Path | None = None) -> 
         kind = doc["sla_clock"]
         if kind not in ("24x7", "business"):
             continue
-        if kind == "business" and not doc.get("timezone"):  # counted on the machine's clock, not the
-            continue  # site's: no deadline until the zone is given (sdcli complete ID --tz), as classify
+        if waits_for_zone(doc, kind):  # no deadline until the zone is given, as classify
+            continue
         ckey = (kind, doc.get("timezone"), doc.get("opening_hours"), doc.get("country"))
         if ckey not in cals:
             cals[ckey] = clock_for(doc, kind, home)
@@ -261,7 +277,7 @@ def classify(
     doc["severity"] = level
     retarget(doc, home)
     doc["classified_by"] = actor
-    doc["classified_at"] = clock.iso(clock.now())
+    doc["classified_at"] = on_site_clock(doc)
     doc["classification"] = {"method": method, "suggested": suggested.severity if suggested else None,
                              "reasons": suggested.reasons if suggested else [], **(extra or {})}  # fmt: skip
     if reason:
@@ -275,8 +291,8 @@ def classify(
 def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
     """Stop the clock. A deadline still ahead goes (it moves by the pause, set again at resume); one
     already passed stays: the target was missed while the clock ran, and a hold does not hide it."""
-    doc.setdefault("sla_pauses", []).append({"from": clock.iso(at), "to": None, "reason": reason})
-    doc["sla_paused_at"] = clock.iso(at)
+    doc.setdefault("sla_pauses", []).append({"from": on_site_clock(doc, at), "to": None, "reason": reason})
+    doc["sla_paused_at"] = on_site_clock(doc, at)
     if not _ran_out_by(doc.get("recovery_due"), at):
         doc.pop("recovery_due", None)
 
@@ -284,7 +300,7 @@ def pause(doc: dict[str, Any], reason: str, at: datetime) -> None:
 def _end_pause(doc: dict[str, Any], at: datetime) -> None:
     for p in doc.get("sla_pauses", []):
         if p.get("to") is None:
-            p["to"] = clock.iso(at)
+            p["to"] = on_site_clock(doc, at)
     doc.pop("sla_paused_at", None)
 
 
@@ -306,7 +322,9 @@ def on_reopen(doc: dict[str, Any], at: datetime, home: Path | None = None) -> No
     since = doc.get("resolved_at")
     _end_pause(doc, clock.from_iso(since) if since else at)  # a pause a resolve left open (older tickets)
     if since:
-        doc.setdefault("sla_pauses", []).append({"from": since, "to": clock.iso(at), "reason": "resolved"})
+        doc.setdefault("sla_pauses", []).append(
+            {"from": since, "to": on_site_clock(doc, at), "reason": "resolved"}
+        )
     doc.pop("sla_met", None)
     _set_due(doc, home)
 

@@ -315,6 +315,8 @@ def request_fields(
     """The stored SSR of a checked request received at `received`; RuleViolation when the lead
     time (counted from its receipt) refuses it. A weekend part with less notice than the weekend
     rule asks goes to `warnings` (and its notice is stored: weekend_from, weekend_notice_hours)."""
+    from sdcli import sla
+
     tz = clock.get_tz(request.get("timezone"))
     verdict = check_lead_time(received, clock.from_iso(request["window_start"]), request["country"], tz, home,
                               end=clock.from_iso(request["window_end"]))  # fmt: skip
@@ -325,7 +327,7 @@ def request_fields(
     return {
         **request,
         "status": states.flow("ssr", home).initial,
-        "received_at": clock.iso(received),
+        "received_at": sla.on_site_clock(request, received),
         "notice_hours": round(verdict.notice.total_seconds() / 3600, 2),
         **verdict.weekend_fields(),
     }
@@ -335,17 +337,18 @@ def file_request(
     store: Any, request: dict[str, Any], received: datetime, *, actor: str, home: Path | None = None,
     warnings: list[Any] | None = None,
 ) -> dict[str, Any]:  # fmt: skip
-    return store.create("SSR", request_fields(request, received, home, warnings), actor=actor, at=received)
+    fields = request_fields(request, received, home, warnings)  # opened when received, on the site's clock
+    return store.create("SSR", fields, actor=actor, at=clock.from_iso(fields["received_at"]))
 
 
 def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None, at: datetime | None = None,
             claim: int | None = None) -> dict[str, Any]:  # fmt: skip
     """Record that the desk confirmed receipt of an SSR to the customer (its SSR id), at `at`
     (default now; not before the form arrived: happened.py). `claim`: as intake.acknowledge's."""
-    from sdcli import happened, replies
+    from sdcli import happened, replies, sla
     from sdcli.errors import RefusedTransition
 
-    stamp = clock.iso(at or clock.now())
+    confirmed = at or clock.now()
     now = store.now()
 
     def change(doc: dict[str, Any]) -> dict[str, Any]:
@@ -359,7 +362,7 @@ def confirm(store: Any, ticket_id: str, *, actor: str, note: str | None = None, 
             replies.check(doc, now, "error.reply_being_sent")
         if at is not None:
             happened.not_before(doc, "confirm", at)
-        doc["confirmed_at"] = stamp
+        doc["confirmed_at"] = sla.on_site_clock(doc, confirmed)
         return {"action": "confirm", **({"note": note} if note else {})}
 
     return store.update(ticket_id, change, actor=actor)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from conftest import err
 from mail_support import questionnaire
 
@@ -151,3 +152,25 @@ def _imported_without_zone(sdcli, home, tmp_path) -> None:
         "import", str(tmp_path / "rows.csv"), "--mapping", str(tmp_path / "map.toml"), "--json", env=NOW
     )
     assert r.exit_code == 0, r.output
+
+
+def test_one_rule_says_when_business_hours_wait_for_the_sites_zone(home):
+    """due_at, retarget and an import's deadlines decide it by one predicate (sla.waits_for_zone):
+    business hours without the site's zone; a 24x7 clock or a known zone never waits."""
+    from sdcli import sla
+    from sdcli.errors import RuleViolation
+
+    doc = {"id": "INC1", "kind": "incident", "status": "open", "customer": "LogMais Transportes", "severity": 3,
+           "country": "BR", "opened_at": "2026-03-02T16:00:00-03:00"}  # fmt: skip
+    assert sla.waits_for_zone(doc, "business") and not sla.waits_for_zone(doc, "24x7")
+    assert not sla.waits_for_zone({**doc, "timezone": "America/Sao_Paulo"}, "business")
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "contracts.toml").write_text(CONTRACT, encoding="utf-8")
+    with pytest.raises(RuleViolation):
+        sla.retarget(dict(doc), home)
+    assert sla.due_at({**doc, "sla_target_hours": 8, "sla_clock": "business"}, home) is None
+    imported = [dict(doc)]
+    sla.fill_deadlines(imported, home)
+    assert imported[0]["sla_clock"] == "business" and "recovery_due" not in imported[0]
+    sla.retarget(zoned := {**doc, "timezone": "America/Sao_Paulo"}, home)
+    assert zoned["recovery_due"] == "2026-03-03T14:00:00-03:00"

@@ -68,3 +68,40 @@ def test_one_holiday_calendar_moves_both_the_sla_clock_and_ssr_lead_times(monkey
     assert not v.accepted and v.notice == timedelta(hours=15 + 24 + 8)
     assert v.earliest == datetime(2026, 12, 10, 9, 0, tzinfo=SP)  # was Wed 09:00
     assert not hasattr(ssr, "business_time") and not hasattr(ssr, "add_business_time")
+
+
+#: a night shift, Thursday 2 April 2026 22:00 to Friday 06:00 at São Paulo; Friday 3 April is Good
+#: Friday (a public holiday in Brazil), Tuesday 21 April is Tiradentes
+NIGHTS = calendars.from_spans(SP, sla.validate.parse_hours("Mon-Fri 22:00-06:00") or [], "BR")
+
+
+def test_a_night_shift_belongs_to_the_day_it_starts_on_a_holiday_and_its_eve():
+    """The after-midnight part of a shift was judged by its own day: the shift a working Thursday
+    night began lost 00:00-06:00 when Friday was a holiday, and a holiday's night counted them."""
+    thu_night = datetime(2026, 4, 2, 22, 0, tzinfo=SP)
+    assert NIGHTS.elapsed(thu_night, thu_night + timedelta(hours=8)) == timedelta(hours=8)
+    assert NIGHTS.add(thu_night, timedelta(hours=8)) == datetime(2026, 4, 3, 6, 0, tzinfo=SP)
+    tiradentes_night = datetime(2026, 4, 21, 22, 0, tzinfo=SP)  # its eve's (Monday's) shift counts
+    assert NIGHTS.elapsed(tiradentes_night - timedelta(days=1), tiradentes_night) == timedelta(hours=8)
+    assert NIGHTS.elapsed(tiradentes_night, tiradentes_night + timedelta(hours=8)) == timedelta(0)
+    # started inside a shift's after-midnight part: counted from there, on the shift's day
+    thu_3am = datetime(2026, 4, 23, 3, 0, tzinfo=SP)  # Wednesday's shift
+    assert NIGHTS.add(thu_3am, timedelta(hours=2)) == datetime(2026, 4, 23, 5, 0, tzinfo=SP)
+    assert NIGHTS.elapsed(thu_3am, thu_3am + timedelta(hours=24)) == timedelta(hours=8)
+    assert NIGHTS.counts(datetime(2026, 4, 3, 2, 0, tzinfo=SP))  # Good Friday 02:00: Thursday's shift
+    assert not NIGHTS.counts(datetime(2026, 4, 22, 2, 0, tzinfo=SP))  # Wednesday 02:00: Tiradentes' night
+    assert not NIGHTS.counts(datetime(2026, 4, 3, 23, 0, tzinfo=SP))  # Good Friday's own night
+
+
+def test_a_night_shift_contact_is_in_hours_after_midnight_of_a_holiday(tmp_path):
+    """The escalation table's hours are kept the same way: on call Thursday night, still on call
+    at 02:00 on Good Friday; not on call the night of Tiradentes."""
+    from sdcli.escalation_table import Contact
+
+    night = Contact(name="Noite", phone="+5511999990000", email=None, hours="Mon-Fri 22:00-06:00",
+                    tz="America/Sao_Paulo", level=1, team="service_desk", country="BR", role="Service Desk")  # fmt: skip
+    assert night.available(datetime(2026, 4, 3, 2, 0, tzinfo=SP))
+    assert not night.available(datetime(2026, 4, 22, 2, 0, tzinfo=SP))
+    assert night.available(datetime(2026, 4, 23, 2, 0, tzinfo=SP)) and not night.available(
+        datetime(2026, 4, 23, 12, 0, tzinfo=SP)
+    )

@@ -184,3 +184,36 @@ def test_a_form_left_before_its_first_answer_leaves_no_draft_nor_lock(home, monk
     assert (
         not (home / "drafts").exists() or list((home / "drafts").iterdir()) == []
     )  # claimed at the first answer
+
+
+def test_drafts_list_shows_which_drafts_are_in_use_and_a_second_resume_says_by_whom(sdcli, home):
+    """`drafts list` did not say a draft was being filled by another --resume right now: an agent
+    resumed it and was refused, or discarded another's work in progress. The list says it (a
+    column, and `in_use` in JSON), and the refusal names who holds it and since when."""
+    busy, idle = made(home), made(home, answers={**SSR, "customer": "Otra"})
+    held = drafts.claim(home, busy.id, agent="ana")  # ana's run resuming it
+    try:
+        rows = {d["id"]: d for d in sdcli.json("drafts", "list", "--json", env=ENV)}
+        assert rows[busy.id]["in_use"] == {"by": "ana", "since": NOW} and rows[idle.id]["in_use"] is None
+        r = sdcli("drafts", "list", env=ENV)
+        assert r.exit_code == 0 and "in use" in r.stdout, r.stdout
+        (line,) = [x for x in r.stdout.splitlines() if busy.id in x]
+        assert line.split()[-1] == "ana" and "ana" not in next(
+            x for x in r.stdout.splitlines() if idle.id in x
+        )
+        r = sdcli("ssr", "--resume", "--no-input", "--draft", busy.id, "--description", "x", env=ENV)
+        assert r.exit_code == 1 and f"draft {busy.id} is in use by another run" in err(r), err(r)
+        assert "(ana, since 3 Dec 2026 11:00" in err(r), err(r)
+        r = sdcli(
+            "--lang", "es", "ssr", "--resume", "--no-input", "--draft", busy.id, "--description", "x", env=ENV
+        )
+        assert (
+            r.exit_code == 1
+            and "otra ejecución de sdcli en este momento (ana, desde 3 dic 2026 11:00" in err(r)
+        )
+    finally:
+        held.release()
+    assert [d["in_use"] for d in sdcli.json("drafts", "list", "--json", env=ENV)] == [None, None]
+    assert sorted(p.name for p in (home / "drafts").iterdir() if not p.name.endswith(".lock")) == sorted(
+        [f"{busy.id}.json", f"{idle.id}.json"]
+    )  # the holder's record goes with its claim

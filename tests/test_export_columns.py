@@ -217,7 +217,9 @@ def test_every_time_of_a_row_is_on_the_sites_clock(sdcli, tmp_path, another_stor
     )
     assert sdcli("resume", doc["id"], env={"SDCLI_NOW": "2026-12-03T09:50:00-06:00"}).exit_code == 0
     stored = sdcli.json("show", doc["id"], "--json")
-    assert stored["acked_at"] == "2026-12-03T09:39:00-06:00"  # as recorded: the desk's clock
+    assert (
+        stored["acked_at"] == "2026-12-03T10:39:00-05:00"
+    )  # 09:39 on the desk's clock, stored on the site's
     r = sdcli("export", env={"SDCLI_NOW": "2026-12-03T10:00:00-06:00"})
     assert r.exit_code == 0, r.output
     header, row = rows_of(r.stdout)

@@ -43,7 +43,9 @@ def test_ssr_resume_without_a_terminal_files_the_draft_s_answers(sdcli, home, mo
     assert (doc["customer"], doc["site"], doc["category"]) == ("ACME", "Lima HQ", "configuration_backup")
     assert doc["details"] == {"device": "rtr-lima-01"} and doc["description"] == "monthly backup"
     assert doc["requester"]["phone"] == "+5114117000" and doc["window_start"] == "2026-12-15T22:00:00-05:00"
-    assert doc["received_at"] == "2026-12-02T15:00:00-03:00"  # when the form began (the call), not now
+    assert (
+        doc["received_at"] == "2026-12-02T13:00:00-05:00"
+    )  # when the form began (the call: 15:00 -03), not now
     assert drafts.all_drafts(home) == []  # saved: the draft is gone
 
 
@@ -67,7 +69,7 @@ def test_ssr_resume_of_an_incomplete_draft_names_what_is_missing_and_keeps_it(sd
 def test_ssr_resume_reads_the_draft_s_received_at_against_when_the_form_began(sdcli, home, monkeypatch):
     interrupted(monkeypatch, home, "ssr", SSR_KEYS, ["--received-at", "hace 2 horas"])
     doc = sdcli.json("ssr", "--resume", "--no-input", "--description", "x", "--json", env=LATER)
-    assert doc["received_at"] == "2026-12-02T13:00:00-03:00"  # 2 hours before the form began, not before now
+    assert doc["received_at"] == "2026-12-02T11:00:00-05:00"  # 2 hours before the form began, not before now
 
 
 def test_change_resume_without_a_terminal_files_the_draft_s_answers(sdcli, home, monkeypatch):

@@ -48,7 +48,7 @@ def test_ack_reply_send_arrives_threaded_in_spanish_and_is_recorded_only_then(sd
     html = msg.get_body(("html",)).get_content()
     assert 'lang="es"' in html and "INC1" in html
     doc = sdcli.json("show", spanish, "--json")
-    assert doc["acked_at"] == "2026-03-02T14:05:00+00:00"
+    assert doc["acked_at"] == "2026-03-02T09:05:00-05:00"  # 14:05 UTC, on the Lima site's clock
     assert doc["history"][-1]["note"] == f"reply sent to ana.diaz@andinatel.com.pe ({msg['Message-ID']})"
     r = sdcli("ack", spanish, "--reply", "--send", env=NOW)  # acknowledged already: nothing sent again
     assert r.exit_code == 1 and "already acknowledged" in err(r) and len(server.messages) == 1, r.output
@@ -272,7 +272,7 @@ def test_the_ssr_confirmation_is_sent_as_a_reply_and_recorded_then(sdcli, server
         msg
     )
     doc = sdcli.json("show", "SSR1", "--json")
-    assert doc["confirmed_at"] == "2026-03-02T14:05:00+00:00", doc
+    assert doc["confirmed_at"] == "2026-03-02T09:05:00-05:00", doc  # 14:05 UTC, on the site's clock
     assert doc["history"][-1]["note"] == f"reply sent to ana.diaz@andinatel.com.pe ({msg['Message-ID']})"
 
 

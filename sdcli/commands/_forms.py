@@ -94,7 +94,7 @@ def walk_form(
     def on_answer(answers: dict[str, Any]) -> None:
         nonlocal fresh
         if fresh:  # claimed before it is first saved (filelock is imported then, not before the first prompt)
-            ctx.call_on_close(drafts.claim(app.home, draft.id).release)
+            ctx.call_on_close(drafts.claim(app.home, draft.id, app.agent).release)
             fresh = False
         draft.answers = dict(answers)
         draft.pending = dict(walker.pending)

@@ -241,13 +241,13 @@ def execute(
 
     Example: sdcli change execute CHG3 --note "rack moved, links up"
     """
-    from sdcli import validate  # deferred: not needed by change list/show
+    from sdcli import sla, validate  # deferred: not needed by change list/show
     from sdcli.tickets import not_before_window
 
     doc, given = ticket_time(ctx, ticket_id, at, dayfirst, validate.PAST, prefix="CHG")
-    tz, when = clock.get_tz(doc.get("timezone")), given or clock.now()
+    when = given or clock.now()
     _move(ctx, ticket_id, "execute", as_json, note=note, check=lambda d: not_before_window(d, when),
-          executed_at=clock.iso(when.astimezone(tz) if tz else when))  # fmt: skip
+          executed_at=sla.on_site_clock(doc, when))  # fmt: skip
 
 
 @app.command("cost")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sdcli import clock
+from sdcli import clock, sla
 from sdcli.commands._notify import NOTIFY_OPTION
 from sdcli.commands._workflow import happened_at, run
 from sdcli.ui import DAYFIRST_OPTION, JSON_OPTION
@@ -24,7 +24,7 @@ def command(
     Example: sdcli close INC12
     """
     when = happened_at(ctx, ticket_id, "close", at, dayfirst)
-    stamp = clock.iso(when or clock.now())
+    closed = when or clock.now()
     run(
         ctx,
         ticket_id,
@@ -32,6 +32,6 @@ def command(
         note=note,
         as_json=as_json,
         notify_now=notify_now,
-        apply=lambda d: d.__setitem__("closed_at", stamp),
+        apply=lambda d: d.__setitem__("closed_at", sla.on_site_clock(d, closed)),
         at=when,
     )

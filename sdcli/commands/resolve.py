@@ -31,11 +31,11 @@ def command(
     """
     when = happened_at(ctx, ticket_id, "resolve", at, dayfirst)
     note = text_or_ask(ctx, ticket_id, note, flag="--note", field="note", label="prompt.resolution")
-    stamp, home = clock.iso(when or clock.now()), app_of(ctx).home
+    fixed, home = when or clock.now(), app_of(ctx).home
 
     def apply(doc: dict) -> None:
-        doc["resolved_at"] = stamp
+        doc["resolved_at"] = sla.on_site_clock(doc, fixed)
         doc["resolution"] = str(note).strip()
-        sla.on_resolve(doc, clock.from_iso(stamp), home)
+        sla.on_resolve(doc, fixed, home)
 
     run(ctx, ticket_id, "resolve", note=note, as_json=as_json, notify_now=notify_now, apply=apply, at=when)

@@ -6,7 +6,7 @@ from typing import Any
 
 import typer
 
-from sdcli import calendars, clock
+from sdcli import clock
 from sdcli.commands._listing import list_kind, show_doc
 from sdcli.commands._workflow import flag_time, move, site_time, ticket_time, told
 from sdcli.errors import InvalidValue, MissingAnswers, RuleViolation, UsageProblem
@@ -304,12 +304,12 @@ def done(
 
     Example: sdcli ssr done SSR4 --note "route added"
     """
-    from sdcli import ssr_work, validate  # deferred: not needed by ssr list/show
+    from sdcli import sla, ssr_work, validate  # deferred: not needed by ssr list/show
 
     doc, given = ticket_time(ctx, ticket_id, at, dayfirst, validate.PAST, prefix="SSR")
-    tz, now = clock.get_tz(doc.get("timezone")), clock.now()
+    now = clock.now()
     _move(ctx, ticket_id, "done", as_json, note=note, check=lambda d: ssr_work.check_done(d, given, now),
-          done_at=clock.iso(calendars.local(given or now, tz)))  # fmt: skip
+          done_at=sla.on_site_clock(doc, given or now))  # fmt: skip
 
 
 @app.command("cancel")

@@ -23,7 +23,7 @@ from typing import Any
 from sdcli import clock, completing, intake, sites
 from sdcli.errors import SdcliError
 from sdcli.i18n import Joined, Literal, Message
-from sdcli.mail import answers, labels, read, ssrmail, text
+from sdcli.mail import answers, labels, read, ssrmail, text, written
 from sdcli.model import PREFIXES
 from sdcli.store.base import takes
 
@@ -140,8 +140,9 @@ class Reader:
         fields = intake.incident_fields(good, self.ctx, channel="email", received_at=received)
         fields["opened_at"] = fields["received_at"]
         fields["message_id"] = meta["message_id"]
-        fields["email"] = {**meta["email"], "lang": found.lang, "attachments": body.attachments,
-                           "forwarded": body.forwarded, "html_only": body.html_only}  # fmt: skip
+        fields["email"] = {**meta["email"], "lang": found.lang, **written.of_answers(found.answers),
+                           "attachments": body.attachments, "forwarded": body.forwarded,
+                           "html_only": body.html_only}  # fmt: skip
         if missing:
             fields["missing_answers"] = missing
         return fields

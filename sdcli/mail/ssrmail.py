@@ -10,7 +10,7 @@ from typing import Any
 from sdcli import intake, sites, ssr
 from sdcli.errors import SdcliError
 from sdcli.i18n import Message
-from sdcli.mail import answers, labels, text
+from sdcli.mail import answers, labels, text, written
 
 
 class SsrForms:
@@ -77,7 +77,8 @@ class SsrForms:
         fields["opened_at"] = fields["received_at"]
         fields["channel"] = "email"
         fields["message_id"] = meta["message_id"]
-        fields["email"] = {**meta["email"], "lang": form.lang, "attachments": body.attachments,
+        fields["email"] = {**meta["email"], "lang": form.lang, **written.of_answers(form.answers),
+                           "attachments": body.attachments,
                            "forwarded": body.forwarded, "html_only": body.html_only}  # fmt: skip
         out.outcome, out.warnings = "created", warnings
         return out, "SSR", fields

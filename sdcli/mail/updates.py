@@ -25,12 +25,15 @@ def customer_lang(
     doc: dict[str, Any], home: Path | None, directory: list[dict[str, Any]] | None = None
 ) -> str:
     """The language to write to a ticket's customer in, one rule for every ticket however it came
-    (open, inbox, import): the labels their message used, else the customer's in the directory
-    (--customer-lang), else the language of the site's country (countries.toml's [languages]),
-    else the desk's default ([desk] lang, else sdcli's)."""
-    mail_lang = (doc.get("email") or {}).get("lang")
-    if mail_lang:
-        return str(mail_lang)
+    (open, inbox, import): the language their message's answers are written in when they say it
+    clearly (mail/written.py), else the customer's in the directory (--customer-lang), else the
+    language of the site's country (countries.toml's [languages]), else the language of the
+    labels of the form they answered (a Brazilian site answering the Spanish form is written to in
+    Portuguese unless its answers are clearly Spanish), else the desk's default ([desk] lang,
+    else sdcli's)."""
+    email = doc.get("email") or {}
+    if email.get("written_lang"):
+        return str(email["written_lang"])
     from sdcli import i18n, sites
 
     record = sites.in_directory(directory or [], str(doc.get("customer") or ""))  # as its country and zone
@@ -39,6 +42,8 @@ def customer_lang(
     spoken = sites.country_lang(doc.get("country") or (record or {}).get("country"), home)
     if spoken:
         return spoken
+    if email.get("lang"):
+        return str(email["lang"])
     return i18n.resolve(None)  # the desk's language: SDCLI_LANG, the config file's lang, the locale
 
 
