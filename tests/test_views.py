@@ -105,6 +105,20 @@ def test_shift_at_80_columns_is_a_line_a_row_telling_rows_apart(sdcli):
     assert not any(line.strip() in ("Sur", "del") for line in lines)
 
 
+def test_search_at_80_columns_shows_when_each_was_opened_whole(sdcli):
+    """`search` drew every column of a listing at 80 columns and cut them all, the times too
+    ("1 Dec 07:00 Li…", "Tel…"); it shows what a search is read by (newest first: when each was
+    opened) whole, the rest while it fits."""
+    for i in range(2):
+        open_incident(sdcli, customer=f"Telefónica del Perú S.A.A. sucursal número {i}")
+    lines = sdcli("search", "telefonica", env=at(1, **W80)).stdout.splitlines()
+    rows = [line for line in lines if line.startswith("INC")]
+    assert len(rows) == 2 and all(len(line) <= 80 for line in lines), lines
+    assert all("1 Dec 07:00 Lima" in row and "Telefónica del Per" in row for row in rows), rows
+    wide = sdcli("search", "telefonica", env=at(1, COLUMNS="160")).stdout
+    assert "problem" in wide and "1 Dec 11:00 Lima" in wide  # the due time, where it fits
+
+
 def test_show_after_nine_calls_is_under_60_lines_and_each_call_one_line(sdcli):
     inc = open_incident(sdcli)
     for minute, name in enumerate(["Carla Mendes"] * 3 + ["Jorge Ramírez"] * 3 + ["Lucía Ferreyra"] * 3):

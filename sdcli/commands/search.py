@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typer
 
-from sdcli.commands.list_ import COLUMNS
 from sdcli.errors import UsageProblem
 from sdcli.render import ticket_table
 from sdcli.tickets import build_filters, find
@@ -38,4 +37,10 @@ def command(
         emit_json(rows)
         return
 
-    ticket_table(rows, COLUMNS, home=app.home)
+    ticket_table(rows, SHOWN, wider=WIDER, home=app.home)
+
+
+#: what a search shows on a terminal (newest first: when each was opened), and what while it fits:
+#: all of list's columns at once cut every one, the times too ("3 dic 13:16 Li…")
+SHOWN = ("id", "status", "severity", "customer", "site", "opened_at")
+WIDER = ("recovery_due", "problem")
