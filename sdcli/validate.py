@@ -207,6 +207,9 @@ def phone(field: str, value: Any, region: str | None = None) -> str:
             return e164
     if region:
         raise InvalidValue(field, value, "invalid.phone_for", region=region)
+    written = str(value).strip() if isinstance(value, str | int) else ""
+    if written[:1].isdigit() or written[:1] == "(":  # a national number, and no country to read it by
+        raise InvalidValue(field, value, "invalid.phone_no_country")
     raise InvalidValue(field, value, "invalid.phone")
 
 

@@ -299,3 +299,16 @@ def test_executed_before_its_window_is_refused_and_said_when_with_at(sdcli):
     assert r.exit_code == 1 and "is before it" in r.stderr
     doc = sdcli.json("change", "execute", cid, "--at", "11/12/2026 03:30", "--json", env=morning)
     assert doc["status"] == "executed" and doc["executed_at"] == "2026-12-11T03:30:00-05:00"
+
+
+def test_a_national_number_without_its_country_is_refused_saying_what_to_do(sdcli):
+    """`customer add … --project-manager 'Luis <l@bas.pe> 01 4117001'` said "not a valid phone number
+    (use +CC... or a national number)" of a national number: it says now that the number's country
+    is not known, and how to give it; with --country the same number is stored."""
+    pm = "Luis Paredes <lparedes@bas.pe> 01 4117001"
+    r = sdcli("--lang", "es", "customer", "add", "Banco Andino", "--project-manager", pm)
+    assert r.exit_code == 1 and "número nacional" in err(r) and "+CC" in err(r), err(r)
+    assert "o un número nacional" not in err(r)
+    assert sdcli("customer", "add", "Banco Andino", "--project-manager", pm, "--country", "PE").exit_code == 0
+    r = sdcli("customer", "add", "Banco Andino", "--project-manager", "Luis <l@bas.pe> +51 99")
+    assert r.exit_code == 1 and "is not known" not in err(r), err(r)  # written with +CC: not valid, as before
