@@ -214,6 +214,19 @@ def test_customer_list_footer_counts_customers(sdcli):
     assert out.strip().endswith("1 customer") and "ticket" not in out
 
 
+def test_customer_list_at_80_columns_shows_each_name(sdcli):
+    """At 80 columns the managers' columns never shrank and every customer's name was cut to a
+    letter ("B…"): two customers read alike. The managers are cut now, the names kept readable."""
+    for name in ("Banco Andino del Sur", "Banco Andino del Norte"):
+        sdcli.json("customer", "add", name, "--project-manager", "Luis Paredes <lparedes@bancoandino.pe> +51 1 4117001",
+                   "--account-manager", "Carlos Vega <carlos.vega@bt.example> +51 1 6110000", "--json")  # fmt: skip
+    lines = sdcli("customer", "list", env=W80).stdout.splitlines()
+    rows = [line for line in lines if line.startswith("Banco")]
+    assert len(rows) == 2 and all(len(line) <= 80 for line in lines), lines
+    assert rows[0].split("  ")[0] != rows[1].split("  ")[0], rows  # the names tell them apart
+    assert all("Luis Paredes" in row and "Carlos Vega" in row for row in rows), rows
+
+
 def _escalate_piped(keys: list[str], minutes: float = 45) -> tuple[str, object]:
     from sdcli.cli import app
 

@@ -16,7 +16,8 @@ WIDER = ("problem", "opened_at")
 #: short headers where the field's name would take a column's width
 HEADERS = {"severity": "sev", "recovery_due": "due"}
 #: columns cut with … when the screen is narrow (the others are shown whole)
-_SHRINK = {"customer", "site", "problem", "name", "category", "owner", "description", "type"}
+_SHRINK = {"customer", "site", "problem", "name", "category", "owner", "description", "type", "project_manager",
+           "account_manager", "commercial_team", "to", "error"}  # fmt: skip
 
 
 def ticket_table(
