@@ -328,6 +328,9 @@ def test_time_spent_resolved_does_not_count_after_reopen(sdcli):
     sdcli.json("resolve", inc["id"], "--note", "looked fixed", "--json", env=at(1))
     doc = sdcli.json("reopen", inc["id"], "--note", "down again", "--json", env=at(3))
     assert doc["recovery_due"] == "2026-12-01T15:00:00-05:00" and "sla_met" not in doc
+    sdcli.json("resolve", inc["id"], "--note", "fixed", "--json", env=at(4))
+    again = sdcli.json("reopen", inc["id"], "--reason", "down a third time", "--json", env=at(5))
+    assert again["status"] == "open" and again["history"][-1]["note"] == "down a third time"
 
 
 # --------------------------------------------------------------------------- instants, DST, pauses (issue 14)

@@ -14,7 +14,7 @@ def command(
     ctx: typer.Context,
     ticket_id: str = typer.Argument(..., metavar="ID"),
     note: str | None = typer.Option(
-        None, "--note", help="Why it is reopened (asked on a terminal when left out)."
+        None, "--note", "--reason", help="Why it is reopened (asked on a terminal when left out)."
     ),
     at: str | None = typer.Option(
         None, "--at", help="When it failed again (default now; site time): the clock runs from it."
