@@ -84,3 +84,32 @@ def test_both_directions_between_the_embedded_store_and_postgresql(sdcli, home, 
     back = f"tinydb://{tmp_path / 'back'}"
     assert sdcli("--store", pg_url, "store", "copy", "--to", back).exit_code == 0
     assert _queued(sdcli, "--store", back) == before
+
+
+def test_a_copy_into_an_outbox_whose_counter_was_left_behind_replaces_none_of_its_updates():
+    """A target whose next number was left at 2 while it held updates 1 and 2 (a restore gone wrong,
+    as doctor reports) took a copied update as number 2, over its own queued "hold" update, without
+    a word. The copy numbers after every item the target holds, whatever its counter says (both
+    backends number through outbox.to_copy)."""
+    from sdcli.store import outbox
+
+    own = [{"id": 1, "ticket": "INC1", "action": "classify", "state": "queued", "message_id": "<a1@x>"},
+           {"id": 2, "ticket": "INC1", "action": "hold", "state": "queued", "message_id": "<a2@x>"}]  # fmt: skip
+    theirs = [{"id": 1, "ticket": "INC7", "action": "classify", "state": "queued", "message_id": "<b1@y>"}]
+    added, replaced, nxt = outbox.to_copy(theirs, own, 2)
+    assert [i["id"] for i in added] == [3] and replaced == [] and nxt == 4
+
+
+@pytest.mark.files_only("the outbox file")
+def test_a_merge_into_a_store_whose_outbox_counter_is_low_keeps_its_queued_updates(sdcli, home):
+    from sdcli.store import open_store
+    from sdcli.store.base import Dump
+
+    _desk_with_updates(sdcli, ())
+    path = home / "store" / "outbox.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), "next": 2}))  # left behind
+    copied = open_store(home=home).get("INC1") | {"id": "INC7", "customer": "Beta"}
+    theirs = dict(_queued(sdcli)[0], id=1, ticket="INC7", to=["rosa@beta.pe"], message_id="<b1@beta>")
+    open_store(home=home).import_all(Dump([copied], [], {"INC": 8}, [theirs]), actor="lead", merge=True)
+    got = [(i["id"], i["ticket"], i["action"]) for i in _queued(sdcli)]
+    assert got == [(1, "INC1", "classify"), (2, "INC1", "hold"), (3, "INC7", "classify")], got

@@ -138,16 +138,19 @@ def to_copy(
     items: Iterable[Item], existing: Iterable[Item], next_number: int
 ) -> tuple[list[Item], list[Item], int]:
     """What an import_all writes of another store's outbox `items` into one holding `existing`
-    and numbering from `next_number`: (the items it adds, the existing items it replaces, its next
-    number). Into an empty outbox the items keep their numbers; beside existing ones they are
+    and numbering from `next_number` (or after the highest number it holds): (the items it adds,
+    the existing items it replaces, its next number). Into an empty outbox the items keep their numbers; beside existing ones they are
     numbered after them, in their order. An update both hold is copied once: the target's item
     stays, unless the other store has since sent or discarded it while the target's still waits
     (it would go to the customer a second time): then it takes the other store's state."""
+    existing = list(existing)
     have = {identity(i): i for i in existing}
     renumber = bool(have)
     added: list[Item] = []
     replaced: list[Item] = []
-    n = next_number
+    # after every number the target holds, whatever its counter says (a counter left behind, as
+    # doctor reports, made a copied item replace a queued one without a word)
+    n = max([next_number, *(int(i["id"]) + 1 for i in existing)])
     for item in sorted(items, key=lambda i: int(i["id"])):
         same = have.get(identity(item))
         if same is not None:
