@@ -1,6 +1,6 @@
 """The language an e-mailed report is answered in: the language its answers are written in when
-that is clear, else its site's country's, never the language of the form's labels against both (a
-Brazilian customer answering in Portuguese on the Spanish form got Spanish updates)."""
+that is clear (a Brazilian customer answering in Portuguese on the Spanish form got Spanish
+updates), else the language of the form they chose to answer, else its site's country's."""
 
 from __future__ import annotations
 
@@ -46,12 +46,12 @@ def reply_text(sdcli, home, tmp_path, answers: dict[str, str]) -> str:
         # answered clearly in Spanish by a Brazilian site: Spanish, as they wrote
         ({DESCRIPTION: "El enlace se cayó ayer y no volvió, estamos sin servicio desde el lunes", POWER: "Sí"},
          "es"),
-        # nothing says which (a product name, a yes that reads the same): the country's, not the labels'
-        ({DESCRIPTION: "Internet", POWER: "no"}, "pt"),
+        # nothing says which (a product name, a yes that reads the same): the form they chose to answer
+        ({DESCRIPTION: "Internet", POWER: "no"}, "es"),
     ],
     ids=["portuguese-answers", "spanish-answers", "unclear-answers"],
 )  # fmt: skip
-def test_an_emailed_report_is_answered_in_the_language_of_its_answers_else_its_country(
+def test_an_emailed_report_is_answered_in_the_language_of_its_answers_else_its_forms(
     sdcli, home, tmp_path, answers, lang
 ):
     text = reply_text(sdcli, home, tmp_path, answers)
@@ -65,7 +65,7 @@ def test_the_words_that_tell_a_language_apart():
     assert written.lang_of(["O link caiu ontem e não voltou", "Sim"]) == "pt"
     assert written.lang_of(["No sé, creo que el equipo está apagado", "Sí"]) == "es"
     assert written.lang_of(["The link has been down since yesterday", "yes"]) == "en"
-    # one word, or as many of one language as of another, is no answer: the country decides
+    # one word, or as many of one language as of another, is no answer: the form's language decides
     assert written.lang_of(["Internet", "no"]) is None and written.lang_of(["Sim"]) is None
     assert written.lang_of(["ontem", "ayer"]) is None
     # an address or a name is no word of a language ("com" of .com, "da" of Silva da Costa)

@@ -27,10 +27,10 @@ def customer_lang(
     """The language to write to a ticket's customer in, one rule for every ticket however it came
     (open, inbox, import): the language their message's answers are written in when they say it
     clearly (mail/written.py), else the customer's in the directory (--customer-lang), else the
-    language of the site's country (countries.toml's [languages]), else the language of the
-    labels of the form they answered (a Brazilian site answering the Spanish form is written to in
-    Portuguese unless its answers are clearly Spanish), else the desk's default ([desk] lang,
-    else sdcli's)."""
+    language of the labels of the form they answered (the form they chose: a customer in Mexico who
+    answered the English form in a few words is written to in English), else the language of the
+    site's country (countries.toml's [languages]: a report opened by phone), else the desk's
+    default ([desk] lang, else sdcli's)."""
     email = doc.get("email") or {}
     if email.get("written_lang"):
         return str(email["written_lang"])
@@ -39,11 +39,11 @@ def customer_lang(
     record = sites.in_directory(directory or [], str(doc.get("customer") or ""))  # as its country and zone
     if record is not None and record.get("lang"):
         return str(record["lang"])
+    if email.get("lang"):  # the form they chose to answer (an English form from Mexico: English)
+        return str(email["lang"])
     spoken = sites.country_lang(doc.get("country") or (record or {}).get("country"), home)
     if spoken:
         return spoken
-    if email.get("lang"):
-        return str(email["lang"])
     return i18n.resolve(None)  # the desk's language: SDCLI_LANG, the config file's lang, the locale
 
 
