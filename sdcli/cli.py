@@ -134,8 +134,11 @@ class SdcliGroup(TyperGroup):
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
             typer.echo("\n" + i18n.t("error.interrupted"), err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort) as e:
-            ok = isinstance(e, typer.Exit) and e.exit_code == 0
+        except typer.Abort:  # Click's own prompt interrupted: said as sdcli says it, not "Aborted!"
+            typer.echo("\n" + i18n.t("error.interrupted"), err=True)
+            raise typer.Exit(1) from None
+        except typer.Exit as e:
+            ok = e.exit_code == 0
             raise
         except typer.TyperException as e:
             from sdcli.usage import show
@@ -192,9 +195,10 @@ def _hook_ticket_ids(command: Any) -> None:
 def error_line(e: SdcliError) -> str:
     """`Error: <one line>` in the session's language."""
     from sdcli import i18n
+    from sdcli.foreign import said
 
     try:
-        return i18n.t("error.prefix", text=one_line(e.render()))
+        return said(i18n.t("error.prefix", text=one_line(e.render())))  # an OS's, a parser's English too
     except Exception:  # a catalogue that cannot be read must not hide the error itself
         return f"Error: {one_line(e.args[0] if e.args else type(e).__name__)}"
 

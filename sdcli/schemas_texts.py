@@ -49,6 +49,11 @@ def catalogue(lang: str) -> Callable[[], Shape]:
     return shape
 
 
+def english() -> dict[str, str]:
+    """The packaged English catalogue, flat (the English words of other programs: foreign.py)."""
+    return _english()
+
+
 @cache
 def _english() -> dict[str, str]:
     """The packaged English catalogue, flat, as written (what every other catalogue is held to)."""
