@@ -104,13 +104,14 @@ class SdcliGroup(TyperGroup):
                 e.sdcli_unknown_command = (args[0], [repr(m) for m in matches])  # type: ignore[attr-defined]
             raise
 
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().make_context(*args, **kwargs)
-        except typer.TyperException as e:  # the root's own options: before its callback knows the language
-            from sdcli import i18n
+    def make_context(self, info_name: Any, args: list[str], *rest: Any, **kwargs: Any) -> Any:
+        from sdcli import i18n
 
-            i18n.use(i18n.resolve_quietly())
+        asked = i18n.asked(list(args))  # `sdcli --lang es --no-such-flag`: before the root parsed --lang
+        try:
+            return super().make_context(info_name, args, *rest, **kwargs)
+        except typer.TyperException as e:  # the root's own options: before its callback knows the language
+            i18n.use(asked or i18n.resolve_quietly())
             from sdcli.usage import show
 
             show(e)
@@ -148,8 +149,10 @@ class SdcliGroup(TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(1) from None
         except OverflowError as e:  # a number too large for a date or a count, wherever it was typed
+            from sdcli.foreign import said
+
             typer.echo(
-                i18n.t("error.prefix", text=i18n.t("error.overflow", text=one_line(e)[:120])), err=True
+                said(i18n.t("error.prefix", text=i18n.t("error.overflow", text=one_line(e)[:120]))), err=True
             )
             raise typer.Exit(1) from None
         except Exception as e:

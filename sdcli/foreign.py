@@ -1,6 +1,8 @@
 """What other programs say in English, said in the session's language where sdcli shows it: the
 operating system's reasons ("No such file or directory", os.strerror), Python's JSON and TOML
-parsers' reasons and their positions ("Expecting value: line 1 column 1 (char 0)"). No CLI imports.
+parsers' reasons and their positions ("Expecting value: line 1 column 1 (char 0)"), Python's and
+SQLite's limits of a number, PostgreSQL's most frequent refusals ("role "x" does not exist"). No
+CLI imports.
 
 sdcli's messages carry those texts as values (a path and its OS reason, a desk file and what its
 parser said), often from modules that only hold the English words (the store's files, a draft's
@@ -21,7 +23,7 @@ from functools import cache
 from typing import Any
 
 #: the tables of the catalogue whose English texts are other programs' words
-TABLES = ("foreign.json", "foreign.toml", "foreign.bounds")
+TABLES = ("foreign.json", "foreign.toml", "foreign.bounds", "foreign.python", "foreign.postgres")
 #: where Python's parsers say a fault is: JSON ": line 1 column 1 (char 0)", TOML " (at line 1,
 #: column 3)" and " (at end of document)"
 _POSITIONS = (
