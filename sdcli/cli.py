@@ -104,13 +104,14 @@ class SdcliGroup(TyperGroup):
                 e.sdcli_unknown_command = (args[0], [repr(m) for m in matches])  # type: ignore[attr-defined]
             raise
 
-    def make_context(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super().make_context(*args, **kwargs)
-        except typer.TyperException as e:  # the root's own options: before its callback knows the language
-            from sdcli import i18n
+    def make_context(self, info_name: Any, args: list[str], *rest: Any, **kwargs: Any) -> Any:
+        from sdcli import i18n
 
-            i18n.use(i18n.resolve_quietly())
+        asked = i18n.asked(list(args))  # `sdcli --lang es --no-such-flag`: before the root parsed --lang
+        try:
+            return super().make_context(info_name, args, *rest, **kwargs)
+        except typer.TyperException as e:  # the root's own options: before its callback knows the language
+            i18n.use(asked or i18n.resolve_quietly())
             from sdcli.usage import show
 
             show(e)
@@ -134,8 +135,11 @@ class SdcliGroup(TyperGroup):
         except (KeyboardInterrupt, EOFError):  # Ctrl-C, or Ctrl-D at a prompt
             typer.echo("\n" + i18n.t("error.interrupted"), err=True)
             raise typer.Exit(130) from None
-        except (typer.Exit, typer.Abort) as e:
-            ok = isinstance(e, typer.Exit) and e.exit_code == 0
+        except typer.Abort:  # Click's own prompt interrupted: said as sdcli says it, not "Aborted!"
+            typer.echo("\n" + i18n.t("error.interrupted"), err=True)
+            raise typer.Exit(1) from None
+        except typer.Exit as e:
+            ok = e.exit_code == 0
             raise
         except typer.TyperException as e:
             from sdcli.usage import show
@@ -145,8 +149,10 @@ class SdcliGroup(TyperGroup):
         except BrokenPipeError:
             raise typer.Exit(1) from None
         except OverflowError as e:  # a number too large for a date or a count, wherever it was typed
+            from sdcli.foreign import said
+
             typer.echo(
-                i18n.t("error.prefix", text=i18n.t("error.overflow", text=one_line(e)[:120])), err=True
+                said(i18n.t("error.prefix", text=i18n.t("error.overflow", text=one_line(e)[:120]))), err=True
             )
             raise typer.Exit(1) from None
         except Exception as e:
@@ -192,9 +198,10 @@ def _hook_ticket_ids(command: Any) -> None:
 def error_line(e: SdcliError) -> str:
     """`Error: <one line>` in the session's language."""
     from sdcli import i18n
+    from sdcli.foreign import said
 
     try:
-        return i18n.t("error.prefix", text=one_line(e.render()))
+        return said(i18n.t("error.prefix", text=one_line(e.render())))  # an OS's, a parser's English too
     except Exception:  # a catalogue that cannot be read must not hide the error itself
         return f"Error: {one_line(e.args[0] if e.args else type(e).__name__)}"
 

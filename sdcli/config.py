@@ -26,7 +26,7 @@ from sdcli.mail.settings import PASSWORD_KEYS
 from sdcli.mail.settings import SETTINGS as MAIL_SETTINGS
 from sdcli.mail.settings import value as mail_value
 from sdcli.schemas import MAPPING, OPTIONAL, SCHEMAS, known, schema
-from sdcli.shapes import Ctx, ShapeError
+from sdcli.shapes import Ctx, ShapeError, W
 
 __all__ = ["MAPPING", "OPTIONAL", "SCHEMAS", "check_private", "known", "load", "load_file", "packaged", "parse",
            "schema"]  # fmt: skip
@@ -63,11 +63,11 @@ def _checked(raw: bytes, path: Path | str, name: str) -> tuple[Any, dict[str, di
         except (ValueError, RecursionError) as e:  # TOMLDecodeError, an integer of 5,000 digits, [[[[...]]]]
             reason = Message("error.config_nested") if isinstance(e, RecursionError) else str(e)[:200]
             raise ConfigError("error.config_not_toml", file=str(path), reason=reason) from None
-    ctx = Ctx("an object" if str(path).endswith(".json") else "a table")
+    ctx = Ctx(W("object") if str(path).endswith(".json") else W("table"))
     try:
         return schema(name).fit(data, "", ctx), ctx.normals
     except ShapeError as e:
-        raise ConfigError(f"{path}: {e}") from None
+        raise ConfigError("shape.in_file", file=str(path), reason=e.message) from None
 
 
 #: what check_private refuses, as a refusal names it

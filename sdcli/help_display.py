@@ -10,7 +10,7 @@ from typer.core import TyperGroup
 
 
 def install(root: type) -> None:
-    """Help that names values as a person would: ID, TEXT, N (not {ID}, <list[str]>, <int>); help
+    """Help that names values as a person would: ID, TEXT, N, NAME (not {ID}, <list[str]>, <int>, name); help
     pages and the completion's descriptions in the help's language (sdcli/helptext.py, imported
     when one is made: the English texts stay where they are written). `root`: the root group
     class (cli.SdcliGroup), whose own completion is localized too."""
@@ -36,6 +36,11 @@ def install(root: type) -> None:
 
         cls.display_type = display  # type: ignore[method-assign]
     core.TyperArgument._usage_display_name = usage  # type: ignore[method-assign]
+    # an argument without a metavar is named as the others are (NAME, as ID, TEXT, FILE), so that
+    # the help's and the usage errors' notation says it in the help's language (help.metavar.name)
+    core.TyperArgument.display_name_raw = property(  # type: ignore[method-assign,assignment]
+        lambda self: self.metavar if self.metavar is not None else str(self.name).upper()
+    )
     for owner, name in ((Command, "get_help"), (Command, "shell_complete"), (TyperGroup, "shell_complete"),
                         (root, "shell_complete")):  # fmt: skip
         english = owner.__dict__[name]

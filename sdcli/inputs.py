@@ -61,39 +61,40 @@ def not_utf8(e: UnicodeDecodeError) -> Message:
 
 
 def parse_json(text: str | bytes) -> Any:
-    """A JSON value within sdcli's bounds. Raises ValueError with the reason."""
+    """A JSON value within sdcli's bounds. Raises ValueError with the reason (str(): English, the
+    parser's or a Message of foreign.bounds; said in the session's language where it is shown)."""
     from sdcli.store import loads
 
     data = loads(text)  # orjson, else the stdlib; "nested too deeply" as a ValueError
     problem = _problem(data)
     if problem:
-        raise ValueError(problem)
+        raise ValueError(str(problem))
     return data
 
 
-def _problem(data: Any) -> str | None:
+def _problem(data: Any) -> Message | None:
     """What in a parsed JSON value is beyond sdcli's bounds, or None (iterative: no recursion)."""
     stack: list[tuple[Any, int]] = [(data, 1)]
     while stack:
         value, depth = stack.pop()
         if isinstance(value, str):
             if not valid_unicode(value):
-                return "it holds text that is not valid Unicode (a lone surrogate)"
+                return Message("foreign.bounds.surrogate")
         elif isinstance(value, bool) or value is None:
             continue
         elif isinstance(value, int):
             if value.bit_length() > 64:
-                return "it holds a number too large for sdcli (more than 64 bits)"
+                return Message("foreign.bounds.too_large")
         elif isinstance(value, float):
             if not math.isfinite(value):
-                return "it holds NaN or an infinity, which are not JSON numbers"
+                return Message("foreign.bounds.not_finite")
         elif isinstance(value, list | dict):
             if depth > MAX_DEPTH:
-                return f"nested more than {MAX_DEPTH} levels deep"
+                return Message("foreign.bounds.deep", depth=MAX_DEPTH)
             if isinstance(value, dict):
                 for k in value:
                     if not valid_unicode(k):
-                        return "it holds a key that is not valid Unicode (a lone surrogate)"
+                        return Message("foreign.bounds.key_surrogate")
                 items: Iterable[Any] = value.values()
             else:
                 items = value

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
+from sdcli.i18n import Message
 from sdcli.schemas_texts import catalogue, reference
 from sdcli.shapes import (
     Bool,
@@ -23,9 +24,11 @@ from sdcli.shapes import (
     ShapeError,
     Table,
     Text,
+    W,
     key_path,
     map_of,
 )
+from sdcli.shapes import R as Reason
 
 #: data files that may be absent everywhere (then they are empty)
 OPTIONAL = frozenset({"contracts", "config"})
@@ -36,24 +39,24 @@ MAPPING = "mapping"
 def _langs() -> Table:
     from sdcli.intake import LANGS
 
-    return Table({lang: Text() for lang in LANGS}, min=1, what="a table of texts per language (es, en, pt)")
+    return Table({lang: Text() for lang in LANGS}, min=1, what=W("langs_table"))
 
 
 def _template(names: tuple[str, ...]) -> Check:
     """A text with {placeholders}: only those named may appear (a typo would fail at send time)."""
 
-    def test(value: str) -> str | None:
+    def test(value: str) -> Message | None:
         import string
 
         try:
             parts = list(string.Formatter().parse(value))
         except ValueError as e:
-            return f"is not a valid text with {{placeholders}} ({e})"
+            return Reason("bad_template", reason=str(e))
         for _literal, name, spec, _conv in parts:
             if name is None:
                 continue
             if name not in names or "{" in (spec or ""):
-                return f"{{{name}}} is not a placeholder it may use (use: {', '.join(names)})"
+                return Reason("not_placeholder", name=name, names=", ".join(names))
         return None
 
     return Check(Text(), test)
@@ -67,19 +70,19 @@ def _texts(*required: str, names: tuple[str, ...] = ()) -> Table:
 
 
 def _digits() -> Check:
-    return Check(Text(), lambda k: None if k.isdigit() and len(k) < 4 else "expected a severity number (\"1\")",
-                 what="a severity number")  # fmt: skip
+    return Check(Text(), lambda k: None if k.isdigit() and len(k) < 4 else Reason("severity_number"),
+                 what=W("severity_number"))  # fmt: skip
 
 
 def _zone() -> Check:
-    def test(name: str) -> str | None:
+    def test(name: str) -> Message | None:
         from sdcli import clock
         from sdcli.errors import InvalidValue
 
         try:
             clock.get_tz(name)
         except InvalidValue as e:
-            return f"{name!r}: {e.reason}"
+            return Reason("named", name=repr(name), reason=e.reason)
         return None
 
     return Check(Text(limit=100), test)
@@ -88,7 +91,7 @@ def _zone() -> Check:
 def _hours() -> Check:
     from sdcli import validate
 
-    return Check(Text(limit=500), lambda v: None if validate.parse_hours(v) else "expected hours like 24x7 or Mon-Fri 08:00-18:00")  # fmt: skip
+    return Check(Text(limit=500), lambda v: None if validate.parse_hours(v) else Reason("hours_like"))  # fmt: skip
 
 
 class _Phone(Shape):
@@ -97,7 +100,7 @@ class _Phone(Shape):
     file then vouches for it). One it refuses is left to the escalation rules, which name the
     level and the contact."""
 
-    what = "a phone number"
+    what = W("phone")
 
     def fit(self, value: Any, path: str, ctx: Ctx) -> Any:
         from sdcli import validate
@@ -111,29 +114,27 @@ class _Phone(Shape):
         return out
 
 
-def _unique(key: str) -> Callable[[list[Any]], str | None]:
-    def test(items: list[Any]) -> str | None:
+def _unique(key: str) -> Callable[[list[Any]], Message | None]:
+    def test(items: list[Any]) -> Message | None:
         seen: set[Any] = set()
         for item in items:
             if item[key] in seen:
-                return f"{key} {item[key]!r} appears twice"
+                return Reason("twice", key=key, value=repr(item[key]))
             seen.add(item[key])
         return None
 
     return test
 
 
-_ANSWER = OneOf((Text(empty=True), Bool(), Int()), what="text, true/false or a number")
-_SCALAR = OneOf((Text(empty=True), Bool(), Int(), Number()), what="text, true/false or a number")
+_ANSWER = OneOf((Text(empty=True), Bool(), Int()), what=W("answer"))
+_SCALAR = OneOf((Text(empty=True), Bool(), Int(), Number()), what=W("answer"))
 
 
 def _email_labels() -> Table:
     """Other spellings a message may use, per language (e-mail intake: mail/labels.py)."""
     from sdcli.i18n import LANGS
 
-    return Table(
-        {lang: ListOf(Text(limit=300)) for lang in LANGS}, what="a table of label lists per language"
-    )
+    return Table({lang: ListOf(Text(limit=300)) for lang in LANGS}, what=W("label_lists"))
 
 
 def _questionnaire() -> Shape:
@@ -181,7 +182,7 @@ def _classification() -> Shape:
 
 def _escalation() -> Shape:
     contact = Table(
-        {"name": Text(limit=200), "role": OneOf((Text(empty=True, limit=200), _langs()), what="a text or a table of texts per language (es, en, pt)"), "phone": _Phone(),
+        {"name": Text(limit=200), "role": OneOf((Text(empty=True, limit=200), _langs()), what=W("text_or_langs")), "phone": _Phone(),
          "email": Text(limit=320), "hours": Text(limit=500), "tz": Text(limit=100),
          "channels": ListOf(Text(limit=40)), "team": Text(limit=200)},
         required=["name"],
@@ -210,11 +211,9 @@ def _workflow() -> Shape:
         for name, props in (flow.get("states") or {}).items():
             where = key_path(key_path(path, "states"), name)
             if name not in reached:
-                raise ShapeError(
-                    where, f"no action leads to this state (the states: {', '.join(dict.fromkeys(reached))})"
-                )
+                raise ShapeError(where, Reason("unreached_state", states=", ".join(dict.fromkeys(reached))))
             if name in flow["finished"] and props.get("clock", "stopped") != "stopped":
-                raise ShapeError(key_path(where, "clock"), "a finished state's clock is stopped")
+                raise ShapeError(key_path(where, "clock"), Reason("finished_clock"))
 
     flow = Table(
         {"initial": Text(limit=100), "finished": ListOf(Text(limit=100)), "actions": map_of(action, min=1),
@@ -267,22 +266,22 @@ def _change() -> Shape:
 
 
 def _countries() -> Shape:
-    code = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else "expected a two-letter ISO code in capitals",
-                 what="a country code")  # fmt: skip
+    code = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else Reason("country_code"),
+                 what=W("country_code"))  # fmt: skip
     stands_for = Table({"tz": _zone(), "city": Text(limit=200)}, required=["tz", "city"])  # the same clock
     zone = Table({"tz": _zone(), "cities": Text(limit=500), "offered": Bool(), "also": ListOf(stands_for, min=1)},
                  required=["tz", "cities"])  # fmt: skip
 
     def one_way(country: dict[str, Any], path: str) -> None:
         if ("tz" in country) == ("zones" in country):
-            raise ShapeError(path, "give tz (one zone) or zones (several), not both or neither")
+            raise ShapeError(path, Reason("tz_or_zones"))
         entries = country.get("zones", [])
         if entries and sum(1 for z in entries if z.get("offered", True)) < 2:
-            raise ShapeError(key_path(path, "zones"), "offer at least two zones (offered = false hides one)")
+            raise ShapeError(key_path(path, "zones"), Reason("two_zones"))
         seen: set[str] = set()
         for z in [t for e in entries for t in [e["tz"], *(a["tz"] for a in e.get("also", []))]]:
             if z in seen:
-                raise ShapeError(key_path(path, "zones"), f"tz {z!r} appears twice")
+                raise ShapeError(key_path(path, "zones"), Reason("tz_twice", tz=repr(z)))
             seen.add(z)
 
     country = Table(
@@ -292,8 +291,7 @@ def _countries() -> Shape:
 
     def moved(data: dict[str, Any], path: str) -> None:
         if "default_country" in data:
-            raise ShapeError("default_country", "moved to the config file: sdcli config set country CODE "
-                                                "(no country is taken without it)")  # fmt: skip
+            raise ShapeError("default_country", Reason("country_moved"))
 
     lang = Text(choices=("es", "en", "pt"))
     languages = map_of(ListOf(code), keys=lang)  # the language a country's customers read
@@ -310,25 +308,23 @@ def _currencies() -> Shape:
     of each country and the minor units that are not 2; every word, country and unit names a
     listed code."""
     code = Check(Text(limit=3), lambda k: None if len(k) == 3 and k.isascii() and k.isalpha() and k.isupper()
-                 else "expected a three-letter ISO 4217 code in capitals", what="a currency code")  # fmt: skip
-    country = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else "expected a two-letter ISO code in capitals",
-                    what="a country code")  # fmt: skip
+                 else Reason("currency_code"), what=W("currency_code"))  # fmt: skip
+    country = Check(Text(limit=2), lambda k: None if len(k) == 2 and k.isascii() and k.isupper() else Reason("country_code"),
+                    what=W("country_code"))  # fmt: skip
 
     def listed(data: dict[str, Any], path: str) -> None:
         for part in ("words", "countries"):
             for key, value in (data.get(part) or {}).items():
                 for c in [value] if isinstance(value, str) else value:
                     if c not in data["codes"]:
-                        raise ShapeError(key_path(key_path(path, part), key), f"{c} is not one of the codes")
+                        raise ShapeError(key_path(key_path(path, part), key), Reason("not_a_code", code=c))
         for key in data.get("minor_units") or {}:
             if key not in data["codes"]:
-                raise ShapeError(
-                    key_path(key_path(path, "minor_units"), key), f"{key} is not one of the codes"
-                )
+                raise ShapeError(key_path(key_path(path, "minor_units"), key), Reason("not_a_code", code=key))
 
     return Table(
         {"codes": map_of(Text(limit=200), keys=code, min=1),
-         "words": map_of(OneOf((code, ListOf(code, min=2)), what="a code or a list of codes"), keys=Text(limit=20)),
+         "words": map_of(OneOf((code, ListOf(code, min=2)), what=W("code_or_codes")), keys=Text(limit=20)),
          "countries": map_of(code, keys=country), "minor_units": map_of(Int(0, 4), keys=code)},
         required=["codes"], then=listed,
     )  # fmt: skip
@@ -336,7 +332,7 @@ def _currencies() -> Shape:
 
 def _localized(limit: int = 500) -> OneOf:
     """A text of the desk's data: one text, or a table of texts per language (es, en, pt)."""
-    return OneOf((Text(limit=limit), _langs()), what="a text or a table of texts per language (es, en, pt)")
+    return OneOf((Text(limit=limit), _langs()), what=W("text_or_langs"))
 
 
 def _contracts() -> Shape:
@@ -356,13 +352,12 @@ def _settings() -> Shape:
     from sdcli.config import SETTINGS
     from sdcli.mail.settings import PASSWORD_KEYS
 
-    value = OneOf((Text(limit=1000), Bool(), Int()), what="a text, a number or true/false")
+    value = OneOf((Text(limit=1000), Bool(), Int()), what=W("setting_value"))
     never = Check(OneOf((Text(empty=True), Bool(), Int())), lambda _v: _NO_PASSWORD)
-    return Table({**{name: value for name in SETTINGS}, **{k: never for k in PASSWORD_KEYS}})
+    return Table({**{name: value for name in SETTINGS}, **{k: never for k in sorted(PASSWORD_KEYS)}})
 
 
-_NO_PASSWORD = ("sdcli never reads a password from a file: remove it, and name the environment variable "
-                "holding it (smtp_password_env), or keep it in the OS keyring (smtp_keyring = true)")  # fmt: skip
+_NO_PASSWORD = Reason("no_password")
 
 
 def _mapping() -> Shape:
@@ -371,7 +366,7 @@ def _mapping() -> Shape:
          "dayfirst": Bool(), "not_required": ListOf(Text(limit=100)), "missing": ListOf(Text(empty=True, limit=100)),
          "defaults": map_of(_SCALAR), "fields": map_of(Text(limit=1000)),
          "values": map_of(map_of(_SCALAR)),
-         "order": OneOf((Text(limit=1000), ListOf(Text(limit=1000))), what="a column or a list of columns")},
+         "order": OneOf((Text(limit=1000), ListOf(Text(limit=1000))), what=W("column_or_columns"))},
     )  # fmt: skip
 
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from sdcli.shapes import Check, OneOf, Shape, ShapeError, Table, Text, map_of
+from sdcli.i18n import Message
+from sdcli.shapes import Check, OneOf, R, Shape, ShapeError, Table, Text, W, map_of
 
 
 def catalogue(lang: str) -> Callable[[], Shape]:
@@ -18,35 +19,39 @@ def catalogue(lang: str) -> Callable[[], Shape]:
     def shape() -> Shape:
         from sdcli.i18n import flatten, placeholders
 
-        def text(value: str) -> str | None:
+        def text(value: str) -> Message | None:
             import string
 
             try:
                 list(string.Formatter().parse(value))
             except ValueError as e:
-                return f"is not a valid text with {{placeholders}} ({e})"
+                return R("bad_template", reason=str(e))
             return None
 
-        inner = Table(what="a table of messages")
-        inner.rest = OneOf(
-            (Check(Text(empty=True, limit=2000), text), inner), what="a text or a table of texts"
-        )
-        node = Table(rest=inner.rest, what="a table of messages")
+        inner = Table(what=W("messages_table"))
+        inner.rest = OneOf((Check(Text(empty=True, limit=2000), text), inner), what=W("text_or_table"))
+        node = Table(rest=inner.rest, what=W("messages_table"))
 
         def agree(data: dict[str, Any], path: str) -> None:
             english = _english()
             for key, value in flatten(data).items():
                 if key not in english:
-                    raise ShapeError(key, "unknown key (the English catalogue has no such message)")
+                    raise ShapeError(key, R("unknown_message"))
                 extra = sorted(placeholders(value) - placeholders(english[key]))
                 if extra:
-                    raise ShapeError(key, f"{{{extra[0]}}} is not a placeholder it may use "
-                                          f"(use: {', '.join(sorted(placeholders(english[key]))) or 'none'})")  # fmt: skip
+                    names = ", ".join(sorted(placeholders(english[key])))
+                    raise ShapeError(key, R("not_placeholder", name=extra[0], names=names) if names
+                                     else R("no_placeholder", name=extra[0]))  # fmt: skip
 
         node.then = agree
         return node
 
     return shape
+
+
+def english() -> dict[str, str]:
+    """The packaged English catalogue, flat (the English words of other programs: foreign.py)."""
+    return _english()
 
 
 @cache

@@ -18,10 +18,12 @@ from sdcli.shapes import (
     IsoTime,
     ListOf,
     OneOf,
+    R,
     Shape,
     ShapeError,
     Table,
     Text,
+    W,
     check,
     map_of,
     nullable,
@@ -42,7 +44,7 @@ def shapes() -> dict[str, Shape]:
         {"at": IsoTime(), "by": _WHO, "action": Text(limit=100), "note": _NOTE,
          "changes": map_of(OneOf((ListOf(Anything(), min=2, max=2), Table({"added": ListOf(Anything())},
                                                                          required=["added"])),
-                                 what='a list [old, new] or {"added": [...]}'))},
+                                 what=W("change")))},
         required=["at", "by", "action"], rest=Anything(),
     )  # fmt: skip
     pause = Table({"from": IsoTime(), "to": nullable(IsoTime()), "reason": Text(limit=500)},
@@ -71,7 +73,7 @@ def shapes() -> dict[str, Shape]:
         "sla_clock": Text(choices=("24x7", "business")),
         # an import's order columns (importing.order): {column: a whole number or an instant}
         "event_order": map_of(
-            OneOf((Int(), IsoTime()), what="a whole number or an ISO 8601 date and time with offset"),
+            OneOf((Int(), IsoTime()), what=W("count_or_time")),
             keys=Text(limit=1000),
             min=1,
         ),
@@ -100,4 +102,4 @@ def check_field(name: str, value: Any) -> Any:
         return check(shapes()[name], value, name)
     except ShapeError as e:
         inner = e.path[len(name) :].lstrip(".")
-        raise InvalidValue(name, value, f"{inner}: {e.reason}" if inner else e.reason) from None
+        raise InvalidValue(name, value, R("at", path=inner, reason=e.reason) if inner else e.reason) from None

@@ -169,9 +169,10 @@ def flush_after(ok: bool) -> None:
 
 
 def warn(message: Any) -> None:
+    from sdcli.foreign import said
     from sdcli.i18n import render, t
 
-    typer.echo(on_terminal(clean(t("error.warning", text=render(message)))), err=True)
+    typer.echo(on_terminal(clean(said(t("error.warning", text=render(message))))), err=True)
 
 
 def on_terminal(line: str) -> str:

@@ -94,10 +94,16 @@ def reason(e: Any) -> str:
 
 
 def _hint(e: Any) -> str:
+    """The parameter an error is about, in the notation of the help (an argument 'FILE|-' is
+    'ARCHIVO|-' in Spanish; an option's flags stay as typed)."""
+    from sdcli.helptext import notation
+
     if e.param_hint is not None:
         hint = e.param_hint
-        return " / ".join(f"'{h}'" for h in hint) if isinstance(hint, list | tuple) else str(hint)
-    return str(e.param.get_error_hint()) if e.param is not None else ""
+        said = " / ".join(f"'{h}'" for h in hint) if isinstance(hint, list | tuple) else str(hint)
+    else:
+        said = str(e.param.get_error_hint()) if e.param is not None else ""
+    return notation(said)
 
 
 def _bad_value(e: Any) -> str:

@@ -67,8 +67,10 @@ def command(
         )
         expect = version(doc)  # the person decided on this version: a change since refuses the save
     elif choice is None:
+        from sdcli.helptext import notation  # TEXT as the help writes it in the session's language
+
         raise MissingAnswers(
-            [Message("error.classify_how"), "--severity N --reason TEXT", "--impact X --urgency Y"]
+            [Message("error.classify_how"), notation("--severity N --reason TEXT"), "--impact X --urgency Y"]
         )
     doc = classifying.apply(store, ticket_id, choice, actor=app.agent, home=app.home, expect=expect,
                             queue=queue_of(app))  # fmt: skip

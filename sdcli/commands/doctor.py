@@ -46,7 +46,12 @@ def command(
             }
         )
     else:
-        from sdcli.i18n import render, t
+        from sdcli.foreign import said
+        from sdcli.i18n import render as in_words
+        from sdcli.i18n import t
+
+        def render(line: Any) -> str:  # a store file's OS or parser reason in the session's language too
+            return said(in_words(line))
 
         where = store.describe()
         typer.echo(clean(t("doctor.store", where=where, about=_about(about))))

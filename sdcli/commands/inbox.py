@@ -7,6 +7,7 @@ import sys
 import typer
 
 from sdcli.errors import InvalidValue
+from sdcli.foreign import said
 from sdcli.i18n import Joined, Literal, Message, render, t
 from sdcli.mail import inbox, read
 from sdcli.ui import JSON_OPTION, app_of, emit_json, info, one_line, warn
@@ -51,7 +52,7 @@ def command(
                 warn(Message("inbox.warning", id=o.id, text=w))
     else:
         for o in outcomes:
-            typer.echo(one_line(render(o.line())))
+            typer.echo(one_line(said(render(o.line()))))  # a file's OS reason in the session's language
             for w in o.warnings:
                 warn(Message("inbox.warning", id=o.id, text=w))
         parts = [Message(inbox.COUNT_KEYS[k], n=n) for k, n in sorted(counts.items())]

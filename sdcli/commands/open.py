@@ -43,7 +43,14 @@ def _epilog() -> str:
 
 
 def _conditions(when: dict[str, list[Any]]) -> str:
-    return ", ".join(f"{k}={'/'.join(map(str, v))}" for k, v in when.items())
+    """has_contingency=sí, problem=slow/packet_loss: a yes/no answer in the help's words (never
+    Python's True), a choice as stored."""
+    from sdcli.i18n import word
+
+    def value(v: Any) -> str:
+        return word("yesno", v) if isinstance(v, bool) else str(v)
+
+    return ", ".join(f"{k}={'/'.join(map(value, v))}" for k, v in when.items())
 
 
 def read_document(source: str) -> dict[str, Any]:
