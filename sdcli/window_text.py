@@ -34,7 +34,10 @@ class Window:
         if ma.utcoffset() == a.utcoffset() and mb.utcoffset() == b.utcoffset():
             return head
         started = ma.strftime("%H:%M") if ma.date() == a.date() else words(ma, code, year=False)
-        return t_in(code, "date.yours", when=head, mine=f"{started} → {_end(ma, mb, code)}")
+        ended = _end(ma, mb, code)
+        if ma.utcoffset() != mb.utcoffset():  # the agent's own clock changes within: each end's offset
+            started, ended = f"{started} {offset(ma)}", f"{ended} {offset(mb)}"
+        return t_in(code, "date.yours", when=head, mine=f"{started} → {ended}")
 
     def __str__(self) -> str:
         return self.render("en")

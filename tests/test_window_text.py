@@ -28,6 +28,11 @@ def test_a_window_across_a_change_of_daylight_saving_gives_both_offsets():
     end = datetime(2027, 4, 4, 6, 0, tzinfo=UTC)  # 02:00 -04
     said = Window(start, end, "America/Santiago", agent=ZoneInfo("America/Santiago")).render("es")
     assert said == "3 abr 2027 22:00 -03 → 4 abr 02:00 Santiago -04", said
+    # the agent's clock changing within (Santiago, reading a São Paulo window): 22:00 → 01:00 read as
+    # 3 h of a 4 h window; each end of the agent's half says its offset too
+    theirs = Window("2027-04-03T22:00:00-03:00", "2027-04-04T02:00:00-03:00", "America/Sao_Paulo",
+                    agent=ZoneInfo("America/Santiago")).render("es")  # fmt: skip
+    assert theirs.endswith("· 22:00 -03 → 4 abr 01:00 -04 su hora"), theirs
     year_end = Window("2026-12-31T22:00:00-05:00", "2027-01-01T02:00:00-05:00", LIMA, agent=ZoneInfo(LIMA))
     assert year_end.render("en") == "31 Dec 2026 22:00 → 1 Jan 2027 02:00 Lima -05"
 
