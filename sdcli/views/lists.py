@@ -4,6 +4,7 @@ line, never wrapped onto the next."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -44,13 +45,13 @@ def ticket_table(
     for extra in wider:
         if _needed([*chosen, extra], cells) <= width:
             chosen.append(extra)
-    widths = _widths(chosen, cells, width)
+    sized = widths({c: word("field", HEADERS.get(c, c)) for c in chosen}, cells, width)
     table = Table(box=None, pad_edge=False, expand=False, header_style="bold underline")
     for c in chosen:
-        table.add_column(word("field", HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=widths[c])
+        table.add_column(word("field", HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=sized[c])
     for c in chosen:
         if c in _SHRINK:
-            cells[c] = cut(cells[c], widths[c])
+            cells[c] = cut(cells[c], sized[c])
     for i in range(len(rows)):
         table.add_row(*(text(cells[c][i], no_wrap=True) for c in chosen))
     out.print(table)
@@ -115,16 +116,19 @@ def _needed(columns: list[str], cells: dict[str, list[str]]) -> int:
     return total
 
 
-def _widths(columns: list[str], cells: dict[str, list[str]], width: int) -> dict[str, int]:
-    """Each column's width: the essential ones whole, the shrinking ones sharing what is left
-    (in proportion to their text, at least 6 characters each)."""
-    natural = {c: max([len(word("field", HEADERS.get(c, c))), *map(len, cells[c])]) for c in columns}
-    room = width - 2 * (len(columns) - 1) - sum(w for c, w in natural.items() if c not in _SHRINK)
-    shrink = [c for c in columns if c in _SHRINK]
-    wanted = sum(natural[c] for c in shrink)
+def widths(
+    heads: dict[str, str], cells: dict[str, list[str]], width: int, shrink: Iterable[str] = _SHRINK
+) -> dict[str, int]:
+    """Each column's width in a table `width` wide, two spaces between columns (`heads`: each
+    column's header, in order): the others whole, those of `shrink` sharing what is left (in
+    proportion to their text, at least 6 characters each). The one policy of `list` and `shift`."""
+    natural = {c: max([len(h), *map(len, cells[c])]) for c, h in heads.items()}
+    cut = [c for c in heads if c in shrink]
+    room = width - 2 * (len(heads) - 1) - sum(w for c, w in natural.items() if c not in cut)
+    wanted = sum(natural[c] for c in cut)
     out = dict(natural)
-    if shrink and wanted > room:
-        for c in shrink:
+    if cut and wanted > room:
+        for c in cut:
             out[c] = max(6, room * natural[c] // max(wanted, 1))
     return out
 

@@ -55,7 +55,7 @@ def _section(
     from rich.table import Table
 
     from sdcli.i18n import t, word
-    from sdcli.views.lists import HEADERS, cut
+    from sdcli.views.lists import HEADERS, cut, widths
 
     if not total:
         out.print(text(t("shift.none", title=title)))
@@ -63,37 +63,24 @@ def _section(
     shown = rows if cap is None else rows[:cap]
     grid = Table(title=t("shift.count", title=title, n=total), title_justify="left", expand=False, box=None,
                  pad_edge=False, header_style="bold underline")  # fmt: skip
-    heads = [
-        word("field", HEADERS.get(c, c))
-        for c in ("id", "sev", "customer", "site", "status", when_field, "in")
-    ]
-    columns = [list(c) for c in zip(*(_cells(d, when_field, now) for d in shown), strict=True)]
-    widths = _widths(heads, columns, out.width)
-    for j, head in enumerate(heads):
-        grid.add_column(head, no_wrap=True, overflow="ellipsis", width=widths[j])
-    for j in _NAMES:  # a row a line, as in `list` (a wrapped customer took four): cut, telling rows apart
-        columns[j] = cut(columns[j], widths[j])
+    names = ("id", "sev", "customer", "site", "status", when_field, "in")
+    heads = {c: word("field", HEADERS.get(c, c)) for c in names}
+    cells = dict(zip(names, ([*col] for col in zip(*(_cells(d, when_field, now) for d in shown), strict=True)),
+                     strict=True))  # fmt: skip
+    sized = widths(heads, cells, out.width, _NAMES)
+    for c in names:
+        grid.add_column(heads[c], no_wrap=True, overflow="ellipsis", width=sized[c])
+    for c in _NAMES:  # a row a line, as in `list` (a wrapped customer took four): cut, telling rows apart
+        cells[c] = cut(cells[c], sized[c])
     for i in range(len(shown)):
-        grid.add_row(*(text(col[i]) for col in columns))
+        grid.add_row(*(text(cells[c][i]) for c in names))
     out.print(grid, style="red" if key == "breached" else "")
     if len(shown) < total:
         out.print(text(render(Message("list.more", shown=len(shown), n=total))))
 
 
-#: the columns cut to fit the screen (customer, site); the others are shown whole
-_NAMES = (2, 3)
-
-
-def _widths(heads: list[str], columns: list[list[str]], width: int) -> list[int]:
-    """Each column's width in a table `width` wide (two spaces between columns): the others whole,
-    customer and site sharing what is left in proportion to their text (at least 6 each)."""
-    natural = [max([len(h), *map(len, col)]) for h, col in zip(heads, columns, strict=True)]
-    room = width - 2 * (len(heads) - 1) - sum(w for j, w in enumerate(natural) if j not in _NAMES)
-    wanted = sum(natural[j] for j in _NAMES)
-    if wanted > room:
-        for j in _NAMES:
-            natural[j] = max(6, room * natural[j] // max(wanted, 1))
-    return natural
+#: the columns cut to fit the screen; the others are shown whole
+_NAMES = ("customer", "site")
 
 
 def _cells(d: dict[str, Any], when_field: str, now: datetime) -> tuple[str, ...]:
