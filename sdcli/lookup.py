@@ -139,11 +139,24 @@ def matches(doc: dict[str, Any], text: str) -> bool:
     """Does `text` appear (case- and accent-insensitively) in one of the searched fields, or,
     when it is several words, each of its words (but the particles: de, la, do...) in one of
     them? A number typed with or without its spaces and dashes finds a phone either way."""
+    return match_rank(doc, text) is not None
+
+
+#: how a ticket matched a search: its text whole in a field, or each of its words
+WHOLE, EACH_WORD = 0, 1
+
+
+def match_rank(doc: dict[str, Any], text: str) -> int | None:
+    """WHOLE when the text is in one of the searched fields as typed (a number by its digits, a
+    reference without its marks), EACH_WORD when only each of its words is (each at the start of
+    a word of a field: "Ana" is not in "Mariana"), None when it does not match: a search lists
+    the tickets holding the text whole first ("Ana Díaz" the contact before "Díaz Hermanos" at
+    "Santa Ana")."""
     from sdcli.store.query import fold  # deferred: search only (an ID argument resolves without it)
 
     want = fold(text.strip())
     if not want:
-        return True
+        return WHOLE
     digits = _digits(want) if not want.strip("+0123456789 -().") else ""
     dialled = _dialled(want, doc.get("country")) if len(digits) >= 6 else ""
     # a reference as a caller reads it ("CS 8812" for CS-8812/2026): its letters and digits
@@ -151,19 +164,23 @@ def matches(doc: dict[str, Any], text: str) -> bool:
     texts = [fold(value) for value in _texts(doc)]
     for value in texts:
         if want in value or (len(digits) >= 4 and digits in _digits(value)):
-            return True
+            return WHOLE
         if len(compact) >= 4 and compact in _compact(value):
-            return True
+            return WHOLE
         if dialled and dialled in _digits(value):
-            return True
+            return WHOLE
     words = _words(want) if not digits else []
-    return bool(words) and all(any(_has(value, w) for value in texts) for w in words)
+    return EACH_WORD if words and all(any(_has(value, w) for value in texts) for w in words) else None
 
 
 def _has(value: str, word: str) -> bool:
-    """A word of a search in a field's folded text; a number (2345-6780) by its digits."""
-    if word in value:
-        return True
+    """A word of a search at the start of a word of a field's folded text; a number (2345-6780)
+    by its digits."""
+    at = value.find(word)
+    while at != -1:
+        if at == 0 or not value[at - 1].isalnum():
+            return True
+        at = value.find(word, at + 1)
     number = _digits(word) if not word.strip("+0123456789-().") else ""
     return len(number) >= 4 and number in _digits(value)
 

@@ -186,18 +186,32 @@ def find_page(
     if filters.needs_full_scan(store.vocabulary.any_finished):
         docs = store.all_tickets(q.prefix, damaged=damaged)
         if filters.text:
-            from sdcli.lookup import matches
-
-            every = filters.include_finished or any(
-                s in store.vocabulary.any_finished for s in filters.status
-            )
-            docs = (
-                d for d in docs if (every or not store.vocabulary.is_finished(d)) and matches(d, filters.text)
-            )
-        found = page(q, list(docs))
+            found = _searched(store, filters, q, docs)
+        else:
+            found = page(q, list(docs))
         return found if full else Page([summary(d) for d in found.rows], found.total)
     found = store.query_open(q)
     return Page(_whole(store, found.rows, damaged), found.total) if full else found
+
+
+def _searched(store: Store, filters: Filters, q: Any, docs: Any) -> Page:
+    """The tickets holding a search's text, those holding it whole first (lookup.match_rank),
+    each part in the query's order, then the limit."""
+    from dataclasses import replace
+
+    from sdcli.lookup import match_rank
+
+    every = filters.include_finished or any(s in store.vocabulary.any_finished for s in filters.status)
+    ranked: list[tuple[int, dict[str, Any]]] = []
+    for d in docs:
+        if every or not store.vocabulary.is_finished(d):
+            rank = match_rank(d, filters.text or "")
+            if rank is not None:
+                ranked.append((rank, d))
+    rank_of = {id(d): r for r, d in ranked}
+    found = page(replace(q, limit=None), [d for _r, d in ranked])
+    rows = sorted(found.rows, key=lambda d: rank_of[id(d)])  # stable: the query's order within a rank
+    return Page(rows if q.limit is None else rows[: max(q.limit, 0)], found.total)
 
 
 def find(

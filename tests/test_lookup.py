@@ -196,6 +196,20 @@ def test_a_search_of_several_words_finds_each_of_them_particles_aside(sdcli, sto
     assert sorted(found("nacion")) == ["INC1", "INC3"]  # one word: as before
 
 
+def test_a_search_lists_the_text_found_whole_first_and_each_word_at_a_words_start(sdcli, store):
+    """ "Ana Díaz" listed "Díaz Hermanos" at "Santa Ana" and "Mariana Foods" at "Díaz Vélez" (newer)
+    before the ticket whose contact IS Ana Díaz: the text found whole comes first now, and a word
+    of a search is found at the start of a word ("Ana" is not in "Mariana")."""
+    make_incident(store, customer="ACME", site="Lima", callback_contacts=[
+        {"name": "Ana Díaz", "email": "ana@acme.pe", "phone": "+5114117000"}])  # fmt: skip
+    make_incident(store, customer="Díaz Hermanos", site="Santa Ana")
+    make_incident(store, customer="Mariana Foods", site="Díaz Vélez")
+    assert _ids(sdcli.json("search", "Ana Díaz", "--json")) == ["INC1", "INC2"]
+    assert _ids(sdcli.json("search", "Ana Díaz", "--limit", "1", "--json")) == ["INC1"]
+    one_word = sorted(_ids(sdcli.json("search", "ana", "--json")))  # one word: found anywhere
+    assert one_word == ["INC1", "INC2", "INC3"]
+
+
 def test_a_number_in_its_national_form_finds_the_phone_stored_in_full(sdcli, store):
     """The caller reads the number as the intake took it ('(01) 411-7000' in Peru, trunk prefix
     and all); it is stored as +5114117000, and searching either form finds it, in the ticket's country."""
