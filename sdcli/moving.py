@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sdcli.errors import StoreDamaged, UsageProblem
+from sdcli import clock
+from sdcli.errors import RuleViolation, StoreDamaged, UsageProblem
 from sdcli.i18n import Joined, Message
 from sdcli.model import name_key
 from sdcli.store import Store, outbox
@@ -44,6 +45,12 @@ def copy_store(source: Store, target: Store, *, actor: str, merge: bool = False)
     source.mark_moved(target.describe(), actor=actor)
     try:
         dump = source.export_all()
+        sending = outbox.being_sent(dump.outbox, clock.now())
+        if sending:  # its sender records the send in the source, which refuses it once moved: the copy
+            raise RuleViolation(  # would hold it "sending" for ever, and a send of it named, sent twice
+                "store.copy_while_sending", n=len(sending),
+                by=", ".join(sorted({str(i.get("claimed_by") or "?") for i in sending})),
+            )  # fmt: skip
         target.import_all(dump, actor=actor, merge=merge)
     except BaseException:
         source.mark_moved(None, actor=actor)

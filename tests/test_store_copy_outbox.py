@@ -113,3 +113,26 @@ def test_a_merge_into_a_store_whose_outbox_counter_is_low_keeps_its_queued_updat
     open_store(home=home).import_all(Dump([copied], [], {"INC": 8}, [theirs]), actor="lead", merge=True)
     got = [(i["id"], i["ticket"], i["action"]) for i in _queued(sdcli)]
     assert got == [(1, "INC1", "classify"), (2, "INC1", "hold"), (3, "INC7", "classify")], got
+
+
+def test_no_copy_while_an_update_is_being_sent(sdcli, home, another_store):
+    """An update a sender held ("sending") was copied with its claim: the sender's finish was then
+    refused by the source (moved), the target showed it "sending" for ever, and a send of it named
+    there sent it twice. The copy is refused while a live claim is held, nothing copied and the
+    source still the live store; once the send is over, the copy goes."""
+    from datetime import datetime
+
+    from sdcli.store import open_store
+
+    _desk_with_updates(sdcli, ())
+    store = open_store(home=home)
+    now = datetime.fromisoformat("2026-12-01T10:00:00-05:00")
+    (claimed,) = store.outbox_claim(actor="night-shift", now=now, ids=[1])
+    target = another_store("new")
+    r = sdcli("store", "copy", "--to", target, env={"SDCLI_NOW": "2026-12-01T10:05:00-05:00"})
+    assert r.exit_code == 1 and "being sent right now (by night-shift)" in err(r), r.output
+    assert sdcli("resume", "INC1").exit_code == 0  # the source is still the live store
+    store.outbox_finish(claimed["id"], claimed["claim"], actor="night-shift", state="sent", fields={})
+    r = sdcli("store", "copy", "--to", target, env={"SDCLI_NOW": "2026-12-01T10:06:00-05:00"})
+    assert r.exit_code == 0, r.output
+    assert [i["state"] for i in _queued(sdcli, "--store", target)][:1] == ["sent"]

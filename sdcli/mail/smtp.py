@@ -23,10 +23,10 @@ from sdcli import clock
 from sdcli.errors import ConfigError, SdcliError
 from sdcli.i18n import Literal, Message, as_data
 from sdcli.mail import compose
+from sdcli.store import outbox
 
 MAX_ATTEMPTS = 8
-#: a `sending` claim older than this is a sender that stopped midway (named, it may be sent again)
-LEASE = timedelta(minutes=15)
+LEASE = outbox.LEASE  # a `sending` claim older than this is a sender that stopped midway
 KEYRING_SERVICE = "sdcli-smtp"
 
 

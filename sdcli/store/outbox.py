@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sdcli.errors import SdcliError
@@ -30,6 +30,8 @@ Queue = Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], list[dict[str
 STATES = ("queued", "sending", "sent", "failed", "discarded")
 FINAL = frozenset({"sent", "discarded"})
 FINISHED_BY_SEND = ("sent", "queued", "failed")
+#: a `sending` claim older than this is a sender that stopped midway (named, it may be sent again)
+LEASE = timedelta(minutes=15)
 
 
 class OutboxConflict(SdcliError):
@@ -45,6 +47,11 @@ def new_item(number: int, ticket_id: str, message: dict[str, Any], *, actor: str
     item = {k: v for k, v in message.items() if k not in ("id", "state", "ticket")}
     return {"id": number, "ticket": ticket_id, "state": "queued", "queued_at": at, "queued_by": actor,
             "attempts": 0, "next_at": at, **item}  # fmt: skip
+
+
+def being_sent(items: Iterable[Item], now: datetime) -> list[Item]:
+    """The items a sender holds a live claim on (its SMTP conversation may be under way)."""
+    return [i for i in items if i.get("state") == "sending" and not _before(i.get("claimed_at"), now - LEASE)]
 
 
 def _before(a: Any, b: datetime) -> bool:
