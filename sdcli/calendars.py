@@ -140,7 +140,21 @@ class Calendar:
             return [(self.start_of(day), self.start_of(day + timedelta(days=1)))]
         if is_holiday(day, self.country):
             return []
+        return self._spans_of(day)
+
+    def _spans_of(self, day: date) -> list[tuple[datetime, datetime]]:
         return [(at_wall(day, a, self.tz), at_wall(day, b, self.tz)) for a, b in self.spans[day.weekday()]]
+
+    def holiday_at(self, t: datetime) -> bool:
+        """Whether a public holiday takes t out of the hours: t in a span of a holiday (a night
+        shift by the day it starts: 02:00 after a holiday's evening), else t's own date a holiday."""
+        t = instant(t)
+        day, last = self.first_day(t), self.day_of(t)
+        while day <= last:
+            if any(a <= t < b for a, b in self._spans_of(day)):
+                return is_holiday(day, self.country)
+            day += timedelta(days=1)
+        return is_holiday(last, self.country)
 
     # ---- counting
     def elapsed(self, start: datetime, end: datetime) -> timedelta:

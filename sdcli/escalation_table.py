@@ -76,13 +76,16 @@ class Contact:
         return calendars.from_spans(clock.get_tz(self.tz), spans, country).counts(now)
 
     def holiday(self, now: datetime) -> bool:
-        """Is it, on their date, a public holiday of their country that their hours do not keep
-        (hours that are not 24x7)?"""
-        if not self.country or _always(validate.parse_hours(self.hours) or []):
+        """Is it a public holiday of their country that their hours do not keep (hours that are
+        not 24x7), by the day of the span `now` falls in (a night by the day it starts), else by
+        their date?"""
+        spans = validate.parse_hours(self.hours) or []
+        if not self.country or _always(spans):
             return False
-        from sdcli.calendars import is_holiday  # deferred: the holidays library, for a contact in hours
+        from sdcli import calendars  # deferred: the holidays library, for a contact in hours
 
-        return is_holiday(now.astimezone(clock.get_tz(self.tz)).date(), self.country)
+        # judged as available() judges it: a night shift by the day it starts
+        return calendars.from_spans(clock.get_tz(self.tz), spans, self.country).holiday_at(now)
 
     def local_time(self, now: datetime) -> str:
         """Their clock now, as JSON gives it (English, stable): Tue 09:45 -03, the offset always

@@ -102,6 +102,12 @@ def test_a_night_shift_contact_is_in_hours_after_midnight_of_a_holiday(tmp_path)
                     tz="America/Sao_Paulo", level=1, team="service_desk", country="BR", role="Service Desk")  # fmt: skip
     assert night.available(datetime(2026, 4, 3, 2, 0, tzinfo=SP))
     assert not night.available(datetime(2026, 4, 22, 2, 0, tzinfo=SP))
+    # the note "a public holiday there" says the same: not at 02:00 of Good Friday (Thursday's night is
+    # kept), but at 02:00 after Tiradentes' evening (that night is the holiday's, though the 22nd is not one)
+    assert not night.holiday(datetime(2026, 4, 3, 2, 0, tzinfo=SP))
+    assert night.holiday(datetime(2026, 4, 22, 2, 0, tzinfo=SP))
+    assert night.holiday(datetime(2026, 4, 21, 12, 0, tzinfo=SP))  # off hours on the holiday itself
+    assert not night.holiday(datetime(2026, 4, 23, 12, 0, tzinfo=SP))
     assert night.available(datetime(2026, 4, 23, 2, 0, tzinfo=SP)) and not night.available(
         datetime(2026, 4, 23, 12, 0, tzinfo=SP)
     )
