@@ -109,7 +109,7 @@ def read(path: Path) -> Draft:
     try:
         data = check(_shape(), parse_json(raw))
     except ShapeError as e:
-        raise DraftDamaged("error.draft_damaged", path=str(path), reason=str(e)) from None
+        raise DraftDamaged("error.draft_damaged", path=str(path), reason=e.message) from None
     except ValueError as e:  # not JSON, not UTF-8, beyond bounds
         raise DraftDamaged("error.draft_not_json", path=str(path), reason=str(e)[:80]) from None
     if data["id"] != path.stem:

@@ -217,3 +217,18 @@ def test_drafts_list_shows_which_drafts_are_in_use_and_a_second_resume_says_by_w
     assert sorted(p.name for p in (home / "drafts").iterdir() if not p.name.endswith(".lock")) == sorted(
         [f"{busy.id}.json", f"{idle.id}.json"]
     )  # the holder's record goes with its claim
+
+
+def test_drafts_list_says_there_are_none_and_a_damaged_draft_in_the_sessions_language(sdcli, home):
+    """With no drafts, `drafts list` said "No tickets match."; a draft of the wrong shape was told
+    with its shape's English reason in a Spanish session."""
+    assert sdcli("--lang", "es", "drafts", "list").stdout.strip() == "No hay borradores."
+    assert sdcli("drafts", "list").stdout.strip() == "No drafts."
+    folder = home / "drafts"
+    folder.mkdir(parents=True, exist_ok=True)
+    bad = folder / "D20261201090000abcd.json"
+    bad.write_text('{"id": "D20261201090000abcd", "form": 12}')
+    bad.chmod(0o600)
+    r = sdcli("--lang", "es", "drafts", "list")
+    said = r.stdout + r.stderr
+    assert "D20261201090000abcd" in said and "clave desconocida" in said and "unknown" not in said, said

@@ -37,7 +37,8 @@ def list_(
         rows = [{"id": d.id, "kind": d.form, "opened_by": d.agent, "customer": d.answers.get("customer") or "",
                  "site": d.answers.get("site") or "", "updated_at": d.updated_at,
                  "in_use": _in_use(held[d.id])} for d in found]  # fmt: skip
-        ticket_table(rows, ("id", "kind", "opened_by", "customer", "site", "updated_at", "in_use"))
+        ticket_table(rows, ("id", "kind", "opened_by", "customer", "site", "updated_at", "in_use"),
+                     none="draft.none", count="draft.count")  # fmt: skip
     for line in damaged:
         warn(line)
 
