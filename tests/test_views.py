@@ -227,6 +227,17 @@ def test_customer_list_at_80_columns_shows_each_name(sdcli):
     assert all("Luis Paredes" in row and "Carlos Vega" in row for row in rows), rows
 
 
+def test_outbox_list_at_80_columns_leaves_out_an_error_column_no_update_has(sdcli):
+    """At 80 columns `outbox list` cut its headers and times ("next inten…", "3 dic 18:16 U…") to
+    make room for an error column every row left empty: it shows only when an update has one."""
+    inc = open_incident(sdcli)  # classified: one update queued
+    assert sdcli("hold", inc, "--reason", "awaiting-customer", env=at(5)).exit_code == 0
+    lines = sdcli("--lang", "es", "outbox", "list", env=at(6, **W80)).stdout.splitlines()
+    assert lines[0].split()[-2:] == ["intento", "intentos"] and "…" not in lines[0], lines
+    assert "error" not in lines[0] and all(len(line) <= 80 for line in lines)
+    assert all("…" not in line.split("  ")[-2] for line in lines[1:3]), lines  # the time whole
+
+
 def _escalate_piped(keys: list[str], minutes: float = 45) -> tuple[str, object]:
     from sdcli.cli import app
 

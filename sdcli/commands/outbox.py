@@ -46,7 +46,7 @@ def list_(
     rows = [{**i, "to": ", ".join(i.get("to", [])), "error": _error(i), "action": word("event", i.get("action", "")),
              "state": t(STATE_WORDS[i["state"]])} for i in items]  # fmt: skip
     ticket_table(rows, ("id", "ticket", "action", "state", "to", "next_at", "attempts", "error"),
-                 none="outbox.none", count="outbox.count")  # fmt: skip
+                 sparse=("error",), none="outbox.none", count="outbox.count")  # fmt: skip
 
 
 @app.command("send")

@@ -26,13 +26,16 @@ def ticket_table(
     columns: tuple[str, ...],
     *,
     wider: tuple[str, ...] = (),
+    sparse: tuple[str, ...] = (),
     none: str = "list.none",
     count: str = "list.count",
     total: int | None = None,
     home: Path | None = None,
 ) -> None:
-    """Rows as a table, one line each; `wider` columns only where the screen has room. With
-    `total` above the rows shown, the footer says how many there are and how to see them all."""
+    """Rows as a table, one line each; `wider` columns only where the screen has room, `sparse`
+    ones only where a row has something to show in them (an error column of updates that all went
+    well). With `total` above the rows shown, the footer says how many there are and how to see
+    them all."""
     from rich.table import Table
 
     out = console()
@@ -40,7 +43,7 @@ def ticket_table(
         out.print(text(render(Message(none))))
         return
     cells = {c: [cell_text(r, c, home) for r in rows] for c in (*columns, *wider)}
-    chosen = list(columns)
+    chosen = [c for c in columns if c not in sparse or any(cells[c])]
     width = out.width
     for extra in wider:
         if _needed([*chosen, extra], cells) <= width:
