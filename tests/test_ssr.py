@@ -619,3 +619,18 @@ def test_a_categorys_field_is_asked_as_a_question_not_as_its_key():
         "Circuit id", "Id del circuito", "Id do circuito")  # fmt: skip
     assert bandwidth.text("en") == "New bandwidth" and bandwidth.text("es") == "Nuevo ancho de banda"
     assert asked["customer"].text("es") == "Cliente"  # a label that is a question: as written
+
+
+def test_schedule_says_when_the_work_is_scheduled(sdcli):
+    """`ssr schedule SSR1` said "SSR1 is now scheduled." and not when: at the requested start, or
+    at --at, said on the site's clock."""
+    sid = __import__("json").loads(file(sdcli).stdout)["id"]
+    now = {"SDCLI_NOW": "2026-12-02T09:00:00-03:00"}
+    r = sdcli("ssr", "schedule", sid, env=now)
+    assert r.exit_code == 0, r.output
+    assert "Scheduled for 14 Dec 2026 09:00 São Paulo -03" in " ".join(r.output.split()), r.output
+    again = file(sdcli, start="2026-12-15 09:00", end="2026-12-15 12:00")
+    other = __import__("json").loads(again.stdout)["id"]
+    r = sdcli("--lang", "es", "ssr", "schedule", other, "--at", "15/12/2026 10:30", env=now)
+    assert "Programada para el 15 dic 2026 10:30 São Paulo -03" in " ".join(r.output.split()), r.output
+    assert "scheduled_at" in sdcli.json("ssr", "show", other, "--json")  # JSON as before

@@ -262,8 +262,8 @@ def check(
 
 def _move(
     ctx: typer.Context, ticket_id: str, action: str, as_json: bool, note: str | None = None, **fields: Any
-) -> None:
-    move(ctx, ticket_id, action, as_json, prefix="SSR", note=note, **fields)
+) -> dict[str, Any]:
+    return move(ctx, ticket_id, action, as_json, prefix="SSR", note=note, **fields)
 
 
 @app.command("schedule")
@@ -279,12 +279,19 @@ def schedule(
     Example: sdcli ssr schedule SSR4
     """
     if at:
-        _move(ctx, ticket_id, "schedule", as_json, scheduled_at=site_time(ctx, ticket_id, at, dayfirst))
-        return
-    from sdcli import ssr_work  # deferred: not needed by ssr list/show
+        doc = _move(ctx, ticket_id, "schedule", as_json, scheduled_at=site_time(ctx, ticket_id, at, dayfirst))
+    else:
+        from sdcli import ssr_work  # deferred: not needed by ssr list/show
 
-    # at its requested start: still ahead, as the write finds the SSR (its window) and its clock
-    _move(ctx, ticket_id, "schedule", as_json, check=lambda d: ssr_work.check_start_ahead(d, clock.now()))
+        # at its requested start: still ahead, as the write finds the SSR (its window) and its clock
+        doc = _move(
+            ctx, ticket_id, "schedule", as_json, check=lambda d: ssr_work.check_start_ahead(d, clock.now())
+        )
+    when = doc.get("scheduled_at") or doc.get("window_start")
+    if not as_json and when:  # "SSR4 is now scheduled" said not when
+        from sdcli.dates import When
+
+        info(Message("ssr.scheduled_for", when=When(when, doc.get("timezone"))))
 
 
 @app.command("done")
