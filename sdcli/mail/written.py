@@ -31,7 +31,10 @@ _WORDS = {
           "january february march april may june july august september october november december "
           "monday tuesday wednesday thursday friday saturday sunday",
 }  # fmt: skip
-_SKIP = re.compile(r"\S*@\S*|https?://\S+|\bwww\.\S+|[+\d][\d\s().\-/:]{4,}")
+#: an address: the whole word holding an @, tried only where a word starts (an unbroken 100 KB
+#: answer, a pasted log line, is read once, not again from each of its characters)
+_ADDRESS = re.compile(r"(?<!\S)\S*@\S*")
+_SKIP = re.compile(r"https?://\S+|\bwww\.\S+|[+\d][\d\s().\-/:]{4,}")
 _WORD = re.compile(r"[^\W\d_]+")
 #: at least this many words of the language, and twice as many as of any other, to be clear
 CLEAR = 2
@@ -56,7 +59,7 @@ def lang_of(answers: Iterable[str]) -> str | None:
     words = _words()
     counts: Counter[str] = Counter()
     for text in answers:
-        for word in _WORD.findall(_SKIP.sub(" ", str(text)).casefold()):
+        for word in _WORD.findall(_SKIP.sub(" ", _ADDRESS.sub(" ", str(text))).casefold()):
             if word in words:
                 counts[words[word]] += 1
     ranked = counts.most_common(2)
