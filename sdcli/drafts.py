@@ -121,7 +121,7 @@ def load(home: Path, draft_id: str, *, form: str | None = None) -> Draft:
     """The draft of that id; with `form`, refused when it is a draft of another form (naming its
     kind and the command that resumes it): `open --resume --draft` of an SSR's draft."""
     did = draft_id.strip()
-    if not _ID.match(did):
+    if not _ID.fullmatch(did):
         raise UnknownDraft("error.draft_id", text=repr(draft_id))
     draft = read(_dir(home) / f"{did}.json")
     if form is not None and draft.form != form:
@@ -137,7 +137,7 @@ def all_drafts(home: Path, damaged: list[Any] | None = None, *, form: str | None
         return []
     out = []
     for path in sorted(d.glob("D*.json")):
-        if not _ID.match(path.stem):
+        if not _ID.fullmatch(path.stem):
             continue
         try:
             out.append(read(path))
@@ -196,6 +196,8 @@ def claim(home: Path, draft_id: str, agent: str | None = None) -> Claim:
     from sdcli.home import private_dir
     from sdcli.store.files import unwritable
 
+    if not _ID.fullmatch(draft_id):  # a lock and its record never outside the drafts folder
+        raise UnknownDraft("error.draft_id", text=repr(draft_id))
     path = private_dir(_dir(home)) / f"{draft_id}.lock"
     lock = FileLock(str(path), timeout=0, mode=0o600)
     try:
@@ -217,6 +219,8 @@ def holder(home: Path, draft_id: str) -> Holder | None:
     the lock for an instant: a run claiming it in that instant would be told it is in use."""
     from filelock import FileLock, Timeout
 
+    if not _ID.fullmatch(draft_id):
+        return None
     path = _dir(home) / f"{draft_id}.lock"
     if not path.exists():
         return None

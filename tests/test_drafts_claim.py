@@ -232,3 +232,15 @@ def test_drafts_list_says_there_are_none_and_a_damaged_draft_in_the_sessions_lan
     r = sdcli("--lang", "es", "drafts", "list")
     said = r.stdout + r.stderr
     assert "D20261201090000abcd" in said and "clave desconocida" in said and "unknown" not in said, said
+
+
+def test_a_draft_id_that_is_a_path_or_ends_in_a_newline_is_refused(home):
+    """`drafts.claim(home, "../../x")` wrote x.lock and x.held outside the drafts folder, and an id
+    ending in a newline passed the id's pattern: every id is checked whole before a file is named."""
+    from sdcli.errors import SdcliError
+
+    for bad in ("../../x", "D20261201090000abcd\n", "D20261201090000abcd/../../y"):
+        with pytest.raises(SdcliError):
+            drafts.claim(home, bad)
+        assert drafts.holder(home, bad) is None
+    assert not (home.parent / "x.lock").exists() and not (home / "x.lock").exists()
