@@ -122,17 +122,17 @@ class Calendar:
         day = self.day_of(t)
         return day - timedelta(days=1) if any(b > DAY for d in self.spans for _, b in d) else day
 
+    def days_reaching(self, t: datetime) -> list[date]:
+        """The local dates whose spans may hold t, in order (first_day's to t's own)."""
+        day, last = self.first_day(t), self.day_of(t)
+        return [day + timedelta(days=i) for i in range((last - day).days + 1)]
+
     def counts(self, t: datetime) -> bool:
         """Whether an instant is inside a counted span."""
         t = instant(t)
         if self.always:
             return True
-        day, last = self.first_day(t), self.day_of(t)
-        while day <= last:
-            if any(a <= t < b for a, b in self.windows(day)):
-                return True
-            day += timedelta(days=1)
-        return False
+        return any(a <= t < b for day in self.days_reaching(t) for a, b in self.windows(day))
 
     def windows(self, day: date) -> list[tuple[datetime, datetime]]:
         """The counted spans of a local date (one past midnight ends the next day), as UTC instants."""
@@ -149,12 +149,10 @@ class Calendar:
         """Whether a public holiday takes t out of the hours: t in a span of a holiday (a night
         shift by the day it starts: 02:00 after a holiday's evening), else t's own date a holiday."""
         t = instant(t)
-        day, last = self.first_day(t), self.day_of(t)
-        while day <= last:
+        for day in self.days_reaching(t):
             if any(a <= t < b for a, b in self._spans_of(day)):
                 return is_holiday(day, self.country)
-            day += timedelta(days=1)
-        return is_holiday(last, self.country)
+        return is_holiday(self.day_of(t), self.country)
 
     # ---- counting
     def elapsed(self, start: datetime, end: datetime) -> timedelta:

@@ -69,23 +69,25 @@ class Contact:
         """In their hours now, on their clock; hours that are not 24x7 are not kept on a public
         holiday of their country, a night shift by the day it starts, as the SLA's business hours
         are (sdcli.calendars: on call Thursday night, still at 02:00 on a Friday holiday)."""
-        from sdcli import calendars  # deferred: the holidays library, for a contact in hours
-
-        spans = validate.parse_hours(self.hours) or []
-        country = None if _always(spans) else self.country
-        return calendars.from_spans(clock.get_tz(self.tz), spans, country).counts(now)
+        return self._calendar()[1].counts(now)
 
     def holiday(self, now: datetime) -> bool:
         """Is it a public holiday of their country that their hours do not keep (hours that are
         not 24x7), by the day of the span `now` falls in (a night by the day it starts), else by
         their date?"""
-        spans = validate.parse_hours(self.hours) or []
-        if not self.country or _always(spans):
+        if not self.country:
             return False
+        always, calendar = self._calendar()  # judged as available() judges it: a night by its day
+        return not always and calendar.holiday_at(now)
+
+    def _calendar(self) -> tuple[bool, Any]:
+        """(whether their hours are 24x7, the calendar of their hours on their clock, keeping
+        their country's public holidays unless 24x7): one for available() and holiday()."""
         from sdcli import calendars  # deferred: the holidays library, for a contact in hours
 
-        # judged as available() judges it: a night shift by the day it starts
-        return calendars.from_spans(clock.get_tz(self.tz), spans, self.country).holiday_at(now)
+        spans = validate.parse_hours(self.hours) or []
+        always = _always(spans)
+        return always, calendars.from_spans(clock.get_tz(self.tz), spans, None if always else self.country)
 
     def local_time(self, now: datetime) -> str:
         """Their clock now, as JSON gives it (English, stable): Tue 09:45 -03, the offset always

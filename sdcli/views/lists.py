@@ -48,10 +48,11 @@ def ticket_table(
     for extra in wider:
         if _needed([*chosen, extra], cells) <= width:
             chosen.append(extra)
-    sized = widths({c: word("field", HEADERS.get(c, c)) for c in chosen}, cells, width)
+    heads = {c: word("field", HEADERS.get(c, c)) for c in chosen}
+    sized = widths(heads, cells, width)
     table = Table(box=None, pad_edge=False, expand=False, header_style="bold underline")
     for c in chosen:
-        table.add_column(word("field", HEADERS.get(c, c)), no_wrap=True, overflow="ellipsis", width=sized[c])
+        table.add_column(heads[c], no_wrap=True, overflow="ellipsis", width=sized[c])
     for c in chosen:
         if c in _SHRINK:
             cells[c] = cut(cells[c], sized[c])
@@ -68,7 +69,7 @@ def ticket_table(
 def cut(values: list[str], width: int) -> list[str]:
     """A column's texts cut to width with …: at their end, but where texts that differ would read
     the same cut so ("Agencia Mirafl…" for Agencia Miraflores 1, 2 and 3), in their middle, the
-    end that tells them apart kept ("Agencia M…ores 1"). Texts of wide characters are left to the
+    end that tells them apart kept ("Agencia Mira… 1"). Texts of wide characters are left to the
     table's own cut (it measures cells)."""
     from rich.cells import cell_len
 
